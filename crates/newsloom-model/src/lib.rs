@@ -1,0 +1,40 @@
+//! The newsloom data model: what flows between the stages and what the store keeps.
+//!
+//! Every fact extracted from an article (an entity mention, a quote, an event) carries a
+//! [`Span`]: the article it came from and char offsets into that article's stored clean body,
+//! so any claim can be traced back to the sentence that supports it.
+//!
+//! ```
+//! use newsloom_model::{Span, content_id};
+//! let body = "Kelin said NATO matters.";
+//! let span = Span::new("a1", 0, 5);
+//! assert_eq!(span.slice(body), Some("Kelin"));
+//! assert_eq!(content_id(b"x"), content_id(b"x"));
+//! ```
+
+mod article;
+mod date;
+mod facts;
+mod raw;
+
+pub use article::{Article, Dateline, Story, StoryRef};
+pub use date::{DatePrecision, PublishedDate};
+pub use facts::{Entity, EntityKind, Event, Mention, QuadClass, Quote, QuoteKind, Span};
+pub use raw::{InputFormat, RawRecord};
+
+/// A stable identifier derived from content: the first 16 hex digits of its BLAKE3 hash.
+///
+/// Ingesting the same bytes twice yields the same id, which is what makes ingest idempotent.
+pub fn content_id(bytes: &[u8]) -> String {
+    let hash = blake3::hash(bytes);
+    hash.to_hex()[..16].to_string()
+}
+
+/// The result of an `eval` run: flat metrics for `--json` and a human-readable table.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct EvalReport {
+    pub task: String,
+    pub metrics: serde_json::Map<String, serde_json::Value>,
+    #[serde(skip)]
+    pub human: String,
+}
