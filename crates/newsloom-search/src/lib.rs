@@ -1,14 +1,322 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! Full-text search over articles: a tantivy index of title and body with facets (source,
+//! language, day, story).
+//!
+//! The index is derived from the store: each commit records, as its payload, the store
+//! sequence number up to which it holds every article, so after a crash the caller re-adds
+//! only what is missing, and `reindex` rebuilds it all.
+//!
+//! ```
+//! use newsloom_model::Article;
+//! use newsloom_search::{SearchIndex, SearchQuery};
+//! let dir = tempfile::tempdir().unwrap();
+//! let mut index = SearchIndex::open(dir.path()).unwrap();
+//! let a = Article { id: "a1".into(), title: "NATO reset".into(), body: "Kelin spoke.".into(), ..Default::default() };
+//! index.add(&[(1, &a)]).unwrap();
+//! index.commit(1).unwrap();
+//! let found = index.search(&SearchQuery::text("kelin")).unwrap();
+//! assert_eq!(found.hits[0].id, "a1");
+//! assert_eq!(index.indexed_seq().unwrap(), 1);
+//! ```
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::path::Path;
+
+use newsloom_model::Article;
+use serde::Serialize;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TEXT, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
+
+/// A search error.
+#[derive(Debug)]
+pub struct SearchError(pub String);
+
+impl std::fmt::Display for SearchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+impl std::error::Error for SearchError {}
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+impl From<tantivy::TantivyError> for SearchError {
+    fn from(e: tantivy::TantivyError) -> Self {
+        SearchError(format!("search index error: {e}"))
+    }
+}
+
+pub type Result<T> = std::result::Result<T, SearchError>;
+
+/// Facet fields, by the name used in queries and results.
+const FACETS: [&str; 4] = ["source", "language", "story", "day"];
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    title: Field,
+    body: Field,
+    source: Field,
+    language: Field,
+    story: Field,
+    day: Field,
+    published: Field,
+    // Facet values are not stored by tantivy; these keep them for display.
+    source_name: Field,
+    story_id: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let facet = || FacetOptions::default();
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        title: b.add_text_field("title", TEXT | STORED),
+        body: b.add_text_field("body", TEXT | STORED),
+        source: b.add_facet_field("source", facet()),
+        language: b.add_facet_field("language", facet()),
+        story: b.add_facet_field("story", facet()),
+        day: b.add_text_field("day", STRING | FAST | STORED),
+        published: b.add_text_field("published", STORED),
+        source_name: b.add_text_field("source_name", STORED),
+        story_id: b.add_text_field("story_id", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// What to search for. Filters are exact; `from`/`to` are inclusive `YYYY-MM-DD` days.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    pub text: String,
+    pub source: Option<String>,
+    pub language: Option<String>,
+    pub story: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl SearchQuery {
+    /// A plain text query, first 10 hits.
+    pub fn text(text: &str) -> Self {
+        Self { text: text.to_string(), limit: 10, ..Default::default() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    pub score: f32,
+    pub day: Option<String>,
+    pub published: Option<String>,
+    pub source: Option<String>,
+    pub story: Option<String>,
+    /// The best-matching fragment of the body, plain text.
+    pub snippet: String,
+    /// Byte ranges of the matched terms within `snippet`.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SearchResults {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// Counts of matching articles per value, for each facet.
+    pub facets: BTreeMap<String, Vec<(String, u64)>>,
+}
+
+/// The search index in `<dir>/index`.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Option<IndexWriter>,
+    fields: Fields,
+}
+
+impl SearchIndex {
+    /// Opens the index under `dir`, creating it if missing. An index with another schema (from
+    /// an older newsloom) is replaced by an empty one; `indexed_seq` then reports 0 so the
+    /// caller rebuilds it from the store.
+    pub fn open(dir: &Path) -> Result<Self> {
+        let path = dir.join("index");
+        std::fs::create_dir_all(&path)
+            .map_err(|e| SearchError(format!("cannot create the index directory {}: {e}", path.display())))?;
+        let (schema, fields) = schema();
+        let index = match Index::open_in_dir(&path) {
+            Ok(index) if index.schema() == schema => index,
+            Ok(_) | Err(tantivy::TantivyError::IncompatibleIndex(_)) => {
+                std::fs::remove_dir_all(&path)
+                    .and_then(|_| std::fs::create_dir_all(&path))
+                    .map_err(|e| SearchError(format!("cannot reset the index {}: {e}", path.display())))?;
+                Index::create_in_dir(&path, schema)?
+            }
+            Err(tantivy::TantivyError::OpenDirectoryError(_))
+            | Err(tantivy::TantivyError::OpenReadError(_)) => Index::create_in_dir(&path, schema)?,
+            Err(e) => return Err(e.into()),
+        };
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(Self { index, reader, writer: None, fields })
+    }
+
+    /// The store sequence number up to which every article is in the committed index.
+    pub fn indexed_seq(&self) -> Result<i64> {
+        let metas = self.index.load_metas()?;
+        Ok(metas.payload.and_then(|p| p.parse().ok()).unwrap_or(0))
+    }
+
+    fn writer(&mut self) -> Result<&mut IndexWriter> {
+        if self.writer.is_none() {
+            let writer = self.index.writer_with_num_threads(2, 128 << 20).map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => SearchError(
+                    "the search index is locked by another newsloom process (an ingest or a server with \
+                     ingest enabled); stop it first"
+                        .into(),
+                ),
+                e => e.into(),
+            })?;
+            self.writer = Some(writer);
+        }
+        Ok(self.writer.as_mut().expect("set above"))
+    }
+
+    /// Adds (or replaces) articles; visible after [`commit`](Self::commit).
+    pub fn add(&mut self, articles: &[(i64, &Article)]) -> Result<()> {
+        let f = self.fields;
+        let writer = self.writer()?;
+        for (_, a) in articles {
+            writer.delete_term(Term::from_field_text(f.id, &a.id));
+            let mut doc = doc!(f.id => a.id.as_str(), f.title => a.title.as_str(), f.body => a.body.as_str());
+            let facet = |v: &str| Facet::from_path([v]);
+            if let Some(s) = &a.source {
+                doc.add_facet(f.source, facet(s));
+                doc.add_text(f.source_name, s);
+            }
+            if let Some(l) = &a.language {
+                doc.add_facet(f.language, facet(l));
+            }
+            if let Some(s) = &a.story {
+                doc.add_facet(f.story, facet(s));
+                doc.add_text(f.story_id, s);
+            }
+            if let Some(p) = &a.published {
+                doc.add_text(f.published, &p.iso);
+                if let Some(day) = p.day() {
+                    doc.add_text(f.day, day);
+                }
+            }
+            writer.add_document(doc)?;
+        }
+        Ok(())
+    }
+
+    /// Makes everything added so far durable and searchable, recording `seq` as the store
+    /// position it covers.
+    pub fn commit(&mut self, seq: i64) -> Result<()> {
+        let writer = self.writer()?;
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&seq.to_string());
+        prepared.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Removes every document (for a rebuild); takes effect at the next commit.
+    pub fn clear(&mut self) -> Result<()> {
+        self.writer()?.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Number of documents in the committed index.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Runs a query: ranked hits with snippets, the total, and facet counts.
+    pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
+        self.reader.reload()?;
+        let f = self.fields;
+        let searcher = self.reader.searcher();
+        let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.body]);
+        parser.set_conjunction_by_default();
+        parser.set_field_boost(f.title, 2.0);
+        // Lenient: a stray quote or colon in what a user typed should not be an error.
+        let (text_query, _) = parser.parse_query_lenient(&q.text);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
+        for (field, value) in [(f.source, &q.source), (f.language, &q.language), (f.story, &q.story)] {
+            if let Some(v) = value {
+                let term = Term::from_facet(field, &Facet::from_path([v.as_str()]));
+                clauses.push((Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
+            }
+        }
+        if q.from.is_some() || q.to.is_some() {
+            let bound = |d: &Option<String>| match d {
+                Some(d) => Bound::Included(Term::from_field_text(f.day, d)),
+                None => Bound::Unbounded,
+            };
+            clauses.push((Occur::Must, Box::new(RangeQuery::new(bound(&q.from), bound(&q.to)))));
+        }
+        let query = BooleanQuery::new(clauses);
+        let mut facet_collectors: Vec<FacetCollector> = FACETS[..3]
+            .iter()
+            .map(|name| {
+                let mut c = FacetCollector::for_field(*name);
+                c.add_facet("/");
+                c
+            })
+            .collect();
+        let limit = q.limit.clamp(1, 1000);
+        let top = TopDocs::with_limit(limit).and_offset(q.offset).order_by_score();
+        let (top, total, (f0, f1, f2)) = searcher.search(
+            &query,
+            &(
+                top,
+                Count,
+                (facet_collectors.remove(0), facet_collectors.remove(0), facet_collectors.remove(0)),
+            ),
+        )?;
+        let mut facet_counts = BTreeMap::new();
+        for (name, counts) in FACETS.iter().zip([f0, f1, f2]) {
+            let values = counts
+                .top_k("/", 20)
+                .into_iter()
+                .map(|(facet, n)| (facet.to_path().last().copied().unwrap_or("").to_string(), n))
+                .collect();
+            facet_counts.insert(name.to_string(), values);
+        }
+        let mut snippets = SnippetGenerator::create(&searcher, &*text_query, f.body)?;
+        snippets.set_max_num_chars(200);
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
+            let body = text(f.body).unwrap_or_default();
+            let snippet = snippets.snippet(&body);
+            let (snippet_text, highlights) = if snippet.is_empty() {
+                (body.chars().take(200).collect(), vec![])
+            } else {
+                (
+                    snippet.fragment().to_string(),
+                    snippet.highlighted().iter().map(|r| (r.start, r.end)).collect(),
+                )
+            };
+            hits.push(Hit {
+                id: text(f.id).unwrap_or_default(),
+                title: text(f.title).unwrap_or_default(),
+                score,
+                day: text(f.day),
+                published: text(f.published),
+                source: text(f.source_name),
+                story: text(f.story_id),
+                snippet: snippet_text,
+                highlights,
+            });
+        }
+        Ok(SearchResults { total, hits, facets: facet_counts })
     }
 }

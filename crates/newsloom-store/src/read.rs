@@ -1,0 +1,436 @@
+//! Reading: articles, stories, facts and aggregates.
+
+use newsloom_analyse::Analysis;
+use newsloom_model::{Article, Entity, Event, Mention, Quote};
+use rusqlite::{OptionalExtension, Row, ToSql, params, params_from_iter};
+use serde::Serialize;
+
+use crate::{Result, Store};
+
+/// One line of an article listing.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ArticleRow {
+    pub seq: i64,
+    pub id: String,
+    pub title: String,
+    pub source: Option<String>,
+    pub published: Option<String>,
+    pub language: Option<String>,
+    pub story: Option<String>,
+    pub copy_of: Option<String>,
+    pub url: Option<String>,
+}
+
+const ARTICLE_ROW_COLS: &str = "seq, id, title, source, published, language, story, copy_of, url";
+
+fn article_row(r: &Row) -> rusqlite::Result<ArticleRow> {
+    Ok(ArticleRow {
+        seq: r.get(0)?,
+        id: r.get(1)?,
+        title: r.get(2)?,
+        source: r.get(3)?,
+        published: r.get(4)?,
+        language: r.get(5)?,
+        story: r.get(6)?,
+        copy_of: r.get(7)?,
+        url: r.get(8)?,
+    })
+}
+
+/// Filters for article listings. Dates are `YYYY-MM-DD`, inclusive.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleFilter {
+    pub source: Option<String>,
+    pub language: Option<String>,
+    pub story: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Cursor: only articles stored after this sequence number.
+    pub after_seq: Option<i64>,
+    pub limit: usize,
+}
+
+/// One story with its aggregates.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StoryRow {
+    pub id: String,
+    pub title: String,
+    pub size: i64,
+    pub outlets: Vec<String>,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    /// Articles that are near-copies of another in the story.
+    pub reprints: i64,
+}
+
+/// Store-wide counts.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Stats {
+    pub articles: i64,
+    pub stories: i64,
+    pub sources: i64,
+    pub entities: i64,
+    pub mentions: i64,
+    pub quotes: i64,
+    pub events: i64,
+    pub rejects: i64,
+    pub languages: Vec<(String, i64)>,
+    pub top_sources: Vec<(String, i64)>,
+    pub first_day: Option<String>,
+    pub last_day: Option<String>,
+    pub schema_version: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct QuoteFilter {
+    /// Matches the speaker's name (case-insensitive substring) or its entity id.
+    pub speaker: Option<String>,
+    pub article: Option<String>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    /// Actor codes match by prefix: `RUS` matches `RUSGOV`.
+    pub actor: Option<String>,
+    pub target: Option<String>,
+    /// CAMEO code prefix (`03`, `112`).
+    pub code: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub limit: usize,
+}
+
+fn like_prefix(s: &str) -> String {
+    format!("{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+}
+
+impl Store {
+    /// The full article, raw input and story included.
+    pub fn article(&self, id: &str) -> Result<Option<Article>> {
+        let row = self
+            .conn
+            .query_row("SELECT doc, raw, story FROM articles WHERE id = ?", [id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
+            })
+            .optional()?;
+        row.map(|(doc, raw, story)| {
+            let mut a: Article = serde_json::from_str(&doc)?;
+            a.raw = raw;
+            a.story = story;
+            Ok(a)
+        })
+        .transpose()
+    }
+
+    /// Articles stored after `after_seq`, in storage order, `limit` at a time; for reindexing,
+    /// exporting and rebuilding the clusterer. Without raw input unless asked.
+    pub fn scan_articles(&self, after_seq: i64, limit: usize, with_raw: bool) -> Result<Vec<(i64, Article)>> {
+        let sql = format!(
+            "SELECT seq, doc, story, {} FROM articles WHERE seq > ? ORDER BY seq LIMIT ?",
+            if with_raw { "raw" } else { "''" }
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![after_seq, limit as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (seq, doc, story, raw) = row?;
+            let mut a: Article = serde_json::from_str(&doc)?;
+            a.story = story;
+            a.raw = raw;
+            Ok((seq, a))
+        })
+        .collect()
+    }
+
+    /// The highest sequence number stored (0 when empty).
+    pub fn max_seq(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| r.get(0))?)
+    }
+
+    /// Which of `ids` are already stored.
+    pub fn existing_ids(&self, ids: &[&str]) -> Result<std::collections::HashSet<String>> {
+        let mut found = std::collections::HashSet::new();
+        let mut stmt = self.conn.prepare_cached("SELECT 1 FROM articles WHERE id = ?")?;
+        for id in ids {
+            if stmt.exists([id])? {
+                found.insert(id.to_string());
+            }
+        }
+        Ok(found)
+    }
+
+    /// Article listing, newest stored first (or oldest first when paging with `after_seq`).
+    pub fn articles(&self, f: &ArticleFilter) -> Result<Vec<ArticleRow>> {
+        let mut sql = format!("SELECT {ARTICLE_ROW_COLS} FROM articles WHERE 1=1");
+        let mut args: Vec<&dyn ToSql> = vec![];
+        for (col, op, val) in [
+            ("source", "=", &f.source),
+            ("language", "=", &f.language),
+            ("story", "=", &f.story),
+            ("day", ">=", &f.from),
+            ("day", "<=", &f.to),
+        ] {
+            if let Some(v) = val {
+                sql.push_str(&format!(" AND {col} {op} ?"));
+                args.push(v);
+            }
+        }
+        if let Some(after) = &f.after_seq {
+            sql.push_str(" AND seq > ? ORDER BY seq");
+            args.push(after);
+        } else {
+            sql.push_str(" ORDER BY seq DESC");
+        }
+        sql.push_str(&format!(" LIMIT {}", f.limit.max(1)));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args), article_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Resolves a story id through merge redirects to the story that holds its articles now.
+    pub fn resolve_story(&self, id: &str) -> Result<String> {
+        let mut id = id.to_string();
+        // Redirect chains are flattened on merge, but stay safe against cycles anyway.
+        for _ in 0..16 {
+            match self
+                .conn
+                .query_row("SELECT into_id FROM story_redirects WHERE absorbed = ?", [&id], |r| r.get(0))
+                .optional()?
+            {
+                Some(next) => id = next,
+                None => break,
+            }
+        }
+        Ok(id)
+    }
+
+    /// Stories, most recently active first (`by_size` orders by article count instead).
+    pub fn stories(&self, limit: usize, by_size: bool) -> Result<Vec<StoryRow>> {
+        let order = if by_size { "size DESC, last_seen DESC" } else { "last_seen DESC, size DESC" };
+        let sql = format!(
+            "SELECT id, title, size, first_seen, last_seen FROM stories ORDER BY {order}, id LIMIT {}",
+            limit.max(1)
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows: Vec<(String, String, i64, Option<String>, Option<String>)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .map(|(id, title, size, first, last)| self.story_row(id, title, size, first, last))
+            .collect()
+    }
+
+    fn story_row(
+        &self,
+        id: String,
+        title: String,
+        size: i64,
+        first_seen: Option<String>,
+        last_seen: Option<String>,
+    ) -> Result<StoryRow> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT source FROM articles WHERE story = ? AND source IS NOT NULL ORDER BY source",
+        )?;
+        let outlets = stmt.query_map([&id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let reprints = self.conn.query_row(
+            "SELECT COUNT(*) FROM articles WHERE story = ? AND copy_of IS NOT NULL",
+            [&id],
+            |r| r.get(0),
+        )?;
+        Ok(StoryRow { id, title, size, outlets, first_seen, last_seen, reprints })
+    }
+
+    /// One story (through redirects) with its articles in time order.
+    pub fn story(&self, id: &str) -> Result<Option<(StoryRow, Vec<ArticleRow>)>> {
+        let id = self.resolve_story(id)?;
+        let row = self
+            .conn
+            .query_row(
+                "SELECT id, title, size, first_seen, last_seen FROM stories WHERE id = ?",
+                [&id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()?;
+        let Some((id, title, size, first, last)) = row else { return Ok(None) };
+        let story = self.story_row(id, title, size, first, last)?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {ARTICLE_ROW_COLS} FROM articles WHERE story = ? ORDER BY COALESCE(published, ''), seq"
+        ))?;
+        let articles = stmt.query_map([&story.id], article_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(Some((story, articles)))
+    }
+
+    /// Everything the analyse stage stored for one article.
+    pub fn analysis(&self, article: &str) -> Result<Analysis> {
+        let docs = |sql: &str| -> Result<Vec<String>> {
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let rows = stmt.query_map([article], |r| r.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        let mentions: Vec<Mention> =
+            parse_docs(docs("SELECT doc FROM mentions WHERE article = ? ORDER BY start")?)?;
+        let quotes: Vec<Quote> =
+            parse_docs(docs("SELECT doc FROM quotes WHERE article = ? ORDER BY start")?)?;
+        let events: Vec<Event> =
+            parse_docs(docs("SELECT doc FROM events WHERE article = ? ORDER BY start")?)?;
+        let entities: Vec<Entity> = parse_docs(docs(
+            "SELECT e.doc FROM entities e WHERE e.id IN (SELECT entity FROM mentions WHERE article = ?) ORDER BY e.id",
+        )?)?;
+        Ok(Analysis { entities, mentions, quotes, events })
+    }
+
+    /// Canonical entity ids mentioned in an article (for rebuilding clusterer state).
+    pub fn article_entities(&self, article: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached("SELECT DISTINCT entity FROM mentions WHERE article = ?")?;
+        let rows = stmt.query_map([article], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Store-wide counts.
+    pub fn stats(&self) -> Result<Stats> {
+        let count = |sql: &str| -> Result<i64> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
+        let pairs = |sql: &str| -> Result<Vec<(String, i64)>> {
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        let (first_day, last_day) =
+            self.conn
+                .query_row("SELECT MIN(day), MAX(day) FROM articles", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(Stats {
+            articles: count("SELECT COUNT(*) FROM articles")?,
+            stories: count("SELECT COUNT(*) FROM stories")?,
+            sources: count("SELECT COUNT(DISTINCT source) FROM articles")?,
+            entities: count("SELECT COUNT(*) FROM entities")?,
+            mentions: count("SELECT COUNT(*) FROM mentions")?,
+            quotes: count("SELECT COUNT(*) FROM quotes")?,
+            events: count("SELECT COUNT(*) FROM events")?,
+            rejects: count("SELECT COUNT(*) FROM rejects")?,
+            languages: pairs(
+                "SELECT COALESCE(language, '?'), COUNT(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1",
+            )?,
+            top_sources: pairs(
+                "SELECT COALESCE(source, '?'), COUNT(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10",
+            )?,
+            first_day,
+            last_day,
+            schema_version: self.schema_version()?,
+        })
+    }
+
+    /// Entities by number of mentions, optionally those whose name contains `query`.
+    pub fn entities(&self, query: Option<&str>, limit: usize) -> Result<Vec<(Entity, i64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT e.doc, COUNT(m.entity) FROM entities e LEFT JOIN mentions m ON m.entity = e.id
+             WHERE ?1 IS NULL OR e.name LIKE '%' || ?1 || '%' OR e.id = ?1
+             GROUP BY e.id ORDER BY 2 DESC, e.id LIMIT ?2",
+        )?;
+        let rows =
+            stmt.query_map(params![query, limit as i64], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
+        rows.map(|row| {
+            let (doc, n) = row?;
+            Ok((serde_json::from_str(&doc)?, n))
+        })
+        .collect()
+    }
+
+    /// Quotes, newest stored first.
+    pub fn quotes(&self, f: &QuoteFilter) -> Result<Vec<Quote>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT doc FROM quotes WHERE (?1 IS NULL OR speaker LIKE '%' || ?1 || '%' OR speaker_entity = ?1)
+             AND (?2 IS NULL OR article = ?2) ORDER BY rowid DESC LIMIT ?3",
+        )?;
+        let rows =
+            stmt.query_map(params![f.speaker, f.article, f.limit.max(1) as i64], |r| r.get::<_, String>(0))?;
+        rows.map(|d| Ok(serde_json::from_str(&d?)?)).collect()
+    }
+
+    /// Events, one per (story, actor, target, code) with the number of reports behind it: the
+    /// same event told by several articles of a story counts once.
+    pub fn events(&self, f: &EventFilter) -> Result<Vec<(Event, i64)>> {
+        let actor = f.actor.as_deref().map(like_prefix);
+        let target = f.target.as_deref().map(like_prefix);
+        let code = f.code.as_deref().map(like_prefix);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT MIN(doc), COUNT(*) FROM events
+             WHERE (?1 IS NULL OR source_actor LIKE ?1 ESCAPE '\\')
+               AND (?2 IS NULL OR target_actor LIKE ?2 ESCAPE '\\')
+               AND (?3 IS NULL OR cameo LIKE ?3 ESCAPE '\\')
+               AND (?4 IS NULL OR date >= ?4) AND (?5 IS NULL OR date <= ?5 || '~')
+             GROUP BY COALESCE(story, article), source_actor, target_actor, cameo
+             ORDER BY MIN(date) DESC, MIN(rowid) LIMIT ?6",
+        )?;
+        let rows = stmt
+            .query_map(params![actor, target, code, f.from, f.to, f.limit.max(1) as i64], |r| {
+                Ok((r.get::<_, String>(0)?, r.get(1)?))
+            })?;
+        rows.map(|row| {
+            let (doc, n) = row?;
+            Ok((serde_json::from_str(&doc)?, n))
+        })
+        .collect()
+    }
+
+    /// The actor pair `a`–`b` (either direction, codes by prefix) over time: per period
+    /// (`YYYY-MM-DD`, `YYYY-MM` or `YYYY` when `period_len` is 10, 7 or 4) the number of
+    /// distinct events per quad class, reports, and the mean Goldstein score.
+    pub fn dyad(&self, a: &str, b: &str, period_len: usize) -> Result<Vec<DyadPoint>> {
+        let (a, b) = (like_prefix(a), like_prefix(b));
+        let mut stmt = self.conn.prepare_cached(
+            "WITH ev AS (
+               SELECT substr(date, 1, ?3) AS period, quad, goldstein, COUNT(*) AS reports FROM events
+               WHERE date IS NOT NULL AND length(date) >= ?3 AND (
+                 (source_actor LIKE ?1 ESCAPE '\\' AND target_actor LIKE ?2 ESCAPE '\\') OR
+                 (source_actor LIKE ?2 ESCAPE '\\' AND target_actor LIKE ?1 ESCAPE '\\'))
+               GROUP BY COALESCE(story, article), source_actor, target_actor, cameo, period)
+             SELECT period, quad, COUNT(*), SUM(reports), AVG(goldstein) FROM ev GROUP BY period, quad
+             ORDER BY period, quad",
+        )?;
+        let rows: Vec<(String, i64, i64, i64, f64)> = stmt
+            .query_map(params![a, b, period_len as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut points: Vec<DyadPoint> = vec![];
+        for (period, quad, events, reports, mean) in rows {
+            if points.last().is_none_or(|p| p.period != period) {
+                points.push(DyadPoint { period: period.clone(), ..Default::default() });
+            }
+            let p = points.last_mut().expect("pushed above");
+            if let Some(slot) = p.quad_counts.get_mut((quad - 1).clamp(0, 3) as usize) {
+                *slot += events;
+            }
+            p.goldstein_sum += mean * events as f64;
+            p.events += events;
+            p.reports += reports;
+        }
+        for p in &mut points {
+            p.mean_goldstein = if p.events > 0 { p.goldstein_sum / p.events as f64 } else { 0.0 };
+        }
+        Ok(points)
+    }
+}
+
+fn parse_docs<T: serde::de::DeserializeOwned>(docs: Vec<String>) -> Result<Vec<T>> {
+    docs.iter().map(|d| serde_json::from_str(d).map_err(Into::into)).collect()
+}
+
+/// One period of a dyad time series.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct DyadPoint {
+    pub period: String,
+    /// Distinct events per quad class: verbal coop, material coop, verbal conflict, material conflict.
+    pub quad_counts: [i64; 4],
+    pub events: i64,
+    pub reports: i64,
+    pub mean_goldstein: f64,
+    #[serde(skip)]
+    goldstein_sum: f64,
+}

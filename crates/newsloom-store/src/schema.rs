@@ -1,0 +1,129 @@
+//! Versioned schema migrations, applied in order; `PRAGMA user_version` records the version.
+
+use rusqlite::Connection;
+
+use crate::{Result, StoreError};
+
+/// Each entry moves the schema one version up. Never edit a released entry: add a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: articles, stories and the analysis facts.
+    r#"
+    CREATE TABLE articles (
+        seq         INTEGER PRIMARY KEY,   -- insertion order; the search index's high-water mark
+        id          TEXT NOT NULL UNIQUE,
+        url         TEXT,
+        source      TEXT,
+        title       TEXT NOT NULL,
+        published   TEXT,
+        day         TEXT,                  -- YYYY-MM-DD when the day is known
+        language    TEXT,
+        story       TEXT,
+        copy_of     TEXT,
+        body_hash   TEXT NOT NULL,
+        origin      TEXT NOT NULL,
+        doc         TEXT NOT NULL,         -- the Article as JSON, without raw
+        raw         TEXT NOT NULL,
+        ingested_at INTEGER NOT NULL
+    );
+    CREATE INDEX articles_story ON articles(story);
+    CREATE INDEX articles_day ON articles(day);
+    CREATE INDEX articles_source ON articles(source);
+    CREATE TABLE stories (
+        id          TEXT PRIMARY KEY,
+        title       TEXT NOT NULL,
+        size        INTEGER NOT NULL,
+        first_seen  TEXT,
+        last_seen   TEXT,
+        updated_seq INTEGER NOT NULL
+    );
+    CREATE INDEX stories_last_seen ON stories(last_seen);
+    CREATE TABLE story_redirects (
+        absorbed    TEXT PRIMARY KEY,
+        into_id     TEXT NOT NULL,
+        at          INTEGER NOT NULL
+    );
+    CREATE TABLE entities (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        code        TEXT,
+        doc         TEXT NOT NULL
+    );
+    CREATE TABLE mentions (
+        article     TEXT NOT NULL,
+        entity      TEXT NOT NULL,
+        start       INTEGER NOT NULL,
+        end         INTEGER NOT NULL,
+        doc         TEXT NOT NULL
+    );
+    CREATE INDEX mentions_entity ON mentions(entity);
+    CREATE INDEX mentions_article ON mentions(article);
+    CREATE TABLE quotes (
+        article     TEXT NOT NULL,
+        speaker     TEXT,
+        speaker_entity TEXT,
+        start       INTEGER NOT NULL,
+        end         INTEGER NOT NULL,
+        doc         TEXT NOT NULL
+    );
+    CREATE INDEX quotes_article ON quotes(article);
+    CREATE INDEX quotes_speaker ON quotes(speaker_entity);
+    CREATE TABLE events (
+        article     TEXT NOT NULL,
+        story       TEXT,
+        source_actor TEXT NOT NULL,
+        target_actor TEXT,
+        cameo       TEXT NOT NULL,
+        quad        INTEGER NOT NULL,
+        goldstein   REAL NOT NULL,
+        date        TEXT,
+        start       INTEGER NOT NULL,
+        end         INTEGER NOT NULL,
+        doc         TEXT NOT NULL
+    );
+    CREATE INDEX events_dyad ON events(source_actor, target_actor);
+    CREATE INDEX events_article ON events(article);
+    CREATE INDEX events_story ON events(story);
+    CREATE TABLE rejects (
+        origin      TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        message     TEXT NOT NULL,
+        at          INTEGER NOT NULL
+    );
+    "#,
+];
+
+/// Brings the database to the newest schema, one transaction per step.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let newest = MIGRATIONS.len() as i64;
+    if current > newest {
+        return Err(StoreError(format!(
+            "the database is at schema version {current}, newer than this newsloom knows ({newest}); \
+             upgrade newsloom"
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_once_and_refuses_newer_schemas() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(v, MIGRATIONS.len() as i64);
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        assert!(migrate(&mut conn).unwrap_err().0.contains("newer"));
+    }
+}

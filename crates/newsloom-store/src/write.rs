@@ -1,0 +1,205 @@
+//! Writing: one transaction per batch of articles with everything found in them.
+
+use newsloom_analyse::Analysis;
+use newsloom_model::{Article, EntityKind};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use crate::{Result, Store, now_secs};
+
+/// An article ready to store, with its analysis and its place in a story.
+#[derive(Debug, Clone, Default)]
+pub struct NewArticle {
+    /// `article.story` is the story it joined.
+    pub article: Article,
+    pub copy_of: Option<String>,
+    pub analysis: Analysis,
+    /// `(absorbed, into)` story merges decided while placing this article.
+    pub merges: Vec<(String, String)>,
+}
+
+/// An input item that was rejected, kept so reports can list what was lost and why.
+#[derive(Debug, Clone)]
+pub struct Reject {
+    pub origin: String,
+    pub kind: String,
+    pub message: String,
+}
+
+/// What one batch did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchOutcome {
+    pub stored: usize,
+    /// Articles whose id was already stored (skipped).
+    pub duplicates: usize,
+}
+
+pub(crate) fn kind_name(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Person => "person",
+        EntityKind::Organisation => "organisation",
+        EntityKind::Place => "place",
+        EntityKind::Misc => "misc",
+    }
+}
+
+impl Store {
+    /// Stores a batch atomically: all of it is visible after this returns, none of it if the
+    /// process dies first. Articles already present (same id) are skipped and counted.
+    pub fn insert_batch(&mut self, batch: &[NewArticle], rejects: &[Reject]) -> Result<BatchOutcome> {
+        let tx = self.conn.transaction()?;
+        let mut outcome = BatchOutcome::default();
+        let now = now_secs();
+        for item in batch {
+            if insert_article(&tx, item, now)? {
+                outcome.stored += 1;
+            } else {
+                outcome.duplicates += 1;
+            }
+        }
+        {
+            let mut stmt =
+                tx.prepare_cached("INSERT INTO rejects (origin, kind, message, at) VALUES (?,?,?,?)")?;
+            for r in rejects {
+                stmt.execute(params![r.origin, r.kind, r.message, now])?;
+            }
+        }
+        tx.commit()?;
+        Ok(outcome)
+    }
+}
+
+/// Inserts one article and its facts; `false` when its id was already stored.
+fn insert_article(tx: &Transaction, item: &NewArticle, now: i64) -> Result<bool> {
+    let a = &item.article;
+    let doc = {
+        let mut lean = a.clone();
+        lean.raw = String::new();
+        lean.story = None;
+        serde_json::to_string(&lean)?
+    };
+    let day = a.published.as_ref().and_then(|d| d.day()).map(str::to_string);
+    let inserted = tx
+        .prepare_cached(
+            "INSERT OR IGNORE INTO articles (id, url, source, title, published, day, language, story,
+             copy_of, body_hash, origin, doc, raw, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        )?
+        .execute(params![
+            a.id,
+            a.url,
+            a.source,
+            a.title,
+            a.published.as_ref().map(|d| &d.iso),
+            day,
+            a.language,
+            a.story,
+            item.copy_of,
+            a.body_hash,
+            a.origin,
+            doc,
+            a.raw,
+            now
+        ])?;
+    if inserted == 0 {
+        return Ok(false);
+    }
+    let seq = tx.last_insert_rowid();
+    for (absorbed, into) in &item.merges {
+        merge_stories(tx, absorbed, into, now)?;
+    }
+    if let Some(story) = &a.story {
+        tx.prepare_cached(
+            "INSERT INTO stories (id, title, size, first_seen, last_seen, updated_seq) VALUES (?1,?2,1,?3,?3,?4)
+             ON CONFLICT(id) DO UPDATE SET size = size + 1,
+               first_seen = CASE WHEN first_seen IS NULL OR ?3 < first_seen THEN ?3 ELSE first_seen END,
+               last_seen = CASE WHEN last_seen IS NULL OR ?3 > last_seen THEN ?3 ELSE last_seen END,
+               updated_seq = ?4",
+        )?
+        .execute(params![story, a.title, day, seq])?;
+    }
+    insert_facts(tx, item)?;
+    Ok(true)
+}
+
+fn insert_facts(tx: &Transaction, item: &NewArticle) -> Result<()> {
+    let a = &item.article;
+    let an = &item.analysis;
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO entities (id, name, kind, code, doc) VALUES (?,?,?,?,?) ON CONFLICT(id) DO NOTHING",
+    )?;
+    for e in &an.entities {
+        stmt.execute(params![e.id, e.name, kind_name(e.kind), e.code, serde_json::to_string(e)?])?;
+    }
+    let mut stmt =
+        tx.prepare_cached("INSERT INTO mentions (article, entity, start, end, doc) VALUES (?,?,?,?,?)")?;
+    for m in &an.mentions {
+        stmt.execute(params![
+            a.id,
+            m.entity,
+            m.span.start as i64,
+            m.span.end as i64,
+            serde_json::to_string(m)?
+        ])?;
+    }
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO quotes (article, speaker, speaker_entity, start, end, doc) VALUES (?,?,?,?,?,?)",
+    )?;
+    for q in &an.quotes {
+        stmt.execute(params![
+            a.id,
+            q.speaker,
+            q.speaker_entity,
+            q.span.start as i64,
+            q.span.end as i64,
+            serde_json::to_string(q)?
+        ])?;
+    }
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO events (article, story, source_actor, target_actor, cameo, quad, goldstein, date,
+         start, end, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+    )?;
+    for e in &an.events {
+        stmt.execute(params![
+            a.id,
+            a.story,
+            e.source_actor,
+            e.target_actor,
+            e.cameo,
+            e.quad_class as i64,
+            e.goldstein,
+            e.date,
+            e.span.start as i64,
+            e.span.end as i64,
+            serde_json::to_string(e)?
+        ])?;
+    }
+    Ok(())
+}
+
+/// Moves every article of `absorbed` into `into` and records the redirect, so the old id still
+/// resolves.
+fn merge_stories(tx: &Transaction, absorbed: &str, into: &str, now: i64) -> Result<()> {
+    if absorbed == into {
+        return Ok(());
+    }
+    tx.execute("UPDATE articles SET story = ?2 WHERE story = ?1", params![absorbed, into])?;
+    tx.execute("UPDATE events SET story = ?2 WHERE story = ?1", params![absorbed, into])?;
+    tx.execute("UPDATE story_redirects SET into_id = ?2 WHERE into_id = ?1", params![absorbed, into])?;
+    tx.execute(
+        "INSERT OR REPLACE INTO story_redirects (absorbed, into_id, at) VALUES (?,?,?)",
+        params![absorbed, into, now],
+    )?;
+    let old: Option<(String, i64)> = tx
+        .query_row("SELECT title, size FROM stories WHERE id = ?", [absorbed], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    tx.execute("DELETE FROM stories WHERE id = ?", [absorbed])?;
+    if let Some((title, _)) = old {
+        tx.execute(
+            "INSERT INTO stories (id, title, size, first_seen, last_seen, updated_seq)
+             SELECT ?1, ?2, COUNT(*), MIN(day), MAX(day), MAX(seq) FROM articles WHERE story = ?1
+             ON CONFLICT(id) DO UPDATE SET size = excluded.size, first_seen = excluded.first_seen,
+               last_seen = excluded.last_seen, updated_seq = excluded.updated_seq",
+            params![into, title],
+        )?;
+    }
+    Ok(())
+}
