@@ -1,9 +1,46 @@
 //! The cluster stage: near-duplicate detection and online story clustering with stable ids.
+//!
+//! Each article, in publication order, is first checked for being a near-duplicate of a
+//! recent article (MinHash over 4-word body shingles with LSH banding); a copy joins its
+//! original's story and names the earliest original in `copy_of`. Otherwise its candidate
+//! stories come from an inverted index over the distinctive terms of open stories, a
+//! logistic-regression scorer rates each (TF-IDF cosines with IDF kept online, overlap of
+//! names, entities and numbers, the time gap to the story's recent articles), and the article
+//! joins the best one if its probability clears a threshold, or opens a new story.
+//! Stories inactive for longer than a window are closed, which bounds memory.
+//!
+//! ```
+//! use newsloom_cluster::{OnlineClusterer, StoryClusterer};
+//! use newsloom_model::{Article, PublishedDate};
+//! let mut c = OnlineClusterer::new();
+//! let a = Article {
+//!     id: "a1".into(),
+//!     title: "Fire at the harbour".into(),
+//!     body: "A fire broke out at the harbour of Port Elsa on Monday.".into(),
+//!     published: PublishedDate::parse_iso("2020-05-04", "input"),
+//!     ..Default::default()
+//! };
+//! let first = c.assign(&a, &[]);
+//! assert_eq!(first.story, "s-a1");
+//! assert!(first.copy_of.is_none() && first.merges.is_empty());
+//! ```
 
 use newsloom_model::Article;
 use serde::{Deserialize, Serialize};
 
+pub mod doc;
 pub mod eval;
+pub mod minhash;
+mod online;
+pub mod scorer;
+pub mod story;
+pub mod text;
+pub mod train;
+
+#[cfg(test)]
+mod tests;
+
+pub use online::{Candidate, ClusterConfig, OnlineClusterer, Prepared, Target};
 
 /// Where the clusterer put one article.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,34 +67,4 @@ pub trait StoryClusterer: Send {
     /// Re-learns an article already placed in a previous run (state is rebuilt from the store
     /// at start-up), without changing its story.
     fn restore(&mut self, article: &Article, entities: &[String], story: &str, copy_of: Option<&str>);
-}
-
-/// The default clusterer. (Placeholder until issue 6 lands: exact body copies share a story,
-/// everything else opens its own.)
-#[derive(Debug, Default)]
-pub struct OnlineClusterer {
-    by_body: std::collections::HashMap<String, (String, String)>,
-}
-
-impl OnlineClusterer {
-    pub fn new() -> Self {
-        Self::default()
-    }
-}
-
-impl StoryClusterer for OnlineClusterer {
-    fn assign(&mut self, article: &Article, _entities: &[String]) -> Assignment {
-        if let Some((story, original)) = self.by_body.get(&article.body_hash) {
-            return Assignment { story: story.clone(), copy_of: Some(original.clone()), merges: vec![] };
-        }
-        let story = format!("s{}", &article.id);
-        self.by_body.insert(article.body_hash.clone(), (story.clone(), article.id.clone()));
-        Assignment { story, copy_of: None, merges: vec![] }
-    }
-
-    fn restore(&mut self, article: &Article, _entities: &[String], story: &str, _copy_of: Option<&str>) {
-        self.by_body
-            .entry(article.body_hash.clone())
-            .or_insert_with(|| (story.to_string(), article.id.clone()));
-    }
 }

@@ -1,0 +1,210 @@
+//! An article reduced to what the clusterer compares: TF-IDF vectors (IDF kept online),
+//! name-like and number tokens, its time, its outlet and its MinHash signature.
+
+use newsloom_model::Article;
+use rustc_hash::FxHashMap;
+
+use crate::minhash::{self, Signature};
+use crate::text::{self, Token};
+
+/// Size of the hashed document-frequency table (fixed, so memory does not grow with vocabulary).
+const DF_BITS: u32 = 20;
+const DF_MASK: u32 = (1 << DF_BITS) - 1;
+/// Only the first this-many bytes of a body are read: long pages (cut at 100k) add cost, not signal.
+const MAX_BODY_BYTES: usize = 30_000;
+/// Terms kept per article vector.
+const MAX_TERMS: usize = 250;
+
+/// Document frequencies seen so far, for IDF maintained online.
+#[derive(Debug, Clone)]
+pub struct Idf {
+    df: Vec<u32>,
+    n: u64,
+}
+
+impl Default for Idf {
+    fn default() -> Self {
+        Self { df: vec![0; 1 << DF_BITS], n: 0 }
+    }
+}
+
+impl Idf {
+    /// Counts one document with these distinct terms.
+    pub fn observe(&mut self, distinct: impl Iterator<Item = u32>) {
+        self.n += 1;
+        for t in distinct {
+            let d = &mut self.df[(t & DF_MASK) as usize];
+            *d = d.saturating_add(1);
+        }
+    }
+
+    /// Smoothed IDF, as scikit-learn computes it: ln((n+1)/(df+1)) + 1.
+    pub fn idf(&self, t: u32) -> f32 {
+        let df = self.df[(t & DF_MASK) as usize] as f64;
+        (((self.n as f64 + 1.0) / (df + 1.0)).ln() + 1.0) as f32
+    }
+
+    pub fn docs(&self) -> u64 {
+        self.n
+    }
+}
+
+/// A sparse vector: `(term, weight)` sorted by term.
+pub type Sparse = Vec<(u32, f32)>;
+
+/// Dot product of two term-sorted sparse vectors.
+pub fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
+}
+
+/// The comparable form of one article.
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    /// Unit-length sublinear TF-IDF over title + body.
+    pub terms: Sparse,
+    /// The highest-weighted terms, used to index and to query candidate stories.
+    pub top: Vec<u32>,
+    /// Unit-length TF-IDF of the title alone.
+    pub title: Sparse,
+    /// Name-like tokens and given entity ids, weighted by IDF.
+    pub names: Sparse,
+    /// Number tokens, weighted by IDF.
+    pub nums: Sparse,
+    pub sig: Option<Signature>,
+    /// Days since 1970-01-01 (fractional when the time of day is known).
+    pub time: f64,
+    pub source: u64,
+}
+
+fn term(key: u64) -> u32 {
+    (key ^ (key >> 32)) as u32
+}
+
+fn entity_term(id: &str) -> u32 {
+    term(text::hash_bytes(id.as_bytes()) ^ 0x5bd1_e995_5bd1_e995)
+}
+
+/// Days since 1970-01-01 of an ISO date (`YYYY[-MM[-DD[THH:MM...]]]`), if it parses.
+pub fn iso_days(iso: &str) -> Option<f64> {
+    let num = |r: std::ops::Range<usize>| iso.get(r)?.parse::<i64>().ok();
+    let y = num(0..4)?;
+    let m = num(5..7).unwrap_or(1).clamp(1, 12);
+    let d = num(8..10).unwrap_or(1).clamp(1, 31);
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let hours = num(11..13).filter(|h| (0..24).contains(h)).unwrap_or(0);
+    let mins = num(14..16).filter(|m| (0..60).contains(m)).unwrap_or(0);
+    Some(days as f64 + (hours * 60 + mins) as f64 / 1440.0)
+}
+
+impl Doc {
+    /// Builds the doc and counts it in `idf` (the article itself included, so its own rare
+    /// terms get a finite weight). `now` is used when the article has no date.
+    pub fn build(article: &Article, entities: &[String], idf: &mut Idf, now: f64) -> Doc {
+        let time = article.published.as_ref().and_then(|p| iso_days(&p.iso)).unwrap_or(now);
+        let body = &article.body[..article.body.floor_char_boundary(MAX_BODY_BYTES.min(article.body.len()))];
+        let mut toks: Vec<Token> = Vec::with_capacity(body.len() / 5);
+        text::tokenize(body, &mut toks);
+        let words: Vec<u64> = toks.iter().map(|t| t.key).collect();
+        let sig = minhash::signature(&words);
+        let n_body = toks.len();
+        let title = &article.title[..article.title.floor_char_boundary(1000.min(article.title.len()))];
+        text::tokenize(title, &mut toks);
+
+        let mut tf: FxHashMap<u32, f32> = FxHashMap::default();
+        let mut names: FxHashMap<u32, f32> = FxHashMap::default();
+        let mut nums: FxHashMap<u32, f32> = FxHashMap::default();
+        let mut title_tf: FxHashMap<u32, f32> = FxHashMap::default();
+        for (i, t) in toks.iter().enumerate() {
+            if t.stop {
+                continue;
+            }
+            let k = term(t.key);
+            *tf.entry(k).or_default() += 1.0;
+            if i >= n_body {
+                *title_tf.entry(k).or_default() += 1.0;
+            }
+            if t.cap {
+                names.insert(k, 0.0);
+            } else if t.num && t.key != 0 {
+                nums.insert(k, 0.0);
+            }
+        }
+        for e in entities.iter().take(200) {
+            names.insert(entity_term(e), 0.0);
+        }
+        let distinct = tf.keys().copied().chain(entities.iter().take(200).map(|e| entity_term(e)));
+        idf.observe(distinct.collect::<Vec<_>>().into_iter());
+
+        let weigh = |m: FxHashMap<u32, f32>, limit: usize| -> Sparse {
+            let mut v: Sparse = m.into_iter().map(|(k, c)| (k, (1.0 + c.ln()) * idf.idf(k))).collect();
+            if v.len() > limit {
+                v.select_nth_unstable_by(limit, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                v.truncate(limit);
+            }
+            let norm = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                v.iter_mut().for_each(|x| x.1 /= norm);
+            }
+            v.sort_unstable_by_key(|x| x.0);
+            v
+        };
+        let terms = weigh(tf, MAX_TERMS);
+        let mut ranked: Vec<(u32, f32)> = terms.clone();
+        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let top = ranked.iter().take(32).map(|x| x.0).collect();
+        let by_idf = |m: FxHashMap<u32, f32>| -> Sparse {
+            let mut v: Sparse = m.into_keys().map(|k| (k, idf.idf(k))).collect();
+            v.sort_unstable_by_key(|x| x.0);
+            v.truncate(400);
+            v
+        };
+        let source = article.source.as_deref().map_or(0, |s| text::hash_bytes(s.to_lowercase().as_bytes()));
+        Doc {
+            terms,
+            top,
+            title: weigh(title_tf, 64),
+            names: by_idf(names),
+            nums: by_idf(nums),
+            sig,
+            time,
+            source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_days_counts_from_epoch() {
+        assert_eq!(iso_days("1970-01-01"), Some(0.0));
+        assert_eq!(iso_days("2000-03-01"), Some(11_017.0));
+        assert_eq!(iso_days("2016-12-27T12:00:00Z"), Some(17_162.5));
+        assert_eq!(iso_days("2016"), iso_days("2016-01-01"));
+        assert_eq!(iso_days("nope"), None);
+    }
+
+    #[test]
+    fn dot_of_sorted_sparse() {
+        assert_eq!(dot(&[(1, 1.0), (3, 2.0)], &[(2, 5.0), (3, 0.5)]), 1.0);
+    }
+}

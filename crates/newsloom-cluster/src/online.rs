@@ -1,0 +1,366 @@
+//! The online clusterer: dedup, candidate retrieval via an inverted index over open stories,
+//! the learned join decision, merges with redirects, and closing of inactive stories.
+
+use newsloom_model::Article;
+use rustc_hash::FxHashMap;
+
+use crate::doc::{Doc, Idf};
+use crate::minhash::{DupEntry, DupIndex};
+use crate::scorer;
+use crate::story::{NF, Story};
+use crate::{Assignment, StoryClusterer, StoryMerge};
+
+/// Tunables of [`OnlineClusterer`]. `Default` holds the shipped, trained values.
+#[derive(Debug, Clone)]
+pub struct ClusterConfig {
+    /// A story with no article for this many days is closed (and its memory freed).
+    pub window_days: f64,
+    /// Estimated Jaccard over body shingles at or above which an article is a copy.
+    pub dup_threshold: f32,
+    /// Join the best candidate story when its join probability is at least this.
+    pub join_threshold: f32,
+    /// Other candidates at or above this probability are merged into the joined story.
+    /// Values above 1 disable merging.
+    pub merge_threshold: f32,
+    /// Candidate stories scored per article (from the inverted index).
+    pub max_candidates: usize,
+    /// Article terms used to query the index, and added to it per joined article.
+    pub query_terms: usize,
+    pub index_terms: usize,
+    pub weights: [f32; NF],
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        Self {
+            window_days: 30.0,
+            dup_threshold: 0.7,
+            join_threshold: scorer::JOIN_THRESHOLD,
+            merge_threshold: 0.95,
+            max_candidates: 24,
+            query_terms: 32,
+            index_terms: 24,
+            weights: scorer::WEIGHTS,
+        }
+    }
+}
+
+/// A story the article could join, with its features and join probability.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub story: String,
+    pub features: [f32; NF],
+    pub p: f32,
+}
+
+/// An article analysed against the current state, before the decision is applied.
+#[derive(Debug)]
+pub struct Prepared {
+    doc: Doc,
+    /// `(original article, its story)` when the article is a near-duplicate.
+    pub copy: Option<(String, String)>,
+    /// Sorted by descending `p`.
+    pub candidates: Vec<Candidate>,
+}
+
+/// Where to put a prepared article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Into this open story (by id).
+    Story(String),
+    New,
+}
+
+/// Online story clusterer with near-duplicate detection. See the crate docs.
+#[derive(Debug)]
+pub struct OnlineClusterer {
+    cfg: ClusterConfig,
+    idf: Idf,
+    dups: DupIndex,
+    slots: Vec<Option<Story>>,
+    free: Vec<u32>,
+    /// Open story ids and their aliases → slot.
+    ids: FxHashMap<String, u32>,
+    postings: FxHashMap<u32, Vec<u32>>,
+    now: f64,
+    last_sweep: f64,
+}
+
+impl Default for OnlineClusterer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl OnlineClusterer {
+    pub fn new() -> Self {
+        Self::with_config(ClusterConfig::default())
+    }
+
+    pub fn with_config(cfg: ClusterConfig) -> Self {
+        Self {
+            cfg,
+            idf: Idf::default(),
+            dups: DupIndex::default(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            ids: FxHashMap::default(),
+            postings: FxHashMap::default(),
+            now: f64::NEG_INFINITY,
+            last_sweep: f64::NEG_INFINITY,
+        }
+    }
+
+    pub fn config(&self) -> &ClusterConfig {
+        &self.cfg
+    }
+
+    /// Number of open stories.
+    pub fn open_stories(&self) -> usize {
+        self.slots.len() - self.free.len()
+    }
+
+    /// Articles held in the near-duplicate index.
+    pub fn indexed_articles(&self) -> usize {
+        self.dups.len()
+    }
+
+    /// The open story an id (or a merged-away alias) refers to now.
+    pub fn resolve(&self, story: &str) -> Option<&str> {
+        self.ids.get(story).and_then(|&s| self.slots[s as usize].as_ref()).map(|s| s.id.as_str())
+    }
+
+    /// Analyses an article against the open stories (and counts it in the IDF).
+    pub fn prepare(&mut self, article: &Article, entities: &[String]) -> Prepared {
+        let now = if self.now.is_finite() { self.now } else { 0.0 };
+        let doc = Doc::build(article, entities, &mut self.idf, now);
+        self.advance(doc.time);
+        let copy = doc.sig.as_ref().and_then(|sig| {
+            self.dups.find(sig, self.cfg.dup_threshold).map(|(e, _)| (e.original.clone(), e.story.clone()))
+        });
+        // Candidate retrieval: accumulate the article's top-term weights over posting lists.
+        let mut acc: FxHashMap<u32, f32> = FxHashMap::default();
+        let weight = |t: u32| doc.terms.binary_search_by_key(&t, |x| x.0).map_or(0.0, |i| doc.terms[i].1);
+        for &t in doc.top.iter().take(self.cfg.query_terms) {
+            if let Some(ps) = self.postings.get(&t) {
+                let w = weight(t);
+                for &s in ps {
+                    *acc.entry(s).or_default() += w;
+                }
+            }
+        }
+        let mut ranked: Vec<(u32, f32)> = acc.into_iter().collect();
+        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(self.cfg.max_candidates);
+        let mut candidates: Vec<Candidate> = ranked
+            .into_iter()
+            .filter_map(|(slot, _)| {
+                let story = self.slots[slot as usize].as_ref()?;
+                let features = story.features(&doc);
+                let p = scorer::predict(&self.cfg.weights, &features);
+                Some(Candidate { story: story.id.clone(), features, p })
+            })
+            .collect();
+        candidates.sort_by(|a, b| b.p.total_cmp(&a.p).then(a.story.cmp(&b.story)));
+        Prepared { doc, copy, candidates }
+    }
+
+    /// The clusterer's own decision for a prepared article, with the stories to merge.
+    pub fn decide(&self, prep: &Prepared) -> (Target, Vec<String>) {
+        if let Some((_, story)) = &prep.copy
+            && let Some(id) = self.resolve(story)
+        {
+            return (Target::Story(id.to_string()), vec![]);
+        }
+        let Some(best) = prep.candidates.first().filter(|c| c.p >= self.cfg.join_threshold) else {
+            return (Target::New, vec![]);
+        };
+        let merges = prep.candidates[1..]
+            .iter()
+            .filter(|c| c.p >= self.cfg.merge_threshold)
+            .map(|c| c.story.clone())
+            .collect();
+        (Target::Story(best.story.clone()), merges)
+    }
+
+    /// Places a prepared article: into `target` (merging `merge` into it), or a new story.
+    pub fn commit(
+        &mut self,
+        article: &Article,
+        prep: Prepared,
+        target: Target,
+        merge: &[String],
+    ) -> Assignment {
+        let copy_of = prep.copy.as_ref().map(|(orig, _)| orig.clone());
+        let doc = prep.doc;
+        let mut merges = Vec::new();
+        let slot = match target.clone() {
+            Target::Story(id) if self.ids.contains_key(&id) => {
+                let mut slot = self.ids[&id];
+                // The survivor of a merge is the oldest story, so the longest-lived id stays.
+                for m in merge {
+                    let Some(&other) = self.ids.get(m) else { continue };
+                    if other == slot {
+                        continue;
+                    }
+                    let (keep, gone) = if self.older(other, slot) { (other, slot) } else { (slot, other) };
+                    let absorbed = self.slot(gone).id.clone();
+                    self.absorb(keep, gone);
+                    merges.push(StoryMerge { absorbed, into: self.slot(keep).id.clone() });
+                    slot = keep;
+                }
+                self.slots[slot as usize].as_mut().expect("open slot").add(&doc);
+                slot
+            }
+            _ => {
+                let mut id = format!("s-{}", article.id);
+                let mut n = 1;
+                while self.ids.contains_key(&id) {
+                    n += 1;
+                    id = format!("s-{}-{n}", article.id);
+                }
+                self.open(Story::new(id, &doc))
+            }
+        };
+        self.index(slot, &doc);
+        let story = self.slot(slot).id.clone();
+        if let Some(sig) = doc.sig {
+            let original = copy_of.clone().unwrap_or_else(|| article.id.clone());
+            self.dups.insert(
+                sig,
+                DupEntry { article: article.id.clone(), original, story: story.clone(), time: doc.time },
+            );
+        }
+        Assignment { story, copy_of, merges }
+    }
+
+    fn slot(&self, s: u32) -> &Story {
+        self.slots[s as usize].as_ref().expect("open slot")
+    }
+
+    fn older(&self, a: u32, b: u32) -> bool {
+        let (x, y) = (self.slot(a), self.slot(b));
+        (x.first, &x.id) < (y.first, &y.id)
+    }
+
+    fn open(&mut self, story: Story) -> u32 {
+        let id = story.id.clone();
+        let slot = match self.free.pop() {
+            Some(s) => {
+                self.slots[s as usize] = Some(story);
+                s
+            }
+            None => {
+                self.slots.push(Some(story));
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.ids.insert(id, slot);
+        slot
+    }
+
+    fn index(&mut self, slot: u32, doc: &Doc) {
+        let story = self.slots[slot as usize].as_mut().expect("open slot");
+        for &t in doc.top.iter().take(self.cfg.index_terms) {
+            if story.indexed.len() >= 400 {
+                break;
+            }
+            if story.indexed.insert(t) {
+                self.postings.entry(t).or_default().push(slot);
+            }
+        }
+    }
+
+    fn unindex(&mut self, slot: u32, terms: impl Iterator<Item = u32>) {
+        for t in terms {
+            if let Some(v) = self.postings.get_mut(&t) {
+                v.retain(|&s| s != slot);
+                if v.is_empty() {
+                    self.postings.remove(&t);
+                }
+            }
+        }
+    }
+
+    fn absorb(&mut self, keep: u32, gone: u32) {
+        let other = self.slots[gone as usize].take().expect("open slot");
+        self.free.push(gone);
+        self.unindex(gone, other.indexed.iter().copied());
+        for id in std::iter::once(&other.id).chain(&other.aliases) {
+            self.ids.insert(id.clone(), keep);
+        }
+        let terms: Vec<u32> = other.indexed.iter().copied().collect();
+        let story = self.slots[keep as usize].as_mut().expect("open slot");
+        let mut added = Vec::new();
+        for t in terms {
+            if story.indexed.len() < 400 && story.indexed.insert(t) {
+                added.push(t);
+            }
+        }
+        story.absorb(other);
+        for t in added {
+            self.postings.entry(t).or_default().push(keep);
+        }
+    }
+
+    /// Moves the clock and, at most twice a day of stream time, closes stories inactive for
+    /// longer than the window and forgets old near-duplicate signatures.
+    fn advance(&mut self, t: f64) {
+        if t > self.now {
+            self.now = t;
+        }
+        if self.now - self.last_sweep < 0.5 {
+            return;
+        }
+        self.last_sweep = self.now;
+        let cutoff = self.now - self.cfg.window_days;
+        self.dups.evict_before(cutoff);
+        let stale: Vec<u32> = (0..self.slots.len() as u32)
+            .filter(|&s| self.slots[s as usize].as_ref().is_some_and(|st| st.last < cutoff))
+            .collect();
+        for s in stale {
+            let story = self.slots[s as usize].take().expect("open slot");
+            self.unindex(s, story.indexed.iter().copied());
+            for id in std::iter::once(&story.id).chain(&story.aliases) {
+                self.ids.remove(id);
+            }
+            self.free.push(s);
+        }
+        if self.postings.capacity() > 4 * self.postings.len().max(4096) {
+            self.postings.shrink_to_fit();
+            self.ids.shrink_to_fit();
+        }
+    }
+}
+
+impl StoryClusterer for OnlineClusterer {
+    fn assign(&mut self, article: &Article, entities: &[String]) -> Assignment {
+        let prep = self.prepare(article, entities);
+        let (target, merge) = self.decide(&prep);
+        self.commit(article, prep, target, &merge)
+    }
+
+    fn restore(&mut self, article: &Article, entities: &[String], story: &str, copy_of: Option<&str>) {
+        let mut prep = self.prepare(article, entities);
+        prep.copy = copy_of.map(|c| (c.to_string(), story.to_string()));
+        if let Some(slot) = self.ids.get(story).copied() {
+            let id = self.slot(slot).id.clone();
+            self.commit(article, prep, Target::Story(id), &[]);
+        } else {
+            let slot = self.open(Story::new(story.to_string(), &prep.doc));
+            self.index(slot, &prep.doc);
+            if let Some(sig) = prep.doc.sig {
+                let original = copy_of.unwrap_or(&article.id).to_string();
+                self.dups.insert(
+                    sig,
+                    DupEntry {
+                        article: article.id.clone(),
+                        original,
+                        story: story.to_string(),
+                        time: prep.doc.time,
+                    },
+                );
+            }
+        }
+    }
+}

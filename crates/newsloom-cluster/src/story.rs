@@ -1,0 +1,207 @@
+//! The state kept for one open story, and the similarity features between it and an article.
+
+use std::collections::VecDeque;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::doc::{Doc, Sparse, dot};
+
+/// Number of features the join scorer sees (index 0 is the constant 1).
+pub const NF: usize = 12;
+
+/// Names of the features, in order (for the trainer's report).
+pub const FEATURE_NAMES: [&str; NF] = [
+    "bias",
+    "cos_centroid",
+    "cos_max_recent",
+    "cos_title",
+    "name_cover",
+    "name_cos",
+    "num_cover",
+    "log_gap_last",
+    "log_gap_first",
+    "log_size",
+    "same_source",
+    "cos_x_names",
+];
+
+/// Member vectors kept per story for the max-similarity feature.
+const RECENT: usize = 4;
+/// Caps that bound a story's memory however many articles join it.
+const MAX_CENTROID: usize = 600;
+const MAX_NAMES: usize = 400;
+const MAX_SOURCES: usize = 64;
+
+#[derive(Debug, Clone)]
+pub struct Story {
+    pub id: String,
+    /// Ids of stories merged into this one (they redirect here).
+    pub aliases: Vec<String>,
+    centroid: FxHashMap<u32, f32>,
+    cnorm: f32,
+    title: FxHashMap<u32, f32>,
+    tnorm: f32,
+    recent: VecDeque<(f64, Sparse)>,
+    names: FxHashMap<u32, f32>,
+    names_sq: f32,
+    nums: FxHashMap<u32, f32>,
+    pub first: f64,
+    pub last: f64,
+    pub size: u32,
+    sources: Vec<u64>,
+    /// Terms under which the story is in the inverted index.
+    pub indexed: FxHashSet<u32>,
+}
+
+fn add_into(map: &mut FxHashMap<u32, f32>, v: &[(u32, f32)], cap: usize) -> f32 {
+    for &(t, w) in v {
+        *map.entry(t).or_default() += w;
+    }
+    if map.len() > cap {
+        // Keep the heaviest terms: the tail of a big story's centroid barely moves a cosine.
+        let mut all: Vec<(u32, f32)> = map.drain().collect();
+        all.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        all.truncate(cap * 2 / 3);
+        map.extend(all);
+    }
+    map.values().map(|w| w * w).sum::<f32>().sqrt()
+}
+
+fn cos_map(map: &FxHashMap<u32, f32>, norm: f32, v: &[(u32, f32)]) -> f32 {
+    if norm <= 0.0 {
+        return 0.0;
+    }
+    v.iter().filter_map(|(t, w)| map.get(t).map(|c| c * w)).sum::<f32>() / norm
+}
+
+impl Story {
+    pub fn new(id: String, doc: &Doc) -> Story {
+        let mut s = Story {
+            id,
+            aliases: Vec::new(),
+            centroid: FxHashMap::default(),
+            cnorm: 0.0,
+            title: FxHashMap::default(),
+            tnorm: 0.0,
+            recent: VecDeque::new(),
+            names: FxHashMap::default(),
+            names_sq: 0.0,
+            nums: FxHashMap::default(),
+            first: doc.time,
+            last: doc.time,
+            size: 0,
+            sources: Vec::new(),
+            indexed: FxHashSet::default(),
+        };
+        s.add(doc);
+        s
+    }
+
+    pub fn add(&mut self, doc: &Doc) {
+        self.cnorm = add_into(&mut self.centroid, &doc.terms, MAX_CENTROID);
+        self.tnorm = add_into(&mut self.title, &doc.title, MAX_CENTROID / 4);
+        self.recent.push_back((doc.time, doc.terms.clone()));
+        if self.recent.len() > RECENT {
+            self.recent.pop_front();
+        }
+        for &(t, w) in &doc.names {
+            if self.names.len() < MAX_NAMES && self.names.insert(t, w).is_none() {
+                self.names_sq += w * w;
+            }
+        }
+        for &(t, w) in &doc.nums {
+            if self.nums.len() < MAX_NAMES {
+                self.nums.insert(t, w);
+            }
+        }
+        self.first = self.first.min(doc.time);
+        self.last = self.last.max(doc.time);
+        self.size += 1;
+        if self.sources.len() < MAX_SOURCES && !self.sources.contains(&doc.source) {
+            self.sources.push(doc.source);
+        }
+    }
+
+    /// Folds `other` into this story (its id becomes an alias).
+    pub fn absorb(&mut self, other: Story) {
+        let c: Sparse = other.centroid.into_iter().collect();
+        self.cnorm = add_into(&mut self.centroid, &c, MAX_CENTROID);
+        let t: Sparse = other.title.into_iter().collect();
+        self.tnorm = add_into(&mut self.title, &t, MAX_CENTROID / 4);
+        self.recent.extend(other.recent);
+        self.recent.make_contiguous().sort_by(|a, b| a.0.total_cmp(&b.0));
+        while self.recent.len() > RECENT {
+            self.recent.pop_front();
+        }
+        for (t, w) in other.names {
+            if self.names.len() < MAX_NAMES && self.names.insert(t, w).is_none() {
+                self.names_sq += w * w;
+            }
+        }
+        for (t, w) in other.nums {
+            if self.nums.len() < MAX_NAMES {
+                self.nums.insert(t, w);
+            }
+        }
+        self.first = self.first.min(other.first);
+        self.last = self.last.max(other.last);
+        self.size += other.size;
+        for s in other.sources {
+            if self.sources.len() < MAX_SOURCES && !self.sources.contains(&s) {
+                self.sources.push(s);
+            }
+        }
+        self.aliases.push(other.id);
+        self.aliases.extend(other.aliases);
+    }
+
+    /// Similarity features between this story and an article (see [`FEATURE_NAMES`]).
+    pub fn features(&self, doc: &Doc) -> [f32; NF] {
+        let cos_c = cos_map(&self.centroid, self.cnorm, &doc.terms);
+        let cos_m = self.recent.iter().map(|(_, v)| dot(v, &doc.terms)).fold(0.0f32, f32::max);
+        let cos_t = cos_map(&self.title, self.tnorm, &doc.title);
+        let (mut shared, mut shared_sq, mut mass, mut mass_sq) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        for &(t, w) in &doc.names {
+            mass += w;
+            mass_sq += w * w;
+            if self.names.contains_key(&t) {
+                shared += w;
+                shared_sq += w * w;
+            }
+        }
+        let name_cover = if mass > 0.0 { shared / mass } else { 0.0 };
+        let name_cos = if mass_sq > 0.0 && self.names_sq > 0.0 {
+            shared_sq / (mass_sq * self.names_sq).sqrt()
+        } else {
+            0.0
+        };
+        let (mut nshared, mut nmass) = (0.0f32, 0.0f32);
+        for &(t, w) in &doc.nums {
+            nmass += w;
+            if self.nums.contains_key(&t) {
+                nshared += w;
+            }
+        }
+        let num_cover = if nmass > 0.0 { nshared / nmass } else { 0.0 };
+        let gap_last = (doc.time - self.last).abs().min(self.recent_gap(doc.time)) as f32;
+        let gap_first = (doc.time - self.first).abs() as f32;
+        [
+            1.0,
+            cos_c,
+            cos_m,
+            cos_t,
+            name_cover,
+            name_cos,
+            num_cover,
+            gap_last.ln_1p(),
+            gap_first.ln_1p(),
+            (self.size as f32).ln_1p(),
+            if self.sources.contains(&doc.source) { 1.0 } else { 0.0 },
+            cos_c.max(cos_m) * name_cover,
+        ]
+    }
+
+    fn recent_gap(&self, t: f64) -> f64 {
+        self.recent.iter().map(|(rt, _)| (t - rt).abs()).fold(f64::INFINITY, f64::min)
+    }
+}

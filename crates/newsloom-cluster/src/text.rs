@@ -1,0 +1,148 @@
+//! Language-agnostic tokenisation: lower-cased, transliterated to ASCII (so `Zürich`, `Zurich`
+//! and `Цюрих`-as-transliterated meet), split on anything that is not a letter or digit.
+
+use std::hash::{Hash, Hasher};
+
+/// One word of a text, reduced to a hashed key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Hash of the folded (lower-case ASCII) word.
+    pub key: u64,
+    /// Looks like part of a name: capitalised mid-sentence, or an all-caps word (datelines).
+    pub cap: bool,
+    /// All digits (ages, counts, street numbers).
+    pub num: bool,
+    /// A function word (several languages): kept for shingles, skipped for TF-IDF.
+    pub stop: bool,
+}
+
+/// Stable 64-bit hash of a byte string (FxHash is deterministic across runs and platforms).
+pub fn hash_bytes(b: &[u8]) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    b.hash(&mut h);
+    h.finish()
+}
+
+/// Hashed key of a word as [`tokenize`] would produce it.
+pub fn word_key(word: &str) -> u64 {
+    let mut toks = Vec::new();
+    tokenize(word, &mut toks);
+    toks.first().map_or(0, |t| t.key)
+}
+
+/// Splits `text` into tokens appended to `out`. Single letters are dropped; digits are kept.
+/// Words are cut at 64 bytes so hostile input cannot build huge keys.
+pub fn tokenize(text: &str, out: &mut Vec<Token>) {
+    struct Cur {
+        word: String,
+        first_upper: bool,
+        all_upper: bool,
+        letters: usize,
+        at_sentence_start: bool,
+    }
+    let flush = |cur: &mut Cur, out: &mut Vec<Token>| {
+        if cur.word.is_empty() {
+            return;
+        }
+        let w = &cur.word;
+        let num = w.bytes().all(|b| b.is_ascii_digit());
+        if w.len() >= 2 || num {
+            let stop = !num && is_stop(w);
+            let cap = !stop
+                && !num
+                && ((cur.first_upper && !cur.at_sentence_start) || (cur.all_upper && cur.letters >= 3));
+            out.push(Token { key: hash_bytes(w.as_bytes()), cap, num, stop });
+        }
+        cur.word.clear();
+    };
+    let mut cur = Cur {
+        word: String::with_capacity(64),
+        first_upper: false,
+        all_upper: true,
+        letters: 0,
+        at_sentence_start: true,
+    };
+    let mut sentence_start = true;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if cur.word.is_empty() {
+                cur.first_upper = c.is_uppercase();
+                cur.all_upper = true;
+                cur.letters = 0;
+                cur.at_sentence_start = sentence_start;
+                sentence_start = false;
+            }
+            if c.is_alphabetic() {
+                cur.letters += 1;
+                cur.all_upper &= c.is_uppercase();
+            }
+            if cur.word.len() >= 64 {
+                continue;
+            }
+            if c.is_ascii() {
+                cur.word.push(c.to_ascii_lowercase());
+            } else if let Some(s) = deunicode::deunicode_char(c) {
+                // Transliteration may yield several chars or spaces ("ß" → "ss", "中" → "Zhong ").
+                cur.word
+                    .extend(s.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()));
+            }
+        } else {
+            flush(&mut cur, out);
+            if matches!(c, '.' | '!' | '?' | '¿' | '¡' | ':' | ';' | '\n') {
+                sentence_start = true;
+            }
+        }
+    }
+    flush(&mut cur, out);
+}
+
+fn is_stop(w: &str) -> bool {
+    STOP.binary_search(&w).is_ok()
+}
+
+/// Function words of English, Spanish, Italian, Dutch, German and French (sorted).
+static STOP: &[&str] = &[
+    "a", "about", "after", "al", "all", "als", "also", "am", "an", "and", "any", "are", "as", "at", "au",
+    "aux", "be", "been", "before", "but", "by", "can", "che", "con", "could", "da", "dal", "dalla", "das",
+    "dat", "de", "dei", "del", "della", "dem", "den", "der", "des", "di", "did", "die", "do", "du", "een",
+    "ein", "eine", "el", "en", "er", "es", "est", "et", "for", "from", "had", "has", "have", "he", "her",
+    "het", "his", "how", "i", "il", "im", "in", "into", "is", "ist", "it", "its", "la", "las", "le", "les",
+    "lo", "los", "mit", "more", "most", "nel", "nella", "no", "non", "not", "of", "om", "on", "one", "op",
+    "or", "other", "our", "out", "over", "par", "per", "por", "pour", "que", "qui", "said", "se", "she",
+    "so", "some", "su", "sur", "than", "that", "the", "their", "them", "then", "there", "these", "they",
+    "this", "to", "un", "una", "und", "une", "uno", "up", "van", "voor", "was", "we", "were", "what", "when",
+    "which", "who", "will", "with", "would", "you", "zu",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_list_is_sorted() {
+        let mut s = STOP.to_vec();
+        s.sort();
+        s.dedup();
+        assert_eq!(s, STOP.to_vec());
+    }
+
+    #[test]
+    fn folds_case_and_accents() {
+        assert_eq!(word_key("Zürich"), word_key("zurich"));
+        assert_eq!(word_key("ZURICH"), word_key("zurich"));
+        assert_ne!(word_key("zurich"), word_key("zurick"));
+    }
+
+    #[test]
+    fn marks_names_and_numbers() {
+        let mut t = Vec::new();
+        tokenize("HAWTHORNE — A 20-year-old man, Bernard Gillis, was shot. Police said.", &mut t);
+        let caps: Vec<_> = t.iter().filter(|t| t.cap).map(|t| t.key).collect();
+        assert!(caps.contains(&word_key("hawthorne")));
+        assert!(caps.contains(&word_key("gillis")));
+        assert!(caps.contains(&word_key("bernard")));
+        // Sentence-initial capitals are not names.
+        assert!(!caps.contains(&word_key("police")));
+        assert!(t.iter().any(|t| t.num && t.key == word_key("20")));
+    }
+}
