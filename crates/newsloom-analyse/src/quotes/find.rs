@@ -1,0 +1,555 @@
+//! Finding attributions in a tokenised document: direct quotations with their frames
+//! (`“…,” Kelin said.`), partial quotes and reported speech (`Kelin said that …`,
+//! `…, the ministry noted.`, `According to X, …`).
+
+use super::lexicon::{self as lx, CueKind};
+use super::text::{Doc, Sent};
+use newsloom_model::QuoteKind;
+
+/// One attribution, in token indices (`[s, e)` ranges) of the document.
+#[derive(Debug, Clone)]
+pub(crate) struct Hit {
+    pub content: Vec<(usize, usize)>,
+    pub kind: QuoteKind,
+    pub speaker: Option<(usize, usize)>,
+    pub cue: Option<(usize, usize)>,
+    pub medium: Option<(usize, usize)>,
+    pub para: usize,
+    pub confidence: f32,
+}
+
+/// A cue verb found in a token range.
+#[derive(Debug, Clone, Copy)]
+struct Cue {
+    s: usize,
+    e: usize,
+    kind: CueKind,
+}
+
+pub(crate) fn find_hits(d: &Doc) -> Vec<Hit> {
+    let mut hits: Vec<Hit> = Vec::new();
+    for (si, &sent) in d.sents.iter().enumerate() {
+        let regions: Vec<usize> = (0..d.quotes.len())
+            .filter(|&q| d.quotes[q].open >= sent.a && d.quotes[q].close < sent.b)
+            .collect();
+        if !regions.is_empty() {
+            if let Some(h) = direct(d, sent, &regions) {
+                hits.push(h);
+                continue;
+            }
+            if quote_only(d, sent, &regions) {
+                orphan(d, &mut hits, si, sent, &regions);
+                continue;
+            }
+        }
+        if let Some(h) = indirect(d, sent) {
+            hits.push(h);
+        }
+    }
+    hits
+}
+
+fn lower(d: &Doc, i: usize) -> String {
+    d.tok(i).to_lowercase()
+}
+
+/// The first cue word in `[a, b)` that lies outside quotations.
+fn cues_in<'a>(d: &'a Doc<'a>, a: usize, b: usize) -> impl Iterator<Item = Cue> + 'a {
+    (a..b).filter_map(move |i| {
+        if d.in_quote[i].is_some() || !d.toks[i].word {
+            return None;
+        }
+        let l = lower(d, i);
+        if l == "according" && i + 1 < b && d.is(i + 1, "to") {
+            return Some(Cue { s: i, e: i + 2, kind: CueKind::Strong });
+        }
+        // `was said to`, `is expected to`: passive, not an attribution by the subject.
+        if i > a && matches!(lower(d, i - 1).as_str(), "is" | "was" | "be" | "been" | "are" | "were") {
+            return None;
+        }
+        let kind = lx::cue_kind(&l)?;
+        let e = if matches!(l.as_str(), "pointed" | "went") && i + 1 < b { i + 2 } else { i + 1 };
+        Some(Cue { s: i, e, kind })
+    })
+}
+
+/// Speaker phrase ending right before `cue` (skipping `has also` etc.), not reaching below `lo`.
+fn left_np(d: &Doc, lo: usize, cue: usize) -> Option<(usize, usize)> {
+    let mut i = cue;
+    let mut skipped = 0;
+    while i > lo && skipped < 3 && d.toks[i - 1].word && lx::is_aux_adverb(&lower(d, i - 1)) {
+        i -= 1;
+        skipped += 1;
+    }
+    let end = i;
+    if end == lo {
+        return None;
+    }
+    if d.is(end - 1, ",") {
+        return comma_np(d, lo, end - 1);
+    }
+    // A lone pronoun subject.
+    let last = lower(d, end - 1);
+    if lx::is_pronoun(&last) {
+        return Some((end - 1, end));
+    }
+    let mut j = end;
+    let mut n = 0;
+    while j > lo && n < 10 {
+        let k = j - 1;
+        let t = d.tok(k);
+        if d.in_quote[k].is_some() {
+            break;
+        }
+        if t == ")" {
+            // Skip a parenthetical such as `(D-S.C.)`.
+            match (lo..k).rev().find(|&p| d.is(p, "(")) {
+                Some(p) if k - p <= 8 => {
+                    j = p;
+                    n += 1;
+                    continue;
+                }
+                _ => break,
+            }
+        }
+        if !d.toks[k].word {
+            break;
+        }
+        let l = t.to_lowercase();
+        if l == "of" || l == "and" || l == "&" {
+            // `representative of the Ministry`, `Trump and Pence` need names on both sides.
+            if j < end && (d.is_cap(j) || d.is(j, "the")) && k > lo && d.toks[k - 1].word {
+                j = k;
+                n += 1;
+                continue;
+            }
+            break;
+        }
+        if lx::is_np_stop(&l) || lx::cue_kind(&l).is_some() {
+            break;
+        }
+        j = k;
+        n += 1;
+    }
+    if j == end {
+        return None;
+    }
+    // Lowercase-headed phrases must end in a speaker noun (`the ministry`, `a senior aide`).
+    let head = lower(d, end - 1);
+    if !d.is_cap(end - 1) && !lx::is_speaker_noun(&head) && !head.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    // Long phrases that run into a clause: keep the last capitalised run or speaker-noun phrase.
+    if end - j > 7 {
+        let mut s = end - 1;
+        while s > j && (d.is_cap(s - 1) || matches!(lower(d, s - 1).as_str(), "the" | "a" | "an")) {
+            s -= 1;
+        }
+        j = s;
+    }
+    Some((j, end))
+}
+
+/// `Ann Lutz, told` or `Andrei Kelin, the ministry's head of …, told`: the name before an
+/// appositive. `comma` is the comma right before the cue.
+fn comma_np(d: &Doc, lo: usize, comma: usize) -> Option<(usize, usize)> {
+    let prev_comma = |to: usize| (lo.max(to.saturating_sub(14))..to).rev().find(|&k| d.is(k, ","));
+    let c1 = prev_comma(comma);
+    let seg_a = c1.map_or(lo, |c| c + 1);
+    let name_run = |a: usize, b: usize| {
+        let mut s = b;
+        while s > a && s + 5 > b && d.is_cap(s - 1) && d.in_quote[s - 1].is_none() {
+            s -= 1;
+        }
+        (s < b).then_some((s, b))
+    };
+    if seg_a < comma && (seg_a..comma).all(|k| d.is_cap(k)) && comma - seg_a <= 5 {
+        return Some((seg_a, comma));
+    }
+    let c1 = c1?;
+    let c0 = prev_comma(c1).map_or(lo, |c| c + 1);
+    if c1 > c0 { name_run(c0, c1) } else { None }
+}
+
+/// Speaker phrase starting at `from` (for `said Kelin`, `according to the ministry`).
+fn right_np(d: &Doc, from: usize, hi: usize) -> Option<(usize, usize)> {
+    let mut j = from;
+    if j < hi && matches!(lower(d, j).as_str(), "the" | "a" | "an") {
+        j += 1;
+    }
+    let start = from;
+    let mut e = j;
+    while e < hi && d.toks[e].word && d.in_quote[e].is_none() {
+        let l = lower(d, e);
+        if d.is_cap(e) || lx::is_speaker_noun(&l) || (e > j && l == "of" && e + 1 < hi && d.is_cap(e + 1)) {
+            e += 1;
+        } else if e > start
+            && !lx::is_np_stop(&l)
+            && e + 1 < hi
+            && (d.is_cap(e + 1) || lx::is_speaker_noun(&lower(d, e + 1)))
+        {
+            // adjective inside a phrase: `the Russian foreign ministry`
+            e += 1;
+        } else {
+            break;
+        }
+    }
+    if e == j {
+        if j < hi && lx::is_pronoun(&lower(d, j)) {
+            return Some((j, j + 1));
+        }
+        return None;
+    }
+    // Drop trailing time words (`said Kelin Tuesday`).
+    while e > j + 1 && lx::is_time_word(&lower(d, e - 1)) {
+        e -= 1;
+    }
+    Some((start, e))
+}
+
+/// The source after `according to`: up to the next comma or the end, at most 12 words.
+fn according_np(d: &Doc, from: usize, hi: usize) -> Option<(usize, usize)> {
+    let mut e = from;
+    while e < hi && e < from + 12 && d.toks[e].word && d.in_quote[e].is_none() {
+        e += 1;
+    }
+    (e > from).then_some((from, e))
+}
+
+/// After a cue: the addressee or medium (`told Interfax`, `told reporters`) and where the
+/// reported content starts. Returns `(medium, content_start)`.
+fn after_cue(d: &Doc, cue: Cue, hi: usize) -> (Option<(usize, usize)>, usize) {
+    let l = lower(d, cue.s);
+    let mut i = cue.e;
+    let mut medium = None;
+    if lx::takes_addressee(&l) && i < hi && d.toks[i].word {
+        let s = i;
+        if matches!(lower(d, i).as_str(), "the" | "a" | "an") {
+            i += 1;
+        }
+        let mut e = i;
+        while e < hi && d.toks[e].word && (d.is_cap(e) || lx::is_medium_noun(&lower(d, e))) {
+            e += 1;
+        }
+        if e > i {
+            medium = Some((s, e));
+            i = e;
+        } else if i < hi && matches!(lower(d, i).as_str(), "him" | "her" | "them" | "me" | "us" | "reporters")
+        {
+            i += 1;
+        }
+    }
+    // Time words and short prepositional frames before `that` (`said in a statement that`).
+    let mut j = i;
+    while j < hi && d.toks[j].word && lx::is_time_word(&lower(d, j)) {
+        j += 1;
+    }
+    let look = (j..hi.min(j + 10)).find(|&k| d.is(k, "that") || d.is(k, ",") || d.is(k, ":"));
+    if let Some(k) = look
+        && d.is(k, "that")
+        && j < hi
+        && matches!(
+            lower(d, j).as_str(),
+            "in" | "on" | "at" | "during" | "to" | "via" | "after" | "before" | "that"
+        )
+    {
+        if medium.is_none() && k > j + 1 {
+            // `in an interview with CNN`, `on Twitter`
+            let cap = (j..k).filter(|&x| d.is_cap(x)).collect::<Vec<_>>();
+            if let (Some(&a), Some(&b)) = (cap.first(), cap.last()) {
+                medium = Some((a, b + 1));
+            }
+        }
+        return (medium, k);
+    }
+    while j < hi && matches!(d.tok(j), "," | ":" | "—" | "–") {
+        j += 1;
+    }
+    (medium, j)
+}
+
+/// Token range of `[a, b)` without trailing sentence punctuation.
+fn trim_end(d: &Doc, a: usize, mut b: usize) -> usize {
+    while b > a && matches!(d.tok(b - 1), "." | "!" | "?" | "," | ";" | ":" | "…" | "—" | "–") {
+        b -= 1;
+    }
+    b
+}
+
+fn words_between(d: &Doc, a: usize, b: usize) -> usize {
+    (a..b).filter(|&i| d.toks[i].word).count()
+}
+
+/// True when the sentence is (almost) nothing but quotations.
+fn quote_only(d: &Doc, sent: Sent, regions: &[usize]) -> bool {
+    let inside: usize = regions.iter().map(|&q| d.quotes[q].close + 1 - d.quotes[q].open).sum();
+    let outside_words = (sent.a..sent.b).filter(|&i| d.in_quote[i].is_none() && d.toks[i].word).count();
+    inside > 0 && outside_words <= 1
+}
+
+fn quote_spans(d: &Doc, regions: &[usize]) -> Vec<(usize, usize)> {
+    regions.iter().map(|&q| (d.quotes[q].open, d.quotes[q].close + 1)).collect()
+}
+
+/// A quotation with a speech frame right after (`“…,” Kelin said.`) or right before it
+/// (`Kelin told Interfax: “…”`).
+fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
+    let first = d.quotes[regions[0]];
+    // Frame after a quotation.
+    for (ri, &q) in regions.iter().enumerate() {
+        let seg_a = d.quotes[q].close + 1;
+        let seg_b = regions.get(ri + 1).map_or(sent.b, |&n| d.quotes[n].open);
+        let window = seg_b.min(seg_a + 24);
+        let Some(cue) = cues_in(d, seg_a, window).next() else { continue };
+        if (seg_a..cue.s).any(|k| matches!(d.tok(k), ";" | "." | "(")) {
+            continue;
+        }
+        let mut lo = seg_a;
+        while lo < cue.s && !d.toks[lo].word {
+            lo += 1;
+        }
+        let speaker = if d.tok(cue.s) == "according" {
+            according_np(d, cue.e, seg_b)
+        } else if cue.s == lo {
+            right_np(d, cue.e, seg_b)
+        } else {
+            frame_np(d, lo, cue.s)
+        };
+        let Some(speaker) = speaker else { continue };
+        let (medium, _) = after_cue(d, cue, seg_b);
+        // Text before the first quotation makes it a partial quote (`The agenda included “…”`).
+        let pre_words = words_between(d, sent.a, first.open);
+        let pre_ends_comma = first.open > sent.a && matches!(d.tok(first.open - 1), "," | ":");
+        let (content, kind) = if pre_words >= 4 && !pre_ends_comma {
+            let last = d.quotes[regions[ri]].close + 1;
+            let mut c = vec![(sent.a, last)];
+            c.extend(quote_spans(d, &regions[ri + 1..]));
+            (c, QuoteKind::Partial)
+        } else {
+            (quote_spans(d, regions), QuoteKind::Direct)
+        };
+        return Some(Hit {
+            content,
+            kind,
+            speaker: Some(speaker),
+            cue: Some((cue.s, cue.e)),
+            medium,
+            para: sent.para,
+            confidence: 0.9,
+        });
+    }
+    // Frame before the first quotation.
+    let pre_b = first.open;
+    let cue = cues_in(d, sent.a, pre_b).last()?;
+    let (medium, cstart) = after_cue(d, cue, pre_b);
+    if words_between(d, cstart, pre_b) > 1 {
+        return None; // the cue governs a longer clause: handled as partial/indirect speech
+    }
+    let speaker = if d.tok(cue.s) == "according" {
+        according_np(d, cue.e, pre_b)
+    } else {
+        left_np(d, sent.a, cue.s).or_else(|| right_np(d, cue.e, pre_b))
+    }?;
+    let that = cstart < pre_b && d.is(cstart, "that");
+    let (content, kind) = if that {
+        let last = d.quotes[*regions.last()?].close + 1;
+        (vec![(cstart, last)], QuoteKind::Partial)
+    } else {
+        (quote_spans(d, regions), QuoteKind::Direct)
+    };
+    Some(Hit {
+        content,
+        kind,
+        speaker: Some(speaker),
+        cue: Some((cue.s, cue.e)),
+        medium,
+        para: sent.para,
+        confidence: 0.85,
+    })
+}
+
+/// The speaker in a frame after a quotation: everything from the frame start to the cue
+/// (`, Kelin said`, `, a senior aide said`), or the name before an appositive.
+fn frame_np(d: &Doc, lo: usize, cue: usize) -> Option<(usize, usize)> {
+    let mut end = cue;
+    while end > lo && d.toks[end - 1].word && lx::is_aux_adverb(&lower(d, end - 1)) {
+        end -= 1;
+    }
+    if end == lo || end - lo > 24 {
+        return None;
+    }
+    if let Some(c) = (lo..end).find(|&k| d.is(k, ",")) {
+        // `Andrei Kelin, the Foreign Ministry’s head of …,`
+        return (c > lo && c - lo <= 5 && (lo..c).all(|k| d.toks[k].word)).then_some((lo, c));
+    }
+    if end - lo > 12 {
+        return None;
+    }
+    let ok = (lo..end).all(|k| d.toks[k].word || matches!(d.tok(k), "(" | ")" | "-" | "’" | "'"));
+    (ok && end - lo <= 10).then_some((lo, end))
+}
+
+/// A sentence made only of a quotation: the continuation of the previous speaker's quote
+/// (`“…,” he said. “…”`), or a quote introduced by the previous sentence (`X reports:`).
+fn orphan(d: &Doc, hits: &mut Vec<Hit>, si: usize, sent: Sent, regions: &[usize]) {
+    let spans = quote_spans(d, regions);
+    if si > 0 {
+        let prev = d.sents[si - 1];
+        let claimed = hits.last().is_some_and(|h| h.content.iter().any(|&(s, _)| s >= prev.a));
+        if sent.para - prev.para <= 1
+            && prev.b > prev.a
+            && d.is(prev.b - 1, ":")
+            && !claimed
+            && let Some(cue) = cues_in(d, prev.a, prev.b).last()
+            && let Some(sp) = left_np(d, prev.a, cue.s).or_else(|| right_np(d, cue.e, prev.b - 1))
+        {
+            let (medium, _) = after_cue(d, cue, prev.b - 1);
+            hits.push(Hit {
+                content: spans,
+                kind: QuoteKind::Direct,
+                speaker: Some(sp),
+                cue: Some((cue.s, cue.e)),
+                medium,
+                para: sent.para,
+                confidence: 0.8,
+            });
+            return;
+        }
+    }
+    if let Some(h) = hits.last_mut()
+        && matches!(h.kind, QuoteKind::Direct | QuoteKind::Partial)
+        && sent.para - h.para <= 1
+        && h.speaker.is_some()
+    {
+        h.content.extend(spans);
+        h.para = sent.para;
+    }
+}
+
+/// Reported speech: `X said (that) …`, `…, X said.`, `…, said X.`, `According to X, …`.
+fn indirect(d: &Doc, sent: Sent) -> Option<Hit> {
+    let b = trim_end(d, sent.a, sent.b);
+    for cue in cues_in(d, sent.a, b) {
+        let l = lower(d, cue.s);
+        if l == "according" {
+            let sp = according_np(d, cue.e, b)?;
+            let comma_before = cue.s > sent.a && d.is(cue.s - 1, ",");
+            let content = if comma_before {
+                (sent.a, cue.s - 1)
+            } else {
+                let c = (sp.1..b).find(|&k| d.is(k, ","))?;
+                (c + 1, b)
+            };
+            return make(d, sent, content, Some(sp), cue, None, 0.7);
+        }
+        // Left speaker: clause start or after a comma.
+        let np = left_np(d, sent.a, cue.s);
+        let (medium, cstart) = after_cue(d, cue, b);
+        let rest_words = words_between(d, cstart, b);
+        if let Some(sp) = np {
+            let after_comma = sp.0 > sent.a + 2 && d.is(sp.0 - 1, ",");
+            let that = cstart < b && d.is(cstart, "that");
+            let trailing = rest_words <= 5
+                || (cstart < b && d.toks[cstart].word && is_frame_prep(&lower(d, cstart)))
+                || (cstart < b && !d.toks[cstart].word && d.in_quote[cstart].is_none());
+            if after_comma && trailing && !that && words_between(d, sent.a, sp.0) >= 4 {
+                if cue.kind == CueKind::Weak {
+                    continue;
+                }
+                return make(d, sent, (sent.a, sp.0 - 1), Some(sp), cue, medium, 0.75);
+            }
+            if rest_words >= 3 {
+                let has_quote = (cstart..b).any(|k| d.in_quote[k].is_some());
+                if cue.kind == CueKind::Weak && !d.is(cstart, "that") && !has_quote {
+                    continue;
+                }
+                if sp.0 > sent.a && !intro_ok(d, sent.a, sp.0) {
+                    continue;
+                }
+                return make(d, sent, (cstart, b), Some(sp), cue, medium, 0.7);
+            }
+            continue;
+        }
+        // Inverted: `…, said Kelin.`
+        if cue.kind == CueKind::Strong
+            && cue.s > sent.a + 2
+            && d.is(cue.s - 1, ",")
+            && let Some(sp) = right_np(d, cue.e, b)
+        {
+            return make(d, sent, (sent.a, cue.s - 1), Some(sp), cue, None, 0.7);
+        }
+    }
+    None
+}
+
+/// Whether `[a, s)` before a sentence-internal speaker is an introductory phrase
+/// (`In November,`, `As a result,`) rather than a clause of its own.
+fn intro_ok(d: &Doc, a: usize, s: usize) -> bool {
+    if d.is(s - 1, "with") {
+        return true; // `…, with Kremlin spokesman Dmitri Peskov complaining of …`
+    }
+    if !d.is(s - 1, ",") && !d.is(s - 1, "—") {
+        // `..., and Kelin said` or a clause run-on: only conjunction starts are fine.
+        return matches!(lower(d, s - 1).as_str(), "and" | "but" | "so" | "yet") || s - a <= 1;
+    }
+    words_between(d, a, s) <= 6
+}
+
+fn make(
+    d: &Doc,
+    sent: Sent,
+    content: (usize, usize),
+    speaker: Option<(usize, usize)>,
+    cue: Cue,
+    medium: Option<(usize, usize)>,
+    confidence: f32,
+) -> Option<Hit> {
+    let (a, b) = content;
+    let b = trim_end(d, a, b);
+    if words_between(d, a, b) < 2 {
+        return None;
+    }
+    let kind = if (a..b).any(|k| d.in_quote[k].is_some()) { QuoteKind::Partial } else { QuoteKind::Indirect };
+    Some(Hit {
+        content: vec![(a, b)],
+        kind,
+        speaker,
+        cue: Some((cue.s, cue.e)),
+        medium,
+        para: sent.para,
+        confidence,
+    })
+}
+
+/// Words that open a trailing adverbial after a cue (`said in a report`, `said on Tuesday`).
+fn is_frame_prep(l: &str) -> bool {
+    matches!(
+        l,
+        "in" | "on"
+            | "at"
+            | "during"
+            | "after"
+            | "before"
+            | "while"
+            | "via"
+            | "through"
+            | "last"
+            | "this"
+            | "earlier"
+            | "late"
+            | "from"
+            | "to"
+            | "when"
+            | "as"
+            | "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "today"
+            | "yesterday"
+            | "told"
+    )
+}

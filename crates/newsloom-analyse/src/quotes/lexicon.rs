@@ -1,0 +1,718 @@
+//! Word lists for attribution: cue verbs, the words that may sit between a speaker and its
+//! cue, time words, pronouns and titles. Lists, not a parser, so matching stays linear.
+
+/// How a cue verb behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CueKind {
+    /// Speech verbs (`said`, `told`): attribute whatever follows or precedes.
+    Strong,
+    /// Verbs that report speech only with `that` or a quotation (`believes`, `called`, `found`).
+    Weak,
+}
+
+const STRONG: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "saying",
+    "told",
+    "tells",
+    "tell",
+    "telling",
+    "added",
+    "adds",
+    "adding",
+    "noted",
+    "notes",
+    "noting",
+    "wrote",
+    "writes",
+    "writing",
+    "explained",
+    "explains",
+    "explaining",
+    "argued",
+    "argues",
+    "arguing",
+    "claimed",
+    "claims",
+    "claiming",
+    "insisted",
+    "insists",
+    "insisting",
+    "warned",
+    "warns",
+    "warning",
+    "stressed",
+    "stresses",
+    "stressing",
+    "emphasized",
+    "emphasizes",
+    "emphasizing",
+    "emphasised",
+    "emphasises",
+    "stated",
+    "asserted",
+    "asserts",
+    "contended",
+    "contends",
+    "maintained",
+    "maintains",
+    "recalled",
+    "recalls",
+    "replied",
+    "replies",
+    "responded",
+    "responds",
+    "asked",
+    "asks",
+    "asking",
+    "continued",
+    "continues",
+    "concluded",
+    "concludes",
+    "declared",
+    "declares",
+    "announced",
+    "announces",
+    "acknowledged",
+    "acknowledges",
+    "admitted",
+    "admits",
+    "conceded",
+    "concedes",
+    "tweeted",
+    "tweets",
+    "remarked",
+    "commented",
+    "complained",
+    "complains",
+    "complaining",
+    "predicted",
+    "predicts",
+    "promised",
+    "promises",
+    "pledged",
+    "pledges",
+    "vowed",
+    "vows",
+    "confirmed",
+    "confirms",
+    "reported",
+    "reports",
+    "suggested",
+    "suggests",
+    "suggesting",
+    "observed",
+    "urged",
+    "urges",
+    "urging",
+    "quipped",
+    "joked",
+    "boasted",
+    "bragged",
+    "lamented",
+    "cautioned",
+    "countered",
+    "retorted",
+    "reiterated",
+    "acknowledging",
+    "insisting",
+    "alleged",
+    "alleges",
+    "wondered",
+    "testified",
+    "mused",
+    "conceding",
+    "declaring",
+    "promising",
+    "pledging",
+    "vowing",
+    "warning",
+    "predicting",
+    "explaining",
+];
+
+const WEAK: &[&str] = &[
+    "believes",
+    "believed",
+    "believe",
+    "thinks",
+    "thought",
+    "think",
+    "found",
+    "finds",
+    "shows",
+    "showed",
+    "show",
+    "hopes",
+    "hoped",
+    "fears",
+    "feared",
+    "knows",
+    "knew",
+    "know",
+    "called",
+    "calls",
+    "calling",
+    "cited",
+    "citing",
+    "cites",
+    "criticized",
+    "criticised",
+    "blasted",
+    "described",
+    "describes",
+    "denied",
+    "denies",
+    "questioned",
+    "mentioned",
+    "mentions",
+    "indicated",
+    "indicates",
+    "agreed",
+    "agrees",
+    "revealed",
+    "reveals",
+    "estimated",
+    "estimates",
+    "expects",
+    "expected",
+    "worried",
+    "feels",
+    "felt",
+    "insist",
+    "acknowledge",
+    "argue",
+    "claim",
+    "warn",
+    "admit",
+    "suggest",
+    "note",
+    "charged",
+    "charges",
+    "demanded",
+    "demands",
+    "accused",
+    "accuses",
+    "praised",
+    "praises",
+    "predicted",
+    "recognized",
+    "signaled",
+    "signalled",
+    "declined",
+    "conclude",
+    "concluded",
+    "determined",
+    "contend",
+    "assured",
+    "assures",
+    "stresses",
+];
+
+pub(crate) fn cue_kind(lower: &str) -> Option<CueKind> {
+    if STRONG.contains(&lower) {
+        Some(CueKind::Strong)
+    } else if WEAK.contains(&lower) {
+        Some(CueKind::Weak)
+    } else {
+        None
+    }
+}
+
+/// Cues whose object is the addressee or medium (`told Interfax`, `asked reporters`).
+pub(crate) fn takes_addressee(lower: &str) -> bool {
+    matches!(lower, "told" | "tells" | "tell" | "telling" | "asked" | "asks" | "urged" | "urges" | "assured")
+}
+
+/// Words allowed between a speaker and its cue (`Kelin has also said`).
+pub(crate) fn is_aux_adverb(lower: &str) -> bool {
+    matches!(
+        lower,
+        "has"
+            | "have"
+            | "had"
+            | "also"
+            | "later"
+            | "previously"
+            | "repeatedly"
+            | "once"
+            | "then"
+            | "recently"
+            | "again"
+            | "further"
+            | "reportedly"
+            | "publicly"
+            | "privately"
+            | "is"
+            | "was"
+            | "were"
+            | "are"
+            | "would"
+            | "will"
+            | "could"
+            | "can"
+            | "may"
+            | "might"
+            | "did"
+            | "does"
+            | "do"
+            | "not"
+            | "never"
+            | "often"
+            | "already"
+            | "just"
+            | "still"
+            | "even"
+            | "long"
+            | "frequently"
+            | "earlier"
+            | "first"
+            | "initially"
+            | "subsequently"
+            | "ultimately"
+            | "too"
+            | "immediately"
+            | "quickly"
+            | "flatly"
+            | "simply"
+            | "openly"
+            | "been"
+            | "be"
+            | "always"
+            | "now"
+            | "separately"
+            | "last"
+            | "only"
+            | "both"
+            | "all"
+            | "each"
+            | "however"
+            | "however,"
+            | "consistently"
+            | "explicitly"
+    ) || (lower.len() > 4 && lower.ends_with("ly") && !matches!(lower, "italy" | "family" | "ally" | "rally"))
+}
+
+/// Words that end a speaker phrase when walking left from the cue.
+pub(crate) fn is_np_stop(lower: &str) -> bool {
+    matches!(
+        lower,
+        "that"
+            | "which"
+            | "and"
+            | "but"
+            | "or"
+            | "because"
+            | "as"
+            | "if"
+            | "when"
+            | "while"
+            | "after"
+            | "before"
+            | "since"
+            | "so"
+            | "although"
+            | "though"
+            | "where"
+            | "whether"
+            | "than"
+            | "for"
+            | "to"
+            | "in"
+            | "on"
+            | "at"
+            | "by"
+            | "with"
+            | "from"
+            | "into"
+            | "about"
+            | "against"
+            | "over"
+            | "under"
+            | "what"
+            | "how"
+            | "why"
+            | "then"
+            | "there"
+            | "here"
+            | "not"
+            | "no"
+            | "yes"
+            | "also"
+            | "has"
+            | "have"
+            | "had"
+            | "is"
+            | "was"
+            | "were"
+            | "are"
+            | "be"
+            | "been"
+            | "being"
+            | "said"
+            | "says"
+            | "told"
+            | "will"
+            | "would"
+            | "can"
+            | "could"
+            | "should"
+            | "may"
+            | "might"
+            | "must"
+            | "do"
+            | "does"
+            | "did"
+            | "once"
+            | "unless"
+            | "until"
+            | "during"
+            | "without"
+            | "instead"
+            | "per"
+            | "via"
+            | "like"
+            | "even"
+            | "just"
+            | "only"
+            | "yet"
+            | "nor"
+            | "whom"
+            | "whose"
+            | "these"
+            | "those"
+            | "this"
+            | "it's"
+            | "it’s"
+    )
+}
+
+pub(crate) fn is_pronoun(lower: &str) -> bool {
+    matches!(lower, "he" | "she" | "i" | "we" | "they" | "it" | "you" | "who" | "one")
+}
+
+/// Personal pronouns that refer back to a person (resolved to the last named speaker).
+pub(crate) fn is_person_pronoun(lower: &str) -> bool {
+    matches!(lower, "he" | "she" | "i")
+}
+
+pub(crate) fn is_time_word(lower: &str) -> bool {
+    matches!(
+        lower,
+        "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "today"
+            | "yesterday"
+            | "tonight"
+            | "earlier"
+            | "later"
+            | "recently"
+            | "last"
+            | "this"
+            | "week"
+            | "month"
+            | "year"
+            | "night"
+            | "morning"
+            | "afternoon"
+            | "evening"
+            | "then"
+            | "afterward"
+            | "afterwards"
+            | "again"
+            | "previously"
+            | "repeatedly"
+            | "here"
+            | "there"
+            | "also"
+            | "separately"
+            | "once"
+            | "late"
+            | "early"
+            | "privately"
+            | "publicly"
+            | "bluntly"
+    )
+}
+
+/// Capitalised words that are titles or roles rather than parts of a person's name.
+pub(crate) fn is_title(lower: &str) -> bool {
+    matches!(
+        lower,
+        "mr."
+            | "mrs."
+            | "ms."
+            | "dr."
+            | "sen."
+            | "rep."
+            | "gov."
+            | "gen."
+            | "lt."
+            | "col."
+            | "sgt."
+            | "prof."
+            | "rev."
+            | "capt."
+            | "maj."
+            | "adm."
+            | "president"
+            | "vice"
+            | "minister"
+            | "ministry"
+            | "secretary"
+            | "spokesman"
+            | "spokeswoman"
+            | "spokesperson"
+            | "senator"
+            | "governor"
+            | "general"
+            | "chairman"
+            | "chairwoman"
+            | "chancellor"
+            | "prime"
+            | "foreign"
+            | "defense"
+            | "defence"
+            | "deputy"
+            | "director"
+            | "ambassador"
+            | "representative"
+            | "congressman"
+            | "congresswoman"
+            | "speaker"
+            | "leader"
+            | "chief"
+            | "king"
+            | "queen"
+            | "prince"
+            | "pope"
+            | "mayor"
+            | "judge"
+            | "justice"
+            | "attorney"
+            | "candidate"
+            | "nominee"
+            | "head"
+            | "commander"
+            | "officer"
+            | "adviser"
+            | "advisor"
+            | "aide"
+            | "manager"
+            | "kremlin"
+            | "white"
+            | "house"
+            | "state"
+            | "department"
+            | "democratic"
+            | "republican"
+            | "gop"
+            | "former"
+            | "presidential"
+            | "press"
+            | "campaign"
+            | "chair"
+            | "ceo"
+            | "founder"
+            | "executive"
+            | "sheriff"
+            | "professor"
+            | "economist"
+            | "analyst"
+            | "lawyer"
+            | "spokesmen"
+            | "interior"
+            | "finance"
+            | "economy"
+            | "top"
+            | "senior"
+            | "u.s."
+            | "russian"
+            | "american"
+            | "french"
+            | "german"
+            | "british"
+            | "chinese"
+            | "ukrainian"
+            | "nato"
+            | "un"
+            | "eu"
+            | "majority"
+            | "minority"
+            | "whip"
+            | "chaplain"
+            | "lieutenant"
+            | "colonel"
+            | "major"
+            | "admiral"
+            | "sergeant"
+            | "captain"
+            | "sir"
+            | "dame"
+            | "lord"
+    )
+}
+
+/// Lowercase nouns that can head a speaker phrase (`the ministry`, `officials`, `a senior aide`).
+pub(crate) fn is_speaker_noun(lower: &str) -> bool {
+    let l = lower.trim_end_matches("’s").trim_end_matches("'s");
+    matches!(
+        l,
+        "ministry"
+            | "official"
+            | "officials"
+            | "spokesman"
+            | "spokeswoman"
+            | "spokesperson"
+            | "aide"
+            | "aides"
+            | "source"
+            | "sources"
+            | "campaign"
+            | "report"
+            | "statement"
+            | "analysts"
+            | "analyst"
+            | "experts"
+            | "expert"
+            | "people"
+            | "critics"
+            | "police"
+            | "government"
+            | "administration"
+            | "department"
+            | "agency"
+            | "office"
+            | "committee"
+            | "group"
+            | "company"
+            | "spokesmen"
+            | "lawmakers"
+            | "lawmaker"
+            | "senator"
+            | "president"
+            | "minister"
+            | "leader"
+            | "leaders"
+            | "organizers"
+            | "advocates"
+            | "supporters"
+            | "voters"
+            | "residents"
+            | "witnesses"
+            | "observers"
+            | "diplomats"
+            | "diplomat"
+            | "researchers"
+            | "study"
+            | "survey"
+            | "poll"
+            | "polls"
+            | "data"
+            | "documents"
+            | "letter"
+            | "memo"
+            | "ad"
+            | "video"
+            | "clip"
+            | "narrator"
+            | "prosecutors"
+            | "investigators"
+            | "lawyers"
+            | "attorney"
+            | "attorneys"
+            | "lawyer"
+            | "secretary"
+            | "chairman"
+            | "director"
+            | "adviser"
+            | "advisers"
+            | "advisor"
+            | "military"
+            | "army"
+            | "army’s"
+            | "council"
+            | "court"
+            | "judge"
+            | "board"
+            | "union"
+            | "party"
+            | "team"
+            | "staff"
+            | "staffers"
+            | "representative"
+            | "representatives"
+            | "observatory"
+            | "embassy"
+            | "alliance"
+            | "bloc"
+            | "kremlin"
+            | "commission"
+            | "mayor"
+            | "governor"
+            | "candidate"
+            | "nominee"
+            | "democrats"
+            | "republicans"
+            | "economists"
+            | "scientists"
+            | "activists"
+            | "protesters"
+            | "woman"
+            | "man"
+            | "officer"
+            | "officers"
+            | "commander"
+            | "member"
+            | "members"
+            | "chief"
+            | "head"
+            | "paper"
+            | "newspaper"
+            | "post"
+            | "times"
+            | "article"
+            | "network"
+            | "channel"
+            | "agencies"
+            | "insiders"
+            | "employees"
+            | "workers"
+            | "families"
+            | "others"
+            | "someone"
+            | "everyone"
+            | "colleagues"
+            | "friends"
+    )
+}
+
+/// Addressees that name a medium (`told reporters`, `told Interfax`).
+pub(crate) fn is_medium_noun(lower: &str) -> bool {
+    matches!(
+        lower,
+        "reporters"
+            | "journalists"
+            | "media"
+            | "press"
+            | "newspaper"
+            | "interviewer"
+            | "audience"
+            | "crowd"
+            | "supporters"
+            | "radio"
+            | "television"
+            | "tv"
+            | "twitter"
+            | "facebook"
+            | "instagram"
+            | "podcast"
+    )
+}
