@@ -5,6 +5,8 @@ use newsloom_model::{Article, Entity, Event, Mention, Quote};
 use serde::{Deserialize, Serialize};
 
 pub mod eval;
+pub mod ner;
+pub mod quotes;
 
 /// Everything the analyse stage found in one article.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

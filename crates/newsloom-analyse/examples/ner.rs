@@ -1,0 +1,59 @@
+//! Developer entry points for the NER tagger:
+//!
+//! ```text
+//! cargo run --release -p newsloom-analyse --example ner -- gazetteer ../shared/data/events/phoenix-dictionaries
+//! cargo run --release -p newsloom-analyse --example ner -- train ../shared/data/ner/conll2003-train.jsonl
+//! cargo run --release -p newsloom-analyse --example ner -- eval ../shared/data/ner/conll2003-dev.jsonl
+//! cargo run --release -p newsloom-analyse --example ner -- predict GOLD.jsonl PRED.jsonl
+//! cargo run --release -p newsloom-analyse --example ner -- show FILE.txt
+//! ```
+use newsloom_analyse::ner;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+fn models_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("models")
+}
+
+fn main() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let arg = |i: usize| args.get(i).map(PathBuf::from).ok_or_else(|| "missing argument".to_string());
+    match args.first().map(String::as_str) {
+        Some("gazetteer") => {
+            let text = ner::gazetteer::build_from_phoenix(&arg(1)?)?;
+            let out = models_dir().join("gazetteer.tsv.gz");
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            enc.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+            std::fs::write(&out, enc.finish().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+            println!("wrote {} ({} lines)", out.display(), text.lines().count());
+        }
+        Some("train") => {
+            let out =
+                args.get(2).map(PathBuf::from).unwrap_or_else(|| models_dir().join("ner-weights.bin.gz"));
+            println!("{}", ner::train(&arg(1)?, &out)?);
+        }
+        Some("eval") => {
+            let r = ner::eval(&arg(1)?)?;
+            println!("{}", r.human);
+            println!("{}", serde_json::to_string(&r.metrics).map_err(|e| e.to_string())?);
+        }
+        Some("predict") => ner::predict_jsonl(&arg(1)?, &arg(2)?)?,
+        Some("show") => {
+            let text = std::fs::read_to_string(arg(1)?).map_err(|e| e.to_string())?;
+            let (ents, mentions) = ner::EntityRecognizer::new().recognise("doc", &text);
+            for e in &ents {
+                println!("{}", serde_json::to_string(e).map_err(|e| e.to_string())?);
+            }
+            for m in &mentions {
+                println!("  {:?} {:?} -> {} ({:.2})", m.text, m.kind, m.entity, m.confidence);
+            }
+        }
+        _ => {
+            return Err(
+                "usage: ner gazetteer DIR | train DATA [OUT] | eval GOLD | predict GOLD OUT | show FILE"
+                    .into(),
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,288 @@
+//! Feature extraction for the tagger. Every feature is a 32-bit hash, so nothing is allocated
+//! per feature: per token we hash its forms once ([`TokInfo`]) and combine those hashes.
+
+use super::gazetteer::Gazetteer;
+use super::tokenize::Token;
+use std::collections::HashMap;
+
+const K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// Murmur3's 64-bit finaliser: spreads every input bit over the output.
+#[inline]
+pub(crate) fn fmix(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+#[inline]
+pub(crate) fn mix(h: u64, x: u64) -> u64 {
+    (h.rotate_left(5) ^ x).wrapping_mul(K)
+}
+
+/// FNV-1a over bytes, finalised.
+pub(crate) fn hash_bytes(b: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &x in b {
+        h ^= x as u64;
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    fmix(h)
+}
+
+#[inline]
+fn key(template: u64, a: u64, b: u64) -> u32 {
+    let k = fmix(mix(mix(template.wrapping_mul(K), a), b)) as u32;
+    k.max(1) // 0 marks an empty slot in the weight table
+}
+
+/// Per-token precomputed hashes and flags.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokInfo {
+    pub lower: u64,
+    pub word: u64,
+    pub upper: u64,
+    pub shape: u64,
+    pub sshape: u64,
+    pub prefix: [u64; 4],
+    pub suffix: [u64; 4],
+    pub len: u8,
+    /// Gazetteer hit: 0 none, else 1 + category * 2 + (inside ? 1 : 0).
+    pub gaz: u8,
+    /// Case flags of the same word elsewhere in the document (see [`doc_case`]).
+    pub doc_case: u8,
+    pub flags: u8,
+}
+
+pub const F_INIT_CAP: u8 = 1;
+pub const F_ALL_CAPS: u8 = 2;
+pub const F_LOWER: u8 = 4;
+pub const F_ALPHA: u8 = 8;
+pub const F_SENT_START: u8 = 16;
+pub const F_CAPS_SENT: u8 = 32;
+
+/// Normalises a token for features: typographic quotes/dashes to the ASCII the training text uses.
+pub(crate) fn normalise(tok: &str, buf: &mut String) {
+    buf.clear();
+    match tok {
+        "“" | "”" | "„" | "«" | "»" | "″" | "''" | "``" => buf.push('"'),
+        "—" | "–" | "―" => buf.push_str("--"),
+        "…" => buf.push_str("..."),
+        _ => {
+            for c in tok.chars() {
+                buf.push(match c {
+                    '’' | '‘' | '‛' | '`' | '′' => '\'',
+                    '–' | '‑' | '‐' => '-',
+                    c => c,
+                });
+            }
+        }
+    }
+}
+
+fn shapes(word: &str, full: &mut String, short: &mut String) {
+    full.clear();
+    short.clear();
+    let mut last = '\0';
+    let mut run = 0;
+    for c in word.chars() {
+        let s = if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_ascii_digit() {
+            'd'
+        } else if c.is_alphabetic() {
+            'a'
+        } else {
+            c
+        };
+        if s == last {
+            run += 1;
+        } else {
+            run = 1;
+            short.push(s);
+        }
+        if run <= 4 {
+            full.push(s);
+        }
+        last = s;
+    }
+}
+
+/// Computes [`TokInfo`] for every token of one document.
+pub fn token_infos(text: &str, tokens: &[Token], sents: &[(usize, usize)], gaz: &Gazetteer) -> Vec<TokInfo> {
+    let mut infos = vec![TokInfo::default(); tokens.len()];
+    let (mut norm, mut lower, mut upper, mut full, mut short) =
+        (String::new(), String::new(), String::new(), String::new(), String::new());
+    for (info, tok) in infos.iter_mut().zip(tokens) {
+        normalise(tok.text(text), &mut norm);
+        lower.clear();
+        upper.clear();
+        for c in norm.chars() {
+            // Digits collapse to 0 so that years and amounts share statistics.
+            let c = if c.is_ascii_digit() { '0' } else { c };
+            lower.extend(c.to_lowercase());
+            upper.extend(c.to_uppercase());
+        }
+        shapes(&norm, &mut full, &mut short);
+        info.word = hash_bytes(norm.as_bytes());
+        info.lower = hash_bytes(lower.as_bytes());
+        info.upper = hash_bytes(upper.as_bytes());
+        info.shape = hash_bytes(full.as_bytes());
+        info.sshape = hash_bytes(short.as_bytes());
+        let lc: Vec<(usize, char)> = lower.char_indices().collect();
+        for k in 0..4 {
+            if k < lc.len() {
+                let p = lc.get(k + 1).map_or(lower.len(), |x| x.0);
+                info.prefix[k] = hash_bytes(&lower.as_bytes()[..p]);
+                let s = lc[lc.len() - 1 - k].0;
+                info.suffix[k] = hash_bytes(&lower.as_bytes()[s..]);
+            }
+        }
+        info.len = lc.len().min(255) as u8;
+        let mut letters = norm.chars().filter(|c| c.is_alphabetic()).peekable();
+        if letters.peek().is_some() {
+            info.flags |= F_ALPHA;
+            let first_upper = norm.chars().next().is_some_and(char::is_uppercase);
+            let all_upper = norm.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+            let all_lower = norm.chars().filter(|c| c.is_alphabetic()).all(char::is_lowercase);
+            if first_upper {
+                info.flags |= F_INIT_CAP;
+            }
+            if all_upper {
+                info.flags |= F_ALL_CAPS;
+            }
+            if all_lower {
+                info.flags |= F_LOWER;
+            }
+        }
+    }
+    for &(s, e) in sents {
+        if s < e {
+            infos[s].flags |= F_SENT_START;
+        }
+        let alpha = (s..e).filter(|&i| infos[i].flags & F_ALPHA != 0 && infos[i].len > 1).count();
+        let caps = (s..e)
+            .filter(|&i| infos[i].flags & (F_ALPHA | F_ALL_CAPS) == F_ALPHA | F_ALL_CAPS && infos[i].len > 1)
+            .count();
+        if alpha > 0 && caps * 10 >= alpha * 8 {
+            for info in &mut infos[s..e] {
+                info.flags |= F_CAPS_SENT;
+            }
+        }
+        gaz.mark(&mut infos[s..e]);
+    }
+    doc_case(&mut infos);
+    infos
+}
+
+/// For each word, how it is cased elsewhere in the document, where case is informative (not
+/// sentence-initial, not in an all-caps line): bit 1 Title, bit 2 lower, bit 4 ALLCAPS.
+fn doc_case(infos: &mut [TokInfo]) {
+    let mut seen: HashMap<u64, u8> = HashMap::with_capacity(infos.len());
+    for t in infos.iter() {
+        if t.flags & F_ALPHA == 0 || t.flags & (F_SENT_START | F_CAPS_SENT) != 0 {
+            continue;
+        }
+        let bit = if t.flags & F_ALL_CAPS != 0 && t.len > 1 {
+            4
+        } else if t.flags & F_INIT_CAP != 0 {
+            1
+        } else if t.flags & F_LOWER != 0 {
+            2
+        } else {
+            0
+        };
+        *seen.entry(t.lower).or_insert(0) |= bit;
+    }
+    for t in infos.iter_mut() {
+        if t.flags & F_ALPHA != 0 {
+            t.doc_case = seen.get(&t.lower).copied().unwrap_or(0) | 8;
+        }
+    }
+}
+
+/// Number of tag-independent features per token (upper bound).
+pub const MAX_STATIC: usize = 48;
+
+/// Writes the tag-independent features of token `i` of sentence `s..e` into `out`.
+pub fn static_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mut Vec<u32>) {
+    out.clear();
+    const NONE: TokInfo = TokInfo {
+        lower: 1,
+        word: 1,
+        upper: 1,
+        shape: 1,
+        sshape: 1,
+        prefix: [1; 4],
+        suffix: [1; 4],
+        len: 0,
+        gaz: 0,
+        doc_case: 0,
+        flags: 0,
+    };
+    const BOS: TokInfo = TokInfo { lower: 2, word: 2, sshape: 2, shape: 2, ..NONE };
+    let at = |k: isize| -> &TokInfo {
+        let j = i as isize + k;
+        if j < s as isize {
+            &BOS
+        } else if j >= e as isize {
+            &NONE
+        } else {
+            &infos[j as usize]
+        }
+    };
+    let w = at(0);
+    let (p1, p2, n1, n2) = (at(-1), at(-2), at(1), at(2));
+    let caps = (w.flags & F_CAPS_SENT != 0) as u64;
+    out.push(key(1, 0, 0));
+    out.push(key(2, w.lower, 0));
+    out.push(key(3, w.word, 0));
+    out.push(key(4, w.shape, 0));
+    out.push(key(5, w.sshape, 0));
+    for k in 0..4 {
+        if w.len as usize > k + 1 {
+            out.push(key(6 + k as u64, w.prefix[k], 0));
+            out.push(key(10 + k as u64, w.suffix[k], 0));
+        }
+    }
+    out.push(key(14, p1.lower, 0));
+    out.push(key(15, n1.lower, 0));
+    out.push(key(16, p2.lower, 0));
+    out.push(key(17, n2.lower, 0));
+    out.push(key(18, p1.sshape, w.sshape));
+    out.push(key(19, w.sshape, n1.sshape));
+    out.push(key(20, p1.lower, w.lower));
+    out.push(key(21, w.lower, n1.lower));
+    out.push(key(22, mix(p1.sshape, w.sshape), n1.sshape));
+    out.push(key(23, w.gaz as u64, 0));
+    out.push(key(24, p1.gaz as u64, 0));
+    out.push(key(25, n1.gaz as u64, 0));
+    out.push(key(26, w.gaz as u64, w.sshape));
+    out.push(key(27, (w.flags & F_SENT_START) as u64, w.sshape));
+    out.push(key(28, caps, w.lower));
+    out.push(key(29, w.doc_case as u64, mix(w.sshape, caps)));
+    out.push(key(30, w.len.min(12) as u64, caps));
+    out.push(key(31, p1.lower, w.sshape));
+    out.push(key(32, w.sshape, n1.lower));
+    out.push(key(33, p1.word, 0));
+    out.push(key(34, n1.word, 0));
+    out.push(key(35, mix(p1.gaz as u64, w.gaz as u64), n1.gaz as u64));
+    out.push(key(36, w.doc_case as u64, w.lower));
+    out.push(key(37, p2.sshape, mix(p1.sshape, w.sshape)));
+    out.push(key(38, n1.sshape, mix(n2.sshape, w.sshape)));
+    out.push(key(39, w.upper, caps));
+    debug_assert!(out.len() <= MAX_STATIC);
+}
+
+/// The tag-dependent features of token `i`, given the two previous predicted tags.
+#[inline]
+pub fn dynamic_features(w: &TokInfo, prev: u8, prev2: u8, out: &mut [u32; 4]) {
+    out[0] = key(40, prev as u64, 0);
+    out[1] = key(41, prev as u64, prev2 as u64);
+    out[2] = key(42, prev as u64, w.lower);
+    out[3] = key(43, prev as u64, w.sshape);
+}

@@ -1,0 +1,172 @@
+//! Named entities: tokenisation with offsets, a statistical tagger, and linking of mentions to
+//! canonical entities with CAMEO actor codes.
+//!
+//! # Layers (all usable on their own)
+//!
+//! * [`tokenize`] / [`sentences`]: CoNLL-style tokens with byte and char offsets, sentence split.
+//! * [`NerTagger`]: an averaged-perceptron BIO tagger (PER, ORG, LOC, MISC) trained on
+//!   CoNLL-2003 English (`eng.train`; Tjong Kim Sang & De Meulder, 2003) with word, affix, shape,
+//!   context, document-case and gazetteer features. Its weights ship in
+//!   `models/ner-weights.bin.gz` (compiled into the binary); [`train`] rebuilds them.
+//!   [`NerTagger::shared`] gives a process-wide instance.
+//! * [`Gazetteer`]: names from the Phoenix actor dictionaries (MIT) with CAMEO codes.
+//! * [`EntityRecognizer`]: per article, tags the body, links mentions to entities (country
+//!   codes, IGOs, "the Kremlin" → RUSGOV, "the alliance" → NATO when NATO is in the article),
+//!   merges aliases ("Andrei Kelin" … "Kelin" … "he"), and reads roles from apposition and
+//!   titles ("Andrei Kelin, the Foreign Ministry's head of …", "Defense Minister Sergei Shoigu").
+//!
+//! ```
+//! use newsloom_analyse::ner::{NerLabel, NerTagger};
+//! let body = "Andrei Kelin, a Russian diplomat, told Interfax that NATO must change.";
+//! let tagged = NerTagger::shared().tag(body);
+//! assert!(tagged.spans.iter().any(|s| s.label == NerLabel::Org && &body[s.start..s.end] == "NATO"));
+//! assert!(tagged.spans.iter().any(|s| s.label == NerLabel::Per && &body[s.start..s.end] == "Andrei Kelin"));
+//! ```
+
+mod eval;
+mod features;
+pub mod gazetteer;
+mod link;
+mod model;
+pub mod tokenize;
+mod train;
+
+pub use eval::{eval, predict_jsonl};
+pub use gazetteer::{GazCat, GazEntry, Gazetteer};
+pub use link::EntityRecognizer;
+pub use tokenize::{Token, sentences, tokenize, tokenize_whitespace};
+pub use train::train;
+
+use features::token_infos;
+use model::{Weights, decode};
+use std::sync::LazyLock;
+
+/// The tagger's classes (CoNLL's). `Misc` covers nationalities, events, works and the like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NerLabel {
+    Per,
+    Org,
+    Loc,
+    Misc,
+}
+
+impl NerLabel {
+    const ALL: [NerLabel; 4] = [NerLabel::Per, NerLabel::Org, NerLabel::Loc, NerLabel::Misc];
+
+    /// CoNLL's name: `PER`, `ORG`, `LOC`, `MISC`.
+    pub fn as_str(self) -> &'static str {
+        ["PER", "ORG", "LOC", "MISC"][self as usize]
+    }
+}
+
+/// One tagged entity span. Token indices refer to [`TaggedText::tokens`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct NerSpan {
+    pub label: NerLabel,
+    pub first_token: usize,
+    /// Exclusive.
+    pub end_token: usize,
+    /// Byte offsets into the tagged text.
+    pub start: usize,
+    pub end: usize,
+    /// Char offsets into the tagged text.
+    pub char_start: usize,
+    pub char_end: usize,
+    /// 0..1, from the tagger's score margins over the span's tokens.
+    pub confidence: f32,
+}
+
+/// A tagged text: its tokens, sentences (token ranges) and entity spans.
+#[derive(Debug, Clone, Default)]
+pub struct TaggedText {
+    pub tokens: Vec<Token>,
+    pub sentences: Vec<(usize, usize)>,
+    pub spans: Vec<NerSpan>,
+}
+
+/// The statistical tagger plus the gazetteer its features use.
+pub struct NerTagger {
+    weights: Weights,
+    gaz: Gazetteer,
+}
+
+static SHIPPED_WEIGHTS: &[u8] = include_bytes!("../../models/ner-weights.bin.gz");
+
+static SHARED: LazyLock<NerTagger> = LazyLock::new(NerTagger::shipped);
+
+impl NerTagger {
+    /// Loads the shipped weights and gazetteer (a few tens of milliseconds). With a broken
+    /// weight file the tagger finds nothing rather than panicking; [`NerTagger::try_shipped`]
+    /// reports the error.
+    pub fn shipped() -> Self {
+        Self::try_shipped()
+            .unwrap_or_else(|_| NerTagger { weights: Weights::empty(), gaz: Gazetteer::shipped() })
+    }
+
+    pub fn try_shipped() -> Result<Self, String> {
+        Ok(NerTagger { weights: Weights::from_gz(SHIPPED_WEIGHTS)?, gaz: Gazetteer::shipped() })
+    }
+
+    /// A process-wide tagger, loaded on first use.
+    pub fn shared() -> &'static NerTagger {
+        &SHARED
+    }
+
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gaz
+    }
+
+    /// Tokenises, splits sentences and tags raw text.
+    pub fn tag(&self, text: &str) -> TaggedText {
+        let tokens = tokenize(text);
+        let sentences = sentences(text, &tokens);
+        let spans = self.tag_tokens(text, &tokens, &sentences);
+        TaggedText { tokens, sentences, spans }
+    }
+
+    /// Tags already tokenised text (`sentences` are `[start, end)` token ranges).
+    pub fn tag_tokens(&self, text: &str, tokens: &[Token], sentences: &[(usize, usize)]) -> Vec<NerSpan> {
+        let infos = token_infos(text, tokens, sentences, &self.gaz);
+        let mut tags = vec![0u8; tokens.len()];
+        let mut margins = vec![0f32; tokens.len()];
+        for &(s, e) in sentences {
+            if s < e && e <= tokens.len() {
+                decode(&self.weights, &infos, s, e, &mut tags, &mut margins);
+            }
+        }
+        spans_from_tags(tokens, &tags, &margins)
+    }
+}
+
+/// Turns BIO tags into spans.
+fn spans_from_tags(tokens: &[Token], tags: &[u8], margins: &[f32]) -> Vec<NerSpan> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tags.len() {
+        let t = tags[i];
+        if t == 0 {
+            i += 1;
+            continue;
+        }
+        let l = (t - 1) / 2;
+        let mut j = i + 1;
+        while j < tags.len() && tags[j] == 2 + 2 * l {
+            j += 1;
+        }
+        // Margins are in perceptron units; ~4 units is a confident decision.
+        let m = margins[i..j].iter().copied().fold(f32::MAX, f32::min);
+        let confidence = 1.0 / (1.0 + (-(m - 1.0) / 1.5).exp());
+        out.push(NerSpan {
+            label: NerLabel::ALL[l as usize],
+            first_token: i,
+            end_token: j,
+            start: tokens[i].start,
+            end: tokens[j - 1].end,
+            char_start: tokens[i].char_start,
+            char_end: tokens[j - 1].char_end,
+            confidence,
+        });
+        i = j;
+    }
+    out
+}

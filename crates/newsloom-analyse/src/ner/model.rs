@@ -1,0 +1,325 @@
+//! The tagger's weights: an averaged perceptron over hashed features and BIO tags, its
+//! training loop, and the compact on-disk format (gzip of sorted u32 keys + i16 rows).
+
+use super::features::{MAX_STATIC, TokInfo, dynamic_features, static_features};
+use std::collections::HashMap;
+use std::io::{Read, Write};
+
+/// BIO tags over PER, ORG, LOC, MISC: 0 = O, 1 + 2l = B-l, 2 + 2l = I-l.
+pub const NT: usize = 9;
+/// The "tag" before a sentence's first token, for history features.
+const BOS_TAG: u8 = NT as u8;
+
+const MAGIC: &[u8; 8] = b"NLNERW01";
+/// Bumped whenever features, tags or the file layout change; the file must match.
+pub const MODEL_VERSION: u32 = 1;
+
+/// Is `tag` allowed after `prev` (no I-X without B-X/I-X before it)?
+#[inline]
+pub fn allowed(prev: u8, tag: u8) -> bool {
+    if tag == 0 || tag % 2 == 1 {
+        return true;
+    }
+    prev != BOS_TAG && prev != 0 && prev.div_ceil(2) == tag / 2
+}
+
+/// Runtime weights: open-addressing table from feature key to a row of i16 per tag.
+pub struct Weights {
+    keys: Vec<u32>,
+    idx: Vec<u32>,
+    mask: usize,
+    rows: Vec<[i16; NT]>,
+    /// Multiply integer scores by this to get perceptron units.
+    pub scale: f32,
+}
+
+impl Weights {
+    #[inline]
+    fn row(&self, k: u32) -> Option<&[i16; NT]> {
+        let mut i = (k as usize).wrapping_mul(0x9E37_79B9) & self.mask;
+        loop {
+            let s = self.keys[i];
+            if s == k {
+                return Some(&self.rows[self.idx[i] as usize]);
+            }
+            if s == 0 {
+                return None;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    #[inline]
+    pub(crate) fn add(&self, feats: &[u32], acc: &mut [i32; NT]) {
+        for &f in feats {
+            if let Some(r) = self.row(f) {
+                for (a, &w) in acc.iter_mut().zip(r) {
+                    *a += w as i32;
+                }
+            }
+        }
+    }
+
+    /// Weights that score every tag 0 (the tagger then finds nothing).
+    pub fn empty() -> Self {
+        Self::build(Vec::new(), 1.0)
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn build(pairs: Vec<(u32, [i16; NT])>, scale: f32) -> Self {
+        let cap = (pairs.len() * 2).next_power_of_two().max(16);
+        let mut keys = vec![0u32; cap];
+        let mut idx = vec![0u32; cap];
+        let mut rows = Vec::with_capacity(pairs.len());
+        for (k, r) in pairs {
+            let mut i = (k as usize).wrapping_mul(0x9E37_79B9) & (cap - 1);
+            while keys[i] != 0 && keys[i] != k {
+                i = (i + 1) & (cap - 1);
+            }
+            if keys[i] == k {
+                continue;
+            }
+            keys[i] = k;
+            idx[i] = rows.len() as u32;
+            rows.push(r);
+        }
+        Weights { keys, idx, mask: cap - 1, rows, scale }
+    }
+
+    /// Decodes the gzip'd weight file.
+    pub fn from_gz(gz: &[u8]) -> Result<Self, String> {
+        let raw = gunzip_bytes(gz, 256 << 20)?;
+        let mut r = raw.as_slice();
+        let mut take = |n: usize| -> Result<&[u8], String> {
+            if r.len() < n {
+                return Err("weight file truncated".into());
+            }
+            let (a, b) = r.split_at(n);
+            r = b;
+            Ok(a)
+        };
+        if take(8)? != MAGIC {
+            return Err("not a newsloom NER weight file".into());
+        }
+        let u32_at = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        let version = u32_at(take(4)?);
+        if version != MODEL_VERSION {
+            return Err(format!("weight file version {version}, this build needs {MODEL_VERSION}"));
+        }
+        let nt = u32_at(take(4)?) as usize;
+        if nt != NT {
+            return Err("weight file has a different tag set".into());
+        }
+        let scale = f32::from_le_bytes(take(4)?.try_into().map_err(|_| "bad scale")?);
+        let n = u32_at(take(4)?) as usize;
+        let keys = take(n.checked_mul(4).ok_or("bad size")?)?.to_vec();
+        let rows = take(n.checked_mul(NT * 2).ok_or("bad size")?)?;
+        let mut pairs = Vec::with_capacity(n);
+        for i in 0..n {
+            let k = u32_at(&keys[i * 4..]);
+            let mut row = [0i16; NT];
+            for (t, w) in row.iter_mut().enumerate() {
+                let o = (i * NT + t) * 2;
+                *w = i16::from_le_bytes([rows[o], rows[o + 1]]);
+            }
+            pairs.push((k, row));
+        }
+        Ok(Self::build(pairs, scale))
+    }
+}
+
+/// Decompresses gzip into bytes, refusing more than `limit` bytes.
+pub(crate) fn gunzip_bytes(gz: &[u8], limit: u64) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(gz).take(limit).read_to_end(&mut out).map_err(|e| format!("gunzip: {e}"))?;
+    Ok(out)
+}
+
+pub(crate) fn gunzip(gz: &[u8]) -> Result<String, String> {
+    String::from_utf8(gunzip_bytes(gz, 64 << 20)?).map_err(|e| e.to_string())
+}
+
+/// Greedy left-to-right decoding of one sentence `s..e`, writing tags and margins (best minus
+/// second-best score, in perceptron units) for those tokens.
+pub fn decode(w: &Weights, infos: &[TokInfo], s: usize, e: usize, tags: &mut [u8], margins: &mut [f32]) {
+    let mut feats = Vec::with_capacity(MAX_STATIC);
+    let mut dynf = [0u32; 4];
+    let (mut prev, mut prev2) = (BOS_TAG, BOS_TAG);
+    for i in s..e {
+        static_features(infos, s, e, i, &mut feats);
+        dynamic_features(&infos[i], prev, prev2, &mut dynf);
+        let mut acc = [0i32; NT];
+        w.add(&feats, &mut acc);
+        w.add(&dynf, &mut acc);
+        let (mut best, mut bs, mut second) = (0u8, i32::MIN, i32::MIN);
+        for (t, &sc) in acc.iter().enumerate() {
+            if !allowed(prev, t as u8) {
+                continue;
+            }
+            if sc > bs {
+                second = bs;
+                bs = sc;
+                best = t as u8;
+            } else if sc > second {
+                second = sc;
+            }
+        }
+        tags[i] = best;
+        margins[i] = if second == i32::MIN { 100.0 } else { (bs - second) as f32 * w.scale };
+        prev2 = prev;
+        prev = best;
+    }
+}
+
+/// One training sentence: token infos of its document plus gold tags.
+pub struct TrainSent {
+    pub doc: usize,
+    pub s: usize,
+    pub e: usize,
+}
+
+/// Averaged perceptron trainer.
+#[derive(Default)]
+pub struct Trainer {
+    index: HashMap<u32, usize>,
+    w: Vec<[f32; NT]>,
+    total: Vec<[f32; NT]>,
+    stamp: Vec<[u32; NT]>,
+    clock: u32,
+}
+
+impl Trainer {
+    fn slot(&mut self, k: u32) -> usize {
+        let n = self.w.len();
+        let i = *self.index.entry(k).or_insert(n);
+        if i == n {
+            self.w.push([0.0; NT]);
+            self.total.push([0.0; NT]);
+            self.stamp.push([0; NT]);
+        }
+        i
+    }
+
+    fn update(&mut self, feats: &[u32], tag: usize, d: f32) {
+        for &f in feats {
+            let i = self.slot(f);
+            let dt = (self.clock - self.stamp[i][tag]) as f32;
+            self.total[i][tag] += dt * self.w[i][tag];
+            self.stamp[i][tag] = self.clock;
+            self.w[i][tag] += d;
+        }
+    }
+
+    fn score(&self, feats: &[u32], acc: &mut [f32; NT]) {
+        for f in feats {
+            if let Some(&i) = self.index.get(f) {
+                for (a, w) in acc.iter_mut().zip(&self.w[i]) {
+                    *a += w;
+                }
+            }
+        }
+    }
+
+    /// One pass over `order`; returns the number of token errors.
+    pub fn epoch(&mut self, docs: &[(Vec<TokInfo>, Vec<u8>)], sents: &[TrainSent], order: &[usize]) -> usize {
+        let mut feats = Vec::with_capacity(MAX_STATIC);
+        let mut dynf = [0u32; 4];
+        let mut errors = 0;
+        for &si in order {
+            let TrainSent { doc, s, e } = sents[si];
+            let (infos, gold) = &docs[doc];
+            let (mut prev, mut prev2) = (BOS_TAG, BOS_TAG);
+            for i in s..e {
+                self.clock += 1;
+                static_features(infos, s, e, i, &mut feats);
+                dynamic_features(&infos[i], prev, prev2, &mut dynf);
+                let mut acc = [0f32; NT];
+                self.score(&feats, &mut acc);
+                self.score(&dynf, &mut acc);
+                let mut best = 0usize;
+                for (t, &sc) in acc.iter().enumerate() {
+                    if allowed(prev, t as u8) && sc > acc[best] {
+                        best = t;
+                    }
+                }
+                let g = gold[i] as usize;
+                if best != g {
+                    errors += 1;
+                    self.update(&feats, g, 1.0);
+                    self.update(&dynf, g, 1.0);
+                    self.update(&feats, best, -1.0);
+                    self.update(&dynf, best, -1.0);
+                }
+                prev2 = prev;
+                prev = best as u8;
+            }
+        }
+        errors
+    }
+
+    /// Averages, prunes rows whose weights are all below `min_abs`, quantises and gzips.
+    pub fn finish(&self, min_abs: f32) -> Result<(Vec<u8>, Weights), String> {
+        let clock = self.clock.max(1) as f32;
+        let mut pairs: Vec<(u32, [f32; NT])> = Vec::with_capacity(self.w.len());
+        for (&k, &i) in &self.index {
+            let row: [f32; NT] = std::array::from_fn(|t| {
+                (self.total[i][t] + (self.clock - self.stamp[i][t]) as f32 * self.w[i][t]) / clock
+            });
+            if row.iter().any(|x| x.abs() >= min_abs) {
+                pairs.push((k, row));
+            }
+        }
+        pairs.sort_unstable_by_key(|p| p.0);
+        let max = pairs.iter().flat_map(|p| p.1).fold(0f32, |m, x| m.max(x.abs())).max(1e-9);
+        let scale = max / 32000.0;
+        let q: Vec<(u32, [i16; NT])> = pairs
+            .iter()
+            .map(|(k, r)| (*k, r.map(|x| (x / scale).round().clamp(-32767.0, 32767.0) as i16)))
+            .collect();
+        let mut raw = Vec::with_capacity(24 + q.len() * (4 + NT * 2));
+        raw.extend_from_slice(MAGIC);
+        raw.extend_from_slice(&MODEL_VERSION.to_le_bytes());
+        raw.extend_from_slice(&(NT as u32).to_le_bytes());
+        raw.extend_from_slice(&scale.to_le_bytes());
+        raw.extend_from_slice(&(q.len() as u32).to_le_bytes());
+        for (k, _) in &q {
+            raw.extend_from_slice(&k.to_le_bytes());
+        }
+        for (_, r) in &q {
+            for x in r {
+                raw.extend_from_slice(&x.to_le_bytes());
+            }
+        }
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        enc.write_all(&raw).map_err(|e| e.to_string())?;
+        let gz = enc.finish().map_err(|e| e.to_string())?;
+        Ok((gz, Weights::build(q, scale)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bio_constraint() {
+        assert!(allowed(BOS_TAG, 1));
+        assert!(!allowed(BOS_TAG, 2));
+        assert!(allowed(1, 2));
+        assert!(allowed(2, 2));
+        assert!(!allowed(3, 2));
+        assert!(!allowed(0, 4));
+        assert!(allowed(0, 0));
+    }
+
+    #[test]
+    fn bad_weight_files_are_errors() {
+        assert!(Weights::from_gz(b"junk").is_err());
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(b"NLNERW01\x01\x00").unwrap();
+        assert!(Weights::from_gz(&enc.finish().unwrap()).is_err());
+    }
+}

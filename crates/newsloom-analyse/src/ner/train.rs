@@ -1,0 +1,146 @@
+//! Reproducible training of the tagger on CoNLL-style JSONL (`{"text", "entities"}` per line,
+//! tokens separated by spaces, sentences by newlines).
+
+use super::features::{TokInfo, token_infos};
+use super::gazetteer::Gazetteer;
+use super::model::{TrainSent, Trainer, Weights};
+use super::tokenize::{Token, tokenize_whitespace};
+use serde::Deserialize;
+use std::path::Path;
+
+/// Passes over the training data. Chosen on the dev set (it stops improving around here).
+pub const EPOCHS: usize = 12;
+/// Rows whose averaged weights are all smaller than this are dropped from the shipped file.
+const PRUNE: f32 = 0.02;
+
+#[derive(Deserialize)]
+struct GoldEntity {
+    start: usize,
+    end: usize,
+    #[serde(rename = "type")]
+    kind: String,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct GoldDoc {
+    #[serde(default)]
+    pub id: String,
+    pub text: String,
+    #[serde(default)]
+    entities: Vec<GoldEntity>,
+}
+
+impl GoldDoc {
+    /// Gold entities as (char start, char end, label index 0..4).
+    pub(crate) fn spans(&self) -> Vec<(usize, usize, u8)> {
+        self.entities.iter().filter_map(|e| Some((e.start, e.end, label_index(&e.kind)?))).collect()
+    }
+}
+
+pub(crate) fn label_index(kind: &str) -> Option<u8> {
+    Some(match kind {
+        "PER" | "PERSON" => 0,
+        "ORG" => 1,
+        "LOC" => 2,
+        "MISC" => 3,
+        _ => return None,
+    })
+}
+
+pub(crate) fn read_jsonl(path: &Path) -> Result<Vec<GoldDoc>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, l)| serde_json::from_str(l).map_err(|e| format!("{}:{}: {e}", path.display(), n + 1)))
+        .collect()
+}
+
+/// Sentences of pre-tokenised text: a newline between two tokens ends a sentence.
+pub(crate) fn line_sentences(text: &str, toks: &[Token]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut s = 0;
+    for i in 0..toks.len() {
+        if i + 1 == toks.len() || text[toks[i].end..toks[i + 1].start].contains('\n') {
+            out.push((s, i + 1));
+            s = i + 1;
+        }
+    }
+    out
+}
+
+/// BIO tags for tokens from gold char spans.
+fn gold_tags(toks: &[Token], spans: &[(usize, usize, u8)]) -> Vec<u8> {
+    let mut tags = vec![0u8; toks.len()];
+    for &(s, e, l) in spans {
+        let mut first = true;
+        for (i, t) in toks.iter().enumerate() {
+            if t.char_start >= s && t.char_end <= e {
+                tags[i] = if first { 1 + 2 * l } else { 2 + 2 * l };
+                first = false;
+            }
+        }
+    }
+    tags
+}
+
+/// Trains on `data` and writes the gzip'd weights to `out`; returns a summary. Deterministic:
+/// the same data gives byte-identical weights.
+pub fn train(data: &Path, out: &Path) -> Result<String, String> {
+    train_with(data, out, EPOCHS, &Gazetteer::shipped()).map(|(s, _)| s)
+}
+
+pub(crate) fn train_with(
+    data: &Path,
+    out: &Path,
+    epochs: usize,
+    gaz: &Gazetteer,
+) -> Result<(String, Weights), String> {
+    let t0 = std::time::Instant::now();
+    let gold = read_jsonl(data)?;
+    let mut docs: Vec<(Vec<TokInfo>, Vec<u8>)> = Vec::with_capacity(gold.len());
+    let mut sents = Vec::new();
+    for d in &gold {
+        let toks = tokenize_whitespace(&d.text);
+        let ss = line_sentences(&d.text, &toks);
+        let infos = token_infos(&d.text, &toks, &ss, gaz);
+        let tags = gold_tags(&toks, &d.spans());
+        for &(s, e) in &ss {
+            sents.push(TrainSent { doc: docs.len(), s, e });
+        }
+        docs.push((infos, tags));
+    }
+    let ntok: usize = docs.iter().map(|d| d.1.len()).sum();
+    if ntok == 0 {
+        return Err(format!("{}: no training tokens", data.display()));
+    }
+    let mut trainer = Trainer::default();
+    let mut order: Vec<usize> = (0..sents.len()).collect();
+    let mut rng: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut log = String::new();
+    for ep in 0..epochs {
+        // Fisher–Yates with a fixed-seed xorshift: reproducible shuffles.
+        for i in (1..order.len()).rev() {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            order.swap(i, (rng % (i as u64 + 1)) as usize);
+        }
+        let err = trainer.epoch(&docs, &sents, &order);
+        log.push_str(&format!("epoch {}: token error {:.2}%\n", ep + 1, 100.0 * err as f64 / ntok as f64));
+    }
+    let (gz, weights) = trainer.finish(PRUNE)?;
+    std::fs::write(out, &gz).map_err(|e| format!("{}: {e}", out.display()))?;
+    let summary = format!(
+        "trained NER on {} docs, {} sentences, {} tokens in {:.1}s\n{}kept {} feature rows; wrote {} ({} KB)",
+        gold.len(),
+        sents.len(),
+        ntok,
+        t0.elapsed().as_secs_f64(),
+        log,
+        weights.len(),
+        out.display(),
+        gz.len() / 1024
+    );
+    Ok((summary, weights))
+}
