@@ -1,8 +1,40 @@
 //! The extract stage: raw text or HTML in, a clean [`Article`] out.
+//!
+//! * Text (scraped with its chrome) goes through a line classifier ([`text`]).
+//! * HTML goes through a streaming HTML5 tokenizer into a compact DOM, main-content scoring and
+//!   metadata extraction (see [`html`] for the parser choice and its measurements).
+//! * Given metadata (JSONL fields, a seed's date line) beats extracted metadata; where every
+//!   value came from is recorded under `meta["provenance"]`.
+//! * Lines and blocks that recur across pages of one source are learned as that source's
+//!   chrome ([`templates`]) and dropped from its next pages.
+//!
+//! ```
+//! use newsloom_extract::{Extractor, NewsExtractor};
+//! use newsloom_model::{InputFormat, RawRecord};
+//! let raw = RawRecord {
+//!     id: "a".into(), origin: "t".into(), format: InputFormat::Html,
+//!     content: "<html><head><title>Storm hits coast | Daily</title></head><body><article>\
+//!               <h1>Storm hits coast</h1><p>The storm arrived overnight, flooding streets in \
+//!               the old town, officials said on Monday.</p></article></body></html>".into(),
+//!     meta: Default::default(), warnings: vec![],
+//! };
+//! let article = NewsExtractor::new().extract(&raw).unwrap();
+//! assert_eq!(article.title, "Storm hits coast");
+//! assert!(article.body.starts_with("The storm arrived"));
+//! ```
 
-use newsloom_model::{Article, RawRecord};
+use newsloom_model::{Article, InputFormat, RawRecord};
 
+mod assemble;
+pub mod dateline;
+pub mod dates;
 pub mod eval;
+pub mod html;
+pub mod lang;
+pub mod templates;
+pub mod text;
+
+pub use assemble::Extracted;
 
 /// Why a raw record could not be turned into an article.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,42 +54,81 @@ pub trait Extractor: Send + Sync {
     fn extract(&self, raw: &RawRecord) -> Result<Article, ExtractError>;
 }
 
-/// The default extractor. (Placeholder until issue 5 lands: first non-empty line is the
-/// title, the rest is the body.)
+/// The default extractor: text and HTML paths, given-metadata precedence, per-source
+/// template learning (shared across threads behind a lock).
 #[derive(Debug, Default)]
-pub struct NewsExtractor;
+pub struct NewsExtractor {
+    templates: templates::Templates,
+    learn: bool,
+}
 
 impl NewsExtractor {
     pub fn new() -> Self {
-        Self
+        Self { templates: Default::default(), learn: true }
+    }
+
+    /// An extractor that neither learns nor uses per-source templates (each page on its own).
+    pub fn without_learning() -> Self {
+        Self { templates: Default::default(), learn: false }
+    }
+
+    /// The key pages are grouped by for template learning: the given source, else the URL host.
+    fn source_key(raw: &RawRecord) -> Option<String> {
+        raw.meta_str("source").map(str::to_lowercase).or_else(|| {
+            let url = raw.meta_str("url")?;
+            let rest = url.split_once("://").map_or(url, |(_, r)| r);
+            let host = rest.split(['/', '?', '#']).next()?.trim_start_matches("www.");
+            (!host.is_empty()).then(|| host.to_lowercase())
+        })
+    }
+
+    fn extract_text(&self, raw: &RawRecord, source: Option<&str>) -> Extracted {
+        let chrome = source.filter(|_| self.learn).and_then(|s| self.templates.chrome_set(s));
+        let set = chrome.as_ref().map(|(_, s)| s.as_slice()).unwrap_or(&[]);
+        let mut parts = text::extract_text(&raw.content, &|k| templates::is_chrome(set, k));
+        // A page that is mostly "template" is probably a repeat of a page seen before, not
+        // chrome: extract it on its own.
+        if !set.is_empty() && parts.paragraphs.is_empty() {
+            parts = text::extract_text(&raw.content, &|_| false);
+        }
+        if let (Some(s), true) = (source, self.learn) {
+            self.templates.learn(
+                s,
+                raw.content
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(text::line_key)
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .map(String::as_str),
+            );
+        }
+        let structure =
+            if parts.paragraphs.is_empty() { 0.0 } else { 0.5 + 0.5 * (parts.title.is_some() as u8 as f32) };
+        Extracted {
+            title: parts.title.map(|t| (t, "text")),
+            subtitle: parts.lead.map(|t| (t, "text")),
+            bylines: (!parts.bylines.is_empty()).then_some((parts.bylines, "text")),
+            published: parts.date.and_then(|d| d.to_published("text")),
+            paragraphs: parts.paragraphs,
+            captions: parts.captions,
+            structure,
+            ..Extracted::default()
+        }
     }
 }
 
 impl Extractor for NewsExtractor {
     fn extract(&self, raw: &RawRecord) -> Result<Article, ExtractError> {
-        let mut lines = raw.content.lines().map(str::trim).filter(|l| !l.is_empty());
-        let title = raw
-            .meta_str("title")
-            .map(str::to_string)
-            .or_else(|| lines.next().map(str::to_string))
-            .ok_or_else(|| ExtractError("no text in the item".into()))?;
-        let body = lines.collect::<Vec<_>>().join("\n\n");
-        if body.is_empty() {
-            return Err(ExtractError("no article body found".into()));
-        }
-        Ok(Article {
-            id: raw.id.clone(),
-            url: raw.meta_str("url").map(str::to_string),
-            source: raw.meta_str("source").map(str::to_string),
-            title,
-            body_hash: newsloom_model::content_id(body.as_bytes()),
-            body,
-            raw: raw.content.clone(),
-            origin: raw.origin.clone(),
-            confidence: 0.5,
-            meta: raw.meta.clone(),
-            warnings: raw.warnings.clone(),
-            ..Article::default()
-        })
+        let source = Self::source_key(raw);
+        let ex = match raw.format {
+            InputFormat::Text => self.extract_text(raw, source.as_deref()),
+            InputFormat::Html => {
+                let learn = self.learn.then_some(&self.templates);
+                html::extract_html(&raw.content, raw.meta_str("url"), source.as_deref(), learn)
+            }
+        };
+        assemble::finish(raw, ex)
     }
 }

@@ -1,0 +1,409 @@
+//! Main-content detection on the compact DOM.
+//!
+//! 1. Boilerplate pruning: tags (`nav`, `aside`, `footer`, forms, scripts), ARIA roles, hidden
+//!    elements and class/id cues (share, related, comments, cookie, ads, newsletter, ...), but
+//!    never a node holding most of the page's text that also carries a content cue.
+//! 2. Scoring (readability-style): every text block adds points for its length and commas to
+//!    its ancestors, weighted by tag and class/id cues and discounted by link density.
+//! 3. The best container plus siblings that score close to it or read as prose.
+//! 4. Serialisation in document order into paragraphs, headings, list items and quotes;
+//!    link-heavy sub-blocks, boilerplate phrases and learned template blocks are dropped;
+//!    captions are kept apart.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::dom::{Dom, Tag};
+
+static NEGATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[\s_\-])(?:nav|navbar|navigation|menu|breadcrumbs?|share|sharing|sharedaddy|social|socials|sns|related|relatedposts|recommended|recommendations?|more-stories|comments?|commentlist|comment-list|disqus|respond|reply|cookies?|consent|gdpr|banner|ads?|adsbygoogle|advert\w*|ad-container|dfp|sponsor\w*|promo\w*|newsletter|subscribe|subscription|signup|paywall|sidebar|widgets?|footer|foot|masthead|popup|modal|overlay|outbrain|taboola|teasers?|read-more|readmore|tags|tag-list|taglist|author-bio|pagination|pager|print|skip|toolbar|rating|login|search|byline|meta|post-meta|entry-meta|article-meta|dateline|caption|hidden|visually-hidden|sr-only|jump|toc|infobox|most-popular|mostpopular|trending|follow|copyright|legal|contact)(?:$|[\s_\-])").unwrap()
+});
+static POSITIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|prose|richtext|rich-text)").unwrap()
+});
+static PHRASE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(advertisement|anzeige|werbung|publicité|share( this( article| story)?)?|tweet|print|e-?mail|comments?|\d+ comments?|related( articles| stories| posts)?|read more|weiterlesen|mehr lesen|click here.*|sign up.*|subscribe.*|follow us.*|all rights reserved.*|copyright.*|©.*|loading\W*|skip to .*|back to top|top)\W*$").unwrap()
+});
+
+/// A serialised block of the main content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub text: String,
+    pub kind: BlockKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Paragraph,
+    Heading(u8),
+    Caption,
+}
+
+/// Per-node statistics over the unpruned tree.
+pub struct Stats {
+    /// Text length ignoring pruning (metadata lives in pruned bylines and headers).
+    pub raw_len: Vec<u32>,
+    pub pruned: Vec<bool>,
+    pub text_len: Vec<u32>,
+    pub link_len: Vec<u32>,
+    pub commas: Vec<u32>,
+    pub has_block: Vec<bool>,
+}
+
+impl Stats {
+    pub fn link_density(&self, i: usize) -> f32 {
+        if self.text_len[i] == 0 { 0.0 } else { self.link_len[i] as f32 / self.text_len[i] as f32 }
+    }
+}
+
+fn text_stats(dom: &Dom, pruned: &[bool]) -> (Vec<u32>, Vec<u32>, Vec<u32>, Vec<bool>) {
+    let n = dom.nodes.len();
+    let (mut tl, mut ll, mut cm, mut hb) = (vec![0u32; n], vec![0u32; n], vec![0u32; n], vec![false; n]);
+    // Children always have larger indices than their parent: one reverse pass aggregates.
+    for i in (1..n).rev() {
+        if pruned[i] {
+            continue;
+        }
+        let node = &dom.nodes[i];
+        if node.tag == Tag::Text {
+            let t = &node.text;
+            tl[i] = t.split_whitespace().map(|w| w.chars().count() as u32 + 1).sum();
+            cm[i] = t.chars().filter(|&c| matches!(c, ',' | '，' | '、' | '،')).count() as u32;
+        } else {
+            if node.tag == Tag::A {
+                ll[i] = tl[i];
+            }
+            if !node.tag.is_inline() {
+                hb[node.parent as usize] = true;
+            }
+        }
+        let p = node.parent as usize;
+        tl[p] += tl[i];
+        ll[p] += ll[i];
+        cm[p] += cm[i];
+        hb[p] |= hb[i] && !node.tag.is_inline();
+    }
+    (tl, ll, cm, hb)
+}
+
+/// Boilerplate pruning, then statistics over what is left.
+pub fn stats(dom: &Dom) -> Stats {
+    let n = dom.nodes.len();
+    let nothing = vec![false; n];
+    let (raw_len, raw_links, _, _) = text_stats(dom, &nothing);
+    let total = raw_len[0].max(1) as f32;
+    let mut pruned = vec![false; n];
+    let mut inside_article = vec![false; n];
+    for i in 1..n {
+        let node = &dom.nodes[i];
+        let p = node.parent as usize;
+        inside_article[i] = inside_article[p]
+            || node.tag == Tag::Article
+            || node.attrs.itemprop.as_deref() == Some("articlebody");
+        if pruned[p] {
+            pruned[i] = true;
+            continue;
+        }
+        if node.tag == Tag::Text {
+            continue;
+        }
+        let share = raw_len[i] as f32 / total;
+        let ld = if raw_len[i] == 0 { 0.0 } else { raw_links[i] as f32 / raw_len[i] as f32 };
+        let a = &node.attrs;
+        let by_tag = match node.tag {
+            Tag::Script
+            | Tag::Style
+            | Tag::Noscript
+            | Tag::Template
+            | Tag::Svg
+            | Tag::Iframe
+            | Tag::Input
+            | Tag::Button
+            | Tag::Select
+            | Tag::Textarea
+            | Tag::Object
+            | Tag::Media
+            | Tag::Dialog
+            | Tag::Title => true,
+            // Sites that wrap everything in one of these keep it when it holds most of the text.
+            Tag::Nav | Tag::Aside | Tag::Menu => !(share > 0.6 && ld < 0.3),
+            Tag::Footer => !(share > 0.6 && ld < 0.3),
+            Tag::Header => !(inside_article[i] || (share > 0.5 && ld < 0.3)),
+            Tag::Form => share < 0.3 || ld > 0.5,
+            _ => false,
+        };
+        let by_role = a.role.as_deref().is_some_and(|r| {
+            matches!(
+                r,
+                "navigation"
+                    | "banner"
+                    | "contentinfo"
+                    | "complementary"
+                    | "menu"
+                    | "menubar"
+                    | "search"
+                    | "dialog"
+                    | "alert"
+            )
+        });
+        let by_class = !a.class_id.is_empty() && NEGATIVE_RE.is_match(&a.class_id) && {
+            let content_cue =
+                POSITIVE_RE.is_match(&a.class_id) || a.itemprop.as_deref() == Some("articlebody");
+            !((content_cue && share > 0.3 && ld < 0.3) || (share > 0.7 && ld < 0.2))
+        };
+        pruned[i] = by_tag || by_role || by_class || a.hidden;
+    }
+    let (text_len, link_len, commas, has_block) = text_stats(dom, &pruned);
+    Stats { raw_len, pruned, text_len, link_len, commas, has_block }
+}
+
+fn class_weight(dom: &Dom, i: usize) -> f32 {
+    let a = &dom.nodes[i].attrs;
+    let mut w = 0.0;
+    if !a.class_id.is_empty() {
+        if NEGATIVE_RE.is_match(&a.class_id) {
+            w -= 25.0;
+        }
+        if POSITIVE_RE.is_match(&a.class_id) {
+            w += 25.0;
+        }
+    }
+    if a.itemprop.as_deref() == Some("articlebody") {
+        w += 40.0;
+    }
+    w + match dom.nodes[i].tag {
+        Tag::Article => 15.0,
+        Tag::Main => 10.0,
+        Tag::Div => 5.0,
+        Tag::Pre | Tag::Td | Tag::Blockquote => 3.0,
+        Tag::Address | Tag::Ol | Tag::Ul | Tag::Dl | Tag::Dd | Tag::Dt | Tag::Li | Tag::Form => -3.0,
+        Tag::H(_) | Tag::Th => -5.0,
+        _ => 0.0,
+    }
+}
+
+/// Picks the main-content roots: the best-scoring container and its worthy siblings.
+pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
+    let n = dom.nodes.len();
+    let mut score = vec![f32::NAN; n];
+    for i in 1..n {
+        let node = &dom.nodes[i];
+        if st.pruned[i] || node.tag == Tag::Text || node.tag.is_inline() && node.tag != Tag::Span {
+            continue;
+        }
+        // A text block: an element with text and no block children (p, or div used as p).
+        if st.has_block[i]
+            || st.text_len[i] < 25
+            || matches!(node.tag, Tag::H(_) | Tag::Li | Tag::Dt | Tag::Th)
+        {
+            continue;
+        }
+        let s = 1.0 + st.commas[i] as f32 + (st.text_len[i] as f32 / 100.0).min(3.0);
+        let mut anc = node.parent as usize;
+        for level in 0..5 {
+            if anc == 0 {
+                break;
+            }
+            if score[anc].is_nan() {
+                score[anc] = class_weight(dom, anc);
+            }
+            let div = match level {
+                0 => 1.0,
+                1 => 2.0,
+                l => l as f32 * 3.0,
+            };
+            score[anc] += s / div;
+            anc = dom.nodes[anc].parent as usize;
+        }
+    }
+    let mut best: Option<(usize, f32)> = None;
+    for (i, &s) in score.iter().enumerate() {
+        if s.is_nan() {
+            continue;
+        }
+        let f = s * (1.0 - st.link_density(i));
+        if best.is_none_or(|(_, b)| f > b) {
+            best = Some((i, f));
+        }
+    }
+    let Some((top, top_score)) = best else { return (vec![], 0.0) };
+    let parent = dom.nodes[top].parent as usize;
+    if parent == 0 && top == 0 {
+        return (vec![top], top_score);
+    }
+    let threshold = (top_score * 0.2).max(10.0);
+    let top_class = &dom.nodes[top].attrs.class_id;
+    let mut roots = Vec::new();
+    for &c in &dom.nodes[parent].children {
+        let c = c as usize;
+        if c == top {
+            roots.push(c);
+            continue;
+        }
+        if st.pruned[c] || dom.nodes[c].tag == Tag::Text || st.text_len[c] == 0 {
+            continue;
+        }
+        let mut s = score[c];
+        if s.is_nan() {
+            s = 0.0;
+        }
+        s *= 1.0 - st.link_density(c);
+        if !top_class.is_empty() && dom.nodes[c].attrs.class_id == *top_class {
+            s += top_score * 0.2;
+        }
+        let len = st.text_len[c];
+        let ld = st.link_density(c);
+        let prose = matches!(dom.nodes[c].tag, Tag::P | Tag::Blockquote | Tag::Pre)
+            && ((len > 80 && ld < 0.25) || (len > 0 && ld == 0.0 && ends_sentence(&subtree_text(dom, c))));
+        if s >= threshold || prose {
+            roots.push(c);
+        }
+    }
+    (roots, top_score)
+}
+
+fn ends_sentence(t: &str) -> bool {
+    t.trim_end().ends_with(['.', '!', '?', '"', '”', '。'])
+}
+
+/// All text under `i` (unpruned or not), whitespace-normalised.
+pub fn subtree_text(dom: &Dom, i: usize) -> String {
+    let mut out = String::new();
+    let mut stack = vec![i];
+    while let Some(j) = stack.pop() {
+        let node = &dom.nodes[j];
+        if node.tag == Tag::Text {
+            out.push_str(&node.text);
+        } else if !matches!(node.tag, Tag::Script | Tag::Style) {
+            stack.extend(node.children.iter().rev().map(|&c| c as usize));
+        }
+    }
+    normalise(&out)
+}
+
+pub fn normalise(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+struct Writer {
+    blocks: Vec<Block>,
+    buf: String,
+    kind: BlockKind,
+    link_chars: usize,
+}
+
+impl Writer {
+    fn flush(&mut self) {
+        let text = normalise(&self.buf);
+        let links = self.link_chars;
+        self.buf.clear();
+        self.link_chars = 0;
+        if text.is_empty() {
+            return;
+        }
+        let len = text.chars().count();
+        // A block that is mostly links ("Read more: <a>…</a>") is navigation.
+        if self.kind != BlockKind::Caption && links * 10 > len * 6 && len < 300 {
+            return;
+        }
+        if PHRASE_RE.is_match(&text) {
+            return;
+        }
+        self.blocks.push(Block { text, kind: self.kind });
+    }
+}
+
+/// Serialises the content under `roots` into blocks.
+pub fn serialise(dom: &Dom, st: &Stats, roots: &[usize]) -> Vec<Block> {
+    let mut w = Writer { blocks: Vec::new(), buf: String::new(), kind: BlockKind::Paragraph, link_chars: 0 };
+    for &r in roots {
+        walk(dom, st, r, &mut w, Ctx { link: false, caption: false, root: true });
+        w.flush();
+    }
+    w.blocks
+}
+
+#[derive(Clone, Copy)]
+struct Ctx {
+    link: bool,
+    caption: bool,
+    root: bool,
+}
+
+fn walk(dom: &Dom, st: &Stats, i: usize, w: &mut Writer, ctx: Ctx) {
+    if st.pruned[i] {
+        return;
+    }
+    let node = &dom.nodes[i];
+    match node.tag {
+        Tag::Text => {
+            w.buf.push_str(&node.text);
+            if ctx.link {
+                w.link_chars += node.text.split_whitespace().map(|t| t.chars().count() + 1).sum::<usize>();
+            }
+            return;
+        }
+        Tag::Br => {
+            w.buf.push(' ');
+            return;
+        }
+        Tag::Hr | Tag::Img => return,
+        _ => {}
+    }
+    if st.text_len[i] == 0 {
+        return;
+    }
+    let ld = st.link_density(i);
+    if !ctx.root {
+        // Link lists and link-heavy boxes inside the article (related stories, tag clouds).
+        let container = matches!(
+            node.tag,
+            Tag::Div
+                | Tag::Section
+                | Tag::Ul
+                | Tag::Ol
+                | Tag::Table
+                | Tag::Dl
+                | Tag::Aside
+                | Tag::Nav
+                | Tag::Other
+        );
+        let list = matches!(node.tag, Tag::Ul | Tag::Ol);
+        if container && (ld > 0.5 || (list && ld > 0.35)) {
+            return;
+        }
+    }
+    let caption = ctx.caption
+        || matches!(node.tag, Tag::Figcaption | Tag::Caption)
+        || (node.tag == Tag::Figure && st.text_len[i] < 500);
+    let block = !node.tag.is_inline();
+    let kind = match node.tag {
+        _ if caption => BlockKind::Caption,
+        Tag::H(l) => BlockKind::Heading(l),
+        _ => BlockKind::Paragraph,
+    };
+    if block {
+        w.flush();
+        w.kind = kind;
+    }
+    let inner = Ctx { link: ctx.link || node.tag == Tag::A, caption, root: false };
+    for &c in &node.children {
+        walk(dom, st, c as usize, w, inner);
+        if block {
+            // A nested block flushed and reset the kind: text after it is ours again.
+            w.kind = kind;
+        }
+    }
+    if block {
+        w.flush();
+        w.kind = if ctx.caption { BlockKind::Caption } else { BlockKind::Paragraph };
+    }
+}

@@ -1,0 +1,402 @@
+//! Page metadata in order of trust: JSON-LD (schema.org Article types), OpenGraph / article:*,
+//! other meta tags, `<time>` and itemprop elements, visible bylines and dates, the URL.
+
+use newsloom_model::PublishedDate;
+use serde_json::Value;
+
+use super::content::{Stats, normalise, subtree_text};
+use super::dom::{Dom, Tag};
+use crate::assemble::Sourced;
+use crate::dates;
+
+#[derive(Debug, Default)]
+pub struct PageMeta {
+    pub title: Sourced<String>,
+    pub description: Sourced<String>,
+    pub authors: Sourced<Vec<String>>,
+    pub published: Option<PublishedDate>,
+    pub updated: Option<PublishedDate>,
+    pub section: Sourced<String>,
+    pub site_name: Sourced<String>,
+    pub url: Sourced<String>,
+    pub lang: Sourced<String>,
+}
+
+#[derive(Default)]
+struct LdArticle {
+    headline: Option<String>,
+    authors: Vec<String>,
+    published: Option<String>,
+    modified: Option<String>,
+    section: Option<String>,
+    publisher: Option<String>,
+    description: Option<String>,
+    lang: Option<String>,
+    url: Option<String>,
+    is_article: bool,
+}
+
+const ARTICLE_TYPES: &[&str] = &[
+    "newsarticle",
+    "article",
+    "blogposting",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "liveblogposting",
+    "backgroundnewsarticle",
+    "reviewnewsarticle",
+    "socialmediaposting",
+    "techarticle",
+    "scholarlyarticle",
+    "report",
+    "posting",
+];
+
+fn str_of(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(normalise(s)).filter(|s| !s.is_empty()),
+        Value::Array(a) => a.iter().find_map(str_of),
+        Value::Object(o) => o.get("name").or_else(|| o.get("@value")).and_then(str_of),
+        _ => None,
+    }
+}
+
+fn names_of(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Array(a) => a.iter().take(10).for_each(|x| names_of(x, out)),
+        Value::Object(o) => {
+            if let Some(n) = o.get("name").and_then(str_of) {
+                out.push(n);
+            }
+        }
+        Value::String(s) => out.push(normalise(s)),
+        _ => {}
+    }
+}
+
+fn walk_ld(v: &Value, found: &mut Vec<LdArticle>, depth: usize) {
+    if depth > 8 || found.len() > 20 {
+        return;
+    }
+    match v {
+        Value::Array(a) => a.iter().for_each(|x| walk_ld(x, found, depth + 1)),
+        Value::Object(o) => {
+            let types: Vec<String> = match o.get("@type") {
+                Some(Value::String(t)) => vec![t.to_lowercase()],
+                Some(Value::Array(a)) => a.iter().filter_map(|t| t.as_str()).map(str::to_lowercase).collect(),
+                _ => vec![],
+            };
+            let is_article = types.iter().any(|t| ARTICLE_TYPES.contains(&t.as_str()));
+            if is_article || types.iter().any(|t| t == "webpage") {
+                let mut a = LdArticle { is_article, ..LdArticle::default() };
+                a.headline = o.get("headline").or_else(|| o.get("name")).and_then(str_of);
+                if let Some(au) = o.get("author").or_else(|| o.get("creator")) {
+                    names_of(au, &mut a.authors);
+                }
+                a.published = o.get("datePublished").or_else(|| o.get("dateCreated")).and_then(str_of);
+                a.modified = o.get("dateModified").and_then(str_of);
+                a.section = o.get("articleSection").and_then(str_of);
+                a.publisher = o.get("publisher").and_then(str_of);
+                a.description = o.get("description").and_then(str_of);
+                a.lang = o.get("inLanguage").and_then(str_of);
+                a.url = o.get("url").and_then(str_of);
+                found.push(a);
+            }
+            for key in ["@graph", "mainEntity", "mainEntityOfPage", "itemListElement"] {
+                if let Some(x) = o.get(key)
+                    && !x.is_string()
+                {
+                    walk_ld(x, found, depth + 1);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn parse_ld(dom: &Dom) -> Option<LdArticle> {
+    let mut found = Vec::new();
+    for s in &dom.jsonld {
+        let s = s.trim().trim_start_matches("<!--").trim_end_matches("-->").trim();
+        let v: Value = match serde_json::from_str(s) {
+            Ok(v) => v,
+            // Literal newlines and tabs inside strings are a common JSON-LD error.
+            Err(_) => match serde_json::from_str(&s.replace(['\n', '\r', '\t'], " ")) {
+                Ok(v) => v,
+                Err(_) => continue,
+            },
+        };
+        walk_ld(&v, &mut found, 0);
+    }
+    let pos = found.iter().position(|a| a.is_article).or(if found.is_empty() { None } else { Some(0) })?;
+    Some(found.swap_remove(pos))
+}
+
+fn meta<'a>(dom: &'a Dom, keys: &[&str]) -> Option<&'a str> {
+    keys.iter()
+        .find_map(|k| dom.metas.iter().find(|(n, c)| n == k && !c.trim().is_empty()).map(|(_, c)| c.trim()))
+}
+
+/// Cleans author strings: "By X and Y" → [X, Y]; drops URLs, e-mail addresses, site names.
+pub fn clean_authors(raw: &[String], site: Option<&str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in raw {
+        let r = normalise(r);
+        let r = r.trim();
+        if r.starts_with("http") || r.contains('@') || r.contains("://") || r.chars().count() > 80 {
+            continue;
+        }
+        let lower = r.to_lowercase();
+        let stripped = ["by ", "von ", "par ", "por ", "di ", "autor: ", "author: ", "text: "]
+            .iter()
+            .find_map(|p| lower.starts_with(p).then(|| &r[p.len()..]))
+            .unwrap_or(r);
+        for part in
+            stripped.split(" and ").flat_map(|p| p.split(" und ")).flat_map(|p| p.split([',', ';', '|', '/']))
+        {
+            let name = part.trim().trim_matches(|c: char| !c.is_alphanumeric() && c != '.').to_string();
+            if name.is_empty()
+                || name.chars().any(|c| c.is_ascii_digit())
+                || site.is_some_and(|s| s.eq_ignore_ascii_case(&name))
+            {
+                continue;
+            }
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// Splits `Title | Site` style titles and keeps the title part.
+pub fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
+    let t = normalise(title);
+    for sep in [" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / "] {
+        if let Some(idx) = t.rfind(sep) {
+            let (head, tail) = (&t[..idx], &t[idx + sep.len()..]);
+            let tail_is_site = site.is_some_and(|s| {
+                tail.eq_ignore_ascii_case(s) || tail.to_lowercase().contains(&s.to_lowercase())
+            });
+            if tail_is_site || (tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 3)
+            {
+                return strip_site_suffix(head, site);
+            }
+        }
+        if let Some(idx) = t.find(sep) {
+            let (head, tail) = (&t[..idx], &t[idx + sep.len()..]);
+            if site.is_some_and(|s| head.eq_ignore_ascii_case(s)) {
+                return tail.to_string();
+            }
+        }
+    }
+    t
+}
+
+pub fn extract(dom: &Dom, st: &Stats, url: Option<&str>) -> PageMeta {
+    let ld = parse_ld(dom).unwrap_or_default();
+    let mut m = PageMeta {
+        site_name: meta(dom, &["og:site_name", "application-name", "twitter:site"])
+            .map(|s| (normalise(s), "og"))
+            .or(ld.publisher.clone().map(|p| (p, "jsonld"))),
+        ..PageMeta::default()
+    };
+    let site = m.site_name.as_ref().map(|s| s.0.as_str());
+
+    // Title: JSON-LD headline, og:title, first h1 when it agrees with them, <title> cleaned.
+    let h1 = first_tag_text(dom, st, |t| t == Tag::H(1));
+    let og_title = meta(dom, &["og:title", "twitter:title", "dc.title", "title", "headline"]).map(normalise);
+    let title = ld
+        .headline
+        .clone()
+        .filter(|_| ld.is_article)
+        .map(|t| (t, "jsonld"))
+        .or(og_title.map(|t| (strip_site_suffix(&t, site), "og")))
+        .or(h1.clone().map(|t| (t, "h1")))
+        .or(Some(strip_site_suffix(&dom.title, site)).filter(|t| !t.is_empty()).map(|t| (t, "title")));
+    m.title = match (title, h1) {
+        // A shorter h1 contained in a suffixed meta title is the clean one.
+        (Some((t, src)), Some(h)) if src != "jsonld" && t != h && t.starts_with(&h) => Some((h, "h1")),
+        (t, _) => t,
+    };
+    m.description = meta(dom, &["og:description", "description", "twitter:description"])
+        .map(|d| (normalise(d), "meta"))
+        .or(ld.description.clone().map(|d| (d, "jsonld")));
+
+    // Authors.
+    let mut authors = clean_authors(&ld.authors, site);
+    let mut src = "jsonld";
+    if authors.is_empty() {
+        let metas: Vec<String> = dom
+            .metas
+            .iter()
+            .filter(|(k, _)| {
+                matches!(
+                    k.as_str(),
+                    "author"
+                        | "article:author"
+                        | "dc.creator"
+                        | "dcterms.creator"
+                        | "byl"
+                        | "parsely-author"
+                        | "sailthru.author"
+                        | "citation_author"
+                        | "cxenseparse:author"
+                )
+            })
+            .map(|(_, c)| c.clone())
+            .collect();
+        authors = clean_authors(&metas, site);
+        src = "meta";
+    }
+    if authors.is_empty() {
+        let found =
+            itemprop_or_class(dom, st, &["author", "creator"], &["author", "byline", "autor", "verfasser"]);
+        authors = clean_authors(&found, site);
+        src = "text";
+    }
+    m.authors = (!authors.is_empty()).then_some((authors.into_iter().take(6).collect(), src));
+
+    // Dates.
+    m.published = ld
+        .published
+        .as_deref()
+        .and_then(|d| dates::parse_machine_date(d, "jsonld"))
+        .or_else(|| {
+            meta(
+                dom,
+                &[
+                    "article:published_time",
+                    "og:published_time",
+                    "datepublished",
+                    "publishdate",
+                    "publish-date",
+                    "pubdate",
+                    "date",
+                    "dc.date",
+                    "dc.date.issued",
+                    "dcterms.date",
+                    "dcterms.created",
+                    "sailthru.date",
+                    "parsely-pub-date",
+                    "citation_date",
+                    "citation_publication_date",
+                    "article.published",
+                    "og:pubdate",
+                    "published_time",
+                ],
+            )
+            .and_then(|d| dates::parse_machine_date(d, "meta"))
+        })
+        .or_else(|| time_element(dom))
+        .or_else(|| visible_date(dom, st))
+        .or_else(|| url.and_then(dates::date_from_url));
+    m.updated = ld.modified.as_deref().and_then(|d| dates::parse_machine_date(d, "jsonld")).or_else(|| {
+        meta(dom, &["article:modified_time", "og:updated_time", "datemodified", "last-modified"])
+            .and_then(|d| dates::parse_machine_date(d, "meta"))
+    });
+
+    m.section = ld.section.clone().map(|s| (s, "jsonld")).or(meta(
+        dom,
+        &["article:section", "section", "parsely-section"],
+    )
+    .map(|s| (normalise(s), "meta")));
+    m.url = dom
+        .canonical
+        .clone()
+        .map(|u| (u, "canonical"))
+        .or(meta(dom, &["og:url"]).map(|u| (u.to_string(), "og")))
+        .or(ld.url.clone().map(|u| (u, "jsonld")));
+    m.lang = ld
+        .lang
+        .as_deref()
+        .and_then(crate::lang::normalise_declared)
+        .map(|l| (l, "jsonld"))
+        .or(dom.lang.as_deref().and_then(crate::lang::normalise_declared).map(|l| (l, "html-lang")))
+        .or(meta(dom, &["og:locale", "content-language", "language"])
+            .and_then(crate::lang::normalise_declared)
+            .map(|l| (l, "meta")));
+    m
+}
+
+fn first_tag_text(dom: &Dom, st: &Stats, pred: impl Fn(Tag) -> bool) -> Option<String> {
+    (1..dom.nodes.len())
+        .find(|&i| pred(dom.nodes[i].tag) && st.raw_len[i] > 0)
+        .map(|i| subtree_text(dom, i))
+        .filter(|t| !t.is_empty())
+}
+
+/// Texts of elements with a matching itemprop, or a class/id containing one of the cues.
+fn itemprop_or_class(dom: &Dom, st: &Stats, props: &[&str], classes: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for i in 1..dom.nodes.len() {
+        let a = &dom.nodes[i].attrs;
+        let hit = a.itemprop.as_deref().is_some_and(|p| props.contains(&p))
+            || (!a.class_id.is_empty()
+                && classes.iter().any(|c| a.class_id.contains(c))
+                && !a.class_id.contains("comment"));
+        if !hit || matches!(dom.nodes[i].tag, Tag::Text | Tag::Script | Tag::Style) {
+            continue;
+        }
+        if a.itemprop.is_some()
+            && let Some(c) = &a.datetime
+        {
+            out.push(c.clone());
+            break;
+        }
+        if st.raw_len[i] > 80 {
+            continue;
+        }
+        let t = subtree_text(dom, i);
+        if !t.is_empty() {
+            out.push(t);
+            break;
+        }
+    }
+    out
+}
+
+fn time_element(dom: &Dom) -> Option<PublishedDate> {
+    let mut first = None;
+    for node in &dom.nodes {
+        let a = &node.attrs;
+        let Some(dt) = &a.datetime else { continue };
+        let published_cue = a.itemprop.as_deref() == Some("datepublished")
+            || a.class_id.contains("publish")
+            || a.class_id.contains("posted");
+        if node.tag != Tag::Time && !published_cue {
+            continue;
+        }
+        let Some(d) = dates::parse_machine_date(dt, "time") else { continue };
+        if published_cue {
+            return Some(d);
+        }
+        first.get_or_insert(d);
+    }
+    first
+}
+
+fn visible_date(dom: &Dom, st: &Stats) -> Option<PublishedDate> {
+    for i in 1..dom.nodes.len() {
+        let a = &dom.nodes[i].attrs;
+        if a.class_id.is_empty() || a.class_id.contains("comment") {
+            continue;
+        }
+        if ["date", "time", "publish", "posted", "datum", "meta", "byline"]
+            .iter()
+            .any(|c| a.class_id.contains(c))
+        {
+            if st.raw_len[i] > 150 {
+                continue;
+            }
+            let t = subtree_text(dom, i);
+            if t.chars().count() <= 150
+                && let Some(d) = dates::find_date(&t).and_then(|d| d.to_published("text"))
+            {
+                return Some(d);
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,254 @@
+//! Text scraped together with its page chrome: a line classifier.
+//!
+//! Each non-empty line gets a kind from its shape (length, terminal punctuation, capitalised
+//! name shape), lexical cues (`By …`, `Read More:`, `1 day ago`, a `/ AP` photo credit), its
+//! repetition within the page and, when the source is known, whether the line recurs across
+//! that source's pages (learned template chrome). The article is then the run of lines with
+//! the most body text between hard breaks (timestamps, bylines, repeated lines), trimmed to
+//! start and end on sentence-shaped lines; title, lead, bylines and date come from the lines
+//! before it.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::dates;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Body,
+    /// Heading-shaped: no terminal punctuation (title, lead, subhead or teaser title).
+    Heading,
+    Timestamp,
+    Byline,
+    Caption,
+    /// "Read More: …" and similar in-body teasers: dropped without ending the body.
+    Teaser,
+    /// Short navigation-like fragments ("All news"), repeated lines, learned template lines.
+    Chrome,
+}
+
+/// What the classifier found in one text.
+#[derive(Debug, Default)]
+pub struct TextParts {
+    pub title: Option<String>,
+    pub lead: Option<String>,
+    pub bylines: Vec<String>,
+    pub date: Option<dates::PartialDate>,
+    pub paragraphs: Vec<String>,
+    pub captions: Vec<String>,
+    /// Lines dropped as chrome, for the confidence score.
+    pub dropped: usize,
+}
+
+static TEASER_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(read more|read also|also read|see also|related( articles?| stories)?|more on this|watch|listen|lesen sie auch|mehr zum thema|lire aussi|leer más|lea también|читайте также)\s*[:>»|\-—]").unwrap()
+});
+static BYLINE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or|[Dd]i)\s+(\p{Lu}[\p{L}.'’\-]*(?:\s+(?:and|und|&|,)?\s*\p{Lu}[\p{L}.'’\-]*){0,7})\s*$").unwrap()
+});
+static NAME_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\p{Lu}[\p{Ll}.'’\-]+(?:\s\p{Lu}[\p{L}.'’\-]*){1,3}$").unwrap());
+static CREDIT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)((\s/|\s\||©|\(c\))\s*\p{Lu}[\w.\-]*(\s\p{Lu}[\w.\-]*){0,4}\s*$|^(photo|foto|image|picture|credit)s?\s*:|\((photo|foto)[^)]*\)\s*$)").unwrap()
+});
+static TIMEWORD_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(\d{1,4}|\d{1,2}:\d\d|am|pm|a\.m\.|p\.m\.|gmt|utc|msk|est|edt|cet|cest|ago|just|now|today|yesterday|updated?|published|posted|print|edition|last|at|on|am|um|uhr|vor|\p{L}+day|\p{L}+tag|\p{L}*(minute|hour|day|week|month|year|stunde|tag|woche|monat|jahr)\p{L}*|[\p{P}\p{S}]+)$").unwrap()
+});
+
+fn is_timestamp(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if words.is_empty() || words.len() > 12 {
+        return false;
+    }
+    let mut dateish = 0;
+    let mut other = 0;
+    for w in &words {
+        let w = w.trim_matches(|c: char| matches!(c, ',' | ';' | '(' | ')'));
+        if w.is_empty() {
+            continue;
+        }
+        if TIMEWORD_RE.is_match(w) || dates::month_from_name(w).is_some() {
+            dateish += 1;
+        } else {
+            other += 1;
+        }
+    }
+    let has_number = line.chars().any(|c| c.is_ascii_digit());
+    has_number
+        && other <= 1
+        && dateish >= 1
+        && (dates::find_date(line).is_some() || line.contains(':') || line.to_lowercase().contains("ago"))
+}
+
+fn ends_sentence(line: &str) -> bool {
+    line.trim_end()
+        .trim_end_matches(['"', '”', '’', '»', ')', '\'', '*'])
+        .ends_with(['.', '!', '?', '…', ':', '。', '！', '？'])
+}
+
+fn classify(line: &str, count: usize, template: bool) -> LineKind {
+    let words = line.split_whitespace().count();
+    if template {
+        return LineKind::Chrome;
+    }
+    if TEASER_RE.is_match(line) {
+        return LineKind::Teaser;
+    }
+    if is_timestamp(line) {
+        return LineKind::Timestamp;
+    }
+    if words <= 9 && BYLINE_RE.is_match(line) {
+        return LineKind::Byline;
+    }
+    if count > 1 {
+        // Repeated names are teaser bylines; other repeats are chrome or the repeated title.
+        return if NAME_RE.is_match(line) { LineKind::Byline } else { LineKind::Chrome };
+    }
+    if words <= 40 && CREDIT_RE.is_match(line) {
+        return LineKind::Caption;
+    }
+    if words <= 3 && !ends_sentence(line) {
+        return if NAME_RE.is_match(line) { LineKind::Byline } else { LineKind::Chrome };
+    }
+    if ends_sentence(line) && words >= 4 { LineKind::Body } else { LineKind::Heading }
+}
+
+/// Normalised form used to count repeats and to match learned template lines.
+pub fn line_key(line: &str) -> String {
+    line.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Classifies the lines of `content` and assembles the article parts. `is_template` says
+/// whether a (normalised) line is known chrome for this source.
+pub fn extract_text(content: &str, is_template: &dyn Fn(&str) -> bool) -> TextParts {
+    let lines: Vec<&str> = content.lines().map(str::trim).filter(|l| !l.is_empty()).take(20_000).collect();
+    let keys: Vec<String> = lines.iter().map(|l| line_key(l)).collect();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for k in &keys {
+        *counts.entry(k.as_str()).or_default() += 1;
+    }
+    let kinds: Vec<LineKind> =
+        lines.iter().zip(&keys).map(|(l, k)| classify(l, counts[k.as_str()], is_template(k))).collect();
+
+    // Segments between hard breaks; teasers and captions are soft (dropped, no break).
+    let mut best: Option<(usize, usize, usize)> = None; // (start, end, body chars)
+    let mut start = 0;
+    for i in 0..=lines.len() {
+        let hard =
+            i == lines.len() || matches!(kinds[i], LineKind::Timestamp | LineKind::Byline | LineKind::Chrome);
+        if !hard {
+            continue;
+        }
+        // Trim to the first and last sentence-shaped body line.
+        let seg = start..i;
+        let first = seg.clone().find(|&j| kinds[j] == LineKind::Body);
+        let last = seg.clone().rev().find(|&j| kinds[j] == LineKind::Body);
+        if let (Some(f), Some(l)) = (first, last) {
+            let chars: usize = (f..=l).filter(|&j| kinds[j] == LineKind::Body).map(|j| lines[j].len()).sum();
+            if best.is_none_or(|(_, _, c)| chars > c) {
+                best = Some((f, l + 1, chars));
+            }
+        }
+        start = i + 1;
+    }
+    let mut parts = TextParts::default();
+    let Some((b_start, b_end, _)) = best else {
+        return parts;
+    };
+    for j in b_start..b_end {
+        match kinds[j] {
+            LineKind::Body | LineKind::Heading => parts.paragraphs.push(lines[j].to_string()),
+            LineKind::Caption => parts.captions.push(lines[j].to_string()),
+            _ => parts.dropped += 1,
+        }
+    }
+    parts.dropped += lines.len() - (b_end - b_start);
+    // A "By …" line at either end of the body is the byline.
+    for idx in [0, parts.paragraphs.len().saturating_sub(1)] {
+        if let Some(c) = parts.paragraphs.get(idx).and_then(|p| BYLINE_RE.captures(p)) {
+            parts.bylines.push(c[1].to_string());
+        }
+    }
+    if !parts.bylines.is_empty() {
+        parts.paragraphs.retain(|p| !BYLINE_RE.is_match(p));
+    }
+
+    // Title, lead, byline and date from the lines before the body.
+    let mut seen_title = false;
+    for j in 0..b_start {
+        let line = lines[j];
+        match kinds[j] {
+            LineKind::Heading | LineKind::Body | LineKind::Chrome
+                if !seen_title
+                    && line.split_whitespace().count() >= 3
+                    && !(kinds[j] == LineKind::Chrome && counts[keys[j].as_str()] == 1) =>
+            {
+                parts.title = Some(line.to_string());
+                seen_title = true;
+            }
+            LineKind::Heading | LineKind::Body => {
+                let same_as_title = parts.title.as_deref().is_some_and(|t| line_key(t) == keys[j]);
+                if parts.lead.is_none() && !same_as_title && line.split_whitespace().count() >= 6 {
+                    parts.lead = Some(line.to_string());
+                }
+            }
+            LineKind::Timestamp if parts.date.is_none() => parts.date = dates::find_date(line),
+            LineKind::Byline if parts.bylines.is_empty() => {
+                if let Some(c) = BYLINE_RE.captures(line) {
+                    parts.bylines.push(c[1].to_string());
+                }
+            }
+            LineKind::Caption => parts.captions.push(line.to_string()),
+            _ => {}
+        }
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_line_shapes() {
+        assert_eq!(classify("Jan 4, 2017 — 12:24", 1, false), LineKind::Timestamp);
+        assert_eq!(classify("— Update: 12:35", 1, false), LineKind::Timestamp);
+        assert_eq!(classify("1 day ago", 1, false), LineKind::Timestamp);
+        assert_eq!(classify("1\u{a0}day, 2\u{a0}hours ago", 1, false), LineKind::Timestamp);
+        assert_eq!(classify("By Jane Doe", 1, false), LineKind::Byline);
+        assert_eq!(classify("Read More: Something Else Happened", 1, false), LineKind::Teaser);
+        assert_eq!(classify("Leaders met in Brussels. John Smith / AP", 1, false), LineKind::Caption);
+        assert_eq!(classify("All news", 1, false), LineKind::Chrome);
+        assert_eq!(classify("Ministers met on Monday to talk about it.", 1, false), LineKind::Body);
+        assert_eq!(classify("Ministers Meet to Talk About Trade", 1, false), LineKind::Heading);
+    }
+
+    #[test]
+    fn picks_the_body_between_chrome() {
+        let text = "Menu\nBig Storm Hits the Coast\n\nMay 3, 2020 — 10:00\nBy Ann Lee\n\n\
+            The storm arrived overnight, flooding streets.\n\nRead More: Other Storms\n\n\
+            Officials said repairs will take weeks.\n\n2 days ago\nBy Bob Roe\nAn unrelated teaser sentence here.";
+        let parts = extract_text(text, &|_| false);
+        assert_eq!(parts.title.as_deref(), Some("Big Storm Hits the Coast"));
+        assert_eq!(parts.bylines, vec!["Ann Lee".to_string()]);
+        assert_eq!(
+            parts.paragraphs,
+            vec![
+                "The storm arrived overnight, flooding streets.".to_string(),
+                "Officials said repairs will take weeks.".to_string()
+            ]
+        );
+        assert_eq!(parts.date.map(|d| (d.year, d.month, d.day)), Some((Some(2020), 5, 3)));
+    }
+
+    #[test]
+    fn template_lines_are_chrome() {
+        let parts = extract_text(
+            "Headline Of The Day Here\nSubscribe to our newsletter today.\nBody one is here.",
+            &|k| k.starts_with("subscribe"),
+        );
+        assert_eq!(parts.paragraphs, vec!["Body one is here.".to_string()]);
+    }
+}
