@@ -32,12 +32,28 @@ fn main() -> Result<(), String> {
                 args.get(2).map(PathBuf::from).unwrap_or_else(|| models_dir().join("ner-weights.bin.gz"));
             println!("{}", ner::train(&arg(1)?, &out)?);
         }
+        Some("train-eval") => {
+            let epochs = args.get(3).and_then(|e| e.parse().ok()).unwrap_or(12);
+            println!(
+                "{}",
+                ner::train_eval(&arg(1)?, &arg(2)?, Path::new("/tmp/ner-weights.bin.gz"), epochs)?
+            );
+        }
         Some("eval") => {
             let r = ner::eval(&arg(1)?)?;
             println!("{}", r.human);
             println!("{}", serde_json::to_string(&r.metrics).map_err(|e| e.to_string())?);
         }
         Some("predict") => ner::predict_jsonl(&arg(1)?, &arg(2)?)?,
+        Some("tag") => {
+            let text = std::fs::read_to_string(arg(1)?).map_err(|e| e.to_string())?;
+            let t = ner::NerTagger::shared().tag(&text);
+            let toks: Vec<&str> = t.tokens.iter().map(|x| x.text(&text)).collect();
+            println!("{toks:?}");
+            for s in &t.spans {
+                println!("{} {:?} {:.2}", s.label.as_str(), &text[s.start..s.end], s.confidence);
+            }
+        }
         Some("show") => {
             let text = std::fs::read_to_string(arg(1)?).map_err(|e| e.to_string())?;
             let (ents, mentions) = ner::EntityRecognizer::new().recognise("doc", &text);

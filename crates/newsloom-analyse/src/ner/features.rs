@@ -179,6 +179,15 @@ pub fn token_infos(text: &str, tokens: &[Token], sents: &[(usize, usize)], gaz: 
     infos
 }
 
+/// The order to tag sentences in: all-caps lines (headlines) last, so that they see the
+/// prediction history of the body, where case is informative.
+pub fn sentence_order(infos: &[TokInfo], sents: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let caps = |&&(s, e): &&(usize, usize)| s < e && infos[s].flags & F_CAPS_SENT != 0;
+    let mut out: Vec<(usize, usize)> = sents.iter().filter(|x| !caps(x)).copied().collect();
+    out.extend(sents.iter().filter(caps).copied());
+    out
+}
+
 /// For each word, how it is cased elsewhere in the document, where case is informative (not
 /// sentence-initial, not in an all-caps line): bit 1 Title, bit 2 lower, bit 4 ALLCAPS.
 fn doc_case(infos: &mut [TokInfo]) {
@@ -278,11 +287,46 @@ pub fn static_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mu
     debug_assert!(out.len() <= MAX_STATIC);
 }
 
-/// The tag-dependent features of token `i`, given the two previous predicted tags.
+/// Labels the tagger gave earlier occurrences of the same capitalised word in this document
+/// (Ratinov & Roth's "prediction history"): later "Kelin" profits from "Andrei Kelin".
+#[derive(Default)]
+pub struct History(HashMap<u64, [u16; 5]>);
+
+impl History {
+    /// 0 = no history, else 1 + 2 * majority label (4 = O) + (all agree ? 1 : 0).
+    #[inline]
+    pub fn value(&self, w: &TokInfo) -> u8 {
+        if w.flags & F_INIT_CAP == 0 {
+            return 0;
+        }
+        let Some(c) = self.0.get(&w.lower) else { return 0 };
+        let (mut best, mut total) = (0, 0);
+        for l in 0..5 {
+            total += c[l];
+            if c[l] > c[best] {
+                best = l;
+            }
+        }
+        1 + 2 * best as u8 + (c[best] == total) as u8
+    }
+
+    #[inline]
+    pub fn record(&mut self, w: &TokInfo, tag: u8) {
+        if w.flags & F_INIT_CAP != 0 {
+            let l = if tag == 0 { 4 } else { ((tag - 1) / 2) as usize };
+            self.0.entry(w.lower).or_insert([0; 5])[l] += 1;
+        }
+    }
+}
+
+/// The tag-dependent features of token `w`, given the two previous predicted tags and the
+/// document's prediction history for the word.
 #[inline]
-pub fn dynamic_features(w: &TokInfo, prev: u8, prev2: u8, out: &mut [u32; 4]) {
+pub fn dynamic_features(w: &TokInfo, prev: u8, prev2: u8, hist: u8, out: &mut [u32; 6]) {
     out[0] = key(40, prev as u64, 0);
     out[1] = key(41, prev as u64, prev2 as u64);
     out[2] = key(42, prev as u64, w.lower);
     out[3] = key(43, prev as u64, w.sshape);
+    out[4] = key(44, hist as u64, 0);
+    out[5] = key(45, hist as u64, mix(w.sshape, prev as u64));
 }

@@ -129,13 +129,29 @@ impl NerTagger {
         let infos = token_infos(text, tokens, sentences, &self.gaz);
         let mut tags = vec![0u8; tokens.len()];
         let mut margins = vec![0f32; tokens.len()];
-        for &(s, e) in sentences {
+        let mut hist = features::History::default();
+        for (s, e) in features::sentence_order(&infos, sentences) {
             if s < e && e <= tokens.len() {
-                decode(&self.weights, &infos, s, e, &mut tags, &mut margins);
+                decode(&self.weights, &infos, (s, e), &mut hist, &mut tags, &mut margins);
             }
         }
         spans_from_tags(tokens, &tags, &margins)
     }
+}
+
+/// Trains on `data` (weights to `out`) and scores the result on `dev` without rebuilding: for
+/// developing the features. Use [`train`] to produce the shipped weights.
+#[doc(hidden)]
+pub fn train_eval(
+    data: &std::path::Path,
+    dev: &std::path::Path,
+    out: &std::path::Path,
+    epochs: usize,
+) -> Result<String, String> {
+    let gaz = Gazetteer::shipped();
+    let (summary, weights) = train::train_with(data, out, epochs, &gaz)?;
+    let report = eval::eval_with(&NerTagger { weights, gaz }, dev)?;
+    Ok(format!("{summary}\n{}", report.human))
 }
 
 /// Turns BIO tags into spans.

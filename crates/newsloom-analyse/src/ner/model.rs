@@ -1,7 +1,7 @@
 //! The tagger's weights: an averaged perceptron over hashed features and BIO tags, its
 //! training loop, and the compact on-disk format (gzip of sorted u32 keys + i16 rows).
 
-use super::features::{MAX_STATIC, TokInfo, dynamic_features, static_features};
+use super::features::{History, MAX_STATIC, TokInfo, dynamic_features, sentence_order, static_features};
 use std::collections::HashMap;
 use std::io::{Read, Write};
 
@@ -144,13 +144,20 @@ pub(crate) fn gunzip(gz: &[u8]) -> Result<String, String> {
 
 /// Greedy left-to-right decoding of one sentence `s..e`, writing tags and margins (best minus
 /// second-best score, in perceptron units) for those tokens.
-pub fn decode(w: &Weights, infos: &[TokInfo], s: usize, e: usize, tags: &mut [u8], margins: &mut [f32]) {
+pub fn decode(
+    w: &Weights,
+    infos: &[TokInfo],
+    (s, e): (usize, usize),
+    hist: &mut History,
+    tags: &mut [u8],
+    margins: &mut [f32],
+) {
     let mut feats = Vec::with_capacity(MAX_STATIC);
-    let mut dynf = [0u32; 4];
+    let mut dynf = [0u32; 6];
     let (mut prev, mut prev2) = (BOS_TAG, BOS_TAG);
     for i in s..e {
         static_features(infos, s, e, i, &mut feats);
-        dynamic_features(&infos[i], prev, prev2, &mut dynf);
+        dynamic_features(&infos[i], prev, prev2, hist.value(&infos[i]), &mut dynf);
         let mut acc = [0i32; NT];
         w.add(&feats, &mut acc);
         w.add(&dynf, &mut acc);
@@ -168,17 +175,18 @@ pub fn decode(w: &Weights, infos: &[TokInfo], s: usize, e: usize, tags: &mut [u8
             }
         }
         tags[i] = best;
+        hist.record(&infos[i], best);
         margins[i] = if second == i32::MIN { 100.0 } else { (bs - second) as f32 * w.scale };
         prev2 = prev;
         prev = best;
     }
 }
 
-/// One training sentence: token infos of its document plus gold tags.
-pub struct TrainSent {
-    pub doc: usize,
-    pub s: usize,
-    pub e: usize,
+/// One training document: token infos, gold tags and sentences (token ranges).
+pub struct TrainDoc {
+    pub infos: Vec<TokInfo>,
+    pub gold: Vec<u8>,
+    pub sents: Vec<(usize, usize)>,
 }
 
 /// Averaged perceptron trainer.
@@ -223,38 +231,42 @@ impl Trainer {
         }
     }
 
-    /// One pass over `order`; returns the number of token errors.
-    pub fn epoch(&mut self, docs: &[(Vec<TokInfo>, Vec<u8>)], sents: &[TrainSent], order: &[usize]) -> usize {
+    /// One pass over the documents in `order`, sentences in text order (the prediction history
+    /// runs through each document); returns the number of token errors.
+    pub fn epoch(&mut self, docs: &[TrainDoc], order: &[usize]) -> usize {
         let mut feats = Vec::with_capacity(MAX_STATIC);
-        let mut dynf = [0u32; 4];
+        let mut dynf = [0u32; 6];
         let mut errors = 0;
-        for &si in order {
-            let TrainSent { doc, s, e } = sents[si];
-            let (infos, gold) = &docs[doc];
-            let (mut prev, mut prev2) = (BOS_TAG, BOS_TAG);
-            for i in s..e {
-                self.clock += 1;
-                static_features(infos, s, e, i, &mut feats);
-                dynamic_features(&infos[i], prev, prev2, &mut dynf);
-                let mut acc = [0f32; NT];
-                self.score(&feats, &mut acc);
-                self.score(&dynf, &mut acc);
-                let mut best = 0usize;
-                for (t, &sc) in acc.iter().enumerate() {
-                    if allowed(prev, t as u8) && sc > acc[best] {
-                        best = t;
+        for &di in order {
+            let TrainDoc { infos, gold, sents } = &docs[di];
+            let mut hist = History::default();
+            for &(s, e) in &sentence_order(infos, sents) {
+                let (mut prev, mut prev2) = (BOS_TAG, BOS_TAG);
+                for i in s..e {
+                    self.clock += 1;
+                    static_features(infos, s, e, i, &mut feats);
+                    dynamic_features(&infos[i], prev, prev2, hist.value(&infos[i]), &mut dynf);
+                    let mut acc = [0f32; NT];
+                    self.score(&feats, &mut acc);
+                    self.score(&dynf, &mut acc);
+                    let mut best = 0usize;
+                    for (t, &sc) in acc.iter().enumerate() {
+                        if allowed(prev, t as u8) && sc > acc[best] {
+                            best = t;
+                        }
                     }
+                    let g = gold[i] as usize;
+                    if best != g {
+                        errors += 1;
+                        self.update(&feats, g, 1.0);
+                        self.update(&dynf, g, 1.0);
+                        self.update(&feats, best, -1.0);
+                        self.update(&dynf, best, -1.0);
+                    }
+                    hist.record(&infos[i], best as u8);
+                    prev2 = prev;
+                    prev = best as u8;
                 }
-                let g = gold[i] as usize;
-                if best != g {
-                    errors += 1;
-                    self.update(&feats, g, 1.0);
-                    self.update(&dynf, g, 1.0);
-                    self.update(&feats, best, -1.0);
-                    self.update(&dynf, best, -1.0);
-                }
-                prev2 = prev;
-                prev = best as u8;
             }
         }
         errors

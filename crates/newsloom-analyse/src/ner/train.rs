@@ -1,9 +1,9 @@
 //! Reproducible training of the tagger on CoNLL-style JSONL (`{"text", "entities"}` per line,
 //! tokens separated by spaces, sentences by newlines).
 
-use super::features::{TokInfo, token_infos};
+use super::features::token_infos;
 use super::gazetteer::Gazetteer;
-use super::model::{TrainSent, Trainer, Weights};
+use super::model::{TrainDoc, Trainer, Weights};
 use super::tokenize::{Token, tokenize_whitespace};
 use serde::Deserialize;
 use std::path::Path;
@@ -98,24 +98,20 @@ pub(crate) fn train_with(
 ) -> Result<(String, Weights), String> {
     let t0 = std::time::Instant::now();
     let gold = read_jsonl(data)?;
-    let mut docs: Vec<(Vec<TokInfo>, Vec<u8>)> = Vec::with_capacity(gold.len());
-    let mut sents = Vec::new();
+    let mut docs: Vec<TrainDoc> = Vec::with_capacity(gold.len());
     for d in &gold {
         let toks = tokenize_whitespace(&d.text);
-        let ss = line_sentences(&d.text, &toks);
-        let infos = token_infos(&d.text, &toks, &ss, gaz);
-        let tags = gold_tags(&toks, &d.spans());
-        for &(s, e) in &ss {
-            sents.push(TrainSent { doc: docs.len(), s, e });
-        }
-        docs.push((infos, tags));
+        let sents = line_sentences(&d.text, &toks);
+        let infos = token_infos(&d.text, &toks, &sents, gaz);
+        docs.push(TrainDoc { infos, gold: gold_tags(&toks, &d.spans()), sents });
     }
-    let ntok: usize = docs.iter().map(|d| d.1.len()).sum();
+    let ntok: usize = docs.iter().map(|d| d.gold.len()).sum();
+    let nsent: usize = docs.iter().map(|d| d.sents.len()).sum();
     if ntok == 0 {
         return Err(format!("{}: no training tokens", data.display()));
     }
     let mut trainer = Trainer::default();
-    let mut order: Vec<usize> = (0..sents.len()).collect();
+    let mut order: Vec<usize> = (0..docs.len()).collect();
     let mut rng: u64 = 0x2545_F491_4F6C_DD1D;
     let mut log = String::new();
     for ep in 0..epochs {
@@ -126,7 +122,7 @@ pub(crate) fn train_with(
             rng ^= rng << 17;
             order.swap(i, (rng % (i as u64 + 1)) as usize);
         }
-        let err = trainer.epoch(&docs, &sents, &order);
+        let err = trainer.epoch(&docs, &order);
         log.push_str(&format!("epoch {}: token error {:.2}%\n", ep + 1, 100.0 * err as f64 / ntok as f64));
     }
     let (gz, weights) = trainer.finish(PRUNE)?;
@@ -134,7 +130,7 @@ pub(crate) fn train_with(
     let summary = format!(
         "trained NER on {} docs, {} sentences, {} tokens in {:.1}s\n{}kept {} feature rows; wrote {} ({} KB)",
         gold.len(),
-        sents.len(),
+        nsent,
         ntok,
         t0.elapsed().as_secs_f64(),
         log,
