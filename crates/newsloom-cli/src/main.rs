@@ -1,3 +1,16 @@
+//! The `newsloom` binary: parse arguments, run the command, map failures to exit codes
+//! (0 ok, 1 error, 2 usage — clap exits with 2 itself).
+
+mod args;
+mod commands;
+mod output;
+
+use clap::Parser;
+
 fn main() {
-    println!("Hello, world!");
+    let cli = args::Cli::parse();
+    if let Err(e) = commands::run(cli) {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
 }

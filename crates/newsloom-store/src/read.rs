@@ -149,6 +149,15 @@ impl Store {
         .collect()
     }
 
+    /// The article an article is a near-copy of, if any.
+    pub fn copy_of(&self, id: &str) -> Result<Option<String>> {
+        let row = self
+            .conn
+            .query_row("SELECT copy_of FROM articles WHERE id = ?", [id], |r| r.get(0))
+            .optional()?;
+        Ok(row.flatten())
+    }
+
     /// The highest sequence number stored (0 when empty).
     pub fn max_seq(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| r.get(0))?)

@@ -1,0 +1,32 @@
+//! `newsloom eval <task> --gold FILE`: runs the real stage on gold data and prints metrics.
+
+use std::path::Path;
+
+use anyhow::{anyhow, bail};
+
+use crate::args::EvalTask;
+use crate::output;
+
+pub fn eval(task: EvalTask, gold: &Path, out: Option<&Path>, json: bool) -> anyhow::Result<()> {
+    if !gold.is_file() {
+        bail!("gold file {} does not exist", gold.display());
+    }
+    let report = match task {
+        EvalTask::Extract => newsloom_extract::eval::run(gold),
+        EvalTask::Cluster => newsloom_cluster::eval::run(gold, out),
+        EvalTask::Ner => newsloom_analyse::eval::run("ner", gold),
+        EvalTask::Quotes => newsloom_analyse::eval::run("quotes", gold),
+        EvalTask::Events => newsloom_analyse::eval::run("events", gold),
+    }
+    .map_err(|e| anyhow!(e))?;
+    if json {
+        let mut metrics = report.metrics.clone();
+        metrics.insert("task".into(), report.task.clone().into());
+        if let Some(mb) = output::peak_rss_mb() {
+            metrics.entry("peak_rss_mb").or_insert(mb.into());
+        }
+        return output::json(&metrics);
+    }
+    println!("{}", report.human);
+    Ok(())
+}

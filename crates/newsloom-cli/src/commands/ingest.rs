@@ -1,0 +1,86 @@
+//! `newsloom ingest` and `newsloom reindex`.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use newsloom_ingest::{Limits, Reader};
+use newsloom_pipeline::{IngestSummary, Pipeline, Progress};
+
+use crate::args::IngestArgs;
+use crate::output;
+
+/// A spinner on stderr with running counts (hidden when stderr is not a terminal).
+pub struct Bar(ProgressBar);
+
+impl Bar {
+    pub fn new() -> Self {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}").expect("valid template"),
+        );
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Self(bar)
+    }
+
+    pub fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+impl Progress for Bar {
+    fn batch_done(&self, s: &IngestSummary) {
+        let rate = s.read as f64 / s.elapsed_s.max(1e-9);
+        self.0.set_message(format!(
+            "{} read, {} stored, {} duplicates, {} rejected ({rate:.0} items/s)",
+            s.read, s.stored, s.duplicates, s.rejected
+        ));
+    }
+}
+
+pub fn ingest(db: &Path, args: &IngestArgs, json: bool) -> anyhow::Result<()> {
+    let mut pipeline =
+        Pipeline::open(db).with_context(|| format!("opening the store in {}", db.display()))?;
+    pipeline.batch_size = args.batch_size.max(1);
+    let limits = Limits { max_item_bytes: args.max_item_mb.max(1) << 20 };
+    let reader = Reader::with_limits(args.paths.clone(), limits);
+    let bar = Bar::new();
+    let summary = pipeline.ingest(reader, &bar)?;
+    bar.finish();
+    if json {
+        return output::json(&summary);
+    }
+    print_summary(&summary, pipeline.store().dir());
+    Ok(())
+}
+
+pub fn print_summary(s: &IngestSummary, dir: &Path) {
+    println!(
+        "read {}  stored {}  duplicates {}  rejected {}  ({} reprints)  in {:.2}s, {:.0} articles/s",
+        s.read, s.stored, s.duplicates, s.rejected, s.reprints, s.elapsed_s, s.articles_per_s
+    );
+    for (reason, n) in &s.rejected_by_reason {
+        println!("  rejected {n}: {reason}");
+    }
+    for e in &s.errors {
+        eprintln!("  {e}");
+    }
+    if s.rejected as usize > s.errors.len() {
+        eprintln!(
+            "  … and {} more rejections (all are listed in the store's rejects table)",
+            s.rejected as usize - s.errors.len()
+        );
+    }
+    println!("store: {}", dir.display());
+}
+
+pub fn reindex(db: &Path, json: bool) -> anyhow::Result<()> {
+    let mut pipeline = Pipeline::open(db)?;
+    let n = pipeline.reindex()?;
+    if json {
+        return output::json(&serde_json::json!({ "indexed": n }));
+    }
+    println!("indexed {n} articles");
+    Ok(())
+}

@@ -1,0 +1,37 @@
+//! One module per group of commands; `run` dispatches.
+
+mod bench;
+mod eval;
+mod export;
+mod ingest;
+mod query;
+
+use anyhow::Context;
+use newsloom_store::Store;
+
+use crate::args::{Cli, Command};
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let json = cli.json;
+    let db = cli.db;
+    let open = || Store::open(&db).with_context(|| format!("opening the store in {}", db.display()));
+    match cli.command {
+        Command::Ingest(args) => ingest::ingest(&db, &args, json),
+        Command::Articles(args) => query::articles(&open()?, &args, json),
+        Command::Show { what, id } => query::show(&open()?, &what, id.as_deref(), json),
+        Command::Search(args) => query::search(&db, &args, json),
+        Command::Stories { limit, by_size } => query::stories(&open()?, limit, by_size, json),
+        Command::Entities { query, limit } => query::entities(&open()?, query.as_deref(), limit, json),
+        Command::Quotes { speaker, limit } => query::quotes(&open()?, speaker, limit, json),
+        Command::Events { actor, target, code, from, to, limit } => {
+            let filter = newsloom_store::EventFilter { actor, target, code, from, to, limit };
+            query::events(&open()?, &filter, json)
+        }
+        Command::Dyad { a, b, by } => query::dyad(&open()?, &a, &b, by, json),
+        Command::Stats => query::stats(&open()?, json),
+        Command::Export { format: _, out, with_raw } => export::jsonl(&open()?, out.as_deref(), with_raw),
+        Command::Reindex => ingest::reindex(&db, json),
+        Command::Eval { task, gold, out } => eval::eval(task, &gold, out.as_deref(), json),
+        Command::Bench { what } => bench::bench(what, json),
+    }
+}
