@@ -44,9 +44,54 @@ impl Idf {
         (((self.n as f64 + 1.0) / (df + 1.0)).ln() + 1.0) as f32
     }
 
+    /// IDF of a term never seen.
+    pub fn idf_max(&self) -> f32 {
+        ((self.n as f64 + 1.0).ln() + 1.0) as f32
+    }
+
     pub fn docs(&self) -> u64 {
         self.n
     }
+}
+
+/// What the clusterer has learnt about the stream itself: document frequencies and which
+/// lines and title segments keep recurring (page furniture: "Click here", outlet names).
+#[derive(Debug, Clone)]
+pub struct Corpus {
+    pub idf: Idf,
+    /// Saturating counts of hashed lines / title segments seen in earlier articles.
+    seen: Vec<u8>,
+}
+
+impl Default for Corpus {
+    fn default() -> Self {
+        Self { idf: Idf::default(), seen: vec![0; 1 << DF_BITS] }
+    }
+}
+
+impl Corpus {
+    fn count(&self, h: u64) -> u8 {
+        self.seen[(h as usize) & DF_MASK as usize]
+    }
+
+    fn bump(&mut self, h: u64) {
+        let c = &mut self.seen[(h as usize) & DF_MASK as usize];
+        *c = c.saturating_add(1);
+    }
+}
+
+/// Lines seen in at least this many earlier articles are furniture, not content.
+const BOILERPLATE_LINE: u8 = 2;
+
+/// Title separators before outlet names ("… - WALB.com, South Georgia News").
+const TITLE_SEPS: [&str; 5] = [" - ", " | ", " – ", " — ", " :: "];
+
+fn title_segments(title: &str) -> Vec<&str> {
+    let mut segs = vec![title];
+    for sep in TITLE_SEPS {
+        segs = segs.iter().flat_map(|s| s.split(sep)).collect();
+    }
+    segs.into_iter().map(str::trim).filter(|s| !s.is_empty()).collect()
 }
 
 /// A sparse vector: `(term, weight)` sorted by term.
@@ -83,6 +128,8 @@ pub struct Doc {
     /// Number tokens, weighted by IDF.
     pub nums: Sparse,
     pub sig: Option<Signature>,
+    /// The largest IDF possible when the article arrived (normalises name-rarity features).
+    pub idf_max: f32,
     /// Days since 1970-01-01 (fractional when the time of day is known).
     pub time: f64,
     pub source: u64,
@@ -117,22 +164,63 @@ pub fn iso_days(iso: &str) -> Option<f64> {
 impl Doc {
     /// Builds the doc and counts it in `idf` (the article itself included, so its own rare
     /// terms get a finite weight). `now` is used when the article has no date.
-    pub fn build(article: &Article, entities: &[String], idf: &mut Idf, now: f64) -> Doc {
+    pub fn build(article: &Article, entities: &[String], corpus: &mut Corpus, now: f64) -> Doc {
         let time = article.published.as_ref().and_then(|p| iso_days(&p.iso)).unwrap_or(now);
         let body = &article.body[..article.body.floor_char_boundary(MAX_BODY_BYTES.min(article.body.len()))];
         let mut toks: Vec<Token> = Vec::with_capacity(body.len() / 5);
-        text::tokenize(body, &mut toks);
-        let words: Vec<u64> = toks.iter().map(|t| t.key).collect();
+        // Shingles see the whole body; TF-IDF skips lines that recur across articles.
+        let mut words: Vec<u64> = Vec::with_capacity(body.len() / 5);
+        let mut line_hashes = Vec::new();
+        let mut scratch = Vec::new();
+        for line in body.split('\n') {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            scratch.clear();
+            text::tokenize(line, &mut scratch);
+            words.extend(scratch.iter().map(|t| t.key));
+            let h = text::hash_bytes(line.as_bytes());
+            if corpus.count(h) < BOILERPLATE_LINE {
+                toks.extend_from_slice(&scratch);
+            }
+            line_hashes.push(h);
+        }
+        line_hashes.sort_unstable();
+        line_hashes.dedup();
+        line_hashes.iter().for_each(|&h| corpus.bump(h));
         let sig = minhash::signature(&words);
         let n_body = toks.len();
         let title = &article.title[..article.title.floor_char_boundary(1000.min(article.title.len()))];
-        text::tokenize(title, &mut toks);
+        // Title segments already seen in other titles (outlet names) are dropped, except the first.
+        let mut seg_hashes = Vec::new();
+        for (i, seg) in title_segments(title).into_iter().enumerate() {
+            let h = text::hash_bytes(seg.as_bytes()) ^ 0x7469_746c_6573_6567;
+            if i == 0 || corpus.count(h) == 0 {
+                text::tokenize(seg, &mut toks);
+            }
+            seg_hashes.push(h);
+        }
+        seg_hashes.sort_unstable();
+        seg_hashes.dedup();
+        seg_hashes.iter().for_each(|&h| corpus.bump(h));
+        let idf = &mut corpus.idf;
 
         let mut tf: FxHashMap<u32, f32> = FxHashMap::default();
         let mut names: FxHashMap<u32, f32> = FxHashMap::default();
         let mut nums: FxHashMap<u32, f32> = FxHashMap::default();
         let mut title_tf: FxHashMap<u32, f32> = FxHashMap::default();
+        let mut prev_cap: Option<u64> = None;
+        let mut phrases: Vec<u32> = Vec::new();
         for (i, t) in toks.iter().enumerate() {
+            // Two capitalised words in a row ("Baton Rouge", "Gavin Long") also count as a phrase.
+            let cap_pair = prev_cap.filter(|_| t.cap && i != n_body);
+            prev_cap = t.cap.then_some(t.key);
+            if let Some(p) = cap_pair {
+                let ph = term(p.rotate_left(17) ^ t.key ^ 0x5048_5241_5345_0000);
+                names.insert(ph, 0.0);
+                phrases.push(ph);
+            }
             if t.stop {
                 continue;
             }
@@ -150,7 +238,13 @@ impl Doc {
         for e in entities.iter().take(200) {
             names.insert(entity_term(e), 0.0);
         }
-        let distinct = tf.keys().copied().chain(entities.iter().take(200).map(|e| entity_term(e)));
+        phrases.sort_unstable();
+        phrases.dedup();
+        let distinct = tf
+            .keys()
+            .copied()
+            .chain(entities.iter().take(200).map(|e| entity_term(e)))
+            .chain(phrases.into_iter());
         idf.observe(distinct.collect::<Vec<_>>().into_iter());
 
         let weigh = |m: FxHashMap<u32, f32>, limit: usize| -> Sparse {
@@ -184,6 +278,7 @@ impl Doc {
             names: by_idf(names),
             nums: by_idf(nums),
             sig,
+            idf_max: idf.idf_max(),
             time,
             source,
         }

@@ -4,7 +4,7 @@
 use newsloom_model::Article;
 use rustc_hash::FxHashMap;
 
-use crate::doc::{Doc, Idf};
+use crate::doc::{Corpus, Doc};
 use crate::minhash::{DupEntry, DupIndex};
 use crate::scorer;
 use crate::story::{NF, Story};
@@ -33,7 +33,7 @@ pub struct ClusterConfig {
 impl Default for ClusterConfig {
     fn default() -> Self {
         Self {
-            window_days: 30.0,
+            window_days: 365.0,
             dup_threshold: 0.7,
             join_threshold: scorer::JOIN_THRESHOLD,
             merge_threshold: 0.95,
@@ -75,7 +75,7 @@ pub enum Target {
 #[derive(Debug)]
 pub struct OnlineClusterer {
     cfg: ClusterConfig,
-    idf: Idf,
+    corpus: Corpus,
     dups: DupIndex,
     slots: Vec<Option<Story>>,
     free: Vec<u32>,
@@ -100,7 +100,7 @@ impl OnlineClusterer {
     pub fn with_config(cfg: ClusterConfig) -> Self {
         Self {
             cfg,
-            idf: Idf::default(),
+            corpus: Corpus::default(),
             dups: DupIndex::default(),
             slots: Vec::new(),
             free: Vec::new(),
@@ -133,7 +133,7 @@ impl OnlineClusterer {
     /// Analyses an article against the open stories (and counts it in the IDF).
     pub fn prepare(&mut self, article: &Article, entities: &[String]) -> Prepared {
         let now = if self.now.is_finite() { self.now } else { 0.0 };
-        let doc = Doc::build(article, entities, &mut self.idf, now);
+        let doc = Doc::build(article, entities, &mut self.corpus, now);
         self.advance(doc.time);
         let copy = doc.sig.as_ref().and_then(|sig| {
             self.dups.find(sig, self.cfg.dup_threshold).map(|(e, _)| (e.original.clone(), e.story.clone()))

@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::doc::{Doc, Sparse, dot};
 
 /// Number of features the join scorer sees (index 0 is the constant 1).
-pub const NF: usize = 12;
+pub const NF: usize = 19;
 
 /// Names of the features, in order (for the trainer's report).
 pub const FEATURE_NAMES: [&str; NF] = [
@@ -23,6 +23,13 @@ pub const FEATURE_NAMES: [&str; NF] = [
     "log_size",
     "same_source",
     "cos_x_names",
+    "title_cover",
+    "max_shared_name_idf",
+    "log_rare_shared",
+    "same_day",
+    "gap_x_cos",
+    "gap_x_name_cos",
+    "gap_x_max_name",
 ];
 
 /// Member vectors kept per story for the max-similarity feature.
@@ -161,14 +168,22 @@ impl Story {
         let cos_m = self.recent.iter().map(|(_, v)| dot(v, &doc.terms)).fold(0.0f32, f32::max);
         let cos_t = cos_map(&self.title, self.tnorm, &doc.title);
         let (mut shared, mut shared_sq, mut mass, mut mass_sq) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        let (mut max_shared, mut rare) = (0.0f32, 0.0f32);
+        let idf_max = doc.idf_max.max(1.0);
         for &(t, w) in &doc.names {
             mass += w;
             mass_sq += w * w;
             if self.names.contains_key(&t) {
                 shared += w;
                 shared_sq += w * w;
+                max_shared = max_shared.max(w / idf_max);
+                if w >= 0.6 * idf_max {
+                    rare += 1.0;
+                }
             }
         }
+        let title_cover: f32 =
+            doc.title.iter().filter(|(t, _)| self.centroid.contains_key(t)).map(|(_, w)| w * w).sum();
         let name_cover = if mass > 0.0 { shared / mass } else { 0.0 };
         let name_cos = if mass_sq > 0.0 && self.names_sq > 0.0 {
             shared_sq / (mass_sq * self.names_sq).sqrt()
@@ -198,6 +213,13 @@ impl Story {
             (self.size as f32).ln_1p(),
             if self.sources.contains(&doc.source) { 1.0 } else { 0.0 },
             cos_c.max(cos_m) * name_cover,
+            title_cover,
+            max_shared,
+            rare.ln_1p(),
+            if gap_last < 1.0 { 1.0 } else { 0.0 },
+            gap_last.ln_1p() * cos_c.max(cos_m),
+            gap_last.ln_1p() * name_cos,
+            gap_last.ln_1p() * max_shared,
         ]
     }
 
