@@ -240,11 +240,8 @@ impl Doc {
         }
         phrases.sort_unstable();
         phrases.dedup();
-        let distinct = tf
-            .keys()
-            .copied()
-            .chain(entities.iter().take(200).map(|e| entity_term(e)))
-            .chain(phrases.into_iter());
+        let distinct =
+            tf.keys().copied().chain(entities.iter().take(200).map(|e| entity_term(e))).chain(phrases);
         idf.observe(distinct.collect::<Vec<_>>().into_iter());
 
         let weigh = |m: FxHashMap<u32, f32>, limit: usize| -> Sparse {
