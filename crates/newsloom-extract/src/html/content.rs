@@ -16,9 +16,16 @@ use regex::Regex;
 
 use super::dom::{Dom, Tag};
 
+/// Unambiguous boilerplate words, matched anywhere in a class/id between separators.
 static NEGATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[\s_\-])(?:nav|navbar|navigation|menu|breadcrumbs?|share|sharing|sharedaddy|social|socials|sns|related|relatedposts|recommended|recommendations?|more-stories|comments?|commentlist|comment-list|disqus|respond|reply|cookies?|consent|gdpr|banner|ads?|adsbygoogle|advert\w*|ad-container|dfp|sponsor\w*|promo\w*|newsletter|subscribe|subscription|signup|paywall|sidebar|widgets?|footer|foot|masthead|popup|modal|overlay|outbrain|taboola|teasers?|read-more|readmore|tags|tag-list|taglist|author-bio|pagination|pager|print|skip|toolbar|rating|login|search|byline|meta|post-meta|entry-meta|article-meta|dateline|caption|hidden|visually-hidden|sr-only|jump|toc|infobox|most-popular|mostpopular|trending|follow|copyright|legal|contact)(?:$|[\s_\-])").unwrap()
+    Regex::new(r"(?:^|[\s_\-])(?:share|sharing|sharedaddy|shariff|social|socials|related|relatedposts|recommended|recommendations?|comments?|commentlist|disqus|cookies?|cookiebanner|consent|gdpr|advert\w*|adsbygoogle|sponsor\w*|promo\w*|newsletter|subscribe|subscription|paywall|sidebar|breadcrumbs?|outbrain|taboola|more-stories|read-more|readmore|author-bio|most-popular|mostpopular|navbar|navigation)(?:$|[\s_\-])").unwrap()
 });
+/// Short or ambiguous words, matched only at the start of a class/id token (after an optional
+/// BEM-style `m-`/`c-` prefix): `ad-slot` yes, `non-ad-column` no.
+static WEAK_NEGATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|\s)(?:[a-z]{1,2}-)?(?:nav|menu|ad|ads|dfp|banner|widgets?|footer|foot|masthead|popup|modal|overlay|teasers?|tags|tag-list|taglist|pagination|pager|print|skip|toolbar|rating|login|search|byline|meta|post-meta|entry-meta|article-meta|dateline|caption|visually-hidden|sr-only|screen-reader-text|jump|toc|infobox|trending|follow|copyright|legal|contact|reply|respond|sns)(?:$|\s|[_\-])").unwrap()
+});
+static COMMENT_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"comment|disqus|respond|reply").unwrap());
 static POSITIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|prose|richtext|rich-text)").unwrap()
 });
@@ -93,8 +100,27 @@ pub fn stats(dom: &Dom) -> Stats {
     let nothing = vec![false; n];
     let (raw_len, raw_links, _, _) = text_stats(dom, &nothing);
     let total = raw_len[0].max(1) as f32;
+    // Share of the page's non-link text: what the article is made of.
+    let prose = |i: usize| raw_len[i].saturating_sub(raw_links[i]) as f32;
+    let total_prose = prose(0).max(1.0);
     let mut pruned = vec![false; n];
     let mut inside_article = vec![false; n];
+    // The element with the most prose in direct <p>/text children anchors the article: its
+    // ancestors are never pruned, whatever their class or tag says (`content-with-sidebar`,
+    // `m-advertisement-off-canvas--pusher`, a <form> around the page).
+    let mut direct = vec![0u32; n];
+    for i in 1..n {
+        let node = &dom.nodes[i];
+        if matches!(node.tag, Tag::P | Tag::Text) {
+            direct[node.parent as usize] += raw_len[i].saturating_sub(raw_links[i]);
+        }
+    }
+    let mut protected = vec![false; n];
+    let mut anchor = (1..n).max_by_key(|&i| direct[i]).unwrap_or(0);
+    while anchor != 0 && direct.len() > 1 {
+        protected[anchor] = true;
+        anchor = dom.nodes[anchor].parent as usize;
+    }
     for i in 1..n {
         let node = &dom.nodes[i];
         let p = node.parent as usize;
@@ -127,8 +153,7 @@ pub fn stats(dom: &Dom) -> Stats {
             | Tag::Dialog
             | Tag::Title => true,
             // Sites that wrap everything in one of these keep it when it holds most of the text.
-            Tag::Nav | Tag::Aside | Tag::Menu => !(share > 0.6 && ld < 0.3),
-            Tag::Footer => !(share > 0.6 && ld < 0.3),
+            Tag::Nav | Tag::Aside | Tag::Menu | Tag::Footer => !(prose(i) / total_prose > 0.5 && ld < 0.3),
             Tag::Header => !(inside_article[i] || (share > 0.5 && ld < 0.3)),
             Tag::Form => share < 0.3 || ld > 0.5,
             _ => false,
@@ -147,22 +172,34 @@ pub fn stats(dom: &Dom) -> Stats {
                     | "alert"
             )
         });
-        let by_class = !a.class_id.is_empty() && NEGATIVE_RE.is_match(&a.class_id) && {
+        let by_class = !a.class_id.is_empty() && negative(&a.class_id) && {
             let content_cue =
                 POSITIVE_RE.is_match(&a.class_id) || a.itemprop.as_deref() == Some("articlebody");
-            !((content_cue && share > 0.3 && ld < 0.3) || (share > 0.7 && ld < 0.2))
+            let prose_share = prose(i) / total_prose;
+            // A wrapper holding most of the page's prose is not boilerplate, whatever its
+            // class says (`m-advertisement-off-canvas--pusher`), unless it is a comment area.
+            !((content_cue && prose_share > 0.3 && ld < 0.3)
+                || (prose_share > 0.5 && ld < 0.3 && !COMMENT_RE.is_match(&a.class_id)))
         };
-        pruned[i] = by_tag || by_role || by_class || a.hidden;
+        pruned[i] = if protected[i] {
+            matches!(node.tag, Tag::Script | Tag::Style | Tag::Template | Tag::Svg)
+        } else {
+            by_tag || by_role || by_class || a.hidden
+        };
     }
     let (text_len, link_len, commas, has_block) = text_stats(dom, &pruned);
     Stats { raw_len, pruned, text_len, link_len, commas, has_block }
+}
+
+fn negative(class_id: &str) -> bool {
+    NEGATIVE_RE.is_match(class_id) || WEAK_NEGATIVE_RE.is_match(class_id)
 }
 
 fn class_weight(dom: &Dom, i: usize) -> f32 {
     let a = &dom.nodes[i].attrs;
     let mut w = 0.0;
     if !a.class_id.is_empty() {
-        if NEGATIVE_RE.is_match(&a.class_id) {
+        if negative(&a.class_id) {
             w -= 25.0;
         }
         if POSITIVE_RE.is_match(&a.class_id) {

@@ -79,7 +79,8 @@ pub fn extract_html(
     }
     // Trailing headings introduce nothing.
     while paragraphs.last().is_some_and(|p: &String| {
-        p.split_whitespace().count() < 12 && !p.ends_with(['.', '!', '?', '"', '”'])
+        p.chars().count() < 80
+            && !p.trim_end().ends_with(['.', '!', '?', '"', '”', '。', '！', '？', '」', '…'])
     }) {
         paragraphs.pop();
     }
