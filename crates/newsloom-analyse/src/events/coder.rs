@@ -1,0 +1,699 @@
+//! Sentence-level coding: actor phrases (country + agent), verbs with their patterns,
+//! source/target by position (with passives and compounds), negation, intent and say-frames.
+
+use super::dict::{CodePair, PWord, PhraseDict, VerbDict, code_on};
+
+/// The dictionaries one coder works with.
+#[derive(Debug, Default)]
+pub(crate) struct Dicts {
+    pub verbs: VerbDict,
+    pub actors: PhraseDict,
+    pub agents: PhraseDict,
+}
+
+/// A word of a sentence: uppercase text without a possessive `'s`.
+#[derive(Debug, Clone)]
+pub(crate) struct W {
+    pub w: String,
+    pub punct: bool,
+    /// Written with a capital letter (a name, not a verb, unless sentence-initial).
+    pub cap: bool,
+}
+
+/// An actor found in a sentence, over words `[s, e)`.
+#[derive(Debug, Clone)]
+pub(crate) struct Actor {
+    pub s: usize,
+    pub e: usize,
+    pub code: String,
+    /// Only an agent (`the government`): no country was named.
+    pub bare_agent: bool,
+}
+
+/// A verb occurrence: words `[i, ve)`, its own code if any, its block.
+#[derive(Debug, Clone)]
+struct VerbHit {
+    i: usize,
+    ve: usize,
+    own: Option<Option<CodePair>>,
+    block: usize,
+}
+
+/// One coded event before it becomes a model [`newsloom_model::Event`].
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Coded {
+    pub source: String,
+    pub target: Option<String>,
+    pub code: String,
+    pub negated: bool,
+    /// Coded from a pattern rather than a verb's default code.
+    pub pattern: bool,
+}
+
+const DETERMINERS: &[&str] =
+    &["THE", "A", "AN", "ITS", "HIS", "HER", "THEIR", "OUR", "MY", "THIS", "THESE", "THOSE"];
+const NEGATORS: &[&str] =
+    &["NOT", "N'T", "NEVER", "NO", "DENIED", "DENIES", "DENY", "REFUSED", "REFUSES", "CANNOT"];
+const PASSIVE_AUX: &[&str] = &["WAS", "WERE", "BEEN", "BE", "IS", "ARE", "BEING", "GET", "GOT"];
+const SAY_WORDS: &[&str] = &[
+    "SAID",
+    "SAYS",
+    "SAY",
+    "CLAIMED",
+    "CLAIMS",
+    "ALLEGED",
+    "ALLEGES",
+    "STATED",
+    "TOLD",
+    "ADDED",
+    "NOTED",
+    "INSISTED",
+    "REPORTED",
+    "ANNOUNCED",
+    "DECLARED",
+    "ASSERTED",
+    "CHARGED",
+];
+/// Verbs and nouns that turn the next verb into an intention (`wants to`, `a desire to`).
+const INTENT_WORDS: &[&str] = &[
+    "WANT",
+    "WANTS",
+    "WANTED",
+    "PLAN",
+    "PLANS",
+    "PLANNED",
+    "INTEND",
+    "INTENDS",
+    "INTENDED",
+    "SEEK",
+    "SEEKS",
+    "SEEKING",
+    "SOUGHT",
+    "AIM",
+    "AIMS",
+    "AIMED",
+    "HOPE",
+    "HOPES",
+    "HOPED",
+    "READY",
+    "WILLING",
+    "PREPARED",
+    "VOW",
+    "VOWS",
+    "VOWED",
+    "PLEDGE",
+    "PLEDGES",
+    "PLEDGED",
+    "PROMISE",
+    "PROMISES",
+    "PROMISED",
+    "OFFER",
+    "OFFERS",
+    "OFFERED",
+    "DESIRE",
+    "WISH",
+    "WILLINGNESS",
+    "READINESS",
+    "INTENTION",
+    "DETERMINATION",
+    "COMMITMENT",
+    "THREATENED",
+    "THREATENS",
+    "EAGER",
+    "KEEN",
+];
+
+pub(crate) fn words(text: &str) -> Vec<W> {
+    let mut out = Vec::new();
+    for t in crate::quotes::text::tokenize(text) {
+        let s = &text[t.s..t.e];
+        if !t.word {
+            out.push(W { w: s.to_string(), punct: true, cap: false });
+            continue;
+        }
+        // Split hyphenated words (`NATO-Russia`) so each part can be an actor.
+        for part in s.split(['-', '‑']) {
+            if part.is_empty() {
+                continue;
+            }
+            let mut w = part.to_uppercase().replace('’', "'");
+            if let Some(x) = w.strip_suffix("'S") {
+                w = x.to_string();
+            } else if w.ends_with("S'") {
+                w.pop();
+            }
+            let w = w.trim_end_matches('.').to_string();
+            let cap = part.chars().next().is_some_and(char::is_uppercase);
+            out.push(W { w, punct: false, cap });
+        }
+    }
+    out
+}
+
+/// Longest phrase match at word `i`: (end, entry index).
+fn match_phrase(d: &PhraseDict, ws: &[W], i: usize, max_ext: usize) -> Option<(usize, usize)> {
+    let w = &ws[i].w;
+    let mut best: Option<(usize, usize)> = None;
+    let mut consider = |first_len_ok: bool, cands: &Vec<(Vec<String>, bool, usize)>| {
+        for (rest, exact, id) in cands {
+            if !first_len_ok && !rest.is_empty() {
+                continue;
+            }
+            let mut j = i + 1;
+            let mut ok = true;
+            for (k, r) in rest.iter().enumerate() {
+                let last = k + 1 == rest.len();
+                match ws.get(j) {
+                    Some(x) if !x.punct && (x.w == *r || (last && !exact && x.w.starts_with(r.as_str()))) => {
+                        j += 1
+                    }
+                    _ => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            if ok && best.is_none_or(|(e, _)| j > e) {
+                best = Some((j, *id));
+            }
+        }
+    };
+    if let Some(c) = d.by_first.get(w) {
+        consider(true, c);
+    }
+    if w.len() >= 4 {
+        let key: String = w.chars().take(3).collect();
+        if let Some(stems) = d.stems.get(&key) {
+            for st in stems {
+                let Some(ext) = w.strip_prefix(st.as_str()) else { continue };
+                let ok_ext = if max_ext >= 3 { ext.len() <= 3 } else { matches!(ext, "S" | "ES") };
+                if !ext.is_empty()
+                    && ok_ext
+                    && let Some(c) = d.by_first.get(st)
+                {
+                    consider(false, c);
+                }
+            }
+        }
+    }
+    best
+}
+
+impl Dicts {
+    /// Actors in a sentence: dictionary actors, agents, and country+agent combinations.
+    pub fn actors(&self, ws: &[W], date: Option<u32>) -> Vec<Actor> {
+        // (s, e, code, is_agent)
+        let mut raw: Vec<(usize, usize, String, bool)> = Vec::new();
+        let mut i = 0;
+        while i < ws.len() {
+            if ws[i].punct {
+                i += 1;
+                continue;
+            }
+            let a = match_phrase(&self.actors, ws, i, 3);
+            let g = match_phrase(&self.agents, ws, i, 0);
+            match (a, g) {
+                (Some((ae, aid)), g) if g.is_none_or(|(ge, _)| ae >= ge) => {
+                    if let Some(c) = code_on(&self.actors.entries[aid], date) {
+                        raw.push((i, ae, c.to_string(), false));
+                    }
+                    i = ae;
+                }
+                (_, Some((ge, gid))) => {
+                    if let Some(c) = code_on(&self.agents.entries[gid], date) {
+                        raw.push((i, ge, c.to_string(), true));
+                    }
+                    i = ge;
+                }
+                _ => i += 1,
+            }
+        }
+        // Combine: COUNTRY [x] AGENT, AGENT of/from/in COUNTRY.
+        let mut out: Vec<Actor> = Vec::new();
+        let mut k = 0;
+        while k < raw.len() {
+            let (s, e, ref code, agent) = raw[k];
+            if !agent {
+                if let Some(&(s2, e2, ref c2, true)) = raw.get(k + 1)
+                    && s2 <= e + 1
+                    && !(s2 == e + 1 && ws[e].punct)
+                    && !ws[e..s2].iter().any(|w| w.w == "AND" || w.w == "OR")
+                {
+                    out.push(Actor { s, e: e2, code: join_codes(code, c2), bare_agent: false });
+                    k += 2;
+                    continue;
+                }
+                out.push(Actor { s, e, code: code.clone(), bare_agent: false });
+                k += 1;
+                continue;
+            }
+            if let Some(&(s2, e2, ref c2, false)) = raw.get(k + 1)
+                && s2 == e + 1
+                && matches!(ws[e].w.as_str(), "OF" | "FROM" | "IN")
+            {
+                out.push(Actor { s, e: e2, code: join_codes(c2, code), bare_agent: false });
+                k += 2;
+                continue;
+            }
+            out.push(Actor { s, e, code: format!("---{code}"), bare_agent: true });
+            k += 1;
+        }
+        // Apposition without a gap (`Prime Minister Telemar`, `leader Calimehtar`): one actor,
+        // keeping the more specific code.
+        let mut merged: Vec<Actor> = Vec::with_capacity(out.len());
+        for a in out {
+            if let Some(p) = merged.last_mut()
+                && p.e == a.s
+                && (p.bare_agent || a.bare_agent || p.code.get(..3) == a.code.get(..3))
+            {
+                let keep_prev = p.code.len() >= a.code.len() && !p.bare_agent;
+                if !keep_prev {
+                    let code = if p.bare_agent && a.code.len() >= 3 && !a.code.starts_with("---") {
+                        join_codes(&a.code, &p.code[3..])
+                    } else {
+                        a.code.clone()
+                    };
+                    p.code = code;
+                    p.bare_agent = a.bare_agent;
+                }
+                p.e = a.e;
+                continue;
+            }
+            merged.push(a);
+        }
+        merged
+    }
+
+    /// Verbs of a sentence that can carry an event: dictionary verb forms that are not inside
+    /// an actor, not capitalised mid-sentence, and not used as nouns.
+    fn verbs_in(&self, ws: &[W], in_actor: &[bool]) -> Vec<VerbHit> {
+        let n = ws.len();
+        let first_word = ws.iter().position(|w| !w.punct).unwrap_or(0);
+        let all_caps = ws.iter().filter(|w| !w.punct).all(|w| w.cap);
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < n {
+            if ws[i].punct || in_actor[i] || (ws[i].cap && i != first_word && !all_caps) {
+                i += 1;
+                continue;
+            }
+            let Some((ve, own, block)) = self.verb_at(ws, i) else {
+                i += 1;
+                continue;
+            };
+            let prev = if i > 0 { ws[i - 1].w.as_str() } else { "" };
+            let noun = DETERMINERS.contains(&prev)
+                || (ws[i].w.ends_with("ING")
+                    && i > 0
+                    && !(PASSIVE_AUX.contains(&prev)
+                        || matches!(prev, "," | "BY" | "AND" | "AM" | "TO")
+                        || in_actor[i - 1]));
+            if !noun {
+                out.push(VerbHit { i, ve, own, block });
+            }
+            i = ve;
+        }
+        out
+    }
+
+    /// Codes the events of one sentence.
+    pub fn code_sentence(&self, ws: &[W], actors: &[Actor]) -> Vec<Coded> {
+        let n = ws.len();
+        let mut in_actor = vec![false; n];
+        for a in actors {
+            for x in &mut in_actor[a.s..a.e] {
+                *x = true;
+            }
+        }
+        let verbs = self.verbs_in(ws, &in_actor);
+        let mut is_verb = vec![false; n];
+        for v in &verbs {
+            for x in &mut is_verb[v.i..v.ve] {
+                *x = true;
+            }
+        }
+        let mut out: Vec<Coded> = Vec::new();
+        // (verb end, sayer sources) of the last say-frame, for accusations.
+        let mut say: Option<(usize, Vec<String>)> = None;
+        let mut prev_sources: Vec<String> = Vec::new();
+        for (vi, v) in verbs.iter().enumerate() {
+            let (i, ve) = (v.i, v.ve);
+            let (code, _pat_end, from_pattern) = self.pick_code(ws, i, ve, v.block, v.own.clone());
+            let negated = (i.saturating_sub(3)..i).any(|k| NEGATORS.contains(&ws[k].w.as_str()))
+                || ws.get(ve).is_some_and(|w| w.w == "NOT");
+            let passive = i > 0
+                && (i.saturating_sub(2)..i).any(|k| PASSIVE_AUX.contains(&ws[k].w.as_str()))
+                && (ws[i].w.ends_with("ED") || ws[i].w.ends_with("EN") || ws[i].w.ends_with('T'));
+            // A verb chained to the previous one (`seeking to deepen`, `and expressed`) shares its subject.
+            let chained = vi > 0 && i > 0 && ws[i - 1].w == "TO" && i - verbs[vi - 1].ve <= 6;
+            // `X condemned … and promised …`, `X reopened …, holding …`: the same subject.
+            let coordinated =
+                vi > 0 && i > 0 && (ws[i - 1].w == "AND" || (ws[i - 1].w == "," && ws[i].w.ends_with("ING")));
+            let lo = if vi > 0 { verbs[vi - 1].ve } else { 0 };
+            let mut before = if coordinated && !prev_sources.is_empty() {
+                prev_sources.clone()
+            } else {
+                group_before(ws, actors, i, lo, &is_verb)
+            };
+            if before.is_empty() && chained {
+                before = prev_sources.clone();
+            }
+            if before.is_empty()
+                && let Some((_, sayers)) = &say
+            {
+                before = sayers.clone();
+            }
+            let by_agent =
+                if passive { group_after_word(ws, actors, ve, &["BY", "FROM"]) } else { Vec::new() };
+            let (sources, targets) = if passive && !by_agent.is_empty() {
+                (by_agent.clone(), before.clone())
+            } else {
+                let after = group_after(ws, actors, ve, &is_verb);
+                (before.clone(), after.into_iter().filter(|t| !by_agent.contains(t)).collect())
+            };
+            prev_sources = sources.clone();
+            // Plain statements (010) are not coded; they frame what follows.
+            let is_say = SAY_WORDS.contains(&ws[i].w.as_str())
+                || code.as_ref().is_some_and(|c| c.fwd.as_deref() == Some("010") && c.rev.is_none());
+            if is_say && !from_pattern {
+                say = Some((ve, sources.clone()));
+                continue;
+            }
+            // `seeking to deepen`: a verb that only leads into another is not an event itself.
+            let leads_on =
+                verbs.get(vi + 1).is_some_and(|nx| nx.i > 0 && ws[nx.i - 1].w == "TO" && nx.i - ve <= 6);
+            if (leads_on && !from_pattern) || intent_frame_after(ws, ve) {
+                continue;
+            }
+            let Some(cp) = code else { continue };
+            let mut fwd = cp.fwd.clone();
+            if intent_before(ws, i)
+                && let Some(f) = &fwd
+            {
+                fwd = Some(to_intent(f));
+            }
+            let srcs = sources;
+            let mut emitted = Vec::new();
+            let pairs: Vec<(String, Option<String>)> = if !targets.is_empty() {
+                srcs.iter()
+                    .flat_map(|s| {
+                        targets.iter().filter(move |t| *t != s).map(move |t| (s.clone(), Some(t.clone())))
+                    })
+                    .collect()
+            } else if srcs.len() >= 2 {
+                srcs.iter()
+                    .flat_map(|s| {
+                        srcs.iter().filter(move |t| *t != s).map(move |t| (s.clone(), Some(t.clone())))
+                    })
+                    .collect()
+            } else {
+                srcs.iter().map(|s| (s.clone(), None)).collect()
+            };
+            for (s, t) in &pairs {
+                if let Some(f) = &fwd {
+                    emitted.push(Coded {
+                        source: s.clone(),
+                        target: t.clone(),
+                        code: f.clone(),
+                        negated,
+                        pattern: from_pattern,
+                    });
+                }
+                if let (Some(r), Some(t)) = (&cp.rev, t) {
+                    let ev = Coded {
+                        source: t.clone(),
+                        target: Some(s.clone()),
+                        code: r.clone(),
+                        negated,
+                        pattern: from_pattern,
+                    };
+                    if !emitted.contains(&ev) {
+                        emitted.push(ev);
+                    }
+                }
+            }
+            // `X said (that) Y did Z`: coded as X toward Y (PETRARCH's reading of reported
+            // events); reported material conflict becomes an accusation (112).
+            if let Some((say_end, sayers)) = &say
+                && *say_end <= i
+                && !sayers.is_empty()
+                && emitted.iter().any(|e| !sayers.contains(&e.source))
+            {
+                let reported: Vec<(String, String)> = emitted
+                    .iter()
+                    .filter(|e| !sayers.contains(&e.source))
+                    .map(|e| {
+                        let c = if super::tables::quad_of(&e.code) >= 4 {
+                            "112".to_string()
+                        } else {
+                            e.code.clone()
+                        };
+                        (e.source.clone(), c)
+                    })
+                    .collect();
+                emitted.clear();
+                for s in sayers {
+                    for (a, c) in &reported {
+                        let ev = Coded {
+                            source: s.clone(),
+                            target: Some(a.clone()),
+                            code: c.clone(),
+                            negated,
+                            pattern: true,
+                        };
+                        if a != s && !emitted.contains(&ev) {
+                            emitted.push(ev);
+                        }
+                    }
+                }
+            }
+            for e in emitted {
+                if !out.contains(&e) {
+                    out.push(e);
+                }
+            }
+        }
+        out
+    }
+
+    /// The longest verb form starting at word `i`: (end, the form's own code, block).
+    fn verb_at(&self, ws: &[W], i: usize) -> Option<(usize, Option<Option<CodePair>>, usize)> {
+        let forms = self.verbs.forms.get(&ws[i].w)?;
+        let mut best: Option<(usize, Option<Option<CodePair>>, usize)> = None;
+        for f in forms {
+            let ok = f.rest.iter().enumerate().all(|(k, r)| ws.get(i + 1 + k).is_some_and(|x| x.w == *r));
+            let end = i + 1 + f.rest.len();
+            if ok && best.as_ref().is_none_or(|b| end > b.0) {
+                best = Some((end, f.own.clone(), f.block));
+            }
+        }
+        best
+    }
+
+    /// The code for a verb at `[i, ve)`: the best-matching pattern of its block, else the
+    /// verb's own code, else the block default. Returns (code, end of the matched words, from a pattern).
+    fn pick_code(
+        &self,
+        ws: &[W],
+        i: usize,
+        ve: usize,
+        block: usize,
+        own: Option<Option<CodePair>>,
+    ) -> (Option<CodePair>, usize, bool) {
+        let b = &self.verbs.blocks[block];
+        let clause_end =
+            (ve..ws.len()).find(|&k| matches!(ws[k].w.as_str(), ";" | "." | ":")).unwrap_or(ws.len());
+        let mut best: Option<(usize, &Option<CodePair>, usize)> = None;
+        for p in &b.patterns {
+            if p.pre.is_empty() && p.post.is_empty() {
+                continue;
+            }
+            let Some(end) = self.match_seq(ws, ve, clause_end, &p.post) else { continue };
+            if !self.match_pre(ws, i, &p.pre) {
+                continue;
+            }
+            let score = p.pre.len() + p.post.len();
+            if best.is_none_or(|(s, _, _)| score > s) {
+                best = Some((score, &p.code, end));
+            }
+        }
+        if let Some((_, code, end)) = best {
+            return (code.clone(), end, true);
+        }
+        let code = match own {
+            Some(c) => c,
+            None => b.default.clone(),
+        };
+        (code, ve, false)
+    }
+
+    fn word_matches(&self, ws: &[W], k: usize, p: &PWord) -> Option<usize> {
+        let x = ws.get(k)?;
+        if x.punct {
+            return None;
+        }
+        match p {
+            PWord::Lit { w, exact } => {
+                let ok = x.w == *w
+                    || (!exact && x.w.starts_with(w.as_str()) && x.w.len() <= w.len() + 3)
+                    || (*exact
+                        && (x.w.len() == w.len() + 1 && x.w.ends_with('S') && x.w.starts_with(w.as_str())));
+                ok.then_some(k + 1)
+            }
+            PWord::Syn(id) => self.verbs.synsets.get(*id)?.iter().find_map(|phrase| {
+                let ok = phrase.iter().enumerate().all(|(o, pw)| {
+                    ws.get(k + o).is_some_and(|y| {
+                        y.w == *pw || (y.w.starts_with(pw.as_str()) && y.w.len() <= pw.len() + 2)
+                    })
+                });
+                ok.then_some(k + phrase.len())
+            }),
+        }
+    }
+
+    /// Pattern words after the verb, in order, each within a few words of the last.
+    fn match_seq(&self, ws: &[W], from: usize, to: usize, pat: &[PWord]) -> Option<usize> {
+        let mut pos = from;
+        for (n, p) in pat.iter().enumerate() {
+            let gap = if n == 0 { 5 } else { 3 };
+            let found = (pos..to.min(pos + gap)).find_map(|k| self.word_matches(ws, k, p))?;
+            pos = found;
+        }
+        Some(pos)
+    }
+
+    fn match_pre(&self, ws: &[W], verb: usize, pat: &[PWord]) -> bool {
+        let mut pos = verb;
+        for p in pat.iter().rev() {
+            let lo = pos.saturating_sub(4);
+            match (lo..pos).rev().find(|&k| self.word_matches(ws, k, p).is_some()) {
+                Some(k) => pos = k,
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+fn join_codes(country: &str, agent: &str) -> String {
+    if country.ends_with(agent) { country.to_string() } else { format!("{country}{agent}") }
+}
+
+/// The actor group nearest before word `i` (`Brazil and the United States`), in the clause.
+/// Words between two actors of one compound (`Mordor, the awful Fornost, and Gondor`).
+fn joins(between: &[W], is_verb: &[bool], offset: usize) -> bool {
+    !between.is_empty()
+        && between.len() <= 5
+        && between.iter().any(|w| matches!(w.w.as_str(), "AND" | "," | "&" | "NOR"))
+        && between.iter().enumerate().all(|(k, w)| {
+            !is_verb[offset + k]
+                && !matches!(w.w.as_str(), ";" | ":" | "BUT" | "WHICH" | "WHO" | "THAT" | "(" | ")")
+        })
+}
+
+fn group_before(ws: &[W], actors: &[Actor], i: usize, lo: usize, is_verb: &[bool]) -> Vec<String> {
+    let lo = (lo..i)
+        .rev()
+        .find(|&k| matches!(ws[k].w.as_str(), ";" | ":" | "WHICH" | "WHO" | "THAT"))
+        .map_or(lo, |k| k + 1);
+    let Some(last) = actors.iter().rposition(|a| a.e <= i && a.s >= lo) else { return Vec::new() };
+    let mut group = vec![last];
+    let mut k = last;
+    while k > 0 {
+        let (prev, cur) = (&actors[k - 1], &actors[k]);
+        let between = ws.get(prev.e..cur.s).unwrap_or(&[]);
+        if prev.s >= lo && joins(between, is_verb, prev.e) {
+            group.push(k - 1);
+            k -= 1;
+        } else {
+            break;
+        }
+    }
+    group.reverse();
+    let mut codes: Vec<String> = Vec::new();
+    for g in group {
+        if !codes.contains(&actors[g].code) {
+            codes.push(actors[g].code.clone());
+        }
+    }
+    codes
+}
+
+/// The first actor group after word `from`.
+fn group_after(ws: &[W], actors: &[Actor], from: usize, is_verb: &[bool]) -> Vec<String> {
+    let Some(first) = actors.iter().position(|a| a.s >= from) else { return Vec::new() };
+    // Stop at a clause boundary before the actor.
+    if ws
+        .get(from..actors[first].s)
+        .unwrap_or(&[])
+        .iter()
+        .any(|w| matches!(w.w.as_str(), ";" | "," | ":" | "WHICH" | "WHO" | "BUT"))
+    {
+        return Vec::new();
+    }
+    let mut codes = vec![actors[first].code.clone()];
+    let mut k = first;
+    while k + 1 < actors.len() {
+        let between = ws.get(actors[k].e..actors[k + 1].s).unwrap_or(&[]);
+        if joins(between, is_verb, actors[k].e) {
+            if !codes.contains(&actors[k + 1].code) {
+                codes.push(actors[k + 1].code.clone());
+            }
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    codes
+}
+
+/// The actor group right after one of `words` (the agent of a passive: `by X`).
+fn group_after_word(ws: &[W], actors: &[Actor], from: usize, words: &[&str]) -> Vec<String> {
+    let end = (from..ws.len()).find(|&k| ws[k].w == ";").unwrap_or(ws.len());
+    for k in from..end {
+        if words.contains(&ws[k].w.as_str()) {
+            let s = if ws.get(k + 1).is_some_and(|w| w.w == "THE") { k + 2 } else { k + 1 };
+            if let Some(a) = actors.iter().find(|a| a.s >= s && a.s <= s + 2) {
+                return group_after(ws, actors, a.s, &vec![false; ws.len()]);
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// `wants to attack`, `expressed a desire to restore`: an intent word shortly before `to VERB`.
+fn intent_before(ws: &[W], i: usize) -> bool {
+    if i == 0 || ws[i - 1].w != "TO" {
+        return false;
+    }
+    (i.saturating_sub(5)..i - 1).any(|k| INTENT_WORDS.contains(&ws[k].w.as_str()))
+}
+
+/// The verb only introduces an intention (`expressed a desire to …`): it is not an event itself.
+fn intent_frame_after(ws: &[W], ve: usize) -> bool {
+    let mut k = ve;
+    while k < ws.len()
+        && k < ve + 3
+        && matches!(ws[k].w.as_str(), "A" | "AN" | "ITS" | "THEIR" | "HIS" | "HER" | "STRONG")
+    {
+        k += 1;
+    }
+    k + 1 < ws.len() && INTENT_WORDS.contains(&ws[k].w.as_str()) && ws[k + 1].w == "TO" && k > ve
+}
+
+/// The CAMEO "express intent" code for an action code: cooperation → 03x, force → 138.
+pub(crate) fn to_intent(code: &str) -> String {
+    let root = code.get(..2).unwrap_or("");
+    match root {
+        "04" => "036",
+        "05" => "032",
+        "06" => "031",
+        "07" => "033",
+        "08" => "035",
+        "01" | "02" => "030",
+        "15" | "17" | "18" | "19" | "20" => "138",
+        "16" => "131",
+        _ => return code.to_string(),
+    }
+    .to_string()
+}

@@ -1,0 +1,467 @@
+//! Readers for PETRARCH/TABARI-format dictionaries: verb patterns (`--- BLOCK [code] ---`,
+//! verb forms, `- pre * post [code]` patterns, `&SYNSET`s), actors (`NAME [CODE]`,
+//! `+SYNONYM`, date-restricted codes) and agents (`NAME [~AGT]`, `!MACRO!`s).
+
+use std::collections::HashMap;
+
+/// A CAMEO code pair from a pattern: `[041:042]` codes the event source→target as 041 and
+/// target→source as 042; `[:051]` only the reverse; `[---]` nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct CodePair {
+    pub fwd: Option<String>,
+    pub rev: Option<String>,
+}
+
+impl CodePair {
+    fn parse(s: &str) -> Option<CodePair> {
+        let s = s.trim();
+        let (a, b) = s.split_once(':').unwrap_or((s, ""));
+        let norm = |x: &str| {
+            let x = x.trim();
+            (!x.is_empty() && !x.starts_with("---")).then(|| x.to_string())
+        };
+        let c = CodePair { fwd: norm(a), rev: norm(b) };
+        (c.fwd.is_some() || c.rev.is_some()).then_some(c)
+    }
+}
+
+/// A word in a pattern or phrase: matched exactly when it ended in `_`, else as a stem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PWord {
+    Lit { w: String, exact: bool },
+    Syn(usize),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Pattern {
+    pub pre: Vec<PWord>,
+    pub post: Vec<PWord>,
+    pub code: Option<CodePair>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct VerbBlock {
+    pub default: Option<CodePair>,
+    pub patterns: Vec<Pattern>,
+}
+
+/// One verb form (`CARRIED OUT`) with its block and its own code if it has one.
+#[derive(Debug, Clone)]
+pub(crate) struct VerbForm {
+    pub rest: Vec<String>,
+    pub block: usize,
+    pub own: Option<Option<CodePair>>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct VerbDict {
+    pub blocks: Vec<VerbBlock>,
+    /// By the form's first word.
+    pub forms: HashMap<String, Vec<VerbForm>>,
+    pub synsets: Vec<Vec<Vec<String>>>,
+    syn_ids: HashMap<String, usize>,
+    block_ids: HashMap<String, usize>,
+}
+
+fn strip_comment(line: &str) -> &str {
+    line.split('#').next().unwrap_or("").trim_end()
+}
+
+/// Regular English forms of a verb: -S, -ED, -ING.
+fn regular_forms(v: &str) -> Vec<String> {
+    let mut out = vec![v.to_string()];
+    let last = v.chars().last().unwrap_or(' ');
+    let prev = v.chars().rev().nth(1).unwrap_or(' ');
+    let vowel = |c: char| "AEIOU".contains(c);
+    if v.ends_with('S') || v.ends_with('X') || v.ends_with('Z') || v.ends_with("CH") || v.ends_with("SH") {
+        out.push(format!("{v}ES"));
+    } else if last == 'Y' && !vowel(prev) {
+        out.push(format!("{}IES", &v[..v.len() - 1]));
+    } else {
+        out.push(format!("{v}S"));
+    }
+    if last == 'E' {
+        out.push(format!("{v}D"));
+        out.push(format!("{}ING", &v[..v.len() - 1]));
+    } else if last == 'Y' && !vowel(prev) {
+        out.push(format!("{}IED", &v[..v.len() - 1]));
+        out.push(format!("{v}ING"));
+    } else {
+        out.push(format!("{v}ED"));
+        out.push(format!("{v}ING"));
+    }
+    out
+}
+
+fn words_of(s: &str) -> Vec<String> {
+    s.split(['_', ' ']).filter(|w| !w.is_empty()).map(str::to_uppercase).collect()
+}
+
+impl VerbDict {
+    /// Parses a verb dictionary; several texts can be loaded into one dictionary (later
+    /// blocks with a known name add patterns and verbs to the earlier block).
+    pub fn load(&mut self, text: &str) {
+        let mut block: Option<usize> = None;
+        let mut syn: Option<usize> = None;
+        for raw in text.lines() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') || line.starts_with("<!") {
+                if line.is_empty() {
+                    syn = None;
+                }
+                continue;
+            }
+            let line = strip_comment(line).trim();
+            if line.is_empty() {
+                continue;
+            }
+            if let Some(rest) = line.strip_prefix("---") {
+                syn = None;
+                // `---  GET   [---]  ---`
+                let rest = rest.trim().trim_end_matches('-').trim();
+                let (name, code) = match rest.find('[') {
+                    Some(i) => (rest[..i].trim(), rest[i + 1..].split(']').next().unwrap_or("")),
+                    None => (rest, ""),
+                };
+                let id = match self.block_ids.get(name) {
+                    Some(&id) => id,
+                    None => {
+                        self.blocks.push(VerbBlock { default: CodePair::parse(code), patterns: Vec::new() });
+                        self.block_ids.insert(name.to_string(), self.blocks.len() - 1);
+                        self.blocks.len() - 1
+                    }
+                };
+                block = Some(id);
+                continue;
+            }
+            if let Some(name) = line.strip_prefix('&') {
+                let name = name.trim().to_string();
+                let id = *self.syn_ids.entry(name).or_insert_with(|| {
+                    self.synsets.push(Vec::new());
+                    self.synsets.len() - 1
+                });
+                syn = Some(id);
+                continue;
+            }
+            if let Some(id) = syn
+                && let Some(w) = line.strip_prefix('+')
+            {
+                let ws = words_of(w.trim());
+                if !ws.is_empty() {
+                    self.synsets[id].push(ws);
+                }
+                continue;
+            }
+            let Some(b) = block else { continue };
+            if let Some(p) = line.strip_prefix('-') {
+                if let Some(pat) = self.parse_pattern(p) {
+                    self.blocks[b].patterns.push(pat);
+                }
+                continue;
+            }
+            self.parse_verb_line(line, b);
+        }
+    }
+
+    fn parse_verb_line(&mut self, line: &str, block: usize) {
+        // `GET {GETS GETTING GOT GOTTEN } [code]`, `+CARRY_OUT {+CARRIED_OUT}`, `SUSPEND`
+        let (head, rest) = match line.find('{') {
+            Some(i) => (&line[..i], &line[i..]),
+            None => (line, ""),
+        };
+        let mut own = None;
+        let mut head = head.to_string();
+        if let Some(i) = head.find('[') {
+            own = Some(CodePair::parse(head[i + 1..].split(']').next().unwrap_or("")));
+            head.truncate(i);
+        }
+        let (irregular, after) = match rest.find('}') {
+            Some(i) => (&rest[1..i], &rest[i + 1..]),
+            None => ("", rest),
+        };
+        if let Some(i) = after.find('[') {
+            own = Some(CodePair::parse(after[i + 1..].split(']').next().unwrap_or("")));
+        }
+        let base = head.trim().trim_start_matches('+').trim_end_matches('_');
+        if base.is_empty() || base.contains(' ') {
+            return;
+        }
+        let words = words_of(base);
+        let Some((first, tail)) = words.split_first() else { return };
+        let mut forms: Vec<Vec<String>> = regular_forms(first)
+            .into_iter()
+            .map(|f| std::iter::once(f).chain(tail.iter().cloned()).collect())
+            .collect();
+        for irr in irregular.split_whitespace() {
+            let ws = words_of(irr.trim_start_matches('+').trim_end_matches('_'));
+            if !ws.is_empty() {
+                forms.push(ws);
+            }
+        }
+        for f in forms {
+            let mut it = f.into_iter();
+            let Some(w0) = it.next() else { continue };
+            let entry = self.forms.entry(w0).or_default();
+            let vf = VerbForm { rest: it.collect(), block, own: own.clone() };
+            if !entry.iter().any(|e| e.rest == vf.rest && e.block == vf.block) {
+                entry.push(vf);
+            }
+        }
+    }
+
+    fn parse_pattern(&mut self, p: &str) -> Option<Pattern> {
+        let (body, code) = match p.find('[') {
+            Some(i) => (&p[..i], p[i + 1..].split(']').next().unwrap_or("")),
+            None => return None,
+        };
+        let code = CodePair::parse(code);
+        let mut pre = Vec::new();
+        let mut post = Vec::new();
+        let mut seen_star = false;
+        for tok in body.split_whitespace() {
+            if tok == "*" {
+                seen_star = true;
+                continue;
+            }
+            let t: String = tok.chars().filter(|c| !"(){}$+%^|".contains(*c)).collect();
+            if t.is_empty() {
+                continue;
+            }
+            let target = if seen_star { &mut post } else { &mut pre };
+            if let Some(name) = t.strip_prefix('&') {
+                let name = name.to_string();
+                let id = *self.syn_ids.entry(name).or_insert_with(|| {
+                    self.synsets.push(Vec::new());
+                    self.synsets.len() - 1
+                });
+                target.push(PWord::Syn(id));
+                continue;
+            }
+            let exact = t.ends_with('_');
+            for w in words_of(&t) {
+                target.push(PWord::Lit { w, exact });
+            }
+        }
+        if !seen_star {
+            return None;
+        }
+        Some(Pattern { pre, post, code })
+    }
+}
+
+/// A code with an optional validity window (yyyymmdd, inclusive).
+#[derive(Debug, Clone)]
+pub(crate) struct DatedCode {
+    pub code: String,
+    pub from: u32,
+    pub to: u32,
+}
+
+/// Multi-word phrases (actor names, agent nouns) by their first word.
+#[derive(Debug, Default)]
+pub(crate) struct PhraseDict {
+    /// first word → (remaining words, last word exact?, entry index)
+    pub by_first: HashMap<String, Vec<(Vec<String>, bool, usize)>>,
+    pub entries: Vec<Vec<DatedCode>>,
+    /// First words that are stems (no trailing `_`), tried as prefixes, by their first 3 letters.
+    pub stems: HashMap<String, Vec<String>>,
+}
+
+fn yymmdd(s: &str) -> Option<u32> {
+    let s = s.trim();
+    if s.len() != 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: u32 = s.parse().ok()?;
+    let yy = n / 10000;
+    let year = if yy >= 40 { 1900 + yy } else { 2000 + yy };
+    Some(year * 10000 + n % 10000)
+}
+
+/// `RUSGOV 991231-080507`, `RUSGOV >080508`, `RUSGOV <080508`, `RUS`.
+fn parse_dated(s: &str) -> Option<DatedCode> {
+    let mut it = s.split_whitespace();
+    let code = it.next()?.trim_start_matches('~').to_uppercase();
+    let (mut from, mut to) = (0, u32::MAX);
+    if let Some(r) = it.next() {
+        if let Some(x) = r.strip_prefix('>') {
+            from = yymmdd(x).unwrap_or(0);
+        } else if let Some(x) = r.strip_prefix('<') {
+            to = yymmdd(x).unwrap_or(u32::MAX);
+        } else if let Some((a, b)) = r.split_once('-') {
+            from = yymmdd(a).unwrap_or(0);
+            to = yymmdd(b).unwrap_or(u32::MAX);
+        }
+    }
+    (!code.is_empty()).then_some(DatedCode { code, from, to })
+}
+
+impl PhraseDict {
+    fn add_phrase(&mut self, phrase: &str, entry: usize) {
+        let exact = phrase.trim_end().ends_with('_');
+        let words = words_of(phrase.trim().trim_end_matches('_'));
+        let Some((first, rest)) = words.split_first() else { return };
+        if first.len() < 2 && rest.is_empty() {
+            return;
+        }
+        if rest.is_empty() && !exact && first.len() >= 4 {
+            let key: String = first.chars().take(3).collect();
+            let v = self.stems.entry(key).or_default();
+            if !v.contains(first) {
+                v.push(first.clone());
+            }
+        }
+        self.by_first.entry(first.clone()).or_default().push((rest.to_vec(), exact, entry));
+    }
+
+    /// Loads an actor file: `NAME [CODE]` lines, `+SYNONYM` lines, and indented
+    /// `[CODE yymmdd-yymmdd]` lines that belong to the last name.
+    pub fn load_actors(&mut self, text: &str) {
+        let mut pending: Vec<String> = Vec::new();
+        let mut codes: Vec<DatedCode> = Vec::new();
+        let flush = |this: &mut Self, pending: &mut Vec<String>, codes: &mut Vec<DatedCode>| {
+            if !pending.is_empty() && !codes.is_empty() {
+                this.entries.push(std::mem::take(codes));
+                let id = this.entries.len() - 1;
+                for p in pending.drain(..) {
+                    this.add_phrase(&p, id);
+                }
+            }
+            pending.clear();
+            codes.clear();
+        };
+        for raw in text.lines() {
+            if raw.trim_start().starts_with('#') || raw.trim_start().starts_with("<!") {
+                continue;
+            }
+            let line = strip_comment(raw);
+            let t = line.trim();
+            if t.is_empty() {
+                continue;
+            }
+            let indented = raw.starts_with([' ', '\t']);
+            let (name, code_part) = match t.find('[') {
+                Some(i) => (t[..i].trim(), &t[i..]),
+                None => (t, ""),
+            };
+            let new_codes: Vec<DatedCode> =
+                code_part.split('[').filter_map(|c| c.split(']').next()).filter_map(parse_dated).collect();
+            if name.is_empty() || (indented && !name.starts_with('+')) {
+                codes.extend(new_codes);
+                continue;
+            }
+            if let Some(syn) = name.strip_prefix('+') {
+                pending.push(syn.to_string());
+                codes.extend(new_codes);
+                continue;
+            }
+            // A new head name: the previous group is complete.
+            flush(self, &mut pending, &mut codes);
+            pending.push(name.to_string());
+            codes.extend(new_codes);
+        }
+        flush(self, &mut pending, &mut codes);
+    }
+
+    /// Loads an agents file: `NAME {PLURALS} [~AGT]` lines with `!MACRO! = A, B` substitutions.
+    pub fn load_agents(&mut self, text: &str) {
+        let mut macros: Vec<(String, Vec<String>)> = Vec::new();
+        for raw in text.lines() {
+            let t = strip_comment(raw).trim();
+            if t.is_empty() || t.starts_with("<!") {
+                continue;
+            }
+            if t.starts_with('!')
+                && let Some((name, vals)) = t.split_once('=')
+            {
+                let vals = vals.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
+                macros.push((name.trim().to_string(), vals));
+                continue;
+            }
+            let Some(i) = t.find('[') else { continue };
+            let Some(code) = parse_dated(t[i + 1..].split(']').next().unwrap_or("")) else { continue };
+            let mut names_part = t[..i].to_string();
+            let mut plurals = Vec::new();
+            if let Some(b) = names_part.find('{') {
+                let inner = names_part[b + 1..].split('}').next().unwrap_or("").to_string();
+                plurals.extend(inner.split_whitespace().map(str::to_string));
+                names_part.truncate(b);
+            }
+            let name = names_part.trim().to_string();
+            let mut variants = vec![name.clone()];
+            for (m, vals) in &macros {
+                if name.contains(m.as_str()) {
+                    variants = vals.iter().map(|v| name.replace(m.as_str(), v)).collect();
+                }
+            }
+            self.entries.push(vec![code]);
+            let id = self.entries.len() - 1;
+            for v in variants.iter().chain(plurals.iter()) {
+                let base = v.trim_end_matches('_');
+                self.add_phrase(v, id);
+                // Regular plural (PETRARCH generates these).
+                if !base.ends_with('S') && !v.contains('!') {
+                    let pl = if let Some(stem) = base.strip_suffix('Y').filter(|_| !base.ends_with("EY")) {
+                        format!("{stem}IES_")
+                    } else if let Some(stem) = base.strip_suffix("MAN") {
+                        format!("{stem}MEN_")
+                    } else {
+                        format!("{base}S_")
+                    };
+                    self.add_phrase(&pl, id);
+                }
+            }
+        }
+    }
+}
+
+/// The code valid on `date` (yyyymmdd): the narrowest window containing it, else an undated one.
+pub(crate) fn code_on(codes: &[DatedCode], date: Option<u32>) -> Option<&str> {
+    let undated = codes.iter().find(|c| c.from == 0 && c.to == u32::MAX);
+    match date {
+        Some(d) => codes
+            .iter()
+            .filter(|c| c.from <= d && d <= c.to && !(c.from == 0 && c.to == u32::MAX))
+            .min_by_key(|c| c.to.saturating_sub(c.from))
+            .or(undated)
+            .map(|c| c.code.as_str()),
+        None => undated.or(codes.last()).map(|c| c.code.as_str()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verb_blocks_patterns_and_forms() {
+        let mut v = VerbDict::default();
+        v.load(
+            "&TALK_\n+TALKS\n+NEGOTIATIONS\n\n--- HOLD [---] ---\nHOLD {HOLDS HOLDING HELD} # c\n\
+             +CARRY_OUT {+CARRIED_OUT}\n- * MEETING [046:046] # HOLD\n- * &TALK_ [046]\n- NOT * [---]\n",
+        );
+        assert_eq!(v.blocks.len(), 1);
+        assert_eq!(v.blocks[0].default, None);
+        assert_eq!(v.blocks[0].patterns.len(), 3);
+        assert_eq!(v.blocks[0].patterns[0].code.as_ref().unwrap().rev.as_deref(), Some("046"));
+        assert!(v.forms.contains_key("HELD"));
+        assert!(v.forms.contains_key("HOLDING"));
+        assert!(v.forms["CARRIED"].iter().any(|f| f.rest == ["OUT"]));
+        assert_eq!(v.synsets[0].len(), 2);
+        assert_eq!(CodePair::parse(":051"), Some(CodePair { fwd: None, rev: Some("051".into()) }));
+    }
+
+    #[test]
+    fn actors_with_dates_and_agents_with_macros() {
+        let mut a = PhraseDict::default();
+        a.load_actors("RUSSIAN_FEDERATION_  [RUS]\n+RUSSIA_\n+MOSCOW_\nVLADIMIR_PUTIN_ # x\n+PUTIN_\n\t[RUSELI 700101-990809]\n\t[RUSGOV >000507]\n");
+        let putin = a.by_first["PUTIN"][0].2;
+        assert_eq!(code_on(&a.entries[putin], Some(20170104)), Some("RUSGOV"));
+        assert_eq!(code_on(&a.entries[putin], Some(19900101)), Some("RUSELI"));
+        let mut g = PhraseDict::default();
+        g.load_agents("!MINIST! = MINISTER, MINISTRY\nDEFENSE_!MINIST! [~GOVMIL]\nSOLDIER [~MIL]\n");
+        assert!(g.by_first["DEFENSE"].iter().any(|(r, _, _)| r == &["MINISTRY"]));
+        assert!(g.by_first.contains_key("SOLDIERS"));
+        assert_eq!(g.entries[0][0].code, "GOVMIL");
+    }
+}

@@ -1,0 +1,197 @@
+//! Political events: actor–action–target triples coded in CAMEO and PLOVER.
+//!
+//! [`EventCoder::code`] splits an article body into sentences and, in each, finds
+//! - actors from the Phoenix actor dictionaries (countries, leaders with date-restricted
+//!   codes, international organisations, militant groups) combined with agent nouns
+//!   (`Russian military` → `RUSMIL`, `the government` → `---GOV`); in an article, bare
+//!   agents and `the alliance`/`the bloc` take the country or organisation mentioned last;
+//! - verbs and verb patterns from the PETRARCH2 verb dictionary (`CAMEO.2.0.txt`), giving
+//!   the CAMEO code (root and sub-code); `[A:B]` patterns also code the reverse direction;
+//! - source (the actor group before the verb, or the `by` agent of a passive) and target
+//!   (the first actor group after the verb and its pattern words);
+//! - negation (`did not`, `denied …`: `negated`), intent (`wants to attack`, `expressed a
+//!   desire to restore relations` → CAMEO 03x / 138 instead of the action) and reported
+//!   violence (`X said Y attacked Z` → X accuses Y, 112);
+//! - the Goldstein score and quad class from the CAMEO table, the PLOVER type and mode, and
+//!   the event date when the sentence states one (`In November`, `in 2014`, `in April
+//!   2016`, read against the article date), else the article date.
+//!
+//! Other dictionaries in the same formats can be loaded with [`EventCoder::with_dictionaries`]
+//! (e.g. the PETRARCH2 validation dictionaries). The shipped dictionaries are parsed once per
+//! process.
+//!
+//! ```
+//! use newsloom_analyse::events::EventCoder;
+//! let body = "NATO suspended all practical cooperation with Russia in 2014.";
+//! let events = EventCoder::new().code("a1", body, Some("2017-01-04"), None);
+//! let e = &events[0];
+//! assert_eq!((e.source_actor.as_str(), e.target_actor.as_deref()), ("IGOWSTNAT", Some("RUS")));
+//! assert!(e.cameo.starts_with("16"));
+//! assert_eq!(e.date.as_deref(), Some("2014"));
+//! assert_eq!(e.span.slice(body), Some(body));
+//! ```
+
+mod coder;
+mod dates;
+mod dict;
+mod eval;
+pub mod tables;
+#[cfg(test)]
+mod tests;
+
+pub use eval::eval;
+
+use coder::{Actor, Dicts};
+use newsloom_model::{Event, Mention, Span};
+use std::sync::{Arc, LazyLock};
+
+static SHIPPED: LazyLock<Arc<Dicts>> = LazyLock::new(|| {
+    let mut d = Dicts::default();
+    d.verbs.load(include_str!("data/CAMEO.2.0.txt"));
+    d.verbs.load(include_str!("data/newsloom.verbs.txt"));
+    d.actors.load_actors(include_str!("data/Phoenix.Countries.actors.txt"));
+    d.actors.load_actors(include_str!("data/Phoenix.International.actors.txt"));
+    d.actors.load_actors(include_str!("data/Phoenix.MilNonState.actors.txt"));
+    d.agents.load_agents(include_str!("data/Phoenix.agents.txt"));
+    Arc::new(d)
+});
+
+/// Codes political events in article text. Cheap to clone; the dictionaries are shared.
+#[derive(Debug, Clone)]
+pub struct EventCoder {
+    dicts: Arc<Dicts>,
+}
+
+impl Default for EventCoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl EventCoder {
+    /// A coder with the shipped Phoenix/PETRARCH2 dictionaries (MIT, see `data/NOTICE`).
+    pub fn new() -> Self {
+        Self { dicts: SHIPPED.clone() }
+    }
+
+    /// A coder with other dictionaries in PETRARCH format: one verb file, any number of actor
+    /// files, one agents file (texts, not paths).
+    pub fn with_dictionaries(verbs: &str, actors: &[&str], agents: &str) -> Self {
+        let mut d = Dicts::default();
+        d.verbs.load(verbs);
+        for a in actors {
+            d.actors.load_actors(a);
+        }
+        d.agents.load_agents(agents);
+        Self { dicts: Arc::new(d) }
+    }
+
+    /// Events in `body`. `date` is the article date (`YYYY-MM-DD…`), used for date-restricted
+    /// actor codes and relative event dates. `mentions` is accepted for symmetry with the
+    /// quote extractor; actors come from the dictionaries.
+    pub fn code(
+        &self,
+        article_id: &str,
+        body: &str,
+        date: Option<&str>,
+        _mentions: Option<&[Mention]>,
+    ) -> Vec<Event> {
+        let doc = crate::quotes::text::Doc::new(body);
+        let cm = crate::quotes::text::CharMap::new(body);
+        let day = date.and_then(dates::parse_day);
+        let mut ctx = Context::default();
+        let mut out = Vec::new();
+        for s in &doc.sents {
+            if s.b <= s.a {
+                continue;
+            }
+            let (bs, be) = (doc.toks[s.a].s, doc.toks[s.b - 1].e);
+            let text = &body[bs..be];
+            let span = Span::new(article_id, cm.char(bs), cm.char(be));
+            for e in self.code_text(text, day, &mut ctx) {
+                out.push(self.to_event(e, span.clone(), text, day, date));
+            }
+        }
+        out
+    }
+
+    /// Codes one sentence as (source, target, code, negated) — no context carried over.
+    pub(crate) fn code_one(&self, sentence: &str, day: Option<(i32, u32, u32)>) -> Vec<coder::Coded> {
+        self.code_text(sentence, day, &mut Context::default())
+    }
+
+    fn code_text(&self, text: &str, day: Option<(i32, u32, u32)>, ctx: &mut Context) -> Vec<coder::Coded> {
+        let ws = coder::words(text);
+        let ymd = day.map(|(y, m, d)| y as u32 * 10000 + m * 100 + d);
+        let mut actors = self.dicts.actors(&ws, ymd);
+        ctx.resolve(&ws, &mut actors);
+        self.dicts.code_sentence(&ws, &actors)
+    }
+
+    fn to_event(
+        &self,
+        e: coder::Coded,
+        span: Span,
+        sentence: &str,
+        day: Option<(i32, u32, u32)>,
+        article_date: Option<&str>,
+    ) -> Event {
+        let (_, q, g) = tables::cameo_info(&e.code).unwrap_or(("", tables::quad_of(&e.code), 0.0));
+        let pl = tables::plover(&e.code);
+        Event {
+            source_actor: e.source,
+            target_actor: e.target,
+            plover: pl.map(|p| p.0.to_string()),
+            plover_mode: pl.and_then(|p| p.1.map(str::to_string)),
+            goldstein: g,
+            quad_class: tables::quad_class(q),
+            date: dates::event_date(sentence, day)
+                .or_else(|| article_date.map(|d| d.chars().take(10).collect())),
+            negated: e.negated,
+            cameo: e.code,
+            span,
+            confidence: if e.pattern { 0.7 } else { 0.5 },
+        }
+    }
+}
+
+/// What earlier sentences of the article named, for `the government`, `the alliance`.
+#[derive(Default)]
+struct Context {
+    last_country: Option<String>,
+    last_igo: Option<String>,
+}
+
+impl Context {
+    fn resolve(&mut self, ws: &[coder::W], actors: &mut Vec<Actor>) {
+        for a in actors.iter_mut() {
+            if a.bare_agent
+                && let Some(c) = &self.last_country
+            {
+                a.code = format!("{c}{}", &a.code[3..]);
+                a.bare_agent = false;
+            }
+        }
+        // `the alliance`, `the bloc`, `the military bloc` → the organisation named last.
+        if let Some(igo) = &self.last_igo {
+            for (k, w) in ws.iter().enumerate() {
+                if matches!(w.w.as_str(), "ALLIANCE" | "BLOC")
+                    && k > 0
+                    && (ws[k - 1].w == "THE" || (k > 1 && ws[k - 2].w == "THE"))
+                    && !actors.iter().any(|a| a.s <= k && k < a.e)
+                {
+                    let s = if ws[k - 1].w == "THE" { k - 1 } else { k - 2 };
+                    actors.push(Actor { s, e: k + 1, code: igo.clone(), bare_agent: false });
+                }
+            }
+            actors.sort_by_key(|a| a.s);
+        }
+        for a in actors.iter() {
+            if a.code.starts_with("IGO") || a.code.starts_with("NGO") {
+                self.last_igo = Some(a.code.clone());
+            } else if !a.code.starts_with("---") && a.code.len() >= 3 && a.code.is_char_boundary(3) {
+                self.last_country = Some(a.code[..3].to_string());
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+use super::*;
+
+/// Dev-set scores: `NEWSLOOM_EVENTS_GOLD=... cargo test --release -p newsloom-analyse
+/// events::tests::dev_eval -- --ignored --nocapture` (both gold files when unset).
+#[test]
+#[ignore]
+fn dev_eval() {
+    let base = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/events/");
+    let golds = match std::env::var("NEWSLOOM_EVENTS_GOLD") {
+        Ok(g) => vec![g],
+        Err(_) => {
+            vec![format!("{base}petrarch-gsr-dev.jsonl"), format!("{base}petrarch2-unittest-dev.jsonl")]
+        }
+    };
+    for g in golds {
+        let r = eval(std::path::Path::new(&g)).unwrap();
+        println!("{g}\n{}", r.human);
+    }
+}
+
+/// Debug helper: `NEWSLOOM_Q="text" cargo test events::tests::show -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn show() {
+    let body = std::env::var("NEWSLOOM_Q").unwrap_or_default();
+    let c = EventCoder::new();
+    let ws = coder::words(&body);
+    let actors = c.dicts.actors(&ws, Some(20170104));
+    for a in &actors {
+        println!("ACTOR {:?} {}", ws[a.s..a.e].iter().map(|w| w.w.as_str()).collect::<Vec<_>>(), a.code);
+    }
+    for e in c.code("t", &body, Some("2017-01-04"), None) {
+        println!(
+            "{} -> {:?} {} neg={} date={:?} {:?}",
+            e.source_actor,
+            e.target_actor,
+            e.cameo,
+            e.negated,
+            e.date,
+            e.span.slice(&body)
+        );
+    }
+}
+
+fn coder() -> EventCoder {
+    EventCoder::new()
+}
+
+#[test]
+fn codes_source_target_and_pattern() {
+    let body = "Russia accused Ukraine of shelling the city. The talks went well.";
+    let ev = coder().code("t", body, Some("2017-01-04"), None);
+    let e = ev.iter().find(|e| e.cameo == "112").expect("an accusation");
+    assert_eq!(e.source_actor, "RUS");
+    assert_eq!(e.target_actor.as_deref(), Some("UKR"));
+    assert_eq!(e.quad_class, newsloom_model::QuadClass::VerbalConflict);
+    assert!(e.goldstein < 0.0);
+    assert_eq!(e.plover.as_deref(), Some("ACCUSE"));
+    assert_eq!(e.span.slice(body), Some("Russia accused Ukraine of shelling the city."));
+    assert_eq!(e.date.as_deref(), Some("2017-01-04"));
+}
+
+#[test]
+fn passive_with_by_swaps_roles() {
+    let ev = coder().code("t", "The embassy of France was attacked by Iranian protesters.", None, None);
+    assert!(
+        ev.iter().any(|e| e.source_actor.starts_with("IRN")
+            && e.target_actor.as_deref().is_some_and(|t| t.starts_with("FRA"))),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn negation_and_intent() {
+    let ev = coder().code("t", "Germany did not attack Poland.", None, None);
+    assert!(ev.iter().all(|e| e.negated), "{ev:?}");
+    let ev = coder().code("t", "Germany expressed a desire to restore relations with Poland.", None, None);
+    assert!(
+        ev.iter().any(|e| e.cameo.starts_with("03") && e.target_actor.as_deref() == Some("POL")),
+        "{ev:?}"
+    );
+    let ev = coder().code("t", "Germany wants to attack Poland.", None, None);
+    assert!(ev.iter().any(|e| e.cameo == "138"), "{ev:?}");
+}
+
+#[test]
+fn compound_subjects_meet_each_other() {
+    let ev = coder().code("t", "France and Germany met on Monday.", None, None);
+    let dyads: Vec<_> = ev.iter().map(|e| (e.source_actor.as_str(), e.target_actor.as_deref())).collect();
+    assert!(dyads.contains(&("FRA", Some("DEU"))) && dyads.contains(&("DEU", Some("FRA"))), "{dyads:?}");
+}
+
+#[test]
+fn alternative_dictionaries_load() {
+    let c = EventCoder::with_dictionaries(
+        "--- SMITE [190] ---\nSMITE {SMITES SMOTE SMITING}\n- * GENTLY [051]\n",
+        &["ARNOR_ [ARN]\nGONDOR_ [GON]\n"],
+        "WARRIOR [~MIL]\n",
+    );
+    let ev = c.code("t", "Arnor warriors smote Gondor.", None, None);
+    assert_eq!(ev.len(), 1, "{ev:?}");
+    assert_eq!(
+        (ev[0].source_actor.as_str(), ev[0].target_actor.as_deref(), ev[0].cameo.as_str()),
+        ("ARNMIL", Some("GON"), "190")
+    );
+    let ev = c.code("t", "Arnor smote Gondor gently.", None, None);
+    assert_eq!(ev[0].cameo, "051");
+    assert!(c.code("t", "", None, None).is_empty());
+    assert!(c.code("t", "… , ; “ ”", None, None).is_empty());
+}
+
+/// The Moscow Times seed (the whole file is the body).
+#[test]
+fn seed_events() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
+    let Ok(mt) = std::fs::read_to_string(dir.join("000_68d2beda7c2c8ce2.txt")) else {
+        println!("seeds not found under {}; skipping", dir.display());
+        return;
+    };
+    let ev = coder().code("mt", &mt, Some("2017-01-04"), None);
+    let nato = |c: &Option<String>| c.as_deref().is_some_and(|c| c.contains("NAT"));
+    let sent = |e: &newsloom_model::Event| e.span.slice(&mt).unwrap_or("").to_string();
+    let intent = ev
+        .iter()
+        .find(|e| e.source_actor.starts_with("RUS") && nato(&e.target_actor) && e.cameo.starts_with("03"));
+    let intent = intent.unwrap_or_else(|| panic!("RUS→NATO 03x in {ev:#?}"));
+    assert!(sent(intent).starts_with("A representative of the Ministry said it denied"));
+    let accuse = ev.iter().find(|e| {
+        e.source_actor.starts_with("RUS")
+            && e.source_actor.contains("MIL")
+            && nato(&e.target_actor)
+            && e.cameo == "112"
+    });
+    let accuse = accuse.unwrap_or_else(|| panic!("Shoigu accuses NATO in {ev:#?}"));
+    assert!(sent(accuse).starts_with("In November, Defense Minister Sergei Shoigu even accused NATO"));
+    assert_eq!(accuse.date.as_deref(), Some("2016-11"));
+    let suspend = ev.iter().find(|e| {
+        e.source_actor.contains("NAT")
+            && e.target_actor.as_deref() == Some("RUS")
+            && e.cameo.starts_with("16")
+    });
+    let suspend = suspend.unwrap_or_else(|| panic!("NATO suspends cooperation in {ev:#?}"));
+    assert!(sent(suspend).starts_with("NATO suspended all practical cooperation with Russia in 2014"));
+    assert_eq!(suspend.date.as_deref(), Some("2014"));
+    let meet = ev
+        .iter()
+        .find(|e| e.cameo.starts_with("04") && sent(e).starts_with("Russia and the alliance reopened"));
+    let meet = meet.unwrap_or_else(|| panic!("NATO-Russia Council meeting in {ev:#?}"));
+    assert_eq!(meet.date.as_deref(), Some("2016-04"));
+    let dyad = (meet.source_actor.as_str(), meet.target_actor.as_deref().unwrap_or(""));
+    assert!(
+        matches!(dyad, ("RUS", t) if t.contains("NAT")) || matches!(dyad, (s, "RUS") if s.contains("NAT")),
+        "{dyad:?}"
+    );
+}
