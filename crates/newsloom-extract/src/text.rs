@@ -115,6 +115,19 @@ fn classify(line: &str, count: usize, template: bool) -> LineKind {
     if ends_sentence(line) && words >= 4 { LineKind::Body } else { LineKind::Heading }
 }
 
+/// What a short HTML block reads as, by the same cues: `Some(kind)` when it is a timestamp,
+/// teaser, photo credit or "By …" line rather than article text.
+pub fn chrome_block(text: &str) -> Option<LineKind> {
+    if text.len() > 400 {
+        return None;
+    }
+    match classify(text, 1, false) {
+        k @ (LineKind::Timestamp | LineKind::Teaser | LineKind::Caption) => Some(k),
+        LineKind::Byline if BYLINE_RE.is_match(text) => Some(LineKind::Byline),
+        _ => None,
+    }
+}
+
 /// Normalised form used to count repeats and to match learned template lines.
 pub fn line_key(line: &str) -> String {
     line.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()

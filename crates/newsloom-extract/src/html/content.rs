@@ -18,14 +18,15 @@ use super::dom::{Dom, Tag};
 
 /// Unambiguous boilerplate words, matched anywhere in a class/id between separators.
 static NEGATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[\s_\-])(?:share|sharing|sharedaddy|shariff|social|socials|related|relatedposts|recommended|recommendations?|comments?|commentlist|disqus|cookies?|cookiebanner|consent|gdpr|advert\w*|adsbygoogle|sponsor\w*|promo\w*|newsletter|subscribe|subscription|paywall|sidebar|breadcrumbs?|outbrain|taboola|more-stories|read-more|readmore|author-bio|most-popular|mostpopular|navbar|navigation)(?:$|[\s_\-])").unwrap()
+    Regex::new(r"(?:^|[\s_\-])(?:share|sharing|sharedaddy|shariff|social|socials|related|relatedposts|recommended|recommendations?|comments?|commentlist|disqus|cookies?|cookiebanner|consent|gdpr|advert\w*|adsbygoogle|sponsor\w*|promo\w*|newsletter|subscribe|subscription|paywall|sidebar|breadcrumbs?|outbrain|taboola|more-stories|read-more|readmore|author-bio|most-popular|mostpopular|most-read|mostread|popular|navbar|navigation)(?:$|[\s_\-])").unwrap()
 });
 /// Short or ambiguous words, matched only at the start of a class/id token (after an optional
 /// BEM-style `m-`/`c-` prefix): `ad-slot` yes, `non-ad-column` no.
 static WEAK_NEGATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|\s)(?:[a-z]{1,2}-)?(?:nav|menu|ad|ads|dfp|banner|widgets?|footer|foot|masthead|popup|modal|overlay|teasers?|tags|tag-list|taglist|pagination|pager|print|skip|toolbar|rating|login|search|byline|meta|post-meta|entry-meta|article-meta|dateline|caption|visually-hidden|sr-only|screen-reader-text|jump|toc|infobox|trending|follow|copyright|legal|contact|reply|respond|sns)(?:$|\s|[_\-])").unwrap()
 });
-static COMMENT_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"comment|disqus|respond|reply").unwrap());
+static COMMENT_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"comment|disqus|respond|reply|kommentar").unwrap());
 static POSITIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|prose|richtext|rich-text)").unwrap()
 });
@@ -56,6 +57,9 @@ pub struct Stats {
     pub link_len: Vec<u32>,
     pub commas: Vec<u32>,
     pub has_block: Vec<bool>,
+    /// Text directly in the element (not inside a block child): `<div>text<div>…</div></div>`.
+    pub inline_len: Vec<u32>,
+    pub inline_commas: Vec<u32>,
 }
 
 impl Stats {
@@ -64,9 +68,14 @@ impl Stats {
     }
 }
 
-fn text_stats(dom: &Dom, pruned: &[bool]) -> (Vec<u32>, Vec<u32>, Vec<u32>, Vec<bool>) {
+type Counts = (Vec<u32>, Vec<u32>, Vec<u32>, Vec<bool>, Vec<u32>, Vec<u32>);
+
+/// Text length, link-text length, commas, has-block-child, and own inline text length and
+/// commas (text not inside a block child) per node.
+fn text_stats(dom: &Dom, pruned: &[bool]) -> Counts {
     let n = dom.nodes.len();
     let (mut tl, mut ll, mut cm, mut hb) = (vec![0u32; n], vec![0u32; n], vec![0u32; n], vec![false; n]);
+    let (mut il, mut ic) = (vec![0u32; n], vec![0u32; n]);
     // Children always have larger indices than their parent: one reverse pass aggregates.
     for i in (1..n).rev() {
         if pruned[i] {
@@ -90,15 +99,19 @@ fn text_stats(dom: &Dom, pruned: &[bool]) -> (Vec<u32>, Vec<u32>, Vec<u32>, Vec<
         ll[p] += ll[i];
         cm[p] += cm[i];
         hb[p] |= hb[i] && !node.tag.is_inline();
+        if node.tag.is_inline() {
+            il[p] += tl[i];
+            ic[p] += cm[i];
+        }
     }
-    (tl, ll, cm, hb)
+    (tl, ll, cm, hb, il, ic)
 }
 
 /// Boilerplate pruning, then statistics over what is left.
 pub fn stats(dom: &Dom) -> Stats {
     let n = dom.nodes.len();
     let nothing = vec![false; n];
-    let (raw_len, raw_links, _, _) = text_stats(dom, &nothing);
+    let (raw_len, raw_links, ..) = text_stats(dom, &nothing);
     let total = raw_len[0].max(1) as f32;
     // Share of the page's non-link text: what the article is made of.
     let prose = |i: usize| raw_len[i].saturating_sub(raw_links[i]) as f32;
@@ -115,8 +128,15 @@ pub fn stats(dom: &Dom) -> Stats {
             direct[node.parent as usize] += raw_len[i].saturating_sub(raw_links[i]);
         }
     }
+    // Comment threads can out-write the article; they never anchor it.
+    let mut in_comments = vec![false; n];
+    for i in 1..n {
+        let node = &dom.nodes[i];
+        in_comments[i] = in_comments[node.parent as usize]
+            || (!node.attrs.class_id.is_empty() && COMMENT_RE.is_match(&node.attrs.class_id));
+    }
     let mut protected = vec![false; n];
-    let mut anchor = (1..n).max_by_key(|&i| direct[i]).unwrap_or(0);
+    let mut anchor = (1..n).filter(|&i| !in_comments[i]).max_by_key(|&i| direct[i]).unwrap_or(0);
     while anchor != 0 && direct.len() > 1 {
         protected[anchor] = true;
         anchor = dom.nodes[anchor].parent as usize;
@@ -187,8 +207,8 @@ pub fn stats(dom: &Dom) -> Stats {
             by_tag || by_role || by_class || a.hidden
         };
     }
-    let (text_len, link_len, commas, has_block) = text_stats(dom, &pruned);
-    Stats { raw_len, pruned, text_len, link_len, commas, has_block }
+    let (text_len, link_len, commas, has_block, inline_len, inline_commas) = text_stats(dom, &pruned);
+    Stats { raw_len, pruned, text_len, link_len, commas, has_block, inline_len, inline_commas }
 }
 
 fn negative(class_id: &str) -> bool {
@@ -229,15 +249,21 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
         if st.pruned[i] || node.tag == Tag::Text || node.tag.is_inline() && node.tag != Tag::Span {
             continue;
         }
-        // A text block: an element with text and no block children (p, or div used as p).
-        if st.has_block[i]
-            || st.text_len[i] < 25
-            || matches!(node.tag, Tag::H(_) | Tag::Li | Tag::Dt | Tag::Th)
-        {
+        if matches!(node.tag, Tag::H(_) | Tag::Li | Tag::Dt | Tag::Th) {
             continue;
         }
-        let s = 1.0 + st.commas[i] as f32 + (st.text_len[i] as f32 / 100.0).min(3.0);
-        let mut anc = node.parent as usize;
+        // A text block: an element with text and no block children (p, or div used as p),
+        // scored for its container; or text directly inside a block that also has block
+        // children (`<div>text<div class=br></div>text</div>`), scored for the block itself.
+        let (len, commas, mut anc) = if st.has_block[i] {
+            (st.inline_len[i], st.inline_commas[i], i)
+        } else {
+            (st.text_len[i], st.commas[i], node.parent as usize)
+        };
+        if len < 25 {
+            continue;
+        }
+        let s = 1.0 + commas as f32 + (len as f32 / 100.0).min(3.0);
         for level in 0..5 {
             if anc == 0 {
                 break;
@@ -264,7 +290,21 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
             best = Some((i, f));
         }
     }
-    let Some((top, top_score)) = best else { return (vec![], 0.0) };
+    let Some((mut top, top_score)) = best else { return (vec![], 0.0) };
+    // Articles split over sibling sections (`section.post__content` × n, a lead paragraph
+    // apart from the rest): climb while the parent holds clearly more prose than the node.
+    let good = good_prose(dom, st);
+    loop {
+        let p = dom.nodes[top].parent as usize;
+        if p == 0
+            || good[p] < good[top] + good[top] / 4
+            || good[p] - good[top] < 150
+            || st.link_density(p) > 0.35
+        {
+            break;
+        }
+        top = p;
+    }
     let parent = dom.nodes[top].parent as usize;
     if parent == 0 && top == 0 {
         return (vec![top], top_score);
@@ -298,6 +338,29 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
         }
     }
     (roots, top_score)
+}
+
+/// Per node: the length of prose-like text blocks (≥ 60 chars, few links) below it.
+fn good_prose(dom: &Dom, st: &Stats) -> Vec<u32> {
+    let n = dom.nodes.len();
+    let mut good = vec![0u32; n];
+    for i in (1..n).rev() {
+        let node = &dom.nodes[i];
+        if st.pruned[i] || node.tag == Tag::Text {
+            continue;
+        }
+        let own = if st.has_block[i] { st.inline_len[i] } else { st.text_len[i] };
+        if !node.tag.is_inline() && own >= 60 && st.link_density(i) < 0.25 && !st.has_block[i] {
+            good[i] += own;
+        } else if st.has_block[i] && own >= 60 {
+            good[i] += own;
+        }
+        let p = node.parent as usize;
+        if !node.tag.is_inline() {
+            good[p] += good[i];
+        }
+    }
+    good
 }
 
 fn ends_sentence(t: &str) -> bool {

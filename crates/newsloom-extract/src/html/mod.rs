@@ -70,8 +70,11 @@ pub fn extract_html(
         if use_templ && templ[i] {
             continue;
         }
+        let chrome = if b.kind == BlockKind::Paragraph { crate::text::chrome_block(&b.text) } else { None };
         match b.kind {
             BlockKind::Caption => captions.push(b.text),
+            _ if chrome == Some(crate::text::LineKind::Caption) => captions.push(b.text),
+            _ if chrome.is_some() => {}
             BlockKind::Heading(_) if title_key.as_deref() == Some(keys[i].as_str()) => {}
             BlockKind::Heading(1) if paragraphs.is_empty() => {}
             _ => paragraphs.push(b.text),
