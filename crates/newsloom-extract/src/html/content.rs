@@ -350,9 +350,8 @@ fn good_prose(dom: &Dom, st: &Stats) -> Vec<u32> {
             continue;
         }
         let own = if st.has_block[i] { st.inline_len[i] } else { st.text_len[i] };
-        if !node.tag.is_inline() && own >= 60 && st.link_density(i) < 0.25 && !st.has_block[i] {
-            good[i] += own;
-        } else if st.has_block[i] && own >= 60 {
+        let prose_block = !node.tag.is_inline() && st.link_density(i) < 0.25;
+        if own >= 60 && (prose_block || st.has_block[i]) {
             good[i] += own;
         }
         let p = node.parent as usize;
