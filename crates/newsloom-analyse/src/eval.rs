@@ -6,6 +6,8 @@ use std::path::Path;
 pub fn run(task: &str, gold: &Path) -> Result<EvalReport, String> {
     match task {
         "ner" => crate::ner::eval(gold),
+        "quotes" => crate::quotes::eval(gold),
+        "events" => crate::events::eval(gold),
         _ => Err(format!("eval {task} is not built yet (issue 7)")),
     }
 }

@@ -5,6 +5,7 @@ use newsloom_model::{Article, Entity, Event, Mention, Quote};
 use serde::{Deserialize, Serialize};
 
 pub mod eval;
+pub mod events;
 pub mod ner;
 pub mod quotes;
 
