@@ -168,7 +168,14 @@ pub fn token_infos(text: &str, tokens: &[Token], sents: &[(usize, usize)], gaz: 
         let caps = (s..e)
             .filter(|&i| infos[i].flags & (F_ALPHA | F_ALL_CAPS) == F_ALPHA | F_ALL_CAPS && infos[i].len > 1)
             .count();
-        if alpha > 0 && caps * 10 >= alpha * 8 {
+        // Title-case headlines ("Russian Foreign Ministry Appeals for NATO Reset") are as
+        // uninformative about case as all-caps ones.
+        let long = (s..e).filter(|&i| infos[i].flags & F_ALPHA != 0 && infos[i].len > 3).count();
+        let long_cap = (s..e)
+            .filter(|&i| infos[i].flags & (F_ALPHA | F_INIT_CAP) == F_ALPHA | F_INIT_CAP && infos[i].len > 3)
+            .count();
+        let title_line = long >= 4 && long_cap == long;
+        if alpha > 0 && caps * 10 >= alpha * 8 || title_line {
             for info in &mut infos[s..e] {
                 info.flags |= F_CAPS_SENT;
             }

@@ -77,6 +77,8 @@ pub(crate) fn upper_hash(tok: &str, norm: &mut String, buf: &mut String) -> u64 
 
 #[derive(Debug, Default)]
 pub struct Gazetteer {
+    /// Country code → display name (`RUS` → `Russian Federation`), from `N` lines.
+    names: HashMap<String, String>,
     entries: Vec<GazEntry>,
     phrases: HashMap<u64, u32>,
     prefixes: HashSet<u64>,
@@ -99,6 +101,11 @@ impl Gazetteer {
             let (Some(cat), Some(phrase), codes) = (it.next(), it.next(), it.next().unwrap_or("")) else {
                 continue;
             };
+            if cat == "N" {
+                // Display names come last in the file and override the placeholders.
+                g.names.insert(codes.to_string(), phrase.to_string());
+                continue;
+            }
             let Some(cat) = GazCat::from_letter(cat) else { continue };
             let toks: Vec<&str> = phrase.split(' ').filter(|t| !t.is_empty()).collect();
             if toks.is_empty() || toks.len() > MAX_LEN {
@@ -108,6 +115,14 @@ impl Gazetteer {
             for t in &toks {
                 h = mix(h, upper_hash(t, &mut norm, &mut buf));
                 g.prefixes.insert(fmix(h));
+            }
+            if cat == GazCat::Country {
+                for spec in codes.split(';') {
+                    let code = spec.split_whitespace().next().unwrap_or("");
+                    if code.len() == 3 && !g.names.contains_key(code) {
+                        g.names.insert(code.to_string(), String::new());
+                    }
+                }
             }
             let idx = g.entries.len() as u32;
             if let std::collections::hash_map::Entry::Vacant(v) = g.phrases.entry(fmix(h)) {
@@ -120,6 +135,16 @@ impl Gazetteer {
 
     pub fn len(&self) -> usize {
         self.entries.len()
+    }
+
+    /// The display name of a country code (`RUS` → `Russian Federation`).
+    pub fn country_name(&self, code: &str) -> Option<&str> {
+        self.names.get(code).map(String::as_str).filter(|n| !n.is_empty())
+    }
+
+    /// Is `code` a country code (`RUS`, `UKR`) of the dictionaries?
+    pub fn is_country(&self, code: &str) -> bool {
+        self.names.contains_key(code)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -318,8 +343,12 @@ fn parse_actor_file(text: &str, file_cat: GazCat, out: &mut String) {
         if b.codes.is_empty() {
             continue;
         }
+        let codes = b.codes.join(";");
+        // A country block: its current code is a bare country code (`UKR >911221` counts).
         let country = file_cat == GazCat::Country
-            && b.codes.iter().all(|c| c.len() == 3 && c.chars().all(|x| x.is_ascii_uppercase()));
+            && !b.person
+            && code_at(&codes, None)
+                .is_some_and(|c| c.len() == 3 && c.chars().all(|x| x.is_ascii_uppercase()));
         let cat = if country {
             GazCat::Country
         } else if b.person {
@@ -329,7 +358,6 @@ fn parse_actor_file(text: &str, file_cat: GazCat, out: &mut String) {
         } else {
             file_cat
         };
-        let codes = b.codes.join(";");
         for n in &b.names {
             if let Some(p) = phrase_of(n) {
                 let _ = writeln!(out, "{}\t{}\t{}", cat.letter(), p, codes);
@@ -384,6 +412,14 @@ pub fn build_from_phoenix(dir: &Path) -> Result<String, String> {
     parse_actor_file(&read("Phoenix.International.actors.txt")?, GazCat::International, &mut out);
     parse_actor_file(&read("Phoenix.MilNonState.actors.txt")?, GazCat::NonState, &mut out);
     parse_agents(&read("Phoenix.agents.txt")?, &mut out);
+    // Display names of the country codes (the head entry of each Phoenix country block).
+    if let Ok(tsv) = std::fs::read_to_string(dir.join("../cameo_actor_countries.tsv")) {
+        for line in tsv.lines().skip(1) {
+            if let Some((code, name)) = line.split_once('\t') {
+                let _ = writeln!(out, "N\t{}\t{}", name.trim(), code.trim());
+            }
+        }
+    }
     Ok(out)
 }
 

@@ -1,7 +1,13 @@
-//! Entity linking (placeholder, replaced below).
-use super::NerTagger;
-use newsloom_model::{Entity, Mention};
+//! From tagged spans to canonical entities: dictionary linking (CAMEO codes), alias merging
+//! within an article, pronouns and definite descriptions, roles from titles and apposition.
 
+use super::gazetteer::{GazCat, GazEntry};
+use super::{NerLabel, NerTagger, TaggedText};
+use newsloom_model::{Entity, EntityKind, Mention, Span};
+use std::collections::HashMap;
+
+/// Finds the entities of an article and every mention of them. Cheap to create (the model is
+/// shared process-wide) and `Send + Sync`.
 pub struct EntityRecognizer {
     tagger: &'static NerTagger,
 }
@@ -12,14 +18,572 @@ impl Default for EntityRecognizer {
     }
 }
 
+/// One mention while linking; `ent` indexes the draft entities.
+struct Draft {
+    first: usize,
+    end: usize,
+    label: NerLabel,
+    conf: f32,
+    ent: usize,
+}
+
+struct DraftEntity {
+    id: String,
+    name: String,
+    kind: EntityKind,
+    code: Option<String>,
+    role: Option<String>,
+    country: Option<String>,
+    /// Lowercased name tokens, for alias matching.
+    toks: Vec<String>,
+}
+
+/// Words that title a person when they precede the name ("Defense Minister Sergei Shoigu").
+const TITLE_WORDS: &[&str] = &[
+    "minister",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "president",
+    "secretary",
+    "general",
+    "chairman",
+    "chairwoman",
+    "ambassador",
+    "director",
+    "chief",
+    "head",
+    "governor",
+    "premier",
+    "chancellor",
+    "king",
+    "queen",
+    "prince",
+    "senator",
+    "sen.",
+    "rep.",
+    "gov.",
+    "gen.",
+    "mayor",
+    "commander",
+    "envoy",
+    "leader",
+    "deputy",
+    "adviser",
+    "advisor",
+    "official",
+    "judge",
+    "justice",
+    "ceo",
+    "chair",
+    "pope",
+    "sheikh",
+    "emir",
+];
+const HONORIFICS: &[&str] =
+    &["mr.", "mrs.", "ms.", "dr.", "prof.", "mr", "mrs", "ms", "dr", "sir", "lord", "lady"];
+const PRONOUNS: &[&str] = &["he", "she", "him", "his", "her", "hers", "himself", "herself"];
+/// Definite descriptions that refer back to an organisation of the article.
+const ALLIANCE_WORDS: &[&str] = &["alliance", "bloc", "organisation", "organization"];
+
+fn slug(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+fn kind_of(label: NerLabel) -> EntityKind {
+    match label {
+        NerLabel::Per => EntityKind::Person,
+        NerLabel::Org => EntityKind::Organisation,
+        NerLabel::Loc => EntityKind::Place,
+        NerLabel::Misc => EntityKind::Misc,
+    }
+}
+
+fn is_cap(t: &str) -> bool {
+    t.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// The country part of a CAMEO code (`RUSGOV` → `RUS`), when it starts with one.
+fn country_of(code: &str, tagger: &NerTagger) -> Option<String> {
+    let c = code.get(..3)?;
+    tagger.gazetteer().is_country(c).then(|| c.to_string())
+}
+
 impl EntityRecognizer {
+    /// Uses the shipped tagger (loaded once per process).
     pub fn new() -> Self {
         EntityRecognizer { tagger: NerTagger::shared() }
     }
+
     pub fn tagger(&self) -> &NerTagger {
         self.tagger
     }
-    pub fn recognise(&self, _article_id: &str, _body: &str) -> (Vec<Entity>, Vec<Mention>) {
-        (Vec::new(), Vec::new())
+
+    /// Entities and mentions of `body`, with spans as char offsets into `body`. Dated codes
+    /// (leaders) are resolved to the current ones; see [`EntityRecognizer::recognise_dated`].
+    pub fn recognise(&self, article_id: &str, body: &str) -> (Vec<Entity>, Vec<Mention>) {
+        self.recognise_dated(article_id, body, None)
     }
+
+    /// Like [`EntityRecognizer::recognise`], resolving dated CAMEO codes for `date` (`YYYY-MM-DD`).
+    pub fn recognise_dated(
+        &self,
+        article_id: &str,
+        body: &str,
+        date: Option<&str>,
+    ) -> (Vec<Entity>, Vec<Mention>) {
+        let tagged = self.tagger.tag(body);
+        self.link(article_id, body, &tagged, date)
+    }
+
+    /// Links an already tagged text (see [`NerTagger::tag`]).
+    pub fn link(
+        &self,
+        article_id: &str,
+        body: &str,
+        tagged: &TaggedText,
+        date: Option<&str>,
+    ) -> (Vec<Entity>, Vec<Mention>) {
+        let toks = &tagged.tokens;
+        let text = |i: usize| toks[i].text(body);
+        let gaz = self.tagger.gazetteer();
+        let mut ents: Vec<DraftEntity> = Vec::new();
+        let mut by_id: HashMap<String, usize> = HashMap::new();
+        let mut drafts: Vec<Draft> = Vec::new();
+
+        // Spans: the tagger's, plus capitalised dictionary institutions/IGOs it did not tag.
+        let mut spans: Vec<(usize, usize, NerLabel, f32)> =
+            tagged.spans.iter().map(|s| (s.first_token, s.end_token, s.label, s.confidence)).collect();
+        split_titles(body, tagged, &mut spans);
+        // A "person" made only of agent nouns ("Ministry") is an organisation.
+        for s in spans.iter_mut().filter(|s| s.2 == NerLabel::Per) {
+            if (s.0..s.1).all(|i| gaz.lookup([text(i)]).is_some_and(|e| e.cat == GazCat::Agent)) {
+                s.2 = NerLabel::Org;
+                s.3 *= 0.7;
+            }
+        }
+        let mut covered = vec![false; toks.len()];
+        for s in &spans {
+            covered[s.0..s.1].iter_mut().for_each(|c| *c = true);
+        }
+        let mut i = 0;
+        while i < toks.len() {
+            if covered[i] || !is_cap(text(i)) {
+                i += 1;
+                continue;
+            }
+            let mut best = None;
+            for len in (1..=6.min(toks.len() - i)).rev() {
+                if covered[i..i + len].iter().any(|&c| c) || !is_cap(text(i + len - 1)) {
+                    continue;
+                }
+                if let Some(e) = gaz.lookup((i..i + len).map(text))
+                    && matches!(e.cat, GazCat::Institution | GazCat::International)
+                    && !is_dated(e)
+                    && len + usize::from(text(i).len() > 3) >= 2
+                {
+                    best = Some(len);
+                    break;
+                }
+            }
+            if let Some(len) = best {
+                spans.push((i, i + len, NerLabel::Org, 0.6));
+                i += len;
+            } else {
+                i += 1;
+            }
+        }
+        spans.sort_by_key(|s| s.0);
+
+        // "Russian" + "Foreign Ministry": a country span right before an organisation.
+        let modifier: Vec<Option<String>> = spans
+            .iter()
+            .map(|&(a, _, label, _)| {
+                let prev = spans.iter().find(|p| p.1 == a && label == NerLabel::Org)?;
+                let e = gaz.lookup((prev.0..prev.1).map(text))?;
+                let c = e.code(date)?;
+                (e.cat == GazCat::Country || gaz.is_country(c)).then(|| c.to_string())
+            })
+            .collect();
+
+        // Longer names first, so that "Kelin" finds "Andrei Kelin" wherever it occurs.
+        let mut order: Vec<usize> = (0..spans.len()).collect();
+        order.sort_by_key(|&k| (std::cmp::Reverse(spans[k].1 - spans[k].0), spans[k].0));
+        let mut ent_of = vec![usize::MAX; spans.len()];
+        for &k in &order {
+            let (a, b, label, _) = spans[k];
+            let words: Vec<&str> = (a..b).map(text).collect();
+            let surface = body[toks[a].start..toks[b - 1].end].to_string();
+            let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+            let entry = gaz.lookup(words.iter().copied()).filter(|e| e.cat != GazCat::Agent);
+            let e = match entry {
+                Some(en) => self.entity_for_entry(en, label, &surface, &lower, date, &mut ents, &mut by_id),
+                None => {
+                    let composed = if label == NerLabel::Org {
+                        self.compose(&words, date).or_else(|| {
+                            let country = modifier[k].as_deref()?;
+                            Some(format!("{country}{}", self.agent(&words, date).unwrap_or_default()))
+                        })
+                    } else {
+                        None
+                    };
+                    match find_alias(&ents, label, &lower) {
+                        Some(e) => {
+                            if ents[e].code.is_none() && composed.is_some() {
+                                ents[e].country = composed.as_ref().and_then(|c| country_of(c, self.tagger));
+                                ents[e].code = composed;
+                            }
+                            e
+                        }
+                        None => {
+                            let prefix = match label {
+                                NerLabel::Per => "person",
+                                NerLabel::Org => "org",
+                                NerLabel::Loc => "place",
+                                NerLabel::Misc => "misc",
+                            };
+                            let id = format!("{prefix}:{}", slug(&surface));
+                            let country = composed.as_ref().and_then(|c| country_of(c, self.tagger));
+                            new_entity(
+                                &mut ents,
+                                &mut by_id,
+                                id,
+                                &surface,
+                                kind_of(label),
+                                composed,
+                                country,
+                                lower,
+                            )
+                        }
+                    }
+                }
+            };
+            ent_of[k] = e;
+        }
+        for (k, s) in spans.iter().enumerate() {
+            drafts.push(Draft { first: s.0, end: s.1, label: s.2, conf: s.3, ent: ent_of[k] });
+        }
+
+        self.roles(body, tagged, &drafts, &mut ents);
+        self.references(body, tagged, &mut drafts, &ents);
+        drafts.sort_by_key(|d| d.first);
+
+        // Output: entities in order of first mention.
+        let mut rank = vec![usize::MAX; ents.len()];
+        let mut entities = Vec::new();
+        for d in &drafts {
+            if rank[d.ent] == usize::MAX {
+                rank[d.ent] = entities.len();
+                let e = &ents[d.ent];
+                entities.push(Entity {
+                    id: e.id.clone(),
+                    name: e.name.clone(),
+                    kind: e.kind,
+                    code: e.code.clone(),
+                    role: e.role.clone(),
+                    country: e.country.clone(),
+                });
+            }
+        }
+        let mentions = drafts
+            .iter()
+            .map(|d| Mention {
+                entity: ents[d.ent].id.clone(),
+                text: body[toks[d.first].start..toks[d.end - 1].end].to_string(),
+                kind: kind_of(d.label),
+                span: Span::new(article_id, toks[d.first].char_start, toks[d.end - 1].char_end),
+                confidence: d.conf,
+            })
+            .collect();
+        (entities, mentions)
+    }
+
+    /// The entity a dictionary entry stands for: countries, institutions and IGOs by code,
+    /// people by name (with their code).
+    #[allow(clippy::too_many_arguments)]
+    fn entity_for_entry(
+        &self,
+        en: &GazEntry,
+        label: NerLabel,
+        surface: &str,
+        lower: &[String],
+        date: Option<&str>,
+        ents: &mut Vec<DraftEntity>,
+        by_id: &mut HashMap<String, usize>,
+    ) -> usize {
+        let code = en.code(date).map(str::to_string);
+        let country = code.as_deref().and_then(|c| country_of(c, self.tagger));
+        let gaz = self.tagger.gazetteer();
+        let bare_country = code.as_deref().is_some_and(|c| c.len() == 3 && gaz.is_country(c));
+        let cat = if bare_country && label != NerLabel::Per { GazCat::Country } else { en.cat };
+        match (cat, code) {
+            (GazCat::Country, Some(code)) => {
+                let name = self.tagger.gazetteer().country_name(&code).unwrap_or(surface).to_string();
+                let country = Some(code.clone());
+                let id = code.clone();
+                new_entity(ents, by_id, id, &name, EntityKind::Place, Some(code), country, lower.to_vec())
+            }
+            (GazCat::Institution | GazCat::International | GazCat::NonState, Some(code))
+                if label != NerLabel::Per && !is_dated(en) =>
+            {
+                let id = code.clone();
+                new_entity(
+                    ents,
+                    by_id,
+                    id,
+                    surface,
+                    EntityKind::Organisation,
+                    Some(code),
+                    country,
+                    lower.to_vec(),
+                )
+            }
+            (_, code) => match find_alias(ents, label, lower) {
+                Some(e) => e,
+                None => {
+                    let id = format!("person:{}", slug(surface));
+                    let kind = if en.cat == GazCat::Person || is_dated(en) {
+                        EntityKind::Person
+                    } else {
+                        kind_of(label)
+                    };
+                    new_entity(ents, by_id, id, surface, kind, code, country, lower.to_vec())
+                }
+            },
+        }
+    }
+
+    /// "Russian Foreign Ministry": a country name or adjective followed by an agent noun gives
+    /// the country's code plus the agent's (`RUS` + `GOV`).
+    fn compose(&self, words: &[&str], date: Option<&str>) -> Option<String> {
+        let gaz = self.tagger.gazetteer();
+        for split in 1..words.len() {
+            let Some(c) = gaz.lookup(words[..split].iter().copied()) else { continue };
+            if c.cat != GazCat::Country {
+                continue;
+            }
+            let country = c.code(date)?;
+            let agent = self.agent(&words[split..], date).unwrap_or_default();
+            return Some(format!("{country}{agent}"));
+        }
+        None
+    }
+
+    /// The agent code of the longest agent noun phrase ending `words` ("Foreign Ministry" → GOV).
+    fn agent(&self, words: &[&str], date: Option<&str>) -> Option<String> {
+        let gaz = self.tagger.gazetteer();
+        (0..words.len()).find_map(|start| {
+            let a = gaz.lookup(words[start..].iter().copied())?;
+            (a.cat == GazCat::Agent).then(|| a.code(date).map(|c| c.trim_start_matches('~').to_string()))?
+        })
+    }
+
+    /// Roles and countries from a title before a name or an apposition after it.
+    fn roles(&self, body: &str, tagged: &TaggedText, drafts: &[Draft], ents: &mut [DraftEntity]) {
+        let toks = &tagged.tokens;
+        let text = |i: usize| toks[i].text(body);
+        let gaz = self.tagger.gazetteer();
+        for d in drafts.iter().filter(|d| d.label == NerLabel::Per) {
+            if ents[d.ent].role.is_some() {
+                continue;
+            }
+            let sent = tagged.sentences.iter().find(|s| s.0 <= d.first && d.first < s.1).copied();
+            let Some((ss, se)) = sent else { continue };
+            // Title: capitalised words right before the name, one of them a title word.
+            let mut a = d.first;
+            while a > ss && (is_cap(text(a - 1)) || text(a - 1) == "of") && d.first - a < 6 {
+                a -= 1;
+            }
+            while a < d.first && !is_cap(text(a)) {
+                a += 1;
+            }
+            let mut role = None;
+            if a < d.first {
+                let words: Vec<String> = (a..d.first).map(|i| text(i).to_lowercase()).collect();
+                if words.iter().any(|w| TITLE_WORDS.contains(&w.as_str()))
+                    && !words.iter().all(|w| HONORIFICS.contains(&w.as_str()))
+                {
+                    role = Some((a, d.first));
+                }
+            }
+            // Apposition: "Name, the ... ," up to the next comma or the sentence end.
+            if role.is_none() && d.end + 2 < se && text(d.end) == "," {
+                let first = text(d.end + 1).to_lowercase();
+                let mut j = d.end + 1;
+                while j < se && !matches!(text(j), "," | "." | ";" | "(" | "\"" | "“" | "”") && j - d.end < 16
+                {
+                    j += 1;
+                }
+                let words: Vec<String> = (d.end + 1..j).map(|i| text(i).to_lowercase()).collect();
+                let has_title = words.iter().any(|w| TITLE_WORDS.contains(&w.as_str()));
+                if matches!(first.as_str(), "the" | "a" | "an") && has_title && j > d.end + 2 {
+                    role = Some((d.end + 2, j));
+                } else if has_title && is_cap(text(d.end + 1)) && j > d.end + 1 && j - d.end <= 6 {
+                    role = Some((d.end + 1, j));
+                }
+            }
+            let Some((ra, rb)) = role else { continue };
+            let role_text = body[toks[ra].start..toks[rb - 1].end].to_string();
+            // Country: an adjective/name in the role, or an entity inside it that has one.
+            let mut country = None;
+            for i in ra..rb {
+                if let Some(e) = gaz.lookup([text(i)])
+                    && e.cat == GazCat::Country
+                {
+                    country = e.code(None).map(str::to_string);
+                    break;
+                }
+            }
+            if country.is_none() {
+                country = drafts
+                    .iter()
+                    .filter(|o| o.first >= ra && o.end <= rb)
+                    .find_map(|o| ents[o.ent].country.clone());
+            }
+            let e = &mut ents[d.ent];
+            e.role = Some(role_text);
+            if e.country.is_none() {
+                e.country = country;
+            }
+        }
+    }
+
+    /// Pronouns (he, she, his, her) → the nearest preceding person within two sentences;
+    /// "the alliance/bloc/organisation" → the latest IGO mentioned before.
+    fn references(&self, body: &str, tagged: &TaggedText, drafts: &mut Vec<Draft>, ents: &[DraftEntity]) {
+        let toks = &tagged.tokens;
+        let mut sorted: Vec<(usize, usize, usize, NerLabel)> =
+            drafts.iter().map(|d| (d.first, d.end, d.ent, d.label)).collect();
+        sorted.sort_unstable();
+        let sent_of = |i: usize| tagged.sentences.partition_point(|s| s.1 <= i);
+        let mut extra = Vec::new();
+        for (i, t) in toks.iter().enumerate() {
+            let w = t.text(body).to_lowercase();
+            if PRONOUNS.contains(&w.as_str()) {
+                let before = sorted.partition_point(|d| d.0 < i);
+                let person = sorted[..before].iter().rev().find(|d| d.3 == NerLabel::Per);
+                if let Some(&(first, _, ent, _)) = person
+                    && sent_of(i) <= sent_of(first) + 2
+                {
+                    extra.push(Draft { first: i, end: i + 1, label: NerLabel::Per, conf: 0.5, ent });
+                }
+            } else if ALLIANCE_WORDS.contains(&w.as_str()) && i > 0 {
+                let det = toks[i - 1].text(body).to_lowercase();
+                let (start, det_ok) = if det == "the" {
+                    (i - 1, true)
+                } else if i > 1 && toks[i - 2].text(body).eq_ignore_ascii_case("the") {
+                    (i - 2, toks[i - 1].text(body).chars().all(char::is_lowercase))
+                } else {
+                    (i, false)
+                };
+                if !det_ok {
+                    continue;
+                }
+                let before = sorted.partition_point(|d| d.0 < start);
+                let igo = sorted[..before]
+                    .iter()
+                    .rev()
+                    .find(|d| ents[d.2].code.as_deref().is_some_and(|c| c.starts_with("IGO")));
+                if let Some(&(_, _, ent, _)) = igo {
+                    extra.push(Draft { first: start, end: i + 1, label: NerLabel::Org, conf: 0.6, ent });
+                }
+            }
+        }
+        drafts.extend(extra);
+    }
+}
+
+/// Dated codes belong to office holders (people), not institutions.
+fn is_dated(e: &GazEntry) -> bool {
+    e.codes.split(';').any(|c| c.split_whitespace().nth(1).is_some())
+}
+
+/// "Kremlin Spokesman Dmitri Peskov" tagged as one span: the words after a capitalised title
+/// word are the person, the words before it an organisation or place.
+fn split_titles(body: &str, tagged: &TaggedText, spans: &mut Vec<(usize, usize, NerLabel, f32)>) {
+    let toks = &tagged.tokens;
+    let mut out = Vec::with_capacity(spans.len());
+    for &(a, b, label, conf) in spans.iter() {
+        let title = (a..b.saturating_sub(1)).find(|&i| {
+            let w = toks[i].text(body).to_lowercase();
+            is_cap(toks[i].text(body)) && TITLE_WORDS.contains(&w.as_str())
+        });
+        match title {
+            Some(k) if matches!(label, NerLabel::Per | NerLabel::Org) && b - k >= 2 => {
+                // The rest must look like a name: capitalised words only.
+                if (k + 1..b).all(|i| is_cap(toks[i].text(body))) {
+                    if k > a {
+                        out.push((a, k, NerLabel::Org, conf));
+                    }
+                    out.push((k + 1, b, NerLabel::Per, conf * 0.9));
+                    continue;
+                }
+                out.push((a, b, label, conf));
+            }
+            _ => out.push((a, b, label, conf)),
+        }
+    }
+    *spans = out;
+}
+
+/// An existing entity this mention is an alias of: same name, the surname of a person, a
+/// trailing part of an organisation's name, or its acronym.
+fn find_alias(ents: &[DraftEntity], label: NerLabel, lower: &[String]) -> Option<usize> {
+    let kind = kind_of(label);
+    let mut hit = None;
+    for (i, e) in ents.iter().enumerate() {
+        if e.toks == lower {
+            return Some(i);
+        }
+        let compatible = e.kind == kind || (label == NerLabel::Per) == (e.kind == EntityKind::Person);
+        if !compatible || e.toks.len() <= lower.len() {
+            continue;
+        }
+        let n = lower.len();
+        let suffix = e.toks[e.toks.len() - n..] == *lower;
+        let prefix = label != NerLabel::Per && e.toks[..n] == *lower;
+        let acronym = n == 1
+            && lower[0].len() >= 2
+            && lower[0].chars().count()
+                == e.toks.iter().filter(|t| !matches!(t.as_str(), "of" | "the" | "and" | "for")).count()
+            && e.toks
+                .iter()
+                .filter(|t| !matches!(t.as_str(), "of" | "the" | "and" | "for"))
+                .zip(lower[0].chars())
+                .all(|(t, c)| t.starts_with(c));
+        if (suffix || prefix || acronym) && hit.is_none() {
+            hit = Some(i);
+        }
+    }
+    hit
+}
+
+#[allow(clippy::too_many_arguments)]
+fn new_entity(
+    ents: &mut Vec<DraftEntity>,
+    by_id: &mut HashMap<String, usize>,
+    id: String,
+    name: &str,
+    kind: EntityKind,
+    code: Option<String>,
+    country: Option<String>,
+    toks: Vec<String>,
+) -> usize {
+    if let Some(&e) = by_id.get(&id) {
+        return e;
+    }
+    by_id.insert(id.clone(), ents.len());
+    ents.push(DraftEntity { id, name: name.to_string(), kind, code, role: None, country, toks });
+    ents.len() - 1
 }

@@ -16,11 +16,17 @@
 //!   titles ("Andrei Kelin, the Foreign Ministry's head of …", "Defense Minister Sergei Shoigu").
 //!
 //! ```
-//! use newsloom_analyse::ner::{NerLabel, NerTagger};
-//! let body = "Andrei Kelin, a Russian diplomat, told Interfax that NATO must change.";
-//! let tagged = NerTagger::shared().tag(body);
+//! use newsloom_analyse::ner::{EntityRecognizer, NerLabel};
+//! let rec = EntityRecognizer::new();
+//! let body = "Andrei Kelin, a Russian diplomat, told Interfax that NATO must change. Kelin said more.";
+//! let (entities, mentions) = rec.recognise("a1", body);
+//! let kelin = entities.iter().find(|e| e.name == "Andrei Kelin").unwrap();
+//! assert_eq!(kelin.id, "person:andrei-kelin");
+//! assert_eq!(mentions.iter().filter(|m| m.entity == kelin.id).count(), 2);
+//! assert!(entities.iter().any(|e| e.code.as_deref() == Some("IGOWSTNAT"))); // NATO
+//! // Lower level: tokens, sentences and BIO spans with byte and char offsets.
+//! let tagged = rec.tagger().tag(body);
 //! assert!(tagged.spans.iter().any(|s| s.label == NerLabel::Org && &body[s.start..s.end] == "NATO"));
-//! assert!(tagged.spans.iter().any(|s| s.label == NerLabel::Per && &body[s.start..s.end] == "Andrei Kelin"));
 //! ```
 
 mod eval;
@@ -28,6 +34,8 @@ mod features;
 pub mod gazetteer;
 mod link;
 mod model;
+#[cfg(test)]
+mod tests;
 pub mod tokenize;
 mod train;
 
@@ -42,7 +50,7 @@ use model::{Weights, decode};
 use std::sync::LazyLock;
 
 /// The tagger's classes (CoNLL's). `Misc` covers nationalities, events, works and the like.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum NerLabel {
     Per,
     Org,
@@ -169,9 +177,9 @@ fn spans_from_tags(tokens: &[Token], tags: &[u8], margins: &[f32]) -> Vec<NerSpa
         while j < tags.len() && tags[j] == 2 + 2 * l {
             j += 1;
         }
-        // Margins are in perceptron units; ~4 units is a confident decision.
+        // Margins are in (averaged) perceptron units: ~2 is a toss-up, ~10 is sure.
         let m = margins[i..j].iter().copied().fold(f32::MAX, f32::min);
-        let confidence = 1.0 / (1.0 + (-(m - 1.0) / 1.5).exp());
+        let confidence = 1.0 / (1.0 + (-(m - 2.0) / 3.0).exp());
         out.push(NerSpan {
             label: NerLabel::ALL[l as usize],
             first_token: i,

@@ -30,6 +30,10 @@ const ABBREVIATIONS: &[&str] = &[
     "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat",
     "sun", "ave", "blvd", "dept", "est", "approx", "fig", "vol", "pp", "ca", "cf", "al", "govt", "assn",
     "univ", "mln", "bln",
+    // US state abbreviations as newswire writes them ("St. Petersburg, Fla.").
+    "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "kans", "ky",
+    "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa", "tenn",
+    "tex", "va", "vt", "wash", "wis", "wyo",
 ];
 
 fn is_word_char(c: char) -> bool {

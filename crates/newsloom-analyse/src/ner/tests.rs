@@ -1,0 +1,117 @@
+//! End-to-end tests of the shipped tagger and linker on hand-written news-like text.
+
+use super::*;
+use newsloom_model::EntityKind;
+
+const BODY: &str = "Andrei Kelin, the Foreign Ministry’s head of the Department of European Cooperation, \
+told Interfax on Tuesday that Russia wanted normal relations with NATO.\n\n\
+“We need to talk,” Kelin said. He added that Moscow saw the alliance as a partner.\n\n\
+Officials at the Kremlin declined to comment.";
+
+fn mention_texts<'a>(mentions: &'a [newsloom_model::Mention], id: &str) -> Vec<&'a str> {
+    mentions.iter().filter(|m| m.entity == id).map(|m| m.text.as_str()).collect()
+}
+
+#[test]
+fn seed_like_article_entities() {
+    let (entities, mentions) = EntityRecognizer::new().recognise("a1", BODY);
+    let kelin = entities.iter().find(|e| e.name == "Andrei Kelin").expect("Kelin found");
+    assert_eq!(kelin.kind, EntityKind::Person);
+    assert_eq!(kelin.id, "person:andrei-kelin");
+    assert!(kelin.role.as_deref().unwrap_or("").contains("head of the Department of European Cooperation"));
+    let k = mention_texts(&mentions, &kelin.id);
+    assert!(k.contains(&"Kelin") && k.contains(&"He"), "{k:?}");
+
+    let nato = entities.iter().find(|e| e.code.as_deref() == Some("IGOWSTNAT")).expect("NATO linked");
+    assert_eq!(nato.kind, EntityKind::Organisation);
+    assert!(mention_texts(&mentions, &nato.id).contains(&"the alliance"));
+
+    let rus = entities.iter().find(|e| e.id == "RUS").expect("Russia linked");
+    let r = mention_texts(&mentions, "RUS");
+    assert!(r.contains(&"Russia") && r.contains(&"Moscow"), "{r:?}");
+    assert_eq!(rus.kind, EntityKind::Place);
+
+    let kremlin = entities.iter().find(|e| e.code.as_deref() == Some("RUSGOV")).expect("Kremlin linked");
+    assert_eq!(kremlin.country.as_deref(), Some("RUS"));
+    assert!(entities.iter().any(|e| e.name == "Interfax" && e.kind == EntityKind::Organisation));
+}
+
+#[test]
+fn mention_spans_are_char_offsets_into_the_body() {
+    let (entities, mentions) = EntityRecognizer::new().recognise("a1", BODY);
+    assert!(!mentions.is_empty());
+    for m in &mentions {
+        assert_eq!(m.span.article, "a1");
+        assert_eq!(m.span.slice(BODY), Some(m.text.as_str()));
+        assert!((0.0..=1.0).contains(&m.confidence));
+        assert!(entities.iter().any(|e| e.id == m.entity));
+    }
+}
+
+#[test]
+fn titles_give_roles_and_countries() {
+    let body = "Russian Defense Minister Sergei Shoigu met Kremlin Spokesman Dmitri Peskov in Moscow.";
+    let (entities, _) = EntityRecognizer::new().recognise("a2", body);
+    let peskov = entities.iter().find(|e| e.name == "Dmitri Peskov").expect("Peskov found");
+    assert_eq!(peskov.role.as_deref(), Some("Kremlin Spokesman"));
+    assert_eq!(peskov.country.as_deref(), Some("RUS"));
+    let shoigu = entities.iter().find(|e| e.name == "Sergei Shoigu").expect("Shoigu found");
+    assert!(shoigu.role.as_deref().unwrap_or("").contains("Defense Minister"));
+    assert_eq!(shoigu.country.as_deref(), Some("RUS"));
+}
+
+#[test]
+fn dated_codes_follow_the_article_date() {
+    let body = "Vladimir Putin spoke in Moscow on Monday.";
+    let rec = EntityRecognizer::new();
+    let (now, _) = rec.recognise_dated("a3", body, Some("2017-01-04"));
+    let putin = now.iter().find(|e| e.name == "Vladimir Putin").expect("Putin found");
+    assert_eq!(putin.code.as_deref(), Some("RUSGOV"));
+    assert_eq!(putin.country.as_deref(), Some("RUS"));
+    let (then, _) = rec.recognise_dated("a3", body, Some("1995-06-01"));
+    let putin = then.iter().find(|e| e.name == "Vladimir Putin").unwrap();
+    assert_eq!(putin.code.as_deref(), Some("RUSELI"));
+}
+
+#[test]
+fn odd_input_does_not_panic() {
+    let rec = EntityRecognizer::new();
+    assert_eq!(rec.recognise("x", "").0.len(), 0);
+    let junk: String = (0..5000u32).filter_map(|i| char::from_u32(i * 7 % 0x3000)).collect();
+    let (_, mentions) = rec.recognise("x", &junk);
+    for m in mentions {
+        assert!(m.span.slice(&junk).is_some());
+    }
+    let long = "NATO ".repeat(2000);
+    assert!(rec.recognise("x", &long).1.len() >= 1000);
+}
+
+#[test]
+fn eval_scores_a_tiny_conll_file() {
+    let dir = std::env::temp_dir().join(format!("newsloom-ner-eval-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let gold = dir.join("gold.jsonl");
+    // Written for this test: one sentence, two entities.
+    let text = "Russian President Vladimir Putin visited London on Monday .";
+    let line = serde_json::json!({"id": "t1", "text": text, "entities": [
+        {"start": 0, "end": 7, "type": "MISC"}, {"start": 18, "end": 32, "type": "PER"},
+        {"start": 41, "end": 47, "type": "LOC"}]});
+    std::fs::write(&gold, format!("{line}\n")).unwrap();
+    let r = eval(&gold).unwrap();
+    assert_eq!(r.task, "ner");
+    assert!(r.metrics["f1"].as_f64().unwrap() > 0.99, "{}", r.human);
+    assert!(r.metrics["f1_4class"].as_f64().unwrap() > 0.6, "{}", r.human);
+    assert!(r.human.contains("PER/ORG/LOC"));
+    let pred = dir.join("pred.jsonl");
+    predict_jsonl(&gold, &pred).unwrap();
+    assert!(std::fs::read_to_string(&pred).unwrap().contains("\"type\":\"PER\""));
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(eval(&dir.join("missing.jsonl")).is_err());
+}
+
+#[test]
+fn shipped_model_loads() {
+    let t = NerTagger::try_shipped().expect("shipped weights decode");
+    assert!(t.gazetteer().len() > 10_000);
+    assert_eq!(t.gazetteer().country_name("RUS"), Some("Russian Federation"));
+}
