@@ -263,7 +263,8 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
         if len < 25 {
             continue;
         }
-        let s = 1.0 + commas as f32 + (len as f32 / 100.0).min(3.0);
+        // Commas mark prose; a comma-separated list of names is one block, so it is capped.
+        let s = 1.0 + (commas as f32).min(10.0) + (len as f32 / 100.0).min(3.0);
         for level in 0..5 {
             if anc == 0 {
                 break;
@@ -293,17 +294,28 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
     let Some((mut top, top_score)) = best else { return (vec![], 0.0) };
     // Articles split over sibling sections (`section.post__content` × n, a lead paragraph
     // apart from the rest): climb while the parent holds clearly more prose than the node.
-    let good = good_prose(dom, st);
-    loop {
-        let p = dom.nodes[top].parent as usize;
-        if p == 0
-            || good[p] < good[top] + good[top] / 4
-            || good[p] - good[top] < 150
-            || st.link_density(p) > 0.35
-        {
-            break;
+    let (good, links) = good_prose(dom, st);
+    // Wrappers that add nothing are passed through, up to a few levels.
+    'climb: loop {
+        let mut a = dom.nodes[top].parent as usize;
+        for _ in 0..4 {
+            if a == 0 || st.link_density(a) > 0.35 {
+                break 'climb;
+            }
+            let extra = good[a] - good[top];
+            // Teaser lists (a linked headline and a summary per item) are prose too, but
+            // with a link every couple of hundred characters.
+            let extra_links = links[a] - links[top];
+            if good[a] >= good[top] + good[top] / 4 && extra >= 150 && extra_links * 250 <= extra {
+                top = a;
+                continue 'climb;
+            }
+            if good[a] > good[top] + good[top] / 4 {
+                break 'climb;
+            }
+            a = dom.nodes[a].parent as usize;
         }
-        top = p;
+        break;
     }
     let parent = dom.nodes[top].parent as usize;
     if parent == 0 && top == 0 {
@@ -340,10 +352,12 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
     (roots, top_score)
 }
 
-/// Per node: the length of prose-like text blocks (≥ 60 chars, few links) below it.
-fn good_prose(dom: &Dom, st: &Stats) -> Vec<u32> {
+/// Per node: the length of prose-like text blocks (≥ 60 chars, few links) below it, and the
+/// number of links below it.
+fn good_prose(dom: &Dom, st: &Stats) -> (Vec<u32>, Vec<u32>) {
     let n = dom.nodes.len();
     let mut good = vec![0u32; n];
+    let mut links = vec![0u32; n];
     for i in (1..n).rev() {
         let node = &dom.nodes[i];
         if st.pruned[i] || node.tag == Tag::Text {
@@ -358,8 +372,9 @@ fn good_prose(dom: &Dom, st: &Stats) -> Vec<u32> {
         if !node.tag.is_inline() {
             good[p] += good[i];
         }
+        links[p] += links[i] + u32::from(node.tag == Tag::A);
     }
-    good
+    (good, links)
 }
 
 fn ends_sentence(t: &str) -> bool {

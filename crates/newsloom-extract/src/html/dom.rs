@@ -360,9 +360,14 @@ impl Builder {
     }
 }
 
+/// Decodes entities and drops NULs and invisible format characters (soft hyphens, zero-width
+/// spaces and joiners, BOMs) that would split words for any later text matching.
 fn decode(s: &str) -> String {
     let s = if s.contains('&') { html_escape::decode_html_entities(s).into_owned() } else { s.to_string() };
-    if s.contains('\0') { s.replace('\0', "") } else { s }
+    let invisible = |c: char| {
+        matches!(c, '\0' | '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}')
+    };
+    if s.contains(invisible) { s.replace(invisible, "") } else { s }
 }
 
 fn attr(el: &lol_html::html_content::Element, name: &str) -> Option<String> {
