@@ -12,6 +12,9 @@ const DF_BITS: u32 = 20;
 const DF_MASK: u32 = (1 << DF_BITS) - 1;
 /// Only the first this-many bytes of a body are read: long pages (cut at 100k) add cost, not signal.
 const MAX_BODY_BYTES: usize = 30_000;
+/// Retrieval keys per article: distinctive terms, then rare names.
+pub const TOP_TERMS: usize = 32;
+pub const TOP_NAMES: usize = 8;
 /// Terms kept per article vector.
 const MAX_TERMS: usize = 250;
 
@@ -119,8 +122,9 @@ pub fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
 pub struct Doc {
     /// Unit-length sublinear TF-IDF over title + body.
     pub terms: Sparse,
-    /// The highest-weighted terms, used to index and to query candidate stories.
-    pub top: Vec<u32>,
+    /// The highest-weighted terms and the rarest names with a retrieval weight, used to index
+    /// and to query candidate stories.
+    pub top: Vec<(u32, f32)>,
     /// Unit-length TF-IDF of the title alone.
     pub title: Sparse,
     /// Name-like tokens and given entity ids, weighted by IDF.
@@ -128,6 +132,8 @@ pub struct Doc {
     /// Number tokens, weighted by IDF.
     pub nums: Sparse,
     pub sig: Option<Signature>,
+    /// Calendar days mentioned in the text ("August 14", "14 agosto"), as `month * 32 + day`.
+    pub mentioned: Vec<u16>,
     /// The largest IDF possible when the article arrived (normalises name-rarity features).
     pub idf_max: f32,
     /// Days since 1970-01-01 (fractional when the time of day is known).
@@ -159,6 +165,19 @@ pub fn iso_days(iso: &str) -> Option<f64> {
     let hours = num(11..13).filter(|h| (0..24).contains(h)).unwrap_or(0);
     let mins = num(14..16).filter(|m| (0..60).contains(m)).unwrap_or(0);
     Some(days as f64 + (hours * 60 + mins) as f64 / 1440.0)
+}
+
+/// `month * 32 + day` of a day count since 1970-01-01 (Hinnant's civil_from_days).
+pub fn month_day(days: f64) -> u16 {
+    let z = days.floor() as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (m * 32 + d) as u16
 }
 
 impl Doc {
@@ -240,6 +259,33 @@ impl Doc {
         }
         phrases.sort_unstable();
         phrases.dedup();
+        let mut mentioned: Vec<u16> = Vec::new();
+        for w in toks.windows(2) {
+            let md = match (w[0].month, w[1].month) {
+                (true, false) if w[1].num => Some((w[0].val, w[1].val)),
+                (false, true) if w[0].num => Some((w[1].val, w[0].val)),
+                _ => None,
+            };
+            if let Some((m, d)) = md.filter(|&(_, d)| (1..=31).contains(&d)) {
+                mentioned.push(m * 32 + d);
+            }
+        }
+        if article.published.is_some() {
+            // Weekdays and "yesterday" refer back from the publication day: reports of one
+            // incident published on different days then name the same calendar day.
+            let pub_wd = (time.floor() as i64 + 3).rem_euclid(7) as u8; // 1970-01-01 was a Thursday
+            for t in toks.iter().filter(|t| t.day_ref > 0).take(16) {
+                let back = match t.day_ref {
+                    8 => 0,
+                    9 => 1,
+                    wd => (pub_wd + 7 - (wd - 1)) % 7,
+                };
+                mentioned.push(month_day(time - f64::from(back)));
+            }
+        }
+        mentioned.sort_unstable();
+        mentioned.dedup();
+        mentioned.truncate(32);
         let distinct =
             tf.keys().copied().chain(entities.iter().take(200).map(|e| entity_term(e))).chain(phrases);
         idf.observe(distinct.collect::<Vec<_>>().into_iter());
@@ -260,7 +306,15 @@ impl Doc {
         let terms = weigh(tf, MAX_TERMS);
         let mut ranked: Vec<(u32, f32)> = terms.clone();
         ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let top = ranked.iter().take(32).map(|x| x.0).collect();
+        let mut top: Vec<(u32, f32)> = ranked.into_iter().take(TOP_TERMS).collect();
+        let mut rare: Vec<(u32, f32)> = names.keys().map(|&k| (k, idf.idf(k))).collect();
+        rare.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let idf_max = idf.idf_max();
+        for (k, w) in rare.into_iter().take(TOP_NAMES) {
+            if !top.iter().any(|x| x.0 == k) {
+                top.push((k, 0.3 * w / idf_max));
+            }
+        }
         let by_idf = |m: FxHashMap<u32, f32>| -> Sparse {
             let mut v: Sparse = m.into_keys().map(|k| (k, idf.idf(k))).collect();
             v.sort_unstable_by_key(|x| x.0);
@@ -273,9 +327,10 @@ impl Doc {
             top,
             title: weigh(title_tf, 64),
             names: by_idf(names),
+            idf_max,
             nums: by_idf(nums),
             sig,
-            idf_max: idf.idf_max(),
+            mentioned,
             time,
             source,
         }
@@ -285,6 +340,13 @@ impl Doc {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn month_day_inverts_iso_days() {
+        assert_eq!(month_day(iso_days("2016-08-14").unwrap()), 8 * 32 + 14);
+        assert_eq!(month_day(iso_days("2016-02-29T23:00").unwrap()), 2 * 32 + 29);
+        assert_eq!(month_day(iso_days("2017-01-01").unwrap()), 32 + 1);
+    }
 
     #[test]
     fn iso_days_counts_from_epoch() {

@@ -38,8 +38,8 @@ impl Default for ClusterConfig {
             join_threshold: scorer::JOIN_THRESHOLD,
             merge_threshold: 0.95,
             max_candidates: 24,
-            query_terms: 32,
-            index_terms: 24,
+            query_terms: crate::doc::TOP_TERMS + crate::doc::TOP_NAMES,
+            index_terms: crate::doc::TOP_TERMS + crate::doc::TOP_NAMES,
             weights: scorer::WEIGHTS,
         }
     }
@@ -140,10 +140,8 @@ impl OnlineClusterer {
         });
         // Candidate retrieval: accumulate the article's top-term weights over posting lists.
         let mut acc: FxHashMap<u32, f32> = FxHashMap::default();
-        let weight = |t: u32| doc.terms.binary_search_by_key(&t, |x| x.0).map_or(0.0, |i| doc.terms[i].1);
-        for &t in doc.top.iter().take(self.cfg.query_terms) {
+        for &(t, w) in doc.top.iter().take(self.cfg.query_terms) {
             if let Some(ps) = self.postings.get(&t) {
-                let w = weight(t);
                 for &s in ps {
                     *acc.entry(s).or_default() += w;
                 }
@@ -261,7 +259,7 @@ impl OnlineClusterer {
 
     fn index(&mut self, slot: u32, doc: &Doc) {
         let story = self.slots[slot as usize].as_mut().expect("open slot");
-        for &t in doc.top.iter().take(self.cfg.index_terms) {
+        for &(t, _) in doc.top.iter().take(self.cfg.index_terms) {
             if story.indexed.len() >= 400 {
                 break;
             }

@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::doc::{Doc, Sparse, dot};
 
 /// Number of features the join scorer sees (index 0 is the constant 1).
-pub const NF: usize = 19;
+pub const NF: usize = 22;
 
 /// Names of the features, in order (for the trainer's report).
 pub const FEATURE_NAMES: [&str; NF] = [
@@ -30,6 +30,9 @@ pub const FEATURE_NAMES: [&str; NF] = [
     "gap_x_cos",
     "gap_x_name_cos",
     "gap_x_max_name",
+    "date_match",
+    "gap_x_date_match",
+    "mentions_dates",
 ];
 
 /// Member vectors kept per story for the max-similarity feature.
@@ -38,6 +41,7 @@ const RECENT: usize = 4;
 const MAX_CENTROID: usize = 600;
 const MAX_NAMES: usize = 400;
 const MAX_SOURCES: usize = 64;
+const MAX_DATES: usize = 64;
 
 #[derive(Debug, Clone)]
 pub struct Story {
@@ -56,6 +60,9 @@ pub struct Story {
     pub last: f64,
     pub size: u32,
     sources: Vec<u64>,
+    /// Calendar days (`month * 32 + day`) the story happened on: its articles' dates and the
+    /// two days before, and dates its articles mention.
+    dates: Vec<u16>,
     /// Terms under which the story is in the inverted index.
     pub indexed: FxHashSet<u32>,
 }
@@ -98,6 +105,7 @@ impl Story {
             last: doc.time,
             size: 0,
             sources: Vec::new(),
+            dates: Vec::new(),
             indexed: FxHashSet::default(),
         };
         s.add(doc);
@@ -124,6 +132,14 @@ impl Story {
         self.first = self.first.min(doc.time);
         self.last = self.last.max(doc.time);
         self.size += 1;
+        if self.dates.len() < MAX_DATES {
+            for back in 0..3 {
+                self.dates.push(crate::doc::month_day(doc.time - back as f64));
+            }
+            self.dates.extend(doc.mentioned.iter().take(8));
+            self.dates.sort_unstable();
+            self.dates.dedup();
+        }
         if self.sources.len() < MAX_SOURCES && !self.sources.contains(&doc.source) {
             self.sources.push(doc.source);
         }
@@ -153,6 +169,10 @@ impl Story {
         self.first = self.first.min(other.first);
         self.last = self.last.max(other.last);
         self.size += other.size;
+        self.dates.extend(other.dates);
+        self.dates.sort_unstable();
+        self.dates.dedup();
+        self.dates.truncate(MAX_DATES * 2);
         for s in other.sources {
             if self.sources.len() < MAX_SOURCES && !self.sources.contains(&s) {
                 self.sources.push(s);
@@ -200,6 +220,8 @@ impl Story {
         let num_cover = if nmass > 0.0 { nshared / nmass } else { 0.0 };
         let gap_last = (doc.time - self.last).abs().min(self.recent_gap(doc.time)) as f32;
         let gap_first = (doc.time - self.first).abs() as f32;
+        let date_match =
+            if doc.mentioned.iter().any(|d| self.dates.binary_search(d).is_ok()) { 1.0 } else { 0.0 };
         [
             1.0,
             cos_c,
@@ -220,6 +242,9 @@ impl Story {
             gap_last.ln_1p() * cos_c.max(cos_m),
             gap_last.ln_1p() * name_cos,
             gap_last.ln_1p() * max_shared,
+            date_match,
+            date_match * gap_last.ln_1p(),
+            if doc.mentioned.is_empty() { 0.0 } else { 1.0 },
         ]
     }
 

@@ -14,6 +14,12 @@ pub struct Token {
     pub num: bool,
     /// A function word (several languages): kept for shingles, skipped for TF-IDF.
     pub stop: bool,
+    /// For a number token of up to 4 digits, its value; for a month name, 1..=12 (`month`).
+    pub val: u16,
+    pub month: bool,
+    /// A day reference: 1..=7 a weekday name (Monday..Sunday), 8 "today"/"tonight",
+    /// 9 "yesterday"/"last night"; 0 none.
+    pub day_ref: u8,
 }
 
 /// Stable 64-bit hash of a byte string (FxHash is deterministic across runs and platforms).
@@ -51,7 +57,14 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
             let cap = !stop
                 && !num
                 && ((cur.first_upper && !cur.at_sentence_start) || (cur.all_upper && cur.letters >= 3));
-            out.push(Token { key: hash_bytes(w.as_bytes()), cap, num, stop });
+            let key = hash_bytes(stem(w).as_bytes());
+            let (val, month) = if num {
+                (if w.len() <= 4 { w.parse().unwrap_or(0) } else { 0 }, false)
+            } else {
+                month_of(w).map_or((0, false), |m| (m, true))
+            };
+            let day_ref = if num || month { 0 } else { day_ref_of(w) };
+            out.push(Token { key, cap, num, stop, val, month, day_ref });
         }
         cur.word.clear();
     };
@@ -94,6 +107,57 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
         }
     }
     flush(&mut cur, out);
+}
+
+/// Light plural folding ("shootings" → "shooting", "victims" → "victim"): cheap, and
+/// harmless on names and on the other languages' plurals in -s.
+fn stem(w: &str) -> &str {
+    let b = w.as_bytes();
+    if b.len() > 4 && b[b.len() - 1] == b's' && !matches!(b[b.len() - 2], b's' | b'u' | b'i') {
+        &w[..w.len() - 1]
+    } else {
+        w
+    }
+}
+
+/// Month number of an English, Spanish, Italian or Dutch month name or abbreviation.
+fn month_of(w: &str) -> Option<u16> {
+    const MONTHS: [&[&str]; 12] = [
+        &["january", "jan", "enero", "gennaio", "januari"],
+        &["february", "feb", "febrero", "febbraio", "februari"],
+        &["march", "mar", "marzo", "maart"],
+        &["april", "apr", "abril", "aprile"],
+        &["may", "mayo", "maggio", "mei"],
+        &["june", "jun", "junio", "giugno", "juni"],
+        &["july", "jul", "julio", "luglio", "juli"],
+        &["august", "aug", "agosto", "augustus"],
+        &["september", "sept", "sep", "septiembre", "settembre"],
+        &["october", "oct", "octubre", "ottobre", "oktober", "okt"],
+        &["november", "nov", "noviembre", "novembre"],
+        &["december", "dec", "diciembre", "dicembre"],
+    ];
+    if w.len() < 3 || w.len() > 10 {
+        return None;
+    }
+    MONTHS.iter().position(|names| names.contains(&w)).map(|i| i as u16 + 1)
+}
+
+fn day_ref_of(w: &str) -> u8 {
+    const DAYS: [&[&str]; 9] = [
+        &["monday", "lunes", "lunedi", "maandag"],
+        &["tuesday", "martes", "martedi", "dinsdag"],
+        &["wednesday", "miercoles", "mercoledi", "woensdag"],
+        &["thursday", "jueves", "giovedi", "donderdag"],
+        &["friday", "viernes", "venerdi", "vrijdag"],
+        &["saturday", "sabado", "sabato", "zaterdag"],
+        &["sunday", "domingo", "domenica", "zondag"],
+        &["today", "tonight", "hoy", "oggi", "vandaag"],
+        &["yesterday", "ayer", "ieri", "gisteren"],
+    ];
+    if w.len() < 3 || w.len() > 10 {
+        return 0;
+    }
+    DAYS.iter().position(|names| names.contains(&w)).map_or(0, |i| i as u8 + 1)
 }
 
 fn is_stop(w: &str) -> bool {
