@@ -133,16 +133,16 @@ pub fn token_infos(text: &str, tokens: &[Token], sents: &[(usize, usize)], gaz: 
         info.upper = hash_bytes(upper.as_bytes());
         info.shape = hash_bytes(full.as_bytes());
         info.sshape = hash_bytes(short.as_bytes());
-        let lc: Vec<(usize, char)> = lower.char_indices().collect();
-        for k in 0..4 {
-            if k < lc.len() {
-                let p = lc.get(k + 1).map_or(lower.len(), |x| x.0);
-                info.prefix[k] = hash_bytes(&lower.as_bytes()[..p]);
-                let s = lc[lc.len() - 1 - k].0;
-                info.suffix[k] = hash_bytes(&lower.as_bytes()[s..]);
-            }
+        let lb = lower.as_bytes();
+        let nchars = lower.chars().count();
+        // Prefix k ends where char k + 1 starts; suffix k starts at the (k + 1)-th char from the end.
+        let mut ends = lower.char_indices().map(|(b, _)| b).skip(1).chain(std::iter::once(lower.len()));
+        let mut starts = lower.char_indices().rev().map(|(b, _)| b);
+        for k in 0..4.min(nchars) {
+            info.prefix[k] = hash_bytes(&lb[..ends.next().unwrap_or(lb.len())]);
+            info.suffix[k] = hash_bytes(&lb[starts.next().unwrap_or(0)..]);
         }
-        info.len = lc.len().min(255) as u8;
+        info.len = nchars.min(255) as u8;
         let mut letters = norm.chars().filter(|c| c.is_alphabetic()).peekable();
         if letters.peek().is_some() {
             info.flags |= F_ALPHA;

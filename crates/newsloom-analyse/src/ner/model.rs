@@ -23,12 +23,20 @@ pub fn allowed(prev: u8, tag: u8) -> bool {
     prev != BOS_TAG && prev != 0 && prev.div_ceil(2) == tag / 2
 }
 
+/// One slot of the weight table: the feature key (0 = empty) with its row inline, so that a
+/// lookup costs one cache miss.
+#[derive(Clone, Copy)]
+#[repr(C)]
+struct Slot {
+    key: u32,
+    w: [i16; NT],
+}
+
 /// Runtime weights: open-addressing table from feature key to a row of i16 per tag.
 pub struct Weights {
-    keys: Vec<u32>,
-    idx: Vec<u32>,
+    slots: Vec<Slot>,
     mask: usize,
-    rows: Vec<[i16; NT]>,
+    len: usize,
     /// Multiply integer scores by this to get perceptron units.
     pub scale: f32,
 }
@@ -36,13 +44,13 @@ pub struct Weights {
 impl Weights {
     #[inline]
     fn row(&self, k: u32) -> Option<&[i16; NT]> {
-        let mut i = (k as usize).wrapping_mul(0x9E37_79B9) & self.mask;
+        let mut i = k as usize & self.mask;
         loop {
-            let s = self.keys[i];
-            if s == k {
-                return Some(&self.rows[self.idx[i] as usize]);
+            let s = &self.slots[i];
+            if s.key == k {
+                return Some(&s.w);
             }
-            if s == 0 {
+            if s.key == 0 {
                 return None;
             }
             i = (i + 1) & self.mask;
@@ -66,27 +74,25 @@ impl Weights {
     }
 
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.len
     }
 
     fn build(pairs: Vec<(u32, [i16; NT])>, scale: f32) -> Self {
-        let cap = (pairs.len() * 2).next_power_of_two().max(16);
-        let mut keys = vec![0u32; cap];
-        let mut idx = vec![0u32; cap];
-        let mut rows = Vec::with_capacity(pairs.len());
+        // Keys are already well-mixed hashes, so their low bits index the table directly.
+        let cap = (pairs.len() * 3 / 2 + 1).next_power_of_two().max(16);
+        let mut slots = vec![Slot { key: 0, w: [0; NT] }; cap];
+        let mut len = 0;
         for (k, r) in pairs {
-            let mut i = (k as usize).wrapping_mul(0x9E37_79B9) & (cap - 1);
-            while keys[i] != 0 && keys[i] != k {
+            let mut i = k as usize & (cap - 1);
+            while slots[i].key != 0 && slots[i].key != k {
                 i = (i + 1) & (cap - 1);
             }
-            if keys[i] == k {
-                continue;
+            if slots[i].key == 0 {
+                slots[i] = Slot { key: k, w: r };
+                len += 1;
             }
-            keys[i] = k;
-            idx[i] = rows.len() as u32;
-            rows.push(r);
         }
-        Weights { keys, idx, mask: cap - 1, rows, scale }
+        Weights { slots, mask: cap - 1, len, scale }
     }
 
     /// Decodes the gzip'd weight file.
