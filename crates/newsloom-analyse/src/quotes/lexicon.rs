@@ -211,10 +211,71 @@ const WEAK: &[&str] = &[
     "stresses",
 ];
 
+/// More verbs of stance and intention (PolNeAR attributes beliefs and plans too).
+const WEAK_MORE: &[&str] = &[
+    "wants",
+    "plans",
+    "proposed",
+    "proposes",
+    "attacked",
+    "condemned",
+    "condemns",
+    "blamed",
+    "blames",
+    "supports",
+    "opposes",
+    "opposed",
+    "recommends",
+    "recommended",
+    "endorsed",
+    "endorses",
+    "rejected",
+    "rejects",
+    "welcomed",
+    "applauded",
+    "challenged",
+    "sought",
+    "seeks",
+    "highlighted",
+    "reiterated",
+    "hinted",
+    "implied",
+    "questions",
+    "promise",
+    "pledge",
+    "vow",
+    "expect",
+    "hope",
+    "fear",
+    "worry",
+    "worries",
+    "doubt",
+    "doubts",
+    "doubted",
+    "acknowledges",
+    "unveiled",
+    "outlined",
+    "encouraging",
+    "compared",
+    "urge",
+    "dismissed",
+    "mocked",
+    "slammed",
+    "touted",
+    "defended",
+    "pointed",
+    "wants",
+    "likened",
+    "branded",
+    "dubbed",
+    "labeled",
+    "referred",
+];
+
 pub(crate) fn cue_kind(lower: &str) -> Option<CueKind> {
     if STRONG.contains(&lower) {
         Some(CueKind::Strong)
-    } else if WEAK.contains(&lower) {
+    } else if WEAK.contains(&lower) || WEAK_MORE.contains(&lower) {
         Some(CueKind::Weak)
     } else {
         None

@@ -153,6 +153,14 @@ impl<'a> Doc<'a> {
                 a = i;
             }
             let t = self.tok(i);
+            // `2:45 p.m. Connecticut’s tax commissioner says …`
+            if matches!(t, "a.m." | "p.m.") && i + 1 < n && self.is_cap(i + 1) && !self.toks[i + 1].nl_before
+            {
+                out.push(Sent { a, b: i + 1, para });
+                a = i + 1;
+                i += 1;
+                continue;
+            }
             if matches!(t, "." | "!" | "?" | "…") {
                 // Swallow further terminators and closing marks.
                 let mut j = i + 1;
@@ -215,14 +223,24 @@ fn find_quotes(text: &str, toks: &[Tok]) -> Vec<QRegion> {
         let open = t(i);
         let closers: &[&str] = match open {
             "“" => &["”", "“"],
+            // A closing mark typed as the opening one at the start of a paragraph.
+            "”" if is_para_start(toks, i) && i + 1 < n && toks[i + 1].word => &["”", "“"],
             "„" => &["“", "”"],
             "«" => &["»"],
-            "``" => &["''"],
             "\"" if prev_is_space(i) || !toks[i - 1].word => &["\""],
             "‘" if prev_is_space(i) || matches!(t(i - 1), "“" | "\"" | "(") => &["’"],
-            "'" if i + 1 < n && t(i + 1) == "'" => {
-                // ASCII doubled quotes (`''` as used by some wire text) are skipped.
-                i += 2;
+            "'" if i + 1 < n && t(i + 1) == "'" && toks[i].e == toks[i + 1].s => {
+                // ASCII doubled quotes (`''…''`, as some archives write them).
+                let end = para_end(i);
+                let close = (i + 2..end.saturating_sub(1))
+                    .find(|&j| t(j) == "'" && t(j + 1) == "'" && toks[j].e == toks[j + 1].s);
+                match close {
+                    Some(c) if c > i + 2 => {
+                        out.push(QRegion { open: i, close: c + 1, open_ended: false });
+                        i = c + 2;
+                    }
+                    _ => i += 2,
+                }
                 continue;
             }
             _ => {
