@@ -34,6 +34,10 @@ pub fn month_from_name(word: &str) -> Option<u32> {
         ("ottobre", 10), ("dicembre", 12), ("januari", 1), ("februari", 2), ("maart", 3),
         ("mei", 5), ("augustus", 8), ("janeiro", 1), ("fevereiro", 2), ("março", 3), ("maio", 5),
         ("junho", 6), ("julho", 7), ("setembro", 9), ("outubro", 10), ("dezembro", 12),
+        ("января", 1), ("февраля", 2), ("марта", 3), ("апреля", 4), ("мая", 5), ("июня", 6),
+        ("июля", 7), ("августа", 8), ("сентября", 9), ("октября", 10), ("ноября", 11), ("декабря", 12),
+        ("stycznia", 1), ("lutego", 2), ("marca", 3), ("kwietnia", 4), ("maja", 5), ("czerwca", 6),
+        ("lipca", 7), ("sierpnia", 8), ("września", 9), ("października", 10), ("listopada", 11), ("grudnia", 12),
     ];
     if let Some(&(_, m)) = FULL.iter().find(|(n, _)| *n == w) {
         return Some(m);
@@ -92,12 +96,12 @@ static ISO_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2}))?").unwrap()
 });
 static DMY_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d\d)\b").unwrap());
+    LazyLock::new(|| Regex::new(r"\b(\d{1,2})(?:\.\s?|-)(\d{1,2})(?:\.\s?|-)((?:19|20)\d\d)\b").unwrap());
 static MONTH_FIRST_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\p{L}{3,10})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+((?:19|20)\d\d)\b)?").unwrap()
+    Regex::new(r"(?i)\b(\p{L}{3,12})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+((?:19|20)\d\d)\b)?").unwrap()
 });
 static DAY_FIRST_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\d{1,2})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?(\p{L}{3,10})\.?(?:,?\s+(?:de\s+)?((?:19|20)\d\d)\b)?")
+    Regex::new(r"(?i)\b(\d{1,2})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?(\p{L}{3,12})\.?(?:,?\s+(?:de\s+)?((?:19|20)\d\d)\b)?")
         .unwrap()
 });
 static TIME_RE: LazyLock<Regex> =
@@ -226,14 +230,77 @@ pub fn infer_year(month: u32, day: u32, text: &str, ingest_year: Option<i32>) ->
 }
 
 static URL_DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|[-_]|\.html?|$)").unwrap()
+    Regex::new(r"/((?:19|20)\d\d)(?:[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])|/([1-9])/([1-9]|[12]\d|3[01]))(?:/|[-_]|\.html?|$)").unwrap()
 });
 
 /// A `/2019/11/19/` style date in a URL path.
 pub fn date_from_url(url: &str) -> Option<PublishedDate> {
     let c = URL_DATE_RE.captures(url)?;
-    let (y, m, d): (i32, u32, u32) = (c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
+    let y: i32 = c[1].parse().ok()?;
+    let m: u32 = c.get(2).or(c.get(4))?.as_str().parse().ok()?;
+    let d: u32 = c.get(3).or(c.get(5))?.as_str().parse().ok()?;
     PartialDate { year: Some(y), month: m, day: d, hm: None }.to_published("url").filter(|_| valid(y, m, d))
+}
+
+/// `(year, month, day)` of a day number since 1970-01-01 (inverse of [`days_from_civil`]).
+pub fn civil_from_days(z: i64) -> (i32, u32, u32) {
+    let z = z + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    ((yoe + era * 400 + i64::from(m <= 2)) as i32, m, d)
+}
+
+/// The usual UTC offset (hours, standard time) of a site, from its country TLD or, for
+/// generic TLDs, its language. `None` when it cannot be told (English on a .com).
+pub fn site_utc_offset(host: Option<&str>, lang: Option<&str>) -> Option<i32> {
+    let tld = host.and_then(|h| h.rsplit('.').next()).unwrap_or("");
+    #[rustfmt::skip]
+    const TLD: &[(&str, i32)] = &[
+        ("de", 1), ("at", 1), ("ch", 1), ("it", 1), ("fr", 1), ("es", 1), ("nl", 1), ("be", 1),
+        ("pl", 1), ("cz", 1), ("dk", 1), ("se", 1), ("no", 1), ("hu", 1), ("sk", 1), ("si", 1),
+        ("hr", 1), ("rs", 1), ("lu", 1), ("uk", 0), ("ie", 0), ("pt", 0), ("fi", 2), ("gr", 2),
+        ("ro", 2), ("bg", 2), ("ua", 2), ("ee", 2), ("lv", 2), ("lt", 2), ("il", 2), ("ru", 3),
+        ("tr", 3), ("br", -3), ("ar", -3), ("uy", -3), ("cl", -4), ("bo", -4), ("ve", -4),
+        ("aw", -4), ("co", -5), ("pe", -5), ("ec", -5), ("mx", -6), ("in", 5), ("cn", 8),
+        ("jp", 9), ("kr", 9), ("au", 10), ("nz", 12),
+    ];
+    if let Some(&(_, o)) = TLD.iter().find(|(t, _)| *t == tld) {
+        return Some(o);
+    }
+    match lang? {
+        "de" | "it" | "fr" | "nl" | "pl" | "cs" | "da" | "sv" | "nb" | "hu" => Some(1),
+        "fi" | "el" | "ro" | "bg" | "uk" => Some(2),
+        "ru" => Some(3),
+        "pt" => Some(-3),
+        _ => None,
+    }
+}
+
+/// Moves a UTC timestamp (`…Z`, `…+00:00`) to the site's local time, so its day is the day
+/// the publisher would print. Other values are returned unchanged.
+pub fn localise(d: PublishedDate, offset_hours: i32) -> PublishedDate {
+    let iso = d.iso.as_str();
+    let utc = iso.ends_with('Z') || iso.ends_with("+00:00") || iso.ends_with("+0000");
+    if !utc || d.precision < DatePrecision::Minute || offset_hours == 0 || iso.len() < 16 {
+        return d;
+    }
+    let num = |r: std::ops::Range<usize>| iso.get(r).and_then(|s| s.parse::<i64>().ok());
+    let (Some(y), Some(mo), Some(da), Some(h), Some(mi)) =
+        (num(0..4), num(5..7), num(8..10), num(11..13), num(14..16))
+    else {
+        return d;
+    };
+    let minutes =
+        days_from_civil(y as i32, mo as u32, da as u32) * 1440 + h * 60 + mi + i64::from(offset_hours) * 60;
+    let (ny, nm, nd) = civil_from_days(minutes.div_euclid(1440));
+    let m = minutes.rem_euclid(1440);
+    let iso = format!("{ny:04}-{nm:02}-{nd:02}T{:02}:{:02}{:+03}:00", m / 60, m % 60, offset_hours);
+    PublishedDate { iso, precision: DatePrecision::Minute, source: d.source }
 }
 
 #[cfg(test)]
@@ -271,7 +338,21 @@ mod tests {
     }
 
     #[test]
+    fn utc_stamps_move_to_local_days() {
+        let d = parse_machine_date("2022-11-06T23:00:00.000Z", "meta").unwrap();
+        assert_eq!(localise(d, 1).day(), Some("2022-11-07"));
+        let d = parse_machine_date("2022-05-04T03:37:37+00:00", "meta").unwrap();
+        assert_eq!(localise(d, -4).iso, "2022-05-03T23:37-04:00");
+        let d = parse_machine_date("2022-05-04T03:37:37+02:00", "meta").unwrap();
+        assert_eq!(localise(d.clone(), -4), d);
+        assert_eq!(civil_from_days(days_from_civil(2016, 2, 29)), (2016, 2, 29));
+        assert_eq!(site_utc_offset(Some("www.zeit.de"), None), Some(1));
+        assert_eq!(site_utc_offset(Some("example.com"), Some("en")), None);
+    }
+
+    #[test]
     fn machine_and_url_dates() {
+        assert_eq!(date_from_url("https://x.de/home/2017/7/12/slug").unwrap().iso, "2017-07-12");
         let d = parse_machine_date("2016-12-27T10:00:00+03:00", "meta").unwrap();
         assert_eq!(d.day(), Some("2016-12-27"));
         assert!(parse_machine_date("2016-02-31", "meta").is_none());

@@ -83,9 +83,8 @@ fn text_stats(dom: &Dom, pruned: &[bool]) -> Counts {
         }
         let node = &dom.nodes[i];
         if node.tag == Tag::Text {
-            let t = &node.text;
-            tl[i] = t.split_whitespace().map(|w| w.chars().count() as u32 + 1).sum();
-            cm[i] = t.chars().filter(|&c| matches!(c, ',' | '，' | '、' | '،')).count() as u32;
+            tl[i] = node.len;
+            cm[i] = node.commas;
         } else {
             if node.tag == Tag::A {
                 ll[i] = tl[i];
@@ -375,6 +374,14 @@ fn good_prose(dom: &Dom, st: &Stats) -> (Vec<u32>, Vec<u32>) {
         links[p] += links[i] + u32::from(node.tag == Tag::A);
     }
     (good, links)
+}
+
+/// The last node (in document order) under `i`.
+pub fn last_descendant(dom: &Dom, mut i: usize) -> usize {
+    while let Some(&c) = dom.nodes[i].children.last() {
+        i = c as usize;
+    }
+    i
 }
 
 fn ends_sentence(t: &str) -> bool {

@@ -235,6 +235,9 @@ pub struct Node {
     pub children: Vec<u32>,
     /// Text of a `Text` node (entities decoded).
     pub text: String,
+    /// For text nodes: whitespace-normalised length in chars, and commas.
+    pub len: u32,
+    pub commas: u32,
     pub attrs: Attrs,
 }
 
@@ -275,7 +278,15 @@ impl Builder {
         }
         let id = self.dom.nodes.len() as u32;
         let parent = self.top();
-        self.dom.nodes.push(Node { tag, parent, children: Vec::new(), text: String::new(), attrs });
+        self.dom.nodes.push(Node {
+            tag,
+            parent,
+            children: Vec::new(),
+            text: String::new(),
+            len: 0,
+            commas: 0,
+            attrs,
+        });
         self.dom.nodes[parent as usize].children.push(id);
         Some(id)
     }
@@ -320,8 +331,17 @@ impl Builder {
     }
 
     fn text(&mut self, chunk: &str, kind: TextType, last: bool) {
-        self.pending.push_str(chunk);
-        if !last {
+        // Script and style bodies are never text; only JSON-LD is kept.
+        let top = self.top_tag();
+        let wanted = match top {
+            Tag::Script => self.in_jsonld && self.dom.jsonld.len() < 16,
+            Tag::Style | Tag::Template | Tag::Iframe | Tag::Noscript | Tag::Svg | Tag::Select => false,
+            _ => true,
+        };
+        if wanted {
+            self.pending.push_str(chunk);
+        }
+        if !last || !wanted {
             return;
         }
         let raw = std::mem::take(&mut self.pending);
@@ -338,25 +358,63 @@ impl Builder {
                 }
             }
             _ => {
-                if raw.trim().is_empty() && raw.len() < 2 {
-                    // Keep a single separating space; drop whitespace-only runs otherwise.
-                    if raw.is_empty() {
+                let top = self.top() as usize;
+                let last_child = self.dom.nodes[top].children.last().map(|&c| c as usize);
+                if raw.bytes().all(|b| b.is_ascii_whitespace()) {
+                    // Whitespace matters only between inline siblings (`<b>a</b> <i>b</i>`);
+                    // indentation between blocks would just cost nodes.
+                    let after_inline = last_child.is_some_and(|c| {
+                        let t = self.dom.nodes[c].tag;
+                        t != Tag::Text && t.is_inline()
+                    });
+                    if !after_inline || raw.is_empty() {
                         return;
                     }
                 }
-                let text = if matches!(kind, TextType::Data | TextType::RCData) { decode(&raw) } else { raw };
-                let top = self.top() as usize;
-                if let Some(&last) = self.dom.nodes[top].children.last()
-                    && self.dom.nodes[last as usize].tag == Tag::Text
+                let text =
+                    if matches!(kind, TextType::Data | TextType::RCData) { decode_owned(raw) } else { raw };
+                if let Some(last) = last_child
+                    && self.dom.nodes[last].tag == Tag::Text
                 {
-                    self.dom.nodes[last as usize].text.push_str(&text);
+                    let node = &mut self.dom.nodes[last];
+                    node.text.push_str(&text);
+                    (node.len, node.commas) = measure(&node.text);
                     return;
                 }
                 if let Some(id) = self.add(Tag::Text, Attrs::default()) {
-                    self.dom.nodes[id as usize].text = text;
+                    let node = &mut self.dom.nodes[id as usize];
+                    (node.len, node.commas) = measure(&text);
+                    node.text = text;
                 }
             }
         }
+    }
+}
+
+/// Text length as whitespace-normalised chars (one space per word gap) and comma count,
+/// in one pass over the bytes.
+fn measure(text: &str) -> (u32, u32) {
+    let (mut len, mut commas, mut in_ws) = (0u32, 0u32, true);
+    for &b in text.as_bytes() {
+        if b.is_ascii_whitespace() {
+            in_ws = true;
+        } else if b & 0xC0 != 0x80 {
+            len += 1 + u32::from(in_ws);
+            in_ws = false;
+            commas += u32::from(b == b',');
+        }
+    }
+    if !text.is_ascii() {
+        commas += text.matches(['，', '、', '،']).count() as u32;
+    }
+    (len, commas)
+}
+
+fn decode_owned(s: String) -> String {
+    if s.contains(['&', '\0', '\u{ad}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}']) {
+        decode(&s)
+    } else {
+        s
     }
 }
 
@@ -393,6 +451,8 @@ pub fn parse(html: &str) -> Dom {
         parent: 0,
         children: Vec::new(),
         text: String::new(),
+        len: 0,
+        commas: 0,
         attrs: Attrs::default(),
     };
     let b = Rc::new(RefCell::new(Builder {
@@ -436,13 +496,17 @@ pub fn parse(html: &str) -> Dom {
                 Tag::Head | Tag::Body => return Ok(()),
                 _ => {}
             }
-            if bb.overflow {
+            // Nothing inside these is ever extracted: no nodes for SVG paths or option lists.
+            if bb.overflow || matches!(bb.top_tag(), Tag::Svg | Tag::Select | Tag::Noscript | Tag::Template) {
                 return Ok(());
             }
             bb.start(tag);
+            // One pass over the attributes (lol_html's get_attribute allocates per call).
             let mut attrs = Attrs::default();
+            let mut script_type = None;
             for a in el.attributes() {
-                match a.name().as_str() {
+                let name = a.name();
+                match name.as_str() {
                     "class" | "id" => {
                         if !attrs.class_id.is_empty() {
                             attrs.class_id.push(' ');
@@ -459,14 +523,12 @@ pub fn parse(html: &str) -> Dom {
                         let v = a.value().to_lowercase().replace(' ', "");
                         attrs.hidden |= v.contains("display:none") || v.contains("visibility:hidden");
                     }
-                    "type" if tag == Tag::Script => {
-                        bb.in_jsonld = a.value().to_lowercase().contains("ld+json")
-                    }
+                    "type" if tag == Tag::Script => script_type = Some(a.value().to_lowercase()),
                     _ => {}
                 }
             }
-            if tag == Tag::Script && el.get_attribute("type").is_none() {
-                bb.in_jsonld = false;
+            if tag == Tag::Script {
+                bb.in_jsonld = script_type.is_some_and(|t| t.contains("ld+json"));
             }
             let void = !el.can_have_content();
             if (void && !matches!(tag, Tag::Br | Tag::Hr | Tag::Img))

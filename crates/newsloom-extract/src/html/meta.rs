@@ -194,7 +194,8 @@ pub fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
     t
 }
 
-pub fn extract(dom: &Dom, st: &Stats, url: Option<&str>) -> PageMeta {
+/// `content` is the node range of the main content (first root, last node under the last root).
+pub fn extract(dom: &Dom, st: &Stats, url: Option<&str>, content: Option<(usize, usize)>) -> PageMeta {
     let ld = parse_ld(dom).unwrap_or_default();
     let mut m = PageMeta {
         site_name: meta(dom, &["og:site_name", "application-name", "twitter:site"])
@@ -291,7 +292,7 @@ pub fn extract(dom: &Dom, st: &Stats, url: Option<&str>) -> PageMeta {
         })
         .or_else(|| time_element(dom))
         .or_else(|| visible_date(dom, st))
-        .or_else(|| url.and_then(dates::date_from_url));
+        .or_else(|| nearby_date(dom, content));
     m.updated = ld.modified.as_deref().and_then(|d| dates::parse_machine_date(d, "jsonld")).or_else(|| {
         meta(dom, &["article:modified_time", "og:updated_time", "datemodified", "last-modified"])
             .and_then(|d| dates::parse_machine_date(d, "meta"))
@@ -317,6 +318,17 @@ pub fn extract(dom: &Dom, st: &Stats, url: Option<&str>) -> PageMeta {
         .or(meta(dom, &["og:locale", "content-language", "language"])
             .and_then(crate::lang::normalise_declared)
             .map(|l| (l, "meta")));
+    // UTC stamps are moved to the site's local day; a date in the URL path is what the
+    // publisher filed the page under and wins over a disagreeing stamp.
+    let host = url.and_then(|u| u.split("://").nth(1)).and_then(|r| r.split(['/', ':', '?']).next());
+    if let Some(off) = dates::site_utc_offset(host, m.lang.as_ref().map(|l| l.0.as_str())) {
+        m.published = m.published.take().map(|d| dates::localise(d, off));
+    }
+    if let Some(u) = url.and_then(dates::date_from_url)
+        && m.published.as_ref().and_then(|p| p.day()) != u.day()
+    {
+        m.published = Some(u);
+    }
     m
 }
 
@@ -375,6 +387,56 @@ fn time_element(dom: &Dom) -> Option<PublishedDate> {
         first.get_or_insert(d);
     }
     first
+}
+
+/// The full date (with a year) in a short text line nearest to the article content, outside
+/// links, navigation and footers: "Erstellt am: 01.11.2023", "Hamburg, 2. November 2021".
+fn nearby_date(dom: &Dom, content: Option<(usize, usize)>) -> Option<PublishedDate> {
+    let (start, end) = content?;
+    let n = dom.nodes.len();
+    let mut skip = vec![false; n];
+    let mut best: Option<(usize, PublishedDate)> = None;
+    let mut seen = 0;
+    for i in 1..n {
+        let node = &dom.nodes[i];
+        skip[i] = skip[node.parent as usize]
+            || matches!(
+                node.tag,
+                Tag::A | Tag::Nav | Tag::Footer | Tag::Script | Tag::Style | Tag::Select | Tag::Option
+            );
+        if skip[i] || node.tag != Tag::Text || !node.text.bytes().any(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        // In a long text only a date at its very start ("27.1.2022 - Bei der …") counts.
+        let text = match node.text.char_indices().nth(60) {
+            Some((cut, _)) if node.text.len() > 200 => &node.text[..cut],
+            _ => node.text.as_str(),
+        };
+        seen += 1;
+        if seen > 3000 {
+            break;
+        }
+        let dist = if i < start {
+            start - i
+        } else if i > end {
+            (i - end) * 2
+        } else {
+            0
+        };
+        // Inside the content only its first lines can carry the date.
+        if dist == 0 && i > start + 40 {
+            continue;
+        }
+        if best.as_ref().is_some_and(|(d, _)| *d <= dist) {
+            continue;
+        }
+        if let Some(d) =
+            dates::find_date(text).filter(|d| d.year.is_some()).and_then(|d| d.to_published("text"))
+        {
+            best = Some((dist, d));
+        }
+    }
+    best.map(|(_, d)| d)
 }
 
 fn visible_date(dom: &Dom, st: &Stats) -> Option<PublishedDate> {

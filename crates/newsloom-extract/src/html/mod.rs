@@ -36,8 +36,9 @@ pub fn extract_html(
 ) -> Extracted {
     let dom = dom::parse(html);
     let st = content::stats(&dom);
-    let page = meta::extract(&dom, &st, url);
     let (roots, top_score) = content::content_roots(&dom, &st);
+    let range = roots.first().zip(roots.last()).map(|(&a, &b)| (a, content::last_descendant(&dom, b)));
+    let page = meta::extract(&dom, &st, url, range);
     let mut blocks = content::serialise(&dom, &st, &roots);
 
     // Too little found in the chosen container: fall back to all prose-like blocks.
@@ -54,13 +55,18 @@ pub fn extract_html(
     let title = page.title.clone();
     // Learned template blocks for this source; skipped when they would take most of the body.
     let chrome = source.zip(learn).and_then(|(s, t)| t.chrome_set(s)).map(|(_, set)| set).unwrap_or_default();
-    let keys: Vec<String> = blocks.iter().map(|b| crate::text::line_key(&b.text)).collect();
-    let templ: Vec<bool> = keys.iter().map(|k| templates::is_chrome(&chrome, k)).collect();
+    // Only short blocks can be template chrome; keys are only needed when learning.
+    let learning = source.is_some() && learn.is_some();
+    let keys: Vec<String> = blocks
+        .iter()
+        .map(|b| if learning && b.text.len() <= 300 { crate::text::line_key(&b.text) } else { String::new() })
+        .collect();
+    let templ: Vec<bool> = keys.iter().map(|k| !k.is_empty() && templates::is_chrome(&chrome, k)).collect();
     let templ_chars: usize = blocks.iter().zip(&templ).filter(|(_, t)| **t).map(|(b, _)| b.text.len()).sum();
     let total_chars: usize = blocks.iter().map(|b| b.text.len()).sum();
     let use_templ = templ_chars * 2 < total_chars;
     if let (Some(s), Some(t)) = (source, learn) {
-        t.learn(s, keys.iter().map(String::as_str));
+        t.learn(s, keys.iter().filter(|k| !k.is_empty()).map(String::as_str));
     }
 
     let mut paragraphs = Vec::new();
@@ -75,7 +81,8 @@ pub fn extract_html(
             BlockKind::Caption => captions.push(b.text),
             _ if chrome == Some(crate::text::LineKind::Caption) => captions.push(b.text),
             _ if chrome.is_some() => {}
-            BlockKind::Heading(_) if title_key.as_deref() == Some(keys[i].as_str()) => {}
+            BlockKind::Heading(_)
+                if title_key.as_deref() == Some(crate::text::line_key(&b.text).as_str()) => {}
             BlockKind::Heading(1) if paragraphs.is_empty() => {}
             _ => paragraphs.push(b.text),
         }
