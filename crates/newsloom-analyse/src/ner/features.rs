@@ -51,6 +51,8 @@ pub struct TokInfo {
     pub len: u8,
     /// Gazetteer hit: 0 none, else 1 + category * 2 + (inside ? 1 : 0).
     pub gaz: u8,
+    /// Dictionary word classes ([`Gazetteer::word_bits`]).
+    pub gwords: u8,
     /// Case flags of the same word elsewhere in the document (see [`doc_case`]).
     pub doc_case: u8,
     pub flags: u8,
@@ -131,6 +133,7 @@ pub fn token_infos(text: &str, tokens: &[Token], sents: &[(usize, usize)], gaz: 
         info.word = hash_bytes(norm.as_bytes());
         info.lower = hash_bytes(lower.as_bytes());
         info.upper = hash_bytes(upper.as_bytes());
+        info.gwords = gaz.word_bits(info.upper);
         info.shape = hash_bytes(full.as_bytes());
         info.sshape = hash_bytes(short.as_bytes());
         let lb = lower.as_bytes();
@@ -222,7 +225,7 @@ fn doc_case(infos: &mut [TokInfo]) {
 }
 
 /// Number of tag-independent features per token (upper bound).
-pub const MAX_STATIC: usize = 48;
+pub const MAX_STATIC: usize = 56;
 
 /// Writes the tag-independent features of token `i` of sentence `s..e` into `out`.
 pub fn static_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mut Vec<u32>) {
@@ -237,6 +240,7 @@ pub fn static_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mu
         suffix: [1; 4],
         len: 0,
         gaz: 0,
+        gwords: 0,
         doc_case: 0,
         flags: 0,
     };
@@ -291,6 +295,10 @@ pub fn static_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mu
     out.push(key(37, p2.sshape, mix(p1.sshape, w.sshape)));
     out.push(key(38, n1.sshape, mix(n2.sshape, w.sshape)));
     out.push(key(39, w.upper, caps));
+    out.push(key(46, w.gwords as u64, 0));
+    out.push(key(47, w.gwords as u64, w.sshape));
+    out.push(key(48, p1.gwords as u64, w.gwords as u64));
+    out.push(key(49, w.gwords as u64, n1.gwords as u64));
     debug_assert!(out.len() <= MAX_STATIC);
 }
 

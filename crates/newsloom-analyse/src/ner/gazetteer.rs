@@ -80,6 +80,8 @@ pub struct Gazetteer {
     /// Country code → display name (`RUS` → `Russian Federation`), from `N` lines.
     names: HashMap<String, String>,
     entries: Vec<GazEntry>,
+    /// Per word (upper-case hash): where it occurs in names, see [`Gazetteer::word_bits`].
+    words: HashMap<u64, u8>,
     phrases: HashMap<u64, u32>,
     prefixes: HashSet<u64>,
 }
@@ -112,9 +114,22 @@ impl Gazetteer {
                 continue;
             }
             let mut h = SEED;
-            for t in &toks {
-                h = mix(h, upper_hash(t, &mut norm, &mut buf));
+            let last = toks.len() - 1;
+            for (k, t) in toks.iter().enumerate() {
+                let uh = upper_hash(t, &mut norm, &mut buf);
+                h = mix(h, uh);
                 g.prefixes.insert(fmix(h));
+                let bit = match cat {
+                    GazCat::Person if last > 0 && k == 0 => 1,
+                    GazCat::Person if last > 0 && k == last => 2,
+                    GazCat::Institution | GazCat::International | GazCat::NonState if t.len() > 3 => {
+                        if k == last { 8 } else { 4 }
+                    }
+                    GazCat::Country if last == 0 => 16,
+                    GazCat::Agent => 32,
+                    _ => 0,
+                };
+                *g.words.entry(uh).or_insert(0) |= bit;
             }
             if cat == GazCat::Country {
                 for spec in codes.split(';') {
@@ -135,6 +150,14 @@ impl Gazetteer {
 
     pub fn len(&self) -> usize {
         self.entries.len()
+    }
+
+    /// Where a word (by its upper-case hash) occurs in the dictionaries: 1 first name, 2 last
+    /// name, 4 inside an organisation's name, 8 last word of one, 16 a one-word place or
+    /// nationality, 32 in an agent noun.
+    #[inline]
+    pub fn word_bits(&self, upper: u64) -> u8 {
+        self.words.get(&upper).copied().unwrap_or(0)
     }
 
     /// The display name of a country code (`RUS` → `Russian Federation`).

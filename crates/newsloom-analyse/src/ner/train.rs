@@ -11,7 +11,7 @@ use std::path::Path;
 /// Passes over the training data. Chosen on the dev set (it stops improving around here).
 pub const EPOCHS: usize = 12;
 /// Rows whose averaged weights are all smaller than this are dropped from the shipped file.
-const PRUNE: f32 = 0.02;
+const PRUNE: f32 = 0.1;
 
 #[derive(Deserialize)]
 struct GoldEntity {
