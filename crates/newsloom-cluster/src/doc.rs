@@ -64,24 +64,42 @@ pub struct Corpus {
     pub idf: Idf,
     /// Saturating counts of hashed lines / title segments seen in earlier articles.
     seen: Vec<u8>,
+    /// Articles counted since the counts were last halved.
+    since_decay: u32,
 }
 
 impl Default for Corpus {
     fn default() -> Self {
-        Self { idf: Idf::default(), seen: vec![0; 1 << DF_BITS] }
+        Self { idf: Idf::default(), seen: vec![0; 1 << SEEN_BITS], since_decay: 0 }
     }
 }
 
 impl Corpus {
     fn count(&self, h: u64) -> u8 {
-        self.seen[(h as usize) & DF_MASK as usize]
+        self.seen[(h as usize) & SEEN_MASK]
+    }
+
+    /// Called once per article: counts are halved periodically so a long stream neither
+    /// fills the table with collisions nor remembers furniture that stopped recurring.
+    fn tick(&mut self) {
+        self.since_decay += 1;
+        if self.since_decay >= DECAY_EVERY {
+            self.since_decay = 0;
+            self.seen.iter_mut().for_each(|c| *c /= 2);
+        }
     }
 
     fn bump(&mut self, h: u64) {
-        let c = &mut self.seen[(h as usize) & DF_MASK as usize];
+        let c = &mut self.seen[(h as usize) & SEEN_MASK];
         *c = c.saturating_add(1);
     }
 }
+
+/// Size of the line / title-segment count table, and how often its counts are halved: at
+/// ~20 lines an article, 20k articles fill about a tenth of the 4M slots.
+const SEEN_BITS: u32 = 22;
+const SEEN_MASK: usize = (1 << SEEN_BITS) - 1;
+const DECAY_EVERY: u32 = 20_000;
 
 /// Lines seen in at least this many earlier articles are furniture, not content.
 const BOILERPLATE_LINE: u8 = 2;
@@ -117,11 +135,61 @@ pub fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
     s
 }
 
+/// A small open-addressing map from term to weight, built once per article so that each
+/// candidate's member vectors can be dotted with it by lookups rather than merge joins.
+#[derive(Debug, Clone, Default)]
+pub struct TermTable {
+    slots: Vec<(u32, f32)>,
+    mask: usize,
+}
+
+impl TermTable {
+    const EMPTY: u32 = u32::MAX;
+
+    pub fn new(v: &[(u32, f32)]) -> Self {
+        let cap = (v.len() * 4).next_power_of_two().max(16);
+        let mut t = TermTable { slots: vec![(Self::EMPTY, 0.0); cap], mask: cap - 1 };
+        for &(k, w) in v {
+            if k == Self::EMPTY {
+                continue;
+            }
+            let mut i = (k.wrapping_mul(0x9e37_79b1) as usize) & t.mask;
+            while t.slots[i].0 != Self::EMPTY && t.slots[i].0 != k {
+                i = (i + 1) & t.mask;
+            }
+            t.slots[i] = (k, w);
+        }
+        t
+    }
+
+    #[inline]
+    pub fn get(&self, k: u32) -> f32 {
+        let mut i = (k.wrapping_mul(0x9e37_79b1) as usize) & self.mask;
+        loop {
+            let (sk, w) = self.slots[i];
+            if sk == k {
+                return w;
+            }
+            if sk == Self::EMPTY {
+                return 0.0;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    /// Dot product with a sparse vector.
+    pub fn dot(&self, v: &[(u32, f32)]) -> f32 {
+        v.iter().map(|&(k, w)| w * self.get(k)).sum()
+    }
+}
+
 /// The comparable form of one article.
 #[derive(Debug, Clone, Default)]
 pub struct Doc {
     /// Unit-length sublinear TF-IDF over title + body.
     pub terms: Sparse,
+    /// `terms` as a lookup table.
+    pub table: TermTable,
     /// The highest-weighted terms and the rarest names with a retrieval weight, used to index
     /// and to query candidate stories.
     pub top: Vec<(u32, f32)>,
@@ -208,6 +276,7 @@ impl Doc {
         line_hashes.sort_unstable();
         line_hashes.dedup();
         line_hashes.iter().for_each(|&h| corpus.bump(h));
+        corpus.tick();
         let sig = minhash::signature(&words);
         let n_body = toks.len();
         let title = &article.title[..article.title.floor_char_boundary(1000.min(article.title.len()))];
@@ -304,6 +373,7 @@ impl Doc {
             v
         };
         let terms = weigh(tf, MAX_TERMS);
+        let table = TermTable::new(&terms);
         let mut ranked: Vec<(u32, f32)> = terms.clone();
         ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut top: Vec<(u32, f32)> = ranked.into_iter().take(TOP_TERMS).collect();
@@ -324,6 +394,7 @@ impl Doc {
         let source = article.source.as_deref().map_or(0, |s| text::hash_bytes(s.to_lowercase().as_bytes()));
         Doc {
             terms,
+            table,
             top,
             title: weigh(title_tf, 64),
             names: by_idf(names),
@@ -360,5 +431,8 @@ mod tests {
     #[test]
     fn dot_of_sorted_sparse() {
         assert_eq!(dot(&[(1, 1.0), (3, 2.0)], &[(2, 5.0), (3, 0.5)]), 1.0);
+        let t = TermTable::new(&[(1, 1.0), (3, 2.0), (1 + 16, 4.0)]);
+        assert_eq!(t.dot(&[(2, 5.0), (3, 0.5), (17, 1.0)]), 5.0);
+        assert_eq!(t.get(99), 0.0);
     }
 }

@@ -60,9 +60,13 @@ fn day_of(a: &Article) -> &str {
 pub struct StreamRun {
     /// Final story per article (merges applied), in stream order.
     pub labels: Vec<String>,
+    /// The original each article copies, if it is a near-duplicate.
+    pub copy_of: Vec<Option<String>>,
     pub copies: usize,
     pub merges: usize,
     pub seconds: f64,
+    /// CPU time of the run (this thread), when the platform reports it.
+    pub cpu_seconds: Option<f64>,
 }
 
 /// Streams the articles through a fresh clusterer and resolves merge redirects at the end.
@@ -71,10 +75,12 @@ pub fn stream(items: &[GoldArticle], cfg: &ClusterConfig) -> StreamRun {
     let mut redirect: HashMap<String, String> = HashMap::new();
     let mut run = StreamRun::default();
     let t0 = Instant::now();
+    let cpu0 = thread_cpu_seconds();
     let mut raw = Vec::with_capacity(items.len());
     for it in items {
         let a = c.assign(&it.article, &[]);
         run.copies += usize::from(a.copy_of.is_some());
+        run.copy_of.push(a.copy_of);
         run.merges += a.merges.len();
         for m in a.merges {
             redirect.insert(m.absorbed, m.into);
@@ -82,6 +88,7 @@ pub fn stream(items: &[GoldArticle], cfg: &ClusterConfig) -> StreamRun {
         raw.push(a.story);
     }
     run.seconds = t0.elapsed().as_secs_f64();
+    run.cpu_seconds = thread_cpu_seconds().zip(cpu0).map(|(b, a)| b - a);
     run.labels = raw
         .into_iter()
         .map(|mut s| {
@@ -164,6 +171,13 @@ pub fn rss_mb() -> Option<f64> {
     proc_status_kb("VmRSS:").map(|kb| kb / 1024.0)
 }
 
+/// CPU time consumed by the calling thread (Linux `/proc/thread-self/schedstat`), so that a
+/// throughput figure is not skewed by other processes competing for the cores.
+pub fn thread_cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    Some(s.split_whitespace().next()?.parse::<f64>().ok()? / 1e9)
+}
+
 fn proc_status_kb(key: &str) -> Option<f64> {
     let s = std::fs::read_to_string("/proc/self/status").ok()?;
     s.lines().find(|l| l.starts_with(key))?.split_whitespace().nth(1)?.parse().ok()
@@ -187,8 +201,12 @@ pub fn run_with(gold: &Path, out: Option<&Path>, cfg: &ClusterConfig) -> Result<
     if let Some(out) = out {
         let f = std::fs::File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
         let mut w = BufWriter::new(f);
-        for (it, story) in items.iter().zip(&run.labels) {
-            writeln!(w, "{}", json!({"id": it.article.id, "story": story})).map_err(|e| e.to_string())?;
+        for ((it, story), copy) in items.iter().zip(&run.labels).zip(&run.copy_of) {
+            let line = match copy {
+                Some(c) => json!({"id": it.article.id, "story": story, "copy_of": c}),
+                None => json!({"id": it.article.id, "story": story}),
+            };
+            writeln!(w, "{line}").map_err(|e| e.to_string())?;
         }
         w.flush().map_err(|e| e.to_string())?;
     }
@@ -207,13 +225,17 @@ pub fn run_with(gold: &Path, out: Option<&Path>, cfg: &ClusterConfig) -> Result<
     m.insert("copies".into(), json!(run.copies));
     m.insert("merges".into(), json!(run.merges));
     m.insert("docs_per_s".into(), json!(per_s.round()));
+    let per_cpu_s = run.cpu_seconds.map(|c| items.len() as f64 / c.max(1e-9));
+    if let Some(r) = per_cpu_s {
+        m.insert("docs_per_cpu_s".into(), json!(r.round()));
+    }
     m.insert("peak_rss_mb".into(), json!((rss * 10.0).round() / 10.0));
     let human = format!(
         "cluster eval on {} ({} articles, {} gold stories)\n\
          {:<10} {:>8} {:>8} {:>8}\n\
          {:<10} {:>8.4} {:>8.4} {:>8.4}\n\
          {:<10} {:>8.4} {:>8.4} {:>8.4}\n\
-         stories {}  copies {}  merges {}  articles/s {:.0}  peak RSS {:.1} MB\n",
+         stories {}  copies {}  merges {}  articles/s {:.0} (per CPU-second {:.0}, one thread)  peak RSS {:.1} MB\n",
         gold.display(),
         items.len(),
         s.gold_clusters,
@@ -233,6 +255,7 @@ pub fn run_with(gold: &Path, out: Option<&Path>, cfg: &ClusterConfig) -> Result<
         run.copies,
         run.merges,
         per_s,
+        per_cpu_s.unwrap_or(f64::NAN),
         rss
     );
     Ok(EvalReport { task: "cluster".into(), metrics: m, human })

@@ -4,10 +4,10 @@ use std::collections::VecDeque;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::doc::{Doc, Sparse, dot};
+use crate::doc::{Doc, Sparse};
 
 /// Number of features the join scorer sees (index 0 is the constant 1).
-pub const NF: usize = 22;
+pub const NF: usize = 25;
 
 /// Names of the features, in order (for the trainer's report).
 pub const FEATURE_NAMES: [&str; NF] = [
@@ -33,6 +33,9 @@ pub const FEATURE_NAMES: [&str; NF] = [
     "date_match",
     "gap_x_date_match",
     "mentions_dates",
+    "date_match_x_cos",
+    "max_name_x_cos",
+    "rare_x_cos",
 ];
 
 /// Member vectors kept per story for the max-similarity feature.
@@ -42,6 +45,7 @@ const MAX_CENTROID: usize = 600;
 const MAX_NAMES: usize = 400;
 const MAX_SOURCES: usize = 64;
 const MAX_DATES: usize = 64;
+const MEMBER_TERMS: usize = 100;
 
 #[derive(Debug, Clone)]
 pub struct Story {
@@ -115,7 +119,13 @@ impl Story {
     pub fn add(&mut self, doc: &Doc) {
         self.cnorm = add_into(&mut self.centroid, &doc.terms, MAX_CENTROID);
         self.tnorm = add_into(&mut self.title, &doc.title, MAX_CENTROID / 4);
-        self.recent.push_back((doc.time, doc.terms.clone()));
+        // Members are kept by their heaviest terms only: enough for a max-cosine feature.
+        let mut kept = doc.terms.clone();
+        if kept.len() > MEMBER_TERMS {
+            kept.select_nth_unstable_by(MEMBER_TERMS, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            kept.truncate(MEMBER_TERMS);
+        }
+        self.recent.push_back((doc.time, kept));
         if self.recent.len() > RECENT {
             self.recent.pop_front();
         }
@@ -185,7 +195,7 @@ impl Story {
     /// Similarity features between this story and an article (see [`FEATURE_NAMES`]).
     pub fn features(&self, doc: &Doc) -> [f32; NF] {
         let cos_c = cos_map(&self.centroid, self.cnorm, &doc.terms);
-        let cos_m = self.recent.iter().map(|(_, v)| dot(v, &doc.terms)).fold(0.0f32, f32::max);
+        let cos_m = self.recent.iter().map(|(_, v)| doc.table.dot(v)).fold(0.0f32, f32::max);
         let cos_t = cos_map(&self.title, self.tnorm, &doc.title);
         let (mut shared, mut shared_sq, mut mass, mut mass_sq) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
         let (mut max_shared, mut rare) = (0.0f32, 0.0f32);
@@ -245,6 +255,9 @@ impl Story {
             date_match,
             date_match * gap_last.ln_1p(),
             if doc.mentioned.is_empty() { 0.0 } else { 1.0 },
+            date_match * cos_c.max(cos_m),
+            max_shared * cos_c.max(cos_m),
+            rare.ln_1p() * cos_c.max(cos_m),
         ]
     }
 

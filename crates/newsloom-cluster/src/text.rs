@@ -53,18 +53,14 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
         let w = &cur.word;
         let num = w.bytes().all(|b| b.is_ascii_digit());
         if w.len() >= 2 || num {
-            let stop = !num && is_stop(w);
+            let key = hash_bytes(stem(w).as_bytes());
+            let lex = if num { Lex::default() } else { lexicon().get(&key).copied().unwrap_or_default() };
+            let stop = lex.stop;
             let cap = !stop
                 && !num
                 && ((cur.first_upper && !cur.at_sentence_start) || (cur.all_upper && cur.letters >= 3));
-            let key = hash_bytes(stem(w).as_bytes());
-            let (val, month) = if num {
-                (if w.len() <= 4 { w.parse().unwrap_or(0) } else { 0 }, false)
-            } else {
-                month_of(w).map_or((0, false), |m| (m, true))
-            };
-            let day_ref = if num || month { 0 } else { day_ref_of(w) };
-            out.push(Token { key, cap, num, stop, val, month, day_ref });
+            let val = if num && w.len() <= 4 { w.parse().unwrap_or(0) } else { u16::from(lex.month) };
+            out.push(Token { key, cap, num, stop, val, month: lex.month > 0, day_ref: lex.day_ref });
         }
         cur.word.clear();
     };
@@ -120,49 +116,65 @@ fn stem(w: &str) -> &str {
     }
 }
 
+/// What is known about a closed-class word, keyed by its token hash.
+#[derive(Debug, Clone, Copy, Default)]
+struct Lex {
+    stop: bool,
+    month: u8,
+    day_ref: u8,
+}
+
+/// One hash lookup per token instead of string comparisons against three word lists.
+fn lexicon() -> &'static rustc_hash::FxHashMap<u64, Lex> {
+    static LEX: std::sync::OnceLock<rustc_hash::FxHashMap<u64, Lex>> = std::sync::OnceLock::new();
+    LEX.get_or_init(|| {
+        let mut m: rustc_hash::FxHashMap<u64, Lex> = rustc_hash::FxHashMap::default();
+        let key = |w: &str| hash_bytes(stem(w).as_bytes());
+        for w in STOP {
+            m.entry(key(w)).or_default().stop = true;
+        }
+        for (i, names) in MONTHS.iter().enumerate() {
+            for w in *names {
+                m.entry(key(w)).or_default().month = i as u8 + 1;
+            }
+        }
+        for (i, names) in DAYS.iter().enumerate() {
+            for w in *names {
+                m.entry(key(w)).or_default().day_ref = i as u8 + 1;
+            }
+        }
+        m
+    })
+}
+
 /// Month number of an English, Spanish, Italian or Dutch month name or abbreviation.
-fn month_of(w: &str) -> Option<u16> {
-    const MONTHS: [&[&str]; 12] = [
-        &["january", "jan", "enero", "gennaio", "januari"],
-        &["february", "feb", "febrero", "febbraio", "februari"],
-        &["march", "mar", "marzo", "maart"],
-        &["april", "apr", "abril", "aprile"],
-        &["may", "mayo", "maggio", "mei"],
-        &["june", "jun", "junio", "giugno", "juni"],
-        &["july", "jul", "julio", "luglio", "juli"],
-        &["august", "aug", "agosto", "augustus"],
-        &["september", "sept", "sep", "septiembre", "settembre"],
-        &["october", "oct", "octubre", "ottobre", "oktober", "okt"],
-        &["november", "nov", "noviembre", "novembre"],
-        &["december", "dec", "diciembre", "dicembre"],
-    ];
-    if w.len() < 3 || w.len() > 10 {
-        return None;
-    }
-    MONTHS.iter().position(|names| names.contains(&w)).map(|i| i as u16 + 1)
-}
+const MONTHS: [&[&str]; 12] = [
+    &["january", "jan", "enero", "gennaio", "januari"],
+    &["february", "feb", "febrero", "febbraio", "februari"],
+    &["march", "mar", "marzo", "maart"],
+    &["april", "apr", "abril", "aprile"],
+    &["may", "mayo", "maggio", "mei"],
+    &["june", "jun", "junio", "giugno", "juni"],
+    &["july", "jul", "julio", "luglio", "juli"],
+    &["august", "aug", "agosto", "augustus"],
+    &["september", "sept", "sep", "septiembre", "settembre"],
+    &["october", "oct", "octubre", "ottobre", "oktober", "okt"],
+    &["november", "nov", "noviembre", "novembre"],
+    &["december", "dec", "diciembre", "dicembre"],
+];
 
-fn day_ref_of(w: &str) -> u8 {
-    const DAYS: [&[&str]; 9] = [
-        &["monday", "lunes", "lunedi", "maandag"],
-        &["tuesday", "martes", "martedi", "dinsdag"],
-        &["wednesday", "miercoles", "mercoledi", "woensdag"],
-        &["thursday", "jueves", "giovedi", "donderdag"],
-        &["friday", "viernes", "venerdi", "vrijdag"],
-        &["saturday", "sabado", "sabato", "zaterdag"],
-        &["sunday", "domingo", "domenica", "zondag"],
-        &["today", "tonight", "hoy", "oggi", "vandaag"],
-        &["yesterday", "ayer", "ieri", "gisteren"],
-    ];
-    if w.len() < 3 || w.len() > 10 {
-        return 0;
-    }
-    DAYS.iter().position(|names| names.contains(&w)).map_or(0, |i| i as u8 + 1)
-}
-
-fn is_stop(w: &str) -> bool {
-    STOP.binary_search(&w).is_ok()
-}
+/// Weekdays (Monday first), then "today" and "yesterday" words.
+const DAYS: [&[&str]; 9] = [
+    &["monday", "lunes", "lunedi", "maandag"],
+    &["tuesday", "martes", "martedi", "dinsdag"],
+    &["wednesday", "miercoles", "mercoledi", "woensdag"],
+    &["thursday", "jueves", "giovedi", "donderdag"],
+    &["friday", "viernes", "venerdi", "vrijdag"],
+    &["saturday", "sabado", "sabato", "zaterdag"],
+    &["sunday", "domingo", "domenica", "zondag"],
+    &["today", "tonight", "hoy", "oggi", "vandaag"],
+    &["yesterday", "ayer", "ieri", "gisteren"],
+];
 
 /// Function words of English, Spanish, Italian, Dutch, German and French (sorted).
 static STOP: &[&str] = &[
