@@ -18,6 +18,8 @@ pub(crate) struct W {
     pub punct: bool,
     /// Written with a capital letter (a name, not a verb, unless sentence-initial).
     pub cap: bool,
+    /// Part of a hyphenated word (`Israeli-occupied`): never a verb.
+    pub hyph: bool,
 }
 
 /// An actor found in a sentence, over words `[s, e)`.
@@ -35,8 +37,8 @@ pub(crate) struct Actor {
 struct VerbHit {
     i: usize,
     ve: usize,
-    own: Option<Option<CodePair>>,
-    block: usize,
+    /// (own code, block) of every dictionary verb with this form.
+    cands: Vec<(Option<Option<CodePair>>, usize)>,
 }
 
 /// One coded event before it becomes a model [`newsloom_model::Event`].
@@ -50,8 +52,11 @@ pub(crate) struct Coded {
     pub pattern: bool,
 }
 
-const DETERMINERS: &[&str] =
-    &["THE", "A", "AN", "ITS", "HIS", "HER", "THEIR", "OUR", "MY", "THIS", "THESE", "THOSE"];
+const DETERMINERS: &[&str] = &[
+    "THE", "A", "AN", "ITS", "HIS", "HER", "THEIR", "OUR", "MY", "THIS", "THESE", "THOSE", "SUCH", "ANY",
+    "EACH", "EVERY", "ANOTHER", "NO", "FIRST", "LATEST", "RECENT", "SAME", "FURTHER", "NEW", "MORE",
+    "CHEMICAL", "DEADLY",
+];
 const NEGATORS: &[&str] =
     &["NOT", "N'T", "NEVER", "NO", "DENIED", "DENIES", "DENY", "REFUSED", "REFUSES", "CANNOT"];
 const PASSIVE_AUX: &[&str] = &["WAS", "WERE", "BEEN", "BE", "IS", "ARE", "BEING", "GET", "GOT"];
@@ -128,10 +133,11 @@ pub(crate) fn words(text: &str) -> Vec<W> {
     for t in crate::quotes::text::tokenize(text) {
         let s = &text[t.s..t.e];
         if !t.word {
-            out.push(W { w: s.to_string(), punct: true, cap: false });
+            out.push(W { w: s.to_string(), punct: true, cap: false, hyph: false });
             continue;
         }
         // Split hyphenated words (`NATO-Russia`) so each part can be an actor.
+        let hyph = s.contains(['-', '‑']);
         for part in s.split(['-', '‑']) {
             if part.is_empty() {
                 continue;
@@ -144,7 +150,7 @@ pub(crate) fn words(text: &str) -> Vec<W> {
             }
             let w = w.trim_end_matches('.').to_string();
             let cap = part.chars().next().is_some_and(char::is_uppercase);
-            out.push(W { w, punct: false, cap });
+            out.push(W { w, punct: false, cap, hyph });
         }
     }
     out
@@ -255,7 +261,49 @@ impl Dicts {
                 k += 2;
                 continue;
             }
-            out.push(Actor { s, e, code: format!("---{code}"), bare_agent: true });
+            // `military exercises`, `government forces`: an agent noun used as an adjective.
+            let adjective = ws.get(e).is_some_and(|w| {
+                !w.punct
+                    && !w.cap
+                    && !matches!(
+                        w.w.as_str(),
+                        "OF" | "AND"
+                            | "OR"
+                            | "IS"
+                            | "ARE"
+                            | "WAS"
+                            | "WERE"
+                            | "HAS"
+                            | "HAVE"
+                            | "HAD"
+                            | "WILL"
+                            | "WOULD"
+                            | "CAN"
+                            | "COULD"
+                            | "MAY"
+                            | "MIGHT"
+                            | "SHOULD"
+                            | "MUST"
+                            | "DID"
+                            | "DOES"
+                            | "DO"
+                            | "IN"
+                            | "ON"
+                            | "AT"
+                            | "FROM"
+                            | "TO"
+                            | "WITH"
+                            | "WHO"
+                            | "THAT"
+                            | "WHICH"
+                            | "BY"
+                            | "FOR"
+                    )
+                    && !self.verbs.forms.contains_key(&w.w)
+            }) && raw.get(k + 1).is_none_or(|r| r.0 != e);
+            if !adjective {
+                out.push(Actor { s, e, code: format!("---{code}"), bare_agent: true });
+            }
             k += 1;
         }
         // Apposition without a gap (`Prime Minister Telemar`, `leader Calimehtar`): one actor,
@@ -297,7 +345,7 @@ impl Dicts {
                 i += 1;
                 continue;
             }
-            let Some((ve, own, block)) = self.verb_at(ws, i) else {
+            let Some((ve, cands)) = self.verb_at(ws, i).filter(|_| !ws[i].hyph) else {
                 i += 1;
                 continue;
             };
@@ -305,11 +353,9 @@ impl Dicts {
             let noun = DETERMINERS.contains(&prev)
                 || (ws[i].w.ends_with("ING")
                     && i > 0
-                    && !(PASSIVE_AUX.contains(&prev)
-                        || matches!(prev, "," | "BY" | "AND" | "AM" | "TO")
-                        || in_actor[i - 1]));
+                    && !(PASSIVE_AUX.contains(&prev) || matches!(prev, "," | "BY" | "AND" | "AM" | "TO")));
             if !noun {
-                out.push(VerbHit { i, ve, own, block });
+                out.push(VerbHit { i, ve, cands });
             }
             i = ve;
         }
@@ -336,11 +382,24 @@ impl Dicts {
         // (verb end, sayer sources) of the last say-frame, for accusations.
         let mut say: Option<(usize, Vec<String>)> = None;
         let mut prev_sources: Vec<String> = Vec::new();
+        let mut last_emitter: Option<usize> = None;
         for (vi, v) in verbs.iter().enumerate() {
             let (i, ve) = (v.i, v.ve);
-            let (code, _pat_end, from_pattern) = self.pick_code(ws, i, ve, v.block, v.own.clone());
+            let (mut code, from_pattern, pat_end) = self.pick_code(ws, i, ve, &v.cands);
+            let say_word = SAY_WORDS.contains(&ws[i].w.as_str());
+            // A say-verb pattern codes the reported act (`said he would not provide support`):
+            // its negation sits inside the pattern, and reported force is an accusation.
+            let neg_end = if say_word && from_pattern { pat_end } else { ve + 1 };
             let negated = (i.saturating_sub(3)..i).any(|k| NEGATORS.contains(&ws[k].w.as_str()))
-                || ws.get(ve).is_some_and(|w| w.w == "NOT");
+                || (ve..neg_end.min(ws.len())).any(|k| NEGATORS.contains(&ws[k].w.as_str()));
+            if say_word
+                && from_pattern
+                && let Some(c) = code.as_mut()
+                && c.fwd.as_deref().is_some_and(|f| super::tables::quad_of(f) >= 4)
+            {
+                c.fwd = Some("112".into());
+                c.rev = None;
+            }
             let passive = i > 0
                 && (i.saturating_sub(2)..i).any(|k| PASSIVE_AUX.contains(&ws[k].w.as_str()))
                 && (ws[i].w.ends_with("ED") || ws[i].w.ends_with("EN") || ws[i].w.ends_with('T'));
@@ -373,16 +432,22 @@ impl Dicts {
             };
             prev_sources = sources.clone();
             // Plain statements (010) are not coded; they frame what follows.
-            let is_say = SAY_WORDS.contains(&ws[i].w.as_str())
+            let plain = code.as_ref().is_none_or(|c| c.fwd.as_deref().is_none_or(|f| f.starts_with("01")));
+            let is_say = (SAY_WORDS.contains(&ws[i].w.as_str()) && plain)
                 || code.as_ref().is_some_and(|c| c.fwd.as_deref() == Some("010") && c.rev.is_none());
-            if is_say && !from_pattern {
-                say = Some((ve, sources.clone()));
+            if is_say {
+                // `The Observatory, a group that tracks the war, said`: the sentence subject.
+                let sayers = if sources.is_empty() { first_group(ws, actors, i) } else { sources.clone() };
+                say = Some((ve, sayers));
                 continue;
             }
             // `seeking to deepen`: a verb that only leads into another is not an event itself.
-            let leads_on =
-                verbs.get(vi + 1).is_some_and(|nx| nx.i > 0 && ws[nx.i - 1].w == "TO" && nx.i - ve <= 6);
+            let leads_on = verbs.get(vi + 1).is_some_and(|nx| nx.i == ve + 1 && ws[ve].w == "TO");
             if (leads_on && !from_pattern) || intent_frame_after(ws, ve) {
+                continue;
+            }
+            // `asking Obama to help Iran`: the complement belongs to the coded verb before it.
+            if chained && last_emitter == Some(vi - 1) {
                 continue;
             }
             let Some(cp) = code else { continue };
@@ -406,8 +471,12 @@ impl Dicts {
                         srcs.iter().filter(move |t| *t != s).map(move |t| (s.clone(), Some(t.clone())))
                     })
                     .collect()
-            } else {
+            } else if say.is_some() {
+                // Kept for `X said Y attacked`: the report has a target even if the act has none.
                 srcs.iter().map(|s| (s.clone(), None)).collect()
+            } else {
+                // Without a target, codes on intransitive uses are mostly noise.
+                Vec::new()
             };
             for (s, t) in &pairs {
                 if let Some(f) = &fwd {
@@ -436,6 +505,7 @@ impl Dicts {
             // events); reported material conflict becomes an accusation (112).
             if let Some((say_end, sayers)) = &say
                 && *say_end <= i
+                && !ws[*say_end..i].iter().any(|w| w.w == "," || w.w == ";")
                 && !sayers.is_empty()
                 && emitted.iter().any(|e| !sayers.contains(&e.source))
             {
@@ -467,6 +537,10 @@ impl Dicts {
                     }
                 }
             }
+            emitted.retain(|e| e.target.is_some());
+            if !emitted.is_empty() {
+                last_emitter = Some(vi);
+            }
             for e in emitted {
                 if !out.contains(&e) {
                     out.push(e);
@@ -476,55 +550,69 @@ impl Dicts {
         out
     }
 
-    /// The longest verb form starting at word `i`: (end, the form's own code, block).
-    fn verb_at(&self, ws: &[W], i: usize) -> Option<(usize, Option<Option<CodePair>>, usize)> {
+    /// The longest verb forms starting at word `i`: (end, every (own code, block) with that form).
+    #[allow(clippy::type_complexity)]
+    fn verb_at(&self, ws: &[W], i: usize) -> Option<(usize, Vec<(Option<Option<CodePair>>, usize)>)> {
         let forms = self.verbs.forms.get(&ws[i].w)?;
-        let mut best: Option<(usize, Option<Option<CodePair>>, usize)> = None;
+        let mut end = 0;
+        let mut cands = Vec::new();
         for f in forms {
             let ok = f.rest.iter().enumerate().all(|(k, r)| ws.get(i + 1 + k).is_some_and(|x| x.w == *r));
-            let end = i + 1 + f.rest.len();
-            if ok && best.as_ref().is_none_or(|b| end > b.0) {
-                best = Some((end, f.own.clone(), f.block));
+            let e = i + 1 + f.rest.len();
+            if !ok || e < end {
+                continue;
             }
+            if e > end {
+                end = e;
+                cands.clear();
+            }
+            cands.push((f.own.clone(), f.block));
         }
-        best
+        (!cands.is_empty()).then_some((end, cands))
     }
 
-    /// The code for a verb at `[i, ve)`: the best-matching pattern of its block, else the
-    /// verb's own code, else the block default. Returns (code, end of the matched words, from a pattern).
+    /// The code for a verb at `[i, ve)`: the best-matching pattern of any of its blocks, else
+    /// the first own code or block default that codes something. Returns (code, from a pattern).
     fn pick_code(
         &self,
         ws: &[W],
         i: usize,
         ve: usize,
-        block: usize,
-        own: Option<Option<CodePair>>,
-    ) -> (Option<CodePair>, usize, bool) {
-        let b = &self.verbs.blocks[block];
+        cands: &[(Option<Option<CodePair>>, usize)],
+    ) -> (Option<CodePair>, bool, usize) {
         let clause_end =
             (ve..ws.len()).find(|&k| matches!(ws[k].w.as_str(), ";" | "." | ":")).unwrap_or(ws.len());
         let mut best: Option<(usize, &Option<CodePair>, usize)> = None;
-        for p in &b.patterns {
-            if p.pre.is_empty() && p.post.is_empty() {
-                continue;
-            }
-            let Some(end) = self.match_seq(ws, ve, clause_end, &p.post) else { continue };
-            if !self.match_pre(ws, i, &p.pre) {
-                continue;
-            }
-            let score = p.pre.len() + p.post.len();
-            if best.is_none_or(|(s, _, _)| score > s) {
-                best = Some((score, &p.code, end));
+        for (_, block) in cands {
+            for p in &self.verbs.blocks[*block].patterns {
+                if p.pre.is_empty() && p.post.is_empty() {
+                    continue;
+                }
+                let Some(end) = self.match_seq(ws, ve, clause_end, &p.post) else { continue };
+                if !self.match_pre(ws, i, &p.pre) {
+                    continue;
+                }
+                let score = p.pre.len() + p.post.len();
+                if best.is_none_or(|(s, _, _)| score > s) {
+                    best = Some((score, &p.code, end));
+                }
             }
         }
         if let Some((_, code, end)) = best {
-            return (code.clone(), end, true);
+            return (code.clone(), true, end);
         }
-        let code = match own {
-            Some(c) => c,
-            None => b.default.clone(),
-        };
-        (code, ve, false)
+        let mut first = None;
+        for (own, block) in cands {
+            let code = match own {
+                Some(c) => c.clone(),
+                None => self.verbs.blocks[*block].default.clone(),
+            };
+            if code.is_some() {
+                return (code, false, ve);
+            }
+            first.get_or_insert(code);
+        }
+        (first.flatten(), false, ve)
     }
 
     fn word_matches(&self, ws: &[W], k: usize, p: &PWord) -> Option<usize> {
@@ -696,4 +784,12 @@ pub(crate) fn to_intent(code: &str) -> String {
         _ => return code.to_string(),
     }
     .to_string()
+}
+
+/// The first actor group of the sentence, before word `i`.
+fn first_group(ws: &[W], actors: &[Actor], i: usize) -> Vec<String> {
+    match actors.iter().find(|a| a.e <= i) {
+        Some(a) => group_after(ws, actors, a.s, &vec![false; ws.len()]),
+        None => Vec::new(),
+    }
 }
