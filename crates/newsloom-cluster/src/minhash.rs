@@ -23,7 +23,7 @@ pub const MIN_WORDS: usize = 25;
 pub type Signature = [u32; SIG_LEN];
 
 #[inline]
-fn mix(mut z: u64) -> u64 {
+const fn mix(mut z: u64) -> u64 {
     // splitmix64 finaliser: a cheap, well-distributed permutation of u64.
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
@@ -41,14 +41,11 @@ pub fn signature(words: &[u64]) -> Option<Signature> {
         for &k in w {
             h = mix(h ^ k);
         }
-        // Two strong hashes per shingle, SIG_LEN derived ones h1 + i·h2 (Kirsch–Mitzenmacher):
-        // far cheaper than SIG_LEN independent hashes, and close to them in practice.
-        let h1 = mix(h);
-        let h2 = mix(h ^ 0x9e37_79b9_7f4a_7c15) | 1;
-        let mut v = h1;
-        for s in sig.iter_mut() {
-            *s = (*s).min((v >> 32) as u32);
-            v = v.wrapping_add(h2);
+        // One strong hash per shingle, then SIG_LEN hashes of it. (Cheaper derived families,
+        // h1 + i·h2 or multiply-shift, under-estimated Jaccard on light edits in tests.)
+        for (i, s) in sig.iter_mut().enumerate() {
+            let v = (mix(h.wrapping_add((i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))) >> 32) as u32;
+            *s = (*s).min(v);
         }
     }
     Some(sig)
@@ -75,6 +72,8 @@ pub struct DupEntry {
     pub original: String,
     pub story: String,
     pub time: f64,
+    /// Title vector, to tell a reprint from a same-template page (paywall, sign-up form).
+    pub title: Vec<(u32, f32)>,
 }
 
 /// LSH index over the signatures of recent articles; entries older than the window are
@@ -90,14 +89,27 @@ pub struct DupIndex {
 impl DupIndex {
     /// The most similar indexed article with estimated Jaccard ≥ `threshold`.
     pub fn find(&self, sig: &Signature, threshold: f32) -> Option<(&DupEntry, f32)> {
+        self.find_where(sig, threshold, |_, _| true)
+    }
+
+    /// The most similar indexed article with estimated Jaccard ≥ `threshold` that `accept`s.
+    pub fn find_where(
+        &self,
+        sig: &Signature,
+        threshold: f32,
+        accept: impl Fn(&DupEntry, f32) -> bool,
+    ) -> Option<(&DupEntry, f32)> {
         let mut best: Option<(u64, f32)> = None;
         for b in 0..BANDS {
             let Some(ids) = self.buckets.get(&band_key(sig, b)) else { continue };
             for id in ids {
-                let Some((s, _)) = self.entries.get(id) else { continue };
+                let Some((s, e)) = self.entries.get(id) else { continue };
                 let sim = similarity(sig, s);
                 // Ties go to the earlier article (smaller id).
-                if sim >= threshold && best.is_none_or(|(bid, bs)| sim > bs || (sim == bs && *id < bid)) {
+                if sim >= threshold
+                    && best.is_none_or(|(bid, bs)| sim > bs || (sim == bs && *id < bid))
+                    && accept(e, sim)
+                {
                     best = Some((*id, sim));
                 }
             }
@@ -168,7 +180,13 @@ mod tests {
         assert!(similarity(&a, &b) > 0.75, "{}", similarity(&a, &b));
         assert!(similarity(&a, &c) < 0.1);
         let mut idx = DupIndex::default();
-        let e = |id: &str| DupEntry { article: id.into(), original: id.into(), story: "s".into(), time: 0.0 };
+        let e = |id: &str| DupEntry {
+            article: id.into(),
+            original: id.into(),
+            story: "s".into(),
+            time: 0.0,
+            title: vec![],
+        };
         idx.insert(a, e("a"));
         assert_eq!(idx.find(&b, 0.7).unwrap().0.article, "a");
         assert!(idx.find(&c, 0.7).is_none());

@@ -136,7 +136,12 @@ impl OnlineClusterer {
         let doc = Doc::build(article, entities, &mut self.corpus, now);
         self.advance(doc.time);
         let copy = doc.sig.as_ref().and_then(|sig| {
-            self.dups.find(sig, self.cfg.dup_threshold).map(|(e, _)| (e.original.clone(), e.story.clone()))
+            // Below near-identity, a copy must also share some headline: pages built from one
+            // template (sign-up forms, paywalls) are alike in body only.
+            let accept = |e: &DupEntry, sim: f32| sim >= 0.9 || crate::doc::dot(&doc.title, &e.title) >= 0.1;
+            self.dups
+                .find_where(sig, self.cfg.dup_threshold, accept)
+                .map(|(e, _)| (e.original.clone(), e.story.clone()))
         });
         // Candidate retrieval: accumulate the article's top-term weights over posting lists.
         let mut acc: FxHashMap<u32, f32> = FxHashMap::default();
@@ -226,7 +231,13 @@ impl OnlineClusterer {
             let original = copy_of.clone().unwrap_or_else(|| article.id.clone());
             self.dups.insert(
                 sig,
-                DupEntry { article: article.id.clone(), original, story: story.clone(), time: doc.time },
+                DupEntry {
+                    article: article.id.clone(),
+                    original,
+                    story: story.clone(),
+                    time: doc.time,
+                    title: doc.title.clone(),
+                },
             );
         }
         Assignment { story, copy_of, merges }
@@ -356,6 +367,7 @@ impl StoryClusterer for OnlineClusterer {
                         original,
                         story: story.to_string(),
                         time: prep.doc.time,
+                        title: prep.doc.title.clone(),
                     },
                 );
             }
