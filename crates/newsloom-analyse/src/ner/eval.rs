@@ -32,7 +32,7 @@ impl Count {
 }
 
 /// Predicted spans per document: `(id, text, predicted (char start, end, label), gold spans)`.
-type Run = Vec<(String, Vec<(usize, usize, u8)>, Vec<(usize, usize, u8)>)>;
+type Run = Vec<(String, Vec<(usize, usize, u8)>, Vec<(usize, usize, u8)>, Vec<f32>)>;
 
 fn run(tagger: &NerTagger, gold: &Path) -> Result<(Run, f64, usize), String> {
     let docs = read_jsonl(gold)?;
@@ -43,7 +43,8 @@ fn run(tagger: &NerTagger, gold: &Path) -> Result<(Run, f64, usize), String> {
         let tagged = tagger.tag(&d.text);
         chars += d.text.chars().count();
         let pred = tagged.spans.iter().map(|s| (s.char_start, s.char_end, s.label as u8)).collect();
-        out.push((d.id.clone(), pred, d.spans()));
+        let conf = tagged.spans.iter().map(|s| s.confidence).collect();
+        out.push((d.id.clone(), pred, d.spans(), conf));
     }
     Ok((out, t0.elapsed().as_secs_f64(), chars))
 }
@@ -52,10 +53,13 @@ fn run(tagger: &NerTagger, gold: &Path) -> Result<(Run, f64, usize), String> {
 pub fn predict_jsonl(gold: &Path, out: &Path) -> Result<(), String> {
     let (run, _, _) = run(NerTagger::shared(), gold)?;
     let mut s = String::new();
-    for (id, pred, _) in run {
+    for (id, pred, _, conf) in run {
         let ents: Vec<Value> = pred
             .iter()
-            .map(|&(a, b, l)| json!({"start": a, "end": b, "type": NerLabel::ALL[l as usize].as_str()}))
+            .zip(conf)
+            .map(|(&(a, b, l), c)| {
+                json!({"start": a, "end": b, "type": NerLabel::ALL[l as usize].as_str(), "confidence": c})
+            })
             .collect();
         s.push_str(&json!({"id": id, "entities": ents}).to_string());
         s.push('\n');
@@ -72,7 +76,7 @@ pub(crate) fn eval_with(tagger: &NerTagger, gold: &Path) -> Result<EvalReport, S
     let (run, secs, chars) = run(tagger, gold)?;
     let mut per = [Count::default(); 4];
     let mut untyped = Count::default();
-    for (_, pred, gold) in &run {
+    for (_, pred, gold, _) in &run {
         let p: HashSet<_> = pred.iter().copied().collect();
         let g: HashSet<_> = gold.iter().copied().collect();
         for (l, c) in per.iter_mut().enumerate() {

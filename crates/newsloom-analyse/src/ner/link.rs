@@ -83,6 +83,54 @@ const TITLE_WORDS: &[&str] = &[
 const HONORIFICS: &[&str] =
     &["mr.", "mrs.", "ms.", "dr.", "prof.", "mr", "mrs", "ms", "dr", "sir", "lord", "lady"];
 const PRONOUNS: &[&str] = &["he", "she", "him", "his", "her", "hers", "himself", "herself"];
+const MONTHS: &[&str] = &[
+    "jan",
+    "january",
+    "feb",
+    "february",
+    "mar",
+    "march",
+    "apr",
+    "april",
+    "may",
+    "jun",
+    "june",
+    "jul",
+    "july",
+    "aug",
+    "august",
+    "sep",
+    "sept",
+    "september",
+    "oct",
+    "october",
+    "nov",
+    "november",
+    "dec",
+    "december",
+];
+/// Heads of agent phrases that name an institution ("Foreign Ministry", "Security Council").
+const INSTITUTION_NOUNS: &[&str] = &[
+    "ministry",
+    "council",
+    "parliament",
+    "government",
+    "army",
+    "police",
+    "court",
+    "commission",
+    "committee",
+    "agency",
+    "department",
+    "office",
+    "service",
+    "assembly",
+    "force",
+    "navy",
+    "guard",
+    "cabinet",
+    "senate",
+];
 /// Definite descriptions that refer back to an organisation of the article.
 const ALLIANCE_WORDS: &[&str] = &["alliance", "bloc", "organisation", "organization"];
 
@@ -166,6 +214,13 @@ impl EntityRecognizer {
         let mut spans: Vec<(usize, usize, NerLabel, f32)> =
             tagged.spans.iter().map(|s| (s.first_token, s.end_token, s.label, s.confidence)).collect();
         split_titles(body, tagged, &mut spans);
+        // "Jan 4": a month before a number is a date, whatever the tagger thought.
+        spans.retain(|s| {
+            !(s.1 == s.0 + 1
+                && MONTHS.contains(&text(s.0).trim_end_matches('.').to_lowercase().as_str())
+                && s.1 < toks.len()
+                && text(s.1).starts_with(|c: char| c.is_ascii_digit()))
+        });
         // A "person" made only of agent nouns ("Ministry") is an organisation.
         for s in spans.iter_mut().filter(|s| s.2 == NerLabel::Per) {
             if (s.0..s.1).all(|i| gaz.lookup([text(i)]).is_some_and(|e| e.cat == GazCat::Agent)) {
@@ -188,9 +243,11 @@ impl EntityRecognizer {
                 if covered[i..i + len].iter().any(|&c| c) || !is_cap(text(i + len - 1)) {
                     continue;
                 }
+                let institution_noun =
+                    |w: &str| INSTITUTION_NOUNS.contains(&w.to_lowercase().trim_end_matches('s'));
                 if let Some(e) = gaz.lookup((i..i + len).map(text))
-                    && matches!(e.cat, GazCat::Institution | GazCat::International)
-                    && !is_dated(e)
+                    && (matches!(e.cat, GazCat::Institution | GazCat::International) && !is_dated(e)
+                        || e.cat == GazCat::Agent && len >= 2 && institution_noun(text(i + len - 1)))
                     && len + usize::from(text(i).len() > 3) >= 2
                 {
                     best = Some(len);
@@ -210,7 +267,10 @@ impl EntityRecognizer {
         let modifier: Vec<Option<String>> = spans
             .iter()
             .map(|&(a, _, label, _)| {
-                let prev = spans.iter().find(|p| p.1 == a && label == NerLabel::Org)?;
+                let possessive = a > 0 && matches!(text(a - 1), "'s" | "’s");
+                let prev = spans
+                    .iter()
+                    .find(|p| label == NerLabel::Org && (p.1 == a || possessive && p.1 + 1 == a))?;
                 let e = gaz.lookup((prev.0..prev.1).map(text))?;
                 let c = e.code(date)?;
                 (e.cat == GazCat::Country || gaz.is_country(c)).then(|| c.to_string())
@@ -281,6 +341,14 @@ impl EntityRecognizer {
 
         // Output: entities in order of first mention.
         let mut rank = vec![usize::MAX; ents.len()];
+        // Generic organisation names ("Foreign Ministry") are only unique within a country.
+        for e in ents.iter_mut() {
+            if let (Some(rest), Some(c)) = (e.id.strip_prefix("org:"), e.country.as_deref())
+                && e.code.as_deref() != Some(c)
+            {
+                e.id = format!("org:{}-{rest}", c.to_lowercase());
+            }
+        }
         let mut entities = Vec::new();
         for d in &drafts {
             if rank[d.ent] == usize::MAX {

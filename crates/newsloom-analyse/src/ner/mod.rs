@@ -177,9 +177,10 @@ fn spans_from_tags(tokens: &[Token], tags: &[u8], margins: &[f32]) -> Vec<NerSpa
         while j < tags.len() && tags[j] == 2 + 2 * l {
             j += 1;
         }
-        // Margins are in (averaged) perceptron units: ~2 is a toss-up, ~10 is sure.
+        // Calibrated on CoNLL dev: spans whose weakest token margin is ~8 perceptron units are
+        // right half the time, ~40 about 90%, ~80 about 98%.
         let m = margins[i..j].iter().copied().fold(f32::MAX, f32::min);
-        let confidence = 1.0 / (1.0 + (-(m - 2.0) / 3.0).exp());
+        let confidence = 1.0 / (1.0 + (-(m - 8.0) / 16.0).exp());
         out.push(NerSpan {
             label: NerLabel::ALL[l as usize],
             first_token: i,

@@ -115,3 +115,16 @@ fn shipped_model_loads() {
     assert!(t.gazetteer().len() > 10_000);
     assert_eq!(t.gazetteer().country_name("RUS"), Some("Russian Federation"));
 }
+
+#[test]
+fn country_and_agent_compose_a_code() {
+    let body = "The Russian Foreign Ministry said on Jan 4 that it wanted talks. \
+                Russia's Foreign Ministry repeated the offer.";
+    let (entities, mentions) = EntityRecognizer::new().recognise("a4", body);
+    let fm = entities.iter().find(|e| e.name == "Foreign Ministry").expect("ministry found");
+    assert_eq!(fm.code.as_deref(), Some("RUSGOV"));
+    assert_eq!(fm.country.as_deref(), Some("RUS"));
+    assert_eq!(fm.id, "org:rus-foreign-ministry");
+    assert_eq!(mention_texts(&mentions, &fm.id).len(), 2);
+    assert!(!mentions.iter().any(|m| m.text == "Jan"));
+}
