@@ -299,6 +299,9 @@ pub fn static_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mu
     out.push(key(47, w.gwords as u64, w.sshape));
     out.push(key(48, p1.gwords as u64, w.gwords as u64));
     out.push(key(49, w.gwords as u64, n1.gwords as u64));
+    out.push(key(50, mix(p1.lower, w.lower), n1.lower));
+    out.push(key(51, (e - s).min(6) as u64, mix((i - s).min(3) as u64, w.sshape)));
+    out.push(key(52, p1.sshape, mix(w.lower, n1.sshape)));
     debug_assert!(out.len() <= MAX_STATIC);
 }
 
