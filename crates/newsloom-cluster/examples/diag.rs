@@ -43,7 +43,23 @@ fn main() {
                 missed_feats.push(right[0].features);
                 "new, right retrieved below threshold"
             }
-            (Target::New, false) => "new, right not retrieved/open",
+            (Target::New, false) => {
+                let open_story = labels_of
+                    .iter()
+                    .filter(|(_, l)| l.contains(&it.cluster))
+                    .find_map(|(s, _)| c.resolve(s).map(str::to_string));
+                if let Some(s) = open_story.filter(|_| show == "miss") {
+                    println!(
+                        "MISS {} | {}\n   S: {}",
+                        it.article.published.as_ref().map_or("", |p| &p.iso),
+                        it.article.title,
+                        title_of.get(&s).cloned().unwrap_or_default()
+                    );
+                    "new, right open but not retrieved"
+                } else {
+                    "new, right not open"
+                }
+            }
         };
         *counts.entry(kind).or_default() += 1;
         if kind.starts_with(show.as_str()) && !show.is_empty() {

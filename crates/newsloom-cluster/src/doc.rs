@@ -15,6 +15,7 @@ const MAX_BODY_BYTES: usize = 30_000;
 /// Retrieval keys per article: distinctive terms, then rare names.
 pub const TOP_TERMS: usize = 32;
 pub const TOP_NAMES: usize = 8;
+pub const TOP_TITLE: usize = 10;
 /// Terms kept per article vector.
 const MAX_TERMS: usize = 250;
 
@@ -377,6 +378,16 @@ impl Doc {
         let mut ranked: Vec<(u32, f32)> = terms.clone();
         ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut top: Vec<(u32, f32)> = ranked.into_iter().take(TOP_TERMS).collect();
+        // Headline words always serve as keys: when a crawl caught the wrong body, the
+        // headline is all that ties a page to its story.
+        let title_vec = weigh(title_tf, 64);
+        let mut by_weight = title_vec.clone();
+        by_weight.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        for &(k, w) in by_weight.iter().take(TOP_TITLE) {
+            if !top.iter().any(|x| x.0 == k) {
+                top.push((k, 0.5 * w));
+            }
+        }
         let mut rare: Vec<(u32, f32)> = names.keys().map(|&k| (k, idf.idf(k))).collect();
         rare.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let idf_max = idf.idf_max();
@@ -396,7 +407,7 @@ impl Doc {
             terms,
             table,
             top,
-            title: weigh(title_tf, 64),
+            title: title_vec,
             names: by_idf(names),
             idf_max,
             nums: by_idf(nums),

@@ -38,8 +38,8 @@ impl Default for ClusterConfig {
             join_threshold: scorer::JOIN_THRESHOLD,
             merge_threshold: 0.95,
             max_candidates: 24,
-            query_terms: crate::doc::TOP_TERMS + crate::doc::TOP_NAMES,
-            index_terms: crate::doc::TOP_TERMS + crate::doc::TOP_NAMES,
+            query_terms: crate::doc::TOP_TERMS + crate::doc::TOP_NAMES + crate::doc::TOP_TITLE,
+            index_terms: crate::doc::TOP_TERMS + crate::doc::TOP_NAMES + crate::doc::TOP_TITLE,
             weights: scorer::WEIGHTS,
         }
     }
@@ -143,10 +143,13 @@ impl OnlineClusterer {
                 .find_where(sig, self.cfg.dup_threshold, accept)
                 .map(|(e, _)| (e.original.clone(), e.story.clone()))
         });
-        // Candidate retrieval: accumulate the article's top-term weights over posting lists.
+        // Candidate retrieval: accumulate the article's top-term weights over posting lists,
+        // each scaled by how rare the key is among open stories (as IDF does for documents).
         let mut acc: FxHashMap<u32, f32> = FxHashMap::default();
+        let open = self.open_stories() as f32;
         for &(t, w) in doc.top.iter().take(self.cfg.query_terms) {
             if let Some(ps) = self.postings.get(&t) {
+                let w = w * (1.0 + open / ps.len() as f32).ln();
                 for &s in ps {
                     *acc.entry(s).or_default() += w;
                 }

@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::doc::{Doc, Sparse};
 
 /// Number of features the join scorer sees (index 0 is the constant 1).
-pub const NF: usize = 25;
+pub const NF: usize = 29;
 
 /// Names of the features, in order (for the trainer's report).
 pub const FEATURE_NAMES: [&str; NF] = [
@@ -36,6 +36,10 @@ pub const FEATURE_NAMES: [&str; NF] = [
     "date_match_x_cos",
     "max_name_x_cos",
     "rare_x_cos",
+    "gap_1_3",
+    "gap_3_7",
+    "gap_7_30",
+    "gap_over_30",
 ];
 
 /// Member vectors kept per story for the max-similarity feature.
@@ -258,6 +262,10 @@ impl Story {
             date_match * cos_c.max(cos_m),
             max_shared * cos_c.max(cos_m),
             rare.ln_1p() * cos_c.max(cos_m),
+            if (1.0..3.0).contains(&gap_last) { 1.0 } else { 0.0 },
+            if (3.0..7.0).contains(&gap_last) { 1.0 } else { 0.0 },
+            if (7.0..30.0).contains(&gap_last) { 1.0 } else { 0.0 },
+            if gap_last >= 30.0 { 1.0 } else { 0.0 },
         ]
     }
 

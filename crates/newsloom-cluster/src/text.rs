@@ -50,6 +50,14 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
         if cur.word.is_empty() {
             return;
         }
+        // Ordinals count as their number ("14th" → "14"), so "Aug. 14th" is a date.
+        if cur.word.len() > 2
+            && cur.word.as_bytes()[0].is_ascii_digit()
+            && ["st", "nd", "rd", "th"].iter().any(|s| cur.word.ends_with(s))
+            && cur.word.as_bytes()[..cur.word.len() - 2].iter().all(u8::is_ascii_digit)
+        {
+            cur.word.truncate(cur.word.len() - 2);
+        }
         let w = &cur.word;
         let num = w.bytes().all(|b| b.is_ascii_digit());
         if w.len() >= 2 || num {
