@@ -38,6 +38,28 @@ fn key(template: u64, a: u64, b: u64) -> u32 {
     k.max(1) // 0 marks an empty slot in the weight table
 }
 
+/// A hasher for keys that are already well-mixed 64-bit hashes: passes them through, which
+/// spares SipHash on the hot path.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = mix(self.0, b as u64);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A map keyed by our own 64-bit hashes.
+pub(crate) type HashMap64<V> = HashMap<u64, V, std::hash::BuildHasherDefault<IdHasher>>;
+
 /// Per-token precomputed hashes and flags.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TokInfo {
@@ -201,7 +223,7 @@ pub fn sentence_order(infos: &[TokInfo], sents: &[(usize, usize)]) -> Vec<(usize
 /// For each word, how it is cased elsewhere in the document, where case is informative (not
 /// sentence-initial, not in an all-caps line): bit 1 Title, bit 2 lower, bit 4 ALLCAPS.
 fn doc_case(infos: &mut [TokInfo]) {
-    let mut seen: HashMap<u64, u8> = HashMap::with_capacity(infos.len());
+    let mut seen: HashMap64<u8> = HashMap64::with_capacity_and_hasher(infos.len(), Default::default());
     for t in infos.iter() {
         if t.flags & F_ALPHA == 0 || t.flags & (F_SENT_START | F_CAPS_SENT) != 0 {
             continue;
@@ -308,7 +330,7 @@ pub fn static_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mu
 /// Labels the tagger gave earlier occurrences of the same capitalised word in this document
 /// (Ratinov & Roth's "prediction history"): later "Kelin" profits from "Andrei Kelin".
 #[derive(Default)]
-pub struct History(HashMap<u64, [u16; 5]>);
+pub struct History(HashMap64<[u16; 5]>);
 
 impl History {
     /// 0 = no history, else 1 + 2 * majority label (4 = O) + (all agree ? 1 : 0).

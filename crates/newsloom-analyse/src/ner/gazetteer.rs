@@ -6,9 +6,9 @@
 //! The shipped file `models/gazetteer.tsv.gz` is built by [`build_from_phoenix`]; each line is
 //! `CAT<TAB>PHRASE<TAB>CODES`, where CODES is `;`-separated `CODE[ DATERANGE]`.
 
-use super::features::{TokInfo, fmix, hash_bytes, mix, normalise};
+use super::features::{HashMap64, TokInfo, fmix, hash_bytes, mix, normalise};
 use super::tokenize::tokenize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -81,9 +81,9 @@ pub struct Gazetteer {
     names: HashMap<String, String>,
     entries: Vec<GazEntry>,
     /// Per word (upper-case hash): where it occurs in names, see [`Gazetteer::word_bits`].
-    words: HashMap<u64, u8>,
-    phrases: HashMap<u64, u32>,
-    prefixes: HashSet<u64>,
+    words: HashMap64<u8>,
+    phrases: HashMap64<u32>,
+    prefixes: HashMap64<()>,
 }
 
 impl Gazetteer {
@@ -118,7 +118,7 @@ impl Gazetteer {
             for (k, t) in toks.iter().enumerate() {
                 let uh = upper_hash(t, &mut norm, &mut buf);
                 h = mix(h, uh);
-                g.prefixes.insert(fmix(h));
+                g.prefixes.insert(fmix(h), ());
                 let bit = match cat {
                     GazCat::Person if last > 0 && k == 0 => 1,
                     GazCat::Person if last > 0 && k == last => 2,
@@ -197,7 +197,7 @@ impl Gazetteer {
         for (len, info) in infos[i..].iter().take(MAX_LEN).enumerate() {
             h = mix(h, info.upper);
             let f = fmix(h);
-            if !self.prefixes.contains(&f) {
+            if !self.prefixes.contains_key(&f) {
                 break;
             }
             if let Some(&idx) = self.phrases.get(&f) {

@@ -34,6 +34,9 @@ struct Slot {
 
 /// Runtime weights: open-addressing table from feature key to a row of i16 per tag.
 pub struct Weights {
+    /// One bit per key (2^22 bits, 512 KB, stays in cache): most absent features are rejected
+    /// here without touching the big table.
+    filter: Vec<u64>,
     slots: Vec<Slot>,
     mask: usize,
     len: usize,
@@ -43,7 +46,17 @@ pub struct Weights {
 
 impl Weights {
     #[inline]
+    fn filter_bit(k: u32) -> (usize, u64) {
+        let h = (k.rotate_right(11) as usize) & ((1 << 22) - 1);
+        (h >> 6, 1u64 << (h & 63))
+    }
+
+    #[inline]
     fn row(&self, k: u32) -> Option<&[i16; NT]> {
+        let (word, bit) = Self::filter_bit(k);
+        if self.filter[word] & bit == 0 {
+            return None;
+        }
         let mut i = k as usize & self.mask;
         loop {
             let s = &self.slots[i];
@@ -55,6 +68,20 @@ impl Weights {
             }
             i = (i + 1) & self.mask;
         }
+    }
+
+    /// Hints the CPU to load the slot of `k` (no effect on results).
+    #[inline]
+    fn prefetch(&self, k: u32) {
+        let (word, bit) = Self::filter_bit(k);
+        #[cfg(target_arch = "x86_64")]
+        if self.filter[word] & bit != 0 {
+            let p = self.slots.as_ptr().wrapping_add(k as usize & self.mask) as *const i8;
+            // SAFETY: prefetching is a hint that never faults, whatever the address.
+            unsafe { std::arch::x86_64::_mm_prefetch(p, std::arch::x86_64::_MM_HINT_T0) };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = (word, bit);
     }
 
     #[inline]
@@ -81,6 +108,7 @@ impl Weights {
         // Keys are already well-mixed hashes, so their low bits index the table directly.
         let cap = (pairs.len() * 3 / 2 + 1).next_power_of_two().max(16);
         let mut slots = vec![Slot { key: 0, w: [0; NT] }; cap];
+        let mut filter = vec![0u64; (1 << 22) / 64];
         let mut len = 0;
         for (k, r) in pairs {
             let mut i = k as usize & (cap - 1);
@@ -89,10 +117,12 @@ impl Weights {
             }
             if slots[i].key == 0 {
                 slots[i] = Slot { key: k, w: r };
+                let (word, bit) = Self::filter_bit(k);
+                filter[word] |= bit;
                 len += 1;
             }
         }
-        Weights { slots, mask: cap - 1, len, scale }
+        Weights { filter, slots, mask: cap - 1, len, scale }
     }
 
     /// Decodes the gzip'd weight file.
@@ -158,14 +188,24 @@ pub fn decode(
     tags: &mut [u8],
     margins: &mut [f32],
 ) {
+    // The tag-independent scores of all tokens first: their table lookups are independent, so
+    // the memory accesses overlap (and are prefetched) instead of queueing behind each decision.
     let mut feats = Vec::with_capacity(MAX_STATIC);
+    let mut statics: Vec<[i32; NT]> = Vec::with_capacity(e - s);
+    for i in s..e {
+        static_features(infos, s, e, i, &mut feats);
+        for &f in &feats {
+            w.prefetch(f);
+        }
+        let mut acc = [0i32; NT];
+        w.add(&feats, &mut acc);
+        statics.push(acc);
+    }
     let mut dynf = [0u32; 6];
     let (mut prev, mut prev2) = (BOS_TAG, BOS_TAG);
     for i in s..e {
-        static_features(infos, s, e, i, &mut feats);
         dynamic_features(&infos[i], prev, prev2, hist.value(&infos[i]), &mut dynf);
-        let mut acc = [0i32; NT];
-        w.add(&feats, &mut acc);
+        let mut acc = statics[i - s];
         w.add(&dynf, &mut acc);
         let (mut best, mut bs, mut second) = (0u8, i32::MIN, i32::MIN);
         for (t, &sc) in acc.iter().enumerate() {
