@@ -236,6 +236,50 @@ pub fn iso_days(iso: &str) -> Option<f64> {
     Some(days as f64 + (hours * 60 + mins) as f64 / 1440.0)
 }
 
+/// The stateless half of reading an article (tokens per line, MinHash signature), which can
+/// run on another thread ahead of the clusterer.
+#[derive(Debug, Clone, Default)]
+pub struct Analysed {
+    tokens: Vec<Token>,
+    /// `(hash, token range)` per non-empty body line.
+    lines: Vec<(u64, u32, u32)>,
+    /// `(hash, token range)` per headline segment.
+    segments: Vec<(u64, u32, u32)>,
+    sig: Option<Signature>,
+    time: Option<f64>,
+}
+
+impl Analysed {
+    pub fn new(article: &Article) -> Analysed {
+        let body = &article.body[..article.body.floor_char_boundary(MAX_BODY_BYTES.min(article.body.len()))];
+        let mut a = Analysed {
+            tokens: Vec::with_capacity(body.len() / 5),
+            time: article.published.as_ref().and_then(|p| iso_days(&p.iso)),
+            ..Default::default()
+        };
+        // Shingles see the whole body; TF-IDF will skip lines that recur across articles.
+        for line in body.split('\n') {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let start = a.tokens.len() as u32;
+            text::tokenize(line, &mut a.tokens);
+            a.lines.push((text::hash_bytes(line.as_bytes()), start, a.tokens.len() as u32));
+        }
+        let words: Vec<u64> = a.tokens.iter().map(|t| t.key).collect();
+        a.sig = minhash::signature(&words);
+        let title = &article.title[..article.title.floor_char_boundary(1000.min(article.title.len()))];
+        for seg in title_segments(title) {
+            let start = a.tokens.len() as u32;
+            text::tokenize(seg, &mut a.tokens);
+            let h = text::hash_bytes(seg.as_bytes()) ^ 0x7469_746c_6573_6567;
+            a.segments.push((h, start, a.tokens.len() as u32));
+        }
+        a
+    }
+}
+
 /// `month * 32 + day` of a day count since 1970-01-01 (Hinnant's civil_from_days).
 pub fn month_day(days: f64) -> u16 {
     let z = days.floor() as i64 + 719_468;
@@ -253,24 +297,23 @@ impl Doc {
     /// Builds the doc and counts it in `idf` (the article itself included, so its own rare
     /// terms get a finite weight). `now` is used when the article has no date.
     pub fn build(article: &Article, entities: &[String], corpus: &mut Corpus, now: f64) -> Doc {
-        let time = article.published.as_ref().and_then(|p| iso_days(&p.iso)).unwrap_or(now);
-        let body = &article.body[..article.body.floor_char_boundary(MAX_BODY_BYTES.min(article.body.len()))];
-        let mut toks: Vec<Token> = Vec::with_capacity(body.len() / 5);
-        // Shingles see the whole body; TF-IDF skips lines that recur across articles.
-        let mut words: Vec<u64> = Vec::with_capacity(body.len() / 5);
-        let mut line_hashes = Vec::new();
-        let mut scratch = Vec::new();
-        for line in body.split('\n') {
-            let line = line.trim();
-            if line.is_empty() {
-                continue;
-            }
-            scratch.clear();
-            text::tokenize(line, &mut scratch);
-            words.extend(scratch.iter().map(|t| t.key));
-            let h = text::hash_bytes(line.as_bytes());
+        Doc::from_analysed(article, Analysed::new(article), entities, corpus, now)
+    }
+
+    /// The stateful half of [`Doc::build`]: filters furniture, weighs by the online IDF.
+    pub fn from_analysed(
+        article: &Article,
+        a: Analysed,
+        entities: &[String],
+        corpus: &mut Corpus,
+        now: f64,
+    ) -> Doc {
+        let time = a.time.unwrap_or(now);
+        let mut toks: Vec<Token> = Vec::with_capacity(a.tokens.len());
+        let mut line_hashes = Vec::with_capacity(a.lines.len());
+        for &(h, start, end) in &a.lines {
             if corpus.count(h) < BOILERPLATE_LINE {
-                toks.extend_from_slice(&scratch);
+                toks.extend_from_slice(&a.tokens[start as usize..end as usize]);
             }
             line_hashes.push(h);
         }
@@ -278,15 +321,13 @@ impl Doc {
         line_hashes.dedup();
         line_hashes.iter().for_each(|&h| corpus.bump(h));
         corpus.tick();
-        let sig = minhash::signature(&words);
+        let sig = a.sig;
         let n_body = toks.len();
-        let title = &article.title[..article.title.floor_char_boundary(1000.min(article.title.len()))];
         // Title segments already seen in other titles (outlet names) are dropped, except the first.
-        let mut seg_hashes = Vec::new();
-        for (i, seg) in title_segments(title).into_iter().enumerate() {
-            let h = text::hash_bytes(seg.as_bytes()) ^ 0x7469_746c_6573_6567;
+        let mut seg_hashes = Vec::with_capacity(a.segments.len());
+        for (i, &(h, start, end)) in a.segments.iter().enumerate() {
             if i == 0 || corpus.count(h) == 0 {
-                text::tokenize(seg, &mut toks);
+                toks.extend_from_slice(&a.tokens[start as usize..end as usize]);
             }
             seg_hashes.push(h);
         }

@@ -4,7 +4,7 @@
 use newsloom_model::Article;
 use rustc_hash::FxHashMap;
 
-use crate::doc::{Corpus, Doc};
+use crate::doc::{Analysed, Corpus, Doc};
 use crate::minhash::{DupEntry, DupIndex};
 use crate::scorer;
 use crate::story::{NF, Story};
@@ -132,8 +132,14 @@ impl OnlineClusterer {
 
     /// Analyses an article against the open stories (and counts it in the IDF).
     pub fn prepare(&mut self, article: &Article, entities: &[String]) -> Prepared {
+        self.prepare_analysed(article, entities, Analysed::new(article))
+    }
+
+    /// [`OnlineClusterer::prepare`] with the stateless analysis done beforehand (possibly on
+    /// another thread).
+    pub fn prepare_analysed(&mut self, article: &Article, entities: &[String], a: Analysed) -> Prepared {
         let now = if self.now.is_finite() { self.now } else { 0.0 };
-        let doc = Doc::build(article, entities, &mut self.corpus, now);
+        let doc = Doc::from_analysed(article, a, entities, &mut self.corpus, now);
         self.advance(doc.time);
         let copy = doc.sig.as_ref().and_then(|sig| {
             // Below near-identity, a copy must also share some headline: pages built from one
@@ -342,6 +348,16 @@ impl OnlineClusterer {
             self.postings.shrink_to_fit();
             self.ids.shrink_to_fit();
         }
+    }
+}
+
+impl OnlineClusterer {
+    /// [`StoryClusterer::assign`] with the stateless analysis done beforehand: a caller can
+    /// run [`Analysed::new`] for the next articles on another core.
+    pub fn assign_analysed(&mut self, article: &Article, entities: &[String], a: Analysed) -> Assignment {
+        let prep = self.prepare_analysed(article, entities, a);
+        let (target, merge) = self.decide(&prep);
+        self.commit(article, prep, target, &merge)
     }
 }
 
