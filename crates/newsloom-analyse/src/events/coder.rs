@@ -1,7 +1,7 @@
 //! Sentence-level coding: actor phrases (country + agent), verbs with their patterns,
 //! source/target by position (with passives and compounds), negation, intent and say-frames.
 
-use super::dict::{CodePair, PWord, PhraseDict, VerbDict, code_on};
+use super::dict::{CodePair, PWord, PhraseDict, Sig, VerbDict, code_on};
 
 /// The dictionaries one coder works with.
 #[derive(Debug, Default)]
@@ -142,7 +142,10 @@ pub(crate) fn words(text: &str) -> Vec<W> {
             if part.is_empty() {
                 continue;
             }
-            let mut w = part.to_uppercase().replace('’', "'");
+            let mut w = part.to_uppercase();
+            if w.contains('’') {
+                w = w.replace('’', "'");
+            }
             if let Some(x) = w.strip_suffix("'S") {
                 w = x.to_string();
             } else if w.ends_with("S'") {
@@ -150,55 +153,81 @@ pub(crate) fn words(text: &str) -> Vec<W> {
             }
             let w = w.trim_end_matches('.').to_string();
             let cap = part.chars().next().is_some_and(char::is_uppercase);
+            // Treebank-style contractions, as the dictionaries write them: `DID N'T`, `CA N'T`.
+            if w.len() > 3
+                && let Some(stem) = w.strip_suffix("N'T")
+            {
+                out.push(W { w: stem.to_string(), punct: false, cap, hyph });
+                out.push(W { w: "N'T".into(), punct: false, cap: false, hyph });
+                continue;
+            }
             out.push(W { w, punct: false, cap, hyph });
         }
     }
     out
 }
 
-/// Longest phrase match at word `i`: (end, entry index).
+/// Longest phrase match at word `i`: (end, entry index). `max_ext` is how many letters a
+/// stem may be extended by (3 for actor names, else only a plural `S`/`ES`).
 fn match_phrase(d: &PhraseDict, ws: &[W], i: usize, max_ext: usize) -> Option<(usize, usize)> {
     let w = &ws[i].w;
     let mut best: Option<(usize, usize)> = None;
-    let mut consider = |first_len_ok: bool, cands: &Vec<(Vec<String>, bool, usize)>| {
-        for (rest, exact, id) in cands {
-            if !first_len_ok && !rest.is_empty() {
+    let ext_ok =
+        |ext: &str| if max_ext >= 3 { ext.len() <= 3 } else { ext.is_empty() || matches!(ext, "S" | "ES") };
+    // One-word phrases, exact or as a stem.
+    if let Some(c) = d.by_first.get(w) {
+        best = c.first().map(|&(_, _, id)| (i + 1, id));
+    }
+    if best.is_none() {
+        for cut in 1..=3 {
+            if w.len() < cut + 4 || !w.is_char_boundary(w.len() - cut) {
                 continue;
             }
-            let mut j = i + 1;
-            let mut ok = true;
-            for (k, r) in rest.iter().enumerate() {
-                let last = k + 1 == rest.len();
-                match ws.get(j) {
-                    Some(x) if !x.punct && (x.w == *r || (last && !exact && x.w.starts_with(r.as_str()))) => {
-                        j += 1
-                    }
-                    _ => {
-                        ok = false;
-                        break;
-                    }
-                }
-            }
-            if ok && best.is_none_or(|(e, _)| j > e) {
-                best = Some((j, *id));
+            let (stem, ext) = w.split_at(w.len() - cut);
+            if ext_ok(ext)
+                && d.stems.contains(stem)
+                && let Some(c) = d.by_first.get(stem)
+                && let Some(&(_, _, id)) = c.iter().find(|e| !e.1)
+            {
+                best = Some((i + 1, id));
+                break;
             }
         }
-    };
-    if let Some(c) = d.by_first.get(w) {
-        consider(true, c);
     }
-    if w.len() >= 4 {
-        let key: String = w.chars().take(3).collect();
-        if let Some(stems) = d.stems.get(&key) {
-            for st in stems {
-                let Some(ext) = w.strip_prefix(st.as_str()) else { continue };
-                let ok_ext = if max_ext >= 3 { ext.len() <= 3 } else { matches!(ext, "S" | "ES") };
-                if !ext.is_empty()
-                    && ok_ext
-                    && let Some(c) = d.by_first.get(st)
-                {
-                    consider(false, c);
-                }
+    // Longer phrases, by their first two words.
+    if !d.pair_first.contains(w) {
+        return best;
+    }
+    let Some(next) = ws.get(i + 1).filter(|x| !x.punct) else { return best };
+    let mut key = String::with_capacity(w.len() + next.w.len() + 1);
+    for cut in 0..=3 {
+        if next.w.len() <= cut || !next.w.is_char_boundary(next.w.len() - cut) {
+            break;
+        }
+        let (second, ext) = next.w.split_at(next.w.len() - cut);
+        key.clear();
+        key.push_str(w);
+        key.push(' ');
+        key.push_str(second);
+        let Some(cands) = d.by_pair.get(&key) else { continue };
+        for (rest, exact, id) in cands {
+            // A shortened second word is only a stem match when it is the last word.
+            if cut > 0 && (!rest.is_empty() || *exact || !ext_ok(ext)) {
+                continue;
+            }
+            let mut j = i + 2;
+            let ok = rest.iter().enumerate().all(|(k, r)| {
+                let last = k + 1 == rest.len();
+                let hit = ws.get(j).is_some_and(|x| {
+                    !x.punct
+                        && (x.w == *r
+                            || (last && !exact && x.w.strip_prefix(r.as_str()).is_some_and(|e| ext_ok(e))))
+                });
+                j += 1;
+                hit
+            });
+            if ok && best.is_none_or(|(e, _)| j > e) {
+                best = Some((j, *id));
             }
         }
     }
@@ -372,6 +401,15 @@ impl Dicts {
             }
         }
         let verbs = self.verbs_in(ws, &in_actor);
+        // Every word and its forms without up to three final letters, for pattern filtering.
+        let mut truncs = Sig::default();
+        for w in ws.iter().filter(|w| !w.punct) {
+            for cut in 0..=3 {
+                if w.w.len() > cut && w.w.is_char_boundary(w.w.len() - cut) {
+                    truncs.add(&w.w[..w.w.len() - cut]);
+                }
+            }
+        }
         let mut is_verb = vec![false; n];
         for v in &verbs {
             for x in &mut is_verb[v.i..v.ve] {
@@ -385,13 +423,15 @@ impl Dicts {
         let mut last_emitter: Option<usize> = None;
         for (vi, v) in verbs.iter().enumerate() {
             let (i, ve) = (v.i, v.ve);
-            let (mut code, from_pattern, pat_end) = self.pick_code(ws, i, ve, &v.cands);
+            let (mut code, from_pattern, pat_end, pattern_pre) = self.pick_code(ws, i, ve, &v.cands, &truncs);
             let say_word = SAY_WORDS.contains(&ws[i].w.as_str());
             // A say-verb pattern codes the reported act (`said he would not provide support`):
             // its negation sits inside the pattern, and reported force is an accusation.
             let neg_end = if say_word && from_pattern { pat_end } else { ve + 1 };
-            let negated = (i.saturating_sub(3)..i).any(|k| NEGATORS.contains(&ws[k].w.as_str()))
-                || (ve..neg_end.min(ws.len())).any(|k| NEGATORS.contains(&ws[k].w.as_str()));
+            // Patterns with words before the verb (`- NOT * OVER EFFORTS`) code negation themselves.
+            let negated = !pattern_pre
+                && ((i.saturating_sub(3)..i).any(|k| NEGATORS.contains(&ws[k].w.as_str()))
+                    || (ve..neg_end.min(ws.len())).any(|k| NEGATORS.contains(&ws[k].w.as_str())));
             if say_word
                 && from_pattern
                 && let Some(c) = code.as_mut()
@@ -579,13 +619,18 @@ impl Dicts {
         i: usize,
         ve: usize,
         cands: &[(Option<Option<CodePair>>, usize)],
-    ) -> (Option<CodePair>, bool, usize) {
+        truncs: &Sig,
+    ) -> (Option<CodePair>, bool, usize, bool) {
         let clause_end =
             (ve..ws.len()).find(|&k| matches!(ws[k].w.as_str(), ";" | "." | ":")).unwrap_or(ws.len());
-        let mut best: Option<(usize, &Option<CodePair>, usize)> = None;
+        let mut best: Option<(usize, &Option<CodePair>, usize, bool)> = None;
         for (_, block) in cands {
             for p in &self.verbs.blocks[*block].patterns {
                 if p.pre.is_empty() && p.post.is_empty() {
+                    continue;
+                }
+                // Cheap filter: every literal word must occur in the sentence (in some form).
+                if !truncs.covers(&p.sig) {
                     continue;
                 }
                 let Some(end) = self.match_seq(ws, ve, clause_end, &p.post) else { continue };
@@ -593,13 +638,13 @@ impl Dicts {
                     continue;
                 }
                 let score = p.pre.len() + p.post.len();
-                if best.is_none_or(|(s, _, _)| score > s) {
-                    best = Some((score, &p.code, end));
+                if best.is_none_or(|(s, _, _, _)| score > s) {
+                    best = Some((score, &p.code, end, !p.pre.is_empty()));
                 }
             }
         }
-        if let Some((_, code, end)) = best {
-            return (code.clone(), true, end);
+        if let Some((_, code, end, pre)) = best {
+            return (code.clone(), true, end, pre);
         }
         let mut first = None;
         for (own, block) in cands {
@@ -608,11 +653,11 @@ impl Dicts {
                 None => self.verbs.blocks[*block].default.clone(),
             };
             if code.is_some() {
-                return (code, false, ve);
+                return (code, false, ve, false);
             }
             first.get_or_insert(code);
         }
-        (first.flatten(), false, ve)
+        (first.flatten(), false, ve, false)
     }
 
     fn word_matches(&self, ws: &[W], k: usize, p: &PWord) -> Option<usize> {

@@ -2,7 +2,47 @@
 //! verb forms, `- pre * post [code]` patterns, `&SYNSET`s), actors (`NAME [CODE]`,
 //! `+SYNONYM`, date-restricted codes) and agents (`NAME [~AGT]`, `!MACRO!`s).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A small fast hasher for short dictionary words (the FxHash mix used by rustc); the keys
+/// are our own dictionary entries, so DoS resistance does not matter here.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type FxBuild = BuildHasherDefault<Fx>;
+pub(crate) type FxMap<K, V> = HashMap<K, V, FxBuild>;
+pub(crate) type FxSet<K> = HashSet<K, FxBuild>;
+
+/// A 512-bit Bloom signature of words, to skip patterns whose words a sentence lacks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Sig(pub [u64; 8]);
+
+impl Sig {
+    pub fn add(&mut self, w: &str) {
+        let mut h = Fx::default();
+        h.write(w.as_bytes());
+        let x = h.finish();
+        let bit = (x >> 55) as usize; // 0..512
+        self.0[bit / 64] |= 1 << (bit % 64);
+    }
+    pub fn covers(&self, other: &Sig) -> bool {
+        self.0.iter().zip(&other.0).all(|(a, b)| b & !a == 0)
+    }
+}
 
 /// A CAMEO code pair from a pattern: `[041:042]` codes the event source→target as 041 and
 /// target→source as 042; `[:051]` only the reverse; `[---]` nothing.
@@ -37,6 +77,8 @@ pub(crate) struct Pattern {
     pub pre: Vec<PWord>,
     pub post: Vec<PWord>,
     pub code: Option<CodePair>,
+    /// Signature of the literal words, for [`Sig::covers`].
+    pub sig: Sig,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -57,7 +99,7 @@ pub(crate) struct VerbForm {
 pub(crate) struct VerbDict {
     pub blocks: Vec<VerbBlock>,
     /// By the form's first word.
-    pub forms: HashMap<String, Vec<VerbForm>>,
+    pub forms: FxMap<String, Vec<VerbForm>>,
     pub synsets: Vec<Vec<Vec<String>>>,
     syn_ids: HashMap<String, usize>,
     block_ids: HashMap<String, usize>,
@@ -135,7 +177,7 @@ impl VerbDict {
                 continue;
             }
             if let Some(name) = line.strip_prefix('&') {
-                let name = name.trim().to_string();
+                let name = name.trim().trim_end_matches('_').to_uppercase();
                 let id = *self.syn_ids.entry(name).or_insert_with(|| {
                     self.synsets.push(Vec::new());
                     self.synsets.len() - 1
@@ -228,24 +270,31 @@ impl VerbDict {
                 continue;
             }
             let target = if seen_star { &mut post } else { &mut pre };
-            if let Some(name) = t.strip_prefix('&') {
-                let name = name.to_string();
-                let id = *self.syn_ids.entry(name).or_insert_with(|| {
-                    self.synsets.push(Vec::new());
-                    self.synsets.len() - 1
-                });
-                target.push(PWord::Syn(id));
-                continue;
-            }
+            // `MOST_CERTAINLY_&NEGATVAUXVRB_EVER`: words and synset references joined by `_`.
             let exact = t.ends_with('_');
-            for w in words_of(&t) {
-                target.push(PWord::Lit { w, exact });
+            for piece in t.split(['_', ' ']).filter(|p| !p.is_empty()) {
+                if let Some(name) = piece.strip_prefix('&') {
+                    let name = name.to_uppercase();
+                    let id = *self.syn_ids.entry(name).or_insert_with(|| {
+                        self.synsets.push(Vec::new());
+                        self.synsets.len() - 1
+                    });
+                    target.push(PWord::Syn(id));
+                } else {
+                    target.push(PWord::Lit { w: piece.to_uppercase(), exact });
+                }
             }
         }
         if !seen_star {
             return None;
         }
-        Some(Pattern { pre, post, code })
+        let mut sig = Sig::default();
+        for pw in pre.iter().chain(&post) {
+            if let PWord::Lit { w, .. } = pw {
+                sig.add(w);
+            }
+        }
+        Some(Pattern { pre, post, code, sig })
     }
 }
 
@@ -261,14 +310,23 @@ pub(crate) struct DatedCode {
 #[derive(Debug, Default)]
 pub(crate) struct PhraseDict {
     /// first word → (remaining words, last word exact?, entry index)
-    pub by_first: HashMap<String, Vec<(Vec<String>, bool, usize)>>,
+    pub by_first: FxMap<String, Vec<(Vec<String>, bool, usize)>>,
+    /// Phrases of two or more words by `FIRST SECOND` → (words after the second, last word
+    /// exact?, entry index). Keeps lookups short for common first words (`THE`, `UNITED`).
+    pub by_pair: FxMap<String, Vec<(Vec<String>, bool, usize)>>,
+    /// First words of the phrases in `by_pair`.
+    pub pair_first: FxSet<String>,
     pub entries: Vec<Vec<DatedCode>>,
-    /// First words that are stems (no trailing `_`), tried as prefixes, by their first 3 letters.
-    pub stems: HashMap<String, Vec<String>>,
+    /// One-word stems (no trailing `_`), which also match with a short ending (`RUSSIAN` → `RUSSIANS`).
+    pub stems: FxSet<String>,
 }
 
+/// `yymmdd` (Phoenix) or `yyyymmdd` (validation files) → yyyymmdd.
 fn yymmdd(s: &str) -> Option<u32> {
     let s = s.trim();
+    if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().ok();
+    }
     if s.len() != 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -305,13 +363,19 @@ impl PhraseDict {
             return;
         }
         if rest.is_empty() && !exact && first.len() >= 4 {
-            let key: String = first.chars().take(3).collect();
-            let v = self.stems.entry(key).or_default();
-            if !v.contains(first) {
-                v.push(first.clone());
+            self.stems.insert(first.clone());
+        }
+        match rest.split_first() {
+            None => self.by_first.entry(first.clone()).or_default().push((Vec::new(), exact, entry)),
+            Some((second, more)) => {
+                self.pair_first.insert(first.clone());
+                self.by_pair.entry(format!("{first} {second}")).or_default().push((
+                    more.to_vec(),
+                    exact,
+                    entry,
+                ))
             }
         }
-        self.by_first.entry(first.clone()).or_default().push((rest.to_vec(), exact, entry));
     }
 
     /// Loads an actor file: `NAME [CODE]` lines, `+SYNONYM` lines, and indented

@@ -125,6 +125,10 @@ impl EventCoder {
         let ymd = day.map(|(y, m, d)| y as u32 * 10000 + m * 100 + d);
         let mut actors = self.dicts.actors(&ws, ymd);
         ctx.resolve(&ws, &mut actors);
+        // Every coded event needs a source and a target: one actor is not enough.
+        if actors.len() < 2 {
+            return Vec::new();
+        }
         self.dicts.code_sentence(&ws, &actors)
     }
 

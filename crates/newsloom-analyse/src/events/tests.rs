@@ -153,3 +153,53 @@ fn seed_events() {
         "{dyad:?}"
     );
 }
+
+/// Throughput of quotes + events over real articles (PolNeAR texts, 84 articles, one thread):
+/// `cargo test --release -p newsloom-analyse events::tests::speed -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn speed() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/quotes/polnear-dev.jsonl");
+    let Ok(raw) = std::fs::read_to_string(path) else { return };
+    let texts: Vec<String> = raw
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_string))
+        .collect();
+    let (qx, ec) = (crate::quotes::QuoteExtractor::new(), EventCoder::new());
+    ec.code("warm", "Russia accused Ukraine.", None, None);
+    // CPU time of this thread (utime + stime, clock ticks), so a loaded machine does not skew it.
+    let cpu = || {
+        std::fs::read_to_string("/proc/thread-self/stat")
+            .ok()
+            .and_then(|s| {
+                let f: Vec<&str> = s.rsplit(')').next()?.split_whitespace().collect();
+                Some(f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?)
+            })
+            .unwrap_or(0.0)
+            / 100.0
+    };
+    let c0 = cpu();
+    let t0 = std::time::Instant::now();
+    let (mut nq, mut ne) = (0, 0);
+    let mut cq = 0.0;
+    for _ in 0..5 {
+        let q0 = cpu();
+        for t in &texts {
+            nq += qx.extract("a", t, None).len();
+        }
+        cq += cpu() - q0;
+        for t in &texts {
+            ne += ec.code("a", t, Some("2016-09-20"), None).len();
+        }
+    }
+    println!("quotes alone: {:.0} articles per CPU-second", (texts.len() * 5) as f64 / cq.max(0.01));
+    let s = t0.elapsed().as_secs_f64();
+    let c = (cpu() - c0).max(0.01);
+    let n = (texts.len() * 5) as f64;
+    println!(
+        "{n} articles in {s:.2}s wall, {c:.2}s CPU: {:.0} articles/s wall, {:.0} per CPU-second; {nq} quotes, {ne} events",
+        n / s,
+        n / c
+    );
+}
