@@ -184,6 +184,13 @@ impl EntityRecognizer {
         self.recognise_dated(article_id, body, None)
     }
 
+    /// Entities and mentions of an article's body, with leaders' codes resolved for its
+    /// publication day when known.
+    pub fn recognise_article(&self, article: &newsloom_model::Article) -> (Vec<Entity>, Vec<Mention>) {
+        let day = article.published.as_ref().and_then(|d| d.day());
+        self.recognise_dated(&article.id, &article.body, day)
+    }
+
     /// Like [`EntityRecognizer::recognise`], resolving dated CAMEO codes for `date` (`YYYY-MM-DD`).
     pub fn recognise_dated(
         &self,

@@ -128,3 +128,32 @@ fn country_and_agent_compose_a_code() {
     assert_eq!(mention_texts(&mentions, &fm.id).len(), 2);
     assert!(!mentions.iter().any(|m| m.text == "Jan"));
 }
+
+#[test]
+fn training_is_deterministic_and_loadable() {
+    let dir = std::env::temp_dir().join(format!("newsloom-ner-train-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("train.jsonl");
+    // A toy corpus written for this test.
+    let docs = [
+        ("Kelin met Lavrov in Moscow .", vec![(0, 5, "PER"), (10, 16, "PER"), (20, 26, "LOC")]),
+        ("NATO said Russia must act .", vec![(0, 4, "ORG"), (10, 16, "LOC")]),
+    ];
+    let mut text = String::new();
+    for (t, ents) in &docs {
+        let ents: Vec<_> =
+            ents.iter().map(|(s, e, ty)| serde_json::json!({"start": s, "end": e, "type": ty})).collect();
+        text.push_str(&serde_json::json!({"id": "x", "text": t, "entities": ents}).to_string());
+        text.push('\n');
+    }
+    std::fs::write(&data, text).unwrap();
+    let (a, b) = (dir.join("a.bin.gz"), dir.join("b.bin.gz"));
+    let summary = train(&data, &a).unwrap();
+    assert!(summary.contains("2 docs"), "{summary}");
+    train(&data, &b).unwrap();
+    let (wa, wb) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    assert_eq!(wa, wb);
+    assert!(model::Weights::from_gz(&wa).unwrap().len() > 10);
+    assert!(train(&dir.join("missing.jsonl"), &a).is_err());
+    std::fs::remove_dir_all(&dir).ok();
+}
