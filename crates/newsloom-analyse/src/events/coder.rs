@@ -172,14 +172,20 @@ pub(crate) fn words(text: &str) -> Vec<W> {
 fn match_phrase(d: &PhraseDict, ws: &[W], i: usize, max_ext: usize) -> Option<(usize, usize)> {
     let w = &ws[i].w;
     let mut best: Option<(usize, usize)> = None;
-    let ext_ok =
-        |ext: &str| if max_ext >= 3 { ext.len() <= 3 } else { ext.is_empty() || matches!(ext, "S" | "ES") };
+    // Agent stems (`MINIST` → `MINISTER`, `MINISTRIES`) but not adjectives (`DIPLOMAT` → `DIPLOMATIC`).
+    let ext_ok = |ext: &str| {
+        if max_ext >= 3 {
+            ext.len() <= 3
+        } else {
+            ext.len() <= 4 && !ext.starts_with("IC") && !ext.starts_with("AL")
+        }
+    };
     // One-word phrases, exact or as a stem.
     if let Some(c) = d.by_first.get(w) {
         best = c.first().map(|&(_, _, id)| (i + 1, id));
     }
     if best.is_none() {
-        for cut in 1..=3 {
+        for cut in 1..=4 {
             if w.len() < cut + 4 || !w.is_char_boundary(w.len() - cut) {
                 continue;
             }
@@ -200,7 +206,7 @@ fn match_phrase(d: &PhraseDict, ws: &[W], i: usize, max_ext: usize) -> Option<(u
     }
     let Some(next) = ws.get(i + 1).filter(|x| !x.punct) else { return best };
     let mut key = String::with_capacity(w.len() + next.w.len() + 1);
-    for cut in 0..=3 {
+    for cut in 0..=4 {
         if next.w.len() <= cut || !next.w.is_char_boundary(next.w.len() - cut) {
             break;
         }
@@ -220,8 +226,7 @@ fn match_phrase(d: &PhraseDict, ws: &[W], i: usize, max_ext: usize) -> Option<(u
                 let last = k + 1 == rest.len();
                 let hit = ws.get(j).is_some_and(|x| {
                     !x.punct
-                        && (x.w == *r
-                            || (last && !exact && x.w.strip_prefix(r.as_str()).is_some_and(|e| ext_ok(e))))
+                        && (x.w == *r || (last && !exact && x.w.strip_prefix(r.as_str()).is_some_and(ext_ok)))
                 });
                 j += 1;
                 hit
