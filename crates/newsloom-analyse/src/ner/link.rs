@@ -252,7 +252,9 @@ impl EntityRecognizer {
                 }
                 let institution_noun =
                     |w: &str| INSTITUTION_NOUNS.contains(&w.to_lowercase().trim_end_matches('s'));
-                if let Some(e) = gaz.lookup((i..i + len).map(text))
+                let titled = (i..i + len).any(|j| TITLE_WORDS.contains(&text(j).to_lowercase().as_str()));
+                if !titled
+                    && let Some(e) = gaz.lookup((i..i + len).map(text))
                     && (matches!(e.cat, GazCat::Institution | GazCat::International) && !is_dated(e)
                         || e.cat == GazCat::Agent && len >= 2 && institution_noun(text(i + len - 1)))
                     && len + usize::from(text(i).len() > 3) >= 2
@@ -412,7 +414,9 @@ impl EntityRecognizer {
             (GazCat::Institution | GazCat::International | GazCat::NonState, Some(code))
                 if label != NerLabel::Per && !is_dated(en) =>
             {
-                let id = code.clone();
+                // A specific code (IGOWSTNAT, RUSGOV) names the actor; a bare sector code (MED
+                // for every news agency) does not.
+                let id = if code.len() >= 6 { code.clone() } else { format!("org:{}", slug(surface)) };
                 new_entity(
                     ents,
                     by_id,
@@ -547,7 +551,12 @@ impl EntityRecognizer {
             let w = t.text(body).to_lowercase();
             if PRONOUNS.contains(&w.as_str()) {
                 let before = sorted.partition_point(|d| d.0 < i);
-                let person = sorted[..before].iter().rev().find(|d| d.3 == NerLabel::Per);
+                // "him" is rarely the subject of its own sentence.
+                let same_ok = !matches!(w.as_str(), "him");
+                let person = sorted[..before]
+                    .iter()
+                    .rev()
+                    .find(|d| d.3 == NerLabel::Per && (same_ok || sent_of(d.0) != sent_of(i)));
                 if let Some(&(first, _, ent, _)) = person
                     && sent_of(i) <= sent_of(first) + 2
                 {
