@@ -201,6 +201,8 @@ pub struct Doc {
     /// Number tokens, weighted by IDF.
     pub nums: Sparse,
     pub sig: Option<Signature>,
+    /// Ages stated in the text ("20-year-old", "aged 20", "20 años"), sorted.
+    pub ages: Vec<u16>,
     /// Calendar days mentioned in the text ("August 14", "14 agosto"), as `month * 32 + day`.
     pub mentioned: Vec<u16>,
     /// The largest IDF possible when the article arrived (normalises name-rarity features).
@@ -278,6 +280,16 @@ impl Analysed {
         }
         a
     }
+}
+
+/// Word keys that follow an age ("year" of "20-year-old", "años", "anni", "jaar") and that
+/// precede one ("aged 20").
+fn age_keys() -> &'static ([u64; 4], [u64; 3]) {
+    static KEYS: std::sync::OnceLock<([u64; 4], [u64; 3])> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let k = text::word_key;
+        ([k("year"), k("años"), k("anni"), k("jaar")], [k("aged"), k("age"), k("edad")])
+    })
 }
 
 /// `month * 32 + day` of a day count since 1970-01-01 (Hinnant's civil_from_days).
@@ -397,6 +409,18 @@ impl Doc {
         mentioned.sort_unstable();
         mentioned.dedup();
         mentioned.truncate(32);
+        let keys = age_keys();
+        let mut ages: Vec<u16> = Vec::new();
+        for w in toks.windows(2) {
+            if w[0].num && (1..=110).contains(&w[0].val) && keys.0.contains(&w[1].key) {
+                ages.push(w[0].val);
+            } else if w[1].num && (1..=110).contains(&w[1].val) && keys.1.contains(&w[0].key) {
+                ages.push(w[1].val);
+            }
+        }
+        ages.sort_unstable();
+        ages.dedup();
+        ages.truncate(16);
         let distinct =
             tf.keys().copied().chain(entities.iter().take(200).map(|e| entity_term(e))).chain(phrases);
         idf.observe(distinct.collect::<Vec<_>>().into_iter());
@@ -454,6 +478,7 @@ impl Doc {
             nums: by_idf(nums),
             sig,
             mentioned,
+            ages,
             time,
             source,
         }

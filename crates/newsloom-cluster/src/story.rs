@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::doc::{Doc, Sparse};
 
 /// Number of features the join scorer sees (index 0 is the constant 1).
-pub const NF: usize = 29;
+pub const NF: usize = 31;
 
 /// Names of the features, in order (for the trainer's report).
 pub const FEATURE_NAMES: [&str; NF] = [
@@ -40,6 +40,8 @@ pub const FEATURE_NAMES: [&str; NF] = [
     "gap_3_7",
     "gap_7_30",
     "gap_over_30",
+    "age_match",
+    "age_conflict",
 ];
 
 /// Member vectors kept per story for the max-similarity feature.
@@ -71,6 +73,8 @@ pub struct Story {
     /// Calendar days (`month * 32 + day`) the story happened on: its articles' dates and the
     /// two days before, and dates its articles mention.
     dates: Vec<u16>,
+    /// Ages its articles state (sorted, capped).
+    ages: Vec<u16>,
     /// Terms under which the story is in the inverted index.
     pub indexed: FxHashSet<u32>,
 }
@@ -114,6 +118,7 @@ impl Story {
             size: 0,
             sources: Vec::new(),
             dates: Vec::new(),
+            ages: Vec::new(),
             indexed: FxHashSet::default(),
         };
         s.add(doc);
@@ -154,6 +159,11 @@ impl Story {
             self.dates.sort_unstable();
             self.dates.dedup();
         }
+        if self.ages.len() < 32 {
+            self.ages.extend(&doc.ages);
+            self.ages.sort_unstable();
+            self.ages.dedup();
+        }
         if self.sources.len() < MAX_SOURCES && !self.sources.contains(&doc.source) {
             self.sources.push(doc.source);
         }
@@ -187,6 +197,10 @@ impl Story {
         self.dates.sort_unstable();
         self.dates.dedup();
         self.dates.truncate(MAX_DATES * 2);
+        self.ages.extend(other.ages);
+        self.ages.sort_unstable();
+        self.ages.dedup();
+        self.ages.truncate(64);
         for s in other.sources {
             if self.sources.len() < MAX_SOURCES && !self.sources.contains(&s) {
                 self.sources.push(s);
@@ -234,6 +248,7 @@ impl Story {
         let num_cover = if nmass > 0.0 { nshared / nmass } else { 0.0 };
         let gap_last = (doc.time - self.last).abs().min(self.recent_gap(doc.time)) as f32;
         let gap_first = (doc.time - self.first).abs() as f32;
+        let age_match = doc.ages.iter().any(|a| self.ages.binary_search(a).is_ok());
         let date_match =
             if doc.mentioned.iter().any(|d| self.dates.binary_search(d).is_ok()) { 1.0 } else { 0.0 };
         [
@@ -266,6 +281,8 @@ impl Story {
             if (3.0..7.0).contains(&gap_last) { 1.0 } else { 0.0 },
             if (7.0..30.0).contains(&gap_last) { 1.0 } else { 0.0 },
             if gap_last >= 30.0 { 1.0 } else { 0.0 },
+            if age_match { 1.0 } else { 0.0 },
+            if !age_match && !doc.ages.is_empty() && !self.ages.is_empty() { 1.0 } else { 0.0 },
         ]
     }
 

@@ -61,13 +61,24 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
         let w = &cur.word;
         let num = w.bytes().all(|b| b.is_ascii_digit());
         if w.len() >= 2 || num {
-            let key = hash_bytes(stem(w).as_bytes());
+            let mut key = hash_bytes(stem(w).as_bytes());
             let lex = if num { Lex::default() } else { lexicon().get(&key).copied().unwrap_or_default() };
+            // Number words count as their digits, so "three teens" meets "3 teens".
+            let num = num || lex.number > 0;
+            if lex.number > 0 {
+                key = hash_bytes(lex.number.to_string().as_bytes());
+            }
             let stop = lex.stop;
             let cap = !stop
                 && !num
                 && ((cur.first_upper && !cur.at_sentence_start) || (cur.all_upper && cur.letters >= 3));
-            let val = if num && w.len() <= 4 { w.parse().unwrap_or(0) } else { u16::from(lex.month) };
+            let val = if lex.number > 0 {
+                u16::from(lex.number)
+            } else if num && w.len() <= 4 {
+                w.parse().unwrap_or(0)
+            } else {
+                u16::from(lex.month)
+            };
             out.push(Token { key, cap, num, stop, val, month: lex.month > 0, day_ref: lex.day_ref });
         }
         cur.word.clear();
@@ -130,6 +141,8 @@ struct Lex {
     stop: bool,
     month: u8,
     day_ref: u8,
+    /// A number word's value ("three", "tres", "drie" → 3).
+    number: u8,
 }
 
 /// One hash lookup per token instead of string comparisons against three word lists.
@@ -151,6 +164,11 @@ fn lexicon() -> &'static rustc_hash::FxHashMap<u64, Lex> {
                 m.entry(key(w)).or_default().day_ref = i as u8 + 1;
             }
         }
+        for (i, names) in NUMBERS.iter().enumerate() {
+            for w in *names {
+                m.entry(key(w)).or_default().number = i as u8 + 2;
+            }
+        }
         m
     })
 }
@@ -169,6 +187,21 @@ const MONTHS: [&[&str]; 12] = [
     &["october", "oct", "octubre", "ottobre", "oktober", "okt"],
     &["november", "nov", "noviembre", "novembre"],
     &["december", "dec", "diciembre", "dicembre"],
+];
+
+/// Number words from two to twelve ("one" is too often not a count).
+const NUMBERS: [&[&str]; 11] = [
+    &["two", "dos", "twee"],
+    &["three", "tres", "tre", "drie"],
+    &["four", "cuatro", "quattro", "vier"],
+    &["five", "cinco", "cinque", "vijf"],
+    &["six", "seis", "sei", "zes"],
+    &["seven", "siete", "sette", "zeven"],
+    &["eight", "ocho", "acht"],
+    &["nine", "nueve", "nove", "negen"],
+    &["ten", "diez", "dieci", "tien"],
+    &["eleven", "undici"],
+    &["twelve", "doce", "dodici", "twaalf"],
 ];
 
 /// Weekdays (Monday first), then "today" and "yesterday" words.
@@ -228,5 +261,6 @@ mod tests {
         // Sentence-initial capitals are not names.
         assert!(!caps.contains(&word_key("police")));
         assert!(t.iter().any(|t| t.num && t.key == word_key("20")));
+        assert_eq!(word_key("three"), word_key("3"));
     }
 }
