@@ -478,7 +478,8 @@ impl Dicts {
             prev_sources = sources.clone();
             // Plain statements (010) are not coded; they frame what follows.
             let plain = code.as_ref().is_none_or(|c| c.fwd.as_deref().is_none_or(|f| f.starts_with("01")));
-            let is_say = (SAY_WORDS.contains(&ws[i].w.as_str()) && plain)
+            let plain_say = matches!(ws[i].w.as_str(), "SAID" | "SAYS" | "SAY" | "TOLD");
+            let is_say = (SAY_WORDS.contains(&ws[i].w.as_str()) && (plain || (plain_say && !from_pattern)))
                 || code.as_ref().is_some_and(|c| c.fwd.as_deref() == Some("010") && c.rev.is_none());
             if is_say {
                 // `The Observatory, a group that tracks the war, said`: the sentence subject.
@@ -750,11 +751,18 @@ fn group_before(ws: &[W], actors: &[Actor], i: usize, lo: usize, is_verb: &[bool
     group.reverse();
     let mut codes: Vec<String> = Vec::new();
     for g in group {
-        if !codes.contains(&actors[g].code) {
-            codes.push(actors[g].code.clone());
-        }
+        push_codes(&mut codes, &actors[g].code);
     }
     codes
+}
+
+/// Adds an actor's code, splitting dictionary codes that name several actors (`FRO/BIL/SAM`).
+fn push_codes(codes: &mut Vec<String>, code: &str) {
+    for c in code.split('/').filter(|c| !c.is_empty()) {
+        if !codes.iter().any(|x| x == c) {
+            codes.push(c.to_string());
+        }
+    }
 }
 
 /// The first actor group after word `from`.
@@ -769,14 +777,13 @@ fn group_after(ws: &[W], actors: &[Actor], from: usize, is_verb: &[bool]) -> Vec
     {
         return Vec::new();
     }
-    let mut codes = vec![actors[first].code.clone()];
+    let mut codes = Vec::new();
+    push_codes(&mut codes, &actors[first].code);
     let mut k = first;
     while k + 1 < actors.len() {
         let between = ws.get(actors[k].e..actors[k + 1].s).unwrap_or(&[]);
         if joins(between, is_verb, actors[k].e) {
-            if !codes.contains(&actors[k + 1].code) {
-                codes.push(actors[k + 1].code.clone());
-            }
+            push_codes(&mut codes, &actors[k + 1].code);
             k += 1;
         } else {
             break;

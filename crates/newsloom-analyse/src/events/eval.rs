@@ -37,8 +37,8 @@ fn overlap<K: PartialEq>(a: &[Triple], b: &[Triple], key: impl Fn(&Triple) -> K)
 
 fn negated_code(code: &str) -> Option<String> {
     match code.get(..2)? {
-        "05" | "06" | "07" => Some("121".into()),
-        "01" | "02" | "03" | "04" | "08" | "09" => Some("120".into()),
+        "03" | "05" | "06" | "07" => Some("121".into()),
+        "01" | "02" | "04" | "08" | "09" => Some("120".into()),
         _ => None,
     }
 }
