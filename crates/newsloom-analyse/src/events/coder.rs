@@ -296,6 +296,25 @@ impl Dicts {
                 continue;
             }
             // `military exercises`, `government forces`: an agent noun used as an adjective.
+            // Agent nouns that are mostly adjectives before another noun.
+            let adj_word = matches!(
+                ws[e - 1].w.as_str(),
+                "MILITARY"
+                    | "GOVERNMENT"
+                    | "POLICE"
+                    | "SECURITY"
+                    | "OPPOSITION"
+                    | "REBEL"
+                    | "ARMY"
+                    | "NAVY"
+                    | "BUSINESS"
+                    | "STATE"
+                    | "TRADE"
+                    | "MEDIA"
+                    | "PARLIAMENTARY"
+                    | "JUDICIAL"
+                    | "DIPLOMATIC"
+            );
             let adjective = ws.get(e).is_some_and(|w| {
                 !w.punct
                     && !w.cap
@@ -333,7 +352,7 @@ impl Dicts {
                             | "BY"
                             | "FOR"
                     )
-                    && !self.verbs.forms.contains_key(&w.w)
+                    && (adj_word || !self.verbs.forms.contains_key(&w.w))
             }) && raw.get(k + 1).is_none_or(|r| r.0 != e);
             if !adjective {
                 out.push(Actor { s, e, code: format!("---{code}"), bare_agent: true });
@@ -384,10 +403,21 @@ impl Dicts {
                 continue;
             };
             let prev = if i > 0 { ws[i - 1].w.as_str() } else { "" };
+            let next = ws.get(ve).map_or("", |w| w.w.as_str());
+            let form = ws[i].w.as_str();
+            // Nouns and modifiers that share a verb's spelling: `the attack`, `a seven-week war`,
+            // `faces pressure` (right after another verb), `men sought in` (a reduced relative).
             let noun = DETERMINERS.contains(&prev)
-                || (ws[i].w.ends_with("ING")
+                || (i > 0 && (ws[i - 1].hyph || prev.bytes().all(|b| b.is_ascii_digit())))
+                || out.last().is_some_and(|v: &VerbHit| v.ve == i)
+                || (form.ends_with("ING")
                     && i > 0
-                    && !(PASSIVE_AUX.contains(&prev) || matches!(prev, "," | "BY" | "AND" | "AM" | "TO")));
+                    && !(PASSIVE_AUX.contains(&prev) || matches!(prev, "," | "BY" | "AND" | "AM" | "TO")))
+                || (i > 0
+                    && in_actor[i - 1]
+                    && !ws[i - 1].cap
+                    && (form.ends_with("ED") || form.ends_with('T') || form.ends_with("EN"))
+                    && matches!(next, "IN" | "BY" | "FOR" | "AT" | "ON" | "DURING" | "OVER" | "AFTER"));
             if !noun {
                 out.push(VerbHit { i, ve, cands });
             }
@@ -726,7 +756,31 @@ fn joins(between: &[W], is_verb: &[bool], offset: usize) -> bool {
         && between.iter().any(|w| matches!(w.w.as_str(), "AND" | "," | "&" | "NOR"))
         && between.iter().enumerate().all(|(k, w)| {
             !is_verb[offset + k]
-                && !matches!(w.w.as_str(), ";" | ":" | "BUT" | "WHICH" | "WHO" | "THAT" | "(" | ")")
+                && !w.cap
+                && !matches!(
+                    w.w.as_str(),
+                    ";" | ":"
+                        | "BUT"
+                        | "WHICH"
+                        | "WHO"
+                        | "THAT"
+                        | "("
+                        | ")"
+                        | "ON"
+                        | "IN"
+                        | "AT"
+                        | "FOR"
+                        | "FROM"
+                        | "TO"
+                        | "WITH"
+                        | "BY"
+                        | "OF"
+                        | "AFTER"
+                        | "BEFORE"
+                        | "DURING"
+                        | "SINCE"
+                        | "OVER"
+                )
         })
 }
 
