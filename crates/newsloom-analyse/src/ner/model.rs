@@ -318,18 +318,34 @@ impl Trainer {
         errors
     }
 
-    /// Averages, prunes rows whose weights are all below `min_abs`, quantises and gzips.
-    pub fn finish(&self, min_abs: f32) -> Result<(Vec<u8>, Weights), String> {
+    /// This trainer's averaged weights by feature key.
+    fn averaged(&self) -> Vec<(u32, [f32; NT])> {
         let clock = self.clock.max(1) as f32;
-        let mut pairs: Vec<(u32, [f32; NT])> = Vec::with_capacity(self.w.len());
-        for (&k, &i) in &self.index {
-            let row: [f32; NT] = std::array::from_fn(|t| {
-                (self.total[i][t] + (self.clock - self.stamp[i][t]) as f32 * self.w[i][t]) / clock
-            });
-            if row.iter().any(|x| x.abs() >= min_abs) {
-                pairs.push((k, row));
+        self.index
+            .iter()
+            .map(|(&k, &i)| {
+                let row = std::array::from_fn(|t| {
+                    (self.total[i][t] + (self.clock - self.stamp[i][t]) as f32 * self.w[i][t]) / clock
+                });
+                (k, row)
+            })
+            .collect()
+    }
+
+    /// Averages the averaged weights of several trainers (runs over different shuffles), prunes
+    /// rows whose weights are all below `min_abs`, quantises and gzips.
+    pub fn finish(trainers: &[Trainer], min_abs: f32) -> Result<(Vec<u8>, Weights), String> {
+        let mut sum: std::collections::BTreeMap<u32, [f32; NT]> = std::collections::BTreeMap::new();
+        for tr in trainers {
+            for (k, row) in tr.averaged() {
+                let acc = sum.entry(k).or_insert([0.0; NT]);
+                for (a, x) in acc.iter_mut().zip(row) {
+                    *a += x / trainers.len() as f32;
+                }
             }
         }
+        let mut pairs: Vec<(u32, [f32; NT])> =
+            sum.into_iter().filter(|(_, r)| r.iter().any(|x| x.abs() >= min_abs)).collect();
         pairs.sort_unstable_by_key(|p| p.0);
         let max = pairs.iter().flat_map(|p| p.1).fold(0f32, |m, x| m.max(x.abs())).max(1e-9);
         let scale = max / 32000.0;
