@@ -352,7 +352,7 @@ impl Dicts {
                             | "BY"
                             | "FOR"
                     )
-                    && (adj_word || !self.verbs.forms.contains_key(&w.w))
+                    && ((adj_word && !w.w.ends_with("ED")) || !self.verbs.forms.contains_key(&w.w))
             }) && raw.get(k + 1).is_none_or(|r| r.0 != e);
             if !adjective {
                 out.push(Actor { s, e, code: format!("---{code}"), bare_agent: true });
@@ -407,7 +407,16 @@ impl Dicts {
             let form = ws[i].w.as_str();
             // Nouns and modifiers that share a verb's spelling: `the attack`, `a seven-week war`,
             // `faces pressure` (right after another verb), `men sought in` (a reduced relative).
+            // `a mortar bomb`, `an air strike`: determiner + modifier + noun.
+            let compound = i >= 2
+                && DETERMINERS.contains(&ws[i - 2].w.as_str())
+                && !ws[i - 1].punct
+                && !ws[i - 1].cap
+                && !in_actor[i - 1]
+                && !prev.ends_with("LY")
+                && !self.verbs.forms.contains_key(prev);
             let noun = DETERMINERS.contains(&prev)
+                || compound
                 || (i > 0 && (ws[i - 1].hyph || prev.bytes().all(|b| b.is_ascii_digit())))
                 || out.last().is_some_and(|v: &VerbHit| v.ve == i)
                 || (form.ends_with("ING")
