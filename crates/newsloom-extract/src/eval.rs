@@ -205,25 +205,37 @@ fn read_page(path: &Path) -> Result<Vec<u8>, String> {
     }
 }
 
-/// Decodes page bytes: UTF-8, else the charset the page declares, else windows-1252.
-/// Returns a warning when the bytes were not UTF-8.
+/// Decodes page bytes: UTF-8; UTF-8 with a few bad bytes (replaced); else the first
+/// non-UTF-8 charset the page declares (archived pages declare the archive's UTF-8 first);
+/// else windows-1252. Returns a warning when the bytes were not clean UTF-8.
 pub fn decode_html_bytes(bytes: &[u8]) -> (String, Option<String>) {
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return (s.to_string(), None);
+    let Err(e) = std::str::from_utf8(bytes) else {
+        return (String::from_utf8_lossy(bytes).into_owned(), None);
+    };
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(8192)]).to_lowercase();
+    let labels: Vec<&'static encoding_rs::Encoding> = head
+        .match_indices("charset=")
+        .filter_map(|(i, _)| {
+            let label: String = head[i + 8..]
+                .trim_start_matches(['"', '\''])
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || "-_.:".contains(*c))
+                .collect();
+            encoding_rs::Encoding::for_label(label.as_bytes())
+        })
+        .collect();
+    let declared = labels.iter().copied().find(|e| *e != encoding_rs::UTF_8);
+    let lossy = String::from_utf8_lossy(bytes);
+    let bad = lossy.matches('\u{FFFD}').count();
+    let few_bad = bad <= 3 || bad * 1000 < bytes.len();
+    if few_bad && (declared.is_none() || labels.contains(&encoding_rs::UTF_8)) {
+        let text = lossy.into_owned();
+        return (
+            text,
+            Some(format!("invalid UTF-8 ({bad} sequences from byte {}) replaced", e.valid_up_to())),
+        );
     }
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_lowercase();
-    let declared = head.find("charset=").map(|i| {
-        head[i + 8..]
-            .trim_start_matches(['"', '\''])
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || "-_.:".contains(*c))
-            .collect::<String>()
-    });
-    let enc = declared
-        .as_deref()
-        .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
-        .filter(|e| *e != encoding_rs::UTF_8)
-        .unwrap_or(encoding_rs::WINDOWS_1252);
+    let enc = declared.unwrap_or(encoding_rs::WINDOWS_1252);
     let (text, _, _) = enc.decode(bytes);
     (text.into_owned(), Some(format!("not UTF-8; decoded as {}", enc.name())))
 }
@@ -349,8 +361,8 @@ mod tests {
 
     #[test]
     fn decodes_declared_charsets() {
-        let (s, w) = decode_html_bytes(b"<meta charset=\"iso-8859-1\">caf\xe9");
-        assert!(s.ends_with("café") && w.is_some());
+        let (s, w) = decode_html_bytes(b"<meta charset=\"iso-8859-1\">caf\xe9 na\xefve \xfcber \xe0 la");
+        assert!(s.ends_with("café naïve über à la") && w.is_some());
         let (s, w) = decode_html_bytes("plain ü".as_bytes());
         assert_eq!((s.as_str(), w), ("plain ü", None));
     }

@@ -85,11 +85,16 @@ impl NewsExtractor {
     fn extract_text(&self, raw: &RawRecord, source: Option<&str>) -> Extracted {
         let chrome = source.filter(|_| self.learn).and_then(|s| self.templates.chrome_set(s));
         let set = chrome.as_ref().map(|(_, s)| s.as_slice()).unwrap_or(&[]);
-        let mut parts = text::extract_text(&raw.content, &|k| templates::is_chrome(set, k));
+        let content: std::borrow::Cow<str> = if raw.content.contains('\0') {
+            raw.content.replace('\0', "").into()
+        } else {
+            raw.content.as_str().into()
+        };
+        let mut parts = text::extract_text(&content, &|k| templates::is_chrome(set, k));
         // A page that is mostly "template" is probably a repeat of a page seen before, not
         // chrome: extract it on its own.
         if !set.is_empty() && parts.paragraphs.is_empty() {
-            parts = text::extract_text(&raw.content, &|_| false);
+            parts = text::extract_text(&content, &|_| false);
         }
         if let (Some(s), true) = (source, self.learn) {
             self.templates.learn(

@@ -58,7 +58,7 @@ static TIMEWORD_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn is_timestamp(line: &str) -> bool {
-    let words: Vec<&str> = line.split_whitespace().collect();
+    let words: Vec<&str> = line.split_whitespace().take(13).collect();
     if words.is_empty() || words.len() > 12 {
         return false;
     }
@@ -89,7 +89,8 @@ fn ends_sentence(line: &str) -> bool {
 }
 
 fn classify(line: &str, count: usize, template: bool) -> LineKind {
-    let words = line.split_whitespace().count();
+    // Only small counts matter below; long lines stop counting early.
+    let words = line.split_whitespace().take(50).count();
     if template {
         return LineKind::Chrome;
     }

@@ -14,7 +14,7 @@ use lol_html::html_content::{EndTag, TextType};
 use lol_html::{EndTagHandler, HtmlRewriter, Settings, doc_text, element};
 
 /// Pages beyond this are cut (with a warning): no article needs more.
-pub const MAX_HTML_BYTES: usize = 8 << 20;
+pub const MAX_HTML_BYTES: usize = 4 << 20;
 /// Deeper elements are flattened into their ancestor at this depth.
 pub const MAX_DEPTH: usize = 256;
 /// Elements and text nodes beyond this are dropped.

@@ -53,9 +53,28 @@ const ARTICLE_TYPES: &[&str] = &[
     "posting",
 ];
 
+/// Whitespace-normalised text with HTML entities decoded: meta values are often escaped
+/// twice (`&amp;#8217;`) and JSON-LD strings carry raw entities.
+pub fn clean(s: &str) -> String {
+    if s.contains('&') { normalise(&html_escape::decode_html_entities(s)) } else { normalise(s) }
+}
+
+/// Drops a ` | Site` / `Site - ` part only when it is the known site name.
+fn strip_known_site(title: &str, site: Option<&str>) -> String {
+    let Some(site) = site.filter(|s| !s.is_empty()) else { return title.to_string() };
+    for sep in [" | ", " - ", " – ", " — ", " :: ", " · ", " » "] {
+        if let Some((head, tail)) = title.rsplit_once(sep)
+            && tail.eq_ignore_ascii_case(site)
+        {
+            return head.to_string();
+        }
+    }
+    title.to_string()
+}
+
 fn str_of(v: &Value) -> Option<String> {
     match v {
-        Value::String(s) => Some(normalise(s)).filter(|s| !s.is_empty()),
+        Value::String(s) => Some(clean(s)).filter(|s| !s.is_empty()),
         Value::Array(a) => a.iter().find_map(str_of),
         Value::Object(o) => o.get("name").or_else(|| o.get("@value")).and_then(str_of),
         _ => None,
@@ -70,7 +89,7 @@ fn names_of(v: &Value, out: &mut Vec<String>) {
                 out.push(n);
             }
         }
-        Value::String(s) => out.push(normalise(s)),
+        Value::String(s) => out.push(clean(s)),
         _ => {}
     }
 }
@@ -138,37 +157,7 @@ fn meta<'a>(dom: &'a Dom, keys: &[&str]) -> Option<&'a str> {
         .find_map(|k| dom.metas.iter().find(|(n, c)| n == k && !c.trim().is_empty()).map(|(_, c)| c.trim()))
 }
 
-/// Cleans author strings: "By X and Y" → [X, Y]; drops URLs, e-mail addresses, site names.
-pub fn clean_authors(raw: &[String], site: Option<&str>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for r in raw {
-        let r = normalise(r);
-        let r = r.trim();
-        if r.starts_with("http") || r.contains('@') || r.contains("://") || r.chars().count() > 80 {
-            continue;
-        }
-        let lower = r.to_lowercase();
-        let stripped = ["by ", "von ", "par ", "por ", "di ", "autor: ", "author: ", "text: "]
-            .iter()
-            .find_map(|p| lower.starts_with(p).then(|| &r[p.len()..]))
-            .unwrap_or(r);
-        for part in
-            stripped.split(" and ").flat_map(|p| p.split(" und ")).flat_map(|p| p.split([',', ';', '|', '/']))
-        {
-            let name = part.trim().trim_matches(|c: char| !c.is_alphanumeric() && c != '.').to_string();
-            if name.is_empty()
-                || name.chars().any(|c| c.is_ascii_digit())
-                || site.is_some_and(|s| s.eq_ignore_ascii_case(&name))
-            {
-                continue;
-            }
-            if !out.contains(&name) {
-                out.push(name);
-            }
-        }
-    }
-    out
-}
+pub use super::authors::clean_authors;
 
 /// Splits `Title | Site` style titles and keeps the title part.
 pub fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
@@ -199,7 +188,7 @@ pub fn extract(dom: &Dom, st: &Stats, url: Option<&str>, content: Option<(usize,
     let ld = parse_ld(dom).unwrap_or_default();
     let mut m = PageMeta {
         site_name: meta(dom, &["og:site_name", "application-name", "twitter:site"])
-            .map(|s| (normalise(s), "og"))
+            .map(|s| (clean(s), "og"))
             .or(ld.publisher.clone().map(|p| (p, "jsonld"))),
         ..PageMeta::default()
     };
@@ -207,22 +196,24 @@ pub fn extract(dom: &Dom, st: &Stats, url: Option<&str>, content: Option<(usize,
 
     // Title: JSON-LD headline, og:title, first h1 when it agrees with them, <title> cleaned.
     let h1 = first_tag_text(dom, st, |t| t == Tag::H(1));
-    let og_title = meta(dom, &["og:title", "twitter:title", "dc.title", "title", "headline"]).map(normalise);
+    let og_title = meta(dom, &["og:title", "twitter:title", "dc.title", "title", "headline"]).map(clean);
     let title = ld
         .headline
         .clone()
         .filter(|_| ld.is_article)
-        .map(|t| (t, "jsonld"))
+        .map(|t| (strip_known_site(&t, site), "jsonld"))
         .or(og_title.map(|t| (strip_site_suffix(&t, site), "og")))
         .or(h1.clone().map(|t| (t, "h1")))
-        .or(Some(strip_site_suffix(&dom.title, site)).filter(|t| !t.is_empty()).map(|t| (t, "title")));
+        .or(Some(strip_site_suffix(&clean(&dom.title), site))
+            .filter(|t| !t.is_empty())
+            .map(|t| (t, "title")));
     m.title = match (title, h1) {
         // A shorter h1 contained in a suffixed meta title is the clean one.
         (Some((t, src)), Some(h)) if src != "jsonld" && t != h && t.starts_with(&h) => Some((h, "h1")),
         (t, _) => t,
     };
     m.description = meta(dom, &["og:description", "description", "twitter:description"])
-        .map(|d| (normalise(d), "meta"))
+        .map(|d| (clean(d), "meta"))
         .or(ld.description.clone().map(|d| (d, "jsonld")));
 
     // Authors.
@@ -345,6 +336,7 @@ fn itemprop_or_class(dom: &Dom, st: &Stats, props: &[&str], classes: &[&str]) ->
     for i in 1..dom.nodes.len() {
         let a = &dom.nodes[i].attrs;
         let hit = a.itemprop.as_deref().is_some_and(|p| props.contains(&p))
+            || a.rel.as_deref().is_some_and(|r| r.contains("author"))
             || (!a.class_id.is_empty()
                 && classes.iter().any(|c| a.class_id.contains(c))
                 && !a.class_id.contains("comment"));
@@ -361,7 +353,8 @@ fn itemprop_or_class(dom: &Dom, st: &Stats, props: &[&str], classes: &[&str]) ->
             continue;
         }
         let t = subtree_text(dom, i);
-        if !t.is_empty() {
+        // A hit that cleans to nothing ("Publiziert am") lets the next one speak.
+        if !t.is_empty() && !clean_authors(std::slice::from_ref(&t), None).is_empty() {
             out.push(t);
             break;
         }

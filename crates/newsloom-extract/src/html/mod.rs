@@ -19,6 +19,7 @@
 //! build a compact arena DOM from its events ([`dom`]) with the implied-end-tag rules that
 //! matter for text, then score it ([`content`]) and read metadata ([`meta`]).
 
+mod authors;
 pub mod content;
 pub mod dom;
 pub mod meta;

@@ -1,0 +1,124 @@
+//! Bad input: deep nesting, huge pages, NUL bytes, no text, wrong charsets, malformed markup.
+//! Every case must finish quickly with an article or a clear error, never a panic.
+
+use std::time::{Duration, Instant};
+
+use newsloom_extract::{Extractor, NewsExtractor};
+use newsloom_model::{Article, InputFormat, RawRecord};
+
+fn raw(format: InputFormat, content: String) -> RawRecord {
+    RawRecord {
+        id: "t".into(),
+        origin: "test".into(),
+        format,
+        content,
+        meta: Default::default(),
+        warnings: vec![],
+    }
+}
+
+fn run(format: InputFormat, content: String) -> (Result<Article, String>, Duration) {
+    let t = Instant::now();
+    let out = NewsExtractor::new().extract(&raw(format, content)).map_err(|e| e.0);
+    (out, t.elapsed())
+}
+
+const PARA: &str =
+    "<p>The council met on Monday and agreed, after a long debate, to rebuild the old bridge.</p>";
+
+#[test]
+fn hundred_thousand_levels_of_nesting() {
+    let html = format!("{}{PARA}{PARA}{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
+    let (out, took) = run(InputFormat::Html, html);
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+    assert!(out.unwrap().body.contains("rebuild the old bridge"));
+}
+
+#[test]
+fn fifty_megabyte_page_is_cut_with_a_warning() {
+    let mut html = String::from("<html><body><article>");
+    html.push_str(&PARA.repeat(5));
+    html.push_str("</article><div>");
+    while html.len() < 50 << 20 {
+        html.push_str("<!-- filler filler filler filler filler filler filler filler filler -->");
+    }
+    let (out, took) = run(InputFormat::Html, html);
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+    let a = out.unwrap();
+    assert!(a.body.contains("old bridge"));
+    assert!(a.warnings.iter().any(|w| w.contains("truncated")), "{:?}", a.warnings);
+}
+
+#[test]
+fn nul_bytes_are_dropped() {
+    let html = format!("<html><body>{}</body></html>", PARA.replace("council", "coun\0cil").repeat(3));
+    let a = run(InputFormat::Html, html).0.unwrap();
+    assert!(!a.body.contains('\0') && a.body.contains("council"));
+    let text = (1..4).fold(String::from("Title of the piece here\n"), |s, i| {
+        s + &format!("Body line {i} has a NUL\0 byte in it, as scraped text sometimes does.\n")
+    });
+    let a = run(InputFormat::Text, text).0.unwrap();
+    assert!(!a.body.contains('\0'));
+}
+
+#[test]
+fn pages_without_text_give_a_reason() {
+    let err =
+        run(InputFormat::Html, "<html><body><img src=a.png><script>var x=1;</script></body></html>".into())
+            .0
+            .unwrap_err();
+    assert!(err.contains("no article text"), "{err}");
+    let err = run(InputFormat::Html, String::new()).0.unwrap_err();
+    assert!(err.contains("empty"), "{err}");
+    let err = run(InputFormat::Text, "   \n\n  ".into()).0.unwrap_err();
+    assert!(err.contains("empty"), "{err}");
+}
+
+#[test]
+fn malformed_markup_does_not_panic() {
+    for html in [
+        "<div><p>unclosed <b>bold <table><td>cell</div></p></b></td></tr>",
+        "</p></div></body></html><p>",
+        "<<<>>><p <p <p>>>",
+        "<svg><p>in svg</svg><math><mi>x</math><template><p>t</p></template>",
+        "<a href='x'><div><a><p>nested links</a></div></a>",
+        "<script>never closed",
+        "<title>only a title",
+        "&amp;&#0;&#x110000;&bogus;&#99999999999;",
+    ] {
+        let _ = run(InputFormat::Html, html.to_string());
+    }
+}
+
+#[test]
+fn wrong_or_missing_charset_still_decodes() {
+    use newsloom_extract::eval::decode_html_bytes;
+    // Declared UTF-8 with one stray Latin-1 byte: UTF-8, the byte replaced, with a warning.
+    let (s, w) = decode_html_bytes(
+        "<meta charset=utf-8><p>Mäscot caf\u{e9}"
+            .as_bytes()
+            .iter()
+            .copied()
+            .chain(*b"\xe9</p>")
+            .collect::<Vec<u8>>()
+            .as_slice(),
+    );
+    assert!(s.contains("Mäscot") && w.is_some());
+    // Declared UTF-8 (an archive wrapper) then GB2312, and GB2312 bytes: the real charset wins.
+    let mut page = b"<meta charset=utf-8><meta charset=gb2312><p>".to_vec();
+    page.extend(std::iter::repeat_n(&[0xbbu8, 0xb0, 0xbe, 0xe7][..], 10).flatten());
+    let (s, _) = decode_html_bytes(&page);
+    assert!(s.contains("话剧"), "{s}");
+    // An unknown label is ignored; Latin-1 text falls back to windows-1252.
+    let latin = b"<meta charset=klingon><p>na\xefve \xc4rger \xe9t\xe9 \xfcber</p>";
+    let (s, _) = decode_html_bytes(latin);
+    assert!(s.contains("naïve") && s.contains("Ärger"), "{s}");
+}
+
+#[test]
+fn one_enormous_text_line() {
+    let line = "word ".repeat(2_000_000);
+    let (out, took) = run(InputFormat::Text, format!("A Title For The Text\n{line}."));
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+    assert!(out.is_ok());
+}
