@@ -1,6 +1,6 @@
 //! Trains the join scorer on a labelled stream and prints the constants for `scorer.rs`.
 //!
-//! `cargo run --release -p newsloom-cluster --example train -- gva-dev.jsonl [--window DAYS]`
+//! `cargo run --release -p newsloom-cluster --example train -- gva-dev.jsonl [--window DAYS] [--l2 X] [--dagger]`
 //!
 //! 1. 2-fold cross-validation by event (fold = parity of the first hex digit of the BLAKE3 id
 //!    of the gold label): fit on one fold's stream, pick the join threshold on the same fold
@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 
 use newsloom_cluster::eval::{GoldArticle, read_gold};
-use newsloom_cluster::story::FEATURE_NAMES;
+use newsloom_cluster::story::{FEATURE_NAMES, NF};
 use newsloom_cluster::{ClusterConfig, train};
 
 fn fold(it: &GoldArticle) -> usize {
@@ -17,11 +17,27 @@ fn fold(it: &GoldArticle) -> usize {
     usize::from(u8::from_str_radix(&h[..1], 16).unwrap_or(0) % 2)
 }
 
+/// Teacher-forced fit, then optionally one DAgger step: add the examples the fitted scorer's
+/// own stories produce (with its threshold picked on the same items) and refit.
+fn fit(items: &[GoldArticle], cfg: &ClusterConfig, l2: f64, dagger: bool) -> (train::TeacherRun, [f32; NF]) {
+    let mut run = train::teacher_examples(items, cfg);
+    let mut w = train::fit_weights(&run, l2);
+    if dagger {
+        let c = ClusterConfig { weights: w, ..cfg.clone() };
+        let (t, _) = train::pick_threshold(items, &c);
+        let more = train::policy_examples(items, &ClusterConfig { join_threshold: t, ..c });
+        run.examples.extend(more.examples);
+        w = train::fit_weights(&run, l2);
+    }
+    (run, w)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut cfg = ClusterConfig::default();
     let mut path = None;
     let mut l2 = 1.0;
+    let mut dagger = false;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -29,6 +45,7 @@ fn main() {
                 cfg.window_days = args[i + 1].parse().expect("days");
                 i += 1;
             }
+            "--dagger" => dagger = true,
             "--l2" => {
                 l2 = args[i + 1].parse().expect("l2");
                 i += 1;
@@ -42,13 +59,12 @@ fn main() {
     for f in 0..2 {
         let tr: Vec<GoldArticle> = items.iter().filter(|x| fold(x) == f).cloned().collect();
         let te: Vec<GoldArticle> = items.iter().filter(|x| fold(x) != f).cloned().collect();
-        let run = train::teacher_examples(&tr, &cfg);
-        let w = train::fit_weights(&run, l2);
+        let (run, w) = fit(&tr, &cfg, l2, dagger);
         let c = ClusterConfig { weights: w, ..cfg.clone() };
         let (t, s_tr) = train::pick_threshold(&tr, &c);
         let s = train::evaluate(&te, &ClusterConfig { join_threshold: t, ..c });
         println!(
-            "fold {f}: train {} art ({} pairs, gold retrieved {}/{}), threshold {t:.2} (train B3 {:.4}) \
+            "fold {f}: train {} art ({} pairs, gold retrieved {}/{}), threshold {t:.3} (train B3 {:.4}) \
              -> test {} art: B3 P {:.4} R {:.4} F1 {:.4} | pair P {:.4} R {:.4} F1 {:.4} | stories {}",
             tr.len(),
             run.examples.len(),
@@ -71,12 +87,11 @@ fn main() {
         cv.iter().map(|s| s.b3_f1).sum::<f64>() / 2.0,
         cv.iter().map(|s| s.pair_f1).sum::<f64>() / 2.0
     );
-    let run = train::teacher_examples(&items, &cfg);
-    let w = train::fit_weights(&run, l2);
+    let (run, w) = fit(&items, &cfg, l2, dagger);
     let c = ClusterConfig { weights: w, ..cfg.clone() };
     let (t, s) = train::pick_threshold(&items, &c);
     println!(
-        "all: {} pairs ({} positive), gold retrieved {}/{}; threshold {t:.2}: B3 F1 {:.4} pair F1 {:.4} stories {}",
+        "all: {} pairs ({} positive), gold retrieved {}/{}; threshold {t:.3}: B3 F1 {:.4} pair F1 {:.4} stories {}",
         run.examples.len(),
         run.examples.iter().filter(|e| e.label).count(),
         run.gold_retrieved,
@@ -90,5 +105,5 @@ fn main() {
     }
     let list: Vec<String> = w.iter().map(|v| format!("{v:.4}")).collect();
     println!("pub const WEIGHTS: [f32; NF] = [{}];", list.join(", "));
-    println!("pub const JOIN_THRESHOLD: f32 = {t:.2};");
+    println!("pub const JOIN_THRESHOLD: f32 = {t:.3};");
 }

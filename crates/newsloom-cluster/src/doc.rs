@@ -201,6 +201,8 @@ pub struct Doc {
     /// Number tokens, weighted by IDF.
     pub nums: Sparse,
     pub sig: Option<Signature>,
+    /// Key of the dateline place, when the body opens with one.
+    pub dateline: Option<u64>,
     /// Ages stated in the text ("20-year-old", "aged 20", "20 años"), sorted.
     pub ages: Vec<u16>,
     /// Calendar days mentioned in the text ("August 14", "14 agosto"), as `month * 32 + day`.
@@ -249,6 +251,7 @@ pub struct Analysed {
     segments: Vec<(u64, u32, u32)>,
     sig: Option<Signature>,
     time: Option<f64>,
+    dateline: Option<u64>,
 }
 
 impl Analysed {
@@ -259,6 +262,7 @@ impl Analysed {
             time: article.published.as_ref().and_then(|p| iso_days(&p.iso)),
             ..Default::default()
         };
+        a.dateline = body.lines().map(str::trim).find(|l| !l.is_empty()).and_then(dateline_key);
         // Shingles see the whole body; TF-IDF will skip lines that recur across articles.
         for line in body.split('\n') {
             let line = line.trim();
@@ -290,6 +294,23 @@ fn age_keys() -> &'static ([u64; 4], [u64; 3]) {
         let k = text::word_key;
         ([k("year"), k("años"), k("anni"), k("jaar")], [k("aged"), k("age"), k("edad")])
     })
+}
+
+/// Key of a wire-style dateline place opening the body ("HAWTHORNE —", "BATON ROUGE, La.
+/// (AP) —", "NOXUBEE CO., Miss."): the upper-case words before the first separator.
+pub fn dateline_key(first_line: &str) -> Option<u64> {
+    let end = first_line.find([',', '(', '—', '–', '-', ':'])?;
+    let place = first_line[..end].trim().trim_end_matches('.');
+    let letters = place.chars().filter(|c| c.is_alphabetic()).count();
+    if !(3..=30).contains(&letters)
+        || place.chars().any(|c| c.is_lowercase() || c.is_numeric())
+        || place.split_whitespace().count() > 4
+    {
+        return None;
+    }
+    let norm: String =
+        place.chars().filter(|c| c.is_alphabetic() || *c == ' ').collect::<String>().to_lowercase();
+    Some(text::hash_bytes(norm.split_whitespace().collect::<Vec<_>>().join(" ").as_bytes()))
 }
 
 /// `month * 32 + day` of a day count since 1970-01-01 (Hinnant's civil_from_days).
@@ -479,6 +500,7 @@ impl Doc {
             sig,
             mentioned,
             ages,
+            dateline: a.dateline,
             time,
             source,
         }
@@ -488,6 +510,16 @@ impl Doc {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn datelines_are_read_from_the_first_line() {
+        let k = |s: &str| dateline_key(s);
+        assert_eq!(k("HAWTHORNE — The name of a man"), k("HAWTHORNE, Calif. (AP) - A man"));
+        assert!(k("BATON ROUGE, La. — x").is_some());
+        assert_ne!(k("BATON ROUGE, La."), k("HAWTHORNE — x"));
+        assert_eq!(k("Police said on Monday, that"), None);
+        assert_eq!(k("UPDATE 3:00 P.M.: x"), None);
+    }
 
     #[test]
     fn month_day_inverts_iso_days() {

@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::doc::{Doc, Sparse};
 
 /// Number of features the join scorer sees (index 0 is the constant 1).
-pub const NF: usize = 31;
+pub const NF: usize = 33;
 
 /// Names of the features, in order (for the trainer's report).
 pub const FEATURE_NAMES: [&str; NF] = [
@@ -42,6 +42,8 @@ pub const FEATURE_NAMES: [&str; NF] = [
     "gap_over_30",
     "age_match",
     "age_conflict",
+    "place_match",
+    "place_conflict",
 ];
 
 /// Member vectors kept per story for the max-similarity feature.
@@ -75,6 +77,8 @@ pub struct Story {
     dates: Vec<u16>,
     /// Ages its articles state (sorted, capped).
     ages: Vec<u16>,
+    /// Dateline places of its articles.
+    places: Vec<u64>,
     /// Terms under which the story is in the inverted index.
     pub indexed: FxHashSet<u32>,
 }
@@ -119,6 +123,7 @@ impl Story {
             sources: Vec::new(),
             dates: Vec::new(),
             ages: Vec::new(),
+            places: Vec::new(),
             indexed: FxHashSet::default(),
         };
         s.add(doc);
@@ -158,6 +163,12 @@ impl Story {
             self.dates.extend(doc.mentioned.iter().take(8));
             self.dates.sort_unstable();
             self.dates.dedup();
+        }
+        if let Some(p) = doc.dateline
+            && self.places.len() < 16
+            && !self.places.contains(&p)
+        {
+            self.places.push(p);
         }
         if self.ages.len() < 32 {
             self.ages.extend(&doc.ages);
@@ -201,6 +212,11 @@ impl Story {
         self.ages.sort_unstable();
         self.ages.dedup();
         self.ages.truncate(64);
+        for p in other.places {
+            if self.places.len() < 32 && !self.places.contains(&p) {
+                self.places.push(p);
+            }
+        }
         for s in other.sources {
             if self.sources.len() < MAX_SOURCES && !self.sources.contains(&s) {
                 self.sources.push(s);
@@ -248,6 +264,7 @@ impl Story {
         let num_cover = if nmass > 0.0 { nshared / nmass } else { 0.0 };
         let gap_last = (doc.time - self.last).abs().min(self.recent_gap(doc.time)) as f32;
         let gap_first = (doc.time - self.first).abs() as f32;
+        let place_match = doc.dateline.is_some_and(|p| self.places.contains(&p));
         let age_match = doc.ages.iter().any(|a| self.ages.binary_search(a).is_ok());
         let date_match =
             if doc.mentioned.iter().any(|d| self.dates.binary_search(d).is_ok()) { 1.0 } else { 0.0 };
@@ -283,6 +300,8 @@ impl Story {
             if gap_last >= 30.0 { 1.0 } else { 0.0 },
             if age_match { 1.0 } else { 0.0 },
             if !age_match && !doc.ages.is_empty() && !self.ages.is_empty() { 1.0 } else { 0.0 },
+            if place_match { 1.0 } else { 0.0 },
+            if !place_match && doc.dateline.is_some() && !self.places.is_empty() { 1.0 } else { 0.0 },
         ]
     }
 

@@ -69,8 +69,8 @@ pub fn evaluate(items: &[GoldArticle], cfg: &ClusterConfig) -> Scores {
 /// Picks the join threshold with the best B³ F1 on `items` from a fixed grid.
 pub fn pick_threshold(items: &[GoldArticle], cfg: &ClusterConfig) -> (f32, Scores) {
     let mut best: Option<(f32, Scores)> = None;
-    for i in 0..=16 {
-        let t = 0.1 + 0.05 * i as f32;
+    for i in 0..=28 {
+        let t = 0.1 + 0.025 * i as f32;
         let c = ClusterConfig { join_threshold: t, ..cfg.clone() };
         let s = evaluate(items, &c);
         if best.is_none_or(|(_, b)| s.b3_f1 > b.b3_f1) {
@@ -78,4 +78,38 @@ pub fn pick_threshold(items: &[GoldArticle], cfg: &ClusterConfig) -> (f32, Score
         }
     }
     best.expect("non-empty grid")
+}
+
+/// Pair examples from the clusterer's own decisions (one DAgger step): stories are as the
+/// current weights build them, so the scorer also learns from impure, fragmented stories.
+/// A candidate is positive when most of its articles share the article's gold story.
+pub fn policy_examples(items: &[GoldArticle], cfg: &ClusterConfig) -> TeacherRun {
+    let mut c = OnlineClusterer::with_config(cfg.clone());
+    let mut golds: HashMap<String, HashMap<&str, u32>> = HashMap::new();
+    let mut run = TeacherRun::default();
+    for it in items {
+        let prep = c.prepare(&it.article, &[]);
+        let is_copy = prep.copy.as_ref().is_some_and(|(_, s)| c.resolve(s).is_some());
+        if !is_copy {
+            for k in &prep.candidates {
+                let label = golds.get(&k.story).is_some_and(|g| {
+                    let total: u32 = g.values().sum();
+                    g.get(it.cluster.as_str()).is_some_and(|&n| 2 * n > total)
+                });
+                run.examples.push(Example { features: k.features, label });
+            }
+        }
+        let (target, merge) = c.decide(&prep);
+        let a = c.commit(&it.article, prep, target, &merge);
+        for m in &a.merges {
+            if let Some(g) = golds.remove(&m.absorbed) {
+                let into = golds.entry(m.into.clone()).or_default();
+                for (k, v) in g {
+                    *into.entry(k).or_default() += v;
+                }
+            }
+        }
+        *golds.entry(a.story).or_default().entry(it.cluster.as_str()).or_default() += 1;
+    }
+    run
 }
