@@ -70,6 +70,25 @@ fn main() -> Result<(), String> {
                 chars as f64 / s
             );
         }
+        Some("tokdiff") => {
+            // Where the raw-text tokenizer disagrees with pre-tokenised (CoNLL) text.
+            let text = std::fs::read_to_string(arg(1)?).map_err(|e| e.to_string())?;
+            let mut diffs = std::collections::BTreeMap::<String, usize>::new();
+            for l in text.lines() {
+                let v: serde_json::Value = serde_json::from_str(l).map_err(|e| e.to_string())?;
+                let t = v["text"].as_str().unwrap_or("");
+                let a: std::collections::HashSet<_> =
+                    ner::tokenize(t).iter().map(|x| (x.start, x.end)).collect();
+                for w in ner::tokenize_whitespace(t) {
+                    if !a.contains(&(w.start, w.end)) {
+                        *diffs.entry(w.text(t).to_string()).or_default() += 1;
+                    }
+                }
+            }
+            let mut v: Vec<_> = diffs.into_iter().collect();
+            v.sort_by_key(|x| std::cmp::Reverse(x.1));
+            println!("{v:?}");
+        }
         Some("tag") => {
             let text = std::fs::read_to_string(arg(1)?).map_err(|e| e.to_string())?;
             let t = ner::NerTagger::shared().tag(&text);

@@ -85,10 +85,14 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 let joins = match d {
                     '-' | '&' => next_word,
                     '.' => next.is_some_and(|x| x.is_alphanumeric()),
-                    ',' | ':' => prev.is_ascii_digit() && next.is_some_and(|x| x.is_ascii_digit()),
+                    ',' | ':' | '/' => prev.is_ascii_digit() && next.is_some_and(|x| x.is_ascii_digit()),
                     _ if is_apostrophe(d) => next_word && !is_clitic_at(&chars, j + 1) && prev != 'n',
                     _ => false,
                 };
+                if d == '$' && j - start <= 2 && chars[start..j].iter().all(|x| x.1.is_ascii_uppercase()) {
+                    j += 1; // currency prefixes: "C$", "US$"
+                    break;
+                }
                 if !joins {
                     break;
                 }
@@ -115,8 +119,13 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     end = k;
                 }
             }
-            // Keep a final period on abbreviations, initials and dotted acronyms.
-            if end < n && chars[end].1 == '.' && keeps_period(&chars[start..end]) {
+            // Keep a final period on abbreviations, initials and dotted acronyms, and on list
+            // numbers at the start of a line ("4. El Hassane Lahssini").
+            let line_start =
+                chars[..start].iter().rev().find(|x| x.1 != ' ' && x.1 != '\t').is_none_or(|x| x.1 == '\n');
+            let list_number =
+                line_start && end - start <= 2 && chars[start..end].iter().all(|x| x.1.is_ascii_digit());
+            if end < n && chars[end].1 == '.' && (list_number || keeps_period(&chars[start..end])) {
                 end += 1;
             }
             push(&mut out, start, end);
@@ -264,6 +273,8 @@ mod tests {
             ["Mr.", "J.", "Smith", ",", "Inc.", "paid", "$", "1,000.50", "at", "3", "p.m."]
         );
         assert_eq!(toks("/TASS/. -- wait..."), ["/", "TASS", "/", ".", "--", "wait", "..."]);
+        assert_eq!(toks("1. Smith 3/4\n2. Jones 1996."), ["1.", "Smith", "3/4", "2.", "Jones", "1996", "."]);
+        assert_eq!(toks("C$1.5 and $2"), ["C$", "1.5", "and", "$", "2"]);
     }
 
     #[test]
