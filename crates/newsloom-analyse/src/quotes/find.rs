@@ -36,7 +36,7 @@ pub(crate) fn find_hits(d: &Doc) -> Vec<Hit> {
         if hits.len() > before
             && let Some(h) = hits.last_mut()
         {
-            h.last_sent = si;
+            h.last_sent = h.last_sent.max(si);
         }
     }
     hits
@@ -53,7 +53,9 @@ fn find_in_sentence(d: &Doc, hits: &mut Vec<Hit>, si: usize, sent: Sent) {
                 return;
             }
             if quote_only(d, sent, &regions) {
-                if let Some(h) = frame_in_next(d, si, sent, &regions) {
+                if let Some(mut h) = frame_in_next(d, si, sent, &regions) {
+                    // The frame sentence belongs to this quote too.
+                    h.last_sent = si + 1;
                     hits.push(h);
                     return;
                 }

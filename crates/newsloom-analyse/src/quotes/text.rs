@@ -222,12 +222,12 @@ fn find_quotes(text: &str, toks: &[Tok]) -> Vec<QRegion> {
     while i < n {
         let open = t(i);
         let closers: &[&str] = match open {
-            "“" => &["”", "“"],
+            "“" => &["”", "“", "\""],
             // A closing mark typed as the opening one at the start of a paragraph.
             "”" if is_para_start(toks, i) && i + 1 < n && toks[i + 1].word => &["”", "“"],
             "„" => &["“", "”"],
             "«" => &["»"],
-            "\"" if prev_is_space(i) || !toks[i - 1].word => &["\""],
+            "\"" if prev_is_space(i) || !toks[i - 1].word => &["\"", "”"],
             "‘" if prev_is_space(i) || matches!(t(i - 1), "“" | "\"" | "(") => &["’"],
             "'" if i + 1 < n && t(i + 1) == "'" && toks[i].e == toks[i + 1].s => {
                 // ASCII doubled quotes (`''…''`, as some archives write them).
