@@ -137,6 +137,18 @@ pub(crate) fn words(text: &str) -> Vec<W> {
             continue;
         }
         // Split hyphenated words (`NATO-Russia`) so each part can be an actor.
+        // `re-examine`, `co-operate`: a verb prefix, kept as one word (the dictionaries write
+        // both `RE-ESTABLISH` and `REESTABLISH`).
+        let lower = s.to_ascii_lowercase();
+        if ["re-", "co-", "pre-"].iter().any(|p| lower.starts_with(p)) && s.matches('-').count() == 1 {
+            out.push(W {
+                w: s.to_uppercase(),
+                punct: false,
+                cap: s.starts_with(char::is_uppercase),
+                hyph: false,
+            });
+            continue;
+        }
         let hyph = s.contains(['-', '‑']);
         for part in s.split(['-', '‑']) {
             if part.is_empty() {
@@ -638,7 +650,12 @@ impl Dicts {
     /// The longest verb forms starting at word `i`: (end, every (own code, block) with that form).
     #[allow(clippy::type_complexity)]
     fn verb_at(&self, ws: &[W], i: usize) -> Option<(usize, Vec<(Option<Option<CodePair>>, usize)>)> {
-        let forms = self.verbs.forms.get(&ws[i].w)?;
+        let forms = self.verbs.forms.get(&ws[i].w).or_else(|| {
+            // `RE-EXAMINE` → `REEXAMINE` → `EXAMINE`
+            let w = &ws[i].w;
+            let (_, tail) = w.split_once('-')?;
+            self.verbs.forms.get(&w.replace('-', "")).or_else(|| self.verbs.forms.get(tail))
+        })?;
         let mut end = 0;
         let mut cands = Vec::new();
         for f in forms {
