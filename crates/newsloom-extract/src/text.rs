@@ -51,7 +51,7 @@ static BYLINE_RE: LazyLock<Regex> = LazyLock::new(|| {
 static NAME_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\p{Lu}[\p{Ll}.'’\-]+(?:\s\p{Lu}[\p{L}.'’\-]*){1,3}$").unwrap());
 static CREDIT_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)((\s/|\s\||©|\(c\))\s*\p{Lu}[\w.\-]*(\s\p{Lu}[\w.\-]*){0,4}\s*$|^(photo|foto|image|picture|credit)s?\s*:|\((photo|foto)[^)]*\)\s*$)").unwrap()
+    Regex::new(r"(?i)((\s/|\s\||©|\(c\))\s*\p{Lu}[\w.\-]*(\s\p{Lu}[\w.\-]*){0,4}\s*$|^(photo|foto|image|picture|credit|bild|abbildung|abb\.|fig\.?|figure)s?\s*\d*\s*:|\((photo|foto|crédito|credito|bild|quelle)[^)]*\)?\s*$|,\s*(photo|foto)\s*:?\s*$)").unwrap()
 });
 static TIMEWORD_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(\d{1,4}|\d{1,2}:\d\d|am|pm|a\.m\.|p\.m\.|gmt|utc|msk|est|edt|cet|cest|ago|just|now|today|yesterday|updated?|published|posted|print|edition|last|at|on|am|um|uhr|vor|\p{L}+day|\p{L}+tag|\p{L}*(minute|hour|day|week|month|year|stunde|tag|woche|monat|jahr)\p{L}*|[\p{P}\p{S}]+)$").unwrap()

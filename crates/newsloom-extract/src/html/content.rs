@@ -23,7 +23,7 @@ static NEGATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// Short or ambiguous words, matched only at the start of a class/id token (after an optional
 /// BEM-style `m-`/`c-` prefix): `ad-slot` yes, `non-ad-column` no.
 static WEAK_NEGATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|\s)(?:[a-z]{1,2}-)?(?:nav|menu|ad|ads|dfp|banner|widgets?|footer|foot|masthead|popup|modal|overlay|teasers?|tags|tag-list|taglist|pagination|pager|print|skip|toolbar|rating|login|search|byline|meta|post-meta|entry-meta|article-meta|dateline|caption|visually-hidden|sr-only|screen-reader-text|jump|toc|infobox|trending|follow|copyright|legal|contact|reply|respond|sns)(?:$|\s|[_\-])").unwrap()
+    Regex::new(r"(?:^|\s)(?:[a-z]{1,2}-)?(?:nav|menu|ad|ads|dfp|banner|widgets?|footer|foot|masthead|popup|modal|overlay|tags|tag-list|taglist|pagination|pager|print|toolbar|rating|login|search|byline|meta|post-meta|entry-meta|article-meta|dateline|caption|visually-hidden|sr-only|screen-reader-text|jump|toc|infobox|trending|follow|copyright|legal|contact|reply|respond|sns)(?:$|\s|[_\-])").unwrap()
 });
 static COMMENT_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"comment|disqus|respond|reply|kommentar").unwrap());
@@ -344,7 +344,9 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
         let ld = st.link_density(c);
         let prose = matches!(dom.nodes[c].tag, Tag::P | Tag::Blockquote | Tag::Pre)
             && ((len > 80 && ld < 0.25) || (len > 0 && ld == 0.0 && ends_sentence(&subtree_text(dom, c))));
-        if s >= threshold || prose {
+        // A sibling block of real prose (a lead before the body, a second body part).
+        let prose_box = good[c] >= 100 && ld < 0.2 && links[c] * 250 <= good[c];
+        if s >= threshold || prose || prose_box {
             roots.push(c);
         }
     }

@@ -24,9 +24,18 @@ pub mod content;
 pub mod dom;
 pub mod meta;
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use crate::assemble::Extracted;
 use crate::templates::{self, Templates};
 use content::BlockKind;
+
+/// Labels that open the after-matter of an article.
+static END_MARKER_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(kontakt|contact|pressekontakt|über den autor|über die autorin|about the author|weitere informationen|mehr informationen|more information|zum weiterlesen|weiterlesen|mehr zum thema|mehr zu .{1,30}|das könnte sie auch interessieren|lesen sie auch|auch interessant|schon gelesen|lust auf mehr|quellen|quellenangaben|sources|related( articles| stories)?|read more|more from .{1,30}|you might also like|recommended|empfohlene artikel|rezept drucken|vorschau auf den nächsten artikel|weitere .{1,20}tipps|newsletter|tags|schlagworte|themen)\s*[:?!.]?$").unwrap()
+});
 
 /// Extracts body and metadata from an HTML page. `source` keys template learning.
 pub fn extract_html(
@@ -87,6 +96,21 @@ pub fn extract_html(
             BlockKind::Heading(1) if paragraphs.is_empty() => {}
             _ => paragraphs.push(b.text),
         }
+    }
+    // A short "end of article" label in the last part of the body starts the page's
+    // after-matter (contact box, author box, further reading): cut there.
+    let total: usize = paragraphs.iter().map(String::len).sum();
+    let mut seen = 0;
+    let mut cut = None;
+    for (i, p) in paragraphs.iter().enumerate() {
+        if i > 0 && seen * 10 >= total * 6 && p.len() < 60 && END_MARKER_RE.is_match(p) {
+            cut = Some(i);
+            break;
+        }
+        seen += p.len();
+    }
+    if let Some(i) = cut {
+        paragraphs.truncate(i);
     }
     // Trailing headings introduce nothing.
     while paragraphs.last().is_some_and(|p: &String| {
