@@ -57,6 +57,10 @@ const DETERMINERS: &[&str] = &[
     "EACH", "EVERY", "ANOTHER", "NO", "FIRST", "LATEST", "RECENT", "SAME", "FURTHER", "NEW", "MORE",
     "CHEMICAL", "DEADLY",
 ];
+const AUX: &[&str] = &[
+    "HAVE", "HAS", "HAD", "HAVING", "IS", "ARE", "WAS", "WERE", "BE", "BEEN", "BEING", "AM", "WILL", "WOULD",
+    "DO", "DOES", "DID", "CAN", "COULD", "MAY", "MIGHT", "SHALL", "SHOULD", "MUST",
+];
 const NEGATORS: &[&str] =
     &["NOT", "N'T", "NEVER", "NO", "DENIED", "DENIES", "DENY", "REFUSED", "REFUSES", "CANNOT"];
 const PASSIVE_AUX: &[&str] = &["WAS", "WERE", "BEEN", "BE", "IS", "ARE", "BEING", "GET", "GOT"];
@@ -406,7 +410,12 @@ impl Dicts {
         let mut out = Vec::new();
         let mut i = 0;
         while i < n {
-            if ws[i].punct || in_actor[i] || (ws[i].cap && i != first_word && !all_caps) {
+            // Auxiliaries carry no event of their own (`have cordoned off`).
+            if ws[i].punct
+                || in_actor[i]
+                || (ws[i].cap && i != first_word && !all_caps)
+                || AUX.contains(&ws[i].w.as_str())
+            {
                 i += 1;
                 continue;
             }
@@ -421,7 +430,7 @@ impl Dicts {
             // `faces pressure` (right after another verb), `men sought in` (a reduced relative).
             // `a mortar bomb`, `an air strike`: determiner + modifier + noun.
             let compound = i >= 2
-                && DETERMINERS.contains(&ws[i - 2].w.as_str())
+                && DETERMINERS[..12].contains(&ws[i - 2].w.as_str())
                 && !ws[i - 1].punct
                 && !ws[i - 1].cap
                 && !in_actor[i - 1]

@@ -23,7 +23,17 @@ fn dev_eval() {
 #[ignore]
 fn show() {
     let body = std::env::var("NEWSLOOM_Q").unwrap_or_default();
-    let c = EventCoder::new();
+    let c = match std::env::var("NEWSLOOM_DICTS") {
+        Ok(dir) => {
+            let read = |f: &str| std::fs::read_to_string(format!("{dir}/{f}")).unwrap();
+            EventCoder::with_dictionaries(
+                &read("PETR.Validate.verbs.txt"),
+                &[&read("PETR.Validate.actors.txt")],
+                &read("PETR.Validate.agents.txt"),
+            )
+        }
+        Err(_) => EventCoder::new(),
+    };
     let ws = coder::words(&body);
     let actors = c.dicts.actors(&ws, Some(20170104));
     for a in &actors {
