@@ -214,7 +214,7 @@ impl EntityRecognizer {
         let text = |i: usize| toks[i].text(body);
         let gaz = self.tagger.gazetteer();
         let mut ents: Vec<DraftEntity> = Vec::new();
-        let mut by_id: HashMap<String, usize> = HashMap::new();
+        let mut by_id = Index::default();
         let mut drafts: Vec<Draft> = Vec::new();
 
         // Spans: the tagger's, plus capitalised dictionary institutions/IGOs it did not tag.
@@ -307,7 +307,7 @@ impl EntityRecognizer {
                     } else {
                         None
                     };
-                    match find_alias(&ents, label, &lower) {
+                    match find_alias(&ents, &by_id, label, &lower) {
                         Some(e) => {
                             if ents[e].code.is_none() && composed.is_some() {
                                 ents[e].country = composed.as_ref().and_then(|c| country_of(c, self.tagger));
@@ -397,7 +397,7 @@ impl EntityRecognizer {
         lower: &[String],
         date: Option<&str>,
         ents: &mut Vec<DraftEntity>,
-        by_id: &mut HashMap<String, usize>,
+        by_id: &mut Index,
     ) -> usize {
         let code = en.code(date).map(str::to_string);
         let country = code.as_deref().and_then(|c| country_of(c, self.tagger));
@@ -428,7 +428,7 @@ impl EntityRecognizer {
                     lower.to_vec(),
                 )
             }
-            (_, code) => match find_alias(ents, label, lower) {
+            (_, code) => match find_alias(ents, by_id, label, lower) {
                 Some(e) => e,
                 None => {
                     let id = format!("person:{}", slug(surface));
@@ -477,7 +477,8 @@ impl EntityRecognizer {
             if ents[d.ent].role.is_some() {
                 continue;
             }
-            let sent = tagged.sentences.iter().find(|s| s.0 <= d.first && d.first < s.1).copied();
+            let si = tagged.sentences.partition_point(|s| s.1 <= d.first);
+            let sent = tagged.sentences.get(si).copied().filter(|s| s.0 <= d.first);
             let Some((ss, se)) = sent else { continue };
             // Title: capitalised words right before the name, one of them a title word.
             let mut a = d.first;
@@ -621,42 +622,53 @@ fn split_titles(body: &str, tagged: &TaggedText, spans: &mut Vec<(usize, usize, 
     *spans = out;
 }
 
+const STOP: &[&str] = &["of", "the", "and", "for"];
+
+/// Lookup tables over the draft entities, so that linking stays linear in the mentions.
+#[derive(Default)]
+struct Index {
+    ids: HashMap<String, usize>,
+    exact: HashMap<Vec<String>, usize>,
+    first: HashMap<String, Vec<usize>>,
+    last: HashMap<String, Vec<usize>>,
+    acronym: HashMap<String, Vec<usize>>,
+}
+
 /// An existing entity this mention is an alias of: same name, the surname of a person, a
-/// trailing part of an organisation's name, or its acronym.
-fn find_alias(ents: &[DraftEntity], label: NerLabel, lower: &[String]) -> Option<usize> {
-    let kind = kind_of(label);
-    let mut hit = None;
-    for (i, e) in ents.iter().enumerate() {
-        if e.toks == lower {
-            return Some(i);
-        }
-        let compatible = e.kind == kind || (label == NerLabel::Per) == (e.kind == EntityKind::Person);
-        if !compatible || e.toks.len() <= lower.len() {
-            continue;
-        }
-        let n = lower.len();
-        let suffix = e.toks[e.toks.len() - n..] == *lower;
-        let prefix = label != NerLabel::Per && e.toks[..n] == *lower;
-        let acronym = n == 1
-            && lower[0].len() >= 2
-            && lower[0].chars().count()
-                == e.toks.iter().filter(|t| !matches!(t.as_str(), "of" | "the" | "and" | "for")).count()
-            && e.toks
-                .iter()
-                .filter(|t| !matches!(t.as_str(), "of" | "the" | "and" | "for"))
-                .zip(lower[0].chars())
-                .all(|(t, c)| t.starts_with(c));
-        if (suffix || prefix || acronym) && hit.is_none() {
-            hit = Some(i);
-        }
+/// trailing or leading part of an organisation's name, or its acronym. The earliest wins.
+fn find_alias(ents: &[DraftEntity], index: &Index, label: NerLabel, lower: &[String]) -> Option<usize> {
+    if let Some(&e) = index.exact.get(lower) {
+        return Some(e);
     }
-    hit
+    let (n, kind) = (lower.len(), kind_of(label));
+    let (Some(head), Some(tail)) = (lower.first(), lower.last()) else { return None };
+    let ok = |i: &usize| {
+        let e = &ents[*i];
+        (e.kind == kind || (label == NerLabel::Per) == (e.kind == EntityKind::Person)) && e.toks.len() > n
+    };
+    let none = Vec::new();
+    let suffix =
+        index.last.get(tail).unwrap_or(&none).iter().filter(|i| ok(i) && ents[**i].toks.ends_with(lower));
+    let prefix = index
+        .first
+        .get(head)
+        .unwrap_or(&none)
+        .iter()
+        .filter(|i| label != NerLabel::Per && ok(i) && ents[**i].toks.starts_with(lower));
+    let acronym = index
+        .acronym
+        .get(head)
+        .filter(|_| n == 1 && head.len() >= 2)
+        .unwrap_or(&none)
+        .iter()
+        .filter(|i| ok(i));
+    suffix.chain(prefix).chain(acronym).min().copied()
 }
 
 #[allow(clippy::too_many_arguments)]
 fn new_entity(
     ents: &mut Vec<DraftEntity>,
-    by_id: &mut HashMap<String, usize>,
+    index: &mut Index,
     id: String,
     name: &str,
     kind: EntityKind,
@@ -664,10 +676,21 @@ fn new_entity(
     country: Option<String>,
     toks: Vec<String>,
 ) -> usize {
-    if let Some(&e) = by_id.get(&id) {
+    if let Some(&e) = index.ids.get(&id) {
         return e;
     }
-    by_id.insert(id.clone(), ents.len());
+    let e = ents.len();
+    index.ids.insert(id.clone(), e);
+    index.exact.entry(toks.clone()).or_insert(e);
+    if let (Some(f), Some(l)) = (toks.first(), toks.last()) {
+        index.first.entry(f.clone()).or_default().push(e);
+        index.last.entry(l.clone()).or_default().push(e);
+    }
+    let words: Vec<&String> = toks.iter().filter(|t| !STOP.contains(&t.as_str())).collect();
+    if words.len() >= 2 {
+        let acro: String = words.iter().filter_map(|w| w.chars().next()).collect();
+        index.acronym.entry(acro).or_default().push(e);
+    }
     ents.push(DraftEntity { id, name: name.to_string(), kind, code, role: None, country, toks });
-    ents.len() - 1
+    e
 }
