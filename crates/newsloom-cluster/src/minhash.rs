@@ -127,10 +127,11 @@ impl DupIndex {
         self.entries.insert(id, (sig, entry));
     }
 
-    /// Drops entries whose time is before `cutoff` (in arrival order).
-    pub fn evict_before(&mut self, cutoff: f64) {
+    /// Drops entries whose time is before `cutoff`, and the oldest beyond `max` entries
+    /// (in arrival order).
+    pub fn evict_before(&mut self, cutoff: f64, max: usize) {
         while let Some(&(t, id)) = self.order.front() {
-            if t >= cutoff {
+            if t >= cutoff && self.order.len() <= max {
                 break;
             }
             self.order.pop_front();
@@ -190,7 +191,7 @@ mod tests {
         idx.insert(a, e("a"));
         assert_eq!(idx.find(&b, 0.7).unwrap().0.article, "a");
         assert!(idx.find(&c, 0.7).is_none());
-        idx.evict_before(1.0);
+        idx.evict_before(1.0, 100);
         assert!(idx.find(&b, 0.7).is_none() && idx.is_empty());
     }
 

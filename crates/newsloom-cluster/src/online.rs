@@ -15,6 +15,13 @@ use crate::{Assignment, StoryClusterer, StoryMerge};
 pub struct ClusterConfig {
     /// A story with no article for this many days is closed (and its memory freed).
     pub window_days: f64,
+    /// At most this many open stories: beyond it the least recently active are closed, so
+    /// memory stays bounded however busy the stream is.
+    pub max_open_stories: usize,
+    /// Signatures are kept this many days for near-duplicate detection (reprints come fast),
+    /// and at most `max_dup_entries` of them.
+    pub dup_window_days: f64,
+    pub max_dup_entries: usize,
     /// Estimated Jaccard over body shingles at or above which an article is a copy.
     pub dup_threshold: f32,
     /// Join the best candidate story when its join probability is at least this.
@@ -33,7 +40,10 @@ pub struct ClusterConfig {
 impl Default for ClusterConfig {
     fn default() -> Self {
         Self {
-            window_days: 365.0,
+            window_days: 730.0,
+            max_open_stories: 50_000,
+            dup_window_days: 30.0,
+            max_dup_entries: 200_000,
             dup_threshold: 0.7,
             join_threshold: scorer::JOIN_THRESHOLD,
             merge_threshold: 0.95,
@@ -327,27 +337,42 @@ impl OnlineClusterer {
         if t > self.now {
             self.now = t;
         }
-        if self.now - self.last_sweep < 0.5 {
+        let crowded = self.open_stories() > self.cfg.max_open_stories + self.cfg.max_open_stories / 8;
+        if self.now - self.last_sweep < 0.5 && !crowded && self.dups.len() <= self.cfg.max_dup_entries {
             return;
         }
         self.last_sweep = self.now;
+        self.dups.evict_before(self.now - self.cfg.dup_window_days, self.cfg.max_dup_entries);
         let cutoff = self.now - self.cfg.window_days;
-        self.dups.evict_before(cutoff);
-        let stale: Vec<u32> = (0..self.slots.len() as u32)
+        let mut stale: Vec<u32> = (0..self.slots.len() as u32)
             .filter(|&s| self.slots[s as usize].as_ref().is_some_and(|st| st.last < cutoff))
             .collect();
+        let open = self.open_stories() - stale.len();
+        if open > self.cfg.max_open_stories {
+            // Over the cap: also close the least recently active stories.
+            let mut by_last: Vec<(f64, u32)> = (0..self.slots.len() as u32)
+                .filter_map(|s| self.slots[s as usize].as_ref().map(|st| (st.last, s)))
+                .filter(|(last, _)| *last >= cutoff)
+                .collect();
+            by_last.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            stale.extend(by_last.iter().take(open - self.cfg.max_open_stories).map(|x| x.1));
+        }
         for s in stale {
-            let story = self.slots[s as usize].take().expect("open slot");
-            self.unindex(s, story.indexed.iter().copied());
-            for id in std::iter::once(&story.id).chain(&story.aliases) {
-                self.ids.remove(id);
-            }
-            self.free.push(s);
+            self.close(s);
         }
         if self.postings.capacity() > 4 * self.postings.len().max(4096) {
             self.postings.shrink_to_fit();
             self.ids.shrink_to_fit();
         }
+    }
+
+    fn close(&mut self, s: u32) {
+        let Some(story) = self.slots[s as usize].take() else { return };
+        self.unindex(s, story.indexed.iter().copied());
+        for id in std::iter::once(&story.id).chain(&story.aliases) {
+            self.ids.remove(id);
+        }
+        self.free.push(s);
     }
 }
 

@@ -4,15 +4,15 @@ use crate::story::NF;
 
 /// Weights of the join scorer.
 ///
-/// Produced by `cargo run --release -p newsloom-cluster --example train -- gva-dev.jsonl --window 365`:
+/// Produced by `cargo run --release -p newsloom-cluster --example train -- gva-dev.jsonl --window 730`:
 /// logistic regression (L2 = 1.0, Newton/IRLS) on (article, candidate story) pairs generated
 /// by streaming the dev file through the clusterer with gold stories (teacher forcing), label
 /// = the candidate is the article's gold story. Trained on all of gva-dev after 2-fold
 /// cross-validation by event (see the example's output for the fold scores).
 pub const WEIGHTS: [f32; NF] = [
-    -2.4418, 1.2047, 1.7255, 2.4036, 0.7957, 0.6774, 1.9450, -1.8939, -0.3607, -1.3670, -0.8106, 0.0322,
-    1.3240, 0.7528, 1.3106, 0.2324, 0.0639, 0.1324, 1.5620, 1.0685, 0.6859, -1.7757, 2.7985, 1.0875, 0.2686,
-    0.0097, -0.0589, -0.3300, 0.1469, 0.1371, -1.8616, 0.1381, -0.0305,
+    -2.4936, 1.0361, 2.0645, 2.2784, 0.6863, 0.5380, 1.8661, -1.6787, -0.4372, -1.1453, -0.8460, 0.3723,
+    1.2450, 0.8294, 1.2938, 0.1386, -0.2113, 0.4101, 1.4216, 1.3085, 0.5359, -1.8025, 2.6981, 1.1445, 0.0876,
+    -0.0656, -0.0157, -0.2783, 0.2210, 0.1376, -1.7597, -0.0116, 0.0534,
 ];
 
 /// Probability threshold for joining the best candidate (chosen by the trainer by B³ F1).

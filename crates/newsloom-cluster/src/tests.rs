@@ -153,6 +153,17 @@ fn inactive_stories_are_closed() {
 }
 
 #[test]
+fn open_stories_are_capped() {
+    let cfg = ClusterConfig { max_open_stories: 3, ..ClusterConfig::default() };
+    let mut c = OnlineClusterer::with_config(cfg);
+    background(&mut c);
+    // The cap is enforced before each article is placed, so it may open one more.
+    assert_eq!(c.open_stories(), 4);
+    let a = c.assign(&art("a1", "2020-03-07", "m.example", "Man killed outside tavern", FIRST), &[]);
+    assert_eq!(c.resolve(&a.story), Some(a.story.as_str()), "the newest story stays open");
+}
+
+#[test]
 fn odd_input_does_not_panic() {
     let mut c = OnlineClusterer::new();
     let empty = art("e", "", "", "", "");
