@@ -3,7 +3,7 @@
 //!
 //! # Layers (all usable on their own)
 //!
-//! * [`tokenize`] / [`sentences`]: CoNLL-style tokens with byte and char offsets, sentence split.
+//! * [`tokenize()`] / [`sentences`]: CoNLL-style tokens with byte and char offsets, sentence split.
 //! * [`NerTagger`]: an averaged-perceptron BIO tagger (PER, ORG, LOC, MISC) trained on
 //!   CoNLL-2003 English (`eng.train`; Tjong Kim Sang & De Meulder, 2003) with word, affix, shape,
 //!   context, document-case and gazetteer features. Its weights ship in
@@ -14,6 +14,25 @@
 //!   codes, IGOs, "the Kremlin" → RUSGOV, "the alliance" → NATO when NATO is in the article),
 //!   merges aliases ("Andrei Kelin" … "Kelin" … "he"), and reads roles from apposition and
 //!   titles ("Andrei Kelin, the Foreign Ministry's head of …", "Defense Minister Sergei Shoigu").
+//!
+//! # Entity ids and codes
+//!
+//! * Countries (names, adjectives, and their cities as Phoenix codes them: "Moscow" → RUS) link
+//!   to the entity whose id is the country code (`RUS`), kind place.
+//! * Dictionary institutions and IGOs use their CAMEO code as id when it is specific (`RUSGOV`
+//!   for "the Kremlin", `IGOWSTNAT` for NATO, `IGOEUREEC` for the EU); others get a slug id
+//!   (`org:reuters`) with the code in [`newsloom_model::Entity::code`].
+//! * A country modifier plus an agent noun composes a code: "Russian Foreign Ministry" →
+//!   `org:rus-foreign-ministry`, code `RUSGOV`, country `RUS`.
+//! * People: `person:<slug of the longest name>` (`person:andrei-kelin`); `code` when the
+//!   dictionaries know them (resolved for the article date, see
+//!   [`EntityRecognizer::recognise_dated`] / [`EntityRecognizer::recognise_article`]); `role`
+//!   and `country` from a title or an apposition.
+//! * Everything else: `org:…`, `place:…`, `misc:…` slugs.
+//!
+//! Mentions carry char offsets into the body ([`newsloom_model::Span`]) and a confidence:
+//! the tagger's calibrated margin (on CoNLL dev, 0.9 means about 90% of such spans are exactly
+//! right), 0.6 for dictionary-only finds and descriptions ("the alliance"), 0.5 for pronouns.
 //!
 //! ```
 //! use newsloom_analyse::ner::{EntityRecognizer, NerLabel};
