@@ -825,6 +825,16 @@ fn group_before(ws: &[W], actors: &[Actor], i: usize, lo: usize, is_verb: &[bool
         .find(|&k| matches!(ws[k].w.as_str(), ";" | ":" | "WHICH" | "WHO" | "THAT"))
         .map_or(lo, |k| k + 1);
     let Some(last) = actors.iter().rposition(|a| a.e <= i && a.s >= lo) else { return Vec::new() };
+    // `… with Lorien almost five years after crowds burned`: a subordinate clause starts
+    // between the actor and the verb, so the actor is not its subject.
+    if ws.get(actors[last].e..i).unwrap_or(&[]).iter().any(|w| {
+        matches!(
+            w.w.as_str(),
+            "AFTER" | "BEFORE" | "WHEN" | "WHILE" | "SINCE" | "BECAUSE" | "ALTHOUGH" | "UNTIL" | "IF"
+        )
+    }) {
+        return Vec::new();
+    }
     let mut group = vec![last];
     let mut k = last;
     while k > 0 {
