@@ -233,9 +233,21 @@ static URL_DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"/((?:19|20)\d\d)(?:[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])|/([1-9])/([1-9]|[12]\d|3[01]))(?:/|[-_]|\.html?|$)").unwrap()
 });
 
-/// A `/2019/11/19/` style date in a URL path.
+static URL_DMY_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"/(0[1-9]|[12]\d|3[01])[-.]?(0[1-9]|1[0-2])[-.]?((?:19|20)\d\d)(?:/|[-_]|\.html?|$)").unwrap()
+});
+
+/// A `/2019/11/19/` (or `/29-10-2021`, `/08112021-slug`) style date in a URL path.
 pub fn date_from_url(url: &str) -> Option<PublishedDate> {
-    let c = URL_DATE_RE.captures(url)?;
+    let path = url.split_once("://").map_or(url, |(_, r)| r);
+    let path = &path[path.find('/').unwrap_or(path.len())..];
+    let Some(c) = URL_DATE_RE.captures(path) else {
+        let c = URL_DMY_RE.captures(path)?;
+        let (d, m, y): (u32, u32, i32) = (c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
+        return PartialDate { year: Some(y), month: m, day: d, hm: None }
+            .to_published("url")
+            .filter(|_| valid(y, m, d));
+    };
     let y: i32 = c[1].parse().ok()?;
     let m: u32 = c.get(2).or(c.get(4))?.as_str().parse().ok()?;
     let d: u32 = c.get(3).or(c.get(5))?.as_str().parse().ok()?;
@@ -353,6 +365,9 @@ mod tests {
     #[test]
     fn machine_and_url_dates() {
         assert_eq!(date_from_url("https://x.de/home/2017/7/12/slug").unwrap().iso, "2017-07-12");
+        assert_eq!(date_from_url("https://x.de/meldungen/29-10-2021").unwrap().iso, "2021-10-29");
+        assert_eq!(date_from_url("https://x.de/aktuelles/08112021-fachtag").unwrap().iso, "2021-11-08");
+        assert!(date_from_url("https://x.de/id/12345678").is_none());
         let d = parse_machine_date("2016-12-27T10:00:00+03:00", "meta").unwrap();
         assert_eq!(d.day(), Some("2016-12-27"));
         assert!(parse_machine_date("2016-02-31", "meta").is_none());

@@ -361,12 +361,10 @@ impl Builder {
                 let top = self.top() as usize;
                 let last_child = self.dom.nodes[top].children.last().map(|&c| c as usize);
                 if raw.bytes().all(|b| b.is_ascii_whitespace()) {
-                    // Whitespace matters only between inline siblings (`<b>a</b> <i>b</i>`);
-                    // indentation between blocks would just cost nodes.
-                    let after_inline = last_child.is_some_and(|c| {
-                        let t = self.dom.nodes[c].tag;
-                        t != Tag::Text && t.is_inline()
-                    });
+                    // Whitespace matters only after inline content (`<b>a</b> <i>b</i>`, where
+                    // the <b> text was merged into a text node); indentation between blocks
+                    // would just cost nodes.
+                    let after_inline = last_child.is_some_and(|c| self.dom.nodes[c].tag.is_inline());
                     if !after_inline || raw.is_empty() {
                         return;
                     }
@@ -529,6 +527,15 @@ pub fn parse(html: &str) -> Dom {
             }
             if tag == Tag::Script {
                 bb.in_jsonld = script_type.is_some_and(|t| t.contains("ld+json"));
+            }
+            // Plain formatting elements (<b>, <em>, a bare <span>) carry nothing extraction
+            // uses: their text joins the parent's, saving a node and an end-tag handler each.
+            let plain = attrs.class_id.is_empty()
+                && attrs.itemprop.is_none()
+                && attrs.role.is_none()
+                && !attrs.hidden;
+            if plain && matches!(tag, Tag::Inline | Tag::Span | Tag::Font) {
+                return Ok(());
             }
             let void = !el.can_have_content();
             if (void && !matches!(tag, Tag::Br | Tag::Hr | Tag::Img))

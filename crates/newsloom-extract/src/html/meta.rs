@@ -283,7 +283,18 @@ pub fn extract(dom: &Dom, st: &Stats, url: Option<&str>, content: Option<(usize,
         })
         .or_else(|| time_element(dom))
         .or_else(|| visible_date(dom, st))
-        .or_else(|| nearby_date(dom, content));
+        .or_else(|| nearby_date(dom, content))
+        // Last resort: a full date in the page title or description ("23.01.2022 - …").
+        .or_else(|| {
+            let texts = [
+                Some(dom.title.as_str()),
+                meta(dom, &["og:title"]),
+                meta(dom, &["description", "og:description"]),
+            ];
+            texts.into_iter().flatten().find_map(|t| {
+                dates::find_date(t).filter(|d| d.year.is_some()).and_then(|d| d.to_published("title"))
+            })
+        });
     m.updated = ld.modified.as_deref().and_then(|d| dates::parse_machine_date(d, "jsonld")).or_else(|| {
         meta(dom, &["article:modified_time", "og:updated_time", "datemodified", "last-modified"])
             .and_then(|d| dates::parse_machine_date(d, "meta"))
