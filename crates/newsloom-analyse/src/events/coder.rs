@@ -866,7 +866,24 @@ fn push_codes(codes: &mut Vec<String>, code: &str) {
 
 /// The first actor group after word `from`.
 fn group_after(ws: &[W], actors: &[Actor], from: usize, is_verb: &[bool]) -> Vec<String> {
-    let Some(first) = actors.iter().position(|a| a.s >= from) else { return Vec::new() };
+    let Some(mut first) = actors.iter().position(|a| a.s >= from) else { return Vec::new() };
+    // `celebrated Eid at Osgiliath with Gondor`: a place after AT/IN gives way to a partner
+    // after WITH/TO/AGAINST later in the clause.
+    let locative = |a: &Actor| a.s > 0 && matches!(ws[a.s - 1].w.as_str(), "AT" | "IN" | "NEAR");
+    if locative(&actors[first])
+        && let Some(k) = (first + 1..actors.len()).find(|&k| {
+            let a = &actors[k];
+            a.s > 1
+                && (matches!(ws[a.s - 1].w.as_str(), "WITH" | "TO" | "AGAINST")
+                    || (ws[a.s - 1].w == "THE"
+                        && matches!(ws[a.s - 2].w.as_str(), "WITH" | "TO" | "AGAINST")))
+                && !ws[actors[first].e..a.s]
+                    .iter()
+                    .any(|w| matches!(w.w.as_str(), ";" | "," | "AFTER" | "BEFORE"))
+        })
+    {
+        first = k;
+    }
     // Stop at a clause boundary before the actor.
     if ws
         .get(from..actors[first].s)
