@@ -205,8 +205,10 @@ pub struct Doc {
     pub dateline: Option<u64>,
     /// Ages stated in the text ("20-year-old", "aged 20", "20 años"), sorted.
     pub ages: Vec<u16>,
-    /// Calendar days mentioned in the text ("August 14", "14 agosto"), as `month * 32 + day`.
-    pub mentioned: Vec<u16>,
+    /// Calendar days the text refers to ("August 14", "14 agosto", "on Saturday"), as days
+    /// since 1970-01-01: a month and day without a year is its latest occurrence up to the
+    /// day after publication.
+    pub mentioned: Vec<i32>,
     /// The largest IDF possible when the article arrived (normalises name-rarity features).
     pub idf_max: f32,
     /// Days since 1970-01-01 (fractional when the time of day is known).
@@ -228,13 +230,7 @@ pub fn iso_days(iso: &str) -> Option<f64> {
     let y = num(0..4)?;
     let m = num(5..7).unwrap_or(1).clamp(1, 12);
     let d = num(8..10).unwrap_or(1).clamp(1, 31);
-    // Howard Hinnant's days_from_civil.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
+    let days = civil_days(y, m, d);
     let hours = num(11..13).filter(|h| (0..24).contains(h)).unwrap_or(0);
     let mins = num(14..16).filter(|m| (0..60).contains(m)).unwrap_or(0);
     Some(days as f64 + (hours * 60 + mins) as f64 / 1440.0)
@@ -313,17 +309,25 @@ pub fn dateline_key(first_line: &str) -> Option<u64> {
     Some(text::hash_bytes(norm.split_whitespace().collect::<Vec<_>>().join(" ").as_bytes()))
 }
 
-/// `month * 32 + day` of a day count since 1970-01-01 (Hinnant's civil_from_days).
-pub fn month_day(days: f64) -> u16 {
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil).
+pub fn civil_days(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The year of a day count since 1970-01-01 (Hinnant's civil_from_days).
+pub fn year_of(days: f64) -> i64 {
     let z = days.floor() as i64 + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (m * 32 + d) as u16
+    yoe + era * 400 + i64::from(mp >= 10)
 }
 
 impl Doc {
@@ -403,7 +407,8 @@ impl Doc {
         }
         phrases.sort_unstable();
         phrases.dedup();
-        let mut mentioned: Vec<u16> = Vec::new();
+        let mut mentioned: Vec<i32> = Vec::new();
+        let year = year_of(time);
         for w in toks.windows(2) {
             let md = match (w[0].month, w[1].month) {
                 (true, false) if w[1].num => Some((w[0].val, w[1].val)),
@@ -411,7 +416,11 @@ impl Doc {
                 _ => None,
             };
             if let Some((m, d)) = md.filter(|&(_, d)| (1..=31).contains(&d)) {
-                mentioned.push(m * 32 + d);
+                let mut day = civil_days(year, i64::from(m), i64::from(d));
+                if day as f64 > time.floor() + 1.0 {
+                    day = civil_days(year - 1, i64::from(m), i64::from(d));
+                }
+                mentioned.push(day as i32);
             }
         }
         if article.published.is_some() {
@@ -424,7 +433,7 @@ impl Doc {
                     9 => 1,
                     wd => (pub_wd + 7 - (wd - 1)) % 7,
                 };
-                mentioned.push(month_day(time - f64::from(back)));
+                mentioned.push((time.floor() - f64::from(back)) as i32);
             }
         }
         mentioned.sort_unstable();
@@ -522,10 +531,11 @@ mod tests {
     }
 
     #[test]
-    fn month_day_inverts_iso_days() {
-        assert_eq!(month_day(iso_days("2016-08-14").unwrap()), 8 * 32 + 14);
-        assert_eq!(month_day(iso_days("2016-02-29T23:00").unwrap()), 2 * 32 + 29);
-        assert_eq!(month_day(iso_days("2017-01-01").unwrap()), 32 + 1);
+    fn years_of_days() {
+        assert_eq!(year_of(iso_days("2016-08-14").unwrap()), 2016);
+        assert_eq!(year_of(iso_days("2017-01-01").unwrap()), 2017);
+        assert_eq!(year_of(iso_days("2016-12-31").unwrap()), 2016);
+        assert_eq!(civil_days(2016, 8, 14) as f64, iso_days("2016-08-14").unwrap());
     }
 
     #[test]

@@ -10,13 +10,13 @@ use crate::story::NF;
 /// = the candidate is the article's gold story. Trained on all of gva-dev after 2-fold
 /// cross-validation by event (see the example's output for the fold scores).
 pub const WEIGHTS: [f32; NF] = [
-    -2.4936, 1.0361, 2.0645, 2.2784, 0.6863, 0.5380, 1.8661, -1.6787, -0.4372, -1.1453, -0.8460, 0.3723,
-    1.2450, 0.8294, 1.2938, 0.1386, -0.2113, 0.4101, 1.4216, 1.3085, 0.5359, -1.8025, 2.6981, 1.1445, 0.0876,
-    -0.0656, -0.0157, -0.2783, 0.2210, 0.1376, -1.7597, -0.0116, 0.0534,
+    -3.1209, 1.0851, 2.0844, 2.3537, 0.7036, 0.5170, 1.9147, -1.4295, -0.3917, -1.1238, -0.9363, 0.4056,
+    1.1933, 0.8488, 1.2529, 0.9246, -0.2730, 0.3575, 1.4213, 0.9339, 0.8723, -1.6748, 2.3267, 1.1741, 0.2572,
+    0.3034, -0.0611, -0.6573, -0.5097, 0.1460, -1.7404, 0.2515, 0.1485,
 ];
 
 /// Probability threshold for joining the best candidate (chosen by the trainer by B³ F1).
-pub const JOIN_THRESHOLD: f32 = 0.40;
+pub const JOIN_THRESHOLD: f32 = 0.375;
 
 #[inline]
 pub fn sigmoid(z: f32) -> f32 {

@@ -72,9 +72,9 @@ pub struct Story {
     pub last: f64,
     pub size: u32,
     sources: Vec<u64>,
-    /// Calendar days (`month * 32 + day`) the story happened on: its articles' dates and the
+    /// Calendar days (since 1970-01-01) the story happened on: its articles' dates and the
     /// two days before, and dates its articles mention.
-    dates: Vec<u16>,
+    dates: Vec<i32>,
     /// Ages its articles state (sorted, capped).
     ages: Vec<u16>,
     /// Dateline places of its articles.
@@ -158,7 +158,7 @@ impl Story {
         self.size += 1;
         if self.dates.len() < MAX_DATES {
             for back in 0..3 {
-                self.dates.push(crate::doc::month_day(doc.time - back as f64));
+                self.dates.push((doc.time.floor() - back as f64) as i32);
             }
             self.dates.extend(doc.mentioned.iter().take(8));
             self.dates.sort_unstable();
