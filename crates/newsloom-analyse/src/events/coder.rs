@@ -488,23 +488,6 @@ impl Dicts {
         let mut last_emitter: Option<usize> = None;
         for (vi, v) in verbs.iter().enumerate() {
             let (i, ve) = (v.i, v.ve);
-            let (mut code, from_pattern, pat_end, pattern_pre) = self.pick_code(ws, i, ve, &v.cands, &truncs);
-            let say_word = SAY_WORDS.contains(&ws[i].w.as_str());
-            // A say-verb pattern codes the reported act (`said he would not provide support`):
-            // its negation sits inside the pattern, and reported force is an accusation.
-            let neg_end = if say_word && from_pattern { pat_end } else { ve + 1 };
-            // Patterns with words before the verb (`- NOT * OVER EFFORTS`) code negation themselves.
-            let negated = !pattern_pre
-                && ((i.saturating_sub(3)..i).any(|k| NEGATORS.contains(&ws[k].w.as_str()))
-                    || (ve..neg_end.min(ws.len())).any(|k| NEGATORS.contains(&ws[k].w.as_str())));
-            if say_word
-                && from_pattern
-                && let Some(c) = code.as_mut()
-                && c.fwd.as_deref().is_some_and(|f| super::tables::quad_of(f) >= 4)
-            {
-                c.fwd = Some("112".into());
-                c.rev = None;
-            }
             let passive = i > 0
                 && (i.saturating_sub(2)..i).any(|k| PASSIVE_AUX.contains(&ws[k].w.as_str()))
                 && (ws[i].w.ends_with("ED") || ws[i].w.ends_with("EN") || ws[i].w.ends_with('T'));
@@ -536,6 +519,24 @@ impl Dicts {
                 (before.clone(), after.into_iter().filter(|t| !by_agent.contains(t)).collect())
             };
             prev_sources = sources.clone();
+            let (mut code, from_pattern, pat_end, pattern_pre) =
+                self.pick_code(ws, i, ve, &v.cands, &truncs, (sources.len() > 1, targets.len() > 1));
+            let say_word = SAY_WORDS.contains(&ws[i].w.as_str());
+            // A say-verb pattern codes the reported act (`said he would not provide support`):
+            // its negation sits inside the pattern, and reported force is an accusation.
+            let neg_end = if say_word && from_pattern { pat_end } else { ve + 1 };
+            // Patterns with words before the verb (`- NOT * OVER EFFORTS`) code negation themselves.
+            let negated = !pattern_pre
+                && ((i.saturating_sub(3)..i).any(|k| NEGATORS.contains(&ws[k].w.as_str()))
+                    || (ve..neg_end.min(ws.len())).any(|k| NEGATORS.contains(&ws[k].w.as_str())));
+            if say_word
+                && from_pattern
+                && let Some(c) = code.as_mut()
+                && c.fwd.as_deref().is_some_and(|f| super::tables::quad_of(f) >= 4)
+            {
+                c.fwd = Some("112".into());
+                c.rev = None;
+            }
             // Plain statements (010) are not coded; they frame what follows.
             let plain = code.as_ref().is_none_or(|c| c.fwd.as_deref().is_none_or(|f| f.starts_with("01")));
             let plain_say = matches!(ws[i].w.as_str(), "SAID" | "SAYS" | "SAY" | "TOLD");
@@ -691,6 +692,7 @@ impl Dicts {
         ve: usize,
         cands: &[(Option<Option<CodePair>>, usize)],
         truncs: &Sig,
+        compound: (bool, bool),
     ) -> (Option<CodePair>, bool, usize, bool) {
         let clause_end =
             (ve..ws.len()).find(|&k| matches!(ws[k].w.as_str(), ";" | "." | ":")).unwrap_or(ws.len());
@@ -702,6 +704,12 @@ impl Dicts {
                 }
                 // Cheap filter: every literal word must occur in the sentence (in some form).
                 if !truncs.covers(&p.sig) {
+                    continue;
+                }
+                // `%`: a compound actor (`% * [030:030]` for `X and Y agree`).
+                if (p.pre.contains(&PWord::Compound) && !compound.0)
+                    || (p.post.contains(&PWord::Compound) && !compound.1)
+                {
                     continue;
                 }
                 let Some(end) = self.match_seq(ws, ve, clause_end, &p.post) else { continue };
@@ -732,6 +740,9 @@ impl Dicts {
     }
 
     fn word_matches(&self, ws: &[W], k: usize, p: &PWord) -> Option<usize> {
+        if *p == PWord::Compound {
+            return Some(k); // checked against the actor groups, consumes no word
+        }
         let x = ws.get(k)?;
         if x.punct {
             return None;
@@ -744,6 +755,7 @@ impl Dicts {
                         && (x.w.len() == w.len() + 1 && x.w.ends_with('S') && x.w.starts_with(w.as_str())));
                 ok.then_some(k + 1)
             }
+            PWord::Compound => Some(k),
             PWord::Syn(id) => self.verbs.synsets.get(*id)?.iter().find_map(|phrase| {
                 let ok = phrase.iter().enumerate().all(|(o, pw)| {
                     ws.get(k + o).is_some_and(|y| {

@@ -68,8 +68,13 @@ impl CodePair {
 /// A word in a pattern or phrase: matched exactly when it ended in `_`, else as a stem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum PWord {
-    Lit { w: String, exact: bool },
+    Lit {
+        w: String,
+        exact: bool,
+    },
     Syn(usize),
+    /// `%` in a pattern: the source (before `*`) or target (after) is a compound actor.
+    Compound,
 }
 
 #[derive(Debug, Clone)]
@@ -265,6 +270,10 @@ impl VerbDict {
                 seen_star = true;
                 continue;
             }
+            if tok == "%" {
+                if seen_star { &mut post } else { &mut pre }.push(PWord::Compound);
+                continue;
+            }
             let t: String = tok.chars().filter(|c| !"(){}$+%^|".contains(*c)).collect();
             if t.is_empty() {
                 continue;
@@ -287,6 +296,9 @@ impl VerbDict {
         }
         if !seen_star {
             return None;
+        }
+        if pre.is_empty() && post.is_empty() && body.contains('%') {
+            pre.push(PWord::Compound);
         }
         let mut sig = Sig::default();
         for pw in pre.iter().chain(&post) {
