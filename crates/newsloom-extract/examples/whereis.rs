@@ -53,7 +53,24 @@ fn main() {
                 )
             } else if !in_root {
                 outside += 1;
-                "OUTSIDE".to_string()
+                let path = |mut n: usize| {
+                    let mut p = Vec::new();
+                    while n != 0 {
+                        p.push(format!(
+                            "{:?}#{n}.{}",
+                            d.nodes[n].tag,
+                            d.nodes[n].attrs.class_id.split(' ').next().unwrap_or("")
+                        ));
+                        n = d.nodes[n].parent as usize;
+                    }
+                    p.reverse();
+                    p.join(">")
+                };
+                format!(
+                    "OUTSIDE\n     snippet {}\n     root    {}",
+                    path(d.nodes[i].parent as usize),
+                    roots.iter().map(|&r| path(r)).collect::<Vec<_>>().join(" + ")
+                )
             } else {
                 filtered += 1;
                 "FILTERED".to_string()

@@ -18,7 +18,7 @@ use super::dom::{Dom, Tag};
 
 /// Unambiguous boilerplate words, matched anywhere in a class/id between separators.
 static NEGATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[\s_\-])(?:share|sharing|sharedaddy|shariff|social|socials|related|relatedposts|recommended|recommendations?|comments?|commentlist|disqus|cookies?|cookiebanner|consent|gdpr|advert\w*|adsbygoogle|sponsor\w*|promo\w*|newsletter|subscribe|subscription|paywall|sidebar|breadcrumbs?|outbrain|taboola|more-stories|read-more|readmore|author-bio|most-popular|mostpopular|most-read|mostread|popular|navbar|navigation)(?:$|[\s_\-])").unwrap()
+    Regex::new(r"(?:^|[\s_\-])(?:share|sharing|sharedaddy|shariff|social|socials|related|relatedposts|recommended|recommendations?|comments?|commentlist|disqus|cookies?|cookiebanner|consent|gdpr|advert\w*|adsbygoogle|sponsor\w*|promo\w*|newsletter|subscribe|subscription|paywall|sidebar|breadcrumbs?|outbrain|taboola|more-stories|read-more|readmore|popmake|author-bio|most-popular|mostpopular|most-read|mostread|popular|navbar|navigation)(?:$|[\s_\-])").unwrap()
 });
 /// Short or ambiguous words, matched only at the start of a class/id token (after an optional
 /// BEM-style `m-`/`c-` prefix): `ad-slot` yes, `non-ad-column` no.
@@ -350,6 +350,35 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
             roots.push(c);
         }
     }
+    // The lead ("intro", "chapo", "standfirst") often sits apart from the body container, a
+    // few levels up: take prose blocks with a lead cue that come before the body within the
+    // enclosing article (or three levels up).
+    let first = roots.first().copied().unwrap_or(top);
+    let mut scope = dom.nodes[top].parent as usize;
+    for _ in 0..3 {
+        if scope == 0 || dom.nodes[scope].tag == Tag::Article {
+            break;
+        }
+        scope = dom.nodes[scope].parent as usize;
+    }
+    if scope != 0 {
+        let mut leads = Vec::new();
+        for i in scope + 1..first {
+            let a = &dom.nodes[i].attrs;
+            if st.pruned[i] || a.class_id.is_empty() || !LEAD_RE.is_match(&a.class_id) {
+                continue;
+            }
+            let inside_lead = leads.iter().any(|&l| is_ancestor(dom, l, i));
+            if !inside_lead && st.text_len[i] >= 60 && st.link_density(i) < 0.3 && !is_ancestor(dom, i, first)
+            {
+                leads.push(i);
+            }
+        }
+        if !leads.is_empty() {
+            leads.extend(roots);
+            roots = leads;
+        }
+    }
     (roots, top_score)
 }
 
@@ -376,6 +405,20 @@ fn good_prose(dom: &Dom, st: &Stats) -> (Vec<u32>, Vec<u32>) {
         links[p] += links[i] + u32::from(node.tag == Tag::A);
     }
     (good, links)
+}
+
+static LEAD_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[\s_\-])(?:intro|introduction|lead|lede|chapo|chapeau|standfirst|teaser|summary|excerpt|abstract|kicker-text|vorspann|einleitung|art-lead|article-lead|post-excerpt)(?:$|[\s_\-])").unwrap()
+});
+
+fn is_ancestor(dom: &Dom, anc: usize, mut i: usize) -> bool {
+    while i != 0 {
+        if i == anc {
+            return true;
+        }
+        i = dom.nodes[i].parent as usize;
+    }
+    false
 }
 
 /// The last node (in document order) under `i`.
