@@ -539,7 +539,10 @@ impl Dicts {
             }
             // Plain statements (010) are not coded; they frame what follows.
             let plain = code.as_ref().is_none_or(|c| c.fwd.as_deref().is_none_or(|f| f.starts_with("01")));
-            let plain_say = matches!(ws[i].w.as_str(), "SAID" | "SAYS" | "SAY" | "TOLD");
+            let plain_say = matches!(
+                ws[i].w.as_str(),
+                "SAID" | "SAYS" | "SAY" | "TOLD" | "NOTED" | "ADDED" | "STATED" | "ANNOUNCED"
+            );
             let is_say = (SAY_WORDS.contains(&ws[i].w.as_str()) && (plain || (plain_say && !from_pattern)))
                 || code.as_ref().is_some_and(|c| c.fwd.as_deref() == Some("010") && c.rev.is_none());
             if is_say {
@@ -910,7 +913,8 @@ fn group_after(ws: &[W], actors: &[Actor], from: usize, is_verb: &[bool]) -> Vec
     let mut k = first;
     while k + 1 < actors.len() {
         let between = ws.get(actors[k].e..actors[k + 1].s).unwrap_or(&[]);
-        if joins(between, is_verb, actors[k].e) {
+        // Targets join on `and` only: `between Calenardhon and Gondor, and Gondor and Dagolath`.
+        if joins(between, is_verb, actors[k].e) && !between.iter().any(|w| w.w == ",") {
             push_codes(&mut codes, &actors[k + 1].code);
             k += 1;
         } else {
