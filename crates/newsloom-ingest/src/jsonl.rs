@@ -52,7 +52,14 @@ pub fn parse_jsonl_line(line: &[u8], origin: &str) -> Result<RawRecord, ItemErro
         }
     }
     let content = content.replace('\0', "");
-    Ok(RawRecord { id: content_id(line), origin: origin.to_string(), format, content, meta, warnings: vec![] })
+    Ok(RawRecord {
+        id: content_id(line),
+        origin: origin.to_string(),
+        format,
+        content,
+        meta,
+        warnings: vec![],
+    })
 }
 
 #[cfg(test)]

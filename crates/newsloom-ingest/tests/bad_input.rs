@@ -14,7 +14,10 @@ fn gz(bytes: &[u8]) -> Vec<u8> {
     enc.finish().unwrap()
 }
 
-fn read(paths: Vec<PathBuf>, limits: Limits) -> (Vec<newsloom_model::RawRecord>, Vec<newsloom_ingest::ItemError>) {
+fn read(
+    paths: Vec<PathBuf>,
+    limits: Limits,
+) -> (Vec<newsloom_model::RawRecord>, Vec<newsloom_ingest::ItemError>) {
     let (mut ok, mut bad) = (vec![], vec![]);
     for item in Reader::with_limits(paths, limits) {
         match item {

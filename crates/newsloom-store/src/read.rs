@@ -21,6 +21,9 @@ pub struct ArticleRow {
     pub url: Option<String>,
 }
 
+/// A `stories` table row before its aggregates are added: id, title, size, first and last seen.
+type StoryBase = (String, String, i64, Option<String>, Option<String>);
+
 const ARTICLE_ROW_COLS: &str = "seq, id, title, source, published, language, story, copy_of, url";
 
 fn article_row(r: &Row) -> rusqlite::Result<ArticleRow> {
@@ -228,7 +231,7 @@ impl Store {
             limit.max(1)
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows: Vec<(String, String, i64, Option<String>, Option<String>)> = stmt
+        let rows: Vec<StoryBase> = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
             .collect::<rusqlite::Result<_>>()?;
         rows.into_iter()
