@@ -187,6 +187,10 @@ pub(crate) fn words(text: &str) -> Vec<W> {
 /// stem may be extended by (3 for actor names, else only a plural `S`/`ES`).
 fn match_phrase(d: &PhraseDict, ws: &[W], i: usize, max_ext: usize) -> Option<(usize, usize)> {
     let w = &ws[i].w;
+    // Short words that start no phrase (`the` does, `of` does not) cannot match at all.
+    if w.len() < 5 && !d.by_first.contains_key(w) && !d.pair_first.contains(w) {
+        return None;
+    }
     let mut best: Option<(usize, usize)> = None;
     // Agent stems (`MINIST` → `MINISTER`, `MINISTRIES`) but not adjectives (`DIPLOMAT` → `DIPLOMATIC`).
     let ext_ok = |ext: &str| {

@@ -19,7 +19,9 @@ impl Hasher for Fx {
         }
     }
     fn finish(&self) -> u64 {
-        self.0
+        // Mix the high bits down: the table indexes by the low bits.
+        let x = (self.0 ^ (self.0 >> 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        x ^ (x >> 29)
     }
 }
 
