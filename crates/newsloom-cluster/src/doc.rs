@@ -373,10 +373,11 @@ impl Doc {
         seg_hashes.iter().for_each(|&h| corpus.bump(h));
         let idf = &mut corpus.idf;
 
-        let mut tf: FxHashMap<u32, f32> = FxHashMap::default();
-        let mut names: FxHashMap<u32, f32> = FxHashMap::default();
-        let mut nums: FxHashMap<u32, f32> = FxHashMap::default();
-        let mut title_tf: FxHashMap<u32, f32> = FxHashMap::default();
+        let cap = |n: usize| FxHashMap::with_capacity_and_hasher(n, Default::default());
+        let mut tf: FxHashMap<u32, f32> = cap(toks.len() / 2 + 8);
+        let mut names: FxHashMap<u32, f32> = cap(64);
+        let mut nums: FxHashMap<u32, f32> = cap(32);
+        let mut title_tf: FxHashMap<u32, f32> = cap(16);
         let mut prev_cap: Option<u64> = None;
         let mut phrases: Vec<u32> = Vec::new();
         for (i, t) in toks.iter().enumerate() {

@@ -47,7 +47,7 @@ impl Default for ClusterConfig {
             dup_threshold: 0.7,
             join_threshold: scorer::JOIN_THRESHOLD,
             merge_threshold: 0.95,
-            max_candidates: 24,
+            max_candidates: 16,
             query_terms: crate::doc::TOP_TERMS + crate::doc::TOP_NAMES + crate::doc::TOP_TITLE,
             index_terms: crate::doc::TOP_TERMS + crate::doc::TOP_NAMES + crate::doc::TOP_TITLE,
             weights: scorer::WEIGHTS,
@@ -161,7 +161,7 @@ impl OnlineClusterer {
         });
         // Candidate retrieval: accumulate the article's top-term weights over posting lists,
         // each scaled by how rare the key is among open stories (as IDF does for documents).
-        let mut acc: FxHashMap<u32, f32> = FxHashMap::default();
+        let mut acc: FxHashMap<u32, f32> = FxHashMap::with_capacity_and_hasher(1024, Default::default());
         let open = self.open_stories() as f32;
         for &(t, w) in doc.top.iter().take(self.cfg.query_terms) {
             if let Some(ps) = self.postings.get(&t) {
