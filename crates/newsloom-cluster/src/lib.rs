@@ -7,7 +7,15 @@
 //! logistic-regression scorer rates each (TF-IDF cosines with IDF kept online, overlap of
 //! names, entities and numbers, the time gap to the story's recent articles), and the article
 //! joins the best one if its probability clears a threshold, or opens a new story.
-//! Stories inactive for longer than a window are closed, which bounds memory.
+//! Stories inactive for longer than a window (730 days by default, so trials and sentencing
+//! reports still find their incident) are closed, and at most 50,000 stay open: memory is
+//! bounded. Signatures for copy detection are kept 30 days (at most 200,000).
+//!
+//! The scorer's weights ([`scorer::WEIGHTS`]) are learnt, not hand-set: `examples/train.rs`
+//! streams a labelled file with gold stories, fits logistic regression on (article, candidate)
+//! features and prints the constants. `examples/eval.rs` runs [`eval::run`] (B³ and pairwise
+//! scores, stories, throughput, peak RSS; `--replay N` for the memory-flatness check);
+//! `examples/diag.rs` breaks down the errors.
 //!
 //! ```
 //! use newsloom_cluster::{OnlineClusterer, StoryClusterer};

@@ -193,6 +193,12 @@ mod tests {
         assert!(idx.find(&c, 0.7).is_none());
         idx.evict_before(1.0, 100);
         assert!(idx.find(&b, 0.7).is_none() && idx.is_empty());
+        for i in 0..3 {
+            idx.insert(a, e(&format!("x{i}")));
+        }
+        idx.evict_before(f64::NEG_INFINITY, 2);
+        assert_eq!(idx.len(), 2);
+        assert_eq!(idx.find(&a, 0.7).unwrap().0.article, "x1", "the oldest went first");
     }
 
     #[test]

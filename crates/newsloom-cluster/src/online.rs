@@ -337,12 +337,13 @@ impl OnlineClusterer {
         if t > self.now {
             self.now = t;
         }
+        // Cheap: pops only the entries that fell out of the window or over the cap.
+        self.dups.evict_before(self.now - self.cfg.dup_window_days, self.cfg.max_dup_entries);
         let crowded = self.open_stories() > self.cfg.max_open_stories + self.cfg.max_open_stories / 8;
-        if self.now - self.last_sweep < 0.5 && !crowded && self.dups.len() <= self.cfg.max_dup_entries {
+        if self.now - self.last_sweep < 0.5 && !crowded {
             return;
         }
         self.last_sweep = self.now;
-        self.dups.evict_before(self.now - self.cfg.dup_window_days, self.cfg.max_dup_entries);
         let cutoff = self.now - self.cfg.window_days;
         let mut stale: Vec<u32> = (0..self.slots.len() as u32)
             .filter(|&s| self.slots[s as usize].as_ref().is_some_and(|st| st.last < cutoff))
