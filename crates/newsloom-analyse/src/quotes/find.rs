@@ -181,15 +181,26 @@ fn left_np(d: &Doc, lo: usize, cue: usize) -> Option<(usize, usize)> {
 /// `Ann Lutz, told` or `Andrei Kelin, the ministry's head of …, told`: the name before an
 /// appositive. `comma` is the comma right before the cue.
 fn comma_np(d: &Doc, lo: usize, comma: usize) -> Option<(usize, usize)> {
-    let prev_comma = |to: usize| (lo.max(to.saturating_sub(14))..to).rev().find(|&k| d.is(k, ","));
+    // Appositives and relative clauses (`Dr. Connie Mariano, who as a Navy captain …, said`)
+    // can be long.
+    let prev_comma = |to: usize| (lo.max(to.saturating_sub(40))..to).rev().find(|&k| d.is(k, ","));
     let c1 = prev_comma(comma);
     let seg_a = c1.map_or(lo, |c| c + 1);
     let name_run = |a: usize, b: usize| {
+        // `Rep. Gregory W. Meeks (D-N.Y.),`: the name before a parenthetical.
+        let mut b = b;
+        if b > a
+            && d.is(b - 1, ")")
+            && let Some(p) = (a..b - 1).rev().find(|&k| d.is(k, "("))
+        {
+            b = p;
+        }
         let mut s = b;
         while s > a && s + 5 > b && d.is_cap(s - 1) && d.in_quote[s - 1].is_none() {
             s -= 1;
         }
-        (s < b).then_some((s, b))
+        (s < b && (s == a || !d.toks[s - 1].word || lx::is_np_stop(&lower(d, s - 1)) || s + 1 < b))
+            .then_some((s, b))
     };
     if seg_a < comma && (seg_a..comma).all(|k| d.is_cap(k)) && comma - seg_a <= 5 {
         return Some((seg_a, comma));
