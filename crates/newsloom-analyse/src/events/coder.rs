@@ -202,7 +202,8 @@ fn match_phrase(d: &PhraseDict, ws: &[W], i: usize, max_ext: usize) -> Option<(u
     };
     // One-word phrases, exact or as a stem.
     if let Some(c) = d.by_first.get(w) {
-        best = c.first().map(|&(_, _, id)| (i + 1, id));
+        // A name listed twice: the later entry wins, as when the dictionaries are loaded in order.
+        best = c.last().map(|&(_, _, id)| (i + 1, id));
     }
     if best.is_none() {
         for cut in 1..=4 {
@@ -251,7 +252,7 @@ fn match_phrase(d: &PhraseDict, ws: &[W], i: usize, max_ext: usize) -> Option<(u
                 j += 1;
                 hit
             });
-            if ok && best.is_none_or(|(e, _)| j > e) {
+            if ok && best.is_none_or(|(e, _)| j >= e) {
                 best = Some((j, *id));
             }
         }
