@@ -222,11 +222,10 @@ impl EntityRecognizer {
             tagged.spans.iter().map(|s| (s.first_token, s.end_token, s.label, s.confidence)).collect();
         split_titles(body, tagged, &mut spans);
         // "Jan 4": a month before a number is a date, whatever the tagger thought.
+        let digit_at = |i: usize| i < toks.len() && text(i).starts_with(|c: char| c.is_ascii_digit());
         spans.retain(|s| {
-            !(s.1 == s.0 + 1
-                && MONTHS.contains(&text(s.0).trim_end_matches('.').to_lowercase().as_str())
-                && s.1 < toks.len()
-                && text(s.1).starts_with(|c: char| c.is_ascii_digit()))
+            !(MONTHS.contains(&text(s.0).trim_end_matches('.').to_lowercase().as_str())
+                && (s.1 == s.0 + 1 && digit_at(s.1) || s.1 > s.0 + 1 && digit_at(s.0 + 1)))
         });
         // A "person" made only of agent nouns ("Ministry") is an organisation.
         for s in spans.iter_mut().filter(|s| s.2 == NerLabel::Per) {

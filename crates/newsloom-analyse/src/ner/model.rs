@@ -106,7 +106,7 @@ impl Weights {
 
     fn build(pairs: Vec<(u32, [i16; NT])>, scale: f32) -> Self {
         // Keys are already well-mixed hashes, so their low bits index the table directly.
-        let cap = (pairs.len() * 3 / 2 + 1).next_power_of_two().max(16);
+        let cap = (pairs.len() * 5 / 4 + 1).next_power_of_two().max(16);
         let mut slots = vec![Slot { key: 0, w: [0; NT] }; cap];
         let mut filter = vec![0u64; (1 << 22) / 64];
         let mut len = 0;
