@@ -66,8 +66,17 @@ pub fn finish(raw: &RawRecord, mut ex: Extracted) -> Result<Article, ExtractErro
 
     // Dateline, and a date from it when nothing better says when.
     let dl = ex.paragraphs.first().and_then(|p| dateline::parse_dateline(p)).map(|(d, _)| d);
-    let mut published =
-        raw.meta_str("date").and_then(|d| dates::parse_machine_date(d, "input")).or(ex.published.take());
+    let given = raw.meta_str("date").and_then(|d| dates::parse_machine_date(d, "input"));
+    let mut published = match (given, ex.published.take()) {
+        // The text may state the given day to the minute ("Jan 4, 2017 — 12:24"): keep the
+        // given day, with the finer time.
+        (Some(g), Some(f)) if g.day().is_some() && g.day() == f.day() && f.precision > g.precision => {
+            let source = format!("input+{}", f.source.as_deref().unwrap_or("text"));
+            Some(PublishedDate { source: Some(source), ..f })
+        }
+        (Some(g), _) => Some(g),
+        (None, f) => f,
+    };
     if published.is_none()
         && let Some(pd) = dl.as_ref().and_then(|d| d.date.as_deref()).and_then(dates::find_date)
     {

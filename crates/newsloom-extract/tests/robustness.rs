@@ -35,6 +35,14 @@ fn hundred_thousand_levels_of_nesting() {
 }
 
 #[test]
+fn fragments_and_deep_inline_nesting() {
+    let a = run(InputFormat::Html, PARA.repeat(2)).0.unwrap();
+    assert!(a.body.contains("old bridge"), "a bare fragment has a body");
+    let html = format!("{}{PARA}{PARA}{}", "<span>".repeat(20_000), "</span>".repeat(20_000));
+    assert!(run(InputFormat::Html, html).0.unwrap().body.contains("old bridge"));
+}
+
+#[test]
 fn fifty_megabyte_page_is_cut_with_a_warning() {
     let mut html = String::from("<html><body><article>");
     html.push_str(&PARA.repeat(5));

@@ -50,12 +50,14 @@ fn moscow_times_seed() {
     for bad in ["Read More", "Grozovsky", "12:24", "Update:", "ago", "/ AP"] {
         assert!(!a.body.contains(bad), "{bad:?} in body");
     }
-    assert_eq!(a.published.as_ref().and_then(|d| d.day()), Some("2017-01-04"));
+    let p = a.published.as_ref().unwrap();
+    // The given day, to the minute the text states for it.
+    assert_eq!((p.iso.as_str(), p.precision), ("2017-01-04T12:24", DatePrecision::Minute));
     assert_eq!(a.section.as_deref(), Some("Russia"));
     assert_eq!(a.language.as_deref(), Some("en"));
     assert_eq!(a.source, None);
     assert_eq!(a.body_hash, newsloom_model::content_id(a.body.as_bytes()));
-    assert_eq!(a.meta["provenance"]["published"], "input");
+    assert_eq!(a.meta["provenance"]["published"], "input+text");
     assert_eq!(a.meta["provenance"]["title"], "text");
 }
 
@@ -85,4 +87,16 @@ fn tass_seed() {
     assert!(a.body.ends_with("of May 27, 1997,\" the ministry said."), "{}", a.body);
     assert_eq!(a.body.split("\n\n").count(), 4);
     assert!(!a.body.contains("All news") && a.title != "All news");
+}
+
+#[test]
+#[ignore = "prints the seed articles for inspection"]
+fn print_seeds() {
+    for p in ["000_", "003_"] {
+        if let Some(raw) = seed(p) {
+            let mut a = NewsExtractor::new().extract(&raw).unwrap();
+            a.raw.clear();
+            println!("{}", serde_json::to_string_pretty(&a).unwrap());
+        }
+    }
 }

@@ -265,7 +265,9 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
         // Commas mark prose; a comma-separated list of names is one block, so it is capped.
         let s = 1.0 + (commas as f32).min(10.0) + (len as f32 / 100.0).min(3.0);
         for level in 0..5 {
-            if anc == 0 {
+            // The document itself is a container only for blocks placed right in it
+            // (fragments such as `<p>…</p><p>…</p>` without html/body).
+            if anc == 0 && level > 0 {
                 break;
             }
             if score[anc].is_nan() {
@@ -277,6 +279,9 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
                 l => l as f32 * 3.0,
             };
             score[anc] += s / div;
+            if anc == 0 {
+                break;
+            }
             anc = dom.nodes[anc].parent as usize;
         }
     }

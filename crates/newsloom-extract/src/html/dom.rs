@@ -292,8 +292,11 @@ impl Builder {
     }
 
     /// Pops to (and including) the nearest open `target` below any `boundary`.
+    /// Looks at most 64 levels up: an implied end further away than that is not worth a
+    /// scan per element on pathologically deep pages.
     fn close_open(&mut self, target: &[Tag], boundary: &[Tag]) {
-        for pos in (1..self.stack.len()).rev() {
+        let lowest = self.stack.len().saturating_sub(64).max(1);
+        for pos in (lowest..self.stack.len()).rev() {
             let t = self.dom.nodes[self.stack[pos] as usize].tag;
             if target.contains(&t) {
                 self.stack.truncate(pos);
