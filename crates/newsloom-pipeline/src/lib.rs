@@ -64,6 +64,18 @@ pub struct IngestSummary {
     pub reprints: u64,
     pub elapsed_s: f64,
     pub articles_per_s: f64,
+    /// Wall time spent per step, in seconds (where a slow run spends its time).
+    pub stage_s: StageTimes,
+}
+
+/// Wall-clock seconds per pipeline step over a run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StageTimes {
+    pub read: f64,
+    pub extract_analyse: f64,
+    pub cluster: f64,
+    pub store: f64,
+    pub index: f64,
 }
 
 const MAX_REPORTED_ERRORS: usize = 50;
@@ -182,6 +194,10 @@ impl Pipeline {
     }
 
     /// Runs items through every stage into the store and index.
+    ///
+    /// Two batches are in flight: while batch N is clustered, stored and indexed on this
+    /// thread, batch N+1 is extracted and analysed on the rayon pool, so the sequential steps
+    /// do not leave the other cores idle.
     pub fn ingest(
         &mut self,
         items: impl Iterator<Item = IngestItem>,
@@ -190,85 +206,136 @@ impl Pipeline {
         let started = Instant::now();
         let mut summary = IngestSummary::default();
         let mut items = items.peekable();
+        let (extractor, analyser) = (&*self.extractor, &*self.analyser);
+        let mut sink =
+            Sink { clusterer: &mut *self.clusterer, store: &mut self.store, index: &mut self.index };
+        let batch_size = self.batch_size.max(1);
         let mut last_index_commit = Instant::now();
-        let mut index_dirty = false;
-        while items.peek().is_some() {
-            let mut records = Vec::with_capacity(self.batch_size);
-            let mut rejects = Vec::new();
-            for item in items.by_ref().take(self.batch_size) {
-                summary.read += 1;
-                match item {
-                    IngestItem::Record(r) => records.push(r),
-                    IngestItem::Rejected(e) => rejects.push(e),
+        std::thread::scope(|scope| -> Result<()> {
+            let mut in_flight: Option<(std::thread::ScopedJoinHandle<'_, Processed>, Vec<ItemError>)> = None;
+            // Ids of the batch in flight: not stored yet, so `existing_ids` cannot see them.
+            let mut in_flight_ids = HashSet::new();
+            loop {
+                let t = Instant::now();
+                let mut records = Vec::with_capacity(batch_size);
+                let mut rejects = Vec::new();
+                for item in items.by_ref().take(batch_size) {
+                    summary.read += 1;
+                    match item {
+                        IngestItem::Record(r) => records.push(r),
+                        IngestItem::Rejected(e) => rejects.push(e),
+                    }
+                }
+                summary.stage_s.read += t.elapsed().as_secs_f64();
+                let next = if records.is_empty() && rejects.is_empty() {
+                    None
+                } else {
+                    let fresh = sink.fresh(records, &in_flight_ids, &mut summary)?;
+                    in_flight_ids = fresh.iter().map(|r| r.id.clone()).collect();
+                    let handle = scope.spawn(move || process(extractor, analyser, fresh));
+                    Some((handle, rejects))
+                };
+                if let Some((handle, rejects)) = in_flight.take() {
+                    let processed =
+                        handle.join().map_err(|_| PipelineError("extraction or analysis panicked".into()))?;
+                    summary.stage_s.extract_analyse += processed.seconds;
+                    sink.finish(processed, rejects, &mut summary)?;
+                    // The index is derived data: committing it about once a second keeps
+                    // segments large, and a crash in between is repaired by
+                    // `catch_up_index` at the next open.
+                    if last_index_commit.elapsed().as_secs_f64() >= 1.0 {
+                        let t = Instant::now();
+                        sink.index.commit(sink.store.max_seq()?)?;
+                        summary.stage_s.index += t.elapsed().as_secs_f64();
+                        last_index_commit = Instant::now();
+                    }
+                    summary.elapsed_s = started.elapsed().as_secs_f64();
+                    progress.batch_done(&summary);
+                }
+                match next {
+                    Some(next) => in_flight = Some(next),
+                    None => break,
                 }
             }
-            self.run_batch(records, rejects, &mut summary)?;
-            index_dirty = true;
-            // The index is derived data: committing it about once a second keeps segments
-            // large, and a crash in between is repaired by `catch_up_index` at the next open.
-            if last_index_commit.elapsed().as_secs_f64() >= 1.0 {
-                self.index.commit(self.store.max_seq()?)?;
-                last_index_commit = Instant::now();
-                index_dirty = false;
-            }
-            summary.elapsed_s = started.elapsed().as_secs_f64();
-            progress.batch_done(&summary);
-        }
-        if index_dirty {
-            self.index.commit(self.store.max_seq()?)?;
-        }
+            Ok(())
+        })?;
+        self.index.commit(self.store.max_seq()?)?;
         summary.elapsed_s = started.elapsed().as_secs_f64();
         summary.articles_per_s = summary.stored as f64 / summary.elapsed_s.max(1e-9);
         Ok(summary)
     }
+}
 
-    fn run_batch(
-        &mut self,
+/// A batch after extraction and analysis: per raw record, its article or why there is none.
+struct Processed {
+    results: Vec<std::result::Result<(Article, newsloom_analyse::Analysis), ItemError>>,
+    seconds: f64,
+}
+
+fn process(extractor: &dyn Extractor, analyser: &dyn Analyser, fresh: Vec<RawRecord>) -> Processed {
+    let t = Instant::now();
+    let results = fresh
+        .par_iter()
+        .map(|raw| match extractor.extract(raw) {
+            Ok(article) => {
+                let analysis = analyser.analyse(&article);
+                Ok((article, analysis))
+            }
+            Err(e) => {
+                Err(ItemError::new(raw.origin.clone(), "no article", format!("no article extracted: {e}")))
+            }
+        })
+        .collect();
+    Processed { results, seconds: t.elapsed().as_secs_f64() }
+}
+
+/// The sequential end of the pipeline: clustering, storing, indexing.
+struct Sink<'a> {
+    clusterer: &'a mut dyn StoryClusterer,
+    store: &'a mut Store,
+    index: &'a mut SearchIndex,
+}
+
+impl Sink<'_> {
+    /// Drops records already stored, in the batch in flight, or repeated within the batch.
+    fn fresh(
+        &self,
         records: Vec<RawRecord>,
-        rejects: Vec<ItemError>,
+        in_flight: &HashSet<String>,
         summary: &mut IngestSummary,
-    ) -> Result<()> {
-        for e in &rejects {
-            summary.reject(e);
-        }
-        // Skip what is stored already, and repeats within the batch.
+    ) -> Result<Vec<RawRecord>> {
         let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
         let stored = self.store.existing_ids(&ids)?;
         let mut seen = HashSet::new();
         let mut fresh = Vec::with_capacity(records.len());
         for r in records {
-            if stored.contains(&r.id) || !seen.insert(r.id.clone()) {
+            if stored.contains(&r.id) || in_flight.contains(&r.id) || !seen.insert(r.id.clone()) {
                 summary.duplicates += 1;
             } else {
                 fresh.push(r);
             }
         }
-        let (extractor, analyser) = (&*self.extractor, &*self.analyser);
-        let processed: Vec<_> = fresh
-            .par_iter()
-            .map(|raw| {
-                extractor.extract(raw).map(|article| {
-                    let analysis = analyser.analyse(&article);
-                    (article, analysis)
-                })
-            })
-            .collect();
-        let mut extract_rejects = Vec::new();
-        let mut ready = Vec::with_capacity(processed.len());
-        for (raw, result) in fresh.iter().zip(processed) {
+        Ok(fresh)
+    }
+
+    fn finish(
+        &mut self,
+        processed: Processed,
+        rejects: Vec<ItemError>,
+        summary: &mut IngestSummary,
+    ) -> Result<()> {
+        let mut all_rejects = rejects;
+        let mut ready = Vec::with_capacity(processed.results.len());
+        for result in processed.results {
             match result {
                 Ok((article, analysis)) => ready.push(NewArticle { article, analysis, ..Default::default() }),
-                Err(e) => {
-                    let err = ItemError::new(
-                        raw.origin.clone(),
-                        "no article",
-                        format!("no article extracted: {e}"),
-                    );
-                    summary.reject(&err);
-                    extract_rejects.push(err);
-                }
+                Err(e) => all_rejects.push(e),
             }
         }
+        for e in &all_rejects {
+            summary.reject(e);
+        }
+        let t = Instant::now();
         // Publication order, so stories grow the way they did in the world.
         ready.sort_by(|a, b| pub_key(&a.article).cmp(pub_key(&b.article)));
         let mut merged_into = Vec::new();
@@ -280,19 +347,22 @@ impl Pipeline {
             item.merges = assignment.merges.into_iter().map(|m| (m.absorbed, m.into)).collect();
             merged_into.extend(item.merges.iter().map(|(_, into)| into.clone()));
         }
-        let all_rejects: Vec<Reject> = rejects
+        summary.stage_s.cluster += t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let rejects: Vec<Reject> = all_rejects
             .iter()
-            .chain(&extract_rejects)
             .map(|e| Reject {
                 origin: e.origin.clone(),
                 kind: e.kind.to_string(),
                 message: e.message.clone(),
             })
             .collect();
-        let outcome = self.store.insert_batch(&ready, &all_rejects)?;
+        let outcome = self.store.insert_batch(&ready, &rejects)?;
         summary.stored += outcome.stored as u64;
         summary.duplicates += outcome.duplicates as u64;
         summary.reprints += ready.iter().filter(|a| a.copy_of.is_some()).count() as u64;
+        summary.stage_s.store += t.elapsed().as_secs_f64();
+        let t = Instant::now();
         let refs: Vec<_> = ready.iter().map(|n| (0, &n.article)).collect();
         self.index.add(&refs)?;
         // Articles that moved story in a merge are re-indexed with their new story.
@@ -307,6 +377,7 @@ impl Pipeline {
             let refs: Vec<_> = moved.iter().map(|a| (0, a)).collect();
             self.index.add(&refs)?;
         }
+        summary.stage_s.index += t.elapsed().as_secs_f64();
         Ok(())
     }
 }

@@ -67,6 +67,7 @@ pub fn bench(what: BenchCommand, json: bool) -> anyhow::Result<()> {
             "peak_rss_mb": peak,
             "rss_mb_by_quarter": quarters,
             "threads": rayon_threads(),
+            "stage_s": summary.stage_s,
         }));
     }
     println!(
@@ -79,6 +80,11 @@ pub fn bench(what: BenchCommand, json: bool) -> anyhow::Result<()> {
     );
     let q: Vec<String> = quarters.iter().map(|(n, mb)| format!("{mb:.0} MB after {n}")).collect();
     println!("resident memory: {}; peak {peak:.0} MB", q.join(", "));
+    let t = &summary.stage_s;
+    println!(
+        "wall time by step: read {:.2}s, extract+analyse {:.2}s, cluster {:.2}s, store {:.2}s, index {:.2}s",
+        t.read, t.extract_analyse, t.cluster, t.store, t.index
+    );
     Ok(())
 }
 
