@@ -23,18 +23,25 @@ pub trait Analyser: Send + Sync {
     fn analyse(&self, article: &Article) -> Analysis;
 }
 
-/// The default analyser. (Finds nothing until issue 7 lands.)
+/// The default analyser: quotes with their speakers ([`quotes::QuoteExtractor`]) and coded
+/// political events ([`events::EventCoder`], dated against the article's publication day).
 #[derive(Debug, Default)]
-pub struct NewsAnalyser;
+pub struct NewsAnalyser {
+    quotes: quotes::QuoteExtractor,
+    events: events::EventCoder,
+}
 
 impl NewsAnalyser {
     pub fn new() -> Self {
-        Self
+        Self::default()
     }
 }
 
 impl Analyser for NewsAnalyser {
-    fn analyse(&self, _article: &Article) -> Analysis {
-        Analysis::default()
+    fn analyse(&self, article: &Article) -> Analysis {
+        let day = article.published.as_ref().and_then(|p| p.day());
+        let quotes = self.quotes.extract(&article.id, &article.body, None);
+        let events = self.events.code(&article.id, &article.body, day, None);
+        Analysis { quotes, events, ..Analysis::default() }
     }
 }

@@ -187,3 +187,20 @@ fn show() {
         );
     }
 }
+
+#[test]
+fn news_analyser_fills_quotes_and_events() {
+    use crate::Analyser;
+    let article = newsloom_model::Article {
+        id: "a9".into(),
+        body: "“We are ready,” Ann Lutz said.\n\nRussia accused Ukraine of shelling the city in 2014.".into(),
+        published: newsloom_model::PublishedDate::parse_iso("2017-01-04", "test"),
+        ..Default::default()
+    };
+    let a = crate::NewsAnalyser::new().analyse(&article);
+    let q = a.quotes.iter().find(|q| q.kind == QuoteKind::Direct).expect("the direct quote");
+    assert_eq!(q.speaker.as_deref(), Some("Ann Lutz"));
+    let e = a.events.iter().find(|e| e.cameo == "112").expect("an accusation");
+    assert_eq!(e.date.as_deref(), Some("2014"));
+    assert_eq!(e.span.slice(&article.body), Some("Russia accused Ukraine of shelling the city in 2014."));
+}
