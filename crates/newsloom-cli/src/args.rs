@@ -104,6 +104,15 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Serve the HTTP API and web UI.
+    Serve {
+        /// Address to listen on (loopback by default).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Enable `POST /api/articles`, requiring `Authorization: Bearer TOKEN`.
+        #[arg(long, env = "NEWSLOOM_WRITE_TOKEN")]
+        write_token: Option<String>,
+    },
     /// Benchmarks that print throughput and memory.
     Bench {
         #[command(subcommand)]

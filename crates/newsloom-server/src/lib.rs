@@ -1,14 +1,19 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! `newsloom serve`: the HTTP API and web UI over the embedded store.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// How to run the server.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The store's data directory.
+    pub db: PathBuf,
+    pub addr: SocketAddr,
+    /// When set, `POST /api/articles` is enabled and requires `Authorization: Bearer <token>`.
+    pub write_token: Option<String>,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
+/// Serves until the process is stopped. (Not built yet: issue 8.)
+pub fn serve(config: ServerConfig) -> Result<(), String> {
+    Err(format!("the server is not built yet (issue 8); would listen on {}", config.addr))
 }

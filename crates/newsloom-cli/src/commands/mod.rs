@@ -33,5 +33,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Reindex => ingest::reindex(&db, json),
         Command::Eval { task, gold, out } => eval::eval(task, &gold, out.as_deref(), json),
         Command::Bench { what } => bench::bench(what, json),
+        Command::Serve { addr, write_token } => {
+            let config = newsloom_server::ServerConfig { db, addr, write_token };
+            newsloom_server::serve(config).map_err(|e| anyhow::anyhow!(e))
+        }
     }
 }
