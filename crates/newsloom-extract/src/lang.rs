@@ -1,10 +1,10 @@
 //! Language identification with whatlang (trigram model, no allocation-heavy setup, ~µs per
-//! article on a 600-char prefix), mapped to ISO 639-1.
+//! article on a 400-char prefix), mapped to ISO 639-1.
 
 /// ISO 639-1 code and whatlang's confidence for `text`, if it can tell.
 pub fn detect(text: &str) -> Option<(&'static str, f64)> {
     // A prefix is plenty for a trigram model and keeps the cost flat on long articles.
-    let end = text.char_indices().nth(600).map_or(text.len(), |(i, _)| i);
+    let end = text.char_indices().nth(400).map_or(text.len(), |(i, _)| i);
     let info = whatlang::detect(&text[..end])?;
     Some((iso639_1(info.lang().code())?, info.confidence()))
 }

@@ -159,6 +159,28 @@ fn meta<'a>(dom: &'a Dom, keys: &[&str]) -> Option<&'a str> {
 
 pub use super::authors::clean_authors;
 
+/// Meta tags that carry the publication date, most specific first.
+const PUBLISHED_KEYS: &[&str] = &[
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "publishdate",
+    "publish-date",
+    "pubdate",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.date",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "citation_date",
+    "citation_publication_date",
+    "article.published",
+    "og:pubdate",
+    "published_time",
+];
+
 /// Splits `Title | Site` style titles and keeps the title part.
 pub fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
     let t = normalise(title);
@@ -251,36 +273,10 @@ pub fn extract(dom: &Dom, st: &Stats, url: Option<&str>, content: Option<(usize,
     m.authors = (!authors.is_empty()).then_some((authors.into_iter().take(6).collect(), src));
 
     // Dates.
-    m.published = ld
-        .published
-        .as_deref()
-        .and_then(|d| dates::parse_machine_date(d, "jsonld"))
-        .or_else(|| {
-            meta(
-                dom,
-                &[
-                    "article:published_time",
-                    "og:published_time",
-                    "datepublished",
-                    "publishdate",
-                    "publish-date",
-                    "pubdate",
-                    "date",
-                    "dc.date",
-                    "dc.date.issued",
-                    "dcterms.date",
-                    "dcterms.created",
-                    "sailthru.date",
-                    "parsely-pub-date",
-                    "citation_date",
-                    "citation_publication_date",
-                    "article.published",
-                    "og:pubdate",
-                    "published_time",
-                ],
-            )
-            .and_then(|d| dates::parse_machine_date(d, "meta"))
-        })
+    let ld_date = || ld.published.as_deref().and_then(|d| dates::parse_machine_date(d, "jsonld"));
+    let meta_date = || meta(dom, PUBLISHED_KEYS).and_then(|d| dates::parse_machine_date(d, "meta"));
+    m.published = meta_date()
+        .or_else(ld_date)
         .or_else(|| time_element(dom))
         .or_else(|| visible_date(dom, st))
         .or_else(|| nearby_date(dom, content))
