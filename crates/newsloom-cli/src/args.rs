@@ -104,6 +104,11 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Train a model from data and write its weights (reproduces the shipped ones).
+    Train {
+        #[command(subcommand)]
+        what: TrainCommand,
+    },
     /// Serve the HTTP API and web UI.
     Serve {
         /// Address to listen on (loopback by default).
@@ -171,6 +176,19 @@ pub enum BenchCommand {
         /// Keep the generated store in this directory instead of a temporary one.
         #[arg(long)]
         keep: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TrainCommand {
+    /// The named-entity tagger, from CoNLL-style JSONL (e.g. ../shared/data/ner/conll2003-train.jsonl).
+    Ner {
+        #[arg(long)]
+        data: PathBuf,
+        /// Where to write the gzip'd weights (the shipped file is
+        /// crates/newsloom-analyse/models/ner-weights.bin.gz).
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 

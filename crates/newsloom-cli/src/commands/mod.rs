@@ -10,6 +10,7 @@ use anyhow::Context;
 use newsloom_store::Store;
 
 use crate::args::{Cli, Command};
+use crate::output;
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let json = cli.json;
@@ -33,6 +34,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Reindex => ingest::reindex(&db, json),
         Command::Eval { task, gold, out } => eval::eval(task, &gold, out.as_deref(), json),
         Command::Bench { what } => bench::bench(what, json),
+        Command::Train { what: crate::args::TrainCommand::Ner { data, out } } => {
+            let report = newsloom_analyse::ner::train(&data, &out).map_err(|e| anyhow::anyhow!(e))?;
+            if json {
+                return output::json(&serde_json::json!({ "model": "ner", "out": out, "report": report }));
+            }
+            println!("{report}");
+            Ok(())
+        }
         Command::Serve { addr, write_token } => {
             let config = newsloom_server::ServerConfig { db, addr, write_token };
             newsloom_server::serve(config).map_err(|e| anyhow::anyhow!(e))
