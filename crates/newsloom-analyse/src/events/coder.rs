@@ -493,9 +493,15 @@ impl Dicts {
         let mut last_emitter: Option<usize> = None;
         for (vi, v) in verbs.iter().enumerate() {
             let (i, ve) = (v.i, v.ve);
+            let participle = ws[i].w.ends_with("ED") || ws[i].w.ends_with("EN") || ws[i].w.ends_with('T');
+            // `There were 10 Russian soldiers killed in Ukraine`: an existential passive.
+            let existential = i > 2
+                && in_actor[i - 1]
+                && (0..i.saturating_sub(1))
+                    .any(|k| ws[k].w == "THERE" && PASSIVE_AUX.contains(&ws[k + 1].w.as_str()));
             let passive = i > 0
-                && (i.saturating_sub(2)..i).any(|k| PASSIVE_AUX.contains(&ws[k].w.as_str()))
-                && (ws[i].w.ends_with("ED") || ws[i].w.ends_with("EN") || ws[i].w.ends_with('T'));
+                && participle
+                && ((i.saturating_sub(2)..i).any(|k| PASSIVE_AUX.contains(&ws[k].w.as_str())) || existential);
             // A verb chained to the previous one (`seeking to deepen`, `and expressed`) shares its subject.
             let chained = vi > 0 && i > 0 && ws[i - 1].w == "TO" && i - verbs[vi - 1].ve <= 6;
             // `X condemned … and promised …`, `X reopened …, holding …`: the same subject.
@@ -515,8 +521,13 @@ impl Dicts {
             {
                 before = sayers.clone();
             }
-            let by_agent =
+            let mut by_agent =
                 if passive { group_after_word(ws, actors, ve, &["BY", "FROM"]) } else { Vec::new() };
+            // A passive without an agent is coded from where it happened (`was shot dead in
+            // Osgiliath`), as the PETRARCH coders do.
+            if passive && by_agent.is_empty() && ws.get(ve).is_none_or(|w| w.w != "TO") {
+                by_agent = group_after_word(ws, actors, ve, &["IN", "AT"]);
+            }
             let (sources, targets) = if passive && !by_agent.is_empty() {
                 (by_agent.clone(), before.clone())
             } else {
