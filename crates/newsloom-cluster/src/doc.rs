@@ -211,6 +211,9 @@ pub struct Doc {
     pub mentioned: Vec<i32>,
     /// The largest IDF possible when the article arrived (normalises name-rarity features).
     pub idf_max: f32,
+    /// Share of the headline's weight whose words also occur in the body: low when the
+    /// crawl caught the wrong body, and only the headline can be trusted.
+    pub title_in_body: f32,
     /// Days since 1970-01-01 (fractional when the time of day is known).
     pub time: f64,
     pub source: u64,
@@ -378,6 +381,7 @@ impl Doc {
         let mut names: FxHashMap<u32, f32> = cap(64);
         let mut nums: FxHashMap<u32, f32> = cap(32);
         let mut title_tf: FxHashMap<u32, f32> = cap(16);
+        let mut title_in_body_keys: Vec<u32> = Vec::new();
         let mut prev_cap: Option<u64> = None;
         let mut phrases: Vec<u32> = Vec::new();
         for (i, t) in toks.iter().enumerate() {
@@ -393,10 +397,14 @@ impl Doc {
                 continue;
             }
             let k = term(t.key);
-            *tf.entry(k).or_default() += 1.0;
             if i >= n_body {
+                let from_body = tf.get(&k).copied().unwrap_or(0.0) > title_tf.get(&k).copied().unwrap_or(0.0);
+                if from_body {
+                    title_in_body_keys.push(k);
+                }
                 *title_tf.entry(k).or_default() += 1.0;
             }
+            *tf.entry(k).or_default() += 1.0;
             if t.cap {
                 names.insert(k, 0.0);
             } else if t.num && t.key != 0 {
@@ -477,6 +485,8 @@ impl Doc {
         // Headline words always serve as keys: when a crawl caught the wrong body, the
         // headline is all that ties a page to its story.
         let title_vec = weigh(title_tf, 64);
+        let title_in_body: f32 =
+            title_vec.iter().filter(|(k, _)| title_in_body_keys.contains(k)).map(|(_, w)| w * w).sum();
         let mut by_weight = title_vec.clone();
         by_weight.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         for &(k, w) in by_weight.iter().take(TOP_TITLE) {
@@ -506,6 +516,7 @@ impl Doc {
             title: title_vec,
             names: by_idf(names),
             idf_max,
+            title_in_body,
             nums: by_idf(nums),
             sig,
             mentioned,

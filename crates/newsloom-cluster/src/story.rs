@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::doc::{Doc, Sparse};
 
 /// Number of features the join scorer sees (index 0 is the constant 1).
-pub const NF: usize = 33;
+pub const NF: usize = 35;
 
 /// Names of the features, in order (for the trainer's report).
 pub const FEATURE_NAMES: [&str; NF] = [
@@ -44,6 +44,8 @@ pub const FEATURE_NAMES: [&str; NF] = [
     "age_conflict",
     "place_match",
     "place_conflict",
+    "cos_title_max",
+    "title_x_bad_body",
 ];
 
 /// Member vectors kept per story for the max-similarity feature.
@@ -65,6 +67,8 @@ pub struct Story {
     title: FxHashMap<u32, f32>,
     tnorm: f32,
     recent: VecDeque<(f64, Sparse)>,
+    /// Headline vectors of the most recent members.
+    recent_titles: VecDeque<Sparse>,
     names: FxHashMap<u32, f32>,
     names_sq: f32,
     nums: FxHashMap<u32, f32>,
@@ -114,6 +118,7 @@ impl Story {
             title: FxHashMap::default(),
             tnorm: 0.0,
             recent: VecDeque::new(),
+            recent_titles: VecDeque::new(),
             names: FxHashMap::default(),
             names_sq: 0.0,
             nums: FxHashMap::default(),
@@ -140,6 +145,10 @@ impl Story {
             kept.truncate(MEMBER_TERMS);
         }
         self.recent.push_back((doc.time, kept));
+        self.recent_titles.push_back(doc.title.clone());
+        if self.recent_titles.len() > RECENT {
+            self.recent_titles.pop_front();
+        }
         if self.recent.len() > RECENT {
             self.recent.pop_front();
         }
@@ -191,6 +200,10 @@ impl Story {
         while self.recent.len() > RECENT {
             self.recent.pop_front();
         }
+        self.recent_titles.extend(other.recent_titles);
+        while self.recent_titles.len() > RECENT {
+            self.recent_titles.pop_front();
+        }
         for (t, w) in other.names {
             if self.names.len() < MAX_NAMES && self.names.insert(t, w).is_none() {
                 self.names_sq += w * w;
@@ -231,6 +244,7 @@ impl Story {
         let cos_c = cos_map(&self.centroid, self.cnorm, &doc.terms);
         let cos_m = self.recent.iter().map(|(_, v)| doc.table.dot(v)).fold(0.0f32, f32::max);
         let cos_t = cos_map(&self.title, self.tnorm, &doc.title);
+        let cos_tm = self.recent_titles.iter().map(|t| crate::doc::dot(t, &doc.title)).fold(0.0f32, f32::max);
         let (mut shared, mut shared_sq, mut mass, mut mass_sq) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
         let (mut max_shared, mut rare) = (0.0f32, 0.0f32);
         let idf_max = doc.idf_max.max(1.0);
@@ -302,6 +316,8 @@ impl Story {
             if !age_match && !doc.ages.is_empty() && !self.ages.is_empty() { 1.0 } else { 0.0 },
             if place_match { 1.0 } else { 0.0 },
             if !place_match && doc.dateline.is_some() && !self.places.is_empty() { 1.0 } else { 0.0 },
+            cos_tm,
+            cos_t.max(cos_tm) * (1.0 - doc.title_in_body),
         ]
     }
 
