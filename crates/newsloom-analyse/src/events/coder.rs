@@ -133,8 +133,13 @@ const INTENT_WORDS: &[&str] = &[
 ];
 
 pub(crate) fn words(text: &str) -> Vec<W> {
-    let mut out = Vec::new();
-    for t in crate::quotes::text::tokenize(text) {
+    words_of_tokens(text, &crate::quotes::text::tokenize(text))
+}
+
+/// Words from tokens already made (offsets into `text`), so an article is tokenised once.
+pub(crate) fn words_of_tokens(text: &str, toks: &[crate::quotes::text::Tok]) -> Vec<W> {
+    let mut out = Vec::with_capacity(toks.len() + 4);
+    for t in toks {
         let s = &text[t.s..t.e];
         if !t.word {
             out.push(W { w: s.to_string(), punct: true, cap: false, hyph: false });

@@ -108,7 +108,8 @@ impl EventCoder {
             let (bs, be) = (doc.toks[s.a].s, doc.toks[s.b - 1].e);
             let text = &body[bs..be];
             let span = Span::new(article_id, cm.char(bs), cm.char(be));
-            for e in self.code_text(text, day, &mut ctx) {
+            let ws = coder::words_of_tokens(body, &doc.toks[s.a..s.b]);
+            for e in self.code_words(&ws, day, &mut ctx) {
                 out.push(self.to_event(e, span.clone(), text, day, date));
             }
         }
@@ -121,15 +122,23 @@ impl EventCoder {
     }
 
     fn code_text(&self, text: &str, day: Option<(i32, u32, u32)>, ctx: &mut Context) -> Vec<coder::Coded> {
-        let ws = coder::words(text);
+        self.code_words(&coder::words(text), day, ctx)
+    }
+
+    fn code_words(
+        &self,
+        ws: &[coder::W],
+        day: Option<(i32, u32, u32)>,
+        ctx: &mut Context,
+    ) -> Vec<coder::Coded> {
         let ymd = day.map(|(y, m, d)| y as u32 * 10000 + m * 100 + d);
-        let mut actors = self.dicts.actors(&ws, ymd);
-        ctx.resolve(&ws, &mut actors);
+        let mut actors = self.dicts.actors(ws, ymd);
+        ctx.resolve(ws, &mut actors);
         // Every coded event needs a source and a target: one actor is not enough.
         if actors.len() < 2 {
             return Vec::new();
         }
-        self.dicts.code_sentence(&ws, &actors)
+        self.dicts.code_sentence(ws, &actors)
     }
 
     fn to_event(
