@@ -79,16 +79,25 @@ fn cues_in<'a>(d: &'a Doc<'a>, a: usize, b: usize) -> impl Iterator<Item = Cue> 
         if d.in_quote[i].is_some() || !d.toks[i].word {
             return None;
         }
-        let l = lower(d, i);
+        // Cue words are lowercase; a capitalised token is checked in lowercase without
+        // allocating for the (common) lowercase case.
+        let t = d.tok(i);
+        let owned;
+        let l: &str = if t.bytes().any(|c| c.is_ascii_uppercase()) {
+            owned = t.to_lowercase();
+            &owned
+        } else {
+            t
+        };
         if l == "according" && i + 1 < b && d.is(i + 1, "to") {
             return Some(Cue { s: i, e: i + 2, kind: CueKind::Strong });
         }
+        let kind = lx::cue_kind(l)?;
         // `was said to`, `is expected to`: passive, not an attribution by the subject.
-        if i > a && matches!(lower(d, i - 1).as_str(), "is" | "was" | "be" | "been" | "are" | "were") {
+        if i > a && matches!(d.tok(i - 1), "is" | "was" | "be" | "been" | "are" | "were") {
             return None;
         }
-        let kind = lx::cue_kind(&l)?;
-        let e = if matches!(l.as_str(), "pointed" | "went") && i + 1 < b { i + 2 } else { i + 1 };
+        let e = if matches!(l, "pointed" | "went") && i + 1 < b { i + 2 } else { i + 1 };
         Some(Cue { s: i, e, kind })
     })
 }

@@ -272,14 +272,16 @@ const WEAK_MORE: &[&str] = &[
     "referred",
 ];
 
+/// All cue words, built once (a hash lookup instead of scanning the lists per token).
+static CUES: std::sync::LazyLock<std::collections::HashMap<&'static str, CueKind>> =
+    std::sync::LazyLock::new(|| {
+        let weak = WEAK.iter().chain(WEAK_MORE).map(|w| (*w, CueKind::Weak));
+        // Strong entries go last so they win over a weak duplicate.
+        weak.chain(STRONG.iter().map(|w| (*w, CueKind::Strong))).collect()
+    });
+
 pub(crate) fn cue_kind(lower: &str) -> Option<CueKind> {
-    if STRONG.contains(&lower) {
-        Some(CueKind::Strong)
-    } else if WEAK.contains(&lower) || WEAK_MORE.contains(&lower) {
-        Some(CueKind::Weak)
-    } else {
-        None
-    }
+    CUES.get(lower).copied()
 }
 
 /// Cues whose object is the addressee or medium (`told Interfax`, `asked reporters`).
