@@ -277,8 +277,8 @@ pub fn extract(dom: &Dom, st: &Stats, url: Option<&str>, content: Option<(usize,
     let meta_date = || meta(dom, PUBLISHED_KEYS).and_then(|d| dates::parse_machine_date(d, "meta"));
     m.published = meta_date()
         .or_else(ld_date)
-        .or_else(|| time_element(dom))
-        .or_else(|| visible_date(dom, st))
+        .or_else(|| time_element(dom, content))
+        .or_else(|| visible_date(dom, st, content))
         .or_else(|| nearby_date(dom, content))
         // Last resort: a full date in the page title or description ("23.01.2022 - …").
         .or_else(|| {
@@ -369,9 +369,12 @@ fn itemprop_or_class(dom: &Dom, st: &Stats, props: &[&str], classes: &[&str]) ->
     out
 }
 
-fn time_element(dom: &Dom) -> Option<PublishedDate> {
-    let mut first = None;
-    for node in &dom.nodes {
+/// A `<time datetime>` (or an element marked as the publication date): one marked as such
+/// wins, else the one nearest the start of the content.
+fn time_element(dom: &Dom, content: Option<(usize, usize)>) -> Option<PublishedDate> {
+    let start = content.map_or(0, |c| c.0);
+    let mut nearest: Option<(usize, PublishedDate)> = None;
+    for (i, node) in dom.nodes.iter().enumerate() {
         let a = &node.attrs;
         let Some(dt) = &a.datetime else { continue };
         let published_cue = a.itemprop.as_deref() == Some("datepublished")
@@ -384,9 +387,12 @@ fn time_element(dom: &Dom) -> Option<PublishedDate> {
         if published_cue {
             return Some(d);
         }
-        first.get_or_insert(d);
+        let dist = i.abs_diff(start);
+        if nearest.as_ref().is_none_or(|(b, _)| dist < *b) {
+            nearest = Some((dist, d));
+        }
     }
-    first
+    nearest.map(|(_, d)| d)
 }
 
 /// The full date (with a year) in a short text line nearest to the article content, outside
@@ -394,6 +400,9 @@ fn time_element(dom: &Dom) -> Option<PublishedDate> {
 fn nearby_date(dom: &Dom, content: Option<(usize, usize)>) -> Option<PublishedDate> {
     let (start, end) = content?;
     let n = dom.nodes.len();
+    let first_prose = (start..=end.min(n - 1))
+        .find(|&i| dom.nodes[i].tag == Tag::Text && dom.nodes[i].len >= 150)
+        .unwrap_or(start + 40);
     let mut skip = vec![false; n];
     let mut best: Option<(usize, PublishedDate)> = None;
     let mut seen = 0;
@@ -423,8 +432,8 @@ fn nearby_date(dom: &Dom, content: Option<(usize, usize)>) -> Option<PublishedDa
         } else {
             0
         };
-        // Inside the content only its first lines can carry the date.
-        if dist == 0 && i > start + 40 {
+        // Inside the content only the lines before its first real paragraph carry the date.
+        if dist == 0 && i > first_prose {
             continue;
         }
         if best.as_ref().is_some_and(|(d, _)| *d <= dist) {
@@ -439,26 +448,29 @@ fn nearby_date(dom: &Dom, content: Option<(usize, usize)>) -> Option<PublishedDa
     best.map(|(_, d)| d)
 }
 
-fn visible_date(dom: &Dom, st: &Stats) -> Option<PublishedDate> {
+/// A date in a short element whose class says it holds one (`date`, `meta`, `byline`, ...),
+/// the one nearest the start of the content winning.
+fn visible_date(dom: &Dom, st: &Stats, content: Option<(usize, usize)>) -> Option<PublishedDate> {
+    let start = content.map_or(0, |c| c.0);
+    let mut best: Option<(usize, PublishedDate)> = None;
     for i in 1..dom.nodes.len() {
         let a = &dom.nodes[i].attrs;
-        if a.class_id.is_empty() || a.class_id.contains("comment") {
+        if a.class_id.is_empty() || a.class_id.contains("comment") || st.raw_len[i] > 150 {
             continue;
         }
-        if ["date", "time", "publish", "posted", "datum", "meta", "byline"]
+        let dist = i.abs_diff(start);
+        if best.as_ref().is_some_and(|(d, _)| *d <= dist) {
+            continue;
+        }
+        if ["date", "time", "publish", "posted", "datum", "meta", "byline", "info", "subline"]
             .iter()
             .any(|c| a.class_id.contains(c))
         {
-            if st.raw_len[i] > 150 {
-                continue;
-            }
             let t = subtree_text(dom, i);
-            if t.chars().count() <= 150
-                && let Some(d) = dates::find_date(&t).and_then(|d| d.to_published("text"))
-            {
-                return Some(d);
+            if let Some(d) = dates::find_date(&t).and_then(|d| d.to_published("text")) {
+                best = Some((dist, d));
             }
         }
     }
-    None
+    best.map(|(_, d)| d)
 }
