@@ -25,7 +25,12 @@ struct Draft {
     label: NerLabel,
     conf: f32,
     ent: usize,
+    /// A part of token `first` (byte range), for compounds like "NATO-Russia".
+    sub: Option<(usize, usize)>,
 }
+
+/// A candidate mention: token range, label, confidence, optional sub-token byte range.
+type Cand = (usize, usize, NerLabel, f32, Option<(usize, usize)>);
 
 struct DraftEntity {
     id: String,
@@ -227,6 +232,28 @@ impl EntityRecognizer {
             !(MONTHS.contains(&text(s.0).trim_end_matches('.').to_lowercase().as_str())
                 && (s.1 == s.0 + 1 && digit_at(s.1) || s.1 > s.0 + 1 && digit_at(s.0 + 1)))
         });
+        // "The United Nations": the article is not part of the name.
+        for s in spans.iter_mut() {
+            if s.1 > s.0 + 1 && text(s.0).eq_ignore_ascii_case("the") {
+                s.0 += 1;
+            }
+        }
+        // A lone title ("President") is a role, not an entity.
+        spans.retain(|s| !(s.1 == s.0 + 1 && TITLE_WORDS.contains(&text(s.0).to_lowercase().as_str())));
+        // "Narendra" + "Modi": extend a person to the dictionary's longer name.
+        let starts: std::collections::HashSet<usize> = spans.iter().map(|s| s.0).collect();
+        for s in spans.iter_mut().filter(|s| s.2 == NerLabel::Per) {
+            for extra in (1..=2).rev() {
+                let b = s.1 + extra;
+                if b <= toks.len()
+                    && (s.1..b).all(|i| is_cap(text(i)) && !starts.contains(&i))
+                    && gaz.lookup((s.0..b).map(text)).is_some_and(|e| e.cat == GazCat::Person)
+                {
+                    s.1 = b;
+                    break;
+                }
+            }
+        }
         // A "person" made only of agent nouns ("Ministry") is an organisation.
         for s in spans.iter_mut().filter(|s| s.2 == NerLabel::Per) {
             if (s.0..s.1).all(|i| gaz.lookup([text(i)]).is_some_and(|e| e.cat == GazCat::Agent)) {
@@ -271,15 +298,42 @@ impl EntityRecognizer {
         }
         spans.sort_by_key(|s| s.0);
 
+        // "NATO-Russia": a hyphenated compound of dictionary names stands for each of them.
+        let mut cands: Vec<Cand> = Vec::with_capacity(spans.len());
+        for &(a, b, label, conf) in &spans {
+            match compound_parts(gaz, text(a)).filter(|_| b == a + 1) {
+                Some(parts) => {
+                    let base = toks[a].start;
+                    for (x, y, l) in parts {
+                        cands.push((a, b, l, conf * 0.9, Some((base + x, base + y))));
+                    }
+                }
+                None => cands.push((a, b, label, conf, None)),
+            }
+        }
+        let spans = cands;
+        let words_of = |c: &Cand| -> Vec<&str> {
+            match c.4 {
+                Some((x, y)) => vec![&body[x..y]],
+                None => (c.0..c.1).map(text).collect(),
+            }
+        };
+
         // "Russian" + "Foreign Ministry": a country span right before an organisation.
+        let mut ending_at: HashMap<usize, usize> = HashMap::new();
+        for (k, c) in spans.iter().enumerate() {
+            ending_at.entry(c.1).or_insert(k);
+        }
         let modifier: Vec<Option<String>> = spans
             .iter()
-            .map(|&(a, _, label, _)| {
+            .map(|&(a, _, label, _, _)| {
+                if label != NerLabel::Org {
+                    return None;
+                }
                 let possessive = a > 0 && matches!(text(a - 1), "'s" | "’s");
-                let prev = spans
-                    .iter()
-                    .find(|p| label == NerLabel::Org && (p.1 == a || possessive && p.1 + 1 == a))?;
-                let e = gaz.lookup((prev.0..prev.1).map(text))?;
+                let prev =
+                    ending_at.get(&a).or_else(|| if possessive { ending_at.get(&(a - 1)) } else { None })?;
+                let e = gaz.lookup(words_of(&spans[*prev]))?;
                 let c = e.code(date)?;
                 (e.cat == GazCat::Country || gaz.is_country(c)).then(|| c.to_string())
             })
@@ -290,9 +344,12 @@ impl EntityRecognizer {
         order.sort_by_key(|&k| (std::cmp::Reverse(spans[k].1 - spans[k].0), spans[k].0));
         let mut ent_of = vec![usize::MAX; spans.len()];
         for &k in &order {
-            let (a, b, label, _) = spans[k];
-            let words: Vec<&str> = (a..b).map(text).collect();
-            let surface = body[toks[a].start..toks[b - 1].end].to_string();
+            let (a, b, label, _, sub) = spans[k];
+            let words = words_of(&spans[k]);
+            let surface = match sub {
+                Some((x, y)) => body[x..y].to_string(),
+                None => body[toks[a].start..toks[b - 1].end].to_string(),
+            };
             let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
             let entry = gaz.lookup(words.iter().copied()).filter(|e| e.cat != GazCat::Agent);
             let e = match entry {
@@ -340,7 +397,7 @@ impl EntityRecognizer {
             ent_of[k] = e;
         }
         for (k, s) in spans.iter().enumerate() {
-            drafts.push(Draft { first: s.0, end: s.1, label: s.2, conf: s.3, ent: ent_of[k] });
+            drafts.push(Draft { first: s.0, end: s.1, label: s.2, conf: s.3, ent: ent_of[k], sub: s.4 });
         }
 
         self.roles(body, tagged, &drafts, &mut ents);
@@ -374,12 +431,22 @@ impl EntityRecognizer {
         }
         let mentions = drafts
             .iter()
-            .map(|d| Mention {
-                entity: ents[d.ent].id.clone(),
-                text: body[toks[d.first].start..toks[d.end - 1].end].to_string(),
-                kind: kind_of(d.label),
-                span: Span::new(article_id, toks[d.first].char_start, toks[d.end - 1].char_end),
-                confidence: d.conf,
+            .map(|d| {
+                let (first, last) = (&toks[d.first], &toks[d.end - 1]);
+                let (text, cs, ce) = match d.sub {
+                    Some((x, y)) => {
+                        let cs = first.char_start + body[first.start..x].chars().count();
+                        (&body[x..y], cs, cs + body[x..y].chars().count())
+                    }
+                    None => (&body[first.start..last.end], first.char_start, last.char_end),
+                };
+                Mention {
+                    entity: ents[d.ent].id.clone(),
+                    text: text.to_string(),
+                    kind: kind_of(d.label),
+                    span: Span::new(article_id, cs, ce),
+                    confidence: d.conf,
+                }
             })
             .collect();
         (entities, mentions)
@@ -560,7 +627,14 @@ impl EntityRecognizer {
                 if let Some(&(first, _, ent, _)) = person
                     && sent_of(i) <= sent_of(first) + 2
                 {
-                    extra.push(Draft { first: i, end: i + 1, label: NerLabel::Per, conf: 0.5, ent });
+                    extra.push(Draft {
+                        first: i,
+                        end: i + 1,
+                        label: NerLabel::Per,
+                        conf: 0.5,
+                        ent,
+                        sub: None,
+                    });
                 }
             } else if ALLIANCE_WORDS.contains(&w.as_str()) && i > 0 {
                 let det = toks[i - 1].text(body).to_lowercase();
@@ -575,17 +649,49 @@ impl EntityRecognizer {
                     continue;
                 }
                 let before = sorted.partition_point(|d| d.0 < start);
-                let igo = sorted[..before]
-                    .iter()
-                    .rev()
-                    .find(|d| ents[d.2].code.as_deref().is_some_and(|c| c.starts_with("IGO")));
+                // "the alliance" wants an alliance (NATO); "the bloc"/"the organisation" any IGO.
+                let fits = |e: &DraftEntity| {
+                    e.code.as_deref().is_some_and(|c| c.starts_with("IGO"))
+                        && (w != "alliance"
+                            || e.code.as_deref() == Some("IGOWSTNAT")
+                            || e.toks.iter().any(|t| matches!(t.as_str(), "alliance" | "treaty" | "pact")))
+                };
+                let igo = sorted[..before].iter().rev().find(|d| fits(&ents[d.2]));
                 if let Some(&(_, _, ent, _)) = igo {
-                    extra.push(Draft { first: start, end: i + 1, label: NerLabel::Org, conf: 0.6, ent });
+                    extra.push(Draft {
+                        first: start,
+                        end: i + 1,
+                        label: NerLabel::Org,
+                        conf: 0.6,
+                        ent,
+                        sub: None,
+                    });
                 }
             }
         }
         drafts.extend(extra);
     }
+}
+
+/// The parts of a hyphenated compound when each is a country or organisation in the
+/// dictionaries ("NATO-Russia" → NATO, Russia): byte ranges within the word and labels.
+fn compound_parts(gaz: &super::Gazetteer, word: &str) -> Option<Vec<(usize, usize, NerLabel)>> {
+    if !word.contains('-') {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    for part in word.split('-') {
+        let e = gaz.lookup([part])?;
+        let label = match e.cat {
+            GazCat::Country => NerLabel::Loc,
+            GazCat::International | GazCat::Institution if !is_dated(e) => NerLabel::Org,
+            _ => return None,
+        };
+        out.push((at, at + part.len(), label));
+        at += part.len() + 1;
+    }
+    (out.len() >= 2).then_some(out)
 }
 
 /// Dated codes belong to office holders (people), not institutions.

@@ -157,3 +157,19 @@ fn training_is_deterministic_and_loadable() {
     assert!(train(&dir.join("missing.jsonl"), &a).is_err());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn compounds_and_descriptions() {
+    let body = "NATO-Russia talks resumed on Monday in Geneva. The United Nations welcomed them, \
+                and the alliance thanked the organisation.";
+    let (entities, mentions) = EntityRecognizer::new().recognise("a5", body);
+    for m in &mentions {
+        assert_eq!(m.span.slice(body), Some(m.text.as_str()));
+    }
+    let nato = mention_texts(&mentions, "IGOWSTNAT");
+    assert!(nato.contains(&"NATO") && nato.contains(&"the alliance"), "{nato:?}");
+    assert!(mention_texts(&mentions, "RUS").contains(&"Russia"));
+    let un = entities.iter().find(|e| e.code.as_deref() == Some("IGOUNO")).expect("UN linked");
+    assert_eq!(un.name, "United Nations");
+    assert!(mention_texts(&mentions, &un.id).contains(&"the organisation"));
+}
