@@ -9,6 +9,10 @@ pub(crate) struct Dicts {
     pub verbs: VerbDict,
     pub actors: PhraseDict,
     pub agents: PhraseDict,
+    /// Words that start an actor or agent phrase, and all stems: a word in neither (nor a
+    /// stem plus a short ending) cannot start a match, which saves most lookups.
+    starts: super::dict::FxSet<String>,
+    stems: super::dict::FxSet<String>,
 }
 
 /// A word of a sentence: uppercase text without a possessive `'s`.
@@ -266,6 +270,23 @@ fn match_phrase(d: &PhraseDict, ws: &[W], i: usize, max_ext: usize) -> Option<(u
 }
 
 impl Dicts {
+    /// Builds the quick-reject sets; call after loading the dictionaries.
+    pub fn finish(&mut self) {
+        for d in [&self.actors, &self.agents] {
+            self.starts.extend(d.by_first.keys().cloned());
+            self.starts.extend(d.pair_first.iter().cloned());
+            self.stems.extend(d.stems.iter().cloned());
+        }
+    }
+
+    fn may_start(&self, w: &str) -> bool {
+        self.starts.contains(w)
+            || (1..=4).any(|cut| {
+                w.len() >= cut + 4
+                    && w.is_char_boundary(w.len() - cut)
+                    && self.stems.contains(&w[..w.len() - cut])
+            })
+    }
     /// Actors in a sentence: dictionary actors, agents, and country+agent combinations.
     pub fn actors(&self, ws: &[W], date: Option<u32>) -> Vec<Actor> {
         // (s, e, code, is_agent)
@@ -273,6 +294,10 @@ impl Dicts {
         let mut i = 0;
         while i < ws.len() {
             if ws[i].punct {
+                i += 1;
+                continue;
+            }
+            if !self.may_start(&ws[i].w) {
                 i += 1;
                 continue;
             }

@@ -53,6 +53,7 @@ static SHIPPED: LazyLock<Arc<Dicts>> = LazyLock::new(|| {
     d.actors.load_actors(include_str!("data/Phoenix.International.actors.txt"));
     d.actors.load_actors(include_str!("data/Phoenix.MilNonState.actors.txt"));
     d.agents.load_agents(include_str!("data/Phoenix.agents.txt"));
+    d.finish();
     Arc::new(d)
 });
 
@@ -83,6 +84,7 @@ impl EventCoder {
             d.actors.load_actors(a);
         }
         d.agents.load_agents(agents);
+        d.finish();
         Self { dicts: Arc::new(d) }
     }
 
