@@ -285,12 +285,18 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
             anc = dom.nodes[anc].parent as usize;
         }
     }
+    // The article follows its headline: containers holding the first h1, or starting
+    // shortly after it, are favoured over header widgets, sidebars and popups elsewhere.
+    let h1 = (1..n).find(|&i| dom.nodes[i].tag == Tag::H(1) && st.raw_len[i] > 0);
+    let near_h1 =
+        |i: usize| h1.is_some_and(|h| (i > h && i - h < H1_WINDOW) || (i < h && last_descendant(dom, i) > h));
     let mut best: Option<(usize, f32)> = None;
     for (i, &s) in score.iter().enumerate() {
         if s.is_nan() {
             continue;
         }
-        let f = s * (1.0 - st.link_density(i));
+        let boost = if near_h1(i) { H1_BOOST } else { 1.0 };
+        let f = s * (1.0 - st.link_density(i)) * boost;
         if best.is_none_or(|(_, b)| f > b) {
             best = Some((i, f));
         }
@@ -425,6 +431,9 @@ fn is_ancestor(dom: &Dom, anc: usize, mut i: usize) -> bool {
     }
     false
 }
+
+const H1_WINDOW: usize = 400;
+const H1_BOOST: f32 = 2.0;
 
 /// The last node (in document order) under `i`.
 pub fn last_descendant(dom: &Dom, mut i: usize) -> usize {
