@@ -363,10 +363,10 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
     }
     // The lead ("intro", "chapo", "standfirst") often sits apart from the body container, a
     // few levels up: take prose blocks with a lead cue that come before the body within the
-    // enclosing article (or three levels up).
+    // enclosing article (or five levels up).
     let first = roots.first().copied().unwrap_or(top);
     let mut scope = dom.nodes[top].parent as usize;
-    for _ in 0..3 {
+    for _ in 0..5 {
         if scope == 0 || dom.nodes[scope].tag == Tag::Article {
             break;
         }
@@ -419,7 +419,7 @@ fn good_prose(dom: &Dom, st: &Stats) -> (Vec<u32>, Vec<u32>) {
 }
 
 static LEAD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[\s_\-])(?:intro|introduction|lead|lede|chapo|chapeau|standfirst|teaser|summary|excerpt|abstract|kicker-text|vorspann|einleitung|art-lead|article-lead|post-excerpt)(?:$|[\s_\-])").unwrap()
+    Regex::new(r"(?:^|[\s_\-])(?:intro|introduction|lead|lede|chapo|chapeau|standfirst|teaser|summary|excerpt|abstract|kicker-text|vorspann|einleitung|art-lead|article-lead|post-excerpt|subtitle|sub-title|subheadline|bajada|texto-bajada|deck|dek|entradilla|sottotitolo)(?:$|[\s_\-])").unwrap()
 });
 
 fn is_ancestor(dom: &Dom, anc: usize, mut i: usize) -> bool {
