@@ -482,7 +482,10 @@ impl Dicts {
                     && in_actor[i - 1]
                     && !ws[i - 1].cap
                     && (form.ends_with("ED") || form.ends_with('T') || form.ends_with("EN"))
-                    && matches!(next, "IN" | "BY" | "FOR" | "AT" | "ON" | "DURING" | "OVER" | "AFTER"));
+                    && matches!(
+                        next,
+                        "IN" | "BY" | "FOR" | "AT" | "ON" | "DURING" | "OVER" | "AFTER" | "OF"
+                    ));
             if !noun {
                 out.push(VerbHit { i, ve, cands });
             }

@@ -57,6 +57,9 @@ static SHIPPED: LazyLock<Arc<Dicts>> = LazyLock::new(|| {
     Arc::new(d)
 });
 
+/// Longest sentence (in words and punctuation) that is coded.
+const MAX_SENTENCE_WORDS: usize = 250;
+
 /// Codes political events in article text. Cheap to clone; the dictionaries are shared.
 #[derive(Debug, Clone)]
 pub struct EventCoder {
@@ -133,6 +136,11 @@ impl EventCoder {
         day: Option<(i32, u32, u32)>,
         ctx: &mut Context,
     ) -> Vec<coder::Coded> {
+        // A "sentence" of hundreds of words is a list or broken markup, not something the
+        // positional rules can read; skipping it also keeps coding time linear.
+        if ws.len() > MAX_SENTENCE_WORDS {
+            return Vec::new();
+        }
         let ymd = day.map(|(y, m, d)| y as u32 * 10000 + m * 100 + d);
         let mut actors = self.dicts.actors(ws, ymd);
         ctx.resolve(ws, &mut actors);

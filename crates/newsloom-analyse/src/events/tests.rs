@@ -176,8 +176,10 @@ fn speed() {
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter_map(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_string))
         .collect();
+    let t_load = std::time::Instant::now();
     let (qx, ec) = (crate::quotes::QuoteExtractor::new(), EventCoder::new());
     ec.code("warm", "Russia accused Ukraine.", None, None);
+    println!("dictionary load: {:.2}s", t_load.elapsed().as_secs_f64());
     // CPU time of this thread (utime + stime, clock ticks), so a loaded machine does not skew it.
     let cpu = || {
         std::fs::read_to_string("/proc/thread-self/stat")
@@ -212,4 +214,38 @@ fn speed() {
         n / s,
         n / c
     );
+}
+
+/// Pathological bodies: no panics, and time stays bounded (linear-ish) on big inputs.
+#[test]
+fn hostile_input_is_bounded() {
+    let qx = crate::quotes::QuoteExtractor::new();
+    let ec = coder();
+    let mut cases: Vec<String> = vec![
+        "“".repeat(20_000),
+        "“a ".repeat(20_000),
+        "\"".repeat(20_000),
+        "( ) said , ".repeat(5_000),
+        "Russia said Ukraine attacked NATO and said ".repeat(3_000),
+        "«»„“‘’''``".repeat(2_000),
+        "é—“x”— said Kelin, ".repeat(3_000),
+        "\u{0}\u{feff}\r\n\t ".repeat(1_000),
+    ];
+    cases.push((0..5_000).map(|i| char::from_u32(0x20 + (i * 7919) % 0x2fff).unwrap_or(' ')).collect());
+    for body in &cases {
+        let t0 = std::time::Instant::now();
+        let qs = qx.extract("x", body, None);
+        let es = ec.code("x", body, Some("2017-01-04"), None);
+        for q in &qs {
+            assert!(q.span.slice(body).is_some());
+        }
+        for e in &es {
+            assert!(e.span.slice(body).is_some());
+        }
+        assert!(
+            t0.elapsed().as_secs_f64() < 5.0,
+            "too slow on {:?}…",
+            &body.chars().take(20).collect::<String>()
+        );
+    }
 }

@@ -561,7 +561,9 @@ fn frame_in_next(d: &Doc, si: usize, sent: Sent, regions: &[usize]) -> Option<Hi
 /// Reported speech: `X said (that) …`, `…, X said.`, `…, said X.`, `According to X, …`.
 fn indirect(d: &Doc, sent: Sent) -> Option<Hit> {
     let b = trim_end(d, sent.a, sent.b);
-    for cue in cues_in(d, sent.a, b) {
+    // At most a few dozen cues per sentence: keeps run-on "sentences" (lists, broken markup)
+    // linear.
+    for cue in cues_in(d, sent.a, b).take(24) {
         let l = lower(d, cue.s);
         if l == "according" {
             let sp = according_np(d, cue.e, b)?;

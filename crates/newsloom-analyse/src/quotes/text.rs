@@ -215,7 +215,12 @@ fn find_quotes(text: &str, toks: &[Tok]) -> Vec<QRegion> {
     let mut out = Vec::new();
     let n = toks.len();
     let t = |i: usize| &text[toks[i].s..toks[i].e];
-    let para_end = |from: usize| (from + 1..n).find(|&j| toks[j].nl_before).unwrap_or(n);
+    // End of the paragraph each token is in (precomputed: one pass, not one scan per mark).
+    let mut pend = vec![n; n];
+    for j in (0..n.saturating_sub(1)).rev() {
+        pend[j] = if toks[j + 1].nl_before { j + 1 } else { pend[j + 1] };
+    }
+    let para_end = |from: usize| pend[from];
     let prev_is_space = |i: usize| i == 0 || toks[i].nl_before || toks[i - 1].e < toks[i].s;
     let next_is_space = |i: usize| i + 1 >= n || toks[i + 1].nl_before || toks[i].e < toks[i + 1].s;
     let mut i = 0;
