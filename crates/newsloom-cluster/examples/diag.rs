@@ -1,5 +1,7 @@
 //! Error analysis of a streaming run: why articles miss their gold story.
-//! `cargo run --release -p newsloom-cluster --example diag -- GOLD.jsonl`
+//! `cargo run --release -p newsloom-cluster --example diag -- GOLD.jsonl [KIND|miss]`
+//! prints counts per outcome; with a second argument, also examples of the outcomes whose
+//! name starts with KIND (or articles whose open story was not retrieved, for `miss`).
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 

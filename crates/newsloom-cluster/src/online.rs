@@ -10,6 +10,9 @@ use crate::scorer;
 use crate::story::{NF, Story};
 use crate::{Assignment, StoryClusterer, StoryMerge};
 
+/// Posting lists longer than this are not scanned during candidate retrieval.
+const MAX_POSTINGS_SCANNED: usize = 4096;
+
 /// Tunables of [`OnlineClusterer`]. `Default` holds the shipped, trained values.
 #[derive(Debug, Clone)]
 pub struct ClusterConfig {
@@ -165,6 +168,11 @@ impl OnlineClusterer {
         let open = self.open_stories() as f32;
         for &(t, w) in doc.top.iter().take(self.cfg.query_terms) {
             if let Some(ps) = self.postings.get(&t) {
+                // A key shared by thousands of open stories says little and would make the
+                // cost per article grow with the number of open stories.
+                if ps.len() > MAX_POSTINGS_SCANNED {
+                    continue;
+                }
                 let w = w * (1.0 + open / ps.len() as f32).ln();
                 for &s in ps {
                     *acc.entry(s).or_default() += w;
