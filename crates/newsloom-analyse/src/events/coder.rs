@@ -338,13 +338,18 @@ impl Dicts {
                 k += 1;
                 continue;
             }
-            if let Some(&(s2, e2, ref c2, false)) = raw.get(k + 1)
-                && s2 == e + 1
-                && matches!(ws[e].w.as_str(), "OF" | "FROM" | "IN")
-            {
-                out.push(Actor { s, e: e2, code: join_codes(c2, code), bare_agent: false });
-                k += 2;
-                continue;
+            // `dissidents from military-ruled Myanmar`: the country may follow a few modifiers.
+            if e < ws.len() && matches!(ws[e].w.as_str(), "OF" | "FROM" | "IN") {
+                let country = (k + 1..raw.len().min(k + 3)).find(|&k2| !raw[k2].3 && raw[k2].0 > e);
+                if let Some(k2) = country
+                    && raw[k2].0 <= e + 4
+                    && ws[e + 1..raw[k2].0].iter().all(|w| !w.punct && (w.hyph || !w.cap) && w.w != "AND")
+                {
+                    let (_, e2, ref c2, _) = raw[k2];
+                    out.push(Actor { s, e: e2, code: join_codes(c2, code), bare_agent: false });
+                    k = k2 + 1;
+                    continue;
+                }
             }
             // `military exercises`, `government forces`: an agent noun used as an adjective.
             // Agent nouns that are mostly adjectives before another noun.
