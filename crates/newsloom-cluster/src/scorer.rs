@@ -8,7 +8,8 @@ use crate::story::NF;
 /// logistic regression (L2 = 1.0, Newton/IRLS) on (article, candidate story) pairs generated
 /// by streaming the dev file through the clusterer with gold stories (teacher forcing), label
 /// = the candidate is the article's gold story. Trained on all of gva-dev after 2-fold
-/// cross-validation by event (see the example's output for the fold scores).
+/// cross-validation by event (each fold's events streamed alone, threshold picked on the
+/// training fold): held-out B³ F1 0.9633 / 0.9584, pairwise F1 0.8573 / 0.8824.
 pub const WEIGHTS: [f32; NF] = [
     -3.3558, 1.2013, 1.9932, 1.7047, 0.6648, 0.4238, 1.9798, -1.3652, -0.3507, -1.2082, -1.0155, 0.3510,
     1.0945, 0.9240, 1.2580, 1.0095, -0.2357, 0.3940, 1.3375, 1.1265, 0.8525, -1.3835, 1.9337, 1.1506, 0.2098,
