@@ -240,6 +240,10 @@ pub fn run_with(gold: &Path, out: Option<&Path>, cfg: &ClusterConfig) -> Result<
     let rss = peak_rss_mb().unwrap_or(0.0);
     let mut m = Map::new();
     m.insert("articles".into(), json!(items.len()));
+    // The primary metric (B-cubed) also under the plain keys every eval task reports.
+    m.insert("precision".into(), r4(s.b3_p));
+    m.insert("recall".into(), r4(s.b3_r));
+    m.insert("f1".into(), r4(s.b3_f1));
     m.insert("b3_p".into(), r4(s.b3_p));
     m.insert("b3_r".into(), r4(s.b3_r));
     m.insert("b3_f1".into(), r4(s.b3_f1));
