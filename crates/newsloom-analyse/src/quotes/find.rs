@@ -363,7 +363,11 @@ fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
         } else {
             frame_np(d, lo, cue.s)
         };
-        let Some(speaker) = speaker else { continue };
+        // A frame with no readable speaker (`“…” and says`) still marks a quote; the speaker is
+        // a pronoun in it if any.
+        if speaker.is_none() {
+            continue;
+        }
         let (medium, _) = after_cue(d, cue, seg_b);
         // Text before the first quotation makes it a partial quote (`The agenda included “…”`).
         let pre_words = words_between(d, sent.a, first.open);
@@ -379,12 +383,12 @@ fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
         return Some(Hit {
             content,
             kind,
-            speaker: Some(speaker),
+            speaker,
             cue: Some((cue.s, cue.e)),
             medium,
             para: sent.para,
             last_sent: 0,
-            confidence: 0.9,
+            confidence: if speaker.is_some() { 0.9 } else { 0.5 },
         });
     }
     // `“…” ― Sonya Herridge`: a dash and a name closing the sentence.
@@ -450,9 +454,16 @@ fn frame_np(d: &Doc, lo: usize, cue: usize) -> Option<(usize, usize)> {
     while end > lo && d.toks[end - 1].word && lx::is_aux_adverb(&lower(d, end - 1)) {
         end -= 1;
     }
+    // `“…” when he said`, `“…” and says`: a conjunction is not a speaker; what follows it is.
+    let mut lo = lo;
+    while lo < end && (!d.toks[lo].word || (lx::is_np_stop(&lower(d, lo)) && !lx::is_pronoun(&lower(d, lo))))
+    {
+        lo += 1;
+    }
     if end == lo || end - lo > 24 {
         return None;
     }
+
     if let Some(c) = (lo..end).find(|&k| d.is(k, ",")) {
         // `Andrei Kelin, the Foreign Ministry’s head of …,`
         return (c > lo && c - lo <= 5 && (lo..c).all(|k| d.toks[k].word)).then_some((lo, c));
