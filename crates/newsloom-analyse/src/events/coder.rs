@@ -482,7 +482,9 @@ impl Dicts {
                 || out.last().is_some_and(|v: &VerbHit| v.ve == i)
                 || (form.ends_with("ING")
                     && i > 0
-                    && !(PASSIVE_AUX.contains(&prev) || matches!(prev, "," | "BY" | "AND" | "AM" | "TO")))
+                    && !(PASSIVE_AUX.contains(&prev)
+                        || NEGATORS.contains(&prev)
+                        || matches!(prev, "," | "BY" | "AND" | "AM" | "TO")))
                 || (i > 0
                     && in_actor[i - 1]
                     && !ws[i - 1].cap
