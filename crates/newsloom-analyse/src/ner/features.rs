@@ -353,7 +353,7 @@ impl History {
     #[inline]
     pub fn record(&mut self, w: &TokInfo, tag: u8) {
         if w.flags & F_INIT_CAP != 0 {
-            let l = if tag == 0 { 4 } else { ((tag - 1) / 2) as usize };
+            let l = if tag == 0 { 4 } else { ((tag - 1) / 4) as usize };
             self.0.entry(w.lower).or_insert([0; 5])[l] += 1;
         }
     }

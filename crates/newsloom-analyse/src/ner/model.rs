@@ -5,22 +5,25 @@ use super::features::{History, MAX_STATIC, TokInfo, dynamic_features, sentence_o
 use std::collections::HashMap;
 use std::io::{Read, Write};
 
-/// BIO tags over PER, ORG, LOC, MISC: 0 = O, 1 + 2l = B-l, 2 + 2l = I-l.
-pub const NT: usize = 9;
+/// BILOU tags over PER, ORG, LOC, MISC: 0 = O; for label l, 1 + 4l = B (begin), 2 + 4l = I
+/// (inside), 3 + 4l = L (last), 4 + 4l = U (a one-token entity).
+pub const NT: usize = 17;
 /// The "tag" before a sentence's first token, for history features.
 const BOS_TAG: u8 = NT as u8;
 
 const MAGIC: &[u8; 8] = b"NLNERW01";
 /// Bumped whenever features, tags or the file layout change; the file must match.
-pub const MODEL_VERSION: u32 = 1;
+pub const MODEL_VERSION: u32 = 2;
 
-/// Is `tag` allowed after `prev` (no I-X without B-X/I-X before it)?
+/// Is `tag` allowed after `prev`? An entity opened by B continues with I and closes with L;
+/// O, B and U only follow a closed one.
 #[inline]
 pub fn allowed(prev: u8, tag: u8) -> bool {
-    if tag == 0 || tag % 2 == 1 {
-        return true;
+    let open = prev != BOS_TAG && prev != 0 && matches!((prev - 1) % 4, 0 | 1);
+    if tag == 0 || matches!((tag - 1) % 4, 0 | 3) {
+        return !open;
     }
-    prev != BOS_TAG && prev != 0 && prev.div_ceil(2) == tag / 2
+    open && (prev - 1) / 4 == (tag - 1) / 4
 }
 
 /// One slot of the weight table: the feature key (0 = empty) with its row inline, so that a
@@ -379,14 +382,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bio_constraint() {
-        assert!(allowed(BOS_TAG, 1));
-        assert!(!allowed(BOS_TAG, 2));
-        assert!(allowed(1, 2));
-        assert!(allowed(2, 2));
-        assert!(!allowed(3, 2));
-        assert!(!allowed(0, 4));
-        assert!(allowed(0, 0));
+    fn bilou_constraint() {
+        let (b_per, i_per, l_per, u_per, i_org) = (1, 2, 3, 4, 6);
+        assert!(allowed(BOS_TAG, b_per) && allowed(BOS_TAG, u_per) && allowed(BOS_TAG, 0));
+        assert!(!allowed(BOS_TAG, i_per) && !allowed(BOS_TAG, l_per));
+        assert!(allowed(b_per, i_per) && allowed(b_per, l_per) && allowed(i_per, l_per));
+        assert!(!allowed(b_per, 0) && !allowed(b_per, u_per) && !allowed(b_per, i_org));
+        assert!(allowed(l_per, 0) && allowed(u_per, b_per) && !allowed(l_per, i_per));
     }
 
     #[test]

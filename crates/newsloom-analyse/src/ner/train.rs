@@ -77,7 +77,7 @@ fn title_case_lines(text: &str, toks: &[Token], sents: &[(usize, usize)]) -> Str
     const SMALL: &[&str] = &["the", "and", "for", "with", "from", "into", "over", "but", "nor", "via"];
     let mut out = text.to_string();
     for (k, &(s, e)) in sents.iter().enumerate() {
-        if !(k == 0 || k % 5 == 2) || e - s < 4 {
+        if !(k == 0 || k % 3 == 2) || e - s < 4 {
             continue;
         }
         for t in &toks[s..e] {
@@ -95,16 +95,21 @@ fn title_case_lines(text: &str, toks: &[Token], sents: &[(usize, usize)]) -> Str
     out
 }
 
-/// BIO tags for tokens from gold char spans.
+/// BILOU tags for tokens from gold char spans.
 fn gold_tags(toks: &[Token], spans: &[(usize, usize, u8)]) -> Vec<u8> {
     let mut tags = vec![0u8; toks.len()];
     for &(s, e, l) in spans {
-        let mut first = true;
-        for (i, t) in toks.iter().enumerate() {
-            if t.char_start >= s && t.char_end <= e {
-                tags[i] = if first { 1 + 2 * l } else { 2 + 2 * l };
-                first = false;
-            }
+        let inside: Vec<usize> =
+            (0..toks.len()).filter(|&i| toks[i].char_start >= s && toks[i].char_end <= e).collect();
+        let n = inside.len();
+        for (k, &i) in inside.iter().enumerate() {
+            tags[i] = 4 * l
+                + match (k, n) {
+                    (_, 1) => 4,
+                    (0, _) => 1,
+                    (k, n) if k + 1 == n => 3,
+                    _ => 2,
+                };
         }
     }
     tags
