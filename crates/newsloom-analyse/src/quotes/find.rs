@@ -93,8 +93,12 @@ fn cues_in<'a>(d: &'a Doc<'a>, a: usize, b: usize) -> impl Iterator<Item = Cue> 
             return Some(Cue { s: i, e: i + 2, kind: CueKind::Strong });
         }
         let kind = lx::cue_kind(l)?;
-        // `was said to`, `is expected to`: passive, not an attribution by the subject.
-        if i > a && matches!(d.tok(i - 1), "is" | "was" | "be" | "been" | "are" | "were") {
+        // `was said to`, `is expected to`: passive, not an attribution by the subject
+        // (`is urging` is progressive and fine).
+        if i > a
+            && !l.ends_with("ing")
+            && matches!(d.tok(i - 1), "is" | "was" | "be" | "been" | "are" | "were")
+        {
             return None;
         }
         let e = if matches!(l, "pointed" | "went") && i + 1 < b { i + 2 } else { i + 1 };

@@ -270,6 +270,23 @@ const WEAK_MORE: &[&str] = &[
     "dubbed",
     "labeled",
     "referred",
+    "urging",
+    "calling",
+    "arguing",
+    "claiming",
+    "saying",
+    "telling",
+    "warning",
+    "demanding",
+    "promising",
+    "suggesting",
+    "insisting",
+    "blaming",
+    "accusing",
+    "criticizing",
+    "describing",
+    "touting",
+    "pushing",
 ];
 
 /// All cue words, built once (a hash lookup instead of scanning the lists per token).
