@@ -12,6 +12,12 @@ pub struct EntityRecognizer {
     tagger: &'static NerTagger,
 }
 
+impl std::fmt::Debug for EntityRecognizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EntityRecognizer").field("weights", &self.tagger.weights.len()).finish()
+    }
+}
+
 impl Default for EntityRecognizer {
     fn default() -> Self {
         Self::new()

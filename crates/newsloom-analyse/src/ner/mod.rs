@@ -113,7 +113,7 @@ pub struct TaggedText {
 
 /// The statistical tagger plus the gazetteer its features use.
 pub struct NerTagger {
-    weights: Weights,
+    pub(crate) weights: Weights,
     gaz: Gazetteer,
 }
 

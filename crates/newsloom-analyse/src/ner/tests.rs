@@ -173,3 +173,11 @@ fn compounds_and_descriptions() {
     assert_eq!(un.name, "United Nations");
     assert!(mention_texts(&mentions, &un.id).contains(&"the organisation"));
 }
+
+#[test]
+fn recogniser_is_shareable_across_threads() {
+    fn check<T: Send + Sync + Default + std::fmt::Debug>() {}
+    check::<EntityRecognizer>();
+    let rec = EntityRecognizer::default();
+    assert!(format!("{rec:?}").starts_with("EntityRecognizer"));
+}
