@@ -353,7 +353,8 @@ fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
         let seg_b = regions.get(ri + 1).map_or(sent.b, |&n| d.quotes[n].open);
         let window = seg_b.min(seg_a + 24);
         let Some(cue) = cues_in(d, seg_a, window).next() else { continue };
-        if (seg_a..cue.s).any(|k| matches!(d.tok(k), ";" | "." | "(")) {
+        // A parenthetical (`Chaffetz (R-Utah) said`) is fine; a new sentence or clause is not.
+        if (seg_a..cue.s).any(|k| matches!(d.tok(k), ";" | ".")) {
             continue;
         }
         let mut lo = seg_a;

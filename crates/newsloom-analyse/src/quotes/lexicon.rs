@@ -211,6 +211,36 @@ const WEAK: &[&str] = &[
     "stresses",
 ];
 
+/// More speech verbs.
+const STRONG_MORE: &[&str] = &[
+    "reads",
+    "yells",
+    "yelled",
+    "shouted",
+    "shouts",
+    "screamed",
+    "chanted",
+    "whispered",
+    "sang",
+    "sings",
+    "explains",
+    "recounted",
+    "recounts",
+    "answered",
+    "answers",
+    "replying",
+    "responding",
+    "announcing",
+    "stating",
+    "observes",
+    "wrote",
+    "writes",
+    "posted",
+    "tweets",
+    "texted",
+    "emailed",
+];
+
 /// More verbs of stance and intention (PolNeAR attributes beliefs and plans too).
 const WEAK_MORE: &[&str] = &[
     "wants",
@@ -294,7 +324,7 @@ static CUES: std::sync::LazyLock<std::collections::HashMap<&'static str, CueKind
     std::sync::LazyLock::new(|| {
         let weak = WEAK.iter().chain(WEAK_MORE).map(|w| (*w, CueKind::Weak));
         // Strong entries go last so they win over a weak duplicate.
-        weak.chain(STRONG.iter().map(|w| (*w, CueKind::Strong))).collect()
+        weak.chain(STRONG.iter().chain(STRONG_MORE).map(|w| (*w, CueKind::Strong))).collect()
     });
 
 pub(crate) fn cue_kind(lower: &str) -> Option<CueKind> {
