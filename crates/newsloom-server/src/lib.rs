@@ -1,7 +1,29 @@
 //! `newsloom serve`: the HTTP API and web UI over the embedded store.
+//!
+//! The API is under `/api` (its OpenAPI spec at `/api/openapi.json` is generated from the
+//! handlers); the UI is a few static files embedded in the binary, served from `/`.
+
+mod api;
+mod error;
+mod pool;
+mod sql;
+mod ui;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use newsloom_pipeline::Pipeline;
+use newsloom_search::SearchIndex;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+pub use api::ApiDoc;
+pub use api::ingest::parse_body;
 
 /// How to run the server.
 #[derive(Debug, Clone)]
@@ -13,7 +35,83 @@ pub struct ServerConfig {
     pub write_token: Option<String>,
 }
 
-/// Serves until the process is stopped. (Not built yet: issue 8.)
+/// Largest request body accepted (`POST /api/articles`); larger ones get 413.
+pub const MAX_BODY_BYTES: usize = 16 << 20;
+/// A request taking longer than this is answered with 408.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+    connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// What every handler shares.
+#[derive(Clone)]
+pub(crate) struct AppState {
+    db: Arc<pool::Db>,
+    index: Arc<SearchIndex>,
+    /// Opened at the first ingest request: it holds the search index's writer lock.
+    pipeline: Arc<Mutex<Option<Pipeline>>>,
+    dir: PathBuf,
+    write_token: Option<Arc<str>>,
+}
+
+/// The whole application (API, UI, limits and security headers) over the store in `db`.
+pub fn router(db: &Path, write_token: Option<String>) -> Result<Router, String> {
+    let concurrency = std::thread::available_parallelism().map(|n| n.get() * 2).unwrap_or(4).max(4);
+    let state = AppState {
+        db: pool::Db::open(db, concurrency)?,
+        index: Arc::new(
+            SearchIndex::open(db)
+                .map_err(|e| format!("cannot open the search index in {}: {e}", db.display()))?,
+        ),
+        pipeline: Arc::new(Mutex::new(None)),
+        dir: db.to_path_buf(),
+        write_token: write_token.filter(|t| !t.is_empty()).map(Arc::from),
+    };
+    let header = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
+    Ok(api::router(state.clone())
+        .merge(ui::router())
+        .fallback(|| async { error::ApiError::not_found("not found") })
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
+        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(header::REFERRER_POLICY, "no-referrer"))
+        .layer(header(header::X_FRAME_OPTIONS, "DENY")))
+}
+
+/// Serves until the process is stopped (Ctrl-C stops it gracefully).
 pub fn serve(config: ServerConfig) -> Result<(), String> {
-    Err(format!("the server is not built yet (issue 8); would listen on {}", config.addr))
+    let listener = std::net::TcpListener::bind(config.addr)
+        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    eprintln!("newsloom: serving {} on http://{}", config.db.display(), config.addr);
+    if config.write_token.is_some() {
+        eprintln!("newsloom: POST /api/articles is enabled (bearer token required)");
+    }
+    serve_on(listener, &config.db, config.write_token)
+}
+
+/// Serves on an already bound listener (tests bind port 0 and read the port first).
+pub fn serve_on(
+    listener: std::net::TcpListener,
+    db: &Path,
+    write_token: Option<String>,
+) -> Result<(), String> {
+    let app = router(db, write_token)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    runtime.block_on(async move {
+        listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?;
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| format!("server error: {e}"))
+    })
 }

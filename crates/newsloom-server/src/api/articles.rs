@@ -1,0 +1,121 @@
+//! Articles: listing with filters and cursor, one article with its analysis.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use newsloom_store::ArticleFilter;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::api::types::{ArticleItem, Page};
+use crate::error::{ApiError, ApiResult, Q, check_day, page_limit};
+use crate::sql;
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema, PartialEq)]
+#[serde(rename_all = "lowercase")]
+pub enum Order {
+    /// Most recently stored first.
+    #[default]
+    Newest,
+    /// Storage order.
+    Oldest,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ArticleParams {
+    /// Outlet name, exact.
+    source: Option<String>,
+    /// ISO 639-1 code.
+    language: Option<String>,
+    /// Story id.
+    story: Option<String>,
+    /// First day (YYYY-MM-DD), inclusive.
+    from: Option<String>,
+    /// Last day (YYYY-MM-DD), inclusive.
+    to: Option<String>,
+    order: Option<Order>,
+    /// 1..=500, default 50.
+    limit: Option<usize>,
+    /// `next_cursor` from the previous page.
+    cursor: Option<String>,
+}
+
+/// List articles, filtered, newest first (or oldest first), with a stable cursor.
+#[utoipa::path(get, path = "/api/articles", params(ArticleParams), tag = "articles",
+    responses((status = 200, body = Page<ArticleItem>), (status = 400, body = crate::error::ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Q(p): Q<ArticleParams>,
+) -> ApiResult<Json<Page<ArticleItem>>> {
+    check_day(&p.from, "from")?;
+    check_day(&p.to, "to")?;
+    let limit = page_limit(p.limit, 50, 500)?;
+    let cursor = match p.cursor.as_deref() {
+        None | Some("") => None,
+        Some(c) => {
+            Some(c.parse::<i64>().map_err(|_| ApiError::bad_request(format!("invalid cursor {c:?}")))?)
+        }
+    };
+    let order = p.order.unwrap_or_default();
+    let filter = ArticleFilter {
+        source: p.source,
+        language: p.language,
+        story: p.story,
+        from: p.from,
+        to: p.to,
+        after_seq: None,
+        limit: limit + 1,
+    };
+    let mut rows = state
+        .db
+        .run(move |h| {
+            Ok(match (order, cursor) {
+                (Order::Newest, None) => h.store.articles(&filter)?,
+                (Order::Newest, Some(before)) => sql::articles_before(&h.ro, &filter, before)?,
+                (Order::Oldest, after) => {
+                    h.store.articles(&ArticleFilter { after_seq: Some(after.unwrap_or(0)), ..filter })?
+                }
+            })
+        })
+        .await?;
+    let next_cursor = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|r| r.seq.to_string())
+    } else {
+        None
+    };
+    Ok(Json(Page { items: rows.into_iter().map(Into::into).collect(), next_cursor }))
+}
+
+/// One article with its clean body, metadata and analysis.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleDetail {
+    /// The article as stored (without the raw input). Offsets in `analysis` are char offsets
+    /// into `article.body`.
+    #[schema(value_type = Object)]
+    pub article: newsloom_model::Article,
+    pub copy_of: Option<String>,
+    /// Entities, mentions, quotes and events with their spans.
+    #[schema(value_type = Object)]
+    pub analysis: newsloom_analyse::Analysis,
+}
+
+/// Get one article.
+#[utoipa::path(get, path = "/api/articles/{id}", params(("id" = String, Path)), tag = "articles",
+    responses((status = 200, body = ArticleDetail), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<ArticleDetail>> {
+    let detail = state
+        .db
+        .run(move |h| {
+            let Some(mut article) = h.store.article(&id)? else {
+                return Err(ApiError::not_found(format!("no article with id {id:?}")));
+            };
+            article.raw = String::new();
+            let analysis = h.store.analysis(&id)?;
+            let copy_of = h.store.copy_of(&id)?;
+            Ok(ArticleDetail { article, copy_of, analysis })
+        })
+        .await?;
+    Ok(Json(detail))
+}

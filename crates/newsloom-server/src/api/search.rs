@@ -1,0 +1,149 @@
+//! Full-text search and store statistics.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use newsloom_search::SearchQuery;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult, Q, check_day, page_limit};
+
+const MAX_OFFSET: usize = 10_000;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// The query (words are ANDed; `"a phrase"`, `title:word` work).
+    q: Option<String>,
+    source: Option<String>,
+    language: Option<String>,
+    story: Option<String>,
+    /// First day (YYYY-MM-DD), inclusive.
+    from: Option<String>,
+    /// Last day (YYYY-MM-DD), inclusive.
+    to: Option<String>,
+    /// 1..=100, default 20.
+    limit: Option<usize>,
+    cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchHit {
+    pub id: String,
+    pub title: String,
+    pub score: f32,
+    pub day: Option<String>,
+    pub published: Option<String>,
+    pub source: Option<String>,
+    pub story: Option<String>,
+    /// The best-matching fragment of the body, plain text.
+    pub snippet: String,
+    /// Byte ranges of matched terms within `snippet`.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchPage {
+    pub total: usize,
+    pub hits: Vec<SearchHit>,
+    /// Matching articles per value, for `source`, `language` and `story`.
+    pub facets: BTreeMap<String, Vec<(String, u64)>>,
+    pub next_cursor: Option<String>,
+}
+
+/// Full-text search over titles and bodies, with snippets and facets.
+#[utoipa::path(get, path = "/api/search", params(SearchParams), tag = "search",
+    responses((status = 200, body = SearchPage), (status = 400, body = crate::error::ErrorBody)))]
+pub async fn search(State(state): State<AppState>, Q(p): Q<SearchParams>) -> ApiResult<Json<SearchPage>> {
+    let text = p.q.unwrap_or_default();
+    if text.trim().is_empty() {
+        return Err(ApiError::bad_request("`q` is required: what to search for"));
+    }
+    if text.len() > 1000 {
+        return Err(ApiError::bad_request("`q` is longer than 1000 bytes"));
+    }
+    check_day(&p.from, "from")?;
+    check_day(&p.to, "to")?;
+    let limit = page_limit(p.limit, 20, 100)?;
+    let offset = match p.cursor.as_deref() {
+        None | Some("") => 0,
+        Some(c) => c
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n <= MAX_OFFSET)
+            .ok_or_else(|| ApiError::bad_request(format!("invalid cursor {c:?}")))?,
+    };
+    let query = SearchQuery {
+        text,
+        source: p.source,
+        language: p.language,
+        story: p.story,
+        from: p.from,
+        to: p.to,
+        limit,
+        offset,
+    };
+    let index = state.index.clone();
+    let found = tokio::task::spawn_blocking(move || index.search(&query))
+        .await
+        .map_err(|e| ApiError::internal(format!("search task failed: {e}")))??;
+    let next_cursor = (offset + found.hits.len() < found.total).then(|| (offset + limit).to_string());
+    let hits = found
+        .hits
+        .into_iter()
+        .map(|h| SearchHit {
+            id: h.id,
+            title: h.title,
+            score: h.score,
+            day: h.day,
+            published: h.published,
+            source: h.source,
+            story: h.story,
+            snippet: h.snippet,
+            highlights: h.highlights,
+        })
+        .collect();
+    Ok(Json(SearchPage { total: found.total, hits, facets: found.facets, next_cursor }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatsBody {
+    pub articles: i64,
+    pub stories: i64,
+    pub sources: i64,
+    pub entities: i64,
+    pub mentions: i64,
+    pub quotes: i64,
+    pub events: i64,
+    pub rejects: i64,
+    pub languages: Vec<(String, i64)>,
+    pub top_sources: Vec<(String, i64)>,
+    pub first_day: Option<String>,
+    pub last_day: Option<String>,
+    /// Whether `POST /api/articles` is enabled (a write token is configured).
+    pub ingest_enabled: bool,
+}
+
+/// Store-wide counts.
+#[utoipa::path(get, path = "/api/stats", tag = "search", responses((status = 200, body = StatsBody)))]
+pub async fn stats(State(state): State<AppState>) -> ApiResult<Json<StatsBody>> {
+    let s = state.db.run(|h| Ok(h.store.stats()?)).await?;
+    Ok(Json(StatsBody {
+        articles: s.articles,
+        stories: s.stories,
+        sources: s.sources,
+        entities: s.entities,
+        mentions: s.mentions,
+        quotes: s.quotes,
+        events: s.events,
+        rejects: s.rejects,
+        languages: s.languages,
+        top_sources: s.top_sources,
+        first_day: s.first_day,
+        last_day: s.last_day,
+        ingest_enabled: state.write_token.is_some(),
+    }))
+}

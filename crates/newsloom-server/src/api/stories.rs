@@ -1,0 +1,216 @@
+//! Stories: the list and one story with its articles, facts and outlet comparison.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use axum::Json;
+use axum::extract::{Path, State};
+use newsloom_model::{Entity, QuadClass};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::api::types::{ArticleItem, EventItem, Page, QuoteItem, StorySummary};
+use crate::error::{ApiError, ApiResult, Q, page_limit};
+use crate::sql::{self, ArticleCache, StorySort};
+
+/// Deepest offset a story page may start at: keeps offset paging cheap.
+const MAX_OFFSET: usize = 100_000;
+/// Articles of one story whose facts are gathered for the story page.
+const MAX_ANALYSED: usize = 200;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StoryParams {
+    sort: Option<StorySort>,
+    /// 1..=200, default 30.
+    limit: Option<usize>,
+    cursor: Option<String>,
+}
+
+pub fn parse_offset(cursor: Option<&str>) -> ApiResult<usize> {
+    match cursor {
+        None | Some("") => Ok(0),
+        Some(c) => c
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n <= MAX_OFFSET)
+            .ok_or_else(|| ApiError::bad_request(format!("invalid cursor {c:?}"))),
+    }
+}
+
+/// List stories: newest (default), biggest, or with most outlets first.
+#[utoipa::path(get, path = "/api/stories", params(StoryParams), tag = "stories",
+    responses((status = 200, body = Page<StorySummary>), (status = 400, body = crate::error::ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Q(p): Q<StoryParams>,
+) -> ApiResult<Json<Page<StorySummary>>> {
+    let limit = page_limit(p.limit, 30, 200)?;
+    let offset = parse_offset(p.cursor.as_deref())?;
+    let sort = p.sort.unwrap_or(StorySort::Newest);
+    let mut items = state.db.run(move |h| Ok(sql::stories(&h.ro, sort, offset, limit + 1)?)).await?;
+    let next_cursor = (items.len() > limit).then(|| (offset + limit).to_string());
+    items.truncate(limit);
+    Ok(Json(Page { items, next_cursor }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoryEntity {
+    #[schema(value_type = Object)]
+    pub entity: Entity,
+    pub mentions: i64,
+    /// Outlets whose articles mention it.
+    pub outlets: Vec<String>,
+}
+
+/// One quote as carried by the outlets of a story.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ComparedQuote {
+    pub speaker: Option<String>,
+    pub text: String,
+    pub outlets: Vec<String>,
+}
+
+/// One event (actors and code) as carried by the outlets of a story.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ComparedEvent {
+    pub source_actor: String,
+    pub target_actor: Option<String>,
+    pub cameo: String,
+    #[schema(value_type = String)]
+    pub quad_class: QuadClass,
+    pub outlets: Vec<String>,
+}
+
+/// Which quotes and events each outlet carried; an outlet not listed on a row left it out.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Comparison {
+    pub outlets: Vec<String>,
+    pub quotes: Vec<ComparedQuote>,
+    pub events: Vec<ComparedEvent>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoryDetail {
+    pub story: StorySummary,
+    /// In publication order.
+    pub articles: Vec<ArticleItem>,
+    pub entities: Vec<StoryEntity>,
+    pub quotes: Vec<QuoteItem>,
+    pub events: Vec<EventItem>,
+    pub comparison: Comparison,
+    /// True when the story has more articles than were analysed for facts.
+    pub facts_truncated: bool,
+}
+
+/// Get one story (merged story ids redirect to the story that absorbed them).
+#[utoipa::path(get, path = "/api/stories/{id}", params(("id" = String, Path)), tag = "stories",
+    responses((status = 200, body = StoryDetail), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<StoryDetail>> {
+    Ok(Json(state.db.run(move |h| story_detail(h, &id)).await?))
+}
+
+fn outlet_of(a: &ArticleItem) -> String {
+    a.source.clone().unwrap_or_else(|| "(unknown)".into())
+}
+
+/// Quotes count as the same across outlets when speaker and opening words match.
+fn quote_key(speaker: Option<&str>, text: &str) -> String {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(str::to_lowercase)
+        .collect();
+    format!("{}|{}", speaker.unwrap_or("").to_lowercase(), words.join(" "))
+}
+
+fn story_detail(h: &crate::pool::Handle, id: &str) -> ApiResult<StoryDetail> {
+    let Some((row, articles)) = h.store.story(id)? else {
+        return Err(ApiError::not_found(format!("no story with id {id:?}")));
+    };
+    let (outlets, reprints) = sql::story_outlets(&h.ro, &row.id)?;
+    let story = StorySummary {
+        id: row.id,
+        title: row.title,
+        size: row.size,
+        first_seen: row.first_seen,
+        last_seen: row.last_seen,
+        reprints,
+        outlets,
+    };
+    let articles: Vec<ArticleItem> = articles.into_iter().map(Into::into).collect();
+    let mut cache = ArticleCache::default();
+    let mut entities: BTreeMap<String, (Entity, i64, BTreeSet<String>)> = BTreeMap::new();
+    let mut quotes = vec![];
+    let mut events: HashMap<(String, Option<String>, String), EventItem> = HashMap::new();
+    let mut q_cmp: BTreeMap<String, ComparedQuote> = BTreeMap::new();
+    let mut e_cmp: BTreeMap<(String, Option<String>, String), ComparedEvent> = BTreeMap::new();
+    for a in articles.iter().take(MAX_ANALYSED) {
+        let outlet = outlet_of(a);
+        let analysis = h.store.analysis(&a.id)?;
+        let by_id: HashMap<&str, &Entity> = analysis.entities.iter().map(|e| (e.id.as_str(), e)).collect();
+        for m in &analysis.mentions {
+            if let Some(e) = by_id.get(m.entity.as_str()) {
+                let slot = entities.entry(e.id.clone()).or_insert_with(|| ((*e).clone(), 0, BTreeSet::new()));
+                slot.1 += 1;
+                slot.2.insert(outlet.clone());
+            }
+        }
+        for q in analysis.quotes {
+            let entry = q_cmp.entry(quote_key(q.speaker.as_deref(), &q.text)).or_insert_with(|| {
+                ComparedQuote { speaker: q.speaker.clone(), text: q.text.clone(), outlets: vec![] }
+            });
+            if !entry.outlets.contains(&outlet) {
+                entry.outlets.push(outlet.clone());
+            }
+            let article = cache.article_ref(&h.ro, &q.span.article)?;
+            quotes.push(QuoteItem { quote: q, article });
+        }
+        for e in analysis.events {
+            let key = (e.source_actor.clone(), e.target_actor.clone(), e.cameo.clone());
+            let cmp = e_cmp.entry(key.clone()).or_insert_with(|| ComparedEvent {
+                source_actor: e.source_actor.clone(),
+                target_actor: e.target_actor.clone(),
+                cameo: e.cameo.clone(),
+                quad_class: e.quad_class,
+                outlets: vec![],
+            });
+            if !cmp.outlets.contains(&outlet) {
+                cmp.outlets.push(outlet.clone());
+            }
+            if let Some(item) = events.get_mut(&key) {
+                item.reports += 1;
+            } else {
+                let article = cache.article_ref(&h.ro, &e.span.article)?;
+                let sentence = cache.sentence(&h.ro, &e.span)?;
+                events.insert(key, EventItem { event: e, reports: 1, article, sentence });
+            }
+        }
+    }
+    let mut entities: Vec<StoryEntity> = entities
+        .into_values()
+        .map(|(entity, mentions, outlets)| StoryEntity {
+            entity,
+            mentions,
+            outlets: outlets.into_iter().collect(),
+        })
+        .collect();
+    entities.sort_by(|a, b| b.mentions.cmp(&a.mentions).then_with(|| a.entity.id.cmp(&b.entity.id)));
+    entities.truncate(100);
+    let mut events: Vec<EventItem> = events.into_values().collect();
+    events.sort_by(|a, b| {
+        a.event
+            .date
+            .cmp(&b.event.date)
+            .then_with(|| a.event.span.article.cmp(&b.event.span.article))
+            .then_with(|| a.event.span.start.cmp(&b.event.span.start))
+    });
+    let comparison = Comparison {
+        outlets: story.outlets.iter().map(|o| o.name.clone()).collect(),
+        quotes: q_cmp.into_values().collect(),
+        events: e_cmp.into_values().collect(),
+    };
+    let facts_truncated = articles.len() > MAX_ANALYSED;
+    Ok(StoryDetail { story, articles, entities, quotes, events, comparison, facts_truncated })
+}

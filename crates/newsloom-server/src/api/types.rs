@@ -1,0 +1,108 @@
+//! Response shapes, with OpenAPI schemas. Model types from other crates appear as objects.
+
+use newsloom_model::{Entity, Event, Quote};
+use newsloom_store::ArticleRow;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One line of an article listing.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleItem {
+    pub seq: i64,
+    pub id: String,
+    pub title: String,
+    pub source: Option<String>,
+    pub published: Option<String>,
+    pub language: Option<String>,
+    pub story: Option<String>,
+    /// Set when this article is a near-copy (reprint) of another.
+    pub copy_of: Option<String>,
+    pub url: Option<String>,
+}
+
+impl From<ArticleRow> for ArticleItem {
+    fn from(r: ArticleRow) -> Self {
+        Self {
+            seq: r.seq,
+            id: r.id,
+            title: r.title,
+            source: r.source,
+            published: r.published,
+            language: r.language,
+            story: r.story,
+            copy_of: r.copy_of,
+            url: r.url,
+        }
+    }
+}
+
+/// A page of results; pass `next_cursor` as `cursor` for the next page (absent on the last).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// The article an event, quote or mention came from.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ArticleRef {
+    pub id: String,
+    pub title: String,
+    pub source: Option<String>,
+    pub published: Option<String>,
+    pub story: Option<String>,
+}
+
+/// An outlet and how many articles it has in a story.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutletCount {
+    pub name: String,
+    pub articles: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StorySummary {
+    pub id: String,
+    pub title: String,
+    pub size: i64,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub reprints: i64,
+    /// Outlets by number of articles, most first.
+    pub outlets: Vec<OutletCount>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EntityCount {
+    #[schema(value_type = Object)]
+    pub entity: Entity,
+    pub mentions: i64,
+}
+
+/// A quote with the article it is in.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuoteItem {
+    #[schema(value_type = Object)]
+    pub quote: Quote,
+    pub article: Option<ArticleRef>,
+}
+
+/// An event (one per story, actors and code) with its reports and the sentence behind it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventItem {
+    #[schema(value_type = Object)]
+    pub event: Event,
+    /// Articles of the story that report this event.
+    pub reports: i64,
+    pub article: Option<ArticleRef>,
+    /// The sentence of the article holding the event's span.
+    pub sentence: Option<Sentence>,
+}
+
+/// A sentence with the char range (within it) of the span it was taken for.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Sentence {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
