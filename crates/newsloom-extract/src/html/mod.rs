@@ -34,7 +34,7 @@ use content::BlockKind;
 
 /// Labels that open the after-matter of an article.
 static END_MARKER_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(kontakt|contact|pressekontakt|über den autor|über die autorin|about the author|weitere informationen|mehr informationen|more information|zum weiterlesen|weiterlesen|mehr zum thema|mehr zu .{1,30}|das könnte sie auch interessieren|lesen sie auch|auch interessant|schon gelesen|lust auf mehr|quellen|quellenangaben|sources|related( articles| stories)?|read more|more from .{1,30}|you might also like|recommended|empfohlene artikel|rezept drucken|vorschau auf den nächsten artikel|weitere .{1,20}tipps|newsletter|tags|schlagworte|themen)\s*[:?!.]?$").unwrap()
+    Regex::new(r"(?i)^(kontakt|contact|pressekontakt|telefon|ansprechpartner(in)?|über den autor|über die autorin|about the author|weitere informationen|mehr informationen|more information|zum weiterlesen|weiterlesen|mehr zum thema|mehr zu .{1,30}|das könnte sie auch interessieren|lesen sie auch|auch interessant|schon gelesen|lust auf mehr|quellen|quellenangaben|sources|related( articles| stories)?|read more|more from .{1,30}|you might also like|recommended|empfohlene artikel|rezept drucken|vorschau auf den nächsten artikel|weitere .{1,20}tipps|newsletter|tags|schlagworte|themen)\s*[:?!.]?$").unwrap()
 });
 
 /// Extracts body and metadata from an HTML page. `source` keys template learning.
