@@ -2,6 +2,7 @@
 //! within an article, pronouns and definite descriptions, roles from titles and apposition.
 
 use super::gazetteer::{GazCat, GazEntry};
+use super::words::{ALLIANCE_WORDS, HONORIFICS, INSTITUTION_NOUNS, MONTHS, PARTICLES, PRONOUNS, TITLE_WORDS};
 use super::{NerLabel, NerTagger, TaggedText};
 use newsloom_model::{Entity, EntityKind, Mention, Span};
 use std::collections::HashMap;
@@ -48,107 +49,6 @@ struct DraftEntity {
     /// Lowercased name tokens, for alias matching.
     toks: Vec<String>,
 }
-
-/// Words that title a person when they precede the name ("Defense Minister Sergei Shoigu").
-const TITLE_WORDS: &[&str] = &[
-    "minister",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "president",
-    "secretary",
-    "general",
-    "chairman",
-    "chairwoman",
-    "ambassador",
-    "director",
-    "chief",
-    "head",
-    "governor",
-    "premier",
-    "chancellor",
-    "king",
-    "queen",
-    "prince",
-    "senator",
-    "sen.",
-    "rep.",
-    "gov.",
-    "gen.",
-    "mayor",
-    "commander",
-    "envoy",
-    "leader",
-    "deputy",
-    "adviser",
-    "advisor",
-    "official",
-    "judge",
-    "justice",
-    "ceo",
-    "chair",
-    "pope",
-    "sheikh",
-    "emir",
-];
-const HONORIFICS: &[&str] =
-    &["mr.", "mrs.", "ms.", "dr.", "prof.", "mr", "mrs", "ms", "dr", "sir", "lord", "lady"];
-const PRONOUNS: &[&str] = &["he", "she", "him", "his", "her", "hers", "himself", "herself"];
-/// Lowercase words that belong inside personal names ("Ludwig van Beethoven", "Osama bin Laden").
-const PARTICLES: &[&str] = &[
-    "van", "von", "der", "den", "de", "da", "di", "del", "della", "du", "dos", "das", "la", "le", "bin",
-    "ibn", "al", "el", "y", "e", "ter", "ten", "zu", "of",
-];
-const MONTHS: &[&str] = &[
-    "jan",
-    "january",
-    "feb",
-    "february",
-    "mar",
-    "march",
-    "apr",
-    "april",
-    "may",
-    "jun",
-    "june",
-    "jul",
-    "july",
-    "aug",
-    "august",
-    "sep",
-    "sept",
-    "september",
-    "oct",
-    "october",
-    "nov",
-    "november",
-    "dec",
-    "december",
-];
-/// Heads of agent phrases that name an institution ("Foreign Ministry", "Security Council").
-const INSTITUTION_NOUNS: &[&str] = &[
-    "ministry",
-    "council",
-    "parliament",
-    "government",
-    "army",
-    "police",
-    "court",
-    "commission",
-    "committee",
-    "agency",
-    "department",
-    "office",
-    "service",
-    "assembly",
-    "force",
-    "navy",
-    "guard",
-    "cabinet",
-    "senate",
-];
-/// Definite descriptions that refer back to an organisation of the article.
-const ALLIANCE_WORDS: &[&str] = &["alliance", "bloc", "organisation", "organization"];
 
 fn slug(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -57,6 +57,7 @@ mod model;
 mod tests;
 pub mod tokenize;
 mod train;
+mod words;
 
 pub use eval::{eval, predict_jsonl};
 pub use gazetteer::{GazCat, GazEntry, Gazetteer};
