@@ -21,6 +21,7 @@ fn main() {
     let st = content::stats(&d);
     let (roots, score) = content::content_roots(&d, &st);
     println!("nodes {} text {} roots (score {score:.1}):", d.nodes.len(), st.text_len[0]);
+    let roots0 = roots.first().copied().unwrap_or(0);
     for r in roots {
         let mut path = Vec::new();
         let mut i = r;
@@ -34,6 +35,20 @@ fn main() {
         }
         path.reverse();
         println!("  #{r} len {} {}", st.text_len[r], path.join(" > "));
+    }
+    if std::env::var("DUMP_CLIMB").is_ok() {
+        let mut a = roots0;
+        while a != 0 {
+            println!(
+                "  up #{a} {:?}.{} text {} links {} ld {:.2}",
+                d.nodes[a].tag,
+                d.nodes[a].attrs.class_id.split(' ').next().unwrap_or(""),
+                st.text_len[a],
+                st.link_len[a],
+                st.link_density(a)
+            );
+            a = d.nodes[a].parent as usize;
+        }
     }
     for i in 1..d.nodes.len() {
         let p = d.nodes[i].parent as usize;

@@ -308,7 +308,7 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
     // Wrappers that add nothing are passed through, up to a few levels.
     'climb: loop {
         let mut a = dom.nodes[top].parent as usize;
-        for _ in 0..4 {
+        for _ in 0..8 {
             if a == 0 || st.link_density(a) > 0.35 {
                 break 'climb;
             }
