@@ -181,3 +181,24 @@ fn recogniser_is_shareable_across_threads() {
     let rec = EntityRecognizer::default();
     assert!(format!("{rec:?}").starts_with("EntityRecognizer"));
 }
+
+#[test]
+fn shared_seed_article() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/seeds/000_68d2beda7c2c8ce2.txt");
+    let Ok(body) = std::fs::read_to_string(&path) else {
+        println!("skipped: {} not found", path.display());
+        return;
+    };
+    let (entities, mentions) = EntityRecognizer::new().recognise("seed0", &body);
+    let kelin = entities.iter().find(|e| e.id == "person:andrei-kelin").expect("Kelin");
+    assert!(kelin.role.as_deref().unwrap_or("").contains("Department of European Cooperation"));
+    assert!(mention_texts(&mentions, &kelin.id).iter().filter(|t| **t == "Kelin").count() >= 3);
+    for id in ["IGOWSTNAT", "RUS", "RUSGOV", "org:interfax"] {
+        assert!(entities.iter().any(|e| e.id == id), "{id} missing");
+    }
+    assert!(mention_texts(&mentions, "RUS").contains(&"Moscow"));
+    for m in &mentions {
+        assert_eq!(m.span.slice(&body), Some(m.text.as_str()));
+    }
+}
