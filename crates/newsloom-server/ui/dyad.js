@@ -29,8 +29,8 @@ export async function dyadPage(params) {
   const root = h('section', null, h('h1', null, a && b ? `Dyad ${a} – ${b}` : 'Dyad'));
   const select = h('select', { id: 'period', name: 'period' }, ['day', 'month', 'year'].map((p) => h('option', { value: p, selected: p === period }, p)));
   const form = h('form', { class: 'row dyad-form' },
-    field('a', 'Actor A ', a, { placeholder: 'RUS', required: true, pattern: '[A-Za-z0-9_]{1,32}' }),
-    field('b', 'Actor B ', b, { placeholder: 'NATO', required: true, pattern: '[A-Za-z0-9_]{1,32}' }),
+    field('a', 'Actor A ', a, { placeholder: 'RUS', required: true, pattern: '[A-Za-z0-9_\\-]{1,32}' }),
+    field('b', 'Actor B ', b, { placeholder: 'NATO', required: true, pattern: '[A-Za-z0-9_\\-]{1,32}' }),
     h('label', { for: 'period' }, 'Per ', select),
     field('from', 'From ', params.get('from'), { placeholder: 'YYYY-MM-DD' }),
     field('to', 'To ', params.get('to'), { placeholder: 'YYYY-MM-DD' }),
@@ -67,7 +67,7 @@ export async function dyadPage(params) {
       data: {
         labels: points.map((p) => p.period),
         datasets: [
-          ...QUADS.map((label, i) => ({ type: 'bar', label, data: points.map((p) => p.quad_counts[i]), backgroundColor: COLORS[i], stack: 'q', yAxisID: 'y' })),
+          ...QUADS.map((label, i) => ({ type: 'bar', label, data: points.map((p) => p.quad_counts[i]), backgroundColor: COLORS[i], stack: 'q', yAxisID: 'y', maxBarThickness: 56 })),
           { type: 'line', label: 'Mean Goldstein', data: points.map((p) => p.mean_goldstein), borderColor: '#333', backgroundColor: '#333', yAxisID: 'g', tension: 0.2 },
         ],
       },

@@ -189,10 +189,12 @@ pub struct EventParams {
 
 fn check_code(v: &Option<String>, name: &str) -> ApiResult<()> {
     if let Some(c) = v
-        && (c.is_empty() || c.len() > 32 || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_'))
+        && (c.is_empty()
+            || c.len() > 32
+            || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-'))
     {
         return Err(ApiError::bad_request(format!(
-            "`{name}` must be a code of 1 to 32 letters or digits, not {c:?}"
+            "`{name}` must be a code of 1 to 32 letters, digits, `-` or `_`, not {c:?}"
         )));
     }
     Ok(())
