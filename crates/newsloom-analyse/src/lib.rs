@@ -23,10 +23,12 @@ pub trait Analyser: Send + Sync {
     fn analyse(&self, article: &Article) -> Analysis;
 }
 
-/// The default analyser: quotes with their speakers ([`quotes::QuoteExtractor`]) and coded
-/// political events ([`events::EventCoder`], dated against the article's publication day).
+/// The default analyser: entities and their mentions ([`ner::EntityRecognizer`]), quotes with
+/// their speakers resolved to those entities ([`quotes::QuoteExtractor`]) and coded political
+/// events ([`events::EventCoder`], dated against the article's publication day).
 #[derive(Debug, Default)]
 pub struct NewsAnalyser {
+    entities: ner::EntityRecognizer,
     quotes: quotes::QuoteExtractor,
     events: events::EventCoder,
 }
@@ -40,8 +42,9 @@ impl NewsAnalyser {
 impl Analyser for NewsAnalyser {
     fn analyse(&self, article: &Article) -> Analysis {
         let day = article.published.as_ref().and_then(|p| p.day());
-        let quotes = self.quotes.extract(&article.id, &article.body, None);
-        let events = self.events.code(&article.id, &article.body, day, None);
-        Analysis { quotes, events, ..Analysis::default() }
+        let (entities, mentions) = self.entities.recognise_article(article);
+        let quotes = self.quotes.extract(&article.id, &article.body, Some(&mentions));
+        let events = self.events.code(&article.id, &article.body, day, Some(&mentions));
+        Analysis { entities, mentions, quotes, events }
     }
 }
