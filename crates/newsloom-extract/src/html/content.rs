@@ -271,7 +271,8 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
                 break;
             }
             if score[anc].is_nan() {
-                score[anc] = class_weight(dom, anc);
+                // A content cue on a nearly empty box (`div.articlemeta`) is worth little.
+                score[anc] = class_weight(dom, anc) * (st.text_len[anc] as f32 / 200.0).min(1.0);
             }
             let div = match level {
                 0 => 1.0,
