@@ -1,12 +1,28 @@
 //! The extract stage: raw text or HTML in, a clean [`Article`] out.
 //!
-//! * Text (scraped with its chrome) goes through a line classifier ([`text`]).
+//! * Text (scraped with its chrome) goes through a line classifier ([`text`]): body, heading,
+//!   timestamp, byline, caption, teaser or chrome from position, repetition, shape and lexical
+//!   cues; the article is the longest run of body lines between hard breaks.
 //! * HTML goes through a streaming HTML5 tokenizer into a compact DOM, main-content scoring and
 //!   metadata extraction (see [`html`] for the parser choice and its measurements).
 //! * Given metadata (JSONL fields, a seed's date line) beats extracted metadata; where every
 //!   value came from is recorded under `meta["provenance"]`.
+//! * Datelines (`MOSCOW, December 27. /TASS/.`) are parsed ([`dateline`]); a missing year is
+//!   inferred from a weekday the text names near the latest year it mentions or the ingest
+//!   date ([`dates::infer_year`]), with precision `DayInferredYear`.
 //! * Lines and blocks that recur across pages of one source are learned as that source's
 //!   chrome ([`templates`]) and dropped from its next pages.
+//! * Language: whatlang on a 400-char prefix (~0.08 ms); lingua was not measured.
+//!
+//! Measured on the dev halves (`newsloom eval extract --gold …`, release, one core, pages in
+//! memory; `bench/peers/extract.sh` runs trafilatura 2.3.1 in the same run):
+//!
+//! | set | newsloom | trafilatura |
+//! |---|---|---|
+//! | scrapinghub-aeb body shingle F1 | 0.978 | 0.970 |
+//! | trafilatura-eval snippet F1 | 0.926 | 0.925 |
+//! | title / author / date exact | 0.767 / 0.574 / 0.846 | 0.605 / 0.512 / 0.857 |
+//! | docs/s (AEB, ~181 KB pages) | ~900 (≈ 1.1 ms CPU per page) | 39.5 |
 //!
 //! ```
 //! use newsloom_extract::{Extractor, NewsExtractor};

@@ -17,7 +17,10 @@
 //! per HTML5 (raw-text elements, entities, attribute edge cases). lol_html's tokenizer is
 //! HTML5-conformant (it is Cloudflare's production rewriter) and leaves ~3× headroom: we
 //! build a compact arena DOM from its events ([`dom`]) with the implied-end-tag rules that
-//! matter for text, then score it ([`content`]) and read metadata ([`meta`]).
+//! matter for text, then score it ([`content`]) and read metadata ([`meta`]). Plain
+//! formatting elements (`<b>`, a bare `<span>`) and everything inside `<svg>`, `<select>` and
+//! `<noscript>` get no node at all. With the full extraction the AEB pages take ≈ 1.1 ms of
+//! CPU each, of which ≈ 0.75 ms is this parse (see `examples/phases.rs`).
 
 mod authors;
 pub mod content;
