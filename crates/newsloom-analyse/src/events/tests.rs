@@ -249,3 +249,83 @@ fn hostile_input_is_bounded() {
         );
     }
 }
+
+/// Throughput of the whole analyse stage (entities, quotes, events) on real articles, on all
+/// cores: `cargo test --release -p newsloom-analyse events::tests::analyser_speed -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn analyser_speed() {
+    use crate::Analyser;
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/quotes/polnear-dev.jsonl");
+    let Ok(raw) = std::fs::read_to_string(path) else { return };
+    let articles: Vec<newsloom_model::Article> = raw
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|v| newsloom_model::Article {
+            id: v["id"].as_str().unwrap_or("").into(),
+            body: v["text"].as_str().unwrap_or("").into(),
+            published: v["date"].as_str().and_then(|d| newsloom_model::PublishedDate::parse_iso(d, "input")),
+            ..Default::default()
+        })
+        .collect();
+    let an = crate::NewsAnalyser::new();
+    an.analyse(&articles[0]);
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let cpu = || {
+        std::fs::read_to_string("/proc/thread-self/stat")
+            .ok()
+            .and_then(|s| {
+                let f: Vec<&str> = s.rsplit(')').next()?.split_whitespace().collect();
+                Some(f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?)
+            })
+            .unwrap_or(0.0)
+            / 100.0
+    };
+    let t0 = std::time::Instant::now();
+    let rounds = 10;
+    let cpu_total: f64 = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let (an, articles) = (&an, &articles);
+                s.spawn(move || {
+                    let c0 = cpu();
+                    for (k, a) in articles.iter().cycle().take(articles.len() * rounds).enumerate() {
+                        if k % threads == t {
+                            std::hint::black_box(an.analyse(a));
+                        }
+                    }
+                    cpu() - c0
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or(0.0)).sum()
+    });
+    let n = (articles.len() * rounds) as f64;
+    println!(
+        "{n} articles on {threads} threads: {:.0} articles/s wall, {:.0} articles per CPU-second",
+        n / t0.elapsed().as_secs_f64(),
+        n / cpu_total.max(0.01)
+    );
+}
+
+/// Events alone, many rounds, for profiling.
+#[test]
+#[ignore]
+fn events_loop() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/quotes/polnear-dev.jsonl");
+    let Ok(raw) = std::fs::read_to_string(path) else { return };
+    let texts: Vec<String> = raw
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_string))
+        .collect();
+    let ec = EventCoder::new();
+    let t0 = std::time::Instant::now();
+    let mut n = 0;
+    for _ in 0..20 {
+        for t in &texts {
+            n += ec.code("a", t, Some("2016-09-20"), None).len();
+        }
+    }
+    println!("events: {n} in {:.2}s", t0.elapsed().as_secs_f64());
+}
