@@ -35,6 +35,7 @@ mod coder;
 mod dates;
 mod dict;
 mod eval;
+mod roles;
 pub mod tables;
 #[cfg(test)]
 mod tests;
