@@ -191,7 +191,8 @@ fn match_phrase(d: &PhraseDict, ws: &[W], i: usize, max_ext: usize) -> Option<(u
     }
     let Some(next) = ws.get(i + 1).filter(|x| !x.punct) else { return best };
     let mut key = String::with_capacity(w.len() + next.w.len() + 1);
-    for cut in 0..=4 {
+    let max_cut = if d.pair_stem_first.contains(w) { 4 } else { 0 };
+    for cut in 0..=max_cut {
         if next.w.len() <= cut || !next.w.is_char_boundary(next.w.len() - cut) {
             break;
         }

@@ -330,6 +330,8 @@ pub(crate) struct PhraseDict {
     pub by_pair: FxMap<String, Vec<(Vec<String>, bool, usize)>>,
     /// First words of the phrases in `by_pair`.
     pub pair_first: FxSet<String>,
+    /// First words of two-word phrases whose second word is a stem (`AFGHAN_REBEL`).
+    pub pair_stem_first: FxSet<String>,
     pub entries: Vec<Vec<DatedCode>>,
     /// One-word stems (no trailing `_`), which also match with a short ending (`RUSSIAN` → `RUSSIANS`).
     pub stems: FxSet<String>,
@@ -383,6 +385,9 @@ impl PhraseDict {
             None => self.by_first.entry(first.clone()).or_default().push((Vec::new(), exact, entry)),
             Some((second, more)) => {
                 self.pair_first.insert(first.clone());
+                if more.is_empty() && !exact {
+                    self.pair_stem_first.insert(first.clone());
+                }
                 self.by_pair.entry(format!("{first} {second}")).or_default().push((
                     more.to_vec(),
                     exact,
