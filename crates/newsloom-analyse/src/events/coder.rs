@@ -17,6 +17,8 @@ pub(crate) struct Dicts {
     /// stem plus a short ending) cannot start a match, which saves most lookups.
     starts: super::dict::FxSet<String>,
     stems: super::dict::FxSet<String>,
+    /// Per synset: first word of each member → member indices (a lookup, not a scan).
+    syn_index: Vec<super::dict::FxMap<String, Vec<usize>>>,
 }
 
 /// A word of a sentence: uppercase text without a possessive `'s`.
@@ -233,6 +235,20 @@ impl Dicts {
             self.starts.extend(d.pair_first.iter().cloned());
             self.stems.extend(d.stems.iter().cloned());
         }
+        self.syn_index = self
+            .verbs
+            .synsets
+            .iter()
+            .map(|members| {
+                let mut m: super::dict::FxMap<String, Vec<usize>> = Default::default();
+                for (k, phrase) in members.iter().enumerate() {
+                    if let Some(first) = phrase.first() {
+                        m.entry(first.clone()).or_default().push(k);
+                    }
+                }
+                m
+            })
+            .collect();
     }
 
     fn may_start(&self, w: &str) -> bool {
@@ -771,14 +787,25 @@ impl Dicts {
                 ok.then_some(k + 1)
             }
             PWord::Compound => Some(k),
-            PWord::Syn(id) => self.verbs.synsets.get(*id)?.iter().find_map(|phrase| {
-                let ok = phrase.iter().enumerate().all(|(o, pw)| {
-                    ws.get(k + o).is_some_and(|y| {
-                        y.w == *pw || (y.w.starts_with(pw.as_str()) && y.w.len() <= pw.len() + 2)
+            PWord::Syn(id) => {
+                let members = self.verbs.synsets.get(*id)?;
+                let index = self.syn_index.get(*id)?;
+                // Members whose first word is this word or a stem of it (up to two letters shorter).
+                let w = x.w.as_str();
+                (0..=2usize)
+                    .filter(|&cut| w.len() > cut && w.is_char_boundary(w.len() - cut))
+                    .filter_map(|cut| index.get(&w[..w.len() - cut]))
+                    .flatten()
+                    .find_map(|&m| {
+                        let phrase = &members[m];
+                        let ok = phrase.iter().enumerate().all(|(o, pw)| {
+                            ws.get(k + o).is_some_and(|y| {
+                                y.w == *pw || (y.w.starts_with(pw.as_str()) && y.w.len() <= pw.len() + 2)
+                            })
+                        });
+                        ok.then_some(k + phrase.len())
                     })
-                });
-                ok.then_some(k + phrase.len())
-            }),
+            }
         }
     }
 
