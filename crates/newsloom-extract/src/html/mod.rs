@@ -40,6 +40,10 @@ static END_MARKER_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(kontakt|contact|pressekontakt|telefon|ansprechpartner(in)?|über den autor|über die autorin|about the author|weitere informationen|mehr informationen|more information|zum weiterlesen|weiterlesen|mehr zum thema|mehr zu .{1,30}|das könnte sie auch interessieren|lesen sie auch|auch interessant|schon gelesen|lust auf mehr|quellen|quellenangaben|sources|related( articles| stories)?|read more|more from .{1,30}|you might also like|recommended|empfohlene artikel|rezept drucken|vorschau auf den nächsten artikel|weitere .{1,20}tipps|newsletter|tags|schlagworte|themen)\s*[:?!.]?$").unwrap()
 });
 
+static CTA_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(newsletter|abonnier|subscribe|follow (us|the)|folgen sie|folgt uns|download (our|the)|our app|unsere app|youtube|facebook|instagram|twitter|whatsapp|telegram|escr[ií]benos|escribirnos|s[ií]guenos|lust auf mehr|kennt ihr schon|klicken sie|click here|sign up|jetzt anmelden)\b").unwrap()
+});
+
 /// Extracts body and metadata from an HTML page. `source` keys template learning.
 pub fn extract_html(
     html: &str,
@@ -114,6 +118,13 @@ pub fn extract_html(
     }
     if let Some(i) = cut {
         paragraphs.truncate(i);
+    }
+    // Calls to action closing the page ("Follow us on …", "Download our app", "Lust auf
+    // mehr?") are not the article's last paragraph.
+    for _ in 0..2 {
+        if paragraphs.len() > 1 && paragraphs.last().is_some_and(|p| p.len() < 200 && CTA_RE.is_match(p)) {
+            paragraphs.pop();
+        }
     }
     // Trailing headings introduce nothing.
     while paragraphs.last().is_some_and(|p: &String| {
