@@ -41,7 +41,11 @@ static END_MARKER_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static CTA_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(newsletter|abonnier|subscribe|follow (us|the)|folgen sie|folgt uns|download (our|the)|our app|unsere app|youtube|facebook|instagram|twitter|whatsapp|telegram|escr[ií]benos|escribirnos|s[ií]guenos|lust auf mehr|kennt ihr schon|klicken sie|click here|sign up|jetzt anmelden)\b").unwrap()
+    Regex::new(r"(?i)\b(newsletter|abonnier|subscribe|follow (us|the)|folgen sie|folgt uns|download (our|the)|our app|unsere app|youtube|facebook|instagram|twitter|whatsapp|telegram|escr[ií]benos|escribirnos|s[ií]guenos|lust auf mehr|kennt ihr schon|klicken sie|click here|sign up|jetzt anmelden|submit your)\b").unwrap()
+});
+
+static DISCLOSURE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W*(werbung|anzeige|advertorial|sponsored( content| post)?|gesponsert|enthält werbung|this (post|article) contains affiliate|affiliate[- ]links?|paid (post|partnership))\b").unwrap()
 });
 
 /// Extracts body and metadata from an HTML page. `source` keys template learning.
@@ -118,6 +122,14 @@ pub fn extract_html(
     }
     if let Some(i) = cut {
         paragraphs.truncate(i);
+    }
+    // Ad disclosures and calls to action opening the body ("*Werbung. Dieser Beitrag …").
+    while paragraphs.len() > 1
+        && paragraphs.first().is_some_and(|p| {
+            p.len() < 160 && (DISCLOSURE_RE.is_match(p) || (p.len() < 100 && CTA_RE.is_match(p)))
+        })
+    {
+        paragraphs.remove(0);
     }
     // Calls to action closing the page ("Follow us on …", "Download our app", "Lust auf
     // mehr?") are not the article's last paragraph.
