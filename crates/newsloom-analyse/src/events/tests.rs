@@ -329,3 +329,42 @@ fn events_loop() {
     }
     println!("events: {n} in {:.2}s", t0.elapsed().as_secs_f64());
 }
+
+/// Prints what the whole analyser finds in the seed articles (for eyeballing).
+#[test]
+#[ignore]
+fn seed_show() {
+    use crate::Analyser;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
+    for f in ["000_68d2beda7c2c8ce2.txt", "003_5c09ee7d739e82a2.txt"] {
+        let Ok(body) = std::fs::read_to_string(dir.join(f)) else { continue };
+        let article = newsloom_model::Article {
+            id: f.into(),
+            body: body.clone(),
+            published: newsloom_model::PublishedDate::parse_iso("2017-01-04", "test"),
+            ..Default::default()
+        };
+        let a = crate::NewsAnalyser::new().analyse(&article);
+        for q in &a.quotes {
+            let t = q.span.slice(&body).unwrap_or("").chars().take(70).collect::<String>();
+            println!(
+                "Q {:?} {:?} [{:?}] cue={:?} med={:?} {t}",
+                q.kind, q.speaker, q.speaker_entity, q.cue, q.medium
+            );
+        }
+        for e in &a.events {
+            let t = e.span.slice(&body).unwrap_or("").chars().take(70).collect::<String>();
+            println!(
+                "E {} -> {:?} {} {:?}/{:?} g={} neg={} date={:?} {t}",
+                e.source_actor,
+                e.target_actor,
+                e.cameo,
+                e.plover,
+                e.plover_mode,
+                e.goldstein,
+                e.negated,
+                e.date
+            );
+        }
+    }
+}

@@ -511,7 +511,7 @@ fn orphan(d: &Doc, hits: &mut Vec<Hit>, si: usize, sent: Sent, regions: &[usize]
     // `“…,” he said. “…”` and a quotation carried on into the next paragraph continue the
     // previous quote; a quotation further away is a new quote by the same speaker.
     if let Some(h) = hits.last_mut()
-        && h.kind == QuoteKind::Direct
+        && h.kind != QuoteKind::Indirect
         && sent.para - h.para <= 1
         && h.speaker.is_some()
     {
@@ -519,7 +519,8 @@ fn orphan(d: &Doc, hits: &mut Vec<Hit>, si: usize, sent: Sent, regions: &[usize]
             .content
             .last()
             .is_some_and(|&(_, e)| d.in_quote[e - 1].is_some_and(|q| d.quotes[q as usize].open_ended));
-        let adjacent = h.last_sent + 1 == si && (sent.para == h.para || open_before);
+        let adjacent =
+            h.kind == QuoteKind::Direct && h.last_sent + 1 == si && (sent.para == h.para || open_before);
         if adjacent {
             h.content.extend(spans);
             h.para = sent.para;
@@ -527,6 +528,7 @@ fn orphan(d: &Doc, hits: &mut Vec<Hit>, si: usize, sent: Sent, regions: &[usize]
         }
         let mut copy = h.clone();
         copy.content = spans;
+        copy.kind = QuoteKind::Direct;
         copy.para = sent.para;
         copy.confidence = 0.6;
         hits.push(copy);
@@ -596,6 +598,8 @@ fn indirect(d: &Doc, sent: Sent) -> Option<Hit> {
         let np = left_np(d, sent.a, cue.s);
         let (medium, cstart) = after_cue(d, cue, b);
         let rest_words = words_between(d, cstart, b);
+        // Generic `you`/`one` (`whatever you think of …`) is nobody's attribution.
+        let np = np.filter(|&(a, b)| !(b == a + 1 && matches!(lower(d, a).as_str(), "you" | "one")));
         if let Some(sp) = np {
             let after_comma = sp.0 > sent.a + 2 && d.is(sp.0 - 1, ",");
             let that = cstart < b && d.is(cstart, "that");
