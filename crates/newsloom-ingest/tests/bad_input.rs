@@ -117,3 +117,26 @@ fn over_long_jsonl_line_is_skipped_and_reading_goes_on() {
     assert_eq!(ok[0].origin.rsplit(':').next(), Some("2"));
     assert_eq!(bad[0].kind, "too large");
 }
+
+#[test]
+fn hundred_megabyte_page_is_rejected_without_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.html");
+    // A sparse file: 100 MB on paper, nothing on disk; the size check must not read it.
+    std::fs::File::create(&path).unwrap().set_len(100 << 20).unwrap();
+    let started = std::time::Instant::now();
+    let (ok, bad) = read(vec![path], Limits::default());
+    assert!(ok.is_empty());
+    assert_eq!(bad[0].kind, "too large");
+    assert!(bad[0].message.contains("104.9 MB"), "{}", bad[0].message);
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+}
+
+#[test]
+fn gzipped_single_page_over_the_limit_is_cut_off_while_decompressing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "bomb.html.gz", &gz(&vec![b' '; 1 << 20]));
+    let (ok, bad) = read(vec![path], Limits { max_item_bytes: 64 << 10 });
+    assert!(ok.is_empty());
+    assert_eq!(bad[0].kind, "too large");
+}

