@@ -44,7 +44,7 @@ impl Analyser for NewsAnalyser {
         let day = article.published.as_ref().and_then(|p| p.day());
         let (entities, mentions) = self.entities.recognise_article(article);
         let quotes = self.quotes.extract(&article.id, &article.body, Some(&mentions));
-        let events = self.events.code(&article.id, &article.body, day, Some(&mentions));
+        let events = self.events.code_with_entities(&article.id, &article.body, day, &mentions, &entities);
         Analysis { entities, mentions, quotes, events }
     }
 }

@@ -30,6 +30,8 @@ pub(crate) struct W {
     pub cap: bool,
     /// Part of a hyphenated word (`Israeli-occupied`): never a verb.
     pub hyph: bool,
+    /// Index of the token it came from, within the tokens given to [`words_of_tokens`].
+    pub tok: usize,
 }
 
 /// An actor found in a sentence, over words `[s, e)`.
@@ -100,10 +102,10 @@ pub(crate) fn words(text: &str) -> Vec<W> {
 /// Words from tokens already made (offsets into `text`), so an article is tokenised once.
 pub(crate) fn words_of_tokens(text: &str, toks: &[crate::quotes::text::Tok]) -> Vec<W> {
     let mut out = Vec::with_capacity(toks.len() + 4);
-    for t in toks {
+    for (ti, t) in toks.iter().enumerate() {
         let s = &text[t.s..t.e];
         if !t.word {
-            out.push(W { w: s.to_string(), punct: true, cap: false, hyph: false });
+            out.push(W { w: s.to_string(), punct: true, cap: false, hyph: false, tok: ti });
             continue;
         }
         // Split hyphenated words (`NATO-Russia`) so each part can be an actor.
@@ -116,6 +118,7 @@ pub(crate) fn words_of_tokens(text: &str, toks: &[crate::quotes::text::Tok]) -> 
                 punct: false,
                 cap: s.starts_with(char::is_uppercase),
                 hyph: false,
+                tok: ti,
             });
             continue;
         }
@@ -139,11 +142,11 @@ pub(crate) fn words_of_tokens(text: &str, toks: &[crate::quotes::text::Tok]) -> 
             if w.len() > 3
                 && let Some(stem) = w.strip_suffix("N'T")
             {
-                out.push(W { w: stem.to_string(), punct: false, cap, hyph });
-                out.push(W { w: "N'T".into(), punct: false, cap: false, hyph });
+                out.push(W { w: stem.to_string(), punct: false, cap, hyph, tok: ti });
+                out.push(W { w: "N'T".into(), punct: false, cap: false, hyph, tok: ti });
                 continue;
             }
-            out.push(W { w, punct: false, cap, hyph });
+            out.push(W { w, punct: false, cap, hyph, tok: ti });
         }
     }
     out

@@ -43,7 +43,7 @@ mod tests;
 pub use eval::eval;
 
 use coder::{Actor, Dicts};
-use newsloom_model::{Event, Mention, Span};
+use newsloom_model::{Entity, Event, Mention, Span};
 use std::sync::{Arc, LazyLock};
 
 static SHIPPED: LazyLock<Arc<Dicts>> = LazyLock::new(|| {
@@ -93,15 +93,37 @@ impl EventCoder {
     }
 
     /// Events in `body`. `date` is the article date (`YYYY-MM-DD…`), used for date-restricted
-    /// actor codes and relative event dates. `mentions` is accepted for symmetry with the
-    /// quote extractor; actors come from the dictionaries.
+    /// actor codes and relative event dates. Actors come from the dictionaries; see
+    /// [`Self::code_with_entities`] to add recognised entities that carry an actor code.
     pub fn code(
         &self,
         article_id: &str,
         body: &str,
         date: Option<&str>,
-        _mentions: Option<&[Mention]>,
+        mentions: Option<&[Mention]>,
     ) -> Vec<Event> {
+        self.code_with_entities(article_id, body, date, mentions.unwrap_or(&[]), &[])
+    }
+
+    /// Like [`Self::code`], also taking as actors the mentions (char offsets into `body`) of
+    /// those `entities` that have a CAMEO actor code, where the dictionaries found none
+    /// (a minister appointed after the dictionaries were made, say).
+    pub fn code_with_entities(
+        &self,
+        article_id: &str,
+        body: &str,
+        date: Option<&str>,
+        mentions: &[Mention],
+        entities: &[Entity],
+    ) -> Vec<Event> {
+        let codes: std::collections::HashMap<&str, &str> =
+            entities.iter().filter_map(|e| Some((e.id.as_str(), e.code.as_deref()?))).collect();
+        // (char start, char end, code) of coded mentions, in body order.
+        let mut coded: Vec<(usize, usize, &str)> = mentions
+            .iter()
+            .filter_map(|m| Some((m.span.start, m.span.end, *codes.get(m.entity.as_str())?)))
+            .collect();
+        coded.sort_unstable();
         let doc = crate::quotes::text::Doc::new(body);
         let cm = crate::quotes::text::CharMap::new(body);
         let day = date.and_then(dates::parse_day);
@@ -115,7 +137,23 @@ impl EventCoder {
             let text = &body[bs..be];
             let span = Span::new(article_id, cm.char(bs), cm.char(be));
             let ws = coder::words_of_tokens(body, &doc.toks[s.a..s.b]);
-            for e in self.code_words(&ws, day, &mut ctx) {
+            // Coded entity mentions inside this sentence, as word ranges.
+            let (cs, ce) = (cm.char(bs), cm.char(be));
+            let first = coded.partition_point(|m| m.0 < cs);
+            let extra: Vec<(usize, usize, String)> = coded[first..]
+                .iter()
+                .take_while(|m| m.0 < ce)
+                .filter_map(|&(ms, me, code)| {
+                    let in_mention = |w: &coder::W| {
+                        let c = cm.char(doc.toks[s.a + w.tok].s);
+                        ms <= c && c < me
+                    };
+                    let a = ws.iter().position(in_mention)?;
+                    let b = a + ws[a..].iter().take_while(|w| in_mention(w)).count();
+                    Some((a, b, code.to_string()))
+                })
+                .collect();
+            for e in self.code_words(&ws, &extra, day, &mut ctx) {
                 out.push(self.to_event(e, span.clone(), text, day, date));
             }
         }
@@ -128,12 +166,13 @@ impl EventCoder {
     }
 
     fn code_text(&self, text: &str, day: Option<(i32, u32, u32)>, ctx: &mut Context) -> Vec<coder::Coded> {
-        self.code_words(&coder::words(text), day, ctx)
+        self.code_words(&coder::words(text), &[], day, ctx)
     }
 
     fn code_words(
         &self,
         ws: &[coder::W],
+        extra: &[(usize, usize, String)],
         day: Option<(i32, u32, u32)>,
         ctx: &mut Context,
     ) -> Vec<coder::Coded> {
@@ -144,6 +183,16 @@ impl EventCoder {
         }
         let ymd = day.map(|(y, m, d)| y as u32 * 10000 + m * 100 + d);
         let mut actors = self.dicts.actors(ws, ymd);
+        // Recognised entities the dictionaries missed.
+        let before = actors.len();
+        for (a, b, code) in extra {
+            if !actors[..before].iter().any(|x| x.s < *b && *a < x.e) {
+                actors.push(Actor { s: *a, e: *b, code: code.clone(), bare_agent: false });
+            }
+        }
+        if actors.len() > before {
+            actors.sort_by_key(|x| x.s);
+        }
         ctx.resolve(ws, &mut actors);
         // Every coded event needs a source and a target: one actor is not enough.
         if actors.len() < 2 {

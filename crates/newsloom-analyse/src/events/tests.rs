@@ -368,3 +368,32 @@ fn seed_show() {
         }
     }
 }
+
+#[test]
+fn recognised_entities_fill_dictionary_gaps() {
+    use newsloom_model::{Entity, EntityKind, Mention, Span};
+    let body = "Zorblax Quint accused Ukraine of shelling the city.";
+    let entity = Entity {
+        id: "person:zorblax-quint".into(),
+        name: "Zorblax Quint".into(),
+        kind: EntityKind::Person,
+        code: Some("RUSGOV".into()),
+        role: None,
+        country: None,
+    };
+    let mention = Mention {
+        entity: entity.id.clone(),
+        text: "Zorblax Quint".into(),
+        kind: EntityKind::Person,
+        span: Span::new("t", 0, 13),
+        confidence: 1.0,
+    };
+    assert!(coder().code("t", body, None, None).is_empty());
+    let ev = coder().code_with_entities("t", body, None, &[mention], &[entity]);
+    assert!(
+        ev.iter().any(|e| e.source_actor == "RUSGOV"
+            && e.target_actor.as_deref() == Some("UKR")
+            && e.cameo == "112"),
+        "{ev:?}"
+    );
+}
