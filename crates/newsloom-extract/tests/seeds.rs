@@ -88,15 +88,3 @@ fn tass_seed() {
     assert_eq!(a.body.split("\n\n").count(), 4);
     assert!(!a.body.contains("All news") && a.title != "All news");
 }
-
-#[test]
-#[ignore = "prints the seed articles for inspection"]
-fn print_seeds() {
-    for p in ["000_", "003_"] {
-        if let Some(raw) = seed(p) {
-            let mut a = NewsExtractor::new().extract(&raw).unwrap();
-            a.raw.clear();
-            println!("{}", serde_json::to_string_pretty(&a).unwrap());
-        }
-    }
-}
