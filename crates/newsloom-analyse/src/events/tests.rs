@@ -397,3 +397,28 @@ fn recognised_entities_fill_dictionary_gaps() {
         "{ev:?}"
     );
 }
+
+#[test]
+fn malformed_dictionaries_do_not_panic() {
+    let junk = [
+        "",
+        "---",
+        "--- [",
+        "--- X [ ---",
+        "- * [",
+        "- [010]",
+        "&",
+        "+",
+        "{",
+        "ÉTÉ {ÉTÉS} [01",
+        "X [~",
+        "[[[]]]",
+        "NAME [CODE 99999999-1]\n\t[X >]\n+",
+        "!M! = \nA!M! {B [~GOV]",
+        "--- É [É] ---\nÉ\n- É * É [É:É]",
+    ];
+    for j in junk {
+        let c = EventCoder::with_dictionaries(j, &[j], j);
+        let _ = c.code("t", "É Russia attacked Ukraine * [010] — “ÉTÉ”.", Some("2017-01-04"), None);
+    }
+}
