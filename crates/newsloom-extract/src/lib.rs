@@ -20,9 +20,10 @@
 //! | set | newsloom | trafilatura |
 //! |---|---|---|
 //! | scrapinghub-aeb body shingle F1 | 0.978 | 0.970 |
-//! | trafilatura-eval snippet F1 | 0.926 | 0.925 |
-//! | title / author / date exact | 0.767 / 0.574 / 0.846 | 0.605 / 0.512 / 0.857 |
-//! | docs/s (AEB, ~181 KB pages) | ~900 (≈ 1.1 ms CPU per page) | 39.5 |
+//! | trafilatura-eval snippet F1 | 0.929 | 0.925 |
+//! | title / author / date exact | 0.767 / 0.574 / 0.849 | 0.605 / 0.512 / 0.857 |
+//! | docs/s, AEB (~181 KB pages), same run | 796 (21×) | 37.7 |
+//! | docs/s, trafilatura-eval, same run | 608 (28×) | 21.6 |
 //!
 //! ```
 //! use newsloom_extract::{Extractor, NewsExtractor};
