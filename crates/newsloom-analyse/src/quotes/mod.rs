@@ -77,6 +77,8 @@ impl QuoteExtractor {
         let cm = CharMap::new(body);
         let names = NameIndex::new(&doc);
         let mut last_named: Option<(String, Option<String>)> = None;
+        // Speakers named so far (canonical name, entity), for `the ministry` → the ministry named earlier.
+        let mut earlier: Vec<(String, Option<String>)> = Vec::new();
         let mut out = Vec::with_capacity(hits.len());
         for h in hits {
             let pieces: Vec<(usize, usize)> = h
@@ -101,9 +103,14 @@ impl QuoteExtractor {
                 let (bs, be) = tok_span(sp);
                 let (cs, ce) = (cm.char(bs), cm.char(be));
                 speaker_span = Some(Span::new(article_id, cs, ce));
+                // The mention sharing most characters with the speaker phrase (`the Russian
+                // foreign ministry` is the ministry, not Russia).
                 let mention_entity = |s: usize, e: usize| {
                     mentions.and_then(|ms| {
-                        ms.iter().find(|m| m.span.start < e && s < m.span.end).map(|m| m.entity.clone())
+                        ms.iter()
+                            .filter(|m| m.span.start < e && s < m.span.end)
+                            .max_by_key(|m| m.span.end.min(e) - m.span.start.max(s))
+                            .map(|m| m.entity.clone())
                     })
                 };
                 let written = &body[bs..be];
@@ -115,12 +122,17 @@ impl QuoteExtractor {
                     } else {
                         speaker = Some(written.to_string());
                     }
+                } else if let Some((name, ent)) = definite_antecedent(&lower, &earlier) {
+                    // `the ministry` after `the Russian foreign ministry` said something.
+                    speaker = Some(name);
+                    speaker_entity = ent.or_else(|| mention_entity(cs, ce));
                 } else {
                     let name = names.canonical(&doc, sp);
                     speaker_entity = mention_entity(cs, ce);
                     if doc.is_cap(sp.1 - 1) {
                         last_named = Some((name.clone(), speaker_entity.clone()));
                     }
+                    earlier.push((name.clone(), speaker_entity.clone()));
                     speaker = Some(name);
                 }
             }
@@ -145,6 +157,26 @@ impl QuoteExtractor {
         }
         out
     }
+}
+
+/// `the ministry`, `the agency`: the latest earlier speaker whose name ends in that noun
+/// (and is longer, so it says more).
+fn definite_antecedent(
+    lower: &str,
+    earlier: &[(String, Option<String>)],
+) -> Option<(String, Option<String>)> {
+    let head = lower.strip_prefix("the ")?;
+    if head.contains(' ') || head.is_empty() {
+        return None;
+    }
+    earlier
+        .iter()
+        .rev()
+        .find(|(name, _)| {
+            let n = name.to_lowercase();
+            n.len() > lower.len() && n.rsplit(' ').next() == Some(head)
+        })
+        .cloned()
 }
 
 /// `he`/`she` → the last named speaker; `who` → the name right before `, who`.
