@@ -204,3 +204,12 @@ fn news_analyser_fills_quotes_and_events() {
     assert_eq!(e.date.as_deref(), Some("2014"));
     assert_eq!(e.span.slice(&article.body), Some("Russia accused Ukraine of shelling the city in 2014."));
 }
+
+#[test]
+fn definite_description_refers_back() {
+    let body = "The Interior Ministry said the border stays shut. “No exceptions,” the ministry said.";
+    let qs = q(body);
+    assert_eq!(qs.len(), 2, "{qs:#?}");
+    assert_eq!(qs[1].speaker.as_deref(), Some("The Interior Ministry"));
+    assert_eq!(qs[1].speaker_span.as_ref().unwrap().slice(body), Some("the ministry"));
+}
