@@ -17,8 +17,13 @@
 //!   2016`, read against the article date), else the article date.
 //!
 //! Other dictionaries in the same formats can be loaded with [`EventCoder::with_dictionaries`]
-//! (e.g. the PETRARCH2 validation dictionaries). The shipped dictionaries are parsed once per
-//! process.
+//! (e.g. the PETRARCH2 validation dictionaries). The shipped dictionaries (`data/`, MIT, see
+//! `data/NOTICE`) are parsed once per process (about 0.2 s). Entities recognised elsewhere
+//! that carry an actor code can fill the dictionaries' gaps through
+//! [`EventCoder::code_with_entities`]. NATO is `IGOWSTNAT`, as the Phoenix dictionaries code it.
+//!
+//! Sentences coded without a source and a target actor give no event; sentences longer than
+//! 250 tokens (lists, broken markup) are skipped, which keeps the time linear.
 //!
 //! ```
 //! use newsloom_analyse::events::EventCoder;
