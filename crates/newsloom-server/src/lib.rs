@@ -23,7 +23,6 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub use api::ApiDoc;
-pub use api::ingest::parse_body;
 
 /// How to run the server.
 #[derive(Debug, Clone)]
@@ -55,6 +54,13 @@ pub(crate) struct AppState {
 }
 
 /// The whole application (API, UI, limits and security headers) over the store in `db`.
+///
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// // An empty store is created; ingest over HTTP stays off without a token.
+/// let app = newsloom_server::router(dir.path(), None).unwrap();
+/// # drop(app);
+/// ```
 pub fn router(db: &Path, write_token: Option<String>) -> Result<Router, String> {
     let concurrency = std::thread::available_parallelism().map(|n| n.get() * 2).unwrap_or(4).max(4);
     let state = AppState {
@@ -73,6 +79,9 @@ pub fn router(db: &Path, write_token: Option<String>) -> Result<Router, String> 
     Ok(api::router(state.clone())
         .merge(ui::router())
         .fallback(|| async { error::ApiError::not_found("not found") })
+        .method_not_allowed_fallback(|| async {
+            error::ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed on this path")
+        })
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))

@@ -131,6 +131,13 @@ async fn unknown_ids_and_paths_are_404() {
 }
 
 #[tokio::test]
+async fn wrong_methods_are_405_in_the_error_shape() {
+    let app = shared();
+    let (s, body, _) = send(&app, Request::delete("/api/stories").body(Body::empty()).unwrap()).await;
+    assert_error(s, &body, StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
 async fn one_article_has_its_body_metadata_and_analysis() {
     let app = shared();
     let (_, page) = get(&app, "/api/articles?source=Harbor%20Gazette").await;

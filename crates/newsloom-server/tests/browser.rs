@@ -61,6 +61,11 @@ fn ui_in_chromium() {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let db = dir.path().to_path_buf();
     std::thread::spawn(move || newsloom_server::serve_on(listener, &db, None));
+    let empty = tempfile::tempdir().unwrap();
+    let empty_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let empty_base = format!("http://{}", empty_listener.local_addr().unwrap());
+    let empty_db = empty.path().to_path_buf();
+    std::thread::spawn(move || newsloom_server::serve_on(empty_listener, &empty_db, None));
 
     let target = std::env::var("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -70,6 +75,7 @@ fn ui_in_chromium() {
         .arg("ui.mjs")
         .arg(&base)
         .arg(&shots)
+        .arg(&empty_base)
         .current_dir(&browser_dir)
         .env("CHROMIUM", &chromium)
         .spawn()

@@ -70,6 +70,11 @@ pub async fn list(
     let mut rows = state
         .db
         .run(move |h| {
+            // A story id absorbed in a merge still finds its articles.
+            let filter = match &filter.story {
+                Some(s) => ArticleFilter { story: Some(h.store.resolve_story(s)?), ..filter },
+                None => filter,
+            };
             Ok(match (order, cursor) {
                 (Order::Newest, None) => h.store.articles(&filter)?,
                 (Order::Newest, Some(before)) => sql::articles_before(&h.ro, &filter, before)?,

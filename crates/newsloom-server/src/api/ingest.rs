@@ -56,7 +56,7 @@ pub struct IngestResponse {
 }
 
 /// Splits a body into items: one JSON object, a JSON array of objects, or NDJSON.
-pub fn parse_body(body: &[u8]) -> ApiResult<Vec<IngestItem>> {
+pub(crate) fn parse_body(body: &[u8]) -> ApiResult<Vec<IngestItem>> {
     let trimmed = body.trim_ascii();
     if trimmed.is_empty() {
         return Err(ApiError::bad_request("empty body: send a JSON object, an array of them, or NDJSON"));

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const [base, shots] = process.argv.slice(2);
+const [base, shots, emptyBase] = process.argv.slice(2);
 if (!base || !shots) {
   console.error('usage: node ui.mjs <base-url> <screenshot-dir>');
   process.exit(2);
@@ -59,11 +59,25 @@ try {
   const main = page.locator('main');
   for (const a of story.articles) {
     check(await main.getByText(a.title, { exact: true }).first().isVisible(), `story page shows article "${a.title}"`);
-    check(await main.locator('.outlet h3', { hasText: a.source || '(unknown)' }).count() > 0, `story page shows outlet "${a.source}"`);
+    check(await main.locator('.outlet h3', { hasText: a.source || '(unknown)' }).count() > 0, `story page shows outlet "${a.source || "(unknown)"}"`);
   }
   check(await page.locator('.timeline .dot').count() === story.articles.length, 'timeline has a dot per article');
   check(await page.locator('table.compare, .empty').count() > 0, 'outlet comparison is shown');
   await shot('story');
+
+  // An entity of the story, through its chip.
+  const entityLink = page.locator('.story .chips a').first();
+  if (await entityLink.count()) {
+    const name = await entityLink.textContent();
+    await entityLink.click();
+    await page.waitForSelector('h1');
+    check((await page.locator('h1').textContent()) === name, `entity page for "${name}"`);
+    await shot('entity');
+    await page.goBack();
+    await page.waitForSelector('.timeline');
+  } else {
+    notes.push('the story has no entities: entity page not exercised');
+  }
 
   // Article page from the story, via keyboard-reachable link.
   await main.getByText(reset.title, { exact: true }).first().click();
@@ -141,6 +155,12 @@ try {
     await page.waitForSelector('h1');
     check((await page.locator('main').getByText(evil, { exact: true }).count()) > 0, 'its story page shows the title as text');
     await shot('script-title');
+  }
+  if (emptyBase) {
+    await page.goto(`${emptyBase}/#/`);
+    await page.waitForSelector('.empty');
+    check(await page.locator('.empty', { hasText: 'No articles yet' }).count() === 1, 'an empty store shows its empty state');
+    await shot('empty-store');
   }
   await page.waitForTimeout(200);
 } catch (e) {
