@@ -94,7 +94,7 @@ pub struct QuoteFilter {
 
 #[derive(Debug, Clone, Default)]
 pub struct EventFilter {
-    /// Actor codes match by prefix: `RUS` matches `RUSGOV`.
+    /// Actor codes match by prefix: `RUS` matches `RUSGOV`; `NATO`, `EU`, `UN` name their codes.
     pub actor: Option<String>,
     pub target: Option<String>,
     /// CAMEO code prefix (`03`, `112`).
@@ -102,6 +102,17 @@ pub struct EventFilter {
     pub from: Option<String>,
     pub to: Option<String>,
     pub limit: usize,
+}
+
+/// Common names for actors whose CAMEO/Phoenix code is not what users type.
+const ACTOR_ALIASES: &[(&str, &str)] =
+    &[("NATO", "IGOWSTNAT"), ("EU", "IGOEUREEC"), ("UN", "IGOUNO"), ("OPEC", "IGOOPC")];
+
+/// A LIKE pattern for an actor code prefix, with common names mapped to their codes.
+fn actor_prefix(s: &str) -> String {
+    let upper = s.trim().to_ascii_uppercase();
+    let code = ACTOR_ALIASES.iter().find(|(name, _)| *name == upper).map_or(upper.as_str(), |(_, code)| code);
+    like_prefix(code)
 }
 
 fn like_prefix(s: &str) -> String {
@@ -367,8 +378,8 @@ impl Store {
     /// Events, one per (story, actor, target, code) with the number of reports behind it: the
     /// same event told by several articles of a story counts once.
     pub fn events(&self, f: &EventFilter) -> Result<Vec<(Event, i64)>> {
-        let actor = f.actor.as_deref().map(like_prefix);
-        let target = f.target.as_deref().map(like_prefix);
+        let actor = f.actor.as_deref().map(actor_prefix);
+        let target = f.target.as_deref().map(actor_prefix);
         let code = f.code.as_deref().map(like_prefix);
         let mut stmt = self.conn.prepare_cached(
             "SELECT MIN(doc), COUNT(*) FROM events
@@ -394,7 +405,7 @@ impl Store {
     /// (`YYYY-MM-DD`, `YYYY-MM` or `YYYY` when `period_len` is 10, 7 or 4) the number of
     /// distinct events per quad class, reports, and the mean Goldstein score.
     pub fn dyad(&self, a: &str, b: &str, period_len: usize) -> Result<Vec<DyadPoint>> {
-        let (a, b) = (like_prefix(a), like_prefix(b));
+        let (a, b) = (actor_prefix(a), actor_prefix(b));
         let mut stmt = self.conn.prepare_cached(
             "WITH ev AS (
                SELECT substr(date, 1, ?3) AS period, quad, goldstein, COUNT(*) AS reports FROM events

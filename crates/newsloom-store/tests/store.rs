@@ -95,7 +95,8 @@ fn merges_redirect_and_move_articles() {
 fn events_count_once_per_story_and_dyads_aggregate() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
-    let coop = |art: &str, day: &str| event(art, "RUSGOV", "NATO", "030", QuadClass::VerbalCooperation, day);
+    let coop =
+        |art: &str, day: &str| event(art, "RUSGOV", "IGOWSTNAT", "030", QuadClass::VerbalCooperation, day);
     let mut a = new(article("a", "s1", "TASS", "2016-12-27"), vec![coop("a", "2016-12-27")]);
     a.analysis.quotes.push(Quote {
         text: "We need to build normal relations".into(),
@@ -111,7 +112,7 @@ fn events_count_once_per_story_and_dyads_aggregate() {
     let b = new(article("b", "s1", "MT", "2017-01-04"), vec![coop("b", "2016-12-27")]);
     let c = new(
         article("c", "s2", "MT", "2016-11-20"),
-        vec![event("c", "RUSMIL", "NATO", "112", QuadClass::VerbalConflict, "2016-11-20")],
+        vec![event("c", "RUSMIL", "IGOWSTNAT", "112", QuadClass::VerbalConflict, "2016-11-20")],
     );
     store.insert_batch(&[a, b, c], &[]).unwrap();
 
@@ -124,6 +125,9 @@ fn events_count_once_per_story_and_dyads_aggregate() {
         store.events(&EventFilter { code: Some("11".into()), limit: 10, ..Default::default() }).unwrap();
     assert_eq!(accuse[0].0.source_actor, "RUSMIL");
 
+    let nato =
+        store.events(&EventFilter { target: Some("nato".into()), limit: 10, ..Default::default() }).unwrap();
+    assert_eq!(nato.len(), 2, "NATO names the Phoenix code IGOWSTNAT");
     let points = store.dyad("NATO", "RUS", 7).unwrap();
     assert_eq!(points.iter().map(|p| p.period.as_str()).collect::<Vec<_>>(), ["2016-11", "2016-12"]);
     assert_eq!(points[0].quad_counts, [0, 0, 1, 0]);

@@ -94,7 +94,7 @@ fn show_article(store: &Store, id: &str, json: bool) -> anyhow::Result<()> {
     }
     println!("\n{}\n", article.body);
     for q in &analysis.quotes {
-        println!("quote  {}: “{}”", or_dash(q.speaker.as_deref()), clip(&q.text, 100));
+        println!("quote  {}: {}", or_dash(q.speaker.as_deref()), clip(&q.text, 100));
     }
     for e in &analysis.events {
         println!(
@@ -241,7 +241,7 @@ pub fn quotes(store: &Store, speaker: Option<String>, limit: usize, json: bool) 
         return output::json(&quotes);
     }
     for q in quotes {
-        println!("{}  {}: “{}”", q.span.article, or_dash(q.speaker.as_deref()), clip(&q.text, 110));
+        println!("{}  {}: {}", q.span.article, or_dash(q.speaker.as_deref()), clip(&q.text, 110));
     }
     Ok(())
 }
