@@ -4,6 +4,7 @@
 //! handlers); the UI is a few static files embedded in the binary, served from `/`.
 
 mod api;
+mod cache;
 mod error;
 mod pool;
 mod sql;
@@ -42,6 +43,11 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
     connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// Dyad series by (actor a, actor b, period length).
+type DyadCache = cache::Cache<(String, String, usize), Arc<Vec<newsloom_store::DyadPoint>>>;
+/// Story list pages by (sort, offset, limit).
+type StoryPageCache = cache::Cache<(sql::StorySort, usize, usize), Arc<Vec<api::types::StorySummary>>>;
+
 /// What every handler shares.
 #[derive(Clone)]
 pub(crate) struct AppState {
@@ -51,6 +57,8 @@ pub(crate) struct AppState {
     pipeline: Arc<Mutex<Option<Pipeline>>>,
     dir: PathBuf,
     write_token: Option<Arc<str>>,
+    dyads: Arc<DyadCache>,
+    story_pages: Arc<StoryPageCache>,
 }
 
 /// The whole application (API, UI, limits and security headers) over the store in `db`.
@@ -72,6 +80,8 @@ pub fn router(db: &Path, write_token: Option<String>) -> Result<Router, String> 
         pipeline: Arc::new(Mutex::new(None)),
         dir: db.to_path_buf(),
         write_token: write_token.filter(|t| !t.is_empty()).map(Arc::from),
+        dyads: Arc::new(cache::Cache::new(512)),
+        story_pages: Arc::new(cache::Cache::new(512)),
     };
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))

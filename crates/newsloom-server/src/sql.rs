@@ -52,7 +52,7 @@ pub fn articles_before(
 }
 
 /// How to order the story list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum StorySort {
     /// Most recently active first.

@@ -56,6 +56,7 @@ export async function dyadPage(params) {
   if (!points.length) {
     root.append(emptyState(`No dated events between ${a} and ${b}${params.get('from') || params.get('to') ? ' in this range' : ''}.`,
       'Events need both actors coded and a date; try a wider range or other codes.'));
+    root.append(await suggestions(params, a, b));
     return root;
   }
   const events = h('div', { class: 'dyad-events', 'aria-live': 'polite' });
@@ -97,4 +98,19 @@ export async function dyadPage(params) {
   return root;
 }
 
-export { enc };
+/// Entities named like what was typed, with their actor codes: "NATO" is coded IGOWSTNAT.
+async function suggestions(params, a, b) {
+  const box = h('div', { class: 'suggest' });
+  for (const [key, typed] of [['a', a], ['b', b]]) {
+    let page;
+    try { page = await api(`/api/entities?q=${enc(typed)}&limit=20`); } catch { continue; }
+    const codes = [...new Set(page.items.map((e) => e.entity.code).filter((c) => c && !c.startsWith(typed)))].slice(0, 5);
+    if (!codes.length) continue;
+    box.append(h('p', null, `${typed} as an actor code: `, codes.map((code, i) => {
+      const p = new URLSearchParams(params);
+      p.set(key, code);
+      return [i ? ', ' : '', h('a', { href: `#/dyad?${p}`, class: 'suggestion' }, code)];
+    })));
+  }
+  return box;
+}

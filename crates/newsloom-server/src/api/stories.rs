@@ -1,6 +1,7 @@
 //! Stories: the list and one story with its articles, facts and outlet comparison.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -48,9 +49,22 @@ pub async fn list(
     let limit = page_limit(p.limit, 30, 200)?;
     let offset = parse_offset(p.cursor.as_deref())?;
     let sort = p.sort.unwrap_or(StorySort::Newest);
-    let mut items = state.db.run(move |h| Ok(sql::stories(&h.ro, sort, offset, limit + 1)?)).await?;
-    let next_cursor = (items.len() > limit).then(|| (offset + limit).to_string());
-    items.truncate(limit);
+    let cache = state.story_pages.clone();
+    let rows = state
+        .db
+        .run(move |h| {
+            let version = crate::cache::version(&h.ro)?;
+            let key = (sort, offset, limit);
+            if let Some(hit) = cache.get(&key, version) {
+                return Ok(hit);
+            }
+            let rows = Arc::new(sql::stories(&h.ro, sort, offset, limit + 1)?);
+            cache.put(key, version, rows.clone());
+            Ok(rows)
+        })
+        .await?;
+    let next_cursor = (rows.len() > limit).then(|| (offset + limit).to_string());
+    let items = rows.iter().take(limit).cloned().collect();
     Ok(Json(Page { items, next_cursor }))
 }
 

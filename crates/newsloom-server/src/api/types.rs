@@ -54,13 +54,13 @@ pub struct ArticleRef {
 }
 
 /// An outlet and how many articles it has in a story.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OutletCount {
     pub name: String,
     pub articles: i64,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StorySummary {
     pub id: String,
     pub title: String,

@@ -97,6 +97,18 @@ try {
   } else {
     check(await page.locator('.empty', { hasText: 'No dated events' }).count() === 1, 'RUS/NATO shows its empty state');
     notes.push('RUS/NATO: no dated events between these codes in this store: empty state shown');
+    await shot('dyad-rus-nato');
+    // The empty state offers the actor codes of entities named like what was typed.
+    const suggestion = page.locator('a.suggestion').first();
+    if (await suggestion.count()) {
+      const code = await suggestion.textContent();
+      await suggestion.click();
+      await page.waitForSelector('#dyad-table, .empty');
+      const series = await api(`/api/dyad?a=RUS&b=${encodeURIComponent(code)}&period=day`);
+      const rows = await page.locator('#dyad-table tbody tr').count();
+      check(rows === series.points.length, `the suggested code ${code} shows its ${rows} points`);
+      notes.push(`RUS/NATO: the empty state suggested ${code}; RUS/${code} has ${rows} points`);
+    }
   }
   await shot('dyad-rus-nato');
   const events = await api('/api/events?limit=50');
