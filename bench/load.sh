@@ -43,10 +43,11 @@ echo "== store: $(curl -sf "$BASE/api/stats" | head -c 200)…"
 
 run() {
   local name=$1 path=$2
-  local status
-  status=$(curl -s -o /dev/null -w '%{http_code}' "$BASE$path")
+  local first
+  # The first request is cold: dyads, story pages and stats are cached per store version.
+  first=$(curl -s -o /dev/null -w 'HTTP %{http_code} in %{time_total}s' "$BASE$path")
   echo
-  echo "== $name: GET $path (HTTP $status), $CONCURRENCY connections, ${DURATION}s, $TOOL"
+  echo "== $name: GET $path (first request: $first), $CONCURRENCY connections, ${DURATION}s, $TOOL"
   if [ "$TOOL" = oha ]; then
     oha -z "${DURATION}s" -c "$CONCURRENCY" --no-tui "$BASE$path" \
       | grep -E 'Requests/sec|Success rate|50(\.00)?% in|99(\.00)?% in|\[[0-9]{3}\]'

@@ -57,7 +57,12 @@ pub(crate) struct AppState {
     pipeline: Arc<Mutex<Option<Pipeline>>>,
     dir: PathBuf,
     write_token: Option<Arc<str>>,
+    /// Searches are CPU-bound: running more at once than there are cores only adds tail
+    /// latency, so they queue here (fairly) instead.
+    search_permits: Arc<tokio::sync::Semaphore>,
     dyads: Arc<DyadCache>,
+    /// Store-wide counts take a second on 100,000 articles: computed once per store version.
+    stats: Arc<cache::Cache<(), newsloom_store::Stats>>,
     story_pages: Arc<StoryPageCache>,
 }
 
@@ -80,7 +85,11 @@ pub fn router(db: &Path, write_token: Option<String>) -> Result<Router, String> 
         pipeline: Arc::new(Mutex::new(None)),
         dir: db.to_path_buf(),
         write_token: write_token.filter(|t| !t.is_empty()).map(Arc::from),
+        search_permits: Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+        )),
         dyads: Arc::new(cache::Cache::new(512)),
+        stats: Arc::new(cache::Cache::new(1)),
         story_pages: Arc::new(cache::Cache::new(512)),
     };
     let header = |name: HeaderName, value: &'static str| {

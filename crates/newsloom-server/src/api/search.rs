@@ -86,6 +86,7 @@ pub async fn search(State(state): State<AppState>, Q(p): Q<SearchParams>) -> Api
         limit,
         offset,
     };
+    let _permit = state.search_permits.acquire().await.map_err(ApiError::internal)?;
     let index = state.index.clone();
     let found = tokio::task::spawn_blocking(move || index.search(&query))
         .await
@@ -130,7 +131,19 @@ pub struct StatsBody {
 /// Store-wide counts.
 #[utoipa::path(get, path = "/api/stats", tag = "search", responses((status = 200, body = StatsBody)))]
 pub async fn stats(State(state): State<AppState>) -> ApiResult<Json<StatsBody>> {
-    let s = state.db.run(|h| Ok(h.store.stats()?)).await?;
+    let cache = state.stats.clone();
+    let s = state
+        .db
+        .run(move |h| {
+            let version = crate::cache::version(&h.ro)?;
+            if let Some(hit) = cache.get(&(), version) {
+                return Ok(hit);
+            }
+            let stats = h.store.stats()?;
+            cache.put((), version, stats.clone());
+            Ok(stats)
+        })
+        .await?;
     Ok(Json(StatsBody {
         articles: s.articles,
         stories: s.stories,
