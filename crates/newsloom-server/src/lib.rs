@@ -21,7 +21,6 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use newsloom_pipeline::Pipeline;
 use newsloom_search::SearchIndex;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 
 pub use api::ApiDoc;
 
@@ -103,11 +102,22 @@ pub fn router(db: &Path, write_token: Option<String>) -> Result<Router, String> 
         })
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(axum::middleware::from_fn(timeout))
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header(header::REFERRER_POLICY, "no-referrer"))
         .layer(header(header::X_FRAME_OPTIONS, "DENY")))
+}
+
+/// Answers 408 in the error shape when a request takes longer than [`REQUEST_TIMEOUT`].
+async fn timeout(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(resp) => resp,
+        Err(_) => {
+            error::ApiError::new(StatusCode::REQUEST_TIMEOUT, "the request took too long").into_response()
+        }
+    }
 }
 
 /// Serves until the process is stopped (Ctrl-C stops it gracefully).
