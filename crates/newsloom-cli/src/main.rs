@@ -8,6 +8,13 @@ mod output;
 use clap::Parser;
 
 fn main() {
+    // Like other Unix tools, stop quietly when the reader of stdout goes away (`| head`)
+    // instead of panicking on a broken pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of one signal at start-up, before any threads.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = args::Cli::parse();
     if let Err(e) = commands::run(cli) {
         eprintln!("error: {e:#}");
