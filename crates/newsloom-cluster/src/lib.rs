@@ -75,4 +75,9 @@ pub trait StoryClusterer: Send {
     /// Re-learns an article already placed in a previous run (state is rebuilt from the store
     /// at start-up), without changing its story.
     fn restore(&mut self, article: &Article, entities: &[String], story: &str, copy_of: Option<&str>);
+
+    /// Counts an article into background statistics only (term document frequencies), without
+    /// placing it in a story: a prior for a cold start, when the store holds too few articles
+    /// for an online IDF to say which words are common.
+    fn warm(&mut self, _article: &Article) {}
 }

@@ -402,6 +402,12 @@ impl StoryClusterer for OnlineClusterer {
         self.commit(article, prep, target, &merge)
     }
 
+    fn warm(&mut self, article: &Article) {
+        let now = if self.now.is_finite() { self.now } else { 0.0 };
+        // Building the document counts its terms in the IDF; the document itself is dropped.
+        crate::doc::Doc::build(article, &[], &mut self.corpus, now);
+    }
+
     fn restore(&mut self, article: &Article, entities: &[String], story: &str, copy_of: Option<&str>) {
         let mut prep = self.prepare(article, entities);
         prep.copy = copy_of.map(|c| (c.to_string(), story.to_string()));

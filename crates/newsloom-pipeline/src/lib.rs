@@ -114,6 +114,21 @@ pub struct Pipeline {
 /// window in which stories stay open, without reading the whole history.
 const RESTORE_WINDOW: i64 = 20_000;
 
+/// Below this many stored articles the clusterer is warmed with [`BACKGROUND`].
+const BACKGROUND_MIN_ARTICLES: i64 = 500;
+
+/// Background news for term statistics at a cold start: the Wikinews sample shipped in the
+/// repository (CC BY, see NOTICE), 236 articles in en/es/it/nl.
+const BACKGROUND: &str = include_str!("../../../samples/wikinews/wikinews-meantime.jsonl");
+
+fn background_articles() -> impl Iterator<Item = Article> {
+    BACKGROUND.lines().filter_map(|line| {
+        let v: serde_json::Value = serde_json::from_str(line).ok()?;
+        let text = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_string();
+        Some(Article { id: text("id"), title: text("title"), body: text("text"), ..Article::default() })
+    })
+}
+
 impl Pipeline {
     /// Opens the store in `dir` with the default stages, brings the search index up to date
     /// with the store and rebuilds the clusterer's recent state.
@@ -170,6 +185,13 @@ impl Pipeline {
     }
 
     fn restore_clusterer(&mut self) -> Result<()> {
+        // A store this small gives the online IDF too little to go on (with two articles every
+        // shared word looks rare): the shipped sample corpus serves as background.
+        if self.store.max_seq()? < BACKGROUND_MIN_ARTICLES {
+            for article in background_articles() {
+                self.clusterer.warm(&article);
+            }
+        }
         let mut seq = (self.store.max_seq()? - RESTORE_WINDOW).max(0);
         loop {
             let rows = self.store.scan_articles(seq, 2000, false)?;
