@@ -1,55 +1,12 @@
-//! Queries the store API does not offer (newest-first article paging, story paging and sort by
-//! outlets, an entity's articles, brief article lookups), over a read-only connection.
+//! Queries the store API does not offer (story paging and sort by outlets, brief article
+//! lookups), over a read-only connection.
 
 use std::collections::HashMap;
 
 use newsloom_model::Span;
-use newsloom_store::{ArticleFilter, ArticleRow};
-use rusqlite::{Connection, OptionalExtension, ToSql, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::api::types::{ArticleRef, OutletCount, Sentence, StorySummary};
-
-const ROW_COLS: &str = "seq, id, title, source, published, language, story, copy_of, url";
-
-fn article_row(r: &rusqlite::Row) -> rusqlite::Result<ArticleRow> {
-    Ok(ArticleRow {
-        seq: r.get(0)?,
-        id: r.get(1)?,
-        title: r.get(2)?,
-        source: r.get(3)?,
-        published: r.get(4)?,
-        language: r.get(5)?,
-        story: r.get(6)?,
-        copy_of: r.get(7)?,
-        url: r.get(8)?,
-    })
-}
-
-/// Articles matching `f`, newest stored first, strictly before `before_seq`.
-pub fn articles_before(
-    conn: &Connection,
-    f: &ArticleFilter,
-    before_seq: i64,
-) -> rusqlite::Result<Vec<ArticleRow>> {
-    let mut sql = format!("SELECT {ROW_COLS} FROM articles WHERE seq < ?");
-    let mut args: Vec<&dyn ToSql> = vec![&before_seq];
-    for (col, op, val) in [
-        ("source", "=", &f.source),
-        ("language", "=", &f.language),
-        ("story", "=", &f.story),
-        ("day", ">=", &f.from),
-        ("day", "<=", &f.to),
-    ] {
-        if let Some(v) = val {
-            sql.push_str(&format!(" AND {col} {op} ?"));
-            args.push(v);
-        }
-    }
-    sql.push_str(&format!(" ORDER BY seq DESC LIMIT {}", f.limit.max(1)));
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(args), article_row)?;
-    rows.collect()
-}
 
 /// How to order the story list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, utoipa::ToSchema)]
@@ -119,22 +76,6 @@ pub fn story_outlets(conn: &Connection, story: &str) -> rusqlite::Result<(Vec<Ou
         })
         .collect::<rusqlite::Result<_>>()?;
     Ok((outlets, reprints))
-}
-
-/// Articles that mention an entity, newest stored first, before `before_seq`.
-pub fn entity_articles(
-    conn: &Connection,
-    entity: &str,
-    before_seq: i64,
-    limit: usize,
-) -> rusqlite::Result<Vec<ArticleRow>> {
-    let sql = format!(
-        "SELECT {ROW_COLS} FROM articles WHERE seq < ?2 AND id IN (SELECT article FROM mentions WHERE entity = ?1)
-         ORDER BY seq DESC LIMIT ?3"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![entity, before_seq, limit as i64], article_row)?;
-    rows.collect()
 }
 
 /// One entity's stored JSON and its number of mentions.

@@ -48,8 +48,12 @@ pub struct ArticleFilter {
     pub story: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
-    /// Cursor: only articles stored after this sequence number.
+    /// Cursor: only articles stored after this sequence number (oldest first).
     pub after_seq: Option<i64>,
+    /// Cursor: only articles stored before this sequence number (newest first).
+    pub before_seq: Option<i64>,
+    /// Only articles that mention this entity id.
+    pub entity: Option<String>,
     pub limit: usize,
 }
 
@@ -192,6 +196,14 @@ impl Store {
     }
 
     /// Article listing, newest stored first (or oldest first when paging with `after_seq`).
+    ///
+    /// ```
+    /// use newsloom_store::{ArticleFilter, Store};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let store = Store::open(dir.path()).unwrap();
+    /// let page = ArticleFilter { before_seq: Some(100), limit: 20, ..Default::default() };
+    /// assert!(store.articles(&page).unwrap().is_empty());
+    /// ```
     pub fn articles(&self, f: &ArticleFilter) -> Result<Vec<ArticleRow>> {
         let mut sql = format!("SELECT {ARTICLE_ROW_COLS} FROM articles WHERE 1=1");
         let mut args: Vec<&dyn ToSql> = vec![];
@@ -206,6 +218,14 @@ impl Store {
                 sql.push_str(&format!(" AND {col} {op} ?"));
                 args.push(v);
             }
+        }
+        if let Some(entity) = &f.entity {
+            sql.push_str(" AND id IN (SELECT article FROM mentions WHERE entity = ?)");
+            args.push(entity);
+        }
+        if let Some(before) = &f.before_seq {
+            sql.push_str(" AND seq < ?");
+            args.push(before);
         }
         if let Some(after) = &f.after_seq {
             sql.push_str(" AND seq > ? ORDER BY seq");

@@ -1,6 +1,6 @@
 use newsloom_analyse::Analysis;
 use newsloom_model::{Article, Event, PublishedDate, QuadClass, Quote, QuoteKind, Span};
-use newsloom_store::{EventFilter, NewArticle, QuoteFilter, Reject, Store};
+use newsloom_store::{ArticleFilter, EventFilter, NewArticle, QuoteFilter, Reject, Store};
 
 fn article(id: &str, story: &str, source: &str, day: &str) -> Article {
     Article {
@@ -64,6 +64,18 @@ fn batches_duplicates_stories_and_reopen() {
         (Some("2016-12-27"), Some("2017-01-04"))
     );
     assert_eq!(articles.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+    let ids = |f: ArticleFilter| store.articles(&f).unwrap().into_iter().map(|r| r.id).collect::<Vec<_>>();
+    assert_eq!(ids(ArticleFilter { limit: 10, ..Default::default() }), ["c", "b", "a"]);
+    assert_eq!(ids(ArticleFilter { before_seq: Some(3), limit: 10, ..Default::default() }), ["b", "a"]);
+    assert_eq!(ids(ArticleFilter { after_seq: Some(1), limit: 10, ..Default::default() }), ["b", "c"]);
+    assert_eq!(
+        ids(ArticleFilter { source: Some("TASS".into()), limit: 10, ..Default::default() }),
+        ["c", "a"]
+    );
+    assert_eq!(
+        ids(ArticleFilter { from: Some("2017-01-01".into()), limit: 10, ..Default::default() }),
+        ["c", "b"]
+    );
     let full = store.article("b").unwrap().unwrap();
     assert_eq!((full.raw.as_str(), full.story.as_deref()), ("raw b", Some("s1")));
     assert!(store.article("zzz").unwrap().is_none());
@@ -109,6 +121,13 @@ fn events_count_once_per_story_and_dyads_aggregate() {
         medium: None,
         confidence: 0.9,
     });
+    a.analysis.mentions.push(newsloom_model::Mention {
+        entity: "person:andrei-kelin".into(),
+        text: "Kelin".into(),
+        kind: newsloom_model::EntityKind::Person,
+        span: Span::new("a", 0, 5),
+        confidence: 1.0,
+    });
     let b = new(article("b", "s1", "MT", "2017-01-04"), vec![coop("b", "2016-12-27")]);
     let c = new(
         article("c", "s2", "MT", "2016-11-20"),
@@ -138,4 +157,7 @@ fn events_count_once_per_story_and_dyads_aggregate() {
         store.quotes(&QuoteFilter { speaker: Some("kelin".into()), limit: 5, ..Default::default() }).unwrap();
     assert_eq!(quotes.len(), 1);
     assert_eq!(store.analysis("a").unwrap().quotes.len(), 1);
+    let by_entity =
+        ArticleFilter { entity: Some("person:andrei-kelin".into()), limit: 10, ..Default::default() };
+    assert_eq!(store.articles(&by_entity).unwrap().iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["a"]);
 }

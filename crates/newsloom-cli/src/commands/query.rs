@@ -16,8 +16,8 @@ fn filter(args: &ArticleArgs) -> ArticleFilter {
         story: args.story.clone(),
         from: args.from.clone(),
         to: args.to.clone(),
-        after_seq: None,
         limit: args.limit,
+        ..ArticleFilter::default()
     }
 }
 

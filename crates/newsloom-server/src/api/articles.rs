@@ -9,7 +9,6 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::api::types::{ArticleItem, Page};
 use crate::error::{ApiError, ApiResult, Q, check_day, page_limit};
-use crate::sql;
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema, PartialEq)]
 #[serde(rename_all = "lowercase")]
@@ -64,8 +63,8 @@ pub async fn list(
         story: p.story,
         from: p.from,
         to: p.to,
-        after_seq: None,
         limit: limit + 1,
+        ..ArticleFilter::default()
     };
     let mut rows = state
         .db
@@ -77,7 +76,9 @@ pub async fn list(
             };
             Ok(match (order, cursor) {
                 (Order::Newest, None) => h.store.articles(&filter)?,
-                (Order::Newest, Some(before)) => sql::articles_before(&h.ro, &filter, before)?,
+                (Order::Newest, Some(before)) => {
+                    h.store.articles(&ArticleFilter { before_seq: Some(before), ..filter })?
+                }
                 (Order::Oldest, after) => {
                     h.store.articles(&ArticleFilter { after_seq: Some(after.unwrap_or(0)), ..filter })?
                 }

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use newsloom_model::{Entity, Event};
-use newsloom_store::{EventFilter, QuoteFilter};
+use newsloom_store::{ArticleFilter, EventFilter, QuoteFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -82,8 +82,12 @@ pub async fn entity(State(state): State<AppState>, Path(id): Path<String>) -> Ap
                 return Err(ApiError::not_found(format!("no entity with id {id:?}")));
             };
             let entity: Entity = serde_json::from_str(&doc).map_err(ApiError::internal)?;
-            let articles =
-                sql::entity_articles(&h.ro, &id, i64::MAX, 50)?.into_iter().map(Into::into).collect();
+            let articles = h
+                .store
+                .articles(&ArticleFilter { entity: Some(id.clone()), limit: 50, ..Default::default() })?
+                .into_iter()
+                .map(Into::into)
+                .collect();
             let mut cache = ArticleCache::default();
             let quotes = quote_items(
                 h,
