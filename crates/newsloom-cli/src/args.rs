@@ -135,6 +135,9 @@ pub struct IngestArgs {
     /// Largest accepted article (file or JSONL line), in MB.
     #[arg(long, default_value_t = 16)]
     pub max_item_mb: usize,
+    /// Outlet name for items that do not carry one (e.g. text scraped from one site).
+    #[arg(long)]
+    pub source: Option<String>,
 }
 
 #[derive(Args, Debug)]

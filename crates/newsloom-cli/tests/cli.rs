@@ -98,6 +98,33 @@ fn seeds_share_a_story_reprints_are_copies_and_unrelated_news_stays_apart() {
     assert_eq!(copy["copy_of"], original["id"]);
 }
 
+/// `--source` names the outlet of items that carry none, and never overrides one they carry.
+#[test]
+fn ingest_source_names_the_outlet_of_items_without_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("page.txt");
+    std::fs::write(
+        &text,
+        "Harbour workers vote to strike\n\nDock workers voted on Monday to strike over pay.\n",
+    )
+    .unwrap();
+    let jsonl = dir.path().join("feed.jsonl");
+    std::fs::write(
+        &jsonl,
+        r#"{"title":"Ferry resumes","source":"Coast Herald","text":"The ferry service resumed on Tuesday after repairs."}"#,
+    )
+    .unwrap();
+    let db = dir.path().join("db");
+    let args =
+        ["ingest", text.to_str().unwrap(), jsonl.to_str().unwrap(), "--source", "Harbour Times", "--json"];
+    assert_eq!(json(&newsloom(&db, &args))["stored"], 2);
+    let articles = json(&newsloom(&db, &["articles", "--json"]));
+    let mut sources: Vec<&str> =
+        articles.as_array().unwrap().iter().map(|a| a["source"].as_str().unwrap()).collect();
+    sources.sort();
+    assert_eq!(sources, ["Coast Herald", "Harbour Times"]);
+}
+
 #[test]
 fn bad_input_is_reported_and_the_run_goes_on() {
     let dir = tempfile::tempdir().unwrap();

@@ -52,7 +52,17 @@ fn ui_in_chromium() {
                  and never run, wherever the title appears in the interface."
     });
     let evil = parse_jsonl_line(&serde_json::to_vec(&evil).unwrap(), "test:1").unwrap();
-    let items = Reader::new(vec![seeds, samples]).chain([IngestItem::Record(evil)]);
+    // The Moscow Times page names no outlet in its text: give it as `newsloom ingest --source` would.
+    let moscow_times = Reader::new(vec![seeds.join("000_68d2beda7c2c8ce2.txt")]).map(|item| match item {
+        IngestItem::Record(mut raw) => {
+            raw.meta.insert("source".into(), "The Moscow Times".into());
+            IngestItem::Record(raw)
+        }
+        other => other,
+    });
+    let items = moscow_times
+        .chain(Reader::new(vec![seeds.join("003_5c09ee7d739e82a2.txt"), samples]))
+        .chain([IngestItem::Record(evil)]);
     let summary = pipeline.ingest(items, &Quiet).unwrap();
     eprintln!("store: {} stored, {} rejected", summary.stored, summary.rejected);
     drop(pipeline);

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use newsloom_ingest::{Limits, Reader};
+use newsloom_ingest::{IngestItem, Limits, Reader};
 use newsloom_pipeline::{IngestSummary, Pipeline, Progress};
 
 use crate::args::IngestArgs;
@@ -45,8 +45,16 @@ pub fn ingest(db: &Path, args: &IngestArgs, json: bool) -> anyhow::Result<()> {
     pipeline.batch_size = args.batch_size.max(1);
     let limits = Limits { max_item_bytes: args.max_item_mb.max(1) << 20 };
     let reader = Reader::with_limits(args.paths.clone(), limits);
+    let source = args.source.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let items = reader.map(|item| match (item, source) {
+        (IngestItem::Record(mut raw), Some(name)) if raw.meta_str("source").is_none() => {
+            raw.meta.insert("source".into(), name.into());
+            IngestItem::Record(raw)
+        }
+        (item, _) => item,
+    });
     let bar = Bar::new();
-    let summary = pipeline.ingest(reader, &bar)?;
+    let summary = pipeline.ingest(items, &bar)?;
     bar.finish();
     if json {
         return output::json(&summary);

@@ -58,7 +58,19 @@ try {
   for (const t of seedTitles) {
     check(story.articles.some((a) => a.title === t), `the seeds' story holds "${t}"`);
   }
-  check(story.articles.some((a) => a.source === 'TASS'), "the seeds' story names the outlet TASS");
+  for (const outlet of ['The Moscow Times', 'TASS']) {
+    check(story.articles.some((a) => a.source === outlet), `the seeds' story names the outlet ${outlet}`);
+  }
+  // Outlet comparison: what one outlet carried and the other left out.
+  const cmp = story.comparison;
+  const carriedBy = (items, pred) => items.filter(pred).flatMap((x) => x.outlets);
+  const peskov = carriedBy(cmp.quotes, (q) => (q.speaker || '').includes('Peskov'));
+  check(peskov.includes('The Moscow Times') && !peskov.includes('TASS'), `Peskov's quote: carried by The Moscow Times only (${peskov})`);
+  const shoigu = carriedBy(cmp.events, (e) => e.cameo.startsWith('11') && e.source_actor.startsWith('RUS'))
+    .concat(carriedBy(cmp.quotes, (q) => (q.speaker || '').includes('Shoigu')));
+  check(shoigu.includes('The Moscow Times') && !shoigu.includes('TASS'), `Shoigu's accusation: carried by The Moscow Times only (${shoigu})`);
+  const summits = carriedBy(cmp.quotes, (q) => /Wales|Warsaw/.test(q.text));
+  check(summits.includes('TASS') && !summits.includes('The Moscow Times'), `Wales/Warsaw summit complaints: carried by TASS only (${summits})`);
   await page.goto(`${base}/#/story/${encodeURIComponent(reset.story)}`);
   await page.waitForSelector('h1');
   const main = page.locator('main');
