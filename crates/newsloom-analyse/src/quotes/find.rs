@@ -3,6 +3,7 @@
 //! `…, the ministry noted.`, `According to X, …`).
 
 use super::lexicon::{self as lx, CueKind};
+use super::reported::reported;
 use super::text::{Doc, Sent};
 use newsloom_model::QuoteKind;
 
@@ -22,10 +23,10 @@ pub(crate) struct Hit {
 
 /// A cue verb found in a token range.
 #[derive(Debug, Clone, Copy)]
-struct Cue {
-    s: usize,
-    e: usize,
-    kind: CueKind,
+pub(super) struct Cue {
+    pub s: usize,
+    pub e: usize,
+    pub kind: CueKind,
 }
 
 pub(crate) fn find_hits(d: &Doc) -> Vec<Hit> {
@@ -33,9 +34,7 @@ pub(crate) fn find_hits(d: &Doc) -> Vec<Hit> {
     for (si, &sent) in d.sents.iter().enumerate() {
         let before = hits.len();
         find_in_sentence(d, &mut hits, si, sent);
-        if hits.len() > before
-            && let Some(h) = hits.last_mut()
-        {
+        for h in &mut hits[before..] {
             h.last_sent = h.last_sent.max(si);
         }
     }
@@ -43,38 +42,39 @@ pub(crate) fn find_hits(d: &Doc) -> Vec<Hit> {
 }
 
 fn find_in_sentence(d: &Doc, hits: &mut Vec<Hit>, si: usize, sent: Sent) {
-    {
-        let regions: Vec<usize> = (0..d.quotes.len())
-            .filter(|&q| d.quotes[q].open >= sent.a && d.quotes[q].close < sent.b)
-            .collect();
-        if !regions.is_empty() {
-            if let Some(h) = direct(d, sent, &regions) {
+    let before = hits.len();
+    let regions: Vec<usize> =
+        (0..d.quotes.len()).filter(|&q| d.quotes[q].open >= sent.a && d.quotes[q].close < sent.b).collect();
+    if !regions.is_empty() {
+        if let Some(h) = direct(d, sent, &regions) {
+            hits.push(h);
+        } else if quote_only(d, sent, &regions) {
+            if let Some(mut h) = frame_in_next(d, si, sent, &regions) {
+                // The frame sentence belongs to this quote too.
+                h.last_sent = si + 1;
                 hits.push(h);
                 return;
             }
-            if quote_only(d, sent, &regions) {
-                if let Some(mut h) = frame_in_next(d, si, sent, &regions) {
-                    // The frame sentence belongs to this quote too.
-                    h.last_sent = si + 1;
-                    hits.push(h);
-                    return;
-                }
-                orphan(d, hits, si, sent, &regions);
-                return;
-            }
-        }
-        if let Some(h) = indirect(d, sent) {
-            hits.push(h);
+            orphan(d, hits, si, sent, &regions);
+            return;
         }
     }
+    let more = reported(d, sent, &hits[before..]);
+    if more.is_empty() {
+        return;
+    }
+    hits.extend(more);
+    // In reading order, so pronouns resolve to the speaker named just before.
+    let pos = |h: &Hit| h.cue.map_or(h.content[0].0, |c| c.0);
+    hits[before..].sort_by_key(pos);
 }
 
-fn lower(d: &Doc, i: usize) -> String {
+pub(super) fn lower(d: &Doc, i: usize) -> String {
     d.tok(i).to_lowercase()
 }
 
 /// The first cue word in `[a, b)` that lies outside quotations.
-fn cues_in<'a>(d: &'a Doc<'a>, a: usize, b: usize) -> impl Iterator<Item = Cue> + 'a {
+pub(super) fn cues_in<'a>(d: &'a Doc<'a>, a: usize, b: usize) -> impl Iterator<Item = Cue> + 'a {
     (a..b).filter_map(move |i| {
         if d.in_quote[i].is_some() || !d.toks[i].word {
             return None;
@@ -107,7 +107,7 @@ fn cues_in<'a>(d: &'a Doc<'a>, a: usize, b: usize) -> impl Iterator<Item = Cue> 
 }
 
 /// Speaker phrase ending right before `cue` (skipping `has also` etc.), not reaching below `lo`.
-fn left_np(d: &Doc, lo: usize, cue: usize) -> Option<(usize, usize)> {
+pub(super) fn left_np(d: &Doc, lo: usize, cue: usize) -> Option<(usize, usize)> {
     let mut i = cue;
     let mut skipped = 0;
     while i > lo && skipped < 3 && d.toks[i - 1].word && lx::is_aux_adverb(&lower(d, i - 1)) {
@@ -224,7 +224,7 @@ fn comma_np(d: &Doc, lo: usize, comma: usize) -> Option<(usize, usize)> {
 }
 
 /// Speaker phrase starting at `from` (for `said Kelin`, `according to the ministry`).
-fn right_np(d: &Doc, from: usize, hi: usize) -> Option<(usize, usize)> {
+pub(super) fn right_np(d: &Doc, from: usize, hi: usize) -> Option<(usize, usize)> {
     let mut j = from;
     if j < hi && matches!(lower(d, j).as_str(), "the" | "a" | "an") {
         j += 1;
@@ -260,7 +260,7 @@ fn right_np(d: &Doc, from: usize, hi: usize) -> Option<(usize, usize)> {
 }
 
 /// The source after `according to`: up to the next comma or the end, at most 12 words.
-fn according_np(d: &Doc, from: usize, hi: usize) -> Option<(usize, usize)> {
+pub(super) fn according_np(d: &Doc, from: usize, hi: usize) -> Option<(usize, usize)> {
     let mut e = from;
     while e < hi && e < from + 12 && d.toks[e].word && d.in_quote[e].is_none() {
         e += 1;
@@ -270,7 +270,7 @@ fn according_np(d: &Doc, from: usize, hi: usize) -> Option<(usize, usize)> {
 
 /// After a cue: the addressee or medium (`told Interfax`, `told reporters`) and where the
 /// reported content starts. Returns `(medium, content_start)`.
-fn after_cue(d: &Doc, cue: Cue, hi: usize) -> (Option<(usize, usize)>, usize) {
+pub(super) fn after_cue(d: &Doc, cue: Cue, hi: usize) -> (Option<(usize, usize)>, usize) {
     let l = lower(d, cue.s);
     let mut i = cue.e;
     let mut medium = None;
@@ -321,14 +321,14 @@ fn after_cue(d: &Doc, cue: Cue, hi: usize) -> (Option<(usize, usize)>, usize) {
 }
 
 /// Token range of `[a, b)` without trailing sentence punctuation.
-fn trim_end(d: &Doc, a: usize, mut b: usize) -> usize {
+pub(super) fn trim_end(d: &Doc, a: usize, mut b: usize) -> usize {
     while b > a && matches!(d.tok(b - 1), "." | "!" | "?" | "," | ";" | ":" | "…" | "—" | "–") {
         b -= 1;
     }
     b
 }
 
-fn words_between(d: &Doc, a: usize, b: usize) -> usize {
+pub(super) fn words_between(d: &Doc, a: usize, b: usize) -> usize {
     (a..b).filter(|&i| d.toks[i].word).count()
 }
 
@@ -510,7 +510,12 @@ fn orphan(d: &Doc, hits: &mut Vec<Hit>, si: usize, sent: Sent, regions: &[usize]
     }
     // `“…,” he said. “…”` and a quotation carried on into the next paragraph continue the
     // previous quote; a quotation further away is a new quote by the same speaker.
-    if let Some(h) = hits.last_mut()
+    // The quote of the last sentence with hits, passing over reported speech found beside it.
+    let target = hits.last().map(|l| l.last_sent).and_then(|ls| {
+        let n = hits.len();
+        (0..n).rev().take_while(|&i| hits[i].last_sent == ls).find(|&i| hits[i].kind != QuoteKind::Indirect)
+    });
+    if let Some(h) = target.map(|i| &mut hits[i])
         && h.kind != QuoteKind::Indirect
         && sent.para - h.para <= 1
         && h.speaker.is_some()
@@ -574,199 +579,6 @@ fn frame_in_next(d: &Doc, si: usize, sent: Sent, regions: &[usize]) -> Option<Hi
         last_sent: 0,
         confidence: 0.8,
     })
-}
-
-/// Reported speech: `X said (that) …`, `…, X said.`, `…, said X.`, `According to X, …`.
-fn indirect(d: &Doc, sent: Sent) -> Option<Hit> {
-    let b = trim_end(d, sent.a, sent.b);
-    // At most a few dozen cues per sentence: keeps run-on "sentences" (lists, broken markup)
-    // linear.
-    for cue in cues_in(d, sent.a, b).take(24) {
-        let l = lower(d, cue.s);
-        if l == "according" {
-            let sp = according_np(d, cue.e, b)?;
-            let comma_before = cue.s > sent.a && d.is(cue.s - 1, ",");
-            let content = if comma_before {
-                (sent.a, cue.s - 1)
-            } else {
-                let c = (sp.1..b).find(|&k| d.is(k, ","))?;
-                (c + 1, b)
-            };
-            return make(d, sent, content, Some(sp), cue, None, 0.7);
-        }
-        // Left speaker: clause start or after a comma.
-        let np = left_np(d, sent.a, cue.s);
-        let (medium, cstart) = after_cue(d, cue, b);
-        let rest_words = words_between(d, cstart, b);
-        // Generic `you`/`one` (`whatever you think of …`) is nobody's attribution.
-        let np = np.filter(|&(a, b)| !(b == a + 1 && matches!(lower(d, a).as_str(), "you" | "one")));
-        if let Some(sp) = np {
-            let after_comma = sp.0 > sent.a + 2 && d.is(sp.0 - 1, ",");
-            let that = cstart < b && d.is(cstart, "that");
-            let trailing = rest_words <= 5
-                || (cstart < b && d.toks[cstart].word && is_frame_prep(&lower(d, cstart)))
-                || (cstart < b && !d.toks[cstart].word && d.in_quote[cstart].is_none());
-            if after_comma && trailing && !that && words_between(d, sent.a, sp.0) >= 2 {
-                if cue.kind == CueKind::Weak {
-                    continue;
-                }
-                // `But to prevent problems, he said, local officials should …`: both sides.
-                if cstart < b && d.is(cstart - 1, ",") && words_between(d, cstart, b) >= 3 && rest_words <= 12
-                {
-                    let mut h = make(d, sent, (sent.a, sp.0 - 1), Some(sp), cue, medium, 0.7)?;
-                    h.content.push((cstart, b));
-                    return Some(h);
-                }
-                return make(d, sent, (sent.a, sp.0 - 1), Some(sp), cue, medium, 0.75);
-            }
-            if rest_words >= 3 {
-                // Weak cues (`believes`, `wants`) attribute a clause too: PolNeAR counts beliefs
-                // and intentions as attributions, and measured on dev this raises F1.
-                if sp.0 > sent.a && !intro_ok(d, sent.a, sp.0) {
-                    continue;
-                }
-                return make(d, sent, (cstart, b), Some(sp), cue, medium, 0.7);
-            }
-            continue;
-        }
-        // Inverted: `…, said Kelin.`
-        if cue.kind == CueKind::Strong
-            && cue.s > sent.a + 2
-            && d.is(cue.s - 1, ",")
-            && let Some(sp) = right_np(d, cue.e, b)
-        {
-            return make(d, sent, (sent.a, cue.s - 1), Some(sp), cue, None, 0.7);
-        }
-    }
-    None
-}
-
-/// Whether `[a, s)` before a sentence-internal speaker is an introductory phrase
-/// (`In November,`, `As a result,`) rather than a clause of its own.
-fn intro_ok(d: &Doc, a: usize, s: usize) -> bool {
-    if d.is(s - 1, "with") {
-        return true; // `…, with Kremlin spokesman Dmitri Peskov complaining of …`
-    }
-    if !d.is(s - 1, ",") && !d.is(s - 1, "—") {
-        // `..., and Kelin said`, `where experts say`, `though she noted`: conjunctions and
-        // subordinators introduce a clause of their own.
-        return matches!(
-            lower(d, s - 1).as_str(),
-            "and"
-                | "but"
-                | "so"
-                | "yet"
-                | "where"
-                | "while"
-                | "because"
-                | "as"
-                | "since"
-                | "although"
-                | "though"
-                | "when"
-                | "if"
-                | "that"
-                | "after"
-                | "before"
-                | "whereas"
-                | "until"
-                | "once"
-        ) || s - a <= 1;
-    }
-    let w = words_between(d, a, s);
-    // Introductory adverbials (`At a recent fundraiser in New York,`) may run longer.
-    let first = lower(d, a);
-    w <= 6
-        || (w <= 16 && (first.ends_with("ing") || first.ends_with("ed")))
-        || (w <= 16
-            && matches!(
-                first.as_str(),
-                "at" | "in"
-                    | "on"
-                    | "during"
-                    | "after"
-                    | "before"
-                    | "when"
-                    | "while"
-                    | "since"
-                    | "despite"
-                    | "although"
-                    | "though"
-                    | "following"
-                    | "speaking"
-                    | "asked"
-                    | "as"
-                    | "earlier"
-                    | "later"
-                    | "last"
-                    | "meanwhile"
-                    | "but"
-                    | "and"
-                    | "still"
-                    | "yet"
-                    | "now"
-                    | "however"
-            ))
-}
-
-fn make(
-    d: &Doc,
-    sent: Sent,
-    content: (usize, usize),
-    speaker: Option<(usize, usize)>,
-    cue: Cue,
-    medium: Option<(usize, usize)>,
-    confidence: f32,
-) -> Option<Hit> {
-    let (a, b) = content;
-    let b = trim_end(d, a, b);
-    if words_between(d, a, b) < 2 {
-        return None;
-    }
-    let kind = if (a..b).any(|k| d.in_quote[k].is_some()) { QuoteKind::Partial } else { QuoteKind::Indirect };
-    Some(Hit {
-        content: vec![(a, b)],
-        kind,
-        speaker,
-        cue: Some((cue.s, cue.e)),
-        medium,
-        para: sent.para,
-        last_sent: 0,
-        confidence,
-    })
-}
-
-/// Words that open a trailing adverbial after a cue (`said in a report`, `said on Tuesday`).
-fn is_frame_prep(l: &str) -> bool {
-    matches!(
-        l,
-        "in" | "on"
-            | "at"
-            | "during"
-            | "after"
-            | "before"
-            | "while"
-            | "via"
-            | "through"
-            | "last"
-            | "this"
-            | "earlier"
-            | "late"
-            | "from"
-            | "to"
-            | "when"
-            | "as"
-            | "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
-            | "today"
-            | "yesterday"
-            | "told"
-    )
 }
 
 /// The speaker of a cue whose subject lies further back: `Trump attacked Clinton …, saying, “…”`

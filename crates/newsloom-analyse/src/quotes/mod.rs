@@ -27,6 +27,7 @@
 mod eval;
 mod find;
 mod lexicon;
+mod reported;
 #[cfg(test)]
 mod tests;
 pub(crate) mod text;
