@@ -93,6 +93,9 @@ pub(super) fn cues_in<'a>(d: &'a Doc<'a>, a: usize, b: usize) -> impl Iterator<I
             return Some(Cue { s: i, e: i + 2, kind: CueKind::Strong });
         }
         let kind = lx::cue_kind(l)?;
+        if kind == CueKind::Weak && !verb_context(d, a, i, l) {
+            return None;
+        }
         // `was said to`, `is expected to`: passive, not an attribution by the subject
         // (`is urging` is progressive and fine).
         if i > a
@@ -104,6 +107,45 @@ pub(super) fn cues_in<'a>(d: &'a Doc<'a>, a: usize, b: usize) -> impl Iterator<I
         let e = if matches!(l, "pointed" | "went") && i + 1 < b { i + 2 } else { i + 1 };
         Some(Cue { s: i, e, kind })
     })
+}
+
+/// Whether a weak cue word at `i` reads as a verb: not after a determiner or possessive
+/// (`the plan`, `Clinton’s support`), and a bare form (`plan`, `support`) only after a modal,
+/// `to`, a plural subject or a pronoun (`they support`, `will seek`).
+fn verb_context(d: &Doc, a: usize, i: usize, l: &str) -> bool {
+    if i == a || !d.toks[i - 1].word {
+        return !is_bare(l);
+    }
+    let p = lower(d, i - 1);
+    if lx::is_determiner(&p) || p.ends_with("’s") || p.ends_with("'s") {
+        return false;
+    }
+    if !is_bare(l) {
+        return true;
+    }
+    let mut k = i - 1;
+    while k > a
+        && matches!(lower(d, k).as_str(), "not" | "n’t" | "also" | "never" | "still" | "just" | "only")
+    {
+        k -= 1;
+    }
+    let p = lower(d, k);
+    lx::is_modal(&p)
+        || matches!(p.as_str(), "i" | "we" | "they" | "you" | "who" | "that")
+        || (p.len() > 3 && p.ends_with('s') && !p.ends_with("ss") && d.toks[k].word && !lx::is_np_stop(&p))
+        || p.ends_with("n’t")
+        || p.ends_with("n't")
+}
+
+/// An uninflected verb form, which may as well be a noun (`plan`, `question`).
+fn is_bare(l: &str) -> bool {
+    !(l.ends_with("ed")
+        || l.ends_with("ing")
+        || l.ends_with('s')
+        || matches!(
+            l,
+            "saw" | "laid" | "knew" | "thought" | "felt" | "found" | "sought" | "understood" | "shown"
+        ))
 }
 
 /// Speaker phrase ending right before `cue` (skipping `has also` etc.), not reaching below `lo`.
@@ -170,14 +212,22 @@ pub(super) fn left_np(d: &Doc, lo: usize, cue: usize) -> Option<(usize, usize)> 
         return None;
     }
     // Lowercase-headed phrases must end in a speaker noun (`the ministry`, `a senior aide`).
-    let head = lower(d, end - 1);
+    // The head is the last word before a parenthetical (`Rep. Stephen Lynch (D-Mass.)`).
+    let mut hend = end;
+    if d.is(end - 1, ")")
+        && let Some(p) = (j..end - 1).rev().find(|&p| d.is(p, "("))
+        && p > j
+    {
+        hend = p;
+    }
+    let head = lower(d, hend - 1);
     let plural = head.len() > 4 && head.ends_with('s') && !head.ends_with("ss") && !head.ends_with("us");
-    let determined = end - j >= 2
+    let determined = hend - j >= 2
         && matches!(
-            lower(d, end - 2).as_str(),
+            lower(d, hend - 2).as_str(),
             "the" | "its" | "his" | "her" | "their" | "our" | "some" | "many" | "most" | "other" | "a" | "an"
         );
-    if !d.is_cap(end - 1) && !lx::is_speaker_noun(&head) && !plural && !determined {
+    if !d.is_cap(hend - 1) && !lx::is_speaker_noun(&head) && !plural && !determined {
         return None;
     }
     // Long phrases that run into a clause: keep the last capitalised run or speaker-noun phrase.
@@ -354,7 +404,7 @@ fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
         let window = seg_b.min(seg_a + 24);
         let Some(cue) = cues_in(d, seg_a, window).next() else { continue };
         // A parenthetical (`Chaffetz (R-Utah) said`) is fine; a new sentence or clause is not.
-        if (seg_a..cue.s).any(|k| matches!(d.tok(k), ";" | ".")) {
+        if (seg_a..cue.s).any(|k| d.is(k, ";") || (d.is(k, ".") && !d.is(k + 1, ",") && !d.is(k + 1, ")"))) {
             continue;
         }
         let mut lo = seg_a;

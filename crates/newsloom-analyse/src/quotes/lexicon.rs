@@ -62,10 +62,54 @@ const WEAK_MORE: &[&str] = &[
     "criticizing", "describing", "touting", "pushing",
 ];
 
+/// Verbs of stance, plan, cognition and disclosure in all their inflected forms
+/// (`supports`, `supported`, `supporting`): attribution corpora count reported beliefs, plans
+/// and documents as attributions.
+#[rustfmt::skip]
+const WEAK_FORMS: &[&str] = &[
+    "support", "supports", "supported", "supporting", "want", "wanted", "wanting", "plan", "planned",
+    "planning", "discuss", "discusses", "discussed", "discussing", "decide", "decides", "decided",
+    "rule", "ruled", "question", "questioning", "release", "releases", "released",
+    "respond", "refuse", "refuses", "refused", "refusing", "express", "expresses", "expressed",
+    "expressing", "explain", "voted", "votes", "learn", "learns", "learned", "learnt", "publish",
+    "publishes", "published", "defend", "defends", "defending", "back", "backs", "backed", "backing",
+    "offer", "offers", "offered", "offering", "issue", "issued", "promote", "promotes",
+    "promoted", "promoting", "understand", "understands", "understood", "echo", "echoes", "echoed",
+    "echoing", "see", "sees", "saw", "consider", "considers", "considered", "considering", "admire",
+    "admires", "admired", "dispute", "disputes", "disputed", "disputing", "disclose", "discloses",
+    "disclosed", "detail", "detailed", "details", "detailing", "endorse", "endorsing", "reject",
+    "rejecting", "reveal", "revealing", "accept", "accepts", "accepted", "assume", "assumes",
+    "assumed", "recognize", "recognizes", "recognise", "recognised", "recognizing", "realize",
+    "realizes", "realized", "realised", "imagine", "imagines", "imagined", "predict", "urge",
+    "demand", "demanding", "insist", "concede", "admitted", "admit", "deny", "denying", "dismiss",
+    "dismisses", "dismissing", "criticize", "criticizes", "criticizing", "criticise", "attack",
+    "attacks", "attacking", "blast", "blasts", "blasting", "slam", "slams", "slamming", "praise",
+    "praising", "accuse", "accusing", "blame", "blaming", "condemn", "condemning", "welcome",
+    "welcomes", "welcoming", "propose", "proposing", "recommend", "recommending", "oppose", "opposing",
+    "favor", "favors", "favored", "favoring", "favour", "favours", "favoured", "seek", "seeking",
+    "hope", "hoping", "fear", "fearing", "worry", "worrying", "doubt", "doubting", "suspect",
+    "suspects", "suspected", "trust", "trusts", "trusted", "estimate", "estimating", "expect",
+    "expecting", "intend", "intends", "intended", "aim", "aims", "aimed", "vow", "pledge", "promise",
+    "threaten", "threatens", "threatened", "threatening", "agree", "agreeing", "disagree",
+    "disagrees", "disagreed", "confirm", "confirming", "deny", "announce", "signal", "signals",
+    "signaling", "signalling", "indicate", "indicating", "show", "showing", "shown", "find",
+    "finding", "conclude", "concluding", "document", "documents", "documented", "describe",
+    "describing", "portray", "portrays", "portrayed", "portraying", "characterize", "characterized",
+    "characterizes", "mention", "mentioning", "acknowledge", "acknowledging", "recall", "remember",
+    "remembers", "remembered", "feel", "feels", "feeling", "believing", "thinking", "knowing",
+    "complain", "argue", "challenge", "challenges", "challenging", "ask", "asked", "demand", "call",
+    "cite", "highlight", "highlights", "highlighting", "emphasize", "stress", "touted", "tout", "touts",
+    "boast", "boasts", "boasting", "brag", "brags", "bragging", "predicted", "projected", "projects",
+    "projecting", "forecast", "forecasts", "reckon", "reckons", "reckoned", "contend", "maintain",
+    "assert", "allege", "alleging", "charge", "charging", "pointed", "point", "points", "pointing",
+    "raise", "raised", "raises", "raising", "lay", "laid", "outline", "outlines", "outlining",
+    "unveil", "unveils", "unveiling", "vowed", "pushed", "push", "pushes", "push",
+];
+
 /// All cue words, built once (a hash lookup instead of scanning the lists per token).
 static CUES: std::sync::LazyLock<std::collections::HashMap<&'static str, CueKind>> =
     std::sync::LazyLock::new(|| {
-        let weak = WEAK.iter().chain(WEAK_MORE).map(|w| (*w, CueKind::Weak));
+        let weak = WEAK.iter().chain(WEAK_MORE).chain(WEAK_FORMS).map(|w| (*w, CueKind::Weak));
         // Strong entries go last so they win over a weak duplicate.
         weak.chain(STRONG.iter().chain(STRONG_MORE).map(|w| (*w, CueKind::Strong))).collect()
     });
@@ -239,6 +283,55 @@ pub(crate) fn is_np_stop(lower: &str) -> bool {
             | "this"
             | "it's"
             | "it’s"
+    )
+}
+
+/// Determiners and possessive pronouns: a word after one is a noun (`the plan`).
+pub(crate) fn is_determiner(lower: &str) -> bool {
+    matches!(
+        lower,
+        "the"
+            | "a"
+            | "an"
+            | "this"
+            | "these"
+            | "those"
+            | "his"
+            | "her"
+            | "its"
+            | "their"
+            | "our"
+            | "my"
+            | "your"
+            | "no"
+            | "any"
+            | "every"
+            | "each"
+            | "another"
+            | "such"
+    )
+}
+
+/// Modals and `to`, after which a bare form is a verb (`will support`, `to discuss`).
+pub(crate) fn is_modal(lower: &str) -> bool {
+    matches!(
+        lower,
+        "to" | "will"
+            | "would"
+            | "can"
+            | "could"
+            | "should"
+            | "may"
+            | "might"
+            | "must"
+            | "do"
+            | "does"
+            | "did"
+            | "shall"
+            | "’ll"
+            | "'ll"
+            | "’d"
+            | "'d"
     )
 }
 
