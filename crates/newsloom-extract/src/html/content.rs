@@ -391,6 +391,14 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
             roots = leads;
         }
     }
+    let parallel = super::repeat::parallel_roots(dom, st, &good, &links, top);
+    if !parallel.is_empty() {
+        roots.extend(parallel);
+        roots.sort_unstable();
+        roots.dedup();
+        let all = roots.clone();
+        roots.retain(|&r| !all.iter().any(|&a| a != r && is_ancestor(dom, a, r)));
+    }
     (roots, top_score)
 }
 

@@ -1,7 +1,10 @@
 //! Page metadata in order of trust: JSON-LD (schema.org Article types), OpenGraph / article:*,
 //! other meta tags, `<time>` and itemprop elements, visible bylines and dates, the URL.
 
+use std::sync::LazyLock;
+
 use newsloom_model::PublishedDate;
+use regex::Regex;
 use serde_json::Value;
 
 use super::content::{Stats, normalise, subtree_text};
@@ -20,6 +23,8 @@ pub struct PageMeta {
     pub site_name: Sourced<String>,
     pub url: Sourced<String>,
     pub lang: Sourced<String>,
+    /// JSON-LD `articleBody`: the body when the page renders it with scripts.
+    pub ld_body: Option<String>,
 }
 
 #[derive(Default)]
@@ -33,6 +38,7 @@ struct LdArticle {
     description: Option<String>,
     lang: Option<String>,
     url: Option<String>,
+    body: Option<String>,
     is_article: bool,
 }
 
@@ -120,6 +126,7 @@ fn walk_ld(v: &Value, found: &mut Vec<LdArticle>, depth: usize) {
                 a.description = o.get("description").and_then(str_of);
                 a.lang = o.get("inLanguage").and_then(str_of);
                 a.url = o.get("url").and_then(str_of);
+                a.body = o.get("articleBody").and_then(Value::as_str).map(str::to_string);
                 found.push(a);
             }
             for key in ["@graph", "mainEntity", "mainEntityOfPage", "itemListElement"] {
@@ -205,6 +212,20 @@ pub fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
     t
 }
 
+static SCRIPT_DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["'](?:datePublished|publishedDate|published_at|publishDate|publish_date|date_published|firstPublishedDate|publicationDate)["']\s*:\s*["']([0-9][0-9T:.+\-Z ]{7,34})["']"#).unwrap()
+});
+
+/// A publication date a script carries as data (`{"publishedDate":"2016-11-04T20:37:27Z"}`,
+/// a shop's `"published_at"`): the first one in the page, for pages that show no date.
+pub fn script_date(html: &str) -> Option<PublishedDate> {
+    // Bounded: the data sits in the page's first few hundred KB when it is there at all.
+    let end = html.len().min(1 << 20);
+    let end = (0..=end).rev().find(|&i| html.is_char_boundary(i)).unwrap_or(0);
+    let c = SCRIPT_DATE_RE.captures(&html[..end])?;
+    dates::parse_machine_date(&c[1], "script")
+}
+
 /// `content` is the node range of the main content (first root, last node under the last root).
 pub fn extract(dom: &Dom, st: &Stats, url: Option<&str>, content: Option<(usize, usize)>) -> PageMeta {
     let ld = parse_ld(dom).unwrap_or_default();
@@ -214,6 +235,7 @@ pub fn extract(dom: &Dom, st: &Stats, url: Option<&str>, content: Option<(usize,
             .or(ld.publisher.clone().map(|p| (p, "jsonld"))),
         ..PageMeta::default()
     };
+    m.ld_body = ld.body.clone().filter(|_| ld.is_article);
     let site = m.site_name.as_ref().map(|s| s.0.as_str());
 
     // Title: JSON-LD headline, og:title, first h1 when it agrees with them, <title> cleaned.

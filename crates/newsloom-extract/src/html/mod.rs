@@ -26,6 +26,7 @@ mod authors;
 pub mod content;
 pub mod dom;
 pub mod meta;
+mod repeat;
 
 use std::sync::LazyLock;
 
@@ -59,7 +60,10 @@ pub fn extract_html(
     let st = content::stats(&dom);
     let (roots, top_score) = content::content_roots(&dom, &st);
     let range = roots.first().zip(roots.last()).map(|(&a, &b)| (a, content::last_descendant(&dom, b)));
-    let page = meta::extract(&dom, &st, url, range);
+    let mut page = meta::extract(&dom, &st, url, range);
+    if page.published.is_none() {
+        page.published = meta::script_date(html);
+    }
     let mut blocks = content::serialise(&dom, &st, &roots);
 
     // Too little found in the chosen container: fall back to all prose-like blocks.
@@ -145,9 +149,30 @@ pub fn extract_html(
     }) {
         paragraphs.pop();
     }
-    let words: usize = paragraphs.iter().map(|p| p.split_whitespace().count()).sum();
-    let structure = (top_score / 60.0).min(1.0) * 0.6 + if words > 150 { 0.4 } else { words as f32 / 375.0 };
+    // Nothing (or next to nothing) in the markup: the page renders its text with scripts.
+    // Its JSON-LD articleBody, else its description, is the best text there is.
     let mut warnings = dom.warnings.clone();
+    let mut fallback_used = false;
+    if paragraphs.iter().map(String::len).sum::<usize>() < 100 {
+        let fallback = page
+            .ld_body
+            .as_deref()
+            .map(|b| (b, "jsonld articleBody"))
+            .or(page.description.as_ref().map(|d| (d.0.as_str(), "description")))
+            .filter(|(b, _)| b.len() > paragraphs.iter().map(String::len).sum::<usize>().max(50));
+        if let Some((b, what)) = fallback {
+            warnings.push(format!("no body text in the markup: the {what} stands in"));
+            fallback_used = true;
+            paragraphs = b.split('\n').map(content::normalise).filter(|p| !p.is_empty()).collect();
+        }
+    }
+    let words: usize = paragraphs.iter().map(|p| p.split_whitespace().count()).sum();
+    let mut structure =
+        (top_score / 60.0).min(1.0) * 0.6 + if words > 150 { 0.4 } else { words as f32 / 375.0 };
+    if fallback_used {
+        // Text from metadata, not from the page's structure.
+        structure *= 0.5;
+    }
     if paragraphs.is_empty() {
         warnings.push("no main content block found in the html".into());
     }
@@ -165,5 +190,33 @@ pub fn extract_html(
         captions,
         structure,
         warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_rendered_page_falls_back_to_article_body_then_description() {
+        let ld = r#"<script type="application/ld+json">{"@type":"NewsArticle","headline":"Rates rise",
+            "datePublished":"2021-03-04T10:00:00Z","articleBody":"The central bank raised rates on Thursday.\nMarkets fell."}</script>"#;
+        let html = format!(r#"<html><head>{ld}</head><body><div id="app"></div></body></html>"#);
+        let ex = extract_html(&html, None, None, None);
+        assert_eq!(ex.paragraphs, vec!["The central bank raised rates on Thursday.", "Markets fell."]);
+        assert!(ex.warnings.iter().any(|w| w.contains("articleBody")));
+
+        let html = r#"<html><head><meta name="description" content="A long description of what the page would show, were scripts run."></head><body><div id="app"></div></body></html>"#;
+        let ex = extract_html(html, None, None, None);
+        assert_eq!(ex.paragraphs.len(), 1);
+        assert!(ex.paragraphs[0].starts_with("A long description"));
+    }
+
+    #[test]
+    fn a_date_carried_as_script_data_is_used_when_the_page_shows_none() {
+        let html = r#"<html><body><article><p>A review of a meal kit service that was delivered on time, with fresh food.</p></article>
+            <script type="application/json">{"publishedDate":"2016-11-04T20:37:27Z","updatedDate":null}</script></body></html>"#;
+        let ex = extract_html(html, None, None, None);
+        assert_eq!(ex.published.map(|d| d.iso[..10].to_string()).as_deref(), Some("2016-11-04"));
     }
 }
