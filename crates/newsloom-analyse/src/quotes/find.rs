@@ -411,6 +411,33 @@ fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
         while lo < cue.s && !d.toks[lo].word {
             lo += 1;
         }
+        // `“…” while 73 percent said`, `“…” often, and criticized`: a new clause, not a frame.
+        let conj = |k: usize| {
+            matches!(
+                lower(d, k).as_str(),
+                "and"
+                    | "but"
+                    | "while"
+                    | "whereas"
+                    | "because"
+                    | "although"
+                    | "though"
+                    | "if"
+                    | "since"
+                    | "so"
+                    | "after"
+                    | "before"
+                    | "as"
+                    | "when"
+                    | "until"
+                    | "unless"
+            )
+        };
+        if (lo..cue.s).any(|k| conj(k) && k > lo && d.is(k - 1, ","))
+            || (lo < cue.s && conj(lo) && lo > seg_a)
+        {
+            continue;
+        }
         let speaker = if d.tok(cue.s) == "according" {
             according_np(d, cue.e, seg_b)
         } else if cue.s == lo {
@@ -423,7 +450,18 @@ fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
         if speaker.is_none() {
             continue;
         }
-        let (medium, _) = after_cue(d, cue, seg_b);
+        let (medium, cstart) = after_cue(d, cue, seg_b);
+        // `“The Show,” the nominee said she wanted …`: the cue opens a clause of its own.
+        if cue.s > lo
+            && cstart < seg_b
+            && cstart == cue.e
+            && !lx::takes_addressee(&lower(d, cue.s))
+            && d.in_quote[cstart].is_none()
+            && (lx::is_pronoun(&lower(d, cstart)) || matches!(lower(d, cstart).as_str(), "that" | "the"))
+            && words_between(d, cstart, seg_b) >= 3
+        {
+            continue;
+        }
         // Text before the first quotation makes it a partial quote (`The agenda included “…”`).
         let pre_words = words_between(d, sent.a, first.open);
         let pre_ends_comma = first.open > sent.a && matches!(d.tok(first.open - 1), "," | ":");
