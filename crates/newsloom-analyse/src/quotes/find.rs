@@ -124,13 +124,16 @@ fn verb_context(d: &Doc, a: usize, i: usize, l: &str) -> bool {
         return true;
     }
     let mut k = i - 1;
-    while k > a
-        && matches!(lower(d, k).as_str(), "not" | "n’t" | "also" | "never" | "still" | "just" | "only")
-    {
+    while k > a && {
+        let w = lower(d, k);
+        matches!(w.as_str(), "not" | "also" | "never" | "still" | "just" | "only" | "even")
+            || (w.len() > 4 && w.ends_with("ly"))
+    } {
         k -= 1;
     }
     let p = lower(d, k);
     lx::is_modal(&p)
+        || lx::is_negated_aux(&p)
         || matches!(p.as_str(), "i" | "we" | "they" | "you" | "who" | "that")
         || (p.len() > 3 && p.ends_with('s') && !p.ends_with("ss") && d.toks[k].word && !lx::is_np_stop(&p))
         || p.ends_with("n’t")
@@ -222,11 +225,33 @@ pub(super) fn left_np(d: &Doc, lo: usize, cue: usize) -> Option<(usize, usize)> 
     }
     let head = lower(d, hend - 1);
     let plural = head.len() > 4 && head.ends_with('s') && !head.ends_with("ss") && !head.ends_with("us");
-    let determined = hend - j >= 2
-        && matches!(
-            lower(d, hend - 2).as_str(),
-            "the" | "its" | "his" | "her" | "their" | "our" | "some" | "many" | "most" | "other" | "a" | "an"
-        );
+    let det = |k: usize| {
+        let w = lower(d, k);
+        matches!(
+            w.as_str(),
+            "the"
+                | "its"
+                | "his"
+                | "her"
+                | "their"
+                | "our"
+                | "some"
+                | "many"
+                | "most"
+                | "other"
+                | "a"
+                | "an"
+                | "one"
+                | "several"
+                | "another"
+                | "both"
+                | "few"
+        ) || w.ends_with("’s")
+            || w.ends_with("'s")
+            || w.starts_with(|c: char| c.is_ascii_digit())
+    };
+    // `the candidate’s former doctor`, `63 percent`: a determined phrase of a few words.
+    let determined = hend - j >= 2 && (det(hend - 2) || (hend - j <= 6 && det(j)));
     if !d.is_cap(hend - 1) && !lx::is_speaker_noun(&head) && !plural && !determined {
         return None;
     }
@@ -269,6 +294,21 @@ fn comma_np(d: &Doc, lo: usize, comma: usize) -> Option<(usize, usize)> {
         return Some((seg_a, comma));
     }
     let c1 = c1?;
+    // `Jean-Marc Ayrault, the foreign minister of France, a permanent member of …, said`: walk
+    // back over appositives (each opening with a determiner) to a name that opens the chain.
+    let mut right = c1;
+    for _ in 0..3 {
+        let Some(c) = prev_comma(right) else { break };
+        let seg = c + 1;
+        if seg >= right || !matches!(lower(d, seg).as_str(), "the" | "a" | "an" | "its" | "his" | "her") {
+            break;
+        }
+        let start = prev_comma(c).map_or(lo, |p| p + 1);
+        if start < c && c - start <= 5 && (start..c).all(|k| d.is_cap(k) && d.in_quote[k].is_none()) {
+            return Some((start, c));
+        }
+        right = c;
+    }
     let c0 = prev_comma(c1).map_or(lo, |c| c + 1);
     if c1 > c0 { name_run(c0, c1) } else { None }
 }

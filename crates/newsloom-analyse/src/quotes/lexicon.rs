@@ -189,7 +189,34 @@ pub(crate) fn is_aux_adverb(lower: &str) -> bool {
             | "however,"
             | "consistently"
             | "explicitly"
-    ) || (lower.len() > 4 && lower.ends_with("ly") && !matches!(lower, "italy" | "family" | "ally" | "rally"))
+    ) || is_negated_aux(lower)
+        || (lower.len() > 4
+            && lower.ends_with("ly")
+            && !matches!(lower, "italy" | "family" | "ally" | "rally"))
+}
+
+/// `isn’t`, `didn't`, `won’t`: a negated auxiliary between a speaker and its cue.
+pub(crate) fn is_negated_aux(lower: &str) -> bool {
+    let stem = lower.strip_suffix("n’t").or_else(|| lower.strip_suffix("n't"));
+    matches!(
+        stem,
+        Some(
+            "is" | "was"
+                | "are"
+                | "were"
+                | "does"
+                | "did"
+                | "do"
+                | "has"
+                | "have"
+                | "had"
+                | "wo"
+                | "ca"
+                | "could"
+                | "would"
+                | "should"
+        )
+    )
 }
 
 /// Words that end a speaker phrase when walking left from the cue.

@@ -87,7 +87,13 @@ fn overlap_half(x: &[(usize, usize)], y: &[(usize, usize)]) -> bool {
 /// (`… therapies and downplayed the risk`). Measured on dev, attribution contents end there
 /// more often than they run on.
 fn content_end(d: &Doc, from: usize, b: usize) -> usize {
+    // `complained about X, …`, `called for X, …`: a prepositional object ends at a comma.
+    let pp =
+        from < b && matches!(lower(d, from).as_str(), "about" | "for" | "of" | "on" | "against" | "over");
     for k in from..b {
+        if pp && d.is(k, ",") && d.in_quote[k].is_none() {
+            return k;
+        }
         if d.is(k, ";") {
             return k;
         }
