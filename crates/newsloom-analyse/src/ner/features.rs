@@ -33,7 +33,7 @@ pub(crate) fn hash_bytes(b: &[u8]) -> u64 {
 }
 
 #[inline]
-fn key(template: u64, a: u64, b: u64) -> u32 {
+pub(crate) fn key(template: u64, a: u64, b: u64) -> u32 {
     let k = fmix(mix(mix(template.wrapping_mul(K), a), b)) as u32;
     k.max(1) // 0 marks an empty slot in the weight table
 }
@@ -136,54 +136,73 @@ fn shapes(word: &str, full: &mut String, short: &mut String) {
     }
 }
 
+/// The word-level part of [`TokInfo`] (everything but the sentence and document flags).
+fn word_info(tok: &str, gaz: &Gazetteer, bufs: &mut [String; 5]) -> TokInfo {
+    let [norm, lower, upper, full, short] = bufs;
+    let mut info = TokInfo::default();
+    normalise(tok, norm);
+    lower.clear();
+    upper.clear();
+    for c in norm.chars() {
+        // Digits collapse to 0 so that years and amounts share statistics.
+        let c = if c.is_ascii_digit() { '0' } else { c };
+        lower.extend(c.to_lowercase());
+        upper.extend(c.to_uppercase());
+    }
+    shapes(norm, full, short);
+    info.word = hash_bytes(norm.as_bytes());
+    info.lower = hash_bytes(lower.as_bytes());
+    info.upper = hash_bytes(upper.as_bytes());
+    info.gwords = gaz.word_bits(info.upper);
+    info.shape = hash_bytes(full.as_bytes());
+    info.sshape = hash_bytes(short.as_bytes());
+    let lb = lower.as_bytes();
+    let nchars = lower.chars().count();
+    // Prefix k ends where char k + 1 starts; suffix k starts at the (k + 1)-th char from the end.
+    let mut ends = lower.char_indices().map(|(b, _)| b).skip(1).chain(std::iter::once(lower.len()));
+    let mut starts = lower.char_indices().rev().map(|(b, _)| b);
+    for k in 0..4.min(nchars) {
+        info.prefix[k] = hash_bytes(&lb[..ends.next().unwrap_or(lb.len())]);
+        info.suffix[k] = hash_bytes(&lb[starts.next().unwrap_or(0)..]);
+    }
+    info.len = nchars.min(255) as u8;
+    let mut letters = norm.chars().filter(|c| c.is_alphabetic()).peekable();
+    if letters.peek().is_some() {
+        info.flags |= F_ALPHA;
+        let first_upper = norm.chars().next().is_some_and(char::is_uppercase);
+        let all_upper = norm.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+        let all_lower = norm.chars().filter(|c| c.is_alphabetic()).all(char::is_lowercase);
+        if first_upper {
+            info.flags |= F_INIT_CAP;
+        }
+        if all_upper {
+            info.flags |= F_ALL_CAPS;
+        }
+        if all_lower {
+            info.flags |= F_LOWER;
+        }
+    }
+    info
+}
+
 /// Computes [`TokInfo`] for every token of one document.
 pub fn token_infos(text: &str, tokens: &[Token], sents: &[(usize, usize)], gaz: &Gazetteer) -> Vec<TokInfo> {
-    let mut infos = vec![TokInfo::default(); tokens.len()];
-    let (mut norm, mut lower, mut upper, mut full, mut short) =
-        (String::new(), String::new(), String::new(), String::new(), String::new());
-    for (info, tok) in infos.iter_mut().zip(tokens) {
-        normalise(tok.text(text), &mut norm);
-        lower.clear();
-        upper.clear();
-        for c in norm.chars() {
-            // Digits collapse to 0 so that years and amounts share statistics.
-            let c = if c.is_ascii_digit() { '0' } else { c };
-            lower.extend(c.to_lowercase());
-            upper.extend(c.to_uppercase());
-        }
-        shapes(&norm, &mut full, &mut short);
-        info.word = hash_bytes(norm.as_bytes());
-        info.lower = hash_bytes(lower.as_bytes());
-        info.upper = hash_bytes(upper.as_bytes());
-        info.gwords = gaz.word_bits(info.upper);
-        info.shape = hash_bytes(full.as_bytes());
-        info.sshape = hash_bytes(short.as_bytes());
-        let lb = lower.as_bytes();
-        let nchars = lower.chars().count();
-        // Prefix k ends where char k + 1 starts; suffix k starts at the (k + 1)-th char from the end.
-        let mut ends = lower.char_indices().map(|(b, _)| b).skip(1).chain(std::iter::once(lower.len()));
-        let mut starts = lower.char_indices().rev().map(|(b, _)| b);
-        for k in 0..4.min(nchars) {
-            info.prefix[k] = hash_bytes(&lb[..ends.next().unwrap_or(lb.len())]);
-            info.suffix[k] = hash_bytes(&lb[starts.next().unwrap_or(0)..]);
-        }
-        info.len = nchars.min(255) as u8;
-        let mut letters = norm.chars().filter(|c| c.is_alphabetic()).peekable();
-        if letters.peek().is_some() {
-            info.flags |= F_ALPHA;
-            let first_upper = norm.chars().next().is_some_and(char::is_uppercase);
-            let all_upper = norm.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
-            let all_lower = norm.chars().filter(|c| c.is_alphabetic()).all(char::is_lowercase);
-            if first_upper {
-                info.flags |= F_INIT_CAP;
+    let mut infos = Vec::with_capacity(tokens.len());
+    let mut bufs: [String; 5] = Default::default();
+    // Word-level infos are computed once per distinct token string: about half the tokens of
+    // a news article repeat an earlier one ("the", ",", names).
+    let mut seen: HashMap64<u32> = HashMap64::with_capacity_and_hasher(tokens.len(), Default::default());
+    for tok in tokens {
+        let t = tok.text(text);
+        let h = hash_bytes(t.as_bytes());
+        let info = match seen.get(&h) {
+            Some(&k) if tokens_equal(text, tokens, k as usize, t) => infos[k as usize],
+            _ => {
+                seen.insert(h, infos.len() as u32);
+                word_info(t, gaz, &mut bufs)
             }
-            if all_upper {
-                info.flags |= F_ALL_CAPS;
-            }
-            if all_lower {
-                info.flags |= F_LOWER;
-            }
-        }
+        };
+        infos.push(info);
     }
     for &(s, e) in sents {
         if s < e {
@@ -209,6 +228,12 @@ pub fn token_infos(text: &str, tokens: &[Token], sents: &[(usize, usize)], gaz: 
     }
     doc_case(&mut infos);
     infos
+}
+
+/// Is the text of token `k` equal to `t`? (Guards the hash dedupe against collisions.)
+#[inline]
+fn tokens_equal(text: &str, tokens: &[Token], k: usize, t: &str) -> bool {
+    tokens[k].text(text) == t
 }
 
 /// The order to tag sentences in: all-caps lines (headlines) last, so that they see the
@@ -246,27 +271,30 @@ fn doc_case(infos: &mut [TokInfo]) {
     }
 }
 
+/// The neighbour of a token past the end of its sentence.
+pub const NONE: TokInfo = TokInfo {
+    lower: 1,
+    word: 1,
+    upper: 1,
+    shape: 1,
+    sshape: 1,
+    prefix: [1; 4],
+    suffix: [1; 4],
+    len: 0,
+    gaz: 0,
+    gwords: 0,
+    doc_case: 0,
+    flags: 0,
+};
+/// The neighbour of a token before the start of its sentence.
+pub const BOS: TokInfo = TokInfo { lower: 2, word: 2, sshape: 2, shape: 2, ..NONE };
+
 /// Number of tag-independent features per token (upper bound).
 pub const MAX_STATIC: usize = 56;
 
 /// Writes the tag-independent features of token `i` of sentence `s..e` into `out`.
 pub fn static_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mut Vec<u32>) {
     out.clear();
-    const NONE: TokInfo = TokInfo {
-        lower: 1,
-        word: 1,
-        upper: 1,
-        shape: 1,
-        sshape: 1,
-        prefix: [1; 4],
-        suffix: [1; 4],
-        len: 0,
-        gaz: 0,
-        gwords: 0,
-        doc_case: 0,
-        flags: 0,
-    };
-    const BOS: TokInfo = TokInfo { lower: 2, word: 2, sshape: 2, shape: 2, ..NONE };
     let at = |k: isize| -> &TokInfo {
         let j = i as isize + k;
         if j < s as isize {
@@ -325,6 +353,96 @@ pub fn static_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mu
     out.push(key(51, (e - s).min(6) as u64, mix((i - s).min(3) as u64, w.sshape)));
     out.push(key(52, p1.sshape, mix(w.lower, n1.sshape)));
     debug_assert!(out.len() <= MAX_STATIC);
+}
+
+// The tagger at run time scores [`static_features`] in three parts that sum to the same
+// multiset of keys (a test checks it), so that the parts which depend on one word only are
+// looked up once per distinct word of a document instead of once per token:
+// - [`word_features`]: the token's own word (and its sentence's caps flag);
+// - [`neighbour_features`]: a neighbour's word at offset -1, +1, -2 or +2;
+// - [`context_features`]: everything else, plus the gazetteer templates 23–25, whose few
+//   values are scored from dense tables ([`GAZ_TEMPLATES`]).
+// Training keeps calling `static_features`, whose key order its float sums depend on.
+
+/// Templates scoring the gazetteer value of the token, its left and its right neighbour.
+pub const GAZ_TEMPLATES: [u64; 3] = [23, 24, 25];
+
+/// The features of `static_features` that depend on token `w` alone and the caps flag.
+pub fn word_features(w: &TokInfo, caps: u64, out: &mut Vec<u32>) {
+    out.clear();
+    out.push(key(1, 0, 0));
+    out.push(key(2, w.lower, 0));
+    out.push(key(3, w.word, 0));
+    out.push(key(4, w.shape, 0));
+    out.push(key(5, w.sshape, 0));
+    for k in 0..4 {
+        if w.len as usize > k + 1 {
+            out.push(key(6 + k as u64, w.prefix[k], 0));
+            out.push(key(10 + k as u64, w.suffix[k], 0));
+        }
+    }
+    out.push(key(28, caps, w.lower));
+    out.push(key(30, w.len.min(12) as u64, caps));
+    out.push(key(39, w.upper, caps));
+    out.push(key(46, w.gwords as u64, 0));
+    out.push(key(47, w.gwords as u64, w.sshape));
+}
+
+/// Offsets of the neighbours [`neighbour_features`] scores: -1, +1, -2, +2.
+pub const NEIGHBOURS: [isize; 4] = [-1, 1, -2, 2];
+
+/// The features of `static_features` that depend on one neighbour alone, `NEIGHBOURS[which]`.
+pub fn neighbour_features(t: &TokInfo, which: usize, out: &mut Vec<u32>) {
+    out.clear();
+    match which {
+        0 => {
+            out.push(key(14, t.lower, 0));
+            out.push(key(33, t.word, 0));
+        }
+        1 => {
+            out.push(key(15, t.lower, 0));
+            out.push(key(34, t.word, 0));
+        }
+        2 => out.push(key(16, t.lower, 0)),
+        _ => out.push(key(17, t.lower, 0)),
+    }
+}
+
+/// The remaining features of `static_features` (all but the gazetteer templates 23–25).
+pub fn context_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mut Vec<u32>) {
+    out.clear();
+    let at = |k: isize| -> &TokInfo {
+        let j = i as isize + k;
+        if j < s as isize {
+            &BOS
+        } else if j >= e as isize {
+            &NONE
+        } else {
+            &infos[j as usize]
+        }
+    };
+    let w = at(0);
+    let (p1, p2, n1, n2) = (at(-1), at(-2), at(1), at(2));
+    let caps = (w.flags & F_CAPS_SENT != 0) as u64;
+    out.push(key(18, p1.sshape, w.sshape));
+    out.push(key(19, w.sshape, n1.sshape));
+    out.push(key(20, p1.lower, w.lower));
+    out.push(key(21, w.lower, n1.lower));
+    out.push(key(22, mix(p1.sshape, w.sshape), n1.sshape));
+    out.push(key(26, w.gaz as u64, w.sshape));
+    out.push(key(27, (w.flags & F_SENT_START) as u64, w.sshape));
+    out.push(key(29, w.doc_case as u64, mix(w.sshape, caps)));
+    out.push(key(31, p1.lower, w.sshape));
+    out.push(key(32, w.sshape, n1.lower));
+    out.push(key(35, mix(p1.gaz as u64, w.gaz as u64), n1.gaz as u64));
+    out.push(key(36, w.doc_case as u64, w.lower));
+    out.push(key(37, p2.sshape, mix(p1.sshape, w.sshape)));
+    out.push(key(38, n1.sshape, mix(n2.sshape, w.sshape)));
+    out.push(key(48, p1.gwords as u64, w.gwords as u64));
+    out.push(key(49, w.gwords as u64, n1.gwords as u64));
+    out.push(key(50, mix(p1.lower, w.lower), n1.lower));
+    out.push(key(51, (e - s).min(6) as u64, mix((i - s).min(3) as u64, w.sshape)));
+    out.push(key(52, p1.sshape, mix(w.lower, n1.sshape)));
 }
 
 /// Labels the tagger gave earlier occurrences of the same capitalised word in this document

@@ -51,6 +51,7 @@
 mod eval;
 mod features;
 pub mod gazetteer;
+mod infer;
 mod link;
 mod model;
 #[cfg(test)]
@@ -66,7 +67,7 @@ pub use tokenize::{Token, sentences, tokenize, tokenize_whitespace};
 pub use train::train;
 
 use features::token_infos;
-use model::{Weights, decode};
+use model::Weights;
 use std::sync::LazyLock;
 
 /// The tagger's classes (CoNLL's). `Misc` covers nationalities, events, works and the like.
@@ -158,9 +159,10 @@ impl NerTagger {
         let mut tags = vec![0u8; tokens.len()];
         let mut margins = vec![0f32; tokens.len()];
         let mut hist = features::History::default();
+        let mut scorer = infer::DocScorer::new(&self.weights, &infos);
         for (s, e) in features::sentence_order(&infos, sentences) {
             if s < e && e <= tokens.len() {
-                decode(&self.weights, &infos, (s, e), &mut hist, &mut tags, &mut margins);
+                scorer.decode(&infos, (s, e), &mut hist, &mut tags, &mut margins);
             }
         }
         spans_from_tags(tokens, &tags, &margins)

@@ -1,7 +1,9 @@
 //! The tagger's weights: an averaged perceptron over hashed features and BIO tags, its
 //! training loop, and the compact on-disk format (gzip of sorted u32 keys + i16 rows).
 
-use super::features::{History, MAX_STATIC, TokInfo, dynamic_features, sentence_order, static_features};
+use super::features::{
+    GAZ_TEMPLATES, History, MAX_STATIC, TokInfo, dynamic_features, key, sentence_order, static_features,
+};
 use std::collections::HashMap;
 use std::io::{Read, Write};
 
@@ -9,7 +11,7 @@ use std::io::{Read, Write};
 /// (inside), 3 + 4l = L (last), 4 + 4l = U (a one-token entity).
 pub const NT: usize = 17;
 /// The "tag" before a sentence's first token, for history features.
-const BOS_TAG: u8 = NT as u8;
+pub const BOS_TAG: u8 = NT as u8;
 
 const MAGIC: &[u8; 8] = b"NLNERW01";
 /// Bumped whenever features, tags or the file layout change; the file must match.
@@ -45,6 +47,21 @@ pub struct Weights {
     len: usize,
     /// Multiply integer scores by this to get perceptron units.
     pub scale: f32,
+    pub(crate) dense: Dense,
+}
+
+/// Values of a gazetteer or history feature that have a dense table (they have fewer).
+pub const DENSE_VALUES: usize = 16;
+
+/// Scores of the templates with only a few values, summed from the table once at load time, so
+/// that decoding adds a row instead of hashing and probing (the sums are the same).
+pub(crate) struct Dense {
+    /// Templates 23, 24, 25 ([`GAZ_TEMPLATES`]) by gazetteer value.
+    pub gaz: [[[i32; NT]; DENSE_VALUES]; 3],
+    /// Templates 40 (previous tag) + 41 (previous two tags), at `prev * (NT + 1) + prev2`.
+    pub trans: Vec<[i32; NT]>,
+    /// Template 44 by prediction-history value.
+    pub hist: [[i32; NT]; DENSE_VALUES],
 }
 
 impl Weights {
@@ -75,7 +92,7 @@ impl Weights {
 
     /// Hints the CPU to load the slot of `k` (no effect on results).
     #[inline]
-    fn prefetch(&self, k: u32) {
+    pub(crate) fn prefetch(&self, k: u32) {
         let (word, bit) = Self::filter_bit(k);
         #[cfg(target_arch = "x86_64")]
         if self.filter[word] & bit != 0 {
@@ -85,6 +102,13 @@ impl Weights {
         }
         #[cfg(not(target_arch = "x86_64"))]
         let _ = (word, bit);
+    }
+
+    /// The sum of the rows of `feats`.
+    pub(crate) fn sum(&self, feats: &[u32]) -> [i32; NT] {
+        let mut acc = [0i32; NT];
+        self.add(feats, &mut acc);
+        acc
     }
 
     #[inline]
@@ -125,7 +149,23 @@ impl Weights {
                 len += 1;
             }
         }
-        Weights { filter, slots, mask: cap - 1, len, scale }
+        let empty =
+            Dense { gaz: [[[0; NT]; DENSE_VALUES]; 3], trans: Vec::new(), hist: [[0; NT]; DENSE_VALUES] };
+        let mut w = Weights { filter, slots, mask: cap - 1, len, scale, dense: empty };
+        let mut dense = Dense {
+            gaz: std::array::from_fn(|t| {
+                std::array::from_fn(|v| w.sum(&[key(GAZ_TEMPLATES[t], v as u64, 0)]))
+            }),
+            trans: Vec::with_capacity((NT + 1) * (NT + 1)),
+            hist: std::array::from_fn(|v| w.sum(&[key(44, v as u64, 0)])),
+        };
+        for prev in 0..=NT as u64 {
+            for prev2 in 0..=NT as u64 {
+                dense.trans.push(w.sum(&[key(40, prev, 0), key(41, prev, prev2)]));
+            }
+        }
+        w.dense = dense;
+        w
     }
 
     /// Decodes the gzip'd weight file.
@@ -182,7 +222,9 @@ pub(crate) fn gunzip(gz: &[u8]) -> Result<String, String> {
 }
 
 /// Greedy left-to-right decoding of one sentence `s..e`, writing tags and margins (best minus
-/// second-best score, in perceptron units) for those tokens.
+/// second-best score, in perceptron units) for those tokens. The straightforward form of
+/// [`super::infer::DocScorer::decode`], which must give the same results (tests compare them).
+#[cfg(test)]
 pub fn decode(
     w: &Weights,
     infos: &[TokInfo],

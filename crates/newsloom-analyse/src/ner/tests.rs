@@ -202,3 +202,96 @@ fn shared_seed_article() {
         assert_eq!(m.span.slice(&body), Some(m.text.as_str()));
     }
 }
+
+/// News-like text with headlines, all-caps and title-case lines, quotes, numbers and
+/// repeated names: the run-time decoder must give exactly the reference decoder's results.
+const MIXED: &str = "NATO AND RUSSIA RESUME TALKS IN BRUSSELS\n\n\
+Russian Foreign Ministry Appeals for NATO Reset\n\n\
+BRUSSELS, April 20 (Reuters) - Andrei Kelin, the Foreign Ministry's envoy, said on Tuesday that \
+Russia and the U.S.-led alliance should meet. \u{201c}We are ready,\u{201d} Kelin told Interfax. \
+Jens Stoltenberg met Sergei Lavrov in Geneva; Stoltenberg said 1,200 troops and $3.5 billion \
+were at stake.\n\nKelin, Lavrov and Stoltenberg (NATO) will meet again in May 2016 at the \
+NATO-Russia Council in Brussels, the alliance said.";
+
+#[test]
+fn fast_decoder_matches_the_reference() {
+    use super::features::{History, sentence_order, token_infos};
+    let t = NerTagger::shared();
+    for text in [MIXED, BODY, "", "x", "A", "\u{201c}\u{201d}", "The U.N. 's U.N. ,"] {
+        let toks = tokenize(text);
+        let sents = sentences(text, &toks);
+        let infos = token_infos(text, &toks, &sents, t.gazetteer());
+        let (mut tags, mut margins) = (vec![0u8; toks.len()], vec![0f32; toks.len()]);
+        let mut hist = History::default();
+        for (s, e) in sentence_order(&infos, &sents) {
+            model::decode(&t.weights, &infos, (s, e), &mut hist, &mut tags, &mut margins);
+        }
+        let reference = spans_from_tags(&toks, &tags, &margins);
+        assert_eq!(t.tag_tokens(text, &toks, &sents), reference, "{text}");
+    }
+}
+
+#[test]
+fn feature_parts_add_up_to_the_static_features() {
+    use super::features::*;
+    let t = NerTagger::shared();
+    let toks = tokenize(MIXED);
+    let sents = sentences(MIXED, &toks);
+    let infos = token_infos(MIXED, &toks, &sents, t.gazetteer());
+    let (mut all, mut part) = (Vec::new(), Vec::new());
+    for &(s, e) in &sents {
+        for i in s..e {
+            static_features(&infos, s, e, i, &mut all);
+            let mut parts = Vec::new();
+            let caps = (infos[i].flags & F_CAPS_SENT != 0) as u64;
+            word_features(&infos[i], caps, &mut part);
+            parts.extend_from_slice(&part);
+            for (which, off) in NEIGHBOURS.iter().enumerate() {
+                let j = i as isize + off;
+                let n = if j < s as isize {
+                    &BOS
+                } else if j >= e as isize {
+                    &NONE
+                } else {
+                    &infos[j as usize]
+                };
+                neighbour_features(n, which, &mut part);
+                parts.extend_from_slice(&part);
+            }
+            context_features(&infos, s, e, i, &mut part);
+            parts.extend_from_slice(&part);
+            let gaz = |k: isize| {
+                let j = i as isize + k;
+                if j < s as isize || j >= e as isize { 0 } else { infos[j as usize].gaz }
+            };
+            for (which, k) in [0, -1, 1].into_iter().enumerate() {
+                parts.push(key(GAZ_TEMPLATES[which], gaz(k) as u64, 0));
+            }
+            all.sort_unstable();
+            parts.sort_unstable();
+            assert_eq!(all, parts, "token {i}");
+        }
+    }
+}
+
+#[test]
+fn token_infos_do_not_depend_on_repeats() {
+    // Word-level infos are shared between repeats of a token; each must equal a fresh computation.
+    use super::features::token_infos;
+    let t = NerTagger::shared();
+    let toks = tokenize(MIXED);
+    let sents = sentences(MIXED, &toks);
+    let infos = token_infos(MIXED, &toks, &sents, t.gazetteer());
+    for &(s, e) in &sents {
+        for i in s..e {
+            let one = &toks[i..i + 1];
+            let alone = token_infos(MIXED, one, &[(0, 1)], t.gazetteer())[0];
+            let (a, b) = (&infos[i], &alone);
+            assert_eq!(
+                (a.word, a.lower, a.upper, a.shape, a.sshape),
+                (b.word, b.lower, b.upper, b.shape, b.sshape)
+            );
+            assert_eq!((a.prefix, a.suffix, a.len, a.gwords), (b.prefix, b.suffix, b.len, b.gwords));
+        }
+    }
+}

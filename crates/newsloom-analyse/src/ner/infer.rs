@@ -1,0 +1,169 @@
+//! Decoding at run time: the same scores as the training loop's `static_features` +
+//! `dynamic_features`, computed with far fewer table lookups.
+//!
+//! * Features of one word alone (its forms, affixes, shapes: 18 of the 46 static ones) and of
+//!   a neighbour alone (6) are summed once per distinct word of the document and reused for
+//!   every occurrence.
+//! * Features with a handful of values (gazetteer flags, previous tags, history) come from
+//!   the dense tables of [`Weights`].
+//! * The remaining context features of a whole sentence are hashed and prefetched before any
+//!   is summed, so their cache misses overlap.
+//!
+//! Scores are integer sums, so the order of the parts does not matter: the tags and margins
+//! are exactly those of the straightforward decoder (a test compares them).
+
+use super::features::{
+    BOS, F_CAPS_SENT, HashMap64, History, NEIGHBOURS, NONE, TokInfo, context_features, key, mix,
+    neighbour_features, word_features,
+};
+use super::model::{BOS_TAG, DENSE_VALUES, NT, Weights, allowed};
+
+#[inline]
+fn add_row(acc: &mut [i32; NT], row: &[i32; NT]) {
+    for (a, r) in acc.iter_mut().zip(row) {
+        *a += r;
+    }
+}
+
+/// Per-document scoring state: the word-level score rows of each distinct word.
+pub struct DocScorer<'a> {
+    w: &'a Weights,
+    /// Distinct word (by `TokInfo::word`) of each token.
+    tok_type: Vec<u32>,
+    /// Per distinct word: its own features' row, without and with the caps-line flag.
+    own: Vec<[Option<[i32; NT]>; 2]>,
+    /// Per distinct word: its row as the neighbour at each of [`NEIGHBOURS`].
+    nb: Vec<[[i32; NT]; 4]>,
+    /// The rows of the sentence-boundary pseudo-words at each of [`NEIGHBOURS`].
+    edge: [[i32; NT]; 4],
+    feats: Vec<u32>,
+    keys: Vec<u32>,
+}
+
+impl<'a> DocScorer<'a> {
+    pub fn new(w: &'a Weights, infos: &[TokInfo]) -> Self {
+        let mut feats = Vec::with_capacity(32);
+        let mut types: HashMap64<u32> = HashMap64::with_capacity_and_hasher(infos.len(), Default::default());
+        let mut tok_type = Vec::with_capacity(infos.len());
+        let mut nb = Vec::new();
+        for t in infos {
+            let n = nb.len() as u32;
+            let id = *types.entry(t.word).or_insert(n);
+            if id == n {
+                nb.push(std::array::from_fn(|which| {
+                    neighbour_features(t, which, &mut feats);
+                    w.sum(&feats)
+                }));
+            }
+            tok_type.push(id);
+        }
+        let edge = std::array::from_fn(|which| {
+            neighbour_features(if NEIGHBOURS[which] < 0 { &BOS } else { &NONE }, which, &mut feats);
+            w.sum(&feats)
+        });
+        let own = vec![[None; 2]; nb.len()];
+        DocScorer { w, tok_type, own, nb, edge, feats, keys: Vec::new() }
+    }
+
+    fn own_row(&mut self, t: &TokInfo, i: usize, caps: u64) -> [i32; NT] {
+        let ty = self.tok_type[i] as usize;
+        if let Some(r) = self.own[ty][caps as usize] {
+            return r;
+        }
+        word_features(t, caps, &mut self.feats);
+        let r = self.w.sum(&self.feats);
+        self.own[ty][caps as usize] = Some(r);
+        r
+    }
+
+    fn gaz_row(&self, which: usize, gaz: u8) -> [i32; NT] {
+        match self.w.dense.gaz[which].get(gaz as usize) {
+            Some(r) => *r,
+            None => self.w.sum(&[key(super::features::GAZ_TEMPLATES[which], gaz as u64, 0)]),
+        }
+    }
+
+    /// Greedy left-to-right decoding of sentence `s..e`, writing tags and margins (best minus
+    /// second-best score, in perceptron units) for those tokens.
+    pub fn decode(
+        &mut self,
+        infos: &[TokInfo],
+        (s, e): (usize, usize),
+        hist: &mut History,
+        tags: &mut [u8],
+        margins: &mut [f32],
+    ) {
+        // Context features of every token first, prefetching their rows.
+        let mut keys = std::mem::take(&mut self.keys);
+        keys.clear();
+        let mut bounds = Vec::with_capacity(e - s + 1);
+        bounds.push(0);
+        for i in s..e {
+            context_features(infos, s, e, i, &mut self.feats);
+            for &f in &self.feats {
+                self.w.prefetch(f);
+            }
+            keys.extend_from_slice(&self.feats);
+            bounds.push(keys.len());
+        }
+        let mut statics: Vec<[i32; NT]> = Vec::with_capacity(e - s);
+        for i in s..e {
+            let t = &infos[i];
+            let caps = (t.flags & F_CAPS_SENT != 0) as u64;
+            let mut acc = self.own_row(t, i, caps);
+            for (which, &off) in NEIGHBOURS.iter().enumerate() {
+                let j = i as isize + off;
+                if j >= s as isize && j < e as isize {
+                    add_row(&mut acc, &self.nb[self.tok_type[j as usize] as usize][which]);
+                } else {
+                    add_row(&mut acc, &self.edge[which]);
+                }
+            }
+            let p1 = if i > s { infos[i - 1].gaz } else { BOS.gaz };
+            let n1 = if i + 1 < e { infos[i + 1].gaz } else { NONE.gaz };
+            for (which, g) in [t.gaz, p1, n1].into_iter().enumerate() {
+                add_row(&mut acc, &self.gaz_row(which, g));
+            }
+            self.w.add(&keys[bounds[i - s]..bounds[i - s + 1]], &mut acc);
+            statics.push(acc);
+        }
+        self.keys = keys;
+
+        let (mut prev, mut prev2) = (BOS_TAG, BOS_TAG);
+        for i in s..e {
+            let t = &infos[i];
+            let hv = hist.value(t);
+            let mut acc = statics[i - s];
+            add_row(&mut acc, &self.w.dense.trans[prev as usize * (NT + 1) + prev2 as usize]);
+            if (hv as usize) < DENSE_VALUES {
+                add_row(&mut acc, &self.w.dense.hist[hv as usize]);
+            } else {
+                self.w.add(&[key(44, hv as u64, 0)], &mut acc);
+            }
+            let dynf = [
+                key(42, prev as u64, t.lower),
+                key(43, prev as u64, t.sshape),
+                key(45, hv as u64, mix(t.sshape, prev as u64)),
+            ];
+            self.w.add(&dynf, &mut acc);
+            let (mut best, mut bs, mut second) = (0u8, i32::MIN, i32::MIN);
+            for (tag, &sc) in acc.iter().enumerate() {
+                if !allowed(prev, tag as u8) {
+                    continue;
+                }
+                if sc > bs {
+                    second = bs;
+                    bs = sc;
+                    best = tag as u8;
+                } else if sc > second {
+                    second = sc;
+                }
+            }
+            tags[i] = best;
+            hist.record(t, best);
+            margins[i] = if second == i32::MIN { 100.0 } else { (bs - second) as f32 * self.w.scale };
+            prev2 = prev;
+            prev = best;
+        }
+    }
+}
