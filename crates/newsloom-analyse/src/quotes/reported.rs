@@ -199,7 +199,11 @@ fn one_cue(d: &Doc, sent: Sent, b: usize, cue: Cue, last_speaker: Option<(usize,
     if let Some(sp) = np {
         let after_comma = sp.0 > sent.a + 2 && d.is(sp.0 - 1, ",");
         let that = cstart < b && d.is(cstart, "that");
+        // `…, Mr. Obama noted, that …`: a frame set off by commas inside the reported clause.
+        let parenthetical =
+            cue.kind == CueKind::Strong && cstart < b && cstart == cue.e + 1 && d.is(cue.e, ",");
         let trailing = rest_words <= 5
+            || parenthetical
             || (cstart < b && d.toks[cstart].word && is_frame_prep(&lower(d, cstart)))
             || (cstart < b && !d.toks[cstart].word && d.in_quote[cstart].is_none());
         if after_comma && trailing && !that && words_between(d, sent.a, sp.0) >= 2 {
@@ -209,7 +213,11 @@ fn one_cue(d: &Doc, sent: Sent, b: usize, cue: Cue, last_speaker: Option<(usize,
                 return None;
             }
             // `But to prevent problems, he said, local officials should …`: both sides.
-            if cstart < b && d.is(cstart - 1, ",") && words_between(d, cstart, b) >= 3 && rest_words <= 12 {
+            if cstart < b
+                && d.is(cstart - 1, ",")
+                && words_between(d, cstart, b) >= 3
+                && (rest_words <= 12 || parenthetical)
+            {
                 let mut h = make(d, sent, (sent.a, sp.0 - 1), Some(sp), cue, medium, 0.7)?;
                 h.content.push((cstart, b));
                 return Some(Cand { hit: h, clause: usize::MAX, after: false });
