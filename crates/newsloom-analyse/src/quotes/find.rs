@@ -154,6 +154,13 @@ fn is_bare(l: &str) -> bool {
 /// Speaker phrase ending right before `cue` (skipping `has also` etc.), not reaching below `lo`.
 pub(super) fn left_np(d: &Doc, lo: usize, cue: usize) -> Option<(usize, usize)> {
     let mut i = cue;
+    // A time adjunct between speaker and cue (`who in 2010 said`, `Sanders on Tuesday said`).
+    if i >= lo + 3
+        && matches!(lower(d, i - 2).as_str(), "in" | "on" | "last" | "this")
+        && (lx::is_time_word(&lower(d, i - 1)) || d.tok(i - 1).bytes().all(|c| c.is_ascii_digit()))
+    {
+        i -= 2;
+    }
     let mut skipped = 0;
     while i > lo && skipped < 3 && d.toks[i - 1].word && lx::is_aux_adverb(&lower(d, i - 1)) {
         i -= 1;
@@ -473,8 +480,13 @@ fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
                     | "unless"
             )
         };
+        let mut pre = cue.s;
+        while pre > lo && d.toks[pre - 1].word && lx::is_aux_adverb(&lower(d, pre - 1)) {
+            pre -= 1;
+        }
         if (lo..cue.s).any(|k| conj(k) && k > lo && d.is(k - 1, ","))
             || (lo < cue.s && conj(lo) && lo > seg_a)
+            || (pre > lo && matches!(lower(d, pre - 1).as_str(), "and" | "but" | "or"))
         {
             continue;
         }
@@ -553,6 +565,16 @@ fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
     let short_gap = words_between(d, cstart, pre_b) <= 8 && matches!(d.tok(pre_b - 1), "," | ":");
     if words_between(d, cstart, pre_b) > 1 && !short_gap {
         return None; // the cue governs a longer clause: handled as partial/indirect speech
+    }
+    // `She said Trump favors a “strongman approach.”`: an earlier cue governs the clause the
+    // quotation sits in; `he said “budget reforms” and … would help`: the clause goes on after
+    // it. Both are partial quotes inside reported speech.
+    let opens_quote = cstart == pre_b || matches!(d.tok(pre_b - 1), "," | ":");
+    let last = d.quotes[*regions.last()?];
+    let tail = words_between(d, last.close + 1, trim_end(d, last.close + 1, sent.b));
+    let introduced = pre_b > cue.e && matches!(d.tok(pre_b - 1), "," | ":");
+    if (!opens_quote && cues_in(d, sent.a, cue.s).next().is_some()) || (!introduced && tail >= 3) {
+        return None;
     }
     let speaker = if d.tok(cue.s) == "according" {
         according_np(d, cue.e, pre_b)

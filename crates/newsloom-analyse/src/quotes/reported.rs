@@ -179,7 +179,12 @@ fn one_cue(d: &Doc, sent: Sent, b: usize, cue: Cue, last_speaker: Option<(usize,
     let cend = content_end(d, cstart, b);
     let prev = before_aux(d, sent.a, cue.s);
     // `…, saying …`, `… and said …`: the subject of the clause before.
-    let participle = l.ends_with("ing") && prev.is_some_and(|p| d.is(p, ","));
+    // `…, saying …`, `began by saying …`, `after warning …`.
+    let participle = l.ends_with("ing")
+        && prev.is_some_and(|p| {
+            d.is(p, ",")
+                || matches!(lower(d, p).as_str(), "by" | "after" | "before" | "while" | "when" | "in")
+        });
     let coordinated = prev.is_some_and(|p| matches!(lower(d, p).as_str(), "and" | "but" | "or"));
     if participle || coordinated {
         let p = prev?;
@@ -206,7 +211,9 @@ fn one_cue(d: &Doc, sent: Sent, b: usize, cue: Cue, last_speaker: Option<(usize,
             || parenthetical
             || (cstart < b && d.toks[cstart].word && is_frame_prep(&lower(d, cstart)))
             || (cstart < b && !d.toks[cstart].word && d.in_quote[cstart].is_none());
-        if after_comma && trailing && !that && words_between(d, sent.a, sp.0) >= 2 {
+        // `In his speech, Graham urged …`: an introductory phrase is no reported content.
+        let intro = is_frame_prep(&lower(d, sent.a)) && words_between(d, sent.a, sp.0) <= 6;
+        if after_comma && trailing && !that && !intro && words_between(d, sent.a, sp.0) >= 2 {
             // A weak cue closes a sentence as a frame only at its very end (`…, The Post has
             // learned.`), not before more words (`…, she called for calm`).
             if cue.kind == CueKind::Weak && rest_words > 1 {

@@ -154,7 +154,11 @@ impl<'a> Doc<'a> {
             }
             let t = self.tok(i);
             // `2:45 p.m. Connecticut’s tax commissioner says …`
-            if matches!(t, "a.m." | "p.m.") && i + 1 < n && self.is_cap(i + 1) && !self.toks[i + 1].nl_before
+            if matches!(t, "a.m." | "p.m.")
+                && i + 1 < n
+                && self.is_cap(i + 1)
+                && !self.toks[i + 1].nl_before
+                && self.in_quote[i].is_none()
             {
                 out.push(Sent { a, b: i + 1, para });
                 a = i + 1;
