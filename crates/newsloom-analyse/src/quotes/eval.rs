@@ -196,7 +196,8 @@ pub fn eval(gold: &Path) -> Result<EvalReport, String> {
                 .iter()
                 .map(|p| {
                     let mut q = json!({"spans": p.pieces, "speaker": p.quote.speaker, "cue": p.quote.cue,
-                                       "kind": p.quote.kind});
+                                       "kind": p.quote.kind,
+                                       "confidence": p.quote.confidence});
                     if let Some(s) = &p.quote.speaker_span {
                         q["speaker_start"] = json!(s.start);
                         q["speaker_end"] = json!(s.end);

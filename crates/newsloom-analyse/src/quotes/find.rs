@@ -69,8 +69,14 @@ fn find_in_sentence(d: &Doc, hits: &mut Vec<Hit>, si: usize, sent: Sent) {
     hits[before..].sort_by_key(pos);
 }
 
-pub(super) fn lower(d: &Doc, i: usize) -> String {
-    d.tok(i).to_lowercase()
+/// The token in lowercase, borrowed when it has no uppercase letter (most words).
+pub(super) fn lower<'a>(d: &Doc<'a>, i: usize) -> std::borrow::Cow<'a, str> {
+    let t = d.tok(i);
+    if t.chars().any(char::is_uppercase) {
+        std::borrow::Cow::Owned(t.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(t)
+    }
 }
 
 /// The first cue word in `[a, b)` that lies outside quotations.
@@ -126,7 +132,7 @@ fn verb_context(d: &Doc, a: usize, i: usize, l: &str) -> bool {
     let mut k = i - 1;
     while k > a && {
         let w = lower(d, k);
-        matches!(w.as_str(), "not" | "also" | "never" | "still" | "just" | "only" | "even")
+        matches!(&*w, "not" | "also" | "never" | "still" | "just" | "only" | "even")
             || (w.len() > 4 && w.ends_with("ly"))
     } {
         k -= 1;
@@ -134,7 +140,7 @@ fn verb_context(d: &Doc, a: usize, i: usize, l: &str) -> bool {
     let p = lower(d, k);
     lx::is_modal(&p)
         || lx::is_negated_aux(&p)
-        || matches!(p.as_str(), "i" | "we" | "they" | "you" | "who" | "that")
+        || matches!(&*p, "i" | "we" | "they" | "you" | "who" | "that")
         || (p.len() > 3 && p.ends_with('s') && !p.ends_with("ss") && d.toks[k].word && !lx::is_np_stop(&p))
         || p.ends_with("n’t")
         || p.ends_with("n't")
@@ -156,7 +162,7 @@ pub(super) fn left_np(d: &Doc, lo: usize, cue: usize) -> Option<(usize, usize)> 
     let mut i = cue;
     // A time adjunct between speaker and cue (`who in 2010 said`, `Sanders on Tuesday said`).
     if i >= lo + 3
-        && matches!(lower(d, i - 2).as_str(), "in" | "on" | "last" | "this")
+        && matches!(&*lower(d, i - 2), "in" | "on" | "last" | "this")
         && (lx::is_time_word(&lower(d, i - 1)) || d.tok(i - 1).bytes().all(|c| c.is_ascii_digit()))
     {
         i -= 2;
@@ -235,7 +241,7 @@ pub(super) fn left_np(d: &Doc, lo: usize, cue: usize) -> Option<(usize, usize)> 
     let det = |k: usize| {
         let w = lower(d, k);
         matches!(
-            w.as_str(),
+            &*w,
             "the"
                 | "its"
                 | "his"
@@ -265,7 +271,7 @@ pub(super) fn left_np(d: &Doc, lo: usize, cue: usize) -> Option<(usize, usize)> 
     // Long phrases that run into a clause: keep the last capitalised run or speaker-noun phrase.
     if end - j > 7 {
         let mut s = end - 1;
-        while s > j && (d.is_cap(s - 1) || matches!(lower(d, s - 1).as_str(), "the" | "a" | "an")) {
+        while s > j && (d.is_cap(s - 1) || matches!(&*lower(d, s - 1), "the" | "a" | "an")) {
             s -= 1;
         }
         j = s;
@@ -307,7 +313,7 @@ fn comma_np(d: &Doc, lo: usize, comma: usize) -> Option<(usize, usize)> {
     for _ in 0..3 {
         let Some(c) = prev_comma(right) else { break };
         let seg = c + 1;
-        if seg >= right || !matches!(lower(d, seg).as_str(), "the" | "a" | "an" | "its" | "his" | "her") {
+        if seg >= right || !matches!(&*lower(d, seg), "the" | "a" | "an" | "its" | "his" | "her") {
             break;
         }
         let start = prev_comma(c).map_or(lo, |p| p + 1);
@@ -323,7 +329,7 @@ fn comma_np(d: &Doc, lo: usize, comma: usize) -> Option<(usize, usize)> {
 /// Speaker phrase starting at `from` (for `said Kelin`, `according to the ministry`).
 pub(super) fn right_np(d: &Doc, from: usize, hi: usize) -> Option<(usize, usize)> {
     let mut j = from;
-    if j < hi && matches!(lower(d, j).as_str(), "the" | "a" | "an") {
+    if j < hi && matches!(&*lower(d, j), "the" | "a" | "an") {
         j += 1;
     }
     let start = from;
@@ -373,7 +379,7 @@ pub(super) fn after_cue(d: &Doc, cue: Cue, hi: usize) -> (Option<(usize, usize)>
     let mut medium = None;
     if lx::takes_addressee(&l) && i < hi && d.toks[i].word {
         let s = i;
-        if matches!(lower(d, i).as_str(), "the" | "a" | "an") {
+        if matches!(&*lower(d, i), "the" | "a" | "an") {
             i += 1;
         }
         let mut e = i;
@@ -383,8 +389,7 @@ pub(super) fn after_cue(d: &Doc, cue: Cue, hi: usize) -> (Option<(usize, usize)>
         if e > i {
             medium = Some((s, e));
             i = e;
-        } else if i < hi && matches!(lower(d, i).as_str(), "him" | "her" | "them" | "me" | "us" | "reporters")
-        {
+        } else if i < hi && matches!(&*lower(d, i), "him" | "her" | "them" | "me" | "us" | "reporters") {
             i += 1;
         }
     }
@@ -397,10 +402,7 @@ pub(super) fn after_cue(d: &Doc, cue: Cue, hi: usize) -> (Option<(usize, usize)>
     if let Some(k) = look
         && d.is(k, "that")
         && j < hi
-        && matches!(
-            lower(d, j).as_str(),
-            "in" | "on" | "at" | "during" | "to" | "via" | "after" | "before" | "that"
-        )
+        && matches!(&*lower(d, j), "in" | "on" | "at" | "during" | "to" | "via" | "after" | "before" | "that")
     {
         if medium.is_none() && k > j + 1 {
             // `in an interview with CNN`, `on Twitter`
@@ -461,7 +463,7 @@ fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
         // `“…” while 73 percent said`, `“…” often, and criticized`: a new clause, not a frame.
         let conj = |k: usize| {
             matches!(
-                lower(d, k).as_str(),
+                &*lower(d, k),
                 "and"
                     | "but"
                     | "while"
@@ -486,7 +488,7 @@ fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
         }
         if (lo..cue.s).any(|k| conj(k) && k > lo && d.is(k - 1, ","))
             || (lo < cue.s && conj(lo) && lo > seg_a)
-            || (pre > lo && matches!(lower(d, pre - 1).as_str(), "and" | "but" | "or"))
+            || (pre > lo && matches!(&*lower(d, pre - 1), "and" | "but" | "or"))
         {
             continue;
         }
@@ -509,7 +511,7 @@ fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
             && cstart == cue.e
             && !lx::takes_addressee(&lower(d, cue.s))
             && d.in_quote[cstart].is_none()
-            && (lx::is_pronoun(&lower(d, cstart)) || matches!(lower(d, cstart).as_str(), "that" | "the"))
+            && (lx::is_pronoun(&lower(d, cstart)) || matches!(&*lower(d, cstart), "that" | "the"))
             && words_between(d, cstart, seg_b) >= 3
         {
             continue;
@@ -745,7 +747,7 @@ fn subject_fallback(d: &Doc, a: usize, cue: usize) -> Option<(usize, usize)> {
     }
     let k = (a..cue).rev().find(|&k| {
         d.in_quote[k].is_none()
-            && (lx::is_person_pronoun(&lower(d, k)) || matches!(lower(d, k).as_str(), "they" | "we"))
+            && (lx::is_person_pronoun(&lower(d, k)) || matches!(&*lower(d, k), "they" | "we"))
     })?;
     Some((k, k + 1))
 }

@@ -101,7 +101,7 @@ const WEAK_FORMS: &[&str] = &[
     "cite", "highlight", "highlights", "highlighting", "emphasize", "stress", "touted", "tout", "touts",
     "boast", "boasts", "boasting", "brag", "brags", "bragging", "predicted", "projected", "projects",
     "projecting", "forecast", "forecasts", "reckon", "reckons", "reckoned", "contend", "maintain",
-    "assert", "allege", "alleging", "charge", "charging", "pointed", "point", "points", "pointing",
+    "assert", "allege", "alleging", "charge", "charging", "pointed", "pointing",
     "raise", "raised", "raises", "raising", "lay", "laid", "outline", "outlines", "outlining",
     "unveil", "unveils", "unveiling", "vowed", "pushed", "push", "pushes", "push",
 ];

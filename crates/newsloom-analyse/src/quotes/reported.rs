@@ -90,8 +90,7 @@ fn overlap_half(x: &[(usize, usize)], y: &[(usize, usize)]) -> bool {
 /// more often than they run on.
 fn content_end(d: &Doc, from: usize, b: usize) -> usize {
     // `complained about X, …`, `called for X, …`: a prepositional object ends at a comma.
-    let pp =
-        from < b && matches!(lower(d, from).as_str(), "about" | "for" | "of" | "on" | "against" | "over");
+    let pp = from < b && matches!(&*lower(d, from), "about" | "for" | "of" | "on" | "against" | "over");
     for k in from..b {
         if pp && d.is(k, ",") && d.in_quote[k].is_none() {
             return k;
@@ -105,7 +104,7 @@ fn content_end(d: &Doc, from: usize, b: usize) -> usize {
         let next = lower(d, k + 1);
         if d.is(k, ",")
             && (matches!(
-                next.as_str(),
+                &*next,
                 "according"
                     | "though"
                     | "although"
@@ -134,6 +133,32 @@ fn content_end(d: &Doc, from: usize, b: usize) -> usize {
         }
     }
     b
+}
+
+/// A weak cue (`attacked`, `endorse`, `mentioned`) takes a noun-phrase object more often
+/// than a clause: it ends before a time or circumstance adjunct (`Trump during a speech`,
+/// `Machado since the debate`). Clauses (`that …`, `whether …`, `to …`) are left whole.
+fn object_end(d: &Doc, from: usize, b: usize) -> usize {
+    if from >= b || matches!(&*lower(d, from), "that" | "whether" | "if" | "to" | "how" | "why" | "what") {
+        return b;
+    }
+    (from + 1..b)
+        .find(|&k| {
+            d.in_quote[k].is_none()
+                && matches!(
+                    &*lower(d, k),
+                    "during"
+                        | "since"
+                        | "before"
+                        | "after"
+                        | "amid"
+                        | "following"
+                        | "ahead"
+                        | "when"
+                        | "while"
+                )
+        })
+        .unwrap_or(b)
 }
 
 /// The word before the cue once auxiliaries and adverbs are skipped (`and has also said`).
@@ -176,16 +201,18 @@ fn one_cue(d: &Doc, sent: Sent, b: usize, cue: Cue, last_speaker: Option<(usize,
     }
     let (medium, cstart) = after_cue(d, cue, b);
     let rest_words = words_between(d, cstart, b);
-    let cend = content_end(d, cstart, b);
+    let mut cend = content_end(d, cstart, b);
+    if cue.kind == CueKind::Weak {
+        cend = object_end(d, cstart, cend);
+    }
     let prev = before_aux(d, sent.a, cue.s);
     // `…, saying …`, `… and said …`: the subject of the clause before.
     // `…, saying …`, `began by saying …`, `after warning …`.
     let participle = l.ends_with("ing")
         && prev.is_some_and(|p| {
-            d.is(p, ",")
-                || matches!(lower(d, p).as_str(), "by" | "after" | "before" | "while" | "when" | "in")
+            d.is(p, ",") || matches!(&*lower(d, p), "by" | "after" | "before" | "while" | "when" | "in")
         });
-    let coordinated = prev.is_some_and(|p| matches!(lower(d, p).as_str(), "and" | "but" | "or"));
+    let coordinated = prev.is_some_and(|p| matches!(&*lower(d, p), "and" | "but" | "or"));
     if participle || coordinated {
         let p = prev?;
         if rest_words < 2 || (cue.kind == CueKind::Weak && rest_words < 3) {
@@ -198,9 +225,22 @@ fn one_cue(d: &Doc, sent: Sent, b: usize, cue: Cue, last_speaker: Option<(usize,
         let h = make(d, sent, (cstart, cend), Some(sp), cue, medium, 0.6)?;
         return Some(Cand { hit: h, clause: p, after: true });
     }
-    let np = left_np(d, sent.a, cue.s);
+    // `he appeared to suggest`, `He was able to consistently tout`: the subject of the verb
+    // that governs the infinitive.
+    let np = left_np(d, sent.a, cue.s).or_else(|| {
+        let p = prev?;
+        if !d.is(p, "to") || p < sent.a + 2 {
+            return None;
+        }
+        let v = p - 1;
+        let lv = lower(d, v);
+        if !d.toks[v].word || d.is_cap(v) || lx::is_np_stop(&lv) || lx::is_pronoun(&lv) {
+            return None;
+        }
+        left_np(d, sent.a, v).filter(|&(_, e)| e == v || lx::is_aux_adverb(&lower(d, e)))
+    });
     // Generic `you`/`one` (`whatever you think of …`) is nobody's attribution.
-    let np = np.filter(|&(a, b)| !(b == a + 1 && matches!(lower(d, a).as_str(), "you" | "one")));
+    let np = np.filter(|&(a, b)| !(b == a + 1 && matches!(&*lower(d, a), "you" | "one")));
     if let Some(sp) = np {
         let after_comma = sp.0 > sent.a + 2 && d.is(sp.0 - 1, ",");
         let that = cstart < b && d.is(cstart, "that");
