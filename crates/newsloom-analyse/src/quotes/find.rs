@@ -489,6 +489,8 @@ fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
         if (lo..cue.s).any(|k| conj(k) && k > lo && d.is(k - 1, ","))
             || (lo < cue.s && conj(lo) && lo > seg_a)
             || (pre > lo && matches!(&*lower(d, pre - 1), "and" | "but" | "or"))
+            // `a “champion” for its members, citing …`: a participle continues the clause.
+            || (cue.s > lo && d.tok(cue.s).ends_with("ing"))
         {
             continue;
         }
@@ -519,6 +521,14 @@ fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
         // Text before the first quotation makes it a partial quote (`The agenda included “…”`).
         let pre_words = words_between(d, sent.a, first.open);
         let pre_ends_comma = first.open > sent.a && matches!(d.tok(first.open - 1), "," | ":");
+        // `Clinton is describing as “unhinged” a tweet attacking …`: a cue before the quotation
+        // with its own speaker governs it; reported speech handles the clause.
+        if pre_words >= 4
+            && !pre_ends_comma
+            && cues_in(d, sent.a, first.open).any(|c| left_np(d, sent.a, c.s).is_some())
+        {
+            continue;
+        }
         let (content, kind) = if pre_words >= 4 && !pre_ends_comma {
             let last = d.quotes[regions[ri]].close + 1;
             let mut c = vec![(sent.a, last)];

@@ -187,7 +187,8 @@ impl<'a> Doc<'a> {
                     || self.toks[j].nl_before
                     || self.first_char(j).is_uppercase()
                     || self.first_char(j).is_ascii_digit()
-                    || is_opening_mark(self.tok(j));
+                    || is_opening_mark(self.tok(j))
+                    || self.in_quote[j].is_some_and(|q| self.quotes[q as usize].open == j);
                 if !inside && next_starts && j < n && !self.toks[j].nl_before {
                     out.push(Sent { a, b: j, para });
                     a = j;
