@@ -514,4 +514,13 @@ mod tests {
         assert!(qs.iter().all(|x| x.speaker.as_deref() == Some("Ann Lutz")));
         assert!(qs.iter().any(|x| x.span.slice(body) == Some("that the city had hired forty new teachers")));
     }
+
+    #[test]
+    fn speaker_label_opens_a_paragraph() {
+        let body = "Poll: Voters in the north favour the new bridge\n\nLUTZ: Well, look, the bridge is safe. \
+                    We checked it twice.\n\nNote: 5";
+        has(body, "Voters in the north favour the new bridge", "Poll");
+        has(body, "Well, look, the bridge is safe. We checked it twice", "LUTZ");
+        assert_eq!(q(body).len(), 2, "{:#?}", pairs(body));
+    }
 }
