@@ -3,7 +3,7 @@
 //! `…, the ministry noted.`, `According to X, …`).
 
 use super::lexicon::{self as lx, CueKind};
-use super::reported::reported;
+use super::reported::{reported, speaker_label};
 use super::text::{Doc, Sent};
 use newsloom_model::QuoteKind;
 
@@ -644,42 +644,6 @@ fn frame_np(d: &Doc, lo: usize, cue: usize) -> Option<(usize, usize)> {
     }
     let ok = (lo..end).all(|k| d.toks[k].word || matches!(d.tok(k), "(" | ")" | "-" | "’" | "'"));
     (ok && end - lo <= 10).then_some((lo, end))
-}
-
-/// `PENCE: Well, look, …`, `Poll: Clinton and Trump in dead heat`: a paragraph that opens
-/// with a short name and a colon (transcripts, headlines) gives the rest of the paragraph to
-/// that name.
-fn speaker_label(d: &Doc, sent: Sent) -> Option<Hit> {
-    let a = sent.a;
-    if !(a == 0 || d.toks[a].nl_before) {
-        return None;
-    }
-    let colon = (a + 1..sent.b.min(a + 5)).find(|&k| d.is(k, ":"))?;
-    if !(a..colon).all(|k| d.is_cap(k)) || d.toks[colon + 1..].first()?.nl_before {
-        return None;
-    }
-    let mut end = colon + 1;
-    while end < d.toks.len() && !d.toks[end].nl_before {
-        end += 1;
-    }
-    let e = trim_end(d, colon + 1, end);
-    if words_between(d, colon + 1, e) < 3 {
-        return None;
-    }
-    Some(Hit {
-        content: vec![(colon + 1, e)],
-        kind: if (colon + 1..e).any(|k| d.in_quote[k].is_some()) {
-            QuoteKind::Partial
-        } else {
-            QuoteKind::Indirect
-        },
-        speaker: Some((a, colon)),
-        cue: None,
-        medium: None,
-        para: sent.para,
-        last_sent: 0,
-        confidence: 0.6,
-    })
 }
 
 /// A sentence made only of a quotation: the continuation of the previous speaker's quote

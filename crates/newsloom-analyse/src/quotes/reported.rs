@@ -70,6 +70,42 @@ pub(super) fn reported(d: &Doc, sent: Sent, prior: &[Hit]) -> Vec<Hit> {
     out
 }
 
+/// `PENCE: Well, look, …`, `Poll: Clinton and Trump in dead heat`: a paragraph that opens
+/// with a short name and a colon (transcripts, headlines) gives the rest of the paragraph to
+/// that name.
+pub(super) fn speaker_label(d: &Doc, sent: Sent) -> Option<Hit> {
+    let a = sent.a;
+    if !(a == 0 || d.toks[a].nl_before) {
+        return None;
+    }
+    let colon = (a + 1..sent.b.min(a + 5)).find(|&k| d.is(k, ":"))?;
+    if !(a..colon).all(|k| d.is_cap(k)) || d.toks[colon + 1..].first()?.nl_before {
+        return None;
+    }
+    let mut end = colon + 1;
+    while end < d.toks.len() && !d.toks[end].nl_before {
+        end += 1;
+    }
+    let e = trim_end(d, colon + 1, end);
+    if words_between(d, colon + 1, e) < 3 {
+        return None;
+    }
+    Some(Hit {
+        content: vec![(colon + 1, e)],
+        kind: if (colon + 1..e).any(|k| d.in_quote[k].is_some()) {
+            QuoteKind::Partial
+        } else {
+            QuoteKind::Indirect
+        },
+        speaker: Some((a, colon)),
+        cue: None,
+        medium: None,
+        para: sent.para,
+        last_sent: 0,
+        confidence: 0.6,
+    })
+}
+
 /// True when two token-range sets share at least half of the longer one.
 fn overlap_half(x: &[(usize, usize)], y: &[(usize, usize)]) -> bool {
     let len = |v: &[(usize, usize)]| v.iter().map(|&(a, b)| b.saturating_sub(a)).sum::<usize>();
