@@ -17,6 +17,8 @@ pub(crate) struct Dicts {
     /// stem plus a short ending) cannot start a match, which saves most lookups.
     starts: super::dict::FxSet<String>,
     stems: super::dict::FxSet<String>,
+    /// Leading bytes of `starts` and `stems`: rejects most words with one bit test.
+    start_prefixes: super::dict::PrefixBits,
     /// Per synset: first word of each member → member indices (a lookup, not a scan).
     syn_index: Vec<super::dict::FxMap<String, Vec<usize>>>,
 }
@@ -111,8 +113,10 @@ pub(crate) fn words_of_tokens(text: &str, toks: &[crate::quotes::text::Tok]) -> 
         // Split hyphenated words (`NATO-Russia`) so each part can be an actor.
         // `re-examine`, `co-operate`: a verb prefix, kept as one word (the dictionaries write
         // both `RE-ESTABLISH` and `REESTABLISH`).
-        let lower = s.to_ascii_lowercase();
-        if ["re-", "co-", "pre-"].iter().any(|p| lower.starts_with(p)) && s.matches('-').count() == 1 {
+        let verb_prefix = ["re-", "co-", "pre-"]
+            .iter()
+            .any(|p| s.len() >= p.len() && s.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes()));
+        if verb_prefix && s.matches('-').count() == 1 {
             out.push(W {
                 w: s.to_uppercase(),
                 punct: false,
@@ -127,22 +131,33 @@ pub(crate) fn words_of_tokens(text: &str, toks: &[crate::quotes::text::Tok]) -> 
             if part.is_empty() {
                 continue;
             }
-            let mut w = part.to_uppercase();
-            if w.contains('’') {
-                w = w.replace('’', "'");
+            // Upper case with typographic apostrophes made straight, in one allocation.
+            let mut w = String::with_capacity(part.len());
+            if part.is_ascii() {
+                w.push_str(part);
+                w.make_ascii_uppercase();
+            } else {
+                for c in part.chars() {
+                    if c == '’' {
+                        w.push('\'');
+                    } else {
+                        w.extend(c.to_uppercase());
+                    }
+                }
             }
-            if let Some(x) = w.strip_suffix("'S") {
-                w = x.to_string();
+            if w.ends_with("'S") {
+                w.truncate(w.len() - 2);
             } else if w.ends_with("S'") {
                 w.pop();
             }
-            let w = w.trim_end_matches('.').to_string();
+            while w.ends_with('.') {
+                w.pop();
+            }
             let cap = part.chars().next().is_some_and(char::is_uppercase);
             // Treebank-style contractions, as the dictionaries write them: `DID N'T`, `CA N'T`.
-            if w.len() > 3
-                && let Some(stem) = w.strip_suffix("N'T")
-            {
-                out.push(W { w: stem.to_string(), punct: false, cap, hyph, tok: ti });
+            if w.len() > 3 && w.ends_with("N'T") {
+                w.truncate(w.len() - 3);
+                out.push(W { w, punct: false, cap, hyph, tok: ti });
                 out.push(W { w: "N'T".into(), punct: false, cap: false, hyph, tok: ti });
                 continue;
             }
@@ -174,7 +189,7 @@ fn match_phrase(d: &PhraseDict, ws: &[W], i: usize, max_ext: usize) -> Option<(u
         // A name listed twice: the later entry wins, as when the dictionaries are loaded in order.
         best = c.last().map(|&(_, _, id)| (i + 1, id));
     }
-    if best.is_none() {
+    if best.is_none() && d.stem_prefixes.may_contain(w) {
         for cut in 1..=4 {
             if w.len() < cut + 4 || !w.is_char_boundary(w.len() - cut) {
                 continue;
@@ -233,11 +248,14 @@ fn match_phrase(d: &PhraseDict, ws: &[W], i: usize, max_ext: usize) -> Option<(u
 impl Dicts {
     /// Builds the quick-reject sets; call after loading the dictionaries.
     pub fn finish(&mut self) {
+        self.actors.finish();
+        self.agents.finish();
         for d in [&self.actors, &self.agents] {
             self.starts.extend(d.by_first.keys().cloned());
             self.starts.extend(d.pair_first.iter().cloned());
             self.stems.extend(d.stems.iter().cloned());
         }
+        self.start_prefixes = super::dict::PrefixBits::build(self.starts.iter().chain(&self.stems));
         self.syn_index = self
             .verbs
             .synsets
@@ -255,6 +273,9 @@ impl Dicts {
     }
 
     fn may_start(&self, w: &str) -> bool {
+        if !self.start_prefixes.may_contain(w) {
+            return false;
+        }
         self.starts.contains(w)
             || (1..=4).any(|cut| {
                 w.len() >= cut + 4

@@ -335,6 +335,50 @@ pub(crate) struct PhraseDict {
     pub entries: Vec<Vec<DatedCode>>,
     /// One-word stems (no trailing `_`), which also match with a short ending (`RUSSIAN` → `RUSSIANS`).
     pub stems: FxSet<String>,
+    /// The first four bytes of every stem ([`PrefixBits`]): most words share them with none.
+    pub stem_prefixes: PrefixBits,
+}
+
+/// A 65,536-bit set of the first (up to) four bytes of words: a word whose leading bytes are
+/// not in it equals none of the words, and extends no word of four or more bytes.
+#[derive(Debug, Clone)]
+pub(crate) struct PrefixBits(Vec<u64>);
+
+impl Default for PrefixBits {
+    /// An empty set lets everything through (before it is built).
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl PrefixBits {
+    #[inline]
+    fn bit(w: &str) -> (usize, u64) {
+        let b = w.as_bytes();
+        let n = b.len().min(4);
+        let mut x = n as u64;
+        for &c in &b[..n] {
+            x = (x << 8) | c as u64;
+        }
+        let h = (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 48) as usize;
+        (h >> 6, 1u64 << (h & 63))
+    }
+
+    pub fn build<'a>(words: impl IntoIterator<Item = &'a String>) -> Self {
+        let mut bits = vec![0u64; 1024];
+        for w in words {
+            let (i, b) = Self::bit(w);
+            bits[i] |= b;
+        }
+        Self(bits)
+    }
+
+    /// False only when no word of the set can equal or be a prefix (of 4+ bytes) of `w`.
+    #[inline]
+    pub fn may_contain(&self, w: &str) -> bool {
+        let (i, b) = Self::bit(w);
+        self.0.get(i).is_none_or(|x| x & b != 0)
+    }
 }
 
 /// `yymmdd` (Phoenix) or `yyyymmdd` (validation files) → yyyymmdd.
@@ -371,6 +415,11 @@ fn parse_dated(s: &str) -> Option<DatedCode> {
 }
 
 impl PhraseDict {
+    /// Builds the quick-reject set of the stems; call after loading.
+    pub fn finish(&mut self) {
+        self.stem_prefixes = PrefixBits::build(&self.stems);
+    }
+
     fn add_phrase(&mut self, phrase: &str, entry: usize) {
         let exact = phrase.trim_end().ends_with('_');
         let words = words_of(phrase.trim().trim_end_matches('_'));

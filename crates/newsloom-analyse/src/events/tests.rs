@@ -422,3 +422,55 @@ fn malformed_dictionaries_do_not_panic() {
         let _ = c.code("t", "É Russia attacked Ukraine * [010] — “ÉTÉ”.", Some("2017-01-04"), None);
     }
 }
+
+/// The words of a sentence as first written (several allocations per word); the run-time
+/// version must give the same words.
+fn words_reference(text: &str) -> Vec<(String, bool, bool, bool, usize)> {
+    let mut out = Vec::new();
+    for (ti, t) in crate::quotes::text::tokenize(text).iter().enumerate() {
+        let s = &text[t.s..t.e];
+        if !t.word {
+            out.push((s.to_string(), true, false, false, ti));
+            continue;
+        }
+        let lower = s.to_ascii_lowercase();
+        if ["re-", "co-", "pre-"].iter().any(|p| lower.starts_with(p)) && s.matches('-').count() == 1 {
+            out.push((s.to_uppercase(), false, s.starts_with(char::is_uppercase), false, ti));
+            continue;
+        }
+        let hyph = s.contains(['-', '‑']);
+        for part in s.split(['-', '‑']) {
+            if part.is_empty() {
+                continue;
+            }
+            let mut w = part.to_uppercase();
+            if w.contains('’') {
+                w = w.replace('’', "'");
+            }
+            if let Some(x) = w.strip_suffix("'S") {
+                w = x.to_string();
+            } else if w.ends_with("S'") {
+                w.pop();
+            }
+            let w = w.trim_end_matches('.').to_string();
+            let cap = part.chars().next().is_some_and(char::is_uppercase);
+            if w.len() > 3
+                && let Some(stem) = w.strip_suffix("N'T")
+            {
+                out.push((stem.to_string(), false, cap, hyph, ti));
+                out.push(("N'T".into(), false, false, hyph, ti));
+                continue;
+            }
+            out.push((w, false, cap, hyph, ti));
+        }
+    }
+    out
+}
+
+#[test]
+fn words_match_the_reference() {
+    let text = "Russia’s envoy didn’t re-examine the NATO-Russia pact; Co-operation ‑ U.S. officials’ \
+                Straße-Élysée CAN'T Pre-war ISN’T nations' n't it's Mr. Peskov’s 3.5% «Ü» so...";
+    let got: Vec<_> = coder::words(text).into_iter().map(|w| (w.w, w.punct, w.cap, w.hyph, w.tok)).collect();
+    assert_eq!(got, words_reference(text));
+}

@@ -32,6 +32,23 @@ pub(crate) fn hash_bytes(b: &[u8]) -> u64 {
     fmix(h)
 }
 
+/// [`hash_bytes`] of a token's upper-case form with digits as `0` (see
+/// [`super::gazetteer::upper_hash`]), without allocating, when the token is plain ASCII that
+/// [`normalise`] leaves alone; `None` otherwise.
+#[inline]
+pub(crate) fn upper_hash_ascii(tok: &str) -> Option<u64> {
+    if !tok.is_ascii() || tok.contains('`') || tok == "''" {
+        return None;
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in tok.as_bytes() {
+        let c = if b.is_ascii_digit() { b'0' } else { b.to_ascii_uppercase() };
+        h ^= c as u64;
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    Some(fmix(h))
+}
+
 #[inline]
 pub(crate) fn key(template: u64, a: u64, b: u64) -> u32 {
     let k = fmix(mix(mix(template.wrapping_mul(K), a), b)) as u32;
@@ -138,6 +155,83 @@ fn shapes(word: &str, full: &mut String, short: &mut String) {
 
 /// The word-level part of [`TokInfo`] (everything but the sentence and document flags).
 fn word_info(tok: &str, gaz: &Gazetteer, bufs: &mut [String; 5]) -> TokInfo {
+    word_info_ascii(tok, gaz).unwrap_or_else(|| word_info_general(tok, gaz, bufs))
+}
+
+/// [`word_info_general`] for the common case, a short ASCII token that [`normalise`] leaves
+/// alone: the same values from byte arrays on the stack. `None` for other tokens.
+pub(crate) fn word_info_ascii(tok: &str, gaz: &Gazetteer) -> Option<TokInfo> {
+    const MAX: usize = 48;
+    let b = tok.as_bytes();
+    if b.is_empty() || b.len() > MAX || !tok.is_ascii() || b.contains(&b'`') || tok == "''" {
+        return None;
+    }
+    let n = b.len();
+    let (mut lower, mut upper, mut full, mut short) = ([0u8; MAX], [0u8; MAX], [0u8; MAX], [0u8; MAX]);
+    let (mut nf, mut ns, mut last, mut run) = (0, 0, 0u8, 0);
+    let (mut alpha, mut all_upper, mut all_lower) = (false, true, true);
+    for (k, &c) in b.iter().enumerate() {
+        let d = if c.is_ascii_digit() { b'0' } else { c };
+        lower[k] = d.to_ascii_lowercase();
+        upper[k] = d.to_ascii_uppercase();
+        let s = if c.is_ascii_uppercase() {
+            b'X'
+        } else if c.is_ascii_lowercase() {
+            b'x'
+        } else if c.is_ascii_digit() {
+            b'd'
+        } else {
+            c
+        };
+        if s == last {
+            run += 1;
+        } else {
+            run = 1;
+            short[ns] = s;
+            ns += 1;
+        }
+        if run <= 4 {
+            full[nf] = s;
+            nf += 1;
+        }
+        last = s;
+        if c.is_ascii_alphabetic() {
+            alpha = true;
+            all_upper &= c.is_ascii_uppercase();
+            all_lower &= c.is_ascii_lowercase();
+        }
+    }
+    let mut info = TokInfo {
+        word: hash_bytes(b),
+        lower: hash_bytes(&lower[..n]),
+        upper: hash_bytes(&upper[..n]),
+        shape: hash_bytes(&full[..nf]),
+        sshape: hash_bytes(&short[..ns]),
+        len: n as u8,
+        ..TokInfo::default()
+    };
+    info.gwords = gaz.word_bits(info.upper);
+    for k in 0..4.min(n) {
+        info.prefix[k] = hash_bytes(&lower[..k + 1]);
+        info.suffix[k] = hash_bytes(&lower[n - 1 - k..n]);
+    }
+    if alpha {
+        info.flags |= F_ALPHA;
+        if b[0].is_ascii_uppercase() {
+            info.flags |= F_INIT_CAP;
+        }
+        if all_upper {
+            info.flags |= F_ALL_CAPS;
+        }
+        if all_lower {
+            info.flags |= F_LOWER;
+        }
+    }
+    Some(info)
+}
+
+/// The word-level part of [`TokInfo`] for any token.
+pub(crate) fn word_info_general(tok: &str, gaz: &Gazetteer, bufs: &mut [String; 5]) -> TokInfo {
     let [norm, lower, upper, full, short] = bufs;
     let mut info = TokInfo::default();
     normalise(tok, norm);

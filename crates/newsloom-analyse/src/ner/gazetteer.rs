@@ -6,7 +6,7 @@
 //! The shipped file `models/gazetteer.tsv.gz` is built by [`build_from_phoenix`]; each line is
 //! `CAT<TAB>PHRASE<TAB>CODES`, where CODES is `;`-separated `CODE[ DATERANGE]`.
 
-use super::features::{HashMap64, TokInfo, fmix, hash_bytes, mix, normalise};
+use super::features::{HashMap64, TokInfo, fmix, hash_bytes, mix, normalise, upper_hash_ascii};
 use super::tokenize::tokenize;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -66,6 +66,9 @@ const MAX_LEN: usize = 8;
 
 /// Hash of a token's upper-case form, as used for phrase keys and [`TokInfo::upper`].
 pub(crate) fn upper_hash(tok: &str, norm: &mut String, buf: &mut String) -> u64 {
+    if let Some(h) = upper_hash_ascii(tok) {
+        return h;
+    }
     normalise(tok, norm);
     buf.clear();
     for c in norm.chars() {

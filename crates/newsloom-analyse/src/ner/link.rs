@@ -2,7 +2,9 @@
 //! within an article, pronouns and definite descriptions, roles from titles and apposition.
 
 use super::gazetteer::{GazCat, GazEntry};
-use super::words::{ALLIANCE_WORDS, HONORIFICS, INSTITUTION_NOUNS, MONTHS, PARTICLES, PRONOUNS, TITLE_WORDS};
+use super::words::{
+    ALLIANCE_WORDS, HONORIFICS, INSTITUTION_NOUNS, MONTHS, PARTICLES, PRONOUNS, TITLE_WORDS, lower_in,
+};
 use super::{NerLabel, NerTagger, TaggedText};
 use newsloom_model::{Entity, EntityKind, Mention, Span};
 use std::collections::HashMap;
@@ -140,7 +142,7 @@ impl EntityRecognizer {
         // "Jan 4": a month before a number is a date, whatever the tagger thought.
         let digit_at = |i: usize| i < toks.len() && text(i).starts_with(|c: char| c.is_ascii_digit());
         spans.retain(|s| {
-            !(MONTHS.contains(&text(s.0).trim_end_matches('.').to_lowercase().as_str())
+            !(lower_in(text(s.0).trim_end_matches('.'), MONTHS)
                 && (s.1 == s.0 + 1 && digit_at(s.1) || s.1 > s.0 + 1 && digit_at(s.0 + 1)))
         });
         // "The United Nations": the article is not part of the name.
@@ -150,7 +152,7 @@ impl EntityRecognizer {
             }
         }
         // A lone title ("President") is a role, not an entity.
-        spans.retain(|s| !(s.1 == s.0 + 1 && TITLE_WORDS.contains(&text(s.0).to_lowercase().as_str())));
+        spans.retain(|s| !(s.1 == s.0 + 1 && lower_in(text(s.0), TITLE_WORDS)));
         // "Narendra" + "Modi": extend a person to the dictionary's longer name.
         let starts: std::collections::HashSet<usize> = spans.iter().map(|s| s.0).collect();
         for s in spans.iter_mut().filter(|s| s.2 == NerLabel::Per) {
@@ -176,7 +178,7 @@ impl EntityRecognizer {
                 })
         });
         for s in spans.iter_mut().filter(|s| s.2 == NerLabel::Per) {
-            if (s.0..s.1).any(|i| INSTITUTION_NOUNS.contains(&text(i).to_lowercase().as_str())) {
+            if (s.0..s.1).any(|i| lower_in(text(i), INSTITUTION_NOUNS)) {
                 s.2 = NerLabel::Org;
                 s.3 *= 0.7;
             }
@@ -205,7 +207,7 @@ impl EntityRecognizer {
                 }
                 let institution_noun =
                     |w: &str| INSTITUTION_NOUNS.contains(&w.to_lowercase().trim_end_matches('s'));
-                let titled = (i..i + len).any(|j| TITLE_WORDS.contains(&text(j).to_lowercase().as_str()));
+                let titled = (i..i + len).any(|j| lower_in(text(j), TITLE_WORDS));
                 if !titled
                     && let Some(e) = gaz.lookup((i..i + len).map(text))
                     && (matches!(e.cat, GazCat::Institution | GazCat::International) && !is_dated(e)
@@ -542,8 +544,14 @@ impl EntityRecognizer {
         let sent_of = |i: usize| tagged.sentences.partition_point(|s| s.1 <= i);
         let mut extra = Vec::new();
         for (i, t) in toks.iter().enumerate() {
-            let w = t.text(body).to_lowercase();
-            if PRONOUNS.contains(&w.as_str()) {
+            let word = t.text(body);
+            // Most tokens are neither: test before allocating the lowercase form.
+            let (pronoun, alliance) = (lower_in(word, PRONOUNS), lower_in(word, ALLIANCE_WORDS));
+            if !pronoun && !alliance {
+                continue;
+            }
+            let w = word.to_lowercase();
+            if pronoun {
                 let before = sorted.partition_point(|d| d.0 < i);
                 // "him" is rarely the subject of its own sentence.
                 let same_ok = !matches!(w.as_str(), "him");
@@ -563,7 +571,7 @@ impl EntityRecognizer {
                         sub: None,
                     });
                 }
-            } else if ALLIANCE_WORDS.contains(&w.as_str()) && i > 0 {
+            } else if alliance && i > 0 {
                 let det = toks[i - 1].text(body).to_lowercase();
                 let (start, det_ok) = if det == "the" {
                     (i - 1, true)
@@ -632,10 +640,8 @@ fn split_titles(body: &str, tagged: &TaggedText, spans: &mut Vec<(usize, usize, 
     let toks = &tagged.tokens;
     let mut out = Vec::with_capacity(spans.len());
     for &(a, b, label, conf) in spans.iter() {
-        let title = (a..b.saturating_sub(1)).find(|&i| {
-            let w = toks[i].text(body).to_lowercase();
-            is_cap(toks[i].text(body)) && TITLE_WORDS.contains(&w.as_str())
-        });
+        let title = (a..b.saturating_sub(1))
+            .find(|&i| is_cap(toks[i].text(body)) && lower_in(toks[i].text(body), TITLE_WORDS));
         match title {
             Some(k) if matches!(label, NerLabel::Per | NerLabel::Org) && b - k >= 2 => {
                 // The rest must look like a name: capitalised words only.

@@ -71,7 +71,7 @@ impl Weights {
         (h >> 6, 1u64 << (h & 63))
     }
 
-    #[inline]
+    #[inline(always)]
     fn row(&self, k: u32) -> Option<&[i16; NT]> {
         let (word, bit) = Self::filter_bit(k);
         if self.filter[word] & bit == 0 {
@@ -111,7 +111,7 @@ impl Weights {
         acc
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn add(&self, feats: &[u32], acc: &mut [i32; NT]) {
         for &f in feats {
             if let Some(r) = self.row(f) {

@@ -295,3 +295,40 @@ fn token_infos_do_not_depend_on_repeats() {
         }
     }
 }
+
+#[test]
+fn ascii_upper_hash_matches_the_general_one() {
+    use super::features::{hash_bytes, normalise};
+    for tok in ["Kelin", "U.S.", "NATO-Russia", "1,200", "''", "``", "it's", "a`b", "x", "", "$3.5", "Über"]
+    {
+        let (mut norm, mut buf) = (String::new(), String::new());
+        normalise(tok, &mut norm);
+        for c in norm.chars() {
+            let c = if c.is_ascii_digit() { '0' } else { c };
+            buf.extend(c.to_uppercase());
+        }
+        assert_eq!(
+            gazetteer::upper_hash(tok, &mut String::new(), &mut String::new()),
+            hash_bytes(buf.as_bytes())
+        );
+    }
+}
+
+#[test]
+fn ascii_word_infos_match_the_general_ones() {
+    use super::features::{word_info_ascii, word_info_general};
+    let gaz = NerTagger::shared().gazetteer();
+    let mut bufs: [String; 5] = Default::default();
+    let mut n = 0;
+    for tok in MIXED
+        .split_whitespace()
+        .chain(["a", "Z", "1", "IBM", "iPhone", "3.5%", "--", "'s", "x-1", "AAAAAAab"])
+    {
+        let Some(fast) = word_info_ascii(tok, gaz) else { continue };
+        let slow = word_info_general(tok, gaz, &mut bufs);
+        assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{tok}");
+        n += 1;
+    }
+    assert!(n > 50);
+    assert!(word_info_ascii("Über", gaz).is_none() && word_info_ascii("''", gaz).is_none());
+}

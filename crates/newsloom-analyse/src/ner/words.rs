@@ -100,3 +100,16 @@ pub(super) const INSTITUTION_NOUNS: &[&str] = &[
 ];
 /// Definite descriptions that refer back to an organisation of the article.
 pub(super) const ALLIANCE_WORDS: &[&str] = &["alliance", "bloc", "organisation", "organization"];
+
+/// Is `w`, lowercased, one of `list` (lowercase words)? Allocates only for non-ASCII words.
+pub(super) fn lower_in(w: &str, list: &[&str]) -> bool {
+    let b = w.as_bytes();
+    let Some(&first) = b.first() else { return list.contains(&"") };
+    if w.is_ascii() {
+        let f = first.to_ascii_lowercase();
+        list.iter()
+            .any(|x| x.len() == b.len() && x.as_bytes().first() == Some(&f) && x.eq_ignore_ascii_case(w))
+    } else {
+        list.contains(&w.to_lowercase().as_str())
+    }
+}
