@@ -90,6 +90,13 @@ impl Corpus {
         }
     }
 
+    /// Forgets which lines recur (keeps the document frequencies): for comparing articles
+    /// two at a time, where a line both share is content, not page furniture.
+    pub fn forget_lines(&mut self) {
+        self.seen.iter_mut().for_each(|c| *c = 0);
+        self.since_decay = 0;
+    }
+
     fn bump(&mut self, h: u64) {
         let c = &mut self.seen[(h as usize) & SEEN_MASK];
         *c = c.saturating_add(1);
@@ -217,6 +224,10 @@ pub struct Doc {
     /// Days since 1970-01-01 (fractional when the time of day is known).
     pub time: f64,
     pub source: u64,
+    /// Key of the article's language (0 when unknown).
+    pub lang: u64,
+    /// Unit-length sentence embedding of headline and lead, when an encoder ran.
+    pub emb: Option<Box<[f32]>>,
 }
 
 fn term(key: u64) -> u32 {
@@ -251,6 +262,7 @@ pub struct Analysed {
     sig: Option<Signature>,
     time: Option<f64>,
     dateline: Option<u64>,
+    emb: Option<Box<[f32]>>,
 }
 
 impl Analysed {
@@ -283,6 +295,31 @@ impl Analysed {
         }
         a
     }
+
+    pub fn has_embedding(&self) -> bool {
+        self.emb.is_some()
+    }
+
+    /// Attaches a sentence embedding of the article (unit length; see `newsloom-embed`).
+    /// Empty or non-finite vectors are ignored.
+    pub fn with_embedding(mut self, v: Vec<f32>) -> Analysed {
+        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        self.emb = (norm.is_finite() && norm > 0.0).then(|| v.iter().map(|x| x / norm).collect());
+        self
+    }
+}
+
+/// The text an embedding of `article` is computed from: headline and the opening of the body.
+pub fn embedding_text(article: &Article) -> String {
+    let body = &article.body[..article.body.floor_char_boundary(1500.min(article.body.len()))];
+    format!("{}\n{}", article.title.trim(), body.trim())
+}
+
+/// Key of a language tag ("en", "en-US" and "EN" alike); 0 when absent.
+pub fn lang_key(lang: Option<&str>) -> u64 {
+    let l = lang.map(str::trim).unwrap_or("");
+    let primary = l.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    if primary.is_empty() { 0 } else { text::hash_bytes(primary.as_bytes()) | 1 }
 }
 
 /// Word keys that follow an age ("year" of "20-year-old", "años", "anni", "jaar") and that
@@ -524,6 +561,8 @@ impl Doc {
             dateline: a.dateline,
             time,
             source,
+            lang: lang_key(article.language.as_deref()),
+            emb: a.emb,
         }
     }
 }

@@ -74,6 +74,11 @@ pub struct StreamRun {
 
 /// Streams the articles through a fresh clusterer and resolves merge redirects at the end.
 pub fn stream(items: &[GoldArticle], cfg: &ClusterConfig) -> StreamRun {
+    stream_with(items, cfg, None)
+}
+
+/// [`stream`] with a sentence embedding per article (parallel to `items`).
+pub fn stream_with(items: &[GoldArticle], cfg: &ClusterConfig, embs: Option<&[Vec<f32>]>) -> StreamRun {
     let mut c = OnlineClusterer::with_config(cfg.clone());
     let mut redirect: HashMap<String, String> = HashMap::new();
     let mut run = StreamRun::default();
@@ -85,8 +90,12 @@ pub fn stream(items: &[GoldArticle], cfg: &ClusterConfig) -> StreamRun {
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Analysed>(64);
         scope.spawn(move || {
-            for it in items {
-                if tx.send(Analysed::new(&it.article)).is_err() {
+            for (i, it) in items.iter().enumerate() {
+                let mut a = Analysed::new(&it.article);
+                if let Some(v) = embs.and_then(|e| e.get(i)) {
+                    a = a.with_embedding(v.clone());
+                }
+                if tx.send(a).is_err() {
                     break;
                 }
             }
@@ -120,6 +129,8 @@ pub fn stream(items: &[GoldArticle], cfg: &ClusterConfig) -> StreamRun {
         .collect();
     run
 }
+
+pub use crate::crosslingual::run_crosslingual;
 
 /// B-cubed and pairwise scores of `pred` against `gold` (parallel label lists).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

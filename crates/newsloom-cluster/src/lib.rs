@@ -36,7 +36,9 @@
 use newsloom_model::Article;
 use serde::{Deserialize, Serialize};
 
+pub mod crosslingual;
 pub mod doc;
+pub mod embedding;
 pub mod eval;
 pub mod minhash;
 mod online;
@@ -47,6 +49,8 @@ pub mod train;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_embed;
 
 pub use online::{Candidate, ClusterConfig, OnlineClusterer, Prepared, Target};
 

@@ -38,6 +38,11 @@ pub struct ClusterConfig {
     pub query_terms: usize,
     pub index_terms: usize,
     pub weights: [f32; NF],
+    /// The embedding stage stacked on the lexical score (used only when embeddings exist).
+    pub emb_weights: [f32; scorer::EMB_NF],
+    /// Extra candidates per article from embedding similarity (language-independent, so a
+    /// report in another language can find its story), when the article has an embedding.
+    pub emb_candidates: usize,
 }
 
 impl Default for ClusterConfig {
@@ -54,6 +59,8 @@ impl Default for ClusterConfig {
             query_terms: crate::doc::TOP_TERMS + crate::doc::TOP_NAMES + crate::doc::TOP_TITLE,
             index_terms: crate::doc::TOP_TERMS + crate::doc::TOP_NAMES + crate::doc::TOP_TITLE,
             weights: scorer::WEIGHTS,
+            emb_weights: scorer::EMB_WEIGHTS,
+            emb_candidates: 4,
         }
     }
 }
@@ -63,6 +70,8 @@ impl Default for ClusterConfig {
 pub struct Candidate {
     pub story: String,
     pub features: [f32; NF],
+    /// `(cosine of embeddings, cross-language)` when the article and the story have embeddings.
+    pub emb: Option<(f32, bool)>,
     pub p: f32,
 }
 
@@ -97,6 +106,9 @@ pub struct OnlineClusterer {
     postings: FxHashMap<u32, Vec<u32>>,
     now: f64,
     last_sweep: f64,
+    /// Sentence encoder run on each article that arrives without an embedding.
+    #[cfg(feature = "embed")]
+    embedder: Option<std::sync::Arc<newsloom_embed::Embedder>>,
 }
 
 impl Default for OnlineClusterer {
@@ -121,7 +133,25 @@ impl OnlineClusterer {
             postings: FxHashMap::default(),
             now: f64::NEG_INFINITY,
             last_sweep: f64::NEG_INFINITY,
+            #[cfg(feature = "embed")]
+            embedder: None,
         }
+    }
+
+    /// Embeds every article from now on (headline and lead) and uses the embeddings as a
+    /// scorer feature and a cross-lingual candidate source.
+    #[cfg(feature = "embed")]
+    pub fn set_embedder(&mut self, e: std::sync::Arc<newsloom_embed::Embedder>) {
+        self.embedder = Some(e);
+    }
+
+    /// A clusterer that starts from `corpus` (document frequencies, furniture counts).
+    pub(crate) fn with_corpus(cfg: ClusterConfig, corpus: Corpus) -> Self {
+        Self { corpus, ..Self::with_config(cfg) }
+    }
+
+    pub(crate) fn corpus(&self) -> &Corpus {
+        &self.corpus
     }
 
     pub fn config(&self) -> &ClusterConfig {
@@ -151,6 +181,17 @@ impl OnlineClusterer {
     /// [`OnlineClusterer::prepare`] with the stateless analysis done beforehand (possibly on
     /// another thread).
     pub fn prepare_analysed(&mut self, article: &Article, entities: &[String], a: Analysed) -> Prepared {
+        #[cfg(feature = "embed")]
+        let a = match &self.embedder {
+            Some(e) if !a.has_embedding() => {
+                // A failed embedding leaves the article to the lexical scorer alone.
+                match e.embed(&[crate::doc::embedding_text(article).as_str()]) {
+                    Ok(mut v) if !v.is_empty() => a.with_embedding(v.swap_remove(0)),
+                    _ => a,
+                }
+            }
+            _ => a,
+        };
         let now = if self.now.is_finite() { self.now } else { 0.0 };
         let doc = Doc::from_analysed(article, a, entities, &mut self.corpus, now);
         self.advance(doc.time);
@@ -182,17 +223,53 @@ impl OnlineClusterer {
         let mut ranked: Vec<(u32, f32)> = acc.into_iter().collect();
         ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked.truncate(self.cfg.max_candidates);
-        let mut candidates: Vec<Candidate> = ranked
-            .into_iter()
-            .filter_map(|(slot, _)| {
-                let story = self.slots[slot as usize].as_ref()?;
-                let features = story.features(&doc);
-                let p = scorer::predict(&self.cfg.weights, &features);
-                Some(Candidate { story: story.id.clone(), features, p })
-            })
-            .collect();
+        if doc.emb.is_some() && self.cfg.emb_candidates > 0 {
+            self.add_embedding_candidates(&doc, &mut ranked);
+        }
+        let mut candidates: Vec<Candidate> =
+            ranked.into_iter().filter_map(|(slot, _)| self.score_slot(slot, &doc)).collect();
         candidates.sort_by(|a, b| b.p.total_cmp(&a.p).then(a.story.cmp(&b.story)));
         Prepared { doc, copy, candidates }
+    }
+
+    /// The join features and probability of the article for the story in `slot`.
+    fn score_slot(&self, slot: u32, doc: &Doc) -> Option<Candidate> {
+        let story = self.slots[slot as usize].as_ref()?;
+        let features = story.features(doc);
+        let z = scorer::logit(&self.cfg.weights, &features);
+        let emb = story.emb_cos(doc).map(|c| (c, story.cross_lang(doc)));
+        let p = match emb {
+            Some((c, cross)) => scorer::predict(&self.cfg.emb_weights, &scorer::emb_features(z, c, cross)),
+            None => scorer::sigmoid(z),
+        };
+        Some(Candidate { story: story.id.clone(), features, emb, p })
+    }
+
+    /// The prepared article scored against one open story (by id or alias), whether or not
+    /// retrieval returned it.
+    pub fn score_against(&self, prep: &Prepared, story: &str) -> Option<Candidate> {
+        self.score_slot(*self.ids.get(story)?, &prep.doc)
+    }
+
+    /// Appends the open stories nearest to the article by embedding that the term index did
+    /// not return. A scan over open stories: embeddings are optional and cost far more to
+    /// compute than this.
+    fn add_embedding_candidates(&self, doc: &Doc, ranked: &mut Vec<(u32, f32)>) {
+        let mut near: Vec<(u32, f32)> = self
+            .slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((i as u32, s.as_ref()?.emb_cos(doc)?)))
+            .filter(|(i, _)| !ranked.iter().any(|r| r.0 == *i))
+            .collect();
+        let k = self.cfg.emb_candidates.min(near.len());
+        if k == 0 {
+            return;
+        }
+        near.select_nth_unstable_by(k - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        near.truncate(k);
+        near.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.extend(near);
     }
 
     /// The clusterer's own decision for a prepared article, with the stories to merge.

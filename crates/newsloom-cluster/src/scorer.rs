@@ -24,38 +24,63 @@ pub fn sigmoid(z: f32) -> f32 {
     1.0 / (1.0 + (-z).exp())
 }
 
-pub fn predict(w: &[f32; NF], x: &[f32; NF]) -> f32 {
-    sigmoid(w.iter().zip(x).map(|(a, b)| a * b).sum())
+pub fn predict<const N: usize>(w: &[f32; N], x: &[f32; N]) -> f32 {
+    sigmoid(logit(w, x))
+}
+
+/// The linear score before the sigmoid.
+pub fn logit<const N: usize>(w: &[f32; N], x: &[f32; N]) -> f32 {
+    w.iter().zip(x).map(|(a, b)| a * b).sum()
+}
+
+/// Features of the embedding stage, stacked on the lexical scorer when both the article and
+/// the candidate story carry a sentence embedding (see [`EMB_FEATURE_NAMES`]).
+pub const EMB_NF: usize = 5;
+pub const EMB_FEATURE_NAMES: [&str; EMB_NF] =
+    ["bias", "lexical_logit", "emb_cos", "cross_lang", "cross_x_emb_cos"];
+
+/// Weights of the embedding stage. Produced by `examples/train.rs --embed-model DIR` (see
+/// there): logistic regression on teacher-forced (article, candidate) pairs of gva-dev and
+/// meantime-dev, the lexical logit frozen. With weights `[0, 1, 0, 0, 0]` the stage is the
+/// identity.
+pub const EMB_WEIGHTS: [f32; EMB_NF] = [0.0, 1.0, 0.0, 0.0, 0.0];
+
+/// The embedding stage's input: `emb_cos` is the cosine between the article's embedding and
+/// the story's mean embedding; `cross` is 1 when no article of the story is in the
+/// article's language.
+pub fn emb_features(lexical_logit: f32, emb_cos: f32, cross: bool) -> [f32; EMB_NF] {
+    let c = if cross { 1.0 } else { 0.0 };
+    [1.0, lexical_logit, emb_cos, c, c * emb_cos]
 }
 
 /// Fits L2-regularised logistic regression by Newton's method (IRLS). The bias (feature 0)
 /// is not penalised. Deterministic; `xs` are feature rows, `ys` labels.
 #[allow(clippy::needless_range_loop)]
-pub fn fit(xs: &[[f32; NF]], ys: &[bool], l2: f64, iters: usize) -> [f32; NF] {
-    let mut w = [0.0f64; NF];
+pub fn fit<const N: usize>(xs: &[[f32; N]], ys: &[bool], l2: f64, iters: usize) -> [f32; N] {
+    let mut w = [0.0f64; N];
     for _ in 0..iters {
-        let mut g = [0.0f64; NF];
-        let mut h = [[0.0f64; NF]; NF];
+        let mut g = [0.0f64; N];
+        let mut h = [[0.0f64; N]; N];
         for (x, &y) in xs.iter().zip(ys) {
-            let z: f64 = (0..NF).map(|i| w[i] * x[i] as f64).sum();
+            let z: f64 = (0..N).map(|i| w[i] * x[i] as f64).sum();
             let p = 1.0 / (1.0 + (-z).exp());
             let r = p - if y { 1.0 } else { 0.0 };
             let s = (p * (1.0 - p)).max(1e-9);
-            for i in 0..NF {
+            for i in 0..N {
                 g[i] += r * x[i] as f64;
-                for j in 0..NF {
+                for j in 0..N {
                     h[i][j] += s * x[i] as f64 * x[j] as f64;
                 }
             }
         }
-        for i in 1..NF {
+        for i in 1..N {
             g[i] += l2 * w[i];
             h[i][i] += l2;
         }
         h[0][0] += 1e-6;
         let step = solve(h, g);
         let mut change = 0.0f64;
-        for i in 0..NF {
+        for i in 0..N {
             w[i] -= step[i];
             change = change.max(step[i].abs());
         }
@@ -68,26 +93,26 @@ pub fn fit(xs: &[[f32; NF]], ys: &[bool], l2: f64, iters: usize) -> [f32; NF] {
 
 /// Solves `a x = b` by Gaussian elimination with partial pivoting.
 #[allow(clippy::needless_range_loop)] // index form mirrors the maths
-fn solve(mut a: [[f64; NF]; NF], mut b: [f64; NF]) -> [f64; NF] {
-    for c in 0..NF {
-        let p = (c..NF).max_by(|&i, &j| a[i][c].abs().total_cmp(&a[j][c].abs())).unwrap_or(c);
+fn solve<const N: usize>(mut a: [[f64; N]; N], mut b: [f64; N]) -> [f64; N] {
+    for c in 0..N {
+        let p = (c..N).max_by(|&i, &j| a[i][c].abs().total_cmp(&a[j][c].abs())).unwrap_or(c);
         a.swap(c, p);
         b.swap(c, p);
         let d = a[c][c];
         if d.abs() < 1e-12 {
             continue;
         }
-        for r in c + 1..NF {
+        for r in c + 1..N {
             let f = a[r][c] / d;
-            for k in c..NF {
+            for k in c..N {
                 a[r][k] -= f * a[c][k];
             }
             b[r] -= f * b[c];
         }
     }
-    let mut x = [0.0; NF];
-    for c in (0..NF).rev() {
-        let s: f64 = (c + 1..NF).map(|k| a[c][k] * x[k]).sum();
+    let mut x = [0.0; N];
+    for c in (0..N).rev() {
+        let s: f64 = (c + 1..N).map(|k| a[c][k] * x[k]).sum();
         x[c] = if a[c][c].abs() < 1e-12 { 0.0 } else { (b[c] - s) / a[c][c] };
     }
     x

@@ -85,6 +85,11 @@ pub struct Story {
     places: Vec<u64>,
     /// Terms under which the story is in the inverted index.
     pub indexed: FxHashSet<u32>,
+    /// Sum of its articles' sentence embeddings (empty when none had one).
+    emb_sum: Vec<f32>,
+    emb_norm: f32,
+    /// Language keys of its articles.
+    langs: Vec<u64>,
 }
 
 fn add_into(map: &mut FxHashMap<u32, f32>, v: &[(u32, f32)], cap: usize) -> f32 {
@@ -130,6 +135,9 @@ impl Story {
             ages: Vec::new(),
             places: Vec::new(),
             indexed: FxHashSet::default(),
+            emb_sum: Vec::new(),
+            emb_norm: 0.0,
+            langs: Vec::new(),
         };
         s.add(doc);
         s
@@ -187,6 +195,36 @@ impl Story {
         if self.sources.len() < MAX_SOURCES && !self.sources.contains(&doc.source) {
             self.sources.push(doc.source);
         }
+        if let Some(e) = &doc.emb {
+            self.add_emb(e);
+        }
+        if doc.lang != 0 && self.langs.len() < 16 && !self.langs.contains(&doc.lang) {
+            self.langs.push(doc.lang);
+        }
+    }
+
+    fn add_emb(&mut self, e: &[f32]) {
+        if self.emb_sum.is_empty() {
+            self.emb_sum = vec![0.0; e.len()];
+        }
+        if self.emb_sum.len() == e.len() {
+            self.emb_sum.iter_mut().zip(e).for_each(|(s, x)| *s += x);
+            self.emb_norm = self.emb_sum.iter().map(|x| x * x).sum::<f32>().sqrt();
+        }
+    }
+
+    /// Cosine between the article's embedding and the story's mean embedding, when both exist.
+    pub fn emb_cos(&self, doc: &Doc) -> Option<f32> {
+        let e = doc.emb.as_deref()?;
+        if self.emb_norm <= 0.0 || e.len() != self.emb_sum.len() {
+            return None;
+        }
+        Some(e.iter().zip(&self.emb_sum).map(|(a, b)| a * b).sum::<f32>() / self.emb_norm)
+    }
+
+    /// No article of the story is in the article's (known) language.
+    pub fn cross_lang(&self, doc: &Doc) -> bool {
+        doc.lang != 0 && !self.langs.is_empty() && !self.langs.contains(&doc.lang)
     }
 
     /// Folds `other` into this story (its id becomes an alias).
@@ -233,6 +271,14 @@ impl Story {
         for s in other.sources {
             if self.sources.len() < MAX_SOURCES && !self.sources.contains(&s) {
                 self.sources.push(s);
+            }
+        }
+        if !other.emb_sum.is_empty() {
+            self.add_emb(&other.emb_sum);
+        }
+        for l in other.langs {
+            if self.langs.len() < 16 && !self.langs.contains(&l) {
+                self.langs.push(l);
             }
         }
         self.aliases.push(other.id);

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use crate::doc::Analysed;
 use crate::eval::{GoldArticle, Scores, score, stream};
 use crate::scorer;
 use crate::story::NF;
@@ -11,6 +12,8 @@ use crate::{ClusterConfig, OnlineClusterer, Target};
 #[derive(Debug, Clone, Copy)]
 pub struct Example {
     pub features: [f32; NF],
+    /// `(cosine of embeddings, cross-language)` when both sides had embeddings.
+    pub emb: Option<(f32, bool)>,
     /// The candidate is the article's gold story.
     pub label: bool,
 }
@@ -29,11 +32,24 @@ pub struct TeacherRun {
 /// story if that story is open, else opens it) and records the features of every candidate
 /// the real retrieval returns. Copies are skipped: they bypass the scorer at run time too.
 pub fn teacher_examples(items: &[GoldArticle], cfg: &ClusterConfig) -> TeacherRun {
+    teacher_examples_with(items, cfg, None)
+}
+
+/// [`teacher_examples`] with a sentence embedding per article (parallel to `items`).
+pub fn teacher_examples_with(
+    items: &[GoldArticle],
+    cfg: &ClusterConfig,
+    embs: Option<&[Vec<f32>]>,
+) -> TeacherRun {
     let mut c = OnlineClusterer::with_config(cfg.clone());
     let mut story_of: HashMap<&str, String> = HashMap::new();
     let mut run = TeacherRun::default();
-    for it in items {
-        let prep = c.prepare(&it.article, &[]);
+    for (i, it) in items.iter().enumerate() {
+        let mut an = Analysed::new(&it.article);
+        if let Some(v) = embs.and_then(|e| e.get(i)) {
+            an = an.with_embedding(v.clone());
+        }
+        let prep = c.prepare_analysed(&it.article, &[], an);
         let open = story_of.get(it.cluster.as_str()).and_then(|s| c.resolve(s)).map(str::to_string);
         let is_copy = prep.copy.as_ref().is_some_and(|(_, s)| c.resolve(s).is_some());
         if !is_copy {
@@ -42,7 +58,11 @@ pub fn teacher_examples(items: &[GoldArticle], cfg: &ClusterConfig) -> TeacherRu
                 run.gold_retrieved += usize::from(prep.candidates.iter().any(|k| &k.story == gold));
             }
             for k in &prep.candidates {
-                run.examples.push(Example { features: k.features, label: Some(&k.story) == open.as_ref() });
+                run.examples.push(Example {
+                    features: k.features,
+                    emb: k.emb,
+                    label: Some(&k.story) == open.as_ref(),
+                });
             }
         }
         let target = open.map_or(Target::New, Target::Story);
@@ -56,6 +76,19 @@ pub fn teacher_examples(items: &[GoldArticle], cfg: &ClusterConfig) -> TeacherRu
 pub fn fit_weights(run: &TeacherRun, l2: f64) -> [f32; NF] {
     let xs: Vec<[f32; NF]> = run.examples.iter().map(|e| e.features).collect();
     let ys: Vec<bool> = run.examples.iter().map(|e| e.label).collect();
+    scorer::fit(&xs, &ys, l2, 50)
+}
+
+/// Fits the embedding stage (see [`scorer::EMB_WEIGHTS`]) on the examples that carry
+/// embeddings, the lexical weights `w` frozen.
+pub fn fit_emb_weights(examples: &[Example], w: &[f32; NF], l2: f64) -> [f32; scorer::EMB_NF] {
+    let (xs, ys): (Vec<_>, Vec<_>) = examples
+        .iter()
+        .filter_map(|e| {
+            let (cos, cross) = e.emb?;
+            Some((scorer::emb_features(scorer::logit(w, &e.features), cos, cross), e.label))
+        })
+        .unzip();
     scorer::fit(&xs, &ys, l2, 50)
 }
 
@@ -96,7 +129,7 @@ pub fn policy_examples(items: &[GoldArticle], cfg: &ClusterConfig) -> TeacherRun
                     let total: u32 = g.values().sum();
                     g.get(it.cluster.as_str()).is_some_and(|&n| 2 * n > total)
                 });
-                run.examples.push(Example { features: k.features, label });
+                run.examples.push(Example { features: k.features, emb: k.emb, label });
             }
         }
         let (target, merge) = c.decide(&prep);
