@@ -118,6 +118,24 @@ pub(crate) fn cue_kind(lower: &str) -> Option<CueKind> {
     CUES.get(lower).copied()
 }
 
+/// Nouns that report speech or stance before a `that` clause (`the claim that …`); `Some(true)`
+/// when they also take an infinitive (`his pledge to …`).
+pub(crate) fn nominal_cue(lower: &str) -> Option<bool> {
+    match lower {
+        "plan" | "plans" | "pledge" | "pledges" | "promise" | "promises" | "decision" | "agreement"
+        | "call" | "calls" | "demand" | "demands" | "proposal" | "vow" | "threat" | "refusal" | "offer"
+        | "bid" => Some(true),
+        "claim" | "claims" | "message" | "report" | "reports" | "warning" | "warnings" | "criticism"
+        | "fear" | "fears" | "statement" | "hope" | "hopes" | "concern" | "concerns" | "view" | "views"
+        | "belief" | "conclusion" | "assertion" | "argument" | "allegation" | "allegations"
+        | "accusation" | "charge" | "charges" | "suggestion" | "insistence" | "assurance" | "assurances"
+        | "notion" | "idea" | "finding" | "findings" | "announcement" | "admission" | "prediction"
+        | "predictions" | "impression" | "suspicion" | "suspicions" | "rumors" | "speculation" | "denial"
+        | "complaint" | "complaints" | "comments" | "remarks" | "estimate" | "estimates" => Some(false),
+        _ => None,
+    }
+}
+
 /// Cues whose object is the addressee or medium (`told Interfax`, `asked reporters`).
 pub(crate) fn takes_addressee(lower: &str) -> bool {
     matches!(lower, "told" | "tells" | "tell" | "telling" | "asked" | "asks" | "urged" | "urges" | "assured")

@@ -38,6 +38,7 @@ pub(super) fn reported(d: &Doc, sent: Sent, prior: &[Hit]) -> Vec<Hit> {
             cands.push(c);
         }
     }
+    nominal(d, sent, b, &mut cands);
     // Coordinated clauses end the content before them.
     for i in 0..cands.len() {
         if !cands[i].after {
@@ -104,6 +105,44 @@ pub(super) fn speaker_label(d: &Doc, sent: Sent) -> Option<Hit> {
         last_sent: 0,
         confidence: 0.6,
     })
+}
+
+/// Nominal cues: `Trump’s claim that …`, `his pledge to …`, `the decision to …`. The
+/// speaker is the possessor when there is one.
+fn nominal(d: &Doc, sent: Sent, b: usize, cands: &mut Vec<Cand>) {
+    for k in sent.a + 1..b.saturating_sub(3) {
+        if d.in_quote[k].is_some() || !d.toks[k].word {
+            continue;
+        }
+        let l = lower(d, k);
+        let Some(takes_to) = lx::nominal_cue(&l) else { continue };
+        let next = lower(d, k + 1);
+        if !(&*next == "that" || (takes_to && &*next == "to")) {
+            continue;
+        }
+        if cands.iter().any(|c| c.hit.cue.is_some_and(|(s, _)| s == k)) {
+            continue;
+        }
+        let p = k - 1;
+        let pl = lower(d, p);
+        let speaker = if matches!(&*pl, "his" | "her" | "their" | "its") {
+            Some((p, p + 1))
+        } else if pl.ends_with("’s") || pl.ends_with("'s") {
+            let mut s = p;
+            while s > sent.a && s + 4 > p && d.is_cap(s - 1) && d.is_cap(p) {
+                s -= 1;
+            }
+            Some((s, p + 1))
+        } else {
+            None
+        };
+        let from = k + 1;
+        let cue = Cue { s: k, e: k + 1, kind: CueKind::Weak };
+        if let Some(h) = make(d, sent, (from, content_end(d, from, b)), speaker, cue, None, 0.5) {
+            cands.push(Cand { hit: h, clause: usize::MAX, after: true });
+        }
+    }
+    cands.sort_by_key(|c| c.hit.cue.map_or(0, |x| x.0));
 }
 
 /// True when two token-range sets share at least half of the longer one.
@@ -558,5 +597,14 @@ mod tests {
         has(body, "Voters in the north favour the new bridge", "Poll");
         has(body, "Well, look, the bridge is safe. We checked it twice", "LUTZ");
         assert_eq!(q(body).len(), 2, "{:#?}", pairs(body));
+    }
+
+    #[test]
+    fn nominal_cues_with_a_clause() {
+        let body = "The council met after Lutz’s claim that the bridge was unsafe.";
+        has(body, "that the bridge was unsafe", "Lutz’s");
+        has("The council repeated its pledge to rebuild the school.", "to rebuild the school", "its");
+        // A noun without a clause after it is no attribution.
+        assert!(q("The plan was approved in May by a narrow vote.").is_empty());
     }
 }
