@@ -24,7 +24,7 @@ use std::path::Path;
 
 use newsloom_model::Article;
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TEXT, Value,
@@ -51,6 +51,13 @@ impl From<tantivy::TantivyError> for SearchError {
 }
 
 pub type Result<T> = std::result::Result<T, SearchError>;
+
+mod facets;
+
+use facets::TopFacets;
+
+/// Values reported per facet.
+const FACET_VALUES: usize = 20;
 
 /// Facet fields, by the name used in queries and results.
 const FACETS: [&str; 4] = ["source", "language", "story", "day"];
@@ -109,6 +116,7 @@ impl SearchQuery {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Hit {
     pub id: String,
     pub title: String,
@@ -262,33 +270,16 @@ impl SearchIndex {
             clauses.push((Occur::Must, Box::new(RangeQuery::new(bound(&q.from), bound(&q.to)))));
         }
         let query = BooleanQuery::new(clauses);
-        let mut facet_collectors: Vec<FacetCollector> = FACETS[..3]
-            .iter()
-            .map(|name| {
-                let mut c = FacetCollector::for_field(*name);
-                c.add_facet("/");
-                c
-            })
-            .collect();
         let limit = q.limit.clamp(1, 1000);
         let top = TopDocs::with_limit(limit).and_offset(q.offset).order_by_score();
-        let (top, total, (f0, f1, f2)) = searcher.search(
-            &query,
-            &(
-                top,
-                Count,
-                (facet_collectors.remove(0), facet_collectors.remove(0), facet_collectors.remove(0)),
-            ),
-        )?;
-        let mut facet_counts = BTreeMap::new();
-        for (name, counts) in FACETS.iter().zip([f0, f1, f2]) {
-            let values = counts
-                .top_k("/", 20)
-                .into_iter()
-                .map(|(facet, n)| (facet.to_path().last().copied().unwrap_or("").to_string(), n))
-                .collect();
-            facet_counts.insert(name.to_string(), values);
-        }
+        let facets = (
+            TopFacets::new(FACETS[0], FACET_VALUES),
+            TopFacets::new(FACETS[1], FACET_VALUES),
+            TopFacets::new(FACETS[2], FACET_VALUES),
+        );
+        let (top, total, (f0, f1, f2)) = searcher.search(&query, &(top, Count, facets))?;
+        let facet_counts: BTreeMap<String, Vec<(String, u64)>> =
+            FACETS.iter().map(|name| name.to_string()).zip([f0, f1, f2]).collect();
         let mut snippets = SnippetGenerator::create(&searcher, &*text_query, f.body)?;
         snippets.set_max_num_chars(200);
         let mut hits = Vec::with_capacity(top.len());

@@ -98,3 +98,56 @@ fn re_adding_an_article_replaces_it() {
     let q = SearchQuery { story: Some("merged".into()), ..SearchQuery::text("body") };
     assert_eq!(index.search(&q).unwrap().total, 1);
 }
+
+/// Facet counts merge across segments, stay exact for the frequent values, and come most
+/// frequent first, also when a segment holds more distinct values than it resolves.
+#[test]
+fn facet_counts_across_segments_with_many_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut index = SearchIndex::open(dir.path()).unwrap();
+    let mut seq = 0;
+    for segment in 0..3 {
+        let mut docs = vec![];
+        // 1,500 one-article stories per segment, plus "big" (5 articles per segment) and
+        // "mid" (2 per segment): all match the query.
+        for i in 0..1500 {
+            let mut a =
+                article(&format!("{segment}-{i}"), "Harbour news", "Cranes idle", "Wire", "en", "2020-01-01");
+            a.story = Some(format!("single-{segment}-{i}"));
+            docs.push(a);
+        }
+        for (story, n) in [("big", 5), ("mid", 2)] {
+            for i in 0..n {
+                let mut a = article(
+                    &format!("{story}{segment}-{i}"),
+                    "Harbour news",
+                    "Cranes idle",
+                    "Post",
+                    "en",
+                    "2020-01-01",
+                );
+                a.story = Some(story.into());
+                docs.push(a);
+            }
+        }
+        let refs: Vec<_> = docs
+            .iter()
+            .map(|a| {
+                seq += 1;
+                (seq, a)
+            })
+            .collect();
+        index.add(&refs).unwrap();
+        index.commit(seq).unwrap();
+    }
+    let r = index.search(&SearchQuery::text("cranes")).unwrap();
+    assert_eq!(r.total, 3 * 1507);
+    let stories = &r.facets["story"];
+    assert_eq!(stories.len(), 20);
+    assert_eq!(stories[0], ("big".to_string(), 15));
+    assert_eq!(stories[1], ("mid".to_string(), 6));
+    assert!(stories[2..].iter().all(|(_, n)| *n == 1));
+    assert_eq!(r.facets["source"], [("Wire".to_string(), 4500), ("Post".to_string(), 21)]);
+    assert_eq!(r.facets["language"], [("en".to_string(), 4521)]);
+    assert!(index.search(&SearchQuery::text("nothing-matches")).unwrap().facets["story"].is_empty());
+}

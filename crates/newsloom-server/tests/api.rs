@@ -334,6 +334,14 @@ async fn openapi_spec_and_security_headers() {
         assert!(spec["paths"][path].is_object(), "{path} missing from the spec");
     }
     assert!(spec["paths"]["/api/articles"]["post"].is_object());
+    // Every schema the spec refers to is defined in it.
+    let text = spec.to_string();
+    let schemas = &spec["components"]["schemas"];
+    for part in text.split("\"#/components/schemas/").skip(1) {
+        let name = &part[..part.find('"').unwrap()];
+        assert!(schemas[name].is_object(), "the spec refers to schema {name}, which it does not define");
+    }
+    assert!(schemas["DyadSeriesPoint"].to_string().contains("events_url"));
     assert_eq!(headers["x-content-type-options"], "nosniff");
     let (s, _, headers) = send(&app, Request::get("/").body(Body::empty()).unwrap()).await;
     assert_eq!(s, StatusCode::OK);

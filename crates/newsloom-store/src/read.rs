@@ -9,6 +9,7 @@ use crate::{Result, Store};
 
 /// One line of an article listing.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ArticleRow {
     pub seq: i64,
     pub id: String,
@@ -17,6 +18,7 @@ pub struct ArticleRow {
     pub published: Option<String>,
     pub language: Option<String>,
     pub story: Option<String>,
+    /// Set when this article is a near-copy (reprint) of another.
     pub copy_of: Option<String>,
     pub url: Option<String>,
 }
@@ -72,6 +74,7 @@ pub struct StoryRow {
 
 /// Store-wide counts.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stats {
     pub articles: i64,
     pub stories: i64,
@@ -479,7 +482,9 @@ fn parse_docs<T: serde::de::DeserializeOwned>(docs: Vec<String>) -> Result<Vec<T
 
 /// One period of a dyad time series.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DyadPoint {
+    /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
     pub period: String,
     /// Distinct events per quad class: verbal coop, material coop, verbal conflict, material conflict.
     pub quad_counts: [i64; 4],

@@ -91,7 +91,7 @@ pub async fn list(
     } else {
         None
     };
-    Ok(Json(Page { items: rows.into_iter().map(Into::into).collect(), next_cursor }))
+    Ok(Json(Page { items: rows, next_cursor }))
 }
 
 /// One article with its clean body, metadata and analysis.

@@ -82,12 +82,11 @@ pub async fn entity(State(state): State<AppState>, Path(id): Path<String>) -> Ap
                 return Err(ApiError::not_found(format!("no entity with id {id:?}")));
             };
             let entity: Entity = serde_json::from_str(&doc).map_err(ApiError::internal)?;
-            let articles = h
-                .store
-                .articles(&ArticleFilter { entity: Some(id.clone()), limit: 50, ..Default::default() })?
-                .into_iter()
-                .map(Into::into)
-                .collect();
+            let articles = h.store.articles(&ArticleFilter {
+                entity: Some(id.clone()),
+                limit: 50,
+                ..Default::default()
+            })?;
             let mut cache = ArticleCache::default();
             let quotes = quote_items(
                 h,
@@ -272,15 +271,9 @@ pub struct DyadParams {
 
 /// One period of a dyad series.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DyadPoint {
-    /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
-    pub period: String,
-    /// Distinct events per quad class: verbal cooperation, material cooperation, verbal
-    /// conflict, material conflict.
-    pub quad_counts: [i64; 4],
-    pub events: i64,
-    pub reports: i64,
-    pub mean_goldstein: f64,
+pub struct DyadSeriesPoint {
+    #[serde(flatten)]
+    pub point: newsloom_store::DyadPoint,
     /// The events behind this point.
     pub events_url: String,
 }
@@ -291,7 +284,7 @@ pub struct DyadSeries {
     pub b: String,
     #[schema(value_type = String)]
     pub period: String,
-    pub points: Vec<DyadPoint>,
+    pub points: Vec<DyadSeriesPoint>,
 }
 
 /// The actor pair A–B over time (either direction): events per quad class and mean Goldstein.
@@ -340,14 +333,7 @@ pub async fn dyad(State(state): State<AppState>, Q(p): Q<DyadParams>) -> ApiResu
             ];
             let events_url =
                 format!("/api/events?{}", serde_urlencoded::to_string(query).unwrap_or_default());
-            DyadPoint {
-                period: pt.period.clone(),
-                quad_counts: pt.quad_counts,
-                events: pt.events,
-                reports: pt.reports,
-                mean_goldstein: pt.mean_goldstein,
-                events_url,
-            }
+            DyadSeriesPoint { point: pt.clone(), events_url }
         })
         .collect();
     Ok(Json(DyadSeries { a: p.a, b: p.b, period: name.into(), points }))

@@ -23,6 +23,8 @@ use crate::error::ApiError;
         Lists page with `cursor`: pass the previous page's `next_cursor`."),
     paths(articles::list, articles::get, ingest::ingest, search::search, search::stats, stories::list,
         stories::get, facts::entities, facts::entity, facts::quotes, facts::events, facts::dyad),
+    // Enums used only as query parameters are referenced by name: register them.
+    components(schemas(articles::Order, crate::sql::StorySort, facts::Period)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

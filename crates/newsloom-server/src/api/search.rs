@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
-use newsloom_search::SearchQuery;
+use newsloom_search::{Hit, SearchQuery};
+use newsloom_store::Stats;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -31,24 +32,9 @@ pub struct SearchParams {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SearchHit {
-    pub id: String,
-    pub title: String,
-    pub score: f32,
-    pub day: Option<String>,
-    pub published: Option<String>,
-    pub source: Option<String>,
-    pub story: Option<String>,
-    /// The best-matching fragment of the body, plain text.
-    pub snippet: String,
-    /// Byte ranges of matched terms within `snippet`.
-    pub highlights: Vec<(usize, usize)>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
 pub struct SearchPage {
     pub total: usize,
-    pub hits: Vec<SearchHit>,
+    pub hits: Vec<Hit>,
     /// Matching articles per value, for `source`, `language` and `story`.
     pub facets: BTreeMap<String, Vec<(String, u64)>>,
     pub next_cursor: Option<String>,
@@ -92,38 +78,13 @@ pub async fn search(State(state): State<AppState>, Q(p): Q<SearchParams>) -> Api
         .await
         .map_err(|e| ApiError::internal(format!("search task failed: {e}")))??;
     let next_cursor = (offset + found.hits.len() < found.total).then(|| (offset + limit).to_string());
-    let hits = found
-        .hits
-        .into_iter()
-        .map(|h| SearchHit {
-            id: h.id,
-            title: h.title,
-            score: h.score,
-            day: h.day,
-            published: h.published,
-            source: h.source,
-            story: h.story,
-            snippet: h.snippet,
-            highlights: h.highlights,
-        })
-        .collect();
-    Ok(Json(SearchPage { total: found.total, hits, facets: found.facets, next_cursor }))
+    Ok(Json(SearchPage { total: found.total, hits: found.hits, facets: found.facets, next_cursor }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatsBody {
-    pub articles: i64,
-    pub stories: i64,
-    pub sources: i64,
-    pub entities: i64,
-    pub mentions: i64,
-    pub quotes: i64,
-    pub events: i64,
-    pub rejects: i64,
-    pub languages: Vec<(String, i64)>,
-    pub top_sources: Vec<(String, i64)>,
-    pub first_day: Option<String>,
-    pub last_day: Option<String>,
+    #[serde(flatten)]
+    pub stats: Stats,
     /// Whether `POST /api/articles` is enabled (a write token is configured).
     pub ingest_enabled: bool,
 }
@@ -144,19 +105,5 @@ pub async fn stats(State(state): State<AppState>) -> ApiResult<Json<StatsBody>> 
             Ok(stats)
         })
         .await?;
-    Ok(Json(StatsBody {
-        articles: s.articles,
-        stories: s.stories,
-        sources: s.sources,
-        entities: s.entities,
-        mentions: s.mentions,
-        quotes: s.quotes,
-        events: s.events,
-        rejects: s.rejects,
-        languages: s.languages,
-        top_sources: s.top_sources,
-        first_day: s.first_day,
-        last_day: s.last_day,
-        ingest_enabled: state.write_token.is_some(),
-    }))
+    Ok(Json(StatsBody { stats: s, ingest_enabled: state.write_token.is_some() }))
 }

@@ -153,7 +153,6 @@ fn story_detail(h: &crate::pool::Handle, id: &str) -> ApiResult<StoryDetail> {
         reprints,
         outlets,
     };
-    let articles: Vec<ArticleItem> = articles.into_iter().map(Into::into).collect();
     let mut cache = ArticleCache::default();
     let mut entities: BTreeMap<String, (Entity, i64, BTreeSet<String>)> = BTreeMap::new();
     let mut quotes = vec![];

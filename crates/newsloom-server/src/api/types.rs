@@ -6,35 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 /// One line of an article listing.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ArticleItem {
-    pub seq: i64,
-    pub id: String,
-    pub title: String,
-    pub source: Option<String>,
-    pub published: Option<String>,
-    pub language: Option<String>,
-    pub story: Option<String>,
-    /// Set when this article is a near-copy (reprint) of another.
-    pub copy_of: Option<String>,
-    pub url: Option<String>,
-}
-
-impl From<ArticleRow> for ArticleItem {
-    fn from(r: ArticleRow) -> Self {
-        Self {
-            seq: r.seq,
-            id: r.id,
-            title: r.title,
-            source: r.source,
-            published: r.published,
-            language: r.language,
-            story: r.story,
-            copy_of: r.copy_of,
-            url: r.url,
-        }
-    }
-}
+pub type ArticleItem = ArticleRow;
 
 /// A page of results; pass `next_cursor` as `cursor` for the next page (absent on the last).
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,0 +1,102 @@
+//! Facet counts for a query's matches, top values only.
+//!
+//! tantivy's `FacetCollector` resolves every facet value of every segment to its path when it
+//! harvests: with one facet value per story, that is tens of thousands of strings per query
+//! even when the query matches nothing (measured on 100,000 articles: 4 ms for a query with no
+//! hits, 330 ms for one matching every article, against 0.4 ms and 8 ms without it). This
+//! collector counts term ordinals per segment in a flat array and resolves only the values it
+//! reports.
+
+use std::collections::HashMap;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::fastfield::FacetReader;
+use tantivy::schema::Facet;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+/// A segment resolves all its counted values when there are at most this many...
+const RESOLVE_ALL: usize = 1024;
+/// ...and otherwise its this many most frequent ones. Counts of the values reported are then
+/// exact unless a value is spread over several segments outside their top ones, as with
+/// Elasticsearch's `shard_size`.
+const PER_SEGMENT: usize = 128;
+
+/// The `top` most frequent values of a single-level facet field among the matches, with counts,
+/// most frequent first (ties by value).
+pub struct TopFacets {
+    field: &'static str,
+    top: usize,
+}
+
+impl TopFacets {
+    pub fn new(field: &'static str, top: usize) -> Self {
+        Self { field, top }
+    }
+}
+
+pub struct SegmentFacets {
+    reader: FacetReader,
+    counts: Vec<u32>,
+}
+
+impl Collector for TopFacets {
+    type Fruit = Vec<(String, u64)>;
+    type Child = SegmentFacets;
+
+    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentFacets> {
+        let reader = segment.facet_reader(self.field)?;
+        let counts = vec![0; reader.num_facets()];
+        Ok(SegmentFacets { reader, counts })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(String, u64)>>) -> tantivy::Result<Self::Fruit> {
+        let mut merged: HashMap<String, u64> = HashMap::new();
+        for (value, n) in fruits.into_iter().flatten() {
+            *merged.entry(value).or_default() += n;
+        }
+        let mut top: Vec<(String, u64)> = merged.into_iter().collect();
+        top.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        top.truncate(self.top);
+        Ok(top)
+    }
+}
+
+impl SegmentCollector for SegmentFacets {
+    type Fruit = Vec<(String, u64)>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        for ord in self.reader.facet_ords(doc) {
+            if let Some(n) = self.counts.get_mut(ord as usize) {
+                *n += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let mut counted: Vec<(u32, u64)> =
+            self.counts.iter().enumerate().filter(|(_, n)| **n > 0).map(|(o, n)| (*n, o as u64)).collect();
+        if counted.len() > RESOLVE_ALL {
+            counted.select_nth_unstable_by(PER_SEGMENT, |a, b| b.0.cmp(&a.0));
+            counted.truncate(PER_SEGMENT);
+        }
+        // One pass over the dictionary in ordinal order, instead of a block decode per value.
+        counted.sort_unstable_by_key(|(_, ord)| *ord);
+        let ords: Vec<u64> = counted.iter().map(|(_, ord)| *ord).collect();
+        let mut values = Vec::with_capacity(ords.len());
+        let resolved = self.reader.facet_dict().sorted_ords_to_term_cb(&ords, |bytes| {
+            let value = Facet::from_encoded(bytes.to_vec())
+                .ok()
+                .and_then(|f| f.to_path().last().map(|v| v.to_string()))
+                .unwrap_or_default();
+            values.push(value);
+        });
+        if resolved.is_err() {
+            return vec![];
+        }
+        values.into_iter().zip(counted).map(|(value, (n, _))| (value, u64::from(n))).collect()
+    }
+}
