@@ -106,12 +106,61 @@ const WEAK_FORMS: &[&str] = &[
     "unveil", "unveils", "unveiling", "vowed", "pushed", "push", "pushes", "push",
 ];
 
+/// Further speech verbs, all forms.
+#[rustfmt::skip]
+const STRONG_FORMS: &[&str] = &[
+    "advise", "advised", "advises", "advising", "affirm", "affirmed", "affirming", "affirms", "asserting",
+    "briefed", "briefing", "caution", "cautioning", "cautions", "confess", "confessed", "confesses",
+    "confessing", "counsel", "counseled", "counseling", "counsels", "inform", "informed", "informing",
+    "informs", "interject", "interjected", "interjecting", "interjects", "muse", "muses", "musing", "opine",
+    "opined", "opines", "opining", "plead", "pleaded", "pleading", "pleads", "proclaim", "proclaimed",
+    "proclaiming", "proclaims", "quip", "quipping", "quips", "reaffirm", "reaffirmed", "reaffirming",
+    "reaffirms", "reasoned", "reasoning", "reassure", "reassured", "reassures", "reassuring", "rebut",
+    "rebuts", "rebutted", "rebutting", "repeat", "repeated", "repeating", "repeats", "retort", "retorting",
+    "retorts", "scoff", "scoffed", "scoffing", "scoffs", "snapped", "snapping", "speak", "speaking",
+    "speaks", "speculate", "speculated", "speculates", "speculating", "spoke", "talked", "talking", "talks",
+    "testifies", "testify", "testifying",
+];
+
+/// Further verbs of stance and evaluation, all forms.
+#[rustfmt::skip]
+const WEAK_FORMS_MORE: &[&str] = &[
+    "apologize", "apologized", "apologizes", "apologizing", "appealed", "appealing", "applaud",
+    "applauding", "applauds", "beg", "begged", "begging", "begs", "branding", "bristle", "bristled",
+    "bristles", "bristling", "chastise", "chastised", "chastises", "chastising", "cheered", "cheering",
+    "compare", "compares", "comparing", "congratulate", "congratulated", "congratulates", "congratulating",
+    "contest", "contested", "contesting", "credited", "crediting", "decried", "decries", "decry",
+    "decrying", "deem", "deemed", "deeming", "deems", "deride", "derided", "derides", "deriding",
+    "despised", "despises", "despising", "distrust", "distrusted", "distrusting", "distrusts", "downplay",
+    "downplayed", "downplaying", "downplays", "dub", "dubbing", "dubs", "encourage", "encouraged",
+    "encourages", "envision", "envisioned", "envisioning", "envisions", "exaggerate", "exaggerated",
+    "exaggerates", "exaggerating", "fault", "faulted", "faulting", "faults", "floated", "floating", "grill",
+    "grilled", "grilling", "grills", "hail", "hailed", "hailing", "hails", "implore", "implored",
+    "implores", "imploring", "judge", "judged", "judging", "label", "labeling", "labels", "lambaste",
+    "lambasted", "lambastes", "lambasting", "lament", "lamenting", "laments", "laud", "lauded", "lauding",
+    "lauds", "liken", "likening", "likens", "mock", "mocking", "mocks", "objected", "objecting",
+    "overstate", "overstated", "overstates", "overstating", "pitched", "pitching", "prefer", "preferred",
+    "preferring", "prefers", "press", "pressed", "presses", "pressing", "protest", "protested",
+    "protesting", "protests", "rail", "railed", "railing", "rails", "reference", "referenced", "references",
+    "referencing", "refute", "refuted", "refutes", "refuting", "regret", "regrets", "regretted",
+    "regretting", "ridicule", "ridiculed", "ridicules", "ridiculing", "scold", "scolded", "scolding",
+    "scolds", "seconded", "seconding", "termed", "terming", "thank", "thanked", "thanking", "thanks",
+    "underscore", "underscored", "underscores", "underscoring", "understate", "understated", "understates",
+    "understating", "weigh", "weighed", "weighing", "weighs", "wish", "wished", "wishes", "wishing",
+];
+
 /// All cue words, built once (a hash lookup instead of scanning the lists per token).
 static CUES: std::sync::LazyLock<std::collections::HashMap<&'static str, CueKind>> =
     std::sync::LazyLock::new(|| {
-        let weak = WEAK.iter().chain(WEAK_MORE).chain(WEAK_FORMS).map(|w| (*w, CueKind::Weak));
+        let weak = WEAK
+            .iter()
+            .chain(WEAK_MORE)
+            .chain(WEAK_FORMS)
+            .chain(WEAK_FORMS_MORE)
+            .map(|w| (*w, CueKind::Weak));
         // Strong entries go last so they win over a weak duplicate.
-        weak.chain(STRONG.iter().chain(STRONG_MORE).map(|w| (*w, CueKind::Strong))).collect()
+        weak.chain(STRONG.iter().chain(STRONG_MORE).chain(STRONG_FORMS).map(|w| (*w, CueKind::Strong)))
+            .collect()
     });
 
 pub(crate) fn cue_kind(lower: &str) -> Option<CueKind> {
