@@ -1,7 +1,8 @@
 //! Streams a gold file through the clusterer and prints the scores.
 //!
 //! `cargo run --release -p newsloom-cluster --example eval -- GOLD.jsonl [--out OUT.jsonl]
-//!  [--json] [--window DAYS] [--threshold P] [--merge P] [--replay N]`
+//!  [--json] [--window DAYS] [--threshold P] [--merge P] [--candidates N] [--replay N]
+//!  [--embed-model DIR (needs --features embed)]`
 use std::path::PathBuf;
 
 use newsloom_cluster::ClusterConfig;
@@ -13,6 +14,7 @@ fn main() {
     let mut out = None;
     let mut json = false;
     let mut replay = 0usize;
+    let mut embed = None;
     let mut cfg = ClusterConfig::default();
     let mut i = 0;
     while i < args.len() {
@@ -39,6 +41,14 @@ fn main() {
                 cfg.dup_threshold = val().parse().expect("j");
                 i += 1;
             }
+            "--embed-model" => {
+                embed = Some(PathBuf::from(val()));
+                i += 1;
+            }
+            "--candidates" => {
+                cfg.max_candidates = val().parse().expect("n");
+                i += 1;
+            }
             "--replay" => {
                 replay = val().parse().expect("n");
                 i += 1;
@@ -48,8 +58,13 @@ fn main() {
         i += 1;
     }
     let gold = gold.expect("usage: eval GOLD.jsonl [--out OUT] [--json] [--replay N]");
-    let report =
-        if replay > 0 { eval::replay(&gold, replay, 5) } else { eval::run_with(&gold, out.as_deref(), &cfg) };
+    let report = if replay > 0 {
+        eval::replay(&gold, replay, 5)
+    } else if embed.is_some() {
+        eval::run_embed(&gold, out.as_deref(), embed.as_deref())
+    } else {
+        eval::run_with(&gold, out.as_deref(), &cfg)
+    };
     match report {
         Ok(r) if json => println!("{}", serde_json::Value::Object(r.metrics)),
         Ok(r) => print!("{}", r.human),

@@ -229,10 +229,33 @@ pub fn run(gold: &Path, out: Option<&Path>) -> Result<EvalReport, String> {
     run_with(gold, out, &ClusterConfig::default())
 }
 
+/// [`run`] with sentence embeddings from the model in `embed_model` (else from
+/// `NEWSLOOM_EMBED_MODEL`; without either it is [`run`]). Needs the `embed` feature. The
+/// embeddings are computed before the clock starts: the articles/s are the clusterer's.
+pub fn run_embed(gold: &Path, out: Option<&Path>, embed_model: Option<&Path>) -> Result<EvalReport, String> {
+    let Some(model) = crate::embedding::model_dir(embed_model) else {
+        return run(gold, out);
+    };
+    let items = read_gold(gold)?;
+    let arts: Vec<&Article> = items.iter().map(|i| &i.article).collect();
+    let embs = crate::embedding::embed_articles(&model, &arts)?;
+    report(gold, out, &ClusterConfig::default(), &items, Some(&embs))
+}
+
 /// [`run`] with a non-default configuration.
 pub fn run_with(gold: &Path, out: Option<&Path>, cfg: &ClusterConfig) -> Result<EvalReport, String> {
     let items = read_gold(gold)?;
-    let run = stream(&items, cfg);
+    report(gold, out, cfg, &items, None)
+}
+
+fn report(
+    gold: &Path,
+    out: Option<&Path>,
+    cfg: &ClusterConfig,
+    items: &[GoldArticle],
+    embs: Option<&[Vec<f32>]>,
+) -> Result<EvalReport, String> {
+    let run = stream_with(items, cfg, embs);
     let gold_labels: Vec<&str> = items.iter().map(|i| i.cluster.as_str()).collect();
     let s = score(&gold_labels, &run.labels);
     if let Some(out) = out {
@@ -275,8 +298,9 @@ pub fn run_with(gold: &Path, out: Option<&Path>, cfg: &ClusterConfig) -> Result<
         m.insert("docs_per_cpu_s_total".into(), json!(r.round()));
     }
     m.insert("peak_rss_mb".into(), json!((rss * 10.0).round() / 10.0));
+    m.insert("embeddings".into(), json!(embs.is_some()));
     let human = format!(
-        "cluster eval on {} ({} articles, {} gold stories)\n\
+        "cluster eval on {} ({} articles, {} gold stories{})\n\
          {:<10} {:>8} {:>8} {:>8}\n\
          {:<10} {:>8.4} {:>8.4} {:>8.4}\n\
          {:<10} {:>8.4} {:>8.4} {:>8.4}\n\
@@ -286,6 +310,7 @@ pub fn run_with(gold: &Path, out: Option<&Path>, cfg: &ClusterConfig) -> Result<
         gold.display(),
         items.len(),
         s.gold_clusters,
+        if embs.is_some() { ", with embeddings" } else { "" },
         "",
         "P",
         "R",

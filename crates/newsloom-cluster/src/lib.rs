@@ -17,6 +17,17 @@
 //! scores, stories, throughput, peak RSS; `--replay N` for the memory-flatness check);
 //! `examples/diag.rs` breaks down the errors.
 //!
+//! Cross-lingual linking (optional): with the cargo feature `embed` (off by default; it
+//! builds candle through `newsloom-embed`) and a model directory
+//! (`OnlineClusterer::set_embedder`, or precomputed vectors via
+//! [`doc::Analysed::with_embedding`]), each article also carries a multilingual sentence
+//! embedding of its headline and lead. Open stories keep their mean embedding; the nearest
+//! few by cosine join the candidates (words differ across languages, so the term index
+//! cannot find them), and a second logistic stage ([`scorer::EMB_WEIGHTS`]) combines the
+//! lexical score with the cosine and whether the story has any article in the article's
+//! language. Without embeddings the lexical scorer decides alone, exactly as before.
+//! [`eval::run_crosslingual`] measures both on `shared/data/crosslingual/`.
+//!
 //! ```
 //! use newsloom_cluster::{OnlineClusterer, StoryClusterer};
 //! use newsloom_model::{Article, PublishedDate};

@@ -106,6 +106,8 @@ pub struct OnlineClusterer {
     postings: FxHashMap<u32, Vec<u32>>,
     now: f64,
     last_sweep: f64,
+    /// Candidate-retrieval accumulator, reused.
+    scratch: FxHashMap<u32, f32>,
     /// Sentence encoder run on each article that arrives without an embedding.
     #[cfg(feature = "embed")]
     embedder: Option<std::sync::Arc<newsloom_embed::Embedder>>,
@@ -133,6 +135,7 @@ impl OnlineClusterer {
             postings: FxHashMap::default(),
             now: f64::NEG_INFINITY,
             last_sweep: f64::NEG_INFINITY,
+            scratch: FxHashMap::default(),
             #[cfg(feature = "embed")]
             embedder: None,
         }
@@ -205,7 +208,9 @@ impl OnlineClusterer {
         });
         // Candidate retrieval: accumulate the article's top-term weights over posting lists,
         // each scaled by how rare the key is among open stories (as IDF does for documents).
-        let mut acc: FxHashMap<u32, f32> = FxHashMap::with_capacity_and_hasher(1024, Default::default());
+        // A scratch map kept between articles: no allocation per article.
+        let mut acc = std::mem::take(&mut self.scratch);
+        acc.clear();
         let open = self.open_stories() as f32;
         for &(t, w) in doc.top.iter().take(self.cfg.query_terms) {
             if let Some(ps) = self.postings.get(&t) {
@@ -220,9 +225,15 @@ impl OnlineClusterer {
                 }
             }
         }
-        let mut ranked: Vec<(u32, f32)> = acc.into_iter().collect();
-        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut ranked: Vec<(u32, f32)> = acc.iter().map(|(&k, &v)| (k, v)).collect();
+        self.scratch = acc;
+        let by_score = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        // Only the best few are kept: select them, then sort just those.
+        if ranked.len() > self.cfg.max_candidates && self.cfg.max_candidates > 0 {
+            ranked.select_nth_unstable_by(self.cfg.max_candidates - 1, by_score);
+        }
         ranked.truncate(self.cfg.max_candidates);
+        ranked.sort_unstable_by(by_score);
         if doc.emb.is_some() && self.cfg.emb_candidates > 0 {
             self.add_embedding_candidates(&doc, &mut ranked);
         }
