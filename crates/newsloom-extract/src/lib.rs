@@ -53,6 +53,10 @@ pub mod text;
 
 pub use assemble::Extracted;
 
+/// Text beyond this is cut (with a warning): no article needs more, and the line classifier's
+/// time and memory stay bounded.
+pub const MAX_TEXT_BYTES: usize = 16 << 20;
+
 /// Why a raw record could not be turned into an article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExtractError(pub String);
@@ -102,11 +106,18 @@ impl NewsExtractor {
     fn extract_text(&self, raw: &RawRecord, source: Option<&str>) -> Extracted {
         let chrome = source.filter(|_| self.learn).and_then(|s| self.templates.chrome_set(s));
         let set = chrome.as_ref().map(|(_, s)| s.as_slice()).unwrap_or(&[]);
-        let content: std::borrow::Cow<str> = if raw.content.contains('\0') {
-            raw.content.replace('\0', "").into()
-        } else {
-            raw.content.as_str().into()
-        };
+        // No article needs more; the cap keeps time and memory bounded (as for HTML).
+        let mut warnings = Vec::new();
+        let mut cut = raw.content.len().min(MAX_TEXT_BYTES);
+        while !raw.content.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        if cut < raw.content.len() {
+            warnings.push(format!("text truncated to {cut} of {} bytes", raw.content.len()));
+        }
+        let kept = &raw.content[..cut];
+        let content: std::borrow::Cow<str> =
+            if kept.contains('\0') { kept.replace('\0', "").into() } else { kept.into() };
         let mut parts = text::extract_text(&content, &|k| templates::is_chrome(set, k));
         // A page that is mostly "template" is probably a repeat of a page seen before, not
         // chrome: extract it on its own.
@@ -116,7 +127,7 @@ impl NewsExtractor {
         if let (Some(s), true) = (source, self.learn) {
             self.templates.learn(
                 s,
-                raw.content
+                content
                     .lines()
                     .map(str::trim)
                     .filter(|l| !l.is_empty())
@@ -136,6 +147,7 @@ impl NewsExtractor {
             paragraphs: parts.paragraphs,
             captions: parts.captions,
             structure,
+            warnings,
             ..Extracted::default()
         }
     }

@@ -130,3 +130,54 @@ fn one_enormous_text_line() {
     assert!(took < Duration::from_secs(20), "took {took:?}");
     assert!(out.is_ok());
 }
+
+#[test]
+fn hundred_thousand_levels_of_tables_lists_and_formatting() {
+    // Tables, lists and unclosed formatting elements take other tree-building paths than divs;
+    // one page mixes them, 100,000 levels in all.
+    let open = "<table><tr><td><ul><li><b>".repeat(20_000);
+    let html = format!("{open}{PARA}{PARA}{}", "</b></li></ul></td></tr></table>".repeat(20_000));
+    let (out, took) = run(InputFormat::Html, html);
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+    assert!(out.unwrap().body.contains("old bridge"));
+}
+
+#[test]
+fn node_count_is_capped_on_a_flood_of_elements() {
+    use newsloom_extract::html::dom;
+    let html = format!("<body>{PARA}{}</body>", "<p>x</p>".repeat(200_000));
+    let t = Instant::now();
+    let d = dom::parse(&html);
+    assert!(d.nodes.len() <= dom::MAX_NODES + 1, "{}", d.nodes.len());
+    assert!(t.elapsed() < Duration::from_secs(20));
+}
+
+#[test]
+fn fifty_megabyte_text_is_extracted_in_bounded_time() {
+    let mut text = String::from("A Title For The Piece\n");
+    let mut i = 0;
+    while text.len() < 50 << 20 {
+        i += 1;
+        text.push_str(&format!(
+            "The council met on Monday, day {i}, and agreed after a debate to rebuild it.\n"
+        ));
+    }
+    let (out, took) = run(InputFormat::Text, text);
+    assert!(took < Duration::from_secs(30), "took {took:?}");
+    let a = out.unwrap();
+    assert!(a.body.len() <= newsloom_extract::MAX_TEXT_BYTES, "{}", a.body.len());
+    assert!(a.warnings.iter().any(|w| w.contains("truncated")), "{:?}", a.warnings);
+}
+
+#[test]
+fn declared_charset_that_lies_and_nul_only_pages() {
+    use newsloom_extract::eval::decode_html_bytes;
+    // Declares Latin-1 but is valid UTF-8: the bytes win, no mojibake.
+    let (s, _) = decode_html_bytes("<meta charset=iso-8859-1><p>Grüße aus Köln</p>".as_bytes());
+    assert!(s.contains("Grüße aus Köln"), "{s}");
+    // Only NUL bytes, in both formats: a clear error, no panic.
+    let err = run(InputFormat::Html, "\0".repeat(10_000)).0.unwrap_err();
+    assert!(!err.is_empty());
+    let err = run(InputFormat::Text, "\0\n".repeat(10_000)).0.unwrap_err();
+    assert!(!err.is_empty());
+}

@@ -302,7 +302,11 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
             best = Some((i, f));
         }
     }
-    let Some((mut top, top_score)) = best else { return (vec![], 0.0) };
+    // No text block at all (text only in list items or cells, as when deep nesting was
+    // flattened at the depth cap): the whole document is the candidate.
+    let Some((mut top, top_score)) = best else {
+        return (if st.text_len[0] > 0 { vec![0] } else { vec![] }, 0.0);
+    };
     // Articles split over sibling sections (`section.post__content` × n, a lead paragraph
     // apart from the rest): climb while the parent holds clearly more prose than the node.
     let (good, links) = good_prose(dom, st);
@@ -391,7 +395,8 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
             roots = leads;
         }
     }
-    let parallel = super::repeat::parallel_roots(dom, st, &good, &links, top);
+    let mut parallel = super::repeat::parallel_roots(dom, st, &good, &links, top);
+    parallel.extend(super::repeat::stray_prose(dom, st, top, &roots));
     if !parallel.is_empty() {
         roots.extend(parallel);
         roots.sort_unstable();

@@ -72,6 +72,45 @@ fn follow(dom: &Dom, st: &Stats, s: usize, path: &[usize]) -> Option<usize> {
     Some(at)
 }
 
+/// Paragraphs of prose in the enclosing `<article>`/`<main>` that the chosen containers
+/// missed (a lead paragraph set apart, text between two widgets): each such `<p>` outside a
+/// link-heavy box becomes a root of its own.
+pub fn stray_prose(dom: &Dom, st: &Stats, top: usize, roots: &[usize]) -> Vec<usize> {
+    let mut scope = dom.nodes[top].parent as usize;
+    for _ in 0..6 {
+        if scope == 0 || matches!(dom.nodes[scope].tag, Tag::Article | Tag::Main) {
+            break;
+        }
+        scope = dom.nodes[scope].parent as usize;
+    }
+    if scope == 0 || !matches!(dom.nodes[scope].tag, Tag::Article | Tag::Main) || st.link_density(scope) > 0.3
+    {
+        return Vec::new();
+    }
+    let end = super::content::last_descendant(dom, scope);
+    let in_root = |i: usize| roots.iter().any(|&r| r <= i && i <= super::content::last_descendant(dom, r));
+    let mut out = Vec::new();
+    let mut i = scope + 1;
+    while i <= end {
+        let node = &dom.nodes[i];
+        let skip_subtree = st.pruned[i] || in_root(i) || (node.tag != Tag::Text && st.link_density(i) > 0.5);
+        if skip_subtree {
+            i = super::content::last_descendant(dom, i) + 1;
+            continue;
+        }
+        if node.tag == Tag::P && st.text_len[i] >= 100 && st.link_density(i) < 0.1 {
+            let text = super::content::subtree_text(dom, i);
+            if text.trim_end().ends_with(['.', '!', '?', '"', '”', '“', '«', '»', ':', ')']) {
+                out.push(i);
+            }
+            i = super::content::last_descendant(dom, i) + 1;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use crate::html::extract_html;
@@ -104,5 +143,28 @@ mod tests {
             assert!(ex.paragraphs.iter().any(|p| p == t), "missing {t:?} in {:?}", ex.paragraphs);
         }
         assert!(!ex.paragraphs.iter().any(|p| p.contains("joined")), "{:?}", ex.paragraphs);
+    }
+
+    #[test]
+    fn prose_set_apart_in_the_same_article_is_kept() {
+        let body: String = (0..6)
+            .map(|i| {
+                format!(
+                    "<p>Paragraph {i} of the report says that the council, after a long debate, agreed to \
+                     rebuild the old bridge over the river before the winter.</p>"
+                )
+            })
+            .collect();
+        let html = format!(
+            r#"<html><body><nav><a href="/">Home</a> <a href="/news">News</a></nav><main>
+            <div class="hero"><div class="hero-inner"><h1>Bridge to be rebuilt</h1>
+            <div class="box"><p>The town will spend four million euros on the work, which is to start in May, the mayor said on Monday.</p></div></div></div>
+            <div class="share"><a href="/s">Share</a></div>
+            <div class="wrap"><div class="col"><div class="text">{body}</div></div></div>
+            </main><footer>© Town</footer></body></html>"#
+        );
+        let ex = extract_html(&html, None, None, None);
+        assert!(ex.paragraphs[0].starts_with("The town will spend"), "{:?}", ex.paragraphs);
+        assert_eq!(ex.paragraphs.len(), 7, "{:?}", ex.paragraphs);
     }
 }
