@@ -96,7 +96,7 @@ fn schema() -> (Schema, Fields) {
 }
 
 /// What to search for. Filters are exact; `from`/`to` are inclusive `YYYY-MM-DD` days.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct SearchQuery {
     pub text: String,
     pub source: Option<String>,
@@ -243,6 +243,12 @@ impl SearchIndex {
     /// Number of documents in the committed index.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
+    }
+
+    /// Identifies the committed state that searches see: it changes with every commit, so
+    /// results computed at one version can be reused until it changes.
+    pub fn version(&self) -> Result<u64> {
+        Ok(self.index.load_metas()?.opstamp)
     }
 
     /// Runs a query: ranked hits with snippets, the total, and facet counts.

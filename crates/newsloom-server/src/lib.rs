@@ -44,6 +44,8 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 
 /// Dyad series by (actor a, actor b, period length).
 type DyadCache = cache::Cache<(String, String, usize), Arc<Vec<newsloom_store::DyadPoint>>>;
+/// Search results by query, at an index version.
+type SearchCache = cache::Cache<newsloom_search::SearchQuery, Arc<newsloom_search::SearchResults>>;
 /// Story list pages by (sort, offset, limit).
 type StoryPageCache = cache::Cache<(sql::StorySort, usize, usize), Arc<Vec<api::types::StorySummary>>>;
 
@@ -59,6 +61,7 @@ pub(crate) struct AppState {
     /// Searches are CPU-bound: running more at once than there are cores only adds tail
     /// latency, so they queue here (fairly) instead.
     search_permits: Arc<tokio::sync::Semaphore>,
+    searches: Arc<SearchCache>,
     dyads: Arc<DyadCache>,
     /// Store-wide counts take a second on 100,000 articles: computed once per store version.
     stats: Arc<cache::Cache<(), newsloom_store::Stats>>,
@@ -87,6 +90,7 @@ pub fn router(db: &Path, write_token: Option<String>) -> Result<Router, String> 
         search_permits: Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
         )),
+        searches: Arc::new(cache::Cache::new(2048)),
         dyads: Arc::new(cache::Cache::new(512)),
         stats: Arc::new(cache::Cache::new(1)),
         story_pages: Arc::new(cache::Cache::new(512)),

@@ -387,6 +387,10 @@ async fn ingest_requires_the_token_and_accepts_object_array_and_ndjson() {
     let (s, v, _) = send(&app, post(one.clone(), Some(&format!("{TOKEN}x")))).await;
     assert_error(s, &v, StatusCode::FORBIDDEN);
 
+    // Searched before the ingest: the cached answer must not outlive the index it came from.
+    let (_, r) = get(&app, "/api/search?q=harbour").await;
+    assert_eq!(r["total"], 0);
+
     // One object.
     let (s, v, _) = send(&app, post(one.clone(), Some(TOKEN))).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");

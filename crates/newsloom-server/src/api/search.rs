@@ -1,6 +1,7 @@
 //! Full-text search and store statistics.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
@@ -73,10 +74,20 @@ pub async fn search(State(state): State<AppState>, Q(p): Q<SearchParams>) -> Api
         offset,
     };
     let _permit = state.search_permits.acquire().await.map_err(ApiError::internal)?;
-    let index = state.index.clone();
-    let found = tokio::task::spawn_blocking(move || index.search(&query))
-        .await
-        .map_err(|e| ApiError::internal(format!("search task failed: {e}")))??;
+    let (index, cache) = (state.index.clone(), state.searches.clone());
+    let found = tokio::task::spawn_blocking(move || {
+        // The index's commit stamp, not the store's: results change only when the index does.
+        let version = index.version()? as i64;
+        if let Some(hit) = cache.get(&query, version) {
+            return Ok(hit);
+        }
+        let found = Arc::new(index.search(&query)?);
+        cache.put(query, version, found.clone());
+        Ok::<_, newsloom_search::SearchError>(found)
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("search task failed: {e}")))??;
+    let found = Arc::unwrap_or_clone(found);
     let next_cursor = (offset + found.hits.len() < found.total).then(|| (offset + limit).to_string());
     Ok(Json(SearchPage { total: found.total, hits: found.hits, facets: found.facets, next_cursor }))
 }
