@@ -5,6 +5,7 @@
 #
 #   bench/load.sh                      # 100,000 articles, 20 s per endpoint, 200 connections
 #   ARTICLES=20000 DURATION=10 bench/load.sh
+#   VARIED=0 bench/load.sh             # skip the varied-request runs
 #
 # Needs `oha` (cargo install oha) or `wrk` (apt-get install wrk). Env: ARTICLES, DURATION (s),
 # CONCURRENCY, LOAD_DB (store dir, default target/load-db-$ARTICLES), PORT, CARGO_TARGET_DIR.
@@ -44,10 +45,10 @@ echo "== store: $(curl -sf "$BASE/api/stats" | head -c 200)…"
 run() {
   local name=$1 path=$2
   local first
-  # The first request is cold: dyads, story pages and stats are cached per store version.
+  # The first request is cold: dyads, story pages, searches and stats are cached per store version.
   first=$(curl -s -o /dev/null -w 'HTTP %{http_code} in %{time_total}s' "$BASE$path")
   echo
-  echo "== $name: GET $path (first request: $first), $CONCURRENCY connections, ${DURATION}s, $TOOL"
+  echo "== $name, the same request repeated: GET $path (first request: $first), $CONCURRENCY connections, ${DURATION}s, $TOOL"
   if [ "$TOOL" = oha ]; then
     oha -z "${DURATION}s" -c "$CONCURRENCY" --no-tui "$BASE$path" \
       | grep -E 'Requests/sec|Success rate|50(\.00)?% in|99(\.00)?% in|\[[0-9]{3}\]'
@@ -57,6 +58,21 @@ run() {
   fi
 }
 
+# Every request different (bench/load/varied.lua draws them): caches help far less.
+run_varied() {
+  local name=$1 endpoint=$2
+  command -v wrk >/dev/null || { echo "(varied requests need wrk)"; return; }
+  echo
+  echo "== $name, varied requests (bench/load/varied.lua), $CONCURRENCY connections, ${DURATION}s, wrk"
+  ENDPOINT=$endpoint wrk -t2 -c "$CONCURRENCY" -d "${DURATION}s" --latency -s bench/load/varied.lua "$BASE" \
+    | grep -E '^\s+(50|99)%|Requests/sec|Non-2xx|Socket errors|requests in'
+}
+
 run "story list" "/api/stories?limit=30"
 run "search" "/api/search?q=sanctions%20energy&limit=20"
 run "dyad" "/api/dyad?a=RUS&b=USA&period=month"
+if [ "${VARIED:-1}" = 1 ]; then
+  run_varied "story list" stories
+  run_varied "search" search
+  run_varied "dyad" dyad
+fi
