@@ -45,7 +45,17 @@ pub(super) fn reported(d: &Doc, sent: Sent, prior: &[Hit]) -> Vec<Hit> {
             continue;
         }
         let (cs, ce) = cands[i].hit.content[0];
-        if let Some(k) = cands[i + 1..].iter().map(|c| c.clause).find(|&k| k > cs && k < ce) {
+        // A quotation already given to a direct hit ends the clause before it, at the last
+        // `, and` / `, but` / `;` (`She said A, and when pressed, the mother replied, “…”`).
+        let quoted =
+            prior.iter().filter_map(|h| h.content.first().map(|c| c.0)).filter(|&q| q > cs && q < ce).min();
+        let before_quote = quoted.and_then(|q| {
+            (cs + 2..q).rev().find(|&k| {
+                d.is(k, ";") || (d.is(k, ",") && matches!(&*lower(d, k + 1), "and" | "but" | "while" | "as"))
+            })
+        });
+        let next_clause = cands[i + 1..].iter().map(|c| c.clause).find(|&k| k > cs && k < ce);
+        if let Some(k) = next_clause.into_iter().chain(before_quote).min() {
             let e = trim_end(d, cs, k);
             if words_between(d, cs, e) >= 2 {
                 cands[i].hit.content[0].1 = e;
@@ -314,6 +324,40 @@ fn one_cue(d: &Doc, sent: Sent, b: usize, cue: Cue, last_speaker: Option<(usize,
         }
         left_np(d, sent.a, v).filter(|&(_, e)| e == v || lx::is_aux_adverb(&lower(d, e)))
     });
+    // `Experts on North Korea and nuclear nonproliferation said …`: a plain noun phrase
+    // opening the sentence is its subject, whatever its head.
+    let np = np.or_else(|| {
+        let p = prev?;
+        // The clause starts at the sentence start or after a comma or subordinator.
+        let a = (sent.a..p)
+            .rev()
+            .find(|&k| {
+                d.is(k, ",")
+                    || matches!(
+                        &*lower(d, k),
+                        "that"
+                            | "when"
+                            | "while"
+                            | "because"
+                            | "although"
+                            | "though"
+                            | "if"
+                            | "since"
+                            | "where"
+                            | "but"
+                    )
+            })
+            .map_or(sent.a, |k| k + 1);
+        let n = p + 1 - a;
+        let plain = (a..=p).all(|k| {
+            let w = lower(d, k);
+            d.toks[k].word
+                && d.in_quote[k].is_none()
+                && lx::cue_kind(&w).is_none()
+                && (!lx::is_np_stop(&w) || matches!(&*w, "of" | "and" | "on" | "in" | "for"))
+        });
+        ((2..=8).contains(&n) && plain && !lx::is_np_stop(&lower(d, a))).then_some((a, p + 1))
+    });
     // Generic `you`/`one` (`whatever you think of …`) is nobody's attribution.
     let np = np.filter(|&(a, b)| !(b == a + 1 && matches!(&*lower(d, a), "you" | "one")));
     if let Some(sp) = np {
@@ -322,7 +366,13 @@ fn one_cue(d: &Doc, sent: Sent, b: usize, cue: Cue, last_speaker: Option<(usize,
         // `…, Mr. Obama noted, that …`: a frame set off by commas inside the reported clause.
         let parenthetical =
             cue.kind == CueKind::Strong && cstart < b && cstart == cue.e + 1 && d.is(cue.e, ",");
-        let trailing = rest_words <= 5
+        // A few words after the cue are a frame's medium or time (`told CNN on Friday`), not a
+        // complement clause (`…, experts warned the tolls will rise`).
+        let complement = cstart < b
+            && cstart == cue.e
+            && (lx::is_pronoun(&lower(d, cstart))
+                || matches!(&*lower(d, cstart), "that" | "the" | "a" | "an"));
+        let trailing = (rest_words <= 5 && !complement)
             || parenthetical
             || (cstart < b && d.toks[cstart].word && is_frame_prep(&lower(d, cstart)))
             || (cstart < b && !d.toks[cstart].word && d.in_quote[cstart].is_none());
@@ -606,5 +656,26 @@ mod tests {
         has("The council kept its pledge to rebuild the school.", "to rebuild the school", "its");
         // A noun without a clause after it is no attribution.
         assert!(q("The plan was approved in May by a narrow vote.").is_empty());
+    }
+
+    #[test]
+    fn plain_noun_phrase_subject() {
+        has(
+            "Experts on river ecology and flood control said the new dam could change that.",
+            "the new dam could change that",
+            "Experts on river ecology and flood control",
+        );
+        has(
+            "Though the plan passed, experts on flood control warned the tolls will rise.",
+            "the tolls will rise",
+            "experts on flood control",
+        );
+    }
+
+    #[test]
+    fn reported_clause_ends_before_a_quotation_given_to_another_frame() {
+        let body = "She said the fathers would not be eligible, and when pressed, the mother of three \
+                    replied, “It is meant for the mother.”";
+        has(body, "the fathers would not be eligible", "She");
     }
 }
