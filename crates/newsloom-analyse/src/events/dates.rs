@@ -38,6 +38,11 @@ fn month_of(w: &str) -> Option<u32> {
         .or_else(|| (l == "may").then_some(5))
 }
 
+/// `w.to_lowercase() == lower`, without allocating for ASCII words.
+fn lower_eq(w: &str, lower: &str) -> bool {
+    if w.is_ascii() { w.eq_ignore_ascii_case(lower) } else { w.to_lowercase() == lower }
+}
+
 /// Days since 1970-01-01 (proleptic Gregorian), for weekday arithmetic.
 fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y } as i64;
@@ -71,16 +76,17 @@ pub(crate) fn event_date(sentence: &str, article: Option<(i32, u32, u32)>) -> Op
         .collect();
     let year = |w: &str| w.parse::<i32>().ok().filter(|y| (1900..=2100).contains(y) && w.len() == 4);
     for (i, w) in ws.iter().enumerate() {
-        let prev = if i > 0 { ws[i - 1].to_lowercase() } else { String::new() };
-        if let Some(m) = month_of(w).filter(|_| w.chars().next().is_some_and(char::is_uppercase)) {
+        let prev = if i > 0 { ws[i - 1] } else { "" };
+        let prev_in = |list: &[&str]| list.iter().any(|x| lower_eq(prev, x));
+        // (Testing the capital first spares most words the lowercasing in `month_of`.)
+        if w.chars().next().is_some_and(char::is_uppercase)
+            && let Some(m) = month_of(w)
+        {
             // `May` as a verb: only after in/on/since/of/by or before a number.
             let next = ws.get(i + 1).copied().unwrap_or("");
             let day = next.parse::<u32>().ok().filter(|d| (1..=31).contains(d));
             let after_day = if day.is_some() { ws.get(i + 2).copied().unwrap_or("") } else { next };
-            if m == 5
-                && day.is_none()
-                && year(next).is_none()
-                && !matches!(prev.as_str(), "in" | "on" | "since" | "of" | "by")
+            if m == 5 && day.is_none() && year(next).is_none() && !prev_in(&["in", "on", "since", "of", "by"])
             {
                 continue;
             }
@@ -96,12 +102,11 @@ pub(crate) fn event_date(sentence: &str, article: Option<(i32, u32, u32)>) -> Op
             });
         }
         if let Some(y) = year(w)
-            && matches!(prev.as_str(), "in" | "since" | "during" | "of" | "until" | "by")
+            && prev_in(&["in", "since", "during", "of", "until", "by"])
         {
             return Some(format!("{y:04}"));
         }
-        let lw = w.to_lowercase();
-        if let Some(wd) = WEEKDAYS.iter().position(|d| *d == lw)
+        if let Some(wd) = WEEKDAYS.iter().position(|d| lower_eq(w, d))
             && let Some((ay, am, ad)) = article
         {
             // The last such weekday on or before the article date.
@@ -111,7 +116,7 @@ pub(crate) fn event_date(sentence: &str, article: Option<(i32, u32, u32)>) -> Op
             let (y, m, d) = civil_from_days(today - back);
             return Some(format!("{y:04}-{m:02}-{d:02}"));
         }
-        if lw == "yesterday"
+        if lower_eq(w, "yesterday")
             && let Some((ay, am, ad)) = article
         {
             let (y, m, d) = civil_from_days(days_from_civil(ay, am, ad) - 1);

@@ -194,6 +194,14 @@ impl EntityRecognizer {
         for s in &spans {
             covered[s.0..s.1].iter_mut().for_each(|c| *c = true);
         }
+        // Whether each token is a title word, worked out once (the windows below overlap).
+        let mut title_memo = vec![0u8; toks.len()];
+        let mut is_title = |j: usize| {
+            if title_memo[j] == 0 {
+                title_memo[j] = 1 + u8::from(lower_in(text(j), TITLE_WORDS));
+            }
+            title_memo[j] == 2
+        };
         let mut i = 0;
         while i < toks.len() {
             if covered[i] || !is_cap(text(i)) {
@@ -207,7 +215,7 @@ impl EntityRecognizer {
                 }
                 let institution_noun =
                     |w: &str| INSTITUTION_NOUNS.contains(&w.to_lowercase().trim_end_matches('s'));
-                let titled = (i..i + len).any(|j| lower_in(text(j), TITLE_WORDS));
+                let titled = (i..i + len).any(&mut is_title);
                 if !titled
                     && let Some(e) = gaz.lookup((i..i + len).map(text))
                     && (matches!(e.cat, GazCat::Institution | GazCat::International) && !is_dated(e)
