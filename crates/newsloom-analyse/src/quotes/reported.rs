@@ -364,8 +364,16 @@ fn one_cue(d: &Doc, sent: Sent, b: usize, cue: Cue, last_speaker: Option<(usize,
         let after_comma = sp.0 > sent.a + 2 && d.is(sp.0 - 1, ",");
         let that = cstart < b && d.is(cstart, "that");
         // `…, Mr. Obama noted, that …`: a frame set off by commas inside the reported clause.
-        let parenthetical =
-            cue.kind == CueKind::Strong && cstart < b && cstart == cue.e + 1 && d.is(cue.e, ",");
+        // `The difference now, he told me on Friday, is that …`: the frame ends at a comma a few
+        // words after the cue and the reported clause goes on after it.
+        let frame_comma = (cue.e..b.min(cue.e + 6)).find(|&k| d.is(k, ","));
+        let parenthetical = cue.kind == CueKind::Strong
+            && after_comma
+            && frame_comma.is_some_and(|k| {
+                (cue.e..k).all(|x| d.toks[x].word && d.in_quote[x].is_none())
+                    && words_between(d, k + 1, b) >= 3
+            });
+        let cstart = if parenthetical { frame_comma.map_or(cstart, |k| k + 1) } else { cstart };
         // A few words after the cue are a frame's medium or time (`told CNN on Friday`), not a
         // complement clause (`…, experts warned the tolls will rise`).
         let complement = cstart < b
@@ -677,5 +685,14 @@ mod tests {
         let body = "She said the fathers would not be eligible, and when pressed, the mother of three \
                     replied, “It is meant for the mother.”";
         has(body, "the fathers would not be eligible", "She");
+    }
+
+    #[test]
+    fn parenthetical_frame_with_medium_and_time() {
+        let body = "The difference now, he told me on Friday, is that the program is a straight news show.";
+        let qs = QuoteExtractor::new().extract_detailed("t", body, None);
+        assert_eq!(qs.len(), 1, "{qs:#?}");
+        let pieces: Vec<&str> = qs[0].pieces.iter().map(|&(a, b)| &body[a..b]).collect();
+        assert_eq!(pieces, ["The difference now", "is that the program is a straight news show"]);
     }
 }
