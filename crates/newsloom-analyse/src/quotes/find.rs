@@ -642,7 +642,7 @@ fn frame_np(d: &Doc, lo: usize, cue: usize) -> Option<(usize, usize)> {
     if end - lo > 12 {
         return None;
     }
-    let ok = (lo..end).all(|k| d.toks[k].word || matches!(d.tok(k), "(" | ")" | "-" | "’" | "'"));
+    let ok = (lo..end).all(|k| d.toks[k].word || matches!(d.tok(k), "(" | ")" | "-" | "’" | "'" | "."));
     (ok && end - lo <= 10).then_some((lo, end))
 }
 

@@ -234,6 +234,14 @@ impl NameIndex {
     /// The canonical form of a speaker phrase: titles and determiners dropped, a lone surname
     /// expanded to the full name seen elsewhere in the article.
     fn canonical(&self, doc: &Doc, (s, e): (usize, usize)) -> String {
+        // `Rep. Ann Lutz (D-Wis.)`: the party and state are no part of the name.
+        let mut e = e;
+        if e > s + 1
+            && doc.is(e - 1, ")")
+            && let Some(p) = (s + 1..e - 1).rev().find(|&p| doc.is(p, "("))
+        {
+            e = p;
+        }
         // A descriptive phrase ending in a name: `White House spokesman Josh Earnest`.
         let mut ns = e;
         while ns > s && doc.is_cap(ns - 1) {

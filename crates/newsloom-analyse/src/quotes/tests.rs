@@ -40,6 +40,17 @@ fn every_quote_style_is_found() {
 }
 
 #[test]
+fn frame_with_state_abbreviation_and_document_speaker() {
+    let body = "“It is a dog whistle,” Rep. Ann Lutz (D-Wis.) said Friday. \
+                “The state cannot avoid the conclusion,” said the ruling.";
+    let qs = q(body);
+    assert_eq!(qs.len(), 2, "{qs:#?}");
+    assert_eq!(sliced(body, &qs[0]), "“It is a dog whistle,”");
+    assert_eq!(qs[0].speaker.as_deref(), Some("Ann Lutz"));
+    assert_eq!(qs[1].speaker_span.as_ref().and_then(|s| s.slice(body)), Some("the ruling"));
+}
+
+#[test]
 fn leading_frame_with_colon() {
     let body = "The mayor of Springfield, Ann Lutz, told reporters: “The bridge stays closed.”";
     let qs = q(body);
