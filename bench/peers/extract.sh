@@ -10,7 +10,8 @@
 #
 # The peers run in a throwaway virtualenv under $TMPDIR (never inside the repository).
 # newsloom runs `newsloom eval extract --gold … --json` from a release build; if the CLI is not
-# available it falls back to the newsloom-extract `eval` example (same function).
+# available it falls back to the newsloom-extract `eval` example (same function). USE_CLI=0 skips
+# the CLI (and its long release build of the whole workspace) and runs the example only.
 # Results land in $TMPDIR/newsloom-extract-bench/. "docs/s" is wall-clock over the extractor calls
 # (as the peer script times them); "cpu d/s" is newsloom's docs per CPU-second of the extracting
 # thread, which stays stable when other processes compete for the core.
@@ -39,7 +40,14 @@ if "$VENV/bin/python" -c "import readability, html_text" 2>/dev/null \
 fi
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
-(cd "$ROOT" && cargo build -q --release -p newsloom-cli 2>/dev/null) || true
+USE_CLI="${USE_CLI:-1}"
+CLI="$CARGO_TARGET_DIR/release/newsloom"
+if [ "$USE_CLI" = 1 ]; then
+  # A failed build must not leave a stale binary in use.
+  (cd "$ROOT" && cargo build -q --release -p newsloom-cli 2>/dev/null) || CLI=/nonexistent
+else
+  CLI=/nonexistent
+fi
 (cd "$ROOT" && cargo build -q --release -p newsloom-extract --example eval)
 
 for GOLD in "${GOLDS[@]}"; do
@@ -49,8 +57,8 @@ for GOLD in "${GOLDS[@]}"; do
   "$VENV/bin/python" "$SHARED/eval/extraction_peer.py" "$GOLD" --extractor "$PEERS" --bootstrap 0 --json \
     2> "$OUT/$SET-peers.err" | grep '^{' > "$OUT/$SET-peers.jsonl"
   echo "== $SET: newsloom" >&2
-  if [ -x "$CARGO_TARGET_DIR/release/newsloom" ] && \
-     "$CARGO_TARGET_DIR/release/newsloom" eval extract --gold "$GOLD" --json > "$OUT/$SET-newsloom.json" 2> "$OUT/$SET-newsloom.err"; then
+  if [ -x "$CLI" ] && \
+     "$CLI" eval extract --gold "$GOLD" --json > "$OUT/$SET-newsloom.json" 2> "$OUT/$SET-newsloom.err"; then
     :
   else
     "$CARGO_TARGET_DIR/release/examples/eval" "$GOLD" --json | grep '^{' > "$OUT/$SET-newsloom.json"

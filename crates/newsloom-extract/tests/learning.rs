@@ -50,3 +50,46 @@ fn extractor_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<NewsExtractor>();
 }
+
+/// A page whose box `div.box-extra` rotates among a few teaser texts, the rest changing with
+/// every story.
+fn page_with_box(n: usize, teaser: &str) -> RawRecord {
+    let html = format!(
+        "<html><body><article><h1>Story number {n}</h1>\
+         <p>Officials in district {n} said on Monday that the works, which began in spring, would finish soon.</p>\
+         <div class=\"box-extra\"><p>{teaser}</p></div>\
+         <p>Residents of district {n} welcomed the news, saying the road had been closed for months.</p>\
+         <p>The council of district {n} will publish a detailed timetable, with costs, next week.</p>\
+         </article></body></html>"
+    );
+    let mut meta = Map::new();
+    meta.insert("source".into(), Value::String("daily".into()));
+    RawRecord {
+        id: format!("b{n}"),
+        origin: "t".into(),
+        format: InputFormat::Html,
+        content: html,
+        meta,
+        warnings: vec![],
+    }
+}
+
+#[test]
+fn a_dom_path_holding_the_same_few_texts_is_learned_as_chrome() {
+    let teasers = [
+        "Our podcast this week: the harbour master on the new ferry.",
+        "Puzzles every morning, crosswords and sudoku.",
+    ];
+    let new_teaser = "Our podcast this week: a baker on the price of flour.";
+    // Before learning, a teaser the source never showed is kept.
+    let fresh = NewsExtractor::new();
+    assert!(fresh.extract(&page_with_box(9, new_teaser)).unwrap().body.contains("price of flour"));
+    let ex = NewsExtractor::new();
+    for n in 0..6 {
+        ex.extract(&page_with_box(n, teasers[n % 2])).unwrap();
+    }
+    // The text is new, so no line was learned for it; its place on the page was.
+    let later = ex.extract(&page_with_box(9, new_teaser)).unwrap();
+    assert!(!later.body.contains("price of flour"), "{}", later.body);
+    assert!(later.body.contains("district 9 welcomed") && later.body.contains("timetable"));
+}

@@ -39,6 +39,8 @@ static PHRASE_RE: LazyLock<Regex> = LazyLock::new(|| {
 pub struct Block {
     pub text: String,
     pub kind: BlockKind,
+    /// The element the block's text sits in (its DOM path keys template learning).
+    pub node: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -449,6 +451,27 @@ fn is_ancestor(dom: &Dom, anc: usize, mut i: usize) -> bool {
 const H1_WINDOW: usize = 400;
 const H1_BOOST: f32 = 2.0;
 
+/// A block's DOM path for template learning: tag and class/id tokens (without per-item digits)
+/// of the element and up to five ancestors, `div.share-box>p`.
+pub fn path_key(dom: &Dom, mut i: usize) -> String {
+    let mut parts = Vec::new();
+    for _ in 0..6 {
+        if i == 0 {
+            break;
+        }
+        let node = &dom.nodes[i];
+        let mut part = format!("{:?}", node.tag);
+        for t in node.attrs.class_id.split_whitespace().filter(|t| !t.bytes().any(|b| b.is_ascii_digit())) {
+            part.push('.');
+            part.push_str(t);
+        }
+        parts.push(part);
+        i = node.parent as usize;
+    }
+    parts.reverse();
+    parts.join(">")
+}
+
 /// The last node (in document order) under `i`.
 pub fn last_descendant(dom: &Dom, mut i: usize) -> usize {
     while let Some(&c) = dom.nodes[i].children.last() {
@@ -492,6 +515,7 @@ struct Writer {
     buf: String,
     kind: BlockKind,
     link_chars: usize,
+    node: usize,
 }
 
 impl Writer {
@@ -511,15 +535,17 @@ impl Writer {
         if PHRASE_RE.is_match(&text) {
             return;
         }
-        self.blocks.push(Block { text, kind: self.kind });
+        self.blocks.push(Block { text, kind: self.kind, node: self.node });
     }
 }
 
 /// Serialises the content under `roots` into blocks.
 pub fn serialise(dom: &Dom, st: &Stats, roots: &[usize]) -> Vec<Block> {
-    let mut w = Writer { blocks: Vec::new(), buf: String::new(), kind: BlockKind::Paragraph, link_chars: 0 };
+    let mut w =
+        Writer { blocks: Vec::new(), buf: String::new(), kind: BlockKind::Paragraph, link_chars: 0, node: 0 };
     for &r in roots {
-        walk(dom, st, r, &mut w, Ctx { link: false, caption: false, root: true });
+        w.node = r;
+        walk(dom, st, r, &mut w, Ctx { link: false, caption: false, root: true, block: r });
         w.flush();
     }
     w.blocks
@@ -527,6 +553,8 @@ pub fn serialise(dom: &Dom, st: &Stats, roots: &[usize]) -> Vec<Block> {
 
 #[derive(Clone, Copy)]
 struct Ctx {
+    /// The nearest block element above (where text after a nested block belongs).
+    block: usize,
     link: bool,
     caption: bool,
     root: bool,
@@ -587,17 +615,25 @@ fn walk(dom: &Dom, st: &Stats, i: usize, w: &mut Writer, ctx: Ctx) {
     if block {
         w.flush();
         w.kind = kind;
+        w.node = i;
     }
-    let inner = Ctx { link: ctx.link || node.tag == Tag::A, caption, root: false };
+    let inner = Ctx {
+        link: ctx.link || node.tag == Tag::A,
+        caption,
+        root: false,
+        block: if block { i } else { ctx.block },
+    };
     for &c in &node.children {
         walk(dom, st, c as usize, w, inner);
         if block {
             // A nested block flushed and reset the kind: text after it is ours again.
             w.kind = kind;
+            w.node = i;
         }
     }
     if block {
         w.flush();
         w.kind = if ctx.caption { BlockKind::Caption } else { BlockKind::Paragraph };
+        w.node = ctx.block;
     }
 }

@@ -86,11 +86,28 @@ pub fn extract_html(
         .iter()
         .map(|b| if learning && b.text.len() <= 300 { crate::text::line_key(&b.text) } else { String::new() })
         .collect();
-    let templ: Vec<bool> = keys.iter().map(|k| !k.is_empty() && templates::is_chrome(&chrome, k)).collect();
+    // DOM paths of the blocks, and the paths this source's pages fill with the same few texts.
+    let paths: Vec<u64> = if learning {
+        blocks.iter().map(|b| templates::key_hash(&content::path_key(&dom, b.node))).collect()
+    } else {
+        Vec::new()
+    };
+    let chrome_paths = source.zip(learn).map(|(s, t)| t.chrome_paths(s)).unwrap_or_default();
+    let templ: Vec<bool> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            (!k.is_empty() && templates::is_chrome(&chrome, k))
+                || paths.get(i).is_some_and(|p| chrome_paths.binary_search(p).is_ok())
+        })
+        .collect();
     let templ_chars: usize = blocks.iter().zip(&templ).filter(|(_, t)| **t).map(|(b, _)| b.text.len()).sum();
     let total_chars: usize = blocks.iter().map(|b| b.text.len()).sum();
     let use_templ = templ_chars * 2 < total_chars;
     if let (Some(s), Some(t)) = (source, learn) {
+        let pairs: Vec<(u64, u64)> =
+            paths.iter().zip(&blocks).map(|(&p, b)| (p, templates::key_hash(&b.text))).collect();
+        t.learn_paths(s, &pairs);
         t.learn(s, keys.iter().filter(|k| !k.is_empty()).map(String::as_str));
     }
 
