@@ -589,7 +589,10 @@ fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
     let last = d.quotes[*regions.last()?];
     let tail = words_between(d, last.close + 1, trim_end(d, last.close + 1, sent.b));
     let introduced = pre_b > cue.e && matches!(d.tok(pre_b - 1), "," | ":");
-    if (!opens_quote && cues_in(d, sent.a, cue.s).next().is_some()) || (!introduced && tail >= 3) {
+    let governed = cues_in(d, sent.a, cue.s).any(|c| left_np(d, sent.a, c.s).is_some());
+    if (!opens_quote && cues_in(d, sent.a, cue.s).next().is_some())
+        || (!introduced && (tail >= 3 || governed))
+    {
         return None;
     }
     let speaker = if d.tok(cue.s) == "according" {
