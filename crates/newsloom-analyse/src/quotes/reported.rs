@@ -385,7 +385,7 @@ fn one_cue(d: &Doc, sent: Sent, b: usize, cue: Cue, last_speaker: Option<(usize,
             || (cstart < b && d.toks[cstart].word && is_frame_prep(&lower(d, cstart)))
             || (cstart < b && !d.toks[cstart].word && d.in_quote[cstart].is_none());
         // `In his speech, Graham urged …`: an introductory phrase is no reported content.
-        let intro = is_frame_prep(&lower(d, sent.a)) && words_between(d, sent.a, sp.0) <= 6;
+        let intro = !parenthetical && is_frame_prep(&lower(d, sent.a)) && words_between(d, sent.a, sp.0) <= 6;
         if after_comma && trailing && !that && !intro && words_between(d, sent.a, sp.0) >= 2 {
             // A weak cue closes a sentence as a frame only at its very end (`…, The Post has
             // learned.`), not before more words (`…, she called for calm`).
