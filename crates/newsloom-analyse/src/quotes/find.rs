@@ -317,7 +317,11 @@ fn comma_np(d: &Doc, lo: usize, comma: usize) -> Option<(usize, usize)> {
     for _ in 0..3 {
         let Some(c) = prev_comma(right) else { break };
         let seg = c + 1;
-        if seg >= right || !matches!(&*lower(d, seg), "the" | "a" | "an" | "its" | "his" | "her") {
+        // Appositives: `the foreign minister of France`, `of Springfield`, `Va.`
+        let appositive =
+            matches!(&*lower(d, seg), "the" | "a" | "an" | "its" | "his" | "her" | "of" | "from")
+                || (right - seg <= 2 && (seg..right).all(|k| d.is_cap(k) || d.is(k, ".")));
+        if seg >= right || !appositive {
             break;
         }
         let start = prev_comma(c).map_or(lo, |p| p + 1);

@@ -176,8 +176,15 @@ fn overlap_half(x: &[(usize, usize)], y: &[(usize, usize)]) -> bool {
 fn content_end(d: &Doc, from: usize, b: usize) -> usize {
     // `complained about X, …`, `called for X, …`: a prepositional object ends at a comma.
     let pp = from < b && matches!(&*lower(d, from), "about" | "for" | "of" | "on" | "against" | "over");
+    let mut open_paren = false;
     for k in from..b {
         if pp && d.is(k, ",") && d.in_quote[k].is_none() {
+            return k;
+        }
+        // `(her campaign disclosed that she has pneumonia)`: the parenthesis closes the clause.
+        if d.is(k, "(") {
+            open_paren = true;
+        } else if d.is(k, ")") && !open_paren {
             return k;
         }
         if d.is(k, ";") {
@@ -429,11 +436,49 @@ fn one_cue(d: &Doc, sent: Sent, b: usize, cue: Cue, last_speaker: Option<(usize,
         && cue.s > sent.a + 2
         && d.is(cue.s - 1, ",")
         && let Some(sp) = right_np(d, cue.e, b)
+        // `Johnnie Wilson, of Springfield, said he had fought …`: a pronoun after the cue
+        // opens its content, it does not name the speaker.
+        && !(sp.1 == sp.0 + 1 && lx::is_pronoun(&lower(d, sp.0)) && words_between(d, sp.1, b) > 2)
     {
         let h = make(d, sent, (sent.a, cue.s - 1), Some(sp), cue, None, 0.7)?;
         return Some(Cand { hit: h, clause: usize::MAX, after: false });
     }
     None
+}
+
+/// `However, slower growth …, the IMF said.`: a sentence adverb opening a content is the
+/// reporter's.
+fn skip_discourse(d: &Doc, a: usize, b: usize) -> usize {
+    if a + 2 < b && d.is(a + 1, ",") {
+        let w = lower(d, a);
+        if matches!(
+            &*w,
+            "however"
+                | "meanwhile"
+                | "still"
+                | "instead"
+                | "indeed"
+                | "moreover"
+                | "also"
+                | "yet"
+                | "now"
+                | "but"
+                | "and"
+                | "so"
+                | "thus"
+                | "nonetheless"
+                | "nevertheless"
+                | "furthermore"
+                | "separately"
+                | "overall"
+                | "today"
+                | "yesterday"
+        ) || (w.len() > 4 && w.ends_with("ly"))
+        {
+            return a + 2;
+        }
+    }
+    a
 }
 
 fn make(
@@ -446,6 +491,7 @@ fn make(
     confidence: f32,
 ) -> Option<Hit> {
     let (a, b) = content;
+    let a = if a == sent.a { skip_discourse(d, a, b) } else { a };
     let b = trim_end(d, a, b);
     if words_between(d, a, b) < 2 {
         return None;
@@ -694,5 +740,24 @@ mod tests {
         assert_eq!(qs.len(), 1, "{qs:#?}");
         let pieces: Vec<&str> = qs[0].pieces.iter().map(|&(a, b)| &body[a..b]).collect();
         assert_eq!(pieces, ["The difference now", "is that the program is a straight news show"]);
+    }
+
+    #[test]
+    fn appositive_place_and_discourse_adverb() {
+        has(
+            "Jane Roe, of Springfield, Va., said he had fought in the war for the rights of others.",
+            "he had fought in the war for the rights of others",
+            "Jane Roe",
+        );
+        has(
+            "However, growth in rich nations is slowing, the fund said.",
+            "growth in rich nations is slowing",
+            "the fund",
+        );
+        has(
+            "Rates rose (the bank disclosed that it had lost money) in May.",
+            "that it had lost money",
+            "the bank",
+        );
     }
 }
