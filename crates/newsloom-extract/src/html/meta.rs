@@ -226,6 +226,35 @@ pub fn script_date(html: &str) -> Option<PublishedDate> {
     dates::parse_machine_date(&c[1], "script")
 }
 
+/// Last resort for a page that states its date nowhere it is expected: the first full date
+/// in the main content's text, else in the page's text (a signature line "10. September
+/// 2017", a footer stamp), recorded with source `page-text`.
+pub fn any_date(dom: &Dom, content: Option<(usize, usize)>) -> Option<PublishedDate> {
+    let n = dom.nodes.len();
+    let (start, end) = content.unwrap_or((0, 0));
+    let ranges = [(start, end.min(n.saturating_sub(1))), (1, n.saturating_sub(1))];
+    for (a, b) in ranges {
+        let mut seen = 0;
+        for i in a..=b {
+            let node = &dom.nodes[i];
+            if node.tag != Tag::Text || !node.text.bytes().any(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            seen += 1;
+            if seen > 5000 {
+                break;
+            }
+            if let Some(d) = dates::find_date(&node.text)
+                .filter(|d| d.year.is_some())
+                .and_then(|d| d.to_published("page-text"))
+            {
+                return Some(d);
+            }
+        }
+    }
+    None
+}
+
 /// `content` is the node range of the main content (first root, last node under the last root).
 pub fn extract(dom: &Dom, st: &Stats, url: Option<&str>, content: Option<(usize, usize)>) -> PageMeta {
     let ld = parse_ld(dom).unwrap_or_default();

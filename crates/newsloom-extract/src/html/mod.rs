@@ -62,7 +62,7 @@ pub fn extract_html(
     let range = roots.first().zip(roots.last()).map(|(&a, &b)| (a, content::last_descendant(&dom, b)));
     let mut page = meta::extract(&dom, &st, url, range);
     if page.published.is_none() {
-        page.published = meta::script_date(html);
+        page.published = meta::script_date(html).or_else(|| meta::any_date(&dom, range));
     }
     let mut blocks = content::serialise(&dom, &st, &roots);
 
@@ -235,5 +235,14 @@ mod tests {
             <script type="application/json">{"publishedDate":"2016-11-04T20:37:27Z","updatedDate":null}</script></body></html>"#;
         let ex = extract_html(html, None, None, None);
         assert_eq!(ex.published.map(|d| d.iso[..10].to_string()).as_deref(), Some("2016-11-04"));
+    }
+
+    #[test]
+    fn a_date_only_in_the_text_is_the_last_resort() {
+        let html = r#"<html><body><article><h1>Goodbye</h1><p>After ten years this blog closes today, and I thank
+            everyone who read it, wrote to me and argued with me in the comments, sometimes for weeks on end, about nothing.</p><p>Benni<br>10. September 2017</p>
+            </article><footer>Impressum</footer></body></html>"#;
+        let d = extract_html(html, None, None, None).published.unwrap();
+        assert_eq!((&d.iso[..10], d.source.as_deref()), ("2017-09-10", Some("page-text")));
     }
 }
