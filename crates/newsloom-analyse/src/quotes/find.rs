@@ -161,6 +161,32 @@ fn is_bare(l: &str) -> bool {
         ))
 }
 
+/// `night`, `Tuesday`: a time noun left of a speaker belongs to an adverbial (`that night the
+/// senator said`).
+fn is_time_noun(l: &str) -> bool {
+    matches!(
+        l,
+        "night"
+            | "morning"
+            | "afternoon"
+            | "evening"
+            | "week"
+            | "month"
+            | "year"
+            | "today"
+            | "yesterday"
+            | "tonight"
+            | "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "weekend"
+    )
+}
+
 /// Speaker phrase ending right before `cue` (skipping `has also` etc.), not reaching below `lo`.
 pub(super) fn left_np(d: &Doc, lo: usize, cue: usize) -> Option<(usize, usize)> {
     let mut i = cue;
@@ -222,7 +248,7 @@ pub(super) fn left_np(d: &Doc, lo: usize, cue: usize) -> Option<(usize, usize)> 
             }
             break;
         }
-        if lx::is_np_stop(&l) || lx::cue_kind(&l).is_some() {
+        if lx::is_np_stop(&l) || lx::cue_kind(&l).is_some() || (j < end && is_time_noun(&l)) {
             break;
         }
         j = k;
