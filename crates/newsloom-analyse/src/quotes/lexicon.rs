@@ -53,13 +53,13 @@ const STRONG_MORE: &[&str] = &[
 const WEAK_MORE: &[&str] = &[
     "wants", "plans", "proposed", "proposes", "attacked", "condemned", "condemns", "blamed", "blames",
     "supports", "opposes", "opposed", "recommends", "recommended", "endorsed", "endorses", "rejected",
-    "rejects", "welcomed", "applauded", "challenged", "sought", "seeks", "highlighted", "reiterated",
+    "rejects", "welcomed", "applauded", "challenged", "highlighted", "reiterated",
     "hinted", "implied", "questions", "promise", "pledge", "vow", "expect", "hope", "fear", "worry",
     "worries", "doubt", "doubts", "doubted", "acknowledges", "unveiled", "outlined", "encouraging",
     "compared", "urge", "dismissed", "mocked", "slammed", "touted", "defended", "pointed", "wants", "likened",
     "branded", "dubbed", "labeled", "referred", "urging", "calling", "arguing", "claiming", "saying",
     "telling", "warning", "demanding", "promising", "suggesting", "insisting", "blaming", "accusing",
-    "criticizing", "describing", "touting", "pushing",
+    "criticizing", "describing", "touting",
 ];
 
 /// Verbs of stance, plan, cognition and disclosure in all their inflected forms
@@ -78,7 +78,7 @@ const WEAK_FORMS: &[&str] = &[
     "echoing", "see", "sees", "saw", "consider", "considers", "considered", "considering", "admire",
     "admires", "admired", "dispute", "disputes", "disputed", "disputing", "disclose", "discloses",
     "disclosed", "detail", "detailed", "details", "detailing", "endorse", "endorsing", "reject",
-    "rejecting", "reveal", "revealing", "accept", "accepts", "accepted", "assume", "assumes",
+    "rejecting", "reveal", "revealing", "assume", "assumes",
     "assumed", "recognize", "recognizes", "recognise", "recognised", "recognizing", "realize",
     "realizes", "realized", "realised", "imagine", "imagines", "imagined", "predict", "urge",
     "demand", "demanding", "insist", "concede", "admitted", "admit", "deny", "denying", "dismiss",
@@ -86,14 +86,14 @@ const WEAK_FORMS: &[&str] = &[
     "attacks", "attacking", "blast", "blasts", "blasting", "slam", "slams", "slamming", "praise",
     "praising", "accuse", "accusing", "blame", "blaming", "condemn", "condemning", "welcome",
     "welcomes", "welcoming", "propose", "proposing", "recommend", "recommending", "oppose", "opposing",
-    "favor", "favors", "favored", "favoring", "favour", "favours", "favoured", "seek", "seeking",
+    "favor", "favors", "favored", "favoring", "favour", "favours", "favoured",
     "hope", "hoping", "fear", "fearing", "worry", "worrying", "doubt", "doubting", "suspect",
     "suspects", "suspected", "trust", "trusts", "trusted", "estimate", "estimating", "expect",
     "expecting", "intend", "intends", "intended", "aim", "aims", "aimed", "vow", "pledge", "promise",
     "threaten", "threatens", "threatened", "threatening", "agree", "agreeing", "disagree",
     "disagrees", "disagreed", "confirm", "confirming", "deny", "announce", "signal", "signals",
-    "signaling", "signalling", "indicate", "indicating", "show", "showing", "shown", "find",
-    "finding", "conclude", "concluding", "document", "documents", "documented", "describe",
+    "signaling", "signalling", "indicate", "indicating", "show", "showing", "shown",
+    "conclude", "concluding", "document", "documents", "documented", "describe",
     "describing", "portray", "portrays", "portrayed", "portraying", "characterize", "characterized",
     "characterizes", "mention", "mentioning", "acknowledge", "acknowledging", "recall", "remember",
     "remembers", "remembered", "feel", "feels", "feeling", "believing", "thinking", "knowing",
@@ -102,8 +102,8 @@ const WEAK_FORMS: &[&str] = &[
     "boast", "boasts", "boasting", "brag", "brags", "bragging", "predicted", "projected", "projects",
     "projecting", "forecast", "forecasts", "reckon", "reckons", "reckoned", "contend", "maintain",
     "assert", "allege", "alleging", "charge", "charging", "pointed", "pointing",
-    "raise", "raised", "raises", "raising", "lay", "laid", "outline", "outlines", "outlining",
-    "unveil", "unveils", "unveiling", "vowed", "pushed", "push", "pushes", "push",
+    "lay", "laid", "outline", "outlines", "outlining",
+    "unveil", "unveils", "unveiling", "vowed",
 ];
 
 /// Further speech verbs, all forms.
@@ -172,8 +172,9 @@ pub(crate) fn cue_kind(lower: &str) -> Option<CueKind> {
 pub(crate) fn nominal_cue(lower: &str) -> Option<bool> {
     match lower {
         "plan" | "plans" | "pledge" | "pledges" | "promise" | "promises" | "decision" | "agreement"
-        | "call" | "calls" | "demand" | "demands" | "proposal" | "vow" | "threat" | "refusal" | "offer"
-        | "bid" => Some(true),
+        | "call" | "calls" | "demand" | "demands" | "proposal" | "vow" | "refusal" | "offer" | "bid" => {
+            Some(true)
+        }
         "claim" | "claims" | "message" | "report" | "reports" | "warning" | "warnings" | "criticism"
         | "fear" | "fears" | "statement" | "hope" | "hopes" | "concern" | "concerns" | "view" | "views"
         | "belief" | "conclusion" | "assertion" | "argument" | "allegation" | "allegations"
