@@ -2,32 +2,50 @@
 //! changes. Every write adds articles, so the highest article sequence number is the version:
 //! an entry computed at another version is stale.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 use std::sync::Mutex;
 
+/// A bounded map of results computed at one store version. When full, the oldest entry goes
+/// (many users asking varied questions must not wipe out each other's answers).
 pub struct Cache<K, V> {
-    entries: Mutex<HashMap<K, (i64, V)>>,
+    inner: Mutex<Entries<K, V>>,
     capacity: usize,
 }
 
-impl<K: Eq + Hash, V: Clone> Cache<K, V> {
+struct Entries<K, V> {
+    version: i64,
+    map: HashMap<K, V>,
+    /// Keys in insertion order, for eviction.
+    order: VecDeque<K>,
+}
+
+impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
     pub fn new(capacity: usize) -> Self {
-        Self { entries: Mutex::new(HashMap::new()), capacity }
+        let entries = Entries { version: i64::MIN, map: HashMap::new(), order: VecDeque::new() };
+        Self { inner: Mutex::new(entries), capacity: capacity.max(1) }
     }
 
     pub fn get(&self, key: &K, version: i64) -> Option<V> {
-        let entries = self.entries.lock().ok()?;
-        entries.get(key).filter(|(v, _)| *v == version).map(|(_, value)| value.clone())
+        let entries = self.inner.lock().ok()?;
+        (entries.version == version).then(|| entries.map.get(key).cloned()).flatten()
     }
 
     pub fn put(&self, key: K, version: i64, value: V) {
-        if let Ok(mut entries) = self.entries.lock() {
-            // Crude but bounded: start over when full (or when the store moved on).
-            if entries.len() >= self.capacity || entries.values().next().is_some_and(|(v, _)| *v != version) {
-                entries.clear();
+        let Ok(mut e) = self.inner.lock() else { return };
+        if e.version != version {
+            // Everything cached belongs to another version of the store.
+            e.map.clear();
+            e.order.clear();
+            e.version = version;
+        }
+        if e.map.insert(key.clone(), value).is_none() {
+            e.order.push_back(key);
+            while e.order.len() > self.capacity {
+                if let Some(old) = e.order.pop_front() {
+                    e.map.remove(&old);
+                }
             }
-            entries.insert(key, (version, value));
         }
     }
 }
@@ -42,16 +60,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn entries_expire_with_the_version_and_stay_bounded() {
+    fn entries_expire_with_the_version_and_the_oldest_go_first() {
         let cache = Cache::new(2);
         cache.put("a", 1, 10);
         assert_eq!(cache.get(&"a", 1), Some(10));
         assert_eq!(cache.get(&"a", 2), None);
         cache.put("b", 1, 20);
         cache.put("c", 1, 30);
-        assert_eq!(cache.get(&"c", 1), Some(30));
-        assert!(cache.entries.lock().unwrap().len() <= 2);
+        assert_eq!((cache.get(&"a", 1), cache.get(&"b", 1), cache.get(&"c", 1)), (None, Some(20), Some(30)));
+        cache.put("c", 1, 31);
+        assert_eq!(cache.get(&"b", 1), Some(20), "replacing a value evicts nothing");
         cache.put("d", 2, 40);
-        assert_eq!(cache.get(&"c", 1), None);
+        assert_eq!((cache.get(&"c", 1), cache.get(&"c", 2), cache.get(&"d", 2)), (None, None, Some(40)));
     }
 }

@@ -91,9 +91,9 @@ pub fn router(db: &Path, write_token: Option<String>) -> Result<Router, String> 
             std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
         )),
         searches: Arc::new(cache::Cache::new(2048)),
-        dyads: Arc::new(cache::Cache::new(512)),
+        dyads: Arc::new(cache::Cache::new(4096)),
         stats: Arc::new(cache::Cache::new(1)),
-        story_pages: Arc::new(cache::Cache::new(512)),
+        story_pages: Arc::new(cache::Cache::new(4096)),
     };
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))

@@ -40,9 +40,8 @@ pub fn stories(
              ORDER BY size DESC, last_seen DESC, id LIMIT ?1 OFFSET ?2"
         }
         StorySort::Outlets => {
-            "SELECT s.id, s.title, s.size, s.first_seen, s.last_seen FROM stories s
-             LEFT JOIN (SELECT story, COUNT(DISTINCT source) AS n FROM articles GROUP BY story) c ON c.story = s.id
-             ORDER BY COALESCE(c.n, 0) DESC, s.size DESC, s.last_seen DESC, s.id LIMIT ?1 OFFSET ?2"
+            "SELECT id, title, size, first_seen, last_seen FROM stories
+             ORDER BY outlets DESC, size DESC, last_seen DESC, id LIMIT ?1 OFFSET ?2"
         }
     };
     let mut stmt = conn.prepare_cached(sql)?;

@@ -124,6 +124,24 @@ fn actor_range(s: &str) -> (String, String) {
     (code.to_string(), format!("{code}\u{7f}"))
 }
 
+/// The root (first three letters: country or organisation) shared by every code of a range
+/// starting at `lo`, when `lo` is that long; `events_dyad_root` indexes events by it.
+fn actor_root(lo: &str) -> Option<String> {
+    (lo.chars().count() >= 3).then(|| lo.chars().take(3).collect())
+}
+
+/// Distinct events (one per story, actors, code and period) of a dyad, per period and quad class.
+fn dyad_sql(actors: &str) -> String {
+    format!(
+        "WITH ev AS (
+           SELECT substr(date, 1, ?3) AS period, quad, goldstein, COUNT(*) AS reports FROM events
+           WHERE date IS NOT NULL AND length(date) >= ?3 AND ({actors})
+           GROUP BY COALESCE(story, article), source_actor, target_actor, cameo, period)
+         SELECT period, quad, COUNT(*), SUM(reports), AVG(goldstein) FROM ev GROUP BY period, quad
+         ORDER BY period, quad"
+    )
+}
+
 fn like_prefix(s: &str) -> String {
     format!("{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
 }
@@ -441,21 +459,29 @@ impl Store {
     /// distinct events per quad class, reports, and the mean Goldstein score.
     pub fn dyad(&self, a: &str, b: &str, period_len: usize) -> Result<Vec<DyadPoint>> {
         let ((a_lo, a_hi), (b_lo, b_hi)) = (actor_range(a), actor_range(b));
-        let mut stmt = self.conn.prepare_cached(
-            "WITH ev AS (
-               SELECT substr(date, 1, ?3) AS period, quad, goldstein, COUNT(*) AS reports FROM events
-               WHERE date IS NOT NULL AND length(date) >= ?3 AND (
-                 (source_actor >= ?1 AND source_actor < ?2 AND target_actor >= ?4 AND target_actor < ?5) OR
-                 (source_actor >= ?4 AND source_actor < ?5 AND target_actor >= ?1 AND target_actor < ?2))
-               GROUP BY COALESCE(story, article), source_actor, target_actor, cameo, period)
-             SELECT period, quad, COUNT(*), SUM(reports), AVG(goldstein) FROM ev GROUP BY period, quad
-             ORDER BY period, quad",
-        )?;
-        let rows: Vec<(String, i64, i64, i64, f64)> = stmt
-            .query_map(params![a_lo, a_hi, period_len as i64, b_lo, b_hi], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        let row = |r: &Row| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?));
+        let period_len = period_len as i64;
+        let rows: Vec<(String, i64, i64, i64, f64)> = match (actor_root(&a_lo), actor_root(&b_lo)) {
+            // Both roots known: an equality seek on `events_dyad_root` for each direction.
+            (Some(a_root), Some(b_root)) => self
+                .conn
+                .prepare_cached(&dyad_sql(
+                    "(substr(source_actor, 1, 3) = ?6 AND substr(target_actor, 1, 3) = ?7 AND
+                      source_actor >= ?1 AND source_actor < ?2 AND target_actor >= ?4 AND target_actor < ?5) OR
+                     (substr(source_actor, 1, 3) = ?7 AND substr(target_actor, 1, 3) = ?6 AND
+                      source_actor >= ?4 AND source_actor < ?5 AND target_actor >= ?1 AND target_actor < ?2)",
+                ))?
+                .query_map(params![a_lo, a_hi, period_len, b_lo, b_hi, a_root, b_root], row)?
+                .collect::<rusqlite::Result<_>>()?,
+            _ => self
+                .conn
+                .prepare_cached(&dyad_sql(
+                    "(source_actor >= ?1 AND source_actor < ?2 AND target_actor >= ?4 AND target_actor < ?5) OR
+                     (source_actor >= ?4 AND source_actor < ?5 AND target_actor >= ?1 AND target_actor < ?2)",
+                ))?
+                .query_map(params![a_lo, a_hi, period_len, b_lo, b_hi], row)?
+                .collect::<rusqlite::Result<_>>()?,
+        };
         let mut points: Vec<DyadPoint> = vec![];
         for (period, quad, events, reports, mean) in rows {
             if points.last().is_none_or(|p| p.period != period) {

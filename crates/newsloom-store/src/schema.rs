@@ -91,6 +91,23 @@ const MIGRATIONS: &[&str] = &[
         at          INTEGER NOT NULL
     );
     "#,
+    // 2: story lists sorted and paged by index (100,000 articles: 0.5 s → under 1 ms for a
+    // page by outlets), the number of outlets kept on the story.
+    r#"
+    ALTER TABLE stories ADD COLUMN outlets INTEGER NOT NULL DEFAULT 0;
+    UPDATE stories SET outlets = (SELECT COUNT(DISTINCT source) FROM articles WHERE articles.story = stories.id);
+    CREATE INDEX articles_story_source ON articles(story, source);
+    DROP INDEX articles_story;
+    DROP INDEX stories_last_seen;
+    CREATE INDEX stories_newest ON stories(last_seen DESC, size DESC, id);
+    CREATE INDEX stories_biggest ON stories(size DESC, last_seen DESC, id);
+    CREATE INDEX stories_outlets ON stories(outlets DESC, size DESC, last_seen DESC, id);
+    "#,
+    // 3: dyads sought by both actors' roots (RUS, USA, IGO…) rather than a range on the first
+    // actor alone (100,000 articles: 15 ms → 2 ms for RUS–USA by month).
+    r#"
+    CREATE INDEX events_dyad_root ON events(substr(source_actor, 1, 3), substr(target_actor, 1, 3), date);
+    "#,
 ];
 
 /// Brings the database to the newest schema, one transaction per step.

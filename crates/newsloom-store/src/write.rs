@@ -112,6 +112,12 @@ fn insert_article(tx: &Transaction, item: &NewArticle, now: i64) -> Result<bool>
                updated_seq = ?4",
         )?
         .execute(params![story, a.title, day, seq])?;
+        // A new outlet for the story (the article itself is already in the table).
+        tx.prepare_cached(
+            "UPDATE stories SET outlets = outlets + 1 WHERE id = ?1 AND ?2 IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM articles WHERE story = ?1 AND source = ?2 AND seq <> ?3)",
+        )?
+        .execute(params![story, a.source, seq])?;
     }
     // After the article is counted in its story, so the merge recount includes it once.
     for (absorbed, into) in &item.merges {
@@ -195,10 +201,12 @@ fn merge_stories(tx: &Transaction, absorbed: &str, into: &str, now: i64) -> Resu
     tx.execute("DELETE FROM stories WHERE id = ?", [absorbed])?;
     if let Some((title, _)) = old {
         tx.execute(
-            "INSERT INTO stories (id, title, size, first_seen, last_seen, updated_seq)
-             SELECT ?1, ?2, COUNT(*), MIN(day), MAX(day), MAX(seq) FROM articles WHERE story = ?1
+            "INSERT INTO stories (id, title, size, first_seen, last_seen, updated_seq, outlets)
+             SELECT ?1, ?2, COUNT(*), MIN(day), MAX(day), MAX(seq), COUNT(DISTINCT source)
+             FROM articles WHERE story = ?1
              ON CONFLICT(id) DO UPDATE SET size = excluded.size, first_seen = excluded.first_seen,
-               last_seen = excluded.last_seen, updated_seq = excluded.updated_seq",
+               last_seen = excluded.last_seen, updated_seq = excluded.updated_seq,
+               outlets = excluded.outlets",
             params![into, title],
         )?;
     }

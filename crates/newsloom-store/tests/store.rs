@@ -103,6 +103,37 @@ fn merges_redirect_and_move_articles() {
     assert_eq!(store.stats().unwrap().stories, 1);
 }
 
+/// The outlet count kept on each story (what story lists sort by) follows inserts and merges.
+#[test]
+fn story_outlet_counts_follow_inserts_and_merges() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let outlets = |story: &str| -> i64 {
+        let conn = rusqlite::Connection::open(dir.path().join("newsloom.db")).unwrap();
+        conn.query_row("SELECT outlets FROM stories WHERE id = ?", [story], |r| r.get(0)).unwrap()
+    };
+    let mut unnamed = article("u", "s1", "-", "2020-01-01");
+    unnamed.source = None;
+    store
+        .insert_batch(
+            &[
+                new(article("a", "s1", "X", "2020-01-01"), vec![]),
+                new(article("b", "s2", "Y", "2020-01-03"), vec![]),
+                new(article("c", "s1", "X", "2020-01-02"), vec![]),
+                new(unnamed, vec![]),
+            ],
+            &[],
+        )
+        .unwrap();
+    assert_eq!((outlets("s1"), outlets("s2")), (1, 1));
+    store.insert_batch(&[new(article("d", "s1", "Z", "2020-01-04"), vec![])], &[]).unwrap();
+    assert_eq!(outlets("s1"), 2);
+    let mut e = new(article("e", "s1", "X", "2020-01-05"), vec![]);
+    e.merges = vec![("s2".into(), "s1".into())];
+    store.insert_batch(&[e], &[]).unwrap();
+    assert_eq!(outlets("s1"), 3);
+}
+
 #[test]
 fn events_count_once_per_story_and_dyads_aggregate() {
     let dir = tempfile::tempdir().unwrap();
@@ -152,6 +183,9 @@ fn events_count_once_per_story_and_dyads_aggregate() {
     assert_eq!(points[0].quad_counts, [0, 0, 1, 0]);
     assert_eq!((points[1].quad_counts, points[1].events, points[1].reports), ([1, 0, 0, 0], 1, 2));
     assert!((points[1].mean_goldstein - 3.0).abs() < 1e-9);
+    // Prefixes shorter than an actor root take the range-only path: same answer.
+    assert_eq!(store.dyad("IG", "RU", 7).unwrap(), points);
+    assert_eq!(store.dyad("RUSMIL", "NATO", 7).unwrap().iter().map(|p| p.events).sum::<i64>(), 1);
 
     let quotes =
         store.quotes(&QuoteFilter { speaker: Some("kelin".into()), limit: 5, ..Default::default() }).unwrap();
