@@ -25,35 +25,65 @@ fn add_row(acc: &mut [i32; NT], row: &[i32; NT]) {
     }
 }
 
-/// Per-document scoring state: the word-level score rows of each distinct word.
-pub struct DocScorer<'a> {
-    w: &'a Weights,
-    /// Distinct word (by `TokInfo::word`) of each token.
-    tok_type: Vec<u32>,
+/// The word-level rows of distinct words, kept per thread across documents: the common
+/// words of news ("the", "said", ",", "Russia") are scored once per thread, not per article.
+/// Bounded: emptied when it holds [`TYPE_CACHE_WORDS`] words at the start of a document.
+#[derive(Default)]
+struct TypeCache {
+    /// [`Weights::id`] of the weights the rows were summed from.
+    weights: u64,
+    index: HashMap64<u32>,
     /// Per distinct word: its own features' row, without and with the caps-line flag.
     own: Vec<[Option<[i32; NT]>; 2]>,
     /// Per distinct word: its row as the neighbour at each of [`NEIGHBOURS`].
     nb: Vec<[[i32; NT]; 4]>,
+}
+
+/// About 3.5 MB of rows per thread.
+const TYPE_CACHE_WORDS: usize = 8192;
+
+thread_local! {
+    static TYPE_CACHE: std::cell::RefCell<TypeCache> = std::cell::RefCell::default();
+}
+
+/// Per-document scoring state: the word-level score rows of each distinct word.
+pub struct DocScorer<'a> {
+    w: &'a Weights,
+    /// Distinct word (by `TokInfo::word`) of each token: its index in the cache.
+    tok_type: Vec<u32>,
+    /// Taken from the thread's cache for the document's lifetime, and given back on drop.
+    cache: TypeCache,
     /// The rows of the sentence-boundary pseudo-words at each of [`NEIGHBOURS`].
     edge: [[i32; NT]; 4],
     feats: Vec<u32>,
     keys: Vec<u32>,
 }
 
+impl Drop for DocScorer<'_> {
+    fn drop(&mut self) {
+        let cache = std::mem::take(&mut self.cache);
+        // `try_with`: during thread teardown the cache is simply dropped.
+        let _ = TYPE_CACHE.try_with(|c| *c.borrow_mut() = cache);
+    }
+}
+
 impl<'a> DocScorer<'a> {
     pub fn new(w: &'a Weights, infos: &[TokInfo]) -> Self {
         let mut feats = Vec::with_capacity(32);
-        let mut types: HashMap64<u32> = HashMap64::with_capacity_and_hasher(infos.len(), Default::default());
+        let mut cache = TYPE_CACHE.try_with(|c| std::mem::take(&mut *c.borrow_mut())).unwrap_or_default();
+        if cache.weights != w.id || cache.nb.len() >= TYPE_CACHE_WORDS {
+            cache = TypeCache { weights: w.id, ..Default::default() };
+        }
         let mut tok_type = Vec::with_capacity(infos.len());
-        let mut nb = Vec::new();
         for t in infos {
-            let n = nb.len() as u32;
-            let id = *types.entry(t.word).or_insert(n);
+            let n = cache.nb.len() as u32;
+            let id = *cache.index.entry(t.word).or_insert(n);
             if id == n {
-                nb.push(std::array::from_fn(|which| {
+                cache.nb.push(std::array::from_fn(|which| {
                     neighbour_features(t, which, &mut feats);
                     w.sum(&feats)
                 }));
+                cache.own.push([None; 2]);
             }
             tok_type.push(id);
         }
@@ -61,18 +91,17 @@ impl<'a> DocScorer<'a> {
             neighbour_features(if NEIGHBOURS[which] < 0 { &BOS } else { &NONE }, which, &mut feats);
             w.sum(&feats)
         });
-        let own = vec![[None; 2]; nb.len()];
-        DocScorer { w, tok_type, own, nb, edge, feats, keys: Vec::new() }
+        DocScorer { w, tok_type, cache, edge, feats, keys: Vec::new() }
     }
 
     fn own_row(&mut self, t: &TokInfo, i: usize, caps: u64) -> [i32; NT] {
         let ty = self.tok_type[i] as usize;
-        if let Some(r) = self.own[ty][caps as usize] {
+        if let Some(r) = self.cache.own[ty][caps as usize] {
             return r;
         }
         word_features(t, caps, &mut self.feats);
         let r = self.w.sum(&self.feats);
-        self.own[ty][caps as usize] = Some(r);
+        self.cache.own[ty][caps as usize] = Some(r);
         r
     }
 
@@ -114,7 +143,7 @@ impl<'a> DocScorer<'a> {
             for (which, &off) in NEIGHBOURS.iter().enumerate() {
                 let j = i as isize + off;
                 if j >= s as isize && j < e as isize {
-                    add_row(&mut acc, &self.nb[self.tok_type[j as usize] as usize][which]);
+                    add_row(&mut acc, &self.cache.nb[self.tok_type[j as usize] as usize][which]);
                 } else {
                     add_row(&mut acc, &self.edge[which]);
                 }

@@ -48,6 +48,8 @@ pub struct Weights {
     /// Multiply integer scores by this to get perceptron units.
     pub scale: f32,
     pub(crate) dense: Dense,
+    /// Unique per built table, for caches of scores summed from it.
+    pub(crate) id: u64,
 }
 
 /// Values of a gazetteer or history feature that have a dense table (they have fewer).
@@ -182,7 +184,9 @@ impl Weights {
         }
         let empty =
             Dense { gaz: [[[0; NT]; DENSE_VALUES]; 3], trans: Vec::new(), hist: [[0; NT]; DENSE_VALUES] };
-        let mut w = Weights { filter, slots, mask: cap - 1, len, scale, dense: empty };
+        static IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let id = IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut w = Weights { filter, slots, mask: cap - 1, len, scale, dense: empty, id };
         let mut dense = Dense {
             gaz: std::array::from_fn(|t| {
                 std::array::from_fn(|v| w.sum(&[key(GAZ_TEMPLATES[t], v as u64, 0)]))
