@@ -92,6 +92,9 @@ pub(super) fn cues_in<'a>(d: &'a Doc<'a>, a: usize, b: usize) -> impl Iterator<I
         // Cue words are lowercase; a capitalised token is checked in lowercase without
         // allocating for the (common) lowercase case.
         let t = d.tok(i);
+        if !lx::may_be_cue(t) {
+            return None;
+        }
         let owned;
         let l: &str = if t.bytes().any(|c| c.is_ascii_uppercase()) {
             owned = t.to_lowercase();

@@ -163,6 +163,29 @@ static CUES: std::sync::LazyLock<std::collections::HashMap<&'static str, CueKind
             .collect()
     });
 
+/// First-two-letter pairs of the cue words (and `according`), so most tokens are rejected
+/// without hashing: bit `b` of `PREFIX[a]` is set when some cue starts with letters `a`, `b`.
+static PREFIX: std::sync::LazyLock<[u32; 26]> = std::sync::LazyLock::new(|| {
+    let mut p = [0u32; 26];
+    for w in CUES.keys().copied().chain(["according"]) {
+        let b = w.as_bytes();
+        if b.len() >= 2 && b[0].is_ascii_lowercase() && b[1].is_ascii_lowercase() {
+            p[(b[0] - b'a') as usize] |= 1 << (b[1] - b'a');
+        }
+    }
+    p
+});
+
+/// Cheap pre-check for [`cue_kind`] on a token as written (any case).
+pub(crate) fn may_be_cue(token: &str) -> bool {
+    let b = token.as_bytes();
+    if b.len() < 2 {
+        return false;
+    }
+    let (x, y) = (b[0].to_ascii_lowercase(), b[1].to_ascii_lowercase());
+    x.is_ascii_lowercase() && y.is_ascii_lowercase() && PREFIX[(x - b'a') as usize] & (1 << (y - b'a')) != 0
+}
+
 pub(crate) fn cue_kind(lower: &str) -> Option<CueKind> {
     CUES.get(lower).copied()
 }
