@@ -279,25 +279,67 @@ pub(crate) fn word_info_general(tok: &str, gaz: &Gazetteer, bufs: &mut [String; 
     info
 }
 
+/// A token of at most 23 bytes, stored inline: the cache key, compared in full on every hit.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct ShortKey {
+    len: u8,
+    bytes: [u8; 23],
+}
+
+impl ShortKey {
+    fn new(t: &str) -> Option<Self> {
+        let mut bytes = [0u8; 23];
+        bytes.get_mut(..t.len())?.copy_from_slice(t.as_bytes());
+        Some(ShortKey { len: t.len() as u8, bytes })
+    }
+}
+
+/// Word-level token infos by token text, kept per thread across documents. Bounded: emptied
+/// when it holds [`INFO_CACHE_WORDS`] tokens at the start of a document (about 1 MB).
+#[derive(Default)]
+struct InfoCache {
+    /// [`Gazetteer::id`] of the gazetteer the infos' word bits come from.
+    gaz: u64,
+    index: HashMap64<u32>,
+    infos: Vec<(ShortKey, TokInfo)>,
+}
+
+const INFO_CACHE_WORDS: usize = 8192;
+
+thread_local! {
+    static INFO_CACHE: std::cell::RefCell<InfoCache> = std::cell::RefCell::default();
+}
+
 /// Computes [`TokInfo`] for every token of one document.
 pub fn token_infos(text: &str, tokens: &[Token], sents: &[(usize, usize)], gaz: &Gazetteer) -> Vec<TokInfo> {
     let mut infos = Vec::with_capacity(tokens.len());
     let mut bufs: [String; 5] = Default::default();
-    // Word-level infos are computed once per distinct token string: about half the tokens of
-    // a news article repeat an earlier one ("the", ",", names).
-    let mut seen: HashMap64<u32> = HashMap64::with_capacity_and_hasher(tokens.len(), Default::default());
+    // Word-level infos are computed once per distinct token string and thread (see
+    // [`InfoCache`]): most tokens of an article are words seen before ("the", ",", names).
+    let mut cache = INFO_CACHE.try_with(|c| std::mem::take(&mut *c.borrow_mut())).unwrap_or_default();
+    if cache.gaz != gaz.id || cache.infos.len() >= INFO_CACHE_WORDS {
+        cache = InfoCache { gaz: gaz.id, ..Default::default() };
+    }
     for tok in tokens {
         let t = tok.text(text);
+        let Some(short) = ShortKey::new(t) else {
+            infos.push(word_info(t, gaz, &mut bufs));
+            continue;
+        };
         let h = hash_bytes(t.as_bytes());
-        let info = match seen.get(&h) {
-            Some(&k) if tokens_equal(text, tokens, k as usize, t) => infos[k as usize],
+        let info = match cache.index.get(&h) {
+            Some(&k) if cache.infos[k as usize].0 == short => cache.infos[k as usize].1,
             _ => {
-                seen.insert(h, infos.len() as u32);
-                word_info(t, gaz, &mut bufs)
+                let info = word_info(t, gaz, &mut bufs);
+                cache.index.insert(h, cache.infos.len() as u32);
+                cache.infos.push((short, info));
+                info
             }
         };
         infos.push(info);
     }
+    // `try_with`: during thread teardown the cache is simply dropped.
+    let _ = INFO_CACHE.try_with(|c| *c.borrow_mut() = cache);
     for &(s, e) in sents {
         if s < e {
             infos[s].flags |= F_SENT_START;
@@ -322,12 +364,6 @@ pub fn token_infos(text: &str, tokens: &[Token], sents: &[(usize, usize)], gaz: 
     }
     doc_case(&mut infos);
     infos
-}
-
-/// Is the text of token `k` equal to `t`? (Guards the hash dedupe against collisions.)
-#[inline]
-fn tokens_equal(text: &str, tokens: &[Token], k: usize, t: &str) -> bool {
-    tokens[k].text(text) == t
 }
 
 /// The order to tag sentences in: all-caps lines (headlines) last, so that they see the

@@ -87,6 +87,8 @@ pub struct Gazetteer {
     words: HashMap64<u8>,
     phrases: HashMap64<u32>,
     prefixes: HashMap64<()>,
+    /// Unique per parsed gazetteer (0 for an empty default one), for caches of word infos.
+    pub(crate) id: u64,
 }
 
 impl Gazetteer {
@@ -99,7 +101,9 @@ impl Gazetteer {
 
     /// Parses the `CAT<TAB>PHRASE<TAB>CODES` format; bad lines are skipped.
     pub fn parse(text: &str) -> Self {
-        let mut g = Gazetteer::default();
+        static IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let mut g =
+            Gazetteer { id: IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed), ..Default::default() };
         let (mut norm, mut buf) = (String::new(), String::new());
         for line in text.lines() {
             let mut it = line.split('\t');
