@@ -57,9 +57,14 @@ pub fn embed_articles(model: &Path, _articles: &[&Article]) -> Result<Vec<Vec<f3
     ))
 }
 
-/// The model directory to use: the given one, else `NEWSLOOM_EMBED_MODEL` when set.
+/// The model directory to use: the given one, else `NEWSLOOM_EMBED_MODEL` when set and this
+/// build can use it (an explicit path without the `embed` feature is an error later; a stray
+/// environment variable is not).
 pub fn model_dir(given: Option<&Path>) -> Option<std::path::PathBuf> {
     given.map(Path::to_path_buf).or_else(|| {
+        if !cfg!(feature = "embed") {
+            return None;
+        }
         std::env::var_os("NEWSLOOM_EMBED_MODEL").filter(|v| !v.is_empty()).map(std::path::PathBuf::from)
     })
 }

@@ -109,8 +109,12 @@ impl Model {
                 pos.dims()
             ));
         }
-        let tok =
+        let mut tok =
             Tokenizer::from_file(path("tokenizer.json")).map_err(err(&format!("{ctx}/tokenizer.json")))?;
+        // Some shipped tokenizers pad every text to a fixed length: batches are padded here,
+        // with a mask, instead.
+        tok.with_padding(None);
+        tok.with_truncation(None).map_err(err(&format!("{ctx}/tokenizer.json")))?;
         Ok(Model {
             word,
             pos,
@@ -142,7 +146,13 @@ impl Model {
         let head = &text[..text.floor_char_boundary((self.max_tokens * 12).min(text.len()))];
         let input = format!("{}{}", self.prefix, head.trim());
         let enc = self.tok.encode(input.as_str(), true).map_err(|e| format!("tokenizer: {e}"))?;
-        let mut ids = enc.get_ids().to_vec();
+        let mut ids: Vec<u32> = enc
+            .get_ids()
+            .iter()
+            .zip(enc.get_attention_mask())
+            .filter(|&(_, &m)| m != 0)
+            .map(|(&id, _)| id)
+            .collect();
         if ids.len() > self.max_tokens {
             let last = *ids.last().unwrap_or(&0);
             ids.truncate(self.max_tokens - 1);
