@@ -1,5 +1,25 @@
-//! Language identification with whatlang (trigram model, no allocation-heavy setup, ~µs per
-//! article on a 400-char prefix), mapped to ISO 639-1.
+//! Language identification with whatlang (trigram model, no allocation-heavy setup), on a
+//! 400-char prefix of the body, mapped to ISO 639-1.
+//!
+//! # whatlang or lingua (measured)
+//!
+//! 1,134 labelled news texts (`shared/data/crosslingual/*.jsonl`: de 256, en 341, es 189, tr 94,
+//! pl 70, it 59, nl 59, ar 56, fr 10), release build, one core of a loaded 2-core machine
+//! (texts/s vary ±2× between runs; the ratios hold). lingua 1.8 was built with 14 languages only
+//! (its full model set is ~1 GB); whatlang 0.18 ran with all of its 69 languages. Reproduce with
+//! `cd crates/newsloom-extract/langbench && cargo run --release -- ../../../../shared/data/crosslingual/*.jsonl`.
+//!
+//! | text given | whatlang (69 langs) | whatlang (14-lang allowlist) | lingua high (14) | lingua low (14) |
+//! |---|---|---|---|---|
+//! | 400-char prefix: accuracy | 0.9965 | 0.9965 | 0.9974 | 0.9912 |
+//! | 400-char prefix: texts/s | 2,100–2,300 | 3,700–7,800 | 130–300 | 80–230 |
+//! | 100 chars: accuracy | 0.9453 | 0.9603 | 0.9929 | 0.9753 |
+//! | 40 chars: accuracy | 0.7593 | 0.7998 | 0.9683 | 0.8862 |
+//!
+//! On what the extractor classifies (a 400-char body prefix) the two are level (4 vs 3 errors
+//! in 1,134) while lingua is ~10× slower: at its speed language identification alone would
+//! cost more than the whole extraction (~1.4 ms a page), so whatlang stays. lingua's lead on
+//! 40–100-char texts matters for titles and snippets, which are not classified here.
 
 /// ISO 639-1 code and whatlang's confidence for `text`, if it can tell.
 pub fn detect(text: &str) -> Option<(&'static str, f64)> {
