@@ -104,10 +104,37 @@ pub(crate) fn words(text: &str) -> Vec<W> {
 /// Words from tokens already made (offsets into `text`), so an article is tokenised once.
 pub(crate) fn words_of_tokens(text: &str, toks: &[crate::quotes::text::Tok]) -> Vec<W> {
     let mut out = Vec::with_capacity(toks.len() + 4);
+    words_into(text, toks, &mut out);
+    out
+}
+
+/// The next word of `out` to fill: an earlier one (keeping its string's buffer) or a new one.
+fn next_word<'a>(
+    out: &'a mut Vec<W>,
+    n: &mut usize,
+    punct: bool,
+    cap: bool,
+    hyph: bool,
+    tok: usize,
+) -> &'a mut W {
+    if *n == out.len() {
+        out.push(W { w: String::new(), punct, cap, hyph, tok });
+    }
+    let w = &mut out[*n];
+    *n += 1;
+    w.w.clear();
+    (w.punct, w.cap, w.hyph, w.tok) = (punct, cap, hyph, tok);
+    w
+}
+
+/// [`words_of_tokens`] into `out`, reusing its words' string buffers (one sentence after
+/// another, an article allocates for its longest words only).
+pub(crate) fn words_into(text: &str, toks: &[crate::quotes::text::Tok], out: &mut Vec<W>) {
+    let mut n = 0;
     for (ti, t) in toks.iter().enumerate() {
         let s = &text[t.s..t.e];
         if !t.word {
-            out.push(W { w: s.to_string(), punct: true, cap: false, hyph: false, tok: ti });
+            next_word(out, &mut n, true, false, false, ti).w.push_str(s);
             continue;
         }
         // Split hyphenated words (`NATO-Russia`) so each part can be an actor.
@@ -117,13 +144,8 @@ pub(crate) fn words_of_tokens(text: &str, toks: &[crate::quotes::text::Tok]) -> 
             .iter()
             .any(|p| s.len() >= p.len() && s.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes()));
         if verb_prefix && s.matches('-').count() == 1 {
-            out.push(W {
-                w: s.to_uppercase(),
-                punct: false,
-                cap: s.starts_with(char::is_uppercase),
-                hyph: false,
-                tok: ti,
-            });
+            let cap = s.starts_with(char::is_uppercase);
+            next_word(out, &mut n, false, cap, false, ti).w.extend(s.chars().flat_map(char::to_uppercase));
             continue;
         }
         let hyph = s.contains(['-', '‑']);
@@ -131,8 +153,10 @@ pub(crate) fn words_of_tokens(text: &str, toks: &[crate::quotes::text::Tok]) -> 
             if part.is_empty() {
                 continue;
             }
-            // Upper case with typographic apostrophes made straight, in one allocation.
-            let mut w = String::with_capacity(part.len());
+            let cap = part.chars().next().is_some_and(char::is_uppercase);
+            let x = next_word(out, &mut n, false, cap, hyph, ti);
+            // Upper case with typographic apostrophes made straight.
+            let w = &mut x.w;
             if part.is_ascii() {
                 w.push_str(part);
                 w.make_ascii_uppercase();
@@ -153,18 +177,14 @@ pub(crate) fn words_of_tokens(text: &str, toks: &[crate::quotes::text::Tok]) -> 
             while w.ends_with('.') {
                 w.pop();
             }
-            let cap = part.chars().next().is_some_and(char::is_uppercase);
             // Treebank-style contractions, as the dictionaries write them: `DID N'T`, `CA N'T`.
             if w.len() > 3 && w.ends_with("N'T") {
                 w.truncate(w.len() - 3);
-                out.push(W { w, punct: false, cap, hyph, tok: ti });
-                out.push(W { w: "N'T".into(), punct: false, cap: false, hyph, tok: ti });
-                continue;
+                next_word(out, &mut n, false, false, hyph, ti).w.push_str("N'T");
             }
-            out.push(W { w, punct: false, cap, hyph, tok: ti });
         }
     }
-    out
+    out.truncate(n);
 }
 
 /// Longest phrase match at word `i`: (end, entry index). `max_ext` is how many letters a

@@ -134,6 +134,7 @@ impl EventCoder {
         let day = date.and_then(dates::parse_day);
         let mut ctx = Context::default();
         let mut out = Vec::new();
+        let mut ws = Vec::new();
         for s in &doc.sents {
             if s.b <= s.a {
                 continue;
@@ -141,7 +142,7 @@ impl EventCoder {
             let (bs, be) = (doc.toks[s.a].s, doc.toks[s.b - 1].e);
             let text = &body[bs..be];
             let span = Span::new(article_id, cm.char(bs), cm.char(be));
-            let ws = coder::words_of_tokens(body, &doc.toks[s.a..s.b]);
+            coder::words_into(body, &doc.toks[s.a..s.b], &mut ws);
             // Coded entity mentions inside this sentence, as word ranges.
             let (cs, ce) = (cm.char(bs), cm.char(be));
             let first = coded.partition_point(|m| m.0 < cs);

@@ -473,4 +473,11 @@ fn words_match_the_reference() {
                 Straße-Élysée CAN'T Pre-war ISN’T nations' n't it's Mr. Peskov’s 3.5% «Ü» so...";
     let got: Vec<_> = coder::words(text).into_iter().map(|w| (w.w, w.punct, w.cap, w.hyph, w.tok)).collect();
     assert_eq!(got, words_reference(text));
+    // Reusing the words of a longer sentence for a shorter one, and the other way round.
+    let mut ws = Vec::new();
+    for t in [text, "NATO-Russia didn't.", text, "x"] {
+        coder::words_into(t, &crate::quotes::text::tokenize(t), &mut ws);
+        let got: Vec<_> = ws.iter().map(|w| (w.w.clone(), w.punct, w.cap, w.hyph, w.tok)).collect();
+        assert_eq!(got, words_reference(t), "{t}");
+    }
 }
