@@ -89,8 +89,8 @@ impl Templates {
 }
 
 impl Templates {
-    /// Chrome DOM paths of `source` (sorted hashes): seen on at least [`MIN_PAGES`] pages and
-    /// [`MIN_SHARE`] of the source's pages, holding at most one distinct text per two pages.
+    /// Chrome DOM paths of `source` (sorted hashes): seen on at least 3 pages and 30% of the
+    /// source's pages (as for lines), holding at most one distinct text per two pages.
     pub fn chrome_paths(&self, source: &str) -> Vec<u64> {
         let Ok(sources) = self.sources.read() else { return Vec::new() };
         let Some(stats) = sources.get(source).filter(|s| s.pages >= MIN_PAGES) else { return Vec::new() };
