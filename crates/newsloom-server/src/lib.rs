@@ -46,8 +46,8 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 type DyadCache = cache::Cache<(String, String, usize), Arc<Vec<newsloom_store::DyadPoint>>>;
 /// Search results by query, at an index version.
 type SearchCache = cache::Cache<newsloom_search::SearchQuery, Arc<newsloom_search::SearchResults>>;
-/// Story list pages by (sort, offset, limit).
-type StoryPageCache = cache::Cache<(sql::StorySort, usize, usize), Arc<Vec<api::types::StorySummary>>>;
+/// Story list pages.
+type StoryPageCache = cache::Cache<sql::StoryListQuery, Arc<Vec<api::types::StorySummary>>>;
 
 /// What every handler shares.
 #[derive(Clone)]

@@ -23,30 +23,33 @@ pub enum StorySort {
 /// A `stories` row: id, title, size, first and last seen.
 type StoryBase = (String, String, i64, Option<String>, Option<String>);
 
-/// A page of stories: `offset` rows skipped in a total order (ties broken by id).
-pub fn stories(
-    conn: &Connection,
-    sort: StorySort,
-    offset: usize,
-    limit: usize,
-) -> rusqlite::Result<Vec<StorySummary>> {
-    let sql = match sort {
-        StorySort::Newest => {
-            "SELECT id, title, size, first_seen, last_seen FROM stories
-             ORDER BY last_seen DESC, size DESC, id LIMIT ?1 OFFSET ?2"
-        }
-        StorySort::Biggest => {
-            "SELECT id, title, size, first_seen, last_seen FROM stories
-             ORDER BY size DESC, last_seen DESC, id LIMIT ?1 OFFSET ?2"
-        }
-        StorySort::Outlets => {
-            "SELECT id, title, size, first_seen, last_seen FROM stories
-             ORDER BY outlets DESC, size DESC, last_seen DESC, id LIMIT ?1 OFFSET ?2"
-        }
+/// Which stories a list shows: those active within `from..=to` (days, inclusive), in `sort`
+/// order, `offset` rows skipped (ties broken by id, so pages are stable).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StoryListQuery {
+    pub sort: StorySort,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// A page of stories. Every order has its index (see the store's schema).
+pub fn stories(conn: &Connection, q: &StoryListQuery) -> rusqlite::Result<Vec<StorySummary>> {
+    let order = match q.sort {
+        StorySort::Newest => "last_seen DESC, size DESC, id",
+        StorySort::Biggest => "size DESC, last_seen DESC, id",
+        StorySort::Outlets => "outlets DESC, size DESC, last_seen DESC, id",
     };
-    let mut stmt = conn.prepare_cached(sql)?;
+    // A story is in the range when it was seen in it: it ends after `from` and starts before `to`.
+    let sql = format!(
+        "SELECT id, title, size, first_seen, last_seen FROM stories
+         WHERE (?3 IS NULL OR last_seen >= ?3) AND (?4 IS NULL OR first_seen <= ?4)
+         ORDER BY {order} LIMIT ?1 OFFSET ?2"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
     let base: Vec<StoryBase> = stmt
-        .query_map(params![limit as i64, offset as i64], |r| {
+        .query_map(params![q.limit as i64, q.offset as i64, q.from, q.to], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })?
         .collect::<rusqlite::Result<_>>()?;

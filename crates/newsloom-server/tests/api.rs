@@ -103,6 +103,8 @@ async fn bad_parameters_are_400_with_a_clear_message() {
         "/api/articles?order=sideways",
         "/api/stories?sort=random",
         "/api/stories?cursor=-1",
+        "/api/stories?from=2017-1-1",
+        "/api/stories?to=today",
         "/api/search",
         "/api/search?q=nato&from=2017",
         "/api/events?actor=R%25S",
@@ -179,6 +181,21 @@ async fn stories_list_sorts_and_story_page_compares_outlets() {
     let (_, rest) = get(&app, "/api/stories?sort=biggest&limit=1&cursor=1").await;
     assert_eq!(rest["items"][0]["size"], 1);
     assert!(rest["next_cursor"].is_null());
+
+    // A range of days keeps the stories seen within it (the two-article one spans Jan 4–5).
+    for (range, sizes) in [
+        ("from=2017-02-01", vec![1]),
+        ("to=2017-01-04", vec![2]),
+        ("from=2017-01-05&to=2017-01-05", vec![2]),
+        ("from=2017-01-01&to=2017-12-31", vec![2, 1]),
+        ("from=2018-01-01", vec![]),
+    ] {
+        let (s, page) = get(&app, &format!("/api/stories?sort=biggest&{range}")).await;
+        assert_eq!(s, StatusCode::OK);
+        let got: Vec<i64> =
+            page["items"].as_array().unwrap().iter().map(|s| s["size"].as_i64().unwrap()).collect();
+        assert_eq!(got, sizes, "{range}");
+    }
 
     let id = top["id"].as_str().unwrap();
     let (s, d) = get(&app, &format!("/api/stories/{id}")).await;

@@ -19,9 +19,36 @@ function storyCard(s) {
       s.outlets.length > 12 ? h('li', { class: 'chip muted' }, `+${s.outlets.length - 12} more`) : null));
 }
 
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function storiesHref(sort, from, to) {
+  const p = new URLSearchParams({ sort });
+  if (from) p.set('from', from);
+  if (to) p.set('to', to);
+  return `#/stories?${p}`;
+}
+
+// From/to days, and "latest day": the newest day in the store (archives have no "today").
+function rangeForm(sort, from, to, lastDay) {
+  const input = (id, label, value) => h('label', { for: id }, label,
+    h('input', { id, name: id, type: 'date', value: value || '' }));
+  const form = h('form', { class: 'row range-form', 'aria-label': 'Stories seen between two days' },
+    input('from', 'From ', from), input('to', 'To ', to), h('button', { type: 'submit' }, 'Show'),
+    lastDay ? link(storiesHref(sort, lastDay, lastDay), `Latest day (${lastDay})`) : null,
+    from || to ? link(storiesHref(sort), 'All days') : null);
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    location.hash = storiesHref(sort, form.elements.from.value, form.elements.to.value);
+  });
+  return form;
+}
+
 export async function storiesPage(params) {
   const sort = SORTS.some(([k]) => k === params.get('sort')) ? params.get('sort') : 'newest';
-  const fetchPage = (cursor) => api(`/api/stories?sort=${sort}&limit=30${cursor ? `&cursor=${enc(cursor)}` : ''}`);
+  const from = DAY.test(params.get('from') || '') ? params.get('from') : '';
+  const to = DAY.test(params.get('to') || '') ? params.get('to') : '';
+  const range = `${from ? `&from=${from}` : ''}${to ? `&to=${to}` : ''}`;
+  const fetchPage = (cursor) => api(`/api/stories?sort=${sort}&limit=30${range}${cursor ? `&cursor=${enc(cursor)}` : ''}`);
   const [stats, page] = await Promise.all([api('/api/stats'), fetchPage(null)]);
   const root = h('section', null, h('h1', null, 'Stories'));
   root.append(h('p', { class: 'muted' },
@@ -34,9 +61,14 @@ export async function storiesPage(params) {
     return root;
   }
   root.append(h('nav', { class: 'tabs', 'aria-label': 'Sort stories' },
-    SORTS.map(([k, label]) => h('a', { href: `#/stories?sort=${k}`, 'aria-current': k === sort ? 'page' : null }, label))));
+    SORTS.map(([k, label]) => h('a', { href: storiesHref(k, from, to), 'aria-current': k === sort ? 'page' : null }, label))),
+    rangeForm(sort, from, to, stats.last_day));
+  if (!page.items.length) {
+    root.append(emptyState('No story was seen in this range.', link(storiesHref(sort), 'Show all days')));
+    return root;
+  }
   const list = h('ol', { class: 'cards', id: 'story-list' }, page.items.map(storyCard));
-  root.append(list, moreButton(list, page.next_cursor, fetchPage, storyCard));
+  append(root, [list, moreButton(list, page.next_cursor, fetchPage, storyCard)]);
   return root;
 }
 
@@ -196,8 +228,8 @@ export async function entitiesPage(params) {
   const fetchPage = (cursor) => api(`/api/entities?limit=50${q ? `&q=${enc(q)}` : ''}${cursor ? `&cursor=${enc(cursor)}` : ''}`);
   const page = await fetchPage(null);
   const list = h('ol', { class: 'cards compact' }, page.items.map(entityItem));
-  root.append(form, page.items.length ? list : emptyState(q ? 'No entity matches.' : 'No entities yet.', 'Entities appear once articles are analysed.'),
-    moreButton(list, page.next_cursor, fetchPage, entityItem));
+  append(root, [form, page.items.length ? list : emptyState(q ? 'No entity matches.' : 'No entities yet.', 'Entities appear once articles are analysed.'),
+    moreButton(list, page.next_cursor, fetchPage, entityItem)]);
   return root;
 }
 

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::api::types::{ArticleItem, EventItem, Page, QuoteItem, StorySummary};
-use crate::error::{ApiError, ApiResult, Q, page_limit};
+use crate::error::{ApiError, ApiResult, Q, check_day, page_limit};
 use crate::sql::{self, ArticleCache, StorySort};
 
 /// Deepest offset a story page may start at: keeps offset paging cheap.
@@ -23,6 +23,10 @@ const MAX_ANALYSED: usize = 200;
 #[into_params(parameter_in = Query)]
 pub struct StoryParams {
     sort: Option<StorySort>,
+    /// Only stories seen on or after this day (YYYY-MM-DD).
+    from: Option<String>,
+    /// Only stories seen on or before this day (YYYY-MM-DD).
+    to: Option<String>,
     /// 1..=200, default 30.
     limit: Option<usize>,
     cursor: Option<String>,
@@ -39,7 +43,8 @@ pub fn parse_offset(cursor: Option<&str>) -> ApiResult<usize> {
     }
 }
 
-/// List stories: newest (default), biggest, or with most outlets first.
+/// List stories: newest (default), biggest, or with most outlets first; optionally only those
+/// seen within a range of days.
 #[utoipa::path(get, path = "/api/stories", params(StoryParams), tag = "stories",
     responses((status = 200, body = Page<StorySummary>), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn list(
@@ -48,18 +53,26 @@ pub async fn list(
 ) -> ApiResult<Json<Page<StorySummary>>> {
     let limit = page_limit(p.limit, 30, 200)?;
     let offset = parse_offset(p.cursor.as_deref())?;
-    let sort = p.sort.unwrap_or(StorySort::Newest);
+    check_day(&p.from, "from")?;
+    check_day(&p.to, "to")?;
+    // One more than asked, to know whether a next page exists.
+    let query = sql::StoryListQuery {
+        sort: p.sort.unwrap_or(StorySort::Newest),
+        from: p.from,
+        to: p.to,
+        offset,
+        limit: limit + 1,
+    };
     let cache = state.story_pages.clone();
     let rows = state
         .db
         .run(move |h| {
             let version = crate::cache::version(&h.ro)?;
-            let key = (sort, offset, limit);
-            if let Some(hit) = cache.get(&key, version) {
+            if let Some(hit) = cache.get(&query, version) {
                 return Ok(hit);
             }
-            let rows = Arc::new(sql::stories(&h.ro, sort, offset, limit + 1)?);
-            cache.put(key, version, rows.clone());
+            let rows = Arc::new(sql::stories(&h.ro, &query)?);
+            cache.put(query, version, rows.clone());
             Ok(rows)
         })
         .await?;

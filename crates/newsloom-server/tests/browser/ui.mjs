@@ -82,6 +82,24 @@ try {
   check(await page.locator('table.compare, .empty').count() > 0, 'outlet comparison is shown');
   await shot('story');
 
+  // Stories seen on one day, through the range form: the seeds' story was seen on 2017-01-04.
+  await page.goto(`${base}/#/stories`);
+  await page.waitForSelector('#story-list li');
+  await page.fill('#from', '2017-01-04');
+  await page.fill('#to', '2017-01-04');
+  await page.click('.range-form button[type=submit]');
+  await page.waitForFunction(() => location.hash.includes('from=2017-01-04') && location.hash.includes('to=2017-01-04'));
+  await page.waitForSelector('#story-list li, .empty');
+  const ranged = await api('/api/stories?from=2017-01-04&to=2017-01-04&limit=200');
+  check(ranged.items.some((s) => s.id === story.story.id), "the API's range holds the seeds' story");
+  check(ranged.items.every((s) => s.first_seen <= '2017-01-04' && s.last_seen >= '2017-01-04'), 'every story in the range was seen on that day');
+  check(await page.locator('#story-list > li').count() === Math.min(ranged.items.length, 30), 'the page lists the stories of the range');
+  check(await page.locator('#story-list').getByText(story.story.title, { exact: true }).count() > 0, "the seeds' story is listed for 2017-01-04");
+  check(!/\bnull\b/.test(await page.locator('main').innerText()), 'no stray "null" on the page');
+  await shot('stories-range');
+  await page.goto(`${base}/#/story/${encodeURIComponent(reset.story)}`);
+  await page.waitForSelector('.timeline');
+
   // An entity of the story, through its chip.
   const entityLink = page.locator('.story .chips a').first();
   if (await entityLink.count()) {
