@@ -553,7 +553,12 @@ impl EntityRecognizer {
         let mut extra = Vec::new();
         for (i, t) in toks.iter().enumerate() {
             let word = t.text(body);
-            // Most tokens are neither: test before allocating the lowercase form.
+            // Most tokens are neither: test before allocating the lowercase form, and first by
+            // the initial letter (every pronoun and alliance word starts with one of these).
+            let initial = word.as_bytes().first().map(u8::to_ascii_lowercase);
+            if initial.is_some_and(|c| c.is_ascii() && !matches!(c, b'h' | b's' | b'a' | b'b' | b'o')) {
+                continue;
+            }
             let (pronoun, alliance) = (lower_in(word, PRONOUNS), lower_in(word, ALLIANCE_WORDS));
             if !pronoun && !alliance {
                 continue;

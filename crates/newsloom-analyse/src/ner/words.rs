@@ -44,6 +44,8 @@ pub(super) const TITLE_WORDS: &[&str] = &[
 ];
 pub(super) const HONORIFICS: &[&str] =
     &["mr.", "mrs.", "ms.", "dr.", "prof.", "mr", "mrs", "ms", "dr", "sir", "lord", "lady"];
+/// (`EntityRecognizer::references` relies on these and [`ALLIANCE_WORDS`] starting with h, s,
+/// a, b or o.)
 pub(super) const PRONOUNS: &[&str] = &["he", "she", "him", "his", "her", "hers", "himself", "herself"];
 /// Lowercase words that belong inside personal names ("Ludwig van Beethoven", "Osama bin Laden").
 pub(super) const PARTICLES: &[&str] = &[
@@ -111,5 +113,15 @@ pub(super) fn lower_in(w: &str, list: &[&str]) -> bool {
             .any(|x| x.len() == b.len() && x.as_bytes().first() == Some(&f) && x.eq_ignore_ascii_case(w))
     } else {
         list.contains(&w.to_lowercase().as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reference_words_start_with_the_letters_linking_checks_first() {
+        for w in super::PRONOUNS.iter().chain(super::ALLIANCE_WORDS) {
+            assert!(matches!(w.as_bytes()[0], b'h' | b's' | b'a' | b'b' | b'o'), "{w}");
+        }
     }
 }
