@@ -76,11 +76,13 @@ fn find_in_sentence(d: &Doc, hits: &mut Vec<Hit>, si: usize, sent: Sent) {
 /// The token in lowercase, borrowed when it has no uppercase letter (most words).
 pub(super) fn lower<'a>(d: &Doc<'a>, i: usize) -> std::borrow::Cow<'a, str> {
     let t = d.tok(i);
-    if t.chars().any(char::is_uppercase) {
-        std::borrow::Cow::Owned(t.to_lowercase())
+    // Most tokens are ASCII: a byte test first, the Unicode one only for the rest.
+    let upper = if t.is_ascii() {
+        t.bytes().any(|c| c.is_ascii_uppercase())
     } else {
-        std::borrow::Cow::Borrowed(t)
-    }
+        t.chars().any(char::is_uppercase)
+    };
+    if upper { std::borrow::Cow::Owned(t.to_lowercase()) } else { std::borrow::Cow::Borrowed(t) }
 }
 
 /// The first cue word in `[a, b)` that lies outside quotations.

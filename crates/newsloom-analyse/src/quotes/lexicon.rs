@@ -149,19 +149,32 @@ const WEAK_FORMS_MORE: &[&str] = &[
     "understating", "weigh", "weighed", "weighing", "weighs", "wish", "wished", "wishes", "wishing",
 ];
 
+/// FNV-1a: cue lookups hash short words, where SipHash's set-up dominates.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
 /// All cue words, built once (a hash lookup instead of scanning the lists per token).
-static CUES: std::sync::LazyLock<std::collections::HashMap<&'static str, CueKind>> =
-    std::sync::LazyLock::new(|| {
-        let weak = WEAK
-            .iter()
-            .chain(WEAK_MORE)
-            .chain(WEAK_FORMS)
-            .chain(WEAK_FORMS_MORE)
-            .map(|w| (*w, CueKind::Weak));
-        // Strong entries go last so they win over a weak duplicate.
-        weak.chain(STRONG.iter().chain(STRONG_MORE).chain(STRONG_FORMS).map(|w| (*w, CueKind::Strong)))
-            .collect()
-    });
+static CUES: std::sync::LazyLock<FnvMap<&'static str, CueKind>> = std::sync::LazyLock::new(|| {
+    let weak =
+        WEAK.iter().chain(WEAK_MORE).chain(WEAK_FORMS).chain(WEAK_FORMS_MORE).map(|w| (*w, CueKind::Weak));
+    // Strong entries go last so they win over a weak duplicate.
+    weak.chain(STRONG.iter().chain(STRONG_MORE).chain(STRONG_FORMS).map(|w| (*w, CueKind::Strong))).collect()
+});
 
 /// First-two-letter pairs of the cue words (and `according`), so most tokens are rejected
 /// without hashing: bit `b` of `PREFIX[a]` is set when some cue starts with letters `a`, `b`.

@@ -193,6 +193,10 @@ fn content_end(d: &Doc, from: usize, b: usize) -> usize {
         if k + 1 >= b || k < from + 2 || d.in_quote[k].is_some() {
             continue;
         }
+        let t = d.tok(k);
+        if !matches!(t, "," | "but" | "and" | "―" | "—" | "–" | "-") {
+            continue;
+        }
         let next = lower(d, k + 1);
         if d.is(k, ",")
             && (matches!(

@@ -176,6 +176,37 @@ fn dev_eval() {
     println!("{}", serde_json::to_string(&r.metrics).unwrap());
 }
 
+/// Extraction speed on the dev texts, repeated for a stable number: `cargo test --release -p
+/// newsloom-analyse quotes::tests::dev_speed -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn dev_speed() {
+    let gold = std::env::var("NEWSLOOM_QUOTES_GOLD").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/quotes/polnear-dev.jsonl").into()
+    });
+    let Ok(raw) = std::fs::read_to_string(&gold) else {
+        println!("{gold} not found; skipping");
+        return;
+    };
+    let texts: Vec<String> = raw
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_string))
+        .collect();
+    let ex = QuoteExtractor::new();
+    let rounds = 20;
+    let t0 = std::time::Instant::now();
+    let mut n = 0;
+    for _ in 0..rounds {
+        for t in &texts {
+            n += ex.extract("a", t, None).len();
+        }
+    }
+    let s = t0.elapsed().as_secs_f64();
+    let chars: usize = texts.iter().map(String::len).sum::<usize>() * rounds;
+    println!("{n} quotes; {:.0} docs/s, {:.0} chars/s", (texts.len() * rounds) as f64 / s, chars as f64 / s);
+}
+
 /// Debug helper: `NEWSLOOM_Q="text" cargo test quotes::tests::show -- --ignored --nocapture`.
 #[test]
 #[ignore]
