@@ -181,3 +181,16 @@ fn declared_charset_that_lies_and_nul_only_pages() {
     let err = run(InputFormat::Text, "\0\n".repeat(10_000)).0.unwrap_err();
     assert!(!err.is_empty());
 }
+
+#[test]
+fn fifty_thousand_repeated_boxes_stay_linear() {
+    // Every box matches the best one's structure, so all become content roots.
+    let boxes =
+        "<div class=\"post\"><div class=\"body\"><p>The council met on Monday and agreed, after a long \
+                 debate, to rebuild the old bridge over the river.</p></div></div>"
+            .repeat(50_000);
+    let html = format!("<html><body><main><div class=\"thread\">{boxes}</div></main></body></html>");
+    let (out, took) = run(InputFormat::Html, html);
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+    assert!(out.unwrap().body.contains("old bridge"));
+}

@@ -403,8 +403,16 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
         roots.extend(parallel);
         roots.sort_unstable();
         roots.dedup();
-        let all = roots.clone();
-        roots.retain(|&r| !all.iter().any(|&a| a != r && is_ancestor(dom, a, r)));
+        // In document order an ancestor comes first and its subtree is a contiguous range:
+        // one pass drops roots inside an earlier one.
+        let mut end = 0;
+        roots.retain(|&r| {
+            let keep = r > end || end == 0;
+            if keep {
+                end = last_descendant(dom, r);
+            }
+            keep
+        });
     }
     (roots, top_score)
 }

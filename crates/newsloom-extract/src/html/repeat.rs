@@ -88,12 +88,23 @@ pub fn stray_prose(dom: &Dom, st: &Stats, top: usize, roots: &[usize]) -> Vec<us
         return Vec::new();
     }
     let end = super::content::last_descendant(dom, scope);
-    let in_root = |i: usize| roots.iter().any(|&r| r <= i && i <= super::content::last_descendant(dom, r));
+    // Node ranges of the roots, in document order; one pointer walks them with `i`.
+    let mut ranges: Vec<(usize, usize)> =
+        roots.iter().map(|&r| (r, super::content::last_descendant(dom, r))).collect();
+    ranges.sort_unstable();
+    let mut next = 0;
     let mut out = Vec::new();
     let mut i = scope + 1;
     while i <= end {
+        while next < ranges.len() && ranges[next].1 < i {
+            next += 1;
+        }
+        if next < ranges.len() && ranges[next].0 <= i {
+            i = ranges[next].1 + 1;
+            continue;
+        }
         let node = &dom.nodes[i];
-        let skip_subtree = st.pruned[i] || in_root(i) || (node.tag != Tag::Text && st.link_density(i) > 0.5);
+        let skip_subtree = st.pruned[i] || (node.tag != Tag::Text && st.link_density(i) > 0.5);
         if skip_subtree {
             i = super::content::last_descendant(dom, i) + 1;
             continue;
