@@ -113,10 +113,14 @@ pub(super) fn cues_in<'a>(d: &'a Doc<'a>, a: usize, b: usize) -> impl Iterator<I
         }
         // `was said to`, `is expected to`: passive, not an attribution by the subject
         // (`is urging` is progressive and fine).
-        if i > a
-            && !l.ends_with("ing")
-            && matches!(d.tok(i - 1), "is" | "was" | "be" | "been" | "are" | "were")
-        {
+        let be = |k: usize| matches!(d.tok(k), "is" | "was" | "be" | "been" | "are" | "were");
+        // `was first declared`, `were mistakenly charged`: an adverb may sit in between.
+        let adverb = |k: usize| {
+            let w = d.tok(k);
+            matches!(w, "first" | "also" | "later" | "then" | "not" | "never" | "widely" | "formally")
+                || (w.len() > 4 && w.ends_with("ly"))
+        };
+        if i > a && !l.ends_with("ing") && (be(i - 1) || (i > a + 1 && adverb(i - 1) && be(i - 2))) {
             return None;
         }
         let e = if matches!(l, "pointed" | "went") && i + 1 < b { i + 2 } else { i + 1 };
@@ -675,7 +679,9 @@ fn frame_np(d: &Doc, lo: usize, cue: usize) -> Option<(usize, usize)> {
 
     if let Some(c) = (lo..end).find(|&k| d.is(k, ",")) {
         // `Andrei Kelin, the Foreign Ministry’s head of …,`
-        return (c > lo && c - lo <= 5 && (lo..c).all(|k| d.toks[k].word)).then_some((lo, c));
+        // `Rep. Jim Jordan (R-Ohio), an oversight panel member,`
+        let name_like = |k: usize| d.toks[k].word || matches!(d.tok(k), "(" | ")" | "." | "-");
+        return (c > lo && c - lo <= 5 && (lo..c).all(name_like)).then_some((lo, c));
     }
     if end - lo > 12 {
         return None;
