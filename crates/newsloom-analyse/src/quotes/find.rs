@@ -489,6 +489,8 @@ fn quote_spans(d: &Doc, regions: &[usize]) -> Vec<(usize, usize)> {
 /// (`Kelin told Interfax: “…”`).
 fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
     let first = d.quotes[regions[0]];
+    // Whether a cue with its own speaker precedes the first quotation (computed once).
+    let mut governed_before: Option<bool> = None;
     // Frame after a quotation.
     for (ri, &q) in regions.iter().enumerate() {
         let seg_a = d.quotes[q].close + 1;
@@ -568,7 +570,9 @@ fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
         // with its own speaker governs it; reported speech handles the clause.
         if pre_words >= 4
             && !pre_ends_comma
-            && cues_in(d, sent.a, first.open).any(|c| left_np(d, sent.a, c.s).is_some())
+            && *governed_before.get_or_insert_with(|| {
+                cues_in(d, sent.a, first.open).take(24).any(|c| left_np(d, sent.a, c.s).is_some())
+            })
         {
             continue;
         }

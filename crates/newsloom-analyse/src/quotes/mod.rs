@@ -4,14 +4,20 @@
 //! - direct quotations in any common style (`“…”`, `"…"`, `«…»`, `‘…’`, `„…“`), including
 //!   quotations that run over several paragraphs (a paragraph that opens a quote without
 //!   closing it) and `“…,” he said. “…”` continuations, which become one quote;
-//! - partial quotes (`Peskov complained of a “total lack of trust”`);
-//! - reported speech (`Kelin said that …`, `…, the ministry noted.`, `According to X, …`).
+//! - partial quotes (`Peskov complained of a “total lack of trust”`), also inside reported
+//!   clauses (`She said Trump favors a “strongman approach.”`);
+//! - reported speech and stance: every speech, stance or plan cue in a sentence
+//!   (`Kelin said that …`, `…, the ministry noted.`, `According to X, …`, `…, saying …`,
+//!   `X toured the plant and said …`, `an architect who said …`, `The difference now, he told
+//!   me, is …`, `Trump’s claim that …`, `PENCE: …`), each content ending where a coordinated
+//!   clause, a reporter's aside or a closing parenthesis begins.
 //!
 //! Each [`Quote`] carries the content span (char offsets into the body, from the first to the
 //! last piece), the speaker mention span as written (`he`), the canonical speaker name
 //! (`he` → the previous named speaker, `Kelin` → `Andrei Kelin`, titles dropped), the
 //! speaker's entity id when entity mentions are passed in, the cue verb and the medium
-//! (`told Interfax`). It is a shallow, rule-based finder: one linear pass over the tokens.
+//! (`told Interfax`). It is a shallow, rule-based finder: one pass over the tokens, a bounded
+//! amount of work per cue.
 //!
 //! ```
 //! use newsloom_analyse::quotes::QuoteExtractor;
