@@ -30,6 +30,9 @@ echo "== newsloom"
   CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}" \
   cargo test -q --release -p newsloom-analyse quotes::tests::dev_eval -- --ignored --nocapture)
 python3 "$SHARED/eval/quotes_score.py" "$GOLD" "$OUT/newsloom.jsonl" > "$OUT/newsloom-score.json"
+echo "== newsloom extraction speed (20 passes over the texts, one thread)"
+(cd "$ROOT" && NEWSLOOM_QUOTES_GOLD="$GOLD" CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}" \
+  cargo test -q --release -p newsloom-analyse quotes::tests::dev_speed -- --ignored --nocapture | grep "chars/s")
 
 echo "== side by side (team scorer)"
 python3 - "$OUT/textacy-score.json" "$OUT/newsloom-score.json" <<'PY'
