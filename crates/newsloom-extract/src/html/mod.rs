@@ -42,12 +42,19 @@ static END_MARKER_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static CTA_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(newsletter|abonnier|subscribe|follow (us|the)|folgen sie|folgt uns|download (our|the)|our app|unsere app|youtube|facebook|instagram|twitter|whatsapp|telegram|escr[ií]benos|escribirnos|s[ií]guenos|lust auf mehr|kennt ihr schon|klicken sie|click here|sign up|jetzt anmelden|submit your)\b").unwrap()
+    Regex::new(r"(?i)\b(newsletter|abonnier|subscribe|follow (us|the)|folgen sie|folgt uns|download (our|the)|our app|unsere app|youtube|facebook|instagram|twitter|whatsapp|telegram|escr[ií]benos|escribirnos|s[ií]guenos|lust auf mehr|kennt ihr schon|klicken sie|click here|sign up|jetzt anmelden|submit your|unterstütze|unterstützen sie|supporte|support us|support our|hazte miembro|become a member|werde mitglied|jetzt spenden|donate)\b").unwrap()
 });
 
 static DISCLOSURE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W*(werbung|anzeige|advertorial|sponsored( content| post)?|gesponsert|enthält werbung|this (post|article) contains affiliate|affiliate[- ]links?|paid (post|partnership))\b").unwrap()
 });
+
+/// Whether one of the last three paragraphs before the final one is a call to action (the
+/// final one then belongs to the same box).
+fn cta_above(paragraphs: &[String]) -> bool {
+    let n = paragraphs.len();
+    paragraphs[n.saturating_sub(4)..n.saturating_sub(1)].iter().any(|p| p.len() < 200 && CTA_RE.is_match(p))
+}
 
 /// Extracts body and metadata from an HTML page. `source` keys template learning.
 pub fn extract_html(
@@ -154,10 +161,17 @@ pub fn extract_html(
     }
     // Calls to action closing the page ("Follow us on …", "Download our app", "Lust auf
     // mehr?") are not the article's last paragraph.
-    for _ in 0..2 {
-        if paragraphs.len() > 1 && paragraphs.last().is_some_and(|p| p.len() < 200 && CTA_RE.is_match(p)) {
-            paragraphs.pop();
+    // A box of them (heading, pitch, button) goes as a whole, headings included.
+    let mut popped_cta = false;
+    for _ in 0..6 {
+        let Some(last) = paragraphs.last().filter(|_| paragraphs.len() > 1) else { break };
+        let heading_like = last.chars().count() < 80 && !last.trim_end().ends_with(['.', '"', '”', '…']);
+        if last.len() < 200 && CTA_RE.is_match(last) {
+            popped_cta = true;
+        } else if !(heading_like && (popped_cta || cta_above(&paragraphs))) {
+            break;
         }
+        paragraphs.pop();
     }
     // Trailing headings introduce nothing.
     while paragraphs.last().is_some_and(|p: &String| {
@@ -244,5 +258,19 @@ mod tests {
             </article><footer>Impressum</footer></body></html>"#;
         let d = extract_html(html, None, None, None).published.unwrap();
         assert_eq!((&d.iso[..10], d.source.as_deref()), ("2017-09-10", Some("page-text")));
+    }
+
+    #[test]
+    fn a_closing_call_to_action_box_goes_as_a_whole() {
+        let body: String = (0..4)
+            .map(|i| format!("<p>Paragraph {i}: the council agreed, after a long debate, to rebuild the bridge soon.</p>"))
+            .collect();
+        let html = format!(
+            r#"<html><body><article><h1>Bridge</h1>{body}<div class="box"><h2>Like what you read?</h2>
+            <p>Support us with a small monthly amount and keep local news free.</p><h3>Become a member now!</h3></div>
+            </article></body></html>"#
+        );
+        let ex = extract_html(&html, None, None, None);
+        assert_eq!(ex.paragraphs.len(), 4, "{:?}", ex.paragraphs);
     }
 }
