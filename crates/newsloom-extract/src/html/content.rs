@@ -5,7 +5,9 @@
 //!    never a node holding most of the page's text that also carries a content cue.
 //! 2. Scoring (readability-style): every text block adds points for its length and commas to
 //!    its ancestors, weighted by tag and class/id cues and discounted by link density.
-//! 3. The best container plus siblings that score close to it or read as prose.
+//! 3. The best container plus siblings that score close to it or read as prose, the same
+//!    place in sibling boxes of the same kind (forum posts, page-builder sections; see
+//!    `repeat`), and prose paragraphs elsewhere in the enclosing `<article>`/`<main>`.
 //! 4. Serialisation in document order into paragraphs, headings, list items and quotes;
 //!    link-heavy sub-blocks, boilerplate phrases and learned template blocks are dropped;
 //!    captions are kept apart.
