@@ -37,9 +37,20 @@ pub enum Command {
     Stories {
         #[arg(long, default_value_t = 20)]
         limit: usize,
-        /// Biggest stories first.
-        #[arg(long)]
+        #[arg(long, value_enum, default_value_t = StorySort::Newest)]
+        sort: StorySort,
+        /// Same as `--sort biggest`.
+        #[arg(long, hide = true)]
         by_size: bool,
+        /// Only stories seen on or after this day (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        /// Only stories seen on or before this day (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<String>,
+        /// Skip this many stories (paging).
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
     },
     /// Entities by number of mentions.
     Entities {
@@ -193,6 +204,17 @@ pub enum TrainCommand {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+/// Story list orders.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
+pub enum StorySort {
+    /// Most recently active first.
+    Newest,
+    /// Most articles first.
+    Biggest,
+    /// Most distinct outlets first.
+    Outlets,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]

@@ -89,6 +89,12 @@ fn seeds_share_a_story_reprints_are_copies_and_unrelated_news_stays_apart() {
     assert_eq!(sizes.len(), 2, "seeds + reprint in one story, the strike in another: {stories}");
     let seeds_story = stories.as_array().unwrap().iter().find(|s| s["size"] == 3).expect("a story of 3");
     assert_eq!(seeds_story["reprints"], 1);
+    // Stories seen on one day; most outlets first.
+    let ranged = json(&newsloom(&db, &["stories", "--from", "2017-01-04", "--to", "2017-01-04", "--json"]));
+    assert_eq!(ranged.as_array().unwrap().len(), 1, "{ranged}");
+    assert_eq!(ranged[0]["id"], seeds_story["id"]);
+    let by_outlets = json(&newsloom(&db, &["stories", "--sort", "outlets", "--json"]));
+    assert_eq!(by_outlets[0]["id"], seeds_story["id"], "one outlet each: the bigger first: {by_outlets}");
     let story = json(&newsloom(&db, &["show", "story", seeds_story["id"].as_str().unwrap(), "--json"]));
     let articles = story["articles"].as_array().unwrap();
     let titles: Vec<&str> = articles.iter().map(|a| a["title"].as_str().unwrap()).collect();

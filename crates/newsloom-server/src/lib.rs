@@ -47,7 +47,7 @@ type DyadCache = cache::Cache<(String, String, usize), Arc<Vec<newsloom_store::D
 /// Search results by query, at an index version.
 type SearchCache = cache::Cache<newsloom_search::SearchQuery, Arc<newsloom_search::SearchResults>>;
 /// Story list pages.
-type StoryPageCache = cache::Cache<sql::StoryListQuery, Arc<Vec<api::types::StorySummary>>>;
+type StoryPageCache = cache::Cache<newsloom_store::StoryQuery, Arc<Vec<newsloom_store::StoryRow>>>;
 
 /// What every handler shares.
 #[derive(Clone)]

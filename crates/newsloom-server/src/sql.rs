@@ -1,84 +1,12 @@
-//! Queries the store API does not offer (story paging and sort by outlets, brief article
-//! lookups), over a read-only connection.
+//! Queries the store API does not offer (brief article lookups, entity mention counts), over a
+//! read-only connection.
 
 use std::collections::HashMap;
 
 use newsloom_model::Span;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension};
 
-use crate::api::types::{ArticleRef, OutletCount, Sentence, StorySummary};
-
-/// How to order the story list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum StorySort {
-    /// Most recently active first.
-    Newest,
-    /// Most articles first.
-    Biggest,
-    /// Most distinct outlets first.
-    Outlets,
-}
-
-/// A `stories` row: id, title, size, first and last seen.
-type StoryBase = (String, String, i64, Option<String>, Option<String>);
-
-/// Which stories a list shows: those active within `from..=to` (days, inclusive), in `sort`
-/// order, `offset` rows skipped (ties broken by id, so pages are stable).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct StoryListQuery {
-    pub sort: StorySort,
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub offset: usize,
-    pub limit: usize,
-}
-
-/// A page of stories. Every order has its index (see the store's schema).
-pub fn stories(conn: &Connection, q: &StoryListQuery) -> rusqlite::Result<Vec<StorySummary>> {
-    let order = match q.sort {
-        StorySort::Newest => "last_seen DESC, size DESC, id",
-        StorySort::Biggest => "size DESC, last_seen DESC, id",
-        StorySort::Outlets => "outlets DESC, size DESC, last_seen DESC, id",
-    };
-    // A story is in the range when it was seen in it: it ends after `from` and starts before `to`.
-    let sql = format!(
-        "SELECT id, title, size, first_seen, last_seen FROM stories
-         WHERE (?3 IS NULL OR last_seen >= ?3) AND (?4 IS NULL OR first_seen <= ?4)
-         ORDER BY {order} LIMIT ?1 OFFSET ?2"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let base: Vec<StoryBase> = stmt
-        .query_map(params![q.limit as i64, q.offset as i64, q.from, q.to], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    base.into_iter()
-        .map(|(id, title, size, first_seen, last_seen)| {
-            let (outlets, reprints) = story_outlets(conn, &id)?;
-            Ok(StorySummary { id, title, size, first_seen, last_seen, reprints, outlets })
-        })
-        .collect()
-}
-
-/// A story's outlets with their article counts, and its number of reprints.
-pub fn story_outlets(conn: &Connection, story: &str) -> rusqlite::Result<(Vec<OutletCount>, i64)> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT COALESCE(source, '(unknown)'), COUNT(*), SUM(copy_of IS NOT NULL) FROM articles
-         WHERE story = ? GROUP BY 1 ORDER BY 2 DESC, 1",
-    )?;
-    let mut reprints = 0;
-    let outlets = stmt
-        .query_map([story], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))?
-        .map(|row| {
-            row.map(|(name, articles, copies)| {
-                reprints += copies;
-                OutletCount { name, articles }
-            })
-        })
-        .collect::<rusqlite::Result<_>>()?;
-    Ok((outlets, reprints))
-}
+use crate::api::types::{ArticleRef, Sentence};
 
 /// One entity's stored JSON and its number of mentions.
 pub fn entity(conn: &Connection, id: &str) -> rusqlite::Result<Option<(String, i64)>> {

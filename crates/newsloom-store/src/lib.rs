@@ -20,7 +20,10 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-pub use read::{ArticleFilter, ArticleRow, DyadPoint, EventFilter, QuoteFilter, Stats, StoryRow};
+pub use read::{
+    ArticleFilter, ArticleRow, DyadPoint, EventFilter, OutletCount, QuoteFilter, Stats, StoryOrder,
+    StoryQuery, StoryRow,
+};
 pub use write::{BatchOutcome, NewArticle, Reject};
 
 /// A store error, with what was being done when it happened.

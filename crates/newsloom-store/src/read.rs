@@ -61,15 +61,50 @@ pub struct ArticleFilter {
 
 /// One story with its aggregates.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoryRow {
     pub id: String,
     pub title: String,
     pub size: i64,
-    pub outlets: Vec<String>,
     pub first_seen: Option<String>,
     pub last_seen: Option<String>,
     /// Articles that are near-copies of another in the story.
     pub reprints: i64,
+    /// Outlets by number of articles, most first (`(unknown)` for articles without one).
+    pub outlets: Vec<OutletCount>,
+}
+
+/// An outlet and how many articles it has in a story.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutletCount {
+    pub name: String,
+    pub articles: i64,
+}
+
+/// How to order a story list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum StoryOrder {
+    /// Most recently active first.
+    #[default]
+    Newest,
+    /// Most articles first.
+    Biggest,
+    /// Most distinct outlets first.
+    Outlets,
+}
+
+/// Which stories a list shows: those seen within `from..=to` (days, inclusive), in `order`,
+/// `offset` rows skipped (ties broken by id, so pages are stable).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct StoryQuery {
+    pub order: StoryOrder,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub offset: usize,
+    pub limit: usize,
 }
 
 /// Store-wide counts.
@@ -277,16 +312,24 @@ impl Store {
         Ok(id)
     }
 
-    /// Stories, most recently active first (`by_size` orders by article count instead).
-    pub fn stories(&self, limit: usize, by_size: bool) -> Result<Vec<StoryRow>> {
-        let order = if by_size { "size DESC, last_seen DESC" } else { "last_seen DESC, size DESC" };
-        let sql = format!(
-            "SELECT id, title, size, first_seen, last_seen FROM stories ORDER BY {order}, id LIMIT {}",
-            limit.max(1)
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+    /// A page of stories. Every order has its index (see the schema), so a page costs the
+    /// same at any depth of a large store.
+    pub fn stories(&self, q: &StoryQuery) -> Result<Vec<StoryRow>> {
+        let order = match q.order {
+            StoryOrder::Newest => "last_seen DESC, size DESC, id",
+            StoryOrder::Biggest => "size DESC, last_seen DESC, id",
+            StoryOrder::Outlets => "outlets DESC, size DESC, last_seen DESC, id",
+        };
+        // In the range when seen in it: it ends after `from` and starts before `to`.
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT id, title, size, first_seen, last_seen FROM stories
+             WHERE (?3 IS NULL OR last_seen >= ?3) AND (?4 IS NULL OR first_seen <= ?4)
+             ORDER BY {order} LIMIT ?1 OFFSET ?2"
+        ))?;
         let rows: Vec<StoryBase> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+            .query_map(params![q.limit.max(1) as i64, q.offset as i64, q.from, q.to], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         rows.into_iter()
             .map(|(id, title, size, first, last)| self.story_row(id, title, size, first, last))
@@ -302,15 +345,20 @@ impl Store {
         last_seen: Option<String>,
     ) -> Result<StoryRow> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT DISTINCT source FROM articles WHERE story = ? AND source IS NOT NULL ORDER BY source",
+            "SELECT COALESCE(source, '(unknown)'), COUNT(*), SUM(copy_of IS NOT NULL) FROM articles
+             WHERE story = ? GROUP BY 1 ORDER BY 2 DESC, 1",
         )?;
-        let outlets = stmt.query_map([&id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        let reprints = self.conn.query_row(
-            "SELECT COUNT(*) FROM articles WHERE story = ? AND copy_of IS NOT NULL",
-            [&id],
-            |r| r.get(0),
-        )?;
-        Ok(StoryRow { id, title, size, outlets, first_seen, last_seen, reprints })
+        let mut reprints = 0;
+        let outlets = stmt
+            .query_map([&id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))?
+            .map(|row| {
+                row.map(|(name, articles, copies)| {
+                    reprints += copies;
+                    OutletCount { name, articles }
+                })
+            })
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(StoryRow { id, title, size, first_seen, last_seen, reprints, outlets })
     }
 
     /// One story (through redirects) with its articles in time order.

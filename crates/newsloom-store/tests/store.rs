@@ -58,7 +58,8 @@ fn batches_duplicates_stories_and_reopen() {
     assert_eq!((stats.articles, stats.stories, stats.rejects, stats.sources), (3, 2, 1, 2));
     let (story, articles) = store.story("s1").unwrap().unwrap();
     assert_eq!(story.size, 2);
-    assert_eq!(story.outlets, ["TASS", "The Moscow Times"]);
+    let outlets: Vec<(&str, i64)> = story.outlets.iter().map(|o| (o.name.as_str(), o.articles)).collect();
+    assert_eq!(outlets, [("TASS", 1), ("The Moscow Times", 1)]);
     assert_eq!(
         (story.first_seen.as_deref(), story.last_seen.as_deref()),
         (Some("2016-12-27"), Some("2017-01-04"))

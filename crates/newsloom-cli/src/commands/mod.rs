@@ -7,9 +7,9 @@ mod ingest;
 mod query;
 
 use anyhow::Context;
-use newsloom_store::Store;
+use newsloom_store::{Store, StoryOrder};
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, StorySort};
 use crate::output;
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -21,7 +21,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Articles(args) => query::articles(&open()?, &args, json),
         Command::Show { what, id } => query::show(&open()?, &what, id.as_deref(), json),
         Command::Search(args) => query::search(&db, &args, json),
-        Command::Stories { limit, by_size } => query::stories(&open()?, limit, by_size, json),
+        Command::Stories { limit, sort, by_size, from, to, offset } => {
+            let order = match (sort, by_size) {
+                (_, true) | (StorySort::Biggest, _) => StoryOrder::Biggest,
+                (StorySort::Newest, _) => StoryOrder::Newest,
+                (StorySort::Outlets, _) => StoryOrder::Outlets,
+            };
+            let query = newsloom_store::StoryQuery { order, from, to, offset, limit };
+            query::stories(&open()?, &query, json)
+        }
         Command::Entities { query, limit } => query::entities(&open()?, query.as_deref(), limit, json),
         Command::Quotes { speaker, limit } => query::quotes(&open()?, speaker, limit, json),
         Command::Events { actor, target, code, from, to, limit } => {

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use newsloom_search::{SearchIndex, SearchQuery};
-use newsloom_store::{ArticleFilter, EventFilter, QuoteFilter, Store};
+use newsloom_store::{ArticleFilter, EventFilter, QuoteFilter, Store, StoryQuery};
 
 use crate::args::{ArticleArgs, Period, SearchArgs};
 use crate::output::{self, clip, or_dash};
@@ -200,8 +200,8 @@ fn highlight(snippet: &str, ranges: &[(usize, usize)]) -> String {
     out
 }
 
-pub fn stories(store: &Store, limit: usize, by_size: bool, json: bool) -> anyhow::Result<()> {
-    let stories = store.stories(limit, by_size)?;
+pub fn stories(store: &Store, query: &StoryQuery, json: bool) -> anyhow::Result<()> {
+    let stories = store.stories(query)?;
     if json {
         return output::json(&stories);
     }

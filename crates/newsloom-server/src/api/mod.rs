@@ -24,7 +24,7 @@ use crate::error::ApiError;
     paths(articles::list, articles::get, ingest::ingest, search::search, search::stats, stories::list,
         stories::get, facts::entities, facts::entity, facts::quotes, facts::events, facts::dyad),
     // Enums used only as query parameters are referenced by name: register them.
-    components(schemas(articles::Order, crate::sql::StorySort, facts::Period)),
+    components(schemas(articles::Order, newsloom_store::StoryOrder, facts::Period)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

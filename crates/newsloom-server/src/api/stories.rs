@@ -12,7 +12,8 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::api::types::{ArticleItem, EventItem, Page, QuoteItem, StorySummary};
 use crate::error::{ApiError, ApiResult, Q, check_day, page_limit};
-use crate::sql::{self, ArticleCache, StorySort};
+use crate::sql::ArticleCache;
+use newsloom_store::{StoryOrder, StoryQuery};
 
 /// Deepest offset a story page may start at: keeps offset paging cheap.
 const MAX_OFFSET: usize = 100_000;
@@ -22,7 +23,7 @@ const MAX_ANALYSED: usize = 200;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StoryParams {
-    sort: Option<StorySort>,
+    sort: Option<StoryOrder>,
     /// Only stories seen on or after this day (YYYY-MM-DD).
     from: Option<String>,
     /// Only stories seen on or before this day (YYYY-MM-DD).
@@ -56,13 +57,8 @@ pub async fn list(
     check_day(&p.from, "from")?;
     check_day(&p.to, "to")?;
     // One more than asked, to know whether a next page exists.
-    let query = sql::StoryListQuery {
-        sort: p.sort.unwrap_or(StorySort::Newest),
-        from: p.from,
-        to: p.to,
-        offset,
-        limit: limit + 1,
-    };
+    let query =
+        StoryQuery { order: p.sort.unwrap_or_default(), from: p.from, to: p.to, offset, limit: limit + 1 };
     let cache = state.story_pages.clone();
     let rows = state
         .db
@@ -71,7 +67,7 @@ pub async fn list(
             if let Some(hit) = cache.get(&query, version) {
                 return Ok(hit);
             }
-            let rows = Arc::new(sql::stories(&h.ro, &query)?);
+            let rows = Arc::new(h.store.stories(&query)?);
             cache.put(query, version, rows.clone());
             Ok(rows)
         })
@@ -153,18 +149,8 @@ fn quote_key(speaker: Option<&str>, text: &str) -> String {
 }
 
 fn story_detail(h: &crate::pool::Handle, id: &str) -> ApiResult<StoryDetail> {
-    let Some((row, articles)) = h.store.story(id)? else {
+    let Some((story, articles)) = h.store.story(id)? else {
         return Err(ApiError::not_found(format!("no story with id {id:?}")));
-    };
-    let (outlets, reprints) = sql::story_outlets(&h.ro, &row.id)?;
-    let story = StorySummary {
-        id: row.id,
-        title: row.title,
-        size: row.size,
-        first_seen: row.first_seen,
-        last_seen: row.last_seen,
-        reprints,
-        outlets,
     };
     let mut cache = ArticleCache::default();
     let mut entities: BTreeMap<String, (Entity, i64, BTreeSet<String>)> = BTreeMap::new();

@@ -25,24 +25,8 @@ pub struct ArticleRef {
     pub story: Option<String>,
 }
 
-/// An outlet and how many articles it has in a story.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct OutletCount {
-    pub name: String,
-    pub articles: i64,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct StorySummary {
-    pub id: String,
-    pub title: String,
-    pub size: i64,
-    pub first_seen: Option<String>,
-    pub last_seen: Option<String>,
-    pub reprints: i64,
-    /// Outlets by number of articles, most first.
-    pub outlets: Vec<OutletCount>,
-}
+/// A story with its size, outlets and first and last days.
+pub type StorySummary = newsloom_store::StoryRow;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EntityCount {
