@@ -93,6 +93,31 @@ pub(super) fn speaker_label(d: &Doc, sent: Sent) -> Option<Hit> {
     if !(a..colon).all(|k| d.is_cap(k)) || d.toks[colon + 1..].first()?.nl_before {
         return None;
     }
+    // Newsroom labels (`The Latest:`, `UPDATE:`, `Editor's note:`) name no speaker.
+    let label = d.text[d.toks[a].s..d.toks[colon - 1].e].to_lowercase();
+    if matches!(
+        label.as_str(),
+        "the latest"
+            | "latest"
+            | "update"
+            | "updated"
+            | "note"
+            | "editor's note"
+            | "editor’s note"
+            | "correction"
+            | "watch"
+            | "related"
+            | "video"
+            | "photos"
+            | "read more"
+            | "breaking"
+            | "exclusive"
+            | "analysis"
+            | "opinion"
+            | "live"
+    ) {
+        return None;
+    }
     let mut end = colon + 1;
     while end < d.toks.len() && !d.toks[end].nl_before {
         end += 1;
@@ -714,10 +739,12 @@ mod tests {
     #[test]
     fn speaker_label_opens_a_paragraph() {
         let body = "Poll: Voters in the north favour the new bridge\n\nLUTZ: Well, look, the bridge is safe. \
-                    We checked it twice.\n\nNote: 5";
+                    We checked it twice.\n\nThe Latest: Lutz urges calm in the city";
         has(body, "Voters in the north favour the new bridge", "Poll");
         has(body, "Well, look, the bridge is safe. We checked it twice", "LUTZ");
-        assert_eq!(q(body).len(), 2, "{:#?}", pairs(body));
+        // A newsroom label is no speaker; the sentence after it is read as usual.
+        has(body, "calm in the city", "Lutz");
+        assert_eq!(q(body).len(), 3, "{:#?}", pairs(body));
     }
 
     #[test]
