@@ -98,7 +98,9 @@ impl Reader {
         loop {
             if let Some(walk) = self.walk.as_mut() {
                 match walk.next() {
-                    Some(Ok(entry)) if entry.file_type().is_file() => return Some(Ok(entry.into_path())),
+                    Some(Ok(entry)) if entry.file_type().is_file() && !is_documentation(&entry) => {
+                        return Some(Ok(entry.into_path()));
+                    }
                     Some(Ok(_)) => continue,
                     Some(Err(e)) => {
                         let path = e.path().map(|p| p.display().to_string()).unwrap_or_default();
@@ -184,6 +186,15 @@ impl Iterator for Reader {
 
 fn is_hidden(entry: &walkdir::DirEntry) -> bool {
     entry.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+}
+
+/// A corpus directory's own README, license or attribution file, which is not news. Skipped
+/// only when met inside a directory: named on the command line, it is read like any file.
+fn is_documentation(entry: &walkdir::DirEntry) -> bool {
+    const NAMES: [&str; 6] = ["readme", "license", "licence", "copying", "notice", "attribution"];
+    let Some(name) = entry.file_name().to_str() else { return false };
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    NAMES.contains(&stem.as_str())
 }
 
 /// Reads a whole (bounded) document and turns it into one record.

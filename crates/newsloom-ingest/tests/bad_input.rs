@@ -52,6 +52,8 @@ fn good_and_bad_items_in_one_directory() {
     write(d, "i_big.html", &vec![b'a'; 4096]);
     write(d, "sub/j_nested.htm.gz", &gz(b"<p>nested</p>"));
     write(d, ".hidden/k.txt", b"never read");
+    write(d, "sub/README.md", b"# About this corpus\n\nNot an article.");
+    write(d, "LICENSE", b"Not an article either.");
 
     let missing = d.join("no-such-file.txt");
     let (ok, bad) = read(vec![d.to_path_buf(), missing], Limits { max_item_bytes: 1024 });
