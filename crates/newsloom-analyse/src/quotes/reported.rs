@@ -318,9 +318,12 @@ fn one_cue(d: &Doc, sent: Sent, b: usize, cue: Cue, last_speaker: Option<(usize,
     if l == "according" {
         let sp = according_np(d, cue.e, b)?;
         let comma_before = cue.s > sent.a && d.is(cue.s - 1, ",");
-        if comma_before {
-            let h = make(d, sent, (sent.a, cue.s - 1), Some(sp), cue, None, 0.7)?;
-            return Some(Cand { hit: h, clause: cue.s - 1, after: false });
+        // `…, according to X.` and `… rose according to X.`: the content comes first.
+        let at_end = cue.s > sent.a + 2 && sp.1 >= b;
+        if comma_before || at_end {
+            let e = if comma_before { cue.s - 1 } else { cue.s };
+            let h = make(d, sent, (sent.a, e), Some(sp), cue, None, 0.7)?;
+            return Some(Cand { hit: h, clause: e, after: false });
         }
         let c = (sp.1..b).find(|&k| d.is(k, ","))?;
         let h = make(d, sent, (c + 1, content_end(d, c + 1, b)), Some(sp), cue, None, 0.7)?;
@@ -831,5 +834,14 @@ mod tests {
         let qs = q(&body);
         assert!(!qs.is_empty());
         assert!(t0.elapsed().as_secs_f64() < 5.0, "{:?}", t0.elapsed());
+    }
+
+    #[test]
+    fn according_to_at_the_end_without_a_comma() {
+        has(
+            "Prices rose by a tenth according to the central bank.",
+            "Prices rose by a tenth",
+            "the central bank",
+        );
     }
 }
