@@ -125,18 +125,25 @@ impl Weights {
         }
     }
 
-    /// Hints the CPU to load the slot of `k` (no effect on results).
+    /// Hints the CPU to load the filter word and the slot of `k` (no effect on results). No
+    /// branch on the filter here: waiting for its bit (a cache miss, and a branch that goes
+    /// either way) was the costliest part of decoding.
     #[inline]
     pub(crate) fn prefetch(&self, k: u32) {
-        let (word, bit) = Self::filter_bit(k);
         #[cfg(target_arch = "x86_64")]
-        if self.filter[word] & bit != 0 {
+        {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            let (word, _) = Self::filter_bit(k);
+            let f = self.filter.as_ptr().wrapping_add(word) as *const i8;
             let p = self.slots.as_ptr().wrapping_add(k as usize & self.mask) as *const i8;
             // SAFETY: prefetching is a hint that never faults, whatever the address.
-            unsafe { std::arch::x86_64::_mm_prefetch(p, std::arch::x86_64::_MM_HINT_T0) };
+            unsafe {
+                _mm_prefetch(f, _MM_HINT_T0);
+                _mm_prefetch(p, _MM_HINT_T0);
+            }
         }
         #[cfg(not(target_arch = "x86_64"))]
-        let _ = (word, bit);
+        let _ = k;
     }
 
     /// The sum of the rows of `feats`.
