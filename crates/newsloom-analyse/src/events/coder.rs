@@ -15,8 +15,10 @@ pub(crate) struct Dicts {
     pub agents: PhraseDict,
     /// Words that start an actor or agent phrase, and all stems: a word in neither (nor a
     /// stem plus a short ending) cannot start a match, which saves most lookups.
-    starts: super::dict::FxSet<String>,
-    stems: super::dict::FxSet<String>,
+    /// (By [`super::dict::word_hash`]: these only pre-filter, and a hash compare costs no
+    /// trip to a heap string.)
+    starts: super::dict::FxSet<u64>,
+    stems: super::dict::FxSet<u64>,
     /// Leading bytes of `starts` and `stems`: rejects most words with one bit test.
     start_prefixes: super::dict::PrefixBits,
     /// Per synset: first word of each member → member indices (a lookup, not a scan).
@@ -271,11 +273,11 @@ impl Dicts {
         self.actors.finish();
         self.agents.finish();
         for d in [&self.actors, &self.agents] {
-            self.starts.extend(d.by_first.keys().cloned());
-            self.starts.extend(d.pair_first.iter().cloned());
-            self.stems.extend(d.stems.iter().cloned());
+            let words = d.by_first.keys().chain(&d.pair_first).chain(&d.stems);
+            self.start_prefixes.extend(words);
+            self.starts.extend(d.by_first.keys().chain(&d.pair_first).map(|w| super::dict::word_hash(w)));
+            self.stems.extend(d.stems.iter().map(|w| super::dict::word_hash(w)));
         }
-        self.start_prefixes = super::dict::PrefixBits::build(self.starts.iter().chain(&self.stems));
         self.syn_index = self
             .verbs
             .synsets
@@ -296,11 +298,11 @@ impl Dicts {
         if !self.start_prefixes.may_contain(w) {
             return false;
         }
-        self.starts.contains(w)
+        self.starts.contains(&super::dict::word_hash(w))
             || (1..=4).any(|cut| {
                 w.len() >= cut + 4
                     && w.is_char_boundary(w.len() - cut)
-                    && self.stems.contains(&w[..w.len() - cut])
+                    && self.stems.contains(&super::dict::word_hash(&w[..w.len() - cut]))
             })
     }
     /// Actors in a sentence: dictionary actors, agents, and country+agent combinations.

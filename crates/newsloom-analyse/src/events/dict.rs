@@ -25,6 +25,15 @@ impl Hasher for Fx {
     }
 }
 
+/// A 64-bit hash of a word, for sets that only pre-filter (a collision costs an exact lookup
+/// later, never a wrong result).
+pub(crate) fn word_hash(w: &str) -> u64 {
+    let mut h = Fx::default();
+    h.write(w.as_bytes());
+    h.write_usize(w.len());
+    h.finish()
+}
+
 pub(crate) type FxBuild = BuildHasherDefault<Fx>;
 pub(crate) type FxMap<K, V> = HashMap<K, V, FxBuild>;
 pub(crate) type FxSet<K> = HashSet<K, FxBuild>;
@@ -365,12 +374,20 @@ impl PrefixBits {
     }
 
     pub fn build<'a>(words: impl IntoIterator<Item = &'a String>) -> Self {
-        let mut bits = vec![0u64; 1024];
+        let mut bits = Self(vec![0u64; 1024]);
+        bits.extend(words);
+        bits
+    }
+
+    /// Adds words (to an empty, let-everything-through set too, which then starts filtering).
+    pub fn extend<'a>(&mut self, words: impl IntoIterator<Item = &'a String>) {
+        if self.0.is_empty() {
+            self.0 = vec![0u64; 1024];
+        }
         for w in words {
             let (i, b) = Self::bit(w);
-            bits[i] |= b;
+            self.0[i] |= b;
         }
-        Self(bits)
     }
 
     /// False only when no word of the set can equal or be a prefix (of 4+ bytes) of `w`.
