@@ -166,11 +166,37 @@ fn run_stories(gold: &Path, model: Option<&Path>) -> Result<EvalReport, String> 
             s.b3_p, s.b3_r, s.b3_f1, s.pair_f1, xp, xr, xf, joined, stories
         ));
     }
-    if embs.is_none() {
-        human.push_str("(no embedding model given: lexical run only)\n");
+    match &embs {
+        Some(e) => {
+            let (p1, mrr, n) = retrieval(&items, e);
+            m.insert("emb_retrieval_p1".into(), r4(p1));
+            m.insert("emb_retrieval_mrr".into(), r4(mrr));
+            human.push_str(&format!(
+                "embedding alone, each of {n} non-English articles ranking the English ones: P@1 {p1:.4} MRR {mrr:.4}\n"
+            ));
+        }
+        None => human.push_str("(no embedding model given: lexical run only)\n"),
     }
     human.push_str("xl = pairs of articles in different languages; joined = gold stories kept whole\n");
     Ok(EvalReport { task: "crosslingual".into(), metrics: m, human })
+}
+
+/// Cross-lingual retrieval by embedding cosine: each article not in English ranks the
+/// English ones; P@1 and MRR of its gold story's English version.
+fn retrieval(items: &[GoldArticle], embs: &[Vec<f32>]) -> (f64, f64, usize) {
+    let is_en = |i: usize| items[i].article.language.as_deref() == Some("en");
+    let en: Vec<usize> = (0..items.len()).filter(|&i| is_en(i)).collect();
+    let (mut p1, mut rr, mut n) = (0.0, 0.0, 0usize);
+    for q in (0..items.len()).filter(|&i| !is_en(i)) {
+        let Some(&gold) = en.iter().find(|&&e| items[e].cluster == items[q].cluster) else { continue };
+        let g = newsloom_cosine(&embs[q], &embs[gold]);
+        let rank = 1 + en.iter().filter(|&&e| e != gold && newsloom_cosine(&embs[q], &embs[e]) > g).count();
+        n += 1;
+        p1 += f64::from(u8::from(rank == 1));
+        rr += 1.0 / rank as f64;
+    }
+    let d = n.max(1) as f64;
+    (p1 / d, rr / d, n)
 }
 
 struct Pair {
@@ -450,6 +476,20 @@ mod tests {
         let all = r.metrics["pearson_all"].as_f64().expect("defined");
         assert!(all > 0.0, "similar pairs should score higher: {}", r.human);
         assert!(r.metrics.contains_key("pearson_de_en") && r.metrics.contains_key("same_story_f1"));
+    }
+
+    #[test]
+    fn retrieval_ranks_the_english_version() {
+        let g = |id: &str, story: &str, lang: &str| GoldArticle {
+            article: Article { id: id.into(), language: Some(lang.into()), ..Default::default() },
+            cluster: story.into(),
+        };
+        let items = [g("a", "s1", "en"), g("b", "s2", "en"), g("c", "s1", "es"), g("d", "s2", "es")];
+        // c is nearest to its own English version; d is nearer to the wrong one.
+        let e = [vec![1.0, 0.0], vec![0.0, 1.0], vec![0.9, 0.1], vec![0.8, 0.2]];
+        let (p1, mrr, n) = retrieval(&items, &e);
+        assert_eq!(n, 2);
+        assert!((p1 - 0.5).abs() < 1e-9 && (mrr - 0.75).abs() < 1e-9);
     }
 
     #[test]
