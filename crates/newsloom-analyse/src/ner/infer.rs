@@ -39,8 +39,8 @@ struct TypeCache {
     nb: Vec<[[i32; NT]; 4]>,
 }
 
-/// About 3.5 MB of rows per thread.
-const TYPE_CACHE_WORDS: usize = 8192;
+/// About 1.7 MB of rows per thread.
+const TYPE_CACHE_WORDS: usize = 4096;
 
 thread_local! {
     static TYPE_CACHE: std::cell::RefCell<TypeCache> = std::cell::RefCell::default();
