@@ -194,7 +194,11 @@ pub(crate) fn words_into(text: &str, toks: &[crate::quotes::text::Tok], out: &mu
 fn match_phrase(d: &PhraseDict, ws: &[W], i: usize, max_ext: usize) -> Option<(usize, usize)> {
     let w = &ws[i].w;
     // Short words that start no phrase (`the` does, `of` does not) cannot match at all.
-    if w.len() < 5 && !d.by_first.contains_key(w) && !d.pair_first.contains(w) {
+    use super::dict::WordFlags as F;
+    let flags = d.flags(w);
+    let first_hit = if flags & F::BY_FIRST != 0 { d.by_first.get(w) } else { None };
+    let in_pair_first = flags & F::PAIR_FIRST != 0 && d.pair_first.contains(w);
+    if w.len() < 5 && first_hit.is_none() && !in_pair_first {
         return None;
     }
     let mut best: Option<(usize, usize)> = None;
@@ -207,7 +211,7 @@ fn match_phrase(d: &PhraseDict, ws: &[W], i: usize, max_ext: usize) -> Option<(u
         }
     };
     // One-word phrases, exact or as a stem.
-    if let Some(c) = d.by_first.get(w) {
+    if let Some(c) = first_hit {
         // A name listed twice: the later entry wins, as when the dictionaries are loaded in order.
         best = c.last().map(|&(_, _, id)| (i + 1, id));
     }
@@ -218,6 +222,7 @@ fn match_phrase(d: &PhraseDict, ws: &[W], i: usize, max_ext: usize) -> Option<(u
             }
             let (stem, ext) = w.split_at(w.len() - cut);
             if ext_ok(ext)
+                && d.flags(stem) & F::STEM != 0
                 && d.stems.contains(stem)
                 && let Some(c) = d.by_first.get(stem)
                 && let Some(&(_, _, id)) = c.iter().find(|e| !e.1)
@@ -228,12 +233,12 @@ fn match_phrase(d: &PhraseDict, ws: &[W], i: usize, max_ext: usize) -> Option<(u
         }
     }
     // Longer phrases, by their first two words.
-    if !d.pair_first.contains(w) {
+    if !in_pair_first {
         return best;
     }
     let Some(next) = ws.get(i + 1).filter(|x| !x.punct) else { return best };
     let mut key = String::with_capacity(w.len() + next.w.len() + 1);
-    let max_cut = if d.pair_stem_first.contains(w) { 4 } else { 0 };
+    let max_cut = if flags & F::PAIR_STEM_FIRST != 0 && d.pair_stem_first.contains(w) { 4 } else { 0 };
     for cut in 0..=max_cut {
         if next.w.len() <= cut || !next.w.is_char_boundary(next.w.len() - cut) {
             break;

@@ -346,6 +346,20 @@ pub(crate) struct PhraseDict {
     pub stems: FxSet<String>,
     /// The first four bytes of every stem ([`PrefixBits`]): most words share them with none.
     pub stem_prefixes: PrefixBits,
+    /// Per word (by [`word_hash`]): which of `by_first`, `pair_first`, `pair_stem_first` and
+    /// `stems` may hold it ([`WordFlags`]). A miss here costs one probe and no heap string
+    /// compare; a hit is confirmed by the exact lookup.
+    flags: FxMap<u64, u8>,
+}
+
+/// Bits of [`PhraseDict::flags`].
+pub(crate) struct WordFlags;
+
+impl WordFlags {
+    pub const BY_FIRST: u8 = 1;
+    pub const PAIR_FIRST: u8 = 2;
+    pub const PAIR_STEM_FIRST: u8 = 4;
+    pub const STEM: u8 = 8;
 }
 
 /// A 65,536-bit set of the first (up to) four bytes of words: a word whose leading bytes are
@@ -435,6 +449,26 @@ impl PhraseDict {
     /// Builds the quick-reject set of the stems; call after loading.
     pub fn finish(&mut self) {
         self.stem_prefixes = PrefixBits::build(&self.stems);
+        self.flags.clear();
+        for (words, bit) in [
+            (self.by_first.keys().collect::<Vec<_>>(), WordFlags::BY_FIRST),
+            (self.pair_first.iter().collect(), WordFlags::PAIR_FIRST),
+            (self.pair_stem_first.iter().collect(), WordFlags::PAIR_STEM_FIRST),
+            (self.stems.iter().collect(), WordFlags::STEM),
+        ] {
+            for w in words {
+                *self.flags.entry(word_hash(w)).or_insert(0) |= bit;
+            }
+        }
+    }
+
+    /// Which sets may hold `w` ([`WordFlags`]); all bits before [`Self::finish`].
+    #[inline]
+    pub fn flags(&self, w: &str) -> u8 {
+        if self.flags.is_empty() {
+            return u8::MAX;
+        }
+        self.flags.get(&word_hash(w)).copied().unwrap_or(0)
     }
 
     fn add_phrase(&mut self, phrase: &str, entry: usize) {
