@@ -95,3 +95,22 @@ fn zero_or_broken_vectors_are_ignored() {
     assert!(!Analysed::new(&a).with_embedding(vec![f32::NAN; 4]).has_embedding());
     assert!(!Analysed::new(&a).with_embedding(Vec::new()).has_embedding());
 }
+
+/// With a real encoder (feature `embed` and `NEWSLOOM_EMBED_MODEL` set): the clusterer embeds
+/// arriving articles itself, and a translation's candidate carries a high cosine.
+#[cfg(feature = "embed")]
+#[test]
+fn a_real_encoder_embeds_arriving_articles() {
+    let Some(Ok(e)) = newsloom_embed::Embedder::from_env() else {
+        eprintln!("skipped: set NEWSLOOM_EMBED_MODEL to a model directory to run");
+        return;
+    };
+    let (a, b) = pair();
+    let mut c = OnlineClusterer::new();
+    c.set_embedder(std::sync::Arc::new(e));
+    let story = crate::StoryClusterer::assign(&mut c, &a, &[]).story;
+    let prep = c.prepare(&b, &[]);
+    let k = prep.candidates.iter().find(|k| k.story == story).expect("found by embedding");
+    let (cos, cross) = k.emb.expect("both embedded");
+    assert!(cos > 0.8 && cross, "cos {cos}");
+}
