@@ -45,6 +45,10 @@ fn main() {
                 embed = Some(PathBuf::from(val()));
                 i += 1;
             }
+            "--min-ratio" => {
+                cfg.min_retrieval_ratio = val().parse().expect("r");
+                i += 1;
+            }
             "--candidates" => {
                 cfg.max_candidates = val().parse().expect("n");
                 i += 1;

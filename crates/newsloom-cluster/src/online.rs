@@ -34,6 +34,8 @@ pub struct ClusterConfig {
     pub merge_threshold: f32,
     /// Candidate stories scored per article (from the inverted index).
     pub max_candidates: usize,
+    /// Candidates whose retrieval weight is below this share of the best one's are skipped.
+    pub min_retrieval_ratio: f32,
     /// Article terms used to query the index, and added to it per joined article.
     pub query_terms: usize,
     pub index_terms: usize,
@@ -56,6 +58,7 @@ impl Default for ClusterConfig {
             join_threshold: scorer::JOIN_THRESHOLD,
             merge_threshold: 0.95,
             max_candidates: 16,
+            min_retrieval_ratio: 0.0,
             query_terms: crate::doc::TOP_TERMS + crate::doc::TOP_NAMES + crate::doc::TOP_TITLE,
             index_terms: crate::doc::TOP_TERMS + crate::doc::TOP_NAMES + crate::doc::TOP_TITLE,
             weights: scorer::WEIGHTS,
@@ -148,6 +151,26 @@ impl OnlineClusterer {
         self.embedder = Some(e);
     }
 
+    /// Loads the encoder named by `NEWSLOOM_EMBED_MODEL` and embeds every article from now
+    /// on. `Ok(false)` when the variable is unset or this build has no `embed` feature (the
+    /// clusterer stays lexical); an error when the model does not load.
+    pub fn embed_from_env(&mut self) -> Result<bool, String> {
+        #[cfg(feature = "embed")]
+        {
+            match newsloom_embed::Embedder::from_env() {
+                Some(e) => {
+                    self.set_embedder(std::sync::Arc::new(e?));
+                    Ok(true)
+                }
+                None => Ok(false),
+            }
+        }
+        #[cfg(not(feature = "embed"))]
+        {
+            Ok(false)
+        }
+    }
+
     /// A clusterer that starts from `corpus` (document frequencies, furniture counts).
     pub(crate) fn with_corpus(cfg: ClusterConfig, corpus: Corpus) -> Self {
         Self { corpus, ..Self::with_config(cfg) }
@@ -234,6 +257,11 @@ impl OnlineClusterer {
         }
         ranked.truncate(self.cfg.max_candidates);
         ranked.sort_unstable_by(by_score);
+        // Stories that share only a sliver of the best one's retrieval weight are not scored.
+        if let Some(&(_, top)) = ranked.first() {
+            let floor = top * self.cfg.min_retrieval_ratio;
+            ranked.retain(|&(_, w)| w >= floor);
+        }
         if doc.emb.is_some() && self.cfg.emb_candidates > 0 {
             self.add_embedding_candidates(&doc, &mut ranked);
         }

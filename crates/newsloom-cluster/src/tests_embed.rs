@@ -114,3 +114,10 @@ fn a_real_encoder_embeds_arriving_articles() {
     let (cos, cross) = k.emb.expect("both embedded");
     assert!(cos > 0.8 && cross, "cos {cos}");
 }
+
+#[cfg(not(feature = "embed"))]
+#[test]
+fn without_the_feature_the_environment_is_ignored() {
+    let mut c = OnlineClusterer::new();
+    assert_eq!(c.embed_from_env(), Ok(false));
+}
