@@ -346,10 +346,17 @@ pub(crate) struct PhraseDict {
     pub stems: FxSet<String>,
     /// The first four bytes of every stem ([`PrefixBits`]): most words share them with none.
     pub stem_prefixes: PrefixBits,
-    /// Per word (by [`word_hash`]): which of `by_first`, `pair_first`, `pair_stem_first` and
-    /// `stems` may hold it ([`WordFlags`]). A miss here costs one probe and no heap string
-    /// compare; a hit is confirmed by the exact lookup.
-    flags: FxMap<u64, u8>,
+    /// Per slot of [`word_hash`] (2^18 slots, 256 KB): which of `by_first`, `pair_first`,
+    /// `pair_stem_first` and `stems` may hold a word hashing there ([`WordFlags`]). A miss here
+    /// costs one byte read and no heap string compare; a hit is confirmed by the exact lookup.
+    flags: Vec<u8>,
+}
+
+const FLAG_BITS: u32 = 18;
+
+#[inline]
+fn flag_slot(w: &str) -> usize {
+    (word_hash(w) >> (64 - FLAG_BITS)) as usize
 }
 
 /// Bits of [`PhraseDict::flags`].
@@ -449,7 +456,7 @@ impl PhraseDict {
     /// Builds the quick-reject set of the stems; call after loading.
     pub fn finish(&mut self) {
         self.stem_prefixes = PrefixBits::build(&self.stems);
-        self.flags.clear();
+        self.flags = vec![0; 1 << FLAG_BITS];
         for (words, bit) in [
             (self.by_first.keys().collect::<Vec<_>>(), WordFlags::BY_FIRST),
             (self.pair_first.iter().collect(), WordFlags::PAIR_FIRST),
@@ -457,7 +464,7 @@ impl PhraseDict {
             (self.stems.iter().collect(), WordFlags::STEM),
         ] {
             for w in words {
-                *self.flags.entry(word_hash(w)).or_insert(0) |= bit;
+                self.flags[flag_slot(w)] |= bit;
             }
         }
     }
@@ -468,7 +475,7 @@ impl PhraseDict {
         if self.flags.is_empty() {
             return u8::MAX;
         }
-        self.flags.get(&word_hash(w)).copied().unwrap_or(0)
+        self.flags.get(flag_slot(w)).copied().unwrap_or(u8::MAX)
     }
 
     fn add_phrase(&mut self, phrase: &str, entry: usize) {
