@@ -62,9 +62,10 @@ pub struct Story {
     pub id: String,
     /// Ids of stories merged into this one (they redirect here).
     pub aliases: Vec<String>,
-    centroid: FxHashMap<u32, f32>,
+    /// Summed member vectors, sorted by term.
+    centroid: Sparse,
     cnorm: f32,
-    title: FxHashMap<u32, f32>,
+    title: Sparse,
     tnorm: f32,
     recent: VecDeque<(f64, Sparse)>,
     /// Headline vectors of the most recent members.
@@ -92,25 +93,46 @@ pub struct Story {
     langs: Vec<u64>,
 }
 
-fn add_into(map: &mut FxHashMap<u32, f32>, v: &[(u32, f32)], cap: usize) -> f32 {
-    for &(t, w) in v {
-        *map.entry(t).or_default() += w;
+/// Adds `v` into `acc` (both sorted by term) and returns the new norm. Sorted vectors rather
+/// than hash maps: scoring an article against a candidate is then a sequential merge, not a
+/// few hundred random probes into tables spread over memory (the hot spot of clustering).
+fn add_into(acc: &mut Sparse, v: &[(u32, f32)], cap: usize) -> f32 {
+    let mut out = Vec::with_capacity(acc.len() + v.len());
+    let (mut i, mut j) = (0, 0);
+    while i < acc.len() && j < v.len() {
+        match acc[i].0.cmp(&v[j].0) {
+            std::cmp::Ordering::Less => {
+                out.push(acc[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(v[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push((acc[i].0, acc[i].1 + v[j].1));
+                i += 1;
+                j += 1;
+            }
+        }
     }
-    if map.len() > cap {
+    out.extend_from_slice(&acc[i..]);
+    out.extend_from_slice(&v[j..]);
+    if out.len() > cap {
         // Keep the heaviest terms: the tail of a big story's centroid barely moves a cosine.
-        let mut all: Vec<(u32, f32)> = map.drain().collect();
-        all.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        all.truncate(cap * 2 / 3);
-        map.extend(all);
+        out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        out.truncate(cap * 2 / 3);
+        out.sort_unstable_by_key(|x| x.0);
     }
-    map.values().map(|w| w * w).sum::<f32>().sqrt()
+    *acc = out;
+    acc.iter().map(|(_, w)| w * w).sum::<f32>().sqrt()
 }
 
-fn cos_map(map: &FxHashMap<u32, f32>, norm: f32, v: &[(u32, f32)]) -> f32 {
+fn cos_sparse(acc: &[(u32, f32)], norm: f32, v: &[(u32, f32)]) -> f32 {
     if norm <= 0.0 {
         return 0.0;
     }
-    v.iter().filter_map(|(t, w)| map.get(t).map(|c| c * w)).sum::<f32>() / norm
+    crate::doc::dot(acc, v) / norm
 }
 
 impl Story {
@@ -118,9 +140,9 @@ impl Story {
         let mut s = Story {
             id,
             aliases: Vec::new(),
-            centroid: FxHashMap::default(),
+            centroid: Vec::new(),
             cnorm: 0.0,
-            title: FxHashMap::default(),
+            title: Vec::new(),
             tnorm: 0.0,
             recent: VecDeque::new(),
             recent_titles: VecDeque::new(),
@@ -229,10 +251,8 @@ impl Story {
 
     /// Folds `other` into this story (its id becomes an alias).
     pub fn absorb(&mut self, other: Story) {
-        let c: Sparse = other.centroid.into_iter().collect();
-        self.cnorm = add_into(&mut self.centroid, &c, MAX_CENTROID);
-        let t: Sparse = other.title.into_iter().collect();
-        self.tnorm = add_into(&mut self.title, &t, MAX_CENTROID / 4);
+        self.cnorm = add_into(&mut self.centroid, &other.centroid, MAX_CENTROID);
+        self.tnorm = add_into(&mut self.title, &other.title, MAX_CENTROID / 4);
         self.recent.extend(other.recent);
         self.recent.make_contiguous().sort_by(|a, b| a.0.total_cmp(&b.0));
         while self.recent.len() > RECENT {
@@ -287,9 +307,9 @@ impl Story {
 
     /// Similarity features between this story and an article (see [`FEATURE_NAMES`]).
     pub fn features(&self, doc: &Doc) -> [f32; NF] {
-        let cos_c = cos_map(&self.centroid, self.cnorm, &doc.terms);
+        let cos_c = cos_sparse(&self.centroid, self.cnorm, &doc.terms);
         let cos_m = self.recent.iter().map(|(_, v)| doc.table.dot(v)).fold(0.0f32, f32::max);
-        let cos_t = cos_map(&self.title, self.tnorm, &doc.title);
+        let cos_t = cos_sparse(&self.title, self.tnorm, &doc.title);
         let cos_tm = self.recent_titles.iter().map(|t| crate::doc::dot(t, &doc.title)).fold(0.0f32, f32::max);
         let (mut shared, mut shared_sq, mut mass, mut mass_sq) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
         let (mut max_shared, mut rare) = (0.0f32, 0.0f32);
@@ -306,8 +326,12 @@ impl Story {
                 }
             }
         }
-        let title_cover: f32 =
-            doc.title.iter().filter(|(t, _)| self.centroid.contains_key(t)).map(|(_, w)| w * w).sum();
+        let title_cover: f32 = doc
+            .title
+            .iter()
+            .filter(|(t, _)| self.centroid.binary_search_by_key(t, |x| x.0).is_ok())
+            .map(|(_, w)| w * w)
+            .sum();
         let name_cover = if mass > 0.0 { shared / mass } else { 0.0 };
         let name_cos = if mass_sq > 0.0 && self.names_sq > 0.0 {
             shared_sq / (mass_sq * self.names_sq).sqrt()
