@@ -482,6 +482,26 @@ pub fn path_key(dom: &Dom, mut i: usize) -> String {
     parts.join(">")
 }
 
+/// [`path_key`] hashed without building the string (it runs for every block when learning).
+pub fn path_hash(dom: &Dom, mut i: usize) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    for _ in 0..6 {
+        if i == 0 {
+            break;
+        }
+        let node = &dom.nodes[i];
+        node.tag.hash(&mut h);
+        for t in node.attrs.class_id.split_whitespace().filter(|t| !t.bytes().any(|b| b.is_ascii_digit())) {
+            t.hash(&mut h);
+        }
+        // Level separator.
+        0xffu8.hash(&mut h);
+        i = node.parent as usize;
+    }
+    h.finish()
+}
+
 /// The last node (in document order) under `i`.
 pub fn last_descendant(dom: &Dom, mut i: usize) -> usize {
     while let Some(&c) = dom.nodes[i].children.last() {

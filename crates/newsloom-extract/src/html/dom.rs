@@ -20,7 +20,7 @@ pub const MAX_DEPTH: usize = 256;
 /// Elements and text nodes beyond this are dropped.
 pub const MAX_NODES: usize = 300_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tag {
     Document,
     Text,

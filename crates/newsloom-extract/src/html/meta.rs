@@ -237,7 +237,12 @@ pub fn any_date(dom: &Dom, content: Option<(usize, usize)>) -> Option<PublishedD
         let mut seen = 0;
         for i in a..=b {
             let node = &dom.nodes[i];
-            if node.tag != Tag::Text || !node.text.bytes().any(|c| c.is_ascii_digit()) {
+            // Only a text with a year (19xx/20xx) can give a full date: skip the regexes otherwise.
+            let has_year =
+                node.text.as_bytes().windows(4).any(|w| {
+                    matches!(&w[..2], b"19" | b"20") && w[2].is_ascii_digit() && w[3].is_ascii_digit()
+                });
+            if node.tag != Tag::Text || !has_year {
                 continue;
             }
             seen += 1;

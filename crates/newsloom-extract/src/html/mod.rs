@@ -94,11 +94,8 @@ pub fn extract_html(
         .map(|b| if learning && b.text.len() <= 300 { crate::text::line_key(&b.text) } else { String::new() })
         .collect();
     // DOM paths of the blocks, and the paths this source's pages fill with the same few texts.
-    let paths: Vec<u64> = if learning {
-        blocks.iter().map(|b| templates::key_hash(&content::path_key(&dom, b.node))).collect()
-    } else {
-        Vec::new()
-    };
+    let paths: Vec<u64> =
+        if learning { blocks.iter().map(|b| content::path_hash(&dom, b.node)).collect() } else { Vec::new() };
     let chrome_paths = source.zip(learn).map(|(s, t)| t.chrome_paths(s)).unwrap_or_default();
     let templ: Vec<bool> = keys
         .iter()
