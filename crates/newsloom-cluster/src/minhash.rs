@@ -35,6 +35,24 @@ pub fn signature(words: &[u64]) -> Option<Signature> {
     if words.len() < MIN_WORDS {
         return None;
     }
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512dq") {
+        // SAFETY: the CPU has the features `sign_avx512` is compiled for (checked above).
+        return Some(unsafe { sign_avx512(words) });
+    }
+    Some(sign(words))
+}
+
+/// [`sign`] compiled for AVX-512, where the 64 hash lanes vectorise (64-bit multiplies need
+/// AVX-512DQ): the same signature, several times faster. The hottest loop of the stage.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq")]
+unsafe fn sign_avx512(words: &[u64]) -> Signature {
+    sign(words)
+}
+
+#[inline(always)]
+fn sign(words: &[u64]) -> Signature {
     let mut sig = [u32::MAX; SIG_LEN];
     for w in words.windows(SHINGLE) {
         let mut h = 0u64;
@@ -48,7 +66,7 @@ pub fn signature(words: &[u64]) -> Option<Signature> {
             *s = (*s).min(v);
         }
     }
-    Some(sig)
+    sig
 }
 
 /// Estimated Jaccard similarity of two signatures.
@@ -199,6 +217,20 @@ mod tests {
         idx.evict_before(f64::NEG_INFINITY, 2);
         assert_eq!(idx.len(), 2);
         assert_eq!(idx.find(&a, 0.7).unwrap().0.article, "x1", "the oldest went first");
+    }
+
+    #[test]
+    fn the_vectorised_signature_equals_the_portable_one() {
+        let w = words(&(0..300).map(|i| format!("t{} ", i % 97)).collect::<String>());
+        let portable = sign(&w);
+        assert_eq!(signature(&w), Some(portable));
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx512dq") {
+            // SAFETY: checked just above.
+            assert_eq!(unsafe { sign_avx512(&w) }, portable);
+        } else {
+            eprintln!("no AVX-512 here: only the portable path was checked");
+        }
     }
 
     #[test]

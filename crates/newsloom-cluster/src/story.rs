@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 use crate::doc::{Doc, Sparse};
 
@@ -70,9 +70,10 @@ pub struct Story {
     recent: VecDeque<(f64, Sparse)>,
     /// Headline vectors of the most recent members.
     recent_titles: VecDeque<Sparse>,
-    names: FxHashMap<u32, f32>,
+    /// Name terms with their weight when first seen, sorted by term.
+    names: Sparse,
     names_sq: f32,
-    nums: FxHashMap<u32, f32>,
+    nums: Sparse,
     pub first: f64,
     pub last: f64,
     pub size: u32,
@@ -128,6 +129,59 @@ fn add_into(acc: &mut Sparse, v: &[(u32, f32)], cap: usize) -> f32 {
     acc.iter().map(|(_, w)| w * w).sum::<f32>().sqrt()
 }
 
+/// Adds the terms of `v` missing from `set` (both sorted by term), in term order, while `set`
+/// holds fewer than `cap`; returns the sum of squared weights added.
+fn insert_new(set: &mut Sparse, v: &[(u32, f32)], cap: usize) -> f32 {
+    let mut known = Merge::new(set);
+    let mut new: Sparse = Vec::new();
+    for &(t, w) in v {
+        if set.len() + new.len() >= cap {
+            break;
+        }
+        if !known.contains(t) {
+            new.push((t, w));
+        }
+    }
+    if new.is_empty() {
+        return 0.0;
+    }
+    let added = new.iter().map(|(_, w)| w * w).sum();
+    // Both runs are sorted and disjoint: merge them.
+    let old = std::mem::take(set);
+    let (mut i, mut j) = (0, 0);
+    set.reserve(old.len() + new.len());
+    while i < old.len() || j < new.len() {
+        if j == new.len() || (i < old.len() && old[i].0 < new[j].0) {
+            set.push(old[i]);
+            i += 1;
+        } else {
+            set.push(new[j]);
+            j += 1;
+        }
+    }
+    added
+}
+
+/// Membership tests of ascending keys against a term-sorted vector, in one forward pass.
+struct Merge<'a> {
+    v: &'a [(u32, f32)],
+    i: usize,
+}
+
+impl<'a> Merge<'a> {
+    fn new(v: &'a [(u32, f32)]) -> Self {
+        Merge { v, i: 0 }
+    }
+
+    /// Whether `t` is in the vector; keys must come in ascending order.
+    fn contains(&mut self, t: u32) -> bool {
+        while self.i < self.v.len() && self.v[self.i].0 < t {
+            self.i += 1;
+        }
+        self.i < self.v.len() && self.v[self.i].0 == t
+    }
+}
+
 fn cos_sparse(acc: &[(u32, f32)], norm: f32, v: &[(u32, f32)]) -> f32 {
     if norm <= 0.0 {
         return 0.0;
@@ -146,9 +200,9 @@ impl Story {
             tnorm: 0.0,
             recent: VecDeque::new(),
             recent_titles: VecDeque::new(),
-            names: FxHashMap::default(),
+            names: Vec::new(),
             names_sq: 0.0,
-            nums: FxHashMap::default(),
+            nums: Vec::new(),
             first: doc.time,
             last: doc.time,
             size: 0,
@@ -182,16 +236,8 @@ impl Story {
         if self.recent.len() > RECENT {
             self.recent.pop_front();
         }
-        for &(t, w) in &doc.names {
-            if self.names.len() < MAX_NAMES && self.names.insert(t, w).is_none() {
-                self.names_sq += w * w;
-            }
-        }
-        for &(t, w) in &doc.nums {
-            if self.nums.len() < MAX_NAMES {
-                self.nums.insert(t, w);
-            }
-        }
+        self.names_sq += insert_new(&mut self.names, &doc.names, MAX_NAMES);
+        insert_new(&mut self.nums, &doc.nums, MAX_NAMES);
         self.first = self.first.min(doc.time);
         self.last = self.last.max(doc.time);
         self.size += 1;
@@ -262,16 +308,8 @@ impl Story {
         while self.recent_titles.len() > RECENT {
             self.recent_titles.pop_front();
         }
-        for (t, w) in other.names {
-            if self.names.len() < MAX_NAMES && self.names.insert(t, w).is_none() {
-                self.names_sq += w * w;
-            }
-        }
-        for (t, w) in other.nums {
-            if self.nums.len() < MAX_NAMES {
-                self.nums.insert(t, w);
-            }
-        }
+        self.names_sq += insert_new(&mut self.names, &other.names, MAX_NAMES);
+        insert_new(&mut self.nums, &other.nums, MAX_NAMES);
         self.first = self.first.min(other.first);
         self.last = self.last.max(other.last);
         self.size += other.size;
@@ -314,10 +352,11 @@ impl Story {
         let (mut shared, mut shared_sq, mut mass, mut mass_sq) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
         let (mut max_shared, mut rare) = (0.0f32, 0.0f32);
         let idf_max = doc.idf_max.max(1.0);
+        let mut known = Merge::new(&self.names);
         for &(t, w) in &doc.names {
             mass += w;
             mass_sq += w * w;
-            if self.names.contains_key(&t) {
+            if known.contains(t) {
                 shared += w;
                 shared_sq += w * w;
                 max_shared = max_shared.max(w / idf_max);
@@ -339,9 +378,10 @@ impl Story {
             0.0
         };
         let (mut nshared, mut nmass) = (0.0f32, 0.0f32);
+        let mut known = Merge::new(&self.nums);
         for &(t, w) in &doc.nums {
             nmass += w;
-            if self.nums.contains_key(&t) {
+            if known.contains(t) {
                 nshared += w;
             }
         }
