@@ -114,6 +114,10 @@ pub enum Command {
         /// (cluster) Write assignments as JSONL {"id","story"}.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// (cluster, crosslingual) A sentence-embedding model directory; needs a build with
+        /// `--features embed`. Crosslingual reports with and without it.
+        #[arg(long, env = "NEWSLOOM_EMBED_MODEL")]
+        embed_model: Option<PathBuf>,
     },
     /// Train a model from data and write its weights (reproduces the shipped ones).
     Train {
@@ -233,6 +237,8 @@ pub enum ExportFormat {
 pub enum EvalTask {
     Extract,
     Cluster,
+    /// Cross-lingual story linking: MEANTIME (clustering) or SemEval-2022 pairs (Pearson).
+    Crosslingual,
     Ner,
     Quotes,
     Events,

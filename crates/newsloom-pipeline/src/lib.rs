@@ -133,11 +133,15 @@ impl Pipeline {
     /// Opens the store in `dir` with the default stages, brings the search index up to date
     /// with the store and rebuilds the clusterer's recent state.
     pub fn open(dir: &Path) -> Result<Self> {
+        let mut clusterer = OnlineClusterer::new();
+        // Sentence embeddings join the story decision when this build has the `embed` feature
+        // and NEWSLOOM_EMBED_MODEL names a model directory; otherwise clustering is lexical.
+        clusterer.embed_from_env().map_err(|e| PipelineError(format!("sentence embedding model: {e}")))?;
         Self::with_stages(
             dir,
             Box::new(NewsExtractor::new()),
             Box::new(NewsAnalyser::new()),
-            Box::new(OnlineClusterer::new()),
+            Box::new(clusterer),
         )
     }
 

@@ -7,13 +7,20 @@ use anyhow::{anyhow, bail};
 use crate::args::EvalTask;
 use crate::output;
 
-pub fn eval(task: EvalTask, gold: &Path, out: Option<&Path>, json: bool) -> anyhow::Result<()> {
+pub fn eval(
+    task: EvalTask,
+    gold: &Path,
+    out: Option<&Path>,
+    embed_model: Option<&Path>,
+    json: bool,
+) -> anyhow::Result<()> {
     if !gold.is_file() {
         bail!("gold file {} does not exist", gold.display());
     }
     let report = match task {
         EvalTask::Extract => newsloom_extract::eval::run(gold),
-        EvalTask::Cluster => newsloom_cluster::eval::run(gold, out),
+        EvalTask::Cluster => newsloom_cluster::eval::run_embed(gold, out, embed_model),
+        EvalTask::Crosslingual => newsloom_cluster::crosslingual::run_crosslingual(gold, embed_model),
         EvalTask::Ner => newsloom_analyse::eval::run("ner", gold),
         EvalTask::Quotes => newsloom_analyse::eval::run("quotes", gold),
         EvalTask::Events => newsloom_analyse::eval::run("events", gold),

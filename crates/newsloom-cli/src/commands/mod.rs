@@ -40,7 +40,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Stats => query::stats(&open()?, json),
         Command::Export { format: _, out, with_raw } => export::jsonl(&open()?, out.as_deref(), with_raw),
         Command::Reindex => ingest::reindex(&db, json),
-        Command::Eval { task, gold, out } => eval::eval(task, &gold, out.as_deref(), json),
+        Command::Eval { task, gold, out, embed_model } => {
+            eval::eval(task, &gold, out.as_deref(), embed_model.as_deref(), json)
+        }
         Command::Bench { what } => bench::bench(what, json),
         Command::Train { what: crate::args::TrainCommand::Ner { data, out } } => {
             let report = newsloom_analyse::ner::train(&data, &out).map_err(|e| anyhow::anyhow!(e))?;
