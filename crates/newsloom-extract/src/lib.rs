@@ -45,8 +45,9 @@
 //! cargo +nightly fuzz run -O text -- -max_total_time=600 -max_len=32768 -rss_limit_mb=2048
 //! ```
 //!
-//! 10 minutes each on the shared machine (2026-11-26): `html` 26,831 runs, `text` 145,854
-//! runs, no crash, leak or timeout.
+//! On the shared machine (2026-11-26): `html` 235,846 runs in 25 minutes over three sessions
+//! (the last 78,167 on the final code), `text` 145,854 runs in 10 minutes; no crash, leak or
+//! timeout.
 //!
 //! ```
 //! use newsloom_extract::{Extractor, NewsExtractor};
