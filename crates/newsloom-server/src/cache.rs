@@ -5,6 +5,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// A bounded map of results computed at one store version. When full, the oldest entry goes
 /// (many users asking varied questions must not wipe out each other's answers).
@@ -46,6 +47,38 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
                     e.map.remove(&old);
                 }
             }
+        }
+    }
+}
+
+/// A version (of the store, or of the search index) as last read. Read again when older than
+/// [`VERSION_MAX_AGE`], so a cached answer is served without a database round trip (under
+/// load, waiting for a connection was most of a cached request's time). Ingest through this
+/// server marks it stale at once; another process's writes show within the max age.
+#[derive(Default)]
+pub struct Version {
+    last: Mutex<Option<(i64, Instant)>>,
+}
+
+pub const VERSION_MAX_AGE: Duration = Duration::from_millis(500);
+
+impl Version {
+    /// The version if it was read recently enough.
+    pub fn fresh(&self) -> Option<i64> {
+        let last = self.last.lock().ok()?;
+        last.filter(|(_, at)| at.elapsed() < VERSION_MAX_AGE).map(|(v, _)| v)
+    }
+
+    pub fn set(&self, version: i64) {
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some((version, Instant::now()));
+        }
+    }
+
+    /// The next request reads the version from the database.
+    pub fn invalidate(&self) {
+        if let Ok(mut last) = self.last.lock() {
+            *last = None;
         }
     }
 }

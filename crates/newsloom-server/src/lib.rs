@@ -66,6 +66,39 @@ pub(crate) struct AppState {
     /// Store-wide counts take a second on 100,000 articles: computed once per store version.
     stats: Arc<cache::Cache<(), newsloom_store::Stats>>,
     story_pages: Arc<StoryPageCache>,
+    version: Arc<cache::Version>,
+    /// The search index's commit stamp, as [`cache::Version`] keeps it.
+    index_version: Arc<cache::Version>,
+}
+
+impl AppState {
+    /// A cached value computed at the current store version, or `compute` run on a database
+    /// handle (and cached).
+    async fn cached<K, V>(
+        &self,
+        cache: &Arc<cache::Cache<K, V>>,
+        key: K,
+        compute: impl FnOnce(&pool::Handle) -> error::ApiResult<V> + Send + 'static,
+    ) -> error::ApiResult<V>
+    where
+        K: Eq + std::hash::Hash + Clone,
+        V: Clone + Send + 'static,
+    {
+        let version = match self.version.fresh() {
+            Some(v) => v,
+            None => {
+                let v = self.db.run(|h| Ok(cache::version(&h.ro)?)).await?;
+                self.version.set(v);
+                v
+            }
+        };
+        if let Some(hit) = cache.get(&key, version) {
+            return Ok(hit);
+        }
+        let value = self.db.run(compute).await?;
+        cache.put(key, version, value.clone());
+        Ok(value)
+    }
 }
 
 /// The whole application (API, UI, limits and security headers) over the store in `db`.
@@ -94,6 +127,8 @@ pub fn router(db: &Path, write_token: Option<String>) -> Result<Router, String> 
         dyads: Arc::new(cache::Cache::new(4096)),
         stats: Arc::new(cache::Cache::new(1)),
         story_pages: Arc::new(cache::Cache::new(4096)),
+        version: Arc::new(cache::Version::default()),
+        index_version: Arc::new(cache::Version::default()),
     };
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))

@@ -302,20 +302,9 @@ pub async fn dyad(State(state): State<AppState>, Q(p): Q<DyadParams>) -> ApiResu
         Period::Year => (4, "year"),
     };
     let (a, b) = (p.a.clone(), p.b.clone());
-    let cache = state.dyads.clone();
-    let raw = state
-        .db
-        .run(move |h| {
-            let version = crate::cache::version(&h.ro)?;
-            let key = (a, b, len);
-            if let Some(hit) = cache.get(&key, version) {
-                return Ok(hit);
-            }
-            let points = std::sync::Arc::new(h.store.dyad(&key.0, &key.1, len)?);
-            cache.put(key, version, points.clone());
-            Ok(points)
-        })
-        .await?;
+    let key = (a.clone(), b.clone(), len);
+    let raw =
+        state.cached(&state.dyads, key, move |h| Ok(std::sync::Arc::new(h.store.dyad(&a, &b, len)?))).await?;
     let in_range = |period: &str| {
         p.from.as_deref().is_none_or(|f| period >= &f[..f.len().min(period.len())])
             && p.to.as_deref().is_none_or(|t| period <= &t[..t.len().min(period.len())])

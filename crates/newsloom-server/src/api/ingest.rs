@@ -129,6 +129,8 @@ pub async fn ingest(
     })
     .await
     .map_err(|e| ApiError::internal(format!("ingest task failed: {e}")))??;
+    state.version.invalidate();
+    state.index_version.invalidate();
     let status = if summary.stored > 0 { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(IngestResponse { summary, ids })))
 }

@@ -73,20 +73,34 @@ pub async fn search(State(state): State<AppState>, Q(p): Q<SearchParams>) -> Api
         limit,
         offset,
     };
-    let _permit = state.search_permits.acquire().await.map_err(ApiError::internal)?;
-    let (index, cache) = (state.index.clone(), state.searches.clone());
-    let found = tokio::task::spawn_blocking(move || {
-        // The index's commit stamp, not the store's: results change only when the index does.
-        let version = index.version()? as i64;
-        if let Some(hit) = cache.get(&query, version) {
-            return Ok(hit);
+    // The index's commit stamp, not the store's: results change only when the index does.
+    let version = match state.index_version.fresh() {
+        Some(v) => v,
+        None => {
+            let index = state.index.clone();
+            let v = tokio::task::spawn_blocking(move || index.version())
+                .await
+                .map_err(|e| ApiError::internal(format!("search task failed: {e}")))??
+                as i64;
+            state.index_version.set(v);
+            v
         }
-        let found = Arc::new(index.search(&query)?);
-        cache.put(query, version, found.clone());
-        Ok::<_, newsloom_search::SearchError>(found)
-    })
-    .await
-    .map_err(|e| ApiError::internal(format!("search task failed: {e}")))??;
+    };
+    // A cached answer does not queue behind searches being computed.
+    let found = match state.searches.get(&query, version) {
+        Some(hit) => hit,
+        None => {
+            let _permit = state.search_permits.acquire().await.map_err(ApiError::internal)?;
+            let (index, cache) = (state.index.clone(), state.searches.clone());
+            tokio::task::spawn_blocking(move || {
+                let found = Arc::new(index.search(&query)?);
+                cache.put(query, version, found.clone());
+                Ok::<_, newsloom_search::SearchError>(found)
+            })
+            .await
+            .map_err(|e| ApiError::internal(format!("search task failed: {e}")))??
+        }
+    };
     let found = Arc::unwrap_or_clone(found);
     let next_cursor = (offset + found.hits.len() < found.total).then(|| (offset + limit).to_string());
     Ok(Json(SearchPage { total: found.total, hits: found.hits, facets: found.facets, next_cursor }))
@@ -103,18 +117,6 @@ pub struct StatsBody {
 /// Store-wide counts.
 #[utoipa::path(get, path = "/api/stats", tag = "search", responses((status = 200, body = StatsBody)))]
 pub async fn stats(State(state): State<AppState>) -> ApiResult<Json<StatsBody>> {
-    let cache = state.stats.clone();
-    let s = state
-        .db
-        .run(move |h| {
-            let version = crate::cache::version(&h.ro)?;
-            if let Some(hit) = cache.get(&(), version) {
-                return Ok(hit);
-            }
-            let stats = h.store.stats()?;
-            cache.put((), version, stats.clone());
-            Ok(stats)
-        })
-        .await?;
+    let s = state.cached(&state.stats, (), |h| Ok(h.store.stats()?)).await?;
     Ok(Json(StatsBody { stats: s, ingest_enabled: state.write_token.is_some() }))
 }

@@ -59,19 +59,8 @@ pub async fn list(
     // One more than asked, to know whether a next page exists.
     let query =
         StoryQuery { order: p.sort.unwrap_or_default(), from: p.from, to: p.to, offset, limit: limit + 1 };
-    let cache = state.story_pages.clone();
-    let rows = state
-        .db
-        .run(move |h| {
-            let version = crate::cache::version(&h.ro)?;
-            if let Some(hit) = cache.get(&query, version) {
-                return Ok(hit);
-            }
-            let rows = Arc::new(h.store.stories(&query)?);
-            cache.put(query, version, rows.clone());
-            Ok(rows)
-        })
-        .await?;
+    let key = query.clone();
+    let rows = state.cached(&state.story_pages, key, move |h| Ok(Arc::new(h.store.stories(&query)?))).await?;
     let next_cursor = (rows.len() > limit).then(|| (offset + limit).to_string());
     let items = rows.iter().take(limit).cloned().collect();
     Ok(Json(Page { items, next_cursor }))
