@@ -19,7 +19,7 @@ use serde_json::{Map, Value, json};
 
 use crate::doc::Analysed;
 use crate::embedding::{embed_articles, model_dir};
-use crate::eval::{GoldArticle, read_gold, score, stream_with};
+use crate::eval::{GoldArticle, jsonl_records, read_gold, score, stream_with};
 use crate::{ClusterConfig, OnlineClusterer, StoryClusterer};
 
 /// Runs the check that fits `gold` (detected from its first record). The embedding model is
@@ -219,20 +219,13 @@ fn article(id: String, text: &str, lang: &str) -> Article {
 }
 
 fn read_pairs(path: &Path) -> Result<Vec<Pair>, String> {
-    let f = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut out = Vec::new();
-    for (n, line) in std::io::BufReader::new(f).lines().enumerate() {
-        let line = line.map_err(|e| format!("{}: {e}", path.display()))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v: Value =
-            serde_json::from_str(&line).map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
+    for (n, v) in jsonl_records(path)? {
         let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("");
         let overall = v
             .get("overall")
             .and_then(Value::as_f64)
-            .ok_or_else(|| format!("{}:{}: no overall", path.display(), n + 1))?;
+            .ok_or_else(|| format!("{}:{n}: no overall", path.display()))?;
         let id = s("pair_id");
         let (l1, l2) = (s("lang1"), s("lang2"));
         let mut langs = [l1, l2];

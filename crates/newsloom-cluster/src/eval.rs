@@ -21,20 +21,12 @@ pub struct GoldArticle {
 /// Reads JSONL with `id`, `title`, `text`, `date`, `source`, `lang` and the gold label in
 /// `cluster` (or `story`), sorted stably by date (stream order).
 pub fn read_gold(path: &Path) -> Result<Vec<GoldArticle>, String> {
-    let f = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut out = Vec::new();
-    for (n, line) in std::io::BufReader::new(f).lines().enumerate() {
-        let line = line.map_err(|e| format!("{}: {e}", path.display()))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v: Value =
-            serde_json::from_str(&line).map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
+    for (n, v) in jsonl_records(path)? {
         let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-        let id = s("id").ok_or_else(|| format!("{}:{}: no id", path.display(), n + 1))?;
-        let cluster = s("cluster")
-            .or_else(|| s("story"))
-            .ok_or_else(|| format!("{}:{}: no label", path.display(), n + 1))?;
+        let id = s("id").ok_or_else(|| format!("{}:{n}: no id", path.display()))?;
+        let cluster =
+            s("cluster").or_else(|| s("story")).ok_or_else(|| format!("{}:{n}: no label", path.display()))?;
         let body = s("text").or_else(|| s("body")).unwrap_or_default();
         let article = Article {
             body_hash: content_id(body.as_bytes()),
@@ -49,6 +41,20 @@ pub fn read_gold(path: &Path) -> Result<Vec<GoldArticle>, String> {
         out.push(GoldArticle { article, cluster });
     }
     out.sort_by(|a, b| day_of(&a.article).cmp(day_of(&b.article)));
+    Ok(out)
+}
+
+/// The JSON values of a JSONL file with their 1-based line numbers; blank lines are skipped.
+pub(crate) fn jsonl_records(path: &Path) -> Result<Vec<(usize, Value)>, String> {
+    let f = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    for (n, line) in std::io::BufReader::new(f).lines().enumerate() {
+        let line = line.map_err(|e| format!("{}: {e}", path.display()))?;
+        if !line.trim().is_empty() {
+            let v = serde_json::from_str(&line).map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
+            out.push((n + 1, v));
+        }
+    }
     Ok(out)
 }
 

@@ -185,15 +185,8 @@ fn is_time_noun(l: &str) -> bool {
             | "today"
             | "yesterday"
             | "tonight"
-            | "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
             | "weekend"
-    )
+    ) || lx::is_weekday(l)
 }
 
 /// Speaker phrase ending right before `cue` (skipping `has also` etc.), not reaching below `lo`.

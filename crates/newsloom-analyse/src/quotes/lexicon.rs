@@ -475,17 +475,14 @@ pub(crate) fn is_person_pronoun(lower: &str) -> bool {
     matches!(lower, "he" | "she" | "i")
 }
 
+pub(crate) fn is_weekday(lower: &str) -> bool {
+    matches!(lower, "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday")
+}
+
 pub(crate) fn is_time_word(lower: &str) -> bool {
     matches!(
         lower,
-        "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
-            | "today"
+        "today"
             | "yesterday"
             | "tonight"
             | "earlier"
@@ -516,7 +513,7 @@ pub(crate) fn is_time_word(lower: &str) -> bool {
             | "privately"
             | "publicly"
             | "bluntly"
-    )
+    ) || is_weekday(lower)
 }
 
 /// Capitalised words that are titles or roles rather than parts of a person's name.

@@ -573,17 +573,10 @@ fn is_frame_prep(l: &str) -> bool {
             | "to"
             | "when"
             | "as"
-            | "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
             | "today"
             | "yesterday"
             | "told"
-    )
+    ) || lx::is_weekday(l)
 }
 
 #[cfg(test)]
