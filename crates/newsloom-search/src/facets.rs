@@ -4,8 +4,8 @@
 //! harvests: with one facet value per story, that is tens of thousands of strings per query
 //! even when the query matches nothing (measured on 100,000 articles: 4 ms for a query with no
 //! hits, 330 ms for one matching every article, against 0.4 ms and 8 ms without it). This
-//! collector counts term ordinals per segment in a flat array and resolves only the values it
-//! reports.
+//! collector counts term ordinals per segment in a flat array and resolves the counted ones in
+//! one ordered pass over the segment's dictionary.
 
 use std::collections::HashMap;
 
@@ -14,12 +14,12 @@ use tantivy::fastfield::FacetReader;
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
-/// A segment resolves all its counted values when there are at most this many...
-const RESOLVE_ALL: usize = 1024;
-/// ...and otherwise its this many most frequent ones. Counts of the values reported are then
-/// exact unless a value is spread over several segments outside their top ones, as with
-/// Elasticsearch's `shard_size`.
-const PER_SEGMENT: usize = 128;
+/// A segment reports all the values it counted when there are at most this many, which makes
+/// the totals exact...
+const REPORT_ALL: usize = 65_536;
+/// ...and otherwise its this many most frequent ones (then, as with Elasticsearch's
+/// `shard_size`, a value's total misses the segments where it is not among these).
+const PER_SEGMENT: usize = 4_096;
 
 /// The `top` most frequent values of a single-level facet field among the matches, with counts,
 /// most frequent first (ties by value).
@@ -77,15 +77,15 @@ impl SegmentCollector for SegmentFacets {
     }
 
     fn harvest(self) -> Self::Fruit {
-        let mut counted: Vec<(u32, u64)> =
-            self.counts.iter().enumerate().filter(|(_, n)| **n > 0).map(|(o, n)| (*n, o as u64)).collect();
-        if counted.len() > RESOLVE_ALL {
-            counted.select_nth_unstable_by(PER_SEGMENT, |a, b| b.0.cmp(&a.0));
+        let mut counted: Vec<(u64, u32)> =
+            self.counts.iter().enumerate().filter(|(_, n)| **n > 0).map(|(o, n)| (o as u64, *n)).collect();
+        if counted.len() > REPORT_ALL {
+            counted.select_nth_unstable_by(PER_SEGMENT, |a, b| b.1.cmp(&a.1));
             counted.truncate(PER_SEGMENT);
         }
         // One pass over the dictionary in ordinal order, instead of a block decode per value.
-        counted.sort_unstable_by_key(|(_, ord)| *ord);
-        let ords: Vec<u64> = counted.iter().map(|(_, ord)| *ord).collect();
+        counted.sort_unstable_by_key(|(ord, _)| *ord);
+        let ords: Vec<u64> = counted.iter().map(|(ord, _)| *ord).collect();
         let mut values = Vec::with_capacity(ords.len());
         let resolved = self.reader.facet_dict().sorted_ords_to_term_cb(&ords, |bytes| {
             let value = Facet::from_encoded(bytes.to_vec())
@@ -97,6 +97,6 @@ impl SegmentCollector for SegmentFacets {
         if resolved.is_err() {
             return vec![];
         }
-        values.into_iter().zip(counted).map(|(value, (n, _))| (value, u64::from(n))).collect()
+        values.into_iter().zip(counted).map(|(value, (_, n))| (value, u64::from(n))).collect()
     }
 }
