@@ -4,14 +4,19 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use tokio::sync::OnceCell;
 
 /// A bounded map of results computed at one store version. When full, the oldest entry goes
 /// (many users asking varied questions must not wipe out each other's answers).
 pub struct Cache<K, V> {
     inner: Mutex<Entries<K, V>>,
     capacity: usize,
+    /// Values being computed, so concurrent requests for one key wait for that computation
+    /// instead of each queueing their own (under load, those duplicates made requests time out).
+    in_flight: Mutex<HashMap<K, Arc<OnceCell<V>>>>,
 }
 
 struct Entries<K, V> {
@@ -24,7 +29,23 @@ struct Entries<K, V> {
 impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
     pub fn new(capacity: usize) -> Self {
         let entries = Entries { version: i64::MIN, map: HashMap::new(), order: VecDeque::new() };
-        Self { inner: Mutex::new(entries), capacity: capacity.max(1) }
+        Self { inner: Mutex::new(entries), capacity: capacity.max(1), in_flight: Mutex::new(HashMap::new()) }
+    }
+
+    /// The shared slot for computing `key`: the first caller to initialise it computes, the
+    /// others await its result. Call [`Cache::landed`] when done.
+    pub fn flight(&self, key: &K) -> Arc<OnceCell<V>> {
+        match self.in_flight.lock() {
+            Ok(mut m) => m.entry(key.clone()).or_default().clone(),
+            Err(_) => Arc::new(OnceCell::new()),
+        }
+    }
+
+    /// The computation of `key` is over: later requests read the cache (or compute again).
+    pub fn landed(&self, key: &K) {
+        if let Ok(mut m) = self.in_flight.lock() {
+            m.remove(key);
+        }
     }
 
     pub fn get(&self, key: &K, version: i64) -> Option<V> {
@@ -105,5 +126,33 @@ mod tests {
         assert_eq!(cache.get(&"b", 1), Some(20), "replacing a value evicts nothing");
         cache.put("d", 2, 40);
         assert_eq!((cache.get(&"c", 1), cache.get(&"c", 2), cache.get(&"d", 2)), (None, None, Some(40)));
+    }
+
+    #[tokio::test]
+    async fn concurrent_requests_for_one_key_compute_it_once() {
+        let cache: Arc<Cache<&str, i64>> = Arc::new(Cache::new(4));
+        let runs = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let (cache, runs) = (cache.clone(), runs.clone());
+                tokio::spawn(async move {
+                    let flight = cache.flight(&"dyad");
+                    let v = flight
+                        .get_or_try_init(|| async {
+                            runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            Ok::<_, ()>(42)
+                        })
+                        .await
+                        .cloned();
+                    cache.landed(&"dyad");
+                    v
+                })
+            })
+            .collect();
+        for t in tasks {
+            assert_eq!(t.await.unwrap(), Ok(42));
+        }
+        assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 }

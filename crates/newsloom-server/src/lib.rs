@@ -95,9 +95,13 @@ impl AppState {
         if let Some(hit) = cache.get(&key, version) {
             return Ok(hit);
         }
-        let value = self.db.run(compute).await?;
-        cache.put(key, version, value.clone());
-        Ok(value)
+        let flight = cache.flight(&key);
+        let value = flight.get_or_try_init(|| self.db.run(compute)).await.cloned();
+        if let Ok(v) = &value {
+            cache.put(key.clone(), version, v.clone());
+        }
+        cache.landed(&key);
+        value
     }
 }
 

@@ -90,15 +90,24 @@ pub async fn search(State(state): State<AppState>, Q(p): Q<SearchParams>) -> Api
     let found = match state.searches.get(&query, version) {
         Some(hit) => hit,
         None => {
-            let _permit = state.search_permits.acquire().await.map_err(ApiError::internal)?;
-            let (index, cache) = (state.index.clone(), state.searches.clone());
-            tokio::task::spawn_blocking(move || {
-                let found = Arc::new(index.search(&query)?);
-                cache.put(query, version, found.clone());
-                Ok::<_, newsloom_search::SearchError>(found)
-            })
-            .await
-            .map_err(|e| ApiError::internal(format!("search task failed: {e}")))??
+            // Concurrent requests for the same search share one computation.
+            let flight = state.searches.flight(&query);
+            let found = flight
+                .get_or_try_init(|| async {
+                    let _permit = state.search_permits.acquire().await.map_err(ApiError::internal)?;
+                    let (index, query) = (state.index.clone(), query.clone());
+                    let found = tokio::task::spawn_blocking(move || index.search(&query))
+                        .await
+                        .map_err(|e| ApiError::internal(format!("search task failed: {e}")))??;
+                    Ok::<_, ApiError>(Arc::new(found))
+                })
+                .await
+                .cloned();
+            if let Ok(found) = &found {
+                state.searches.put(query.clone(), version, found.clone());
+            }
+            state.searches.landed(&query);
+            found?
         }
     };
     let found = Arc::unwrap_or_clone(found);
