@@ -422,19 +422,23 @@ pub const BOS: TokInfo = TokInfo { lower: 2, word: 2, sshape: 2, shape: 2, ..NON
 /// Number of tag-independent features per token (upper bound).
 pub const MAX_STATIC: usize = 56;
 
+/// Token `i + k` of sentence `s..e`, or the padding before or after the sentence.
+#[inline]
+fn neighbour(infos: &[TokInfo], s: usize, e: usize, i: usize, k: isize) -> &TokInfo {
+    let j = i as isize + k;
+    if j < s as isize {
+        &BOS
+    } else if j >= e as isize {
+        &NONE
+    } else {
+        &infos[j as usize]
+    }
+}
+
 /// Writes the tag-independent features of token `i` of sentence `s..e` into `out`.
 pub fn static_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mut Vec<u32>) {
     out.clear();
-    let at = |k: isize| -> &TokInfo {
-        let j = i as isize + k;
-        if j < s as isize {
-            &BOS
-        } else if j >= e as isize {
-            &NONE
-        } else {
-            &infos[j as usize]
-        }
-    };
+    let at = |k: isize| neighbour(infos, s, e, i, k);
     let w = at(0);
     let (p1, p2, n1, n2) = (at(-1), at(-2), at(1), at(2));
     let caps = (w.flags & F_CAPS_SENT != 0) as u64;
@@ -541,16 +545,7 @@ pub fn neighbour_features(t: &TokInfo, which: usize, out: &mut Vec<u32>) {
 /// The remaining features of `static_features` (all but the gazetteer templates 23–25).
 pub fn context_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mut Vec<u32>) {
     out.clear();
-    let at = |k: isize| -> &TokInfo {
-        let j = i as isize + k;
-        if j < s as isize {
-            &BOS
-        } else if j >= e as isize {
-            &NONE
-        } else {
-            &infos[j as usize]
-        }
-    };
+    let at = |k: isize| neighbour(infos, s, e, i, k);
     let w = at(0);
     let (p1, p2, n1, n2) = (at(-1), at(-2), at(1), at(2));
     let caps = (w.flags & F_CAPS_SENT != 0) as u64;

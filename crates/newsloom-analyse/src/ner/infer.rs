@@ -16,7 +16,7 @@ use super::features::{
     BOS, F_CAPS_SENT, HashMap64, History, NEIGHBOURS, NONE, TokInfo, context_features, key, mix,
     neighbour_features, word_features,
 };
-use super::model::{BOS_TAG, DENSE_VALUES, NT, Weights, allowed};
+use super::model::{BOS_TAG, DENSE_VALUES, NT, Weights, best_allowed};
 
 #[inline]
 fn add_row(acc: &mut [i32; NT], row: &[i32; NT]) {
@@ -175,19 +175,7 @@ impl<'a> DocScorer<'a> {
                 key(45, hv as u64, mix(t.sshape, prev as u64)),
             ];
             self.w.add(&dynf, &mut acc);
-            let (mut best, mut bs, mut second) = (0u8, i32::MIN, i32::MIN);
-            for (tag, &sc) in acc.iter().enumerate() {
-                if !allowed(prev, tag as u8) {
-                    continue;
-                }
-                if sc > bs {
-                    second = bs;
-                    bs = sc;
-                    best = tag as u8;
-                } else if sc > second {
-                    second = sc;
-                }
-            }
+            let (best, bs, second) = best_allowed(&acc, prev);
             tags[i] = best;
             hist.record(t, best);
             margins[i] = if second == i32::MIN { 100.0 } else { (bs - second) as f32 * self.w.scale };

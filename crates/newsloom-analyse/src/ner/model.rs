@@ -28,6 +28,26 @@ pub fn allowed(prev: u8, tag: u8) -> bool {
     open && (prev - 1) / 4 == (tag - 1) / 4
 }
 
+/// The best-scoring tag that may follow `prev`, its score and the runner-up's score (for the
+/// margin; `i32::MIN` when there is none).
+#[inline]
+pub fn best_allowed(acc: &[i32; NT], prev: u8) -> (u8, i32, i32) {
+    let (mut best, mut bs, mut second) = (0u8, i32::MIN, i32::MIN);
+    for (tag, &sc) in acc.iter().enumerate() {
+        if !allowed(prev, tag as u8) {
+            continue;
+        }
+        if sc > bs {
+            second = bs;
+            bs = sc;
+            best = tag as u8;
+        } else if sc > second {
+            second = sc;
+        }
+    }
+    (best, bs, second)
+}
+
 /// One slot of the weight table: the feature key (0 = empty) with its row inline, so that a
 /// lookup costs one cache miss.
 #[derive(Clone, Copy)]
@@ -294,19 +314,7 @@ pub fn decode(
         dynamic_features(&infos[i], prev, prev2, hist.value(&infos[i]), &mut dynf);
         let mut acc = statics[i - s];
         w.add(&dynf, &mut acc);
-        let (mut best, mut bs, mut second) = (0u8, i32::MIN, i32::MIN);
-        for (t, &sc) in acc.iter().enumerate() {
-            if !allowed(prev, t as u8) {
-                continue;
-            }
-            if sc > bs {
-                second = bs;
-                bs = sc;
-                best = t as u8;
-            } else if sc > second {
-                second = sc;
-            }
-        }
+        let (best, bs, second) = best_allowed(&acc, prev);
         tags[i] = best;
         hist.record(&infos[i], best);
         margins[i] = if second == i32::MIN { 100.0 } else { (bs - second) as f32 * w.scale };
