@@ -1,19 +1,10 @@
 //! Debug aid: `blocks <page.html[.gz]>` prints each serialised block of the chosen content with
 //! its DOM path.
-use std::io::Read;
-
 use newsloom_extract::html::{content, dom};
 
 fn main() {
     let Some(path) = std::env::args().nth(1) else { return eprintln!("usage: blocks <page.html[.gz]>") };
-    let bytes = std::fs::read(&path).unwrap_or_default();
-    let bytes = if path.ends_with(".gz") {
-        let mut out = Vec::new();
-        let _ = flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut out);
-        out
-    } else {
-        bytes
-    };
+    let bytes = newsloom_extract::eval::read_page(std::path::Path::new(&path)).unwrap_or_default();
     let (html, _) = newsloom_extract::eval::decode_html_bytes(&bytes);
     let d = dom::parse(&html);
     let st = content::stats(&d);

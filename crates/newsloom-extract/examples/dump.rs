@@ -1,6 +1,4 @@
 //! Debug aid: `dump <page.html[.gz]> [url]` prints what the extractor makes of one page.
-use std::io::Read;
-
 use newsloom_extract::html::{content, dom};
 use newsloom_extract::{Extractor, NewsExtractor};
 use newsloom_model::{InputFormat, RawRecord};
@@ -8,14 +6,7 @@ use newsloom_model::{InputFormat, RawRecord};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(path) = args.first() else { return eprintln!("usage: dump <page.html[.gz]> [url]") };
-    let bytes = std::fs::read(path).unwrap_or_default();
-    let bytes = if path.ends_with(".gz") {
-        let mut out = Vec::new();
-        let _ = flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut out);
-        out
-    } else {
-        bytes
-    };
+    let bytes = newsloom_extract::eval::read_page(std::path::Path::new(path)).unwrap_or_default();
     let (html, _) = newsloom_extract::eval::decode_html_bytes(&bytes);
     let d = dom::parse(&html);
     let st = content::stats(&d);

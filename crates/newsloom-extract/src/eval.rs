@@ -201,7 +201,8 @@ fn put(m: &mut Map<String, Value>, k: &str, v: f64) {
     m.insert(k.into(), json!((v * 10000.0).round() / 10000.0));
 }
 
-fn read_page(path: &Path) -> Result<Vec<u8>, String> {
+/// A page's bytes, gunzipped when its name ends in `.gz`.
+pub fn read_page(path: &Path) -> Result<Vec<u8>, String> {
     let raw = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     if path.extension().is_some_and(|e| e == "gz") {
         let mut out = Vec::new();
