@@ -14,16 +14,13 @@ fn page(source: &str, n: usize) -> RawRecord {
          <p>The council of district {n} will publish a detailed timetable, with costs, next week.</p>\
          </article></body></html>"
     );
+    html_record(source, format!("{source}{n}"), html)
+}
+
+fn html_record(source: &str, id: String, html: String) -> RawRecord {
     let mut meta = Map::new();
     meta.insert("source".into(), Value::String(source.into()));
-    RawRecord {
-        id: format!("{source}{n}"),
-        origin: "t".into(),
-        format: InputFormat::Html,
-        content: html,
-        meta,
-        warnings: vec![],
-    }
+    RawRecord { id, origin: "t".into(), format: InputFormat::Html, content: html, meta, warnings: vec![] }
 }
 
 #[test]
@@ -62,16 +59,7 @@ fn page_with_box(n: usize, teaser: &str) -> RawRecord {
          <p>The council of district {n} will publish a detailed timetable, with costs, next week.</p>\
          </article></body></html>"
     );
-    let mut meta = Map::new();
-    meta.insert("source".into(), Value::String("daily".into()));
-    RawRecord {
-        id: format!("b{n}"),
-        origin: "t".into(),
-        format: InputFormat::Html,
-        content: html,
-        meta,
-        warnings: vec![],
-    }
+    html_record("daily", format!("b{n}"), html)
 }
 
 #[test]
