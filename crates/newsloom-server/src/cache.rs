@@ -3,6 +3,7 @@
 //! an entry computed at another version is stale.
 
 use std::collections::{HashMap, VecDeque};
+use std::future::Future;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -32,20 +33,28 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
         Self { inner: Mutex::new(entries), capacity: capacity.max(1), in_flight: Mutex::new(HashMap::new()) }
     }
 
-    /// The shared slot for computing `key`: the first caller to initialise it computes, the
-    /// others await its result. Call [`Cache::landed`] when done.
-    pub fn flight(&self, key: &K) -> Arc<OnceCell<V>> {
-        match self.in_flight.lock() {
+    /// The value of `key` at `version`: from the cache, else from `compute` (then cached).
+    /// Concurrent callers for one key share a single computation.
+    pub async fn get_or_compute<E, F, Fut>(&self, key: K, version: i64, compute: F) -> Result<V, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V, E>>,
+    {
+        if let Some(hit) = self.get(&key, version) {
+            return Ok(hit);
+        }
+        let flight = match self.in_flight.lock() {
             Ok(mut m) => m.entry(key.clone()).or_default().clone(),
             Err(_) => Arc::new(OnceCell::new()),
+        };
+        let value = flight.get_or_try_init(compute).await.cloned();
+        if let Ok(v) = &value {
+            self.put(key.clone(), version, v.clone());
         }
-    }
-
-    /// The computation of `key` is over: later requests read the cache (or compute again).
-    pub fn landed(&self, key: &K) {
         if let Ok(mut m) = self.in_flight.lock() {
-            m.remove(key);
+            m.remove(&key);
         }
+        value
     }
 
     pub fn get(&self, key: &K, version: i64) -> Option<V> {
@@ -84,13 +93,26 @@ pub struct Version {
 pub const VERSION_MAX_AGE: Duration = Duration::from_millis(500);
 
 impl Version {
+    /// The version: as last read if recent enough, else from `read` (and remembered).
+    pub async fn current<E, Fut: Future<Output = Result<i64, E>>>(
+        &self,
+        read: impl FnOnce() -> Fut,
+    ) -> Result<i64, E> {
+        if let Some(v) = self.fresh() {
+            return Ok(v);
+        }
+        let v = read().await?;
+        self.set(v);
+        Ok(v)
+    }
+
     /// The version if it was read recently enough.
-    pub fn fresh(&self) -> Option<i64> {
+    fn fresh(&self) -> Option<i64> {
         let last = self.last.lock().ok()?;
         last.filter(|(_, at)| at.elapsed() < VERSION_MAX_AGE).map(|(v, _)| v)
     }
 
-    pub fn set(&self, version: i64) {
+    fn set(&self, version: i64) {
         if let Ok(mut last) = self.last.lock() {
             *last = Some((version, Instant::now()));
         }
@@ -136,17 +158,13 @@ mod tests {
             .map(|_| {
                 let (cache, runs) = (cache.clone(), runs.clone());
                 tokio::spawn(async move {
-                    let flight = cache.flight(&"dyad");
-                    let v = flight
-                        .get_or_try_init(|| async {
+                    cache
+                        .get_or_compute("dyad", 1, || async {
                             runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                             tokio::time::sleep(Duration::from_millis(50)).await;
                             Ok::<_, ()>(42)
                         })
                         .await
-                        .cloned();
-                    cache.landed(&"dyad");
-                    v
                 })
             })
             .collect();
@@ -154,5 +172,6 @@ mod tests {
             assert_eq!(t.await.unwrap(), Ok(42));
         }
         assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert_eq!(cache.get(&"dyad", 1), Some(42), "the shared result is cached");
     }
 }

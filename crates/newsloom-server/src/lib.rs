@@ -84,24 +84,8 @@ impl AppState {
         K: Eq + std::hash::Hash + Clone,
         V: Clone + Send + 'static,
     {
-        let version = match self.version.fresh() {
-            Some(v) => v,
-            None => {
-                let v = self.db.run(|h| Ok(cache::version(&h.ro)?)).await?;
-                self.version.set(v);
-                v
-            }
-        };
-        if let Some(hit) = cache.get(&key, version) {
-            return Ok(hit);
-        }
-        let flight = cache.flight(&key);
-        let value = flight.get_or_try_init(|| self.db.run(compute)).await.cloned();
-        if let Ok(v) = &value {
-            cache.put(key.clone(), version, v.clone());
-        }
-        cache.landed(&key);
-        value
+        let version = self.version.current(|| self.db.run(|h| Ok(cache::version(&h.ro)?))).await?;
+        cache.get_or_compute(key, version, || self.db.run(compute)).await
     }
 }
 

@@ -74,42 +74,28 @@ pub async fn search(State(state): State<AppState>, Q(p): Q<SearchParams>) -> Api
         offset,
     };
     // The index's commit stamp, not the store's: results change only when the index does.
-    let version = match state.index_version.fresh() {
-        Some(v) => v,
-        None => {
+    let version = state
+        .index_version
+        .current(|| async {
             let index = state.index.clone();
             let v = tokio::task::spawn_blocking(move || index.version())
                 .await
-                .map_err(|e| ApiError::internal(format!("search task failed: {e}")))??
-                as i64;
-            state.index_version.set(v);
-            v
-        }
-    };
-    // A cached answer does not queue behind searches being computed.
-    let found = match state.searches.get(&query, version) {
-        Some(hit) => hit,
-        None => {
-            // Concurrent requests for the same search share one computation.
-            let flight = state.searches.flight(&query);
-            let found = flight
-                .get_or_try_init(|| async {
-                    let _permit = state.search_permits.acquire().await.map_err(ApiError::internal)?;
-                    let (index, query) = (state.index.clone(), query.clone());
-                    let found = tokio::task::spawn_blocking(move || index.search(&query))
-                        .await
-                        .map_err(|e| ApiError::internal(format!("search task failed: {e}")))??;
-                    Ok::<_, ApiError>(Arc::new(found))
-                })
+                .map_err(|e| ApiError::internal(format!("search task failed: {e}")))??;
+            Ok::<_, ApiError>(v as i64)
+        })
+        .await?;
+    // A cached answer does not queue for a permit behind searches being computed.
+    let found = state
+        .searches
+        .get_or_compute(query.clone(), version, || async {
+            let _permit = state.search_permits.acquire().await.map_err(ApiError::internal)?;
+            let index = state.index.clone();
+            let found = tokio::task::spawn_blocking(move || index.search(&query))
                 .await
-                .cloned();
-            if let Ok(found) = &found {
-                state.searches.put(query.clone(), version, found.clone());
-            }
-            state.searches.landed(&query);
-            found?
-        }
-    };
+                .map_err(|e| ApiError::internal(format!("search task failed: {e}")))??;
+            Ok::<_, ApiError>(Arc::new(found))
+        })
+        .await?;
     let found = Arc::unwrap_or_clone(found);
     let next_cursor = (offset + found.hits.len() < found.total).then(|| (offset + limit).to_string());
     Ok(Json(SearchPage { total: found.total, hits: found.hits, facets: found.facets, next_cursor }))
