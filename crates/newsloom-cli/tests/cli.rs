@@ -13,6 +13,21 @@ fn newsloom(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_newsloom")).arg("--db").arg(db).args(args).output().unwrap()
 }
 
+/// Runs newsloom with `input` on stdin.
+fn newsloom_stdin(db: &Path, args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsloom"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
 fn json(out: &Output) -> serde_json::Value {
     assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
@@ -200,4 +215,43 @@ fn exit_codes_follow_convention() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("YYYY-MM-DD"));
     assert_eq!(newsloom(dir.path(), &["stats"]).status.code(), Some(0));
+}
+
+#[test]
+fn a_second_writer_is_refused_with_the_holders_pid_and_the_store_stays_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path();
+    let line = serde_json::json!({"title": "Tram line approved", "text": BODY}).to_string();
+    assert_eq!(json(&newsloom_stdin(db, &["ingest", "-", "--json"], &line))["stored"], 1);
+
+    // An ingest from stdin holds the store while it waits for input.
+    let mut holder = Command::new(env!("CARGO_BIN_EXE_newsloom"))
+        .arg("--db")
+        .arg(db)
+        .args(["ingest", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lock = db.join("writer.lock");
+    let pid = holder.id().to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::fs::read_to_string(&lock).map(|s| s.trim() != pid).unwrap_or(true) {
+        assert!(std::time::Instant::now() < deadline, "the first ingest never took the lock");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let second = newsloom(db, &["ingest", "-"]);
+    assert_eq!(second.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(err.contains(&format!("locked by PID {pid}")), "stderr: {err}");
+
+    // Readers are not writers: they still answer while the store is held.
+    assert_eq!(json(&newsloom(db, &["stats", "--json"]))["articles"], 1);
+    drop(holder.stdin.take());
+    assert!(holder.wait().unwrap().success());
+    // Released at exit: a new writer gets the store.
+    let more =
+        serde_json::json!({"title": "Second tram vote", "text": format!("{BODY} A second vote follows.")});
+    assert_eq!(json(&newsloom_stdin(db, &["ingest", "-", "--json"], &more.to_string()))["stored"], 1);
 }

@@ -108,6 +108,8 @@ pub struct Pipeline {
     index: SearchIndex,
     /// Articles per batch: one store transaction each.
     pub batch_size: usize,
+    /// One writer per store (see [`newsloom_store::WriterLock`]); released on drop.
+    _writer: newsloom_store::WriterLock,
 }
 
 /// How many recent articles are replayed into the clusterer at start-up: enough to cover the
@@ -152,9 +154,12 @@ impl Pipeline {
         analyser: Box<dyn Analyser>,
         clusterer: Box<dyn StoryClusterer>,
     ) -> Result<Self> {
+        // Before anything is opened for writing, so a refused second writer changes nothing.
+        let writer = newsloom_store::WriterLock::acquire(dir)?;
         let store = Store::open(dir)?;
         let index = SearchIndex::open(dir)?;
-        let mut pipeline = Self { extractor, analyser, clusterer, store, index, batch_size: 1000 };
+        let mut pipeline =
+            Self { extractor, analyser, clusterer, store, index, batch_size: 1000, _writer: writer };
         pipeline.catch_up_index()?;
         pipeline.restore_clusterer()?;
         Ok(pipeline)
