@@ -132,6 +132,10 @@ pub enum Command {
         /// Enable `POST /api/articles`, requiring `Authorization: Bearer TOKEN`.
         #[arg(long, env = "NEWSLOOM_WRITE_TOKEN")]
         write_token: Option<String>,
+        /// Allow a non-loopback address (the API is then reachable from the network); needs a
+        /// write token too, so that the store is never writable by anyone who can reach it.
+        #[arg(long)]
+        public: bool,
     },
     /// Benchmarks that print throughput and memory.
     Bench {

@@ -255,3 +255,21 @@ fn a_second_writer_is_refused_with_the_holders_pid_and_the_store_stays_intact() 
         serde_json::json!({"title": "Second tram vote", "text": format!("{BODY} A second vote follows.")});
     assert_eq!(json(&newsloom_stdin(db, &["ingest", "-", "--json"], &more.to_string()))["stored"], 1);
 }
+
+#[test]
+fn serve_refuses_a_public_address_without_public_and_a_write_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path();
+    let refused = newsloom(db, &["serve", "--addr", "0.0.0.0:0"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("needs --public"));
+    let no_token = Command::new(env!("CARGO_BIN_EXE_newsloom"))
+        .arg("--db")
+        .arg(db)
+        .args(["serve", "--addr", "0.0.0.0:0", "--public"])
+        .env_remove("NEWSLOOM_WRITE_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(no_token.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_token.stderr).contains("needs --write-token"));
+}

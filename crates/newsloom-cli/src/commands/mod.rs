@@ -52,9 +52,28 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{report}");
             Ok(())
         }
-        Command::Serve { addr, write_token } => {
+        Command::Serve { addr, write_token, public } => {
+            check_public_addr(addr, public, write_token.as_deref());
             let config = newsloom_server::ServerConfig { db, addr, write_token };
             newsloom_server::serve(config).map_err(|e| anyhow::anyhow!(e))
         }
     }
+}
+
+/// A server reachable from the network is a decision, not a typo: a non-loopback address needs
+/// `--public` and a write token, or the command stops with a usage error (exit 2).
+fn check_public_addr(addr: std::net::SocketAddr, public: bool, write_token: Option<&str>) {
+    if addr.ip().is_loopback() {
+        return;
+    }
+    let missing = match (public, write_token.is_some_and(|t| !t.trim().is_empty())) {
+        (true, true) => return,
+        (false, _) => "--public",
+        (true, false) => "--write-token (or NEWSLOOM_WRITE_TOKEN)",
+    };
+    clap::Error::raw(
+        clap::error::ErrorKind::ArgumentConflict,
+        format!("{addr} is not a loopback address: serving it needs {missing}\n"),
+    )
+    .exit()
 }
