@@ -15,8 +15,19 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// Log lines on stderr as text or as one JSON object per line; `RUST_LOG` sets the levels
+    /// (default `warn,newsloom=info`).
+    #[arg(long, global = true, env = "NEWSLOOM_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand, Debug)]

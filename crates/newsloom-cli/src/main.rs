@@ -16,8 +16,20 @@ fn main() {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = args::Cli::parse();
+    init_logging(cli.log_format);
     if let Err(e) = commands::run(cli) {
         eprintln!("error: {e:#}");
         std::process::exit(1);
     }
+}
+
+/// Structured logs on stderr (stdout is for results and `--json`), filtered by `RUST_LOG`.
+fn init_logging(format: args::LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn,newsloom=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        args::LogFormat::Text => builder.try_init(),
+        args::LogFormat::Json => builder.json().try_init(),
+    };
 }

@@ -273,3 +273,55 @@ fn serve_refuses_a_public_address_without_public_and_a_write_token() {
     assert_eq!(no_token.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&no_token.stderr).contains("needs --write-token"));
 }
+
+#[test]
+fn server_logs_are_json_lines_at_trace_level_and_never_show_the_write_token() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let token = "tok-e1f4c9d2-never-in-logs";
+    let mut server = Command::new(env!("CARGO_BIN_EXE_newsloom"))
+        .arg("--db")
+        .arg(dir.path())
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--log-format", "json"])
+        .env("RUST_LOG", "trace")
+        .env("NEWSLOOM_WRITE_TOKEN", token)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut conn = loop {
+        match std::net::TcpStream::connect(("127.0.0.1", port)) {
+            Ok(c) => break c,
+            Err(_) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(100))
+            }
+            Err(e) => panic!("server did not start: {e}"),
+        }
+    };
+    let body = serde_json::json!({"title": "Tram line approved", "text": BODY}).to_string();
+    write!(
+        conn,
+        "POST /api/articles HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    server.kill().unwrap();
+    let mut logs = String::new();
+    server.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
+    server.wait().unwrap();
+    let json_lines: Vec<serde_json::Value> =
+        logs.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    assert!(
+        json_lines
+            .iter()
+            .any(|l| l["span"]["uri"] == "/api/articles" || l.to_string().contains("/api/articles")),
+        "the request was not logged: {logs}"
+    );
+    assert!(!logs.contains(token), "the write token appeared in the logs");
+}

@@ -84,6 +84,7 @@ impl IngestSummary {
     fn reject(&mut self, e: &ItemError) {
         self.rejected += 1;
         *self.rejected_by_reason.entry(e.kind.to_string()).or_default() += 1;
+        metrics::counter!("newsloom_ingest_rejects_total", "reason" => e.kind.to_string()).increment(1);
         if self.errors.len() < MAX_REPORTED_ERRORS {
             self.errors.push(e.to_string());
         }
@@ -342,6 +343,7 @@ impl Sink<'_> {
         for r in records {
             if stored.contains(&r.id) || in_flight.contains(&r.id) || !seen.insert(r.id.clone()) {
                 summary.duplicates += 1;
+                metrics::counter!("newsloom_ingest_duplicates_total").increment(1);
             } else {
                 fresh.push(r);
             }
@@ -391,6 +393,10 @@ impl Sink<'_> {
         let outcome = self.store.insert_batch(&ready, &rejects)?;
         summary.stored += outcome.stored as u64;
         summary.duplicates += outcome.duplicates as u64;
+        // Process-wide counters for /metrics (a server that ingests or follows); the summary
+        // above is per run.
+        metrics::counter!("newsloom_ingest_stored_total").increment(outcome.stored as u64);
+        metrics::counter!("newsloom_ingest_duplicates_total").increment(outcome.duplicates as u64);
         summary.reprints += ready.iter().filter(|a| a.copy_of.is_some()).count() as u64;
         summary.stage_s.store += t.elapsed().as_secs_f64();
         let t = Instant::now();

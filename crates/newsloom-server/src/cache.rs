@@ -15,6 +15,8 @@ use tokio::sync::OnceCell;
 pub struct Cache<K, V> {
     inner: Mutex<Entries<K, V>>,
     capacity: usize,
+    /// The `cache` label of its hit/miss counters on `/metrics`.
+    name: &'static str,
     /// Values being computed, so concurrent requests for one key wait for that computation
     /// instead of each queueing their own (under load, those duplicates made requests time out).
     in_flight: Mutex<HashMap<K, Arc<OnceCell<V>>>>,
@@ -30,7 +32,18 @@ struct Entries<K, V> {
 impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
     pub fn new(capacity: usize) -> Self {
         let entries = Entries { version: i64::MIN, map: HashMap::new(), order: VecDeque::new() };
-        Self { inner: Mutex::new(entries), capacity: capacity.max(1), in_flight: Mutex::new(HashMap::new()) }
+        Self {
+            inner: Mutex::new(entries),
+            capacity: capacity.max(1),
+            name: "cache",
+            in_flight: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Names the cache in the metrics.
+    pub fn named(mut self, name: &'static str) -> Self {
+        self.name = name;
+        self
     }
 
     /// The value of `key` at `version`: from the cache, else from `compute` (then cached).
@@ -59,7 +72,11 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
 
     pub fn get(&self, key: &K, version: i64) -> Option<V> {
         let entries = self.inner.lock().ok()?;
-        (entries.version == version).then(|| entries.map.get(key).cloned()).flatten()
+        let hit = (entries.version == version).then(|| entries.map.get(key).cloned()).flatten();
+        let result = if hit.is_some() { "hit" } else { "miss" };
+        metrics::counter!("newsloom_cache_lookups_total", "cache" => self.name, "result" => result)
+            .increment(1);
+        hit
     }
 
     pub fn put(&self, key: K, version: i64, value: V) {

@@ -5,7 +5,9 @@
 
 mod api;
 mod cache;
+mod connections;
 mod error;
+mod metrics;
 mod pool;
 mod sql;
 mod ui;
@@ -111,10 +113,10 @@ pub fn router(db: &Path, write_token: Option<String>) -> Result<Router, String> 
         search_permits: Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
         )),
-        searches: Arc::new(cache::Cache::new(2048)),
-        dyads: Arc::new(cache::Cache::new(4096)),
-        stats: Arc::new(cache::Cache::new(1)),
-        story_pages: Arc::new(cache::Cache::new(4096)),
+        searches: Arc::new(cache::Cache::new(2048).named("search")),
+        dyads: Arc::new(cache::Cache::new(4096).named("dyad")),
+        stats: Arc::new(cache::Cache::new(1).named("stats")),
+        story_pages: Arc::new(cache::Cache::new(4096).named("story_pages")),
         version: Arc::new(cache::Version::default()),
         index_version: Arc::new(cache::Version::default()),
     };
@@ -123,6 +125,7 @@ pub fn router(db: &Path, write_token: Option<String>) -> Result<Router, String> 
     };
     Ok(api::router(state.clone())
         .merge(ui::router())
+        .merge(metrics::router())
         .fallback(|| async { error::ApiError::not_found("not found") })
         .method_not_allowed_fallback(|| async {
             error::ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed on this path")
@@ -130,6 +133,8 @@ pub fn router(db: &Path, write_token: Option<String>) -> Result<Router, String> 
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(timeout))
+        .layer(axum::middleware::from_fn(metrics::record))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header(header::REFERRER_POLICY, "no-referrer"))
@@ -139,6 +144,14 @@ pub fn router(db: &Path, write_token: Option<String>) -> Result<Router, String> 
 /// Answers 408 in the error shape when a request takes longer than [`REQUEST_TIMEOUT`].
 async fn timeout(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     use axum::response::IntoResponse;
+    // A declared length over the limit is refused before reading a byte of the body (else the
+    // handler reads up to the limit, or a slow sender holds the request until the timeout).
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        let message = format!("the request body is over the limit of {MAX_BODY_BYTES} bytes");
+        return error::ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, message).into_response();
+    }
     match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
         Ok(resp) => resp,
         Err(_) => {
@@ -172,11 +185,9 @@ pub fn serve_on(
     runtime.block_on(async move {
         listener.set_nonblocking(true).map_err(|e| e.to_string())?;
         let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?;
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| format!("server error: {e}"))
+        connections::serve(listener, app, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
     })
 }
