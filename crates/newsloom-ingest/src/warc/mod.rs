@@ -260,7 +260,100 @@ pub(crate) fn clip(s: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::io::{Cursor, Write};
+
     use super::*;
+
+    fn record(uri: &str, body: &str) -> Vec<u8> {
+        let block = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n{body}");
+        format!(
+            "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\nContent-Length: {}\r\n\r\n{block}\r\n\r\n",
+            block.len()
+        )
+        .into_bytes()
+    }
+
+    fn gz(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    /// Wherever a record of a plain file is cut, the damage is one error and the next record
+    /// is read.
+    #[test]
+    fn a_plain_record_cut_anywhere_is_one_error() {
+        let (first, middle, last) = (
+            record("http://a/1", "<html>one</html>"),
+            record("http://a/2", "<html>two</html>"),
+            record("http://a/3", "<html>three</html>"),
+        );
+        for cut in 1..middle.len() - 4 {
+            let mut file = first.clone();
+            file.extend(&middle[..cut]);
+            file.extend(&last);
+            let events: Vec<_> = WarcRecords::new(Plain(Cursor::new(file)), 1 << 20, wanted).collect();
+            let uris: Vec<_> = events
+                .iter()
+                .filter_map(|e| match e {
+                    WarcEvent::Record { headers, .. } => headers.get("WARC-Target-URI").map(str::to_string),
+                    _ => None,
+                })
+                .collect();
+            let errors = events.iter().filter(|e| matches!(e, WarcEvent::Error { .. })).count();
+            assert_eq!(
+                uris,
+                ["http://a/1", "http://a/3"],
+                "cut at {cut}: {:?}",
+                String::from_utf8_lossy(&middle[..cut])
+            );
+            assert_eq!(errors, 1, "cut at {cut}");
+        }
+    }
+
+    /// Wherever a gzip member is cut, the damage is one error and the records around it are read.
+    #[test]
+    fn a_member_cut_anywhere_is_one_error() {
+        let page = |n: usize| {
+            format!("<html><p>page {n} {}</p></html>", "lorem ipsum dolor sit amet ".repeat(40 + n))
+        };
+        let (first, middle, last) = (
+            gz(&record("http://a/1", &page(1))),
+            gz(&record("http://a/2", &page(2))),
+            gz(&record("http://a/3", &page(3))),
+        );
+        for cut in (1..middle.len()).step_by(1) {
+            let mut file = first.clone();
+            file.extend(&middle[..cut]);
+            file.extend(&last);
+            let events: Vec<_> =
+                WarcRecords::new(GzMembers::new(Cursor::new(file)), 1 << 20, wanted).collect();
+            let uris: Vec<_> = events
+                .iter()
+                .filter_map(|e| match e {
+                    WarcEvent::Record { headers, block, .. } => {
+                        assert!(block.ends_with(b"</html>"), "cut at {cut}: a record came out incomplete");
+                        headers.get("WARC-Target-URI").map(str::to_string)
+                    }
+                    _ => None,
+                })
+                .collect();
+            let errors: Vec<_> = events
+                .iter()
+                .filter_map(|e| match e {
+                    WarcEvent::Error { pos, kind, message } => Some(format!("{pos} {kind}: {message}")),
+                    _ => None,
+                })
+                .collect();
+            // The cut record comes out only when all of it decoded before the cut (e.g. only
+            // the checksum was lost); its neighbours always do.
+            let whole = ["http://a/1", "http://a/2", "http://a/3"];
+            assert!(uris == whole || uris == [whole[0], whole[2]], "cut at {cut}: {uris:?} {errors:?}");
+            assert_eq!(errors.len(), 1, "cut at {cut}: {errors:?}");
+            // The damaged member's offset is named (as the record's place, or in the message).
+            assert!(errors[0].contains(&format!("{}", first.len())), "cut at {cut}: {errors:?}");
+        }
+    }
 
     #[test]
     fn hosts_and_dates() {

@@ -115,6 +115,8 @@ pub struct WarcRecords<S: MemberSource> {
     record_start: Option<RecordPos>,
     /// After an error: skip to the next record without reporting the bytes skipped again.
     resyncing: bool,
+    /// An error met just after a complete record, reported as the next event.
+    deferred_error: Option<io::Error>,
     /// Where the last I/O error happened; a second one there means the source is stuck.
     last_error_at: Option<u64>,
     done: bool,
@@ -132,6 +134,7 @@ impl<S: MemberSource> WarcRecords<S> {
             record_start: None,
             resyncing: false,
             last_error_at: None,
+            deferred_error: None,
             done: false,
         }
     }
@@ -208,6 +211,16 @@ impl<S: MemberSource> WarcRecords<S> {
 
     /// The next event, or `None` at the end of the stream.
     fn step(&mut self) -> io::Result<Option<WarcEvent>> {
+        loop {
+            if let Some(event) = self.attempt()? {
+                return Ok(event);
+            }
+        }
+    }
+
+    /// One record or event; `None` when a version line found while resynchronising proved
+    /// false (garbage that happens to contain `WARC/1.0`): the search goes on quietly.
+    fn attempt(&mut self) -> io::Result<Option<Option<WarcEvent>>> {
         // The version line, after blank lines; anything else is damage to skip.
         let mut skipped = 0u64;
         let mut skipped_from = None;
@@ -217,14 +230,21 @@ impl<S: MemberSource> WarcRecords<S> {
                 if skipped > 0 && !self.resyncing {
                     let pos = skipped_from.unwrap_or(self.record_pos(at));
                     let message = format!("{skipped} bytes of non-WARC data at the end of the file");
-                    return Ok(Some(WarcEvent::Error { pos, kind: "corrupt WARC", message }));
+                    return Ok(Some(Some(WarcEvent::Error { pos, kind: "corrupt WARC", message })));
                 }
-                return Ok(None);
+                return Ok(Some(None));
             };
-            if line.starts_with(b"WARC/1.") {
+            if is_version_line(&line) {
                 break (at, line);
             }
             if line.trim_ascii().is_empty() && skipped == 0 {
+                continue;
+            }
+            if let Some(i) = find_version_line(&line) {
+                // A record cut right at its start runs into the next one's version line.
+                skipped_from.get_or_insert(self.record_pos(at));
+                skipped += i as u64;
+                self.unread(&line[i..]);
                 continue;
             }
             skipped_from.get_or_insert(self.record_pos(at));
@@ -236,23 +256,26 @@ impl<S: MemberSource> WarcRecords<S> {
             self.unread(&version_line);
             let message = format!("{skipped} bytes of non-WARC data before the record at {pos}");
             let pos = skipped_from.unwrap_or(pos);
-            return Ok(Some(WarcEvent::Error { pos, kind: "corrupt WARC", message }));
+            return Ok(Some(Some(WarcEvent::Error { pos, kind: "corrupt WARC", message })));
         }
         self.record_start = Some(pos);
-        self.resyncing = false;
-        let headers = match self.read_headers() {
-            Ok(h) => h,
-            Err(message) => {
+        let was_resyncing = std::mem::replace(&mut self.resyncing, false);
+        let headers = self.read_headers();
+        let len = headers.as_ref().ok().and_then(|h| h.get("Content-Length")?.trim().parse::<u64>().ok());
+        let (headers, len) = match (headers, len) {
+            (Ok(h), Some(len)) => (h, len),
+            (result, _) => {
                 self.resyncing = true;
-                return Ok(Some(WarcEvent::Error { pos, kind: "corrupt WARC", message }));
+                if was_resyncing {
+                    self.record_start = None;
+                    return Ok(None);
+                }
+                let message =
+                    result.err().unwrap_or_else(|| "WARC record without a valid Content-Length".into());
+                return Ok(Some(Some(WarcEvent::Error { pos, kind: "corrupt WARC", message })));
             }
         };
-        let Some(len) = headers.get("Content-Length").and_then(|v| v.trim().parse::<u64>().ok()) else {
-            self.resyncing = true;
-            let message = "WARC record without a valid Content-Length".to_string();
-            return Ok(Some(WarcEvent::Error { pos, kind: "corrupt WARC", message }));
-        };
-        Ok(Some(self.finish_record(pos, headers, len)?))
+        Ok(Some(Some(self.finish_record(pos, headers, len)?)))
     }
 
     fn read_headers(&mut self) -> Result<WarcHeaders, String> {
@@ -263,6 +286,11 @@ impl<S: MemberSource> WarcRecords<S> {
                 Ok(None) => return Err("truncated WARC record: the file ends inside its header".into()),
                 Err(e) => return Err(format!("truncated WARC record: {e}")),
             };
+            if let Some(i) = find_version_line(&line) {
+                // The next record begins inside this one's header: this one was cut short.
+                self.unread(&line[i..]);
+                return Err("truncated WARC record: the next record starts inside its header".into());
+            }
             let line = String::from_utf8_lossy(&line);
             let line = line.trim_end_matches(['\r', '\n']);
             if line.is_empty() {
@@ -332,30 +360,66 @@ impl<S: MemberSource> WarcRecords<S> {
         })
     }
 
-    /// After a block: the `\r\n\r\n` that ends a record (tolerating bare `\n`s), then either the
-    /// end of the stream or the next `WARC/1.` line.
+    /// After a block: the `\r\n\r\n` that ends a record; failing that (writers that use bare
+    /// `\n`s), line ends followed by the end of the stream or the next `WARC/1.` line.
     fn at_record_end(&mut self) -> io::Result<bool> {
-        loop {
-            let buf = self.fill()?;
-            match buf.first() {
-                None => return Ok(true),
-                Some(b'\r') | Some(b'\n') => self.consume(1),
-                Some(b'W') => {
-                    if buf.len() < 7 {
-                        // Too little buffered to tell: the version line check does it.
-                        return Ok(true);
-                    }
-                    return Ok(buf.starts_with(b"WARC/1."));
+        // Line ends read here; given back when they turn out not to end the record.
+        let mut seen = Vec::new();
+        let ended = loop {
+            let buf = match self.fill() {
+                Ok(buf) => buf,
+                Err(e) => {
+                    // The record is whole; the damage after it is reported on its own next.
+                    self.deferred_error = Some(e);
+                    return Ok(true);
                 }
-                Some(_) => return Ok(false),
+            };
+            match buf.first().copied() {
+                None => break true,
+                Some(b @ (b'\r' | b'\n')) => {
+                    seen.push(b);
+                    self.consume(1);
+                    if seen == b"\r\n\r\n" {
+                        break true;
+                    }
+                }
+                // Too little buffered to tell: the version line check does it.
+                Some(b'W') if buf.len() < 7 => break true,
+                Some(b'W') => break buf.starts_with(b"WARC/1."),
+                Some(_) => break false,
             }
+        };
+        if !ended {
+            self.unread(&seen);
         }
+        Ok(ended)
     }
 }
 
-/// Where a `WARC/1.` line starts inside `block`, if one does.
+/// Whether `line` is a record's first line: `WARC/1.0` or `WARC/1.1` and its line end.
+fn is_version_line(line: &[u8]) -> bool {
+    matches!(line.trim_ascii_end(), b"WARC/1.0" | b"WARC/1.1") && line.ends_with(b"\n")
+}
+
+/// Where a version line starts inside `line` (a record cut short runs into the next one's).
+fn find_version_line(line: &[u8]) -> Option<usize> {
+    memchr::memmem::find_iter(line, b"WARC/1.").find(|&i| is_version_line(&line[i..]))
+}
+
+/// Where a record starts inside `block` (which a cut-short record ran into): a version line,
+/// at a line start or right after the cut.
 fn find_record_start(block: &[u8]) -> Option<usize> {
-    memchr::memmem::find_iter(block, b"WARC/1.").find(|&i| i == 0 || block[i - 1] == b'\n')
+    memchr::memmem::find_iter(block, b"WARC/1.")
+        .find(|&i| {
+            let line_end = memchr::memchr(b'\n', &block[i..]).map_or(block.len(), |j| i + j + 1);
+            is_version_line(&block[i..line_end])
+        })
+        .or_else(|| {
+            // The block may end part-way into the version line.
+            const LINES: [&[u8]; 4] = [b"WARC/1.0\r\n", b"WARC/1.1\r\n", b"WARC/1.0\n", b"WARC/1.1\n"];
+            (block.len().saturating_sub(LINES[0].len())..block.len())
+                .find(|&i| LINES.iter().any(|line| line.starts_with(&block[i..])))
+        })
 }
 
 impl<S: MemberSource> Iterator for WarcRecords<S> {
@@ -367,7 +431,10 @@ impl<S: MemberSource> Iterator for WarcRecords<S> {
                 return None;
             }
             let was_resyncing = self.resyncing;
-            let result = self.step();
+            let result = match self.deferred_error.take() {
+                Some(e) => Err(e),
+                None => self.step(),
+            };
             let record_start = self.record_start.take();
             match result {
                 Ok(event) => {
