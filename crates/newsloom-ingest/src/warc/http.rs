@@ -1,7 +1,7 @@
 //! The HTTP response inside a WARC `response` record: status and headers (httparse), then the
 //! body with its transfer coding and content coding undone (chunked; gzip, deflate, br, each
 //! cut at a size cap so a compression bomb costs no more than the cap) and its charset decoded
-//! to UTF-8 (encoding_rs; from `Content-Type`, else a BOM, else the page's `<meta charset>`).
+//! to UTF-8 (encoding_rs; see [`decode_charset`]).
 
 use std::io::Read;
 
@@ -132,17 +132,20 @@ pub fn looks_like_html(body: &[u8]) -> bool {
     lower.starts_with(b"<!doctype html") || lower.starts_with(b"<html") || lower.starts_with(b"<head")
 }
 
-/// The body as UTF-8, from the charset the response declares, else a BOM, else the page's own
-/// `<meta charset>`, else UTF-8 when it is valid and windows-1252 (the web's default) when not.
+/// The body as UTF-8. Bytes that are valid UTF-8 are taken as UTF-8 whatever is declared
+/// (servers and pages often claim latin-1 for UTF-8 text, while text in a legacy charset is
+/// almost never valid UTF-8); otherwise the charset the response declares, else a BOM, else
+/// the page's own `<meta charset>`, else windows-1252 (the web's default).
 /// Returns the text and a warning when bytes had to be replaced.
 pub fn decode_charset(content_type: Option<&str>, body: &[u8]) -> (String, Option<String>) {
     let declared = content_type.and_then(charset_param).and_then(|l| Encoding::for_label(l.as_bytes()));
-    let encoding = declared
+    // A UTF-16 BOM is not valid UTF-8, so it still decides below.
+    let utf8 = std::str::from_utf8(body).is_ok().then_some(encoding_rs::UTF_8);
+    let encoding = utf8
+        .or(declared)
         .or_else(|| Encoding::for_bom(body).map(|(e, _)| e))
         .or_else(|| meta_charset(body))
-        .unwrap_or_else(|| {
-            if std::str::from_utf8(body).is_ok() { encoding_rs::UTF_8 } else { encoding_rs::WINDOWS_1252 }
-        });
+        .unwrap_or(encoding_rs::WINDOWS_1252);
     let (text, used, had_errors) = encoding.decode(body);
     let warning = had_errors.then(|| format!("invalid {} bytes replaced with U+FFFD", used.name()));
     (text.replace('\0', ""), warning)
@@ -234,5 +237,7 @@ mod tests {
         assert!(decode_charset(None, equiv).0.ends_with('П'));
         assert_eq!(decode_charset(None, b"caf\xe9").0, "café");
         assert_eq!(decode_charset(None, "ünïcode".as_bytes()).0, "ünïcode");
+        // Declared latin-1, but the bytes are UTF-8: no mojibake.
+        assert_eq!(decode_charset(Some("text/html; charset=iso-8859-1"), "Grüße".as_bytes()).0, "Grüße");
     }
 }
