@@ -53,6 +53,8 @@ pub fn bench_warc(mb: u64, batch_size: usize, json: bool) -> anyhow::Result<()> 
     }
     let read_s = t.elapsed().as_secs_f64();
     let read_records = pages + rejected + skips.total();
+    // Peak memory so far: generation and the reader alone, before the pipeline holds batches.
+    let reader_peak = output::peak_rss_mb().unwrap_or(0.0);
 
     // The whole pipeline into a fresh store.
     let mut pipeline = Pipeline::open(&tmp.path().join("db"))?;
@@ -78,6 +80,7 @@ pub fn bench_warc(mb: u64, batch_size: usize, json: bool) -> anyhow::Result<()> 
             "pages": pages,
             "rejected": rejected,
             "skipped": skips_by_reason(&skips),
+            "peak_rss_mb": reader_peak,
         },
         "ingest": {
             "elapsed_s": summary.elapsed_s,
@@ -114,10 +117,11 @@ fn print_report(summary: &IngestSummary, archive_mb: f64, r: &serde_json::Value,
         f(&r["decoded_mb"])
     );
     println!(
-        "WARC reader alone: {:.1}s, {:.1} MB/s, {:.0} records/s; skipped {}",
+        "WARC reader alone: {:.1}s, {:.1} MB/s, {:.0} records/s, peak resident memory {:.0} MB; skipped {}",
         f(&r["reader"]["elapsed_s"]),
         f(&r["reader"]["mb_per_s"]),
         f(&r["reader"]["records_per_s"]),
+        f(&r["reader"]["peak_rss_mb"]),
         r["reader"]["skipped"]
     );
     println!(
