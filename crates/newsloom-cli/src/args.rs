@@ -148,6 +148,8 @@ pub enum Command {
         #[arg(long)]
         public: bool,
     },
+    /// Ingest files as they appear in a folder (recursively), each once, also across restarts.
+    Watch(WatchArgs),
     /// Benchmarks that print throughput and memory.
     Bench {
         #[command(subcommand)]
@@ -166,6 +168,31 @@ pub struct IngestArgs {
     #[arg(long, default_value_t = 16)]
     pub max_item_mb: usize,
     /// Outlet name for items that do not carry one (e.g. text scraped from one site).
+    #[arg(long)]
+    pub source: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct WatchArgs {
+    /// The folder to watch (subfolders included).
+    pub dir: PathBuf,
+    /// Ingest what is there, then exit (for cron).
+    #[arg(long)]
+    pub once: bool,
+    /// A file is read once its size and mtime stayed unchanged this long (files renamed into
+    /// the folder are read at once).
+    #[arg(long, default_value_t = 1500)]
+    pub settle_ms: u64,
+    /// Rescan the whole folder this often, for file events the platform lost.
+    #[arg(long, default_value_t = 30)]
+    pub rescan_secs: u64,
+    /// Articles per store transaction.
+    #[arg(long, default_value_t = 1000)]
+    pub batch_size: usize,
+    /// Largest accepted article, in MB.
+    #[arg(long, default_value_t = 16)]
+    pub max_item_mb: usize,
+    /// Outlet name for items that do not carry one.
     #[arg(long)]
     pub source: Option<String>,
 }
@@ -209,6 +236,15 @@ pub enum BenchCommand {
         /// Keep the generated store in this directory instead of a temporary one.
         #[arg(long)]
         keep: Option<PathBuf>,
+    },
+    /// Generate a per-record-gzip WARC archive of news pages and ingest it into a fresh
+    /// temporary store (both deleted afterwards).
+    Warc {
+        /// Archive size to generate, in MB (compressed, on disk).
+        #[arg(long, default_value_t = 1024)]
+        mb: u64,
+        #[arg(long, default_value_t = 1000)]
+        batch_size: usize,
     },
 }
 

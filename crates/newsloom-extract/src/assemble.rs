@@ -102,7 +102,10 @@ pub fn finish(raw: &RawRecord, mut ex: Extracted) -> Result<Article, ExtractErro
     let source = match (raw.meta_str("source"), ex.source_name.take()) {
         (Some(s), _) => Some((s.to_string(), "input")),
         (None, Some(s)) => Some(s),
-        (None, None) => dl.as_ref().and_then(|d| d.agency.clone()).map(|a| (a, "dateline")),
+        (None, None) => dl.as_ref().and_then(|d| d.agency.clone()).map(|a| (a, "dateline")).or_else(|| {
+            // Last resort, given by ingest for crawled pages (WARC): the host the page came from.
+            raw.meta_str("url_host").map(|h| (h.to_string(), "url host"))
+        }),
     };
     if let Some((_, src)) = &source {
         note("source", src);

@@ -1,4 +1,4 @@
-//! The ingest stage: turns paths (files, directories, `.gz`, JSONL, stdin) into a stream of
+//! The ingest stage: turns paths (files, directories, `.gz`, JSONL, WARC, stdin) into a stream of
 //! [`RawRecord`]s, one per article, with per-item errors instead of failed runs.
 //!
 //! Reading is streamed: [`Reader`] is an iterator that holds at most one open file and one
@@ -15,10 +15,14 @@
 mod decode;
 mod jsonl;
 mod reader;
+mod skips;
+pub mod warc;
+pub mod watch;
 
 pub use decode::{decode_text, parse_seed_header};
 pub use jsonl::parse_jsonl_line;
 pub use reader::Reader;
+pub use skips::SkipCounts;
 
 use newsloom_model::RawRecord;
 

@@ -8,13 +8,16 @@ use std::path::{Path, PathBuf};
 use flate2::read::MultiGzDecoder;
 use newsloom_model::{InputFormat, RawRecord, content_id};
 
-use crate::{IngestItem, ItemError, Limits, decode_text, parse_jsonl_line, parse_seed_header};
+use crate::warc::WarcStream;
+use crate::{IngestItem, ItemError, Limits, SkipCounts, decode_text, parse_jsonl_line, parse_seed_header};
 
 /// What a file holds, judged from its name (a `.gz` suffix is looked through).
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum FileKind {
     Jsonl,
     Html,
+    /// A WARC archive (plain or gzip; see [`crate::warc`]).
+    Warc,
     /// Text or HTML, decided from the content.
     Sniff,
 }
@@ -29,6 +32,7 @@ fn file_kind(path: &Path) -> (FileKind, bool) {
     let kind = match ext {
         "jsonl" | "ndjson" | "json" => FileKind::Jsonl,
         "html" | "htm" | "xhtml" | "shtml" => FileKind::Html,
+        "warc" => FileKind::Warc,
         _ => FileKind::Sniff,
     };
     (kind, gz)
@@ -47,7 +51,10 @@ pub struct Reader {
     pending: VecDeque<PathBuf>,
     walk: Option<Box<dyn Iterator<Item = walkdir::Result<walkdir::DirEntry>>>>,
     lines: Option<LineStream>,
+    /// The WARC archive being read, record by record.
+    warc: Option<WarcStream>,
     limits: Limits,
+    skips: SkipCounts,
 }
 
 impl Reader {
@@ -56,7 +63,37 @@ impl Reader {
     }
 
     pub fn with_limits(paths: Vec<PathBuf>, limits: Limits) -> Self {
-        Self { pending: paths.into(), walk: None, lines: None, limits }
+        Self {
+            pending: paths.into(),
+            walk: None,
+            lines: None,
+            warc: None,
+            limits,
+            skips: SkipCounts::default(),
+        }
+    }
+
+    /// A handle on the counts of items skipped on purpose (WARC records that are not HTML
+    /// pages, revisits, ...), which keeps counting while the reader is consumed.
+    pub fn skip_counts(&self) -> SkipCounts {
+        self.skips.clone()
+    }
+
+    /// Counts skipped items into `skips` (shared with other readers of the same run).
+    pub fn with_skip_counts(mut self, skips: SkipCounts) -> Self {
+        self.skips = skips;
+        self
+    }
+
+    /// Starts reading a WARC archive; its records come out of `next`.
+    fn open_warc(&mut self, path: &Path) -> Option<IngestItem> {
+        match WarcStream::open(path, self.limits, self.skips.clone()) {
+            Ok(stream) => {
+                self.warc = Some(stream);
+                None
+            }
+            Err(e) => Some(IngestItem::Rejected(e)),
+        }
     }
 
     fn next_line(&mut self) -> Option<IngestItem> {
@@ -124,6 +161,9 @@ impl Reader {
         let name = path.display().to_string();
         let is_stdin = name == "-";
         let (kind, gz) = if is_stdin { (FileKind::Sniff, false) } else { file_kind(path) };
+        if kind == FileKind::Warc {
+            return self.open_warc(path);
+        }
         let source: Box<dyn Read> = if is_stdin {
             Box::new(io::stdin().lock())
         } else {
@@ -131,6 +171,10 @@ impl Reader {
                 Ok(f) => {
                     let len = f.metadata().map(|m| m.len()).unwrap_or(0);
                     if kind != FileKind::Jsonl && !gz && len > self.limits.max_item_bytes as u64 {
+                        // Too big for one page, but an archive of pages may be that big.
+                        if kind == FileKind::Sniff && starts_with_warc(path) {
+                            return self.open_warc(path);
+                        }
                         return Some(reject_too_large(&name, len, self.limits));
                     }
                     Box::new(f)
@@ -148,9 +192,15 @@ impl Reader {
             FileKind::Html => false,
             // stdin and unknown names: JSONL when the first non-blank byte opens an object.
             FileKind::Sniff => match reader.fill_buf() {
+                // A WARC archive under another name (e.g. CC-NEWS's `.warc.gz` renamed).
+                Ok(head) if !is_stdin && head.starts_with(b"WARC/1.") => {
+                    drop(reader);
+                    return self.open_warc(path);
+                }
                 Ok(head) => head.trim_ascii_start().first() == Some(&b'{') && is_stdin,
                 Err(e) => return Some(IngestItem::Rejected(io_error(&name, &e))),
             },
+            FileKind::Warc => unreachable!("WARC files are opened above"),
         };
         if jsonl {
             let name = if is_stdin { "-".to_string() } else { name };
@@ -166,6 +216,12 @@ impl Iterator for Reader {
 
     fn next(&mut self) -> Option<IngestItem> {
         loop {
+            if let Some(warc) = self.warc.as_mut() {
+                match warc.next() {
+                    Some(item) => return Some(item),
+                    None => self.warc = None,
+                }
+            }
             if self.lines.is_some() {
                 if let Some(item) = self.next_line() {
                     return Some(item);
@@ -182,6 +238,12 @@ impl Iterator for Reader {
             }
         }
     }
+}
+
+/// Whether the file at `path` begins like a WARC archive.
+fn starts_with_warc(path: &Path) -> bool {
+    let mut head = [0u8; 7];
+    File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && &head == b"WARC/1."
 }
 
 fn is_hidden(entry: &walkdir::DirEntry) -> bool {

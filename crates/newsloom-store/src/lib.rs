@@ -15,6 +15,7 @@
 mod lock;
 mod read;
 mod schema;
+mod watched;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +27,7 @@ pub use read::{
     ArticleFilter, ArticleRow, DyadPoint, EventFilter, OutletCount, QuoteFilter, Stats, StoryOrder,
     StoryQuery, StoryRow,
 };
+pub use watched::WatchedFile;
 pub use write::{BatchOutcome, NewArticle, Reject};
 
 /// A store error, with what was being done when it happened.

@@ -108,6 +108,18 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX events_dyad_root ON events(substr(source_actor, 1, 3), substr(target_actor, 1, 3), date);
     "#,
+    // watched files: what `newsloom watch` has ingested, so a restart reads each file once and
+    // a file rewritten with new content is read again (see watched.rs).
+    r#"
+    CREATE TABLE watched_files (
+        path        TEXT PRIMARY KEY,
+        size        INTEGER NOT NULL,
+        mtime_ns    INTEGER NOT NULL,
+        hash        TEXT NOT NULL,
+        ingested_at INTEGER NOT NULL
+    );
+    CREATE INDEX watched_files_hash ON watched_files(hash);
+    "#,
 ];
 
 /// Brings the database to the newest schema, one transaction per step.

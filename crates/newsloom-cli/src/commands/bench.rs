@@ -33,7 +33,10 @@ fn current_rss_mb() -> Option<f64> {
 }
 
 pub fn bench(what: BenchCommand, json: bool) -> anyhow::Result<()> {
-    let BenchCommand::Ingest { articles, batch_size, keep } = what;
+    let (articles, batch_size, keep) = match what {
+        BenchCommand::Ingest { articles, batch_size, keep } => (articles, batch_size, keep),
+        BenchCommand::Warc { mb, batch_size } => return super::bench_warc::bench_warc(mb, batch_size, json),
+    };
     let tmp = tempfile::tempdir()?;
     let corpus = tmp.path().join("corpus.jsonl");
     {

@@ -1,5 +1,6 @@
 //! `newsloom ingest` and `newsloom reindex`.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -45,6 +46,7 @@ pub fn ingest(db: &Path, args: &IngestArgs, json: bool) -> anyhow::Result<()> {
     pipeline.batch_size = args.batch_size.max(1);
     let limits = Limits { max_item_bytes: args.max_item_mb.max(1) << 20 };
     let reader = Reader::with_limits(args.paths.clone(), limits);
+    let skips = reader.skip_counts();
     let source = args.source.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let items = reader.map(|item| match (item, source) {
         (IngestItem::Record(mut raw), Some(name)) if raw.meta_str("source").is_none() => {
@@ -56,20 +58,27 @@ pub fn ingest(db: &Path, args: &IngestArgs, json: bool) -> anyhow::Result<()> {
     let bar = Bar::new();
     let summary = pipeline.ingest(items, &bar)?;
     bar.finish();
+    let skipped = skips.snapshot();
     if json {
-        return output::json(&summary);
+        // Items skipped on purpose (WARC records that are not pages) beside the pipeline's counts.
+        let mut doc = serde_json::to_value(&summary)?;
+        doc["skipped"] = serde_json::to_value(&skipped)?;
+        return output::json(&doc);
     }
-    print_summary(&summary, pipeline.store().dir());
+    print_summary(&summary, &skipped, pipeline.store().dir());
     Ok(())
 }
 
-pub fn print_summary(s: &IngestSummary, dir: &Path) {
+pub fn print_summary(s: &IngestSummary, skipped: &BTreeMap<String, u64>, dir: &Path) {
     println!(
         "read {}  stored {}  duplicates {}  rejected {}  ({} reprints)  in {:.2}s, {:.0} articles/s",
         s.read, s.stored, s.duplicates, s.rejected, s.reprints, s.elapsed_s, s.articles_per_s
     );
     for (reason, n) in &s.rejected_by_reason {
         println!("  rejected {n}: {reason}");
+    }
+    for (reason, n) in skipped {
+        println!("  skipped {n}: {reason}");
     }
     for e in &s.errors {
         eprintln!("  {e}");

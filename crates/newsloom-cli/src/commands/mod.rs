@@ -1,10 +1,12 @@
 //! One module per group of commands; `run` dispatches.
 
 mod bench;
+mod bench_warc;
 mod eval;
 mod export;
 mod ingest;
 mod query;
+mod watch;
 
 use anyhow::Context;
 use newsloom_store::{Store, StoryOrder};
@@ -43,6 +45,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Eval { task, gold, out, embed_model } => {
             eval::eval(task, &gold, out.as_deref(), embed_model.as_deref(), json)
         }
+        Command::Watch(args) => watch::watch(&db, &args, json),
         Command::Bench { what } => bench::bench(what, json),
         Command::Train { what: crate::args::TrainCommand::Ner { data, out } } => {
             let report = newsloom_analyse::ner::train(&data, &out).map_err(|e| anyhow::anyhow!(e))?;
