@@ -12,6 +12,7 @@
 //! assert_eq!(store.stats().unwrap().articles, 0);
 //! ```
 
+mod geo;
 mod read;
 mod schema;
 mod write;
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use geo::{GeoEventFilter, PlaceCount, PlaceFilter};
 pub use read::{
     ArticleFilter, ArticleRow, DyadPoint, EventFilter, OutletCount, QuoteFilter, Stats, StoryOrder,
     StoryQuery, StoryRow,
