@@ -170,6 +170,20 @@ fn known_as(
 
 /// Finds the toponyms of `body` given the entity stage's mentions of it.
 pub fn detect(gaz: &Gazetteer, body: &str, mentions: &[Mention], p: &DetectParams) -> Vec<Toponym> {
+    let tokens = tokenize(body);
+    let sents = sentences(body, &tokens);
+    detect_tokenized(gaz, body, &tokens, &sents, mentions, p)
+}
+
+/// [`detect`] over the body's tokens and sentences (token ranges), when they are at hand.
+pub fn detect_tokenized(
+    gaz: &Gazetteer,
+    body: &str,
+    tokens: &[Token],
+    sents: &[(usize, usize)],
+    mentions: &[Mention],
+    p: &DetectParams,
+) -> Vec<Toponym> {
     let c2b = char_to_byte(body);
     let slice =
         |s: usize, e: usize| body.get(c2b[s.min(c2b.len() - 1)]..c2b[e.min(c2b.len() - 1)]).unwrap_or("");
@@ -237,8 +251,8 @@ pub fn detect(gaz: &Gazetteer, body: &str, mentions: &[Mention], p: &DetectParam
         });
     }
 
-    let tokens = tokenize(body);
-    scan_untagged(gaz, body, &tokens, &covered, &named, p, &mut out);
+    covered.sort_unstable();
+    scan_untagged(gaz, body, tokens, sents, &covered, &named, p, &mut out);
     out.sort_by_key(|t| (t.start, std::cmp::Reverse(t.end)));
     // Overlaps (a scan match inside a tagged span): the first, longest wins.
     let mut kept: Vec<Toponym> = Vec::with_capacity(out.len());
@@ -248,21 +262,27 @@ pub fn detect(gaz: &Gazetteer, body: &str, mentions: &[Mention], p: &DetectParam
         }
         kept.push(t);
     }
-    add_qualifiers(gaz, body, &tokens, &mut kept);
+    add_qualifiers(gaz, body, tokens, &mut kept);
     kept
 }
 
 /// Capitalised sequences no mention covers that the gazetteer names precisely.
+#[allow(clippy::too_many_arguments)]
 fn scan_untagged(
     gaz: &Gazetteer,
     body: &str,
     tokens: &[Token],
+    sents: &[(usize, usize)],
     covered: &[(usize, usize)],
     named: &[(usize, usize, bool)],
     p: &DetectParams,
     out: &mut Vec<Toponym>,
 ) {
-    let is_covered = |t: &Token| covered.iter().any(|&(s, e)| t.char_start < e && s < t.char_end);
+    // `covered` is sorted by start (see `detect`): check the few ranges starting before the token.
+    let is_covered = |t: &Token| {
+        let i = covered.partition_point(|&(s, _)| s < t.char_end);
+        covered[i.saturating_sub(3)..i].iter().any(|&(_, e)| t.char_start < e)
+    };
     // Inside an organisation's (or other) name, a place is any part but the last ("Gainesville
     // Police", "the Tarrant County Medical Examiner"), unless after "of" ("University of
     // Kentucky"), and never an organisation's whole name ("Hamas").
@@ -277,7 +297,7 @@ fn scan_untagged(
     // Names rejected only for where they stand (a sentence's first word, a small town): taken
     // after all if the same name is a toponym elsewhere in the article.
     let mut pending: Vec<Toponym> = Vec::new();
-    let sent_starts: Vec<usize> = sentences(body, tokens).iter().map(|&(s, _)| s).collect();
+    let sent_starts: Vec<usize> = sents.iter().map(|&(s, _)| s).collect();
     let mut key = String::new();
     let mut i = 0;
     while i < tokens.len() {

@@ -256,7 +256,9 @@ fn predict_with(
 pub fn outlet_homes<'a>(
     per_article: impl Iterator<Item = (String, &'a Vec<PlaceMention>)>,
 ) -> HashMap<String, (String, Option<String>)> {
-    let mut counts: HashMap<String, (HashMap<String, usize>, HashMap<String, usize>)> = HashMap::new();
+    // Per outlet: articles naming each country, and each ADM1 region.
+    type Counts = HashMap<String, usize>;
+    let mut counts: HashMap<String, (Counts, Counts)> = HashMap::new();
     for (outlet, places) in per_article {
         let entry = counts.entry(outlet).or_default();
         let mut seen_c = HashSet::new();

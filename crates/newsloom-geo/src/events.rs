@@ -11,7 +11,7 @@
 //! actor without a country (an IGO, a person) gets none.
 
 use newsloom_analyse::Analysis;
-use newsloom_analyse::ner::{sentences, tokenize};
+use newsloom_analyse::ner::{Token, sentences, tokenize};
 use newsloom_model::{Article, GeoPlace, GeoRef, PlaceMention, Span};
 
 use crate::gazetteer::Gazetteer;
@@ -20,10 +20,9 @@ use crate::gazetteer::Gazetteer;
 const LOCATIVE: &[&str] =
     &["in", "at", "near", "outside", "inside", "into", "across", "around", "throughout"];
 
-/// Char ranges of the body's sentences.
-fn sentence_ranges(body: &str) -> Vec<(usize, usize)> {
-    let toks = tokenize(body);
-    sentences(body, &toks).iter().map(|&(s, e)| (toks[s].char_start, toks[e - 1].char_end)).collect()
+/// Char ranges of the body's sentences, from its tokens and sentences (token ranges).
+fn sentence_ranges(toks: &[Token], sents: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    sents.iter().map(|&(s, e)| (toks[s].char_start, toks[e - 1].char_end)).collect()
 }
 
 /// The word before char offset `at` (lower case).
@@ -73,19 +72,37 @@ fn actor_geo(
 
 /// Fills `action_geo`, `source_geo` and `target_geo` of the analysis's events from its places.
 pub fn locate_events(gaz: &Gazetteer, article: &Article, analysis: &mut Analysis) {
+    let toks = tokenize(&article.body);
+    let sents = sentences(&article.body, &toks);
+    locate_events_tokenized(gaz, article, &toks, &sents, analysis);
+}
+
+/// [`locate_events`] over the body's tokens and sentences, when they are at hand.
+pub fn locate_events_tokenized(
+    gaz: &Gazetteer,
+    article: &Article,
+    toks: &[Token],
+    sents: &[(usize, usize)],
+    analysis: &mut Analysis,
+) {
     if analysis.events.is_empty() {
         return;
     }
     let body = &article.body;
     let chars: Vec<char> = body.chars().collect();
-    let sents = sentence_ranges(body);
+    let sents = sentence_ranges(toks, sents);
     let dateline = article.dateline.as_ref().and_then(|d| {
         let key = d.place.to_lowercase();
         analysis.places.iter().find(|p| p.text.to_lowercase() == key && p.place.is_some()).cloned().or_else(
             || {
                 // The extractor may have cut the dateline off the body: resolve its name alone.
+                // A dateline names a city: the biggest of that name, before any region.
                 let c = gaz.lookup(&d.place);
-                let best = c.iter().map(|c| gaz.entry(c.entry)).max_by_key(|e| e.population)?;
+                let best = c
+                    .iter()
+                    .filter(|c| c.kind != crate::gazetteer::NameKind::Abbreviation)
+                    .map(|c| gaz.entry(c.entry))
+                    .max_by_key(|e| (e.level == crate::gazetteer::Level::City, e.population))?;
                 Some(PlaceMention {
                     text: d.place.clone(),
                     span: Span::new(article.id.clone(), 0, 0),
@@ -103,6 +120,8 @@ pub fn locate_events(gaz: &Gazetteer, article: &Article, analysis: &mut Analysis
             .copied()
             .find(|&(s, e)| s <= ev.span.start && ev.span.start < e.max(s + 1))
             .unwrap_or((ev.span.start, ev.span.end));
+        // The coder's span is the clause it coded; the sentence bounds it when the span runs on.
+        let (s, e) = (s.max(ev.span.start), e.min(ev.span.end.max(ev.span.start + 1)));
         let in_sentence: Vec<&PlaceMention> =
             places.iter().filter(|p| p.place.is_some() && p.span.start >= s && p.span.end <= e).collect();
         let located = in_sentence

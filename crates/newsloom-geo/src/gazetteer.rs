@@ -2,11 +2,14 @@
 //! `build_gazetteer.py`; GeoNames, geonames.org, CC BY 4.0): countries, continents, ADM1–ADM3
 //! regions and every populated place of 500 people or more, with alternate names.
 //!
-//! Loaded once per process on first use ([`Gazetteer::shared`], about half a second). Names are
+//! Loaded once per process on first use ([`Gazetteer::shared`], one to two seconds). Names are
 //! looked up by a normalised key (lower case, accents and dots dropped, hyphens as spaces): the
-//! index is one sorted array of `(key hash, entry)` pairs, searched by binary search, which keeps
-//! the million names in about 16 MB instead of a map of strings several times that.
+//! index is one sorted array of `(key hash, entry)` pairs, which keeps
+//! the million names in about 16 MB instead of a map of strings several times that, plus a map
+//! from each key hash to its run in that array, so a lookup is one probe.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::sync::LazyLock;
 
@@ -21,6 +24,24 @@ static SHARED: LazyLock<Gazetteer> = LazyLock::new(|| {
     // found) is the safe outcome if it were ever broken.
     Gazetteer::parse_gz(SHIPPED).unwrap_or_else(|_| Gazetteer::default())
 });
+
+/// The keys are already hashes: use them as they are.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
 
 /// What kind of GeoNames feature an entry is, coarsely: what resolution ranks on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -90,6 +111,8 @@ pub struct Gazetteer {
     entries: Vec<Entry>,
     /// Sorted by key hash: (hash, entry index, name kind).
     index: Vec<(u64, u32, NameKind)>,
+    /// Key hash → (first position in `index`, count): one probe per lookup.
+    slots: HashMap<u64, (u32, u32), BuildHasherDefault<PassThrough>>,
     by_id: Vec<(u64, u32)>,
     /// ADM1 code → entry index.
     adm1: Vec<(Box<str>, u32)>,
@@ -106,6 +129,23 @@ pub struct Gazetteer {
 pub fn normalise(name: &str, out: &mut String) {
     out.clear();
     let mut space = false;
+    if name.is_ascii() {
+        // The common case, without Unicode decomposition.
+        for b in name.bytes() {
+            match b {
+                b'.' | b'\'' | b'`' => {}
+                b'-' | b' ' | b'\t' | b'\n' | b'\r' => space = !out.is_empty(),
+                _ => {
+                    if space {
+                        out.push(' ');
+                        space = false;
+                    }
+                    out.push(b.to_ascii_lowercase() as char);
+                }
+            }
+        }
+        return;
+    }
     for c in name.nfd() {
         if is_combining_mark(c) || matches!(c, '.' | '\'' | '’' | '`') {
             continue;
@@ -219,6 +259,14 @@ impl Gazetteer {
         g.index.sort_unstable_by_key(|&(h, i, k)| (h, i, k));
         // One pair per (name, entry): the best way the name reaches it.
         g.index.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1);
+        g.slots.reserve(g.index.len());
+        let mut i = 0;
+        while i < g.index.len() {
+            let h = g.index[i].0;
+            let n = g.index[i..].iter().take_while(|x| x.0 == h).count();
+            g.slots.insert(h, (i as u32, n as u32));
+            i += n;
+        }
         g.by_id = g.entries.iter().enumerate().map(|(i, e)| (e.geonameid, i as u32)).collect();
         g.by_id.sort_unstable();
         g.adm1.sort_unstable();
@@ -251,19 +299,16 @@ impl Gazetteer {
         if key.is_empty() {
             return Vec::new();
         }
-        let h = key_hash(key);
-        let start = self.index.partition_point(|&(k, _, _)| k < h);
-        self.index[start..]
+        let Some(&(start, n)) = self.slots.get(&key_hash(key)) else { return Vec::new() };
+        self.index[start as usize..(start + n) as usize]
             .iter()
-            .take_while(|&&(k, _, _)| k == h)
             .map(|&(_, entry, kind)| Candidate { entry, kind })
             .collect()
     }
 
     /// Whether any entry has this normalised key as a name.
     pub fn has_key(&self, key: &str) -> bool {
-        let h = key_hash(key);
-        self.index.binary_search_by_key(&h, |&(k, _, _)| k).is_ok()
+        self.slots.contains_key(&key_hash(key))
     }
 
     pub fn by_geonameid(&self, id: u64) -> Option<&Entry> {

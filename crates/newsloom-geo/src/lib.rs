@@ -53,8 +53,17 @@ impl Geoparser {
         mentions: &[Mention],
         hints: &Hints,
     ) -> Vec<PlaceMention> {
+        let tops = detect::detect(Gazetteer::shared(), body, mentions, &self.detect);
+        self.place_mentions(article_id, tops, hints)
+    }
+
+    fn place_mentions(
+        &self,
+        article_id: &str,
+        tops: Vec<detect::Toponym>,
+        hints: &Hints,
+    ) -> Vec<PlaceMention> {
         let gaz = Gazetteer::shared();
-        let tops = detect::detect(gaz, body, mentions, &self.detect);
         let res = resolve::resolve(gaz, &tops, hints, &self.resolve);
         tops.into_iter()
             .zip(res)
@@ -83,7 +92,6 @@ impl Geoparser {
         spans: &[(usize, usize)],
         hints: &Hints,
     ) -> Vec<PlaceMention> {
-        let gaz = Gazetteer::shared();
         let chars: Vec<char> = body.chars().collect();
         let mut key = String::new();
         let tops: Vec<detect::Toponym> = spans
@@ -103,17 +111,7 @@ impl Geoparser {
                 }
             })
             .collect();
-        let res = resolve::resolve(gaz, &tops, hints, &self.resolve);
-        tops.into_iter()
-            .zip(res)
-            .map(|(t, r)| PlaceMention {
-                text: t.text,
-                span: Span::new(article_id, t.start, t.end),
-                place: r.entry.map(|e| gaz.place(gaz.entry(e))),
-                literal: r.literal,
-                confidence: r.confidence,
-            })
-            .collect()
+        self.place_mentions(article_id, tops, hints)
     }
 
     /// Adds the article's places and its events' locations to an analysis.
@@ -122,8 +120,14 @@ impl Geoparser {
             article.url.as_deref().and_then(|u| u.split("//").nth(1)).and_then(|h| h.split('/').next());
         let hints =
             Hints { dateline: article.dateline.as_ref().map(|d| d.place.as_str()), domain: host, home: None };
-        analysis.places = self.parse(&article.id, &article.body, &analysis.mentions, &hints);
-        events::locate_events(Gazetteer::shared(), article, analysis);
+        let gaz = Gazetteer::shared();
+        // One tokenisation for both detection and event sentences.
+        let tokens = newsloom_analyse::ner::tokenize(&article.body);
+        let sents = newsloom_analyse::ner::sentences(&article.body, &tokens);
+        let tops =
+            detect::detect_tokenized(gaz, &article.body, &tokens, &sents, &analysis.mentions, &self.detect);
+        analysis.places = self.place_mentions(&article.id, tops, &hints);
+        events::locate_events_tokenized(gaz, article, &tokens, &sents, analysis);
     }
 }
 
