@@ -357,6 +357,9 @@ pub fn report(
         human.push_str(&format!("  {} folds by group (mean ± sd):", per_m.len()));
         for key in ["e2e_acc161", "acc161", "detection_f1", "auc", "geonameid_acc"] {
             let xs: Vec<f64> = per_m.iter().map(|m| m[key]).filter(|x| !x.is_nan()).collect();
+            if xs.is_empty() {
+                continue;
+            }
             let mean = xs.iter().sum::<f64>() / xs.len().max(1) as f64;
             let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / xs.len().max(1) as f64).sqrt();
             let d = if key == "auc" { 4 } else { 2 };
