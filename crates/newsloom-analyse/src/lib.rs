@@ -1,7 +1,7 @@
 //! The analyse stage: entities, quotes with speakers, and coded political events, each with
 //! its provenance span into the article body.
 
-use newsloom_model::{Article, Entity, Event, Mention, Quote};
+use newsloom_model::{Article, Entity, Event, Mention, PlaceMention, Quote};
 use serde::{Deserialize, Serialize};
 
 pub mod eval;
@@ -16,6 +16,9 @@ pub struct Analysis {
     pub mentions: Vec<Mention>,
     pub quotes: Vec<Quote>,
     pub events: Vec<Event>,
+    /// Toponyms resolved to GeoNames (filled by the geo stage, `newsloom-geo`).
+    #[serde(default)]
+    pub places: Vec<PlaceMention>,
 }
 
 /// Analyses one article. Stateless per article so it can run on every core.
@@ -45,6 +48,6 @@ impl Analyser for NewsAnalyser {
         let (entities, mentions) = self.entities.recognise_article(article);
         let quotes = self.quotes.extract(&article.id, &article.body, Some(&mentions));
         let events = self.events.code_with_entities(&article.id, &article.body, day, &mentions, &entities);
-        Analysis { entities, mentions, quotes, events }
+        Analysis { entities, mentions, quotes, events, ..Analysis::default() }
     }
 }

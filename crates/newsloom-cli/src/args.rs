@@ -129,6 +129,29 @@ pub enum Command {
         /// `--features embed`. Crosslingual reports with and without it.
         #[arg(long, env = "NEWSLOOM_EMBED_MODEL")]
         embed_model: Option<PathBuf>,
+        /// (geo) Also score in K folds grouped by newspaper/site, with mean and spread.
+        #[arg(long, default_value_t = 1)]
+        folds: usize,
+        /// (geo) Resolve the gold toponym spans instead of detecting them (resolution alone).
+        #[arg(long)]
+        gold_spans: bool,
+        /// (geo) Leave out associative toponyms (GeoWebNews `literal: false`).
+        #[arg(long)]
+        literal_only: bool,
+    },
+    /// Places named in stored articles (resolved to GeoNames), by number of mentions.
+    Places {
+        /// Only places in this story's articles.
+        #[arg(long)]
+        story: Option<String>,
+        /// Only places in this country (ISO 3166-1 alpha-2, e.g. RU).
+        #[arg(long)]
+        country: Option<String>,
+        /// Only this article's places.
+        #[arg(long)]
+        article: Option<String>,
+        #[arg(long, default_value_t = 30)]
+        limit: usize,
     },
     /// Train a model from data and write its weights (reproduces the shipped ones).
     Train {
@@ -293,4 +316,6 @@ pub enum EvalTask {
     Ner,
     Quotes,
     Events,
+    /// Geoparsing on the geo gold sets (LGL, TR-News, GeoWebNews, GeoVirus JSONL).
+    Geo,
 }

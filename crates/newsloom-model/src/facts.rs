@@ -121,6 +121,15 @@ pub struct Event {
     pub negated: bool,
     pub span: Span,
     pub confidence: f32,
+    /// Where the event happened (GDELT's ActionGeo), with the text naming the place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_geo: Option<crate::GeoRef>,
+    /// Where the source actor is from or based (GDELT's Actor1Geo).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_geo: Option<crate::GeoRef>,
+    /// Where the target actor is from or based (GDELT's Actor2Geo).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_geo: Option<crate::GeoRef>,
 }
 
 #[cfg(test)]

@@ -15,11 +15,13 @@
 mod article;
 mod date;
 mod facts;
+mod place;
 mod raw;
 
 pub use article::{Article, Dateline, Story, StoryRef};
 pub use date::{DatePrecision, PublishedDate};
 pub use facts::{Entity, EntityKind, Event, Mention, QuadClass, Quote, QuoteKind, Span};
+pub use place::{GeoPlace, GeoRef, PlaceMention};
 pub use raw::{InputFormat, RawRecord};
 
 /// A stable identifier derived from content: the first 16 hex digits of its BLAKE3 hash.

@@ -143,7 +143,8 @@ impl Pipeline {
         Self::with_stages(
             dir,
             Box::new(NewsExtractor::new()),
-            Box::new(NewsAnalyser::new()),
+            // The geo stage runs right after analysis, on the same worker.
+            Box::new(newsloom_geo::WithPlaces::new(NewsAnalyser::new())),
             Box::new(clusterer),
         )
     }

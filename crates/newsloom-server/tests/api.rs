@@ -451,3 +451,34 @@ async fn oversize_bodies_are_413() {
     let (s, v, _) = send(&app, post(big, Some(TOKEN))).await;
     assert_error(s, &v, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+#[tokio::test]
+async fn places_and_events_by_place() {
+    let app = shared();
+    let (status, places) = get(&app, "/api/places").await;
+    assert_eq!(status, StatusCode::OK, "{places}");
+    let list = places.as_array().unwrap();
+    let moscow = list.iter().find(|p| p["geonameid"] == 524_901).expect("Moscow is named");
+    assert_eq!((moscow["country"].as_str(), moscow["admin1"].as_str()), (Some("RU"), Some("RU.48")));
+    let (_, ru) = get(&app, "/api/places?country=RU").await;
+    assert!(ru.as_array().unwrap().iter().all(|p| p["country"] == "RU"));
+    // The whole world holds every located event, each inside the box; an empty patch of
+    // ocean holds none.
+    let (status, all) = get(&app, "/api/places/events?bbox=-180,-90,180,90").await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    for item in all.as_array().unwrap() {
+        assert!(item["event"]["action_geo"]["place"]["lat"].is_number(), "{item}");
+    }
+    let (_, none) = get(&app, "/api/places/events?bbox=-30,-40,-29,-39").await;
+    assert_eq!(none, json!([]));
+    for bad in [
+        "/api/places/events",
+        "/api/places/events?bbox=1,2,3",
+        "/api/places/events?bbox=0,10,1,5",
+        "/api/places/events?geonameid=1&role=nowhere",
+        "/api/places?country=Russia",
+    ] {
+        let (status, body) = get(&app, bad).await;
+        assert_error(status, &body, StatusCode::BAD_REQUEST);
+    }
+}

@@ -13,6 +13,7 @@
 //! ```
 
 mod lock;
+mod geo;
 mod read;
 mod schema;
 mod watched;
@@ -23,6 +24,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use lock::WriterLock;
+pub use geo::{GeoEventFilter, PlaceCount, PlaceFilter};
 pub use read::{
     ArticleFilter, ArticleRow, DyadPoint, EventFilter, OutletCount, QuoteFilter, Stats, StoryOrder,
     StoryQuery, StoryRow,

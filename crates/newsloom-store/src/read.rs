@@ -397,7 +397,8 @@ impl Store {
         let entities: Vec<Entity> = parse_docs(docs(
             "SELECT e.doc FROM entities e WHERE e.id IN (SELECT entity FROM mentions WHERE article = ?) ORDER BY e.id",
         )?)?;
-        Ok(Analysis { entities, mentions, quotes, events })
+        let places = self.article_places(article)?;
+        Ok(Analysis { entities, mentions, quotes, events, places })
     }
 
     /// Canonical entity ids mentioned in an article (for rebuilding clusterer state).

@@ -119,6 +119,44 @@ const MIGRATIONS: &[&str] = &[
         ingested_at INTEGER NOT NULL
     );
     CREATE INDEX watched_files_hash ON watched_files(hash);
+    // geo: each article's toponyms resolved to GeoNames, and the locations of its events
+    // (role action/source/target, GDELT's ActionGeo/Actor1Geo/Actor2Geo) for place and bounding
+    // box queries.
+    r#"
+    CREATE TABLE places (
+        article     TEXT NOT NULL,
+        start       INTEGER NOT NULL,
+        end         INTEGER NOT NULL,
+        text        TEXT NOT NULL,
+        geonameid   INTEGER,
+        name        TEXT,
+        lat         REAL,
+        lon         REAL,
+        country     TEXT,
+        admin1      TEXT,
+        feature_code TEXT,
+        literal     INTEGER NOT NULL,
+        doc         TEXT NOT NULL
+    );
+    CREATE INDEX places_article ON places(article);
+    CREATE INDEX places_geonameid ON places(geonameid);
+    CREATE INDEX places_country ON places(country, geonameid);
+    CREATE TABLE event_places (
+        event       INTEGER NOT NULL,      -- rowid in events
+        article     TEXT NOT NULL,
+        role        TEXT NOT NULL,         -- action, source, target
+        geonameid   INTEGER NOT NULL,
+        name        TEXT NOT NULL,
+        lat         REAL NOT NULL,
+        lon         REAL NOT NULL,
+        country     TEXT,
+        admin1      TEXT,
+        start       INTEGER NOT NULL,
+        end         INTEGER NOT NULL
+    );
+    CREATE INDEX event_places_event ON event_places(event);
+    CREATE INDEX event_places_box ON event_places(role, lat, lon);
+    CREATE INDEX event_places_geonameid ON event_places(geonameid, role);
     "#,
 ];
 

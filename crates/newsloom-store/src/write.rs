@@ -179,6 +179,7 @@ fn insert_facts(tx: &Transaction, item: &NewArticle) -> Result<()> {
             serde_json::to_string(e)?
         ])?;
     }
+    crate::geo::insert_places(tx, &a.id, an)?;
     Ok(())
 }
 

@@ -30,6 +30,9 @@ fn event(article: &str, source: &str, target: &str, cameo: &str, quad: QuadClass
         negated: false,
         span: Span::new(article, 0, 10),
         confidence: 0.9,
+        action_geo: None,
+        source_geo: None,
+        target_geo: None,
     }
 }
 

@@ -230,6 +230,9 @@ impl EventCoder {
             cameo: e.code,
             span,
             confidence: if e.pattern { 0.7 } else { 0.5 },
+            action_geo: None,
+            source_geo: None,
+            target_geo: None,
         }
     }
 }

@@ -24,6 +24,8 @@ pub fn eval(
         EvalTask::Ner => newsloom_analyse::eval::run("ner", gold),
         EvalTask::Quotes => newsloom_analyse::eval::run("quotes", gold),
         EvalTask::Events => newsloom_analyse::eval::run("events", gold),
+        // Dispatched to commands::geo (it takes folds); kept here so the match is complete.
+        EvalTask::Geo => newsloom_geo::eval::run(&newsloom_geo::Geoparser::new(), gold, out, 1, false, false),
     }
     .map_err(|e| anyhow!(e))?;
     if json {

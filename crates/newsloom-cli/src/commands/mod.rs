@@ -4,12 +4,13 @@ mod bench;
 mod bench_warc;
 mod eval;
 mod export;
+mod geo;
 mod ingest;
 mod query;
 mod watch;
 
 use anyhow::Context;
-use newsloom_store::{Store, StoryOrder};
+use newsloom_store::{PlaceFilter, Store, StoryOrder};
 
 use crate::args::{Cli, Command, StorySort};
 use crate::output;
@@ -42,7 +43,19 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Stats => query::stats(&open()?, json),
         Command::Export { format: _, out, with_raw } => export::jsonl(&open()?, out.as_deref(), with_raw),
         Command::Reindex => ingest::reindex(&db, json),
-        Command::Eval { task, gold, out, embed_model } => {
+        Command::Eval {
+            task: crate::args::EvalTask::Geo,
+            gold,
+            out,
+            folds,
+            gold_spans,
+            literal_only,
+            ..
+        } => geo::eval(&gold, out.as_deref(), folds, gold_spans, literal_only, json),
+        Command::Places { story, country, article, limit } => {
+            geo::places(&open()?, &PlaceFilter { story, country, article, limit }, json)
+        }
+        Command::Eval { task, gold, out, embed_model, .. } => {
             eval::eval(task, &gold, out.as_deref(), embed_model.as_deref(), json)
         }
         Command::Watch(args) => watch::watch(&db, &args, json),

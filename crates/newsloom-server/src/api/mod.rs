@@ -3,6 +3,7 @@
 pub mod articles;
 pub mod facts;
 pub mod ingest;
+pub mod places;
 pub mod search;
 pub mod stories;
 pub mod types;
@@ -22,7 +23,7 @@ use crate::error::ApiError;
         stories, entities, quotes, events and dyads. Errors are `{\"error\": \"...\", \"status\": N}`. \
         Lists page with `cursor`: pass the previous page's `next_cursor`."),
     paths(articles::list, articles::get, ingest::ingest, search::search, search::stats, stories::list,
-        stories::get, facts::entities, facts::entity, facts::quotes, facts::events, facts::dyad),
+        stories::get, facts::entities, facts::entity, facts::quotes, facts::events, facts::dyad, places::places, places::events),
     // Enums used only as query parameters are referenced by name: register them.
     components(schemas(articles::Order, newsloom_store::StoryOrder, facts::Period)),
     modifiers(&BearerAuth)
@@ -65,5 +66,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/quotes", get(facts::quotes))
         .route("/api/events", get(facts::events))
         .route("/api/dyad", get(facts::dyad))
+        .route("/api/places", get(places::places))
+        .route("/api/places/events", get(places::events))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }

@@ -1,0 +1,458 @@
+//! Toponym detection: which spans of an article name places.
+//!
+//! Three sources, in order of trust:
+//! 1. the entity stage's place mentions (the tagger's LOC spans), and its other mentions whose
+//!    whole text is a country, region or continent name or a country adjective ("Russian",
+//!    tagged MISC; "Russia" tagged ORG as an actor);
+//! 2. capitalised word sequences the tagger left untagged that the gazetteer knows, kept only
+//!    where that is precise: multi-word names, countries, regions, "X County", and towns above a
+//!    population floor, not at the start of a sentence;
+//! 3. qualifiers after a comma ("Alexandria, Va.", "Paris, Texas"), which are toponyms too and
+//!    tell which Alexandria is meant.
+
+use newsloom_analyse::ner::{Token, sentences, tokenize};
+use newsloom_model::{EntityKind, Mention};
+
+use crate::gazetteer::{Gazetteer, Level, NameKind, normalise};
+
+/// Where a toponym was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// A place mention of the entity stage.
+    Tagged,
+    /// A country/region name or adjective the entity stage tagged as another kind.
+    Retyped,
+    /// An untagged capitalised name the gazetteer knows.
+    Gazetteer,
+    /// A qualifier after a comma ("…, Va.").
+    Qualifier,
+}
+
+/// One toponym span, before resolution.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Toponym {
+    /// Char offsets into the body.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// Normalised lookup key.
+    pub key: String,
+    pub found: Found,
+    /// The entity stage tagged it as an organisation (a place acting: "Turkey said").
+    pub as_actor: bool,
+    /// Index of the toponym this one qualifies ("Va." in "Alexandria, Va." qualifies
+    /// "Alexandria"), set by [`detect`].
+    pub qualifies: Option<usize>,
+}
+
+/// Tunable detection settings.
+#[derive(Debug, Clone, Copy)]
+pub struct DetectParams {
+    /// Smallest population of a town found by the gazetteer scan alone.
+    pub scan_min_population: u64,
+    /// Keep tagged place spans the gazetteer cannot resolve (counts for detection only).
+    pub keep_unknown_tagged: bool,
+}
+
+impl Default for DetectParams {
+    fn default() -> Self {
+        Self { scan_min_population: 20_000, keep_unknown_tagged: true }
+    }
+}
+
+/// Words that start a capitalised sequence without being part of a place name.
+const LEADING_WORDS: &[&str] =
+    &["the", "in", "at", "on", "of", "from", "to", "for", "and", "by", "near", "a"];
+
+/// Capitalised words that are towns somewhere but in running text are dates or directions.
+const NOT_PLACES: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "st",
+    "no",
+    // Institution nouns that lead organisation names ("Police Department", "University Park").
+    "police",
+    "university",
+    "college",
+    "union",
+    "center",
+    "centre",
+    "school",
+    "church",
+    "hospital",
+    "court",
+    "department",
+    "city",
+    "county",
+    "market",
+    "park",
+    "hall",
+    "commonwealth",
+];
+
+/// Nationality-style suffixes: a country alias with one is an adjective or demonym.
+pub(crate) fn looks_adjectival(text: &str) -> bool {
+    let t = text.trim_end_matches('s');
+    ["an", "ese", "ish", "i", "ic", "ch", "ean", "ian"].iter().any(|s| t.ends_with(s))
+}
+
+fn adjective_kind(k: NameKind) -> bool {
+    k == NameKind::Adjective
+}
+
+fn is_cap(t: &str) -> bool {
+    t.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Char offset ↔ byte offset over `body`, for slicing mention spans.
+fn char_to_byte(body: &str) -> Vec<usize> {
+    body.char_indices().map(|(b, _)| b).chain(std::iter::once(body.len())).collect()
+}
+
+/// Whether the gazetteer has a name (not only an abbreviation) for `key`, and the best level.
+fn known(gaz: &Gazetteer, key: &str, allow_adjective: bool) -> Option<(Level, u64, NameKind)> {
+    known_as(gaz, key, allow_adjective, true)
+}
+
+/// Like [`known`]; without `alternates` only entries's own names count.
+fn known_as(
+    gaz: &Gazetteer,
+    key: &str,
+    allow_adjective: bool,
+    alternates: bool,
+) -> Option<(Level, u64, NameKind)> {
+    let cands = gaz.lookup_key(key);
+    let named = cands.iter().any(|c| matches!(c.kind, NameKind::Primary | NameKind::Alternate));
+    cands
+        .iter()
+        .filter(|c| match c.kind {
+            NameKind::Primary => true,
+            NameKind::Alternate => alternates,
+            NameKind::Adjective => allow_adjective && !named,
+            NameKind::Abbreviation => false,
+        })
+        .map(|c| {
+            let e = gaz.entry(c.entry);
+            (e.level, e.population, c.kind)
+        })
+        .min_by_key(|&(level, pop, kind)| (level, std::cmp::Reverse(pop), kind))
+}
+
+/// Finds the toponyms of `body` given the entity stage's mentions of it.
+pub fn detect(gaz: &Gazetteer, body: &str, mentions: &[Mention], p: &DetectParams) -> Vec<Toponym> {
+    let tokens = tokenize(body);
+    let sents = sentences(body, &tokens);
+    detect_tokenized(gaz, body, &tokens, &sents, mentions, p)
+}
+
+/// [`detect`] over the body's tokens and sentences (token ranges), when they are at hand.
+pub fn detect_tokenized(
+    gaz: &Gazetteer,
+    body: &str,
+    tokens: &[Token],
+    sents: &[(usize, usize)],
+    mentions: &[Mention],
+    p: &DetectParams,
+) -> Vec<Toponym> {
+    let c2b = char_to_byte(body);
+    let slice =
+        |s: usize, e: usize| body.get(c2b[s.min(c2b.len() - 1)]..c2b[e.min(c2b.len() - 1)]).unwrap_or("");
+    let mut out: Vec<Toponym> = Vec::new();
+    let mut key = String::new();
+    // Spans the gazetteer scan leaves alone: places (taken as tagged) and people. Names of
+    // organisations and the like are scanned, since they embed places ("Dublin City Council",
+    // "Texas Alcoholic Beverage Commission"), which count as toponyms.
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    let mut named: Vec<(usize, usize, bool)> = Vec::new();
+    for m in mentions {
+        let (mut s, e) = (m.span.start, m.span.end);
+        if e <= s || e >= c2b.len() {
+            continue;
+        }
+        if matches!(m.kind, EntityKind::Place | EntityKind::Person) {
+            covered.push((s, e));
+        } else {
+            named.push((s, e, m.kind == EntityKind::Organisation));
+        }
+        let mut text = slice(s, e);
+        if let Some(rest) = text.strip_prefix("the ").or_else(|| text.strip_prefix("The ")) {
+            s += 4;
+            text = rest;
+        }
+        // "Kelin’s": the possessive is not part of the name.
+        let text = text.trim_end_matches("’s").trim_end_matches("'s");
+        let e = s + text.chars().count();
+        normalise(text, &mut key);
+        let (found, as_actor) = match m.kind {
+            EntityKind::Place => {
+                if !p.keep_unknown_tagged && known(gaz, &key, true).is_none() {
+                    continue;
+                }
+                (Found::Tagged, false)
+            }
+            EntityKind::Misc | EntityKind::Organisation => {
+                let Some((level, _, kind)) = known(gaz, &key, true) else { continue };
+                let big = matches!(level, Level::Continent | Level::Country | Level::Adm1);
+                let adjective = kind == NameKind::Adjective && looks_adjectival(text);
+                if !(big && (kind != NameKind::Adjective || adjective)) {
+                    continue;
+                }
+                (Found::Retyped, m.kind == EntityKind::Organisation)
+            }
+            EntityKind::Person => {
+                // The tagger calls some counties and states people ("Laurel County"); a whole
+                // multi-word mention that is such a region is taken as one.
+                let Some((level, _, kind)) = known(gaz, &key, false) else { continue };
+                let region = matches!(level, Level::Country | Level::Adm1 | Level::Adm2);
+                if !(region && kind == NameKind::Primary && text.contains(' ')) {
+                    continue;
+                }
+                (Found::Retyped, false)
+            }
+        };
+        out.push(Toponym {
+            start: s,
+            end: e,
+            text: text.to_string(),
+            key: key.clone(),
+            found,
+            as_actor,
+            qualifies: None,
+        });
+    }
+
+    covered.sort_unstable();
+    scan_untagged(gaz, body, tokens, sents, &covered, &named, p, &mut out);
+    out.sort_by_key(|t| (t.start, std::cmp::Reverse(t.end)));
+    // Overlaps (a scan match inside a tagged span): the first, longest wins.
+    let mut kept: Vec<Toponym> = Vec::with_capacity(out.len());
+    for t in out {
+        if kept.last().is_some_and(|k| t.start < k.end) {
+            continue;
+        }
+        kept.push(t);
+    }
+    add_qualifiers(gaz, body, tokens, &mut kept);
+    kept
+}
+
+/// Capitalised sequences no mention covers that the gazetteer names precisely.
+#[allow(clippy::too_many_arguments)]
+fn scan_untagged(
+    gaz: &Gazetteer,
+    body: &str,
+    tokens: &[Token],
+    sents: &[(usize, usize)],
+    covered: &[(usize, usize)],
+    named: &[(usize, usize, bool)],
+    p: &DetectParams,
+    out: &mut Vec<Toponym>,
+) {
+    // `covered` is sorted by start (see `detect`): check the few ranges starting before the token.
+    let is_covered = |t: &Token| {
+        let i = covered.partition_point(|&(s, _)| s < t.char_end);
+        covered[i.saturating_sub(3)..i].iter().any(|&(_, e)| t.char_start < e)
+    };
+    // Inside an organisation's (or other) name, a place is any part but the last ("Gainesville
+    // Police", "the Tarrant County Medical Examiner"), unless after "of" ("University of
+    // Kentucky"), and never an organisation's whole name ("Hamas").
+    // A single word the tagger calls an organisation is a place when it is a city of 100,000
+    // ("A Gainesville man"), or named as a place elsewhere in the article.
+    let inside_name = |first: &Token, last: &Token, prev: Option<&str>, pop: u64| -> Option<bool> {
+        let &(s, e, org) = named.iter().find(|&&(s, e, _)| first.char_start < e && s < first.char_end)?;
+        let whole = first.char_start <= s && last.char_end >= e;
+        let ends = last.char_end >= e && !prev.is_some_and(|w| matches!(w, "of" | "in"));
+        Some(!(org && ((whole && pop < 100_000) || (ends && !whole))) && last.char_end <= e)
+    };
+    // Names rejected only for where they stand (a sentence's first word, a small town): taken
+    // after all if the same name is a toponym elsewhere in the article.
+    let mut pending: Vec<Toponym> = Vec::new();
+    let sent_starts: Vec<usize> = sents.iter().map(|&(s, _)| s).collect();
+    let mut key = String::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        let word = t.text(body);
+        let lower = word.to_lowercase();
+        let lower = lower.trim_end_matches('.');
+        if !is_cap(word) || is_covered(t) || LEADING_WORDS.contains(&lower) {
+            i += 1;
+            continue;
+        }
+        // The run of capitalised, uncovered tokens from here (at most 4).
+        let mut run = i;
+        while run < tokens.len() && run - i < 4 && is_cap(tokens[run].text(body)) && !is_covered(&tokens[run])
+        {
+            run += 1;
+        }
+        let sentence_start = sent_starts.binary_search(&i).is_ok()
+            || (i > 0 && matches!(tokens[i - 1].text(body), "\"" | "“" | "(" | "-" | "—" | ":"));
+        let mut matched = None;
+        for end in (i + 1..=run).rev() {
+            let text = &body[t.start..tokens[end - 1].end];
+            normalise(text, &mut key);
+            let words = end - i;
+            // One untagged word is a place by its own name only ("Moskva" needs the tagger).
+            let Some((level, pop, kind)) = known_as(gaz, &key, true, words > 1) else { continue };
+            if words == 1 && NOT_PLACES.contains(&lower) {
+                continue;
+            }
+            let prev = i.checked_sub(1).map(|j| tokens[j].text(body));
+            if inside_name(t, &tokens[end - 1], prev, pop) == Some(false) {
+                if !adjective_kind(kind) {
+                    pending.push(Toponym {
+                        start: t.char_start,
+                        end: tokens[end - 1].char_end,
+                        text: text.to_string(),
+                        key: key.clone(),
+                        found: Found::Gazetteer,
+                        as_actor: false,
+                        qualifies: None,
+                    });
+                }
+                continue;
+            }
+            let adjective = kind == NameKind::Adjective;
+            let ok = if adjective {
+                looks_adjectival(text) || level == Level::Country
+            } else {
+                match level {
+                    Level::Continent | Level::Country | Level::Adm1 => true,
+                    Level::Adm2 | Level::Adm3 => words > 1 || pop >= p.scan_min_population,
+                    Level::City => pop >= p.scan_min_population || (words > 1 && pop >= 1000),
+                }
+            };
+            // A capitalised word opening a sentence is often not a name at all.
+            if ok && (!sentence_start || words > 1 || level <= Level::Adm1) {
+                matched = Some((end, text));
+                break;
+            }
+            if !adjective && pending.last().is_none_or(|t: &Toponym| t.start != tokens[i].char_start) {
+                pending.push(Toponym {
+                    start: t.char_start,
+                    end: tokens[end - 1].char_end,
+                    text: text.to_string(),
+                    key: key.clone(),
+                    found: Found::Gazetteer,
+                    as_actor: false,
+                    qualifies: None,
+                });
+            }
+        }
+        match matched {
+            Some((end, text)) => {
+                normalise(text, &mut key);
+                out.push(Toponym {
+                    start: t.char_start,
+                    end: tokens[end - 1].char_end,
+                    text: text.to_string(),
+                    key: key.clone(),
+                    found: Found::Gazetteer,
+                    as_actor: false,
+                    qualifies: None,
+                });
+                i = end;
+            }
+            None => i = run.max(i + 1),
+        }
+    }
+    let keys: std::collections::HashSet<&str> = out.iter().map(|t| t.key.as_str()).collect();
+    let confirmed: Vec<Toponym> = pending.into_iter().filter(|t| keys.contains(t.key.as_str())).collect();
+    out.extend(confirmed);
+}
+
+/// "Alexandria, Va.", "Paris, Texas", "Sochi, Russia": the name after the comma is a toponym
+/// (added when missing) that qualifies the one before it.
+fn add_qualifiers(gaz: &Gazetteer, body: &str, tokens: &[Token], tops: &mut Vec<Toponym>) {
+    let mut key = String::new();
+    let mut added = Vec::new();
+    for (ti, t) in tops.iter().enumerate() {
+        // The token right after the toponym must be a comma.
+        let Some(k) = tokens.iter().position(|x| x.char_start >= t.end) else { continue };
+        if tokens[k].text(body) != "," || k + 1 >= tokens.len() {
+            continue;
+        }
+        let q = &tokens[k + 1];
+        // One or two tokens ("Va.", "New York", "W. Va.").
+        for n in [2usize, 1] {
+            if k + n >= tokens.len() {
+                continue;
+            }
+            let last = &tokens[k + n];
+            if !is_cap(last.text(body)) || !is_cap(q.text(body)) {
+                continue;
+            }
+            let text = &body[q.start..last.end];
+            normalise(text, &mut key);
+            let fits = gaz.lookup_key(&key).iter().any(|c| {
+                let e = gaz.entry(c.entry);
+                matches!(e.level, Level::Country | Level::Adm1) && c.kind != NameKind::Adjective
+            });
+            if fits {
+                added.push((ti, q.char_start, last.char_end, text.to_string(), key.clone()));
+                break;
+            }
+        }
+    }
+    for (ti, s, e, text, key) in added {
+        match tops.iter().position(|t| t.start == s && t.end == e) {
+            Some(j) => tops[j].qualifies = Some(ti),
+            None => {
+                if tops.iter().any(|t| t.start < e && s < t.end) {
+                    continue;
+                }
+                tops.push(Toponym {
+                    start: s,
+                    end: e,
+                    text,
+                    key,
+                    found: Found::Qualifier,
+                    as_actor: false,
+                    qualifies: Some(ti),
+                })
+            }
+        }
+    }
+    // Keep document order; re-point the qualifier links after sorting.
+    let mut order: Vec<usize> = (0..tops.len()).collect();
+    order.sort_by_key(|&i| tops[i].start);
+    let mut new_pos = vec![0; tops.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_pos[old] = new;
+    }
+    let mut sorted: Vec<Toponym> = order.iter().map(|&i| tops[i].clone()).collect();
+    for t in &mut sorted {
+        t.qualifies = t.qualifies.map(|q| new_pos[q]);
+    }
+    *tops = sorted;
+}

@@ -1,0 +1,345 @@
+//! Toponym resolution: which GeoNames entry each toponym of an article refers to.
+//!
+//! All toponyms with the same name in one article are one place. Each name's candidates are
+//! scored on their own (population, feature type, how the name reaches them), then again with
+//! the article as context, twice over: the countries, ADM1 and ADM2 regions the other names
+//! currently resolve to, nearness to the other places, a qualifier after a comma ("Alexandria,
+//! Va."), the dateline's place and the outlet's country. A name that is a place in a region the
+//! article names, or near the other places it names, wins over a bigger namesake elsewhere.
+
+use std::collections::HashMap;
+
+use crate::detect::{Found, Toponym, looks_adjectival};
+use crate::gazetteer::{Entry, Gazetteer, Level, NameKind, distance_km};
+
+/// Scoring weights (log-population units: +2.3 is ten times the population).
+#[derive(Debug, Clone, Copy)]
+pub struct ResolveParams {
+    pub country_prior: f64,
+    pub adm1_prior: f64,
+    pub adm2_prior: f64,
+    pub capital_prior: f64,
+    pub alternate_penalty: f64,
+    pub adjective_penalty: f64,
+    /// Candidate inside the region a qualifier names ("Paris, Texas").
+    pub qualifier: f64,
+    /// Candidate in a country another toponym of the article resolves to or lies in.
+    pub same_country: f64,
+    /// Candidate in an ADM1 region another toponym resolves to or lies in.
+    pub same_admin1: f64,
+    /// Candidate in an ADM2 region another toponym resolves to or lies in.
+    pub same_admin2: f64,
+    /// Candidate within `near_km` of another resolved place (towns and counties).
+    pub near: f64,
+    pub near_km: f64,
+    /// Candidate in the dateline place's country / ADM1.
+    pub dateline: f64,
+    /// Candidate in the outlet's country (from a country-code domain).
+    pub home_country: f64,
+    /// Candidate in the outlet's home ADM1 region (learnt from its other articles).
+    pub home_admin1: f64,
+    /// Candidates kept per name (largest population first), to bound the work on common names.
+    pub max_candidates: usize,
+}
+
+impl Default for ResolveParams {
+    fn default() -> Self {
+        Self {
+            country_prior: 3.0,
+            adm1_prior: 2.0,
+            adm2_prior: 0.0,
+            capital_prior: 2.0,
+            alternate_penalty: 2.5,
+            adjective_penalty: 2.0,
+            qualifier: 12.0,
+            same_country: 2.5,
+            same_admin1: 4.0,
+            same_admin2: 2.0,
+            near: 2.0,
+            near_km: 100.0,
+            dateline: 2.0,
+            home_country: 2.0,
+            home_admin1: 5.0,
+            max_candidates: 60,
+        }
+    }
+}
+
+impl ResolveParams {
+    /// Sets one weight by name (for tuning runs: `--set qualifier=10`).
+    pub fn set(&mut self, name: &str, value: f64) -> Result<(), String> {
+        let slot = match name {
+            "country_prior" => &mut self.country_prior,
+            "adm1_prior" => &mut self.adm1_prior,
+            "adm2_prior" => &mut self.adm2_prior,
+            "capital_prior" => &mut self.capital_prior,
+            "alternate_penalty" => &mut self.alternate_penalty,
+            "adjective_penalty" => &mut self.adjective_penalty,
+            "qualifier" => &mut self.qualifier,
+            "same_country" => &mut self.same_country,
+            "same_admin1" => &mut self.same_admin1,
+            "same_admin2" => &mut self.same_admin2,
+            "near" => &mut self.near,
+            "near_km" => &mut self.near_km,
+            "dateline" => &mut self.dateline,
+            "home_country" => &mut self.home_country,
+            "home_admin1" => &mut self.home_admin1,
+            _ => return Err(format!("unknown weight {name}")),
+        };
+        *slot = value;
+        Ok(())
+    }
+}
+
+/// What the article says about where it comes from.
+#[derive(Debug, Clone, Default)]
+pub struct Hints<'a> {
+    /// The dateline's place (`MOSCOW`).
+    pub dateline: Option<&'a str>,
+    /// The outlet's domain or URL host (`thetowntalk.com`, `www.bbc.co.uk`).
+    pub domain: Option<&'a str>,
+    /// The outlet's home: the country (ISO2) and ADM1 code its articles name most.
+    pub home: Option<(String, Option<String>)>,
+}
+
+/// The outcome for one toponym.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Resolution {
+    pub entry: Option<u32>,
+    /// False for adjectives/demonyms and places acting ("Turkey said").
+    pub literal: bool,
+    /// Margin of the winner over the runner-up, squashed to 0..1.
+    pub confidence: f32,
+}
+
+struct Group {
+    members: Vec<usize>,
+    cands: Vec<(u32, NameKind)>,
+    base: Vec<f64>,
+    best: Option<usize>,
+    /// Groups this one qualifies, and groups qualifying it.
+    qualifies: Vec<usize>,
+    qualified_by: Vec<usize>,
+}
+
+/// Country of a country-code top-level domain (`co.uk` → GB), none for generic ones.
+fn domain_country(domain: &str) -> Option<String> {
+    let host = domain.split("//").last()?.split('/').next()?;
+    let tld = host.rsplit('.').next()?.to_ascii_uppercase();
+    if tld.len() != 2 {
+        return None;
+    }
+    Some(if tld == "UK" { "GB".into() } else { tld })
+}
+
+fn inside(e: &Entry, region: &Entry) -> bool {
+    match region.level {
+        Level::Country => e.country == region.country && e.geonameid != region.geonameid,
+        Level::Adm1 => *e.admin1 == *region.admin1 && e.geonameid != region.geonameid,
+        Level::Adm2 | Level::Adm3 => {
+            !region.admin2.is_empty() && *e.admin2 == *region.admin2 && e.geonameid != region.geonameid
+        }
+        _ => false,
+    }
+}
+
+/// Resolves `tops` (one article's toponyms, from [`crate::detect::detect`]).
+pub fn resolve(gaz: &Gazetteer, tops: &[Toponym], hints: &Hints, p: &ResolveParams) -> Vec<Resolution> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut by_key: HashMap<&str, usize> = HashMap::new();
+    let mut group_of = vec![0; tops.len()];
+    for (i, t) in tops.iter().enumerate() {
+        let g = *by_key.entry(t.key.as_str()).or_insert_with(|| {
+            groups.push(Group {
+                members: Vec::new(),
+                cands: Vec::new(),
+                base: Vec::new(),
+                best: None,
+                qualifies: Vec::new(),
+                qualified_by: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        groups[g].members.push(i);
+        group_of[i] = g;
+    }
+    for (i, t) in tops.iter().enumerate() {
+        if let Some(q) = t.qualifies {
+            let (a, b) = (group_of[i], group_of[q]);
+            if a != b {
+                groups[a].qualifies.push(b);
+                groups[b].qualified_by.push(a);
+            }
+        }
+    }
+    for g in &mut groups {
+        let t = &tops[g.members[0]];
+        let is_qualifier =
+            g.members.iter().any(|&m| tops[m].found == Found::Qualifier || tops[m].qualifies.is_some());
+        let abbreviation_ok = is_qualifier || (t.text.ends_with('.') && t.text.len() >= 3);
+        let mut cands = gaz.lookup_key(&t.key);
+        let named = cands.iter().any(|c| matches!(c.kind, NameKind::Primary | NameKind::Alternate));
+        // "US", "U.S.", "UK": a country's code in capitals is its name, not the French village Us.
+        let letters: String = t.text.chars().filter(|c| c.is_alphabetic()).collect();
+        let code_like = (2..=3).contains(&letters.len()) && letters.chars().all(char::is_uppercase);
+        for c in &mut cands {
+            if code_like && c.kind == NameKind::Adjective && gaz.entry(c.entry).level == Level::Country {
+                c.kind = NameKind::Primary;
+            }
+        }
+        let country_code = code_like && cands.iter().any(|c| gaz.entry(c.entry).level == Level::Country);
+        cands.retain(|c| match c.kind {
+            NameKind::Primary | NameKind::Alternate => {
+                !country_code || gaz.entry(c.entry).level == Level::Country
+            }
+            NameKind::Adjective => !named,
+            NameKind::Abbreviation => abbreviation_ok,
+        });
+        cands.sort_by_key(|c| std::cmp::Reverse(gaz.entry(c.entry).population));
+        cands.truncate(p.max_candidates);
+        g.cands = cands.iter().map(|c| (c.entry, c.kind)).collect();
+        g.base = g.cands.iter().map(|&(e, k)| base_score(gaz.entry(e), k, p)).collect();
+    }
+
+    // Hints, resolved on their own.
+    let dateline = hints.dateline.and_then(|d| {
+        let cands = gaz.lookup(d);
+        cands.iter().filter(|c| c.kind != NameKind::Abbreviation).map(|c| gaz.entry(c.entry)).max_by(
+            |a, b| base_score(a, NameKind::Primary, p).total_cmp(&base_score(b, NameKind::Primary, p)),
+        )
+    });
+    let home = hints.home.as_ref().map(|h| h.0.clone()).or_else(|| hints.domain.and_then(domain_country));
+    let home_admin1 = hints.home.as_ref().and_then(|h| h.1.as_deref());
+
+    for round in 0..3 {
+        let bests: Vec<Option<&Entry>> =
+            groups.iter().map(|g| g.best.map(|b| gaz.entry(g.cands[b].0))).collect();
+        let mut next = Vec::with_capacity(groups.len());
+        for (gi, g) in groups.iter().enumerate() {
+            let mut top: Option<(usize, f64)> = None;
+            for (ci, &(e, _)) in g.cands.iter().enumerate() {
+                let c = gaz.entry(e);
+                let mut s = g.base[ci];
+                if round > 0 {
+                    s += context_score(gaz, c, gi, g, &groups, &bests, p);
+                }
+                if let Some(d) = dateline {
+                    if c.country == d.country {
+                        s += p.dateline * 0.5;
+                    }
+                    if !d.admin1.is_empty() && c.admin1 == d.admin1 {
+                        s += p.dateline * 0.5;
+                    }
+                }
+                if home.as_deref().is_some_and(|h| h == c.country_code()) {
+                    s += p.home_country;
+                }
+                if home_admin1.is_some_and(|h| !c.admin1.is_empty() && h == &*c.admin1) {
+                    s += p.home_admin1;
+                }
+                if top.is_none_or(|(_, t)| s > t) {
+                    top = Some((ci, s));
+                }
+            }
+            next.push(top.map(|(ci, _)| ci));
+        }
+        for (g, b) in groups.iter_mut().zip(next) {
+            g.best = b;
+        }
+    }
+
+    tops.iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let g = &groups[group_of[i]];
+            let kind = g.best.map(|b| g.cands[b].1);
+            let adjective = kind == Some(NameKind::Adjective) && looks_adjectival(&t.text);
+            Resolution {
+                entry: g.best.map(|b| g.cands[b].0),
+                literal: !adjective && !t.as_actor,
+                confidence: if g.best.is_none() {
+                    0.3
+                } else if g.cands.len() == 1 {
+                    0.9
+                } else {
+                    0.7
+                },
+            }
+        })
+        .collect()
+}
+
+fn base_score(e: &Entry, kind: NameKind, p: &ResolveParams) -> f64 {
+    let mut s = (1.0 + e.population as f64).ln();
+    s += match e.level {
+        Level::Continent | Level::Country => p.country_prior,
+        Level::Adm1 => p.adm1_prior,
+        Level::Adm2 | Level::Adm3 => p.adm2_prior,
+        Level::City => 0.0,
+    };
+    if &*e.feature_code == "PPLC" {
+        s += p.capital_prior;
+    }
+    s - match kind {
+        NameKind::Primary => 0.0,
+        NameKind::Alternate | NameKind::Abbreviation => p.alternate_penalty,
+        NameKind::Adjective => p.adjective_penalty,
+    }
+}
+
+/// The article's other places as context for candidate `c` of group `gi`.
+fn context_score(
+    gaz: &Gazetteer,
+    c: &Entry,
+    gi: usize,
+    g: &Group,
+    groups: &[Group],
+    bests: &[Option<&Entry>],
+    p: &ResolveParams,
+) -> f64 {
+    let (mut country, mut admin1, mut admin2, mut near) = (false, false, false, false);
+    for (oi, b) in bests.iter().enumerate() {
+        let Some(b) = b else { continue };
+        if oi == gi || b.geonameid == c.geonameid {
+            continue;
+        }
+        country |= b.country == c.country && c.country != [b' ', b' '];
+        admin1 |= !c.admin1.is_empty() && b.admin1 == c.admin1;
+        admin2 |= !c.admin2.is_empty() && b.admin2 == c.admin2;
+        if !near
+            && matches!(b.level, Level::City | Level::Adm2)
+            && matches!(c.level, Level::City | Level::Adm2)
+        {
+            near = distance_km(f64::from(c.lat), f64::from(c.lon), f64::from(b.lat), f64::from(b.lon))
+                < p.near_km;
+        }
+    }
+    let mut s = 0.0;
+    if country {
+        s += p.same_country;
+    }
+    if admin1 {
+        s += p.same_admin1;
+    }
+    if admin2 {
+        s += p.same_admin2;
+    }
+    if near {
+        s += p.near;
+    }
+    // A qualifier ("…, Va.") narrows the place it follows; the qualifier in turn is the region
+    // that has a candidate of that place inside it.
+    for &q in &g.qualified_by {
+        if let Some(region) = bests[q]
+            && inside(c, region)
+        {
+            s += p.qualifier;
+        }
+    }
+    for &t in &g.qualifies {
+        if groups[t].cands.iter().any(|&(e, _)| inside(gaz.entry(e), c)) {
+            s += p.qualifier;
+        }
+    }
+    s
+}
