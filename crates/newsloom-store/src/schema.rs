@@ -119,6 +119,7 @@ const MIGRATIONS: &[&str] = &[
         ingested_at INTEGER NOT NULL
     );
     CREATE INDEX watched_files_hash ON watched_files(hash);
+    "#,
     // geo: each article's toponyms resolved to GeoNames, and the locations of its events
     // (role action/source/target, GDELT's ActionGeo/Actor1Geo/Actor2Geo) for place and bounding
     // box queries.
