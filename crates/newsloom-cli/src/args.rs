@@ -118,6 +118,10 @@ pub enum Command {
         /// `--features embed`. Crosslingual reports with and without it.
         #[arg(long, env = "NEWSLOOM_EMBED_MODEL")]
         embed_model: Option<PathBuf>,
+        /// (tone, themes) Cross-validate: K models, each scoring the fold it did not learn from
+        /// (folds grouped by article / duplicate group). Without it, the shipped model scores.
+        #[arg(long)]
+        folds: Option<usize>,
     },
     /// Train a model from data and write its weights (reproduces the shipped ones).
     Train {
@@ -208,6 +212,22 @@ pub enum TrainCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The target-dependent tone model, from NewsMTSC-style JSONL (../shared/data/tone/newsmtsc-dev.jsonl).
+    Tone {
+        #[arg(long)]
+        data: PathBuf,
+        /// Where to write it (the shipped file is crates/newsloom-analyse/models/tone-target.bin.gz).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The IPTC topic model, from BBC-style JSONL (../shared/data/themes/bbc-dev.jsonl).
+    Themes {
+        #[arg(long)]
+        data: PathBuf,
+        /// Where to write it (the shipped file is crates/newsloom-analyse/models/themes-nb.bin.gz).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// Story list orders.
@@ -242,4 +262,8 @@ pub enum EvalTask {
     Ner,
     Quotes,
     Events,
+    /// NewsMTSC (per target) or PerSenT (per document) sentiment.
+    Tone,
+    /// IPTC top-level subjects on BBC News.
+    Themes,
 }

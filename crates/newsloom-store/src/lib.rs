@@ -14,6 +14,7 @@
 
 mod read;
 mod schema;
+mod tone;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ pub use read::{
     ArticleFilter, ArticleRow, DyadPoint, EventFilter, OutletCount, QuoteFilter, Stats, StoryOrder,
     StoryQuery, StoryRow,
 };
+pub use tone::{TonePoint, ToneSubject};
 pub use write::{BatchOutcome, NewArticle, Reject};
 
 /// A store error, with what was being done when it happened.

@@ -397,7 +397,9 @@ impl Store {
         let entities: Vec<Entity> = parse_docs(docs(
             "SELECT e.doc FROM entities e WHERE e.id IN (SELECT entity FROM mentions WHERE article = ?) ORDER BY e.id",
         )?)?;
-        Ok(Analysis { entities, mentions, quotes, events })
+        let mut analysis = Analysis { entities, mentions, quotes, events, ..Default::default() };
+        crate::tone::fill_analysis(self, article, &mut analysis)?;
+        Ok(analysis)
     }
 
     /// Canonical entity ids mentioned in an article (for rebuilding clusterer state).

@@ -179,6 +179,7 @@ fn insert_facts(tx: &Transaction, item: &NewArticle) -> Result<()> {
             serde_json::to_string(e)?
         ])?;
     }
+    crate::tone::insert_tone(tx, &a.id, an)?;
     Ok(())
 }
 

@@ -12,6 +12,7 @@ pub fn eval(
     gold: &Path,
     out: Option<&Path>,
     embed_model: Option<&Path>,
+    folds: Option<usize>,
     json: bool,
 ) -> anyhow::Result<()> {
     if !gold.is_file() {
@@ -24,6 +25,8 @@ pub fn eval(
         EvalTask::Ner => newsloom_analyse::eval::run("ner", gold),
         EvalTask::Quotes => newsloom_analyse::eval::run("quotes", gold),
         EvalTask::Events => newsloom_analyse::eval::run("events", gold),
+        EvalTask::Tone => newsloom_analyse::tone::eval(gold, folds, out),
+        EvalTask::Themes => newsloom_analyse::themes::eval(gold, folds, out),
     }
     .map_err(|e| anyhow!(e))?;
     if json {

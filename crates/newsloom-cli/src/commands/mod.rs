@@ -40,8 +40,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Stats => query::stats(&open()?, json),
         Command::Export { format: _, out, with_raw } => export::jsonl(&open()?, out.as_deref(), with_raw),
         Command::Reindex => ingest::reindex(&db, json),
-        Command::Eval { task, gold, out, embed_model } => {
-            eval::eval(task, &gold, out.as_deref(), embed_model.as_deref(), json)
+        Command::Eval { task, gold, out, embed_model, folds } => {
+            eval::eval(task, &gold, out.as_deref(), embed_model.as_deref(), folds, json)
         }
         Command::Bench { what } => bench::bench(what, json),
         Command::Train { what: crate::args::TrainCommand::Ner { data, out } } => {
@@ -52,9 +52,30 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{report}");
             Ok(())
         }
+        Command::Train { what: crate::args::TrainCommand::Tone { data, out } } => {
+            train_report("tone", newsloom_analyse::tone::train(&data, &out), &out, json)
+        }
+        Command::Train { what: crate::args::TrainCommand::Themes { data, out } } => {
+            train_report("themes", newsloom_analyse::themes::train(&data, &out), &out, json)
+        }
         Command::Serve { addr, write_token } => {
             let config = newsloom_server::ServerConfig { db, addr, write_token };
             newsloom_server::serve(config).map_err(|e| anyhow::anyhow!(e))
         }
     }
+}
+
+/// Prints what a `train` command did.
+fn train_report(
+    model: &str,
+    result: Result<String, String>,
+    out: &std::path::Path,
+    json: bool,
+) -> anyhow::Result<()> {
+    let report = result.map_err(|e| anyhow::anyhow!(e))?;
+    if json {
+        return output::json(&serde_json::json!({ "model": model, "out": out, "report": report }));
+    }
+    println!("{report}");
+    Ok(())
 }
