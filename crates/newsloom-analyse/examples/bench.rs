@@ -150,6 +150,14 @@ fn main() -> Result<(), String> {
             let (e, m) = it.next().expect("one analysis per article");
             events.code_with_entities(&a.id, &a.body, day(a), m, e).len()
         });
+        let tone = newsloom_analyse::tone::ToneAnalyser::shared();
+        let mut it = linked.iter();
+        time("tone (article+mentions)", &arts, &mut total, |a| {
+            let (_, m) = it.next().expect("one analysis per article");
+            tone.analyse(&a.id, &a.body, m).1.len()
+        });
+        let themes = newsloom_analyse::themes::ThemeClassifier::shared();
+        time("themes", &arts, &mut total, |a| themes.classify_article(&a.title, &a.body).len());
         let mut whole = 0.0;
         time("NewsAnalyser (all)", &arts, &mut whole, |a| analyser.analyse(a).mentions.len());
         println!("  (components sum to {:.1} µs/article)", 1e6 * total / arts.len() as f64);

@@ -129,9 +129,10 @@ pub enum Command {
         /// `--features embed`. Crosslingual reports with and without it.
         #[arg(long, env = "NEWSLOOM_EMBED_MODEL")]
         embed_model: Option<PathBuf>,
-        /// (geo) Also score in K folds grouped by newspaper/site, with mean and spread.
-        #[arg(long, default_value_t = 1)]
-        folds: usize,
+        /// Also score in K folds (grouped by site/outlet, article or story, as each task's gold
+        /// allows), with mean and spread; learning tasks train on the other folds.
+        #[arg(long)]
+        folds: Option<usize>,
         /// (geo) Resolve the gold toponym spans instead of detecting them (resolution alone).
         #[arg(long)]
         gold_spans: bool,
@@ -282,6 +283,22 @@ pub enum TrainCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The target-dependent tone model, from NewsMTSC-style JSONL (../shared/data/tone/newsmtsc-dev.jsonl).
+    Tone {
+        #[arg(long)]
+        data: PathBuf,
+        /// Where to write it (the shipped file is crates/newsloom-analyse/models/tone-target.bin.gz).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The IPTC topic model, from BBC-style JSONL (../shared/data/themes/bbc-dev.jsonl).
+    Themes {
+        #[arg(long)]
+        data: PathBuf,
+        /// Where to write it (the shipped file is crates/newsloom-analyse/models/themes-nb.bin.gz).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// Story list orders.
@@ -318,4 +335,8 @@ pub enum EvalTask {
     Events,
     /// Geoparsing on the geo gold sets (LGL, TR-News, GeoWebNews, GeoVirus JSONL).
     Geo,
+    /// NewsMTSC (per target) or PerSenT (per document) sentiment.
+    Tone,
+    /// IPTC top-level subjects on BBC News.
+    Themes,
 }

@@ -17,12 +17,14 @@ mod date;
 mod facts;
 mod place;
 mod raw;
+mod tone;
 
 pub use article::{Article, Dateline, Story, StoryRef};
 pub use date::{DatePrecision, PublishedDate};
 pub use facts::{Entity, EntityKind, Event, Mention, QuadClass, Quote, QuoteKind, Span};
 pub use place::{GeoPlace, GeoRef, PlaceMention};
 pub use raw::{InputFormat, RawRecord};
+pub use tone::{ArticleTone, MentionTone, ThemeLabel};
 
 /// A stable identifier derived from content: the first 16 hex digits of its BLAKE3 hash.
 ///

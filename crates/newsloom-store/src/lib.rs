@@ -17,6 +17,7 @@ mod geo;
 mod read;
 mod schema;
 mod watched;
+mod tone;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -30,6 +31,7 @@ pub use read::{
     StoryQuery, StoryRow,
 };
 pub use watched::WatchedFile;
+pub use tone::{TonePoint, ToneSubject};
 pub use write::{BatchOutcome, NewArticle, Reject};
 
 /// A store error, with what was being done when it happened.

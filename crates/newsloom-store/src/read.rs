@@ -398,7 +398,9 @@ impl Store {
             "SELECT e.doc FROM entities e WHERE e.id IN (SELECT entity FROM mentions WHERE article = ?) ORDER BY e.id",
         )?)?;
         let places = self.article_places(article)?;
-        Ok(Analysis { entities, mentions, quotes, events, places })
+        let mut analysis = Analysis { entities, mentions, quotes, events, places, ..Default::default() };
+        crate::tone::fill_analysis(self, article, &mut analysis)?;
+        Ok(analysis)
     }
 
     /// Canonical entity ids mentioned in an article (for rebuilding clusterer state).

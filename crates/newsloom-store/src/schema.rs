@@ -159,6 +159,41 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX event_places_box ON event_places(role, lat, lon);
     CREATE INDEX event_places_geonameid ON event_places(geonameid, role);
     "#,
+    // (tone) Article tone (GDELT V2Tone), tone towards each mention, and themes (IPTC subjects
+    // and GDELT-like themes) per article; read by newsloom-store's tone.rs.
+    r#"
+    CREATE TABLE article_tone (
+        article     TEXT PRIMARY KEY,
+        tone        REAL NOT NULL,
+        positive    REAL NOT NULL,
+        negative    REAL NOT NULL,
+        polarity    REAL NOT NULL,
+        self_group  REAL NOT NULL,
+        words       INTEGER NOT NULL
+    );
+    CREATE INDEX article_tone_tone ON article_tone(tone);
+    CREATE TABLE mention_tones (
+        article     TEXT NOT NULL,
+        entity      TEXT NOT NULL,
+        start       INTEGER NOT NULL,
+        end         INTEGER NOT NULL,
+        polarity    INTEGER NOT NULL,
+        score       REAL NOT NULL,
+        confidence  REAL NOT NULL
+    );
+    CREATE INDEX mention_tones_entity ON mention_tones(entity);
+    CREATE INDEX mention_tones_article ON mention_tones(article);
+    CREATE TABLE article_themes (
+        article     TEXT NOT NULL,
+        code        TEXT NOT NULL,
+        label       TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        confidence  REAL NOT NULL,
+        rank        INTEGER NOT NULL
+    );
+    CREATE INDEX article_themes_code ON article_themes(code, confidence);
+    CREATE INDEX article_themes_article ON article_themes(article);
+    "#,
 ];
 
 /// Brings the database to the newest schema, one transaction per step.

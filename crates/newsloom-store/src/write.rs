@@ -180,6 +180,7 @@ fn insert_facts(tx: &Transaction, item: &NewArticle) -> Result<()> {
         ])?;
     }
     crate::geo::insert_places(tx, &a.id, an)?;
+    crate::tone::insert_tone(tx, &a.id, an)?;
     Ok(())
 }
 

@@ -12,6 +12,7 @@ pub fn eval(
     gold: &Path,
     out: Option<&Path>,
     embed_model: Option<&Path>,
+    folds: Option<usize>,
     json: bool,
 ) -> anyhow::Result<()> {
     if !gold.is_file() {
@@ -26,6 +27,8 @@ pub fn eval(
         EvalTask::Events => newsloom_analyse::eval::run("events", gold),
         // Dispatched to commands::geo (it takes folds); kept here so the match is complete.
         EvalTask::Geo => newsloom_geo::eval::run(&newsloom_geo::Geoparser::new(), gold, out, 1, false, false),
+        EvalTask::Tone => newsloom_analyse::tone::eval(gold, folds, out),
+        EvalTask::Themes => newsloom_analyse::themes::eval(gold, folds, out),
     }
     .map_err(|e| anyhow!(e))?;
     if json {

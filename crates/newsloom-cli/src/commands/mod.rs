@@ -51,12 +51,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             gold_spans,
             literal_only,
             ..
-        } => geo::eval(&gold, out.as_deref(), folds, gold_spans, literal_only, json),
+        } => geo::eval(&gold, out.as_deref(), folds.unwrap_or(1), gold_spans, literal_only, json),
         Command::Places { story, country, article, limit } => {
             geo::places(&open()?, &PlaceFilter { story, country, article, limit }, json)
         }
-        Command::Eval { task, gold, out, embed_model, .. } => {
-            eval::eval(task, &gold, out.as_deref(), embed_model.as_deref(), json)
+        Command::Eval { task, gold, out, embed_model, folds, .. } => {
+            eval::eval(task, &gold, out.as_deref(), embed_model.as_deref(), folds, json)
         }
         Command::Watch(args) => watch::watch(&db, &args, json),
         Command::Bench { what } => bench::bench(what, json),
@@ -67,6 +67,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             println!("{report}");
             Ok(())
+        }
+        Command::Train { what: crate::args::TrainCommand::Tone { data, out } } => {
+            train_report("tone", newsloom_analyse::tone::train(&data, &out), &out, json)
+        }
+        Command::Train { what: crate::args::TrainCommand::Themes { data, out } } => {
+            train_report("themes", newsloom_analyse::themes::train(&data, &out), &out, json)
         }
         Command::Serve { addr, write_token, public } => {
             check_public_addr(addr, public, write_token.as_deref());
@@ -92,4 +98,19 @@ fn check_public_addr(addr: std::net::SocketAddr, public: bool, write_token: Opti
         format!("{addr} is not a loopback address: serving it needs {missing}\n"),
     )
     .exit()
+}
+
+/// Prints what a `train` command did.
+fn train_report(
+    model: &str,
+    result: Result<String, String>,
+    out: &std::path::Path,
+    json: bool,
+) -> anyhow::Result<()> {
+    let report = result.map_err(|e| anyhow::anyhow!(e))?;
+    if json {
+        return output::json(&serde_json::json!({ "model": model, "out": out, "report": report }));
+    }
+    println!("{report}");
+    Ok(())
 }

@@ -1,0 +1,172 @@
+//! Tone and themes of articles: written with each article's facts, read per article, by theme,
+//! and as tone series (per story, outlet or entity, by day, month or year).
+
+use newsloom_analyse::Analysis;
+use newsloom_model::{ArticleTone, MentionTone, ThemeLabel};
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::Serialize;
+
+use crate::{Result, Store};
+
+/// Writes an article's tone, mention tones and themes (inside the batch transaction).
+pub(crate) fn insert_tone(tx: &Transaction, article: &str, an: &Analysis) -> Result<()> {
+    if let Some(t) = &an.tone {
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO article_tone (article, tone, positive, negative, polarity, self_group, words)
+             VALUES (?,?,?,?,?,?,?)",
+        )?
+        .execute(params![article, t.tone, t.positive, t.negative, t.polarity, t.self_group_density, t.word_count])?;
+    }
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO mention_tones (article, entity, start, end, polarity, score, confidence) VALUES (?,?,?,?,?,?,?)",
+    )?;
+    for m in &an.mention_tones {
+        stmt.execute(params![
+            article,
+            m.entity,
+            m.span.start as i64,
+            m.span.end as i64,
+            m.polarity as i64,
+            m.score,
+            m.confidence
+        ])?;
+    }
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO article_themes (article, code, label, kind, confidence, rank) VALUES (?,?,?,?,?,?)",
+    )?;
+    for (rank, l) in an.themes.iter().enumerate() {
+        stmt.execute(params![article, l.code, l.label, l.kind, l.confidence, rank as i64])?;
+    }
+    Ok(())
+}
+
+/// One period of a tone series.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TonePoint {
+    /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
+    pub period: String,
+    /// Articles (or, for an entity, mentions) in the period.
+    pub count: usize,
+    /// Mean article tone (GDELT AvgTone scale), or for an entity the mean mention score (-1..1).
+    pub mean_tone: f64,
+}
+
+/// What a tone series is about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ToneSubject {
+    Story(String),
+    Outlet(String),
+    /// Mention tones towards an entity id.
+    Entity(String),
+}
+
+impl Store {
+    /// An article's V2Tone (AvgTone is `tone`), if it was analysed with tone.
+    pub fn article_tone(&self, article: &str) -> Result<Option<ArticleTone>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT tone, positive, negative, polarity, self_group, words FROM article_tone WHERE article = ?",
+            )?
+            .query_row([article], |r| {
+                Ok(ArticleTone {
+                    tone: r.get(0)?,
+                    positive: r.get(1)?,
+                    negative: r.get(2)?,
+                    polarity: r.get(3)?,
+                    self_group_density: r.get(4)?,
+                    word_count: r.get(5)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// An article's themes, main IPTC subject first.
+    pub fn article_themes(&self, article: &str) -> Result<Vec<ThemeLabel>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT code, label, kind, confidence FROM article_themes WHERE article = ? ORDER BY rank",
+        )?;
+        let rows = stmt.query_map([article], |r| {
+            Ok(ThemeLabel { code: r.get(0)?, label: r.get(1)?, kind: r.get(2)?, confidence: r.get(3)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Tone towards each mention of an article.
+    pub fn mention_tones(&self, article: &str) -> Result<Vec<MentionTone>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT entity, start, end, polarity, score, confidence FROM mention_tones WHERE article = ? ORDER BY start",
+        )?;
+        let rows = stmt.query_map([article], |r| {
+            Ok(MentionTone {
+                entity: r.get(0)?,
+                span: newsloom_model::Span::new(
+                    article,
+                    r.get::<_, i64>(1)? as usize,
+                    r.get::<_, i64>(2)? as usize,
+                ),
+                polarity: r.get::<_, i64>(3)? as i8,
+                score: r.get(4)?,
+                confidence: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Ids of articles labelled with a theme or IPTC code (`medtop:16000000`, `PROTEST`), with at
+    /// least `min_confidence`, newest first.
+    pub fn articles_with_theme(&self, code: &str, min_confidence: f32, limit: usize) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT t.article FROM article_themes t JOIN articles a ON a.id = t.article
+             WHERE t.code = ? AND t.confidence >= ? ORDER BY a.day DESC, a.seq DESC LIMIT ?",
+        )?;
+        let rows = stmt.query_map(params![code, min_confidence, limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Ids of articles whose tone is within `min..=max`, newest first.
+    pub fn articles_in_tone_range(&self, min: f32, max: f32, limit: usize) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT t.article FROM article_tone t JOIN articles a ON a.id = t.article
+             WHERE t.tone BETWEEN ? AND ? ORDER BY a.day DESC, a.seq DESC LIMIT ?",
+        )?;
+        let rows = stmt.query_map(params![min, max, limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Tone over time of a story, an outlet or an entity; `period_len` is 10 (day), 7 (month)
+    /// or 4 (year) characters of the article's day. Articles without a day are left out.
+    pub fn tone_series(&self, subject: &ToneSubject, period_len: usize) -> Result<Vec<TonePoint>> {
+        let (sql, key) = match subject {
+            ToneSubject::Story(s) => (
+                "SELECT substr(a.day, 1, ?1), COUNT(*), AVG(t.tone) FROM article_tone t JOIN articles a ON a.id = t.article
+                 WHERE a.story = ?2 AND a.day IS NOT NULL GROUP BY 1 ORDER BY 1",
+                s,
+            ),
+            ToneSubject::Outlet(s) => (
+                "SELECT substr(a.day, 1, ?1), COUNT(*), AVG(t.tone) FROM article_tone t JOIN articles a ON a.id = t.article
+                 WHERE a.source = ?2 AND a.day IS NOT NULL GROUP BY 1 ORDER BY 1",
+                s,
+            ),
+            ToneSubject::Entity(s) => (
+                "SELECT substr(a.day, 1, ?1), COUNT(*), AVG(m.score) FROM mention_tones m JOIN articles a ON a.id = m.article
+                 WHERE m.entity = ?2 AND a.day IS NOT NULL GROUP BY 1 ORDER BY 1",
+                s,
+            ),
+        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params![period_len as i64, key], |r| {
+            Ok(TonePoint { period: r.get(0)?, count: r.get::<_, i64>(1)? as usize, mean_tone: r.get(2)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// Fills the tone, mention tones and themes of a stored analysis.
+pub(crate) fn fill_analysis(store: &Store, article: &str, an: &mut Analysis) -> Result<()> {
+    an.tone = store.article_tone(article)?;
+    an.mention_tones = store.mention_tones(article)?;
+    an.themes = store.article_themes(article)?;
+    Ok(())
+}
