@@ -12,6 +12,7 @@
 //! assert_eq!(store.stats().unwrap().articles, 0);
 //! ```
 
+mod follow;
 mod read;
 mod schema;
 mod write;
@@ -24,6 +25,7 @@ pub use read::{
     ArticleFilter, ArticleRow, DyadPoint, EventFilter, OutletCount, QuoteFilter, Stats, StoryOrder,
     StoryQuery, StoryRow,
 };
+pub use follow::{FollowItem, FollowItemState, FollowSource};
 pub use write::{BatchOutcome, NewArticle, Reject};
 
 /// A store error, with what was being done when it happened.
