@@ -160,8 +160,9 @@ impl Store {
         source: &str,
         keys: &[&str],
     ) -> Result<HashMap<String, (FollowItemState, i64)>> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT state, attempts FROM follow_items WHERE source = ? AND key = ?")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT state, attempts FROM follow_items WHERE source = ? AND key = ?")?;
         let mut found = HashMap::new();
         for key in keys {
             let row = stmt
@@ -254,7 +255,8 @@ mod tests {
     fn sources_and_items_round_trip() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let mut s = FollowSource { url: "http://a/feed".into(), name: Some("A".into()), ..Default::default() };
+        let mut s =
+            FollowSource { url: "http://a/feed".into(), name: Some("A".into()), ..Default::default() };
         store.save_follow_source(&s).unwrap();
         s.errors = 2;
         s.gone = true;
@@ -273,7 +275,10 @@ mod tests {
             last_error: None,
         };
         store
-            .record_follow_items(&[item("1", FollowItemState::Stored, 1), item("2", FollowItemState::Failed, 1)])
+            .record_follow_items(&[
+                item("1", FollowItemState::Stored, 1),
+                item("2", FollowItemState::Failed, 1),
+            ])
             .unwrap();
         let states = store.follow_item_states("http://a/feed", &["1", "2", "3"]).unwrap();
         assert_eq!(states.len(), 2);

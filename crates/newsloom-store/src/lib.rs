@@ -21,11 +21,11 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use follow::{FollowItem, FollowItemState, FollowSource};
 pub use read::{
     ArticleFilter, ArticleRow, DyadPoint, EventFilter, OutletCount, QuoteFilter, Stats, StoryOrder,
     StoryQuery, StoryRow,
 };
-pub use follow::{FollowItem, FollowItemState, FollowSource};
 pub use write::{BatchOutcome, NewArticle, Reject};
 
 /// A store error, with what was being done when it happened.
