@@ -129,10 +129,17 @@ impl Store {
         Ok(rows)
     }
 
-    /// Writes the state of a source (inserting it the first time).
+    /// Writes the state of a source (inserting it the first time). The counters `items` and
+    /// `item_errors` are written only on insert: after that [`Store::add_follow_counts`] keeps
+    /// them, in the transaction that records the items.
     pub fn save_follow_source(&self, s: &FollowSource) -> Result<()> {
         let sql = format!(
-            "INSERT OR REPLACE INTO follow_sources ({SOURCE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            "INSERT INTO follow_sources ({SOURCE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+             ON CONFLICT(url) DO UPDATE SET parent = excluded.parent, name = excluded.name,
+               kind = excluded.kind, etag = excluded.etag, last_modified = excluded.last_modified,
+               last_poll = excluded.last_poll, next_poll = excluded.next_poll, polls = excluded.polls,
+               errors = excluded.errors, consecutive_errors = excluded.consecutive_errors,
+               last_error = excluded.last_error, gone = excluded.gone"
         );
         self.conn.prepare_cached(&sql)?.execute(params![
             s.url,
@@ -207,10 +214,29 @@ impl Store {
         Ok(rows)
     }
 
-    /// Records what became of items, in one transaction. Call it only after the batch holding
-    /// their articles was stored.
+    /// Records what became of items, and adds the stored ones and the failed fetches to their
+    /// source's counters, in one transaction. Call it only after the batch holding their
+    /// articles was stored.
     pub fn record_follow_items(&self, items: &[FollowItem]) -> Result<()> {
         let tx = self.conn.unchecked_transaction()?;
+        {
+            let mut counts: HashMap<&str, (i64, i64)> = HashMap::new();
+            for i in items {
+                let c = counts.entry(i.source.as_str()).or_default();
+                match i.state {
+                    FollowItemState::Stored => c.0 += 1,
+                    FollowItemState::Failed | FollowItemState::GivenUp => c.1 += 1,
+                    FollowItemState::Rejected => {}
+                }
+            }
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO follow_sources (url, items, item_errors) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(url) DO UPDATE SET items = items + ?2, item_errors = item_errors + ?3",
+            )?;
+            for (source, (stored, failed)) in counts {
+                stmt.execute(params![source, stored, failed])?;
+            }
+        }
         {
             let mut stmt = tx.prepare_cached(
                 "INSERT OR REPLACE INTO follow_items (source, key, url, article, state, attempts, last_error, updated)
@@ -263,7 +289,7 @@ mod tests {
         s.etag = Some("\"v1\"".into());
         store.save_follow_source(&s).unwrap();
         assert_eq!(store.follow_source("http://a/feed").unwrap(), Some(s.clone()));
-        assert_eq!(store.follow_sources().unwrap(), vec![s]);
+        assert_eq!(store.follow_sources().unwrap(), vec![s.clone()]);
 
         let item = |key: &str, state, attempts| FollowItem {
             source: "http://a/feed".into(),
@@ -288,5 +314,9 @@ mod tests {
         store.record_follow_items(&[item("2", FollowItemState::GivenUp, 3)]).unwrap();
         assert!(store.follow_items_to_retry("http://a/feed", 10).unwrap().is_empty());
         assert_eq!(store.follow_items("http://a/feed", 10).unwrap().len(), 2);
+        // The counters follow the recorded items, and saving the source keeps them.
+        store.save_follow_source(&FollowSource { items: 99, ..s.clone() }).unwrap();
+        let counted = store.follow_source("http://a/feed").unwrap().unwrap();
+        assert_eq!((counted.items, counted.item_errors), (1, 2));
     }
 }

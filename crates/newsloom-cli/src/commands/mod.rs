@@ -3,6 +3,7 @@
 mod bench;
 mod eval;
 mod export;
+mod follow;
 mod ingest;
 mod query;
 
@@ -52,9 +53,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{report}");
             Ok(())
         }
-        Command::Serve { addr, write_token } => {
+        Command::Serve { addr, write_token, follow: Some(sources), poll, host_delay } => {
+            let config = newsloom_server::ServerConfig { db, addr, write_token };
+            follow::serve_following(config, &sources, poll.as_deref(), &host_delay)
+        }
+        Command::Serve { addr, write_token, .. } => {
             let config = newsloom_server::ServerConfig { db, addr, write_token };
             newsloom_server::serve(config).map_err(|e| anyhow::anyhow!(e))
         }
+        Command::Follow(args) => follow::follow(&db, &args, json),
+        Command::Sources => follow::sources(&open()?, json),
     }
 }
