@@ -146,8 +146,6 @@ pub(crate) async fn poll_source(
         state.etag = etag;
         state.last_modified = last_modified;
     }
-    state.items += report.stored as i64;
-    state.item_errors += report.item_errors as i64;
     if report.store_error.is_some() {
         // Not the source's fault: no back-off, the next poll (or cron run) tries again.
         state.last_error = report.store_error.as_ref().map(|e| format!("store: {e}"));
