@@ -110,3 +110,48 @@ fn a_bad_sources_file_is_a_usage_error_with_the_line() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("line 2") && err.contains("ftp"), "{err}");
 }
+
+#[test]
+fn sigterm_stops_a_running_follow_cleanly_with_a_summary() {
+    let site = TestSite::start();
+    let mut items = Vec::new();
+    for n in 0..3 {
+        site.set(&format!("/t/{n}"), Page::ok("text/html", article_html(n, &format!("termword{n}"))));
+        items.push((Some(format!("t{n}")), format!("/t/{n}"), format!("Item {n}")));
+    }
+    site.set("/rss", Page::ok("application/rss+xml", rss(&site, &items)).with_etag("\"t\""));
+    let dir = tempfile::tempdir().unwrap();
+    let sources = dir.path().join("feeds.toml");
+    let config = format!(
+        "[defaults]\npoll = \"1s\"\n\n[[source]]\nurl = \"{}\"\nname = \"Term Times\"\n",
+        site.url("/rss")
+    );
+    std::fs::write(&sources, config).unwrap();
+    let db = dir.path().join("db");
+    let child = newsloom(&db)
+        .args(["--json", "follow", "--host-delay", "0"])
+        .arg(&sources)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Running: it polls again (conditionally) after the items are in.
+    let started = Instant::now();
+    while site.requests("/rss").len() < 2 && started.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(site.requests("/rss").len() >= 2, "follow did not poll twice within two minutes");
+    // SAFETY: sending a signal to our own child process by its id.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "exit status {:?}", out.status);
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["interrupted"], true, "{summary}");
+    assert_eq!(summary["stored"], 3, "{summary}");
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.stats().unwrap().articles, 3);
+    let rows = store.articles(&newsloom_store::ArticleFilter { limit: 10, ..Default::default() }).unwrap();
+    assert!(rows.iter().all(|r| r.source.as_deref() == Some("Term Times")));
+}

@@ -56,7 +56,12 @@ impl PollLog {
     }
 
     fn poll(&self, report: &PollReport) {
-        self.bar.suspend(|| eprintln!("{}", report.line()));
+        self.bar.suspend(|| {
+            eprintln!("{}", report.line());
+            for e in &report.errors {
+                eprintln!("  {e}");
+            }
+        });
         if let Ok(mut t) = self.totals.lock() {
             t.add(report);
             self.bar.set_message(format!(
