@@ -11,7 +11,7 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::time::Instant;
 use tokio_util::io::StreamReader;
 
-use crate::error::{FetchError, TimeoutPhase};
+use crate::error::{FetchError, TimeoutPhase, error_chain};
 
 /// The value sent as `Accept-Encoding`: exactly the encodings [`Encoding`] decodes.
 pub const ACCEPT_ENCODING: &str = "gzip, br, deflate";
@@ -79,12 +79,12 @@ pub async fn read_capped<S, E>(
 ) -> Result<Bytes, FetchError>
 where
     S: Stream<Item = Result<Bytes, E>> + Send + 'static,
-    E: std::fmt::Display,
+    E: std::error::Error,
 {
     // The wire cap: count raw bytes as they arrive, so an endless compressed stream that
     // decodes to little is cut too.
     let mut wire_bytes = 0u64;
-    let capped = chunks.map_err(|e| io::Error::other(WireError(e.to_string()))).and_then(move |chunk| {
+    let capped = chunks.map_err(|e| io::Error::other(WireError(error_chain(&e)))).and_then(move |chunk| {
         wire_bytes += chunk.len() as u64;
         let over = wire_bytes > limit;
         async move { if over { Err(io::Error::other(WireTooLarge)) } else { Ok(chunk) } }

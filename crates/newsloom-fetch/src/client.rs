@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::body::{self, Encoding};
 use crate::config::FetchConfig;
-use crate::error::{FetchError, TimeoutPhase};
+use crate::error::{FetchError, TimeoutPhase, error_chain};
 use crate::politeness::{Politeness, host_key};
 use crate::retry::{self, RetryDecision};
 use crate::robots::{self, RobotsCache, RobotsFetch, Verdict};
@@ -109,8 +109,18 @@ impl Fetcher {
     /// hop checked the same way) and retries transient failures. Returns the 2xx or 304
     /// response, or why there is none.
     pub async fn fetch(&self, req: &FetchRequest) -> Result<FetchResponse, FetchError> {
+        self.fetch_with_limit(req, self.inner.cfg.max_body_bytes).await
+    }
+
+    /// [`Fetcher::fetch`] with another body cap for this request, e.g. a larger one for sitemaps
+    /// (the sitemap protocol allows 50 MB) than for article pages.
+    pub async fn fetch_with_limit(
+        &self,
+        req: &FetchRequest,
+        max_body_bytes: u64,
+    ) -> Result<FetchResponse, FetchError> {
         let cfg = &self.inner.cfg;
-        self.follow(req, cfg.obey_robots, cfg.max_body_bytes, cfg.max_redirects).await
+        self.follow(req, cfg.obey_robots, max_body_bytes, cfg.max_redirects).await
     }
 
     async fn follow(
@@ -339,21 +349,6 @@ fn send_error(e: &reqwest::Error) -> FetchError {
         return FetchError::Timeout { phase };
     }
     FetchError::Connect(error_chain(e))
-}
-
-/// An error and its causes on one line ("error sending request: connection refused").
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -381,3 +381,102 @@ async fn a_refused_connection_is_a_connect_error_after_retries() {
     let err = fetcher(cfg).fetch(&FetchRequest::new(url)).await.unwrap_err();
     assert_eq!(err.kind(), "connect", "{err}");
 }
+
+#[tokio::test]
+async fn a_per_request_limit_overrides_the_configured_cap() {
+    let (base, _log) =
+        serve(Router::new().route("/sitemap.xml", get(|| async { vec![b'x'; 2 << 20] }))).await;
+    let fetcher = fetcher(quick_config());
+    let err = fetcher.fetch(&request(&base, "/sitemap.xml")).await.unwrap_err();
+    assert_eq!(err.kind(), "too_large");
+    let response = fetcher.fetch_with_limit(&request(&base, "/sitemap.xml"), 4 << 20).await.unwrap();
+    assert_eq!(response.body.len(), 2 << 20);
+}
+
+/// A raw TCP server that answers every connection with `reply` and closes it.
+async fn raw_server(reply: &'static [u8]) -> (Url, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counter = connections.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                use tokio::io::AsyncWriteExt;
+                let mut request = vec![0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let _ = socket.write_all(reply).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    (Url::parse(&format!("http://{addr}/page")).unwrap(), connections)
+}
+
+#[tokio::test]
+async fn a_body_cut_short_is_a_body_error_after_retries() {
+    let (url, connections) =
+        raw_server(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nonly a little").await;
+    let cfg = FetchConfig { obey_robots: false, ..quick_config() };
+    let err = fetcher(cfg).fetch(&FetchRequest::new(url)).await.unwrap_err();
+    assert_eq!(err.kind(), "body", "{err}");
+    assert_eq!(connections.load(Ordering::SeqCst), 3, "retried like any broken connection");
+}
+
+#[tokio::test]
+async fn garbage_instead_of_http_is_an_error_not_a_crash() {
+    let (url, _) = raw_server(b"\x00\x01\x02 this is not HTTP at all\r\n\r\n").await;
+    let cfg = FetchConfig { obey_robots: false, max_retries: 0, ..quick_config() };
+    let err = fetcher(cfg).fetch(&FetchRequest::new(url)).await.unwrap_err();
+    assert_eq!(err.kind(), "connect", "{err}");
+}
+
+#[tokio::test]
+async fn https_to_a_plain_http_server_fails_the_tls_handshake_cleanly() {
+    let (base, _log) = serve(Router::new().route("/", get(|| async { "plain" }))).await;
+    let mut url = base.clone();
+    url.set_scheme("https").unwrap();
+    let cfg = FetchConfig { obey_robots: false, max_retries: 0, ..quick_config() };
+    let err = fetcher(cfg).fetch(&FetchRequest::new(url)).await.unwrap_err();
+    assert_eq!(err.kind(), "connect", "{err}");
+}
+
+#[tokio::test]
+async fn fetched_latin1_pages_decode_to_text() {
+    let page =
+        || async { ([(header::CONTENT_TYPE, "text/html; charset=ISO-8859-1")], b"<p>caf\xe9</p>".to_vec()) };
+    let (base, _log) = serve(Router::new().route("/latin1", get(page))).await;
+    let response = fetcher(quick_config()).fetch(&request(&base, "/latin1")).await.unwrap();
+    assert_eq!(response.text().unwrap(), ("<p>café</p>".to_string(), None));
+}
+
+#[tokio::test]
+async fn a_listener_that_never_accepts_times_out_at_connect() {
+    // A listen backlog of 1 that nobody accepts from: once it is full, the kernel drops new
+    // SYNs, so the next connection attempt hangs like an unreachable host.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..4 {
+        match tokio::time::timeout(Duration::from_millis(200), tokio::net::TcpStream::connect(addr)).await {
+            Ok(Ok(stream)) => fillers.push(stream),
+            _ => break,
+        }
+    }
+    let cfg = FetchConfig {
+        obey_robots: false,
+        max_retries: 0,
+        connect_timeout: Duration::from_millis(300),
+        ..quick_config()
+    };
+    let err = fetcher(cfg)
+        .fetch(&FetchRequest::new(Url::parse(&format!("http://{addr}/")).unwrap()))
+        .await
+        .unwrap_err();
+    eprintln!("{err}");
+    assert!(matches!(err, FetchError::Timeout { phase: TimeoutPhase::Connect }), "{err:?}");
+    drop(listener);
+}
