@@ -84,12 +84,14 @@ enum Hop {
 impl Fetcher {
     /// Builds the client (rustls, no automatic redirects or decompression).
     pub fn new(cfg: FetchConfig) -> Result<Fetcher, FetchError> {
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(cfg.user_agent.clone())
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(cfg.connect_timeout)
-            .build()
-            .map_err(|e| FetchError::Client(error_chain(&e)))?;
+            .connect_timeout(cfg.connect_timeout);
+        if !cfg.use_env_proxy {
+            builder = builder.no_proxy();
+        }
+        let client = builder.build().map_err(|e| FetchError::Client(error_chain(&e)))?;
         Ok(Fetcher {
             inner: Arc::new(Inner {
                 politeness: Politeness::new(cfg.per_host_delay, cfg.per_host_concurrency),

@@ -188,6 +188,50 @@ mod tests {
         assert_eq!(calls.load(Ordering::SeqCst), 1, "robots.txt is fetched once per site");
     }
 
+    /// Counts WARN events, to check that a disallowed URL is logged once.
+    struct WarnCounter(Arc<AtomicUsize>);
+
+    impl tracing::Subscriber for WarnCounter {
+        fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            tracing::span::Id::from_u64(1)
+        }
+        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, event: &tracing::Event<'_>) {
+            if *event.metadata().level() == tracing::Level::WARN {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
+    }
+
+    #[test]
+    fn a_disallowed_url_is_logged_once() {
+        let warnings = Arc::new(AtomicUsize::new(0));
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        tracing::subscriber::with_default(WarnCounter(warnings.clone()), || {
+            runtime.block_on(async {
+                let cache = RobotsCache::new(Duration::from_secs(60), Duration::from_secs(60));
+                let fetch = |_: Url| async {
+                    RobotsFetch::Response { status: 200, body: Bytes::from("User-agent: *\nDisallow: /x\n") }
+                };
+                for _ in 0..3 {
+                    assert_eq!(
+                        cache.check(&url("http://ex.com/x/1"), fetch).await.verdict,
+                        Verdict::Disallowed
+                    );
+                }
+                assert_eq!(cache.check(&url("http://ex.com/x/2"), fetch).await.verdict, Verdict::Disallowed);
+                assert_eq!(cache.check(&url("http://ex.com/y"), fetch).await.verdict, Verdict::Allowed);
+            })
+        });
+        assert_eq!(warnings.load(Ordering::SeqCst), 2, "one warning per disallowed URL");
+    }
+
     #[tokio::test]
     async fn status_codes_follow_rfc_9309() {
         let cache = RobotsCache::new(Duration::from_secs(60), Duration::from_secs(60));
