@@ -35,7 +35,7 @@ async fn main() {
     let pages: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(2000);
     let in_flight: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(8);
 
-    // A 100 KB article-like page, and 1 GiB of zeros gzipped (about 1 MB on the wire).
+    // A 70 KB article-like page, and 1 GiB of zeros gzipped (about 1 MB on the wire).
     let page: Vec<u8> =
         (0..2000).flat_map(|i| format!("<p>Paragraph {i} of the story.</p>\n").into_bytes()).collect();
     let page_gz = gzip(&page[..]).await;
