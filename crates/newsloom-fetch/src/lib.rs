@@ -15,8 +15,6 @@
 //!   streaming, so a 50 MB page or a gzip bomb is cut at [`FetchConfig::max_body_bytes`].
 //! - **Redirects** followed by hand: at most [`FetchConfig::max_redirects`], loops detected,
 //!   only to http/https.
-//! - **Text**: [`FetchResponse::text`] decodes the body with the declared charset, else with
-//!   newsloom-ingest's decoder, ready for a `RawRecord`.
 //!
 //! ```no_run
 //! use newsloom_fetch::{FetchConfig, FetchRequest, Fetcher};
@@ -41,7 +39,6 @@ mod error;
 mod politeness;
 mod retry;
 mod robots;
-mod text;
 
 pub use client::{FetchRequest, FetchResponse, Fetcher};
 pub use config::{FetchConfig, ROBOTS_AGENT, default_user_agent};
