@@ -68,6 +68,12 @@ pub struct Fetcher {
     inner: Arc<Inner>,
 }
 
+impl std::fmt::Debug for Fetcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fetcher").field("config", &self.inner.cfg).finish_non_exhaustive()
+    }
+}
+
 struct Inner {
     cfg: FetchConfig,
     client: reqwest::Client,
