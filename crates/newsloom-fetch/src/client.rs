@@ -195,6 +195,9 @@ impl Fetcher {
                     Err(FetchError::Gone { status } | FetchError::Status { status, .. }) => {
                         RobotsFetch::Response { status, body: Bytes::new() }
                     }
+                    Err(FetchError::TooManyRedirects { .. } | FetchError::BadRedirect { .. }) => {
+                        RobotsFetch::Unavailable
+                    }
                     Err(e) => RobotsFetch::Failed(e),
                 }
             })

@@ -22,7 +22,10 @@ pub const ROBOTS_MAX_BYTES: u64 = 512 * 1024;
 pub enum RobotsFetch {
     /// Any HTTP status with its (capped) body.
     Response { status: u16, body: Bytes },
-    /// No response: timeout, connection failure, too many redirects, ...
+    /// There is no usable robots.txt: its redirects loop, go on too long or lead nowhere
+    /// (RFC 9309 §2.3.1.2 lets crawlers count that as "unavailable", which allows everything).
+    Unavailable,
+    /// No response: timeout, connection failure, ...
     Failed(FetchError),
 }
 
@@ -138,6 +141,7 @@ impl RobotsCache {
 
 fn rules_from(fetched: RobotsFetch) -> Rules {
     match fetched {
+        RobotsFetch::Unavailable => Rules::AllowAll,
         RobotsFetch::Failed(e) => Rules::Unreachable(e.to_string()),
         RobotsFetch::Response { status, body } => match status {
             200..=299 => match Robot::new(ROBOTS_AGENT, &body) {
@@ -146,7 +150,8 @@ fn rules_from(fetched: RobotsFetch) -> Rules {
                 Err(_) => Rules::AllowAll,
             },
             429 => Rules::Unreachable("HTTP 429".into()),
-            400..=499 => Rules::AllowAll,
+            // 3xx here is a redirect without a Location: nothing to read, as for a 4xx.
+            300..=499 => Rules::AllowAll,
             _ => Rules::Unreachable(format!("HTTP {status}")),
         },
     }
@@ -238,6 +243,8 @@ mod tests {
         let with =
             |status: u16| move |_: Url| async move { RobotsFetch::Response { status, body: Bytes::new() } };
         assert_eq!(cache.check(&url("http://a.com/x"), with(404)).await.verdict, Verdict::Allowed);
+        let looping = |_: Url| async { RobotsFetch::Unavailable };
+        assert_eq!(cache.check(&url("http://loop.com/x"), looping).await.verdict, Verdict::Allowed);
         assert!(matches!(
             cache.check(&url("http://b.com/x"), with(503)).await.verdict,
             Verdict::Unreachable(_)

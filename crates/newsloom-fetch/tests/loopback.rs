@@ -471,3 +471,21 @@ async fn a_listener_that_never_accepts_times_out_at_connect() {
     assert!(matches!(err, FetchError::Timeout { phase: TimeoutPhase::Connect }), "{err:?}");
     drop(listener);
 }
+
+#[tokio::test]
+async fn robots_txt_redirects_are_followed_and_a_looping_one_allows_all() {
+    let moved = Router::new()
+        .route("/robots.txt", get(|| async { redirect("/site/robots.txt") }))
+        .route("/site/robots.txt", get(|| async { "User-agent: newsloom\nDisallow: /drafts\n" }))
+        .route("/drafts/1", get(|| async { "draft" }));
+    let (base, _log) = serve(moved).await;
+    let err = fetcher(quick_config()).fetch(&request(&base, "/drafts/1")).await.unwrap_err();
+    assert_eq!(err.kind(), "robots_disallowed", "{err}");
+
+    let looping = Router::new()
+        .route("/robots.txt", get(|| async { redirect("/robots.txt") }))
+        .route("/page", get(|| async { "page" }));
+    let (base, _log) = serve(looping).await;
+    let response = fetcher(quick_config()).fetch(&request(&base, "/page")).await.unwrap();
+    assert_eq!(&response.body[..], b"page");
+}
