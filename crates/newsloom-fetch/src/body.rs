@@ -4,14 +4,14 @@
 use std::io;
 use std::pin::Pin;
 
-use async_compression::tokio::bufread::{BrotliDecoder, GzipDecoder, ZlibDecoder};
+use async_compression::tokio::bufread::{BrotliDecoder, DeflateDecoder, GzipDecoder, ZlibDecoder};
 use bytes::Bytes;
 use futures_util::{Stream, TryStreamExt};
-use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt};
 use tokio::time::Instant;
 use tokio_util::io::StreamReader;
 
-use crate::error::{FetchError, TimeoutPhase};
+use crate::error::{FetchError, TimeoutPhase, error_chain};
 
 /// The value sent as `Accept-Encoding`: exactly the encodings [`Encoding`] decodes.
 pub const ACCEPT_ENCODING: &str = "gzip, br, deflate";
@@ -79,17 +79,28 @@ pub async fn read_capped<S, E>(
 ) -> Result<Bytes, FetchError>
 where
     S: Stream<Item = Result<Bytes, E>> + Send + 'static,
-    E: std::fmt::Display,
+    E: std::error::Error,
 {
     // The wire cap: count raw bytes as they arrive, so an endless compressed stream that
     // decodes to little is cut too.
     let mut wire_bytes = 0u64;
-    let capped = chunks.map_err(|e| io::Error::other(WireError(e.to_string()))).and_then(move |chunk| {
+    let capped = chunks.map_err(|e| io::Error::other(WireError(error_chain(&e)))).and_then(move |chunk| {
         wire_bytes += chunk.len() as u64;
         let over = wire_bytes > limit;
         async move { if over { Err(io::Error::other(WireTooLarge)) } else { Ok(chunk) } }
     });
-    let raw = StreamReader::new(Box::pin(capped));
+    let mut raw = StreamReader::new(Box::pin(capped));
+    // A peek at the first bytes: an empty body needs no decoder (servers send empty 200s
+    // labelled gzip), and "deflate" may be zlib-wrapped (as RFC 9110 says) or raw (as some
+    // servers send it).
+    let first_two = match tokio::time::timeout_at(deadline, raw.fill_buf()).await {
+        Err(_) => return Err(FetchError::Timeout { phase: TimeoutPhase::Body }),
+        Ok(Err(e)) => return Err(classify_io_error(e, limit)),
+        Ok(Ok(head)) => head.get(..2.min(head.len())).map(<[u8]>::to_vec).unwrap_or_default(),
+    };
+    if first_two.is_empty() {
+        return Ok(Bytes::new());
+    }
     let mut decoded: Pin<Box<dyn AsyncRead + Send>> = match encoding {
         Encoding::Identity => Box::pin(raw),
         Encoding::Gzip => {
@@ -98,7 +109,8 @@ where
             Box::pin(decoder)
         }
         Encoding::Brotli => Box::pin(BrotliDecoder::new(raw)),
-        Encoding::Deflate => Box::pin(ZlibDecoder::new(raw)),
+        Encoding::Deflate if is_zlib_header(&first_two) => Box::pin(ZlibDecoder::new(raw)),
+        Encoding::Deflate => Box::pin(DeflateDecoder::new(raw)),
     };
     let mut out = Vec::new();
     // One byte past the cap tells "exactly at the cap" from "over it" without reading more.
@@ -108,6 +120,15 @@ where
         Ok(Err(e)) => Err(classify_io_error(e, limit)),
         Ok(Ok(_)) if out.len() as u64 > limit => Err(FetchError::TooLarge { limit }),
         Ok(Ok(_)) => Ok(Bytes::from(out)),
+    }
+}
+
+/// A zlib stream starts with CMF (method 8 = deflate) and FLG such that CMF*256+FLG is a
+/// multiple of 31 (RFC 1950); raw deflate data almost never does.
+fn is_zlib_header(head: &[u8]) -> bool {
+    match head {
+        [cmf, flg, ..] => cmf & 0x0f == 8 && (u16::from(*cmf) * 256 + u16::from(*flg)) % 31 == 0,
+        _ => false,
     }
 }
 
@@ -163,6 +184,24 @@ mod tests {
         assert_eq!(err.kind(), "too_large");
         let err = read_capped(chunks(b"not gzip at all".to_vec()), Encoding::Gzip, 1000, later()).await;
         assert_eq!(err.unwrap_err().kind(), "decode");
+    }
+
+    #[tokio::test]
+    async fn deflate_is_zlib_or_raw_and_empty_bodies_need_no_decoder() {
+        use async_compression::tokio::bufread::{DeflateEncoder, ZlibEncoder};
+        let page = b"<p>deflated</p>".repeat(20);
+        for wrapped in [true, false] {
+            let mut data = Vec::new();
+            if wrapped {
+                ZlibEncoder::new(&page[..]).read_to_end(&mut data).await.unwrap();
+            } else {
+                DeflateEncoder::new(&page[..]).read_to_end(&mut data).await.unwrap();
+            }
+            let body = read_capped(chunks(data), Encoding::Deflate, 1 << 20, later()).await.unwrap();
+            assert_eq!(&body[..], &page[..], "zlib-wrapped: {wrapped}");
+        }
+        let body = read_capped(chunks(Vec::new()), Encoding::Gzip, 1 << 20, later()).await.unwrap();
+        assert!(body.is_empty());
     }
 
     #[tokio::test]

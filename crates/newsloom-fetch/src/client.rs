@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::body::{self, Encoding};
 use crate::config::FetchConfig;
-use crate::error::{FetchError, TimeoutPhase};
+use crate::error::{FetchError, TimeoutPhase, error_chain};
 use crate::politeness::{Politeness, host_key};
 use crate::retry::{self, RetryDecision};
 use crate::robots::{self, RobotsCache, RobotsFetch, Verdict};
@@ -68,6 +68,12 @@ pub struct Fetcher {
     inner: Arc<Inner>,
 }
 
+impl std::fmt::Debug for Fetcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fetcher").field("config", &self.inner.cfg).finish_non_exhaustive()
+    }
+}
+
 struct Inner {
     cfg: FetchConfig,
     client: reqwest::Client,
@@ -84,12 +90,14 @@ enum Hop {
 impl Fetcher {
     /// Builds the client (rustls, no automatic redirects or decompression).
     pub fn new(cfg: FetchConfig) -> Result<Fetcher, FetchError> {
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(cfg.user_agent.clone())
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(cfg.connect_timeout)
-            .build()
-            .map_err(|e| FetchError::Client(error_chain(&e)))?;
+            .connect_timeout(cfg.connect_timeout);
+        if !cfg.use_env_proxy {
+            builder = builder.no_proxy();
+        }
+        let client = builder.build().map_err(|e| FetchError::Client(error_chain(&e)))?;
         Ok(Fetcher {
             inner: Arc::new(Inner {
                 politeness: Politeness::new(cfg.per_host_delay, cfg.per_host_concurrency),
@@ -109,8 +117,18 @@ impl Fetcher {
     /// hop checked the same way) and retries transient failures. Returns the 2xx or 304
     /// response, or why there is none.
     pub async fn fetch(&self, req: &FetchRequest) -> Result<FetchResponse, FetchError> {
+        self.fetch_with_limit(req, self.inner.cfg.max_body_bytes).await
+    }
+
+    /// [`Fetcher::fetch`] with another body cap for this request, e.g. a larger one for sitemaps
+    /// (the sitemap protocol allows 50 MB) than for article pages.
+    pub async fn fetch_with_limit(
+        &self,
+        req: &FetchRequest,
+        max_body_bytes: u64,
+    ) -> Result<FetchResponse, FetchError> {
         let cfg = &self.inner.cfg;
-        self.follow(req, cfg.obey_robots, cfg.max_body_bytes, cfg.max_redirects).await
+        self.follow(req, cfg.obey_robots, max_body_bytes, cfg.max_redirects).await
     }
 
     async fn follow(
@@ -176,6 +194,9 @@ impl Fetcher {
                     Ok(response) => RobotsFetch::Response { status: response.status, body: response.body },
                     Err(FetchError::Gone { status } | FetchError::Status { status, .. }) => {
                         RobotsFetch::Response { status, body: Bytes::new() }
+                    }
+                    Err(FetchError::TooManyRedirects { .. } | FetchError::BadRedirect { .. }) => {
+                        RobotsFetch::Unavailable
                     }
                     Err(e) => RobotsFetch::Failed(e),
                 }
@@ -339,21 +360,6 @@ fn send_error(e: &reqwest::Error) -> FetchError {
         return FetchError::Timeout { phase };
     }
     FetchError::Connect(error_chain(e))
-}
-
-/// An error and its causes on one line ("error sending request: connection refused").
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

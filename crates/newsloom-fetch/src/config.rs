@@ -51,6 +51,8 @@ pub struct FetchConfig {
     pub robots_error_ttl: Duration,
     /// Upper bound on a robots.txt `Crawl-delay` honoured, so one site cannot stall a follower.
     pub max_crawl_delay: Duration,
+    /// Use the proxy named by `HTTP_PROXY` / `HTTPS_PROXY` / `ALL_PROXY` (and `NO_PROXY`).
+    pub use_env_proxy: bool,
 }
 
 impl Default for FetchConfig {
@@ -71,6 +73,7 @@ impl Default for FetchConfig {
             robots_ttl: Duration::from_secs(24 * 3600),
             robots_error_ttl: Duration::from_secs(600),
             max_crawl_delay: Duration::from_secs(30),
+            use_env_proxy: true,
         }
     }
 }

@@ -22,7 +22,10 @@ pub const ROBOTS_MAX_BYTES: u64 = 512 * 1024;
 pub enum RobotsFetch {
     /// Any HTTP status with its (capped) body.
     Response { status: u16, body: Bytes },
-    /// No response: timeout, connection failure, too many redirects, ...
+    /// There is no usable robots.txt: its redirects loop, go on too long or lead nowhere
+    /// (RFC 9309 §2.3.1.2 lets crawlers count that as "unavailable", which allows everything).
+    Unavailable,
+    /// No response: timeout, connection failure, ...
     Failed(FetchError),
 }
 
@@ -138,6 +141,7 @@ impl RobotsCache {
 
 fn rules_from(fetched: RobotsFetch) -> Rules {
     match fetched {
+        RobotsFetch::Unavailable => Rules::AllowAll,
         RobotsFetch::Failed(e) => Rules::Unreachable(e.to_string()),
         RobotsFetch::Response { status, body } => match status {
             200..=299 => match Robot::new(ROBOTS_AGENT, &body) {
@@ -146,7 +150,8 @@ fn rules_from(fetched: RobotsFetch) -> Rules {
                 Err(_) => Rules::AllowAll,
             },
             429 => Rules::Unreachable("HTTP 429".into()),
-            400..=499 => Rules::AllowAll,
+            // 3xx here is a redirect without a Location: nothing to read, as for a 4xx.
+            300..=499 => Rules::AllowAll,
             _ => Rules::Unreachable(format!("HTTP {status}")),
         },
     }
@@ -188,12 +193,58 @@ mod tests {
         assert_eq!(calls.load(Ordering::SeqCst), 1, "robots.txt is fetched once per site");
     }
 
+    /// Counts WARN events, to check that a disallowed URL is logged once.
+    struct WarnCounter(Arc<AtomicUsize>);
+
+    impl tracing::Subscriber for WarnCounter {
+        fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            tracing::span::Id::from_u64(1)
+        }
+        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, event: &tracing::Event<'_>) {
+            if *event.metadata().level() == tracing::Level::WARN {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
+    }
+
+    #[test]
+    fn a_disallowed_url_is_logged_once() {
+        let warnings = Arc::new(AtomicUsize::new(0));
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        tracing::subscriber::with_default(WarnCounter(warnings.clone()), || {
+            runtime.block_on(async {
+                let cache = RobotsCache::new(Duration::from_secs(60), Duration::from_secs(60));
+                let fetch = |_: Url| async {
+                    RobotsFetch::Response { status: 200, body: Bytes::from("User-agent: *\nDisallow: /x\n") }
+                };
+                for _ in 0..3 {
+                    assert_eq!(
+                        cache.check(&url("http://ex.com/x/1"), fetch).await.verdict,
+                        Verdict::Disallowed
+                    );
+                }
+                assert_eq!(cache.check(&url("http://ex.com/x/2"), fetch).await.verdict, Verdict::Disallowed);
+                assert_eq!(cache.check(&url("http://ex.com/y"), fetch).await.verdict, Verdict::Allowed);
+            })
+        });
+        assert_eq!(warnings.load(Ordering::SeqCst), 2, "one warning per disallowed URL");
+    }
+
     #[tokio::test]
     async fn status_codes_follow_rfc_9309() {
         let cache = RobotsCache::new(Duration::from_secs(60), Duration::from_secs(60));
         let with =
             |status: u16| move |_: Url| async move { RobotsFetch::Response { status, body: Bytes::new() } };
         assert_eq!(cache.check(&url("http://a.com/x"), with(404)).await.verdict, Verdict::Allowed);
+        let looping = |_: Url| async { RobotsFetch::Unavailable };
+        assert_eq!(cache.check(&url("http://loop.com/x"), looping).await.verdict, Verdict::Allowed);
         assert!(matches!(
             cache.check(&url("http://b.com/x"), with(503)).await.verdict,
             Verdict::Unreachable(_)

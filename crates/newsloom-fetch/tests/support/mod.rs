@@ -74,6 +74,8 @@ pub fn quick_config() -> FetchConfig {
         max_retries: 2,
         backoff_base: Duration::from_millis(10),
         max_backoff: Duration::from_secs(2),
+        // The loopback server is reached directly even where a proxy is configured.
+        use_env_proxy: false,
         ..FetchConfig::default()
     }
 }
