@@ -171,9 +171,24 @@ pub enum Command {
         /// write token too, so that the store is never writable by anyone who can reach it.
         #[arg(long)]
         public: bool,
+        /// Also follow the feeds and sitemaps in this SOURCES file (as `newsloom follow`),
+        /// so new articles show up in the API and UI as they are published.
+        #[arg(long, value_name = "SOURCES")]
+        follow: Option<PathBuf>,
+        /// (with --follow) Poll interval for every source, e.g. `30s`, `10m` (default: the
+        /// sources file's, else 15m).
+        #[arg(long, value_name = "INTERVAL", requires = "follow")]
+        poll: Option<String>,
+        /// (with --follow) Least time between two requests to one host, e.g. `1s`, `250ms`, `0`.
+        #[arg(long, value_name = "INTERVAL", default_value = "1s", requires = "follow")]
+        host_delay: String,
     },
     /// Ingest files as they appear in a folder (recursively), each once, also across restarts.
     Watch(WatchArgs),
+    /// Follow feeds (RSS, Atom, JSON Feed) and news sitemaps: ingest each new item's page.
+    Follow(FollowArgs),
+    /// List followed sources with last poll, items, errors and next poll.
+    Sources,
     /// Benchmarks that print throughput and memory.
     Bench {
         #[command(subcommand)]
@@ -339,4 +354,31 @@ pub enum EvalTask {
     Tone,
     /// IPTC top-level subjects on BBC News.
     Themes,
+}
+
+#[derive(Args, Debug)]
+pub struct FollowArgs {
+    /// A file with one feed or sitemap URL per line (`#` comments), or a `.toml` config with
+    /// `[[source]]` tables (url, name, lang, poll) and `[defaults]`.
+    pub sources: PathBuf,
+    /// Poll every source once, fetch their new items, print a summary and exit (for cron).
+    #[arg(long)]
+    pub once: bool,
+    /// Poll interval for every source, e.g. `30s`, `10m`, or seconds (default: the sources
+    /// file's, else 15m).
+    #[arg(long, value_name = "INTERVAL")]
+    pub poll: Option<String>,
+    /// Pages fetched and stored per batch (one store transaction).
+    #[arg(long, default_value_t = 32)]
+    pub batch_size: usize,
+    /// Page fetches tried per item, over successive polls, before it is given up.
+    #[arg(long, default_value_t = 3)]
+    pub max_attempts: u32,
+    /// Largest page or feed accepted, in MB (larger ones are cut and reported).
+    #[arg(long, default_value_t = 16)]
+    pub max_page_mb: u64,
+    /// Least time between two requests to one host, e.g. `1s`, `250ms`, `0` (robots.txt
+    /// Crawl-delay can make it longer).
+    #[arg(long, value_name = "INTERVAL", default_value = "1s")]
+    pub host_delay: String,
 }

@@ -8,6 +8,7 @@ mod cache;
 mod connections;
 mod error;
 mod metrics;
+mod follow;
 mod pool;
 mod sql;
 mod ui;
@@ -25,6 +26,7 @@ use newsloom_search::SearchIndex;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use api::ApiDoc;
+pub use follow::{Following, serve_following, serve_following_on};
 
 /// How to run the server.
 #[derive(Debug, Clone)]
@@ -100,6 +102,11 @@ impl AppState {
 /// # drop(app);
 /// ```
 pub fn router(db: &Path, write_token: Option<String>) -> Result<Router, String> {
+    Ok(app(app_state(db, write_token)?))
+}
+
+/// The state every handler shares, over the store in `db`.
+pub(crate) fn app_state(db: &Path, write_token: Option<String>) -> Result<AppState, String> {
     let concurrency = std::thread::available_parallelism().map(|n| n.get() * 2).unwrap_or(4).max(4);
     let state = AppState {
         db: pool::Db::open(db, concurrency)?,
@@ -120,10 +127,15 @@ pub fn router(db: &Path, write_token: Option<String>) -> Result<Router, String> 
         version: Arc::new(cache::Version::default()),
         index_version: Arc::new(cache::Version::default()),
     };
+    Ok(state)
+}
+
+/// The router over a state.
+pub(crate) fn app(state: AppState) -> Router {
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
-    Ok(api::router(state.clone())
+    api::router(state.clone())
         .merge(ui::router())
         .merge(metrics::router())
         .fallback(|| async { error::ApiError::not_found("not found") })
@@ -138,7 +150,7 @@ pub fn router(db: &Path, write_token: Option<String>) -> Result<Router, String> 
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header(header::REFERRER_POLICY, "no-referrer"))
-        .layer(header(header::X_FRAME_OPTIONS, "DENY")))
+        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
 }
 
 /// Answers 408 in the error shape when a request takes longer than [`REQUEST_TIMEOUT`].

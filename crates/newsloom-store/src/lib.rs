@@ -14,6 +14,7 @@
 
 mod lock;
 mod geo;
+mod follow;
 mod read;
 mod schema;
 mod watched;
@@ -26,6 +27,7 @@ use rusqlite::Connection;
 
 pub use lock::WriterLock;
 pub use geo::{GeoEventFilter, PlaceCount, PlaceFilter};
+pub use follow::{FollowItem, FollowItemState, FollowSource};
 pub use read::{
     ArticleFilter, ArticleRow, DyadPoint, EventFilter, OutletCount, QuoteFilter, Stats, StoryOrder,
     StoryQuery, StoryRow,

@@ -194,6 +194,39 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX article_themes_code ON article_themes(code, confidence);
     CREATE INDEX article_themes_article ON article_themes(article);
     "#,
+    // follow: the state of followed feeds and sitemaps (validators, schedule, error counts) and
+    // the items seen in them, so a restart neither re-fetches nor misses items.
+    r#"
+    CREATE TABLE IF NOT EXISTS follow_sources (
+        url         TEXT PRIMARY KEY,
+        parent      TEXT,                  -- the sitemap index a child sitemap was listed in
+        name        TEXT,
+        kind        TEXT,                  -- rss, atom, json, sitemap, sitemap-index
+        etag        TEXT,
+        last_modified TEXT,
+        last_poll   INTEGER,
+        next_poll   INTEGER,
+        polls       INTEGER NOT NULL DEFAULT 0,
+        items       INTEGER NOT NULL DEFAULT 0,
+        errors      INTEGER NOT NULL DEFAULT 0,
+        consecutive_errors INTEGER NOT NULL DEFAULT 0,
+        item_errors INTEGER NOT NULL DEFAULT 0,
+        last_error  TEXT,
+        gone        INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE IF NOT EXISTS follow_items (
+        source      TEXT NOT NULL,
+        key         TEXT NOT NULL,         -- guid/id, else the URL
+        url         TEXT NOT NULL,
+        article     TEXT,
+        state       TEXT NOT NULL,         -- stored, rejected, failed, given-up
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        last_error  TEXT,
+        updated     INTEGER NOT NULL,
+        PRIMARY KEY (source, key)
+    );
+    CREATE INDEX IF NOT EXISTS follow_items_retry ON follow_items(source, state);
+    "#,
 ];
 
 /// Brings the database to the newest schema, one transaction per step.

@@ -5,6 +5,7 @@ mod bench_warc;
 mod eval;
 mod export;
 mod geo;
+mod follow;
 mod ingest;
 mod query;
 mod watch;
@@ -74,11 +75,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Train { what: crate::args::TrainCommand::Themes { data, out } } => {
             train_report("themes", newsloom_analyse::themes::train(&data, &out), &out, json)
         }
-        Command::Serve { addr, write_token, public } => {
+        Command::Serve { addr, write_token, public, follow: Some(sources), poll, host_delay } => {
+            check_public_addr(addr, public, write_token.as_deref());
+            let config = newsloom_server::ServerConfig { db, addr, write_token };
+            follow::serve_following(config, &sources, poll.as_deref(), &host_delay)
+        }
+        Command::Serve { addr, write_token, public, .. } => {
             check_public_addr(addr, public, write_token.as_deref());
             let config = newsloom_server::ServerConfig { db, addr, write_token };
             newsloom_server::serve(config).map_err(|e| anyhow::anyhow!(e))
         }
+        Command::Follow(args) => follow::follow(&db, &args, json),
+        Command::Sources => follow::sources(&open()?, json),
     }
 }
 
