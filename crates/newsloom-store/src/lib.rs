@@ -12,6 +12,7 @@
 //! assert_eq!(store.stats().unwrap().articles, 0);
 //! ```
 
+mod export;
 mod read;
 mod schema;
 mod write;
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use export::{ArticleExport, EventExport, EventGroup, EventReport, MentionExport, StoryExport};
 pub use read::{
     ArticleFilter, ArticleRow, DyadPoint, EventFilter, OutletCount, QuoteFilter, Stats, StoryOrder,
     StoryQuery, StoryRow,
