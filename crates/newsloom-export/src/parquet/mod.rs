@@ -147,7 +147,7 @@ fn write_table<T: Table>(
             Ok(row) => {
                 writer.push(row)?;
                 count.rows += 1;
-                if count.rows % 4096 == 0 {
+                if count.rows.is_multiple_of(4096) {
                     progress(T::NAME, count.rows);
                 }
             }
