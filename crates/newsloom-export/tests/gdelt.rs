@@ -269,7 +269,8 @@ fn a_seed_event_maps_to_its_gdelt_columns() {
         if let Some(date) = event.date.as_deref().filter(|d| d.len() >= 10 && *reports == 1) {
             assert_eq!(row[1], date[..10].replace('-', ""));
         }
-        assert!(row[60].is_empty() || row[60].starts_with("http"), "SOURCEURL {}", row[60]);
+        assert!(row[60].starts_with("http") || row[60].starts_with("newsloom:"), "SOURCEURL {}", row[60]);
+        assert!(row[32].parse::<i64>().unwrap() >= 1, "NumSources {}", row[32]);
     }
     // The NATO appeal seed: Russia and NATO appear as a dyad with NATO split into its parts.
     let nato: Vec<&Vec<String>> =

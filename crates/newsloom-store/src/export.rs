@@ -68,6 +68,7 @@ pub struct EventGroup {
     pub first_day: Option<String>,
     /// Event rows (one per report; an article can report an event twice).
     pub reports: i64,
+    /// Distinct outlets; each article without a known outlet counts as one of its own.
     pub sources: i64,
     pub articles: i64,
 }
@@ -263,7 +264,7 @@ impl Store {
             .prepare(
                 "SELECT COALESCE(e.story, e.article) AS k, e.source_actor, e.target_actor, e.cameo,
                         MIN(a.seq), e.doc, a.url, a.ingested_at, a.day,
-                        COUNT(*), COUNT(DISTINCT a.source), COUNT(DISTINCT a.id)
+                        COUNT(*), COUNT(DISTINCT COALESCE(a.source, 'article:' || a.id)), COUNT(DISTINCT a.id)
                  FROM events e JOIN articles a ON a.id = e.article
                  GROUP BY k, e.source_actor, e.target_actor, e.cameo
                  HAVING MIN(a.seq) > ?

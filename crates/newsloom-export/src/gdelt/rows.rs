@@ -99,6 +99,11 @@ fn event_day(g: &EventGroup, date_added: &str) -> NaiveDate {
         .unwrap_or_default()
 }
 
+/// Where a report can be found: its URL, or `newsloom:ID` for an article that came without one.
+fn identifier(url: Option<&str>, article: &str) -> String {
+    url.map_or_else(|| format!("newsloom:{article}"), str::to_string)
+}
+
 /// One Events row (61 fields).
 pub(crate) fn event_row(
     g: &EventGroup,
@@ -135,7 +140,7 @@ pub(crate) fn event_row(
     // f[34] AvgTone: empty until newsloom scores tone.
     geo.fill(g, &mut f[GEO]);
     f[59] = date_added.to_string();
-    f[60] = g.first_url.clone().unwrap_or_default();
+    f[60] = identifier(g.first_url.as_deref(), &g.first.span.article);
     f
 }
 
@@ -150,7 +155,7 @@ pub(crate) fn mention_row(r: &EventReport, article: &ArticleFacts) -> Vec<String
         // 1 = WEB: a news article.
         "1".to_string(),
         r.article_source.clone().unwrap_or_default(),
-        r.article_url.clone().unwrap_or_else(|| format!("newsloom:{}", r.event.span.article)),
+        identifier(r.article_url.as_deref(), &r.event.span.article),
         article.sentence_of(at).to_string(),
         article.actor_offset(Some(&r.source_actor), at).to_string(),
         article.actor_offset(r.target_actor.as_deref(), at).to_string(),
