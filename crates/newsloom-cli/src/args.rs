@@ -107,12 +107,20 @@ pub enum Command {
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
         format: ExportFormat,
-        /// Write to this file instead of stdout.
+        /// Write to this file instead of stdout (jsonl); the output directory (parquet, gdelt).
         #[arg(long)]
         out: Option<PathBuf>,
         /// Include the raw input of each article.
         #[arg(long)]
         with_raw: bool,
+        /// Only articles stored at or after this time (RFC 3339 or YYYY-MM-DD), their facts and
+        /// the stories they touched.
+        #[arg(long)]
+        since: Option<String>,
+        /// (gdelt) Keep running until SIGINT/SIGTERM: every interval (15m, 30s, 1h) write a
+        /// GDELT-style update file pair and lastupdate.txt for what arrived since the last one.
+        #[arg(long, value_parser = humantime::parse_duration)]
+        every: Option<std::time::Duration>,
     },
     /// Rebuild the search index from the store.
     Reindex,
@@ -337,6 +345,10 @@ pub enum Period {
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
 pub enum ExportFormat {
     Jsonl,
+    /// One Parquet file per table and manifest.json, in --out DIR.
+    Parquet,
+    /// GDELT 2.0 Events and Mentions TSV files, in --out DIR.
+    Gdelt,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]

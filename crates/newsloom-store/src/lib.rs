@@ -15,6 +15,7 @@
 mod lock;
 mod geo;
 mod follow;
+mod export;
 mod read;
 mod schema;
 mod watched;
@@ -28,6 +29,7 @@ use rusqlite::Connection;
 pub use lock::WriterLock;
 pub use geo::{GeoEventFilter, PlaceCount, PlaceFilter};
 pub use follow::{FollowItem, FollowItemState, FollowSource};
+pub use export::{ArticleExport, EventExport, EventGroup, EventReport, MentionExport, StoryExport};
 pub use read::{
     ArticleFilter, ArticleRow, DyadPoint, EventFilter, OutletCount, QuoteFilter, Stats, StoryOrder,
     StoryQuery, StoryRow,

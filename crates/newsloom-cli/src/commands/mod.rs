@@ -42,7 +42,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Dyad { a, b, by } => query::dyad(&open()?, &a, &b, by, json),
         Command::Stats => query::stats(&open()?, json),
-        Command::Export { format: _, out, with_raw } => export::jsonl(&open()?, out.as_deref(), with_raw),
+        Command::Export { format, out, with_raw, since, every } => {
+            export::export(&open()?, format, out.as_deref(), with_raw, since, every, json)
+        }
         Command::Reindex => ingest::reindex(&db, json),
         Command::Eval {
             task: crate::args::EvalTask::Geo,
