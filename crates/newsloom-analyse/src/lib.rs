@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod eval;
 pub mod events;
+pub mod folds;
 pub mod ner;
 pub mod quotes;
 

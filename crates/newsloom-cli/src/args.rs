@@ -118,6 +118,14 @@ pub enum Command {
         /// `--features embed`. Crosslingual reports with and without it.
         #[arg(long, env = "NEWSLOOM_EMBED_MODEL")]
         embed_model: Option<PathBuf>,
+        /// Grouped K-fold evaluation (by site/outlet/publisher/story; never one source in two
+        /// folds): per-fold metrics, their mean and spread, and a tune/check split for rules.
+        #[arg(long, value_name = "K")]
+        folds: Option<usize>,
+        /// (ner --folds) Training data split by the same folds; default: the gold file's
+        /// `-train` sibling (e.g. conll2003-train.jsonl next to conll2003-dev.jsonl).
+        #[arg(long, value_name = "FILE")]
+        train: Option<PathBuf>,
     },
     /// Train a model from data and write its weights (reproduces the shipped ones).
     Train {

@@ -15,6 +15,7 @@
 mod article;
 mod date;
 mod facts;
+pub mod folds;
 mod raw;
 
 pub use article::{Article, Dateline, Story, StoryRef};

@@ -40,7 +40,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Stats => query::stats(&open()?, json),
         Command::Export { format: _, out, with_raw } => export::jsonl(&open()?, out.as_deref(), with_raw),
         Command::Reindex => ingest::reindex(&db, json),
-        Command::Eval { task, gold, out, embed_model } => {
+        Command::Eval { task, gold, out, embed_model, folds: Some(k), train } => {
+            eval::eval_folds(task, &gold, k, train.as_deref(), embed_model.as_deref(), out.is_some(), json)
+        }
+        Command::Eval { task, gold, out, embed_model, folds: None, train: _ } => {
             eval::eval(task, &gold, out.as_deref(), embed_model.as_deref(), json)
         }
         Command::Bench { what } => bench::bench(what, json),
