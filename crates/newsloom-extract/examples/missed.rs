@@ -178,7 +178,7 @@ fn main() {
             (reasons.iter().map(|r| matrix.get(&(c.clone(), r.to_string())).copied().unwrap_or(0)).sum(), c)
         })
         .collect();
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
     for (n, c) in rows {
         print!("{c:<34}");
         for r in reasons {
@@ -187,7 +187,7 @@ fn main() {
         println!(" {n:>9}");
     }
     let mut sites: Vec<(&String, &(usize, usize))> = by_site.iter().filter(|(_, v)| v.1 > 0).collect();
-    sites.sort_by(|a, b| b.1.1.cmp(&a.1.1));
+    sites.sort_by_key(|s| std::cmp::Reverse(s.1.1));
     println!("sites with misses: {} of {}; most missed:", sites.len(), by_site.len());
     for (s, (n, m)) in sites.iter().take(25) {
         println!("  {s:<36} {m:>3} of {n:>3}");

@@ -384,12 +384,10 @@ pub fn url_site(s: &str) -> Option<String> {
     let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let host = rest[..host_end].rsplit('@').next().unwrap_or("");
     let host = host.split(':').next().unwrap_or("").to_lowercase();
-    if host == "web.archive.org" {
-        if let Some(i) = rest.find("/http") {
-            if let Some(inner) = url_site(&rest[i + 1..]) {
-                return Some(inner);
-            }
-        }
+    if host == "web.archive.org"
+        && let Some(inner) = rest.find("/http").and_then(|i| url_site(&rest[i + 1..]))
+    {
+        return Some(inner);
     }
     if host.is_empty() {
         return None;
