@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod eval;
 pub mod events;
+pub mod folds;
 pub mod ner;
 pub mod quotes;
 pub mod themes;

@@ -137,10 +137,15 @@ pub enum Command {
         /// `--features embed`. Crosslingual reports with and without it.
         #[arg(long, env = "NEWSLOOM_EMBED_MODEL")]
         embed_model: Option<PathBuf>,
-        /// Also score in K folds (grouped by site/outlet, article or story, as each task's gold
-        /// allows), with mean and spread; learning tasks train on the other folds.
-        #[arg(long)]
+        /// Grouped K-fold evaluation (by site/outlet/publisher/story; never one source in two
+        /// folds): per-fold metrics, their mean and spread, and a tune/check split for rules;
+        /// learning tasks train on the other folds.
+        #[arg(long, value_name = "K")]
         folds: Option<usize>,
+        /// (ner --folds) Training data split by the same folds; default: the gold file's
+        /// `-train` sibling (e.g. conll2003-train.jsonl next to conll2003-dev.jsonl).
+        #[arg(long, value_name = "FILE")]
+        train: Option<PathBuf>,
         /// (geo) Resolve the gold toponym spans instead of detecting them (resolution alone).
         #[arg(long)]
         gold_spans: bool,

@@ -51,6 +51,7 @@ pub mod crosslingual;
 pub mod doc;
 pub mod embedding;
 pub mod eval;
+pub mod folds;
 pub mod minhash;
 mod online;
 pub mod scorer;

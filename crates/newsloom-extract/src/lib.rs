@@ -70,6 +70,7 @@ mod assemble;
 pub mod dateline;
 pub mod dates;
 pub mod eval;
+pub mod folds;
 pub mod html;
 pub mod lang;
 pub mod templates;

@@ -16,6 +16,7 @@ mod article;
 mod date;
 mod facts;
 mod place;
+pub mod folds;
 mod raw;
 mod tone;
 

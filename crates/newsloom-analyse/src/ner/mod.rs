@@ -186,6 +186,18 @@ pub fn train_eval(
     Ok(format!("{summary}\n{}", report.human))
 }
 
+/// Trains on `data` (weights to `out`, shipped gazetteer and epochs) and returns the eval
+/// report of the result on `dev`: what `newsloom eval ner --folds K` runs per fold.
+pub fn train_eval_report(
+    data: &std::path::Path,
+    dev: &std::path::Path,
+    out: &std::path::Path,
+) -> Result<newsloom_model::EvalReport, String> {
+    let gaz = Gazetteer::shipped();
+    let (_, weights) = train::train_with(data, out, train::EPOCHS, &gaz)?;
+    eval::eval_with(&NerTagger { weights, gaz }, dev)
+}
+
 /// Turns BIO tags into spans.
 fn spans_from_tags(tokens: &[Token], tags: &[u8], margins: &[f32]) -> Vec<NerSpan> {
     let mut out = Vec::new();

@@ -58,6 +58,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Places { story, country, article, limit } => {
             geo::places(&open()?, &PlaceFilter { story, country, article, limit }, json)
         }
+        // Tone and themes cross-validate their own learnt models; the other stages share the
+        // generic grouped folds.
+        Command::Eval { task, gold, out, embed_model, folds: Some(k), train, .. }
+            if !matches!(task, crate::args::EvalTask::Tone | crate::args::EvalTask::Themes) =>
+        {
+            eval::eval_folds(task, &gold, k, train.as_deref(), embed_model.as_deref(), out.is_some(), json)
+        }
         Command::Eval { task, gold, out, embed_model, folds, .. } => {
             eval::eval(task, &gold, out.as_deref(), embed_model.as_deref(), folds, json)
         }

@@ -266,8 +266,17 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
         if len < 25 {
             continue;
         }
-        // Commas mark prose; a comma-separated list of names is one block, so it is capped.
-        let s = 1.0 + (commas as f32).min(10.0) + (len as f32 / 100.0).min(3.0);
+        // Paragraphs separated by `<br>` in one element (pages without `<p>`, or one `<p>`
+        // holding the whole article) count as the paragraphs they are, not as one capped block.
+        let s = match br_segments(dom, st, i) {
+            Some(segs) if segs.len() > 1 => segs
+                .iter()
+                .filter(|&&(l, _)| l >= 25)
+                .map(|&(l, c)| block_score(l, c))
+                .sum::<f32>()
+                .max(block_score(len, commas)),
+            _ => block_score(len, commas),
+        };
         for level in 0..5 {
             // The document itself is a container only for blocks placed right in it
             // (fragments such as `<p>…</p><p>…</p>` without html/body).
@@ -417,6 +426,41 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
         });
     }
     (roots, top_score)
+}
+
+/// The score of one text block: commas mark prose; a comma-separated list of names is one
+/// block, so both parts are capped.
+fn block_score(len: u32, commas: u32) -> f32 {
+    1.0 + (commas as f32).min(10.0) + (len as f32 / 100.0).min(3.0)
+}
+
+/// `(length, commas)` of the runs of inline text between the `<br>`s (and block children) of
+/// element `i`; `None` when it has no `<br>` child.
+fn br_segments(dom: &Dom, st: &Stats, i: usize) -> Option<Vec<(u32, u32)>> {
+    let children = &dom.nodes[i].children;
+    if !children.iter().any(|&c| dom.nodes[c as usize].tag == Tag::Br) {
+        return None;
+    }
+    let mut segs = Vec::new();
+    let mut cur = (0u32, 0u32);
+    for &c in children {
+        let c = c as usize;
+        if st.pruned[c] {
+            continue;
+        }
+        let tag = dom.nodes[c].tag;
+        if tag.is_inline() {
+            cur.0 += st.text_len[c];
+            cur.1 += st.commas[c];
+        } else if cur.0 > 0 {
+            segs.push(cur);
+            cur = (0, 0);
+        }
+    }
+    if cur.0 > 0 {
+        segs.push(cur);
+    }
+    Some(segs)
 }
 
 /// Per node: the length of prose-like text blocks (≥ 60 chars, few links) below it, and the

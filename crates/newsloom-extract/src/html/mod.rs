@@ -258,6 +258,30 @@ mod tests {
     }
 
     #[test]
+    fn an_article_of_br_separated_paragraphs_beats_a_box_of_short_paragraphs() {
+        // One <p> holding the article, paragraphs split by <br> (as press-release portals
+        // print them), against a box of more, shorter <p>s elsewhere on the page. Scored as
+        // one block the article lost to the box (both were taken, box first).
+        let para = |i: usize| {
+            format!(
+                "Paragraph {i} of the report says the new battery, built from cheap parts, charges in minutes, \
+                 runs for a day, and could serve remote water sensors, according to the team in the study."
+            )
+        };
+        let article: String = (0..6).map(|i| format!("{}<br />\n", para(i))).collect();
+        let tips: String = (0..8)
+            .map(|i| format!("<p>Tip {i}: combine search words with and, or, not, for example with brackets around them.</p>"))
+            .collect();
+        let html = format!(
+            "<html><head><title>Fast battery</title></head><body><div class=\"a\"><p>{article}</p></div>\
+             <div class=\"b\">{tips}</div></body></html>"
+        );
+        let body = extract_html(&html, None, None, None).paragraphs.join(" ");
+        assert!(body.contains("Paragraph 0 of the report") && body.contains("Paragraph 5"), "{body}");
+        assert!(!body.contains("Tip 3"), "{body}");
+    }
+
+    #[test]
     fn a_closing_call_to_action_box_goes_as_a_whole() {
         let body: String = (0..4)
             .map(|i| format!("<p>Paragraph {i}: the council agreed, after a long debate, to rebuild the bridge soon.</p>"))
