@@ -52,6 +52,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{report}");
             Ok(())
         }
+        Command::Train { what: crate::args::TrainCommand::Quotes { data, out } } => {
+            let report =
+                newsloom_analyse::quotes::learn::train_file(&data, &out).map_err(|e| anyhow::anyhow!(e))?;
+            if json {
+                return output::json(&serde_json::json!({ "model": "quotes", "out": out, "report": report }));
+            }
+            println!("{report}");
+            Ok(())
+        }
         Command::Serve { addr, write_token } => {
             let config = newsloom_server::ServerConfig { db, addr, write_token };
             newsloom_server::serve(config).map_err(|e| anyhow::anyhow!(e))
