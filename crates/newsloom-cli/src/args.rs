@@ -327,6 +327,15 @@ pub enum TrainCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The quote scorer, from PolNeAR-style JSONL (../shared/data/quotes/polnear-train.jsonl).
+    Quotes {
+        #[arg(long)]
+        data: PathBuf,
+        /// Where to write the gzip'd model (the shipped file is
+        /// crates/newsloom-analyse/models/quotes-weights.bin.gz).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// Story list orders.

@@ -6,6 +6,7 @@
 //! Set `NEWSLOOM_QUOTES_PRED=path` to also write the predictions in the scorer's format.
 
 use super::QuoteExtractor;
+use super::gold::{GoldArticle, read_gold};
 use newsloom_model::EvalReport;
 use serde_json::{Map, Value, json};
 use std::collections::HashSet;
@@ -73,17 +74,6 @@ pub(crate) fn kind_of(t: &str) -> &'static str {
     }
 }
 
-fn spans_of(v: &Value) -> Vec<(usize, usize)> {
-    v.get("spans")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|p| Some((p.get(0)?.as_u64()? as usize, p.get(1)?.as_u64()? as usize)))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn charset(spans: &[(usize, usize)]) -> HashSet<usize> {
     spans.iter().flat_map(|&(s, e)| s..e).collect()
 }
@@ -146,7 +136,7 @@ fn matching(cand: &[(usize, usize, f64)]) -> Vec<(usize, usize)> {
 /// A gold attribution: content chars, kind, and source (chars, text) when annotated.
 type GoldItem = (HashSet<usize>, String, Option<(HashSet<usize>, String)>);
 
-#[derive(Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy)]
 struct Counts {
     gold: usize,
     tp: usize,
@@ -168,66 +158,163 @@ fn prf(tp: usize, fp: usize, fn_: usize) -> (f64, f64, f64) {
     (p, r, f)
 }
 
-/// Runs the extractor over a PolNeAR-style gold file and scores it.
-pub fn eval(gold: &Path) -> Result<EvalReport, String> {
-    let raw = std::fs::read_to_string(gold).map_err(|e| format!("{}: {e}", gold.display()))?;
-    let docs: Vec<Value> = raw
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .enumerate()
-        .map(|(n, l)| serde_json::from_str(l).map_err(|e| format!("{}:{}: {e}", gold.display(), n + 1)))
-        .collect::<Result<_, _>>()?;
-    let ex = QuoteExtractor::new();
-    let t0 = Instant::now();
-    let preds: Vec<_> = docs
-        .iter()
-        .map(|d| {
-            let id = d.get("id").and_then(Value::as_str).unwrap_or("");
-            ex.extract_detailed(id, d.get("text").and_then(Value::as_str).unwrap_or(""), None)
-        })
-        .collect();
-    let secs = t0.elapsed().as_secs_f64().max(1e-9);
-    let chars: usize = docs.iter().map(|d| d.get("text").and_then(Value::as_str).map_or(0, str::len)).sum();
+/// Counts of one scoring run, per row of the scorer (`all`, `direct+mixed`, `direct`, `mixed`,
+/// `indirect`).
+#[derive(Debug, Default, Clone)]
+pub struct QuoteMetrics {
+    pub docs: usize,
+    pub gold: usize,
+    pub predicted: usize,
+    pub chars: usize,
+    pub secs: f64,
+    rows: [Counts; 5],
+}
 
-    if let Ok(path) = std::env::var("NEWSLOOM_QUOTES_PRED") {
-        let mut f = std::fs::File::create(&path).map_err(|e| format!("{path}: {e}"))?;
-        for (d, ps) in docs.iter().zip(&preds) {
-            let qs: Vec<Value> = ps
-                .iter()
-                .map(|p| {
-                    let mut q = json!({"spans": p.pieces, "speaker": p.quote.speaker, "cue": p.quote.cue,
-                                       "kind": p.quote.kind,
-                                       "confidence": p.quote.confidence});
-                    if let Some(s) = &p.quote.speaker_span {
-                        q["speaker_start"] = json!(s.start);
-                        q["speaker_end"] = json!(s.end);
-                    }
-                    q
-                })
-                .collect();
-            writeln!(f, "{}", json!({"id": d.get("id"), "quotes": qs})).map_err(|e| e.to_string())?;
-        }
+impl QuoteMetrics {
+    fn row(&self, name: &str) -> Counts {
+        ROWS.iter().position(|r| r.0 == name).map(|i| self.rows[i]).unwrap_or_default()
     }
 
-    let mut counts = vec![Counts::default(); ROWS.len()];
+    /// Detection F1 (0..1) of a row.
+    pub fn f1(&self, row: &str) -> f64 {
+        let c = self.row(row);
+        prf(c.tp, c.fp, c.fn_).2
+    }
+
+    /// Speaker accuracy (0..1) of a row, over matched pairs with a gold source.
+    pub fn speaker_acc(&self, row: &str) -> f64 {
+        let c = self.row(row);
+        if c.sn > 0 { c.sok as f64 / c.sn as f64 } else { 0.0 }
+    }
+
+    /// The metrics by name (`f1`, `direct_f1`, `indirect_speaker_acc`, …), as `eval` reports them.
+    pub fn to_map(&self) -> Map<String, Value> {
+        let mut metrics = Map::new();
+        for (ri, &(name, _)) in ROWS.iter().enumerate() {
+            let c = self.rows[ri];
+            let (p, r, f) = prf(c.tp, c.fp, c.fn_);
+            let (_, _, ef) = prf(c.etp, c.efp, c.efn);
+            let acc = if c.sn > 0 { c.sok as f64 / c.sn as f64 } else { 0.0 };
+            let bacc = if c.bn > 0 { c.bok as f64 / c.bn as f64 } else { 0.0 };
+            let prefix = if name == "all" { String::new() } else { format!("{}_", name.replace('+', "_")) };
+            let r4 = |x: f64| (x * 10000.0).round() / 10000.0;
+            metrics.insert(format!("{prefix}precision"), json!(r4(p)));
+            metrics.insert(format!("{prefix}recall"), json!(r4(r)));
+            metrics.insert(format!("{prefix}f1"), json!(r4(f)));
+            metrics.insert(format!("{prefix}speaker_acc"), json!(r4(acc)));
+            metrics.insert(format!("{prefix}speaker_acc_nonpronoun"), json!(r4(bacc)));
+            metrics.insert(format!("{prefix}end_to_end_f1"), json!(r4(ef)));
+        }
+        let secs = self.secs.max(1e-9);
+        metrics.insert("docs".into(), json!(self.docs));
+        metrics.insert("predictions".into(), json!(self.predicted));
+        metrics.insert("items_per_s".into(), json!((self.docs as f64 / secs).round()));
+        metrics.insert("docs_per_s".into(), json!((self.docs as f64 / secs).round()));
+        metrics.insert("chars_per_s".into(), json!((self.chars as f64 / secs).round()));
+        metrics
+    }
+
+    /// The table `newsloom eval quotes` prints.
+    pub fn human(&self) -> String {
+        let mut human = format!(
+            "quotes: {} articles, {} gold attributions, {} predicted\n{:<13} {:>5}  {:>6} {:>6} {:>6}  {:>7} {:>9}  {:>6}\n",
+            self.docs,
+            self.gold,
+            self.predicted,
+            "row",
+            "gold",
+            "P",
+            "R",
+            "F1",
+            "spk_acc",
+            "spk_nopr",
+            "e2e_F1"
+        );
+        for (ri, &(name, _)) in ROWS.iter().enumerate() {
+            let c = self.rows[ri];
+            let (p, r, f) = prf(c.tp, c.fp, c.fn_);
+            let (_, _, ef) = prf(c.etp, c.efp, c.efn);
+            let acc = if c.sn > 0 { c.sok as f64 / c.sn as f64 } else { 0.0 };
+            let bacc = if c.bn > 0 { c.bok as f64 / c.bn as f64 } else { 0.0 };
+            human += &format!(
+                "{:<13} {:>5}  {:>6.2} {:>6.2} {:>6.2}  {:>7.2} {:>9.2}  {:>6.2}\n",
+                name,
+                c.gold,
+                100.0 * p,
+                100.0 * r,
+                100.0 * f,
+                100.0 * acc,
+                100.0 * bacc,
+                100.0 * ef
+            );
+        }
+        let secs = self.secs.max(1e-9);
+        human += &format!(
+            "speed: {:.0} docs/s, {:.0} chars/s (one thread)\n",
+            self.docs as f64 / secs,
+            self.chars as f64 / secs
+        );
+        human
+    }
+}
+
+/// Runs the shipped extractor over a PolNeAR-style gold file and scores it.
+pub fn eval(gold: &Path) -> Result<EvalReport, String> {
+    let records = read_gold(gold)?;
+    let ex = QuoteExtractor::new();
+    if let Ok(path) = std::env::var("NEWSLOOM_QUOTES_PRED") {
+        write_predictions(&ex, &records, Path::new(&path))?;
+    }
+    let m = evaluate(&ex, &records);
+    Ok(EvalReport { task: "quotes".into(), metrics: m.to_map(), human: m.human() })
+}
+
+/// Predictions in the team scorer's format (`shared/eval/quotes_score.py`), one article a line.
+pub fn write_predictions(ex: &QuoteExtractor, records: &[GoldArticle], path: &Path) -> Result<(), String> {
+    let mut f =
+        std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?);
+    for d in records {
+        let qs: Vec<Value> = ex
+            .extract_detailed(&d.id, &d.text, None)
+            .iter()
+            .map(|p| {
+                let mut q = json!({"spans": p.pieces, "speaker": p.quote.speaker, "cue": p.quote.cue,
+                                   "kind": p.quote.kind,
+                                   "confidence": p.quote.confidence});
+                if let Some(s) = &p.quote.speaker_span {
+                    q["speaker_start"] = json!(s.start);
+                    q["speaker_end"] = json!(s.end);
+                }
+                q
+            })
+            .collect();
+        writeln!(f, "{}", json!({"id": d.id, "quotes": qs})).map_err(|e| e.to_string())?;
+    }
+    f.flush().map_err(|e| e.to_string())
+}
+
+/// Scores `ex` on `records` with the rules of `shared/eval/quotes_score.py`.
+pub fn evaluate(ex: &QuoteExtractor, records: &[GoldArticle]) -> QuoteMetrics {
+    let t0 = Instant::now();
+    let preds: Vec<_> = records.iter().map(|d| ex.extract_detailed(&d.id, &d.text, None)).collect();
+    let secs = t0.elapsed().as_secs_f64().max(1e-9);
+    let chars: usize = records.iter().map(|d| d.text.len()).sum();
+
+    let mut counts = [Counts::default(); 5];
     let mut n_pred = 0;
     let mut n_gold = 0;
-    for (d, ps) in docs.iter().zip(&preds) {
-        let text: Vec<char> = d.get("text").and_then(Value::as_str).unwrap_or("").chars().collect();
+    for (d, ps) in records.iter().zip(&preds) {
+        let text: Vec<char> = d.text.chars().collect();
         let slice =
             |s: usize, e: usize| text[s.min(text.len())..e.min(text.len())].iter().collect::<String>();
-        let golds = d.get("attributions").and_then(Value::as_array).cloned().unwrap_or_default();
-        n_gold += golds.len();
+        n_gold += d.attributions.len();
         n_pred += ps.len();
-        let gd: Vec<GoldItem> = golds
+        let gd: Vec<GoldItem> = d
+            .attributions
             .iter()
             .map(|g| {
-                let content = g.get("content").map(spans_of).unwrap_or_default();
-                let kind = g.get("kind").and_then(Value::as_str).unwrap_or("indirect").to_string();
-                let src = g.get("source").filter(|s| !s.is_null()).map(|s| {
-                    (charset(&spans_of(s)), s.get("text").and_then(Value::as_str).unwrap_or("").to_string())
-                });
-                (charset(&content), kind, src)
+                let src = g.source.as_ref().map(|s| (charset(&s.spans), s.text.clone()));
+                (charset(&g.content.spans), g.kind.clone(), src)
             })
             .collect();
         let pd: Vec<(HashSet<usize>, &'static str)> = ps
@@ -309,56 +396,5 @@ pub fn eval(gold: &Path) -> Result<EvalReport, String> {
         }
     }
 
-    let mut metrics = Map::new();
-    let mut human = format!(
-        "quotes: {} articles, {} gold attributions, {} predicted\n{:<13} {:>5}  {:>6} {:>6} {:>6}  {:>7} {:>9}  {:>6}\n",
-        docs.len(),
-        n_gold,
-        n_pred,
-        "row",
-        "gold",
-        "P",
-        "R",
-        "F1",
-        "spk_acc",
-        "spk_nopr",
-        "e2e_F1"
-    );
-    for (ri, &(name, _)) in ROWS.iter().enumerate() {
-        let c = counts[ri];
-        let (p, r, f) = prf(c.tp, c.fp, c.fn_);
-        let (_, _, ef) = prf(c.etp, c.efp, c.efn);
-        let acc = if c.sn > 0 { c.sok as f64 / c.sn as f64 } else { 0.0 };
-        let bacc = if c.bn > 0 { c.bok as f64 / c.bn as f64 } else { 0.0 };
-        human += &format!(
-            "{:<13} {:>5}  {:>6.2} {:>6.2} {:>6.2}  {:>7.2} {:>9.2}  {:>6.2}\n",
-            name,
-            c.gold,
-            100.0 * p,
-            100.0 * r,
-            100.0 * f,
-            100.0 * acc,
-            100.0 * bacc,
-            100.0 * ef
-        );
-        let prefix = if name == "all" { String::new() } else { format!("{}_", name.replace('+', "_")) };
-        let r4 = |x: f64| (x * 10000.0).round() / 10000.0;
-        metrics.insert(format!("{prefix}precision"), json!(r4(p)));
-        metrics.insert(format!("{prefix}recall"), json!(r4(r)));
-        metrics.insert(format!("{prefix}f1"), json!(r4(f)));
-        metrics.insert(format!("{prefix}speaker_acc"), json!(r4(acc)));
-        metrics.insert(format!("{prefix}speaker_acc_nonpronoun"), json!(r4(bacc)));
-        metrics.insert(format!("{prefix}end_to_end_f1"), json!(r4(ef)));
-    }
-    metrics.insert("docs".into(), json!(docs.len()));
-    metrics.insert("predictions".into(), json!(n_pred));
-    metrics.insert("items_per_s".into(), json!((docs.len() as f64 / secs).round()));
-    metrics.insert("docs_per_s".into(), json!((docs.len() as f64 / secs).round()));
-    metrics.insert("chars_per_s".into(), json!((chars as f64 / secs).round()));
-    human += &format!(
-        "speed: {:.0} docs/s, {:.0} chars/s (one thread)\n",
-        docs.len() as f64 / secs,
-        chars as f64 / secs
-    );
-    Ok(EvalReport { task: "quotes".into(), metrics, human })
+    QuoteMetrics { docs: records.len(), gold: n_gold, predicted: n_pred, chars, secs, rows: counts }
 }

@@ -19,6 +19,10 @@
 //! (`told Interfax`). It is a shallow, rule-based finder: one pass over the tokens, a bounded
 //! amount of work per cue.
 //!
+//! A scorer learnt from PolNeAR ([`learn`], weights in `models/quotes-weights.bin.gz`) adds
+//! attributions for cue words the lexicon lacks and keeps those it scores above its threshold;
+//! [`QuoteExtractor::rules_only`] gives the rules alone.
+//!
 //! ```
 //! use newsloom_analyse::quotes::QuoteExtractor;
 //! let body = "“We need normal relations,” Andrei Kelin told Interfax. “It is time,” he added.";
@@ -32,22 +36,36 @@
 
 mod eval;
 mod find;
+pub mod gold;
+pub mod learn;
 mod lexicon;
 mod reported;
 #[cfg(test)]
 mod tests;
 pub(crate) mod text;
 
-pub use eval::eval;
+pub use eval::{QuoteMetrics, eval, evaluate, write_predictions};
+pub use learn::QuoteModel;
 
 use newsloom_model::{Mention, Quote, Span};
 use std::collections::HashMap;
+use std::sync::Arc;
 use text::{CharMap, Doc};
 
 /// Finds quotes and their speakers. Cheap to create; holds no per-article state.
 #[derive(Debug, Default, Clone)]
 pub struct QuoteExtractor {
-    _private: (),
+    scorer: Scorer,
+}
+
+/// Which model decides over the rules' candidates.
+#[derive(Debug, Default, Clone)]
+enum Scorer {
+    /// The model compiled into the binary (the rules alone if it does not load).
+    #[default]
+    Shipped,
+    RulesOnly,
+    Model(Arc<QuoteModel>),
 }
 
 /// A quote together with its content pieces (a quote interrupted by `he said` has two).
@@ -61,6 +79,25 @@ pub struct QuoteDetail {
 impl QuoteExtractor {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The hand-written rules alone, without the learnt scorer (the baseline it is measured
+    /// against).
+    pub fn rules_only() -> Self {
+        Self { scorer: Scorer::RulesOnly }
+    }
+
+    /// The rules' candidates decided by `model` (e.g. one trained on some folds).
+    pub fn with_model(model: Arc<QuoteModel>) -> Self {
+        Self { scorer: Scorer::Model(model) }
+    }
+
+    fn model(&self) -> Option<&QuoteModel> {
+        match &self.scorer {
+            Scorer::Shipped => QuoteModel::shipped(),
+            Scorer::RulesOnly => None,
+            Scorer::Model(m) => Some(m),
+        }
     }
 
     /// Quotes in `body`. `mentions` (from the entity recogniser, char offsets into the same
@@ -77,7 +114,10 @@ impl QuoteExtractor {
         mentions: Option<&[Mention]>,
     ) -> Vec<QuoteDetail> {
         let doc = Doc::new(body);
-        let hits = find::find_hits(&doc);
+        let mut hits = find::find_hits(&doc);
+        if let Some(m) = self.model() {
+            hits = m.apply(&doc, hits);
+        }
         if hits.is_empty() {
             return Vec::new();
         }

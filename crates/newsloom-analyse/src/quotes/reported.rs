@@ -81,6 +81,21 @@ pub(super) fn reported(d: &Doc, sent: Sent, prior: &[Hit]) -> Vec<Hit> {
     out
 }
 
+/// The attribution a word read as a speech cue would give (for cue words the learnt model
+/// proposes beyond the lexicon): content, speaker and frame as the rules read them.
+pub(super) fn hit_for_cue(d: &Doc, sent: Sent, s: usize) -> Option<Hit> {
+    let b = trim_end(d, sent.a, sent.b);
+    if s >= b {
+        return None;
+    }
+    let cue = Cue { s, e: s + 1, kind: CueKind::Strong };
+    let mut h = one_cue(d, sent, b, cue, None)?.hit;
+    if h.content.iter().any(|&(a, e)| (a..e).any(|k| d.in_quote[k].is_some())) {
+        h.kind = QuoteKind::Partial;
+    }
+    Some(h)
+}
+
 /// `PENCE: Well, look, …`, `Poll: Clinton and Trump in dead heat`: a paragraph that opens
 /// with a short name and a colon (transcripts, headlines) gives the rest of the paragraph to
 /// that name.

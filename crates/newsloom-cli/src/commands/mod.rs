@@ -78,6 +78,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{report}");
             Ok(())
         }
+        Command::Train { what: crate::args::TrainCommand::Quotes { data, out } } => {
+            train_report("quotes", newsloom_analyse::quotes::learn::train_file(&data, &out), &out, json)
+        }
         Command::Train { what: crate::args::TrainCommand::Tone { data, out } } => {
             train_report("tone", newsloom_analyse::tone::train(&data, &out), &out, json)
         }

@@ -1,0 +1,90 @@
+//! Cross-validation of the learnt quote scorer by publisher folds of the training file, and
+//! its score on a dev file after training on the whole training file, each against the rules
+//! alone:
+//!
+//! ```text
+//! cargo run --release -p newsloom-analyse --example quotes_cv -- \
+//!     ../shared/data/quotes/polnear-train.jsonl --folds 5 --dev ../shared/data/quotes/polnear-dev.jsonl
+//! ```
+//! `--epochs N`, `--min-cue-count N`, `--min-cue-share X`, `--threshold X`, `--boundaries`
+//! override the shipped settings (not for `--out`, which trains the shipped model); `--pred FILE` writes the dev predictions in the team scorer's format.
+use newsloom_analyse::quotes::{
+    QuoteExtractor, QuoteMetrics, evaluate, gold::read_gold, learn, write_predictions,
+};
+use std::path::Path;
+use std::sync::Arc;
+
+const ROWS: &[&str] = &["all", "direct", "mixed", "indirect", "direct+mixed"];
+
+fn line(name: &str, m: &QuoteMetrics) -> String {
+    let mut s = format!("{name:<8}");
+    for r in ROWS {
+        s += &format!(" {r} F1 {:.2}", 100.0 * m.f1(r));
+    }
+    s + &format!(" | speaker acc {:.2}", 100.0 * m.speaker_acc("all"))
+}
+
+fn mean_sd(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len().max(1) as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    (mean, (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n).sqrt())
+}
+
+fn main() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let train_path = args.first().ok_or("usage: quotes_cv TRAIN.jsonl [--folds K] [--dev DEV.jsonl]")?;
+    let opt = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
+    let folds: usize = opt("--folds").map_or(Ok(5), |v| v.parse().map_err(|e| format!("--folds: {e}")))?;
+    let mut cfg = learn::TrainConfig::default();
+    if let Some(v) = opt("--epochs") {
+        cfg.epochs = v.parse().map_err(|e| format!("--epochs: {e}"))?;
+    }
+    if let Some(v) = opt("--min-cue-count") {
+        cfg.min_cue_count = v.parse().map_err(|e| format!("--min-cue-count: {e}"))?;
+    }
+    if let Some(v) = opt("--min-cue-share") {
+        cfg.min_cue_share = v.parse().map_err(|e| format!("--min-cue-share: {e}"))?;
+    }
+    if let Some(v) = opt("--threshold") {
+        cfg.threshold = v.parse().map_err(|e| format!("--threshold: {e}"))?;
+    }
+    if args.iter().any(|a| a == "--boundaries") {
+        cfg.boundaries = true;
+    }
+    if let Some(out) = opt("--out") {
+        // What `newsloom train quotes --data TRAIN --out FILE` does.
+        println!("{}", learn::train_file(Path::new(train_path), Path::new(out))?);
+    }
+    let train = read_gold(Path::new(train_path))?;
+    println!("settings: {cfg:?}");
+    if folds > 1 {
+        let res = learn::cross_validate(&train, &cfg, folds);
+        for (i, (rules, learnt)) in res.iter().enumerate() {
+            println!("fold {} ({} docs)", i + 1, rules.docs);
+            println!("  {}", line("rules", rules));
+            println!("  {}", line("learnt", learnt));
+        }
+        for r in ROWS.iter().map(|r| (*r, false)).chain([("all", true)]) {
+            let pick = |m: &QuoteMetrics| if r.1 { m.speaker_acc(r.0) } else { m.f1(r.0) };
+            let (rm, rs) = mean_sd(&res.iter().map(|x| 100.0 * pick(&x.0)).collect::<Vec<_>>());
+            let (lm, ls) = mean_sd(&res.iter().map(|x| 100.0 * pick(&x.1)).collect::<Vec<_>>());
+            let what = if r.1 { "speaker acc" } else { "F1" };
+            println!(
+                "{folds}-fold {:<13} {what:<11} rules {rm:.2} ± {rs:.2}   learnt {lm:.2} ± {ls:.2}",
+                r.0
+            );
+        }
+    }
+    if let Some(dev) = opt("--dev") {
+        let dev = read_gold(Path::new(dev))?;
+        let model = Arc::new(learn::train(&train, &cfg));
+        let ex = QuoteExtractor::with_model(model);
+        println!("dev ({} docs, trained on all {} training docs)", dev.len(), train.len());
+        println!("  {}", line("rules", &evaluate(&QuoteExtractor::rules_only(), &dev)));
+        println!("  {}", line("learnt", &evaluate(&ex, &dev)));
+        if let Some(p) = opt("--pred") {
+            write_predictions(&ex, &dev, Path::new(p))?;
+        }
+    }
+    Ok(())
+}
