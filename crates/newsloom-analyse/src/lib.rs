@@ -72,6 +72,15 @@ impl Analyser for NewsAnalyser {
             &mentions,
         );
         let themes = themes::ThemeClassifier::shared().classify_article(&article.title, &article.body);
-        Analysis { entities, mentions, quotes, events, tone: Some(tone), mention_tones, themes, ..Analysis::default() }
+        Analysis {
+            entities,
+            mentions,
+            quotes,
+            events,
+            tone: Some(tone),
+            mention_tones,
+            themes,
+            ..Analysis::default()
+        }
     }
 }

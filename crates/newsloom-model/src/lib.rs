@@ -15,8 +15,8 @@
 mod article;
 mod date;
 mod facts;
-mod place;
 pub mod folds;
+mod place;
 mod raw;
 mod tone;
 

@@ -12,30 +12,30 @@
 //! assert_eq!(store.stats().unwrap().articles, 0);
 //! ```
 
-mod lock;
-mod geo;
-mod follow;
 mod export;
+mod follow;
+mod geo;
+mod lock;
 mod read;
 mod schema;
-mod watched;
 mod tone;
+mod watched;
 mod write;
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-pub use lock::WriterLock;
-pub use geo::{GeoEventFilter, PlaceCount, PlaceFilter};
-pub use follow::{FollowItem, FollowItemState, FollowSource};
 pub use export::{ArticleExport, EventExport, EventGroup, EventReport, MentionExport, StoryExport};
+pub use follow::{FollowItem, FollowItemState, FollowSource};
+pub use geo::{GeoEventFilter, PlaceCount, PlaceFilter};
+pub use lock::WriterLock;
 pub use read::{
     ArticleFilter, ArticleRow, DyadPoint, EventFilter, OutletCount, QuoteFilter, Stats, StoryOrder,
     StoryQuery, StoryRow,
 };
-pub use watched::WatchedFile;
 pub use tone::{TonePoint, ToneSubject};
+pub use watched::WatchedFile;
 pub use write::{BatchOutcome, NewArticle, Reject};
 
 /// A store error, with what was being done when it happened.

@@ -52,6 +52,9 @@ pub fn event(
         negated: false,
         span: Span::new(article, start, start + 3),
         confidence: 0.8,
+        action_geo: None,
+        source_geo: None,
+        target_geo: None,
     }
 }
 
@@ -95,6 +98,7 @@ pub fn new_article(a: Article, events: Vec<Event>) -> NewArticle {
             confidence: 0.7,
         }],
         events,
+        ..Analysis::default()
     };
     NewArticle { article: a, analysis, ..Default::default() }
 }
