@@ -1,10 +1,8 @@
 //! The analyse stage: entities, quotes with speakers, and coded political events, each with
 //! its provenance span into the article body.
 
-use newsloom_model::{
-    Article, ArticleTone, Entity, Event, Mention, MentionTone, PlaceMention, Quote, ThemeLabel,
-};
-use serde::{Deserialize, Serialize};
+pub use newsloom_model::Analysis;
+use newsloom_model::Article;
 
 pub mod eval;
 pub mod events;
@@ -13,27 +11,6 @@ pub mod ner;
 pub mod quotes;
 pub mod themes;
 pub mod tone;
-
-/// Everything the analyse stage found in one article.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Analysis {
-    pub entities: Vec<Entity>,
-    pub mentions: Vec<Mention>,
-    pub quotes: Vec<Quote>,
-    pub events: Vec<Event>,
-    /// Toponyms resolved to GeoNames (filled by the geo stage, `newsloom-geo`).
-    #[serde(default)]
-    pub places: Vec<PlaceMention>,
-    /// GDELT-style V2Tone of the article (absent in analyses stored before tone existed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tone: Option<ArticleTone>,
-    /// Sentiment towards each entity mention, in its sentence.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub mention_tones: Vec<MentionTone>,
-    /// IPTC subjects and GDELT-like themes, main subject first.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub themes: Vec<ThemeLabel>,
-}
 
 /// Analyses one article. Stateless per article so it can run on every core.
 pub trait Analyser: Send + Sync {

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use newsloom_pipeline::synth;
-use newsloom_store::Store;
+use newsloom_store::SqliteStore;
 
 const ITEMS: u64 = 3000;
 
@@ -38,14 +38,14 @@ fn sigkill_midway_then_rerun_stores_each_item_once() {
     let started = Instant::now();
     let stored_before_kill = loop {
         std::thread::sleep(Duration::from_millis(20));
-        let n = Store::open(&db).ok().and_then(|s| s.stats().ok()).map(|s| s.articles).unwrap_or(0);
+        let n = SqliteStore::open(&db).ok().and_then(|s| s.stats().ok()).map(|s| s.articles).unwrap_or(0);
         if n >= 200 || started.elapsed() > Duration::from_secs(120) {
             break n;
         }
     };
     child.kill().unwrap(); // SIGKILL on Unix
     child.wait().unwrap();
-    let after_kill = Store::open(&db).unwrap().stats().unwrap().articles;
+    let after_kill = SqliteStore::open(&db).unwrap().stats().unwrap().articles;
     assert!(stored_before_kill >= 200, "ingest stored nothing within two minutes");
     assert!(
         after_kill < ITEMS as i64,
@@ -59,7 +59,7 @@ fn sigkill_midway_then_rerun_stores_each_item_once() {
     assert_eq!(summary["stored"].as_i64().unwrap() + summary["duplicates"].as_i64().unwrap(), ITEMS as i64);
     assert_eq!(summary["duplicates"].as_i64().unwrap(), after_kill);
 
-    let store = Store::open(&db).unwrap();
+    let store = SqliteStore::open(&db).unwrap();
     assert_eq!(store.stats().unwrap().articles, ITEMS as i64);
     let index = newsloom_search::SearchIndex::open(&db).unwrap();
     assert_eq!(index.num_docs(), ITEMS);

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{Page, TestSite, article_html, rss};
-use newsloom_store::{FollowItemState, Store};
+use newsloom_store::{FollowItemState, SqliteStore};
 
 const ITEMS: usize = 24;
 
@@ -51,7 +51,7 @@ fn sigkill_midway_then_restart_ingests_every_item_exactly_once() {
     }
     child.kill().unwrap(); // SIGKILL on Unix
     child.wait().unwrap();
-    let after_kill = Store::open(&db).unwrap().stats().unwrap().articles as usize;
+    let after_kill = SqliteStore::open(&db).unwrap().stats().unwrap().articles as usize;
     assert!(page_requests() >= ITEMS / 2, "follow fetched nothing within two minutes");
     assert!(after_kill < ITEMS, "follow finished before it could be killed; the test proves nothing");
     let fetched_before_restart = page_requests();
@@ -61,7 +61,7 @@ fn sigkill_midway_then_restart_ingests_every_item_exactly_once() {
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(summary["poll_errors"], 0, "{summary}");
 
-    let store = Store::open(&db).unwrap();
+    let store = SqliteStore::open(&db).unwrap();
     let ids: HashSet<String> = store
         .articles(&newsloom_store::ArticleFilter { limit: 1000, ..Default::default() })
         .unwrap()
@@ -150,7 +150,7 @@ fn sigterm_stops_a_running_follow_cleanly_with_a_summary() {
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(summary["interrupted"], true, "{summary}");
     assert_eq!(summary["stored"], 3, "{summary}");
-    let store = Store::open(&db).unwrap();
+    let store = SqliteStore::open(&db).unwrap();
     assert_eq!(store.stats().unwrap().articles, 3);
     let rows = store.articles(&newsloom_store::ArticleFilter { limit: 10, ..Default::default() }).unwrap();
     assert!(rows.iter().all(|r| r.source.as_deref() == Some("Term Times")));

@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use newsloom_store::Store;
+use newsloom_store::SqliteStore;
 
 const BODY: &str = "The city council voted on Thursday to approve the new tram line after a long debate. \
     Supporters said the line would cut traffic in the centre, while opponents warned about the cost. \
@@ -50,7 +50,7 @@ fn start_watch(db: &Path, dir: &Path) -> (Child, Receiver<String>) {
 }
 
 fn stats(db: &Path) -> (i64, i64) {
-    Store::open(db).ok().and_then(|s| s.stats().ok()).map(|s| (s.articles, s.rejects)).unwrap_or((0, 0))
+    SqliteStore::open(db).ok().and_then(|s| s.stats().ok()).map(|s| (s.articles, s.rejects)).unwrap_or((0, 0))
 }
 
 fn wait_until(db: &Path, what: &str, done: impl Fn((i64, i64)) -> bool) -> (i64, i64) {
@@ -125,7 +125,7 @@ fn watch_reads_each_file_once_whole_and_across_restarts() {
     assert_eq!((summary["stored"].as_u64(), summary["rejected"].as_u64()), (Some(3), Some(1)), "{summary:#}");
     assert_eq!(summary["rejected_by_reason"]["binary file"], 1, "{summary:#}");
     assert_eq!(stats(&db), (3, 1), "the slow file was read once, whole");
-    let store = Store::open(&db).unwrap();
+    let store = SqliteStore::open(&db).unwrap();
     let slow_row = store
         .articles(&newsloom_store::ArticleFilter { limit: 10, ..Default::default() })
         .unwrap()

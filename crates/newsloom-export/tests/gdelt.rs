@@ -186,7 +186,7 @@ fn the_update_feed_continues_from_its_mark() {
     store.insert_batch(&[d], &[]).unwrap();
     // A restart: a new process reads the mark from the directory.
     drop(store);
-    let store = newsloom_store::Store::open(&db).unwrap();
+    let store = newsloom_store::SqliteStore::open(&db).unwrap();
     let next = write_update_since_mark(&store, &out, &NoGeo).unwrap();
     assert_eq!(next.files.after_seq, 3);
     let events = lines(&next.files.events_path(&out));
@@ -238,7 +238,7 @@ fn a_seed_event_maps_to_its_gdelt_columns() {
         pipeline.ingest(newsloom_ingest::Reader::new(vec![seeds]), &newsloom_pipeline::Quiet).unwrap();
     assert_eq!(summary.stored, 2);
     drop(pipeline);
-    let store = newsloom_store::Store::open(&db).unwrap();
+    let store = newsloom_store::SqliteStore::open(&db).unwrap();
     let filter = newsloom_store::EventFilter { limit: 1000, ..Default::default() };
     let known = store.events(&filter).unwrap();
     assert!(!known.is_empty(), "the seeds have coded events");

@@ -119,7 +119,12 @@ impl Follower {
         on_poll: &(dyn Fn(&PollReport) + Send + Sync),
     ) {
         let key = spec.url.to_string();
-        let state = self.writer.with(move |p| p.store().follow_source(&key).map_err(|e| e.to_string())).await;
+        let state = self
+            .writer
+            .with(move |p| {
+                p.embedded().map_err(|e| e.to_string())?.follow_source(&key).map_err(|e| e.to_string())
+            })
+            .await;
         // The stored schedule survives restarts, so a source backing off keeps backing off.
         let mut next =
             state.ok().flatten().and_then(|s| s.next_poll.filter(|_| s.consecutive_errors > 0 || s.gone));

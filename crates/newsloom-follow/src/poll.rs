@@ -38,7 +38,11 @@ pub(crate) async fn poll_source(
 ) -> PollReport {
     let mut report = PollReport::new(spec.url.as_str());
     let url = spec.url.to_string();
-    let loaded = writer.with(move |p| p.store().follow_source(&url).map_err(|e| e.to_string())).await;
+    let loaded = writer
+        .with(move |p| {
+            p.embedded().map_err(|e| e.to_string())?.follow_source(&url).map_err(|e| e.to_string())
+        })
+        .await;
     let mut state = match loaded {
         Ok(state) => {
             state.unwrap_or_else(|| FollowSource { url: spec.url.to_string(), ..Default::default() })
@@ -93,9 +97,14 @@ pub(crate) async fn poll_source(
         writer
             .with(move |p| {
                 let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
-                let states = p.store().follow_item_states(&source, &refs).map_err(|e| e.to_string())?;
+                let states = p
+                    .embedded()
+                    .map_err(|e| e.to_string())?
+                    .follow_item_states(&source, &refs)
+                    .map_err(|e| e.to_string())?;
                 let retry = p
-                    .store()
+                    .embedded()
+                    .map_err(|e| e.to_string())?
                     .follow_items_to_retry(&source, MAX_RETRIES_PER_POLL)
                     .map_err(|e| e.to_string())?;
                 Ok((states, retry))
@@ -227,8 +236,11 @@ pub(crate) fn backoff(poll_every: Duration, failures: i64, gone: bool, max: Dura
 }
 
 async fn save_state(writer: &Writer, state: FollowSource, report: &mut PollReport) {
-    if let Err(e) =
-        writer.with(move |p| p.store().save_follow_source(&state).map_err(|e| e.to_string())).await
+    if let Err(e) = writer
+        .with(move |p| {
+            p.embedded().map_err(|e| e.to_string())?.save_follow_source(&state).map_err(|e| e.to_string())
+        })
+        .await
     {
         report.store_error.get_or_insert(e);
     }
@@ -251,14 +263,18 @@ async fn poll_children(
     let mut items = Vec::new();
     for url in sitemaps.iter().take(MAX_CHILD_SITEMAPS) {
         let key = url.to_string();
-        let mut state =
-            match writer.with(move |p| p.store().follow_source(&key).map_err(|e| e.to_string())).await {
-                Ok(s) => s.unwrap_or_else(|| FollowSource { url: url.to_string(), ..Default::default() }),
-                Err(e) => {
-                    report.store_error.get_or_insert(e);
-                    return items;
-                }
-            };
+        let mut state = match writer
+            .with(move |p| {
+                p.embedded().map_err(|e| e.to_string())?.follow_source(&key).map_err(|e| e.to_string())
+            })
+            .await
+        {
+            Ok(s) => s.unwrap_or_else(|| FollowSource { url: url.to_string(), ..Default::default() }),
+            Err(e) => {
+                report.store_error.get_or_insert(e);
+                return items;
+            }
+        };
         state.parent = Some(parent.to_string());
         state.polls += 1;
         state.last_poll = Some(now_secs());
@@ -405,7 +421,7 @@ async fn process_batch(
                     row
                 })
                 .collect();
-            p.store().record_follow_items(&rows).map_err(|e| e.to_string())?;
+            p.embedded().map_err(|e| e.to_string())?.record_follow_items(&rows).map_err(|e| e.to_string())?;
             Ok((summary, rows))
         })
         .await?;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::{Page, TestSite, article_html, rss};
 use newsloom_fetch::{FetchConfig, Fetcher};
 use newsloom_follow::{FollowOptions, FollowSummary, Follower, SourceSpec, Writer};
-use newsloom_store::{FollowItemState, Store};
+use newsloom_store::{FollowItemState, SqliteStore};
 use url::Url;
 
 const RSS: &str = "application/rss+xml";
@@ -52,7 +52,7 @@ async fn once(db: &Path, specs: Vec<SourceSpec>, opts: FollowOptions) -> FollowS
 }
 
 fn article_count(db: &Path) -> i64 {
-    Store::open(db).unwrap().stats().unwrap().articles
+    SqliteStore::open(db).unwrap().stats().unwrap().articles
 }
 
 fn serve_articles(site: &TestSite, paths: &[&str]) {
@@ -93,7 +93,7 @@ async fn new_items_are_ingested_once_and_the_next_poll_is_conditional() {
     assert_eq!(article_count(db.path()), 4);
     assert_eq!(site.requests("/a/1").len(), 1);
 
-    let store = Store::open(db.path()).unwrap();
+    let store = SqliteStore::open(db.path()).unwrap();
     let source = store.follow_source(&site.url("/rss")).unwrap().unwrap();
     assert_eq!((source.items, source.polls, source.errors, source.kind.as_deref()), (4, 3, 0, Some("rss")));
     assert_eq!(source.etag.as_deref(), Some("\"v2\""));
@@ -131,7 +131,7 @@ async fn robots_txt_is_obeyed_and_feed_content_is_the_fallback() {
     assert_eq!(site.requests("/open/1").len(), 1);
     assert_eq!((s.stored, s.item_errors, s.given_up, s.from_feed_content), (2, 2, 1, 1), "{s:?}");
     assert_eq!(s.item_errors_by_kind.get("robots_disallowed"), Some(&2));
-    let store = Store::open(db.path()).unwrap();
+    let store = SqliteStore::open(db.path()).unwrap();
     let items = store.follow_items(&site.url("/rss"), 10).unwrap();
     let p2 = items.iter().find(|i| i.key == "p2").unwrap();
     assert_eq!(p2.state, FollowItemState::GivenUp);
@@ -177,7 +177,7 @@ async fn a_sitemap_index_leads_to_sitemaps_and_their_pages() {
     site.set("/sitemap-index.xml", Page::ok("text/xml", index));
     let s = once(db.path(), vec![spec(&site, "/sitemap-index.xml")], options()).await;
     assert_eq!((s.new_items, s.stored, s.poll_errors), (4, 4, 0), "{s:?}");
-    let store = Store::open(db.path()).unwrap();
+    let store = SqliteStore::open(db.path()).unwrap();
     let sources = store.follow_sources().unwrap();
     assert_eq!(sources.len(), 3, "the index and its two sitemaps");
     assert_eq!(sources[0].kind.as_deref(), Some("sitemap-index"));
@@ -211,7 +211,7 @@ async fn a_malformed_or_endless_feed_is_a_source_error_and_the_others_go_on() {
         vec![spec(&site, "/bad"), spec(&site, "/endless"), spec(&site, "/html"), spec(&site, "/good")];
     let s = once(db.path(), specs, options()).await;
     assert_eq!((s.polls, s.poll_errors, s.stored), (4, 3, 1), "{s:?}");
-    let store = Store::open(db.path()).unwrap();
+    let store = SqliteStore::open(db.path()).unwrap();
     let bad = store.follow_source(&site.url("/bad")).unwrap().unwrap();
     assert!(bad.last_error.as_deref().unwrap().contains("malformed"), "{:?}", bad.last_error);
     assert_eq!((bad.errors, bad.consecutive_errors), (1, 1));
@@ -229,7 +229,7 @@ async fn a_gone_source_is_marked_and_backs_off() {
     let before = newsloom_follow_now();
     let s = once(db.path(), vec![spec(&site, "/gone")], options()).await;
     assert_eq!(s.poll_errors, 1);
-    let store = Store::open(db.path()).unwrap();
+    let store = SqliteStore::open(db.path()).unwrap();
     let gone = store.follow_source(&site.url("/gone")).unwrap().unwrap();
     assert!(gone.gone);
     // Polled every 60 s normally; gone, the next poll is pushed out (x4 at the first failure).
@@ -262,7 +262,7 @@ async fn server_errors_are_retried_then_reflected_in_the_schedule() {
     // (Retry-After is longer than the fetcher waits within one poll: it gives up at once.)
     assert!(!site.requests("/limited").is_empty());
     assert!(site.requests("/a/1").len() >= 2, "the fetcher retried the 500");
-    let store = Store::open(db.path()).unwrap();
+    let store = SqliteStore::open(db.path()).unwrap();
     let limited = store.follow_source(&site.url("/limited")).unwrap().unwrap();
     assert!(limited.next_poll.unwrap() >= before + 3600, "{limited:?}");
     assert!(limited.last_error.as_deref().unwrap().contains("429"));
@@ -302,12 +302,12 @@ async fn redirect_faults_and_bad_charsets_are_per_item() {
     assert_eq!((s.stored, s.item_errors, s.given_up), (2, 2, 2), "{s:?}");
     assert_eq!(s.item_errors_by_kind.get("too_many_redirects"), Some(&1), "{s:?}");
     assert_eq!(s.item_errors_by_kind.get("bad_redirect"), Some(&1), "{s:?}");
-    let store = Store::open(db.path()).unwrap();
+    let store = SqliteStore::open(db.path()).unwrap();
     let hits = newsloom_search_count(&store, "café");
     assert_eq!(hits, 2, "both Latin-1 pages decoded");
 }
 
-fn newsloom_search_count(store: &Store, word: &str) -> usize {
+fn newsloom_search_count(store: &SqliteStore, word: &str) -> usize {
     store
         .articles(&newsloom_store::ArticleFilter { limit: 100, ..Default::default() })
         .unwrap()
@@ -329,8 +329,9 @@ async fn a_full_store_loses_nothing_and_following_goes_on() {
     // The disk "fills up": the database may not grow past its current size.
     writer
         .with(|p| {
-            let pages = p.store().size_in_pages().map_err(|e| e.to_string())?;
-            p.store().limit_size_in_pages(pages).map_err(|e| e.to_string())
+            let pages =
+                p.embedded().map_err(|e| e.to_string())?.size_in_pages().map_err(|e| e.to_string())?;
+            p.embedded().map_err(|e| e.to_string())?.limit_size_in_pages(pages).map_err(|e| e.to_string())
         })
         .await
         .unwrap();
@@ -341,7 +342,12 @@ async fn a_full_store_loses_nothing_and_following_goes_on() {
     assert!(s.errors.iter().any(|e| e.contains("full")), "{:?}", s.errors);
     // Space again: the next poll fetches the feed in full (its validators were not kept) and
     // stores both items.
-    writer.with(|p| p.store().limit_size_in_pages(1 << 30).map_err(|e| e.to_string())).await.unwrap();
+    writer
+        .with(|p| {
+            p.embedded().map_err(|e| e.to_string())?.limit_size_in_pages(1 << 30).map_err(|e| e.to_string())
+        })
+        .await
+        .unwrap();
     let follower = Follower::new(fetcher(), writer, vec![spec(&site, "/rss")], options());
     let s = follower.run(stop, |r| eprintln!("{}", r.line())).await;
     assert_eq!((s.stored, s.store_errors, s.not_modified), (2, 0, 0), "{s:?}");

@@ -12,6 +12,7 @@
 //! assert_eq!(content_id(b"x"), content_id(b"x"));
 //! ```
 
+mod analysis;
 mod article;
 mod date;
 mod facts;
@@ -20,6 +21,7 @@ mod place;
 mod raw;
 mod tone;
 
+pub use analysis::Analysis;
 pub use article::{Article, Dateline, Story, StoryRef};
 pub use date::{DatePrecision, PublishedDate};
 pub use facts::{Entity, EntityKind, Event, Mention, QuadClass, Quote, QuoteKind, Span};

@@ -17,7 +17,7 @@ use newsloom_extract::{Extractor, NewsExtractor};
 use newsloom_ingest::{IngestItem, ItemError};
 use newsloom_model::{Article, RawRecord};
 use newsloom_search::SearchIndex;
-use newsloom_store::{ArticleFilter, NewArticle, Reject, Store};
+use newsloom_store::{ArticleFilter, NewArticle, Reject, SqliteStore, StoreBackend};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -105,12 +105,13 @@ pub struct Pipeline {
     extractor: Box<dyn Extractor>,
     analyser: Box<dyn Analyser>,
     clusterer: Box<dyn StoryClusterer>,
-    store: Store,
-    index: SearchIndex,
+    store: Box<dyn StoreBackend>,
+    /// The embedded tantivy index; `None` where the store indexes itself (PostgreSQL).
+    index: Option<SearchIndex>,
     /// Articles per batch: one store transaction each.
     pub batch_size: usize,
-    /// One writer per store (see [`newsloom_store::WriterLock`]); released on drop.
-    _writer: newsloom_store::WriterLock,
+    /// One writer per embedded store (see [`newsloom_store::WriterLock`]); released on drop.
+    _writer: Option<newsloom_store::WriterLock>,
 }
 
 /// How many recent articles are replayed into the clusterer at start-up: enough to cover the
@@ -130,6 +131,16 @@ fn background_articles() -> impl Iterator<Item = Article> {
         let text = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_string();
         Some(Article { id: text("id"), title: text("title"), body: text("text"), ..Article::default() })
     })
+}
+
+/// Opens the store at `location`: the embedded store in a directory, or a database server.
+pub fn open_store(location: &newsloom_store::Location) -> Result<Box<dyn StoreBackend>> {
+    match location {
+        newsloom_store::Location::Dir(dir) => Ok(Box::new(SqliteStore::open(dir)?)),
+        newsloom_store::Location::Postgres(_) => {
+            Err(PipelineError(format!("{}: this build has no PostgreSQL backend", location.display())))
+        }
+    }
 }
 
 impl Pipeline {
@@ -158,8 +169,21 @@ impl Pipeline {
     ) -> Result<Self> {
         // Before anything is opened for writing, so a refused second writer changes nothing.
         let writer = newsloom_store::WriterLock::acquire(dir)?;
-        let store = Store::open(dir)?;
+        let store = SqliteStore::open(dir)?;
         let index = SearchIndex::open(dir)?;
+        Self::with_store(Box::new(store), Some(index), Some(writer), extractor, analyser, clusterer)
+    }
+
+    /// Wires the stages to an open store: `index` is the embedded search index to keep level
+    /// with it (none for a store that indexes itself), `writer` the lock held while writing.
+    pub fn with_store(
+        store: Box<dyn StoreBackend>,
+        index: Option<SearchIndex>,
+        writer: Option<newsloom_store::WriterLock>,
+        extractor: Box<dyn Extractor>,
+        analyser: Box<dyn Analyser>,
+        clusterer: Box<dyn StoryClusterer>,
+    ) -> Result<Self> {
         let mut pipeline =
             Self { extractor, analyser, clusterer, store, index, batch_size: 1000, _writer: writer };
         pipeline.catch_up_index()?;
@@ -167,30 +191,39 @@ impl Pipeline {
         Ok(pipeline)
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
+    pub fn store(&self) -> &dyn StoreBackend {
+        self.store.as_ref()
     }
 
-    pub fn index(&self) -> &SearchIndex {
-        &self.index
+    /// The embedded store, for what only it keeps (follow and watch state, exports); an error
+    /// on another backend.
+    pub fn embedded(&self) -> Result<&SqliteStore> {
+        self.store.as_sqlite().ok_or_else(|| {
+            PipelineError(format!("this needs the embedded store, not {}", self.store.engine()))
+        })
+    }
+
+    pub fn index(&self) -> Option<&SearchIndex> {
+        self.index.as_ref()
     }
 
     /// Indexes stored articles the index does not have yet (after a crash between the store
     /// commit and the index commit). Returns how many were added.
     fn catch_up_index(&mut self) -> Result<u64> {
-        let mut seq = self.index.indexed_seq()?;
+        let Some(index) = self.index.as_mut() else { return Ok(0) };
+        let mut seq = index.indexed_seq()?;
         let max = self.store.max_seq()?;
         let mut added = 0;
         while seq < max {
             let rows = self.store.scan_articles(seq, 2000, false)?;
             let Some(last) = rows.last().map(|(s, _)| *s) else { break };
             let refs: Vec<_> = rows.iter().map(|(s, a)| (*s, a)).collect();
-            self.index.add(&refs)?;
+            index.add(&refs)?;
             added += rows.len() as u64;
             seq = last;
         }
         if added > 0 {
-            self.index.commit(seq)?;
+            index.commit(seq)?;
         }
         Ok(added)
     }
@@ -221,8 +254,10 @@ impl Pipeline {
 
     /// Rebuilds the search index from the store. Returns the number of articles indexed.
     pub fn reindex(&mut self) -> Result<u64> {
-        self.index.clear()?;
-        self.index.commit(0)?;
+        if let Some(index) = self.index.as_mut() {
+            index.clear()?;
+            index.commit(0)?;
+        }
         self.catch_up_index()
     }
 
@@ -241,7 +276,7 @@ impl Pipeline {
         let mut items = items.peekable();
         let (extractor, analyser) = (&*self.extractor, &*self.analyser);
         let mut sink =
-            Sink { clusterer: &mut *self.clusterer, store: &mut self.store, index: &mut self.index };
+            Sink { clusterer: &mut *self.clusterer, store: self.store.as_mut(), index: self.index.as_mut() };
         let batch_size = self.batch_size.max(1);
         let mut last_index_commit = Instant::now();
         std::thread::scope(|scope| -> Result<()> {
@@ -276,9 +311,11 @@ impl Pipeline {
                     // The index is derived data: committing it about once a second keeps
                     // segments large, and a crash in between is repaired by
                     // `catch_up_index` at the next open.
-                    if last_index_commit.elapsed().as_secs_f64() >= 1.0 {
+                    if let Some(index) =
+                        sink.index.as_mut().filter(|_| last_index_commit.elapsed().as_secs_f64() >= 1.0)
+                    {
                         let t = Instant::now();
-                        sink.index.commit(sink.store.max_seq()?)?;
+                        index.commit(sink.store.max_seq()?)?;
                         summary.stage_s.index += t.elapsed().as_secs_f64();
                         last_index_commit = Instant::now();
                     }
@@ -292,7 +329,9 @@ impl Pipeline {
             }
             Ok(())
         })?;
-        self.index.commit(self.store.max_seq()?)?;
+        if let Some(index) = self.index.as_mut() {
+            index.commit(self.store.max_seq()?)?;
+        }
         summary.elapsed_s = started.elapsed().as_secs_f64();
         summary.articles_per_s = summary.stored as f64 / summary.elapsed_s.max(1e-9);
         Ok(summary)
@@ -325,8 +364,8 @@ fn process(extractor: &dyn Extractor, analyser: &dyn Analyser, fresh: Vec<RawRec
 /// The sequential end of the pipeline: clustering, storing, indexing.
 struct Sink<'a> {
     clusterer: &'a mut dyn StoryClusterer,
-    store: &'a mut Store,
-    index: &'a mut SearchIndex,
+    store: &'a mut dyn StoreBackend,
+    index: Option<&'a mut SearchIndex>,
 }
 
 impl Sink<'_> {
@@ -400,9 +439,10 @@ impl Sink<'_> {
         metrics::counter!("newsloom_ingest_duplicates_total").increment(outcome.duplicates as u64);
         summary.reprints += ready.iter().filter(|a| a.copy_of.is_some()).count() as u64;
         summary.stage_s.store += t.elapsed().as_secs_f64();
+        let Some(index) = self.index.as_mut() else { return Ok(()) };
         let t = Instant::now();
         let refs: Vec<_> = ready.iter().map(|n| (0, &n.article)).collect();
-        self.index.add(&refs)?;
+        index.add(&refs)?;
         // Articles that moved story in a merge are re-indexed with their new story.
         for story in merged_into {
             let filter = ArticleFilter { story: Some(story), limit: 100_000, ..Default::default() };
@@ -413,7 +453,7 @@ impl Sink<'_> {
                 .filter_map(|row| self.store.article(&row.id).transpose())
                 .collect::<std::result::Result<_, _>>()?;
             let refs: Vec<_> = moved.iter().map(|a| (0, a)).collect();
-            self.index.add(&refs)?;
+            index.add(&refs)?;
         }
         summary.stage_s.index += t.elapsed().as_secs_f64();
         Ok(())

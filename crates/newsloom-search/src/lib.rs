@@ -139,6 +139,25 @@ pub struct SearchResults {
     pub facets: BTreeMap<String, Vec<(String, u64)>>,
 }
 
+/// What answers searches: the embedded tantivy [`SearchIndex`], or a database's own full-text
+/// search (PostgreSQL in `newsloom-postgres`), so the server serves either the same way.
+pub trait Searcher: Send + Sync {
+    /// Ranked hits with snippets, the total, and facet counts.
+    fn search(&self, q: &SearchQuery) -> Result<SearchResults>;
+    /// Changes whenever results may change, so answers can be cached until it does.
+    fn version(&self) -> Result<u64>;
+}
+
+impl Searcher for SearchIndex {
+    fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
+        SearchIndex::search(self, q)
+    }
+
+    fn version(&self) -> Result<u64> {
+        SearchIndex::version(self)
+    }
+}
+
 /// The search index in `<dir>/index`.
 pub struct SearchIndex {
     index: Index,

@@ -143,11 +143,6 @@ impl Version {
     }
 }
 
-/// The store's version: its highest article sequence number (an index lookup).
-pub fn version(conn: &rusqlite::Connection) -> rusqlite::Result<i64> {
-    conn.prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM articles")?.query_row([], |r| r.get(0))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

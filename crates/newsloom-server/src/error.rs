@@ -61,12 +61,6 @@ impl From<newsloom_search::SearchError> for ApiError {
     }
 }
 
-impl From<rusqlite::Error> for ApiError {
-    fn from(e: rusqlite::Error) -> Self {
-        Self::internal(format!("database error: {e}"))
-    }
-}
-
 pub type ApiResult<T> = Result<T, ApiError>;
 
 /// `Query` whose rejection (an unknown value, a non-number) is a 400 in the error shape.

@@ -22,7 +22,8 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use newsloom_pipeline::Pipeline;
-use newsloom_search::SearchIndex;
+use newsloom_search::{SearchIndex, Searcher};
+use newsloom_store::{SqliteStore, StoreBackend};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use api::ApiDoc;
@@ -57,10 +58,11 @@ type StoryPageCache = cache::Cache<newsloom_store::StoryQuery, Arc<Vec<newsloom_
 #[derive(Clone)]
 pub(crate) struct AppState {
     db: Arc<pool::Db>,
-    index: Arc<SearchIndex>,
+    index: Arc<dyn Searcher>,
     /// Opened at the first ingest request: it holds the search index's writer lock.
     pipeline: Arc<Mutex<Option<Pipeline>>>,
-    dir: PathBuf,
+    /// The embedded store's directory (where an ingest request opens the pipeline).
+    dir: Option<PathBuf>,
     write_token: Option<Arc<str>>,
     /// Searches are CPU-bound: running more at once than there are cores only adds tail
     /// latency, so they queue here (fairly) instead.
@@ -82,13 +84,13 @@ impl AppState {
         &self,
         cache: &Arc<cache::Cache<K, V>>,
         key: K,
-        compute: impl FnOnce(&pool::Handle) -> error::ApiResult<V> + Send + 'static,
+        compute: impl FnOnce(&dyn newsloom_store::StoreBackend) -> error::ApiResult<V> + Send + 'static,
     ) -> error::ApiResult<V>
     where
         K: Eq + std::hash::Hash + Clone,
         V: Clone + Send + 'static,
     {
-        let version = self.version.current(|| self.db.run(|h| Ok(cache::version(&h.ro)?))).await?;
+        let version = self.version.current(|| self.db.run(|h| Ok(h.max_seq()?))).await?;
         cache.get_or_compute(key, version, || self.db.run(compute)).await
     }
 }
@@ -107,15 +109,28 @@ pub fn router(db: &Path, write_token: Option<String>) -> Result<Router, String> 
 
 /// The state every handler shares, over the store in `db`.
 pub(crate) fn app_state(db: &Path, write_token: Option<String>) -> Result<AppState, String> {
+    let dir = db.to_path_buf();
+    let open: pool::Opener =
+        Arc::new(move || Ok(Box::new(SqliteStore::open(&dir)?) as Box<dyn StoreBackend>));
+    let index = SearchIndex::open(db)
+        .map_err(|e| format!("cannot open the search index in {}: {e}", db.display()))?;
+    app_state_with(open, Arc::new(index), Some(db.to_path_buf()), write_token)
+}
+
+/// The state over any store: `open` opens one more store handle, `searcher` answers searches,
+/// `dir` is the embedded store's directory (none for a store elsewhere).
+pub(crate) fn app_state_with(
+    open: pool::Opener,
+    searcher: Arc<dyn Searcher>,
+    dir: Option<PathBuf>,
+    write_token: Option<String>,
+) -> Result<AppState, String> {
     let concurrency = std::thread::available_parallelism().map(|n| n.get() * 2).unwrap_or(4).max(4);
     let state = AppState {
-        db: pool::Db::open(db, concurrency)?,
-        index: Arc::new(
-            SearchIndex::open(db)
-                .map_err(|e| format!("cannot open the search index in {}: {e}", db.display()))?,
-        ),
+        db: pool::Db::open(open, concurrency)?,
+        index: searcher,
         pipeline: Arc::new(Mutex::new(None)),
-        dir: db.to_path_buf(),
+        dir,
         write_token: write_token.filter(|t| !t.is_empty()).map(Arc::from),
         search_permits: Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),

@@ -1,58 +1,42 @@
-//! Database handles for request handlers.
+//! Store handles for request handlers.
 //!
-//! A rusqlite connection is not `Sync`, so each query runs on a blocking thread with a handle
-//! checked out of a small free list; WAL mode lets these readers run beside a writer. A
-//! semaphore bounds how many run at once, so 200 clients do not mean 200 connections.
+//! A store handle (a SQLite connection, or a PostgreSQL client) is not `Sync`, so each query
+//! runs on a blocking thread with a handle checked out of a small free list; SQLite's WAL mode
+//! lets these readers run beside a writer. A semaphore bounds how many run at once, so 200
+//! clients do not mean 200 connections.
 
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use newsloom_store::Store;
-use rusqlite::{Connection, OpenFlags};
+use newsloom_store::StoreBackend;
 use tokio::sync::Semaphore;
 
 use crate::error::{ApiError, ApiResult};
 
-/// A store handle plus a read-only connection for the few queries the store API lacks.
-pub struct Handle {
-    pub store: Store,
-    pub ro: Connection,
-}
+/// A store handle, whatever the engine.
+pub type Handle = Box<dyn StoreBackend>;
+
+/// Opens one more store handle.
+pub type Opener = Arc<dyn Fn() -> Result<Handle, newsloom_store::StoreError> + Send + Sync>;
 
 pub struct Db {
-    dir: PathBuf,
+    open: Opener,
     free: Mutex<Vec<Handle>>,
     permits: Semaphore,
 }
 
 impl Db {
-    /// Opens (creating if needed) the store in `dir`; fails early when it cannot be opened.
-    pub fn open(dir: &Path, max_concurrent: usize) -> Result<Arc<Self>, String> {
-        let db = Self {
-            dir: dir.to_path_buf(),
-            free: Mutex::new(vec![]),
-            permits: Semaphore::new(max_concurrent),
-        };
-        let first = db.open_handle().map_err(|e| e.message)?;
-        db.free.lock().map_err(|_| "poisoned")?.push(first);
+    /// Opens the first handle with `open` (so a store that cannot be opened fails early).
+    pub fn open(open: Opener, max_concurrent: usize) -> Result<Arc<Self>, String> {
+        let first = open().map_err(|e| e.to_string())?;
+        let db = Self { open, free: Mutex::new(vec![first]), permits: Semaphore::new(max_concurrent) };
         Ok(Arc::new(db))
-    }
-
-    fn open_handle(&self) -> ApiResult<Handle> {
-        let store = Store::open(&self.dir)?;
-        let ro = Connection::open_with_flags(
-            self.dir.join("newsloom.db"),
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
-        )?;
-        ro.busy_timeout(std::time::Duration::from_secs(10))?;
-        Ok(Handle { store, ro })
     }
 
     /// Runs `f` with a handle on a blocking thread.
     pub async fn run<T, F>(self: &Arc<Self>, f: F) -> ApiResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Handle) -> ApiResult<T> + Send + 'static,
+        F: FnOnce(&dyn StoreBackend) -> ApiResult<T> + Send + 'static,
     {
         let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
         let db = Arc::clone(self);
@@ -60,9 +44,9 @@ impl Db {
             let pooled = db.free.lock().ok().and_then(|mut v| v.pop());
             let handle = match pooled {
                 Some(h) => h,
-                None => db.open_handle()?,
+                None => (db.open)()?,
             };
-            let result = f(&handle);
+            let result = f(handle.as_ref());
             if let Ok(mut free) = db.free.lock() {
                 free.push(handle);
             }

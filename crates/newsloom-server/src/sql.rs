@@ -1,37 +1,22 @@
-//! Queries the store API does not offer (brief article lookups, entity mention counts), over a
-//! read-only connection.
+//! Article lookups shared across the items of one response (the article and sentence each
+//! quote or event came from).
 
 use std::collections::HashMap;
 
 use newsloom_model::Span;
-use rusqlite::{Connection, OptionalExtension};
+use newsloom_store::{StoreBackend, StoreError};
 
 use crate::api::types::{ArticleRef, Sentence};
 
-/// One entity's stored JSON and its number of mentions.
-pub fn entity(conn: &Connection, id: &str) -> rusqlite::Result<Option<(String, i64)>> {
-    conn.query_row(
-        "SELECT doc, (SELECT COUNT(*) FROM mentions WHERE entity = ?1) FROM entities WHERE id = ?1",
-        [id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )
-    .optional()
-}
-
 /// Title, outlet, date and story of an article (no body).
-pub fn article_ref(conn: &Connection, id: &str) -> rusqlite::Result<Option<ArticleRef>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, title, source, published, story FROM articles WHERE id = ?")?;
-    stmt.query_row([id], |r| {
-        Ok(ArticleRef {
-            id: r.get(0)?,
-            title: r.get(1)?,
-            source: r.get(2)?,
-            published: r.get(3)?,
-            story: r.get(4)?,
-        })
-    })
-    .optional()
+pub fn article_ref(store: &dyn StoreBackend, id: &str) -> Result<Option<ArticleRef>, StoreError> {
+    Ok(store.article_brief(id)?.map(|b| ArticleRef {
+        id: b.id,
+        title: b.title,
+        source: b.source,
+        published: b.published,
+        story: b.story,
+    }))
 }
 
 /// Article lookups shared across the items of one response.
@@ -42,21 +27,27 @@ pub struct ArticleCache {
 }
 
 impl ArticleCache {
-    pub fn article_ref(&mut self, conn: &Connection, id: &str) -> rusqlite::Result<Option<ArticleRef>> {
+    pub fn article_ref(
+        &mut self,
+        store: &dyn StoreBackend,
+        id: &str,
+    ) -> Result<Option<ArticleRef>, StoreError> {
         if let Some(r) = self.refs.get(id) {
             return Ok(r.clone());
         }
-        let r = article_ref(conn, id)?;
+        let r = article_ref(store, id)?;
         self.refs.insert(id.to_string(), r.clone());
         Ok(r)
     }
 
     /// The sentence of the article's body around `span`.
-    pub fn sentence(&mut self, conn: &Connection, span: &Span) -> rusqlite::Result<Option<Sentence>> {
+    pub fn sentence(
+        &mut self,
+        store: &dyn StoreBackend,
+        span: &Span,
+    ) -> Result<Option<Sentence>, StoreError> {
         if !self.bodies.contains_key(&span.article) {
-            let mut stmt =
-                conn.prepare_cached("SELECT json_extract(doc, '$.body') FROM articles WHERE id = ?")?;
-            let body: Option<String> = stmt.query_row([&span.article], |r| r.get(0)).optional()?.flatten();
+            let body = store.article_body(&span.article)?;
             self.bodies.insert(span.article.clone(), body);
         }
         Ok(self.bodies[&span.article].as_deref().and_then(|b| sentence_around(b, span.start, span.end)))

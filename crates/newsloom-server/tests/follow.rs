@@ -73,6 +73,6 @@ fn new_feed_items_become_searchable_while_serving() {
 
     stop_tx.send(()).unwrap();
     server.join().unwrap().unwrap();
-    let store = newsloom_store::Store::open(dir.path()).unwrap();
+    let store = newsloom_store::SqliteStore::open(dir.path()).unwrap();
     assert_eq!(store.follow_source(&site.url("/rss")).unwrap().unwrap().items, 2);
 }

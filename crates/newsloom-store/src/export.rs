@@ -8,7 +8,7 @@
 use newsloom_model::{Article, Event, Mention, Quote};
 use rusqlite::{Row, params};
 
-use crate::{Result, Store, StoreError};
+use crate::{Result, SqliteStore, StoreError};
 
 /// An article as exported: the stored document plus the columns kept beside it.
 #[derive(Debug, Clone)]
@@ -102,7 +102,7 @@ fn parse<T: serde::de::DeserializeOwned>(what: &str, doc: &str) -> Result<T> {
     serde_json::from_str(doc).map_err(|e| StoreError(format!("{what}: stored JSON is invalid: {e}")))
 }
 
-impl Store {
+impl SqliteStore {
     /// The first sequence number stored at or after `unix_secs` (minus one, as an `after_seq`);
     /// the highest stored sequence when nothing is that new.
     pub fn seq_before_time(&self, unix_secs: i64) -> Result<i64> {
@@ -361,7 +361,7 @@ impl Store {
     }
 }
 
-impl Store {
+impl SqliteStore {
     /// Runs `f` inside one read transaction: every query in it sees the same snapshot of the
     /// store (WAL), even while another process keeps writing. Exports use it so their counts,
     /// files and high-water mark agree.

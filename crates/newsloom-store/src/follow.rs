@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use crate::{Result, Store, now_secs};
+use crate::{Result, SqliteStore, now_secs};
 
 /// One followed feed or sitemap (or a sitemap listed in a followed sitemap index).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -114,7 +114,7 @@ fn source_row(r: &rusqlite::Row) -> rusqlite::Result<FollowSource> {
     })
 }
 
-impl Store {
+impl SqliteStore {
     /// The stored state of one source, if it was ever polled.
     pub fn follow_source(&self, url: &str) -> Result<Option<FollowSource>> {
         let sql = format!("SELECT {SOURCE_COLUMNS} FROM follow_sources WHERE url = ?");
@@ -130,7 +130,7 @@ impl Store {
     }
 
     /// Writes the state of a source (inserting it the first time). The counters `items` and
-    /// `item_errors` are written only on insert: after that [`Store::add_follow_counts`] keeps
+    /// `item_errors` are written only on insert: after that [`SqliteStore::add_follow_counts`] keeps
     /// them, in the transaction that records the items.
     pub fn save_follow_source(&self, s: &FollowSource) -> Result<()> {
         let sql = format!(
@@ -280,7 +280,7 @@ mod tests {
     #[test]
     fn sources_and_items_round_trip() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
         let mut s =
             FollowSource { url: "http://a/feed".into(), name: Some("A".into()), ..Default::default() };
         store.save_follow_source(&s).unwrap();

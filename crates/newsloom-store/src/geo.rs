@@ -1,12 +1,12 @@
 //! Places: each article's resolved toponyms and its events' locations, with queries by place,
 //! country, story and bounding box.
 
-use newsloom_analyse::Analysis;
+use newsloom_model::Analysis;
 use newsloom_model::{Event, PlaceMention};
 use rusqlite::{ToSql, Transaction, params, params_from_iter};
 use serde::Serialize;
 
-use crate::{Result, Store};
+use crate::{Result, SqliteStore};
 
 /// Writes the places of one just-inserted article and the locations of its events (whose rows
 /// were inserted just before, in order).
@@ -105,7 +105,7 @@ pub struct GeoEventFilter {
     pub limit: usize,
 }
 
-impl Store {
+impl SqliteStore {
     /// Resolved places by number of mentions.
     pub fn places(&self, f: &PlaceFilter) -> Result<Vec<PlaceCount>> {
         let mut sql = String::from(

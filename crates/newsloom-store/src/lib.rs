@@ -1,17 +1,24 @@
-//! The embedded store: SQLite (bundled) in WAL mode, the source of truth for everything
-//! newsloom knows. The search index is derived from it and can always be rebuilt.
+//! The store: the source of truth for everything newsloom knows, behind one interface
+//! ([`StoreBackend`]). The embedded default is SQLite (bundled) in WAL mode ([`SqliteStore`]);
+//! PostgreSQL lives in `newsloom-postgres`. The search index is derived from the store and can
+//! always be rebuilt.
 //!
 //! Durability: each batch is written in one transaction, so a crash (even `kill -9`) leaves
 //! either the whole batch or none of it; `synchronous=NORMAL` in WAL mode keeps every committed
 //! transaction across a process crash.
 //!
 //! ```
-//! use newsloom_store::Store;
+//! use newsloom_store::SqliteStore;
 //! let dir = tempfile::tempdir().unwrap();
-//! let store = Store::open(dir.path()).unwrap();
+//! let store = SqliteStore::open(dir.path()).unwrap();
 //! assert_eq!(store.stats().unwrap().articles, 0);
+//! // The same through the interface every backend implements:
+//! let backend: Box<dyn newsloom_store::StoreBackend> = Box::new(store);
+//! assert_eq!(backend.max_seq().unwrap(), 0);
 //! ```
 
+mod backend;
+pub mod conformance;
 mod export;
 mod follow;
 mod geo;
@@ -26,6 +33,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use backend::{ArticleBrief, Location, StoreBackend, mask_password};
 pub use export::{ArticleExport, EventExport, EventGroup, EventReport, MentionExport, StoryExport};
 pub use follow::{FollowItem, FollowItemState, FollowSource};
 pub use geo::{GeoEventFilter, PlaceCount, PlaceFilter};
@@ -64,13 +72,24 @@ impl From<serde_json::Error> for StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-/// The newsloom database in one directory: `newsloom.db` (SQLite) beside the search index.
-pub struct Store {
+/// Implements read-only trait methods by calling the inherent method of the same name, so the
+/// SQLite store keeps its inherent API (usable without the trait in scope) and the trait adds
+/// no second copy of any query.
+macro_rules! forward_to_inherent {
+    ($(fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+        $(fn $name(&self, $($arg: $ty),*) -> $ret {
+            SqliteStore::$name(self, $($arg),*)
+        })*
+    };
+}
+
+/// The embedded store in one directory: `newsloom.db` (SQLite) beside the search index.
+pub struct SqliteStore {
     conn: Connection,
     dir: PathBuf,
 }
 
-impl Store {
+impl SqliteStore {
     /// Opens (creating if needed) the store in `dir` and brings its schema up to date.
     pub fn open(dir: &Path) -> Result<Self> {
         std::fs::create_dir_all(dir)
@@ -96,6 +115,57 @@ impl Store {
     /// The schema version this store is at.
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+}
+
+impl StoreBackend for SqliteStore {
+    fn engine(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn location(&self) -> String {
+        self.dir.display().to_string()
+    }
+
+    fn as_sqlite(&self) -> Option<&SqliteStore> {
+        Some(self)
+    }
+
+    fn insert_batch(&mut self, batch: &[NewArticle], rejects: &[Reject]) -> Result<BatchOutcome> {
+        SqliteStore::insert_batch(self, batch, rejects)
+    }
+
+    forward_to_inherent! {
+        fn schema_version() -> Result<i64>;
+        fn existing_ids(ids: &[&str]) -> Result<std::collections::HashSet<String>>;
+        fn max_seq() -> Result<i64>;
+        fn article(id: &str) -> Result<Option<newsloom_model::Article>>;
+        fn article_brief(id: &str) -> Result<Option<ArticleBrief>>;
+        fn article_body(id: &str) -> Result<Option<String>>;
+        fn scan_articles(after_seq: i64, limit: usize, with_raw: bool) -> Result<Vec<(i64, newsloom_model::Article)>>;
+        fn copy_of(id: &str) -> Result<Option<String>>;
+        fn articles(f: &ArticleFilter) -> Result<Vec<ArticleRow>>;
+        fn resolve_story(id: &str) -> Result<String>;
+        fn stories(q: &StoryQuery) -> Result<Vec<StoryRow>>;
+        fn story(id: &str) -> Result<Option<(StoryRow, Vec<ArticleRow>)>>;
+        fn analysis(article: &str) -> Result<newsloom_model::Analysis>;
+        fn article_entities(article: &str) -> Result<Vec<String>>;
+        fn stats() -> Result<Stats>;
+        fn entities(query: Option<&str>, limit: usize) -> Result<Vec<(newsloom_model::Entity, i64)>>;
+        fn entity(id: &str) -> Result<Option<(newsloom_model::Entity, i64)>>;
+        fn quotes(f: &QuoteFilter) -> Result<Vec<newsloom_model::Quote>>;
+        fn events(f: &EventFilter) -> Result<Vec<(newsloom_model::Event, i64)>>;
+        fn dyad(a: &str, b: &str, period_len: usize) -> Result<Vec<DyadPoint>>;
+        fn places(f: &PlaceFilter) -> Result<Vec<PlaceCount>>;
+        fn article_places(article: &str) -> Result<Vec<newsloom_model::PlaceMention>>;
+        fn events_by_place(f: &GeoEventFilter) -> Result<Vec<newsloom_model::Event>>;
+        fn article_tone(article: &str) -> Result<Option<newsloom_model::ArticleTone>>;
+        fn article_themes(article: &str) -> Result<Vec<newsloom_model::ThemeLabel>>;
+        fn mention_tones(article: &str) -> Result<Vec<newsloom_model::MentionTone>>;
+        fn articles_with_theme(code: &str, min_confidence: f32, limit: usize) -> Result<Vec<String>>;
+        fn articles_in_tone_range(min: f32, max: f32, limit: usize) -> Result<Vec<String>>;
+        fn tone_series(subject: &ToneSubject, period_len: usize) -> Result<Vec<TonePoint>>;
+        fn rejects(limit: usize) -> Result<Vec<Reject>>;
     }
 }
 

@@ -1,11 +1,11 @@
 //! Reading: articles, stories, facts and aggregates.
 
-use newsloom_analyse::Analysis;
+use newsloom_model::Analysis;
 use newsloom_model::{Article, Entity, Event, Mention, Quote};
 use rusqlite::{OptionalExtension, Row, ToSql, params, params_from_iter};
 use serde::Serialize;
 
-use crate::{Result, Store};
+use crate::{Result, SqliteStore};
 
 /// One line of an article listing.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -181,7 +181,7 @@ fn like_prefix(s: &str) -> String {
     format!("{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
 }
 
-impl Store {
+impl SqliteStore {
     /// The full article, raw input and story included.
     pub fn article(&self, id: &str) -> Result<Option<Article>> {
         let row = self
@@ -225,6 +225,35 @@ impl Store {
         .collect()
     }
 
+    /// An article's listing fields, without its body.
+    pub fn article_brief(&self, id: &str) -> Result<Option<ArticleRow>> {
+        let sql = format!("SELECT {ARTICLE_ROW_COLS} FROM articles WHERE id = ?");
+        Ok(self.conn.prepare_cached(&sql)?.query_row([id], article_row).optional()?)
+    }
+
+    /// One entity and its number of mentions.
+    pub fn entity(&self, id: &str) -> Result<Option<(Entity, i64)>> {
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT doc, (SELECT COUNT(*) FROM mentions WHERE entity = ?1) FROM entities WHERE id = ?1",
+            )?
+            .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .optional()?;
+        row.map(|(doc, n)| Ok((serde_json::from_str(&doc)?, n))).transpose()
+    }
+
+    /// The most recent rejected input items, newest first.
+    pub fn rejects(&self, limit: usize) -> Result<Vec<crate::Reject>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT origin, kind, message FROM rejects ORDER BY rowid DESC LIMIT ?")?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok(crate::Reject { origin: r.get(0)?, kind: r.get(1)?, message: r.get(2)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The article an article is a near-copy of, if any.
     pub fn copy_of(&self, id: &str) -> Result<Option<String>> {
         let row = self
@@ -254,9 +283,9 @@ impl Store {
     /// Article listing, newest stored first (or oldest first when paging with `after_seq`).
     ///
     /// ```
-    /// use newsloom_store::{ArticleFilter, Store};
+    /// use newsloom_store::{ArticleFilter, SqliteStore};
     /// let dir = tempfile::tempdir().unwrap();
-    /// let store = Store::open(dir.path()).unwrap();
+    /// let store = SqliteStore::open(dir.path()).unwrap();
     /// let page = ArticleFilter { before_seq: Some(100), limit: 20, ..Default::default() };
     /// assert!(store.articles(&page).unwrap().is_empty());
     /// ```

@@ -1,12 +1,12 @@
 //! Tone and themes of articles: written with each article's facts, read per article, by theme,
 //! and as tone series (per story, outlet or entity, by day, month or year).
 
-use newsloom_analyse::Analysis;
+use newsloom_model::Analysis;
 use newsloom_model::{ArticleTone, MentionTone, ThemeLabel};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
-use crate::{Result, Store};
+use crate::{Result, SqliteStore};
 
 /// Writes an article's tone, mention tones and themes (inside the batch transaction).
 pub(crate) fn insert_tone(tx: &Transaction, article: &str, an: &Analysis) -> Result<()> {
@@ -61,7 +61,7 @@ pub enum ToneSubject {
     Entity(String),
 }
 
-impl Store {
+impl SqliteStore {
     /// An article's V2Tone (AvgTone is `tone`), if it was analysed with tone.
     pub fn article_tone(&self, article: &str) -> Result<Option<ArticleTone>> {
         Ok(self
@@ -164,7 +164,7 @@ impl Store {
 }
 
 /// Fills the tone, mention tones and themes of a stored analysis.
-pub(crate) fn fill_analysis(store: &Store, article: &str, an: &mut Analysis) -> Result<()> {
+pub(crate) fn fill_analysis(store: &SqliteStore, article: &str, an: &mut Analysis) -> Result<()> {
     an.tone = store.article_tone(article)?;
     an.mention_tones = store.mention_tones(article)?;
     an.themes = store.article_themes(article)?;

@@ -6,7 +6,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use crate::{Result, Store, now_secs};
+use crate::{Result, SqliteStore, now_secs};
 
 /// One ingested file as the ledger knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub struct WatchedFile {
     pub hash: String,
 }
 
-impl Store {
+impl SqliteStore {
     /// The ledger's entry for `path`, if the file was ingested before.
     pub fn watched_file(&self, path: &str) -> Result<Option<WatchedFile>> {
         let mut stmt = self
@@ -61,7 +61,7 @@ mod tests {
     #[test]
     fn ledger_round_trip_and_rewrite() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
         assert_eq!(store.watched_file("/in/a.html").unwrap(), None);
         let a = WatchedFile { path: "/in/a.html".into(), size: 10, mtime_ns: 5, hash: "h1".into() };
         store.record_watched_file(&a).unwrap();
@@ -73,6 +73,6 @@ mod tests {
         assert!(!store.watched_hash_known("h1").unwrap());
         // Reopening keeps the ledger.
         drop(store);
-        assert!(Store::open(dir.path()).unwrap().watched_hash_known("h2").unwrap());
+        assert!(SqliteStore::open(dir.path()).unwrap().watched_hash_known("h2").unwrap());
     }
 }

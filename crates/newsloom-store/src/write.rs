@@ -1,10 +1,10 @@
 //! Writing: one transaction per batch of articles with everything found in them.
 
-use newsloom_analyse::Analysis;
+use newsloom_model::Analysis;
 use newsloom_model::{Article, EntityKind};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::{Result, Store, now_secs};
+use crate::{Result, SqliteStore, now_secs};
 
 /// An article ready to store, with its analysis and its place in a story.
 #[derive(Debug, Clone, Default)]
@@ -18,7 +18,7 @@ pub struct NewArticle {
 }
 
 /// An input item that was rejected, kept so reports can list what was lost and why.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Reject {
     pub origin: String,
     pub kind: String,
@@ -42,7 +42,7 @@ pub(crate) fn kind_name(kind: EntityKind) -> &'static str {
     }
 }
 
-impl Store {
+impl SqliteStore {
     /// Stores a batch atomically: all of it is visible after this returns, none of it if the
     /// process dies first. Articles already present (same id) are skipped and counted.
     pub fn insert_batch(&mut self, batch: &[NewArticle], rejects: &[Reject]) -> Result<BatchOutcome> {

@@ -2,7 +2,7 @@
 //! range and as series.
 use newsloom_analyse::{Analyser, NewsAnalyser};
 use newsloom_model::{Article, PublishedDate};
-use newsloom_store::{NewArticle, Store, ToneSubject};
+use newsloom_store::{NewArticle, SqliteStore, ToneSubject};
 
 fn analysed(id: &str, day: &str, body: &str) -> NewArticle {
     let article = Article {
@@ -23,7 +23,7 @@ fn analysed(id: &str, day: &str, body: &str) -> NewArticle {
 #[test]
 fn tone_and_themes_round_trip_through_the_store() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
+    let mut store = SqliteStore::open(dir.path()).unwrap();
     let good = analysed(
         "a1",
         "2024-01-02",

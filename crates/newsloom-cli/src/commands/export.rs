@@ -13,13 +13,13 @@ use clap::CommandFactory;
 use indicatif::{ProgressBar, ProgressStyle};
 use newsloom_export::gdelt::{self, geo::NoGeo};
 use newsloom_export::time::{now_secs, parse_since};
-use newsloom_store::Store;
+use newsloom_store::SqliteStore;
 
 use crate::args::{Cli, ExportFormat};
 use crate::output;
 
 pub fn export(
-    store: &Store,
+    store: &SqliteStore,
     format: ExportFormat,
     out: Option<&Path>,
     with_raw: bool,
@@ -58,7 +58,12 @@ fn spinner() -> ProgressBar {
     bar
 }
 
-pub fn jsonl(store: &Store, out: Option<&Path>, with_raw: bool, since: Option<&str>) -> anyhow::Result<()> {
+pub fn jsonl(
+    store: &SqliteStore,
+    out: Option<&Path>,
+    with_raw: bool,
+    since: Option<&str>,
+) -> anyhow::Result<()> {
     let sink: Box<dyn Write> = match out {
         Some(path) => {
             Box::new(std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?)
@@ -93,7 +98,7 @@ pub fn jsonl(store: &Store, out: Option<&Path>, with_raw: bool, since: Option<&s
     Ok(())
 }
 
-fn parquet(store: &Store, dir: &Path, since: Option<String>, json: bool) -> anyhow::Result<()> {
+fn parquet(store: &SqliteStore, dir: &Path, since: Option<String>, json: bool) -> anyhow::Result<()> {
     let bar = spinner();
     let progress = |table: &str, rows: u64| bar.set_message(format!("{table}: {rows} rows"));
     let options =
@@ -134,7 +139,7 @@ fn report_skipped<'a>(tables: impl Iterator<Item = (&'a str, &'a newsloom_export
     }
 }
 
-fn gdelt_once(store: &Store, dir: &Path, since: Option<&str>, json: bool) -> anyhow::Result<()> {
+fn gdelt_once(store: &SqliteStore, dir: &Path, since: Option<&str>, json: bool) -> anyhow::Result<()> {
     let bar = spinner();
     bar.set_message("writing GDELT events and mentions");
     let files = gdelt::export(store, dir, since, now_secs(), &NoGeo)?;
@@ -149,7 +154,7 @@ fn gdelt_once(store: &Store, dir: &Path, since: Option<&str>, json: bool) -> any
 }
 
 fn gdelt_feed(
-    store: &Store,
+    store: &SqliteStore,
     dir: &Path,
     interval: Duration,
     since_given: bool,

@@ -8,7 +8,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use newsloom_fetch::{FetchConfig, Fetcher};
 use newsloom_follow::{FollowOptions, FollowSummary, Follower, PollReport, Writer, format_time};
-use newsloom_store::Store;
+use newsloom_store::SqliteStore;
 
 use crate::args::FollowArgs;
 use crate::output;
@@ -136,7 +136,7 @@ fn print_summary(s: &FollowSummary, db: &Path) {
     println!("store: {}", db.display());
 }
 
-pub fn sources(store: &Store, json: bool) -> anyhow::Result<()> {
+pub fn sources(store: &SqliteStore, json: bool) -> anyhow::Result<()> {
     let sources = store.follow_sources()?;
     if json {
         return output::json(&serde_json::json!({ "sources": sources }));

@@ -3,11 +3,11 @@
 use std::path::Path;
 
 use anyhow::{anyhow, bail};
-use newsloom_store::{PlaceFilter, Store};
+use newsloom_store::{PlaceFilter, StoreBackend};
 
 use crate::output;
 
-pub fn places(store: &Store, filter: &PlaceFilter, json: bool) -> anyhow::Result<()> {
+pub fn places(store: &dyn StoreBackend, filter: &PlaceFilter, json: bool) -> anyhow::Result<()> {
     if let Some(c) = &filter.country
         && (c.len() != 2 || !c.chars().all(|c| c.is_ascii_alphabetic()))
     {

@@ -65,11 +65,11 @@ pub fn ingest(db: &Path, args: &IngestArgs, json: bool) -> anyhow::Result<()> {
         doc["skipped"] = serde_json::to_value(&skipped)?;
         return output::json(&doc);
     }
-    print_summary(&summary, &skipped, pipeline.store().dir());
+    print_summary(&summary, &skipped, &pipeline.store().location());
     Ok(())
 }
 
-pub fn print_summary(s: &IngestSummary, skipped: &BTreeMap<String, u64>, dir: &Path) {
+pub fn print_summary(s: &IngestSummary, skipped: &BTreeMap<String, u64>, location: &str) {
     println!(
         "read {}  stored {}  duplicates {}  rejected {}  ({} reprints)  in {:.2}s, {:.0} articles/s",
         s.read, s.stored, s.duplicates, s.rejected, s.reprints, s.elapsed_s, s.articles_per_s
@@ -89,7 +89,7 @@ pub fn print_summary(s: &IngestSummary, skipped: &BTreeMap<String, u64>, dir: &P
             s.rejected as usize - s.errors.len()
         );
     }
-    println!("store: {}", dir.display());
+    println!("store: {location}");
 }
 
 pub fn reindex(db: &Path, json: bool) -> anyhow::Result<()> {

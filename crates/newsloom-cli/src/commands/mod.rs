@@ -11,7 +11,7 @@ mod query;
 mod watch;
 
 use anyhow::Context;
-use newsloom_store::{PlaceFilter, Store, StoryOrder};
+use newsloom_store::{Location, PlaceFilter, SqliteStore, StoreBackend, StoryOrder};
 
 use crate::args::{Cli, Command, StorySort};
 use crate::output;
@@ -19,11 +19,18 @@ use crate::output;
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let json = cli.json;
     let db = cli.db;
-    let open = || Store::open(&db).with_context(|| format!("opening the store in {}", db.display()));
+    let location = Location::parse(&db.to_string_lossy());
+    // What only the embedded store keeps (exports, follow state) opens it directly; everything
+    // else goes through the store interface, whatever the engine.
+    let open = || SqliteStore::open(&db).with_context(|| format!("opening the store in {}", db.display()));
+    let open_any = || -> anyhow::Result<Box<dyn StoreBackend>> {
+        newsloom_pipeline::open_store(&location)
+            .with_context(|| format!("opening the store {}", location.display()))
+    };
     match cli.command {
         Command::Ingest(args) => ingest::ingest(&db, &args, json),
-        Command::Articles(args) => query::articles(&open()?, &args, json),
-        Command::Show { what, id } => query::show(&open()?, &what, id.as_deref(), json),
+        Command::Articles(args) => query::articles(open_any()?.as_ref(), &args, json),
+        Command::Show { what, id } => query::show(open_any()?.as_ref(), &what, id.as_deref(), json),
         Command::Search(args) => query::search(&db, &args, json),
         Command::Stories { limit, sort, by_size, from, to, offset } => {
             let order = match (sort, by_size) {
@@ -32,16 +39,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 (StorySort::Outlets, _) => StoryOrder::Outlets,
             };
             let query = newsloom_store::StoryQuery { order, from, to, offset, limit };
-            query::stories(&open()?, &query, json)
+            query::stories(open_any()?.as_ref(), &query, json)
         }
-        Command::Entities { query, limit } => query::entities(&open()?, query.as_deref(), limit, json),
-        Command::Quotes { speaker, limit } => query::quotes(&open()?, speaker, limit, json),
+        Command::Entities { query, limit } => {
+            query::entities(open_any()?.as_ref(), query.as_deref(), limit, json)
+        }
+        Command::Quotes { speaker, limit } => query::quotes(open_any()?.as_ref(), speaker, limit, json),
         Command::Events { actor, target, code, from, to, limit } => {
             let filter = newsloom_store::EventFilter { actor, target, code, from, to, limit };
-            query::events(&open()?, &filter, json)
+            query::events(open_any()?.as_ref(), &filter, json)
         }
-        Command::Dyad { a, b, by } => query::dyad(&open()?, &a, &b, by, json),
-        Command::Stats => query::stats(&open()?, json),
+        Command::Dyad { a, b, by } => query::dyad(open_any()?.as_ref(), &a, &b, by, json),
+        Command::Stats => query::stats(open_any()?.as_ref(), json),
         Command::Export { format, out, with_raw, since, every } => {
             export::export(&open()?, format, out.as_deref(), with_raw, since, every, json)
         }
@@ -56,7 +65,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             ..
         } => geo::eval(&gold, out.as_deref(), folds.unwrap_or(1), gold_spans, literal_only, json),
         Command::Places { story, country, article, limit } => {
-            geo::places(&open()?, &PlaceFilter { story, country, article, limit }, json)
+            geo::places(open_any()?.as_ref(), &PlaceFilter { story, country, article, limit }, json)
         }
         // Tone and themes cross-validate their own learnt models; the other stages share the
         // generic grouped folds.

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use newsloom_search::{SearchIndex, SearchQuery};
-use newsloom_store::{ArticleFilter, EventFilter, QuoteFilter, Store, StoryQuery};
+use newsloom_store::{ArticleFilter, EventFilter, QuoteFilter, StoreBackend, StoryQuery};
 
 use crate::args::{ArticleArgs, Period, SearchArgs};
 use crate::output::{self, clip, or_dash};
@@ -30,7 +30,7 @@ fn check_day(day: &Option<String>, flag: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn articles(store: &Store, args: &ArticleArgs, json: bool) -> anyhow::Result<()> {
+pub fn articles(store: &dyn StoreBackend, args: &ArticleArgs, json: bool) -> anyhow::Result<()> {
     check_day(&args.from, "from")?;
     check_day(&args.to, "to")?;
     let rows = store.articles(&filter(args))?;
@@ -53,7 +53,7 @@ pub fn articles(store: &Store, args: &ArticleArgs, json: bool) -> anyhow::Result
     Ok(())
 }
 
-pub fn show(store: &Store, what: &str, id: Option<&str>, json: bool) -> anyhow::Result<()> {
+pub fn show(store: &dyn StoreBackend, what: &str, id: Option<&str>, json: bool) -> anyhow::Result<()> {
     match (what, id) {
         ("story", Some(id)) => show_story(store, id, json),
         ("article", Some(id)) => show_article(store, id, json),
@@ -62,7 +62,7 @@ pub fn show(store: &Store, what: &str, id: Option<&str>, json: bool) -> anyhow::
     }
 }
 
-fn show_article(store: &Store, id: &str, json: bool) -> anyhow::Result<()> {
+fn show_article(store: &dyn StoreBackend, id: &str, json: bool) -> anyhow::Result<()> {
     let Some(article) = store.article(id)? else { bail!("no article with id {id}") };
     let analysis = store.analysis(id)?;
     if json {
@@ -108,7 +108,7 @@ fn show_article(store: &Store, id: &str, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn show_story(store: &Store, id: &str, json: bool) -> anyhow::Result<()> {
+fn show_story(store: &dyn StoreBackend, id: &str, json: bool) -> anyhow::Result<()> {
     let Some((story, articles)) = store.story(id)? else { bail!("no story with id {id}") };
     if json {
         return output::json(&serde_json::json!({ "story": story, "articles": articles }));
@@ -200,7 +200,7 @@ fn highlight(snippet: &str, ranges: &[(usize, usize)]) -> String {
     out
 }
 
-pub fn stories(store: &Store, query: &StoryQuery, json: bool) -> anyhow::Result<()> {
+pub fn stories(store: &dyn StoreBackend, query: &StoryQuery, json: bool) -> anyhow::Result<()> {
     let stories = store.stories(query)?;
     if json {
         return output::json(&stories);
@@ -222,7 +222,12 @@ pub fn stories(store: &Store, query: &StoryQuery, json: bool) -> anyhow::Result<
     Ok(())
 }
 
-pub fn entities(store: &Store, query: Option<&str>, limit: usize, json: bool) -> anyhow::Result<()> {
+pub fn entities(
+    store: &dyn StoreBackend,
+    query: Option<&str>,
+    limit: usize,
+    json: bool,
+) -> anyhow::Result<()> {
     let rows = store.entities(query, limit)?;
     if json {
         let list: Vec<_> =
@@ -235,7 +240,12 @@ pub fn entities(store: &Store, query: Option<&str>, limit: usize, json: bool) ->
     Ok(())
 }
 
-pub fn quotes(store: &Store, speaker: Option<String>, limit: usize, json: bool) -> anyhow::Result<()> {
+pub fn quotes(
+    store: &dyn StoreBackend,
+    speaker: Option<String>,
+    limit: usize,
+    json: bool,
+) -> anyhow::Result<()> {
     let quotes = store.quotes(&QuoteFilter { speaker, article: None, limit })?;
     if json {
         return output::json(&quotes);
@@ -246,7 +256,7 @@ pub fn quotes(store: &Store, speaker: Option<String>, limit: usize, json: bool) 
     Ok(())
 }
 
-pub fn events(store: &Store, filter: &EventFilter, json: bool) -> anyhow::Result<()> {
+pub fn events(store: &dyn StoreBackend, filter: &EventFilter, json: bool) -> anyhow::Result<()> {
     check_day(&filter.from, "from")?;
     check_day(&filter.to, "to")?;
     let events = store.events(filter)?;
@@ -270,7 +280,7 @@ pub fn events(store: &Store, filter: &EventFilter, json: bool) -> anyhow::Result
     Ok(())
 }
 
-pub fn dyad(store: &Store, a: &str, b: &str, by: Period, json: bool) -> anyhow::Result<()> {
+pub fn dyad(store: &dyn StoreBackend, a: &str, b: &str, by: Period, json: bool) -> anyhow::Result<()> {
     let len = match by {
         Period::Day => 10,
         Period::Month => 7,
@@ -294,12 +304,12 @@ pub fn dyad(store: &Store, a: &str, b: &str, by: Period, json: bool) -> anyhow::
     Ok(())
 }
 
-pub fn stats(store: &Store, json: bool) -> anyhow::Result<()> {
+pub fn stats(store: &dyn StoreBackend, json: bool) -> anyhow::Result<()> {
     let s = store.stats()?;
     if json {
         return output::json(&s);
     }
-    println!("store        {}", store.dir().display());
+    println!("store        {} ({})", store.location(), store.engine());
     println!("articles     {}", s.articles);
     println!("stories      {}", s.stories);
     println!("sources      {}", s.sources);

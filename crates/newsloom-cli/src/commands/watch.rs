@@ -132,7 +132,7 @@ fn select_new(
     ready: Vec<ReadyFile>,
     summary: &mut WatchSummary,
 ) -> anyhow::Result<Vec<NewFile>> {
-    let store = pipeline.store();
+    let store = pipeline.embedded()?;
     let mut fresh = Vec::new();
     for file in ready {
         let key = ledger_key(&file.path);
@@ -199,7 +199,7 @@ fn ingest_files(
             mtime_ns: f.file.mtime_ns,
             hash: f.hash.clone(),
         };
-        pipeline.store().record_watched_file(&entry)?;
+        pipeline.embedded()?.record_watched_file(&entry)?;
     }
     summary.files_ingested += done as u64;
     eprintln!(

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use md5::{Digest, Md5};
-use newsloom_store::Store;
+use newsloom_store::SqliteStore;
 use serde::{Deserialize, Serialize};
 
 use super::geo::GeoCoder;
@@ -87,7 +87,7 @@ fn list_line(path: &Path) -> Result<String> {
 
 /// Writes one update with everything stored since the mark in `dir`, then moves the mark.
 /// Public so a process that follows feeds can publish updates in-process.
-pub fn write_update_since_mark(store: &Store, dir: &Path, geo: &dyn GeoCoder) -> Result<UpdateOutcome> {
+pub fn write_update_since_mark(store: &SqliteStore, dir: &Path, geo: &dyn GeoCoder) -> Result<UpdateOutcome> {
     std::fs::create_dir_all(dir).map_err(|e| ExportError(format!("cannot create {}: {e}", dir.display())))?;
     let mark = read_mark(dir)?;
     // Two updates within one second (or a clock set back) must not overwrite a listed file.
@@ -113,7 +113,7 @@ pub fn write_update_since_mark(store: &Store, dir: &Path, geo: &dyn GeoCoder) ->
 /// failed update (disk full, store locked) is reported to `report` and retried at the next
 /// tick; the mark only moves on success, so nothing is skipped. Returns the updates written.
 pub fn run_every(
-    store: &Store,
+    store: &SqliteStore,
     dir: &Path,
     interval: Duration,
     stop: &AtomicBool,

@@ -13,7 +13,7 @@ mod rows;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use newsloom_store::Store;
+use newsloom_store::SqliteStore;
 use serde::Serialize;
 
 pub use actors::{ActorColumns, split_actor};
@@ -55,7 +55,7 @@ impl GdeltFiles {
 /// since `since`) and every report of articles stored since then, as
 /// `DIR/<stamp>.export.CSV` and `DIR/<stamp>.mentions.CSV`.
 pub fn export(
-    store: &Store,
+    store: &SqliteStore,
     dir: &Path,
     since: Option<&str>,
     at_secs: i64,
@@ -72,7 +72,7 @@ pub fn export(
 /// every report after it, in one snapshot of the store. Files appear under their final names
 /// only when complete.
 pub fn write_files(
-    store: &Store,
+    store: &SqliteStore,
     dir: &Path,
     after_seq: i64,
     at_secs: i64,

@@ -1,7 +1,7 @@
 //! Building one Events row and one Mentions row (see GDELT.md for the mapping).
 
 use chrono::{Datelike, NaiveDate};
-use newsloom_store::{EventGroup, EventReport, Store};
+use newsloom_store::{EventGroup, EventReport, SqliteStore};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::actors::split_actor;
@@ -77,7 +77,7 @@ pub(crate) struct ArticleCache {
 }
 
 impl ArticleCache {
-    pub(crate) fn get(&mut self, store: &Store, id: &str) -> Result<&ArticleFacts> {
+    pub(crate) fn get(&mut self, store: &SqliteStore, id: &str) -> Result<&ArticleFacts> {
         if self.current.as_ref().is_none_or(|a| a.id != id) {
             let body = store.article_body(id)?.unwrap_or_default();
             self.current = Some(ArticleFacts::new(id, &body, store.coded_mentions(id)?));

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
-use newsloom_store::{Store, StoreError};
+use newsloom_store::{SqliteStore, StoreError};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
@@ -39,7 +39,7 @@ pub struct ParquetOptions<'a> {
 
 /// Writes `DIR/{articles,stories,mentions,quotes,events}.parquet` and `DIR/manifest.json`.
 /// Rows whose stored JSON is corrupt are skipped, counted and listed in the manifest.
-pub fn export(store: &Store, dir: &Path, options: &ParquetOptions) -> Result<Manifest> {
+pub fn export(store: &SqliteStore, dir: &Path, options: &ParquetOptions) -> Result<Manifest> {
     std::fs::create_dir_all(dir).map_err(|e| ExportError(format!("cannot create {}: {e}", dir.display())))?;
     let started = std::time::Instant::now();
     let exported_at = rfc3339(now_secs());

@@ -8,7 +8,7 @@ use newsloom_analyse::Analysis;
 use newsloom_model::{
     Article, Entity, EntityKind, Event, Mention, PublishedDate, QuadClass, Quote, QuoteKind, Span,
 };
-use newsloom_store::{NewArticle, Store};
+use newsloom_store::{NewArticle, SqliteStore};
 
 pub const BODY: &str = "Russia and NATO met in Brussels on Monday. «Мы» said “Kelin” now.\n\n\
     A second paragraph where Russia criticised NATO again.";
@@ -105,8 +105,8 @@ pub fn new_article(a: Article, events: Vec<Event>) -> NewArticle {
 
 /// Three articles in two stories: `a` and `b` (story s1) report the same RUS→IGOWSTNAT meeting;
 /// `c` (story s2) reports a criticism with no target.
-pub fn fixture(dir: &Path) -> Store {
-    let mut store = Store::open(dir).unwrap();
+pub fn fixture(dir: &Path) -> SqliteStore {
+    let mut store = SqliteStore::open(dir).unwrap();
     let batch = vec![
         new_article(
             article("a", "s1", "TASS", "2016-12-27T10:15:00+03:00"),

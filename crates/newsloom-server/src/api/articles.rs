@@ -71,16 +71,16 @@ pub async fn list(
         .run(move |h| {
             // A story id absorbed in a merge still finds its articles.
             let filter = match &filter.story {
-                Some(s) => ArticleFilter { story: Some(h.store.resolve_story(s)?), ..filter },
+                Some(s) => ArticleFilter { story: Some(h.resolve_story(s)?), ..filter },
                 None => filter,
             };
             Ok(match (order, cursor) {
-                (Order::Newest, None) => h.store.articles(&filter)?,
+                (Order::Newest, None) => h.articles(&filter)?,
                 (Order::Newest, Some(before)) => {
-                    h.store.articles(&ArticleFilter { before_seq: Some(before), ..filter })?
+                    h.articles(&ArticleFilter { before_seq: Some(before), ..filter })?
                 }
                 (Order::Oldest, after) => {
-                    h.store.articles(&ArticleFilter { after_seq: Some(after.unwrap_or(0)), ..filter })?
+                    h.articles(&ArticleFilter { after_seq: Some(after.unwrap_or(0)), ..filter })?
                 }
             })
         })
@@ -114,12 +114,12 @@ pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> ApiRe
     let detail = state
         .db
         .run(move |h| {
-            let Some(mut article) = h.store.article(&id)? else {
+            let Some(mut article) = h.article(&id)? else {
                 return Err(ApiError::not_found(format!("no article with id {id:?}")));
             };
             article.raw = String::new();
-            let analysis = h.store.analysis(&id)?;
-            let copy_of = h.store.copy_of(&id)?;
+            let analysis = h.analysis(&id)?;
+            let copy_of = h.copy_of(&id)?;
             Ok(ArticleDetail { article, copy_of, analysis })
         })
         .await?;

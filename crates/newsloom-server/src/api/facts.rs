@@ -11,8 +11,8 @@ use crate::AppState;
 use crate::api::stories::parse_offset;
 use crate::api::types::{ArticleItem, EntityCount, EventItem, Page, QuoteItem};
 use crate::error::{ApiError, ApiResult, Q, check_date_prefix, page_limit};
-use crate::pool::Handle;
-use crate::sql::{self, ArticleCache};
+use crate::sql::ArticleCache;
+use newsloom_store::StoreBackend;
 
 /// Offset paging over store queries that only take a limit: deep pages are refused.
 const MAX_WINDOW: usize = 5_000;
@@ -53,7 +53,7 @@ pub async fn entities(
     let limit = page_limit(p.limit, 50, 200)?;
     let offset = window(p.cursor.as_deref(), limit)?;
     let q = p.q.filter(|q| !q.trim().is_empty());
-    let all = state.db.run(move |h| Ok(h.store.entities(q.as_deref(), offset + limit + 1)?)).await?;
+    let all = state.db.run(move |h| Ok(h.entities(q.as_deref(), offset + limit + 1)?)).await?;
     let all = all.into_iter().map(|(entity, mentions)| EntityCount { entity, mentions }).collect();
     Ok(Json(paged(all, offset, limit)))
 }
@@ -78,15 +78,11 @@ pub async fn entity(State(state): State<AppState>, Path(id): Path<String>) -> Ap
     let detail = state
         .db
         .run(move |h| {
-            let Some((doc, mentions)) = sql::entity(&h.ro, &id)? else {
+            let Some((entity, mentions)) = h.entity(&id)? else {
                 return Err(ApiError::not_found(format!("no entity with id {id:?}")));
             };
-            let entity: Entity = serde_json::from_str(&doc).map_err(ApiError::internal)?;
-            let articles = h.store.articles(&ArticleFilter {
-                entity: Some(id.clone()),
-                limit: 50,
-                ..Default::default()
-            })?;
+            let articles =
+                h.articles(&ArticleFilter { entity: Some(id.clone()), limit: 50, ..Default::default() })?;
             let mut cache = ArticleCache::default();
             let quotes = quote_items(
                 h,
@@ -96,9 +92,9 @@ pub async fn entity(State(state): State<AppState>, Path(id): Path<String>) -> Ap
             let events = match &entity.code {
                 Some(code) => {
                     let f = EventFilter { actor: Some(code.clone()), limit: 50, ..Default::default() };
-                    let mut evs = h.store.events(&f)?;
+                    let mut evs = h.events(&f)?;
                     let f = EventFilter { target: Some(code.clone()), limit: 50, ..Default::default() };
-                    evs.extend(h.store.events(&f)?);
+                    evs.extend(h.events(&f)?);
                     sort_events(&mut evs);
                     evs.truncate(50);
                     event_items(h, &mut cache, evs)?
@@ -111,23 +107,27 @@ pub async fn entity(State(state): State<AppState>, Path(id): Path<String>) -> Ap
     Ok(Json(detail))
 }
 
-fn quote_items(h: &Handle, cache: &mut ArticleCache, f: QuoteFilter) -> ApiResult<Vec<QuoteItem>> {
-    let quotes = h.store.quotes(&f)?;
+fn quote_items(h: &dyn StoreBackend, cache: &mut ArticleCache, f: QuoteFilter) -> ApiResult<Vec<QuoteItem>> {
+    let quotes = h.quotes(&f)?;
     quotes
         .into_iter()
         .map(|quote| {
-            let article = cache.article_ref(&h.ro, &quote.span.article)?;
+            let article = cache.article_ref(h, &quote.span.article)?;
             Ok(QuoteItem { quote, article })
         })
         .collect()
 }
 
-fn event_items(h: &Handle, cache: &mut ArticleCache, events: Vec<(Event, i64)>) -> ApiResult<Vec<EventItem>> {
+fn event_items(
+    h: &dyn StoreBackend,
+    cache: &mut ArticleCache,
+    events: Vec<(Event, i64)>,
+) -> ApiResult<Vec<EventItem>> {
     events
         .into_iter()
         .map(|(event, reports)| {
-            let article = cache.article_ref(&h.ro, &event.span.article)?;
-            let sentence = cache.sentence(&h.ro, &event.span)?;
+            let article = cache.article_ref(h, &event.span.article)?;
+            let sentence = cache.sentence(h, &event.span)?;
             Ok(EventItem { event, reports, article, sentence })
         })
         .collect()
@@ -226,10 +226,10 @@ pub async fn events(State(state): State<AppState>, Q(p): Q<EventParams>) -> ApiR
     let all = state
         .db
         .run(move |h| {
-            let mut evs = h.store.events(&f)?;
+            let mut evs = h.events(&f)?;
             if both {
                 let swapped = EventFilter { actor: f.target.clone(), target: f.actor.clone(), ..f.clone() };
-                evs.extend(h.store.events(&swapped)?);
+                evs.extend(h.events(&swapped)?);
                 sort_events(&mut evs);
             }
             let window: Vec<_> = evs.into_iter().take(offset + limit + 1).collect();
@@ -303,8 +303,7 @@ pub async fn dyad(State(state): State<AppState>, Q(p): Q<DyadParams>) -> ApiResu
     };
     let (a, b) = (p.a.clone(), p.b.clone());
     let key = (a.clone(), b.clone(), len);
-    let raw =
-        state.cached(&state.dyads, key, move |h| Ok(std::sync::Arc::new(h.store.dyad(&a, &b, len)?))).await?;
+    let raw = state.cached(&state.dyads, key, move |h| Ok(std::sync::Arc::new(h.dyad(&a, &b, len)?))).await?;
     let in_range = |period: &str| {
         p.from.as_deref().is_none_or(|f| period >= &f[..f.len().min(period.len())])
             && p.to.as_deref().is_none_or(|t| period <= &t[..t.len().min(period.len())])

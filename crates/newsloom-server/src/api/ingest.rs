@@ -122,6 +122,9 @@ pub async fn ingest(
         let mut guard =
             pipeline.lock().map_err(|_| ApiError::internal("the ingest pipeline failed earlier"))?;
         if guard.is_none() {
+            let Some(dir) = dir else {
+                return Err(ApiError::internal("this server has no pipeline to ingest with"));
+            };
             *guard = Some(Pipeline::open(&dir).map_err(pipeline_error)?);
         }
         let p = guard.as_mut().expect("opened above");

@@ -36,7 +36,7 @@ pub async fn places(State(state): State<AppState>, Q(p): Q<PlaceParams>) -> ApiR
         )));
     }
     let f = PlaceFilter { story: p.story, article: p.article, country: p.country, limit };
-    Ok(Json(state.db.run(move |h| Ok(h.store.places(&f)?)).await?))
+    Ok(Json(state.db.run(move |h| Ok(h.places(&f)?)).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -97,6 +97,6 @@ pub async fn events(
         return Err(ApiError::bad_request(format!("`role` must be action, source or target, not {r:?}")));
     }
     let f = GeoEventFilter { bbox, geonameid: p.geonameid, story: p.story, role: p.role, limit };
-    let events = state.db.run(move |h| Ok(h.store.events_by_place(&f)?)).await?;
+    let events = state.db.run(move |h| Ok(h.events_by_place(&f)?)).await?;
     Ok(Json(events.into_iter().map(|event| PlaceEvent { event }).collect()))
 }

@@ -112,6 +112,6 @@ pub struct StatsBody {
 /// Store-wide counts.
 #[utoipa::path(get, path = "/api/stats", tag = "search", responses((status = 200, body = StatsBody)))]
 pub async fn stats(State(state): State<AppState>) -> ApiResult<Json<StatsBody>> {
-    let s = state.cached(&state.stats, (), |h| Ok(h.store.stats()?)).await?;
+    let s = state.cached(&state.stats, (), |h| Ok(h.stats()?)).await?;
     Ok(Json(StatsBody { stats: s, ingest_enabled: state.write_token.is_some() }))
 }

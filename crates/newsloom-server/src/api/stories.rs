@@ -60,7 +60,7 @@ pub async fn list(
     let query =
         StoryQuery { order: p.sort.unwrap_or_default(), from: p.from, to: p.to, offset, limit: limit + 1 };
     let key = query.clone();
-    let rows = state.cached(&state.story_pages, key, move |h| Ok(Arc::new(h.store.stories(&query)?))).await?;
+    let rows = state.cached(&state.story_pages, key, move |h| Ok(Arc::new(h.stories(&query)?))).await?;
     let next_cursor = (rows.len() > limit).then(|| (offset + limit).to_string());
     let items = rows.iter().take(limit).cloned().collect();
     Ok(Json(Page { items, next_cursor }))
@@ -137,8 +137,8 @@ fn quote_key(speaker: Option<&str>, text: &str) -> String {
     format!("{}|{}", speaker.unwrap_or("").to_lowercase(), words.join(" "))
 }
 
-fn story_detail(h: &crate::pool::Handle, id: &str) -> ApiResult<StoryDetail> {
-    let Some((story, articles)) = h.store.story(id)? else {
+fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<StoryDetail> {
+    let Some((story, articles)) = h.story(id)? else {
         return Err(ApiError::not_found(format!("no story with id {id:?}")));
     };
     let mut cache = ArticleCache::default();
@@ -149,7 +149,7 @@ fn story_detail(h: &crate::pool::Handle, id: &str) -> ApiResult<StoryDetail> {
     let mut e_cmp: BTreeMap<(String, Option<String>, String), ComparedEvent> = BTreeMap::new();
     for a in articles.iter().take(MAX_ANALYSED) {
         let outlet = outlet_of(a);
-        let analysis = h.store.analysis(&a.id)?;
+        let analysis = h.analysis(&a.id)?;
         let by_id: HashMap<&str, &Entity> = analysis.entities.iter().map(|e| (e.id.as_str(), e)).collect();
         for m in &analysis.mentions {
             if let Some(e) = by_id.get(m.entity.as_str()) {
@@ -165,7 +165,7 @@ fn story_detail(h: &crate::pool::Handle, id: &str) -> ApiResult<StoryDetail> {
             if !entry.outlets.contains(&outlet) {
                 entry.outlets.push(outlet.clone());
             }
-            let article = cache.article_ref(&h.ro, &q.span.article)?;
+            let article = cache.article_ref(h, &q.span.article)?;
             quotes.push(QuoteItem { quote: q, article });
         }
         for e in analysis.events {
@@ -183,8 +183,8 @@ fn story_detail(h: &crate::pool::Handle, id: &str) -> ApiResult<StoryDetail> {
             if let Some(item) = events.get_mut(&key) {
                 item.reports += 1;
             } else {
-                let article = cache.article_ref(&h.ro, &e.span.article)?;
-                let sentence = cache.sentence(&h.ro, &e.span)?;
+                let article = cache.article_ref(h, &e.span.article)?;
+                let sentence = cache.sentence(h, &e.span)?;
                 events.insert(key, EventItem { event: e, reports: 1, article, sentence });
             }
         }
