@@ -30,12 +30,12 @@ cat "$OUT/peer-timing.json"
 python3 "$SHARED/eval/cluster_score.py" "$GOLD" "$OUT/peer.jsonl" > "$OUT/peer-score.json"
 
 echo "== newsloom"
-(cd "$ROOT" && cargo run -q --release -p newsloom-cluster --example eval -- "$GOLD" --out "$OUT/newsloom.jsonl" \
+(cd "$ROOT" && cargo run -q --release -p newsloom-cluster --example cluster_eval -- "$GOLD" --out "$OUT/newsloom.jsonl" \
   | tee "$OUT/newsloom-eval.txt")
 python3 "$SHARED/eval/cluster_score.py" "$GOLD" "$OUT/newsloom.jsonl" > "$OUT/newsloom-score.json"
 
 echo "== memory over a 10x replay (dates shifted 5 years a pass)"
-(cd "$ROOT" && cargo run -q --release -p newsloom-cluster --example eval -- "$GOLD" --replay 10)
+(cd "$ROOT" && cargo run -q --release -p newsloom-cluster --example cluster_eval -- "$GOLD" --replay 10)
 
 echo "== side by side (team scorer)"
 python3 - "$OUT/peer-score.json" "$OUT/newsloom-score.json" <<'PY'

@@ -48,7 +48,7 @@ if [ "$USE_CLI" = 1 ]; then
 else
   CLI=/nonexistent
 fi
-(cd "$ROOT" && cargo build -q --release -p newsloom-extract --example eval)
+(cd "$ROOT" && cargo build -q --release -p newsloom-extract --example extract_eval)
 
 for GOLD in "${GOLDS[@]}"; do
   GOLD="$(realpath "$GOLD")"

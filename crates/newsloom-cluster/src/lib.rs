@@ -13,7 +13,7 @@
 //!
 //! The scorer's weights ([`scorer::WEIGHTS`]) are learnt, not hand-set: `examples/train.rs`
 //! streams a labelled file with gold stories, fits logistic regression on (article, candidate)
-//! features and prints the constants. `examples/eval.rs` runs [`eval::run`] (B³ and pairwise
+//! features and prints the constants. `examples/cluster_eval.rs` runs [`eval::run`] (B³ and pairwise
 //! scores, stories, throughput, peak RSS; `--replay N` for the memory-flatness check);
 //! `examples/diag.rs` breaks down the errors.
 //!

@@ -17,6 +17,11 @@ fn raw(format: InputFormat, content: String) -> RawRecord {
     }
 }
 
+/// A guard against hangs and quadratic blow-ups (which would take hours on these inputs), not a
+/// speed target: generous, so that a loaded machine cannot fail it. Speed is measured by the
+/// benchmarks.
+const HANG_GUARD: Duration = Duration::from_secs(120);
+
 fn run(format: InputFormat, content: String) -> (Result<Article, String>, Duration) {
     let t = Instant::now();
     let out = NewsExtractor::new().extract(&raw(format, content)).map_err(|e| e.0);
@@ -30,7 +35,7 @@ const PARA: &str =
 fn hundred_thousand_levels_of_nesting() {
     let html = format!("{}{PARA}{PARA}{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
     let (out, took) = run(InputFormat::Html, html);
-    assert!(took < Duration::from_secs(20), "took {took:?}");
+    assert!(took < HANG_GUARD, "took {took:?}");
     assert!(out.unwrap().body.contains("rebuild the old bridge"));
 }
 
@@ -51,7 +56,7 @@ fn fifty_megabyte_page_is_cut_with_a_warning() {
         html.push_str("<!-- filler filler filler filler filler filler filler filler filler -->");
     }
     let (out, took) = run(InputFormat::Html, html);
-    assert!(took < Duration::from_secs(20), "took {took:?}");
+    assert!(took < HANG_GUARD, "took {took:?}");
     let a = out.unwrap();
     assert!(a.body.contains("old bridge"));
     assert!(a.warnings.iter().any(|w| w.contains("truncated")), "{:?}", a.warnings);
@@ -127,7 +132,7 @@ fn wrong_or_missing_charset_still_decodes() {
 fn one_enormous_text_line() {
     let line = "word ".repeat(2_000_000);
     let (out, took) = run(InputFormat::Text, format!("A Title For The Text\n{line}."));
-    assert!(took < Duration::from_secs(20), "took {took:?}");
+    assert!(took < HANG_GUARD, "took {took:?}");
     assert!(out.is_ok());
 }
 
@@ -138,7 +143,7 @@ fn hundred_thousand_levels_of_tables_lists_and_formatting() {
     let open = "<table><tr><td><ul><li><b>".repeat(20_000);
     let html = format!("{open}{PARA}{PARA}{}", "</b></li></ul></td></tr></table>".repeat(20_000));
     let (out, took) = run(InputFormat::Html, html);
-    assert!(took < Duration::from_secs(20), "took {took:?}");
+    assert!(took < HANG_GUARD, "took {took:?}");
     assert!(out.unwrap().body.contains("old bridge"));
 }
 
@@ -149,7 +154,7 @@ fn node_count_is_capped_on_a_flood_of_elements() {
     let t = Instant::now();
     let d = dom::parse(&html);
     assert!(d.nodes.len() <= dom::MAX_NODES + 1, "{}", d.nodes.len());
-    assert!(t.elapsed() < Duration::from_secs(20));
+    assert!(t.elapsed() < HANG_GUARD);
 }
 
 #[test]
@@ -163,7 +168,7 @@ fn fifty_megabyte_text_is_extracted_in_bounded_time() {
         ));
     }
     let (out, took) = run(InputFormat::Text, text);
-    assert!(took < Duration::from_secs(30), "took {took:?}");
+    assert!(took < HANG_GUARD, "took {took:?}");
     let a = out.unwrap();
     assert!(a.body.len() <= newsloom_extract::MAX_TEXT_BYTES, "{}", a.body.len());
     assert!(a.warnings.iter().any(|w| w.contains("truncated")), "{:?}", a.warnings);
@@ -191,6 +196,6 @@ fn fifty_thousand_repeated_boxes_stay_linear() {
             .repeat(50_000);
     let html = format!("<html><body><main><div class=\"thread\">{boxes}</div></main></body></html>");
     let (out, took) = run(InputFormat::Html, html);
-    assert!(took < Duration::from_secs(20), "took {took:?}");
+    assert!(took < HANG_GUARD, "took {took:?}");
     assert!(out.unwrap().body.contains("old bridge"));
 }

@@ -64,27 +64,9 @@ impl Default for DetectParams {
 const LEADING_WORDS: &[&str] =
     &["the", "in", "at", "on", "of", "from", "to", "for", "and", "by", "near", "a"];
 
-/// Capitalised words that are towns somewhere but in running text are dates or directions.
+/// Capitalised words that are towns somewhere but in running text are directions or lead
+/// institution names (months and weekdays are in `newsloom_model::calendar`).
 const NOT_PLACES: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "north",
     "south",
     "east",
@@ -324,7 +306,9 @@ fn scan_untagged(
             let words = end - i;
             // One untagged word is a place by its own name only ("Moskva" needs the tagger).
             let Some((level, pop, kind)) = known_as(gaz, &key, true, words > 1) else { continue };
-            if words == 1 && NOT_PLACES.contains(&lower) {
+            if words == 1
+                && (NOT_PLACES.contains(&lower) || newsloom_model::calendar::is_month_or_weekday(&lower))
+            {
                 continue;
             }
             let prev = i.checked_sub(1).map(|j| tokens[j].text(body));

@@ -293,15 +293,10 @@ pub fn outlet_homes<'a>(
         .collect()
 }
 
-/// Folds by group: groups sorted by name and dealt round-robin, so a newspaper or site is
+/// Folds by group (the shared scheme of `newsloom_model::folds`), so a newspaper or site is
 /// wholly in one fold.
 pub fn fold_of_docs(docs: &[GoldDoc], k: usize) -> Vec<usize> {
-    let groups: Vec<String> = docs.iter().map(GoldDoc::group_name).collect();
-    let mut names: Vec<&String> = groups.iter().collect();
-    names.sort();
-    names.dedup();
-    let fold: HashMap<&String, usize> = names.iter().enumerate().map(|(i, n)| (*n, i % k.max(1))).collect();
-    groups.iter().map(|g| fold[g]).collect()
+    newsloom_model::folds::assign(&docs.iter().map(GoldDoc::group_name).collect::<Vec<_>>(), k)
 }
 
 fn round(x: f64, digits: i32) -> Value {

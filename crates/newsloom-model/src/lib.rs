@@ -14,6 +14,7 @@
 
 mod analysis;
 mod article;
+pub mod calendar;
 mod date;
 mod facts;
 pub mod folds;

@@ -1,21 +1,7 @@
 //! Event dates stated in a sentence (`in 2014`, `In November`, `in April 2016`,
 //! `on Wednesday`, `on March 3`), resolved against the article date.
 
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-const WEEKDAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+use newsloom_model::calendar::{MONTHS, WEEKDAYS};
 
 /// `YYYY-MM-DD…` → (year, month, day).
 pub(crate) fn parse_day(s: &str) -> Option<(i32, u32, u32)> {

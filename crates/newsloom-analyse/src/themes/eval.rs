@@ -38,12 +38,6 @@ fn read(path: &Path) -> Result<Vec<ArticleRow>, String> {
         .collect()
 }
 
-fn fold_of(group: &str, k: usize) -> usize {
-    let h =
-        group.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
-    (h % k as u64) as usize
-}
-
 /// Learns the topic model from all of `data` and writes it (reproduces
 /// `models/themes-nb.bin.gz` from BBC dev).
 pub fn train(data: &Path, out: &Path) -> Result<String, String> {
@@ -69,9 +63,11 @@ pub fn eval(gold: &Path, folds: Option<usize>, out: Option<&Path>) -> Result<Eva
     if k == 1 {
         return Err("--folds must be at least 2".into());
     }
+    // Grouped folds shared by every stage: a group is wholly in one fold.
+    let fold_of = newsloom_model::folds::assign(&rows.iter().map(|r| r.group.clone()).collect::<Vec<_>>(), k);
     let classifiers: Vec<ThemeClassifier> = (0..k)
         .map(|f| {
-            let train = rows.iter().filter(|r| fold_of(&r.group, k) != f);
+            let train = rows.iter().zip(&fold_of).filter(|(_, &g)| g != f).map(|(r, _)| r);
             ThemeClassifier::with_model(Ok(TopicModel::fit(
                 train.map(|r| (r.text.as_str(), r.iptc.code.as_str())),
             )))
@@ -85,8 +81,8 @@ pub fn eval(gold: &Path, folds: Option<usize>, out: Option<&Path>) -> Result<Eva
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut hit_any = 0usize;
     let mut preds = Vec::new();
-    for r in &rows {
-        let c = if k == 0 { shipped } else { &classifiers[fold_of(&r.group, k)] };
+    for (r, &fold) in rows.iter().zip(&fold_of) {
+        let c = if k == 0 { shipped } else { &classifiers[fold] };
         let labels = c.classify(&r.text);
         let main = labels.first().map(|l| l.code.clone()).unwrap_or_default();
         let iptc: Vec<&str> = labels.iter().filter(|l| l.kind == "iptc").map(|l| l.code.as_str()).collect();

@@ -87,13 +87,6 @@ fn pearson(items: &[(i8, i8, f32)]) -> Option<f64> {
     (sxx > 0.0 && syy > 0.0).then(|| sxy / (sxx * syy).sqrt())
 }
 
-/// The fold of an article: a stable hash of its id (FNV-1a), so folds are reproducible.
-fn fold_of(article: &str, k: usize) -> usize {
-    let h =
-        article.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
-    (h % k as u64) as usize
-}
-
 /// Rows grouped into per-set metric rows plus "all", with a human table.
 fn report_rows(
     task: &str,
@@ -137,10 +130,13 @@ fn eval_sentences(gold: &Path, folds: Option<usize>, out: Option<&Path>) -> Resu
     if k == 1 {
         return Err("--folds must be at least 2".into());
     }
+    // Grouped by article (the shared fold scheme): an article's sentences share one fold.
+    let fold_of =
+        newsloom_model::folds::assign(&rows.iter().map(|r| r.article.clone()).collect::<Vec<_>>(), k);
     let mut models: Vec<ToneModel> = Vec::new();
     let t_train = Instant::now();
     for f in 0..k {
-        let ex = examples(lex, rows.iter().filter(|r| fold_of(&r.article, k) != f));
+        let ex = examples(lex, rows.iter().zip(&fold_of).filter(|(_, &g)| g != f).map(|(r, _)| r));
         models.push(train_from_examples(&ex, TrainConfig::default()));
     }
     let train_secs = t_train.elapsed().as_secs_f64();
@@ -151,11 +147,11 @@ fn eval_sentences(gold: &Path, folds: Option<usize>, out: Option<&Path>) -> Resu
     let t0 = Instant::now();
     let mut per_item = Vec::new();
     let mut preds = Vec::with_capacity(rows.len());
-    for row in &rows {
+    for (row, &fold) in rows.iter().zip(&fold_of) {
         let probs: Vec<[f32; 3]> = if k == 0 {
             predict_shipped(shipped, row)
         } else {
-            let model = &models[fold_of(&row.article, k)];
+            let model = &models[fold];
             sentence_features(lex, row).iter().map(|f| model.probabilities(f)).collect()
         };
         let mut targets = Vec::new();

@@ -48,6 +48,19 @@ pub(crate) struct Input<'a> {
     pub sent_index: usize,
 }
 
+impl<'a> Input<'a> {
+    /// One variant of a candidate, as both inference and training score it: one constructor so
+    /// the two paths cannot drift apart.
+    pub fn of(
+        d: &Doc,
+        c: &'a super::candidates::Candidate,
+        variant: Variant,
+        content: &'a [(usize, usize)],
+    ) -> Self {
+        Input { hit: &c.hit, origin: c.origin, variant, content, sent: d.sents[c.sent], sent_index: c.sent }
+    }
+}
+
 pub(crate) fn features(d: &Doc, x: &Input, out: &mut Vec<u32>) {
     out.clear();
     let h = x.hit;

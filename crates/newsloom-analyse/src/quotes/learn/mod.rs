@@ -128,15 +128,7 @@ impl QuoteModel {
             }
             let mut best: Option<Scored> = None;
             for (v, content) in variants(d, &c, self.boundaries) {
-                let x = Input {
-                    hit: &c.hit,
-                    origin: c.origin,
-                    variant: v,
-                    content: &content,
-                    sent: d.sents[c.sent],
-                    sent_index: c.sent,
-                };
-                features(d, &x, &mut feats);
+                features(d, &Input::of(d, &c, v, &content), &mut feats);
                 let s = self.weights.score(&feats);
                 if best.as_ref().is_none_or(|b| s > b.0) {
                     best = Some((s, v, content));

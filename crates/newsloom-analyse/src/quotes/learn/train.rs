@@ -122,15 +122,7 @@ fn examples(records: &[GoldArticle], vocab: &HashSet<String>, boundaries: bool) 
             for (v, content) in variants(&d, &c, boundaries) {
                 let chars: Vec<(usize, usize)> =
                     content.iter().map(|&(a, b)| (cm.char(d.toks[a].s), cm.char(d.toks[b - 1].e))).collect();
-                let x = Input {
-                    hit: &c.hit,
-                    origin: c.origin,
-                    variant: v,
-                    content: &content,
-                    sent: d.sents[c.sent],
-                    sent_index: c.sent,
-                };
-                features(&d, &x, &mut feats);
+                features(&d, &Input::of(&d, &c, v, &content), &mut feats);
                 // The first variant that matches (the rules' own content when it does): any
                 // match counts, so a better overlap is no reason to move a boundary.
                 if ch.gold.is_none() && best_overlap(&chars, &golds) >= 0.5 {

@@ -1,7 +1,7 @@
 //! Throughput of the whole analyse stage ([`NewsAnalyser`]) on real article texts.
 //!
 //! ```text
-//! CARGO_TARGET_DIR=... cargo run --release -p newsloom-analyse --example bench -- \
+//! CARGO_TARGET_DIR=... cargo run --release -p newsloom-analyse --example analyse_bench -- \
 //!     ../shared/data/clustering/gva-dev.jsonl [--threads 2] [--passes 3] [--limit N] [--only parallel|split] [--dump OUT.jsonl]
 //! ```
 //!

@@ -1,4 +1,4 @@
-//! `cargo run --release -p newsloom-extract --example eval -- <ground-truth.jsonl> [--json] [--save-predictions FILE]`
+//! `cargo run --release -p newsloom-extract --example extract_eval -- <ground-truth.jsonl> [--json] [--save-predictions FILE]`
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(gold) = args.first() else {

@@ -1,8 +1,8 @@
 //! `newsloom eval ner|quotes|events` without the CLI crate:
 //!
 //! ```text
-//! cargo run --release -p newsloom-analyse --example eval -- ner ../shared/data/ner/conll2003-dev.jsonl
-//! cargo run --release -p newsloom-analyse --example eval -- events ../shared/data/events/petrarch-gsr-dev.jsonl
+//! cargo run --release -p newsloom-analyse --example analyse_eval -- ner ../shared/data/ner/conll2003-dev.jsonl
+//! cargo run --release -p newsloom-analyse --example analyse_eval -- events ../shared/data/events/petrarch-gsr-dev.jsonl
 //! ```
 use std::path::Path;
 

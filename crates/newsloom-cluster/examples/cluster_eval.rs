@@ -1,6 +1,6 @@
 //! Streams a gold file through the clusterer and prints the scores.
 //!
-//! `cargo run --release -p newsloom-cluster --example eval -- GOLD.jsonl [--out OUT.jsonl]
+//! `cargo run --release -p newsloom-cluster --example cluster_eval -- GOLD.jsonl [--out OUT.jsonl]
 //!  [--json] [--window DAYS] [--threshold P] [--merge P] [--candidates N] [--replay N]
 //!  [--embed-model DIR (needs --features embed)]`
 use std::path::PathBuf;

@@ -1,4 +1,4 @@
-//! `cargo run --release -p newsloom-geo --example eval -- GOLD.jsonl [--folds K] [--out FILE]
+//! `cargo run --release -p newsloom-geo --example geo_eval -- GOLD.jsonl [--folds K] [--out FILE]
 //! [--gold-spans] [--literal-only] [--json]`: the same as `newsloom eval geo`.
 
 fn main() {

@@ -1,7 +1,7 @@
 //! The analyse stage with and without the geo stage, on real article texts:
 //!
 //! ```text
-//! cargo run --release -p newsloom-geo --example bench -- ../shared/data/clustering/gva-dev.jsonl --threads 2 --passes 3
+//! cargo run --release -p newsloom-geo --example geo_bench -- ../shared/data/clustering/gva-dev.jsonl --threads 2 --passes 3
 //! ```
 //!
 //! Prints the gazetteer load time, then for `NewsAnalyser` alone and `WithPlaces(NewsAnalyser)`
