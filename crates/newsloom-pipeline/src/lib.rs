@@ -125,7 +125,9 @@ const BACKGROUND_MIN_ARTICLES: i64 = 500;
 /// repository (CC BY, see NOTICE), 236 articles in en/es/it/nl.
 const BACKGROUND: &str = include_str!("../../../samples/wikinews/wikinews-meantime.jsonl");
 
-fn background_articles() -> impl Iterator<Item = Article> {
+/// The background corpus as articles (also used by the distributed cluster stage, which warms
+/// every fresh clusterer the same way).
+pub fn background_articles() -> impl Iterator<Item = Article> {
     BACKGROUND.lines().filter_map(|line| {
         let v: serde_json::Value = serde_json::from_str(line).ok()?;
         let text = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_string();

@@ -9,6 +9,7 @@ mod geo;
 mod ingest;
 mod query;
 mod watch;
+mod worker;
 
 use anyhow::Context;
 use newsloom_store::{Location, PlaceFilter, SqliteStore, StoreBackend, StoryOrder};
@@ -28,7 +29,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             .with_context(|| format!("opening the store {}", location.display()))
     };
     match cli.command {
+        Command::Ingest(args) if args.to.is_some() => worker::publish(&args, json),
         Command::Ingest(args) => ingest::ingest(&db, &args, json),
+        Command::Worker { stage, nats } => worker::worker(stage, &nats.url, &location),
+        Command::ClusterStatus { nats, interval_ms } => worker::cluster_status(&nats.url, interval_ms, json),
         Command::Articles(args) => query::articles(open_any()?.as_ref(), &args, json),
         Command::Show { what, id } => query::show(open_any()?.as_ref(), &what, id.as_deref(), json),
         Command::Search(args) => query::search(&db, &args, json),

@@ -1,0 +1,217 @@
+//! The stages as NATS JetStream workers, with workers killed and restarted under load.
+//!
+//! Starts `nats-server -js` (Debian's package; skipped when it is not installed unless
+//! `NEWSLOOM_REQUIRE_NATS=1`), runs 3 worker processes per stage of the real binary, publishes
+//! N generated articles (`NEWSLOOM_SCALE_N`, default 600; the 20,000 is an explicit
+//! run, see docs/scale-out.md), SIGKILLs random workers at random moments and restarts them,
+//! then checks:
+//!
+//! - every article is stored exactly once;
+//! - no message is left unacked on any stage's consumer;
+//! - dead letters are only the one poison message injected, with its reason;
+//! - every story decision equals the single-process reference: the same extraction, analysis
+//!   and clusterer run sequentially over the input in input order
+//!   ([`newsloom_queue::cluster::reference`]), which is also the order the cluster stage
+//!   decides in (ingest sequence numbers).
+//!
+//! The store is the embedded SQLite store until the PostgreSQL backend lands.
+
+use std::collections::HashSet;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use newsloom_ingest::{IngestItem, Reader};
+use newsloom_queue::{Item, Queue, QueueConfig, Stage};
+use newsloom_store::StoreBackend;
+
+const BIN: &str = env!("CARGO_BIN_EXE_newsloom");
+const PER_STAGE: usize = 3;
+
+/// Test-speed settings for every process: quick redelivery and takeover.
+const ENV: &[(&str, &str)] = &[
+    ("NEWSLOOM_ACK_WAIT_SECS", "4"),
+    ("NEWSLOOM_LEASE_SECS", "3"),
+    ("NEWSLOOM_MAX_DELIVER", "10"),
+    ("NEWSLOOM_BATCH", "8"),
+    ("RUST_LOG", "warn"),
+];
+
+struct Fleet {
+    url: String,
+    db: std::path::PathBuf,
+    workers: Vec<(Stage, Child)>,
+}
+
+impl Fleet {
+    fn spawn(&self, stage: Stage) -> Child {
+        Command::new(BIN)
+            .envs(ENV.iter().copied())
+            .arg("--db")
+            .arg(&self.db)
+            .args(["worker", stage.name(), "--nats", &self.url])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn worker")
+    }
+}
+
+impl Drop for Fleet {
+    fn drop(&mut self) {
+        for (_, c) in &mut self.workers {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// xorshift: which worker dies, and when, varies with the seed but not between runs.
+struct Rng(u64);
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+#[test]
+fn workers_survive_kills_and_decide_like_one_process() {
+    let Some(nats) = newsloom_queue::testing::TempNats::start() else { return };
+    let n: u64 = std::env::var("NEWSLOOM_SCALE_N").ok().and_then(|v| v.parse().ok()).unwrap_or(600);
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus.jsonl");
+    let lines: String = (0..n).map(|i| newsloom_pipeline::synth::article_jsonl(i, 7) + "\n").collect();
+    std::fs::write(&corpus, lines).unwrap();
+    let db = tmp.path().join("db");
+    // Create the embedded store once, so the store workers do not race to create its schema.
+    drop(newsloom_store::SqliteStore::open(&db).unwrap());
+
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let queue = rt.block_on(Queue::connect(QueueConfig::new(&nats.url()))).unwrap();
+    // A poison message: no sequence header, not JSON. The extract stage must dead-letter it.
+    rt.block_on(async {
+        queue.js.publish(newsloom_queue::SUBJECT_RAW, "not an envelope".into()).await.unwrap().await.unwrap();
+    });
+
+    let mut fleet = Fleet { url: nats.url(), db: db.clone(), workers: Vec::new() };
+    for stage in Stage::ALL {
+        for _ in 0..PER_STAGE {
+            let child = fleet.spawn(stage);
+            fleet.workers.push((stage, child));
+        }
+    }
+    let out = Command::new(BIN)
+        .arg("ingest")
+        .arg(&corpus)
+        .args(["--to", &nats.url(), "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let published: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(published["published"], n);
+    assert_eq!(published["first_seq"], 1);
+
+    // Kill a random worker every 0.5-2 s while work remains, cycling through the stages so
+    // each (the cluster writer's candidates too) loses workers, and restart it at once.
+    let mut rng = Rng(0x5EED_1234);
+    let mut kills = 0;
+    let started = Instant::now();
+    let order = [Stage::Cluster, Stage::Extract, Stage::Analyse, Stage::Store];
+    while !rt.block_on(newsloom_queue::status::drained(&queue, n)).unwrap() {
+        assert!(started.elapsed() < Duration::from_secs(900), "not drained after 15 minutes");
+        std::thread::sleep(Duration::from_millis(500 + rng.below(1500)));
+        if kills < 8 {
+            let stage = order[kills % order.len()];
+            let idx: Vec<usize> =
+                fleet.workers.iter().enumerate().filter(|(_, (s, _))| *s == stage).map(|(i, _)| i).collect();
+            let victim = idx[rng.below(idx.len() as u64) as usize];
+            // SIGKILL: no clean-up, exactly like a crash.
+            fleet.workers[victim].1.kill().unwrap();
+            fleet.workers[victim].1.wait().unwrap();
+            fleet.workers[victim].1 = fleet.spawn(stage);
+            kills += 1;
+        }
+    }
+    eprintln!("drained {n} articles in {:.1}s with {kills} kills", started.elapsed().as_secs_f64());
+
+    // Nothing left unacked or undelivered on any stage.
+    let stream = rt.block_on(queue.stream()).unwrap();
+    for stage in Stage::ALL {
+        let info = rt.block_on(stream.consumer_info(stage.consumer())).unwrap();
+        assert_eq!((info.num_pending, info.num_ack_pending), (0, 0), "{} consumer", stage.name());
+    }
+
+    // The status command sees the same, and the workers.
+    let out = Command::new(BIN)
+        .args(["cluster-status", "--json", "--interval-ms", "200", "--nats", &nats.url()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stages = status["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 4);
+    for s in stages {
+        assert_eq!(s["pending"], 0, "{s}");
+        assert_eq!(s["ack_pending"], 0, "{s}");
+        // Killed workers' heartbeats linger until they expire: at least the live ones.
+        assert!(s["workers"].as_array().unwrap().len() >= PER_STAGE, "{s}");
+    }
+    let cluster = stages.iter().find(|s| s["stage"] == "cluster").unwrap();
+    assert!(cluster["workers"].as_array().unwrap().iter().any(|w| w["leader"] == true), "{cluster}");
+    assert_eq!(status["decisions"], n);
+
+    // Dead letters: exactly the poison message, with its stage and reason.
+    assert_eq!(status["dead_letters"], 1, "{status}");
+    let reason = status["dead_reasons"][0].as_str().unwrap();
+    assert!(reason.starts_with("extract: undecodable message"), "{reason}");
+
+    // The decision log: one decision per sequence number, in order, equal to the reference.
+    let (log, _) = rt.block_on(newsloom_queue::cluster::read_log(&queue)).unwrap();
+    let records = Reader::new(vec![corpus]).filter_map(|i| match i {
+        IngestItem::Record(r) => Some(r),
+        IngestItem::Rejected(_) => None,
+    });
+    let reference = newsloom_queue::cluster::reference(records);
+    assert_eq!(log.len(), reference.len());
+    let mut stories = HashSet::new();
+    for (got, want) in log.iter().zip(&reference) {
+        assert_eq!(got.seq, want.seq);
+        match (&got.item, &want.item) {
+            (
+                Item::Clustered { article: a, copy_of: ca, merges: ma, .. },
+                Item::Clustered { article: b, copy_of: cb, merges: mb, .. },
+            ) => {
+                assert_eq!((&a.id, &a.story, ca, ma), (&b.id, &b.story, cb, mb), "decision {}", got.seq);
+                stories.insert(a.story.clone().unwrap());
+            }
+            (g, w) => panic!("decision {}: {g:?} vs reference {w:?}", got.seq),
+        }
+    }
+    assert!(stories.len() > 1 && stories.len() < n as usize, "{} stories", stories.len());
+
+    // The store: every decided article exactly once, in the story decided.
+    drop(fleet);
+    let store = newsloom_store::SqliteStore::open(&db).unwrap();
+    let mut stored = Vec::new();
+    let mut after = 0;
+    loop {
+        let rows = store.scan_articles(after, 1000, false).unwrap();
+        let Some(last) = rows.last().map(|(s, _)| *s) else { break };
+        stored.extend(rows.into_iter().map(|(_, a)| a));
+        after = last;
+    }
+    assert_eq!(stored.len(), log.len());
+    let ids: HashSet<&str> = stored.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids.len(), stored.len(), "an article was stored twice");
+    for env in &log {
+        if let Item::Clustered { article, .. } = &env.item {
+            let got = store.article(&article.id).unwrap().expect("stored");
+            assert_eq!(
+                store.resolve_story(got.story.as_deref().unwrap()).unwrap(),
+                store.resolve_story(article.story.as_deref().unwrap()).unwrap()
+            );
+        }
+    }
+}
