@@ -245,7 +245,8 @@ async fn lead(queue: &Queue, state: &WorkerState, lost: &AtomicBool) -> Result<(
             return Err("lease lost".into());
         }
         let next_seq = decider.as_ref().map(|d| d.next_seq).unwrap_or(1);
-        for f in fetch(queue, &consumer).await? {
+        // Pull generously: the writer is the stage's only consumer and reorders what it gets.
+        for f in fetch(&consumer, 512).await? {
             let env = match (f.decoded, f.seq) {
                 (Ok(env), _) => env,
                 // An undecodable message with a known place in the sequence is decided as a

@@ -239,8 +239,10 @@ impl Queue {
                 duplicate_window: Duration::from_secs(600),
                 ..Default::default()
             })
-            .await?;
-        let stream = self.js.get_stream(STREAM).await?;
+            .await
+            .map_err(|e| format!("creating the stream {STREAM}: {e}"))?;
+        let stream =
+            self.js.get_stream(STREAM).await.map_err(|e| format!("getting the stream {STREAM}: {e}"))?;
         for stage in Stage::ALL {
             let cluster = stage == Stage::Cluster;
             stream
@@ -261,26 +263,29 @@ impl Queue {
                         ..Default::default()
                     },
                 )
-                .await?;
+                .await
+                .map_err(|e| format!("creating the consumer {}: {e}", stage.consumer()))?;
         }
         for (bucket, ttl) in
             [(BUCKET_WORKERS, Duration::from_secs(10)), (BUCKET_LEASE, self.config.lease_ttl)]
         {
-            if self.js.get_key_value(bucket).await.is_err() {
-                let created = self
-                    .js
-                    .create_key_value(jetstream::kv::Config {
-                        bucket: bucket.into(),
-                        max_age: ttl,
-                        history: 1,
-                        ..Default::default()
-                    })
-                    .await;
-                // Another worker may have created it between the check and here.
-                if let Err(e) = created {
-                    self.js.get_key_value(bucket).await.map_err(|_| e)?;
-                }
-            }
+            // The bucket's backing stream, made here as `create_key_value` would make it: that
+            // call first queries the account, whose reply from Debian's nats-server 2.9 this
+            // client cannot parse. The stream layout is the documented KV layout.
+            self.js
+                .get_or_create_stream(stream::Config {
+                    name: format!("KV_{bucket}"),
+                    subjects: vec![format!("$KV.{bucket}.>")],
+                    max_messages_per_subject: 1,
+                    max_age: ttl,
+                    allow_rollup: true,
+                    deny_delete: true,
+                    allow_direct: true,
+                    discard: stream::DiscardPolicy::New,
+                    ..Default::default()
+                })
+                .await
+                .map_err(|e| format!("creating the bucket {bucket}: {e}"))?;
         }
         Ok(())
     }

@@ -61,10 +61,10 @@ pub(crate) struct Fetched {
     pub deliveries: i64,
 }
 
-/// Pulls up to `queue.config.batch` messages, waiting at most a second for the first.
-pub(crate) async fn fetch(queue: &Queue, consumer: &PullConsumer) -> Result<Vec<Fetched>> {
-    let mut batch =
-        consumer.fetch().max_messages(queue.config.batch).expires(Duration::from_secs(1)).messages().await?;
+/// Pulls up to `max` messages that are there now; when there are none, waits 50 ms first
+/// (so an idle worker polls 20 times a second instead of spinning).
+pub(crate) async fn fetch(consumer: &PullConsumer, max: usize) -> Result<Vec<Fetched>> {
+    let mut batch = consumer.fetch().max_messages(max).messages().await?;
     let mut out = Vec::new();
     while let Some(msg) = batch.next().await {
         let msg = msg?;
@@ -73,6 +73,9 @@ pub(crate) async fn fetch(queue: &Queue, consumer: &PullConsumer) -> Result<Vec<
         let decoded =
             serde_json::from_slice::<Envelope>(&msg.payload).map_err(|e| format!("undecodable message: {e}"));
         out.push(Fetched { msg, decoded, seq, deliveries });
+    }
+    if out.is_empty() {
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
     Ok(out)
 }
@@ -87,7 +90,7 @@ pub async fn run_stateless(queue: Queue, stage: Stage, store_location: Option<St
     let processor = Arc::new(processor);
     spawn_heartbeat(&queue, stage, state.clone());
     loop {
-        let batch = fetch(&queue, &consumer).await?;
+        let batch = fetch(&consumer, queue.config.batch).await?;
         if batch.is_empty() {
             continue;
         }

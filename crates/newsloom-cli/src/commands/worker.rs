@@ -32,7 +32,6 @@ pub fn worker(stage: WorkerStage, url: &str, db: &newsloom_store::Location) -> a
     };
     runtime()?.block_on(async {
         let queue = connect(url).await?;
-        tracing::info!(stage = stage.name(), "worker started");
         let result = match stage {
             Stage::Cluster => newsloom_queue::cluster::run_cluster(queue).await,
             _ => newsloom_queue::worker::run_stateless(queue, stage, Some(location)).await,
@@ -46,13 +45,14 @@ pub fn publish(args: &IngestArgs, json: bool) -> anyhow::Result<()> {
     let url = args.to.as_deref().expect("--to given");
     let limits = Limits { max_item_bytes: args.max_item_mb.max(1) << 20 };
     let source = args.source.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
-    let items = Reader::with_limits(args.paths.clone(), limits).map(move |item| match (item, source.as_deref()) {
-        (IngestItem::Record(mut raw), Some(name)) if raw.meta_str("source").is_none() => {
-            raw.meta.insert("source".into(), name.into());
-            IngestItem::Record(raw)
-        }
-        (item, _) => item,
-    });
+    let items =
+        Reader::with_limits(args.paths.clone(), limits).map(move |item| match (item, source.as_deref()) {
+            (IngestItem::Record(mut raw), Some(name)) if raw.meta_str("source").is_none() => {
+                raw.meta.insert("source".into(), name.into());
+                IngestItem::Record(raw)
+            }
+            (item, _) => item,
+        });
     let summary = runtime()?.block_on(async {
         let queue = connect(url).await?;
         newsloom_queue::publish::publish_items(&queue, items).await.map_err(|e| anyhow!("publishing: {e}"))
@@ -111,7 +111,9 @@ pub fn bench_queue(articles: u64, counts: &[usize], hops: u64, json: bool) -> an
         )?;
         let queue = rt.block_on(connect(&nats.url()))?;
         if hop_us == 0.0 {
-            hop_us = rt.block_on(newsloom_queue::status::hop_round_trip_us(&queue, hops)).map_err(|e| anyhow!("{e}"))?;
+            hop_us = rt
+                .block_on(newsloom_queue::status::hop_round_trip_us(&queue, hops))
+                .map_err(|e| anyhow!("{e}"))?;
         }
         let mut workers = Workers(Vec::new());
         for stage in Stage::ALL {
@@ -144,7 +146,10 @@ pub fn bench_queue(articles: u64, counts: &[usize], hops: u64, json: bool) -> an
             "articles_per_s": articles as f64 / secs,
         }));
         if !json {
-            println!("{n} worker(s) per stage: {articles} articles in {secs:.1}s, {:.0} articles/s", articles as f64 / secs);
+            println!(
+                "{n} worker(s) per stage: {articles} articles in {secs:.1}s, {:.0} articles/s",
+                articles as f64 / secs
+            );
         }
     }
     if json {
