@@ -125,6 +125,7 @@ fn workers_survive_kills_and_decide_like_one_process() {
     // each (the cluster writer's candidates too) loses workers, and restart it at once.
     let mut rng = Rng(0x5EED_1234);
     let mut kills = 0;
+    let mut leader_kills = 0;
     let started = Instant::now();
     let order = [Stage::Cluster, Stage::Extract, Stage::Analyse, Stage::Store];
     while !rt.block_on(newsloom_queue::status::drained(&queue, total)).unwrap() {
@@ -134,7 +135,22 @@ fn workers_survive_kills_and_decide_like_one_process() {
             let stage = order[kills % order.len()];
             let idx: Vec<usize> =
                 fleet.workers.iter().enumerate().filter(|(_, (s, _))| *s == stage).map(|(i, _)| i).collect();
-            let victim = idx[rng.below(idx.len() as u64) as usize];
+            let mut victim = idx[rng.below(idx.len() as u64) as usize];
+            if stage == Stage::Cluster {
+                // The writer itself, when one is known: the takeover is what is under test.
+                // No decision can be made without a writer, so one shows up before the work
+                // is done (its heartbeat says so within 2 s).
+                for _ in 0..200 {
+                    let beats = rt.block_on(newsloom_queue::status::heartbeats(&queue)).unwrap();
+                    let leaders: Vec<u32> = beats.iter().filter(|b| b.leader).map(|b| b.pid).collect();
+                    if let Some(&i) = idx.iter().find(|&&i| leaders.contains(&fleet.workers[i].1.id())) {
+                        victim = i;
+                        leader_kills += 1;
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            }
             // SIGKILL: no clean-up, exactly like a crash.
             fleet.workers[victim].1.kill().unwrap();
             fleet.workers[victim].1.wait().unwrap();
@@ -142,7 +158,11 @@ fn workers_survive_kills_and_decide_like_one_process() {
             kills += 1;
         }
     }
-    eprintln!("drained {total} items in {:.1}s with {kills} kills", started.elapsed().as_secs_f64());
+    eprintln!(
+        "drained {total} items in {:.1}s with {kills} kills ({leader_kills} of the cluster writer)",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(leader_kills >= 1, "the cluster writer was never killed");
 
     // Nothing left unacked or undelivered on any stage.
     let stream = rt.block_on(queue.stream()).unwrap();
