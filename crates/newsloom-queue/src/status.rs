@@ -88,10 +88,11 @@ pub async fn heartbeats(queue: &Queue) -> Result<Vec<Heartbeat>> {
     let keys: Vec<String> = kv.keys().await?.try_collect().await?;
     let mut out = Vec::new();
     for key in keys {
-        if let Some(body) = kv.get(&key).await? {
-            if let Ok(beat) = serde_json::from_slice::<Heartbeat>(&body) {
-                out.push(beat);
-            }
+        // A key may expire between the listing and the read.
+        if let Some(beat) =
+            kv.get(&key).await?.and_then(|body| serde_json::from_slice::<Heartbeat>(&body).ok())
+        {
+            out.push(beat);
         }
     }
     out.sort_by_key(|b| (b.stage.name(), b.pid));

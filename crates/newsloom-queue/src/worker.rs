@@ -50,7 +50,8 @@ pub fn spawn_heartbeat(queue: &Queue, stage: Stage, state: Arc<WorkerState>) {
 }
 
 pub(crate) async fn consumer(queue: &Queue, stage: Stage) -> Result<PullConsumer> {
-    Ok(queue.stream().await?.get_consumer(stage.consumer()).await?)
+    let stream = queue.stream().await?;
+    stream.get_consumer(stage.consumer()).await
 }
 
 /// One fetched message, decoded or not.
