@@ -281,7 +281,6 @@ impl PgStore {
             tone: self.article_tone(article)?,
             mention_tones: self.mention_tones(article)?,
             themes: self.article_themes(article)?,
-            ..Default::default()
         })
     }
 
