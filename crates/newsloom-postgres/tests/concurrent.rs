@@ -4,7 +4,7 @@
 use newsloom_model::{Article, PublishedDate};
 use newsloom_postgres::PgStore;
 use newsloom_postgres::testing::{require, unique_db_name};
-use newsloom_store::{NewArticle, StoreBackend, StoryOrder, StoryQuery};
+use newsloom_store::{NewArticle, StoryOrder, StoryQuery};
 
 fn item(i: usize) -> NewArticle {
     let article = Article {
