@@ -17,6 +17,7 @@
 mod facts;
 mod read;
 mod schema;
+mod search;
 pub mod testing;
 mod write;
 
@@ -32,6 +33,7 @@ use newsloom_store::{
     StoryQuery, StoryRow, TonePoint, ToneSubject,
 };
 
+pub use search::PgSearch;
 pub use write::WRITER_LOCK;
 
 /// A database error as a store error.
