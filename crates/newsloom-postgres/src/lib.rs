@@ -86,8 +86,27 @@ impl Conn {
 
 /// The store in a PostgreSQL database.
 pub struct PgStore {
-    conn: RefCell<Conn>,
+    /// `None` only while dropping (see [`drop_off_runtime`]).
+    conn: RefCell<Option<Conn>>,
     url: String,
+}
+
+impl Drop for PgStore {
+    fn drop(&mut self) {
+        drop_off_runtime(self.conn.get_mut().take());
+    }
+}
+
+/// Drops a connection where that is allowed. The sync client closes its connection by
+/// blocking on its own runtime, which tokio forbids on a thread that runs async tasks (the
+/// server drops its store handles there at shutdown, and tests build routers in async test
+/// functions): under a tokio runtime the drop moves to a short-lived thread of its own.
+pub(crate) fn drop_off_runtime<T: Send + 'static>(value: T) {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        std::thread::spawn(move || drop(value));
+    } else {
+        drop(value);
+    }
 }
 
 impl PgStore {
@@ -96,7 +115,7 @@ impl PgStore {
     pub fn open(url: &str) -> Result<Self> {
         let mut client = connect(url)?;
         schema::migrate(&mut client)?;
-        Ok(Self { conn: RefCell::new(Conn { client, stmts: HashMap::new() }), url: url.to_string() })
+        Ok(Self { conn: RefCell::new(Some(Conn { client, stmts: HashMap::new() })), url: url.to_string() })
     }
 
     /// The schema version this database is at.
@@ -105,7 +124,7 @@ impl PgStore {
     }
 
     pub(crate) fn conn(&self) -> std::cell::RefMut<'_, Conn> {
-        self.conn.borrow_mut()
+        std::cell::RefMut::map(self.conn.borrow_mut(), |c| c.as_mut().expect("open until dropped"))
     }
 }
 

@@ -33,6 +33,13 @@ pub struct PgSearch {
     idle: Mutex<Vec<Client>>,
 }
 
+impl Drop for PgSearch {
+    fn drop(&mut self) {
+        let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(|e| e.into_inner()));
+        crate::drop_off_runtime(idle);
+    }
+}
+
 fn err(e: postgres::Error) -> SearchError {
     SearchError(format!("search failed: {}", crate::pg(e).0))
 }
@@ -61,6 +68,9 @@ impl PgSearch {
         let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
         if !client.is_closed() && idle.len() < MAX_IDLE {
             idle.push(client);
+        } else {
+            drop(idle);
+            crate::drop_off_runtime(client);
         }
         out
     }

@@ -65,7 +65,10 @@ impl TempPostgres {
         for _ in 0..5 {
             pg.port = free_port()?;
             match pg.pg_ctl_start() {
-                Ok(()) => return Ok(pg),
+                Ok(()) => {
+                    pg.watchdog();
+                    return Ok(pg);
+                }
                 Err(e) => last = e,
             }
         }
@@ -92,6 +95,29 @@ impl TempPostgres {
         })
     }
 
+    /// Stops the server and deletes its directory once this process is gone, also when it
+    /// never drops the server (one kept in a `static` for a whole test binary) or is killed.
+    /// Best effort: a failure to start the watchdog only risks a leftover server.
+    fn watchdog(&self) {
+        let (Ok(data), Some(Ok(dir))) = (path_str(&self.data), self.data.parent().map(path_str)) else {
+            return;
+        };
+        let pg_ctl = self.bin.join("pg_ctl");
+        let Ok(pg_ctl) = path_str(&pg_ctl) else { return };
+        let as_postgres = if self.as_postgres { "runuser -u postgres -- " } else { "" };
+        let script = format!(
+            "while kill -0 {pid} 2>/dev/null; do sleep 1; done; \
+             {as_postgres}'{pg_ctl}' -D '{data}' stop -m immediate >/dev/null 2>&1; rm -rf '{dir}'",
+            pid = std::process::id()
+        );
+        let _ = Command::new("sh")
+            .args(["-c", &script])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+    }
+
     /// A server shared by the tests of one process running at the same time: the first caller
     /// starts it, it stops when the last holder drops it. Each test uses its own database.
     pub fn shared() -> Result<Arc<TempPostgres>, String> {
@@ -115,8 +141,14 @@ impl TempPostgres {
         format!("postgres://postgres@127.0.0.1:{}/{dbname}", self.port)
     }
 
-    /// Creates an empty database (and returns its URL).
+    /// Creates an empty database (and returns its URL). Callable from async tests too: the
+    /// blocking client runs on a thread of its own.
     pub fn create_database(&self, name: &str) -> Result<String, String> {
+        std::thread::scope(|s| s.spawn(|| self.create_database_here(name)).join())
+            .map_err(|_| "creating the database panicked".to_string())?
+    }
+
+    fn create_database_here(&self, name: &str) -> Result<String, String> {
         let mut client = postgres::Client::connect(&self.url("postgres"), postgres::NoTls)
             .map_err(|e| format!("cannot connect to the test server: {e}"))?;
         let quoted = format!("\"{}\"", name.replace('"', "\"\""));
