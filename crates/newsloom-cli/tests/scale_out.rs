@@ -14,7 +14,8 @@
 //!   ([`newsloom_queue::cluster::reference`]), which is also the order the cluster stage
 //!   decides in (ingest sequence numbers).
 //!
-//! The store is the embedded SQLite store until the PostgreSQL backend lands.
+//! The store is PostgreSQL (a throwaway cluster the test starts) when Debian's `postgresql` is
+//! installed, else the embedded SQLite store.
 
 use std::collections::HashSet;
 use std::process::{Child, Command, Stdio};
@@ -37,7 +38,7 @@ const ENV: &[(&str, &str)] = &[
 
 struct Fleet {
     url: String,
-    db: std::path::PathBuf,
+    db: String,
     workers: Vec<(Stage, Child)>,
 }
 
@@ -88,9 +89,23 @@ fn workers_survive_kills_and_decide_like_one_process() {
     lines.extend((0..n).map(|i| newsloom_pipeline::synth::article_jsonl(i, 7) + "\n"));
     let total = lines.lines().count() as u64;
     std::fs::write(&corpus, lines).unwrap();
-    let db = tmp.path().join("db");
-    // Create the embedded store once, so the store workers do not race to create its schema.
-    drop(newsloom_store::SqliteStore::open(&db).unwrap());
+    // PostgreSQL when installed (Debian's binaries, a throwaway cluster on loopback), else the
+    // embedded store; `NEWSLOOM_REQUIRE_PG=1` makes PostgreSQL mandatory.
+    let pg = match newsloom_postgres::testing::TempPostgres::start() {
+        Ok(pg) => Some(pg),
+        Err(e) if std::env::var("NEWSLOOM_REQUIRE_PG").as_deref() == Ok("1") => panic!("PostgreSQL: {e}"),
+        Err(e) => {
+            eprintln!("PostgreSQL unavailable ({e}): storing in the embedded store");
+            None
+        }
+    };
+    let db = match &pg {
+        Some(pg) => pg.create_database("scale_out").unwrap(),
+        None => tmp.path().join("db").to_string_lossy().into_owned(),
+    };
+    let location = newsloom_store::Location::parse(&db);
+    // Create the store's schema once, so the store workers do not race to create it.
+    drop(newsloom_pipeline::open_store(&location).unwrap());
 
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     // The first connection creates the consumers: with the same settings as the workers get.
@@ -107,6 +122,17 @@ fn workers_survive_kills_and_decide_like_one_process() {
         queue.js.publish(newsloom_queue::SUBJECT_RAW, "not an envelope".into()).await.unwrap().await.unwrap();
     });
 
+    // The single-process reference, computed meanwhile (the workers wait on takeovers often).
+    let reference = {
+        let corpus = corpus.clone();
+        std::thread::spawn(move || {
+            let records = Reader::new(vec![corpus]).filter_map(|i| match i {
+                IngestItem::Record(r) => Some(r),
+                IngestItem::Rejected(_) => None,
+            });
+            newsloom_queue::cluster::reference(records)
+        })
+    };
     let mut fleet = Fleet { url: nats.url(), db: db.clone(), workers: Vec::new() };
     for stage in Stage::ALL {
         for _ in 0..PER_STAGE {
@@ -197,11 +223,7 @@ fn workers_survive_kills_and_decide_like_one_process() {
 
     // The decision log: one decision per sequence number, in order, equal to the reference.
     let (log, _) = rt.block_on(newsloom_queue::cluster::read_log(&queue)).unwrap();
-    let records = Reader::new(vec![corpus]).filter_map(|i| match i {
-        IngestItem::Record(r) => Some(r),
-        IngestItem::Rejected(_) => None,
-    });
-    let reference = newsloom_queue::cluster::reference(records);
+    let reference = reference.join().unwrap();
     assert_eq!(log.len(), reference.len());
     let mut stories = HashSet::new();
     for (got, want) in log.iter().zip(&reference) {
@@ -221,7 +243,8 @@ fn workers_survive_kills_and_decide_like_one_process() {
 
     // The store: every decided article exactly once, in the story decided.
     drop(fleet);
-    let store = newsloom_store::SqliteStore::open(&db).unwrap();
+    let store = newsloom_pipeline::open_store(&location).unwrap();
+    eprintln!("checking the {} store", store.engine());
     let mut stored = Vec::new();
     let mut after = 0;
     loop {
