@@ -109,6 +109,8 @@ pub fn bench_queue(articles: u64, counts: &[usize], hops: u64, json: bool) -> an
             &corpus,
             (0..articles).map(|i| newsloom_pipeline::synth::article_jsonl(i, 42) + "\n").collect::<String>(),
         )?;
+        // The schema once, before the store workers start.
+        drop(newsloom_store::SqliteStore::open(&db)?);
         let queue = rt.block_on(connect(&nats.url()))?;
         if hop_us == 0.0 {
             hop_us = rt
