@@ -143,8 +143,11 @@ pub fn open_store(location: &newsloom_store::Location) -> Result<Box<dyn StoreBa
     }
 }
 
+/// Extraction, analysis and story clustering, in pipeline order.
+type Stages = (Box<dyn Extractor>, Box<dyn Analyser>, Box<dyn StoryClusterer>);
+
 /// The default stages: extraction, analysis with places, and online story clustering.
-fn default_stages() -> Result<(Box<dyn Extractor>, Box<dyn Analyser>, Box<dyn StoryClusterer>)> {
+fn default_stages() -> Result<Stages> {
     let mut clusterer = OnlineClusterer::new();
     // Sentence embeddings join the story decision when this build has the `embed` feature
     // and NEWSLOOM_EMBED_MODEL names a model directory; otherwise clustering is lexical.
