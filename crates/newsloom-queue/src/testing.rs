@@ -32,18 +32,18 @@ impl TempNats {
         for _ in 0..5 {
             let port =
                 TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
-            let child = Command::new(&binary)
+            let mut child = Command::new(&binary)
                 .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
                 .arg(dir.path())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
                 .expect("spawn nats-server");
-            let mut server = TempNats { child, port, _dir: tempfile::tempdir().expect("temp dir") };
-            if server.wait_ready(Duration::from_secs(20)) {
-                server._dir = dir;
-                return Some(server);
+            if wait_ready(&mut child, port, Duration::from_secs(20)) {
+                return Some(TempNats { child, port, _dir: dir });
             }
+            let _ = child.kill();
+            let _ = child.wait();
         }
         panic!("nats-server did not start");
     }
@@ -51,21 +51,21 @@ impl TempNats {
     pub fn url(&self) -> String {
         format!("nats://127.0.0.1:{}", self.port)
     }
+}
 
-    fn wait_ready(&mut self, timeout: Duration) -> bool {
-        let started = Instant::now();
-        while started.elapsed() < timeout {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return false;
-            }
-            // The client port answers once the server (JetStream included) is up.
-            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(50));
+/// Whether the server came up: its client port answers once JetStream is ready too.
+fn wait_ready(child: &mut Child, port: u16, timeout: Duration) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < timeout {
+        if let Ok(Some(_)) = child.try_wait() {
+            return false;
         }
-        false
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
+    false
 }
 
 impl Drop for TempNats {
