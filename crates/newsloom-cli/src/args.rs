@@ -207,6 +207,38 @@ pub enum Command {
         #[command(subcommand)]
         what: BenchCommand,
     },
+    /// Run one pipeline stage as a NATS JetStream worker (see docs/scale-out.md); `--db` is
+    /// the store the `store` stage writes to.
+    Worker {
+        #[arg(value_enum)]
+        stage: WorkerStage,
+        #[command(flatten)]
+        nats: NatsArgs,
+    },
+    /// Per stage of the NATS workers: lag, messages in hand, redeliveries, dead letters,
+    /// throughput and workers alive.
+    ClusterStatus {
+        #[command(flatten)]
+        nats: NatsArgs,
+        /// Throughput is measured over this interval.
+        #[arg(long, default_value_t = 1000)]
+        interval_ms: u64,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct NatsArgs {
+    /// The NATS server (JetStream enabled).
+    #[arg(long = "nats", env = "NEWSLOOM_NATS", default_value = "nats://127.0.0.1:4222")]
+    pub url: String,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkerStage {
+    Extract,
+    Analyse,
+    Cluster,
+    Store,
 }
 
 #[derive(Args, Debug)]
@@ -222,6 +254,10 @@ pub struct IngestArgs {
     /// Outlet name for items that do not carry one (e.g. text scraped from one site).
     #[arg(long)]
     pub source: Option<String>,
+    /// Publish the items to NATS JetStream (`nats://host:port`) for the stage workers,
+    /// instead of processing them in this process.
+    #[arg(long, value_name = "NATS_URL")]
+    pub to: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -288,6 +324,18 @@ pub enum BenchCommand {
         /// Keep the generated store in this directory instead of a temporary one.
         #[arg(long)]
         keep: Option<PathBuf>,
+    },
+    /// Articles/s through the NATS stage workers with 1, 2 and 4 workers per stage, and the
+    /// time of one queue hop (starts a temporary nats-server).
+    Queue {
+        #[arg(long, default_value_t = 2000)]
+        articles: u64,
+        /// Workers per stage to try, comma-separated.
+        #[arg(long, default_value = "1,2,4", value_delimiter = ',')]
+        workers: Vec<usize>,
+        /// Round trips for the hop measurement.
+        #[arg(long, default_value_t = 2000)]
+        hops: u64,
     },
     /// Generate a per-record-gzip WARC archive of news pages and ingest it into a fresh
     /// temporary store (both deleted afterwards).

@@ -125,7 +125,9 @@ const BACKGROUND_MIN_ARTICLES: i64 = 500;
 /// repository (CC BY, see NOTICE), 236 articles in en/es/it/nl.
 const BACKGROUND: &str = include_str!("../../../samples/wikinews/wikinews-meantime.jsonl");
 
-fn background_articles() -> impl Iterator<Item = Article> {
+/// The background corpus as articles (also used by the distributed cluster stage, which warms
+/// every fresh clusterer the same way).
+pub fn background_articles() -> impl Iterator<Item = Article> {
     BACKGROUND.lines().filter_map(|line| {
         let v: serde_json::Value = serde_json::from_str(line).ok()?;
         let text = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_string();
@@ -137,27 +139,48 @@ fn background_articles() -> impl Iterator<Item = Article> {
 pub fn open_store(location: &newsloom_store::Location) -> Result<Box<dyn StoreBackend>> {
     match location {
         newsloom_store::Location::Dir(dir) => Ok(Box::new(SqliteStore::open(dir)?)),
-        newsloom_store::Location::Postgres(_) => {
-            Err(PipelineError(format!("{}: this build has no PostgreSQL backend", location.display())))
-        }
+        newsloom_store::Location::Postgres(url) => Ok(Box::new(newsloom_postgres::PgStore::open(url)?)),
     }
+}
+
+/// Extraction, analysis and story clustering, in pipeline order.
+type Stages = (Box<dyn Extractor>, Box<dyn Analyser>, Box<dyn StoryClusterer>);
+
+/// The default stages: extraction, analysis with places, and online story clustering.
+fn default_stages() -> Result<Stages> {
+    let mut clusterer = OnlineClusterer::new();
+    // Sentence embeddings join the story decision when this build has the `embed` feature
+    // and NEWSLOOM_EMBED_MODEL names a model directory; otherwise clustering is lexical.
+    clusterer.embed_from_env().map_err(|e| PipelineError(format!("sentence embedding model: {e}")))?;
+    Ok((
+        Box::new(NewsExtractor::new()),
+        // The geo stage runs right after analysis, on the same worker.
+        Box::new(newsloom_geo::WithPlaces::new(NewsAnalyser::new())),
+        Box::new(clusterer),
+    ))
 }
 
 impl Pipeline {
     /// Opens the store in `dir` with the default stages, brings the search index up to date
     /// with the store and rebuilds the clusterer's recent state.
     pub fn open(dir: &Path) -> Result<Self> {
-        let mut clusterer = OnlineClusterer::new();
-        // Sentence embeddings join the story decision when this build has the `embed` feature
-        // and NEWSLOOM_EMBED_MODEL names a model directory; otherwise clustering is lexical.
-        clusterer.embed_from_env().map_err(|e| PipelineError(format!("sentence embedding model: {e}")))?;
-        Self::with_stages(
-            dir,
-            Box::new(NewsExtractor::new()),
-            // The geo stage runs right after analysis, on the same worker.
-            Box::new(newsloom_geo::WithPlaces::new(NewsAnalyser::new())),
-            Box::new(clusterer),
-        )
+        let (extractor, analyser, clusterer) = default_stages()?;
+        Self::with_stages(dir, extractor, analyser, clusterer)
+    }
+
+    /// Opens the store at `location` with the default stages. A directory is the embedded
+    /// store as in [`Pipeline::open`]; PostgreSQL needs neither a tantivy index (it searches
+    /// itself) nor the writer lock (its batches serialise in the database, so several
+    /// pipelines may write at once; each clusters stories from its own recent articles).
+    pub fn open_location(location: &newsloom_store::Location) -> Result<Self> {
+        match location {
+            newsloom_store::Location::Dir(dir) => Self::open(dir),
+            newsloom_store::Location::Postgres(url) => {
+                let (extractor, analyser, clusterer) = default_stages()?;
+                let store = newsloom_postgres::PgStore::open(url)?;
+                Self::with_store(Box::new(store), None, None, extractor, analyser, clusterer)
+            }
+        }
     }
 
     /// Opens with the given stages (to swap one out, or test one alone).

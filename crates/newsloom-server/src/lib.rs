@@ -23,7 +23,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use newsloom_pipeline::Pipeline;
 use newsloom_search::{SearchIndex, Searcher};
-use newsloom_store::{SqliteStore, StoreBackend};
+use newsloom_store::{Location, SqliteStore, StoreBackend};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use api::ApiDoc;
@@ -61,8 +61,8 @@ pub(crate) struct AppState {
     index: Arc<dyn Searcher>,
     /// Opened at the first ingest request: it holds the search index's writer lock.
     pipeline: Arc<Mutex<Option<Pipeline>>>,
-    /// The embedded store's directory (where an ingest request opens the pipeline).
-    dir: Option<PathBuf>,
+    /// Where the store is (where an ingest request opens the pipeline).
+    location: Option<Location>,
     write_token: Option<Arc<str>>,
     /// Searches are CPU-bound: running more at once than there are cores only adds tail
     /// latency, so they queue here (fairly) instead.
@@ -114,15 +114,36 @@ pub(crate) fn app_state(db: &Path, write_token: Option<String>) -> Result<AppSta
         Arc::new(move || Ok(Box::new(SqliteStore::open(&dir)?) as Box<dyn StoreBackend>));
     let index = SearchIndex::open(db)
         .map_err(|e| format!("cannot open the search index in {}: {e}", db.display()))?;
-    app_state_with(open, Arc::new(index), Some(db.to_path_buf()), write_token)
+    app_state_with(open, Arc::new(index), Some(Location::Dir(db.to_path_buf())), write_token)
+}
+
+/// The whole application over the store at `location`: the embedded store in a directory
+/// (as [`router`]), or a PostgreSQL database, searched with its own full-text search.
+pub fn router_for(location: &Location, write_token: Option<String>) -> Result<Router, String> {
+    Ok(app(app_state_for(location, write_token)?))
+}
+
+/// The state every handler shares, over the store at `location`.
+pub(crate) fn app_state_for(location: &Location, write_token: Option<String>) -> Result<AppState, String> {
+    let url = match location {
+        Location::Dir(dir) => return app_state(dir, write_token),
+        Location::Postgres(url) => url.clone(),
+    };
+    // Opened once here so a bad URL or an old schema fails at start-up, not at the first request.
+    newsloom_postgres::PgStore::open(&url).map_err(|e| e.to_string())?;
+    let search = newsloom_postgres::PgSearch::open(&url).map_err(|e| e.to_string())?;
+    let open_url = url.clone();
+    let open: pool::Opener =
+        Arc::new(move || Ok(Box::new(newsloom_postgres::PgStore::open(&open_url)?) as Box<dyn StoreBackend>));
+    app_state_with(open, Arc::new(search), Some(location.clone()), write_token)
 }
 
 /// The state over any store: `open` opens one more store handle, `searcher` answers searches,
-/// `dir` is the embedded store's directory (none for a store elsewhere).
+/// `location` is where an ingest request opens its pipeline (none: ingest is unavailable).
 pub(crate) fn app_state_with(
     open: pool::Opener,
     searcher: Arc<dyn Searcher>,
-    dir: Option<PathBuf>,
+    location: Option<Location>,
     write_token: Option<String>,
 ) -> Result<AppState, String> {
     let concurrency = std::thread::available_parallelism().map(|n| n.get() * 2).unwrap_or(4).max(4);
@@ -130,7 +151,7 @@ pub(crate) fn app_state_with(
         db: pool::Db::open(open, concurrency)?,
         index: searcher,
         pipeline: Arc::new(Mutex::new(None)),
-        dir,
+        location,
         write_token: write_token.filter(|t| !t.is_empty()).map(Arc::from),
         search_permits: Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
@@ -191,11 +212,12 @@ async fn timeout(req: axum::extract::Request, next: axum::middleware::Next) -> a
 pub fn serve(config: ServerConfig) -> Result<(), String> {
     let listener = std::net::TcpListener::bind(config.addr)
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
-    eprintln!("newsloom: serving {} on http://{}", config.db.display(), config.addr);
+    let location = Location::parse(&config.db.to_string_lossy());
+    eprintln!("newsloom: serving {} on http://{}", location.display(), config.addr);
     if config.write_token.is_some() {
         eprintln!("newsloom: POST /api/articles is enabled (bearer token required)");
     }
-    serve_on(listener, &config.db, config.write_token)
+    serve_location(listener, &location, config.write_token)
 }
 
 /// Serves on an already bound listener (tests bind port 0 and read the port first).
@@ -204,7 +226,16 @@ pub fn serve_on(
     db: &Path,
     write_token: Option<String>,
 ) -> Result<(), String> {
-    let app = router(db, write_token)?;
+    serve_location(listener, &Location::Dir(db.to_path_buf()), write_token)
+}
+
+/// Serves the store at `location` on an already bound listener.
+pub fn serve_location(
+    listener: std::net::TcpListener,
+    location: &Location,
+    write_token: Option<String>,
+) -> Result<(), String> {
+    let app = router_for(location, write_token)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

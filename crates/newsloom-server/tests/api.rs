@@ -2,6 +2,8 @@
 
 mod common;
 
+use common::{Backend, TestStore};
+
 use std::sync::OnceLock;
 
 use axum::Router;
@@ -13,15 +15,17 @@ use tower::ServiceExt;
 
 const TOKEN: &str = "s3cret-token";
 
-/// One shared read-only store for the read tests (built once per test binary).
-fn shared() -> Router {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    let dir = DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        common::build_store(dir.path(), &common::fixture_articles());
-        dir
-    });
-    newsloom_server::router(dir.path(), None).unwrap()
+/// One shared read-only store per engine for the read tests (built once per test binary);
+/// `None` when that engine is unavailable (PostgreSQL not installed, see `common`).
+fn shared(backend: Backend) -> Option<Router> {
+    static SQLITE: OnceLock<Option<TestStore>> = OnceLock::new();
+    static POSTGRES: OnceLock<Option<TestStore>> = OnceLock::new();
+    let slot = match backend {
+        Backend::Sqlite => &SQLITE,
+        Backend::Postgres => &POSTGRES,
+    };
+    let store = slot.get_or_init(|| TestStore::built(backend, &common::fixture_articles())).as_ref()?;
+    Some(store.router(None))
 }
 
 async fn send(app: &Router, req: Request<Body>) -> (StatusCode, Value, axum::http::HeaderMap) {
@@ -49,9 +53,8 @@ async fn story_of_reset(app: &Router) -> String {
     page["items"][0]["story"].as_str().expect("clustered").to_string()
 }
 
-#[tokio::test]
-async fn articles_list_filters_and_pages_with_a_stable_cursor() {
-    let app = shared();
+async fn articles_list_filters_and_pages_with_a_stable_cursor(b: Backend) {
+    let Some(app) = shared(b) else { return };
     let (s, page) = get(&app, "/api/articles").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(page["items"].as_array().unwrap().len(), 3);
@@ -90,9 +93,8 @@ async fn articles_list_filters_and_pages_with_a_stable_cursor() {
     assert_eq!(page["items"].as_array().unwrap().len(), 2, "both reset articles share a story");
 }
 
-#[tokio::test]
-async fn bad_parameters_are_400_with_a_clear_message() {
-    let app = shared();
+async fn bad_parameters_are_400_with_a_clear_message(b: Backend) {
+    let Some(app) = shared(b) else { return };
     for uri in [
         "/api/articles?from=2017-13-01",
         "/api/articles?from=yesterday",
@@ -121,9 +123,8 @@ async fn bad_parameters_are_400_with_a_clear_message() {
     assert!(body["error"].as_str().unwrap().contains("YYYY-MM-DD"), "{body}");
 }
 
-#[tokio::test]
-async fn unknown_ids_and_paths_are_404() {
-    let app = shared();
+async fn unknown_ids_and_paths_are_404(b: Backend) {
+    let Some(app) = shared(b) else { return };
     for uri in
         ["/api/articles/nope", "/api/stories/nope", "/api/entities/nope", "/api/nothing-here", "/nowhere"]
     {
@@ -132,16 +133,14 @@ async fn unknown_ids_and_paths_are_404() {
     }
 }
 
-#[tokio::test]
-async fn wrong_methods_are_405_in_the_error_shape() {
-    let app = shared();
+async fn wrong_methods_are_405_in_the_error_shape(b: Backend) {
+    let Some(app) = shared(b) else { return };
     let (s, body, _) = send(&app, Request::delete("/api/stories").body(Body::empty()).unwrap()).await;
     assert_error(s, &body, StatusCode::METHOD_NOT_ALLOWED);
 }
 
-#[tokio::test]
-async fn one_article_has_its_body_metadata_and_analysis() {
-    let app = shared();
+async fn one_article_has_its_body_metadata_and_analysis(b: Backend) {
+    let Some(app) = shared(b) else { return };
     let (_, page) = get(&app, "/api/articles?source=Harbor%20Gazette").await;
     let id = page["items"][0]["id"].as_str().unwrap();
     let (s, d) = get(&app, &format!("/api/articles/{id}")).await;
@@ -163,9 +162,8 @@ async fn one_article_has_its_body_metadata_and_analysis() {
     }
 }
 
-#[tokio::test]
-async fn stories_list_sorts_and_story_page_compares_outlets() {
-    let app = shared();
+async fn stories_list_sorts_and_story_page_compares_outlets(b: Backend) {
+    let Some(app) = shared(b) else { return };
     for sort in ["newest", "biggest", "outlets"] {
         let (s, page) = get(&app, &format!("/api/stories?sort={sort}")).await;
         assert_eq!(s, StatusCode::OK);
@@ -219,9 +217,8 @@ async fn stories_list_sorts_and_story_page_compares_outlets() {
     assert!(d["quotes"].is_array() && d["events"].is_array() && d["entities"].is_array());
 }
 
-#[tokio::test]
-async fn search_has_snippets_facets_and_pages() {
-    let app = shared();
+async fn search_has_snippets_facets_and_pages(b: Backend) {
+    let Some(app) = shared(b) else { return };
     let (s, r) = get(&app, "/api/search?q=NATO").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(r["total"], 2);
@@ -243,9 +240,8 @@ async fn search_has_snippets_facets_and_pages() {
     assert_eq!(r["hits"][0]["source"], "Coastal Times");
 }
 
-#[tokio::test]
-async fn entities_quotes_events_and_dyads() {
-    let app = shared();
+async fn entities_quotes_events_and_dyads(b: Backend) {
+    let Some(app) = shared(b) else { return };
     let (s, stats) = get(&app, "/api/stats").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(stats["articles"], 3);
@@ -335,9 +331,8 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-#[tokio::test]
-async fn openapi_spec_and_security_headers() {
-    let app = shared();
+async fn openapi_spec_and_security_headers(b: Backend) {
+    let Some(app) = shared(b) else { return };
     let (s, spec, headers) = send(&app, Request::get("/api/openapi.json").body(Body::empty()).unwrap()).await;
     assert_eq!(s, StatusCode::OK);
     for path in [
@@ -380,19 +375,17 @@ fn post(body: impl Into<Body>, token: Option<&str>) -> Request<Body> {
     req.body(body.into()).unwrap()
 }
 
-#[tokio::test]
-async fn ingest_is_disabled_without_a_token() {
-    let app = shared();
+async fn ingest_is_disabled_without_a_token(b: Backend) {
+    let Some(app) = shared(b) else { return };
     let body = serde_json::to_vec(&common::fixture_articles()[0]).unwrap();
     let (s, v, _) = send(&app, post(body, Some(TOKEN))).await;
     assert_error(s, &v, StatusCode::FORBIDDEN);
     assert!(v["error"].as_str().unwrap().contains("disabled"));
 }
 
-#[tokio::test]
-async fn ingest_requires_the_token_and_accepts_object_array_and_ndjson() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = newsloom_server::router(dir.path(), Some(TOKEN.into())).unwrap();
+async fn ingest_requires_the_token_and_accepts_object_array_and_ndjson(b: Backend) {
+    let Some(store) = TestStore::new(b) else { return };
+    let app = store.router(Some(TOKEN));
     let fixtures = common::fixture_articles();
     let one = serde_json::to_vec(&fixtures[0]).unwrap();
 
@@ -443,18 +436,16 @@ async fn ingest_requires_the_token_and_accepts_object_array_and_ndjson() {
     }
 }
 
-#[tokio::test]
-async fn oversize_bodies_are_413() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = newsloom_server::router(dir.path(), Some(TOKEN.into())).unwrap();
+async fn oversize_bodies_are_413(b: Backend) {
+    let Some(store) = TestStore::new(b) else { return };
+    let app = store.router(Some(TOKEN));
     let big = vec![b' '; newsloom_server::MAX_BODY_BYTES + 1];
     let (s, v, _) = send(&app, post(big, Some(TOKEN))).await;
     assert_error(s, &v, StatusCode::PAYLOAD_TOO_LARGE);
 }
 
-#[tokio::test]
-async fn places_and_events_by_place() {
-    let app = shared();
+async fn places_and_events_by_place(b: Backend) {
+    let Some(app) = shared(b) else { return };
     let (status, places) = get(&app, "/api/places").await;
     assert_eq!(status, StatusCode::OK, "{places}");
     let list = places.as_array().unwrap();
@@ -482,3 +473,37 @@ async fn places_and_events_by_place() {
         assert_error(status, &body, StatusCode::BAD_REQUEST);
     }
 }
+
+/// Every test above, once per store engine: `sqlite::…` and `postgres::…`.
+macro_rules! on_every_backend {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::Backend::Sqlite).await
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::Backend::Postgres).await
+            })*
+        }
+    };
+}
+
+on_every_backend!(
+    articles_list_filters_and_pages_with_a_stable_cursor,
+    bad_parameters_are_400_with_a_clear_message,
+    unknown_ids_and_paths_are_404,
+    wrong_methods_are_405_in_the_error_shape,
+    one_article_has_its_body_metadata_and_analysis,
+    stories_list_sorts_and_story_page_compares_outlets,
+    search_has_snippets_facets_and_pages,
+    entities_quotes_events_and_dyads,
+    openapi_spec_and_security_headers,
+    ingest_is_disabled_without_a_token,
+    ingest_requires_the_token_and_accepts_object_array_and_ndjson,
+    oversize_bodies_are_413,
+    places_and_events_by_place
+);

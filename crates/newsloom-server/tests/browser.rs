@@ -4,6 +4,9 @@
 //!
 //! Needs `/usr/bin/chromium` and `npm ci` in `tests/browser`; without them the test prints
 //! why it is skipped, unless `NEWSLOOM_REQUIRE_BROWSER=1`, which makes it fail instead.
+//!
+//! It runs twice: over the embedded store, and over PostgreSQL (skipped without PostgreSQL
+//! unless `NEWSLOOM_REQUIRE_PG=1`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -11,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use newsloom_ingest::{IngestItem, Reader, parse_jsonl_line};
 use newsloom_pipeline::{Pipeline, Quiet};
+use newsloom_postgres::testing::{require, unique_db_name};
+use newsloom_store::Location;
 
 fn skip(why: &str) {
     if std::env::var("NEWSLOOM_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
@@ -21,6 +26,43 @@ fn skip(why: &str) {
 
 #[test]
 fn ui_in_chromium() {
+    let (dir, empty) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    ui_over(Location::Dir(dir.path().to_path_buf()), Location::Dir(empty.path().to_path_buf()));
+}
+
+#[test]
+fn ui_in_chromium_over_postgres() {
+    if browser_missing() {
+        return;
+    }
+    let Some(pg) = require() else { return };
+    let full = pg.create_database(&unique_db_name("ui")).unwrap();
+    let empty = pg.create_database(&unique_db_name("ui_empty")).unwrap();
+    ui_over(Location::Postgres(full), Location::Postgres(empty));
+}
+
+/// Whether something the browser test needs is missing (after saying so).
+fn browser_missing() -> bool {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let chromium = PathBuf::from(std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()));
+    let why = if !chromium.exists() {
+        format!("{} is missing (apt-get install chromium)", chromium.display())
+    } else if !manifest.join("tests/browser/node_modules/playwright-core").exists() {
+        "playwright-core is not installed (run `npm ci` in tests/browser)".to_string()
+    } else if Command::new("node").arg("--version").output().is_err() {
+        "node is not installed".to_string()
+    } else if !manifest.join("../../../shared/seeds").is_dir() {
+        "the seeds are missing".to_string()
+    } else {
+        return false;
+    };
+    skip(&why);
+    true
+}
+
+/// Builds the store at `location`, serves it and an empty store at `empty`, and runs the
+/// browser checks against both.
+fn ui_over(location: Location, empty: Location) {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let browser_dir = manifest.join("tests/browser");
     let seeds = manifest.join("../../../shared/seeds");
@@ -42,8 +84,11 @@ fn ui_in_chromium() {
         return skip(&format!("the seeds are missing ({})", seeds.display()));
     }
 
-    let dir = tempfile::tempdir().unwrap();
-    let mut pipeline = Pipeline::open(dir.path()).unwrap();
+    let shots_dir = match location {
+        Location::Dir(_) => "browser-screenshots",
+        Location::Postgres(_) => "browser-screenshots-postgres",
+    };
+    let mut pipeline = Pipeline::open_location(&location).unwrap();
     let evil = serde_json::json!({
         "title": "<script>alert(1)</script>",
         "source": "Injection Weekly",
@@ -69,18 +114,15 @@ fn ui_in_chromium() {
 
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let db = dir.path().to_path_buf();
-    std::thread::spawn(move || newsloom_server::serve_on(listener, &db, None));
-    let empty = tempfile::tempdir().unwrap();
+    std::thread::spawn(move || newsloom_server::serve_location(listener, &location, None));
     let empty_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let empty_base = format!("http://{}", empty_listener.local_addr().unwrap());
-    let empty_db = empty.path().to_path_buf();
-    std::thread::spawn(move || newsloom_server::serve_on(empty_listener, &empty_db, None));
+    std::thread::spawn(move || newsloom_server::serve_location(empty_listener, &empty, None));
 
     let target = std::env::var("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| manifest.join("../../target"));
-    let shots = target.join("browser-screenshots");
+    let shots = target.join(shots_dir);
     let mut child = Command::new("node")
         .arg("ui.mjs")
         .arg(&base)

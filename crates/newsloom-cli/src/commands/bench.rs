@@ -36,6 +36,9 @@ pub fn bench(what: BenchCommand, json: bool) -> anyhow::Result<()> {
     let (articles, batch_size, keep) = match what {
         BenchCommand::Ingest { articles, batch_size, keep } => (articles, batch_size, keep),
         BenchCommand::Warc { mb, batch_size } => return super::bench_warc::bench_warc(mb, batch_size, json),
+        BenchCommand::Queue { articles, workers, hops } => {
+            return super::worker::bench_queue(articles, &workers, hops, json);
+        }
     };
     let tmp = tempfile::tempdir()?;
     let corpus = tmp.path().join("corpus.jsonl");

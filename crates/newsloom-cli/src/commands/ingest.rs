@@ -40,9 +40,9 @@ impl Progress for Bar {
     }
 }
 
-pub fn ingest(db: &Path, args: &IngestArgs, json: bool) -> anyhow::Result<()> {
-    let mut pipeline =
-        Pipeline::open(db).with_context(|| format!("opening the store in {}", db.display()))?;
+pub fn ingest(location: &newsloom_store::Location, args: &IngestArgs, json: bool) -> anyhow::Result<()> {
+    let mut pipeline = Pipeline::open_location(location)
+        .with_context(|| format!("opening the store {}", location.display()))?;
     pipeline.batch_size = args.batch_size.max(1);
     let limits = Limits { max_item_bytes: args.max_item_mb.max(1) << 20 };
     let reader = Reader::with_limits(args.paths.clone(), limits);

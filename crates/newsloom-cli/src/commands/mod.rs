@@ -9,6 +9,7 @@ mod geo;
 mod ingest;
 mod query;
 mod watch;
+mod worker;
 
 use anyhow::Context;
 use newsloom_store::{Location, PlaceFilter, SqliteStore, StoreBackend, StoryOrder};
@@ -27,11 +28,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         newsloom_pipeline::open_store(&location)
             .with_context(|| format!("opening the store {}", location.display()))
     };
+    embedded_only(&location, &cli.command)?;
     match cli.command {
-        Command::Ingest(args) => ingest::ingest(&db, &args, json),
+        Command::Ingest(args) if args.to.is_some() => worker::publish(&args, json),
+        Command::Ingest(args) => ingest::ingest(&location, &args, json),
+        Command::Worker { stage, nats } => worker::worker(stage, &nats.url, &location),
+        Command::ClusterStatus { nats, interval_ms } => worker::cluster_status(&nats.url, interval_ms, json),
         Command::Articles(args) => query::articles(open_any()?.as_ref(), &args, json),
         Command::Show { what, id } => query::show(open_any()?.as_ref(), &what, id.as_deref(), json),
-        Command::Search(args) => query::search(&db, &args, json),
+        Command::Search(args) => query::search(&location, &args, json),
         Command::Stories { limit, sort, by_size, from, to, offset } => {
             let order = match (sort, by_size) {
                 (_, true) | (StorySort::Biggest, _) => StoryOrder::Biggest,
@@ -109,6 +114,24 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Follow(args) => follow::follow(&db, &args, json),
         Command::Sources => follow::sources(&open()?, json),
     }
+}
+
+/// Commands that need what only the embedded store keeps (files to export from one snapshot,
+/// follow and watch state, the tantivy index) stop with a clear error on another engine.
+fn embedded_only(location: &Location, command: &Command) -> anyhow::Result<()> {
+    if matches!(location, Location::Dir(_)) {
+        return Ok(());
+    }
+    let name = match command {
+        Command::Export { .. } => "export",
+        Command::Watch(_) => "watch",
+        Command::Follow(_) => "follow",
+        Command::Sources => "sources",
+        Command::Serve { follow: Some(_), .. } => "serve --follow",
+        Command::Reindex => "reindex (PostgreSQL keeps its own full-text index)",
+        _ => return Ok(()),
+    };
+    anyhow::bail!("{name} needs the embedded store (a data directory), not {}", location.display())
 }
 
 /// A server reachable from the network is a decision, not a typo: a non-loopback address needs

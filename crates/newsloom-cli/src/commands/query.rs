@@ -1,9 +1,8 @@
 //! Read-only commands over the store and index.
 
-use std::path::Path;
-
 use anyhow::{Context, bail};
-use newsloom_search::{SearchIndex, SearchQuery};
+use newsloom_search::{SearchIndex, SearchQuery, Searcher};
+use newsloom_store::Location;
 use newsloom_store::{ArticleFilter, EventFilter, QuoteFilter, StoreBackend, StoryQuery};
 
 use crate::args::{ArticleArgs, Period, SearchArgs};
@@ -139,14 +138,25 @@ fn show_story(store: &dyn StoreBackend, id: &str, json: bool) -> anyhow::Result<
     Ok(())
 }
 
-pub fn search(db: &Path, args: &SearchArgs, json: bool) -> anyhow::Result<()> {
+pub fn search(location: &Location, args: &SearchArgs, json: bool) -> anyhow::Result<()> {
     check_day(&args.filter.from, "from")?;
     check_day(&args.filter.to, "to")?;
-    if !db.join("newsloom.db").exists() {
-        bail!("no store in {} (ingest something first, or pass --db)", db.display());
-    }
-    let index =
-        SearchIndex::open(db).with_context(|| format!("opening the search index in {}", db.display()))?;
+    // The embedded store searches its tantivy index; PostgreSQL searches itself.
+    let index: Box<dyn Searcher> = match location {
+        Location::Dir(db) => {
+            if !db.join("newsloom.db").exists() {
+                bail!("no store in {} (ingest something first, or pass --db)", db.display());
+            }
+            Box::new(
+                SearchIndex::open(db)
+                    .with_context(|| format!("opening the search index in {}", db.display()))?,
+            )
+        }
+        Location::Postgres(url) => Box::new(
+            newsloom_postgres::PgSearch::open(url)
+                .with_context(|| format!("opening {}", location.display()))?,
+        ),
+    };
     let f = &args.filter;
     let query = SearchQuery {
         text: args.query.clone(),

@@ -117,15 +117,15 @@ pub async fn ingest(
         return Err(ApiError::bad_request(format!("no article in the body: {}", describe(e))));
     }
     let pipeline = state.pipeline.clone();
-    let dir = state.dir.clone();
+    let location = state.location.clone();
     let summary = tokio::task::spawn_blocking(move || -> ApiResult<IngestSummary> {
         let mut guard =
             pipeline.lock().map_err(|_| ApiError::internal("the ingest pipeline failed earlier"))?;
         if guard.is_none() {
-            let Some(dir) = dir else {
+            let Some(location) = location else {
                 return Err(ApiError::internal("this server has no pipeline to ingest with"));
             };
-            *guard = Some(Pipeline::open(&dir).map_err(pipeline_error)?);
+            *guard = Some(Pipeline::open_location(&location).map_err(pipeline_error)?);
         }
         let p = guard.as_mut().expect("opened above");
         p.ingest(items.into_iter(), &Quiet).map_err(pipeline_error)

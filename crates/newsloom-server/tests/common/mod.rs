@@ -3,10 +3,66 @@
 #![allow(dead_code)]
 
 use std::path::Path;
+use std::sync::Arc;
 
+use axum::Router;
 use newsloom_ingest::{IngestItem, parse_jsonl_line};
 use newsloom_pipeline::{Pipeline, Quiet};
+use newsloom_postgres::testing::{TempPostgres, require, unique_db_name};
+use newsloom_store::Location;
 use serde_json::{Value, json};
+
+/// The store engines the API tests run on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// An empty store of one engine, removed when dropped (a PostgreSQL one lives in its own
+/// database on a throwaway server).
+pub struct TestStore {
+    pub location: Location,
+    _dir: Option<tempfile::TempDir>,
+    _pg: Option<Arc<TempPostgres>>,
+}
+
+impl TestStore {
+    /// An empty store; `None` (after printing `skipped: …`) for PostgreSQL when it is not
+    /// installed and `NEWSLOOM_REQUIRE_PG` is not 1.
+    pub fn new(backend: Backend) -> Option<TestStore> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                Some(TestStore {
+                    location: Location::Dir(dir.path().to_path_buf()),
+                    _dir: Some(dir),
+                    _pg: None,
+                })
+            }
+            Backend::Postgres => {
+                let pg = require()?;
+                let url = pg.create_database(&unique_db_name("api")).unwrap();
+                Some(TestStore { location: Location::Postgres(url), _dir: None, _pg: Some(pg) })
+            }
+        }
+    }
+
+    /// A store filled with `values` through the pipeline.
+    pub fn built(backend: Backend, values: &[Value]) -> Option<TestStore> {
+        let store = TestStore::new(backend)?;
+        build_at(&store.location, values);
+        Some(store)
+    }
+
+    /// The application over this store. Built on a thread of its own: opening a PostgreSQL
+    /// store blocks, which tokio forbids on the async test's thread.
+    pub fn router(&self, write_token: Option<&str>) -> Router {
+        let token = write_token.map(str::to_string);
+        std::thread::scope(|s| s.spawn(|| newsloom_server::router_for(&self.location, token).unwrap()).join())
+            .unwrap()
+    }
+}
 
 /// Two outlets reporting one story, and an unrelated article from a third.
 pub fn fixture_articles() -> Vec<Value> {
@@ -61,7 +117,19 @@ pub fn items(values: &[Value]) -> Vec<IngestItem> {
 
 /// Fills the store in `dir` with `values` through the pipeline.
 pub fn build_store(dir: &Path, values: &[Value]) {
-    let mut p = Pipeline::open(dir).expect("open pipeline");
-    let summary = p.ingest(items(values).into_iter(), &Quiet).expect("ingest");
-    assert_eq!(summary.stored as usize, values.len(), "fixtures should all be stored: {summary:?}");
+    build_at(&Location::Dir(dir.to_path_buf()), values)
+}
+
+/// Fills the store at `location` with `values` through the pipeline (on a thread of its own,
+/// so it may be called from async tests whatever the engine).
+pub fn build_at(location: &Location, values: &[Value]) {
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let mut p = Pipeline::open_location(location).expect("open pipeline");
+            let summary = p.ingest(items(values).into_iter(), &Quiet).expect("ingest");
+            assert_eq!(summary.stored as usize, values.len(), "fixtures should all be stored: {summary:?}");
+        })
+        .join()
+        .unwrap()
+    })
 }
