@@ -7,7 +7,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Parser, Debug)]
 #[command(name = "newsloom", version, about = "News intelligence engine: extract, cluster, analyse, search")]
 pub struct Cli {
-    /// Data directory of the store (SQLite database and search index).
+    /// Data directory of the store (SQLite database and search index), or a PostgreSQL URL
+    /// (`postgres://user:password@host/db`).
     #[arg(long, global = true, env = "NEWSLOOM_DB", default_value = "newsloom-data")]
     pub db: PathBuf,
 

@@ -12,3 +12,18 @@ fn postgres_passes_the_store_conformance_suite() {
         Box::new(PgStore::open(&url).unwrap()) as Box<dyn StoreBackend>
     });
 }
+
+#[test]
+fn concurrent_first_opens_migrate_once() {
+    let Some(pg) = require() else { return };
+    let url = pg.create_database(&unique_db_name("migrate")).unwrap();
+    let versions: Vec<i64> = std::thread::scope(|s| {
+        let handles: Vec<_> =
+            (0..4).map(|_| s.spawn(|| PgStore::open(&url).unwrap().schema_version().unwrap())).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(versions.iter().all(|&v| v == versions[0] && v >= 2), "{versions:?}");
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let rows: i64 = client.query_one("SELECT COUNT(*) FROM schema_version", &[]).unwrap().get(0);
+    assert_eq!(rows, versions[0], "each migration recorded once");
+}
