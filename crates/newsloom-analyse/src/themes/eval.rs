@@ -67,7 +67,7 @@ pub fn eval(gold: &Path, folds: Option<usize>, out: Option<&Path>) -> Result<Eva
     let fold_of = newsloom_model::folds::assign(&rows.iter().map(|r| r.group.clone()).collect::<Vec<_>>(), k);
     let classifiers: Vec<ThemeClassifier> = (0..k)
         .map(|f| {
-            let train = rows.iter().zip(&fold_of).filter(|(_, &g)| g != f).map(|(r, _)| r);
+            let train = rows.iter().zip(&fold_of).filter(|(_, g)| **g != f).map(|(r, _)| r);
             ThemeClassifier::with_model(Ok(TopicModel::fit(
                 train.map(|r| (r.text.as_str(), r.iptc.code.as_str())),
             )))

@@ -136,7 +136,7 @@ fn eval_sentences(gold: &Path, folds: Option<usize>, out: Option<&Path>) -> Resu
     let mut models: Vec<ToneModel> = Vec::new();
     let t_train = Instant::now();
     for f in 0..k {
-        let ex = examples(lex, rows.iter().zip(&fold_of).filter(|(_, &g)| g != f).map(|(r, _)| r));
+        let ex = examples(lex, rows.iter().zip(&fold_of).filter(|(_, g)| **g != f).map(|(r, _)| r));
         models.push(train_from_examples(&ex, TrainConfig::default()));
     }
     let train_secs = t_train.elapsed().as_secs_f64();
