@@ -307,7 +307,7 @@ fn scan_untagged(
             // One untagged word is a place by its own name only ("Moskva" needs the tagger).
             let Some((level, pop, kind)) = known_as(gaz, &key, true, words > 1) else { continue };
             if words == 1
-                && (NOT_PLACES.contains(&lower) || newsloom_model::calendar::is_month_or_weekday(&lower))
+                && (NOT_PLACES.contains(&lower) || newsloom_model::calendar::is_month_or_weekday(lower))
             {
                 continue;
             }
