@@ -36,7 +36,12 @@ pub enum Command {
     /// Ingest files, directories (recursive), .gz, JSONL, or - for stdin.
     Ingest(IngestArgs),
     /// List stored articles, newest first.
-    Articles(ArticleArgs),
+    Articles {
+        #[command(flatten)]
+        filter: ArticleArgs,
+        #[command(flatten)]
+        facts: ArticleFactArgs,
+    },
     /// Show an article (`show ID`, `show article ID`) or a story (`show story ID`).
     Show {
         /// `article` or `story`, or directly an article id.
@@ -196,6 +201,11 @@ pub enum Command {
         /// (with --follow) Least time between two requests to one host, e.g. `1s`, `250ms`, `0`.
         #[arg(long, value_name = "INTERVAL", default_value = "1s", requires = "follow")]
         host_delay: String,
+        /// Map tiles for the UI, as a URL template such as
+        /// `https://tile.openstreetmap.org/{z}/{x}/{y}.png` (mind the tile server's usage
+        /// policy and attribution). Without it the map shows offline country outlines only.
+        #[arg(long, value_name = "URL_TEMPLATE", conflicts_with = "follow")]
+        tiles: Option<String>,
     },
     /// Ingest files as they appear in a folder (recursively), each once, also across restarts.
     Watch(WatchArgs),
@@ -302,6 +312,26 @@ pub struct ArticleArgs {
     pub to: Option<String>,
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
+}
+
+/// Filters on what the analysis found in an article (`newsloom articles` only).
+#[derive(Args, Debug, Default)]
+pub struct ArticleFactArgs {
+    /// Only articles with this theme: its code (PROTEST, medtop:16000000) or label.
+    #[arg(long)]
+    pub theme: Option<String>,
+    /// Lowest article tone (GDELT AvgTone scale, about -10..10), inclusive.
+    #[arg(long, allow_negative_numbers = true)]
+    pub tone_min: Option<f64>,
+    /// Highest article tone, inclusive.
+    #[arg(long, allow_negative_numbers = true)]
+    pub tone_max: Option<f64>,
+    /// Only articles naming a place in this country (ISO 3166-1 alpha-2, e.g. RU).
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Only articles naming this GeoNames place (524901 is Moscow).
+    #[arg(long)]
+    pub geonameid: Option<i64>,
 }
 
 #[derive(Args, Debug)]
@@ -412,6 +442,8 @@ pub enum ExportFormat {
     Parquet,
     /// GDELT 2.0 Events and Mentions TSV files, in --out DIR.
     Gdelt,
+    /// GDELT GKG 2.1 TSV (one row per article: locations, themes, tone), in --out DIR.
+    Gkg,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]

@@ -142,6 +142,24 @@ impl PgStore {
     }
 
     pub fn tone_series(&self, subject: &ToneSubject, period_len: usize) -> Result<Vec<TonePoint>> {
+        let period_len = period_len.min(i32::MAX as usize) as i32;
+        let point = |r: &postgres::Row| TonePoint {
+            period: r.get(0),
+            count: r.get::<_, i64>(1) as usize,
+            mean_tone: r.get(2),
+        };
+        if let ToneSubject::Dyad(a, b) = subject {
+            let ((a_lo, a_hi), (b_lo, b_hi)) = (crate::read::actor_range(a), crate::read::actor_range(b));
+            let rows = self.conn().query(
+                "SELECT substr(a.day, 1, $1), COUNT(*), AVG(t.tone) FROM article_tone t JOIN articles a ON a.id = t.article
+                 WHERE a.day IS NOT NULL AND a.id IN (SELECT article FROM events WHERE
+                   (source_actor >= $2 AND source_actor < $3 AND target_actor >= $4 AND target_actor < $5) OR
+                   (source_actor >= $4 AND source_actor < $5 AND target_actor >= $2 AND target_actor < $3))
+                 GROUP BY 1 ORDER BY 1",
+                &[&period_len, &a_lo, &a_hi, &b_lo, &b_hi],
+            )?;
+            return Ok(rows.iter().map(point).collect());
+        }
         let (sql, key) = match subject {
             ToneSubject::Story(s) => (
                 "SELECT substr(a.day, 1, $1), COUNT(*), AVG(t.tone) FROM article_tone t JOIN articles a ON a.id = t.article
@@ -158,12 +176,9 @@ impl PgStore {
                  WHERE m.entity = $2 AND a.day IS NOT NULL GROUP BY 1 ORDER BY 1",
                 s,
             ),
+            ToneSubject::Dyad(..) => unreachable!("answered above"),
         };
-        let period_len = period_len.min(i32::MAX as usize) as i32;
         let rows = self.conn().query(sql, &[&period_len, key])?;
-        Ok(rows
-            .iter()
-            .map(|r| TonePoint { period: r.get(0), count: r.get::<_, i64>(1) as usize, mean_tone: r.get(2) })
-            .collect())
+        Ok(rows.iter().map(point).collect())
     }
 }

@@ -65,7 +65,7 @@ const ACTOR_ALIASES: &[(&str, &str)] =
 
 /// The half-open range `[code, code + DEL)` of actor codes starting with `s`; byte order
 /// (`COLLATE "C"`) makes every code with this prefix sort inside it.
-fn actor_range(s: &str) -> (String, String) {
+pub(crate) fn actor_range(s: &str) -> (String, String) {
     let upper = s.trim().to_ascii_uppercase();
     let code = ACTOR_ALIASES.iter().find(|(name, _)| *name == upper).map_or(upper.as_str(), |(_, code)| code);
     (code.to_string(), format!("{code}\u{7f}"))
@@ -181,6 +181,26 @@ impl PgStore {
         if let Some(entity) = &f.entity {
             let p = sql.arg(entity.clone());
             sql.push(&format!(" AND id IN (SELECT article FROM mentions WHERE entity = {p})"));
+        }
+        if let Some(theme) = &f.theme {
+            let p = sql.arg(theme.clone());
+            sql.push(&format!(
+                " AND id IN (SELECT article FROM article_themes WHERE code = {p} OR lower(label) = lower({p}))"
+            ));
+        }
+        for (cond, val) in [("tone >= ", f.tone_min), ("tone <= ", f.tone_max)] {
+            if let Some(v) = val {
+                let p = sql.arg(v);
+                sql.push(&format!(" AND id IN (SELECT article FROM article_tone WHERE {cond}{p})"));
+            }
+        }
+        if let Some(country) = &f.country {
+            let p = sql.arg(country.to_ascii_uppercase());
+            sql.push(&format!(" AND id IN (SELECT article FROM places WHERE country = {p})"));
+        }
+        if let Some(id) = f.geonameid {
+            let p = sql.arg(id);
+            sql.push(&format!(" AND id IN (SELECT article FROM places WHERE geonameid = {p})"));
         }
         if let Some(before) = f.before_seq {
             let p = sql.arg(before);

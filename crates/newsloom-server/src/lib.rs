@@ -11,6 +11,7 @@ mod follow;
 mod metrics;
 mod pool;
 mod sql;
+mod tiles;
 mod ui;
 
 use std::net::SocketAddr;
@@ -28,6 +29,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use api::ApiDoc;
 pub use follow::{Following, serve_following, serve_following_on};
+pub use tiles::{tile_origin, with_tiles};
 
 /// How to run the server.
 #[derive(Debug, Clone)]
@@ -37,6 +39,8 @@ pub struct ServerConfig {
     pub addr: SocketAddr,
     /// When set, `POST /api/articles` is enabled and requires `Authorization: Bearer <token>`.
     pub write_token: Option<String>,
+    /// Map tile URL template for the UI (`--tiles`); none: offline country outlines only.
+    pub tiles: Option<String>,
 }
 
 /// Largest request body accepted (`POST /api/articles`); larger ones get 413.
@@ -44,7 +48,7 @@ pub const MAX_BODY_BYTES: usize = 16 << 20;
 /// A request taking longer than this is answered with 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+pub(crate) const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
     connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Dyad series by (actor a, actor b, period length).
@@ -217,7 +221,7 @@ pub fn serve(config: ServerConfig) -> Result<(), String> {
     if config.write_token.is_some() {
         eprintln!("newsloom: POST /api/articles is enabled (bearer token required)");
     }
-    serve_location(listener, &location, config.write_token)
+    serve_location_with_tiles(listener, &location, config.write_token, config.tiles.as_deref())
 }
 
 /// Serves on an already bound listener (tests bind port 0 and read the port first).
@@ -235,7 +239,17 @@ pub fn serve_location(
     location: &Location,
     write_token: Option<String>,
 ) -> Result<(), String> {
-    let app = router_for(location, write_token)?;
+    serve_location_with_tiles(listener, location, write_token, None)
+}
+
+/// Serves the store at `location`, with map tiles from `tiles` (a URL template) if given.
+pub fn serve_location_with_tiles(
+    listener: std::net::TcpListener,
+    location: &Location,
+    write_token: Option<String>,
+    tiles: Option<&str>,
+) -> Result<(), String> {
+    let app = tiles::with_tiles(router_for(location, write_token)?, tiles)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

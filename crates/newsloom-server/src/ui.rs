@@ -15,9 +15,31 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("pages.js", "text/javascript; charset=utf-8", include_bytes!("../ui/pages.js")),
     ("article.js", "text/javascript; charset=utf-8", include_bytes!("../ui/article.js")),
     ("dyad.js", "text/javascript; charset=utf-8", include_bytes!("../ui/dyad.js")),
+    ("map.js", "text/javascript; charset=utf-8", include_bytes!("../ui/map.js")),
+    ("tone.js", "text/javascript; charset=utf-8", include_bytes!("../ui/tone.js")),
+    ("articles.js", "text/javascript; charset=utf-8", include_bytes!("../ui/articles.js")),
     ("icon.svg", "image/svg+xml", include_bytes!("../ui/icon.svg")),
     ("style.css", "text/css; charset=utf-8", include_bytes!("../ui/style.css")),
     ("chart.umd.min.js", "text/javascript; charset=utf-8", include_bytes!("../ui/vendor/chart.umd.min.js")),
+    // Leaflet 1.9.4 and the offline base map (Natural Earth 1:110m countries as TopoJSON, from
+    // world-atlas 2.0.2, drawn with topojson-client 3.1.0); licenses beside them in ui/vendor.
+    ("leaflet.js", "text/javascript; charset=utf-8", include_bytes!("../ui/vendor/leaflet/leaflet.js")),
+    ("leaflet.css", "text/css; charset=utf-8", include_bytes!("../ui/vendor/leaflet/leaflet.css")),
+    (
+        "topojson-client.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../ui/vendor/topojson/topojson-client.min.js"),
+    ),
+    ("countries-110m.json", "application/json", include_bytes!("../ui/vendor/topojson/countries-110m.json")),
+];
+
+/// Leaflet's images, where its stylesheet (`/ui/leaflet.css`) refers to them.
+const IMAGES: &[(&str, &[u8])] = &[
+    ("layers.png", include_bytes!("../ui/vendor/leaflet/images/layers.png")),
+    ("layers-2x.png", include_bytes!("../ui/vendor/leaflet/images/layers-2x.png")),
+    ("marker-icon.png", include_bytes!("../ui/vendor/leaflet/images/marker-icon.png")),
+    ("marker-icon-2x.png", include_bytes!("../ui/vendor/leaflet/images/marker-icon-2x.png")),
+    ("marker-shadow.png", include_bytes!("../ui/vendor/leaflet/images/marker-shadow.png")),
 ];
 
 const INDEX: &str = include_str!("../ui/index.html");
@@ -36,6 +58,19 @@ async fn asset(Path(name): Path<String>) -> Response {
     }
 }
 
+async fn image(Path(name): Path<String>) -> Response {
+    match IMAGES.iter().find(|(n, _)| *n == name) {
+        Some((_, bytes)) => {
+            ([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "no-cache")], *bytes)
+                .into_response()
+        }
+        None => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}
+
 pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(index)).route("/ui/{name}", get(asset))
+    Router::new()
+        .route("/", get(index))
+        .route("/ui/{name}", get(asset))
+        .route("/ui/images/{name}", get(image))
 }

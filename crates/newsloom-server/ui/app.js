@@ -2,6 +2,8 @@
 
 import { errorState, h } from './dom.js';
 import { articlePage } from './article.js';
+import { articlesPage } from './articles.js';
+import { tonePage } from './tone.js';
 import { dyadPage } from './dyad.js';
 import { entitiesPage, entityPage, searchPage, storiesPage, storyPage } from './pages.js';
 
@@ -14,6 +16,8 @@ const routes = [
   [/^\/entities$/, entitiesPage],
   [/^\/entity\/(.+)$/, entityPage],
   [/^\/dyad$/, dyadPage],
+  [/^\/articles$/, articlesPage],
+  [/^\/tone$/, tonePage],
 ];
 
 let generation = 0;

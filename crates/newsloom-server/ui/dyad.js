@@ -2,6 +2,8 @@
 // Goldstein score as a line. Clicking a bar (or its row in the table) lists the events.
 
 import { api, emptyState, enc, errorState, eventRow, h, QUADS } from './dom.js';
+import { dyadMap } from './map.js';
+import { tonePanel } from './tone.js';
 
 const COLORS = ['#4c9f70', '#1f6f43', '#e0a030', '#c0392b'];
 let chart = null;
@@ -95,6 +97,11 @@ export async function dyadPage(params) {
       h('td', null, String(p.reports)), h('td', null, p.mean_goldstein.toFixed(2)),
       h('td', null, h('button', { type: 'button', class: 'link', onclick: () => showEvents(events, p) }, 'Events'))))));
   root.append(h('div', { class: 'scroll' }, table), events);
+  const [map, tone] = await Promise.all([
+    dyadMap(a, b).catch((e) => errorState(e)),
+    tonePanel({ a, b, period }, `${a} – ${b} coverage`, 'dyad-tone').catch((e) => errorState(e)),
+  ]);
+  root.append(h('h2', null, 'Where the events happened'), map, h('h2', null, 'Tone of the coverage'), tone);
   return root;
 }
 

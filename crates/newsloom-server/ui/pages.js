@@ -1,9 +1,11 @@
 // Stories, story, search and entity pages.
 
 import {
-  api, append, articleHref, day, emptyState, enc, entityHref, eventRow, h, link, moreButton,
+  api, append, articleHref, day, emptyState, enc, entityHref, errorState, eventRow, h, link, moreButton,
   quadLabel, quoteRow, storyHref,
 } from './dom.js';
+import { storyMap } from './map.js';
+import { tonePanel } from './tone.js';
 
 const SORTS = [['newest', 'Newest'], ['biggest', 'Biggest'], ['outlets', 'Most outlets']];
 
@@ -122,10 +124,17 @@ export async function storyPage(_params, id) {
   root.append(h('h1', null, s.title || '(untitled story)'),
     h('p', { class: 'muted' }, `${s.size} articles from ${s.outlets.length} outlets · first seen ${s.first_seen || '—'} · last seen ${s.last_seen || '—'}`));
   root.append(h('h2', null, 'Timeline'), timeline(s, d.articles));
+  // Map and tone load beside each other; a failure of one leaves the rest of the page.
+  const [map, tone] = await Promise.all([
+    storyMap(s.id).catch((e) => errorState(e)),
+    tonePanel({ story: s.id, period: 'day' }, 'this story', 'story-tone').catch((e) => errorState(e)),
+  ]);
+  root.append(h('h2', null, 'Map'), map, h('h2', null, 'Tone over time'), tone);
   const byOutlet = h('div', { class: 'outlets' });
   for (const o of s.outlets) {
     const arts = d.articles.filter((a) => (a.source || '(unknown)') === o.name);
-    byOutlet.append(h('section', { class: 'card outlet' }, h('h3', null, o.name),
+    byOutlet.append(h('section', { class: 'card outlet' }, h('h3', null, o.name, ' ',
+      o.name !== '(unknown)' ? h('a', { class: 'small', href: `#/tone?${new URLSearchParams({ outlet: o.name })}` }, 'tone') : null),
       h('ol', { class: 'plain' }, arts.map((a) => h('li', null, h('time', null, day(a.published)), ' ',
         link(articleHref(a.id), a.title || a.id), a.copy_of ? h('span', { class: 'badge' }, 'reprint') : null)))));
   }

@@ -16,6 +16,7 @@ use newsloom_model::{
 
 use crate::{
     ArticleFilter, EventFilter, GeoEventFilter, NewArticle, PlaceFilter, QuoteFilter, Reject, StoreBackend,
+    ToneSubject,
 };
 
 /// A named check run on an empty store.
@@ -28,6 +29,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("events_count_once_per_story_and_dyads_aggregate", events_count_once_per_story_and_dyads_aggregate),
     ("places_and_event_locations", places_and_event_locations),
     ("briefs_bodies_entities_and_rejects", briefs_bodies_entities_and_rejects),
+    ("tone_series_and_article_filters", tone_series_and_article_filters),
 ];
 
 /// Runs every check, each on a fresh store from `open(check_name)`.
@@ -350,4 +352,82 @@ fn briefs_bodies_entities_and_rejects(store: &mut dyn StoreBackend) {
     assert_eq!((scanned.len(), scanned[0].1.raw.as_str()), (1, "raw a"));
     assert!(store.scan_articles(0, 10, false).unwrap()[0].1.raw.is_empty());
     assert!(store.copy_of("a").unwrap().is_none());
+}
+
+/// An article of `item`'s shape (Moscow and Kyiv, a RUS→UKR event) with a tone and a theme.
+fn toned(id: &str, story: &str, source: &str, day: &str, tone: f32, theme: &str) -> NewArticle {
+    let mut n = item(id, story);
+    n.article.source = Some(source.into());
+    n.article.published = PublishedDate::parse_iso(day, "input");
+    n.analysis.tone = Some(newsloom_model::ArticleTone {
+        tone,
+        positive: 2.0,
+        negative: 2.0 - tone,
+        polarity: 4.0,
+        self_group_density: 0.5,
+        word_count: 120,
+    });
+    n.analysis.themes = vec![newsloom_model::ThemeLabel {
+        code: theme.into(),
+        label: format!("{} label", theme.to_lowercase()),
+        kind: "gdelt".into(),
+        confidence: 0.8,
+    }];
+    n
+}
+
+fn tone_series_and_article_filters(store: &mut dyn StoreBackend) {
+    let mut plain = new(article("p", "s3", "TASS", "2017-01-04"), vec![]);
+    plain.analysis.tone = Some(newsloom_model::ArticleTone { tone: 9.0, ..Default::default() });
+    store
+        .insert_batch(
+            &[
+                toned("t1", "s1", "TASS", "2017-01-04", -4.0, "PROTEST"),
+                toned("t2", "s1", "MT", "2017-01-04", -2.0, "PROTEST"),
+                toned("t3", "s2", "TASS", "2017-02-10", 3.0, "ECON"),
+                plain,
+            ],
+            &[],
+        )
+        .unwrap();
+    let series = |s: ToneSubject, len| {
+        store
+            .tone_series(&s, len)
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.period, p.count, p.mean_tone))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(series(ToneSubject::Story("s1".into()), 10), [("2017-01-04".into(), 2, -3.0)]);
+    assert_eq!(
+        series(ToneSubject::Outlet("TASS".into()), 7),
+        [("2017-01".into(), 2, 2.5), ("2017-02".into(), 1, 3.0)],
+        "TASS: t1 and p in January"
+    );
+    // The dyad series holds the articles reporting a RUS–UKR event, in either order of the
+    // pair, and not the article without events.
+    let dyad = [("2017-01".into(), 2, -3.0), ("2017-02".into(), 1, 3.0)];
+    assert_eq!(series(ToneSubject::Dyad("UKR".into(), "RUS".into()), 7), dyad);
+    assert_eq!(series(ToneSubject::Dyad("RU".into(), "UK".into()), 7), dyad);
+    assert!(series(ToneSubject::Dyad("RUS".into(), "USA".into()), 7).is_empty());
+
+    let ids = |f: ArticleFilter| {
+        let mut v: Vec<String> =
+            store.articles(&ArticleFilter { limit: 10, ..f }).unwrap().into_iter().map(|r| r.id).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(ids(ArticleFilter { theme: Some("PROTEST".into()), ..Default::default() }), ["t1", "t2"]);
+    assert_eq!(ids(ArticleFilter { theme: Some("Econ Label".into()), ..Default::default() }), ["t3"]);
+    assert_eq!(ids(ArticleFilter { tone_max: Some(-1.0), ..Default::default() }), ["t1", "t2"]);
+    assert_eq!(
+        ids(ArticleFilter { tone_min: Some(-3.0), tone_max: Some(5.0), ..Default::default() }),
+        ["t2", "t3"]
+    );
+    assert_eq!(ids(ArticleFilter { country: Some("ua".into()), ..Default::default() }), ["t1", "t2", "t3"]);
+    assert!(ids(ArticleFilter { country: Some("FR".into()), ..Default::default() }).is_empty());
+    assert_eq!(
+        ids(ArticleFilter { geonameid: Some(524_901), tone_min: Some(0.0), ..Default::default() }),
+        ["t3"]
+    );
 }

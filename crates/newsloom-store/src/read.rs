@@ -56,6 +56,17 @@ pub struct ArticleFilter {
     pub before_seq: Option<i64>,
     /// Only articles that mention this entity id.
     pub entity: Option<String>,
+    /// Only articles labelled with this theme: its code (`PROTEST`, `medtop:16000000`) or its
+    /// label, case-insensitive.
+    pub theme: Option<String>,
+    /// Only articles whose tone (GDELT AvgTone scale) is at least this.
+    pub tone_min: Option<f64>,
+    /// Only articles whose tone is at most this.
+    pub tone_max: Option<f64>,
+    /// Only articles naming a place in this country (ISO 3166-1 alpha-2, any case).
+    pub country: Option<String>,
+    /// Only articles naming this GeoNames place.
+    pub geonameid: Option<i64>,
     pub limit: usize,
 }
 
@@ -152,7 +163,7 @@ const ACTOR_ALIASES: &[(&str, &str)] =
 
 /// The half-open range `[code, code + DEL)` of actor codes starting with `s` (common names mapped
 /// to their codes). A range, unlike `LIKE 'RUS%'`, lets SQLite use the `events_dyad` index.
-fn actor_range(s: &str) -> (String, String) {
+pub(crate) fn actor_range(s: &str) -> (String, String) {
     let upper = s.trim().to_ascii_uppercase();
     let code = ACTOR_ALIASES.iter().find(|(name, _)| *name == upper).map_or(upper.as_str(), |(_, code)| code);
     // Codes are ASCII letters, so every code with this prefix sorts below prefix + U+007F.
@@ -307,6 +318,24 @@ impl SqliteStore {
         if let Some(entity) = &f.entity {
             sql.push_str(" AND id IN (SELECT article FROM mentions WHERE entity = ?)");
             args.push(entity);
+        }
+        let country = f.country.as_ref().map(|c| c.to_ascii_uppercase());
+        if let Some(theme) = &f.theme {
+            sql.push_str(
+                " AND id IN (SELECT article FROM article_themes WHERE code = ? OR lower(label) = lower(?))",
+            );
+            args.extend([theme as &dyn ToSql, theme]);
+        }
+        for (cond, given, val) in [
+            ("article_tone WHERE tone >= ?", f.tone_min.is_some(), &f.tone_min as &dyn ToSql),
+            ("article_tone WHERE tone <= ?", f.tone_max.is_some(), &f.tone_max),
+            ("places WHERE country = ?", country.is_some(), &country),
+            ("places WHERE geonameid = ?", f.geonameid.is_some(), &f.geonameid),
+        ] {
+            if given {
+                sql.push_str(&format!(" AND id IN (SELECT article FROM {cond})"));
+                args.push(val);
+            }
         }
         if let Some(before) = &f.before_seq {
             sql.push_str(" AND seq < ?");

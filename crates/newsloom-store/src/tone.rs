@@ -59,6 +59,9 @@ pub enum ToneSubject {
     Outlet(String),
     /// Mention tones towards an entity id.
     Entity(String),
+    /// Articles reporting an event between two actors (either direction; codes by prefix, as
+    /// in dyads): how the coverage of that relationship sounds.
+    Dyad(String, String),
 }
 
 impl SqliteStore {
@@ -138,6 +141,21 @@ impl SqliteStore {
     /// Tone over time of a story, an outlet or an entity; `period_len` is 10 (day), 7 (month)
     /// or 4 (year) characters of the article's day. Articles without a day are left out.
     pub fn tone_series(&self, subject: &ToneSubject, period_len: usize) -> Result<Vec<TonePoint>> {
+        let point = |r: &rusqlite::Row| {
+            Ok(TonePoint { period: r.get(0)?, count: r.get::<_, i64>(1)? as usize, mean_tone: r.get(2)? })
+        };
+        if let ToneSubject::Dyad(a, b) = subject {
+            let ((a_lo, a_hi), (b_lo, b_hi)) = (crate::read::actor_range(a), crate::read::actor_range(b));
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT substr(a.day, 1, ?1), COUNT(*), AVG(t.tone) FROM article_tone t JOIN articles a ON a.id = t.article
+                 WHERE a.day IS NOT NULL AND a.id IN (SELECT article FROM events WHERE
+                   (source_actor >= ?2 AND source_actor < ?3 AND target_actor >= ?4 AND target_actor < ?5) OR
+                   (source_actor >= ?4 AND source_actor < ?5 AND target_actor >= ?2 AND target_actor < ?3))
+                 GROUP BY 1 ORDER BY 1",
+            )?;
+            let rows = stmt.query_map(params![period_len as i64, a_lo, a_hi, b_lo, b_hi], point)?;
+            return Ok(rows.collect::<rusqlite::Result<_>>()?);
+        }
         let (sql, key) = match subject {
             ToneSubject::Story(s) => (
                 "SELECT substr(a.day, 1, ?1), COUNT(*), AVG(t.tone) FROM article_tone t JOIN articles a ON a.id = t.article
@@ -154,11 +172,10 @@ impl SqliteStore {
                  WHERE m.entity = ?2 AND a.day IS NOT NULL GROUP BY 1 ORDER BY 1",
                 s,
             ),
+            ToneSubject::Dyad(..) => unreachable!("answered above"),
         };
         let mut stmt = self.conn.prepare_cached(sql)?;
-        let rows = stmt.query_map(params![period_len as i64, key], |r| {
-            Ok(TonePoint { period: r.get(0)?, count: r.get::<_, i64>(1)? as usize, mean_tone: r.get(2)? })
-        })?;
+        let rows = stmt.query_map(params![period_len as i64, key], point)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -1,6 +1,6 @@
 //! `newsloom export`: `--format jsonl` (every article with its analysis, one per line, streamed;
 //! the lossless format), `--format parquet --out DIR` and `--format gdelt --out DIR [--every 15m]`
-//! (see the newsloom-export crate).
+//! and `--format gkg --out DIR` (see the newsloom-export crate).
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -11,7 +11,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::CommandFactory;
 use indicatif::{ProgressBar, ProgressStyle};
-use newsloom_export::gdelt::{self, geo::NoGeo};
+use newsloom_export::gdelt::{self, geo::StoredGeo};
 use newsloom_export::time::{now_secs, parse_since};
 use newsloom_store::SqliteStore;
 
@@ -37,7 +37,18 @@ pub fn export(
             Some(interval) => gdelt_feed(store, out_dir(out), interval, since.is_some(), json),
             None => gdelt_once(store, out_dir(out), since.as_deref(), json),
         },
+        ExportFormat::Gkg => gkg(store, out_dir(out), since.as_deref(), json),
     }
+}
+
+fn gkg(store: &SqliteStore, dir: &Path, since: Option<&str>, json: bool) -> anyhow::Result<()> {
+    let table = newsloom_export::gkg::export(store, dir, since, now_secs())?;
+    report_skipped([("gkg", &table)].into_iter());
+    if json {
+        return output::json(&table);
+    }
+    println!("{:>9} articles  {}", table.rows, dir.join(&table.file).display());
+    Ok(())
 }
 
 /// A usage error: printed by clap, exit code 2.
@@ -46,7 +57,7 @@ fn usage(message: &str) -> ! {
 }
 
 fn out_dir(out: Option<&Path>) -> &Path {
-    out.unwrap_or_else(|| usage("--format parquet and --format gdelt need --out DIR"))
+    out.unwrap_or_else(|| usage("--format parquet, gdelt and gkg need --out DIR"))
 }
 
 fn spinner() -> ProgressBar {
@@ -142,7 +153,7 @@ fn report_skipped<'a>(tables: impl Iterator<Item = (&'a str, &'a newsloom_export
 fn gdelt_once(store: &SqliteStore, dir: &Path, since: Option<&str>, json: bool) -> anyhow::Result<()> {
     let bar = spinner();
     bar.set_message("writing GDELT events and mentions");
-    let files = gdelt::export(store, dir, since, now_secs(), &NoGeo)?;
+    let files = gdelt::export(store, dir, since, now_secs(), &StoredGeo)?;
     bar.finish_and_clear();
     report_skipped([("events", &files.events), ("mentions", &files.mentions)].into_iter());
     if json {
@@ -170,7 +181,7 @@ fn gdelt_feed(
     eprintln!("writing a GDELT update to {} every {interval:?}; stop with Ctrl-C", dir.display());
     let (mut events, mut mentions, mut failures) = (0u64, 0u64, 0u64);
     let mut last = None;
-    let written = gdelt::run_every(store, dir, interval, &stop, &NoGeo, &mut |outcome| match outcome {
+    let written = gdelt::run_every(store, dir, interval, &stop, &StoredGeo, &mut |outcome| match outcome {
         Ok(o) => {
             events += o.files.events.rows;
             mentions += o.files.mentions.rows;

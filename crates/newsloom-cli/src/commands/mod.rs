@@ -34,7 +34,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ingest(args) => ingest::ingest(&location, &args, json),
         Command::Worker { stage, nats } => worker::worker(stage, &nats.url, &location),
         Command::ClusterStatus { nats, interval_ms } => worker::cluster_status(&nats.url, interval_ms, json),
-        Command::Articles(args) => query::articles(open_any()?.as_ref(), &args, json),
+        Command::Articles { filter, facts } => query::articles(open_any()?.as_ref(), &filter, &facts, json),
         Command::Show { what, id } => query::show(open_any()?.as_ref(), &what, id.as_deref(), json),
         Command::Search(args) => query::search(&location, &args, json),
         Command::Stories { limit, sort, by_size, from, to, offset } => {
@@ -101,14 +101,17 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Train { what: crate::args::TrainCommand::Themes { data, out } } => {
             train_report("themes", newsloom_analyse::themes::train(&data, &out), &out, json)
         }
-        Command::Serve { addr, write_token, public, follow: Some(sources), poll, host_delay } => {
+        Command::Serve { addr, write_token, public, follow: Some(sources), poll, host_delay, .. } => {
             check_public_addr(addr, public, write_token.as_deref());
-            let config = newsloom_server::ServerConfig { db, addr, write_token };
+            let config = newsloom_server::ServerConfig { db, addr, write_token, tiles: None };
             follow::serve_following(config, &sources, poll.as_deref(), &host_delay)
         }
-        Command::Serve { addr, write_token, public, .. } => {
+        Command::Serve { addr, write_token, public, tiles, .. } => {
             check_public_addr(addr, public, write_token.as_deref());
-            let config = newsloom_server::ServerConfig { db, addr, write_token };
+            if let Some(t) = &tiles {
+                newsloom_server::tile_origin(t).map_err(anyhow::Error::msg)?;
+            }
+            let config = newsloom_server::ServerConfig { db, addr, write_token, tiles };
             newsloom_server::serve(config).map_err(|e| anyhow::anyhow!(e))
         }
         Command::Follow(args) => follow::follow(&db, &args, json),

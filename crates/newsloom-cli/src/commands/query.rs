@@ -5,7 +5,7 @@ use newsloom_search::{SearchIndex, SearchQuery, Searcher};
 use newsloom_store::Location;
 use newsloom_store::{ArticleFilter, EventFilter, QuoteFilter, StoreBackend, StoryQuery};
 
-use crate::args::{ArticleArgs, Period, SearchArgs};
+use crate::args::{ArticleArgs, ArticleFactArgs, Period, SearchArgs};
 use crate::output::{self, clip, or_dash};
 
 fn filter(args: &ArticleArgs) -> ArticleFilter {
@@ -29,10 +29,28 @@ fn check_day(day: &Option<String>, flag: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn articles(store: &dyn StoreBackend, args: &ArticleArgs, json: bool) -> anyhow::Result<()> {
+pub fn articles(
+    store: &dyn StoreBackend,
+    args: &ArticleArgs,
+    facts: &ArticleFactArgs,
+    json: bool,
+) -> anyhow::Result<()> {
     check_day(&args.from, "from")?;
     check_day(&args.to, "to")?;
-    let rows = store.articles(&filter(args))?;
+    if let Some(c) = &facts.country
+        && (c.len() != 2 || !c.chars().all(|c| c.is_ascii_alphabetic()))
+    {
+        bail!("--country takes an ISO 3166-1 alpha-2 code (RU, US), not {c:?}");
+    }
+    let filter = ArticleFilter {
+        theme: facts.theme.clone(),
+        tone_min: facts.tone_min,
+        tone_max: facts.tone_max,
+        country: facts.country.clone(),
+        geonameid: facts.geonameid,
+        ..filter(args)
+    };
+    let rows = store.articles(&filter)?;
     if json {
         return output::json(&rows);
     }

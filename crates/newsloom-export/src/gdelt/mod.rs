@@ -121,7 +121,11 @@ pub fn write_files(
 }
 
 /// Writes `DIR/name` through a temporary file renamed into place when `fill` succeeds.
-fn write_tsv(dir: &Path, name: &str, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+pub(crate) fn write_tsv(
+    dir: &Path,
+    name: &str,
+    fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     let path = dir.join(name);
     let tmp = dir.join(format!(".{name}.tmp"));
     let file = std::fs::File::create(&tmp)
@@ -143,7 +147,7 @@ fn write_tsv(dir: &Path, name: &str, fill: impl FnOnce(&mut dyn Write) -> Result
 }
 
 /// One TSV line; tabs and line breaks inside values become spaces (the format has no quoting).
-fn write_row(w: &mut dyn Write, fields: &[String]) -> Result<()> {
+pub(crate) fn write_row(w: &mut dyn Write, fields: &[String]) -> Result<()> {
     for (i, f) in fields.iter().enumerate() {
         if i > 0 {
             w.write_all(b"\t")?;

@@ -29,6 +29,8 @@ pub(crate) struct ArticleFacts {
     first_paragraph_end: usize,
     sentence_starts: Vec<usize>,
     coded_mentions: Vec<(i64, String)>,
+    /// The article's tone (GDELT's AvgTone scale), if it was scored.
+    tone: Option<f32>,
 }
 
 impl ArticleFacts {
@@ -45,7 +47,7 @@ impl ArticleFacts {
                 sentence_starts.push(char_at);
             }
         }
-        Self { id: id.to_string(), chars, first_paragraph_end, sentence_starts, coded_mentions }
+        Self { id: id.to_string(), chars, first_paragraph_end, sentence_starts, coded_mentions, tone: None }
     }
 
     /// 1-based number of the sentence holding char offset `at`.
@@ -80,7 +82,9 @@ impl ArticleCache {
     pub(crate) fn get(&mut self, store: &SqliteStore, id: &str) -> Result<&ArticleFacts> {
         if self.current.as_ref().is_none_or(|a| a.id != id) {
             let body = store.article_body(id)?.unwrap_or_default();
-            self.current = Some(ArticleFacts::new(id, &body, store.coded_mentions(id)?));
+            let mut facts = ArticleFacts::new(id, &body, store.coded_mentions(id)?);
+            facts.tone = store.article_tone(id)?.map(|t| t.tone);
+            self.current = Some(facts);
         }
         Ok(self.current.as_ref().expect("set above"))
     }
@@ -137,11 +141,17 @@ pub(crate) fn event_row(
     f[31] = g.reports.to_string();
     f[32] = g.sources.to_string();
     f[33] = g.articles.to_string();
-    // f[34] AvgTone: empty until newsloom scores tone.
+    // AvgTone: the tone of the article first reporting the event (empty when unscored).
+    f[34] = tone_text(article.tone);
     geo.fill(g, &mut f[GEO]);
     f[59] = date_added.to_string();
     f[60] = identifier(g.first_url.as_deref(), &g.first.span.article);
     f
+}
+
+/// A tone as GDELT writes it, or empty when the article was not scored.
+fn tone_text(tone: Option<f32>) -> String {
+    tone.map(|t| format!("{t:.4}")).unwrap_or_default()
 }
 
 /// One Mentions row (16 fields).
@@ -164,7 +174,8 @@ pub(crate) fn mention_row(r: &EventReport, article: &ArticleFacts) -> Vec<String
         "1".to_string(),
         ((r.event.confidence.clamp(0.0, 1.0) * 100.0).round() as u32).to_string(),
         article.chars.to_string(),
-        String::new(),
+        // MentionDocTone: the reporting article's tone.
+        tone_text(article.tone),
         String::new(),
         String::new(),
     ]

@@ -33,6 +33,16 @@ pub struct ArticleParams {
     from: Option<String>,
     /// Last day (YYYY-MM-DD), inclusive.
     to: Option<String>,
+    /// Theme code (`PROTEST`, `medtop:16000000`) or label.
+    theme: Option<String>,
+    /// Lowest article tone (GDELT AvgTone scale, about -10..10), inclusive.
+    tone_min: Option<f64>,
+    /// Highest article tone, inclusive.
+    tone_max: Option<f64>,
+    /// Only articles naming a place in this country (ISO 3166-1 alpha-2, `RU`).
+    country: Option<String>,
+    /// Only articles naming this GeoNames place.
+    geonameid: Option<i64>,
     order: Option<Order>,
     /// 1..=500, default 50.
     limit: Option<usize>,
@@ -57,7 +67,18 @@ pub async fn list(
         }
     };
     let order = p.order.unwrap_or_default();
+    crate::api::places::check_country(&p.country)?;
+    for (v, name) in [(p.tone_min, "tone_min"), (p.tone_max, "tone_max")] {
+        if v.is_some_and(|v| !v.is_finite()) {
+            return Err(ApiError::bad_request(format!("`{name}` must be a finite number")));
+        }
+    }
     let filter = ArticleFilter {
+        theme: p.theme.filter(|t| !t.is_empty()),
+        tone_min: p.tone_min,
+        tone_max: p.tone_max,
+        country: p.country,
+        geonameid: p.geonameid,
         source: p.source,
         language: p.language,
         story: p.story,

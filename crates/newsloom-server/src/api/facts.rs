@@ -190,7 +190,7 @@ pub struct EventParams {
     cursor: Option<String>,
 }
 
-fn check_code(v: &Option<String>, name: &str) -> ApiResult<()> {
+pub(crate) fn check_code(v: &Option<String>, name: &str) -> ApiResult<()> {
     if let Some(c) = v
         && (c.is_empty()
             || c.len() > 32
@@ -255,6 +255,17 @@ pub enum Period {
     Year,
 }
 
+impl Period {
+    /// Characters of a `YYYY-MM-DD` date a period keeps, and its name.
+    pub fn len_and_name(self) -> (usize, &'static str) {
+        match self {
+            Period::Day => (10, "day"),
+            Period::Month => (7, "month"),
+            Period::Year => (4, "year"),
+        }
+    }
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DyadParams {
@@ -295,12 +306,7 @@ pub async fn dyad(State(state): State<AppState>, Q(p): Q<DyadParams>) -> ApiResu
     check_code(&Some(p.b.clone()), "b")?;
     check_date_prefix(&p.from, "from")?;
     check_date_prefix(&p.to, "to")?;
-    let period = p.period.unwrap_or_default();
-    let (len, name) = match period {
-        Period::Day => (10, "day"),
-        Period::Month => (7, "month"),
-        Period::Year => (4, "year"),
-    };
+    let (len, name) = p.period.unwrap_or_default().len_and_name();
     let (a, b) = (p.a.clone(), p.b.clone());
     let key = (a.clone(), b.clone(), len);
     let raw = state.cached(&state.dyads, key, move |h| Ok(std::sync::Arc::new(h.dyad(&a, &b, len)?))).await?;

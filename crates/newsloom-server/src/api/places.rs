@@ -28,15 +28,19 @@ pub struct PlaceParams {
     responses((status = 200, body = Vec<PlaceCount>), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn places(State(state): State<AppState>, Q(p): Q<PlaceParams>) -> ApiResult<Json<Vec<PlaceCount>>> {
     let limit = page_limit(p.limit, 100, 500)?;
-    if let Some(c) = &p.country
-        && (c.len() != 2 || !c.chars().all(|c| c.is_ascii_alphabetic()))
-    {
-        return Err(ApiError::bad_request(format!(
-            "`country` must be an ISO 3166-1 alpha-2 code, not {c:?}"
-        )));
-    }
+    check_country(&p.country)?;
     let f = PlaceFilter { story: p.story, article: p.article, country: p.country, limit };
     Ok(Json(state.db.run(move |h| Ok(h.places(&f)?)).await?))
+}
+
+/// Refuses a `country` that is not an ISO 3166-1 alpha-2 code.
+pub fn check_country(country: &Option<String>) -> ApiResult<()> {
+    match country {
+        Some(c) if c.len() != 2 || !c.chars().all(|c| c.is_ascii_alphabetic()) => {
+            Err(ApiError::bad_request(format!("`country` must be an ISO 3166-1 alpha-2 code, not {c:?}")))
+        }
+        _ => Ok(()),
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

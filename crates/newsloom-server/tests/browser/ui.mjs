@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { dyadMapAndToneChecks, mapToneAndFilterChecks } from './exposure.mjs';
 
 const [base, shots, emptyBase] = process.argv.slice(2);
 if (!base || !shots) {
@@ -81,6 +82,7 @@ try {
   check(await page.locator('.timeline .dot').count() === story.articles.length, 'timeline has a dot per article');
   check(await page.locator('table.compare, .empty').count() > 0, 'outlet comparison is shown');
   await shot('story');
+  await mapToneAndFilterChecks(page, reset.story, check, api, base, shot);
 
   // Stories seen on one day, through the range form: the seeds' story was seen on 2017-01-04.
   await page.goto(`${base}/#/stories`);
@@ -129,6 +131,7 @@ try {
   if (rusNato.points.length) {
     check(await page.locator('#dyad-chart').count() === 1, 'RUS/NATO chart is drawn');
     check(await page.locator('#dyad-table tbody tr').count() === rusNato.points.length, 'RUS/NATO table has a row per point');
+    await dyadMapAndToneChecks(page, check, api);
   } else {
     check(await page.locator('.empty', { hasText: 'No dated events' }).count() === 1, 'RUS/NATO shows its empty state');
     notes.push('RUS/NATO: no dated events between these codes in this store: empty state shown');
