@@ -24,8 +24,8 @@ export async function articlesPage(params) {
   const form = h('form', { class: 'row filters', id: 'article-filters', 'aria-label': 'Filter articles' },
     input('source', 'Outlet ', params.get('source')),
     input('theme', 'Theme ', params.get('theme'), { placeholder: 'PROTEST' }),
-    input('tone_min', 'Tone from ', params.get('tone_min'), { type: 'number', step: '0.1', min: '-100', max: '100' }),
-    input('tone_max', 'to ', params.get('tone_max'), { type: 'number', step: '0.1', min: '-100', max: '100' }),
+    input('tone_min', 'Tone from ', params.get('tone_min'), { type: 'number', step: 'any', min: '-100', max: '100' }),
+    input('tone_max', 'to ', params.get('tone_max'), { type: 'number', step: 'any', min: '-100', max: '100' }),
     input('country', 'Country ', params.get('country'), { placeholder: 'RU', pattern: '[A-Za-z]{2}', maxlength: '2', size: '3' }),
     h('label', { for: 'f-geonameid' }, 'Place ', place),
     h('button', { type: 'submit' }, 'Filter'));
