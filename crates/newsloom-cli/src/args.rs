@@ -196,6 +196,10 @@ pub enum Command {
         /// (with --follow) Least time between two requests to one host, e.g. `1s`, `250ms`, `0`.
         #[arg(long, value_name = "INTERVAL", default_value = "1s", requires = "follow")]
         host_delay: String,
+        /// Report the scale-out pipeline on this NATS server (`nats://host:port`) at
+        /// `/api/cluster-status` and on the UI's status page.
+        #[arg(long, value_name = "NATS_URL")]
+        nats: Option<String>,
     },
     /// Ingest files as they appear in a folder (recursively), each once, also across restarts.
     Watch(WatchArgs),
@@ -456,4 +460,8 @@ pub struct FollowArgs {
     /// Crawl-delay can make it longer).
     #[arg(long, value_name = "INTERVAL", default_value = "1s")]
     pub host_delay: String,
+    /// Publish new items to NATS JetStream (`nats://host:port`) for the stage workers instead
+    /// of processing them here; which items were seen is still kept in `--db`.
+    #[arg(long, value_name = "NATS_URL")]
+    pub to: Option<String>,
 }

@@ -15,6 +15,7 @@
 //! Connections are plain TCP (no TLS): use it on a trusted network or through a local socket.
 
 mod facts;
+mod lease;
 mod read;
 mod schema;
 mod search;
@@ -33,6 +34,7 @@ use newsloom_store::{
     StoryQuery, StoryRow, TonePoint, ToneSubject,
 };
 
+pub use lease::{LeaseTerm, PgLease};
 pub use search::PgSearch;
 pub use write::WRITER_LOCK;
 

@@ -37,6 +37,8 @@ pub struct ServerConfig {
     pub addr: SocketAddr,
     /// When set, `POST /api/articles` is enabled and requires `Authorization: Bearer <token>`.
     pub write_token: Option<String>,
+    /// The scale-out pipeline's NATS server, for `/api/cluster-status` and the status page.
+    pub nats: Option<String>,
 }
 
 /// Largest request body accepted (`POST /api/articles`); larger ones get 413.
@@ -75,6 +77,8 @@ pub(crate) struct AppState {
     version: Arc<cache::Version>,
     /// The search index's commit stamp, as [`cache::Version`] keeps it.
     index_version: Arc<cache::Version>,
+    /// The stage workers' queue, when the server watches a scale-out pipeline.
+    cluster: Option<Arc<api::cluster::ClusterProbe>>,
 }
 
 impl AppState {
@@ -162,6 +166,7 @@ pub(crate) fn app_state_with(
         story_pages: Arc::new(cache::Cache::new(4096).named("story_pages")),
         version: Arc::new(cache::Version::default()),
         index_version: Arc::new(cache::Version::default()),
+        cluster: None,
     };
     Ok(state)
 }
@@ -217,7 +222,22 @@ pub fn serve(config: ServerConfig) -> Result<(), String> {
     if config.write_token.is_some() {
         eprintln!("newsloom: POST /api/articles is enabled (bearer token required)");
     }
-    serve_location(listener, &location, config.write_token)
+    let app = match &config.nats {
+        Some(url) => {
+            eprintln!("newsloom: reporting the scale-out pipeline at {url} (/api/cluster-status)");
+            router_watching(&location, config.write_token, url)?
+        }
+        None => router_for(&location, config.write_token)?,
+    };
+    serve_app(listener, app)
+}
+
+/// As [`router_for`], also reporting the stage workers on the NATS server at `nats`
+/// (`/api/cluster-status` and the UI's status page).
+pub fn router_watching(location: &Location, write_token: Option<String>, nats: &str) -> Result<Router, String> {
+    let mut state = app_state_for(location, write_token)?;
+    state.cluster = Some(api::cluster::ClusterProbe::new(nats));
+    Ok(app(state))
 }
 
 /// Serves on an already bound listener (tests bind port 0 and read the port first).
@@ -235,7 +255,11 @@ pub fn serve_location(
     location: &Location,
     write_token: Option<String>,
 ) -> Result<(), String> {
-    let app = router_for(location, write_token)?;
+    serve_app(listener, router_for(location, write_token)?)
+}
+
+/// Runs `app` on `listener` until Ctrl-C.
+fn serve_app(listener: std::net::TcpListener, app: Router) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

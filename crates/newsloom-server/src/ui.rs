@@ -15,6 +15,7 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("pages.js", "text/javascript; charset=utf-8", include_bytes!("../ui/pages.js")),
     ("article.js", "text/javascript; charset=utf-8", include_bytes!("../ui/article.js")),
     ("dyad.js", "text/javascript; charset=utf-8", include_bytes!("../ui/dyad.js")),
+    ("status.js", "text/javascript; charset=utf-8", include_bytes!("../ui/status.js")),
     ("icon.svg", "image/svg+xml", include_bytes!("../ui/icon.svg")),
     ("style.css", "text/css; charset=utf-8", include_bytes!("../ui/style.css")),
     ("chart.umd.min.js", "text/javascript; charset=utf-8", include_bytes!("../ui/vendor/chart.umd.min.js")),

@@ -3,6 +3,7 @@
 import { errorState, h } from './dom.js';
 import { articlePage } from './article.js';
 import { dyadPage } from './dyad.js';
+import { statusPage } from './status.js';
 import { entitiesPage, entityPage, searchPage, storiesPage, storyPage } from './pages.js';
 
 const routes = [
@@ -14,6 +15,7 @@ const routes = [
   [/^\/entities$/, entitiesPage],
   [/^\/entity\/(.+)$/, entityPage],
   [/^\/dyad$/, dyadPage],
+  [/^\/status$/, statusPage],
 ];
 
 let generation = 0;

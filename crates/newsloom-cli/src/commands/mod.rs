@@ -101,14 +101,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Train { what: crate::args::TrainCommand::Themes { data, out } } => {
             train_report("themes", newsloom_analyse::themes::train(&data, &out), &out, json)
         }
-        Command::Serve { addr, write_token, public, follow: Some(sources), poll, host_delay } => {
+        Command::Serve { addr, write_token, public, follow: Some(sources), poll, host_delay, nats } => {
             check_public_addr(addr, public, write_token.as_deref());
-            let config = newsloom_server::ServerConfig { db, addr, write_token };
+            let config = newsloom_server::ServerConfig { db, addr, write_token, nats };
             follow::serve_following(config, &sources, poll.as_deref(), &host_delay)
         }
-        Command::Serve { addr, write_token, public, .. } => {
+        Command::Serve { addr, write_token, public, nats, .. } => {
             check_public_addr(addr, public, write_token.as_deref());
-            let config = newsloom_server::ServerConfig { db, addr, write_token };
+            let config = newsloom_server::ServerConfig { db, addr, write_token, nats };
             newsloom_server::serve(config).map_err(|e| anyhow::anyhow!(e))
         }
         Command::Follow(args) => follow::follow(&db, &args, json),

@@ -1,6 +1,7 @@
 //! The JSON API under `/api`.
 
 pub mod articles;
+pub mod cluster;
 pub mod facts;
 pub mod ingest;
 pub mod places;
@@ -23,7 +24,8 @@ use crate::error::ApiError;
         stories, entities, quotes, events and dyads. Errors are `{\"error\": \"...\", \"status\": N}`. \
         Lists page with `cursor`: pass the previous page's `next_cursor`."),
     paths(articles::list, articles::get, ingest::ingest, search::search, search::stats, stories::list,
-        stories::get, facts::entities, facts::entity, facts::quotes, facts::events, facts::dyad, places::places, places::events),
+        stories::get, facts::entities, facts::entity, facts::quotes, facts::events, facts::dyad, places::places, places::events,
+        cluster::status),
     // Enums used only as query parameters are referenced by name: register them.
     components(schemas(articles::Order, newsloom_store::StoryOrder, facts::Period)),
     modifiers(&BearerAuth)
@@ -68,5 +70,6 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/dyad", get(facts::dyad))
         .route("/api/places", get(places::places))
         .route("/api/places/events", get(places::events))
+        .route("/api/cluster-status", get(cluster::status))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
