@@ -204,7 +204,8 @@ fn follow_to_nats_hands_items_to_the_workers() {
         })
         .collect();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    let queue = rt.block_on(newsloom_queue::Queue::connect(newsloom_queue::QueueConfig::new(&nats.url()))).unwrap();
+    let queue =
+        rt.block_on(newsloom_queue::Queue::connect(newsloom_queue::QueueConfig::new(&nats.url()))).unwrap();
     let drained = rt.block_on(newsloom_queue::status::wait_drained(&queue, 6, Duration::from_secs(120)));
     for w in &mut workers {
         let _ = w.kill();

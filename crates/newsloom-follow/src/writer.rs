@@ -13,7 +13,9 @@ pub type OnStored = Arc<dyn Fn() + Send + Sync>;
 /// Hands a batch of items to a queue instead of the local pipeline (`follow --to nats://`),
 /// returning once the queue holds them durably; follow state stays in the local store.
 pub type Publisher = Arc<
-    dyn Fn(Vec<newsloom_ingest::IngestItem>) -> std::pin::Pin<Box<dyn Future<Output = Result<(), String>> + Send>>
+    dyn Fn(
+            Vec<newsloom_ingest::IngestItem>,
+        ) -> std::pin::Pin<Box<dyn Future<Output = Result<(), String>> + Send>>
         + Send
         + Sync,
 >;

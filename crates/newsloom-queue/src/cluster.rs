@@ -259,7 +259,8 @@ pub async fn run_cluster(queue: Queue, lease: LeaseStore) -> Result<()> {
         };
         tracing::info!(holder, "cluster lease taken");
         let lost = Arc::new(AtomicBool::new(false));
-        let renewer = spawn_renewer(lease.clone(), holder.clone(), token, queue.config.lease_ttl, lost.clone());
+        let renewer =
+            spawn_renewer(lease.clone(), holder.clone(), token, queue.config.lease_ttl, lost.clone());
         state.leader.store(true, Ordering::Relaxed);
         let outcome = lead(&queue, &state, &lost).await;
         state.leader.store(false, Ordering::Relaxed);

@@ -234,7 +234,11 @@ pub fn serve(config: ServerConfig) -> Result<(), String> {
 
 /// As [`router_for`], also reporting the stage workers on the NATS server at `nats`
 /// (`/api/cluster-status` and the UI's status page).
-pub fn router_watching(location: &Location, write_token: Option<String>, nats: &str) -> Result<Router, String> {
+pub fn router_watching(
+    location: &Location,
+    write_token: Option<String>,
+    nats: &str,
+) -> Result<Router, String> {
     let mut state = app_state_for(location, write_token)?;
     state.cluster = Some(api::cluster::ClusterProbe::new(nats));
     Ok(app(state))
@@ -260,6 +264,19 @@ pub fn serve_location(
 
 /// Runs `app` on `listener` until Ctrl-C.
 fn serve_app(listener: std::net::TcpListener, app: Router) -> Result<(), String> {
+    run_on(listener, |listener| async move {
+        connections::serve(listener, app, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+    })
+}
+
+/// Starts the async runtime and runs `serve` with `listener` made async.
+pub(crate) fn run_on<F: Future<Output = Result<(), String>>>(
+    listener: std::net::TcpListener,
+    serve: impl FnOnce(tokio::net::TcpListener) -> F,
+) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -267,9 +284,6 @@ fn serve_app(listener: std::net::TcpListener, app: Router) -> Result<(), String>
     runtime.block_on(async move {
         listener.set_nonblocking(true).map_err(|e| e.to_string())?;
         let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?;
-        connections::serve(listener, app, async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+        serve(listener).await
     })
 }

@@ -30,20 +30,22 @@ fn with_nats_the_status_shows_each_stage_and_its_lag() {
     let Some(nats) = newsloom_queue::testing::TempNats::start() else { return };
     let dir = tempfile::tempdir().unwrap();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    let app =
-        newsloom_server::router_watching(&Location::Dir(dir.path().to_path_buf()), None, &nats.url()).unwrap();
+    let app = newsloom_server::router_watching(&Location::Dir(dir.path().to_path_buf()), None, &nats.url())
+        .unwrap();
     rt.block_on(async {
         let (status, body) = get(&app, "/api/cluster-status?interval_ms=5001").await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 
         let (status, body) = get(&app, "/api/cluster-status?interval_ms=0").await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        let stages: Vec<&str> = body["stages"].as_array().unwrap().iter().map(|s| s["stage"].as_str().unwrap()).collect();
+        let stages: Vec<&str> =
+            body["stages"].as_array().unwrap().iter().map(|s| s["stage"].as_str().unwrap()).collect();
         assert_eq!(stages, ["extract", "analyse", "cluster", "store"]);
         assert_eq!(body["stages"][0]["pending"], 0);
 
         // Two raw items and no workers: the extract stage lags by two.
-        let queue = newsloom_queue::Queue::connect(newsloom_queue::QueueConfig::new(&nats.url())).await.unwrap();
+        let queue =
+            newsloom_queue::Queue::connect(newsloom_queue::QueueConfig::new(&nats.url())).await.unwrap();
         let items = (0..2).map(|i| {
             let content = format!("Headline {i}\n\nSome body text for item {i}.");
             newsloom_ingest::IngestItem::Record(newsloom_model::RawRecord {
