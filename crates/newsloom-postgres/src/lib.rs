@@ -35,7 +35,7 @@ use newsloom_store::{
 };
 
 pub use lease::{LeaseTerm, PgLease};
-pub use search::PgSearch;
+pub use search::{MATCH_WINDOW, PgSearch};
 pub use write::WRITER_LOCK;
 
 /// A database error as a store error.
