@@ -206,6 +206,10 @@ pub enum Command {
         /// policy and attribution). Without it the map shows offline country outlines only.
         #[arg(long, value_name = "URL_TEMPLATE", conflicts_with = "follow")]
         tiles: Option<String>,
+        /// Report the scale-out pipeline on this NATS server (`nats://host:port`) at
+        /// `/api/cluster-status` and on the UI's status page.
+        #[arg(long, value_name = "NATS_URL")]
+        nats: Option<String>,
     },
     /// Ingest files as they appear in a folder (recursively), each once, also across restarts.
     Watch(WatchArgs),
@@ -488,4 +492,8 @@ pub struct FollowArgs {
     /// Crawl-delay can make it longer).
     #[arg(long, value_name = "INTERVAL", default_value = "1s")]
     pub host_delay: String,
+    /// Publish new items to NATS JetStream (`nats://host:port`) for the stage workers instead
+    /// of processing them here; which items were seen is still kept in `--db`.
+    #[arg(long, value_name = "NATS_URL")]
+    pub to: Option<String>,
 }

@@ -155,3 +155,73 @@ fn sigterm_stops_a_running_follow_cleanly_with_a_summary() {
     let rows = store.articles(&newsloom_store::ArticleFilter { limit: 10, ..Default::default() }).unwrap();
     assert!(rows.iter().all(|r| r.source.as_deref() == Some("Term Times")));
 }
+
+/// `follow --to nats://`: followed items go to JetStream, and stage workers (here one per
+/// stage, on an embedded store of their own) store every one of them; the follower's local
+/// store keeps only what it has seen, so a second run publishes nothing again.
+#[test]
+fn follow_to_nats_hands_items_to_the_workers() {
+    let Some(nats) = newsloom_queue::testing::TempNats::start() else { return };
+    let site = TestSite::start();
+    let mut expected_ids = HashSet::new();
+    let mut items = Vec::new();
+    for n in 0..6 {
+        let html = article_html(n, &format!("queueword{n}"));
+        expected_ids.insert(newsloom_model::content_id(html.as_bytes()));
+        site.set(&format!("/q/{n}"), Page::ok("text/html", html));
+        items.push((Some(format!("q{n}")), format!("/q/{n}"), format!("Queued {n}")));
+    }
+    site.set("/rss", Page::ok("application/rss+xml", rss(&site, &items)));
+    let dir = tempfile::tempdir().unwrap();
+    let sources = dir.path().join("feeds.txt");
+    std::fs::write(&sources, format!("{}\n", site.url("/rss"))).unwrap();
+    let (follower_db, worker_db) = (dir.path().join("follow-state"), dir.path().join("store"));
+    let follow = || {
+        let out = newsloom(&follower_db)
+            .args(["follow", "--once", "--host-delay", "0", "--json", "--to", &nats.url()])
+            .arg(&sources)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let summary = follow();
+    assert_eq!((summary["published"].as_u64(), summary["stored"].as_u64()), (Some(6), Some(0)), "{summary}");
+    // Nothing was stored locally: the workers do that.
+    assert_eq!(SqliteStore::open(&follower_db).unwrap().stats().unwrap().articles, 0);
+
+    drop(SqliteStore::open(&worker_db).unwrap());
+    let mut workers: Vec<std::process::Child> = ["extract", "analyse", "cluster", "store"]
+        .iter()
+        .map(|stage| {
+            newsloom(&worker_db)
+                .env("RUST_LOG", "warn")
+                .args(["worker", stage, "--nats", &nats.url()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let queue =
+        rt.block_on(newsloom_queue::Queue::connect(newsloom_queue::QueueConfig::new(&nats.url()))).unwrap();
+    let drained = rt.block_on(newsloom_queue::status::wait_drained(&queue, 6, Duration::from_secs(120)));
+    for w in &mut workers {
+        let _ = w.kill();
+        let _ = w.wait();
+    }
+    drained.unwrap();
+    let store = SqliteStore::open(&worker_db).unwrap();
+    let ids: HashSet<String> = store
+        .articles(&newsloom_store::ArticleFilter { limit: 100, ..Default::default() })
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(ids, expected_ids);
+
+    // Seen items are not published twice.
+    let again = follow();
+    assert_eq!(again["published"].as_u64(), Some(0), "{again}");
+}

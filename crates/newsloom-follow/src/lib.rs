@@ -35,7 +35,7 @@ use tokio::sync::watch;
 
 pub use sources::SourceSpec;
 pub use summary::{FollowSummary, PollReport};
-pub use writer::{OnStored, Writer};
+pub use writer::{OnStored, Publisher, Writer};
 
 /// How a follow run behaves.
 #[derive(Debug, Clone)]

@@ -400,6 +400,25 @@ async fn process_batch(
         .map(IngestItem::Record)
         .chain(rejects.into_iter().map(IngestItem::Rejected))
         .collect();
+    if let Some(publish) = writer.publisher() {
+        let published = items.len() as u64;
+        publish(items).await?;
+        // Held durably by the queue: the workers extract and store them from there.
+        let rows: Vec<FollowItem> = pending
+            .into_iter()
+            .map(|(mut row, id)| {
+                row.article = id;
+                row
+            })
+            .collect();
+        writer
+            .with(move |p| {
+                p.embedded().map_err(|e| e.to_string())?.record_follow_items(&rows).map_err(|e| e.to_string())
+            })
+            .await?;
+        report.published += published;
+        return Ok(());
+    }
     let (summary, rows) = writer
         .with(move |p| {
             let summary =

@@ -23,6 +23,8 @@ pub struct PollReport {
     pub items_in_feed: u64,
     pub new_items: u64,
     pub stored: u64,
+    /// Items handed to a queue (`follow --to nats://`) instead of the local pipeline.
+    pub published: u64,
     pub duplicates: u64,
     /// Pages fetched that held no article.
     pub rejected: u64,
@@ -67,7 +69,11 @@ impl PollReport {
         } else {
             s.push_str(&format!(": {} items, {} new", self.items_in_feed, self.new_items));
         }
-        s.push_str(&format!(", {} stored", self.stored));
+        if self.published > 0 {
+            s.push_str(&format!(", {} published", self.published));
+        } else {
+            s.push_str(&format!(", {} stored", self.stored));
+        }
         if self.duplicates > 0 {
             s.push_str(&format!(", {} duplicates", self.duplicates));
         }
@@ -98,6 +104,7 @@ pub struct FollowSummary {
     pub skipped_backing_off: u64,
     pub new_items: u64,
     pub stored: u64,
+    pub published: u64,
     pub duplicates: u64,
     pub rejected: u64,
     pub item_errors: u64,
@@ -118,6 +125,7 @@ impl FollowSummary {
         self.not_modified += r.not_modified as u64;
         self.new_items += r.new_items;
         self.stored += r.stored;
+        self.published += r.published;
         self.duplicates += r.duplicates;
         self.rejected += r.rejected;
         self.item_errors += r.item_errors;

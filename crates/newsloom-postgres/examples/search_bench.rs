@@ -5,6 +5,9 @@
 //! cargo run --release -p newsloom-postgres --example search_bench -- --articles 100000 --queries 1000
 //! ```
 //!
+//! `--url postgres://…` uses an existing database instead of a throwaway server, and loads the
+//! articles only if it holds none yet (so a second run measures the same corpus at once).
+//!
 //! The text is synthetic (a Zipf-distributed vocabulary of made-up words, so term frequencies
 //! look like language: a few very common words, a long tail of rare ones); queries mix common
 //! and rare words, two-word conjunctions, phrases taken from stored articles, filters on
@@ -16,7 +19,7 @@ use newsloom_model::{Article, PublishedDate};
 use newsloom_postgres::testing::TempPostgres;
 use newsloom_postgres::{PgSearch, PgStore};
 use newsloom_search::{SearchQuery, Searcher};
-use newsloom_store::NewArticle;
+use newsloom_store::{NewArticle, StoreBackend};
 
 const VOCABULARY: usize = 30_000;
 const SOURCES: usize = 40;
@@ -160,26 +163,36 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 fn main() {
     let mut articles = 100_000usize;
     let mut n_queries = 1_000usize;
+    let mut given_url = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
-        let value = args.next().and_then(|v| v.parse().ok());
-        match (a.as_str(), value) {
-            ("--articles", Some(v)) => articles = v,
-            ("--queries", Some(v)) => n_queries = v,
+        let value = args.next();
+        let number = value.as_deref().and_then(|v| v.parse().ok());
+        match (a.as_str(), number, value) {
+            ("--articles", Some(v), _) => articles = v,
+            ("--queries", Some(v), _) => n_queries = v,
+            ("--url", _, Some(url)) => given_url = Some(url),
             _ => {
-                eprintln!("usage: search_bench [--articles N] [--queries N]");
+                eprintln!("usage: search_bench [--articles N] [--queries N] [--url postgres://…]");
                 std::process::exit(2);
             }
         }
     }
-    let pg = TempPostgres::start().unwrap_or_else(|e| {
-        eprintln!("cannot start PostgreSQL: {e}");
-        std::process::exit(1)
-    });
-    let url = pg.create_database("bench").unwrap();
+    let (_pg, url) = match given_url {
+        Some(url) => (None, url),
+        None => {
+            let pg = TempPostgres::start().unwrap_or_else(|e| {
+                eprintln!("cannot start PostgreSQL: {e}");
+                std::process::exit(1)
+            });
+            let url = pg.create_database("bench").unwrap();
+            (Some(pg), url)
+        }
+    };
     let mut store = PgStore::open(&url).unwrap();
     let mut rng = Rng(42);
     let vocab = vocabulary(&mut rng);
+    let loaded = store.stats().unwrap().articles > 0;
 
     let started = Instant::now();
     let mut sample_bodies = vec![];
@@ -188,7 +201,10 @@ fn main() {
         if sample_bodies.len() < 200 {
             sample_bodies.extend(batch.iter().take(5).map(|a| a.article.body.clone()));
         }
-        store.insert_batch(&batch, &[]).unwrap();
+        // The same generator either way, so the queries are the same on a loaded database.
+        if !loaded {
+            store.insert_batch(&batch, &[]).unwrap();
+        }
     }
     let load_s = started.elapsed().as_secs_f64();
     // Fresh planner statistics, as autovacuum would gather them on a live database.

@@ -15,6 +15,7 @@
 //! Connections are plain TCP (no TLS): use it on a trusted network or through a local socket.
 
 mod facts;
+mod lease;
 mod read;
 mod schema;
 mod search;
@@ -33,7 +34,8 @@ use newsloom_store::{
     StoryQuery, StoryRow, TonePoint, ToneSubject,
 };
 
-pub use search::PgSearch;
+pub use lease::{LeaseTerm, PgLease};
+pub use search::{MATCH_WINDOW, PgSearch};
 pub use write::WRITER_LOCK;
 
 /// A database error as a store error.
@@ -128,16 +130,6 @@ impl PgStore {
     }
 }
 
-/// Implements trait methods by calling the inherent method of the same name (the queries live
-/// in read.rs and facts.rs, usable without the trait in scope).
-macro_rules! forward_to_inherent {
-    ($(fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
-        $(fn $name(&self, $($arg: $ty),*) -> $ret {
-            PgStore::$name(self, $($arg),*)
-        })*
-    };
-}
-
 impl StoreBackend for PgStore {
     fn engine(&self) -> &'static str {
         "postgres"
@@ -155,7 +147,7 @@ impl StoreBackend for PgStore {
         PgStore::insert_batch(self, batch, rejects)
     }
 
-    forward_to_inherent! {
+    newsloom_store::forward_to_inherent! { PgStore:
         fn existing_ids(ids: &[&str]) -> Result<std::collections::HashSet<String>>;
         fn max_seq() -> Result<i64>;
         fn article(id: &str) -> Result<Option<newsloom_model::Article>>;

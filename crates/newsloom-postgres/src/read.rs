@@ -3,6 +3,7 @@
 //! descending orders (`NULLS LAST`, SQLite's order), `LIKE` is case-insensitive for ASCII in
 //! SQLite (`ILIKE` here), sums of counts are cast back to `bigint`.
 
+use newsloom_store::actors::{actor_range, actor_root};
 use std::collections::HashSet;
 
 use postgres::Row;
@@ -57,23 +58,6 @@ impl Sql {
     pub(crate) fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
         self.args.iter().map(|b| b.as_ref()).collect()
     }
-}
-
-/// Common names for actors whose CAMEO/Phoenix code is not what users type.
-const ACTOR_ALIASES: &[(&str, &str)] =
-    &[("NATO", "IGOWSTNAT"), ("EU", "IGOEUREEC"), ("UN", "IGOUNO"), ("OPEC", "IGOOPC")];
-
-/// The half-open range `[code, code + DEL)` of actor codes starting with `s`; byte order
-/// (`COLLATE "C"`) makes every code with this prefix sort inside it.
-pub(crate) fn actor_range(s: &str) -> (String, String) {
-    let upper = s.trim().to_ascii_uppercase();
-    let code = ACTOR_ALIASES.iter().find(|(name, _)| *name == upper).map_or(upper.as_str(), |(_, code)| code);
-    (code.to_string(), format!("{code}\u{7f}"))
-}
-
-/// The root (first three letters) shared by every code of a range starting at `lo`.
-fn actor_root(lo: &str) -> Option<String> {
-    (lo.chars().count() >= 3).then(|| lo.chars().take(3).collect())
 }
 
 /// Distinct events (one per story, actors, code and period) of a dyad, per period and quad

@@ -189,6 +189,17 @@ const MIGRATIONS: &[&str] = &[
     ) STORED;
     CREATE INDEX articles_search ON articles USING GIN (search);
     "#,
+    // 3: leases (lease.rs): which worker is the one writer of a partition, until when (by the
+    // database's clock, so workers' clocks never matter), and the term that fences off a
+    // holder that lost it.
+    r#"
+    CREATE TABLE leases (
+        name        TEXT PRIMARY KEY,
+        holder      TEXT NOT NULL,
+        term        BIGINT NOT NULL,
+        expires_at  TIMESTAMPTZ NOT NULL
+    );
+    "#,
 ];
 
 /// The newest schema version this build knows.

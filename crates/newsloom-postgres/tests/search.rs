@@ -135,3 +135,40 @@ fn filters_phrases_and_paging() {
     assert_eq!(q(&|q| q.text = "\"unbalanced : (".into()).0, 0, "odd input is not an error");
     assert_eq!(search.version().unwrap(), 4);
 }
+
+/// More matches than the window: the hits are the best of the newest matches, the total is
+/// the planner's estimate (flagged), and a query matching fewer stays exact.
+#[test]
+fn work_per_query_is_bounded_by_the_match_window() {
+    let Some(pg) = require() else { return };
+    let url = pg.create_database(&unique_db_name("window")).unwrap();
+    let mut store = PgStore::open(&url).unwrap();
+    let n = newsloom_postgres::MATCH_WINDOW + 500;
+    let batch: Vec<NewArticle> = (0..n)
+        .map(|i| {
+            // Every article says "common"; one in ten also says "rare".
+            let body = if i % 10 == 0 { "common words and a rare one" } else { "common words only" };
+            item(&format!("w{i:05}"), &format!("Title {i}"), body, "AP", "en", &format!("s{}", i % 3), "2024-05-01")
+        })
+        .collect();
+    store.insert_batch(&batch, &[]).unwrap();
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    client.batch_execute("ANALYZE articles").unwrap();
+    let search = PgSearch::open(&url).unwrap();
+
+    let common = search.search(&SearchQuery { text: "common".into(), limit: 5, ..Default::default() }).unwrap();
+    assert!(common.total_estimated);
+    // The estimate comes from column statistics: near the truth, not exact.
+    assert!(common.total > n * 8 / 10 && common.total < n * 12 / 10, "estimate {} for {n}", common.total);
+    assert_eq!(common.hits.len(), 5);
+    let faceted: u64 = common.facets["story"].iter().map(|(_, c)| c).sum();
+    assert_eq!(faceted as usize, newsloom_postgres::MATCH_WINDOW, "facets count the window");
+
+    let rare = search.search(&SearchQuery { text: "rare".into(), limit: 5, ..Default::default() }).unwrap();
+    assert!(!rare.total_estimated);
+    assert_eq!(rare.total, n.div_ceil(10));
+
+    // A page past the window still answers (the window widens to reach it).
+    let deep = SearchQuery { text: "common".into(), limit: 10, offset: n - 5, ..Default::default() };
+    assert_eq!(search.search(&deep).unwrap().hits.len(), 5);
+}

@@ -3,10 +3,12 @@
 //! A story decision depends on every decision before it, so the stage cannot be spread over
 //! workers the way extraction is. Instead:
 //!
-//! - **Lease.** Any number of cluster workers run; the one holding the lease (a key in the
-//!   [`crate::BUCKET_LEASE`] bucket, created only if absent and renewed with compare-and-set on
-//!   its revision; it expires `lease_ttl` after its holder stops renewing) is the writer. The
-//!   others wait, ready to take over.
+//! - **Lease.** Any number of cluster workers run; the one holding the lease is the writer, the
+//!   others wait, ready to take over. The lease lives in the store when the store is
+//!   PostgreSQL (`newsloom_postgres::PgLease`: a row with a term, expiring by the database's
+//!   clock), else in JetStream (a key in the [`crate::BUCKET_LEASE`] bucket, created only if
+//!   absent and renewed with compare-and-set on its revision). Either way it expires
+//!   `lease_ttl` after its holder stops renewing.
 //! - **Decision log with fencing.** The writer appends each decision to
 //!   [`crate::SUBJECT_CLUSTERED`] with `Nats-Expected-Last-Subject-Sequence` set to the last
 //!   decision it knows of. If anyone else appended in between (a writer that lost its lease
@@ -171,21 +173,94 @@ pub async fn read_log(queue: &Queue) -> Result<(Vec<Envelope>, u64)> {
     Ok((log, last))
 }
 
+/// Where the writer lease is kept.
+#[derive(Clone)]
+pub enum LeaseStore {
+    /// In JetStream's key-value store (when the store is not shared, e.g. SQLite).
+    Nats(jetstream::kv::Store),
+    /// In the PostgreSQL store the decisions are written to.
+    Postgres(Arc<std::sync::Mutex<newsloom_postgres::PgLease>>),
+}
+
+/// What renews a held lease: the KV revision (it changes on each renewal) or the PG term.
+type Token = u64;
+
+impl LeaseStore {
+    /// The lease in PostgreSQL at `url` when given, else in JetStream.
+    pub async fn open(queue: &Queue, postgres: Option<&str>) -> Result<Self> {
+        match postgres {
+            Some(url) => {
+                let (url, ttl) = (url.to_string(), queue.config.lease_ttl);
+                let lease = tokio::task::spawn_blocking(move || newsloom_postgres::PgLease::open(&url, ttl))
+                    .await?
+                    .map_err(|e| e.to_string())?;
+                Ok(Self::Postgres(Arc::new(std::sync::Mutex::new(lease))))
+            }
+            None => Ok(Self::Nats(queue.js.get_key_value(crate::BUCKET_LEASE).await?)),
+        }
+    }
+
+    /// Runs a PostgreSQL lease call off the async threads (the sync client blocks).
+    async fn pg<T: Send + 'static>(
+        lease: &Arc<std::sync::Mutex<newsloom_postgres::PgLease>>,
+        f: impl FnOnce(&mut newsloom_postgres::PgLease) -> newsloom_store::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let lease = lease.clone();
+        let out = tokio::task::spawn_blocking(move || match lease.lock() {
+            Ok(mut l) => f(&mut l).map_err(|e| e.to_string()),
+            Err(_) => Err("the lease connection failed earlier".to_string()),
+        })
+        .await?;
+        Ok(out?)
+    }
+
+    async fn try_acquire(&self, holder: &str) -> Result<Option<Token>> {
+        match self {
+            Self::Nats(kv) => Ok(kv.create(LEASE_KEY, holder.to_string().into()).await.ok()),
+            Self::Postgres(lease) => {
+                let holder = holder.to_string();
+                let term = Self::pg(lease, move |l| l.try_acquire(LEASE_KEY, &holder)).await?;
+                Ok(term.map(|t| t.0 as Token))
+            }
+        }
+    }
+
+    /// Extends the lease; `None` when it is no longer ours.
+    async fn renew(&self, holder: &str, token: Token) -> Result<Option<Token>> {
+        match self {
+            Self::Nats(kv) => Ok(kv.update(LEASE_KEY, holder.to_string().into(), token).await.ok()),
+            Self::Postgres(lease) => {
+                let holder = holder.to_string();
+                let term = newsloom_postgres::LeaseTerm(token as i64);
+                let ours = Self::pg(lease, move |l| l.renew(LEASE_KEY, &holder, term)).await?;
+                Ok(ours.then_some(token))
+            }
+        }
+    }
+}
+
 /// Runs a cluster worker until the process is killed: waits for the lease, then writes.
-pub async fn run_cluster(queue: Queue) -> Result<()> {
+pub async fn run_cluster(queue: Queue, lease: LeaseStore) -> Result<()> {
     let state = Arc::new(WorkerState::default());
     spawn_heartbeat(&queue, Stage::Cluster, state.clone());
-    let kv = queue.js.get_key_value(crate::BUCKET_LEASE).await?;
     let holder = format!("{}-{}", crate::host_name(), std::process::id());
     loop {
-        let Ok(revision) = kv.create(LEASE_KEY, holder.clone().into()).await else {
-            tokio::time::sleep(queue.config.lease_ttl / 4).await;
-            continue;
+        let token = match lease.try_acquire(&holder).await {
+            Ok(Some(token)) => token,
+            Ok(None) => {
+                tokio::time::sleep(queue.config.lease_ttl / 4).await;
+                continue;
+            }
+            Err(e) => {
+                tracing::warn!("cannot reach the lease: {e}");
+                tokio::time::sleep(queue.config.lease_ttl / 4).await;
+                continue;
+            }
         };
         tracing::info!(holder, "cluster lease taken");
         let lost = Arc::new(AtomicBool::new(false));
         let renewer =
-            spawn_renewer(kv.clone(), holder.clone(), revision, queue.config.lease_ttl, lost.clone());
+            spawn_renewer(lease.clone(), holder.clone(), token, queue.config.lease_ttl, lost.clone());
         state.leader.store(true, Ordering::Relaxed);
         let outcome = lead(&queue, &state, &lost).await;
         state.leader.store(false, Ordering::Relaxed);
@@ -198,26 +273,31 @@ pub async fn run_cluster(queue: Queue) -> Result<()> {
     }
 }
 
-/// Renews the lease every third of its lifetime with compare-and-set on its revision; on a
-/// failed renewal (someone else holds it now) raises `lost`.
+/// Renews the lease every third of its lifetime; when a renewal fails (someone else holds it
+/// now, or the lease store is unreachable for longer than the lease lasts) raises `lost`.
 fn spawn_renewer(
-    kv: jetstream::kv::Store,
+    lease: LeaseStore,
     holder: String,
-    mut revision: u64,
+    mut token: Token,
     ttl: Duration,
     lost: Arc<AtomicBool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        let mut renewed = Instant::now();
         loop {
             tokio::time::sleep(ttl / 3).await;
-            match kv.update(LEASE_KEY, holder.clone().into(), revision).await {
-                Ok(r) => revision = r,
-                Err(_) => {
-                    lost.store(true, Ordering::Relaxed);
-                    return;
+            match lease.renew(&holder, token).await {
+                Ok(Some(t)) => {
+                    token = t;
+                    renewed = Instant::now();
                 }
+                Ok(None) => break,
+                // Unreachable for a moment: try again while the lease may still be ours.
+                Err(_) if renewed.elapsed() < ttl * 2 / 3 => continue,
+                Err(_) => break,
             }
         }
+        lost.store(true, Ordering::Relaxed);
     })
 }
 

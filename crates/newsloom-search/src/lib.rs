@@ -134,6 +134,9 @@ pub struct Hit {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SearchResults {
     pub total: usize,
+    /// `total` is an estimate (an engine that bounds the work per query found more matches
+    /// than it counted).
+    pub total_estimated: bool,
     pub hits: Vec<Hit>,
     /// Counts of matching articles per value, for each facet.
     pub facets: BTreeMap<String, Vec<(String, u64)>>,
@@ -333,6 +336,6 @@ impl SearchIndex {
                 highlights,
             });
         }
-        Ok(SearchResults { total, hits, facets: facet_counts })
+        Ok(SearchResults { total, total_estimated: false, hits, facets: facet_counts })
     }
 }

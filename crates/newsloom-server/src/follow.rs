@@ -61,13 +61,7 @@ pub fn serve_following_on(
     });
     let writer = Writer::shared(db, state.pipeline.clone(), Some(on_stored));
     let app = app(state);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    runtime.block_on(async move {
-        listener.set_nonblocking(true).map_err(|e| e.to_string())?;
-        let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?;
+    crate::run_on(listener, |listener| async move {
         let stop = newsloom_follow::stop_when(stop);
         let Following { fetcher, specs, opts } = following;
         let follower = Follower::new(fetcher, writer, specs, FollowOptions { once: false, ..opts });

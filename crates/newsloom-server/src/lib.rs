@@ -41,6 +41,8 @@ pub struct ServerConfig {
     pub write_token: Option<String>,
     /// Map tile URL template for the UI (`--tiles`); none: offline country outlines only.
     pub tiles: Option<String>,
+    /// The scale-out pipeline's NATS server, for `/api/cluster-status` and the status page.
+    pub nats: Option<String>,
 }
 
 /// Largest request body accepted (`POST /api/articles`); larger ones get 413.
@@ -79,6 +81,8 @@ pub(crate) struct AppState {
     version: Arc<cache::Version>,
     /// The search index's commit stamp, as [`cache::Version`] keeps it.
     index_version: Arc<cache::Version>,
+    /// The stage workers' queue, when the server watches a scale-out pipeline.
+    cluster: Option<Arc<api::cluster::ClusterProbe>>,
 }
 
 impl AppState {
@@ -166,6 +170,7 @@ pub(crate) fn app_state_with(
         story_pages: Arc::new(cache::Cache::new(4096).named("story_pages")),
         version: Arc::new(cache::Version::default()),
         index_version: Arc::new(cache::Version::default()),
+        cluster: None,
     };
     Ok(state)
 }
@@ -221,7 +226,26 @@ pub fn serve(config: ServerConfig) -> Result<(), String> {
     if config.write_token.is_some() {
         eprintln!("newsloom: POST /api/articles is enabled (bearer token required)");
     }
-    serve_location_with_tiles(listener, &location, config.write_token, config.tiles.as_deref())
+    let app = match &config.nats {
+        Some(url) => {
+            eprintln!("newsloom: reporting the scale-out pipeline at {url} (/api/cluster-status)");
+            router_watching(&location, config.write_token, url)?
+        }
+        None => router_for(&location, config.write_token)?,
+    };
+    serve_app(listener, tiles::with_tiles(app, config.tiles.as_deref())?)
+}
+
+/// As [`router_for`], also reporting the stage workers on the NATS server at `nats`
+/// (`/api/cluster-status` and the UI's status page).
+pub fn router_watching(
+    location: &Location,
+    write_token: Option<String>,
+    nats: &str,
+) -> Result<Router, String> {
+    let mut state = app_state_for(location, write_token)?;
+    state.cluster = Some(api::cluster::ClusterProbe::new(nats));
+    Ok(app(state))
 }
 
 /// Serves on an already bound listener (tests bind port 0 and read the port first).
@@ -239,17 +263,24 @@ pub fn serve_location(
     location: &Location,
     write_token: Option<String>,
 ) -> Result<(), String> {
-    serve_location_with_tiles(listener, location, write_token, None)
+    serve_app(listener, router_for(location, write_token)?)
 }
 
-/// Serves the store at `location`, with map tiles from `tiles` (a URL template) if given.
-pub fn serve_location_with_tiles(
+/// Runs `app` on `listener` until Ctrl-C.
+fn serve_app(listener: std::net::TcpListener, app: Router) -> Result<(), String> {
+    run_on(listener, |listener| async move {
+        connections::serve(listener, app, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+    })
+}
+
+/// Starts the async runtime and runs `serve` with `listener` made async.
+pub(crate) fn run_on<F: Future<Output = Result<(), String>>>(
     listener: std::net::TcpListener,
-    location: &Location,
-    write_token: Option<String>,
-    tiles: Option<&str>,
+    serve: impl FnOnce(tokio::net::TcpListener) -> F,
 ) -> Result<(), String> {
-    let app = tiles::with_tiles(router_for(location, write_token)?, tiles)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -257,9 +288,6 @@ pub fn serve_location_with_tiles(
     runtime.block_on(async move {
         listener.set_nonblocking(true).map_err(|e| e.to_string())?;
         let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?;
-        connections::serve(listener, app, async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+        serve(listener).await
     })
 }

@@ -18,6 +18,7 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("map.js", "text/javascript; charset=utf-8", include_bytes!("../ui/map.js")),
     ("tone.js", "text/javascript; charset=utf-8", include_bytes!("../ui/tone.js")),
     ("articles.js", "text/javascript; charset=utf-8", include_bytes!("../ui/articles.js")),
+    ("status.js", "text/javascript; charset=utf-8", include_bytes!("../ui/status.js")),
     ("icon.svg", "image/svg+xml", include_bytes!("../ui/icon.svg")),
     ("style.css", "text/css; charset=utf-8", include_bytes!("../ui/style.css")),
     ("chart.umd.min.js", "text/javascript; charset=utf-8", include_bytes!("../ui/vendor/chart.umd.min.js")),

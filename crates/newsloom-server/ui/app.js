@@ -5,6 +5,7 @@ import { articlePage } from './article.js';
 import { articlesPage } from './articles.js';
 import { tonePage } from './tone.js';
 import { dyadPage } from './dyad.js';
+import { statusPage } from './status.js';
 import { entitiesPage, entityPage, searchPage, storiesPage, storyPage } from './pages.js';
 
 const routes = [
@@ -18,6 +19,7 @@ const routes = [
   [/^\/dyad$/, dyadPage],
   [/^\/articles$/, articlesPage],
   [/^\/tone$/, tonePage],
+  [/^\/status$/, statusPage],
 ];
 
 let generation = 0;

@@ -198,7 +198,7 @@ export async function searchPage(params) {
   const base = new URLSearchParams();
   for (const k of ['q', ...filters]) base.set(k, params.get(k));
   const fetchPage = (cursor) => api(`/api/search?${base}&limit=20${cursor ? `&cursor=${enc(cursor)}` : ''}`)
-    .then((r) => ({ items: r.hits, next_cursor: r.next_cursor, total: r.total, facets: r.facets }));
+    .then((r) => ({ items: r.hits, next_cursor: r.next_cursor, total: r.total, estimated: r.total_estimated, facets: r.facets }));
   const page = await fetchPage(null);
   if (filters.length) {
     root.append(h('p', { class: 'small' }, 'Filtered by ', filters.map((k) => {
@@ -206,7 +206,7 @@ export async function searchPage(params) {
       return h('span', { class: 'chip' }, `${k}: ${params.get(k)} `, h('a', { href: `#/search?${p}`, 'aria-label': `Remove ${k} filter` }, '×'));
     })));
   }
-  root.append(h('p', { class: 'muted', id: 'search-total' }, `${page.total.toLocaleString()} matching article${page.total === 1 ? '' : 's'}`));
+  root.append(h('p', { class: 'muted', id: 'search-total' }, `${page.estimated ? 'About ' : ''}${page.total.toLocaleString()} matching article${page.total === 1 ? '' : 's'}`));
   const layout = h('div', { class: 'with-side' });
   const facets = h('aside', { class: 'facets', 'aria-label': 'Refine' });
   for (const [name, values] of Object.entries(page.facets || {})) {

@@ -17,6 +17,7 @@
 //! assert_eq!(backend.max_seq().unwrap(), 0);
 //! ```
 
+pub mod actors;
 mod backend;
 pub mod conformance;
 mod export;
@@ -72,13 +73,14 @@ impl From<serde_json::Error> for StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-/// Implements read-only trait methods by calling the inherent method of the same name, so the
-/// SQLite store keeps its inherent API (usable without the trait in scope) and the trait adds
-/// no second copy of any query.
+/// Implements read-only [`StoreBackend`] methods by calling the inherent method of the same
+/// name on `$store`, so a backend keeps its inherent API (usable without the trait in scope)
+/// and the trait adds no second copy of any query. Used inside an `impl StoreBackend for …`.
+#[macro_export]
 macro_rules! forward_to_inherent {
-    ($(fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+    ($store:ty: $(fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
         $(fn $name(&self, $($arg: $ty),*) -> $ret {
-            SqliteStore::$name(self, $($arg),*)
+            <$store>::$name(self, $($arg),*)
         })*
     };
 }
@@ -135,7 +137,7 @@ impl StoreBackend for SqliteStore {
         SqliteStore::insert_batch(self, batch, rejects)
     }
 
-    forward_to_inherent! {
+    forward_to_inherent! { SqliteStore:
         fn schema_version() -> Result<i64>;
         fn existing_ids(ids: &[&str]) -> Result<std::collections::HashSet<String>>;
         fn max_seq() -> Result<i64>;

@@ -1,5 +1,6 @@
 //! Reading: articles, stories, facts and aggregates.
 
+use crate::actors::{actor_range, actor_root};
 use newsloom_model::Analysis;
 use newsloom_model::{Article, Entity, Event, Mention, Quote};
 use rusqlite::{OptionalExtension, Row, ToSql, params, params_from_iter};
@@ -155,25 +156,6 @@ pub struct EventFilter {
     pub from: Option<String>,
     pub to: Option<String>,
     pub limit: usize,
-}
-
-/// Common names for actors whose CAMEO/Phoenix code is not what users type.
-const ACTOR_ALIASES: &[(&str, &str)] =
-    &[("NATO", "IGOWSTNAT"), ("EU", "IGOEUREEC"), ("UN", "IGOUNO"), ("OPEC", "IGOOPC")];
-
-/// The half-open range `[code, code + DEL)` of actor codes starting with `s` (common names mapped
-/// to their codes). A range, unlike `LIKE 'RUS%'`, lets SQLite use the `events_dyad` index.
-pub(crate) fn actor_range(s: &str) -> (String, String) {
-    let upper = s.trim().to_ascii_uppercase();
-    let code = ACTOR_ALIASES.iter().find(|(name, _)| *name == upper).map_or(upper.as_str(), |(_, code)| code);
-    // Codes are ASCII letters, so every code with this prefix sorts below prefix + U+007F.
-    (code.to_string(), format!("{code}\u{7f}"))
-}
-
-/// The root (first three letters: country or organisation) shared by every code of a range
-/// starting at `lo`, when `lo` is that long; `events_dyad_root` indexes events by it.
-fn actor_root(lo: &str) -> Option<String> {
-    (lo.chars().count() >= 3).then(|| lo.chars().take(3).collect())
 }
 
 /// Distinct events (one per story, actors, code and period) of a dyad, per period and quad class.

@@ -145,7 +145,7 @@ impl SqliteStore {
             Ok(TonePoint { period: r.get(0)?, count: r.get::<_, i64>(1)? as usize, mean_tone: r.get(2)? })
         };
         if let ToneSubject::Dyad(a, b) = subject {
-            let ((a_lo, a_hi), (b_lo, b_hi)) = (crate::read::actor_range(a), crate::read::actor_range(b));
+            let ((a_lo, a_hi), (b_lo, b_hi)) = (crate::actors::actor_range(a), crate::actors::actor_range(b));
             let mut stmt = self.conn.prepare_cached(
                 "SELECT substr(a.day, 1, ?1), COUNT(*), AVG(t.tone) FROM article_tone t JOIN articles a ON a.id = t.article
                  WHERE a.day IS NOT NULL AND a.id IN (SELECT article FROM events WHERE

@@ -76,10 +76,13 @@ pub fn follow(db: &Path, args: &FollowArgs, json: bool) -> anyhow::Result<()> {
     let specs = newsloom_follow::sources::load(&args.sources)?;
     let opts = options(args)?;
     let fetcher = fetcher(args.max_page_mb, &args.host_delay)?;
-    let writer = Writer::open(db)
+    let mut writer = Writer::open(db)
         .map_err(anyhow::Error::msg)
         .with_context(|| format!("opening the store in {}", db.display()))?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    if let Some(url) = &args.to {
+        writer = writer.publishing_to(runtime.block_on(crate::commands::worker::publisher(url))?);
+    }
     let log = PollLog::new();
     let once = opts.once;
     let summary = runtime.block_on(async {
@@ -133,7 +136,11 @@ fn print_summary(s: &FollowSummary, db: &Path) {
     for e in &s.errors {
         eprintln!("  {e}");
     }
-    println!("store: {}", db.display());
+    if s.published > 0 {
+        println!("{} items published to the queue; follow state: {}", s.published, db.display());
+    } else {
+        println!("store: {}", db.display());
+    }
 }
 
 pub fn sources(store: &SqliteStore, json: bool) -> anyhow::Result<()> {

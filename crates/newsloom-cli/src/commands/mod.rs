@@ -101,17 +101,17 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Train { what: crate::args::TrainCommand::Themes { data, out } } => {
             train_report("themes", newsloom_analyse::themes::train(&data, &out), &out, json)
         }
-        Command::Serve { addr, write_token, public, follow: Some(sources), poll, host_delay, .. } => {
+        Command::Serve { addr, write_token, public, follow: Some(sources), poll, host_delay, nats, .. } => {
             check_public_addr(addr, public, write_token.as_deref());
-            let config = newsloom_server::ServerConfig { db, addr, write_token, tiles: None };
+            let config = newsloom_server::ServerConfig { db, addr, write_token, tiles: None, nats };
             follow::serve_following(config, &sources, poll.as_deref(), &host_delay)
         }
-        Command::Serve { addr, write_token, public, tiles, .. } => {
+        Command::Serve { addr, write_token, public, tiles, nats, .. } => {
             check_public_addr(addr, public, write_token.as_deref());
             if let Some(t) = &tiles {
                 newsloom_server::tile_origin(t).map_err(anyhow::Error::msg)?;
             }
-            let config = newsloom_server::ServerConfig { db, addr, write_token, tiles };
+            let config = newsloom_server::ServerConfig { db, addr, write_token, tiles, nats };
             newsloom_server::serve(config).map_err(|e| anyhow::anyhow!(e))
         }
         Command::Follow(args) => follow::follow(&db, &args, json),

@@ -33,7 +33,17 @@ pub fn worker(stage: WorkerStage, url: &str, db: &newsloom_store::Location) -> a
     runtime()?.block_on(async {
         let queue = connect(url).await?;
         let result = match stage {
-            Stage::Cluster => newsloom_queue::cluster::run_cluster(queue).await,
+            Stage::Cluster => {
+                // The writer lease lives in the store when the store is shared (PostgreSQL).
+                let postgres = match db {
+                    newsloom_store::Location::Postgres(url) => Some(url.as_str()),
+                    newsloom_store::Location::Dir(_) => None,
+                };
+                match newsloom_queue::cluster::LeaseStore::open(&queue, postgres).await {
+                    Ok(lease) => newsloom_queue::cluster::run_cluster(queue, lease).await,
+                    Err(e) => Err(e),
+                }
+            }
             _ => newsloom_queue::worker::run_stateless(queue, stage, Some(location)).await,
         };
         result.map_err(|e| anyhow!("{} worker: {e}", stage.name()))
@@ -65,6 +75,20 @@ pub fn publish(args: &IngestArgs, json: bool) -> anyhow::Result<()> {
         summary.published, summary.first_seq, summary.last_seq, summary.rejected, summary.elapsed_s
     );
     Ok(())
+}
+
+/// `follow --to`: a publisher that hands each batch of followed items to JetStream.
+pub async fn publisher(url: &str) -> anyhow::Result<newsloom_follow::Publisher> {
+    let queue = connect(url).await?;
+    Ok(std::sync::Arc::new(move |items: Vec<newsloom_ingest::IngestItem>| {
+        let queue = queue.clone();
+        Box::pin(async move {
+            newsloom_queue::publish::publish_items(&queue, items.into_iter())
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("publishing to NATS: {e}"))
+        }) as std::pin::Pin<Box<dyn Future<Output = Result<(), String>> + Send>>
+    }))
 }
 
 pub fn cluster_status(url: &str, interval_ms: u64, json: bool) -> anyhow::Result<()> {

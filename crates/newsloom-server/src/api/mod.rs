@@ -1,6 +1,7 @@
 //! The JSON API under `/api`.
 
 pub mod articles;
+pub mod cluster;
 pub mod facts;
 pub mod ingest;
 pub mod places;
@@ -25,7 +26,7 @@ use crate::error::ApiError;
         Lists page with `cursor`: pass the previous page's `next_cursor`."),
     paths(articles::list, articles::get, ingest::ingest, search::search, search::stats, stories::list,
         stories::get, facts::entities, facts::entity, facts::quotes, facts::events, facts::dyad, places::places, places::events,
-        tone::tone, tone::config),
+        tone::tone, tone::config, cluster::status),
     // Enums used only as query parameters are referenced by name: register them.
     components(schemas(articles::Order, newsloom_store::StoryOrder, facts::Period)),
     modifiers(&BearerAuth)
@@ -72,5 +73,6 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/places/events", get(places::events))
         .route("/api/tone", get(tone::tone))
         .route("/api/config", get(tone::config))
+        .route("/api/cluster-status", get(cluster::status))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }

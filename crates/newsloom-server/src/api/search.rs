@@ -35,6 +35,8 @@ pub struct SearchParams {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchPage {
     pub total: usize,
+    /// `total` is an estimate (PostgreSQL full-text search counts at most a window of matches).
+    pub total_estimated: bool,
     pub hits: Vec<Hit>,
     /// Matching articles per value, for `source`, `language` and `story`.
     pub facets: BTreeMap<String, Vec<(String, u64)>>,
@@ -98,7 +100,13 @@ pub async fn search(State(state): State<AppState>, Q(p): Q<SearchParams>) -> Api
         .await?;
     let found = Arc::unwrap_or_clone(found);
     let next_cursor = (offset + found.hits.len() < found.total).then(|| (offset + limit).to_string());
-    Ok(Json(SearchPage { total: found.total, hits: found.hits, facets: found.facets, next_cursor }))
+    Ok(Json(SearchPage {
+        total: found.total,
+        total_estimated: found.total_estimated,
+        hits: found.hits,
+        facets: found.facets,
+        next_cursor,
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
