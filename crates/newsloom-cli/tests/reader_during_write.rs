@@ -11,7 +11,7 @@ use std::process::Stdio;
 use newsloom_store::{SqliteStore, StoryOrder, StoryQuery};
 use support::{newsloom, write_corpus};
 
-const ARTICLES: u64 = 600;
+const ARTICLES: u64 = 300;
 const BATCH: i64 = 20;
 
 #[test]
