@@ -129,7 +129,7 @@ fn run(scale: Scale) {
         let now = story_map(&store);
         assert!(now.len() >= stored, "kill {kills}: committed articles were lost ({stored} → {})", now.len());
         assert!(
-            now.len() % scale.batch == 0 || now.len() as u64 == scale.articles,
+            now.len().is_multiple_of(scale.batch) || now.len() as u64 == scale.articles,
             "kill {kills}: {} articles stored, not whole batches of {}",
             now.len(),
             scale.batch
