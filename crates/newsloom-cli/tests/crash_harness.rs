@@ -7,7 +7,7 @@
 //! has committed. At the end: every article exactly once, the same story for each, the same
 //! story sizes, and an index level with the store.
 //!
-//! The test-suite scale (8 kills over 600 articles) runs in about two minutes in debug. The large version:
+//! The test-suite scale (8 kills over 400 articles) runs in about two minutes in debug. The large version:
 //!
 //! ```text
 //! NEWSLOOM_CRASH_KILLS=50 NEWSLOOM_CRASH_ARTICLES=200000 NEWSLOOM_CRASH_BATCH=1000 \
@@ -173,7 +173,7 @@ fn run(scale: Scale) {
 
 #[test]
 fn sigkill_at_random_moments_keeps_store_index_and_stories() {
-    run(Scale { kills: 8, articles: 600, batch: 20, seed: 15 });
+    run(Scale { kills: 8, articles: 400, batch: 20, seed: 15 });
 }
 
 /// The large version; see the module docs for the command.
