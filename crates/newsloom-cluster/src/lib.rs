@@ -92,6 +92,24 @@ pub trait StoryClusterer: Send {
     /// at start-up), without changing its story.
     fn restore(&mut self, article: &Article, entities: &[String], story: &str, copy_of: Option<&str>);
 
+    /// Replays an article stored by an earlier run, in store order, so that the state after a
+    /// restart is the state of a run that never stopped: decides as [`StoryClusterer::assign`]
+    /// would and applies that decision when it has the stored copy-of and `agrees` accepts the
+    /// story it names (the store knows where that story went in later merges). Otherwise (a
+    /// store written with other settings) places the article as
+    /// [`StoryClusterer::restore`] does. Returns whether the decision agreed.
+    fn replay(
+        &mut self,
+        article: &Article,
+        entities: &[String],
+        story: &str,
+        copy_of: Option<&str>,
+        _agrees: &mut dyn FnMut(&str) -> bool,
+    ) -> bool {
+        self.restore(article, entities, story, copy_of);
+        false
+    }
+
     /// Counts an article into background statistics only (term document frequencies), without
     /// placing it in a story: a prior for a cold start, when the store holds too few articles
     /// for an online IDF to say which words are common.

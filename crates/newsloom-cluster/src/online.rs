@@ -359,12 +359,7 @@ impl OnlineClusterer {
                 slot
             }
             _ => {
-                let mut id = format!("s-{}", article.id);
-                let mut n = 1;
-                while self.ids.contains_key(&id) {
-                    n += 1;
-                    id = format!("s-{}-{n}", article.id);
-                }
+                let id = self.new_story_id(article);
                 self.open(Story::new(id, &doc))
             }
         };
@@ -384,6 +379,17 @@ impl OnlineClusterer {
             );
         }
         Assignment { story, copy_of, merges }
+    }
+
+    /// The id a new story started by `article` gets.
+    fn new_story_id(&self, article: &Article) -> String {
+        let mut id = format!("s-{}", article.id);
+        let mut n = 1;
+        while self.ids.contains_key(&id) {
+            n += 1;
+            id = format!("s-{}-{n}", article.id);
+        }
+        id
     }
 
     fn slot(&self, s: u32) -> &Story {
@@ -502,6 +508,32 @@ impl OnlineClusterer {
 }
 
 impl OnlineClusterer {
+    /// Places a prepared article where the store says it is, whatever this clusterer would
+    /// decide.
+    fn place_as_stored(&mut self, article: &Article, mut prep: Prepared, story: &str, copy_of: Option<&str>) {
+        prep.copy = copy_of.map(|c| (c.to_string(), story.to_string()));
+        if let Some(slot) = self.ids.get(story).copied() {
+            let id = self.slot(slot).id.clone();
+            self.commit(article, prep, Target::Story(id), &[]);
+        } else {
+            let slot = self.open(Story::new(story.to_string(), &prep.doc));
+            self.index(slot, &prep.doc);
+            if let Some(sig) = prep.doc.sig {
+                let original = copy_of.unwrap_or(&article.id).to_string();
+                self.dups.insert(
+                    sig,
+                    DupEntry {
+                        article: article.id.clone(),
+                        original,
+                        story: story.to_string(),
+                        time: prep.doc.time,
+                        title: prep.doc.title.clone(),
+                    },
+                );
+            }
+        }
+    }
+
     /// [`StoryClusterer::assign`] with the stateless analysis done beforehand: a caller can
     /// run [`Analysed::new`] for the next articles on another core.
     pub fn assign_analysed(&mut self, article: &Article, entities: &[String], a: Analysed) -> Assignment {
@@ -525,27 +557,31 @@ impl StoryClusterer for OnlineClusterer {
     }
 
     fn restore(&mut self, article: &Article, entities: &[String], story: &str, copy_of: Option<&str>) {
-        let mut prep = self.prepare(article, entities);
-        prep.copy = copy_of.map(|c| (c.to_string(), story.to_string()));
-        if let Some(slot) = self.ids.get(story).copied() {
-            let id = self.slot(slot).id.clone();
-            self.commit(article, prep, Target::Story(id), &[]);
+        let prep = self.prepare(article, entities);
+        self.place_as_stored(article, prep, story, copy_of);
+    }
+
+    fn replay(
+        &mut self,
+        article: &Article,
+        entities: &[String],
+        story: &str,
+        copy_of: Option<&str>,
+        agrees: &mut dyn FnMut(&str) -> bool,
+    ) -> bool {
+        let prep = self.prepare(article, entities);
+        let (target, merge) = self.decide(&prep);
+        let named = match &target {
+            Target::Story(id) if self.ids.contains_key(id) => id.clone(),
+            _ => self.new_story_id(article),
+        };
+        let same_copy = prep.copy.as_ref().map(|(orig, _)| orig.as_str()) == copy_of;
+        if same_copy && agrees(&named) {
+            self.commit(article, prep, target, &merge);
+            true
         } else {
-            let slot = self.open(Story::new(story.to_string(), &prep.doc));
-            self.index(slot, &prep.doc);
-            if let Some(sig) = prep.doc.sig {
-                let original = copy_of.unwrap_or(&article.id).to_string();
-                self.dups.insert(
-                    sig,
-                    DupEntry {
-                        article: article.id.clone(),
-                        original,
-                        story: story.to_string(),
-                        time: prep.doc.time,
-                        title: prep.doc.title.clone(),
-                    },
-                );
-            }
+            self.place_as_stored(article, prep, story, copy_of);
+            false
         }
     }
 }

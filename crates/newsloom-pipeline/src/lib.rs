@@ -114,13 +114,6 @@ pub struct Pipeline {
     _writer: Option<newsloom_store::WriterLock>,
 }
 
-/// How many recent articles are replayed into the clusterer at start-up: enough to cover the
-/// window in which stories stay open, without reading the whole history.
-const RESTORE_WINDOW: i64 = 20_000;
-
-/// Below this many stored articles the clusterer is warmed with [`BACKGROUND`].
-const BACKGROUND_MIN_ARTICLES: i64 = 500;
-
 /// Background news for term statistics at a cold start: the Wikinews sample shipped in the
 /// repository (CC BY, see NOTICE), 236 articles in en/es/it/nl.
 const BACKGROUND: &str = include_str!("../../../samples/wikinews/wikinews-meantime.jsonl");
@@ -251,26 +244,45 @@ impl Pipeline {
         Ok(added)
     }
 
+    /// Rebuilds the clusterer's state by replaying every stored article in store order, after
+    /// the same background warm-up a run from an empty store starts with: a restart (after a
+    /// crash or not) then decides every later story exactly as one uninterrupted run would.
+    /// The replay reads the whole history, as the uninterrupted run's state depends on all of
+    /// it (term statistics, near-duplicate signatures, open stories).
     fn restore_clusterer(&mut self) -> Result<()> {
-        // A store this small gives the online IDF too little to go on (with two articles every
-        // shared word looks rare): the shipped sample corpus serves as background.
-        if self.store.max_seq()? < BACKGROUND_MIN_ARTICLES {
-            for article in background_articles() {
-                self.clusterer.warm(&article);
-            }
+        let t = Instant::now();
+        for article in background_articles() {
+            self.clusterer.warm(&article);
         }
-        let mut seq = (self.store.max_seq()? - RESTORE_WINDOW).max(0);
+        let (mut seq, mut replayed, mut disagreed) = (0, 0u64, 0u64);
         loop {
             let rows = self.store.scan_articles(seq, 2000, false)?;
             let Some(last) = rows.last().map(|(s, _)| *s) else { break };
-            for (_, a) in &rows {
-                let entities = self.store.article_entities(&a.id)?;
-                if let Some(story) = &a.story {
-                    let copy_of = self.store.copy_of(&a.id)?;
-                    self.clusterer.restore(a, &entities, story, copy_of.as_deref());
+            for (_, mut a) in rows {
+                let Some(story) = a.story.take() else { continue };
+                // Sorted as the ingest passes them (`unique_entities`); the store's order is its own.
+                let mut entities = self.store.article_entities(&a.id)?;
+                entities.sort();
+                let copy_of = self.store.copy_of(&a.id)?;
+                let store = &self.store;
+                let stored = store.resolve_story(&story)?;
+                // The decision agrees when the story it names ended up (after merges) where the
+                // store has the article.
+                let mut agrees = |named: &str| store.resolve_story(named).is_ok_and(|s| s == stored);
+                if !self.clusterer.replay(&a, &entities, &story, copy_of.as_deref(), &mut agrees) {
+                    disagreed += 1;
                 }
+                replayed += 1;
             }
             seq = last;
+        }
+        metrics::gauge!("newsloom_cluster_restore_seconds").set(t.elapsed().as_secs_f64());
+        if disagreed > 0 {
+            // Expected only for a store written by another version or other settings.
+            eprintln!(
+                "newsloom: {disagreed} of {replayed} stored articles would now be placed differently; \
+                 kept where they are"
+            );
         }
         Ok(())
     }

@@ -20,7 +20,7 @@
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use newsloom_model::Article;
 use serde::Serialize;
@@ -53,6 +53,7 @@ impl From<tantivy::TantivyError> for SearchError {
 pub type Result<T> = std::result::Result<T, SearchError>;
 
 mod facets;
+mod space;
 
 use facets::TopFacets;
 
@@ -167,6 +168,8 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Option<IndexWriter>,
     fields: Fields,
+    /// `<dir>/index`, for error messages.
+    path: PathBuf,
 }
 
 impl SearchIndex {
@@ -191,7 +194,7 @@ impl SearchIndex {
             Err(e) => return Err(e.into()),
         };
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Self { index, reader, writer: None, fields })
+        Ok(Self { index, reader, writer: None, fields, path })
     }
 
     /// The store sequence number up to which every article is in the committed index.
@@ -218,6 +221,7 @@ impl SearchIndex {
     /// Adds (or replaces) articles; visible after [`commit`](Self::commit).
     pub fn add(&mut self, articles: &[(i64, &Article)]) -> Result<()> {
         let f = self.fields;
+        let path = self.path.clone();
         let writer = self.writer()?;
         for (_, a) in articles {
             writer.delete_term(Term::from_field_text(f.id, &a.id));
@@ -240,7 +244,7 @@ impl SearchIndex {
                     doc.add_text(f.day, day);
                 }
             }
-            writer.add_document(doc)?;
+            writer.add_document(doc).map_err(|e| space::write_error(&path, e))?;
         }
         Ok(())
     }
@@ -248,10 +252,11 @@ impl SearchIndex {
     /// Makes everything added so far durable and searchable, recording `seq` as the store
     /// position it covers.
     pub fn commit(&mut self, seq: i64) -> Result<()> {
+        let path = self.path.clone();
         let writer = self.writer()?;
-        let mut prepared = writer.prepare_commit()?;
+        let mut prepared = writer.prepare_commit().map_err(|e| space::write_error(&path, e))?;
         prepared.set_payload(&seq.to_string());
-        prepared.commit()?;
+        prepared.commit().map_err(|e| space::write_error(&path, e))?;
         self.reader.reload()?;
         Ok(())
     }

@@ -3,6 +3,7 @@
 //! The API is under `/api` (its OpenAPI spec at `/api/openapi.json` is generated from the
 //! handlers); the UI is a few static files embedded in the binary, served from `/`.
 
+mod admission;
 mod api;
 mod cache;
 mod connections;
@@ -27,6 +28,7 @@ use newsloom_search::{SearchIndex, Searcher};
 use newsloom_store::{Location, SqliteStore, StoreBackend};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+pub use admission::AdmissionLimits;
 pub use api::ApiDoc;
 pub use follow::{Following, serve_following, serve_following_on};
 pub use tiles::{tile_origin, with_tiles};
@@ -175,8 +177,22 @@ pub(crate) fn app_state_with(
     Ok(state)
 }
 
+/// The whole application over the store in `db`, with the given admission limits (tests use
+/// tiny ones; [`router`] takes them from the environment, see [`AdmissionLimits::from_env`]).
+pub fn router_with_limits(
+    db: &Path,
+    write_token: Option<String>,
+    limits: AdmissionLimits,
+) -> Result<Router, String> {
+    Ok(app_with(app_state(db, write_token)?, limits))
+}
+
 /// The router over a state.
 pub(crate) fn app(state: AppState) -> Router {
+    app_with(state, AdmissionLimits::from_env())
+}
+
+fn app_with(state: AppState, limits: AdmissionLimits) -> Router {
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
@@ -190,6 +206,9 @@ pub(crate) fn app(state: AppState) -> Router {
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(timeout))
+        // Outside the timeout (a wait for a turn is bounded on its own), inside the metrics
+        // (a refusal is counted like any answer).
+        .layer(axum::middleware::from_fn_with_state(admission::Admission::new(limits), admission::admit))
         .layer(axum::middleware::from_fn(metrics::record))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))

@@ -26,6 +26,7 @@ mod geo;
 mod lock;
 mod read;
 mod schema;
+mod snapshot;
 mod tone;
 mod watched;
 mod write;
@@ -59,9 +60,23 @@ impl std::fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
+/// The start of every out-of-space error, so callers can tell it from others.
+pub const NO_SPACE: &str = "no space left on device";
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
+        // SQLite reports a full disk (ENOSPC) as SQLITE_FULL.
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) {
+            return StoreError(format!("{NO_SPACE} ({e})"));
+        }
         StoreError(format!("database error: {e}"))
+    }
+}
+
+impl StoreError {
+    /// Whether the disk (or the store's quota) is full.
+    pub fn is_out_of_space(&self) -> bool {
+        self.0.starts_with(NO_SPACE)
     }
 }
 

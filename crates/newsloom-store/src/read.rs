@@ -355,6 +355,11 @@ impl SqliteStore {
     /// A page of stories. Every order has its index (see the schema), so a page costs the
     /// same at any depth of a large store.
     pub fn stories(&self, q: &StoryQuery) -> Result<Vec<StoryRow>> {
+        // Several statements: one snapshot, so a batch committed meanwhile is seen whole.
+        self.snapshot(|s| s.stories_at_once(q))
+    }
+
+    fn stories_at_once(&self, q: &StoryQuery) -> Result<Vec<StoryRow>> {
         let order = match q.order {
             StoryOrder::Newest => "last_seen DESC, size DESC, id",
             StoryOrder::Biggest => "size DESC, last_seen DESC, id",
@@ -403,6 +408,11 @@ impl SqliteStore {
 
     /// One story (through redirects) with its articles in time order.
     pub fn story(&self, id: &str) -> Result<Option<(StoryRow, Vec<ArticleRow>)>> {
+        // Several statements: one snapshot, so a batch committed meanwhile is seen whole.
+        self.snapshot(|s| s.story_at_once(id))
+    }
+
+    fn story_at_once(&self, id: &str) -> Result<Option<(StoryRow, Vec<ArticleRow>)>> {
         let id = self.resolve_story(id)?;
         let row = self
             .conn
@@ -452,6 +462,11 @@ impl SqliteStore {
 
     /// Store-wide counts.
     pub fn stats(&self) -> Result<Stats> {
+        // Several statements: one snapshot, so a batch committed meanwhile is seen whole.
+        self.snapshot(|s| s.stats_at_once())
+    }
+
+    fn stats_at_once(&self) -> Result<Stats> {
         let count = |sql: &str| -> Result<i64> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
         let pairs = |sql: &str| -> Result<Vec<(String, i64)>> {
             let mut stmt = self.conn.prepare_cached(sql)?;

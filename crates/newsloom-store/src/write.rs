@@ -4,7 +4,7 @@ use newsloom_model::Analysis;
 use newsloom_model::{Article, EntityKind};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::{Result, SqliteStore, now_secs};
+use crate::{NO_SPACE, Result, SqliteStore, StoreError, now_secs};
 
 /// An article ready to store, with its analysis and its place in a story.
 #[derive(Debug, Clone, Default)]
@@ -46,6 +46,21 @@ impl SqliteStore {
     /// Stores a batch atomically: all of it is visible after this returns, none of it if the
     /// process dies first. Articles already present (same id) are skipped and counted.
     pub fn insert_batch(&mut self, batch: &[NewArticle], rejects: &[Reject]) -> Result<BatchOutcome> {
+        self.insert_batch_tx(batch, rejects).map_err(|e| {
+            if !e.is_out_of_space() {
+                return e;
+            }
+            // The transaction rolled back: say so, and what to do, with the place that is full.
+            StoreError(format!(
+                "{NO_SPACE}: cannot write to the store in {}; the batch being written was rolled \
+                 back and everything stored before it is intact. Free some space and run the same \
+                 command again: it resumes where it stopped",
+                self.dir.display()
+            ))
+        })
+    }
+
+    fn insert_batch_tx(&mut self, batch: &[NewArticle], rejects: &[Reject]) -> Result<BatchOutcome> {
         let tx = self.conn.transaction()?;
         let mut outcome = BatchOutcome::default();
         let now = now_secs();
