@@ -231,20 +231,34 @@ const MIGRATIONS: &[&str] = &[
 
 /// Brings the database to the newest schema, one transaction per step.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
-    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let newest = MIGRATIONS.len() as i64;
-    if current > newest {
-        return Err(StoreError(format!(
-            "the database is at schema version {current}, newer than this newsloom knows ({newest}); \
-             upgrade newsloom"
-        )));
+    let version = |c: &Connection| -> Result<i64> { Ok(c.pragma_query_value(None, "user_version", |r| r.get(0))?) };
+    let check = |current: i64| {
+        if current > newest {
+            return Err(StoreError(format!(
+                "the database is at schema version {current}, newer than this newsloom knows ({newest}); \
+                 upgrade newsloom"
+            )));
+        }
+        Ok(current == newest)
+    };
+    // Up to date: nothing to write (a read-only store opens too).
+    if check(version(conn)?)? {
+        return Ok(());
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let tx = conn.transaction()?;
+    // Two processes opening a new store at once (a reader and a restarted ingest, say) must
+    // not both apply a step: the version is read again under the write lock, and every
+    // pending step is applied in that one transaction.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let current = version(&tx)?;
+    if check(current)? {
+        return Ok(());
+    }
+    for sql in MIGRATIONS.iter().skip(current as usize) {
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-        tx.commit()?;
     }
+    tx.pragma_update(None, "user_version", newest)?;
+    tx.commit()?;
     Ok(())
 }
 
@@ -261,5 +275,23 @@ mod tests {
         assert_eq!(v, MIGRATIONS.len() as i64);
         conn.pragma_update(None, "user_version", 99).unwrap();
         assert!(migrate(&mut conn).unwrap_err().0.contains("newer"));
+    }
+
+    #[test]
+    fn concurrent_first_opens_apply_each_step_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    let mut conn = Connection::open(&path).unwrap();
+                    conn.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+                    migrate(&mut conn).unwrap();
+                });
+            }
+        });
+        let conn = Connection::open(&path).unwrap();
+        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(v, MIGRATIONS.len() as i64);
     }
 }
