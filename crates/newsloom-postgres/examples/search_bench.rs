@@ -19,7 +19,7 @@ use newsloom_model::{Article, PublishedDate};
 use newsloom_postgres::testing::TempPostgres;
 use newsloom_postgres::{PgSearch, PgStore};
 use newsloom_search::{SearchQuery, Searcher};
-use newsloom_store::{NewArticle, StoreBackend};
+use newsloom_store::NewArticle;
 
 const VOCABULARY: usize = 30_000;
 const SOURCES: usize = 40;

@@ -149,7 +149,8 @@ impl PgStore {
             mean_tone: r.get(2),
         };
         if let ToneSubject::Dyad(a, b) = subject {
-            let ((a_lo, a_hi), (b_lo, b_hi)) = (newsloom_store::actors::actor_range(a), newsloom_store::actors::actor_range(b));
+            let ((a_lo, a_hi), (b_lo, b_hi)) =
+                (newsloom_store::actors::actor_range(a), newsloom_store::actors::actor_range(b));
             let rows = self.conn().query(
                 "SELECT substr(a.day, 1, $1), COUNT(*), AVG(t.tone) FROM article_tone t JOIN articles a ON a.id = t.article
                  WHERE a.day IS NOT NULL AND a.id IN (SELECT article FROM events WHERE

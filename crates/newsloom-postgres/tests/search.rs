@@ -148,7 +148,15 @@ fn work_per_query_is_bounded_by_the_match_window() {
         .map(|i| {
             // Every article says "common"; one in ten also says "rare".
             let body = if i % 10 == 0 { "common words and a rare one" } else { "common words only" };
-            item(&format!("w{i:05}"), &format!("Title {i}"), body, "AP", "en", &format!("s{}", i % 3), "2024-05-01")
+            item(
+                &format!("w{i:05}"),
+                &format!("Title {i}"),
+                body,
+                "AP",
+                "en",
+                &format!("s{}", i % 3),
+                "2024-05-01",
+            )
         })
         .collect();
     store.insert_batch(&batch, &[]).unwrap();
@@ -156,7 +164,8 @@ fn work_per_query_is_bounded_by_the_match_window() {
     client.batch_execute("ANALYZE articles").unwrap();
     let search = PgSearch::open(&url).unwrap();
 
-    let common = search.search(&SearchQuery { text: "common".into(), limit: 5, ..Default::default() }).unwrap();
+    let common =
+        search.search(&SearchQuery { text: "common".into(), limit: 5, ..Default::default() }).unwrap();
     assert!(common.total_estimated);
     // The estimate comes from column statistics: near the truth, not exact.
     assert!(common.total > n * 8 / 10 && common.total < n * 12 / 10, "estimate {} for {n}", common.total);

@@ -177,7 +177,7 @@ pub async fn read_log(queue: &Queue) -> Result<(Vec<Envelope>, u64)> {
 #[derive(Clone)]
 pub enum LeaseStore {
     /// In JetStream's key-value store (when the store is not shared, e.g. SQLite).
-    Nats(jetstream::kv::Store),
+    Nats(Box<jetstream::kv::Store>),
     /// In the PostgreSQL store the decisions are written to.
     Postgres(Arc<std::sync::Mutex<newsloom_postgres::PgLease>>),
 }
@@ -196,7 +196,7 @@ impl LeaseStore {
                     .map_err(|e| e.to_string())?;
                 Ok(Self::Postgres(Arc::new(std::sync::Mutex::new(lease))))
             }
-            None => Ok(Self::Nats(queue.js.get_key_value(crate::BUCKET_LEASE).await?)),
+            None => Ok(Self::Nats(Box::new(queue.js.get_key_value(crate::BUCKET_LEASE).await?))),
         }
     }
 

@@ -47,7 +47,7 @@ pub fn with_tiles(app: Router, template: Option<&str>) -> Result<Router, String>
     let csp = csp_with_images_from(&tile_origin(template)?);
     let csp = HeaderValue::from_str(&csp).map_err(|e| format!("--tiles: {e}"))?;
     Ok(app
-        .layer(Extension(UiConfig { tiles: Some(template.to_string()) }))
+        .layer(Extension(UiConfig { tiles: Some(template.to_string()), ..Default::default() }))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, csp)))
 }
 

@@ -23,6 +23,8 @@ async fn without_nats_the_status_is_404_with_a_hint() {
     let (status, body) = get(&app, "/api/cluster-status").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body["error"].as_str().unwrap().contains("--nats"), "{body}");
+    let (_, config) = get(&app, "/api/config").await;
+    assert_eq!(config["cluster_status"], false, "{config}");
 }
 
 #[test]
@@ -33,6 +35,8 @@ fn with_nats_the_status_shows_each_stage_and_its_lag() {
     let app = newsloom_server::router_watching(&Location::Dir(dir.path().to_path_buf()), None, &nats.url())
         .unwrap();
     rt.block_on(async {
+        let (_, config) = get(&app, "/api/config").await;
+        assert_eq!(config["cluster_status"], true, "{config}");
         let (status, body) = get(&app, "/api/cluster-status?interval_ms=5001").await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 

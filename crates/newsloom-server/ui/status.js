@@ -36,16 +36,13 @@ function view(st) {
 export async function statusPage() {
   clearInterval(timer);
   const root = h('section', null, h('h1', null, 'Pipeline status'));
-  let st;
-  try {
-    st = await api('/api/cluster-status');
-  } catch (e) {
-    if (e.status !== 404) throw e;
+  const config = await api('/api/config');
+  if (!config.cluster_status) {
     root.append(emptyState('This server does not watch a scale-out pipeline.',
       'Start it with ', h('code', null, 'newsloom serve --nats nats://HOST:PORT'), ' to see the stage workers here.'));
     return root;
   }
-  root.append(view(st));
+  root.append(view(await api('/api/cluster-status')));
   timer = setInterval(async () => {
     // Stop once the page is left.
     if (!document.body.contains(root)) return clearInterval(timer);

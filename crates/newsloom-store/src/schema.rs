@@ -232,7 +232,8 @@ const MIGRATIONS: &[&str] = &[
 /// Brings the database to the newest schema, one transaction per step.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     let newest = MIGRATIONS.len() as i64;
-    let version = |c: &Connection| -> Result<i64> { Ok(c.pragma_query_value(None, "user_version", |r| r.get(0))?) };
+    let version =
+        |c: &Connection| -> Result<i64> { Ok(c.pragma_query_value(None, "user_version", |r| r.get(0))?) };
     let check = |current: i64| {
         if current > newest {
             return Err(StoreError(format!(

@@ -101,7 +101,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Train { what: crate::args::TrainCommand::Themes { data, out } } => {
             train_report("themes", newsloom_analyse::themes::train(&data, &out), &out, json)
         }
-        Command::Serve { addr, write_token, public, follow: Some(sources), poll, host_delay, nats, .. } => {
+        Command::Serve {
+            addr, write_token, public, follow: Some(sources), poll, host_delay, nats, ..
+        } => {
             check_public_addr(addr, public, write_token.as_deref());
             let config = newsloom_server::ServerConfig { db, addr, write_token, tiles: None, nats };
             follow::serve_following(config, &sources, poll.as_deref(), &host_delay)

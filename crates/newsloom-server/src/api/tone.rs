@@ -78,10 +78,14 @@ pub struct UiConfig {
     /// The map tile URL template (`https://tile.openstreetmap.org/{z}/{x}/{y}.png`) given with
     /// `newsloom serve --tiles`; without it the map shows the offline country outlines only.
     pub tiles: Option<String>,
+    /// Whether `/api/cluster-status` reports a scale-out pipeline (`newsloom serve --nats`).
+    pub cluster_status: bool,
 }
 
 /// The UI's configuration.
 #[utoipa::path(get, path = "/api/config", tag = "ui", responses((status = 200, body = UiConfig)))]
-pub async fn config(config: Option<Extension<UiConfig>>) -> Json<UiConfig> {
-    Json(config.map(|Extension(c)| c).unwrap_or_default())
+pub async fn config(State(state): State<AppState>, config: Option<Extension<UiConfig>>) -> Json<UiConfig> {
+    let mut config = config.map(|Extension(c)| c).unwrap_or_default();
+    config.cluster_status = state.cluster.is_some();
+    Json(config)
 }

@@ -124,6 +124,11 @@ try {
   notes.push(`article page highlights ${marks} spans`);
   await shot('article');
 
+  // The status page on a server that watches no scale-out pipeline says how to get one.
+  await page.goto(`${base}/#/status`);
+  await page.waitForSelector('main .empty, #cluster-status');
+  check((await page.locator('main').textContent()).includes('--nats'), 'status page explains --nats');
+
   // Dyad RUS/NATO as asked; then a pair that has dated events, to see the chart with points.
   const rusNato = await api('/api/dyad?a=RUS&b=NATO&period=day');
   await page.goto(`${base}/#/dyad?a=RUS&b=NATO&period=day`);
