@@ -1,5 +1,6 @@
 //! The API in-process (tower `oneshot`) over a store built through the pipeline.
 
+#[macro_use]
 mod common;
 
 use common::{Backend, TestStore};
@@ -472,24 +473,6 @@ async fn places_and_events_by_place(b: Backend) {
         let (status, body) = get(&app, bad).await;
         assert_error(status, &body, StatusCode::BAD_REQUEST);
     }
-}
-
-/// Every test above, once per store engine: `sqlite::…` and `postgres::…`.
-macro_rules! on_every_backend {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(super::Backend::Sqlite).await
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(super::Backend::Postgres).await
-            })*
-        }
-    };
 }
 
 on_every_backend!(

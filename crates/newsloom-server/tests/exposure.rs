@@ -1,6 +1,7 @@
 //! The map, tone and filter endpoints (`/api/tone`, `/api/config`, `/api/articles` filters by
 //! theme, tone and place) over the fixture store, on every store engine.
 
+#[macro_use]
 mod common;
 
 use std::sync::OnceLock;
@@ -182,23 +183,6 @@ async fn ui_ships_leaflet_and_the_offline_base_map(b: Backend) {
         .await
         .unwrap();
     assert_eq!(resp.headers()[header::CONTENT_TYPE], "image/png");
-}
-
-macro_rules! on_every_backend {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(super::Backend::Sqlite).await
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(super::Backend::Postgres).await
-            })*
-        }
-    };
 }
 
 on_every_backend!(

@@ -133,3 +133,23 @@ pub fn build_at(location: &Location, values: &[Value]) {
         .unwrap()
     })
 }
+
+/// Defines each named `async fn(Backend)` test once per store engine: `sqlite::…` and
+/// `postgres::…` (the PostgreSQL ones skip themselves without PostgreSQL).
+#[allow(unused_macros)]
+macro_rules! on_every_backend {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::Backend::Sqlite).await
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::Backend::Postgres).await
+            })*
+        }
+    };
+}
