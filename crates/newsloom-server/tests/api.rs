@@ -3,9 +3,7 @@
 #[macro_use]
 mod common;
 
-use common::{Backend, TestStore};
-
-use std::sync::OnceLock;
+use common::{Backend, TestStore, shared};
 
 use axum::Router;
 use axum::body::Body;
@@ -15,19 +13,6 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 const TOKEN: &str = "s3cret-token";
-
-/// One shared read-only store per engine for the read tests (built once per test binary);
-/// `None` when that engine is unavailable (PostgreSQL not installed, see `common`).
-fn shared(backend: Backend) -> Option<Router> {
-    static SQLITE: OnceLock<Option<TestStore>> = OnceLock::new();
-    static POSTGRES: OnceLock<Option<TestStore>> = OnceLock::new();
-    let slot = match backend {
-        Backend::Sqlite => &SQLITE,
-        Backend::Postgres => &POSTGRES,
-    };
-    let store = slot.get_or_init(|| TestStore::built(backend, &common::fixture_articles())).as_ref()?;
-    Some(store.router(None))
-}
 
 async fn send(app: &Router, req: Request<Body>) -> (StatusCode, Value, axum::http::HeaderMap) {
     let resp = app.clone().oneshot(req).await.unwrap();

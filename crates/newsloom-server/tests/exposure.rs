@@ -4,26 +4,13 @@
 #[macro_use]
 mod common;
 
-use std::sync::OnceLock;
-
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{Backend, TestStore};
+use common::{Backend, shared};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
-
-fn shared(backend: Backend) -> Option<Router> {
-    static SQLITE: OnceLock<Option<TestStore>> = OnceLock::new();
-    static POSTGRES: OnceLock<Option<TestStore>> = OnceLock::new();
-    let slot = match backend {
-        Backend::Sqlite => &SQLITE,
-        Backend::Postgres => &POSTGRES,
-    };
-    let store = slot.get_or_init(|| TestStore::built(backend, &common::fixture_articles())).as_ref()?;
-    Some(store.router(None))
-}
 
 async fn get_with_headers(app: &Router, uri: &str) -> (StatusCode, Value, axum::http::HeaderMap) {
     let resp = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();

@@ -64,6 +64,19 @@ impl TestStore {
     }
 }
 
+/// The application over one shared read-only fixture store per engine (built once per test
+/// binary); `None` when that engine is unavailable (PostgreSQL not installed).
+pub fn shared(backend: Backend) -> Option<Router> {
+    static SQLITE: std::sync::OnceLock<Option<TestStore>> = std::sync::OnceLock::new();
+    static POSTGRES: std::sync::OnceLock<Option<TestStore>> = std::sync::OnceLock::new();
+    let slot = match backend {
+        Backend::Sqlite => &SQLITE,
+        Backend::Postgres => &POSTGRES,
+    };
+    let store = slot.get_or_init(|| TestStore::built(backend, &fixture_articles())).as_ref()?;
+    Some(store.router(None))
+}
+
 /// Two outlets reporting one story, and an unrelated article from a third.
 pub fn fixture_articles() -> Vec<Value> {
     vec![
