@@ -350,7 +350,8 @@ pub struct SearchArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum BenchCommand {
-    /// Generate a synthetic corpus and ingest it into a fresh temporary store.
+    /// Generate a news stream and ingest it into a fresh temporary store: throughput, memory
+    /// and ingest rate by decile, store size per article.
     Ingest {
         #[arg(long, default_value_t = 50_000)]
         articles: u64,
@@ -359,6 +360,15 @@ pub enum BenchCommand {
         /// Keep the generated store in this directory instead of a temporary one.
         #[arg(long)]
         keep: Option<PathBuf>,
+        /// `realistic`: 75% generated news, 20% real article text replayed with shifted dates
+        /// (the shipped Wikinews sample plus any `--real` files), 5% near-duplicates of recent
+        /// items. `generated`: generated news only.
+        #[arg(long, default_value = "realistic", value_parser = ["realistic", "generated"])]
+        mix: String,
+        /// More real articles to replay (JSONL with `title` and `text`), e.g. a gold file from
+        /// ../shared/data; read at run time, never copied.
+        #[arg(long)]
+        real: Vec<PathBuf>,
     },
     /// Articles/s through the NATS stage workers with 1, 2 and 4 workers per stage, and the
     /// time of one queue hop (starts a temporary nats-server).

@@ -114,6 +114,10 @@ pub struct Pipeline {
     _writer: Option<newsloom_store::WriterLock>,
 }
 
+/// The embedded store's page cache while ingesting: enough for the inner index pages of a
+/// store of millions of articles, small against the 1 GiB a long run may use.
+const WRITER_CACHE_MB: u32 = 96;
+
 /// Background news for term statistics at a cold start: the Wikinews sample shipped in the
 /// repository (CC BY, see NOTICE), 236 articles in en/es/it/nl.
 const BACKGROUND: &str = include_str!("../../../samples/wikinews/wikinews-meantime.jsonl");
@@ -186,6 +190,7 @@ impl Pipeline {
         // Before anything is opened for writing, so a refused second writer changes nothing.
         let writer = newsloom_store::WriterLock::acquire(dir)?;
         let store = SqliteStore::open(dir)?;
+        store.set_cache_mb(WRITER_CACHE_MB)?;
         let index = SearchIndex::open(dir)?;
         Self::with_store(Box::new(store), Some(index), Some(writer), extractor, analyser, clusterer)
     }

@@ -134,7 +134,7 @@ impl SqliteStore {
             let (seq, id, doc): (i64, String, String) = (
                 r.get(0).map_err(StoreError::from)?,
                 r.get(1).map_err(StoreError::from)?,
-                r.get(2).map_err(StoreError::from)?,
+                r.get::<_, crate::packed::Packed>(2).map_err(StoreError::from)?.0,
             );
             let row = parse::<Article>(&format!("article {id}"), &doc).and_then(|mut article| {
                 article.story = r.get(3)?;
@@ -343,7 +343,7 @@ impl SqliteStore {
         let mut rows = stmt.query([id])?;
         match rows.next()? {
             Some(r) => {
-                let doc: String = r.get(0)?;
+                let doc = r.get::<_, crate::packed::Packed>(0)?.0;
                 Ok(Some(parse::<Article>(&format!("article {id}"), &doc)?.body))
             }
             None => Ok(None),

@@ -6,6 +6,7 @@ use newsloom_model::{Article, Entity, Event, Mention, Quote};
 use rusqlite::{OptionalExtension, Row, ToSql, params, params_from_iter};
 use serde::Serialize;
 
+use crate::packed::Packed;
 use crate::{Result, SqliteStore};
 
 /// One line of an article listing.
@@ -180,7 +181,7 @@ impl SqliteStore {
         let row = self
             .conn
             .query_row("SELECT doc, raw, story FROM articles WHERE id = ?", [id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
+                Ok((r.get::<_, Packed>(0)?.0, r.get::<_, Packed>(1)?.0, r.get::<_, Option<String>>(2)?))
             })
             .optional()?;
         row.map(|(doc, raw, story)| {
@@ -203,9 +204,9 @@ impl SqliteStore {
         let rows = stmt.query_map(params![after_seq, limit as i64], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
+                r.get::<_, Packed>(1)?.0,
                 r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
+                r.get::<_, Packed>(3)?.0,
             ))
         })?;
         rows.map(|row| {

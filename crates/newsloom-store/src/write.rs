@@ -110,8 +110,8 @@ fn insert_article(tx: &Transaction, item: &NewArticle, now: i64) -> Result<bool>
             item.copy_of,
             a.body_hash,
             a.origin,
-            doc,
-            a.raw,
+            crate::packed::Packed(doc),
+            crate::packed::Packed(a.raw.clone()),
             now
         ])?;
     if inserted == 0 {
