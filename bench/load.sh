@@ -6,6 +6,14 @@
 #   bench/load.sh                      # 100,000 articles, 20 s per endpoint, 200 connections
 #   ARTICLES=20000 DURATION=10 bench/load.sh
 #   VARIED=0 bench/load.sh             # skip the varied-request runs
+#   ARTICLES=1000000 LOAD_DB=/big/disk/db COLD=1 bench/load.sh
+#                                      # 1M articles (bench ingest's realistic mix, ~18 KB each on
+#                                      # disk); COLD=1 also drops the OS page cache first (root)
+#
+# Order: a cold start (server started, then at once 10 s of mixed varied requests: every error
+# and timeout over 2 s is counted), then each endpoint with varied requests (p50/p99/max), then
+# the same request repeated. Varied requests need wrk; article and story ids are sampled across
+# the whole store (python3's sqlite3).
 #
 # Needs `oha` (cargo install oha) or `wrk` (apt-get install wrk). Env: ARTICLES, DURATION (s),
 # CONCURRENCY, LOAD_DB (store dir, default target/load-db-$ARTICLES), PORT, CARGO_TARGET_DIR.
@@ -32,14 +40,46 @@ if [ ! -f "$DB/newsloom.db" ]; then
   "$BIN" bench ingest --articles "$ARTICLES" --keep "$DB"
 fi
 
+IDS=$(mktemp -d)
+python3 - "$DB/newsloom.db" "$IDS" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+n = db.execute("SELECT MAX(seq) FROM articles").fetchone()[0] or 1
+step = max(1, n // 5000)
+with open(f"{sys.argv[2]}/articles", "w") as f:
+    for (i,) in db.execute("SELECT id FROM articles WHERE seq % ? = 0", (step,)):
+        f.write(i + "\n")
+m = db.execute("SELECT COUNT(*) FROM stories").fetchone()[0] or 1
+with open(f"{sys.argv[2]}/stories", "w") as f:
+    for (i,) in db.execute("SELECT id FROM stories WHERE rowid % ? = 0", (max(1, m // 5000),)):
+        f.write(i + "\n")
+PY
+export ARTICLE_IDS=$IDS/articles STORY_IDS=$IDS/stories
+echo "== sampled $(wc -l <"$ARTICLE_IDS") article ids and $(wc -l <"$STORY_IDS") story ids across the store"
+
+if [ "${COLD:-0}" = 1 ] && [ -w /proc/sys/vm/drop_caches ]; then
+  sync; echo 3 >/proc/sys/vm/drop_caches; echo "== dropped the OS page cache"
+fi
+STARTED=$(date +%s.%N)
 "$BIN" --db "$DB" serve --addr "127.0.0.1:$PORT" 2>/dev/null &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true; rm -rf "$IDS"' EXIT
 BASE="http://127.0.0.1:$PORT"
-for _ in $(seq 1 100); do
-  curl -sf "$BASE/api/stats" >/dev/null && break
-  sleep 0.2
+for _ in $(seq 1 600); do
+  curl -s -o /dev/null "$BASE/api/config" && break
+  sleep 0.05
 done
+echo "== serving after $(echo "$(date +%s.%N) - $STARTED" | bc) s"
+
+# wrk's summary: latency avg/stdev/max, p50/p99, throughput, and every kind of failure.
+wrk_report() {
+  grep -E '^\s+Latency|^\s+(50|99)%|Requests/sec|Non-2xx|Socket errors|requests in'
+}
+if command -v wrk >/dev/null; then
+  echo
+  echo "== cold start: the first 10 s after the server listens, mixed varied requests, $CONCURRENCY connections, timeout 2 s"
+  ENDPOINT=mixed wrk -t2 -c "$CONCURRENCY" -d 10s --timeout 2s --latency -s bench/load/varied.lua "$BASE" | wrk_report
+fi
 echo "== store: $(curl -sf "$BASE/api/stats" | head -c 200)…"
 
 run() {
@@ -53,8 +93,7 @@ run() {
     oha -z "${DURATION}s" -c "$CONCURRENCY" --no-tui "$BASE$path" \
       | grep -E 'Requests/sec|Success rate|50(\.00)?% in|99(\.00)?% in|\[[0-9]{3}\]'
   else
-    wrk -t2 -c "$CONCURRENCY" -d "${DURATION}s" --latency "$BASE$path" \
-      | grep -E '^\s+(50|99)%|Requests/sec|Non-2xx|Socket errors|requests in'
+    wrk -t2 -c "$CONCURRENCY" -d "${DURATION}s" --timeout 2s --latency "$BASE$path" | wrk_report
   fi
 }
 
@@ -64,15 +103,18 @@ run_varied() {
   command -v wrk >/dev/null || { echo "(varied requests need wrk)"; return; }
   echo
   echo "== $name, varied requests (bench/load/varied.lua), $CONCURRENCY connections, ${DURATION}s, wrk"
-  ENDPOINT=$endpoint wrk -t2 -c "$CONCURRENCY" -d "${DURATION}s" --latency -s bench/load/varied.lua "$BASE" \
-    | grep -E '^\s+(50|99)%|Requests/sec|Non-2xx|Socket errors|requests in'
+  ENDPOINT=$endpoint wrk -t2 -c "$CONCURRENCY" -d "${DURATION}s" --timeout 2s --latency \
+    -s bench/load/varied.lua "$BASE" | wrk_report
 }
 
+if [ "${VARIED:-1}" = 1 ]; then
+  run_varied "story list" stories
+  run_varied "story page" story
+  run_varied "search" search
+  run_varied "dyad" dyad
+  run_varied "entities" entities
+  run_varied "article page" article
+fi
 run "story list" "/api/stories?limit=30"
 run "search" "/api/search?q=sanctions%20energy&limit=20"
 run "dyad" "/api/dyad?a=RUS&b=USA&period=month"
-if [ "${VARIED:-1}" = 1 ]; then
-  run_varied "story list" stories
-  run_varied "search" search
-  run_varied "dyad" dyad
-fi

@@ -1,7 +1,10 @@
 -- wrk script: every request asks for something different, so per-version caches in the server
--- rarely help. ENDPOINT (env) picks the endpoint: stories, search or dyad. Each wrk thread
--- draws from its own deterministic random sequence.
+-- rarely help. ENDPOINT (env) picks the endpoint: stories, story, search, dyad, entities,
+-- article, or mixed (each request one of those at random). `article` and `story` draw ids from
+-- the files named by ARTICLE_IDS and STORY_IDS (one id a line, sampled across the whole store by
+-- load.sh). Each wrk thread draws from its own deterministic random sequence.
 local endpoint = os.getenv("ENDPOINT") or "search"
+local kinds = { "stories", "story", "search", "dyad", "entities", "article" }
 local words = {
   "energy", "trade", "security", "border", "elections", "climate", "sanctions", "migration",
   "defence", "health", "technology", "finance", "agriculture", "transport", "Russia", "NATO",
@@ -21,17 +24,47 @@ function setup(thread)
   thread:set("seed", counter)
 end
 
+local function read_ids(env)
+  local ids, path = {}, os.getenv(env)
+  if path then
+    local f = io.open(path, "r")
+    if f then
+      for line in f:lines() do ids[#ids + 1] = line end
+      f:close()
+    end
+  end
+  return ids
+end
+
+local article_ids, story_ids = {}, {}
+local prefixes = { "Rus", "NAT", "Ukr", "Chi", "Ger", "Fra", "Tur", "Ira", "Jap", "Ind", "Bra",
+  "Pol", "Bri", "Eur", "Uni", "Mos", "Ber", "Lon", "Par", "Was", "Ki", "Be", "Sa", "Ma", "Al", "Jo" }
+
 function init(args)
   math.randomseed(seed * 7919)
+  article_ids, story_ids = read_ids("ARTICLE_IDS"), read_ids("STORY_IDS")
 end
 
 local function pick(list) return list[math.random(#list)] end
 
 function request()
   local path
-  if endpoint == "stories" then
+  local kind = endpoint
+  if kind == "mixed" then kind = pick(kinds) end
+  if (kind == "article" and #article_ids == 0) or (kind == "story" and #story_ids == 0) then kind = "stories" end
+  if kind == "article" then
+    path = "/api/articles/" .. pick(article_ids)
+  elseif kind == "story" then
+    path = "/api/stories/" .. pick(story_ids)
+  elseif kind == "entities" then
+    if math.random() < 0.5 then
+      path = string.format("/api/entities?limit=20&cursor=%d", 20 * math.random(0, 200))
+    else
+      path = "/api/entities?limit=20&q=" .. pick(prefixes)
+    end
+  elseif kind == "stories" then
     path = string.format("/api/stories?limit=30&sort=%s&cursor=%d", pick(sorts), 30 * math.random(0, 300))
-  elseif endpoint == "dyad" then
+  elseif kind == "dyad" then
     local a, b = pick(actors), pick(actors)
     while b == a do b = pick(actors) end
     path = string.format("/api/dyad?a=%s&b=%s&period=%s", a, b, pick(periods))

@@ -25,22 +25,38 @@ struct Sample {
     cpu_s: f64,
 }
 
-/// Records a [`Sample`] after each batch.
+/// Records a [`Sample`] after each batch, and logs each decile as it completes (a long run
+/// that is stopped early still leaves its figures on stderr).
 struct Trace {
     bar: Bar,
     started: Instant,
+    articles: u64,
     samples: RefCell<Vec<Sample>>,
 }
 
 impl Progress for Trace {
     fn batch_done(&self, s: &IngestSummary) {
         self.bar.batch_done(s);
-        self.samples.borrow_mut().push(Sample {
+        let sample = Sample {
             read: s.read,
             at_s: self.started.elapsed().as_secs_f64(),
             rss_mb: current_rss_mb().unwrap_or(0.0),
             cpu_s: process_cpu_s().unwrap_or(0.0),
-        });
+        };
+        let mut samples = self.samples.borrow_mut();
+        let decile = |read: u64| read * 10 / self.articles.max(1);
+        if samples.last().is_none_or(|p| decile(p.read) < decile(s.read)) {
+            self.bar.log(&format!(
+                "decile {}: {} items in {:.0}s, RSS {:.0} MB, CPU {:.0}s, stored {}",
+                decile(s.read),
+                s.read,
+                sample.at_s,
+                sample.rss_mb,
+                sample.cpu_s,
+                s.stored
+            ));
+        }
+        samples.push(sample);
     }
 }
 
@@ -149,7 +165,7 @@ pub fn bench(what: BenchCommand, json: bool) -> anyhow::Result<()> {
     let mut pipeline = Pipeline::open(&db).with_context(|| format!("opening {}", db.display()))?;
     let open_s = opened.elapsed().as_secs_f64();
     pipeline.batch_size = batch_size.max(1);
-    let trace = Trace { bar: Bar::new(), started: Instant::now(), samples: RefCell::new(vec![]) };
+    let trace = Trace { bar: Bar::new(), started: Instant::now(), articles, samples: RefCell::new(vec![]) };
     let cpu_before = process_cpu_s().unwrap_or(0.0);
     let summary = pipeline.ingest(Reader::new(vec![corpus.clone()]), &trace)?;
     let cpu_s = process_cpu_s().unwrap_or(0.0) - cpu_before;

@@ -28,6 +28,11 @@ impl Bar {
     pub fn finish(&self) {
         self.0.finish_and_clear();
     }
+
+    /// A line on stderr above the bar (printed also when stderr is not a terminal).
+    pub fn log(&self, line: &str) {
+        self.0.suspend(|| eprintln!("{line}"));
+    }
 }
 
 impl Progress for Bar {
