@@ -7,8 +7,9 @@
 //!   the self/group (first-person pronoun) density.
 //! * Per mention, [`ToneAnalyser::mention_tones`] classifies the sentiment of the mention's
 //!   sentence towards that mention (negative / neutral / positive) with a logistic regression
-//!   over the words around it, its clause's lexicon score, and its place in the sentence
-//!   ([`features`]). Its weights are learnt from NewsMTSC dev (Hamborg & Donnay, EACL 2021;
+//!   over the words around it, its clause's lexicon score, its place in the sentence, and how
+//!   it relates to the sentiment words (distance, subject or object of one, negation and quotes
+//!   near it, sentiment nearer another name) ([`features`]). Its weights are learnt from NewsMTSC dev (Hamborg & Donnay, EACL 2021;
 //!   MIT) by [`train`] and ship in `models/tone-target.bin.gz`.
 //!
 //! ```
