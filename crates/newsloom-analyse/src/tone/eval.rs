@@ -146,6 +146,7 @@ fn eval_sentences(gold: &Path, folds: Option<usize>, out: Option<&Path>) -> Resu
     }
     let t0 = Instant::now();
     let mut per_item = Vec::new();
+    let mut per_fold: Vec<Vec<(i8, i8, f32)>> = vec![Vec::new(); k];
     let mut preds = Vec::with_capacity(rows.len());
     for (row, &fold) in rows.iter().zip(&fold_of) {
         let probs: Vec<[f32; 3]> = if k == 0 {
@@ -159,6 +160,9 @@ fn eval_sentences(gold: &Path, folds: Option<usize>, out: Option<&Path>) -> Resu
             let pred = argmax(p) as i8 - 1;
             let score = p[2] - p[0];
             per_item.push((row.set.clone(), (t.polarity, pred, score)));
+            if k > 0 {
+                per_fold[fold].push((t.polarity, pred, score));
+            }
             targets.push(json!({"id": t.id, "polarity": pred, "score": score}));
         }
         preds.push(json!({"id": row.id, "targets": targets}));
@@ -175,6 +179,22 @@ fn eval_sentences(gold: &Path, folds: Option<usize>, out: Option<&Path>) -> Resu
         &per_item,
         &mut m,
     );
+    if k > 0 {
+        // The spread over folds: each fold's F1m on its own held-out articles.
+        let f1s: Vec<f64> =
+            per_fold.iter().map(|items| metrics(items)["F1m"].as_f64().unwrap_or(0.0)).collect();
+        let mean = f1s.iter().sum::<f64>() / k as f64;
+        let sd = (f1s.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (k as f64 - 1.0)).sqrt();
+        let r2 = |x: f64| (x * 100.0).round() / 100.0;
+        m.insert("fold_F1m".into(), json!(f1s));
+        m.insert("fold_F1m_mean".into(), r2(mean).into());
+        m.insert("fold_F1m_sd".into(), r2(sd).into());
+        let _ = writeln!(
+            human,
+            "per-fold F1m: {} (mean {mean:.2} ± {sd:.2} sd)",
+            f1s.iter().map(|x| format!("{x:.2}")).collect::<Vec<_>>().join(" ")
+        );
+    }
     let sps = rows.len() as f64 / secs;
     m.insert("sentences".into(), rows.len().into());
     m.insert("sentences_per_s".into(), (sps.round()).into());

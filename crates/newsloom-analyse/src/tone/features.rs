@@ -52,6 +52,11 @@ fn bucket(tag: &str, a: &str, b: &str) -> u32 {
     h >> (32 - BUCKET_BITS)
 }
 
+/// The bucket of the always-on bias feature (the decision shift is added to its row).
+pub fn bias_bucket() -> u32 {
+    bucket("bias", "", "")
+}
+
 /// Clause breaks: a sentiment word on the other side of one of these says less about the target.
 fn is_clause_break(w: &str) -> bool {
     matches!(w, "," | ";" | ":" | "—" | "–" | "(" | ")" | "but" | "while" | "whereas" | "although")
@@ -64,6 +69,7 @@ pub fn target_features(
     lex: &Lexicon,
     words: &[Cow<'_, str>],
     valences: &[f32],
+    names: &[bool],
     t0: usize,
     t1: usize,
     out: &mut Vec<(u32, f32)>,
@@ -71,7 +77,7 @@ pub fn target_features(
     let t1 = t1.min(words.len());
     let t0 = t0.min(t1);
     bag_features(words, t0, t1, out);
-    local_features(lex, words, valences, t0, t1, out);
+    local_features(lex, words, valences, names, t0, t1, out);
 }
 
 /// The unigram of word `i` and the bigram starting there: the sentence-wide bag features.
@@ -102,6 +108,7 @@ pub fn local_features(
     lex: &Lexicon,
     words: &[Cow<'_, str>],
     valences: &[f32],
+    names: &[bool],
     t0: usize,
     t1: usize,
     out: &mut Vec<(u32, f32)>,
@@ -109,7 +116,7 @@ pub fn local_features(
     let n = words.len();
     let t1 = t1.min(n);
     let t0 = t0.min(t1);
-    out.push((bucket("bias", "", ""), 1.0));
+    out.push((bias_bucket(), 1.0));
     let outside = |i: usize| i < t0 || i >= t1;
     // Words near the target, by side and (close in) by distance.
     for d in 1..=WINDOW {
@@ -183,8 +190,292 @@ pub fn local_features(
     out.push((bucket("lexpos", "", ""), normalize(pos)));
     out.push((bucket("lexneg", "", ""), normalize(neg)));
     // Quoted speech: sentiment inside quotes is the speaker's, not about the speaker.
-    let quotes = words.iter().filter(|w| matches!(w.as_ref(), "\"" | "“" | "”" | "``" | "''")).count();
+    let quotes = words.iter().filter(|w| is_quote(w)).count();
     if quotes > 0 {
         out.push((bucket("quoted", "", ""), 1.0));
+    }
+    target_relations(lex, words, valences, t0, t1, clause_start, clause_end, out);
+    other_names(words, valences, names, t0, t1, out);
+    // Crude stems (the first five letters), by side and not, so inflections share weight
+    // ("criticised", "criticism").
+    for i in (0..n).filter(|&i| outside(i)) {
+        let w = words[i].as_ref();
+        if w.len() > 5 && w.is_char_boundary(5) {
+            let side = if i < t0 { "L" } else { "R" };
+            out.push((bucket("P5", &w[..5], side), 1.0));
+            out.push((bucket("P5", &w[..5], ""), 1.0));
+        }
+    }
+}
+
+/// Which words look like parts of names: capitalised, and at the sentence start only when
+/// not a common sentence opener. `raw` are the words as written.
+pub fn name_mask<'a>(raw: impl Iterator<Item = &'a str>) -> Vec<bool> {
+    raw.enumerate()
+        .map(|(i, w)| {
+            let cap = w.chars().next().is_some_and(char::is_uppercase) && w.chars().any(char::is_lowercase);
+            cap && (i > 0
+                || !matches!(
+                    w,
+                    "The"
+                        | "A"
+                        | "An"
+                        | "He"
+                        | "She"
+                        | "It"
+                        | "In"
+                        | "But"
+                        | "And"
+                        | "I"
+                        | "We"
+                        | "They"
+                        | "This"
+                        | "That"
+                        | "His"
+                        | "Her"
+                        | "Their"
+                        | "On"
+                        | "At"
+                        | "As"
+                        | "After"
+                        | "If"
+                        | "When"
+                ))
+        })
+        .collect()
+}
+
+/// Sentiment attributed to the nearest name: a sentiment word nearer another name than the
+/// target is likelier about that other person ("Smith praised Jones's courage").
+fn other_names(
+    words: &[Cow<'_, str>],
+    valences: &[f32],
+    names: &[bool],
+    t0: usize,
+    t1: usize,
+    out: &mut Vec<(u32, f32)>,
+) {
+    let n = words.len().min(names.len());
+    let others: Vec<usize> = (0..n).filter(|&i| names[i] && !(t0..t1).contains(&i)).collect();
+    if others.is_empty() {
+        out.push((bucket("alone", "", ""), 1.0));
+    } else {
+        out.push((bucket("others", if others[0] < t0 { "before" } else { "after" }, ""), 1.0));
+    }
+    let (mut mine, mut theirs) = (0.0f32, 0.0f32);
+    for (i, &v) in valences.iter().enumerate().take(n) {
+        if v == 0.0 || (t0..t1).contains(&i) {
+            continue;
+        }
+        let d_me = if i < t0 { t0 - i } else { i + 1 - t1 };
+        let d_other = others.iter().map(|&j| j.abs_diff(i)).min().unwrap_or(usize::MAX);
+        let dir = if v > 0.0 { "+" } else { "-" };
+        if d_me <= d_other {
+            mine += v;
+            out.push((bucket("attr", dir, "me"), 1.0));
+        } else {
+            theirs += v;
+            out.push((bucket("attr", dir, "other"), 1.0));
+        }
+    }
+    out.push((bucket("mine", "", ""), super::lexicon::normalize(mine)));
+    out.push((bucket("theirs", "", ""), super::lexicon::normalize(theirs)));
+}
+
+fn is_quote(w: &str) -> bool {
+    matches!(w, "\"" | "“" | "”" | "``" | "''")
+}
+
+/// The feature tag of a sentiment word at word distance `d` from the target.
+fn dist_tag(d: usize) -> &'static str {
+    match d {
+        0..=1 => "lexsd1",
+        2..=3 => "lexsd3",
+        4..=7 => "lexsd7",
+        _ => "lexsdfar",
+    }
+}
+
+/// How the target relates to the sentiment around it: distance-weighted lexicon polarity,
+/// sentiment words by side and distance, a sentiment word acting on the target right after
+/// it (subject: "Smith slammed") or right before it (object: "praised Smith"), negation near
+/// the target, and whether the target stands inside a quotation.
+#[allow(clippy::too_many_arguments)]
+fn target_relations(
+    lex: &Lexicon,
+    words: &[Cow<'_, str>],
+    valences: &[f32],
+    t0: usize,
+    t1: usize,
+    clause_start: usize,
+    clause_end: usize,
+    out: &mut Vec<(u32, f32)>,
+) {
+    let n = words.len();
+    let (mut dw, mut clause_dw) = (0.0f32, 0.0f32);
+    for (i, &v) in valences.iter().enumerate() {
+        if v == 0.0 || (t0..t1).contains(&i) {
+            continue;
+        }
+        let dist = if i < t0 { t0 - i } else { i + 1 - t1 };
+        let w = 1.0 / (1.0 + dist as f32 / 3.0);
+        dw += v * w;
+        if (clause_start..clause_end).contains(&i) {
+            clause_dw += v * w;
+        }
+        let dir = if v > 0.0 { "+" } else { "-" };
+        let side = if i < t0 { "L" } else { "R" };
+        out.push((bucket(dist_tag(dist), dir, side), 1.0));
+    }
+    out.push((bucket("dw", "", ""), super::lexicon::normalize(dw)));
+    out.push((bucket("cdw", "", ""), super::lexicon::normalize(clause_dw)));
+    // A sentiment word right after the target (skipping auxiliaries / adverbs) or right before.
+    let skip = |w: &str| {
+        matches!(
+            w,
+            "was"
+                | "is"
+                | "were"
+                | "are"
+                | "has"
+                | "had"
+                | "have"
+                | "been"
+                | "be"
+                | "being"
+                | "also"
+                | "who"
+                | "repeatedly"
+                | "then"
+                | "would"
+                | "will"
+                | "could"
+        )
+    };
+    if let Some(i) = (t1..n.min(t1 + 4)).find(|&i| !skip(&words[i])) {
+        if valences[i] != 0.0 {
+            let dir = if valences[i] > 0.0 { "+" } else { "-" };
+            out.push((bucket("subjv", dir, ""), 1.0));
+        }
+        if i + 1 < n && valences[i] == 0.0 && valences[i + 1] != 0.0 {
+            let dir = if valences[i + 1] > 0.0 { "+" } else { "-" };
+            out.push((bucket("subjv2", dir, ""), 1.0));
+        }
+        // Passive: "Smith was praised by".
+        if i > t1 && matches!(words[i - 1].as_ref(), "was" | "is" | "were" | "are" | "been" | "be" | "being")
+        {
+            out.push((bucket("passive", "", ""), 1.0));
+        }
+    }
+    let mut j = t0;
+    while j > 0
+        && matches!(
+            words[j - 1].as_ref(),
+            "the"
+                | "a"
+                | "of"
+                | "to"
+                | "for"
+                | "by"
+                | "with"
+                | "president"
+                | "former"
+                | "sen."
+                | "rep."
+                | "mr."
+                | "ms."
+                | "mrs."
+                | "dr."
+                | "'s"
+        )
+    {
+        j -= 1;
+    }
+    if let Some(i) = j.checked_sub(1).filter(|&i| valences[i] != 0.0) {
+        let dir = if valences[i] > 0.0 { "+" } else { "-" };
+        out.push((bucket("objv", dir, ""), 1.0));
+    }
+    // Negation within three words either side of the target.
+    for (i, w) in words.iter().enumerate().take((t1 + 3).min(n)).skip(t0.saturating_sub(3)) {
+        if !(t0..t1).contains(&i) && lex.class(w) == super::lexicon::WordClass::Negation {
+            out.push((bucket("negnear", if i < t0 { "L" } else { "R" }, ""), 1.0));
+        }
+    }
+    // Inside a quotation (an odd number of quote marks before the target).
+    let before = words[..t0].iter().filter(|w| is_quote(w)).count();
+    if before % 2 == 1 {
+        out.push((bucket("inquote", "", ""), 1.0));
+    }
+    let after = words[t1.min(n)..].iter().filter(|w| is_quote(w)).count();
+    if before == 0 && after > 0 {
+        out.push((bucket("quoteafter", "", ""), 1.0));
+    } else if after == 0 && before > 0 {
+        out.push((bucket("quotebefore", "", ""), 1.0));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The features of the target words `t0..t1` of a sentence written with spaces between
+    /// tokens.
+    fn features_of(sentence: &str, t0: usize, t1: usize) -> Vec<(u32, f32)> {
+        let lex = Lexicon::shared();
+        let raw: Vec<&str> = sentence.split_whitespace().collect();
+        let words: Vec<Cow<'_, str>> = raw.iter().map(|w| normalize_word(w)).collect();
+        let valences = lex.contextual_valences(&words);
+        let names = name_mask(raw.iter().copied());
+        let mut out = Vec::new();
+        target_features(lex, &words, &valences, &names, t0, t1, &mut out);
+        out
+    }
+
+    fn has(f: &[(u32, f32)], tag: &str, a: &str, b: &str) -> bool {
+        f.iter().any(|&(k, _)| k == bucket(tag, a, b))
+    }
+
+    fn value(f: &[(u32, f32)], tag: &str) -> f32 {
+        f.iter().filter(|&&(k, _)| k == bucket(tag, "", "")).map(|&(_, v)| v).sum()
+    }
+
+    #[test]
+    fn names_are_capitalised_words_but_not_sentence_openers() {
+        let m = name_mask("The senator met Joe Biden in Ohio .".split_whitespace());
+        assert_eq!(m, [false, false, false, true, true, false, true, false]);
+        assert_eq!(name_mask("Smith left".split_whitespace()), [true, false]);
+        assert_eq!(name_mask("USA".split_whitespace()), [false]);
+    }
+
+    #[test]
+    fn negation_flips_the_sign_of_what_follows_the_target() {
+        let good = features_of("Smith is good", 0, 1);
+        assert!(has(&good, "subjv", "+", ""), "Smith is good: subject of a positive word");
+        let not_good = features_of("Smith is not good", 0, 1);
+        assert!(has(&not_good, "subjv2", "-", ""), "the negated word counts as negative");
+        assert!(!has(&not_good, "subjv2", "+", "") && !has(&not_good, "subjv", "+", ""));
+        assert!(value(&good, "dw") > 0.0 && value(&not_good, "dw") < 0.0);
+    }
+
+    #[test]
+    fn sentiment_goes_to_the_nearest_name() {
+        // "brilliant" is 5 words from Smith and 3 from Jones.
+        let s = "Smith met Jones , a brilliant leader";
+        let smith = features_of(s, 0, 1);
+        let jones = features_of(s, 2, 3);
+        assert!(has(&smith, "attr", "+", "other") && !has(&smith, "attr", "+", "me"));
+        assert!(has(&jones, "attr", "+", "me") && !has(&jones, "attr", "+", "other"));
+        assert!(value(&smith, "theirs") > 0.0 && value(&smith, "mine") == 0.0);
+        assert!(value(&jones, "mine") > 0.0 && value(&jones, "theirs") == 0.0);
+        assert!(has(&smith, "others", "after", "") && has(&jones, "others", "before", ""));
+    }
+
+    #[test]
+    fn a_sentiment_verb_before_the_target_makes_it_the_object() {
+        let f = features_of("Critics attacked the former Sen. Smith", 5, 6);
+        assert!(has(&f, "objv", "-", ""), "titles and articles are skipped back to the verb");
+        let f = features_of("He said \" Smith is great \"", 3, 4);
+        assert!(has(&f, "inquote", "", ""));
+        assert!(!has(&features_of("Smith said \" it is great \"", 0, 1), "inquote", "", ""));
     }
 }

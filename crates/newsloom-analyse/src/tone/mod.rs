@@ -7,8 +7,9 @@
 //!   the self/group (first-person pronoun) density.
 //! * Per mention, [`ToneAnalyser::mention_tones`] classifies the sentiment of the mention's
 //!   sentence towards that mention (negative / neutral / positive) with a logistic regression
-//!   over the words around it, its clause's lexicon score, and its place in the sentence
-//!   ([`features`]). Its weights are learnt from NewsMTSC dev (Hamborg & Donnay, EACL 2021;
+//!   over the words around it, its clause's lexicon score, its place in the sentence, and how
+//!   it relates to the sentiment words (distance, subject or object of one, negation and quotes
+//!   near it, sentiment nearer another name) ([`features`]). Its weights are learnt from NewsMTSC dev (Hamborg & Donnay, EACL 2021;
 //!   MIT) by [`train`] and ship in `models/tone-target.bin.gz`.
 //!
 //! ```
@@ -50,6 +51,8 @@ pub struct ToneAnalyser {
 pub struct ScoredSentence<'a> {
     pub words: Vec<Cow<'a, str>>,
     pub valences: Vec<f32>,
+    /// Which words look like parts of names ([`features::name_mask`]).
+    pub names: Vec<bool>,
     pub tokens: &'a [Token],
 }
 
@@ -79,7 +82,8 @@ impl ToneAnalyser {
     fn prepare<'a>(&self, text: &'a str, tokens: &'a [Token]) -> ScoredSentence<'a> {
         let words: Vec<Cow<'a, str>> = tokens.iter().map(|t| normalize_word(t.text(text))).collect();
         let valences = self.lexicon.contextual_valences(&words);
-        ScoredSentence { words, valences, tokens }
+        let names = features::name_mask(tokens.iter().map(|t| t.text(text)));
+        ScoredSentence { words, valences, names, tokens }
     }
 
     /// V2Tone of a text (see the module docs).
@@ -96,7 +100,7 @@ impl ToneAnalyser {
     pub fn target_probabilities(&self, s: &ScoredSentence<'_>, t0: usize, t1: usize) -> Option<[f32; NC]> {
         let model = self.model.as_ref().ok()?;
         let mut f = Vec::with_capacity(128);
-        target_features(self.lexicon, &s.words, &s.valences, t0, t1, &mut f);
+        target_features(self.lexicon, &s.words, &s.valences, &s.names, t0, t1, &mut f);
         Some(model.probabilities(&f))
     }
 
@@ -173,7 +177,7 @@ impl ToneAnalyser {
                     }
                 }
                 local.clear();
-                features::local_features(self.lexicon, &s.words, &s.valences, t0, t1, &mut local);
+                features::local_features(self.lexicon, &s.words, &s.valences, &s.names, t0, t1, &mut local);
                 add(&mut sc, model.scores(&local), 1.0);
                 let p = model::softmax(sc);
                 out.push(mention_tone(&m.entity, Span::new(article_id, m.span.start, m.span.end), p));

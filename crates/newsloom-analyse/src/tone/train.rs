@@ -1,7 +1,7 @@
 //! Training the target model on NewsMTSC-style JSONL (`{"id", "article", "text", "targets":
 //! [{"id", "start", "end", "polarity"}]}` per sentence; char offsets), and reading that format.
 
-use super::features::{normalize_word, target_features};
+use super::features::{name_mask, normalize_word, target_features};
 use super::model::{Example, ToneModel, TrainConfig, fit};
 use super::{Lexicon, token_range};
 use crate::ner::tokenize;
@@ -46,12 +46,13 @@ pub(crate) fn sentence_features(lex: &Lexicon, row: &SentenceRow) -> Vec<Vec<(u3
     let tokens = tokenize(&row.text);
     let words: Vec<Cow<'_, str>> = tokens.iter().map(|t| normalize_word(t.text(&row.text))).collect();
     let valences = lex.contextual_valences(&words);
+    let names = name_mask(tokens.iter().map(|t| t.text(&row.text)));
     row.targets
         .iter()
         .map(|t| {
             let (t0, t1) = token_range(&tokens, t.start, t.end);
             let mut f = Vec::with_capacity(128);
-            target_features(lex, &words, &valences, t0, t1, &mut f);
+            target_features(lex, &words, &valences, &names, t0, t1, &mut f);
             f
         })
         .collect()
