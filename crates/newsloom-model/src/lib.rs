@@ -46,3 +46,25 @@ pub struct EvalReport {
     #[serde(skip)]
     pub human: String,
 }
+
+/// How many times each entity is mentioned, by entity id in order: the per-article increments
+/// of the stores' entity mention counts.
+///
+/// ```
+/// use newsloom_model::{EntityKind, Mention, Span, mention_counts};
+/// let m = |e: &str| Mention {
+///     entity: e.into(),
+///     text: e.into(),
+///     kind: EntityKind::Organisation,
+///     span: Span { article: "a".into(), start: 0, end: 3 },
+///     confidence: 1.0,
+/// };
+/// assert_eq!(mention_counts(&[m("RUS"), m("NATO"), m("RUS")]), vec![("NATO", 1), ("RUS", 2)]);
+/// ```
+pub fn mention_counts(mentions: &[Mention]) -> Vec<(&str, i64)> {
+    let mut counts = std::collections::BTreeMap::<&str, i64>::new();
+    for m in mentions {
+        *counts.entry(m.entity.as_str()).or_default() += 1;
+    }
+    counts.into_iter().collect()
+}

@@ -118,7 +118,7 @@ impl PgStore {
 
     pub fn entity(&self, id: &str) -> Result<Option<(Entity, i64)>> {
         let row = self.conn().query_opt(
-            "SELECT doc, (SELECT COUNT(*) FROM mentions WHERE entity = $1) FROM entities WHERE id = $1",
+            "SELECT doc, mentions FROM entities WHERE id = $1",
             &[&id],
         )?;
         row.map(|r| Ok((serde_json::from_str(r.get::<_, &str>(0))?, r.get(1)))).transpose()
@@ -323,9 +323,9 @@ impl PgStore {
 
     pub fn entities(&self, query: Option<&str>, limit: usize) -> Result<Vec<(Entity, i64)>> {
         let rows = self.conn().query(
-            "SELECT e.doc, COUNT(m.entity) FROM entities e LEFT JOIN mentions m ON m.entity = e.id
-             WHERE $1::text IS NULL OR e.name ILIKE '%' || $1::text || '%' OR e.id = $1::text
-             GROUP BY e.id ORDER BY 2 DESC, e.id LIMIT $2",
+            "SELECT doc, mentions FROM entities
+             WHERE $1::text IS NULL OR name ILIKE '%' || $1::text || '%' OR id = $1::text
+             ORDER BY mentions DESC, id LIMIT $2",
             &[&query, &(limit as i64)],
         )?;
         rows.iter().map(|r| Ok((serde_json::from_str(r.get::<_, &str>(0))?, r.get(1)))).collect()

@@ -200,6 +200,13 @@ const MIGRATIONS: &[&str] = &[
         expires_at  TIMESTAMPTZ NOT NULL
     );
     "#,
+    // 4: entity mention counts kept at ingest (the entity list walks an index instead of
+    // counting every mention).
+    r#"
+    ALTER TABLE entities ADD COLUMN mentions BIGINT NOT NULL DEFAULT 0;
+    UPDATE entities e SET mentions = (SELECT COUNT(*) FROM mentions m WHERE m.entity = e.id);
+    CREATE INDEX entities_by_mentions ON entities (mentions DESC, id);
+    "#,
 ];
 
 /// The newest schema version this build knows.

@@ -165,6 +165,9 @@ fn insert_facts(tx: &mut Tx, item: &NewArticle) -> Result<()> {
             &[&a.id, &m.entity, &(m.span.start as i64), &(m.span.end as i64), &serde_json::to_string(m)?],
         )?;
     }
+    for (entity, n) in newsloom_model::mention_counts(&an.mentions) {
+        tx.execute("UPDATE entities SET mentions = mentions + $2 WHERE id = $1", &[&entity, &n])?;
+    }
     for q in &an.quotes {
         tx.execute(
             "INSERT INTO quotes (article, speaker, speaker_entity, span_start, span_end, doc)

@@ -230,7 +230,7 @@ impl SqliteStore {
         let row = self
             .conn
             .prepare_cached(
-                "SELECT doc, (SELECT COUNT(*) FROM mentions WHERE entity = ?1) FROM entities WHERE id = ?1",
+                "SELECT doc, mentions FROM entities WHERE id = ?1",
             )?
             .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
             .optional()?;
@@ -501,9 +501,9 @@ impl SqliteStore {
     /// Entities by number of mentions, optionally those whose name contains `query`.
     pub fn entities(&self, query: Option<&str>, limit: usize) -> Result<Vec<(Entity, i64)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT e.doc, COUNT(m.entity) FROM entities e LEFT JOIN mentions m ON m.entity = e.id
-             WHERE ?1 IS NULL OR e.name LIKE '%' || ?1 || '%' OR e.id = ?1
-             GROUP BY e.id ORDER BY 2 DESC, e.id LIMIT ?2",
+            "SELECT doc, mentions FROM entities
+             WHERE ?1 IS NULL OR name LIKE '%' || ?1 || '%' OR id = ?1
+             ORDER BY mentions DESC, id LIMIT ?2",
         )?;
         let rows =
             stmt.query_map(params![query, limit as i64], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;

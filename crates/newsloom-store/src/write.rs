@@ -162,6 +162,10 @@ fn insert_facts(tx: &Transaction, item: &NewArticle) -> Result<()> {
             serde_json::to_string(m)?
         ])?;
     }
+    let mut stmt = tx.prepare_cached("UPDATE entities SET mentions = mentions + ?2 WHERE id = ?1")?;
+    for (entity, n) in newsloom_model::mention_counts(&an.mentions) {
+        stmt.execute(params![entity, n])?;
+    }
     let mut stmt = tx.prepare_cached(
         "INSERT INTO quotes (article, speaker, speaker_entity, start, end, doc) VALUES (?,?,?,?,?,?)",
     )?;
