@@ -34,15 +34,14 @@
 //!
 //! # Fuzzing
 //!
-//! `fuzz/` holds two cargo-fuzz targets in their own workspace (the main workspace never builds
-//! them): `html` (bytes → charset decoding → the HTML path, twice so learned templates are
-//! used) and `text` (lossy UTF-8 → the text path). With a nightly toolchain and `cargo install
-//! cargo-fuzz`:
+//! The repository's `fuzz/` workspace (see `fuzz/README.md`) holds the extractor's cargo-fuzz
+//! targets with those of the other parsers of untrusted input: `html` (bytes → charset
+//! decoding → the HTML path, twice so learned templates are used) and `text` (lossy UTF-8 →
+//! the text path). With a nightly toolchain and `cargo install cargo-fuzz`, from the
+//! repository root:
 //!
 //! ```text
-//! cd crates/newsloom-extract/fuzz
-//! cargo +nightly fuzz run -O html -- -max_total_time=600 -max_len=32768 -rss_limit_mb=2048
-//! cargo +nightly fuzz run -O text -- -max_total_time=600 -max_len=32768 -rss_limit_mb=2048
+//! fuzz/run.sh html text --runs 1000000
 //! ```
 //!
 //! On the shared machine (2026-11-26): `html` 235,846 runs in 25 minutes over three sessions

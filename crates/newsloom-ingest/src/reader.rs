@@ -2,13 +2,14 @@
 
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use flate2::read::MultiGzDecoder;
 use newsloom_model::{InputFormat, RawRecord, content_id};
 
-use crate::warc::WarcStream;
+use crate::warc::{Input, WarcStream, open_error};
 use crate::{IngestItem, ItemError, Limits, SkipCounts, decode_text, parse_jsonl_line, parse_seed_header};
 
 /// What a file holds, judged from its name (a `.gz` suffix is looked through).
@@ -55,6 +56,8 @@ pub struct Reader {
     warc: Option<WarcStream>,
     limits: Limits,
     skips: SkipCounts,
+    /// Set by [`Reader::from_memory`]: the content of the one "file", read instead of the disk.
+    memory: Option<Arc<[u8]>>,
 }
 
 impl Reader {
@@ -70,7 +73,25 @@ impl Reader {
             warc: None,
             limits,
             skips: SkipCounts::default(),
+            memory: None,
         }
+    }
+
+    /// Reads `bytes` exactly as the file `name` would be read (its kind told from the name,
+    /// `.gz` looked through, WARC and JSONL sniffed), without touching the disk: for fuzzing.
+    #[doc(hidden)]
+    pub fn from_memory(name: &str, bytes: Vec<u8>, limits: Limits) -> Self {
+        Self { memory: Some(bytes.into()), ..Self::with_limits(vec![PathBuf::from(name)], limits) }
+    }
+
+    /// Opens one input file (or the bytes standing for it) with its length.
+    fn open_input(&self, path: &Path) -> io::Result<(Box<dyn Input>, u64)> {
+        if let Some(bytes) = &self.memory {
+            return Ok((Box::new(Cursor::new(bytes.clone())), bytes.len() as u64));
+        }
+        let file = File::open(path)?;
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        Ok((Box::new(file), len))
     }
 
     /// A handle on the counts of items skipped on purpose (WARC records that are not HTML
@@ -87,7 +108,10 @@ impl Reader {
 
     /// Starts reading a WARC archive; its records come out of `next`.
     fn open_warc(&mut self, path: &Path) -> Option<IngestItem> {
-        match WarcStream::open(path, self.limits, self.skips.clone()) {
+        let name = path.display().to_string();
+        let (limits, skips) = (self.limits, self.skips.clone());
+        let opened = self.open_input(path).map_err(|e| open_error(&name, e));
+        match opened.and_then(|(input, _)| WarcStream::from_input(input, name, limits, skips)) {
             Ok(stream) => {
                 self.warc = Some(stream);
                 None
@@ -147,7 +171,7 @@ impl Reader {
                 }
             }
             let path = self.pending.pop_front()?;
-            if path.is_dir() {
+            if self.memory.is_none() && path.is_dir() {
                 let walk = walkdir::WalkDir::new(&path).sort_by_file_name().into_iter();
                 self.walk = Some(Box::new(walk.filter_entry(|e| e.depth() == 0 || !is_hidden(e))));
                 continue;
@@ -167,17 +191,16 @@ impl Reader {
         let source: Box<dyn Read> = if is_stdin {
             Box::new(io::stdin().lock())
         } else {
-            match File::open(path) {
-                Ok(f) => {
-                    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+            match self.open_input(path) {
+                Ok((mut input, len)) => {
                     if kind != FileKind::Jsonl && !gz && len > self.limits.max_item_bytes as u64 {
                         // Too big for one page, but an archive of pages may be that big.
-                        if kind == FileKind::Sniff && starts_with_warc(path) {
+                        if kind == FileKind::Sniff && starts_with_warc(&mut input) {
                             return self.open_warc(path);
                         }
                         return Some(reject_too_large(&name, len, self.limits));
                     }
-                    Box::new(f)
+                    input
                 }
                 Err(e) => return Some(IngestItem::Rejected(io_error(&name, &e))),
             }
@@ -240,10 +263,11 @@ impl Iterator for Reader {
     }
 }
 
-/// Whether the file at `path` begins like a WARC archive.
-fn starts_with_warc(path: &Path) -> bool {
+/// Whether `input` begins like a WARC archive.
+fn starts_with_warc(input: &mut dyn Input) -> bool {
     let mut head = [0u8; 7];
-    File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && &head == b"WARC/1."
+    let found = input.read_exact(&mut head).is_ok() && &head == b"WARC/1.";
+    found && input.rewind().is_ok()
 }
 
 fn is_hidden(entry: &walkdir::DirEntry) -> bool {

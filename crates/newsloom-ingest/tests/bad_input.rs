@@ -142,3 +142,31 @@ fn gzipped_single_page_over_the_limit_is_cut_off_while_decompressing() {
     assert!(ok.is_empty());
     assert_eq!(bad[0].kind, "too large");
 }
+
+/// `Reader::from_memory` (the fuzz targets' way in) reads bytes exactly as the file would be read.
+#[test]
+fn reading_from_memory_is_reading_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let warc = b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://a/1\r\nContent-Length: 60\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html>one</html>\r\n\r\n";
+    let cut = gz(b"{\"text\":\"kept\"}\n{\"text\":\"lost in the cut\"}\n");
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("dump.jsonl", b"{\"title\":\"One\",\"text\":\"First.\"}\n{\"title\": broken\n\n[1]\n".to_vec()),
+        ("dump.jsonl.gz", gz(b"{\"html\":\"<p>zipped</p>\"}\n")),
+        ("cut.jsonl.gz", cut[..cut.len() - 12].to_vec()),
+        ("page.htm.gz", gz(b"<p>nested</p>")),
+        ("seed.txt", b" date 2017-01-04 Russia\nTitle line\n\nBody.".to_vec()),
+        ("image.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0\0\0\0\0".to_vec()),
+        ("big.html", vec![b'a'; 4096]),
+        ("crawl.warc", warc.to_vec()),
+        ("crawl.warc.gz", gz(warc)),
+        ("renamed.dat", warc.to_vec()),
+    ];
+    let limits = Limits { max_item_bytes: 1024 };
+    for (name, bytes) in cases {
+        let path = write(dir.path(), name, &bytes);
+        let from_file: Vec<_> = Reader::with_limits(vec![path.clone()], limits).collect();
+        let in_memory: Vec<_> = Reader::from_memory(&path.display().to_string(), bytes, limits).collect();
+        assert!(!from_file.is_empty(), "{name}");
+        assert_eq!(from_file, in_memory, "{name}");
+    }
+}

@@ -9,6 +9,8 @@ mod cache;
 mod connections;
 mod error;
 mod follow;
+#[doc(hidden)]
+pub mod fuzz_entry;
 mod metrics;
 mod pool;
 mod sql;

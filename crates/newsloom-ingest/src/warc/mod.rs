@@ -22,7 +22,7 @@ mod record;
 use std::fs::File;
 use std::io::{self, Read, Seek};
 use std::path::Path;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, sync_channel};
 
 use newsloom_model::{InputFormat, RawRecord, content_id};
 use serde_json::{Map, Value};
@@ -58,23 +58,82 @@ impl WarcStream {
     /// be opened; everything after that is reported record by record.
     pub fn open(path: &Path, limits: Limits, skips: SkipCounts) -> Result<Self, ItemError> {
         let name = path.display().to_string();
-        let open_error = |e: io::Error| ItemError::new(&name, "unreadable", format!("cannot read: {e}"));
-        let mut file = File::open(path).map_err(open_error)?;
-        let mut magic = [0u8; 2];
-        let got = file.read(&mut magic).map_err(open_error)?;
-        file.rewind().map_err(open_error)?;
-        let gzip = got == 2 && magic == [0x1f, 0x8b];
+        let file = File::open(path).map_err(|e| open_error(&name, e))?;
+        Self::from_input(Box::new(file), name, limits, skips)
+    }
+
+    /// Starts reading an already opened archive (a file, or bytes in memory); `name` names it
+    /// in item origins.
+    pub(crate) fn from_input(
+        mut input: Box<dyn Input>,
+        name: String,
+        limits: Limits,
+        skips: SkipCounts,
+    ) -> Result<Self, ItemError> {
+        let gzip = is_gzip(&mut input).map_err(|e| open_error(&name, e))?;
         let (tx, rx) = sync_channel(CHANNEL_RECORDS);
+        let thread_name = name.clone();
         let spawned = std::thread::Builder::new().name("warc-reader".into()).spawn(move || {
-            if gzip {
-                read_all(GzMembers::new(file), &name, limits, &skips, &tx);
-            } else {
-                read_all(Plain(file), &name, limits, &skips, &tx);
-            }
+            read_input(input, gzip, &name, limits, &skips, &mut |item| tx.send(item).is_ok());
         });
-        spawned.map_err(|e| ItemError::new(path.display().to_string(), "unreadable", e.to_string()))?;
+        spawned.map_err(|e| ItemError::new(thread_name, "unreadable", e.to_string()))?;
         Ok(Self { rx })
     }
+}
+
+/// A seekable byte source an archive is read from.
+pub(crate) trait Input: Read + Seek + Send {}
+
+impl<T: Read + Seek + Send> Input for T {}
+
+pub(crate) fn open_error(name: &str, e: io::Error) -> ItemError {
+    ItemError::new(name, "unreadable", format!("cannot read: {e}"))
+}
+
+/// Whether `input` starts with the gzip magic bytes (told from the content, not the name);
+/// leaves it at its start.
+fn is_gzip(input: &mut dyn Input) -> io::Result<bool> {
+    let mut magic = [0u8; 2];
+    let mut got = 0;
+    while got < 2 {
+        match input.read(&mut magic[got..])? {
+            0 => break,
+            n => got += n,
+        }
+    }
+    input.rewind()?;
+    Ok(got == 2 && magic == [0x1f, 0x8b])
+}
+
+fn read_input(
+    input: Box<dyn Input>,
+    gzip: bool,
+    name: &str,
+    limits: Limits,
+    skips: &SkipCounts,
+    emit: &mut dyn FnMut(IngestItem) -> bool,
+) {
+    if gzip {
+        read_all(GzMembers::new(input), name, limits, skips, emit);
+    } else {
+        read_all(Plain(input), name, limits, skips, emit);
+    }
+}
+
+/// Reads a whole archive held in memory, on the calling thread, exactly as [`WarcStream`]
+/// reads a file: for fuzzing and tests, which must not touch the disk.
+#[doc(hidden)]
+pub fn read_bytes(bytes: &[u8], name: &str, limits: Limits, skips: &SkipCounts) -> Vec<IngestItem> {
+    let mut input: Box<dyn Input> = Box::new(io::Cursor::new(bytes.to_vec()));
+    let mut items = Vec::new();
+    match is_gzip(&mut input) {
+        Ok(gzip) => read_input(input, gzip, name, limits, skips, &mut |item| {
+            items.push(item);
+            true
+        }),
+        Err(e) => items.push(IngestItem::Rejected(open_error(name, e))),
+    }
+    items
 }
 
 impl Iterator for WarcStream {
@@ -111,7 +170,7 @@ fn read_all<S: MemberSource>(
     name: &str,
     limits: Limits,
     skips: &SkipCounts,
-    tx: &SyncSender<IngestItem>,
+    emit: &mut dyn FnMut(IngestItem) -> bool,
 ) {
     let mut any = false;
     for event in WarcRecords::new(source, limits.max_item_bytes, wanted) {
@@ -132,12 +191,12 @@ fn read_all<S: MemberSource>(
                 }
             },
         };
-        if tx.send(item).is_err() {
+        if !emit(item) {
             return; // the reader was dropped: stop reading
         }
     }
     if !any {
-        let _ = tx.send(IngestItem::Rejected(ItemError::new(name, "empty", "empty WARC file")));
+        emit(IngestItem::Rejected(ItemError::new(name, "empty", "empty WARC file")));
     }
 }
 
