@@ -117,10 +117,7 @@ impl PgStore {
     }
 
     pub fn entity(&self, id: &str) -> Result<Option<(Entity, i64)>> {
-        let row = self.conn().query_opt(
-            "SELECT doc, mentions FROM entities WHERE id = $1",
-            &[&id],
-        )?;
+        let row = self.conn().query_opt("SELECT doc, mentions FROM entities WHERE id = $1", &[&id])?;
         row.map(|r| Ok((serde_json::from_str(r.get::<_, &str>(0))?, r.get(1)))).transpose()
     }
 

@@ -229,9 +229,7 @@ impl SqliteStore {
     pub fn entity(&self, id: &str) -> Result<Option<(Entity, i64)>> {
         let row = self
             .conn
-            .prepare_cached(
-                "SELECT doc, mentions FROM entities WHERE id = ?1",
-            )?
+            .prepare_cached("SELECT doc, mentions FROM entities WHERE id = ?1")?
             .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
             .optional()?;
         row.map(|(doc, n)| Ok((serde_json::from_str(&doc)?, n))).transpose()
