@@ -162,7 +162,7 @@ impl StoreBackend for PgStore {
         fn analysis(article: &str) -> Result<newsloom_model::Analysis>;
         fn article_entities(article: &str) -> Result<Vec<String>>;
         fn stats() -> Result<Stats>;
-        fn entities(query: Option<&str>, limit: usize) -> Result<Vec<(newsloom_model::Entity, i64)>>;
+        fn entities(query: Option<&str>, offset: usize, limit: usize) -> Result<Vec<(newsloom_model::Entity, i64)>>;
         fn entity(id: &str) -> Result<Option<(newsloom_model::Entity, i64)>>;
         fn quotes(f: &QuoteFilter) -> Result<Vec<newsloom_model::Quote>>;
         fn events(f: &EventFilter) -> Result<Vec<(newsloom_model::Event, i64)>>;

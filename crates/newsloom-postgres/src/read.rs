@@ -318,12 +318,12 @@ impl PgStore {
         })
     }
 
-    pub fn entities(&self, query: Option<&str>, limit: usize) -> Result<Vec<(Entity, i64)>> {
+    pub fn entities(&self, query: Option<&str>, offset: usize, limit: usize) -> Result<Vec<(Entity, i64)>> {
         let rows = self.conn().query(
             "SELECT doc, mentions FROM entities
              WHERE $1::text IS NULL OR name ILIKE '%' || $1::text || '%' OR id = $1::text
-             ORDER BY mentions DESC, id LIMIT $2",
-            &[&query, &(limit as i64)],
+             ORDER BY mentions DESC, id LIMIT $2 OFFSET $3",
+            &[&query, &(limit as i64), &(offset as i64)],
         )?;
         rows.iter().map(|r| Ok((serde_json::from_str(r.get::<_, &str>(0))?, r.get(1)))).collect()
     }

@@ -16,6 +16,7 @@ mod pool;
 mod sql;
 mod tiles;
 mod ui;
+mod warm;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -119,11 +120,19 @@ pub fn router(db: &Path, write_token: Option<String>) -> Result<Router, String> 
     Ok(app(app_state(db, write_token)?))
 }
 
+/// Page cache of each pooled SQLite reader, in MB (allocated as pages are used).
+const READER_CACHE_MB: u32 = 32;
+
 /// The state every handler shares, over the store in `db`.
 pub(crate) fn app_state(db: &Path, write_token: Option<String>) -> Result<AppState, String> {
     let dir = db.to_path_buf();
-    let open: pool::Opener =
-        Arc::new(move || Ok(Box::new(SqliteStore::open(&dir)?) as Box<dyn StoreBackend>));
+    let open: pool::Opener = Arc::new(move || {
+        let store = SqliteStore::open(&dir)?;
+        // A reader answers many requests: pages it revisits (index roots and inner pages,
+        // hot facts) stay in its own cache instead of being copied in from the OS each time.
+        store.set_cache_mb(READER_CACHE_MB)?;
+        Ok(Box::new(store) as Box<dyn StoreBackend>)
+    });
     let index = SearchIndex::open(db)
         .map_err(|e| format!("cannot open the search index in {}: {e}", db.display()))?;
     app_state_with(open, Arc::new(index), Some(Location::Dir(db.to_path_buf())), write_token)
@@ -158,7 +167,13 @@ pub(crate) fn app_state_with(
     location: Option<Location>,
     write_token: Option<String>,
 ) -> Result<AppState, String> {
-    let concurrency = std::thread::available_parallelism().map(|n| n.get() * 2).unwrap_or(4).max(4);
+    // Queries at once: twice the cores by default (a warm store is CPU-bound); a store much
+    // larger than memory waits on the disk and gains from more (`NEWSLOOM_DB_CONCURRENCY`).
+    let concurrency = std::env::var("NEWSLOOM_DB_CONCURRENCY")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|n| (1..=256).contains(n))
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get() * 2).unwrap_or(4).max(4));
     let state = AppState {
         db: pool::Db::open(open, concurrency)?,
         index: searcher,
@@ -254,7 +269,13 @@ pub fn serve(config: ServerConfig) -> Result<(), String> {
         }
         None => router_for(&location, config.write_token)?,
     };
-    serve_app(listener, tiles::with_tiles(app, config.tiles.as_deref())?)
+    let stop_warming = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    if let Location::Dir(dir) = &location {
+        warm::spawn(dir.clone(), Arc::clone(&stop_warming));
+    }
+    let served = serve_app(listener, tiles::with_tiles(app, config.tiles.as_deref())?);
+    stop_warming.store(true, std::sync::atomic::Ordering::Relaxed);
+    served
 }
 
 /// As [`router_for`], also reporting the stage workers on the NATS server at `nats`

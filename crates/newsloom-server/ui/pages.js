@@ -142,7 +142,7 @@ export async function storyPage(_params, id) {
   root.append(h('h2', null, 'Outlet comparison'),
     h('p', { class: 'muted small' }, 'Which quotes and events each outlet carried (✓) and which it left out (—).'),
     comparisonTable(d.comparison));
-  if (d.facts_truncated) root.append(h('p', { class: 'muted' }, 'Facts are gathered from the first 200 articles only.'));
+  if (d.facts_truncated) root.append(h('p', { class: 'muted' }, `Facts are gathered from ${d.facts_from} of the ${d.articles.length} articles, taken in turn from each outlet.`));
   root.append(h('h2', null, `Quotes (${d.quotes.length})`),
     d.quotes.length ? h('ul', { class: 'plain' }, d.quotes.map(quoteRow)) : emptyState('No quotes found in this story.'));
   root.append(h('h2', null, `Events (${d.events.length})`),

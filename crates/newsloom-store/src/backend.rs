@@ -71,11 +71,17 @@ pub trait StoreBackend: Send {
     // -- facts
     /// Everything the analyse stage stored for one article.
     fn analysis(&self, article: &str) -> Result<Analysis>;
+    /// The part of [`analysis`](Self::analysis) a story page gathers from each of its
+    /// articles: entities, mentions, quotes and events, without places, tone or themes.
+    fn story_facts(&self, article: &str) -> Result<Analysis> {
+        self.analysis(article)
+    }
     /// The entity ids an article mentions.
     fn article_entities(&self, article: &str) -> Result<Vec<String>>;
     fn stats(&self) -> Result<Stats>;
-    /// Entities by number of mentions, optionally matching a name prefix.
-    fn entities(&self, query: Option<&str>, limit: usize) -> Result<Vec<(Entity, i64)>>;
+    /// Entities by number of mentions, optionally matching a name substring or id; `limit`
+    /// of them after skipping `offset` (the skipped ones are never read in full).
+    fn entities(&self, query: Option<&str>, offset: usize, limit: usize) -> Result<Vec<(Entity, i64)>>;
     /// One entity and its number of mentions.
     fn entity(&self, id: &str) -> Result<Option<(Entity, i64)>>;
     fn quotes(&self, f: &QuoteFilter) -> Result<Vec<Quote>>;

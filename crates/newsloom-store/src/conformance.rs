@@ -280,6 +280,13 @@ fn places_and_event_locations(store: &mut dyn StoreBackend) {
     let an = store.analysis("a1").unwrap();
     assert_eq!(an.places.len(), 3);
     assert_eq!(an.events[0].action_geo.as_ref().unwrap().place.geonameid, 524_901);
+    // A story page's facts of the article are the analysis's, place and tone aside.
+    let facts = store.story_facts("a1").unwrap();
+    assert_eq!(
+        (&facts.entities, &facts.mentions, &facts.quotes, &facts.events),
+        (&an.entities, &an.mentions, &an.quotes, &an.events)
+    );
+    assert!(!facts.events.is_empty());
 
     let bbox = |b| GeoEventFilter { bbox: Some(b), limit: 10, ..Default::default() };
     assert_eq!(store.events_by_place(&bbox((37.0, 55.0, 38.0, 56.0))).unwrap().len(), 2);
@@ -340,12 +347,18 @@ fn briefs_bodies_entities_and_rejects(store: &mut dyn StoreBackend) {
     let (entity, mentions) = store.entity("person:andrei-kelin").unwrap().unwrap();
     assert_eq!((entity, mentions), (kelin.clone(), 2));
     assert!(store.entity("person:nobody").unwrap().is_none());
-    let listed = store.entities(Some("andrei"), 10).unwrap();
+    let listed = store.entities(Some("andrei"), 0, 10).unwrap();
     assert_eq!(
         listed.iter().map(|(e, n)| (e.id.as_str(), *n)).collect::<Vec<_>>(),
         [("person:andrei-kelin", 2)]
     );
     assert_eq!(store.article_entities("a").unwrap(), ["person:andrei-kelin"]);
+    // Paging skips in the store: each page is the slice of the whole list.
+    let all = store.entities(None, 0, 100).unwrap();
+    assert!(all.len() >= 2, "{all:?}");
+    let second = store.entities(None, 1, 1).unwrap();
+    assert_eq!(second.iter().map(|(e, _)| &e.id).collect::<Vec<_>>(), [&all[1].0.id]);
+    assert!(store.entities(None, all.len(), 10).unwrap().is_empty());
     let got = store.rejects(2).unwrap();
     assert_eq!(got.iter().map(|r| r.origin.as_str()).collect::<Vec<_>>(), ["bad2.html", "bad1.html"]);
     let scanned = store.scan_articles(0, 10, true).unwrap();

@@ -29,6 +29,7 @@ mod read;
 mod schema;
 mod snapshot;
 mod tone;
+mod warm;
 mod watched;
 mod write;
 
@@ -46,6 +47,7 @@ pub use read::{
     StoryQuery, StoryRow,
 };
 pub use tone::{TonePoint, ToneSubject};
+pub use warm::WarmedIndex;
 pub use watched::WatchedFile;
 pub use write::{BatchOutcome, NewArticle, Reject};
 
@@ -175,9 +177,10 @@ impl StoreBackend for SqliteStore {
         fn stories(q: &StoryQuery) -> Result<Vec<StoryRow>>;
         fn story(id: &str) -> Result<Option<(StoryRow, Vec<ArticleRow>)>>;
         fn analysis(article: &str) -> Result<newsloom_model::Analysis>;
+        fn story_facts(article: &str) -> Result<newsloom_model::Analysis>;
         fn article_entities(article: &str) -> Result<Vec<String>>;
         fn stats() -> Result<Stats>;
-        fn entities(query: Option<&str>, limit: usize) -> Result<Vec<(newsloom_model::Entity, i64)>>;
+        fn entities(query: Option<&str>, offset: usize, limit: usize) -> Result<Vec<(newsloom_model::Entity, i64)>>;
         fn entity(id: &str) -> Result<Option<(newsloom_model::Entity, i64)>>;
         fn quotes(f: &QuoteFilter) -> Result<Vec<newsloom_model::Quote>>;
         fn events(f: &EventFilter) -> Result<Vec<(newsloom_model::Event, i64)>>;

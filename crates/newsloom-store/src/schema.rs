@@ -234,6 +234,17 @@ const MIGRATIONS: &[&str] = &[
     UPDATE entities SET mentions = (SELECT COUNT(*) FROM mentions m WHERE m.entity = entities.id);
     CREATE INDEX entities_by_mentions ON entities(mentions DESC, id);
     "#,
+    // Index-only reads for the two aggregates a cold server answers most: a dyad reads its
+    // events from one covering index range instead of one table row each (scattered over a
+    // store of millions of events), and a story's outlet counts read (story, source, copy_of)
+    // without touching article rows.
+    r#"
+    CREATE INDEX events_dyad_cover ON events(substr(source_actor, 1, 3), substr(target_actor, 1, 3), date,
+        source_actor, target_actor, cameo, quad, goldstein, story, article);
+    DROP INDEX events_dyad_root;
+    CREATE INDEX articles_story_outlets ON articles(story, source, copy_of);
+    DROP INDEX articles_story_source;
+    "#,
 ];
 
 /// Brings the database to the newest schema, one transaction per step.

@@ -256,7 +256,7 @@ pub fn entities(
     limit: usize,
     json: bool,
 ) -> anyhow::Result<()> {
-    let rows = store.entities(query, limit)?;
+    let rows = store.entities(query, 0, limit)?;
     if json {
         let list: Vec<_> =
             rows.iter().map(|(e, n)| serde_json::json!({ "entity": e, "mentions": n })).collect();

@@ -53,9 +53,11 @@ pub async fn entities(
     let limit = page_limit(p.limit, 50, 200)?;
     let offset = window(p.cursor.as_deref(), limit)?;
     let q = p.q.filter(|q| !q.trim().is_empty());
-    let all = state.db.run(move |h| Ok(h.entities(q.as_deref(), offset + limit + 1)?)).await?;
-    let all = all.into_iter().map(|(entity, mentions)| EntityCount { entity, mentions }).collect();
-    Ok(Json(paged(all, offset, limit)))
+    // One more than asked, to know whether a next page exists.
+    let rows = state.db.run(move |h| Ok(h.entities(q.as_deref(), offset, limit + 1)?)).await?;
+    let more = rows.len() > limit;
+    let items = rows.into_iter().take(limit).map(|(entity, mentions)| EntityCount { entity, mentions }).collect();
+    Ok(Json(Page { items, next_cursor: more.then(|| (offset + limit).to_string()) }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -17,8 +17,10 @@ use newsloom_store::{StoryOrder, StoryQuery};
 
 /// Deepest offset a story page may start at: keeps offset paging cheap.
 const MAX_OFFSET: usize = 100_000;
-/// Articles of one story whose facts are gathered for the story page.
-const MAX_ANALYSED: usize = 200;
+/// Articles of one story whose facts are gathered for the story page: each costs a few index
+/// reads per fact table, so a story of hundreds of articles would cost a second on a cold
+/// store. Chosen across outlets (see `analysed_sample`), so the comparison keeps every outlet.
+const MAX_ANALYSED: usize = 60;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -113,6 +115,8 @@ pub struct StoryDetail {
     pub comparison: Comparison,
     /// True when the story has more articles than were analysed for facts.
     pub facts_truncated: bool,
+    /// How many of the story's articles the facts were gathered from.
+    pub facts_from: usize,
 }
 
 /// Get one story (merged story ids redirect to the story that absorbed them).
@@ -147,9 +151,9 @@ fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<Sto
     let mut events: HashMap<(String, Option<String>, String), EventItem> = HashMap::new();
     let mut q_cmp: BTreeMap<String, ComparedQuote> = BTreeMap::new();
     let mut e_cmp: BTreeMap<(String, Option<String>, String), ComparedEvent> = BTreeMap::new();
-    for a in articles.iter().take(MAX_ANALYSED) {
+    for a in analysed_sample(&articles, MAX_ANALYSED) {
         let outlet = outlet_of(a);
-        let analysis = h.analysis(&a.id)?;
+        let analysis = h.story_facts(&a.id)?;
         let by_id: HashMap<&str, &Entity> = analysis.entities.iter().map(|e| (e.id.as_str(), e)).collect();
         for m in &analysis.mentions {
             if let Some(e) = by_id.get(m.entity.as_str()) {
@@ -212,6 +216,74 @@ fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<Sto
         quotes: q_cmp.into_values().collect(),
         events: e_cmp.into_values().collect(),
     };
-    let facts_truncated = articles.len() > MAX_ANALYSED;
-    Ok(StoryDetail { story, articles, entities, quotes, events, comparison, facts_truncated })
+    let facts_from = articles.len().min(MAX_ANALYSED);
+    let facts_truncated = articles.len() > facts_from;
+    Ok(StoryDetail { story, articles, entities, quotes, events, comparison, facts_truncated, facts_from })
+}
+
+/// At most `max` of a story's articles (given in publication order), taken in turn from each
+/// outlet so that every outlet is represented before any gives a second article; returned in
+/// publication order. All of them when there are no more than `max`.
+fn analysed_sample(articles: &[ArticleItem], max: usize) -> Vec<&ArticleItem> {
+    if articles.len() <= max {
+        return articles.iter().collect();
+    }
+    let mut by_outlet: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        by_outlet.entry(outlet_of(a)).or_default().push(i);
+    }
+    let mut chosen = Vec::with_capacity(max);
+    'rounds: for round in 0.. {
+        let mut any = false;
+        for list in by_outlet.values() {
+            if let Some(&i) = list.get(round) {
+                any = true;
+                chosen.push(i);
+                if chosen.len() == max {
+                    break 'rounds;
+                }
+            }
+        }
+        if !any {
+            break;
+        }
+    }
+    chosen.sort_unstable();
+    chosen.into_iter().map(|i| &articles[i]).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: usize, source: &str) -> ArticleItem {
+        ArticleItem {
+            seq: id as i64,
+            id: format!("a{id:03}"),
+            title: "t".into(),
+            source: Some(source.into()),
+            published: None,
+            language: None,
+            story: None,
+            copy_of: None,
+            url: None,
+        }
+    }
+
+    #[test]
+    fn the_analysed_sample_spreads_over_outlets_in_publication_order() {
+        // 90 articles of a big outlet first, then one each from two small ones.
+        let mut articles: Vec<ArticleItem> = (0..90).map(|i| item(i, "big")).collect();
+        articles.push(item(90, "small"));
+        articles.push(item(91, "tiny"));
+        let sample = analysed_sample(&articles, 10);
+        assert_eq!(sample.len(), 10);
+        let ids: Vec<&str> = sample.iter().map(|a| a.id.as_str()).collect();
+        assert!(ids.contains(&"a090") && ids.contains(&"a091"), "{ids:?}");
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "publication order: {ids:?}");
+        // The big outlet gives its earliest articles.
+        assert_eq!(&ids[..8], &["a000", "a001", "a002", "a003", "a004", "a005", "a006", "a007"]);
+        // A story within the bound is analysed whole.
+        assert_eq!(analysed_sample(&articles[..5], 10).len(), 5);
+    }
 }
