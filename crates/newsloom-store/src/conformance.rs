@@ -355,9 +355,11 @@ fn briefs_bodies_entities_and_rejects(store: &mut dyn StoreBackend) {
     assert_eq!(store.article_entities("a").unwrap(), ["person:andrei-kelin"]);
     // Paging skips in the store: each page is the slice of the whole list.
     let all = store.entities(None, 0, 100).unwrap();
-    assert!(all.len() >= 2, "{all:?}");
-    let second = store.entities(None, 1, 1).unwrap();
-    assert_eq!(second.iter().map(|(e, _)| &e.id).collect::<Vec<_>>(), [&all[1].0.id]);
+    assert!(!all.is_empty());
+    for (k, (e, _)) in all.iter().enumerate() {
+        let page = store.entities(None, k, 1).unwrap();
+        assert_eq!(page.iter().map(|(e, _)| &e.id).collect::<Vec<_>>(), [&e.id]);
+    }
     assert!(store.entities(None, all.len(), 10).unwrap().is_empty());
     let got = store.rejects(2).unwrap();
     assert_eq!(got.iter().map(|r| r.origin.as_str()).collect::<Vec<_>>(), ["bad2.html", "bad1.html"]);
