@@ -14,12 +14,15 @@ use tantivy::fastfield::FacetReader;
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
-/// A segment reports all the values it counted when there are at most this many, which makes
-/// the totals exact...
-const REPORT_ALL: usize = 65_536;
-/// ...and otherwise its this many most frequent ones (then, as with Elasticsearch's
-/// `shard_size`, a value's total misses the segments where it is not among these).
-const PER_SEGMENT: usize = 4_096;
+/// A segment reports all the values it counted when there are at most `top` × this many
+/// (then the totals are exact), and otherwise only that many most frequent ones: as with
+/// Elasticsearch's `shard_size`, a value's total then misses the segments where it is not
+/// among these. Resolving an ordinal to its value decodes a dictionary block, so a broad
+/// query over a million articles (thousands of stories per segment) would spend most of its
+/// time naming story ids that never reach the top.
+const PER_SEGMENT_FACTOR: usize = 2;
+/// The least a segment reports when it has more values than that.
+const PER_SEGMENT_MIN: usize = 40;
 
 /// The `top` most frequent values of a single-level facet field among the matches, with counts,
 /// most frequent first (ties by value).
@@ -37,6 +40,8 @@ impl TopFacets {
 pub struct SegmentFacets {
     reader: FacetReader,
     counts: Vec<u32>,
+    /// The most values this segment reports.
+    report: usize,
 }
 
 impl Collector for TopFacets {
@@ -46,7 +51,8 @@ impl Collector for TopFacets {
     fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentFacets> {
         let reader = segment.facet_reader(self.field)?;
         let counts = vec![0; reader.num_facets()];
-        Ok(SegmentFacets { reader, counts })
+        let report = (self.top * PER_SEGMENT_FACTOR).max(PER_SEGMENT_MIN);
+        Ok(SegmentFacets { reader, counts, report })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -79,9 +85,10 @@ impl SegmentCollector for SegmentFacets {
     fn harvest(self) -> Self::Fruit {
         let mut counted: Vec<(u64, u32)> =
             self.counts.iter().enumerate().filter(|(_, n)| **n > 0).map(|(o, n)| (o as u64, *n)).collect();
-        if counted.len() > REPORT_ALL {
-            counted.select_nth_unstable_by(PER_SEGMENT, |a, b| b.1.cmp(&a.1));
-            counted.truncate(PER_SEGMENT);
+        if counted.len() > self.report {
+            // Ties at the cut go to the lower ordinal, so the choice is deterministic.
+            counted.select_nth_unstable_by(self.report, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            counted.truncate(self.report);
         }
         // One pass over the dictionary in ordinal order, instead of a block decode per value.
         counted.sort_unstable_by_key(|(ord, _)| *ord);

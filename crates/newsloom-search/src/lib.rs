@@ -170,6 +170,8 @@ pub struct SearchIndex {
     fields: Fields,
     /// `<dir>/index`, for error messages.
     path: PathBuf,
+    /// See [`count_and_facets`].
+    count_budget: u64,
 }
 
 impl SearchIndex {
@@ -194,7 +196,7 @@ impl SearchIndex {
             Err(e) => return Err(e.into()),
         };
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Self { index, reader, writer: None, fields, path })
+        Ok(Self { index, reader, writer: None, fields, path, count_budget: COUNT_BUDGET })
     }
 
     /// The store sequence number up to which every article is in the committed index.
@@ -267,6 +269,11 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Counts matches exactly up to `n` (default 50,000), then estimates: see `total_estimated`.
+    pub fn set_count_budget(&mut self, n: u64) {
+        self.count_budget = n.max(1);
+    }
+
     /// Number of documents in the committed index.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
@@ -304,15 +311,10 @@ impl SearchIndex {
         }
         let query = BooleanQuery::new(clauses);
         let limit = q.limit.clamp(1, 1000);
-        let top = TopDocs::with_limit(limit).and_offset(q.offset).order_by_score();
-        let facets = (
-            TopFacets::new(FACETS[0], FACET_VALUES),
-            TopFacets::new(FACETS[1], FACET_VALUES),
-            TopFacets::new(FACETS[2], FACET_VALUES),
-        );
-        let (top, total, (f0, f1, f2)) = searcher.search(&query, &(top, Count, facets))?;
-        let facet_counts: BTreeMap<String, Vec<(String, u64)>> =
-            FACETS.iter().map(|name| name.to_string()).zip([f0, f1, f2]).collect();
+        // The hits alone: a top-k collector skips the blocks that cannot reach the top.
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).and_offset(q.offset).order_by_score())?;
+        let counted = count_and_facets(&searcher, &query, self.count_budget)?;
+        let (total, total_estimated, facet_counts) = (counted.total, counted.estimated, counted.facets);
         let mut snippets = SnippetGenerator::create(&searcher, &*text_query, f.body)?;
         snippets.set_max_num_chars(200);
         let mut hits = Vec::with_capacity(top.len());
@@ -341,6 +343,57 @@ impl SearchIndex {
                 highlights,
             });
         }
-        Ok(SearchResults { total, total_estimated: false, hits, facets: facet_counts })
+        Ok(SearchResults { total, total_estimated, hits, facets: facet_counts })
     }
+}
+
+/// Matches counted past this many are not counted exactly: see [`count_and_facets`].
+const COUNT_BUDGET: u64 = 50_000;
+
+struct Counted {
+    total: usize,
+    estimated: bool,
+    facets: BTreeMap<String, Vec<(String, u64)>>,
+}
+
+/// The number of matches and the facet counts. Counting visits every match, which for a
+/// broad query over a million articles costs more than everything else in the search; so the
+/// segments are counted smallest (newest) first and, once `budget` matches are counted,
+/// the rest are estimated from the share of documents counted, as the total and the facet
+/// counts scaled alike (`total_estimated` says so).
+fn count_and_facets(searcher: &tantivy::Searcher, query: &dyn Query, budget: u64) -> Result<Counted> {
+    use tantivy::collector::Collector;
+    let collector = (
+        Count,
+        (
+            TopFacets::new(FACETS[0], FACET_VALUES),
+            TopFacets::new(FACETS[1], FACET_VALUES),
+            TopFacets::new(FACETS[2], FACET_VALUES),
+        ),
+    );
+    let weight = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(searcher))?;
+    let mut segments: Vec<(u32, &tantivy::SegmentReader)> =
+        searcher.segment_readers().iter().enumerate().map(|(i, r)| (i as u32, r)).collect();
+    segments.sort_by_key(|(i, r)| (r.num_docs(), *i));
+    let all_docs: u64 = segments.iter().map(|(_, r)| u64::from(r.num_docs())).sum();
+    let (mut fruits, mut counted, mut docs_seen) = (vec![], 0u64, 0u64);
+    for (ord, reader) in segments {
+        if counted >= budget {
+            break;
+        }
+        let fruit = collector.collect_segment(weight.as_ref(), ord, reader)?;
+        counted += fruit.0 as u64;
+        docs_seen += u64::from(reader.num_docs());
+        fruits.push(fruit);
+    }
+    let (total, (f0, f1, f2)) = collector.merge_fruits(fruits)?;
+    let estimated = docs_seen < all_docs;
+    let scale = |n: u64| if estimated { (n as f64 * all_docs as f64 / docs_seen.max(1) as f64).round() as u64 } else { n };
+    let facets = FACETS
+        .iter()
+        .map(|name| name.to_string())
+        .zip([f0, f1, f2])
+        .map(|(name, values)| (name, values.into_iter().map(|(v, n)| (v, scale(n))).collect()))
+        .collect();
+    Ok(Counted { total: scale(total as u64) as usize, estimated, facets })
 }

@@ -99,7 +99,7 @@ fn re_adding_an_article_replaces_it() {
     assert_eq!(index.search(&q).unwrap().total, 1);
 }
 
-/// Facet counts merge across segments, are exact, and come most frequent first, with many
+/// Facet counts merge across segments, the top ones exact, and come most frequent first, with many
 /// distinct values per segment.
 #[test]
 fn facet_counts_across_segments_with_many_values() {
@@ -150,4 +150,42 @@ fn facet_counts_across_segments_with_many_values() {
     assert_eq!(r.facets["source"], [("Wire".to_string(), 4500), ("Post".to_string(), 36)]);
     assert_eq!(r.facets["language"], [("en".to_string(), 4536)]);
     assert!(index.search(&SearchQuery::text("nothing-matches")).unwrap().facets["story"].is_empty());
+}
+
+/// Past the count budget the total and facet counts are estimated from the segments counted,
+/// and say so; within it they are exact.
+#[test]
+fn broad_queries_estimate_the_total_past_the_count_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut index = SearchIndex::open(dir.path()).unwrap();
+    let mut seq = 0;
+    for segment in 0..4 {
+        let docs: Vec<_> = (0..100)
+            .map(|i| {
+                let source = if i % 4 == 0 { "Post" } else { "Wire" };
+                article(&format!("{segment}-{i}"), "Harbour news", "Cranes idle", source, "en", "2020-01-01")
+            })
+            .collect();
+        let refs: Vec<_> = docs
+            .iter()
+            .map(|a| {
+                seq += 1;
+                (seq, a)
+            })
+            .collect();
+        index.add(&refs).unwrap();
+        index.commit(seq).unwrap();
+    }
+    let exact = index.search(&SearchQuery::text("cranes")).unwrap();
+    assert_eq!((exact.total, exact.total_estimated), (400, false));
+    index.set_count_budget(150);
+    let r = index.search(&SearchQuery::text("cranes")).unwrap();
+    assert!(r.total_estimated);
+    // Every document matches, so the estimate is the true total; the facets are scaled from
+    // a sample whose shares are close to 3:1 (the writer's threads split segments unevenly).
+    assert_eq!(r.total, 400);
+    let sources = &r.facets["source"];
+    assert_eq!(sources.iter().map(|(v, _)| v.as_str()).collect::<Vec<_>>(), ["Wire", "Post"]);
+    assert!((280..=320).contains(&sources[0].1) && (80..=120).contains(&sources[1].1), "{sources:?}");
+    assert_eq!(r.hits.len(), 10, "hits are never cut by the budget");
 }
