@@ -274,10 +274,7 @@ mod tests {
             t("QQQ", "RRR", "010"),
         ];
         let e = Errors::classify(&pred, &gold);
-        assert_eq!(
-            e,
-            Errors { wrong_actor: 1, wrong_target: 1, wrong_code: 1, missed: 1, spurious: 2 }
-        );
+        assert_eq!(e, Errors { wrong_actor: 1, wrong_target: 1, wrong_code: 1, missed: 1, spurious: 2 });
         // A swapped dyad differs in two components: one missed, one spurious.
         let e = Errors::classify(&[t("B", "A", "042")], &[t("A", "B", "042")]);
         assert_eq!((e.missed, e.spurious, e.wrong_actor), (1, 1, 0));

@@ -119,6 +119,26 @@ fn alternative_dictionaries_load() {
     assert!(c.code("t", "… , ; “ ”", None, None).is_empty());
 }
 
+#[test]
+fn joined_pattern_words_must_be_consecutive() {
+    // `_` joins words that must follow each other (also to the verb: `*_WITH`, `FAILED_TO_*`);
+    // words apart may have others between them.
+    let c = EventCoder::with_dictionaries(
+        "&KIND\n+TRADE\n+ARMS\n\n--- SMITE [190] ---\nSMITE {SMITES SMOTE SMITING}\n\
+         - * NEW_&KIND_DEALS [901]\n- * OLD DEALS [902]\n- FAILED_TO_* [903]\n- * THEN_AGAIN [904]\n",
+        &["ARNOR_ [ARN]\nGONDOR_ [GON]\n"],
+        "",
+    );
+    let code = |s: &str| c.code("t", s, None, None).first().map(|e| e.cameo.clone());
+    assert_eq!(code("Arnor smote Gondor over new trade deals.").as_deref(), Some("901"));
+    assert_eq!(code("Arnor smote Gondor over new secret trade deals.").as_deref(), Some("190"));
+    assert_eq!(code("Arnor smote Gondor over old secret deals.").as_deref(), Some("902"));
+    assert_eq!(code("Arnor failed to smite Gondor.").as_deref(), Some("903"));
+    assert_eq!(code("Arnor failed badly to smite Gondor.").as_deref(), Some("190"));
+    assert_eq!(code("Arnor smote Gondor then again.").as_deref(), Some("904"));
+    assert_eq!(code("Arnor smote Gondor then once again.").as_deref(), Some("190"));
+}
+
 /// The Moscow Times seed (the whole file is the body).
 #[test]
 fn seed_events() {
