@@ -246,19 +246,30 @@ impl VerbDict {
         if let Some(i) = after.find('[') {
             own = Some(CodePair::parse(after[i + 1..].split(']').next().unwrap_or("")));
         }
-        let base = head.trim().trim_start_matches('+').trim_end_matches('_');
+        let base = head.trim().trim_end_matches('_');
         if base.is_empty() || base.contains(' ') {
             return;
         }
-        let words = words_of(base);
-        let Some((first, tail)) = words.split_first() else { return };
-        let mut forms: Vec<Vec<String>> = regular_forms(first)
+        // In a multi-word verb the word marked `+` is the one that inflects (`+CARRY_OUT`,
+        // `WIRE_+TAP` → `WIRE TAPS`, `WIRE TAPPED`); unmarked, the first word does.
+        let marked = |s: &str| -> (Vec<String>, usize) {
+            let raw: Vec<&str> = s.split(['_', ' ']).filter(|w| !w.is_empty()).collect();
+            let at = raw.iter().position(|w| w.starts_with('+')).unwrap_or(0);
+            (raw.iter().map(|w| w.trim_start_matches('+').to_uppercase()).collect(), at)
+        };
+        let (words, at) = marked(base);
+        let Some(inflected) = words.get(at) else { return };
+        let mut forms: Vec<Vec<String>> = regular_forms(inflected)
             .into_iter()
-            .map(|f| std::iter::once(f).chain(tail.iter().cloned()).collect())
+            .map(|f| {
+                let mut ws = words.clone();
+                ws[at] = f;
+                ws
+            })
             .collect();
         for irr in irregular.split_whitespace() {
-            let ws = words_of(irr.trim_start_matches('+').trim_end_matches('_'));
-            if !ws.is_empty() {
+            let (ws, _) = marked(irr.trim_end_matches('_'));
+            if !ws.is_empty() && ws.iter().all(|w| !w.is_empty()) {
                 forms.push(ws);
             }
         }
@@ -693,6 +704,17 @@ mod tests {
         assert!(g.by_pair.contains_key("DEFENSE MINISTRY"));
         assert!(g.by_first.contains_key("SOLDIERS"));
         assert_eq!(g.entries[0][0].code, "GOVMIL");
+    }
+
+    #[test]
+    fn multi_word_verbs_inflect_the_marked_word() {
+        let mut v = VerbDict::default();
+        v.load("--- X [---] ---\nWIRE_+TAP {WIRE_+TAPPED  WIRE_+TAPPING }\n+SHUT_DOWN {+SHUTS_DOWN}\n");
+        assert!(v.forms["WIRE"].iter().any(|f| f.rest == ["TAPPED"]));
+        assert!(v.forms["WIRE"].iter().any(|f| f.rest == ["TAPS"]));
+        assert!(v.forms["SHUT"].iter().any(|f| f.rest == ["DOWN"]));
+        assert!(v.forms["SHUTS"].iter().any(|f| f.rest == ["DOWN"]));
+        assert!(v.forms.keys().all(|k| !k.contains('+')));
     }
 
     #[test]
