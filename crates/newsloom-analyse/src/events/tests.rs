@@ -139,6 +139,27 @@ fn joined_pattern_words_must_be_consecutive() {
     assert_eq!(code("Arnor smote Gondor then once again.").as_deref(), Some("190"));
 }
 
+#[test]
+fn a_comma_between_modifiers_does_not_end_the_clause() {
+    let c = EventCoder::with_dictionaries(
+        "--- RESTORE [064] ---\nRESTORE\n",
+        &["ARNOR_ [ARN]\nGONDOR_ [GON]\n"],
+        "",
+    );
+    let dyads = |s: &str| {
+        c.code("t", s, None, None)
+            .into_iter()
+            .map(|e| (e.source_actor, e.target_actor.unwrap_or_default(), e.cameo))
+            .collect::<Vec<_>>()
+    };
+    let arn_gon = vec![("ARN".to_string(), "GON".to_string(), "064".to_string())];
+    assert_eq!(dyads("Arnor restored complete, full diplomatic ties with Gondor."), arn_gon);
+    // An apposition, a participle clause, a new clause: the comma still ends the clause.
+    assert!(dyads("Arnor restored the old embassy, the pride of Gondor.").is_empty());
+    assert!(dyads("Arnor restored the embassy, angering Gondor.").is_empty());
+    assert!(dyads("Arnor restored the embassy, but Gondor left.").is_empty());
+}
+
 /// The Moscow Times seed (the whole file is the body).
 #[test]
 fn seed_events() {
