@@ -794,8 +794,8 @@ impl Dicts {
                 {
                     continue;
                 }
-                let Some(end) = self.match_seq(ws, ve, clause_end, &p.post) else { continue };
-                if !self.match_pre(ws, i, &p.pre) {
+                let Some(end) = self.match_seq(ws, ve, clause_end, &p.post, &p.post_tight) else { continue };
+                if !self.match_pre(ws, i, &p.pre, &p.pre_tight) {
                     continue;
                 }
                 let score = p.pre.len() + p.post.len();
@@ -860,22 +860,35 @@ impl Dicts {
         }
     }
 
-    /// Pattern words after the verb, in order, each within a few words of the last.
-    fn match_seq(&self, ws: &[W], from: usize, to: usize, pat: &[PWord]) -> Option<usize> {
+    /// Pattern words after the verb, in order, each within a few words of the last; a word
+    /// joined by `_` to the one before it (`tight`) must follow it directly.
+    fn match_seq(&self, ws: &[W], from: usize, to: usize, pat: &[PWord], tight: &[bool]) -> Option<usize> {
         let mut pos = from;
         for (n, p) in pat.iter().enumerate() {
-            let gap = if n == 0 { 5 } else { 3 };
+            let gap = if tight.get(n).copied().unwrap_or(false) {
+                1
+            } else if n == 0 {
+                5
+            } else {
+                3
+            };
             let found = (pos..to.min(pos + gap)).find_map(|k| self.word_matches(ws, k, p))?;
             pos = found;
         }
         Some(pos)
     }
 
-    fn match_pre(&self, ws: &[W], verb: usize, pat: &[PWord]) -> bool {
+    /// Pattern words before the verb, in order, each within a few words of the next; a word
+    /// joined by `_` to what follows it (`tight`) must end right where that starts.
+    fn match_pre(&self, ws: &[W], verb: usize, pat: &[PWord], tight: &[bool]) -> bool {
         let mut pos = verb;
-        for p in pat.iter().rev() {
+        for (n, p) in pat.iter().enumerate().rev() {
             let lo = pos.saturating_sub(4);
-            match (lo..pos).rev().find(|&k| self.word_matches(ws, k, p).is_some()) {
+            let t = tight.get(n).copied().unwrap_or(false);
+            let hit = (lo..pos).rev().find(|&k| {
+                self.word_matches(ws, k, p).is_some_and(|end| if t { end == pos } else { end <= pos })
+            });
+            match hit {
                 Some(k) => pos = k,
                 None => return false,
             }

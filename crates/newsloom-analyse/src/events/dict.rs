@@ -92,6 +92,12 @@ pub(crate) enum PWord {
 pub(crate) struct Pattern {
     pub pre: Vec<PWord>,
     pub post: Vec<PWord>,
+    /// `pre_tight[k]`: `pre[k]` is joined by `_` to what follows it (the next pre word, or
+    /// the verb for the last one), so nothing may come between them.
+    pub pre_tight: Vec<bool>,
+    /// `post_tight[k]`: `post[k]` is joined by `_` to what precedes it (the previous post
+    /// word, or the verb for the first one).
+    pub post_tight: Vec<bool>,
     pub code: Option<CodePair>,
     /// Signature of the literal words, for [`Sig::covers`].
     pub sig: Sig,
@@ -240,19 +246,30 @@ impl VerbDict {
         if let Some(i) = after.find('[') {
             own = Some(CodePair::parse(after[i + 1..].split(']').next().unwrap_or("")));
         }
-        let base = head.trim().trim_start_matches('+').trim_end_matches('_');
+        let base = head.trim().trim_end_matches('_');
         if base.is_empty() || base.contains(' ') {
             return;
         }
-        let words = words_of(base);
-        let Some((first, tail)) = words.split_first() else { return };
-        let mut forms: Vec<Vec<String>> = regular_forms(first)
+        // In a multi-word verb the word marked `+` is the one that inflects (`+CARRY_OUT`,
+        // `WIRE_+TAP` → `WIRE TAPS`, `WIRE TAPPED`); unmarked, the first word does.
+        let marked = |s: &str| -> (Vec<String>, usize) {
+            let raw: Vec<&str> = s.split(['_', ' ']).filter(|w| !w.is_empty()).collect();
+            let at = raw.iter().position(|w| w.starts_with('+')).unwrap_or(0);
+            (raw.iter().map(|w| w.trim_start_matches('+').to_uppercase()).collect(), at)
+        };
+        let (words, at) = marked(base);
+        let Some(inflected) = words.get(at) else { return };
+        let mut forms: Vec<Vec<String>> = regular_forms(inflected)
             .into_iter()
-            .map(|f| std::iter::once(f).chain(tail.iter().cloned()).collect())
+            .map(|f| {
+                let mut ws = words.clone();
+                ws[at] = f;
+                ws
+            })
             .collect();
         for irr in irregular.split_whitespace() {
-            let ws = words_of(irr.trim_start_matches('+').trim_end_matches('_'));
-            if !ws.is_empty() {
+            let (ws, _) = marked(irr.trim_end_matches('_'));
+            if !ws.is_empty() && ws.iter().all(|w| !w.is_empty()) {
                 forms.push(ws);
             }
         }
@@ -275,34 +292,63 @@ impl VerbDict {
         let code = CodePair::parse(code);
         let mut pre = Vec::new();
         let mut post = Vec::new();
+        // Words joined by `_` are consecutive; words apart (a space) may have others between
+        // them. `*` can be joined too (`FAILED_TO_*`, `*_TO_PROVIDE`, `WOULD_*_TALKS`).
+        let mut pre_tight: Vec<bool> = Vec::new();
+        let mut post_tight: Vec<bool> = Vec::new();
         let mut seen_star = false;
         for tok in body.split_whitespace() {
-            if tok == "*" {
-                seen_star = true;
-                continue;
-            }
             if tok == "%" {
-                if seen_star { &mut post } else { &mut pre }.push(PWord::Compound);
+                if seen_star {
+                    post.push(PWord::Compound);
+                    post_tight.push(false);
+                } else {
+                    pre.push(PWord::Compound);
+                    pre_tight.push(false);
+                }
                 continue;
             }
             let t: String = tok.chars().filter(|c| !"(){}$+%^|".contains(*c)).collect();
             if t.is_empty() {
                 continue;
             }
-            let target = if seen_star { &mut post } else { &mut pre };
             // `MOST_CERTAINLY_&NEGATVAUXVRB_EVER`: words and synset references joined by `_`.
             let exact = t.ends_with('_');
-            for piece in t.split(['_', ' ']).filter(|p| !p.is_empty()) {
-                if let Some(name) = piece.strip_prefix('&') {
+            let mut joined = false; // this piece is joined by `_` to the one before it
+            for piece in t.split('_') {
+                if piece.is_empty() {
+                    continue;
+                }
+                if piece == "*" {
+                    seen_star = true;
+                    if joined && let Some(last) = pre_tight.last_mut() {
+                        *last = true;
+                    }
+                    joined = true;
+                    continue;
+                }
+                let w = if let Some(name) = piece.strip_prefix('&') {
                     let name = name.to_uppercase();
                     let id = *self.syn_ids.entry(name).or_insert_with(|| {
                         self.synsets.push(Vec::new());
                         self.synsets.len() - 1
                     });
-                    target.push(PWord::Syn(id));
+                    PWord::Syn(id)
                 } else {
-                    target.push(PWord::Lit { w: piece.to_uppercase(), exact });
+                    PWord::Lit { w: piece.to_uppercase(), exact }
+                };
+                if seen_star {
+                    post.push(w);
+                    post_tight.push(joined);
+                } else {
+                    // A pre word is tight when the next piece (word or `*`) is joined to it.
+                    if joined && let Some(last) = pre_tight.last_mut() {
+                        *last = true;
+                    }
+                    pre.push(w);
+                    pre_tight.push(false);
                 }
+                joined = true;
             }
         }
         if !seen_star {
@@ -310,6 +356,7 @@ impl VerbDict {
         }
         if pre.is_empty() && post.is_empty() && body.contains('%') {
             pre.push(PWord::Compound);
+            pre_tight.push(false);
         }
         let mut sig = Sig::default();
         for pw in pre.iter().chain(&post) {
@@ -317,7 +364,7 @@ impl VerbDict {
                 sig.add(w);
             }
         }
-        Some(Pattern { pre, post, code, sig })
+        Some(Pattern { pre, post, pre_tight, post_tight, code, sig })
     }
 }
 
@@ -434,20 +481,24 @@ fn yymmdd(s: &str) -> Option<u32> {
     Some(year * 10000 + n % 10000)
 }
 
-/// `RUSGOV 991231-080507`, `RUSGOV >080508`, `RUSGOV <080508`, `RUS`.
+/// `RUSGOV 991231-080507`, `RUSGOV >080508`, `RUSGOV <080508`, `RUS`; spaces inside the
+/// restriction are allowed (`HOB < 950601`, `HOBGOV 19950601 - 19990815`).
+///
+/// `>D` includes its day and `<D` excludes it (so `<D` and `>D` meet without overlapping);
+/// `A-B` includes both ends (the validation records code B itself with the range's code).
 fn parse_dated(s: &str) -> Option<DatedCode> {
     let mut it = s.split_whitespace();
     let code = it.next()?.trim_start_matches('~').to_uppercase();
     let (mut from, mut to) = (0, u32::MAX);
-    if let Some(r) = it.next() {
-        if let Some(x) = r.strip_prefix('>') {
-            from = yymmdd(x).unwrap_or(0);
-        } else if let Some(x) = r.strip_prefix('<') {
-            to = yymmdd(x).unwrap_or(u32::MAX);
-        } else if let Some((a, b)) = r.split_once('-') {
-            from = yymmdd(a).unwrap_or(0);
-            to = yymmdd(b).unwrap_or(u32::MAX);
-        }
+    let r: String = it.collect();
+    let before = |x: &str| yymmdd(x).map_or(u32::MAX, |d| d.saturating_sub(1));
+    if let Some(x) = r.strip_prefix('>') {
+        from = yymmdd(x).unwrap_or(0);
+    } else if let Some(x) = r.strip_prefix('<') {
+        to = before(x);
+    } else if let Some((a, b)) = r.split_once('-') {
+        from = yymmdd(a).unwrap_or(0);
+        to = yymmdd(b).unwrap_or(u32::MAX);
     }
     (!code.is_empty()).then_some(DatedCode { code, from, to })
 }
@@ -653,5 +704,40 @@ mod tests {
         assert!(g.by_pair.contains_key("DEFENSE MINISTRY"));
         assert!(g.by_first.contains_key("SOLDIERS"));
         assert_eq!(g.entries[0][0].code, "GOVMIL");
+    }
+
+    #[test]
+    fn multi_word_verbs_inflect_the_marked_word() {
+        let mut v = VerbDict::default();
+        v.load("--- X [---] ---\nWIRE_+TAP {WIRE_+TAPPED  WIRE_+TAPPING }\n+SHUT_DOWN {+SHUTS_DOWN}\n");
+        assert!(v.forms["WIRE"].iter().any(|f| f.rest == ["TAPPED"]));
+        assert!(v.forms["WIRE"].iter().any(|f| f.rest == ["TAPS"]));
+        assert!(v.forms["SHUT"].iter().any(|f| f.rest == ["DOWN"]));
+        assert!(v.forms["SHUTS"].iter().any(|f| f.rest == ["DOWN"]));
+        assert!(v.forms.keys().all(|k| !k.contains('+')));
+    }
+
+    #[test]
+    fn joined_pattern_words_are_tight() {
+        let mut v = VerbDict::default();
+        v.load("--- X [---] ---\nX\n- FAILED_TO_* [111]\n- * NEW_&TIE_RELATIONS [903]\n- *_TO_PROVIDE [082]\n- A B * C [001]\n");
+        let p = &v.blocks[0].patterns;
+        assert_eq!(p.len(), 4);
+        assert_eq!((p[0].pre.len(), p[0].pre_tight.clone(), p[0].post.len()), (2, vec![true, true], 0));
+        assert_eq!(p[1].post_tight, [false, true, true]);
+        assert_eq!(p[2].post_tight, [true, true]);
+        assert_eq!((p[3].pre_tight.clone(), p[3].post_tight.clone()), (vec![false, false], vec![false]));
+    }
+
+    #[test]
+    fn date_restrictions_with_spaces() {
+        let mut a = PhraseDict::default();
+        a.load_actors("FOO_BAR\n\t[AAA < 950601]\n\t[AAAGOV 19950601 - 19990815]\n\t[AAAREB > 990816]\n");
+        let id = a.by_pair["FOO BAR"][0].2;
+        let on = |d| code_on(&a.entries[id], Some(d));
+        assert_eq!(on(19950531), Some("AAA"));
+        assert_eq!(on(19950601), Some("AAAGOV"));
+        assert_eq!(on(19990815), Some("AAAGOV"));
+        assert_eq!(on(19990816), Some("AAAREB"));
     }
 }

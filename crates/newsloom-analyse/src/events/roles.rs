@@ -157,13 +157,39 @@ pub(super) fn group_after(ws: &[W], actors: &[Actor], from: usize, is_verb: &[bo
     {
         first = k;
     }
-    // Stop at a clause boundary before the actor.
-    if ws
-        .get(from..actors[first].s)
-        .unwrap_or(&[])
-        .iter()
-        .any(|w| matches!(w.w.as_str(), ";" | "," | ":" | "WHICH" | "WHO" | "BUT"))
-    {
+    // Stop at a clause boundary before the actor. A comma between two modifiers of one noun
+    // (`restore complete, full diplomatic ties with`) is not one: lower-case words that are
+    // not verbs on both sides, and no determiner, conjunction or wh-word after it.
+    let inner_comma = |k: usize| {
+        let plain = |j: usize| {
+            ws.get(j).is_some_and(|w| !w.punct && !w.cap && !is_verb.get(j).copied().unwrap_or(false))
+        };
+        k > from
+            && plain(k - 1)
+            && plain(k + 1)
+            && !matches!(
+                ws[k + 1].w.as_str(),
+                "A" | "AN"
+                    | "THE"
+                    | "AND"
+                    | "OR"
+                    | "BUT"
+                    | "WHICH"
+                    | "WHO"
+                    | "THAT"
+                    | "WHILE"
+                    | "WHEN"
+                    | "AS"
+                    | "IT"
+                    | "HE"
+                    | "SHE"
+                    | "THEY"
+            )
+            && !ws[k + 1].w.ends_with("ING")
+    };
+    if (from..actors[first].s).any(|k| {
+        matches!(ws[k].w.as_str(), ";" | ":" | "WHICH" | "WHO" | "BUT") || (ws[k].w == "," && !inner_comma(k))
+    }) {
         return Vec::new();
     }
     let mut codes = Vec::new();

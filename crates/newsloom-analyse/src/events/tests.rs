@@ -119,6 +119,47 @@ fn alternative_dictionaries_load() {
     assert!(c.code("t", "… , ; “ ”", None, None).is_empty());
 }
 
+#[test]
+fn joined_pattern_words_must_be_consecutive() {
+    // `_` joins words that must follow each other (also to the verb: `*_WITH`, `FAILED_TO_*`);
+    // words apart may have others between them.
+    let c = EventCoder::with_dictionaries(
+        "&KIND\n+TRADE\n+ARMS\n\n--- SMITE [190] ---\nSMITE {SMITES SMOTE SMITING}\n\
+         - * NEW_&KIND_DEALS [901]\n- * OLD DEALS [902]\n- FAILED_TO_* [903]\n- * THEN_AGAIN [904]\n",
+        &["ARNOR_ [ARN]\nGONDOR_ [GON]\n"],
+        "",
+    );
+    let code = |s: &str| c.code("t", s, None, None).first().map(|e| e.cameo.clone());
+    assert_eq!(code("Arnor smote Gondor over new trade deals.").as_deref(), Some("901"));
+    assert_eq!(code("Arnor smote Gondor over new secret trade deals.").as_deref(), Some("190"));
+    assert_eq!(code("Arnor smote Gondor over old secret deals.").as_deref(), Some("902"));
+    assert_eq!(code("Arnor failed to smite Gondor.").as_deref(), Some("903"));
+    assert_eq!(code("Arnor failed badly to smite Gondor.").as_deref(), Some("190"));
+    assert_eq!(code("Arnor smote Gondor then again.").as_deref(), Some("904"));
+    assert_eq!(code("Arnor smote Gondor then once again.").as_deref(), Some("190"));
+}
+
+#[test]
+fn a_comma_between_modifiers_does_not_end_the_clause() {
+    let c = EventCoder::with_dictionaries(
+        "--- RESTORE [064] ---\nRESTORE\n",
+        &["ARNOR_ [ARN]\nGONDOR_ [GON]\n"],
+        "",
+    );
+    let dyads = |s: &str| {
+        c.code("t", s, None, None)
+            .into_iter()
+            .map(|e| (e.source_actor, e.target_actor.unwrap_or_default(), e.cameo))
+            .collect::<Vec<_>>()
+    };
+    let arn_gon = vec![("ARN".to_string(), "GON".to_string(), "064".to_string())];
+    assert_eq!(dyads("Arnor restored complete, full diplomatic ties with Gondor."), arn_gon);
+    // An apposition, a participle clause, a new clause: the comma still ends the clause.
+    assert!(dyads("Arnor restored the old embassy, the pride of Gondor.").is_empty());
+    assert!(dyads("Arnor restored the embassy, angering Gondor.").is_empty());
+    assert!(dyads("Arnor restored the embassy, but Gondor left.").is_empty());
+}
+
 /// The Moscow Times seed (the whole file is the body).
 #[test]
 fn seed_events() {
