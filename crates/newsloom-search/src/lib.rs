@@ -312,7 +312,8 @@ impl SearchIndex {
         let query = BooleanQuery::new(clauses);
         let limit = q.limit.clamp(1, 1000);
         // The hits alone: a top-k collector skips the blocks that cannot reach the top.
-        let top = searcher.search(&query, &TopDocs::with_limit(limit).and_offset(q.offset).order_by_score())?;
+        let top =
+            searcher.search(&query, &TopDocs::with_limit(limit).and_offset(q.offset).order_by_score())?;
         let counted = count_and_facets(&searcher, &query, self.count_budget)?;
         let (total, total_estimated, facet_counts) = (counted.total, counted.estimated, counted.facets);
         let mut snippets = SnippetGenerator::create(&searcher, &*text_query, f.body)?;
@@ -388,7 +389,9 @@ fn count_and_facets(searcher: &tantivy::Searcher, query: &dyn Query, budget: u64
     }
     let (total, (f0, f1, f2)) = collector.merge_fruits(fruits)?;
     let estimated = docs_seen < all_docs;
-    let scale = |n: u64| if estimated { (n as f64 * all_docs as f64 / docs_seen.max(1) as f64).round() as u64 } else { n };
+    let scale = |n: u64| {
+        if estimated { (n as f64 * all_docs as f64 / docs_seen.max(1) as f64).round() as u64 } else { n }
+    };
     let facets = FACETS
         .iter()
         .map(|name| name.to_string())

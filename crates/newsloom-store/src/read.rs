@@ -166,10 +166,12 @@ const DYAD_BY_ROOTS: &str = "(substr(source_actor, 1, 3) = ?6 AND substr(target_
      (substr(source_actor, 1, 3) = ?7 AND substr(target_actor, 1, 3) = ?6 AND
       source_actor >= ?4 AND source_actor < ?5 AND target_actor >= ?1 AND target_actor < ?2)";
 /// A dyad's events by actor code ranges alone.
-const DYAD_BY_RANGES: &str = "(source_actor >= ?1 AND source_actor < ?2 AND target_actor >= ?4 AND target_actor < ?5) OR
+const DYAD_BY_RANGES: &str =
+    "(source_actor >= ?1 AND source_actor < ?2 AND target_actor >= ?4 AND target_actor < ?5) OR
      (source_actor >= ?4 AND source_actor < ?5 AND target_actor >= ?1 AND target_actor < ?2)";
 /// A story's outlets with their article and reprint counts.
-const STORY_OUTLETS_SQL: &str = "SELECT COALESCE(source, '(unknown)'), COUNT(*), SUM(copy_of IS NOT NULL) FROM articles
+const STORY_OUTLETS_SQL: &str =
+    "SELECT COALESCE(source, '(unknown)'), COUNT(*), SUM(copy_of IS NOT NULL) FROM articles
      WHERE story = ? GROUP BY 1 ORDER BY 2 DESC, 1";
 
 fn dyad_sql(actors: &str) -> String {

@@ -14,7 +14,10 @@ const HOT_INDEXES: &[(&str, &str)] = &[
     ("stories_biggest", "SELECT count(size) FROM stories INDEXED BY stories_biggest"),
     ("stories_outlets", "SELECT count(outlets) FROM stories INDEXED BY stories_outlets"),
     ("entities_by_mentions", "SELECT count(mentions) FROM entities INDEXED BY entities_by_mentions"),
-    ("articles_story_outlets", "SELECT count(copy_of) + count(source) FROM articles INDEXED BY articles_story_outlets"),
+    (
+        "articles_story_outlets",
+        "SELECT count(copy_of) + count(source) FROM articles INDEXED BY articles_story_outlets",
+    ),
     ("article ids", "SELECT count(id) FROM articles INDEXED BY sqlite_autoindex_articles_1"),
     ("story ids", "SELECT count(id) FROM stories INDEXED BY sqlite_autoindex_stories_1"),
     ("events_dyad_cover", "SELECT count(cameo) FROM events INDEXED BY events_dyad_cover"),

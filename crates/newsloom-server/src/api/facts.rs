@@ -56,7 +56,8 @@ pub async fn entities(
     // One more than asked, to know whether a next page exists.
     let rows = state.db.run(move |h| Ok(h.entities(q.as_deref(), offset, limit + 1)?)).await?;
     let more = rows.len() > limit;
-    let items = rows.into_iter().take(limit).map(|(entity, mentions)| EntityCount { entity, mentions }).collect();
+    let items =
+        rows.into_iter().take(limit).map(|(entity, mentions)| EntityCount { entity, mentions }).collect();
     Ok(Json(Page { items, next_cursor: more.then(|| (offset + limit).to_string()) }))
 }
 
