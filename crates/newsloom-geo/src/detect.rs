@@ -26,6 +26,13 @@ pub enum Found {
     Gazetteer,
     /// A qualifier after a comma ("…, Va.").
     Qualifier,
+    /// A street or road: capitalised words before a street noun ("Wichita Drive", "Augusta
+    /// St.") or a numbered route ("KY 52", "A417"). No gazetteer entry; detection only.
+    Street,
+    /// The same text as a toponym found elsewhere in the article (document consistency), or a
+    /// name the tagger called a person or organisation that the gazetteer knows, in a place's
+    /// context ("in Greer", "Glen Allen, Va.", "Laurel County").
+    Context,
 }
 
 /// One toponym span, before resolution.
@@ -52,11 +59,23 @@ pub struct DetectParams {
     pub scan_min_population: u64,
     /// Keep tagged place spans the gazetteer cannot resolve (counts for detection only).
     pub keep_unknown_tagged: bool,
+    /// Streets and numbered roads ([`Found::Street`]).
+    pub streets: bool,
+    /// Other-kind mentions the gazetteer knows, in a place's context ([`Found::Context`]).
+    pub place_context: bool,
+    /// A toponym's text is a toponym throughout the article ([`Found::Context`]).
+    pub consistency: bool,
 }
 
 impl Default for DetectParams {
     fn default() -> Self {
-        Self { scan_min_population: 20_000, keep_unknown_tagged: true }
+        Self {
+            scan_min_population: 20_000,
+            keep_unknown_tagged: true,
+            streets: true,
+            place_context: true,
+            consistency: false,
+        }
     }
 }
 
@@ -235,6 +254,12 @@ pub fn detect_tokenized(
 
     covered.sort_unstable();
     scan_untagged(gaz, body, tokens, sents, &covered, &named, p, &mut out);
+    if p.streets {
+        scan_streets(body, tokens, &mut out);
+    }
+    if p.place_context {
+        in_place_context(gaz, body, tokens, mentions, &slice, &mut out);
+    }
     out.sort_by_key(|t| (t.start, std::cmp::Reverse(t.end)));
     // Overlaps (a scan match inside a tagged span): the first, longest wins.
     let mut kept: Vec<Toponym> = Vec::with_capacity(out.len());
@@ -244,8 +269,297 @@ pub fn detect_tokenized(
         }
         kept.push(t);
     }
+    if p.consistency {
+        same_text_elsewhere(gaz, body, tokens, mentions, &mut kept);
+    }
     add_qualifiers(gaz, body, tokens, &mut kept);
     kept
+}
+
+/// Street nouns: capitalised words before one name a street or road.
+const STREET_NOUNS: &[&str] = &[
+    "street",
+    "st",
+    "avenue",
+    "ave",
+    "road",
+    "rd",
+    "drive",
+    "dr",
+    "lane",
+    "ln",
+    "boulevard",
+    "blvd",
+    "parkway",
+    "pkwy",
+    "highway",
+    "hwy",
+    "trail",
+    "pike",
+    "freeway",
+    "expressway",
+    "bypass",
+    "turnpike",
+];
+
+/// Abbreviated street nouns, written with a dot that belongs to the name ("Augusta St.").
+const STREET_ABBREVIATIONS: &[&str] = &["st", "ave", "rd", "dr", "ln", "blvd", "pkwy", "hwy"];
+
+/// Route prefixes before a number ("Interstate 64", "KY 52", "US-24" is one token).
+const ROUTE_PREFIXES: &[&str] =
+    &["interstate", "highway", "route", "hwy", "us", "sr", "cr", "fm", "i", "state route", "county road"];
+
+fn is_route_number(w: &str) -> bool {
+    !w.is_empty() && w.len() <= 5 && w.chars().all(|c| c.is_ascii_digit())
+}
+
+/// "A417", "M25", "US-24", "I-95": a road number in one token.
+fn is_road_token(w: &str) -> bool {
+    let (head, num) = match w.split_once('-') {
+        Some((h, n)) => (h, n),
+        None => {
+            let i = w.find(|c: char| c.is_ascii_digit()).unwrap_or(w.len());
+            w.split_at(i)
+        }
+    };
+    let road_head = matches!(head, "A" | "M" | "B") && !w.contains('-')
+        || matches!(head, "US" | "I" | "SR" | "CR" | "FM" | "KY" | "IL" | "SH");
+    road_head
+        && is_route_number(num)
+        && num.len() >= 2 - usize::from(head != "A" && head != "M" && head != "B")
+}
+
+/// Streets and numbered roads: the capitalised words (at most three, initials and ordinals
+/// such as "N." or "42nd" included) before a street noun, and route numbers.
+fn scan_streets(body: &str, tokens: &[Token], out: &mut Vec<Toponym>) {
+    let mut key = String::new();
+    let mut push = |out: &mut Vec<Toponym>, s: usize, e: usize| {
+        let text: String = body[tokens[s].start..tokens[e - 1].end].to_string();
+        // The dot of "St." belongs to the name.
+        let last = tokens[e - 1].text(body).to_ascii_lowercase();
+        let (end_char, text) = match body[tokens[e - 1].end..].starts_with('.')
+            && STREET_ABBREVIATIONS.contains(&last.as_str())
+        {
+            true => (tokens[e - 1].char_end + 1, format!("{text}.")),
+            false => (tokens[e - 1].char_end, text),
+        };
+        normalise(&text, &mut key);
+        out.push(Toponym {
+            start: tokens[s].char_start,
+            end: end_char,
+            text,
+            key: key.clone(),
+            found: Found::Street,
+            as_actor: false,
+            qualifies: None,
+        });
+    };
+    let name_word = |w: &str| {
+        (is_cap(w) && w.chars().any(char::is_alphabetic))
+            || (w.chars().next().is_some_and(|c| c.is_ascii_digit())
+                && ["st", "nd", "rd", "th"].iter().any(|x| w.ends_with(x)))
+    };
+    for i in 0..tokens.len() {
+        let w = tokens[i].text(body);
+        if is_road_token(w) {
+            push(out, i, i + 1);
+            continue;
+        }
+        let lower = w.to_ascii_lowercase();
+        // "Interstate 64", "KY 52", "State Route 3".
+        if i + 1 < tokens.len() && is_route_number(tokens[i + 1].text(body)) && is_cap(w) {
+            let two =
+                i.checked_sub(1).map(|j| format!("{} {lower}", tokens[j].text(body).to_ascii_lowercase()));
+            if two.as_deref().is_some_and(|t| ROUTE_PREFIXES.contains(&t)) {
+                push(out, i - 1, i + 2);
+                continue;
+            }
+            if ROUTE_PREFIXES.contains(&lower.as_str())
+                || (w.len() == 2 && w.chars().all(|c| c.is_ascii_uppercase()))
+            {
+                push(out, i, i + 2);
+                continue;
+            }
+        }
+        if !is_cap(w) || !STREET_NOUNS.contains(&lower.as_str()) || i == 0 {
+            continue;
+        }
+        // "St. John", "Dr. Smith": a saint or a title before a name, not a street.
+        if matches!(lower.as_str(), "st" | "dr") {
+            let mut k = i + 1;
+            if tokens.get(k).is_some_and(|t| t.text(body) == ".") {
+                k += 1;
+            }
+            if tokens.get(k).is_some_and(|t| is_cap(t.text(body))) {
+                continue;
+            }
+        }
+        // Walk back over the name's words.
+        let mut s = i;
+        while s > 0 && i - s < 3 {
+            let pw = tokens[s - 1].text(body);
+            let pl = pw.to_ascii_lowercase();
+            if !name_word(pw) || LEADING_WORDS.contains(&pl.as_str()) || STREET_NOUNS.contains(&pl.as_str()) {
+                break;
+            }
+            // Words must be adjacent (one space), not across a line or punctuation.
+            if body[tokens[s - 1].end..tokens[s].start] != *" " {
+                break;
+            }
+            s -= 1;
+        }
+        if s < i {
+            push(out, s, i + 1);
+        }
+    }
+}
+
+/// Mentions the tagger gave another kind that the gazetteer knows as a place, where the
+/// context says place: after "in"/"near"/"outside", before a comma and a state or country
+/// ("Glen Allen, Va."), or before "County"/"Parish" ("Laurel County").
+fn in_place_context<'a>(
+    gaz: &Gazetteer,
+    body: &'a str,
+    tokens: &[Token],
+    mentions: &[Mention],
+    slice: &dyn Fn(usize, usize) -> &'a str,
+    out: &mut Vec<Toponym>,
+) {
+    let mut key = String::new();
+    for m in mentions {
+        if matches!(m.kind, EntityKind::Place) {
+            continue;
+        }
+        let (s, e) = (m.span.start, m.span.end);
+        let Some(ti) = tokens.iter().position(|t| t.char_start == s) else { continue };
+        let Some(tj) = tokens[ti..].iter().position(|t| t.char_end == e).map(|k| ti + k) else { continue };
+        let text = slice(s, e);
+        if !is_cap(text) {
+            continue;
+        }
+        let lower = |k: usize| tokens.get(k).map(|t| t.text(body).to_lowercase());
+        // "Laurel County", "Pointe Coupee Parish".
+        if let Some(next) = lower(tj + 1)
+            && matches!(next.as_str(), "county" | "parish")
+        {
+            let t2 = &body[tokens[ti].start..tokens[tj + 1].end];
+            normalise(t2, &mut key);
+            if known(gaz, &key, false).is_some_and(|(l, _, _)| matches!(l, Level::Adm2 | Level::Adm3)) {
+                out.push(Toponym {
+                    start: s,
+                    end: tokens[tj + 1].char_end,
+                    text: t2.to_string(),
+                    key: key.clone(),
+                    found: Found::Context,
+                    as_actor: false,
+                    qualifies: None,
+                });
+                continue;
+            }
+        }
+        normalise(text, &mut key);
+        let Some((level, _, kind)) = known(gaz, &key, false) else { continue };
+        if kind == NameKind::Adjective || level == Level::Continent {
+            continue;
+        }
+        let prev = ti.checked_sub(1).and_then(lower);
+        let place_prep = prev.as_deref().is_some_and(|w| matches!(w, "in" | "near" | "outside"));
+        // A comma and a state or country after it.
+        let qualified = tokens.get(tj + 1).is_some_and(|t| t.text(body) == ",")
+            && tokens.get(tj + 2).is_some_and(|q| {
+                let qt = q.text(body);
+                is_cap(qt) && {
+                    let mut k = String::new();
+                    normalise(qt, &mut k);
+                    gaz.lookup_key(&k).iter().any(|c| {
+                        matches!(gaz.entry(c.entry).level, Level::Country | Level::Adm1)
+                            && c.kind != NameKind::Adjective
+                    })
+                }
+            });
+        if place_prep || qualified {
+            out.push(Toponym {
+                start: s,
+                end: e,
+                text: text.to_string(),
+                key: key.clone(),
+                found: Found::Context,
+                as_actor: false,
+                qualifies: None,
+            });
+        }
+    }
+}
+
+/// Document consistency: a capitalised word sequence with the very text of a toponym found
+/// elsewhere in the article is that toponym here too.
+fn same_text_elsewhere(
+    gaz: &Gazetteer,
+    body: &str,
+    tokens: &[Token],
+    mentions: &[Mention],
+    tops: &mut Vec<Toponym>,
+) {
+    if tops.is_empty() {
+        return;
+    }
+    let mut texts: Vec<(&str, usize, &str)> = Vec::new();
+    for t in tops.iter() {
+        // Only names the gazetteer knows: a tagger's slip ("Trump" as a place) is not spread.
+        if t.found == Found::Street || !is_cap(&t.text) || known(gaz, &t.key, false).is_none() {
+            continue;
+        }
+        let n = t.text.split_whitespace().count();
+        if n <= 3 && !texts.iter().any(|x| x.0 == t.text) {
+            texts.push((t.text.as_str(), n, t.key.as_str()));
+        }
+    }
+    let taken = |s: usize, e: usize, tops: &[Toponym]| {
+        let i = tops.partition_point(|t| t.end <= s);
+        tops.get(i).is_some_and(|t| t.start < e)
+    };
+    let mut added: Vec<Toponym> = Vec::new();
+    for i in 0..tokens.len() {
+        let w = tokens[i].text(body);
+        if !is_cap(w) {
+            continue;
+        }
+        for &(text, n, key) in &texts {
+            if i + n > tokens.len() {
+                continue;
+            }
+            let (s, e) = (tokens[i].start, tokens[i + n - 1].end);
+            if &body[s..e] != text {
+                continue;
+            }
+            // Whole words: not part of a longer capitalised name.
+            let before_cap = i > 0 && is_cap(tokens[i - 1].text(body)) && body[tokens[i - 1].end..s] == *" ";
+            let after_cap =
+                tokens.get(i + n).is_some_and(|t| is_cap(t.text(body)) && body[e..t.start] == *" ");
+            let (cs, ce) = (tokens[i].char_start, tokens[i + n - 1].char_end);
+            // A person's name stays one ("Carter" the man, Carter the town).
+            let person =
+                mentions.iter().any(|m| m.kind == EntityKind::Person && m.span.start < ce && cs < m.span.end);
+            if before_cap || after_cap || person || taken(cs, ce, tops) {
+                continue;
+            }
+            added.push(Toponym {
+                start: cs,
+                end: ce,
+                text: text.to_string(),
+                key: key.to_string(),
+                found: Found::Context,
+                as_actor: false,
+                qualifies: None,
+            });
+            break;
+        }
+    }
+    if !added.is_empty() {
+        tops.extend(added);
+        tops.sort_by_key(|t| (t.start, std::cmp::Reverse(t.end)));
+        tops.dedup_by(|b, a| b.start < a.end);
+    }
 }
 
 /// Capitalised sequences no mention covers that the gazetteer names precisely.
