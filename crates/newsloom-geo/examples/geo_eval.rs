@@ -21,8 +21,6 @@ fn main() {
             geo.detect.streets = v != "0";
         } else if k == "place_context" {
             geo.detect.place_context = v != "0";
-        } else if k == "consistency" {
-            geo.detect.consistency = v != "0";
         } else {
             geo.resolve.set(k, v.parse().expect("a number")).expect("a known weight");
         }

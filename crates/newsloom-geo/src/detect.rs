@@ -29,9 +29,8 @@ pub enum Found {
     /// A street or road: capitalised words before a street noun ("Wichita Drive", "Augusta
     /// St.") or a numbered route ("KY 52", "A417"). No gazetteer entry; detection only.
     Street,
-    /// The same text as a toponym found elsewhere in the article (document consistency), or a
-    /// name the tagger called a person or organisation that the gazetteer knows, in a place's
-    /// context ("in Greer", "Glen Allen, Va.", "Laurel County").
+    /// A name the tagger called a person or organisation that the gazetteer knows, in a
+    /// place's context ("in Greer", "Glen Allen, Va.", "Laurel County").
     Context,
 }
 
@@ -63,19 +62,11 @@ pub struct DetectParams {
     pub streets: bool,
     /// Other-kind mentions the gazetteer knows, in a place's context ([`Found::Context`]).
     pub place_context: bool,
-    /// A toponym's text is a toponym throughout the article ([`Found::Context`]).
-    pub consistency: bool,
 }
 
 impl Default for DetectParams {
     fn default() -> Self {
-        Self {
-            scan_min_population: 20_000,
-            keep_unknown_tagged: true,
-            streets: true,
-            place_context: true,
-            consistency: false,
-        }
+        Self { scan_min_population: 20_000, keep_unknown_tagged: true, streets: true, place_context: true }
     }
 }
 
@@ -269,9 +260,6 @@ pub fn detect_tokenized(
         }
         kept.push(t);
     }
-    if p.consistency {
-        same_text_elsewhere(gaz, body, tokens, mentions, &mut kept);
-    }
     add_qualifiers(gaz, body, tokens, &mut kept);
     kept
 }
@@ -365,7 +353,7 @@ fn scan_streets(body: &str, tokens: &[Token], out: &mut Vec<Toponym>) {
             push(out, i, i + 1);
             continue;
         }
-        let lower = w.to_ascii_lowercase();
+        let lower = w.trim_end_matches('.').to_ascii_lowercase();
         // "Interstate 64", "KY 52", "State Route 3".
         if i + 1 < tokens.len() && is_route_number(tokens[i + 1].text(body)) && is_cap(w) {
             let two =
@@ -488,77 +476,6 @@ fn in_place_context<'a>(
                 qualifies: None,
             });
         }
-    }
-}
-
-/// Document consistency: a capitalised word sequence with the very text of a toponym found
-/// elsewhere in the article is that toponym here too.
-fn same_text_elsewhere(
-    gaz: &Gazetteer,
-    body: &str,
-    tokens: &[Token],
-    mentions: &[Mention],
-    tops: &mut Vec<Toponym>,
-) {
-    if tops.is_empty() {
-        return;
-    }
-    let mut texts: Vec<(&str, usize, &str)> = Vec::new();
-    for t in tops.iter() {
-        // Only names the gazetteer knows: a tagger's slip ("Trump" as a place) is not spread.
-        if t.found == Found::Street || !is_cap(&t.text) || known(gaz, &t.key, false).is_none() {
-            continue;
-        }
-        let n = t.text.split_whitespace().count();
-        if n <= 3 && !texts.iter().any(|x| x.0 == t.text) {
-            texts.push((t.text.as_str(), n, t.key.as_str()));
-        }
-    }
-    let taken = |s: usize, e: usize, tops: &[Toponym]| {
-        let i = tops.partition_point(|t| t.end <= s);
-        tops.get(i).is_some_and(|t| t.start < e)
-    };
-    let mut added: Vec<Toponym> = Vec::new();
-    for i in 0..tokens.len() {
-        let w = tokens[i].text(body);
-        if !is_cap(w) {
-            continue;
-        }
-        for &(text, n, key) in &texts {
-            if i + n > tokens.len() {
-                continue;
-            }
-            let (s, e) = (tokens[i].start, tokens[i + n - 1].end);
-            if &body[s..e] != text {
-                continue;
-            }
-            // Whole words: not part of a longer capitalised name.
-            let before_cap = i > 0 && is_cap(tokens[i - 1].text(body)) && body[tokens[i - 1].end..s] == *" ";
-            let after_cap =
-                tokens.get(i + n).is_some_and(|t| is_cap(t.text(body)) && body[e..t.start] == *" ");
-            let (cs, ce) = (tokens[i].char_start, tokens[i + n - 1].char_end);
-            // A person's name stays one ("Carter" the man, Carter the town).
-            let person =
-                mentions.iter().any(|m| m.kind == EntityKind::Person && m.span.start < ce && cs < m.span.end);
-            if before_cap || after_cap || person || taken(cs, ce, tops) {
-                continue;
-            }
-            added.push(Toponym {
-                start: cs,
-                end: ce,
-                text: text.to_string(),
-                key: key.to_string(),
-                found: Found::Context,
-                as_actor: false,
-                qualifies: None,
-            });
-            break;
-        }
-    }
-    if !added.is_empty() {
-        tops.extend(added);
-        tops.sort_by_key(|t| (t.start, std::cmp::Reverse(t.end)));
-        tops.dedup_by(|b, a| b.start < a.end);
     }
 }
 
@@ -753,4 +670,83 @@ fn add_qualifiers(gaz: &Gazetteer, body: &str, tokens: &[Token], tops: &mut Vec<
         t.qualifies = t.qualifies.map(|q| new_pos[q]);
     }
     *tops = sorted;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use newsloom_model::Span;
+
+    fn mention(body: &str, text: &str, nth: usize, kind: EntityKind) -> Mention {
+        let start = body.match_indices(text).nth(nth).expect("text in body").0;
+        Mention {
+            entity: text.into(),
+            text: text.into(),
+            kind,
+            span: Span::new("t", start, start + text.len()),
+            confidence: 1.0,
+        }
+    }
+
+    fn spans(body: &str, mentions: &[Mention], p: &DetectParams) -> Vec<(String, Found)> {
+        detect(Gazetteer::shared(), body, mentions, p).into_iter().map(|t| (t.text, t.found)).collect()
+    }
+
+    #[test]
+    fn streets_and_numbered_roads_are_toponyms() {
+        let body = "A fire broke out on Wichita Drive near Augusta St. on Tuesday. St. John and Dr. Kale \
+                    helped. Traffic on Interstate 64 and the A417 was slow, and KY 52 was closed.";
+        let got = spans(body, &[], &DetectParams::default());
+        for want in ["Wichita Drive", "Augusta St.", "Interstate 64", "A417", "KY 52"] {
+            assert!(got.iter().any(|(t, f)| t == want && *f == Found::Street), "{want} in {got:?}");
+        }
+        assert!(
+            !got.iter().any(|(t, f)| *f == Found::Street && (t.contains("John") || t.contains("Kale"))),
+            "{got:?}"
+        );
+        let off = spans(body, &[], &DetectParams { streets: false, ..DetectParams::default() });
+        assert!(!off.iter().any(|(_, f)| *f == Found::Street));
+    }
+
+    #[test]
+    fn person_or_organisation_names_in_a_place_context_are_toponyms() {
+        let body = "Parker grew up in Greer and later moved to Glen Allen, Va., then to Laurel County. \
+                    Parker said Greer was home.";
+        let mentions = [
+            mention(body, "Parker", 0, EntityKind::Person),
+            mention(body, "Greer", 0, EntityKind::Person),
+            mention(body, "Glen Allen", 0, EntityKind::Person),
+            mention(body, "Laurel", 0, EntityKind::Person),
+            mention(body, "Parker", 1, EntityKind::Person),
+            mention(body, "Greer", 1, EntityKind::Organisation),
+        ];
+        let got = spans(body, &mentions, &DetectParams::default());
+        for want in ["Greer", "Glen Allen", "Laurel County"] {
+            assert!(got.iter().any(|(t, f)| t == want && *f == Found::Context), "{want} in {got:?}");
+        }
+        // The qualifier after the comma is found too; the people stay people.
+        assert!(got.iter().any(|(t, _)| t == "Va."), "{got:?}");
+        assert!(!got.iter().any(|(t, _)| t == "Parker"), "{got:?}");
+        // Without "in" before it and without a qualifier, the second Greer is left alone.
+        assert_eq!(got.iter().filter(|(t, _)| t == "Greer").count(), 1, "{got:?}");
+    }
+
+    #[test]
+    fn the_eu_and_supplementary_adjectives_are_retyped_places() {
+        let body = "EU ministers met Ukrainian and European officials.";
+        let mentions = [
+            mention(body, "EU", 0, EntityKind::Organisation),
+            mention(body, "Ukrainian", 0, EntityKind::Misc),
+            mention(body, "European", 0, EntityKind::Misc),
+        ];
+        let got = spans(body, &mentions, &DetectParams::default());
+        for want in ["EU", "Ukrainian", "European"] {
+            assert!(got.iter().any(|(t, f)| t == want && *f == Found::Retyped), "{want} in {got:?}");
+        }
+        let gaz = Gazetteer::shared();
+        let eu = gaz.lookup("European Union");
+        assert!(eu.iter().any(|c| gaz.entry(c.entry).geonameid == 6_255_148));
+        let ua = gaz.lookup("Ukrainian");
+        assert!(ua.iter().any(|c| gaz.entry(c.entry).geonameid == 690_791 && c.kind == NameKind::Adjective));
+    }
 }
