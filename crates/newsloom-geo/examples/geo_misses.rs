@@ -6,9 +6,8 @@
 use std::collections::BTreeMap;
 
 use newsloom_analyse::ner::EntityRecognizer;
-use newsloom_geo::detect::{self, Found};
+use newsloom_geo::detect;
 use newsloom_geo::gazetteer::{Gazetteer, Level, NameKind, normalise};
-use newsloom_model::EntityKind;
 use serde_json::Value;
 
 fn main() {
@@ -111,7 +110,6 @@ fn main() {
                     if words > 1 { "s" } else { "" }
                 )
             };
-            let cause = if gtype.is_empty() { cause } else { cause };
             let ex = if gtype.is_empty() { gtext.clone() } else { format!("{gtext} <{gtype}>") };
             misses.entry(cause).or_default().push(ex);
         }
@@ -128,20 +126,19 @@ fn main() {
             let cause = format!("{:?} (NER {kind}){}", t.found, if over { ", overlaps gold" } else { "" });
             fps.entry(cause).or_default().push(t.text.clone());
         }
-        let _ = EntityKind::Place;
     }
     let print = |title: &str, m: &BTreeMap<String, Vec<String>>| {
         let total: usize = m.values().map(Vec::len).sum();
         println!("== {title}: {total}");
         let mut v: Vec<(&String, &Vec<String>)> = m.iter().collect();
-        v.sort_by(|a, b| b.1.len().cmp(&a.1.len()));
+        v.sort_by_key(|x| std::cmp::Reverse(x.1.len()));
         for (cause, ex) in v {
             let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
             for e in ex {
                 *counts.entry(e.as_str()).or_default() += 1;
             }
             let mut top: Vec<(&str, usize)> = counts.into_iter().collect();
-            top.sort_by(|a, b| b.1.cmp(&a.1));
+            top.sort_by_key(|x| std::cmp::Reverse(x.1));
             let shown: Vec<String> = top
                 .iter()
                 .take(n_examples)
@@ -153,5 +150,4 @@ fn main() {
     println!("gold {n_gold}, detected exactly {n_tp} ({:.1} %)", 100.0 * n_tp as f64 / n_gold.max(1) as f64);
     print("missed gold toponyms by cause", &misses);
     print("predicted spans not in gold by cause", &fps);
-    let _ = Found::Tagged;
 }
