@@ -349,6 +349,10 @@ fn scan_streets(body: &str, tokens: &[Token], out: &mut Vec<Toponym>) {
     };
     for i in 0..tokens.len() {
         let w = tokens[i].text(body);
+        // Every street noun, route prefix and road number starts with a capital letter.
+        if !w.starts_with(|c: char| c.is_ascii_uppercase()) || w.len() > 12 {
+            continue;
+        }
         if is_road_token(w) {
             push(out, i, i + 1);
             continue;
@@ -419,17 +423,29 @@ fn in_place_context<'a>(
             continue;
         }
         let (s, e) = (m.span.start, m.span.end);
-        let Some(ti) = tokens.iter().position(|t| t.char_start == s) else { continue };
-        let Some(tj) = tokens[ti..].iter().position(|t| t.char_end == e).map(|k| ti + k) else { continue };
+        let ti = tokens.partition_point(|t| t.char_start < s);
+        let tj = tokens.partition_point(|t| t.char_end < e);
+        if tokens.get(ti).is_none_or(|t| t.char_start != s) || tokens.get(tj).is_none_or(|t| t.char_end != e)
+        {
+            continue;
+        }
         let text = slice(s, e);
         if !is_cap(text) {
             continue;
         }
-        let lower = |k: usize| tokens.get(k).map(|t| t.text(body).to_lowercase());
+        let is_word = |k: usize, words: &[&str]| {
+            tokens.get(k).is_some_and(|t| words.iter().any(|w| t.text(body).eq_ignore_ascii_case(w)))
+        };
+        // The context first (cheap), the gazetteer only where it says place.
+        let county = is_word(tj + 1, &["county", "parish"]);
+        let place_prep = ti > 0 && is_word(ti - 1, &["in", "near", "outside"]);
+        let comma = tokens.get(tj + 1).is_some_and(|t| t.text(body) == ",")
+            && tokens.get(tj + 2).is_some_and(|q| is_cap(q.text(body)));
+        if !(county || place_prep || comma) {
+            continue;
+        }
         // "Laurel County", "Pointe Coupee Parish".
-        if let Some(next) = lower(tj + 1)
-            && matches!(next.as_str(), "county" | "parish")
-        {
+        if county {
             let t2 = &body[tokens[ti].start..tokens[tj + 1].end];
             normalise(t2, &mut key);
             if known(gaz, &key, false).is_some_and(|(l, _, _)| matches!(l, Level::Adm2 | Level::Adm3)) {
@@ -450,20 +466,15 @@ fn in_place_context<'a>(
         if kind == NameKind::Adjective || level == Level::Continent {
             continue;
         }
-        let prev = ti.checked_sub(1).and_then(lower);
-        let place_prep = prev.as_deref().is_some_and(|w| matches!(w, "in" | "near" | "outside"));
         // A comma and a state or country after it.
-        let qualified = tokens.get(tj + 1).is_some_and(|t| t.text(body) == ",")
+        let qualified = comma
             && tokens.get(tj + 2).is_some_and(|q| {
-                let qt = q.text(body);
-                is_cap(qt) && {
-                    let mut k = String::new();
-                    normalise(qt, &mut k);
-                    gaz.lookup_key(&k).iter().any(|c| {
-                        matches!(gaz.entry(c.entry).level, Level::Country | Level::Adm1)
-                            && c.kind != NameKind::Adjective
-                    })
-                }
+                let mut k = String::new();
+                normalise(q.text(body), &mut k);
+                gaz.lookup_key(&k).iter().any(|c| {
+                    matches!(gaz.entry(c.entry).level, Level::Country | Level::Adm1)
+                        && c.kind != NameKind::Adjective
+                })
             });
         if place_prep || qualified {
             out.push(Toponym {
