@@ -214,7 +214,11 @@ pub fn detect_tokenized(
             }
             EntityKind::Misc | EntityKind::Organisation => {
                 let Some((level, _, kind)) = known(gaz, &key, true) else { continue };
-                let big = matches!(level, Level::Continent | Level::Country | Level::Adm1);
+                // "Barrow County" tagged as an organisation (its government) is the county.
+                let county = level == Level::Adm2
+                    && kind == NameKind::Primary
+                    && [" County", " Parish"].iter().any(|w| text.ends_with(w));
+                let big = county || matches!(level, Level::Continent | Level::Country | Level::Adm1);
                 let adjective = kind == NameKind::Adjective && looks_adjectival(text);
                 if !(big && (kind != NameKind::Adjective || adjective)) {
                     continue;
@@ -740,6 +744,14 @@ mod tests {
         assert!(!got.iter().any(|(t, _)| t == "Parker"), "{got:?}");
         // Without "in" before it and without a qualifier, the second Greer is left alone.
         assert_eq!(got.iter().filter(|(t, _)| t == "Greer").count(), 1, "{got:?}");
+    }
+
+    #[test]
+    fn a_county_tagged_as_an_organisation_is_the_county() {
+        let body = "Laurel County approved the budget on Monday.";
+        let mentions = [mention(body, "Laurel County", 0, EntityKind::Organisation)];
+        let got = spans(body, &mentions, &DetectParams::default());
+        assert_eq!(got, vec![("Laurel County".to_string(), Found::Retyped)]);
     }
 
     #[test]
