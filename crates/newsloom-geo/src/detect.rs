@@ -254,6 +254,7 @@ pub fn detect_tokenized(
     }
     if p.place_context {
         in_place_context(gaz, body, tokens, mentions, &slice, &mut out);
+        untagged_after_preposition(gaz, body, tokens, mentions, &mut out);
     }
     out.sort_by_key(|t| (t.start, std::cmp::Reverse(t.end)));
     // Overlaps (a scan match inside a tagged span): the first, longest wins.
@@ -357,11 +358,22 @@ fn scan_streets(body: &str, tokens: &[Token], out: &mut Vec<Toponym>) {
         if !w.starts_with(|c: char| c.is_ascii_uppercase()) || w.len() > 12 {
             continue;
         }
+        let next_is_number = tokens.get(i + 1).is_some_and(|t| is_route_number(t.text(body)));
+        let bare = w.trim_end_matches('.');
+        // Only a street noun or a route prefix goes on (no allocation for the other words).
+        if !next_is_number && !STREET_NOUNS.iter().any(|n| n.eq_ignore_ascii_case(bare)) {
+            if w.as_bytes().get(1).is_some_and(|b| b.is_ascii_digit() || *b == b'-' || b.is_ascii_uppercase())
+                && is_road_token(w)
+            {
+                push(out, i, i + 1);
+            }
+            continue;
+        }
         if is_road_token(w) {
             push(out, i, i + 1);
             continue;
         }
-        let lower = w.trim_end_matches('.').to_ascii_lowercase();
+        let lower = bare.to_ascii_lowercase();
         // "Interstate 64", "KY 52", "State Route 3".
         if i + 1 < tokens.len() && is_route_number(tokens[i + 1].text(body)) && is_cap(w) {
             let two =
@@ -490,6 +502,64 @@ fn in_place_context<'a>(
                 as_actor: false,
                 qualifies: None,
             });
+        }
+    }
+}
+
+/// "in Shadyside", "near Scottdale": a capitalised word (or two) no mention covers, right after
+/// a place preposition, that the gazetteer has by its own name as a town or district, however
+/// small.
+fn untagged_after_preposition(
+    gaz: &Gazetteer,
+    body: &str,
+    tokens: &[Token],
+    mentions: &[Mention],
+    out: &mut Vec<Toponym>,
+) {
+    let mut key = String::new();
+    let taken = |s: usize, e: usize, out: &[Toponym]| {
+        mentions.iter().any(|m| m.span.start < e && s < m.span.end)
+            || out.iter().any(|t| t.start < e && s < t.end)
+    };
+    for i in 1..tokens.len() {
+        let prev = tokens[i - 1].text(body);
+        if !matches!(prev, "in" | "near" | "outside") {
+            continue;
+        }
+        let w = tokens[i].text(body);
+        let lower = w.to_lowercase();
+        if !is_cap(w)
+            || NOT_PLACES.contains(&lower.as_str())
+            || newsloom_model::calendar::is_month_or_weekday(&lower)
+        {
+            continue;
+        }
+        // The longest of two words or one, and not the start of a longer capitalised name.
+        for n in [2usize, 1] {
+            let Some(last) = tokens.get(i + n - 1) else { continue };
+            if (i..i + n).any(|k| !is_cap(tokens[k].text(body)))
+                || tokens.get(i + n).is_some_and(|t| is_cap(t.text(body)))
+            {
+                continue;
+            }
+            let text = &body[tokens[i].start..last.end];
+            normalise(text, &mut key);
+            let Some((level, _, NameKind::Primary)) = known_as(gaz, &key, false, false) else { continue };
+            if !matches!(level, Level::City | Level::Adm2 | Level::Adm3)
+                || taken(tokens[i].char_start, last.char_end, out)
+            {
+                break;
+            }
+            out.push(Toponym {
+                start: tokens[i].char_start,
+                end: last.char_end,
+                text: text.to_string(),
+                key: key.clone(),
+                found: Found::Context,
+                as_actor: false,
+                qualifies: None,
+            });
+            break;
         }
     }
 }
@@ -628,7 +698,10 @@ fn add_qualifiers(gaz: &Gazetteer, body: &str, tokens: &[Token], tops: &mut Vec<
     let mut added = Vec::new();
     for (ti, t) in tops.iter().enumerate() {
         // The token right after the toponym must be a comma.
-        let Some(k) = tokens.iter().position(|x| x.char_start >= t.end) else { continue };
+        let k = tokens.partition_point(|x| x.char_start < t.end);
+        if k >= tokens.len() {
+            continue;
+        }
         if tokens[k].text(body) != "," || k + 1 >= tokens.len() {
             continue;
         }
@@ -744,6 +817,14 @@ mod tests {
         assert!(!got.iter().any(|(t, _)| t == "Parker"), "{got:?}");
         // Without "in" before it and without a qualifier, the second Greer is left alone.
         assert_eq!(got.iter().filter(|(t, _)| t == "Greer").count(), 1, "{got:?}");
+    }
+
+    #[test]
+    fn an_untagged_small_town_after_in_is_a_toponym() {
+        let body = "The water main broke in Shadyside on Monday, in March, and in Anytown Heights.";
+        let got = spans(body, &[], &DetectParams::default());
+        assert!(got.iter().any(|(t, f)| t == "Shadyside" && *f == Found::Context), "{got:?}");
+        assert!(!got.iter().any(|(t, _)| t == "March" || t.starts_with("Anytown")), "{got:?}");
     }
 
     #[test]
