@@ -17,6 +17,10 @@ fn main() {
         let (k, v) = kv.split_once('=').expect("GEO_SET takes name=value pairs");
         if k == "scan_min_population" {
             geo.detect.scan_min_population = v.parse().expect("a number");
+        } else if k == "streets" {
+            geo.detect.streets = v != "0";
+        } else if k == "place_context" {
+            geo.detect.place_context = v != "0";
         } else {
             geo.resolve.set(k, v.parse().expect("a number")).expect("a known weight");
         }

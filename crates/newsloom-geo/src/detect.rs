@@ -26,6 +26,12 @@ pub enum Found {
     Gazetteer,
     /// A qualifier after a comma ("…, Va.").
     Qualifier,
+    /// A street or road: capitalised words before a street noun ("Wichita Drive", "Augusta
+    /// St.") or a numbered route ("KY 52", "A417"). No gazetteer entry; detection only.
+    Street,
+    /// A name the tagger called a person or organisation that the gazetteer knows, in a
+    /// place's context ("in Greer", "Glen Allen, Va.", "Laurel County").
+    Context,
 }
 
 /// One toponym span, before resolution.
@@ -52,11 +58,15 @@ pub struct DetectParams {
     pub scan_min_population: u64,
     /// Keep tagged place spans the gazetteer cannot resolve (counts for detection only).
     pub keep_unknown_tagged: bool,
+    /// Streets and numbered roads ([`Found::Street`]).
+    pub streets: bool,
+    /// Other-kind mentions the gazetteer knows, in a place's context ([`Found::Context`]).
+    pub place_context: bool,
 }
 
 impl Default for DetectParams {
     fn default() -> Self {
-        Self { scan_min_population: 20_000, keep_unknown_tagged: true }
+        Self { scan_min_population: 20_000, keep_unknown_tagged: true, streets: true, place_context: true }
     }
 }
 
@@ -204,7 +214,11 @@ pub fn detect_tokenized(
             }
             EntityKind::Misc | EntityKind::Organisation => {
                 let Some((level, _, kind)) = known(gaz, &key, true) else { continue };
-                let big = matches!(level, Level::Continent | Level::Country | Level::Adm1);
+                // "Barrow County" tagged as an organisation (its government) is the county.
+                let county = level == Level::Adm2
+                    && kind == NameKind::Primary
+                    && [" County", " Parish"].iter().any(|w| text.ends_with(w));
+                let big = county || matches!(level, Level::Continent | Level::Country | Level::Adm1);
                 let adjective = kind == NameKind::Adjective && looks_adjectival(text);
                 if !(big && (kind != NameKind::Adjective || adjective)) {
                     continue;
@@ -235,6 +249,13 @@ pub fn detect_tokenized(
 
     covered.sort_unstable();
     scan_untagged(gaz, body, tokens, sents, &covered, &named, p, &mut out);
+    if p.streets {
+        scan_streets(body, tokens, &mut out);
+    }
+    if p.place_context {
+        in_place_context(gaz, body, tokens, mentions, &slice, &mut out);
+        untagged_after_preposition(gaz, body, tokens, mentions, &mut out);
+    }
     out.sort_by_key(|t| (t.start, std::cmp::Reverse(t.end)));
     // Overlaps (a scan match inside a tagged span): the first, longest wins.
     let mut kept: Vec<Toponym> = Vec::with_capacity(out.len());
@@ -246,6 +267,301 @@ pub fn detect_tokenized(
     }
     add_qualifiers(gaz, body, tokens, &mut kept);
     kept
+}
+
+/// Street nouns: capitalised words before one name a street or road.
+const STREET_NOUNS: &[&str] = &[
+    "street",
+    "st",
+    "avenue",
+    "ave",
+    "road",
+    "rd",
+    "drive",
+    "dr",
+    "lane",
+    "ln",
+    "boulevard",
+    "blvd",
+    "parkway",
+    "pkwy",
+    "highway",
+    "hwy",
+    "trail",
+    "pike",
+    "freeway",
+    "expressway",
+    "bypass",
+    "turnpike",
+];
+
+/// Abbreviated street nouns, written with a dot that belongs to the name ("Augusta St.").
+const STREET_ABBREVIATIONS: &[&str] = &["st", "ave", "rd", "dr", "ln", "blvd", "pkwy", "hwy"];
+
+/// Route prefixes before a number ("Interstate 64", "KY 52", "US-24" is one token).
+const ROUTE_PREFIXES: &[&str] =
+    &["interstate", "highway", "route", "hwy", "us", "sr", "cr", "fm", "i", "state route", "county road"];
+
+fn is_route_number(w: &str) -> bool {
+    !w.is_empty() && w.len() <= 5 && w.chars().all(|c| c.is_ascii_digit())
+}
+
+/// "A417", "M25", "US-24", "I-95": a road number in one token.
+fn is_road_token(w: &str) -> bool {
+    let (head, num) = match w.split_once('-') {
+        Some((h, n)) => (h, n),
+        None => {
+            let i = w.find(|c: char| c.is_ascii_digit()).unwrap_or(w.len());
+            w.split_at(i)
+        }
+    };
+    let road_head = matches!(head, "A" | "M" | "B") && !w.contains('-')
+        || matches!(head, "US" | "I" | "SR" | "CR" | "FM" | "KY" | "IL" | "SH");
+    road_head
+        && is_route_number(num)
+        && num.len() >= 2 - usize::from(head != "A" && head != "M" && head != "B")
+}
+
+/// Streets and numbered roads: the capitalised words (at most three, initials and ordinals
+/// such as "N." or "42nd" included) before a street noun, and route numbers.
+fn scan_streets(body: &str, tokens: &[Token], out: &mut Vec<Toponym>) {
+    let mut key = String::new();
+    let mut push = |out: &mut Vec<Toponym>, s: usize, e: usize| {
+        let text: String = body[tokens[s].start..tokens[e - 1].end].to_string();
+        // The dot of "St." belongs to the name.
+        let last = tokens[e - 1].text(body).to_ascii_lowercase();
+        let (end_char, text) = match body[tokens[e - 1].end..].starts_with('.')
+            && STREET_ABBREVIATIONS.contains(&last.as_str())
+        {
+            true => (tokens[e - 1].char_end + 1, format!("{text}.")),
+            false => (tokens[e - 1].char_end, text),
+        };
+        normalise(&text, &mut key);
+        out.push(Toponym {
+            start: tokens[s].char_start,
+            end: end_char,
+            text,
+            key: key.clone(),
+            found: Found::Street,
+            as_actor: false,
+            qualifies: None,
+        });
+    };
+    let name_word = |w: &str| {
+        (is_cap(w) && w.chars().any(char::is_alphabetic))
+            || (w.chars().next().is_some_and(|c| c.is_ascii_digit())
+                && ["st", "nd", "rd", "th"].iter().any(|x| w.ends_with(x)))
+    };
+    for i in 0..tokens.len() {
+        let w = tokens[i].text(body);
+        // Every street noun, route prefix and road number starts with a capital letter.
+        if !w.starts_with(|c: char| c.is_ascii_uppercase()) || w.len() > 12 {
+            continue;
+        }
+        let next_is_number = tokens.get(i + 1).is_some_and(|t| is_route_number(t.text(body)));
+        let bare = w.trim_end_matches('.');
+        // Only a street noun or a route prefix goes on (no allocation for the other words).
+        if !next_is_number && !STREET_NOUNS.iter().any(|n| n.eq_ignore_ascii_case(bare)) {
+            if w.as_bytes().get(1).is_some_and(|b| b.is_ascii_digit() || *b == b'-' || b.is_ascii_uppercase())
+                && is_road_token(w)
+            {
+                push(out, i, i + 1);
+            }
+            continue;
+        }
+        if is_road_token(w) {
+            push(out, i, i + 1);
+            continue;
+        }
+        let lower = bare.to_ascii_lowercase();
+        // "Interstate 64", "KY 52", "State Route 3".
+        if i + 1 < tokens.len() && is_route_number(tokens[i + 1].text(body)) && is_cap(w) {
+            let two =
+                i.checked_sub(1).map(|j| format!("{} {lower}", tokens[j].text(body).to_ascii_lowercase()));
+            if two.as_deref().is_some_and(|t| ROUTE_PREFIXES.contains(&t)) {
+                push(out, i - 1, i + 2);
+                continue;
+            }
+            if ROUTE_PREFIXES.contains(&lower.as_str())
+                || (w.len() == 2 && w.chars().all(|c| c.is_ascii_uppercase()))
+            {
+                push(out, i, i + 2);
+                continue;
+            }
+        }
+        if !is_cap(w) || !STREET_NOUNS.contains(&lower.as_str()) || i == 0 {
+            continue;
+        }
+        // "St. John", "Dr. Smith": a saint or a title before a name, not a street.
+        if matches!(lower.as_str(), "st" | "dr") {
+            let mut k = i + 1;
+            if tokens.get(k).is_some_and(|t| t.text(body) == ".") {
+                k += 1;
+            }
+            if tokens.get(k).is_some_and(|t| is_cap(t.text(body))) {
+                continue;
+            }
+        }
+        // Walk back over the name's words.
+        let mut s = i;
+        while s > 0 && i - s < 3 {
+            let pw = tokens[s - 1].text(body);
+            let pl = pw.to_ascii_lowercase();
+            if !name_word(pw) || LEADING_WORDS.contains(&pl.as_str()) || STREET_NOUNS.contains(&pl.as_str()) {
+                break;
+            }
+            // Words must be adjacent (one space), not across a line or punctuation.
+            if body[tokens[s - 1].end..tokens[s].start] != *" " {
+                break;
+            }
+            s -= 1;
+        }
+        if s < i {
+            push(out, s, i + 1);
+        }
+    }
+}
+
+/// Mentions the tagger gave another kind that the gazetteer knows as a place, where the
+/// context says place: after "in"/"near"/"outside", before a comma and a state or country
+/// ("Glen Allen, Va."), or before "County"/"Parish" ("Laurel County").
+fn in_place_context<'a>(
+    gaz: &Gazetteer,
+    body: &'a str,
+    tokens: &[Token],
+    mentions: &[Mention],
+    slice: &dyn Fn(usize, usize) -> &'a str,
+    out: &mut Vec<Toponym>,
+) {
+    let mut key = String::new();
+    for m in mentions {
+        if matches!(m.kind, EntityKind::Place) {
+            continue;
+        }
+        let (s, e) = (m.span.start, m.span.end);
+        let ti = tokens.partition_point(|t| t.char_start < s);
+        let tj = tokens.partition_point(|t| t.char_end < e);
+        if tokens.get(ti).is_none_or(|t| t.char_start != s) || tokens.get(tj).is_none_or(|t| t.char_end != e)
+        {
+            continue;
+        }
+        let text = slice(s, e);
+        if !is_cap(text) {
+            continue;
+        }
+        let is_word = |k: usize, words: &[&str]| {
+            tokens.get(k).is_some_and(|t| words.iter().any(|w| t.text(body).eq_ignore_ascii_case(w)))
+        };
+        // The context first (cheap), the gazetteer only where it says place.
+        let county = is_word(tj + 1, &["county", "parish"]);
+        let place_prep = ti > 0 && is_word(ti - 1, &["in", "near", "outside"]);
+        let comma = tokens.get(tj + 1).is_some_and(|t| t.text(body) == ",")
+            && tokens.get(tj + 2).is_some_and(|q| is_cap(q.text(body)));
+        if !(county || place_prep || comma) {
+            continue;
+        }
+        // "Laurel County", "Pointe Coupee Parish".
+        if county {
+            let t2 = &body[tokens[ti].start..tokens[tj + 1].end];
+            normalise(t2, &mut key);
+            if known(gaz, &key, false).is_some_and(|(l, _, _)| matches!(l, Level::Adm2 | Level::Adm3)) {
+                out.push(Toponym {
+                    start: s,
+                    end: tokens[tj + 1].char_end,
+                    text: t2.to_string(),
+                    key: key.clone(),
+                    found: Found::Context,
+                    as_actor: false,
+                    qualifies: None,
+                });
+                continue;
+            }
+        }
+        normalise(text, &mut key);
+        let Some((level, _, kind)) = known(gaz, &key, false) else { continue };
+        if kind == NameKind::Adjective || level == Level::Continent {
+            continue;
+        }
+        // A comma and a state or country after it.
+        let qualified = comma
+            && tokens.get(tj + 2).is_some_and(|q| {
+                let mut k = String::new();
+                normalise(q.text(body), &mut k);
+                gaz.lookup_key(&k).iter().any(|c| {
+                    matches!(gaz.entry(c.entry).level, Level::Country | Level::Adm1)
+                        && c.kind != NameKind::Adjective
+                })
+            });
+        if place_prep || qualified {
+            out.push(Toponym {
+                start: s,
+                end: e,
+                text: text.to_string(),
+                key: key.clone(),
+                found: Found::Context,
+                as_actor: false,
+                qualifies: None,
+            });
+        }
+    }
+}
+
+/// "in Shadyside", "near Scottdale": a capitalised word (or two) no mention covers, right after
+/// a place preposition, that the gazetteer has by its own name as a town or district, however
+/// small.
+fn untagged_after_preposition(
+    gaz: &Gazetteer,
+    body: &str,
+    tokens: &[Token],
+    mentions: &[Mention],
+    out: &mut Vec<Toponym>,
+) {
+    let mut key = String::new();
+    let taken = |s: usize, e: usize, out: &[Toponym]| {
+        mentions.iter().any(|m| m.span.start < e && s < m.span.end)
+            || out.iter().any(|t| t.start < e && s < t.end)
+    };
+    for i in 1..tokens.len() {
+        let prev = tokens[i - 1].text(body);
+        if !matches!(prev, "in" | "near" | "outside") {
+            continue;
+        }
+        let w = tokens[i].text(body);
+        let lower = w.to_lowercase();
+        if !is_cap(w)
+            || NOT_PLACES.contains(&lower.as_str())
+            || newsloom_model::calendar::is_month_or_weekday(&lower)
+        {
+            continue;
+        }
+        // The longest of two words or one, and not the start of a longer capitalised name.
+        for n in [2usize, 1] {
+            let Some(last) = tokens.get(i + n - 1) else { continue };
+            if (i..i + n).any(|k| !is_cap(tokens[k].text(body)))
+                || tokens.get(i + n).is_some_and(|t| is_cap(t.text(body)))
+            {
+                continue;
+            }
+            let text = &body[tokens[i].start..last.end];
+            normalise(text, &mut key);
+            let Some((level, _, NameKind::Primary)) = known_as(gaz, &key, false, false) else { continue };
+            if !matches!(level, Level::City | Level::Adm2 | Level::Adm3)
+                || taken(tokens[i].char_start, last.char_end, out)
+            {
+                break;
+            }
+            out.push(Toponym {
+                start: tokens[i].char_start,
+                end: last.char_end,
+                text: text.to_string(),
+                key: key.clone(),
+                found: Found::Context,
+                as_actor: false,
+                qualifies: None,
+            });
+            break;
+        }
+    }
 }
 
 /// Capitalised sequences no mention covers that the gazetteer names precisely.
@@ -382,7 +698,10 @@ fn add_qualifiers(gaz: &Gazetteer, body: &str, tokens: &[Token], tops: &mut Vec<
     let mut added = Vec::new();
     for (ti, t) in tops.iter().enumerate() {
         // The token right after the toponym must be a comma.
-        let Some(k) = tokens.iter().position(|x| x.char_start >= t.end) else { continue };
+        let k = tokens.partition_point(|x| x.char_start < t.end);
+        if k >= tokens.len() {
+            continue;
+        }
         if tokens[k].text(body) != "," || k + 1 >= tokens.len() {
             continue;
         }
@@ -439,4 +758,99 @@ fn add_qualifiers(gaz: &Gazetteer, body: &str, tokens: &[Token], tops: &mut Vec<
         t.qualifies = t.qualifies.map(|q| new_pos[q]);
     }
     *tops = sorted;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use newsloom_model::Span;
+
+    fn mention(body: &str, text: &str, nth: usize, kind: EntityKind) -> Mention {
+        let start = body.match_indices(text).nth(nth).expect("text in body").0;
+        Mention {
+            entity: text.into(),
+            text: text.into(),
+            kind,
+            span: Span::new("t", start, start + text.len()),
+            confidence: 1.0,
+        }
+    }
+
+    fn spans(body: &str, mentions: &[Mention], p: &DetectParams) -> Vec<(String, Found)> {
+        detect(Gazetteer::shared(), body, mentions, p).into_iter().map(|t| (t.text, t.found)).collect()
+    }
+
+    #[test]
+    fn streets_and_numbered_roads_are_toponyms() {
+        let body = "A fire broke out on Wichita Drive near Augusta St. on Tuesday. St. John and Dr. Kale \
+                    helped. Traffic on Interstate 64 and the A417 was slow, and KY 52 was closed.";
+        let got = spans(body, &[], &DetectParams::default());
+        for want in ["Wichita Drive", "Augusta St.", "Interstate 64", "A417", "KY 52"] {
+            assert!(got.iter().any(|(t, f)| t == want && *f == Found::Street), "{want} in {got:?}");
+        }
+        assert!(
+            !got.iter().any(|(t, f)| *f == Found::Street && (t.contains("John") || t.contains("Kale"))),
+            "{got:?}"
+        );
+        let off = spans(body, &[], &DetectParams { streets: false, ..DetectParams::default() });
+        assert!(!off.iter().any(|(_, f)| *f == Found::Street));
+    }
+
+    #[test]
+    fn person_or_organisation_names_in_a_place_context_are_toponyms() {
+        let body = "Parker grew up in Greer and later moved to Glen Allen, Va., then to Laurel County. \
+                    Parker said Greer was home.";
+        let mentions = [
+            mention(body, "Parker", 0, EntityKind::Person),
+            mention(body, "Greer", 0, EntityKind::Person),
+            mention(body, "Glen Allen", 0, EntityKind::Person),
+            mention(body, "Laurel", 0, EntityKind::Person),
+            mention(body, "Parker", 1, EntityKind::Person),
+            mention(body, "Greer", 1, EntityKind::Organisation),
+        ];
+        let got = spans(body, &mentions, &DetectParams::default());
+        for want in ["Greer", "Glen Allen", "Laurel County"] {
+            assert!(got.iter().any(|(t, f)| t == want && *f == Found::Context), "{want} in {got:?}");
+        }
+        // The qualifier after the comma is found too; the people stay people.
+        assert!(got.iter().any(|(t, _)| t == "Va."), "{got:?}");
+        assert!(!got.iter().any(|(t, _)| t == "Parker"), "{got:?}");
+        // Without "in" before it and without a qualifier, the second Greer is left alone.
+        assert_eq!(got.iter().filter(|(t, _)| t == "Greer").count(), 1, "{got:?}");
+    }
+
+    #[test]
+    fn an_untagged_small_town_after_in_is_a_toponym() {
+        let body = "The water main broke in Shadyside on Monday, in March, and in Anytown Heights.";
+        let got = spans(body, &[], &DetectParams::default());
+        assert!(got.iter().any(|(t, f)| t == "Shadyside" && *f == Found::Context), "{got:?}");
+        assert!(!got.iter().any(|(t, _)| t == "March" || t.starts_with("Anytown")), "{got:?}");
+    }
+
+    #[test]
+    fn a_county_tagged_as_an_organisation_is_the_county() {
+        let body = "Laurel County approved the budget on Monday.";
+        let mentions = [mention(body, "Laurel County", 0, EntityKind::Organisation)];
+        let got = spans(body, &mentions, &DetectParams::default());
+        assert_eq!(got, vec![("Laurel County".to_string(), Found::Retyped)]);
+    }
+
+    #[test]
+    fn the_eu_and_supplementary_adjectives_are_retyped_places() {
+        let body = "EU ministers met Ukrainian and European officials.";
+        let mentions = [
+            mention(body, "EU", 0, EntityKind::Organisation),
+            mention(body, "Ukrainian", 0, EntityKind::Misc),
+            mention(body, "European", 0, EntityKind::Misc),
+        ];
+        let got = spans(body, &mentions, &DetectParams::default());
+        for want in ["EU", "Ukrainian", "European"] {
+            assert!(got.iter().any(|(t, f)| t == want && *f == Found::Retyped), "{want} in {got:?}");
+        }
+        let gaz = Gazetteer::shared();
+        let eu = gaz.lookup("European Union");
+        assert!(eu.iter().any(|c| gaz.entry(c.entry).geonameid == 6_255_148));
+        let ua = gaz.lookup("Ukrainian");
+        assert!(ua.iter().any(|c| gaz.entry(c.entry).geonameid == 690_791 && c.kind == NameKind::Adjective));
+    }
 }

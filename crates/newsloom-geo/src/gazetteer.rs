@@ -162,6 +162,54 @@ pub fn normalise(name: &str, out: &mut String) {
     }
 }
 
+/// Names the compiled table lacks: adjectives and demonyms of the countries the Phoenix
+/// dictionary has none for, of the continents, and the European Union as Europe (news names
+/// it as a place: "EU officials", "in the EU"). `(level, entry name, names)`; `~` marks an
+/// adjective as in the TSV.
+const SUPPLEMENT: &[(Level, &str, &[&str])] = &[
+    (Level::Continent, "Europe", &["European Union", "EU", "E.U.", "~European"]),
+    (Level::Continent, "Africa", &["~African"]),
+    (Level::Continent, "Asia", &["~Asian"]),
+    (Level::Continent, "Oceania", &["~Oceanian"]),
+    (Level::Country, "Ukraine", &["~Ukrainian"]),
+    (Level::Country, "Armenia", &["~Armenian"]),
+    (Level::Country, "Azerbaijan", &["~Azerbaijani", "~Azeri"]),
+    (Level::Country, "Eritrea", &["~Eritrean"]),
+    (Level::Country, "Estonia", &["~Estonian"]),
+    (Level::Country, "Latvia", &["~Latvian"]),
+    (Level::Country, "Lithuania", &["~Lithuanian"]),
+    (Level::Country, "Belarus", &["~Belarusian"]),
+    (Level::Country, "Georgia", &["~Georgian"]),
+    (Level::Country, "North Macedonia", &["~Macedonian"]),
+    (Level::Country, "Kosovo", &["~Kosovar"]),
+    (Level::Country, "Turkmenistan", &["~Turkmen"]),
+    (Level::Country, "Tajikistan", &["~Tajik"]),
+    (Level::Country, "Uzbekistan", &["~Uzbek"]),
+    (Level::Country, "Kazakhstan", &["~Kazakh", "~Kazakhstani"]),
+    (Level::Country, "Kyrgyzstan", &["~Kyrgyz"]),
+    (Level::Country, "South Sudan", &["~South Sudanese"]),
+    (Level::Country, "Greenland", &["~Greenlandic"]),
+    (Level::Country, "Puerto Rico", &["~Puerto Rican"]),
+];
+
+fn add_supplement(g: &mut Gazetteer) {
+    let mut key = String::new();
+    for &(level, name, names) in SUPPLEMENT {
+        let Some(idx) = g.entries.iter().position(|e| e.level == level && &*e.name == name) else {
+            continue;
+        };
+        for alt in names {
+            let (kind, alt) = match alt.strip_prefix('~') {
+                Some(a) => (NameKind::Adjective, a),
+                None => (NameKind::Alternate, *alt),
+            };
+            normalise(alt, &mut key);
+            g.max_words = g.max_words.max(key.split(' ').count());
+            g.index.push((key_hash(&key), idx as u32, kind));
+        }
+    }
+}
+
 fn key_hash(key: &str) -> u64 {
     // FNV-1a then a finaliser: stable across builds and platforms, no dependency.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -256,6 +304,7 @@ impl Gazetteer {
                 _ => {}
             }
         }
+        add_supplement(&mut g);
         g.index.sort_unstable_by_key(|&(h, i, k)| (h, i, k));
         // One pair per (name, entry): the best way the name reaches it.
         g.index.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1);
