@@ -531,7 +531,12 @@ impl PhraseDict {
 
     fn add_phrase(&mut self, phrase: &str, entry: usize) {
         let exact = phrase.trim_end().ends_with('_');
-        let words = words_of(phrase.trim().trim_end_matches('_'));
+        // Hyphens split names as sentences are split (`AL-SHABAAB`, `KI-MOON`): kept whole,
+        // such a name could never match a sentence's words.
+        let words: Vec<String> = words_of(phrase.trim().trim_end_matches('_'))
+            .iter()
+            .flat_map(|w| w.split(['-', '‑']).filter(|p| !p.is_empty()).map(str::to_string).collect::<Vec<_>>())
+            .collect();
         let Some((first, rest)) = words.split_first() else { return };
         if first.len() < 2 && rest.is_empty() {
             return;
@@ -727,6 +732,15 @@ mod tests {
         assert_eq!(p[1].post_tight, [false, true, true]);
         assert_eq!(p[2].post_tight, [true, true]);
         assert_eq!((p[3].pre_tight.clone(), p[3].post_tight.clone()), (vec![false, false], vec![false]));
+    }
+
+    #[test]
+    fn hyphenated_names_are_split_like_sentence_words() {
+        let mut a = PhraseDict::default();
+        a.load_actors("AL-SHABAAB_ [SOMREB]\nSECRETARY-GENERAL_BAN_KI-MOON_ [IGOUNO]\n");
+        assert!(a.by_pair.contains_key("AL SHABAAB"), "{:?}", a.by_pair.keys().collect::<Vec<_>>());
+        assert!(a.by_pair.contains_key("SECRETARY GENERAL"));
+        assert!(a.by_first.keys().all(|k| !k.contains('-')));
     }
 
     #[test]
