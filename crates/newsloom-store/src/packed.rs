@@ -16,17 +16,31 @@ pub struct Packed(pub String);
 /// Values shorter than this are stored as plain text: deflate would not pay for itself.
 const MIN_PACKED: usize = 128;
 
+/// Borrowed text to be stored deflated, as [`Packed`] writes it: no copy of a large value
+/// just to write it.
+#[derive(Debug, Clone, Copy)]
+pub struct PackedRef<'a>(pub &'a str);
+
 impl ToSql for Packed {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        if self.0.len() < MIN_PACKED {
-            return Ok(ToSqlOutput::from(self.0.as_str()));
-        }
-        let mut enc =
-            flate2::write::DeflateEncoder::new(Vec::with_capacity(self.0.len() / 3), Compression::fast());
-        enc.write_all(self.0.as_bytes()).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-        let bytes = enc.finish().map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-        Ok(ToSqlOutput::from(bytes))
+        pack(&self.0)
     }
+}
+
+impl ToSql for PackedRef<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        pack(self.0)
+    }
+}
+
+fn pack(text: &str) -> rusqlite::Result<ToSqlOutput<'_>> {
+    if text.len() < MIN_PACKED {
+        return Ok(ToSqlOutput::from(text));
+    }
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::with_capacity(text.len() / 3), Compression::fast());
+    enc.write_all(text.as_bytes()).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    let bytes = enc.finish().map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    Ok(ToSqlOutput::from(bytes))
 }
 
 impl FromSql for Packed {
@@ -58,6 +72,7 @@ mod tests {
         let long = "The council met on Tuesday to discuss the harbour strike. ".repeat(40);
         conn.execute("INSERT INTO t VALUES (?)", [Packed(long.clone())]).unwrap();
         conn.execute("INSERT INTO t VALUES (?)", [Packed("short".into())]).unwrap();
+        conn.execute("INSERT INTO t VALUES (?)", [PackedRef(&long)]).unwrap();
         // A row written by an older version, as plain text.
         conn.execute("INSERT INTO t VALUES ('plain old row')", []).unwrap();
         let (kind, size): (String, i64) = conn
@@ -74,7 +89,7 @@ mod tests {
             .unwrap()
             .map(|p| p.unwrap().0)
             .collect();
-        assert_eq!(all, vec![long, "short".to_string(), "plain old row".to_string()]);
+        assert_eq!(all, vec![long.clone(), "short".to_string(), long, "plain old row".to_string()]);
     }
 
     #[test]

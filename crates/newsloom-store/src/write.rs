@@ -111,7 +111,7 @@ fn insert_article(tx: &Transaction, item: &NewArticle, now: i64) -> Result<bool>
             a.body_hash,
             a.origin,
             crate::packed::Packed(doc),
-            crate::packed::Packed(a.raw.clone()),
+            crate::packed::PackedRef(&a.raw),
             now
         ])?;
     if inserted == 0 {

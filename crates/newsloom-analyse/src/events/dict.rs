@@ -535,7 +535,9 @@ impl PhraseDict {
         // such a name could never match a sentence's words.
         let words: Vec<String> = words_of(phrase.trim().trim_end_matches('_'))
             .iter()
-            .flat_map(|w| w.split(['-', '‑']).filter(|p| !p.is_empty()).map(str::to_string).collect::<Vec<_>>())
+            .flat_map(|w| {
+                w.split(['-', '‑']).filter(|p| !p.is_empty()).map(str::to_string).collect::<Vec<_>>()
+            })
             .collect();
         let Some((first, rest)) = words.split_first() else { return };
         if first.len() < 2 && rest.is_empty() {
