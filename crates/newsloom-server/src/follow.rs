@@ -27,13 +27,21 @@ pub fn serve_following(config: ServerConfig, following: Following) -> Result<(),
         config.addr,
         following.specs.len()
     );
-    serve_following_on(
+    if let Some(url) = &config.nats {
+        eprintln!("newsloom: reporting the scale-out pipeline at {url} (/api/cluster-status)");
+    }
+    let stop_warming = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    crate::warm::spawn(config.db.clone(), Arc::clone(&stop_warming));
+    let served = serve_following_watching(
         listener,
         &config.db,
         config.write_token,
+        config.nats.as_deref(),
         following,
         newsloom_follow::shutdown_signal(),
-    )
+    );
+    stop_warming.store(true, std::sync::atomic::Ordering::Relaxed);
+    served
 }
 
 /// Serves on a bound listener and follows until `stop` completes (tests and benchmarks stop it
@@ -45,7 +53,21 @@ pub fn serve_following_on(
     following: Following,
     stop: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
-    let state = app_state(db, write_token)?;
+    serve_following_watching(listener, db, write_token, None, following, stop)
+}
+
+/// As [`serve_following_on`], also reporting the stage workers on the NATS server at `nats`
+/// (`/api/cluster-status`), as `serve --follow --nats URL` does.
+pub fn serve_following_watching(
+    listener: std::net::TcpListener,
+    db: &Path,
+    write_token: Option<String>,
+    nats: Option<&str>,
+    following: Following,
+    stop: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    let mut state = app_state(db, write_token)?;
+    state.cluster = nats.map(crate::api::cluster::ClusterProbe::new);
     {
         // The loop writes through the server's pipeline slot (one writer per search index),
         // opened now so that a locked or unwritable store fails at start, not at the first item.

@@ -33,7 +33,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use admission::AdmissionLimits;
 pub use api::ApiDoc;
-pub use follow::{Following, serve_following, serve_following_on};
+pub use follow::{Following, serve_following, serve_following_on, serve_following_watching};
 pub use tiles::{tile_origin, with_tiles};
 
 /// How to run the server.

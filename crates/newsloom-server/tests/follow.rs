@@ -53,9 +53,17 @@ fn new_feed_items_become_searchable_while_serving() {
     let following = newsloom_server::Following { fetcher, specs: vec![spec], opts: FollowOptions::default() };
     let db = dir.path().to_path_buf();
     let server = std::thread::spawn(move || {
-        newsloom_server::serve_following_on(listener, &db, None, following, async {
-            let _ = stop_rx.await;
-        })
+        // A NATS address nothing listens on: the status route is there and says it cannot reach it.
+        newsloom_server::serve_following_watching(
+            listener,
+            &db,
+            None,
+            Some("nats://127.0.0.1:9"),
+            following,
+            async {
+                let _ = stop_rx.await;
+            },
+        )
     });
 
     wait_for("the first item searchable", || get(addr, "/api/search?q=servedwordzero")["total"] == 1);
@@ -70,6 +78,10 @@ fn new_feed_items_become_searchable_while_serving() {
     // Unchanged feed between the items: conditional polls.
     assert!(site.requests("/rss").iter().any(|r| r.if_none_match.is_some()));
     assert_eq!(site.requests("/a/0").len(), 1, "a seen item is not fetched again");
+    // `serve --follow --nats` watches the pipeline too (it used to ignore --nats).
+    let status = get(addr, "/api/cluster-status?interval_ms=0");
+    let message = status.to_string();
+    assert!(!message.contains("does not watch") && message.contains("error"), "{status}");
 
     stop_tx.send(()).unwrap();
     server.join().unwrap().unwrap();
