@@ -99,6 +99,19 @@ fn re_adding_an_article_replaces_it() {
     assert_eq!(index.search(&q).unwrap().total, 1);
 }
 
+/// Adds `docs` with the store positions after `seq` and commits them (one segment or more).
+fn add_and_commit(index: &mut SearchIndex, docs: &[Article], seq: &mut i64) {
+    let refs: Vec<_> = docs
+        .iter()
+        .map(|a| {
+            *seq += 1;
+            (*seq, a)
+        })
+        .collect();
+    index.add(&refs).unwrap();
+    index.commit(*seq).unwrap();
+}
+
 /// Facet counts merge across segments, the top ones exact, and come most frequent first, with many
 /// distinct values per segment.
 #[test]
@@ -130,15 +143,7 @@ fn facet_counts_across_segments_with_many_values() {
                 docs.push(a);
             }
         }
-        let refs: Vec<_> = docs
-            .iter()
-            .map(|a| {
-                seq += 1;
-                (seq, a)
-            })
-            .collect();
-        index.add(&refs).unwrap();
-        index.commit(seq).unwrap();
+        add_and_commit(&mut index, &docs, &mut seq);
     }
     let r = index.search(&SearchQuery::text("cranes")).unwrap();
     assert_eq!(r.total, 3 * 1512);
@@ -166,15 +171,7 @@ fn broad_queries_estimate_the_total_past_the_count_budget() {
                 article(&format!("{segment}-{i}"), "Harbour news", "Cranes idle", source, "en", "2020-01-01")
             })
             .collect();
-        let refs: Vec<_> = docs
-            .iter()
-            .map(|a| {
-                seq += 1;
-                (seq, a)
-            })
-            .collect();
-        index.add(&refs).unwrap();
-        index.commit(seq).unwrap();
+        add_and_commit(&mut index, &docs, &mut seq);
     }
     let exact = index.search(&SearchQuery::text("cranes")).unwrap();
     assert_eq!((exact.total, exact.total_estimated), (400, false));

@@ -30,18 +30,15 @@ pub fn serve_following(config: ServerConfig, following: Following) -> Result<(),
     if let Some(url) = &config.nats {
         eprintln!("newsloom: reporting the scale-out pipeline at {url} (/api/cluster-status)");
     }
-    let stop_warming = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    crate::warm::spawn(config.db.clone(), Arc::clone(&stop_warming));
-    let served = serve_following_watching(
+    let _warming = crate::warm::spawn(config.db.clone());
+    serve_following_watching(
         listener,
         &config.db,
         config.write_token,
         config.nats.as_deref(),
         following,
         newsloom_follow::shutdown_signal(),
-    );
-    stop_warming.store(true, std::sync::atomic::Ordering::Relaxed);
-    served
+    )
 }
 
 /// Serves on a bound listener and follows until `stop` completes (tests and benchmarks stop it

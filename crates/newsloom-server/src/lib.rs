@@ -269,13 +269,11 @@ pub fn serve(config: ServerConfig) -> Result<(), String> {
         }
         None => router_for(&location, config.write_token)?,
     };
-    let stop_warming = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    if let Location::Dir(dir) = &location {
-        warm::spawn(dir.clone(), Arc::clone(&stop_warming));
-    }
-    let served = serve_app(listener, tiles::with_tiles(app, config.tiles.as_deref())?);
-    stop_warming.store(true, std::sync::atomic::Ordering::Relaxed);
-    served
+    let _warming = match &location {
+        Location::Dir(dir) => Some(warm::spawn(dir.clone())),
+        Location::Postgres(_) => None,
+    };
+    serve_app(listener, tiles::with_tiles(app, config.tiles.as_deref())?)
 }
 
 /// As [`router_for`], also reporting the stage workers on the NATS server at `nats`

@@ -25,11 +25,22 @@ pub struct WarmReport {
     pub ms: f64,
 }
 
-/// Starts the warm-up of the store in `dir` on its own thread, unless `NEWSLOOM_WARMUP=0`.
-/// Setting `stop` ends it early.
-pub fn spawn(dir: PathBuf, stop: Arc<AtomicBool>) {
+/// A running warm-up: dropping it (when the server stops) ends the warm-up early.
+pub struct WarmUp(Arc<AtomicBool>);
+
+impl Drop for WarmUp {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Starts the warm-up of the store in `dir` on its own thread, unless `NEWSLOOM_WARMUP=0`;
+/// it runs until done or until the returned guard is dropped.
+pub fn spawn(dir: PathBuf) -> WarmUp {
+    let stop = Arc::new(AtomicBool::new(false));
+    let guard = WarmUp(Arc::clone(&stop));
     if std::env::var("NEWSLOOM_WARMUP").is_ok_and(|v| v == "0") {
-        return;
+        return guard;
     }
     let spawned = std::thread::Builder::new().name("warm-up".into()).spawn(move || match warm(&dir, &stop) {
         Ok(r) => tracing::info!(
@@ -43,6 +54,7 @@ pub fn spawn(dir: PathBuf, stop: Arc<AtomicBool>) {
     if let Err(e) = spawned {
         tracing::warn!("no warm-up thread: {e}");
     }
+    guard
 }
 
 /// Reads the hot SQLite indexes, then the search index files, of the store in `dir`.

@@ -636,20 +636,23 @@ pub struct DyadPoint {
 }
 
 #[cfg(test)]
+impl SqliteStore {
+    /// The plan SQLite picks for `sql`, one step per item (for tests that pin index use).
+    pub(crate) fn query_plan(&self, sql: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+        // Values do not change the plan; only the parameter count must match.
+        let nulls = vec![rusqlite::types::Null; stmt.parameter_count()];
+        let steps = stmt.query_map(rusqlite::params_from_iter(nulls), |r| r.get::<_, String>(3))?;
+        Ok(steps.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The plan SQLite picks for `sql`, one step a line.
     fn plan(store: &SqliteStore, sql: &str) -> String {
-        let mut stmt = store.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-        // Values do not change the plan; only the parameter count must match.
-        let nulls = vec![rusqlite::types::Null; stmt.parameter_count()];
-        let steps: Vec<String> = stmt
-            .query_map(rusqlite::params_from_iter(nulls), |r| r.get::<_, String>(3))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
-        steps.join("\n")
+        store.query_plan(sql).unwrap().join("\n")
     }
 
     /// On a cold store of millions of events every table row read is a random disk read: the

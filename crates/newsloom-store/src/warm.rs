@@ -64,14 +64,7 @@ mod tests {
         for (index, sql) in HOT_INDEXES {
             // INDEXED BY fails to prepare when the index is missing, so a renamed index
             // shows up here rather than as a silently cold server.
-            let plan: Vec<String> = store
-                .conn
-                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-                .unwrap_or_else(|e| panic!("{index}: {e}"))
-                .query_map([], |r| r.get::<_, String>(3))
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap();
+            let plan = store.query_plan(sql).unwrap_or_else(|e| panic!("{index}: {e}"));
             assert!(plan.iter().any(|s| s.contains("COVERING INDEX")), "{index}: {plan:?}");
         }
         let warmed = store.warm_indexes(|| true).unwrap();
