@@ -60,17 +60,18 @@ impl Sql {
     }
 }
 
-/// Distinct events (one per story, actors, code and period) of a dyad, per period and quad
-/// class. `$3` is the period length.
+/// Distinct events (one per story, actors, code and day) of a dyad, per period and quad class;
+/// a period longer than a day adds its days up, as the embedded store's `dyad_days` does.
+/// `$3` is the period length.
 fn dyad_sql(actors: &str) -> String {
     format!(
         "WITH ev AS (
-           SELECT substr(date, 1, $3) AS period, MIN(quad) AS quad, AVG(goldstein) AS goldstein,
+           SELECT substr(date, 1, 10) AS day, MIN(quad) AS quad, AVG(goldstein) AS goldstein,
                   COUNT(*) AS reports FROM events
-           WHERE date IS NOT NULL AND length(date) >= $3 AND ({actors})
-           GROUP BY COALESCE(story, article), source_actor, target_actor, cameo, substr(date, 1, $3))
-         SELECT period, quad, COUNT(*), SUM(reports)::bigint, AVG(goldstein) FROM ev GROUP BY period, quad
-         ORDER BY period, quad"
+           WHERE date IS NOT NULL AND ({actors})
+           GROUP BY COALESCE(story, article), source_actor, target_actor, cameo, substr(date, 1, 10))
+         SELECT substr(day, 1, $3) AS period, quad, COUNT(*), SUM(reports)::bigint, AVG(goldstein) FROM ev
+         WHERE length(day) >= $3 GROUP BY period, quad ORDER BY period, quad"
     )
 }
 
@@ -391,28 +392,23 @@ impl PgStore {
             )?,
         };
         let mut points: Vec<DyadPoint> = vec![];
-        // (period, sum of Goldstein over events) per point, to take the mean at the end.
-        let mut sums: Vec<f64> = vec![];
         for r in &rows {
             let (period, quad, events, reports, mean): (String, i64, i64, i64, f64) =
                 (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4));
             if points.last().is_none_or(|p| p.period != period) {
                 // (`DyadPoint` has a private field: start from the default and set the period.)
                 let mut point = DyadPoint::default();
-                point.period = period.clone();
+                point.period = period;
                 points.push(point);
-                sums.push(0.0);
             }
             let p = points.last_mut().expect("pushed above");
             if let Some(slot) = p.quad_counts.get_mut((quad - 1).clamp(0, 3) as usize) {
                 *slot += events;
             }
-            *sums.last_mut().expect("pushed above") += mean * events as f64;
-            p.events += events;
-            p.reports += reports;
+            p.add(events, reports, mean * events as f64);
         }
-        for (p, sum) in points.iter_mut().zip(sums) {
-            p.mean_goldstein = if p.events > 0 { sum / p.events as f64 } else { 0.0 };
+        for p in &mut points {
+            p.finish();
         }
         Ok(points)
     }

@@ -27,6 +27,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("batches_duplicates_and_stories", batches_duplicates_and_stories),
     ("merges_redirect_and_move_articles", merges_redirect_and_move_articles),
     ("events_count_once_per_story_and_dyads_aggregate", events_count_once_per_story_and_dyads_aggregate),
+    ("dyad_days_add_up_and_follow_story_merges", dyad_days_add_up_and_follow_story_merges),
     ("places_and_event_locations", places_and_event_locations),
     ("briefs_bodies_entities_and_rejects", briefs_bodies_entities_and_rejects),
     ("tone_series_and_article_filters", tone_series_and_article_filters),
@@ -202,6 +203,63 @@ fn merges_redirect_and_move_articles(store: &mut dyn StoreBackend) {
     let (story, articles) = store.story("s2").unwrap().unwrap();
     assert_eq!((story.id.as_str(), story.size, articles.len()), ("s1", 3, 3));
     assert_eq!(store.stats().unwrap().stories, 1);
+}
+
+/// A distinct event is one per story, actors, code and day: a month adds its days up, and a
+/// story merge stops the same event of two stories counting twice.
+fn dyad_days_add_up_and_follow_story_merges(store: &mut dyn StoreBackend) {
+    let seize = |art: &str, day: &str| event(art, "RUSMIL", "UKR", "190", QuadClass::MaterialConflict, day);
+    store
+        .insert_batch(
+            &[
+                new(article("a", "s1", "TASS", "2017-03-01"), vec![seize("a", "2017-03-01")]),
+                new(article("b", "s2", "MT", "2017-03-01"), vec![seize("b", "2017-03-01")]),
+                new(
+                    article("c", "s1", "MT", "2017-03-02"),
+                    vec![seize("c", "2017-03-02"), seize("c", "2017-03-01")],
+                ),
+            ],
+            &[],
+        )
+        .unwrap();
+    let summary = |store: &dyn StoreBackend, len| {
+        store
+            .dyad("UKR", "RUS", len)
+            .unwrap()
+            .iter()
+            .map(|p| (p.period.clone(), p.events, p.reports))
+            .collect::<Vec<_>>()
+    };
+    let days = [("2017-03-01".to_string(), 2, 3), ("2017-03-02".to_string(), 1, 1)];
+    assert_eq!(summary(store, 10), days, "one event per story and day; reports count every article's");
+    assert_eq!(summary(store, 7), [("2017-03".to_string(), 3, 4)], "a month is the sum of its days");
+    assert_eq!(store.dyad("RUS", "UKR", 7).unwrap()[0].quad_counts, [0, 0, 0, 3]);
+    // Nested code ranges count a row once, not once per direction.
+    store
+        .insert_batch(
+            &[new(
+                article("r", "s9", "X", "2017-04-01"),
+                vec![event("r", "RUSGOV", "RUSMIL", "190", QuadClass::MaterialConflict, "2017-04-01")],
+            )],
+            &[],
+        )
+        .unwrap();
+    assert_eq!(store.dyad("RUS", "RUSMIL", 7).unwrap().iter().map(|p| p.events).sum::<i64>(), 1);
+    assert_eq!(store.dyad("RUS", "RUS", 7).unwrap().iter().map(|p| p.events).sum::<i64>(), 1);
+
+    let mut d = new(article("d", "s1", "X", "2017-03-05"), vec![]);
+    d.merges = vec![("s2".into(), "s1".into())];
+    store.insert_batch(&[d], &[]).unwrap();
+    let days = [("2017-03-01".to_string(), 1, 3), ("2017-03-02".to_string(), 1, 1)];
+    assert_eq!(summary(store, 10), days, "after the merge s1 and s2 report one event on March 1");
+    let month = store.dyad("RUS", "UKR", 4).unwrap();
+    assert_eq!((month[0].events, month[0].reports, month[0].quad_counts), (2, 4, [0, 0, 0, 2]));
+    assert!((month[0].mean_goldstein + 2.0).abs() < 1e-9);
+    // A later report of the merged story's event adds a report, not an event.
+    store
+        .insert_batch(&[new(article("e", "s1", "Y", "2017-03-01"), vec![seize("e", "2017-03-01")])], &[])
+        .unwrap();
+    assert_eq!(summary(store, 7), [("2017-03".to_string(), 2, 5)]);
 }
 
 fn events_count_once_per_story_and_dyads_aggregate(store: &mut dyn StoreBackend) {

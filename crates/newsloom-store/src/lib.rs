@@ -20,6 +20,7 @@
 pub mod actors;
 mod backend;
 pub mod conformance;
+mod dyads;
 mod export;
 mod follow;
 mod geo;

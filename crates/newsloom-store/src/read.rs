@@ -1,6 +1,6 @@
 //! Reading: articles, stories, facts and aggregates.
 
-use crate::actors::{actor_range, actor_root};
+use crate::actors::actor_range;
 use newsloom_model::Analysis;
 use newsloom_model::{Article, Entity, Event, Mention, Quote};
 use rusqlite::{OptionalExtension, Row, ToSql, params, params_from_iter};
@@ -159,31 +159,10 @@ pub struct EventFilter {
     pub limit: usize,
 }
 
-/// Distinct events (one per story, actors, code and period) of a dyad, per period and quad class.
-/// A dyad's events when both actors' roots are known (?6, ?7), in either direction.
-const DYAD_BY_ROOTS: &str = "(substr(source_actor, 1, 3) = ?6 AND substr(target_actor, 1, 3) = ?7 AND
-      source_actor >= ?1 AND source_actor < ?2 AND target_actor >= ?4 AND target_actor < ?5) OR
-     (substr(source_actor, 1, 3) = ?7 AND substr(target_actor, 1, 3) = ?6 AND
-      source_actor >= ?4 AND source_actor < ?5 AND target_actor >= ?1 AND target_actor < ?2)";
-/// A dyad's events by actor code ranges alone.
-const DYAD_BY_RANGES: &str =
-    "(source_actor >= ?1 AND source_actor < ?2 AND target_actor >= ?4 AND target_actor < ?5) OR
-     (source_actor >= ?4 AND source_actor < ?5 AND target_actor >= ?1 AND target_actor < ?2)";
 /// A story's outlets with their article and reprint counts.
 const STORY_OUTLETS_SQL: &str =
     "SELECT COALESCE(source, '(unknown)'), COUNT(*), SUM(copy_of IS NOT NULL) FROM articles
      WHERE story = ? GROUP BY 1 ORDER BY 2 DESC, 1";
-
-fn dyad_sql(actors: &str) -> String {
-    format!(
-        "WITH ev AS (
-           SELECT substr(date, 1, ?3) AS period, quad, goldstein, COUNT(*) AS reports FROM events
-           WHERE date IS NOT NULL AND length(date) >= ?3 AND ({actors})
-           GROUP BY COALESCE(story, article), source_actor, target_actor, cameo, period)
-         SELECT period, quad, COUNT(*), SUM(reports), AVG(goldstein) FROM ev GROUP BY period, quad
-         ORDER BY period, quad"
-    )
-}
 
 fn like_prefix(s: &str) -> String {
     format!("{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
@@ -575,45 +554,6 @@ impl SqliteStore {
         })
         .collect()
     }
-
-    /// The actor pair `a`–`b` (either direction, codes by prefix) over time: per period
-    /// (`YYYY-MM-DD`, `YYYY-MM` or `YYYY` when `period_len` is 10, 7 or 4) the number of
-    /// distinct events per quad class, reports, and the mean Goldstein score.
-    pub fn dyad(&self, a: &str, b: &str, period_len: usize) -> Result<Vec<DyadPoint>> {
-        let ((a_lo, a_hi), (b_lo, b_hi)) = (actor_range(a), actor_range(b));
-        let row = |r: &Row| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?));
-        let period_len = period_len as i64;
-        let rows: Vec<(String, i64, i64, i64, f64)> = match (actor_root(&a_lo), actor_root(&b_lo)) {
-            // Both roots known: an equality seek on `events_dyad_cover` for each direction, read from the index alone.
-            (Some(a_root), Some(b_root)) => self
-                .conn
-                .prepare_cached(&dyad_sql(DYAD_BY_ROOTS))?
-                .query_map(params![a_lo, a_hi, period_len, b_lo, b_hi, a_root, b_root], row)?
-                .collect::<rusqlite::Result<_>>()?,
-            _ => self
-                .conn
-                .prepare_cached(&dyad_sql(DYAD_BY_RANGES))?
-                .query_map(params![a_lo, a_hi, period_len, b_lo, b_hi], row)?
-                .collect::<rusqlite::Result<_>>()?,
-        };
-        let mut points: Vec<DyadPoint> = vec![];
-        for (period, quad, events, reports, mean) in rows {
-            if points.last().is_none_or(|p| p.period != period) {
-                points.push(DyadPoint { period: period.clone(), ..Default::default() });
-            }
-            let p = points.last_mut().expect("pushed above");
-            if let Some(slot) = p.quad_counts.get_mut((quad - 1).clamp(0, 3) as usize) {
-                *slot += events;
-            }
-            p.goldstein_sum += mean * events as f64;
-            p.events += events;
-            p.reports += reports;
-        }
-        for p in &mut points {
-            p.mean_goldstein = if p.events > 0 { p.goldstein_sum / p.events as f64 } else { 0.0 };
-        }
-        Ok(points)
-    }
 }
 
 fn parse_docs<T: serde::de::DeserializeOwned>(docs: Vec<String>) -> Result<Vec<T>> {
@@ -632,7 +572,22 @@ pub struct DyadPoint {
     pub reports: i64,
     pub mean_goldstein: f64,
     #[serde(skip)]
-    goldstein_sum: f64,
+    pub(crate) goldstein_sum: f64,
+}
+
+impl DyadPoint {
+    /// Adds `events` distinct events (with `reports` reports and Goldstein scores summing to
+    /// `goldstein_sum`) to this period; [`DyadPoint::finish`] then takes the mean.
+    pub fn add(&mut self, events: i64, reports: i64, goldstein_sum: f64) {
+        self.events += events;
+        self.reports += reports;
+        self.goldstein_sum += goldstein_sum;
+    }
+
+    /// Sets the mean Goldstein score from what was added.
+    pub fn finish(&mut self) {
+        self.mean_goldstein = if self.events > 0 { self.goldstein_sum / self.events as f64 } else { 0.0 };
+    }
 }
 
 #[cfg(test)]
@@ -656,15 +611,11 @@ mod tests {
     }
 
     /// On a cold store of millions of events every table row read is a random disk read: the
-    /// aggregates behind the dyad chart and the story list must come from one index alone.
+    /// story list's outlet counts must come from one index alone.
     #[test]
-    fn dyads_and_story_outlets_are_read_from_covering_indexes() {
+    fn story_outlets_are_read_from_a_covering_index() {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(dir.path()).unwrap();
-        // Actor codes with a root (all but codes shorter than three letters) take this path.
-        let dyad = plan(&store, &dyad_sql(DYAD_BY_ROOTS));
-        assert!(dyad.contains("COVERING INDEX events_dyad_cover"), "{dyad}");
-        assert!(!dyad.contains("SCAN events") && !dyad.contains("USING INDEX"), "{dyad}");
         let plan = plan(&store, STORY_OUTLETS_SQL);
         assert!(plan.contains("COVERING INDEX articles_story_outlets"), "{plan}");
     }

@@ -245,6 +245,47 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX articles_story_outlets ON articles(story, source, copy_of);
     DROP INDEX articles_story_source;
     "#,
+    // Dyad series kept at ingest: a distinct event is one (story, actors, code, day), counted
+    // once in `dyad_days` however many articles of the story report it. A dyad chart then reads
+    // a few thousand day rows instead of every event of the pair (hundreds of thousands at a
+    // million articles); periods longer than a day add their days up.
+    r#"
+    CREATE TABLE dyad_keys (
+        story        TEXT NOT NULL,
+        source_actor TEXT NOT NULL,
+        target_actor TEXT NOT NULL,
+        cameo        TEXT NOT NULL,
+        day          TEXT NOT NULL,
+        quad         INTEGER NOT NULL,
+        goldstein    REAL NOT NULL,
+        PRIMARY KEY (story, source_actor, target_actor, cameo, day)
+    ) WITHOUT ROWID;
+    CREATE TABLE dyad_days (
+        source_root   TEXT NOT NULL,
+        target_root   TEXT NOT NULL,
+        day           TEXT NOT NULL,
+        source_actor  TEXT NOT NULL,
+        target_actor  TEXT NOT NULL,
+        quad          INTEGER NOT NULL,
+        events        INTEGER NOT NULL,
+        reports       INTEGER NOT NULL,
+        goldstein_sum REAL NOT NULL,
+        PRIMARY KEY (source_root, target_root, day, source_actor, target_actor, quad)
+    ) WITHOUT ROWID;
+    INSERT INTO dyad_keys
+        SELECT COALESCE(story, article), source_actor, target_actor, cameo, substr(date, 1, 10),
+               MIN(quad), MIN(goldstein)
+        FROM events WHERE date IS NOT NULL AND target_actor IS NOT NULL
+        GROUP BY 1, 2, 3, 4, 5;
+    INSERT INTO dyad_days
+        SELECT substr(source_actor, 1, 3), substr(target_actor, 1, 3), day, source_actor, target_actor,
+               quad, COUNT(*), SUM(reports), SUM(goldstein)
+        FROM (SELECT source_actor, target_actor, substr(date, 1, 10) AS day, MIN(quad) AS quad,
+                     MIN(goldstein) AS goldstein, COUNT(*) AS reports
+              FROM events WHERE date IS NOT NULL AND target_actor IS NOT NULL
+              GROUP BY COALESCE(story, article), source_actor, target_actor, cameo, day)
+        GROUP BY 1, 2, 3, 4, 5, 6;
+    "#,
 ];
 
 /// Brings the database to the newest schema, one transaction per step.

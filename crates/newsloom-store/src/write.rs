@@ -198,6 +198,10 @@ fn insert_facts(tx: &Transaction, item: &NewArticle) -> Result<()> {
             serde_json::to_string(e)?
         ])?;
     }
+    let dyad_key = a.story.as_deref().unwrap_or(&a.id);
+    for e in &an.events {
+        crate::dyads::count_event(tx, dyad_key, e)?;
+    }
     crate::geo::insert_places(tx, &a.id, an)?;
     crate::tone::insert_tone(tx, &a.id, an)?;
     Ok(())
@@ -211,6 +215,7 @@ fn merge_stories(tx: &Transaction, absorbed: &str, into: &str, now: i64) -> Resu
     }
     tx.execute("UPDATE articles SET story = ?2 WHERE story = ?1", params![absorbed, into])?;
     tx.execute("UPDATE events SET story = ?2 WHERE story = ?1", params![absorbed, into])?;
+    crate::dyads::merge_story(tx, absorbed, into)?;
     tx.execute("UPDATE story_redirects SET into_id = ?2 WHERE into_id = ?1", params![absorbed, into])?;
     tx.execute(
         "INSERT OR REPLACE INTO story_redirects (absorbed, into_id, at) VALUES (?,?,?)",
