@@ -47,6 +47,9 @@ fn spawn_ingest(db: &Path, corpus: &Path, batch: usize, log: &Path) -> Child {
     newsloom(db)
         .args(["ingest", "--json", "--batch-size", &batch.to_string()])
         .arg(corpus)
+        // The clusterer's state is saved every three batches: most restarts resume from a
+        // saved state and replay the batches after it.
+        .env("NEWSLOOM_STATE_EVERY", (batch * 3).to_string())
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(log).unwrap())
         .spawn()

@@ -20,7 +20,7 @@ pub const TOP_TITLE: usize = 10;
 const MAX_TERMS: usize = 250;
 
 /// Document frequencies seen so far, for IDF maintained online.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Idf {
     df: Vec<u32>,
     n: u64,
@@ -60,7 +60,7 @@ impl Idf {
 
 /// What the clusterer has learnt about the stream itself: document frequencies and which
 /// lines and title segments keep recurring (page furniture: "Click here", outlet names).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Corpus {
     pub idf: Idf,
     /// Saturating counts of hashed lines / title segments seen in earlier articles.

@@ -114,4 +114,16 @@ pub trait StoryClusterer: Send {
     /// placing it in a story: a prior for a cold start, when the store holds too few articles
     /// for an online IDF to say which words are common.
     fn warm(&mut self, _article: &Article) {}
+
+    /// The whole state as bytes, so a restart can resume from it instead of replaying every
+    /// stored article; `None` when this clusterer cannot.
+    fn snapshot(&self) -> Option<Vec<u8>> {
+        None
+    }
+
+    /// Resumes from bytes [`StoryClusterer::snapshot`] gave. `false`, with the state unchanged,
+    /// when they are not a snapshot of this clusterer with this build's configuration.
+    fn restore_snapshot(&mut self, _bytes: &[u8]) -> bool {
+        false
+    }
 }

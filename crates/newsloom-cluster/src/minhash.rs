@@ -83,7 +83,7 @@ fn band_key(sig: &Signature, band: usize) -> u64 {
 }
 
 /// What the index remembers of one article.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DupEntry {
     pub article: String,
     /// The earliest article this one copies (itself when it is an original).
@@ -96,9 +96,10 @@ pub struct DupEntry {
 
 /// LSH index over the signatures of recent articles; entries older than the window are
 /// evicted so memory stays bounded.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct DupIndex {
     buckets: FxHashMap<u64, Vec<u64>>,
+    #[serde(with = "signatures")]
     entries: FxHashMap<u64, (Signature, DupEntry)>,
     order: VecDeque<(f64, u64)>,
     next: u64,
@@ -236,5 +237,34 @@ mod tests {
     #[test]
     fn short_texts_have_no_signature() {
         assert!(signature(&words("too short to judge")).is_none());
+    }
+}
+
+/// serde for the signature map: serde derives arrays only up to 32 elements, so each
+/// signature travels as a sequence.
+mod signatures {
+    use super::{DupEntry, SIG_LEN, Signature};
+    use rustc_hash::FxHashMap;
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    type Entries = FxHashMap<u64, (Signature, DupEntry)>;
+
+    pub fn serialize<S: Serializer>(entries: &Entries, s: S) -> Result<S::Ok, S::Error> {
+        let flat: Vec<(u64, &[u32], &DupEntry)> =
+            entries.iter().map(|(k, (sig, e))| (*k, &sig[..], e)).collect();
+        flat.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Entries, D::Error> {
+        let flat: Vec<(u64, Vec<u32>, DupEntry)> = Vec::deserialize(d)?;
+        flat.into_iter()
+            .map(|(k, sig, e)| {
+                let sig: Signature = sig
+                    .try_into()
+                    .map_err(|_| D::Error::custom(format!("a signature is not {SIG_LEN} hashes")))?;
+                Ok((k, (sig, e)))
+            })
+            .collect()
     }
 }

@@ -97,8 +97,10 @@ pub enum Target {
 }
 
 /// Online story clusterer with near-duplicate detection. See the crate docs.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct OnlineClusterer {
+    /// Not part of a snapshot: the running build's configuration applies (and must match it).
+    #[serde(skip)]
     cfg: ClusterConfig,
     corpus: Corpus,
     dups: DupIndex,
@@ -110,9 +112,11 @@ pub struct OnlineClusterer {
     now: f64,
     last_sweep: f64,
     /// Candidate-retrieval accumulator, reused.
+    #[serde(skip)]
     scratch: FxHashMap<u32, f32>,
     /// Sentence encoder run on each article that arrives without an embedding.
     #[cfg(feature = "embed")]
+    #[serde(skip)]
     embedder: Option<std::sync::Arc<newsloom_embed::Embedder>>,
 }
 
@@ -447,7 +451,10 @@ impl OnlineClusterer {
         for id in std::iter::once(&other.id).chain(&other.aliases) {
             self.ids.insert(id.clone(), keep);
         }
-        let terms: Vec<u32> = other.indexed.iter().copied().collect();
+        // In term order, not the set's: which terms fit under the cap must not depend on a
+        // hash set's layout, which differs after a restart from a saved state.
+        let mut terms: Vec<u32> = other.indexed.iter().copied().collect();
+        terms.sort_unstable();
         let story = self.slots[keep as usize].as_mut().expect("open slot");
         let mut added = Vec::new();
         for t in terms {
@@ -543,7 +550,43 @@ impl OnlineClusterer {
     }
 }
 
+/// Bumped whenever the clusterer's state changes shape or meaning.
+const SNAPSHOT_FORMAT: &str = "newsloom-cluster-state 1";
+
+impl OnlineClusterer {
+    /// What a snapshot must have been taken under to be resumed from: the state format and
+    /// every setting that changes decisions.
+    fn fingerprint(&self) -> [u8; 32] {
+        #[cfg(feature = "embed")]
+        let embedder = self.embedder.is_some();
+        #[cfg(not(feature = "embed"))]
+        let embedder = false;
+        let what = format!("{SNAPSHOT_FORMAT}\n{:?}\nembedder {embedder}", self.cfg);
+        *blake3::hash(what.as_bytes()).as_bytes()
+    }
+}
+
 impl StoryClusterer for OnlineClusterer {
+    fn snapshot(&self) -> Option<Vec<u8>> {
+        let bytes = self.fingerprint().to_vec();
+        postcard::to_extend(self, bytes).ok()
+    }
+
+    fn restore_snapshot(&mut self, bytes: &[u8]) -> bool {
+        let Some((fingerprint, state)) = bytes.split_at_checked(32) else { return false };
+        if fingerprint != self.fingerprint() {
+            return false;
+        }
+        let Ok(mut restored) = postcard::from_bytes::<OnlineClusterer>(state) else { return false };
+        restored.cfg = self.cfg.clone();
+        #[cfg(feature = "embed")]
+        {
+            restored.embedder = self.embedder.take();
+        }
+        *self = restored;
+        true
+    }
+
     fn assign(&mut self, article: &Article, entities: &[String]) -> Assignment {
         let prep = self.prepare(article, entities);
         let (target, merge) = self.decide(&prep);

@@ -57,7 +57,7 @@ const MAX_SOURCES: usize = 64;
 const MAX_DATES: usize = 64;
 const MEMBER_TERMS: usize = 100;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Story {
     pub id: String,
     /// Ids of stories merged into this one (they redirect here).

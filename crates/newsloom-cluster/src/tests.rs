@@ -173,3 +173,32 @@ fn odd_input_does_not_panic() {
     let long = "Ω word 123 ".repeat(20_000);
     c.assign(&art("l", "9999-12-31T23:59", "x", &long, &long), &[]);
 }
+
+/// A clusterer resumed from a snapshot decides every later article as the one that never
+/// stopped; a snapshot taken under other settings is refused and changes nothing.
+#[test]
+fn a_snapshot_resumes_exactly_and_only_under_the_same_settings() {
+    let mut running = OnlineClusterer::new();
+    background(&mut running);
+    running.assign(&art("a1", "2020-03-07", "one.example", "Man shot dead outside tavern", FIRST), &[]);
+    let bytes = running.snapshot().expect("the online clusterer snapshots");
+
+    let mut resumed = OnlineClusterer::new();
+    assert!(resumed.restore_snapshot(&bytes));
+    let later = [
+        art("a2", "2020-03-09", "two.example", "Suspect charged in tavern killing", FOLLOW_UP),
+        art("a3", "2020-03-10", "three.example", "Two teens wounded in drive-by", UNRELATED),
+        art("a4", "2020-03-10", "four.example", "Millbrook man charged with murder", FOLLOW_UP),
+    ];
+    for a in &later {
+        assert_eq!(resumed.assign(a, &[]), running.assign(a, &[]), "{}", a.id);
+    }
+    // (Not byte for byte: hash maps serialise in their own order.)
+    assert_eq!(resumed.open_stories(), running.open_stories());
+
+    let other = ClusterConfig { join_threshold: 0.9, ..ClusterConfig::default() };
+    let mut differently = OnlineClusterer::with_config(other);
+    assert!(!differently.restore_snapshot(&bytes));
+    assert!(!differently.restore_snapshot(b"not a snapshot"));
+    assert_eq!(differently.open_stories(), 0);
+}

@@ -5,10 +5,11 @@
 //! is stored in one transaction before anything about it is reported, so a crash loses at
 //! most the batch in flight, and a re-run skips what was stored (ids are content hashes).
 
+mod resume;
 pub mod synth;
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use newsloom_analyse::{Analyser, NewsAnalyser};
@@ -110,8 +111,28 @@ pub struct Pipeline {
     index: Option<SearchIndex>,
     /// Articles per batch: one store transaction each.
     pub batch_size: usize,
+    /// Stored articles between two saves of the clusterer's state (embedded store only; from
+    /// `NEWSLOOM_STATE_EVERY`, default 100,000). A run that stored or replayed at least the
+    /// smaller of this and 1,000 articles also saves at its end.
+    pub save_state_every: u64,
     /// One writer per embedded store (see [`newsloom_store::WriterLock`]); released on drop.
     _writer: Option<newsloom_store::WriterLock>,
+    /// Where the clusterer's state is saved between runs (the embedded store's directory).
+    state_dir: Option<PathBuf>,
+    /// Stored articles the clusterer's saved state does not include yet.
+    unsaved: u64,
+    /// How the clusterer's state was rebuilt at open.
+    restore: ClusterRestore,
+}
+
+/// How the clusterer's state was rebuilt when the store was opened.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ClusterRestore {
+    /// The store sequence number of the last article in the saved state it resumed from.
+    pub resumed_at: Option<i64>,
+    /// Stored articles replayed through the clusterer (those after the saved state).
+    pub replayed: u64,
+    pub seconds: f64,
 }
 
 /// The embedded store's page cache while ingesting: enough for the inner index pages of a
@@ -192,7 +213,8 @@ impl Pipeline {
         let store = SqliteStore::open(dir)?;
         store.set_cache_mb(WRITER_CACHE_MB)?;
         let index = SearchIndex::open(dir)?;
-        Self::with_store(Box::new(store), Some(index), Some(writer), extractor, analyser, clusterer)
+        let stages = (extractor, analyser, clusterer);
+        Self::assemble(Box::new(store), Some(index), Some(writer), Some(dir.to_path_buf()), stages)
     }
 
     /// Wires the stages to an open store: `index` is the embedded search index to keep level
@@ -205,11 +227,37 @@ impl Pipeline {
         analyser: Box<dyn Analyser>,
         clusterer: Box<dyn StoryClusterer>,
     ) -> Result<Self> {
-        let mut pipeline =
-            Self { extractor, analyser, clusterer, store, index, batch_size: 1000, _writer: writer };
+        Self::assemble(store, index, writer, None, (extractor, analyser, clusterer))
+    }
+
+    fn assemble(
+        store: Box<dyn StoreBackend>,
+        index: Option<SearchIndex>,
+        writer: Option<newsloom_store::WriterLock>,
+        state_dir: Option<PathBuf>,
+        (extractor, analyser, clusterer): (Box<dyn Extractor>, Box<dyn Analyser>, Box<dyn StoryClusterer>),
+    ) -> Result<Self> {
+        let mut pipeline = Self {
+            extractor,
+            analyser,
+            clusterer,
+            store,
+            index,
+            batch_size: 1000,
+            save_state_every: resume::save_every(),
+            _writer: writer,
+            state_dir,
+            unsaved: 0,
+            restore: ClusterRestore::default(),
+        };
         pipeline.catch_up_index()?;
         pipeline.restore_clusterer()?;
         Ok(pipeline)
+    }
+
+    /// How the clusterer's state was rebuilt when the store was opened.
+    pub fn cluster_restore(&self) -> ClusterRestore {
+        self.restore
     }
 
     pub fn store(&self) -> &dyn StoreBackend {
@@ -254,12 +302,27 @@ impl Pipeline {
     /// crash or not) then decides every later story exactly as one uninterrupted run would.
     /// The replay reads the whole history, as the uninterrupted run's state depends on all of
     /// it (term statistics, near-duplicate signatures, open stories).
+    /// A saved state (see [`resume`]) that names an article the store holds at that place is
+    /// resumed from, and only the articles after it are replayed.
     fn restore_clusterer(&mut self) -> Result<()> {
         let t = Instant::now();
-        for article in background_articles() {
-            self.clusterer.warm(&article);
+        let mut seq = 0;
+        if let Some(saved) = self.state_dir.as_deref().and_then(resume::load)
+            && saved.seq > 0
+        {
+            let here = self.store.scan_articles(saved.seq - 1, 1, false)?;
+            let same_store = here.first().is_some_and(|(s, a)| *s == saved.seq && a.id == saved.id);
+            if same_store && self.clusterer.restore_snapshot(&saved.state) {
+                seq = saved.seq;
+                self.restore.resumed_at = Some(seq);
+            }
         }
-        let (mut seq, mut replayed, mut disagreed) = (0, 0u64, 0u64);
+        if seq == 0 {
+            for article in background_articles() {
+                self.clusterer.warm(&article);
+            }
+        }
+        let (mut replayed, mut disagreed) = (0u64, 0u64);
         loop {
             let rows = self.store.scan_articles(seq, 2000, false)?;
             let Some(last) = rows.last().map(|(s, _)| *s) else { break };
@@ -281,7 +344,11 @@ impl Pipeline {
             }
             seq = last;
         }
-        metrics::gauge!("newsloom_cluster_restore_seconds").set(t.elapsed().as_secs_f64());
+        self.restore.replayed = replayed;
+        self.restore.seconds = t.elapsed().as_secs_f64();
+        self.unsaved = replayed;
+        metrics::gauge!("newsloom_cluster_restore_seconds").set(self.restore.seconds);
+        tracing::info!(resumed_at = ?self.restore.resumed_at, replayed, seconds = self.restore.seconds, "clusterer state rebuilt");
         if disagreed > 0 {
             // Expected only for a store written by another version or other settings.
             eprintln!(
@@ -319,6 +386,8 @@ impl Pipeline {
             Sink { clusterer: &mut *self.clusterer, store: self.store.as_mut(), index: self.index.as_mut() };
         let batch_size = self.batch_size.max(1);
         let mut last_index_commit = Instant::now();
+        let (state_dir, save_every) = (self.state_dir.as_deref(), self.save_state_every.max(1));
+        let mut unsaved = self.unsaved;
         std::thread::scope(|scope| -> Result<()> {
             let mut in_flight: Option<(std::thread::ScopedJoinHandle<'_, Processed>, Vec<ItemError>)> = None;
             // Ids of the batch in flight: not stored yet, so `existing_ids` cannot see them.
@@ -347,7 +416,13 @@ impl Pipeline {
                     let processed =
                         handle.join().map_err(|_| PipelineError("extraction or analysis panicked".into()))?;
                     summary.stage_s.extract_analyse += processed.seconds;
+                    let stored_before = summary.stored;
                     sink.finish(processed, rejects, &mut summary)?;
+                    unsaved += (summary.stored - stored_before) as u64;
+                    if let Some(dir) = state_dir.filter(|_| unsaved >= save_every) {
+                        save_state(dir, &*sink.clusterer, &*sink.store)?;
+                        unsaved = 0;
+                    }
                     // The index is derived data: committing it about once a second keeps
                     // segments large, and a crash in between is repaired by
                     // `catch_up_index` at the next open.
@@ -372,10 +447,36 @@ impl Pipeline {
         if let Some(index) = self.index.as_mut() {
             index.commit(self.store.max_seq()?)?;
         }
+        self.unsaved = unsaved;
+        if let Some(dir) =
+            self.state_dir.as_deref().filter(|_| self.unsaved >= self.save_state_every.clamp(1, 1_000))
+        {
+            save_state(dir, &*self.clusterer, &*self.store)?;
+            self.unsaved = 0;
+        }
         summary.elapsed_s = started.elapsed().as_secs_f64();
         summary.articles_per_s = summary.stored as f64 / summary.elapsed_s.max(1e-9);
         Ok(summary)
     }
+}
+
+/// Saves the clusterer's state as of the last stored article (see [`resume`]).
+fn save_state(dir: &Path, clusterer: &dyn StoryClusterer, store: &dyn StoreBackend) -> Result<()> {
+    let seq = store.max_seq()?;
+    let Some((_, last)) = store.scan_articles(seq - 1, 1, false)?.into_iter().next() else { return Ok(()) };
+    let Some(state) = clusterer.snapshot() else { return Ok(()) };
+    let t = Instant::now();
+    // Only an optimisation for the next open: a failure to write it is reported, not fatal.
+    match resume::save(dir, seq, &last.id, &state) {
+        Ok(()) => tracing::info!(
+            seq,
+            bytes = state.len(),
+            seconds = t.elapsed().as_secs_f64(),
+            "clusterer state saved"
+        ),
+        Err(e) => tracing::warn!("could not save the clusterer state in {}: {e}", dir.display()),
+    }
+    Ok(())
 }
 
 /// A batch after extraction and analysis: per raw record, its article or why there is none.

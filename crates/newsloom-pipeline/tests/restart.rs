@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use newsloom_ingest::Reader;
-use newsloom_pipeline::{Pipeline, Quiet, synth};
+use newsloom_pipeline::{ClusterRestore, Pipeline, Quiet, synth};
 use newsloom_store::SqliteStore;
 
 const BATCH: usize = 25;
@@ -21,15 +21,24 @@ fn corpus(dir: &Path, n: u64, seed: u64) -> PathBuf {
     path
 }
 
-/// Ingests the first `take` items of the corpus (all with `None`) in one pipeline.
-fn ingest(db: &Path, corpus: &Path, take: Option<usize>) {
+/// Ingests the first `take` items of the corpus (all with `None`) in one pipeline, saving the
+/// clusterer's state every `save_every` stored articles; returns how the open restored it.
+fn ingest_saving(db: &Path, corpus: &Path, take: Option<usize>, save_every: u64) -> ClusterRestore {
     let mut p = Pipeline::open(db).unwrap();
     p.batch_size = BATCH;
+    p.save_state_every = save_every;
+    let restore = p.cluster_restore();
     let items = Reader::new(vec![corpus.to_path_buf()]);
     match take {
         Some(n) => p.ingest(items.take(n), &Quiet).unwrap(),
         None => p.ingest(items, &Quiet).unwrap(),
     };
+    restore
+}
+
+fn ingest(db: &Path, corpus: &Path, take: Option<usize>) {
+    // Never saved: every open replays the whole store.
+    ingest_saving(db, corpus, take, u64::MAX);
 }
 
 /// Article id → story id (resolved through merges), over the whole store.
@@ -52,15 +61,22 @@ fn stories(db: &Path) -> BTreeMap<String, String> {
 /// Compares a run stopped after each of `stops` items (whole batches, as a crash leaves the
 /// store) with an uninterrupted one.
 fn check(n: u64, seed: u64, stops: &[usize]) {
+    check_saving(n, seed, stops, u64::MAX);
+}
+
+/// [`check`], with the clusterer's state saved every `save_every` stored articles; returns
+/// how each reopening restored it.
+fn check_saving(n: u64, seed: u64, stops: &[usize], save_every: u64) -> Vec<ClusterRestore> {
     let dir = tempfile::tempdir().unwrap();
     let corpus = corpus(dir.path(), n, seed);
     let whole = dir.path().join("whole");
     ingest(&whole, &corpus, None);
     let resumed = dir.path().join("resumed");
+    let mut restores = vec![];
     for &stop in stops {
-        ingest(&resumed, &corpus, Some(stop));
+        restores.push(ingest_saving(&resumed, &corpus, Some(stop), save_every));
     }
-    ingest(&resumed, &corpus, None);
+    restores.push(ingest_saving(&resumed, &corpus, None, save_every));
     let (a, b) = (stories(&whole), stories(&resumed));
     assert_eq!(a.len(), n as usize);
     let differ: Vec<_> = a.iter().filter(|(id, s)| b.get(*id) != Some(s)).take(5).collect();
@@ -68,6 +84,7 @@ fn check(n: u64, seed: u64, stops: &[usize]) {
         a.iter().filter(|(id, s)| b.get(*id) != Some(s)).count()
     });
     assert_eq!(a, b);
+    restores
 }
 
 #[test]
@@ -75,4 +92,33 @@ fn restarts_past_background_threshold_keep_stories() {
     // Past 500 stored articles a start used to skip the background warm-up the uninterrupted
     // run had, and replayed only a recent window: 220 of 1,200 articles changed story.
     check(700, 5, &[510, 610]);
+}
+
+#[test]
+fn restarts_resume_from_the_saved_clusterer_state() {
+    // Saves every 100 stored articles (and at the end of a run that stored 100 since): each
+    // reopening resumes from the last state saved and replays only the articles after it. (Stops at whole
+    // batches of the uninterrupted run: a batch is clustered in publication order, so other
+    // batch boundaries may place an article differently whatever the restart does.)
+    let stops = [150, 325, 600];
+    let restores = check_saving(700, 7, &stops, 100);
+    assert_eq!(restores[0], ClusterRestore { seconds: restores[0].seconds, ..Default::default() });
+    for (r, stop) in restores[1..].iter().zip(stops) {
+        assert!(r.resumed_at.is_some() && r.replayed < 100, "reopened after {stop}: {r:?}");
+    }
+}
+
+#[test]
+fn a_saved_state_of_another_store_is_not_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus_a = corpus(dir.path(), 150, 1);
+    let a = dir.path().join("a");
+    ingest_saving(&a, &corpus_a, None, 50);
+    let b = dir.path().join("b");
+    std::fs::create_dir_all(dir.path().join("other")).unwrap();
+    let corpus_b = corpus(&dir.path().join("other"), 120, 2);
+    ingest_saving(&b, &corpus_b, None, u64::MAX);
+    std::fs::copy(a.join("cluster-state.bin"), b.join("cluster-state.bin")).unwrap();
+    let restore = Pipeline::open(&b).unwrap().cluster_restore();
+    assert_eq!((restore.resumed_at, restore.replayed), (None, 120));
 }
