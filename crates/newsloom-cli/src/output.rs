@@ -8,13 +8,7 @@ pub fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Peak resident memory of this process in MB (VmHWM), when the OS reports it.
-pub fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
+pub use newsloom_model::process::peak_rss_mb;
 
 /// Shortens `s` to at most `max` chars, marking the cut.
 pub fn clip(s: &str, max: usize) -> String {

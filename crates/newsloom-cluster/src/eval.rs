@@ -221,10 +221,7 @@ pub fn process_cpu_seconds() -> Option<f64> {
     Some(ticks / 100.0)
 }
 
-fn proc_status_kb(key: &str) -> Option<f64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    s.lines().find(|l| l.starts_with(key))?.split_whitespace().nth(1)?.parse().ok()
-}
+use newsloom_model::process::status_kb as proc_status_kb;
 
 fn r4(x: f64) -> Value {
     json!((x * 10_000.0).round() / 10_000.0)

@@ -354,13 +354,7 @@ fn thread_cpu_secs() -> Option<f64> {
     (rc == 0).then_some(ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9)
 }
 
-/// Peak resident set size of this process in MB (Linux `VmHWM`).
-pub fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
+pub use newsloom_model::process::peak_rss_mb;
 
 #[cfg(test)]
 mod tests {

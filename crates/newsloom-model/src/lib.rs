@@ -19,6 +19,7 @@ mod date;
 mod facts;
 pub mod folds;
 mod place;
+pub mod process;
 mod raw;
 mod tone;
 

@@ -72,11 +72,7 @@ struct Decile {
     rss_mb: f64,
 }
 
-fn current_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    Some(line.split_whitespace().nth(1)?.parse::<f64>().ok()? / 1024.0)
-}
+use newsloom_model::process::rss_mb as current_rss_mb;
 
 /// User + system CPU seconds of this process, all threads (`/proc/self/stat`, in clock ticks
 /// of 1/100 s on Linux).
