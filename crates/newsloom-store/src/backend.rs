@@ -87,7 +87,9 @@ pub trait StoreBackend: Send {
     fn quotes(&self, f: &QuoteFilter) -> Result<Vec<Quote>>;
     /// Events with their row ids.
     fn events(&self, f: &EventFilter) -> Result<Vec<(Event, i64)>>;
-    /// Distinct events of an actor pair per period (`period_len` chars of the date) and quad class.
+    /// Distinct events of an actor pair per period (`period_len` chars of the date) and quad
+    /// class. An event is distinct per story, actors, code and day; a longer period adds its
+    /// days up.
     fn dyad(&self, a: &str, b: &str, period_len: usize) -> Result<Vec<DyadPoint>>;
 
     // -- places
