@@ -23,7 +23,8 @@ pub fn article_ref(store: &dyn StoreBackend, id: &str) -> Result<Option<ArticleR
 #[derive(Default)]
 pub struct ArticleCache {
     refs: HashMap<String, Option<ArticleRef>>,
-    bodies: HashMap<String, Option<String>>,
+    /// Bodies as chars (spans count chars), decoded once per article and response.
+    bodies: HashMap<String, Option<Vec<char>>>,
 }
 
 impl ArticleCache {
@@ -48,16 +49,20 @@ impl ArticleCache {
     ) -> Result<Option<Sentence>, StoreError> {
         if !self.bodies.contains_key(&span.article) {
             let body = store.article_body(&span.article)?;
-            self.bodies.insert(span.article.clone(), body);
+            self.bodies.insert(span.article.clone(), body.map(|b| b.chars().collect()));
         }
-        Ok(self.bodies[&span.article].as_deref().and_then(|b| sentence_around(b, span.start, span.end)))
+        Ok(self.bodies[&span.article].as_deref().and_then(|b| sentence_in(b, span.start, span.end)))
     }
 }
 
 /// The sentence holding chars `start..end` of `body` (bounded to ~400 chars each side), with
 /// the range's position inside it.
 pub fn sentence_around(body: &str, start: usize, end: usize) -> Option<Sentence> {
-    let chars: Vec<char> = body.chars().collect();
+    sentence_in(&body.chars().collect::<Vec<char>>(), start, end)
+}
+
+/// [`sentence_around`] over a body already split into chars.
+fn sentence_in(chars: &[char], start: usize, end: usize) -> Option<Sentence> {
     if start > end || end > chars.len() {
         return None;
     }
