@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo run --release -p newsloom-analyse --example ner -- gazetteer ../shared/data/events/phoenix-dictionaries
+//! cargo run --release -p newsloom-analyse --example ner -- clusters [--out FILE] TEXT.jsonl...
 //! cargo run --release -p newsloom-analyse --example ner -- train ../shared/data/ner/conll2003-train.jsonl
 //! cargo run --release -p newsloom-analyse --example ner -- eval ../shared/data/ner/conll2003-dev.jsonl
 //! cargo run --release -p newsloom-analyse --example ner -- predict GOLD.jsonl PRED.jsonl
@@ -27,10 +28,44 @@ fn main() -> Result<(), String> {
             std::fs::write(&out, enc.finish().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
             println!("wrote {} ({} lines)", out.display(), text.lines().count());
         }
+        Some("clusters") => {
+            // Word clusters from unlabelled text (see models/README.md for the shipped inputs).
+            let (out, files) = match args.get(1).map(String::as_str) {
+                Some("--out") => (arg(2)?, &args[3..]),
+                _ => (models_dir().join("ner-clusters.tsv.gz"), &args[1..]),
+            };
+            let paths: Vec<&Path> = files.iter().map(Path::new).collect();
+            let (tsv, summary) = ner::clusters::build(&paths)?;
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            enc.write_all(tsv.as_bytes()).map_err(|e| e.to_string())?;
+            let gz = enc.finish().map_err(|e| e.to_string())?;
+            std::fs::write(&out, &gz).map_err(|e| e.to_string())?;
+            println!("{summary}\nwrote {} ({} KB)", out.display(), gz.len() / 1024);
+        }
+        Some("names") => {
+            // DIR: the `names` folder of PyPI `names` 0.3.0 (US Census 1990 lists).
+            let text = ner::names::build(&arg(1)?, 0.001)?;
+            let out = models_dir().join("person-names.tsv.gz");
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            enc.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+            std::fs::write(&out, enc.finish().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+            println!("wrote {} ({} names)", out.display(), text.lines().count());
+        }
         Some("train") => {
             let out =
                 args.get(2).map(PathBuf::from).unwrap_or_else(|| models_dir().join("ner-weights.bin.gz"));
             println!("{}", ner::train(&arg(1)?, &out)?);
+        }
+        Some("folds") => {
+            // folds GOLD TRAIN [K]: what `newsloom eval ner --folds K --json` prints, without the CLI.
+            let k = args.get(3).and_then(|e| e.parse().ok()).unwrap_or(5);
+            let dir = std::env::temp_dir().join(format!("ner-folds-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+            let task = newsloom_analyse::folds::fold_task("ner").ok_or("no ner folds")?;
+            let r =
+                newsloom_model::folds::run(task.as_ref(), &arg(1)?, Some(&arg(2)?), k, &dir, &mut |_, _| {});
+            let _ = std::fs::remove_dir_all(&dir);
+            println!("{}", serde_json::to_string_pretty(&r?.metrics).map_err(|e| e.to_string())?);
         }
         Some("train-eval") => {
             let epochs = args.get(3).and_then(|e| e.parse().ok()).unwrap_or(12);
@@ -110,7 +145,7 @@ fn main() -> Result<(), String> {
         }
         _ => {
             return Err(
-                "usage: ner gazetteer DIR | train DATA [OUT] | eval GOLD | predict GOLD OUT | show FILE"
+                "usage: ner gazetteer DIR | clusters [--out FILE] TEXT.jsonl... | names DIR | train DATA [OUT] | eval GOLD | predict GOLD OUT | show FILE"
                     .into(),
             );
         }

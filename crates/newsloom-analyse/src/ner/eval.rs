@@ -68,12 +68,65 @@ pub fn predict_jsonl(gold: &Path, out: &Path) -> Result<(), String> {
 }
 
 /// Scores the shipped tagger on `gold` (CoNLL-2003 JSONL, see `shared/data/ner/README.md`).
+/// With the gold file's `-train` sibling present (the shipped weights' training data), also
+/// scores the "unseen" entities, whose string is no entity of that file.
 pub fn eval(gold: &Path) -> Result<EvalReport, String> {
-    eval_with(NerTagger::shared(), gold)
+    eval_with(NerTagger::shared(), gold, train_sibling(gold).as_deref())
 }
 
-pub(crate) fn eval_with(tagger: &NerTagger, gold: &Path) -> Result<EvalReport, String> {
+/// `x-dev.jsonl` → `x-train.jsonl`, when that file exists.
+fn train_sibling(gold: &Path) -> Option<std::path::PathBuf> {
+    let name = gold.file_name()?.to_str()?;
+    let sibling = gold.with_file_name(name.replace("-dev", "-train"));
+    (name.contains("-dev") && sibling.is_file()).then_some(sibling)
+}
+
+/// Surface strings of every gold entity (any type) in a training file.
+fn entity_strings(train: &Path) -> Result<HashSet<String>, String> {
+    let mut out = HashSet::new();
+    for d in read_jsonl(train)? {
+        let chars: Vec<char> = d.text.chars().collect();
+        for (s, e, _) in d.spans() {
+            if s < e && e <= chars.len() {
+                out.insert(chars[s..e].iter().collect());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `seen`: the training file whose entity strings count as seen; unseen-name scores
+/// (`*_unseen`) are reported when it is given. They are the proxy for text from another
+/// period, whose names the tagger has mostly never been taught.
+pub(crate) fn eval_with(tagger: &NerTagger, gold: &Path, seen: Option<&Path>) -> Result<EvalReport, String> {
+    let seen = seen.map(entity_strings).transpose()?;
+    let texts: Vec<Vec<char>> = match &seen {
+        Some(_) => read_jsonl(gold)?.iter().map(|d| d.text.chars().collect()).collect(),
+        None => Vec::new(),
+    };
     let (run, secs, chars) = run(tagger, gold)?;
+    // Unseen: gold spans (for recall) and predicted spans (for precision) whose string is not a
+    // training entity; 3-class (PER/ORG/LOC) and 4-class.
+    let (mut unseen3, mut unseen4) = (Count::default(), Count::default());
+    if let Some(seen) = &seen {
+        for ((_, pred, gold, _), text) in run.iter().zip(&texts) {
+            let new = |x: &&(usize, usize, u8)| {
+                x.1 <= text.len() && !seen.contains(&text[x.0..x.1].iter().collect::<String>())
+            };
+            let g: HashSet<_> = gold.iter().copied().collect();
+            let p: HashSet<_> = pred.iter().copied().collect();
+            for (c, four) in [(&mut unseen3, false), (&mut unseen4, true)] {
+                let keep = |x: &&(usize, usize, u8)| four || x.2 != 3;
+                let gu: Vec<_> = gold.iter().filter(keep).filter(new).collect();
+                let pu: Vec<_> = pred.iter().filter(keep).filter(new).collect();
+                let tp_r = gu.iter().filter(|x| p.contains(x)).count();
+                let tp_p = pu.iter().filter(|x| g.contains(x)).count();
+                // A span's string is the same whether predicted or gold, so tp_r == tp_p.
+                debug_assert_eq!(tp_r, tp_p);
+                c.add(Count { tp: tp_r, fp: pu.len() - tp_p, fn_: gu.len() - tp_r });
+            }
+        }
+    }
     let mut per = [Count::default(); 4];
     let mut untyped = Count::default();
     for (_, pred, gold, _) in &run {
@@ -110,6 +163,15 @@ pub(crate) fn eval_with(tagger: &NerTagger, gold: &Path) -> Result<EvalReport, S
         m.insert(format!("f1_{}", NerLabel::ALL[l].as_str().to_lowercase()), r4(c.prf().2));
     }
     m.insert("f1_untyped_3class".into(), r4(untyped.prf().2));
+    if seen.is_some() {
+        let (p, r, f) = unseen3.prf();
+        m.insert("precision_unseen".into(), r4(p));
+        m.insert("recall_unseen".into(), r4(r));
+        m.insert("f1_unseen".into(), r4(f));
+        m.insert("f1_unseen_4class".into(), r4(unseen4.prf().2));
+        m.insert("recall_unseen_4class".into(), r4(unseen4.prf().1));
+        m.insert("gold_unseen".into(), (unseen3.tp + unseen3.fn_).into());
+    }
     m.insert("docs".into(), docs.into());
     m.insert("docs_per_s".into(), Value::from(docs_per_s.round()));
     m.insert("chars_per_s".into(), Value::from((chars as f64 / secs.max(1e-9)).round()));
@@ -135,6 +197,10 @@ pub(crate) fn eval_with(tagger: &NerTagger, gold: &Path) -> Result<EvalReport, S
     }
     row("4-class", four);
     row("untyped 3-class", untyped);
+    if seen.is_some() {
+        row("unseen 3-class", unseen3);
+        row("unseen 4-class", unseen4);
+    }
     let _ = writeln!(
         h,
         "speed: {docs_per_s:.0} docs/s, {:.0} chars/s (one thread)",

@@ -1,7 +1,9 @@
 //! Feature extraction for the tagger. Every feature is a 32-bit hash, so nothing is allocated
 //! per feature: per token we hash its forms once ([`TokInfo`]) and combine those hashes.
 
+use super::clusters::{self, Clusters};
 use super::gazetteer::Gazetteer;
+use super::names;
 use super::tokenize::Token;
 use std::collections::HashMap;
 
@@ -95,6 +97,8 @@ pub struct TokInfo {
     /// Case flags of the same word elsewhere in the document (see [`doc_case`]).
     pub doc_case: u8,
     pub flags: u8,
+    /// The word's cluster ([`Clusters::get`]), 0 when it has none.
+    pub cluster: u32,
 }
 
 pub const F_INIT_CAP: u8 = 1;
@@ -103,6 +107,42 @@ pub const F_LOWER: u8 = 4;
 pub const F_ALPHA: u8 = 8;
 pub const F_SENT_START: u8 = 16;
 pub const F_CAPS_SENT: u8 = 32;
+/// Training only: the word is treated as unknown, so its identity features (word, lower and
+/// upper forms, alone or combined) are left out, as they are for a word the tagger was never
+/// taught. Set for rare capitalised words and a share of the others (see `train.rs`): the
+/// weights then also learn what recognises names from shape, affixes, clusters and context.
+pub const F_UNK: u8 = 64;
+
+impl TokInfo {
+    /// The lower-case form's hash for features, `None` for an unknown word ([`F_UNK`]).
+    #[inline]
+    pub fn fl(&self) -> Option<u64> {
+        (self.flags & F_UNK == 0).then_some(self.lower)
+    }
+    #[inline]
+    pub fn fw(&self) -> Option<u64> {
+        (self.flags & F_UNK == 0).then_some(self.word)
+    }
+    #[inline]
+    pub fn fu(&self) -> Option<u64> {
+        (self.flags & F_UNK == 0).then_some(self.upper)
+    }
+}
+
+/// Pushes `key(t, a, b)` when every lexical value it needs is known.
+macro_rules! push {
+    ($out:expr, $t:expr, $a:expr, $b:expr) => {
+        if let (Some(a), Some(b)) = ($a, $b) {
+            $out.push(key($t, a, b));
+        }
+    };
+}
+
+/// A value that is always known, for [`push!`].
+#[inline]
+fn k(x: u64) -> Option<u64> {
+    Some(x)
+}
 
 /// Normalises a token for features: typographic quotes/dashes to the ASCII the training text uses.
 pub(crate) fn normalise(tok: &str, buf: &mut String) {
@@ -210,7 +250,8 @@ pub(crate) fn word_info_ascii(tok: &str, gaz: &Gazetteer) -> Option<TokInfo> {
         len: n as u8,
         ..TokInfo::default()
     };
-    info.gwords = gaz.word_bits(info.upper);
+    info.gwords = gaz.word_bits(info.upper) | names::bits(info.upper);
+    info.cluster = Clusters::shipped().get(info.lower);
     for k in 0..4.min(n) {
         info.prefix[k] = hash_bytes(&lower[..k + 1]);
         info.suffix[k] = hash_bytes(&lower[n - 1 - k..n]);
@@ -247,7 +288,8 @@ pub(crate) fn word_info_general(tok: &str, gaz: &Gazetteer, bufs: &mut [String; 
     info.word = hash_bytes(norm.as_bytes());
     info.lower = hash_bytes(lower.as_bytes());
     info.upper = hash_bytes(upper.as_bytes());
-    info.gwords = gaz.word_bits(info.upper);
+    info.gwords = gaz.word_bits(info.upper) | names::bits(info.upper);
+    info.cluster = Clusters::shipped().get(info.lower);
     info.shape = hash_bytes(full.as_bytes());
     info.sshape = hash_bytes(short.as_bytes());
     let lb = lower.as_bytes();
@@ -415,12 +457,13 @@ pub const NONE: TokInfo = TokInfo {
     gwords: 0,
     doc_case: 0,
     flags: 0,
+    cluster: 0,
 };
 /// The neighbour of a token before the start of its sentence.
 pub const BOS: TokInfo = TokInfo { lower: 2, word: 2, sshape: 2, shape: 2, ..NONE };
 
 /// Number of tag-independent features per token (upper bound).
-pub const MAX_STATIC: usize = 56;
+pub const MAX_STATIC: usize = 72;
 
 /// Token `i + k` of sentence `s..e`, or the padding before or after the sentence.
 #[inline]
@@ -443,8 +486,8 @@ pub fn static_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mu
     let (p1, p2, n1, n2) = (at(-1), at(-2), at(1), at(2));
     let caps = (w.flags & F_CAPS_SENT != 0) as u64;
     out.push(key(1, 0, 0));
-    out.push(key(2, w.lower, 0));
-    out.push(key(3, w.word, 0));
+    push!(out, 2, w.fl(), k(0));
+    push!(out, 3, w.fw(), k(0));
     out.push(key(4, w.shape, 0));
     out.push(key(5, w.sshape, 0));
     for k in 0..4 {
@@ -453,40 +496,56 @@ pub fn static_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mu
             out.push(key(10 + k as u64, w.suffix[k], 0));
         }
     }
-    out.push(key(14, p1.lower, 0));
-    out.push(key(15, n1.lower, 0));
-    out.push(key(16, p2.lower, 0));
-    out.push(key(17, n2.lower, 0));
+    push!(out, 14, p1.fl(), k(0));
+    push!(out, 15, n1.fl(), k(0));
+    push!(out, 16, p2.fl(), k(0));
+    push!(out, 17, n2.fl(), k(0));
     out.push(key(18, p1.sshape, w.sshape));
     out.push(key(19, w.sshape, n1.sshape));
-    out.push(key(20, p1.lower, w.lower));
-    out.push(key(21, w.lower, n1.lower));
+    push!(out, 20, p1.fl(), w.fl());
+    push!(out, 21, w.fl(), n1.fl());
     out.push(key(22, mix(p1.sshape, w.sshape), n1.sshape));
     out.push(key(23, w.gaz as u64, 0));
     out.push(key(24, p1.gaz as u64, 0));
     out.push(key(25, n1.gaz as u64, 0));
     out.push(key(26, w.gaz as u64, w.sshape));
     out.push(key(27, (w.flags & F_SENT_START) as u64, w.sshape));
-    out.push(key(28, caps, w.lower));
+    push!(out, 28, k(caps), w.fl());
     out.push(key(29, w.doc_case as u64, mix(w.sshape, caps)));
     out.push(key(30, w.len.min(12) as u64, caps));
-    out.push(key(31, p1.lower, w.sshape));
-    out.push(key(32, w.sshape, n1.lower));
-    out.push(key(33, p1.word, 0));
-    out.push(key(34, n1.word, 0));
+    push!(out, 31, p1.fl(), k(w.sshape));
+    push!(out, 32, k(w.sshape), n1.fl());
+    push!(out, 33, p1.fw(), k(0));
+    push!(out, 34, n1.fw(), k(0));
     out.push(key(35, mix(p1.gaz as u64, w.gaz as u64), n1.gaz as u64));
-    out.push(key(36, w.doc_case as u64, w.lower));
+    push!(out, 36, k(w.doc_case as u64), w.fl());
     out.push(key(37, p2.sshape, mix(p1.sshape, w.sshape)));
     out.push(key(38, n1.sshape, mix(n2.sshape, w.sshape)));
-    out.push(key(39, w.upper, caps));
+    push!(out, 39, w.fu(), k(caps));
     out.push(key(46, w.gwords as u64, 0));
     out.push(key(47, w.gwords as u64, w.sshape));
     out.push(key(48, p1.gwords as u64, w.gwords as u64));
     out.push(key(49, w.gwords as u64, n1.gwords as u64));
-    out.push(key(50, mix(p1.lower, w.lower), n1.lower));
+    push!(out, 50, p1.fl().zip(w.fl()).map(|(x, y)| mix(x, y)), n1.fl());
     out.push(key(51, (e - s).min(6) as u64, mix((i - s).min(3) as u64, w.sshape)));
-    out.push(key(52, p1.sshape, mix(w.lower, n1.sshape)));
+    push!(out, 52, k(p1.sshape), w.fl().zip(k(n1.sshape)).map(|(x, y)| mix(x, y)));
+    cluster_features(w, out);
+    out.push(key(58, clusters::prefix(p1.cluster, 6), 0));
+    out.push(key(59, clusters::prefix(n1.cluster, 6), 0));
+    out.push(key(60, clusters::prefix(p1.cluster, 12), 0));
+    out.push(key(61, clusters::prefix(n1.cluster, 12), 0));
     debug_assert!(out.len() <= MAX_STATIC);
+}
+
+/// Cluster path prefixes of the word (coarse to fine) and its case profile in unlabelled text.
+#[inline]
+fn cluster_features(w: &TokInfo, out: &mut Vec<u32>) {
+    let c = w.cluster;
+    out.push(key(53, clusters::prefix(c, 4), 0));
+    out.push(key(54, clusters::prefix(c, 8), 0));
+    out.push(key(55, clusters::prefix(c, 12), 0));
+    out.push(key(56, clusters::prefix(c, 16), 0));
+    out.push(key(57, clusters::case(c), w.sshape));
 }
 
 // The tagger at run time scores [`static_features`] in three parts that sum to the same
@@ -505,8 +564,8 @@ pub const GAZ_TEMPLATES: [u64; 3] = [23, 24, 25];
 pub fn word_features(w: &TokInfo, caps: u64, out: &mut Vec<u32>) {
     out.clear();
     out.push(key(1, 0, 0));
-    out.push(key(2, w.lower, 0));
-    out.push(key(3, w.word, 0));
+    push!(out, 2, w.fl(), k(0));
+    push!(out, 3, w.fw(), k(0));
     out.push(key(4, w.shape, 0));
     out.push(key(5, w.sshape, 0));
     for k in 0..4 {
@@ -515,11 +574,12 @@ pub fn word_features(w: &TokInfo, caps: u64, out: &mut Vec<u32>) {
             out.push(key(10 + k as u64, w.suffix[k], 0));
         }
     }
-    out.push(key(28, caps, w.lower));
+    push!(out, 28, k(caps), w.fl());
     out.push(key(30, w.len.min(12) as u64, caps));
-    out.push(key(39, w.upper, caps));
+    push!(out, 39, w.fu(), k(caps));
     out.push(key(46, w.gwords as u64, 0));
     out.push(key(47, w.gwords as u64, w.sshape));
+    cluster_features(w, out);
 }
 
 /// Offsets of the neighbours [`neighbour_features`] scores: -1, +1, -2, +2.
@@ -530,15 +590,19 @@ pub fn neighbour_features(t: &TokInfo, which: usize, out: &mut Vec<u32>) {
     out.clear();
     match which {
         0 => {
-            out.push(key(14, t.lower, 0));
-            out.push(key(33, t.word, 0));
+            push!(out, 14, t.fl(), k(0));
+            push!(out, 33, t.fw(), k(0));
+            out.push(key(58, clusters::prefix(t.cluster, 6), 0));
+            out.push(key(60, clusters::prefix(t.cluster, 12), 0));
         }
         1 => {
-            out.push(key(15, t.lower, 0));
-            out.push(key(34, t.word, 0));
+            push!(out, 15, t.fl(), k(0));
+            push!(out, 34, t.fw(), k(0));
+            out.push(key(59, clusters::prefix(t.cluster, 6), 0));
+            out.push(key(61, clusters::prefix(t.cluster, 12), 0));
         }
-        2 => out.push(key(16, t.lower, 0)),
-        _ => out.push(key(17, t.lower, 0)),
+        2 => push!(out, 16, t.fl(), k(0)),
+        _ => push!(out, 17, t.fl(), k(0)),
     }
 }
 
@@ -551,23 +615,23 @@ pub fn context_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &m
     let caps = (w.flags & F_CAPS_SENT != 0) as u64;
     out.push(key(18, p1.sshape, w.sshape));
     out.push(key(19, w.sshape, n1.sshape));
-    out.push(key(20, p1.lower, w.lower));
-    out.push(key(21, w.lower, n1.lower));
+    push!(out, 20, p1.fl(), w.fl());
+    push!(out, 21, w.fl(), n1.fl());
     out.push(key(22, mix(p1.sshape, w.sshape), n1.sshape));
     out.push(key(26, w.gaz as u64, w.sshape));
     out.push(key(27, (w.flags & F_SENT_START) as u64, w.sshape));
     out.push(key(29, w.doc_case as u64, mix(w.sshape, caps)));
-    out.push(key(31, p1.lower, w.sshape));
-    out.push(key(32, w.sshape, n1.lower));
+    push!(out, 31, p1.fl(), k(w.sshape));
+    push!(out, 32, k(w.sshape), n1.fl());
     out.push(key(35, mix(p1.gaz as u64, w.gaz as u64), n1.gaz as u64));
-    out.push(key(36, w.doc_case as u64, w.lower));
+    push!(out, 36, k(w.doc_case as u64), w.fl());
     out.push(key(37, p2.sshape, mix(p1.sshape, w.sshape)));
     out.push(key(38, n1.sshape, mix(n2.sshape, w.sshape)));
     out.push(key(48, p1.gwords as u64, w.gwords as u64));
     out.push(key(49, w.gwords as u64, n1.gwords as u64));
-    out.push(key(50, mix(p1.lower, w.lower), n1.lower));
+    push!(out, 50, p1.fl().zip(w.fl()).map(|(x, y)| mix(x, y)), n1.fl());
     out.push(key(51, (e - s).min(6) as u64, mix((i - s).min(3) as u64, w.sshape)));
-    out.push(key(52, p1.sshape, mix(w.lower, n1.sshape)));
+    push!(out, 52, k(p1.sshape), w.fl().zip(k(n1.sshape)).map(|(x, y)| mix(x, y)));
 }
 
 /// Labels the tagger gave earlier occurrences of the same capitalised word in this document
@@ -608,7 +672,8 @@ impl History {
 pub fn dynamic_features(w: &TokInfo, prev: u8, prev2: u8, hist: u8, out: &mut [u32; 6]) {
     out[0] = key(40, prev as u64, 0);
     out[1] = key(41, prev as u64, prev2 as u64);
-    out[2] = key(42, prev as u64, w.lower);
+    // 0: no feature (the trainer skips it) for an unknown word, which only training has.
+    out[2] = w.fl().map_or(0, |l| key(42, prev as u64, l));
     out[3] = key(43, prev as u64, w.sshape);
     out[4] = key(44, hist as u64, 0);
     out[5] = key(45, hist as u64, mix(w.sshape, prev as u64));

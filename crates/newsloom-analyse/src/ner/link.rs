@@ -670,6 +670,15 @@ fn split_titles(body: &str, tagged: &TaggedText, spans: &mut Vec<(usize, usize, 
             _ => out.push((a, b, label, conf)),
         }
     }
+    // "Kremlin Spokesman | Dmitri Peskov": titles that end an organisation or place just
+    // before a person are the person's role, not part of the name.
+    let per_starts: std::collections::HashSet<usize> =
+        out.iter().filter(|s| s.2 == NerLabel::Per).map(|s| s.0).collect();
+    for s in out.iter_mut().filter(|s| s.2 != NerLabel::Per && per_starts.contains(&s.1)) {
+        while s.1 > s.0 + 1 && lower_in(toks[s.1 - 1].text(body), TITLE_WORDS) {
+            s.1 -= 1;
+        }
+    }
     *spans = out;
 }
 

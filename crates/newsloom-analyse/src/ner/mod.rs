@@ -6,7 +6,9 @@
 //! * [`tokenize()`] / [`sentences`]: CoNLL-style tokens with byte and char offsets, sentence split.
 //! * [`NerTagger`]: an averaged-perceptron BILOU tagger (PER, ORG, LOC, MISC) trained on
 //!   CoNLL-2003 English (`eng.train`; Tjong Kim Sang & De Meulder, 2003) with word, affix, shape,
-//!   context, document-case and gazetteer features. Its weights ship in
+//!   context, document-case and gazetteer features, plus features meant for names it was never
+//!   taught: word clusters and case profiles learnt from unlabelled news ([`clusters`]) and
+//!   Census first names and surnames ([`names`]). Its weights ship in
 //!   `models/ner-weights.bin.gz` (compiled into the binary); [`train`] rebuilds them.
 //!   [`NerTagger::shared`] gives a process-wide instance. Each thread that tags keeps bounded
 //!   caches of word-level features and scores across documents (about 3 MB), so that common
@@ -50,12 +52,14 @@
 //! assert!(tagged.spans.iter().any(|s| s.label == NerLabel::Org && &body[s.start..s.end] == "NATO"));
 //! ```
 
+pub mod clusters;
 mod eval;
 mod features;
 pub mod gazetteer;
 mod infer;
 mod link;
 mod model;
+pub mod names;
 #[cfg(test)]
 mod tests;
 pub mod tokenize;
@@ -182,7 +186,7 @@ pub fn train_eval(
 ) -> Result<String, String> {
     let gaz = Gazetteer::shipped();
     let (summary, weights) = train::train_with(data, out, epochs, &gaz)?;
-    let report = eval::eval_with(&NerTagger { weights, gaz }, dev)?;
+    let report = eval::eval_with(&NerTagger { weights, gaz }, dev, Some(data))?;
     Ok(format!("{summary}\n{}", report.human))
 }
 
@@ -195,7 +199,7 @@ pub fn train_eval_report(
 ) -> Result<newsloom_model::EvalReport, String> {
     let gaz = Gazetteer::shipped();
     let (_, weights) = train::train_with(data, out, train::EPOCHS, &gaz)?;
-    eval::eval_with(&NerTagger { weights, gaz }, dev)
+    eval::eval_with(&NerTagger { weights, gaz }, dev, Some(data))
 }
 
 /// Turns BIO tags into spans.

@@ -2,7 +2,8 @@
 //! training loop, and the compact on-disk format (gzip of sorted u32 keys + i16 rows).
 
 use super::features::{
-    GAZ_TEMPLATES, History, MAX_STATIC, TokInfo, dynamic_features, key, sentence_order, static_features,
+    F_ALL_CAPS, F_INIT_CAP, F_UNK, GAZ_TEMPLATES, History, MAX_STATIC, TokInfo, dynamic_features, key,
+    sentence_order, static_features,
 };
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -15,7 +16,7 @@ pub const BOS_TAG: u8 = NT as u8;
 
 const MAGIC: &[u8; 8] = b"NLNERW01";
 /// Bumped whenever features, tags or the file layout change; the file must match.
-pub const MODEL_VERSION: u32 = 2;
+pub const MODEL_VERSION: u32 = 3;
 
 /// Is `tag` allowed after `prev`? An entity opened by B continues with I and closes with L;
 /// O, B and U only follow a closed one.
@@ -353,7 +354,8 @@ impl Trainer {
     }
 
     fn update(&mut self, feats: &[u32], tag: usize, d: f32) {
-        for &f in feats {
+        // Key 0 is "no feature" (see `dynamic_features`).
+        for &f in feats.iter().filter(|&&f| f != 0) {
             let i = self.slot(f);
             let dt = (self.clock - self.stamp[i][tag]) as f32;
             self.total[i][tag] += dt * self.w[i][tag];
@@ -374,12 +376,30 @@ impl Trainer {
 
     /// One pass over the documents in `order`, sentences in text order (the prediction history
     /// runs through each document); returns the number of token errors.
-    pub fn epoch(&mut self, docs: &[TrainDoc], order: &[usize]) -> usize {
+    ///
+    /// `unk(doc, token)` says which capitalised tokens to treat as unknown words this epoch
+    /// ([`F_UNK`]).
+    pub fn epoch(
+        &mut self,
+        docs: &[TrainDoc],
+        order: &[usize],
+        unk: &dyn Fn(usize, &TokInfo) -> bool,
+    ) -> usize {
         let mut feats = Vec::with_capacity(MAX_STATIC);
         let mut dynf = [0u32; 6];
         let mut errors = 0;
+        let mut infos = Vec::new();
         for &di in order {
-            let TrainDoc { infos, gold, sents } = &docs[di];
+            let TrainDoc { infos: orig, gold, sents } = &docs[di];
+            infos.clear();
+            infos.extend(orig.iter().map(|t| {
+                let mut t = *t;
+                if t.flags & (F_INIT_CAP | F_ALL_CAPS) != 0 && unk(di, &t) {
+                    t.flags |= F_UNK;
+                }
+                t
+            }));
+            let infos = &infos;
             let mut hist = History::default();
             for &(s, e) in &sentence_order(infos, sents) {
                 let (mut prev, mut prev2) = (BOS_TAG, BOS_TAG);

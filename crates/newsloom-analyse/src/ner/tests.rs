@@ -334,3 +334,71 @@ fn ascii_word_infos_match_the_general_ones() {
     assert!(n > 50);
     assert!(word_info_ascii("Über", gaz).is_none() && word_info_ascii("''", gaz).is_none());
 }
+
+#[test]
+fn shipped_clusters_and_names_are_found_by_token_infos() {
+    use super::features::token_infos;
+    let c = clusters::Clusters::shipped();
+    assert!(c.len() > 10_000, "cluster table has {} words", c.len());
+    // The table's keys are the tagger's lower-case hashes, whatever the case or digits.
+    let text = "SAID said Said 1996";
+    let toks = tokenize(text);
+    let infos = token_infos(text, &toks, &[(0, toks.len())], NerTagger::shared().gazetteer());
+    assert!(
+        infos[0].cluster != 0 && infos[0].cluster == infos[1].cluster && infos[1].cluster == infos[2].cluster
+    );
+    assert_eq!(infos[3].cluster, c.get(super::features::hash_bytes(clusters::lower_form("2000").as_bytes())));
+    // Census first names and surnames.
+    let text = "Jennifer Smith";
+    let toks = tokenize(text);
+    let infos = token_infos(text, &toks, &[(0, 2)], NerTagger::shared().gazetteer());
+    assert!(infos[0].gwords & names::FIRST != 0 && infos[1].gwords & names::LAST != 0);
+}
+
+#[test]
+fn clusters_group_words_that_share_contexts() {
+    // Two kinds of words in the same frames: cities after "in", verbs after "they".
+    let dir = std::env::temp_dir().join(format!("nl-clusters-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut lines = String::new();
+    let cities = ["Paris", "Berlin", "Madrid", "Rome", "Vienna", "Oslo", "Lisbon", "Prague", "Warsaw"];
+    let verbs = ["walk", "talk", "sing", "run", "swim", "read", "write", "cook", "dance"];
+    for round in 0..6 {
+        for (i, c) in cities.iter().enumerate() {
+            let v = verbs[(i + round) % verbs.len()];
+            lines.push_str(
+                &serde_json::json!({"text": format!(
+                    "They {v} in {c} today. We met in {c} again. People {v} well. Some {v} often."
+                )})
+                .to_string(),
+            );
+            lines.push('\n');
+        }
+    }
+    let file = dir.join("text.jsonl");
+    std::fs::write(&file, lines).unwrap();
+    let (tsv, _) = clusters::build(&[file.as_path()]).unwrap();
+    let (again, _) = clusters::build(&[file.as_path()]).unwrap();
+    assert_eq!(tsv, again, "deterministic");
+    std::fs::remove_dir_all(&dir).ok();
+    let path = |w: &str| {
+        tsv.lines()
+            .find_map(|l| l.strip_prefix(&format!("{w}\t")))
+            .map(|r| r.split('\t').next().unwrap().to_string())
+    };
+    let (paris, berlin, walk) = (path("paris").unwrap(), path("berlin").unwrap(), path("walk").unwrap());
+    assert_eq!(paris.as_bytes()[0], berlin.as_bytes()[0], "{paris} {berlin}");
+    assert_ne!(paris.as_bytes()[0], walk.as_bytes()[0], "{paris} {walk}");
+    // Case column: cities are capitalised inside sentences.
+    let case = |w: &str| {
+        tsv.lines()
+            .find(|l| l.starts_with(&format!("{w}\t")))
+            .unwrap()
+            .rsplit('\t')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(case("paris"), "3");
+    assert_eq!(case("walk"), "0");
+}
