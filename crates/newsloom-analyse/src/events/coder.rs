@@ -50,11 +50,11 @@ pub(crate) struct Actor {
 
 /// A verb occurrence: words `[i, ve)`, its own code if any, its block.
 #[derive(Debug, Clone)]
-struct VerbHit {
-    i: usize,
-    ve: usize,
+pub(super) struct VerbHit {
+    pub i: usize,
+    pub ve: usize,
     /// (own code, block) of every dictionary verb with this form.
-    cands: Vec<(Option<Option<CodePair>>, usize)>,
+    pub cands: Vec<(Option<Option<CodePair>>, usize)>,
 }
 
 /// One coded event before it becomes a model [`newsloom_model::Event`].
@@ -551,10 +551,15 @@ impl Dicts {
         }
         let mut out: Vec<Coded> = Vec::new();
         // (verb end, sayer sources) of the last say-frame, for accusations.
-        let mut say: Option<(usize, Vec<String>)> = None;
+        let mut say: Option<(usize, Vec<String>, Option<String>)> = None;
         let mut prev_sources: Vec<String> = Vec::new();
         let mut last_emitter: Option<usize> = None;
+        // A verb coded with the one governing it (see `nested`).
+        let mut consumed: Option<usize> = None;
         for (vi, v) in verbs.iter().enumerate() {
+            if consumed == Some(vi) {
+                continue;
+            }
             let (i, ve) = (v.i, v.ve);
             let participle = ws[i].w.ends_with("ED") || ws[i].w.ends_with("EN") || ws[i].w.ends_with('T');
             // `There were 10 Russian soldiers killed in Ukraine`: an existential passive.
@@ -580,7 +585,7 @@ impl Dicts {
                 before = prev_sources.clone();
             }
             if before.is_empty()
-                && let Some((_, sayers)) = &say
+                && let Some((_, sayers, _)) = &say
             {
                 before = sayers.clone();
             }
@@ -627,7 +632,32 @@ impl Dicts {
             if is_say {
                 // `The Observatory, a group that tracks the war, said`: the sentence subject.
                 let sayers = if sources.is_empty() { first_group(ws, actors, i) } else { sources.clone() };
-                say = Some((ve, sayers));
+                let say_code = code.as_ref().and_then(|c| c.fwd.clone()).or_else(|| Some("010".into()));
+                say = Some((ve, sayers, say_code));
+                continue;
+            }
+            if !passive
+                && let Some((nx, evs)) = self.nested(
+                    ws,
+                    actors,
+                    &verbs,
+                    vi,
+                    (code.as_ref(), from_pattern, pat_end),
+                    (&sources, &targets),
+                    &is_verb,
+                    &truncs,
+                )
+            {
+                consumed = Some(nx);
+                for (s, t, c) in evs {
+                    let negated =
+                        negated || ws[ve..verbs[nx].i].iter().any(|w| NEGATORS.contains(&w.w.as_str()));
+                    let ev = Coded { source: s, target: Some(t), code: c, negated, pattern: true };
+                    if !out.contains(&ev) {
+                        out.push(ev);
+                    }
+                }
+                last_emitter = Some(vi);
                 continue;
             }
             // `seeking to deepen`: a verb that only leads into another is not an event itself.
@@ -692,35 +722,38 @@ impl Dicts {
             }
             // `X said (that) Y did Z`: coded as X toward Y (PETRARCH's reading of reported
             // events); reported material conflict becomes an accusation (112).
-            if let Some((say_end, sayers)) = &say
+            if let Some((say_end, sayers, say_code)) = &say
                 && *say_end <= i
                 && !ws[*say_end..i].iter().any(|w| w.w == "," || w.w == ";")
                 && !sayers.is_empty()
                 && emitted.iter().any(|e| !sayers.contains(&e.source))
             {
-                let reported: Vec<(String, String)> = emitted
-                    .iter()
-                    .filter(|e| !sayers.contains(&e.source))
-                    .map(|e| {
-                        let c = if super::tables::quad_of(&e.code) >= 4 {
-                            "112".to_string()
-                        } else {
-                            e.code.clone()
-                        };
-                        (e.source.clone(), c)
-                    })
-                    .collect();
-                emitted.clear();
+                // The dictionary's transformations: `a (b . ATTACK) SAY = a b 112`; a reported
+                // event no rule covers gives none, as in PETRARCH2.
+                let reported: Vec<Coded> = std::mem::take(&mut emitted);
                 for s in sayers {
-                    for (a, c) in &reported {
-                        let ev = Coded {
-                            source: s.clone(),
-                            target: Some(a.clone()),
-                            code: c.clone(),
-                            negated,
-                            pattern: true,
-                        };
-                        if a != s && !emitted.contains(&ev) {
+                    for e in &reported {
+                        if sayers.contains(&e.source) && e.source != *s {
+                            continue;
+                        }
+                        let hit = super::compose::transform(
+                            &self.verbs.transforms,
+                            say_code.as_deref(),
+                            s,
+                            Some(&e.source),
+                            e.target.as_deref(),
+                            &e.code,
+                        )
+                        .or_else(|| {
+                            (e.source == *s).then(|| {
+                                (e.source.clone(), e.target.clone().unwrap_or_default(), e.code.clone())
+                            })
+                        });
+                        let Some((a, b, c)) = hit else { continue };
+                        let ev = Coded { source: a, target: Some(b), code: c, negated, pattern: true };
+                        if ev.target.as_deref().is_some_and(|t| !t.is_empty() && t != ev.source)
+                            && !emitted.contains(&ev)
+                        {
                             emitted.push(ev);
                         }
                     }
@@ -767,7 +800,7 @@ impl Dicts {
 
     /// The code for a verb at `[i, ve)`: the best-matching pattern of any of its blocks, else
     /// the first own code or block default that codes something. Returns (code, from a pattern).
-    fn pick_code(
+    pub(super) fn pick_code(
         &self,
         ws: &[W],
         i: usize,
@@ -778,7 +811,7 @@ impl Dicts {
     ) -> (Option<CodePair>, bool, usize, bool) {
         let clause_end =
             (ve..ws.len()).find(|&k| matches!(ws[k].w.as_str(), ";" | "." | ":")).unwrap_or(ws.len());
-        let mut best: Option<(usize, &Option<CodePair>, usize, bool)> = None;
+        let mut best: Option<((usize, usize), &Option<CodePair>, usize, bool)> = None;
         for (_, block) in cands {
             for p in &self.verbs.blocks[*block].patterns {
                 if p.pre.is_empty() && p.post.is_empty() {
@@ -794,11 +827,20 @@ impl Dicts {
                 {
                     continue;
                 }
-                let Some(end) = self.match_seq(ws, ve, clause_end, &p.post, &p.post_tight) else { continue };
+                let Some(end) = self.match_seq(ws, ve, clause_end, p) else { continue };
                 if !self.match_pre(ws, i, &p.pre, &p.pre_tight) {
                     continue;
                 }
-                let score = p.pre.len() + p.post.len();
+                // Longest pattern first; among equals, the one whose words stand in the sentence
+                // as written (`SANCTIONS` before the stem `SANCTION`), as PETRARCH2 matches words.
+                let span = &ws[i.saturating_sub(6)..end.max(ve)];
+                let exact = p
+                    .pre
+                    .iter()
+                    .chain(&p.post)
+                    .filter(|pw| matches!(pw, PWord::Lit { w, .. } if span.iter().any(|x| x.w == *w)))
+                    .count();
+                let score = (p.pre.len() + p.post.len(), exact);
                 if best.is_none_or(|(s, _, _, _)| score > s) {
                     best = Some((score, &p.code, end, !p.pre.is_empty()));
                 }
@@ -862,7 +904,8 @@ impl Dicts {
 
     /// Pattern words after the verb, in order, each within a few words of the last; a word
     /// joined by `_` to the one before it (`tight`) must follow it directly.
-    fn match_seq(&self, ws: &[W], from: usize, to: usize, pat: &[PWord], tight: &[bool]) -> Option<usize> {
+    fn match_seq(&self, ws: &[W], from: usize, to: usize, pattern: &super::dict::Pattern) -> Option<usize> {
+        let (pat, tight) = (&pattern.post, &pattern.post_tight);
         let mut pos = from;
         for (n, p) in pat.iter().enumerate() {
             let gap = if tight.get(n).copied().unwrap_or(false) {
@@ -872,7 +915,17 @@ impl Dicts {
             } else {
                 3
             };
-            let found = (pos..to.min(pos + gap)).find_map(|k| self.word_matches(ws, k, p))?;
+            let in_pp = pattern.post_in_pp.get(n).copied().unwrap_or(false);
+            // `asking Obama to help Iran`: a verb after `to` heads a verb phrase, not the noun
+            // a pattern names (`- * HELP`), unless the pattern writes the `to` itself.
+            let after_to = n > 0 && matches!(&pat[n - 1], PWord::Lit { w, .. } if w == "TO");
+            let infinitive = |k: usize| {
+                !after_to && k > 0 && ws[k - 1].w == "TO" && self.verbs.forms.contains_key(&ws[k].w)
+            };
+            let found = (pos..to.min(pos + gap))
+                .take_while(|&k| !in_pp || k == pos || !self.verbs.forms.contains_key(&ws[k - 1].w))
+                .filter(|&k| !infinitive(k))
+                .find_map(|k| self.word_matches(ws, k, p))?;
             pos = found;
         }
         Some(pos)

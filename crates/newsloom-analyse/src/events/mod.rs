@@ -37,6 +37,7 @@
 //! ```
 
 mod coder;
+mod compose;
 mod dates;
 mod dict;
 mod eval;
