@@ -603,8 +603,15 @@ impl Dicts {
                 (before.clone(), after.into_iter().filter(|t| !by_agent.contains(t)).collect())
             };
             prev_sources = sources.clone();
+            // A passive's subject-side pattern words name its `by` agent (`- PROTESTOR *` codes
+            // `was demolished by a protestor`), as PETRARCH2 matches them in the by-phrase.
+            let by = if passive && !by_agent.is_empty() {
+                (ve..ws.len().min(ve + 6)).find(|&k| matches!(ws[k].w.as_str(), "BY" | "FROM"))
+            } else {
+                None
+            };
             let (mut code, from_pattern, pat_end, pattern_pre) =
-                self.pick_code(ws, i, ve, &v.cands, &truncs, (sources.len() > 1, targets.len() > 1));
+                self.pick_code(ws, i, ve, &v.cands, &truncs, (sources.len() > 1, targets.len() > 1), by);
             let say_word = SAY_WORDS.contains(&ws[i].w.as_str());
             // A say-verb pattern codes the reported act (`said he would not provide support`):
             // its negation sits inside the pattern, and reported force is an accusation.
@@ -808,6 +815,7 @@ impl Dicts {
         cands: &[(Option<Option<CodePair>>, usize)],
         truncs: &Sig,
         compound: (bool, bool),
+        by: Option<usize>,
     ) -> (Option<CodePair>, bool, usize, bool) {
         let clause_end =
             (ve..ws.len()).find(|&k| matches!(ws[k].w.as_str(), ";" | "." | ":")).unwrap_or(ws.len());
@@ -828,7 +836,9 @@ impl Dicts {
                     continue;
                 }
                 let Some(end) = self.match_seq(ws, ve, clause_end, p) else { continue };
-                if !self.match_pre(ws, i, &p.pre, &p.pre_tight) {
+                if !self.match_pre(ws, i, &p.pre, &p.pre_tight)
+                    && !by.is_some_and(|b| self.match_after(ws, b + 1, &p.pre))
+                {
                     continue;
                 }
                 // Longest pattern first; among equals, the one whose words stand in the sentence
@@ -933,6 +943,18 @@ impl Dicts {
 
     /// Pattern words before the verb, in order, each within a few words of the next; a word
     /// joined by `_` to what follows it (`tight`) must end right where that starts.
+    /// Pattern words in order from word `from`, each within a few words of the last.
+    fn match_after(&self, ws: &[W], from: usize, pat: &[PWord]) -> bool {
+        let mut pos = from;
+        for p in pat {
+            match (pos..ws.len().min(pos + 4)).find_map(|k| self.word_matches(ws, k, p)) {
+                Some(e) => pos = e,
+                None => return false,
+            }
+        }
+        true
+    }
+
     fn match_pre(&self, ws: &[W], verb: usize, pat: &[PWord], tight: &[bool]) -> bool {
         let mut pos = verb;
         for (n, p) in pat.iter().enumerate().rev() {

@@ -212,7 +212,7 @@ impl Dicts {
         {
             return None;
         }
-        let q = self.pick_code(ws, nx.i, nx.ve, &nx.cands, truncs, (false, false)).0?.fwd?;
+        let q = self.pick_code(ws, nx.i, nx.ve, &nx.cands, truncs, (false, false), None).0?.fwd?;
         // Only an infinitive that is the verb's complement nests (`asking Obama to help`,
         // `wants to attack`): with other words between (`meet in Zurich to discuss`, `faces
         // pressure from Congress to`) the verb has its own object and the clause is apart.
