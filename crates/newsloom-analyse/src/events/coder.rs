@@ -272,6 +272,50 @@ fn match_phrase(d: &PhraseDict, ws: &[W], i: usize, max_ext: usize) -> Option<(u
     best
 }
 
+/// `Lawmakers and officials in Fornost and Gondor`: a group of agents (`raw[k]` first) of a
+/// group of countries stands for every agent of every country, as PETRARCH2 mixes a noun
+/// phrase's agent codes with the actor codes of its prepositional phrase. Returns (the codes
+/// joined by `/`, end word, next raw index), only for a group of two or more on either side.
+fn agents_of_countries(
+    ws: &[W],
+    raw: &[(usize, usize, String, bool)],
+    k: usize,
+) -> Option<(String, usize, usize)> {
+    let only = |a: usize, b: usize| a < b && ws[a..b].iter().all(|w| matches!(w.w.as_str(), "AND" | ","));
+    let mut last = k;
+    while raw.get(last + 1).is_some_and(|r| r.3 && only(raw[last].1, r.0)) {
+        last += 1;
+    }
+    let e = raw[last].1;
+    if !ws.get(e).is_some_and(|w| matches!(w.w.as_str(), "OF" | "FROM" | "IN")) {
+        return None;
+    }
+    let first =
+        raw.get(last + 1).filter(|r| !r.3 && (r.0 == e + 1 || (r.0 == e + 2 && ws[e + 1].w == "THE")))?;
+    let mut countries = vec![first];
+    let mut c = last + 1;
+    while raw
+        .get(c + 1)
+        .is_some_and(|r| !r.3 && ws.get(raw[c].1..r.0).is_some_and(|b| b.len() == 1 && b[0].w == "AND"))
+    {
+        c += 1;
+        countries.push(&raw[c]);
+    }
+    if last == k && countries.len() < 2 {
+        return None;
+    }
+    let mut codes: Vec<String> = Vec::new();
+    for ag in &raw[k..=last] {
+        for ct in &countries {
+            let code = join_codes(&ct.2, &ag.2);
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+    }
+    Some((codes.join("/"), raw[c].1, c + 1))
+}
+
 impl Dicts {
     /// Builds the quick-reject sets; call after loading the dictionaries.
     pub fn finish(&mut self) {
@@ -359,6 +403,11 @@ impl Dicts {
                 }
                 out.push(Actor { s, e, code: code.clone(), bare_agent: false });
                 k += 1;
+                continue;
+            }
+            if let Some((code, e2, next)) = agents_of_countries(ws, &raw, k) {
+                out.push(Actor { s, e: e2, code, bare_agent: false });
+                k = next;
                 continue;
             }
             // `dissidents from military-ruled Myanmar`: the country may follow a few modifiers.
