@@ -660,7 +660,7 @@ impl Dicts {
                 None
             };
             let (mut code, from_pattern, pat_end, pattern_pre) =
-                self.pick_code(ws, i, ve, &v.cands, &truncs, (sources.len() > 1, targets.len() > 1), by);
+                self.pick_code(ws, i, ve, &v.cands, &truncs, (sources.len() > 1, targets.len() > 1, by));
             let say_word = SAY_WORDS.contains(&ws[i].w.as_str());
             // A say-verb pattern codes the reported act (`said he would not provide support`):
             // its negation sits inside the pattern, and reported force is an accusation.
@@ -863,12 +863,15 @@ impl Dicts {
         ve: usize,
         cands: &[(Option<Option<CodePair>>, usize)],
         truncs: &Sig,
-        compound: (bool, bool),
-        by: Option<usize>,
+        // (compound source, compound target, a passive's `by` word)
+        (compound_src, compound_tgt, by): (bool, bool, Option<usize>),
     ) -> (Option<CodePair>, bool, usize, bool) {
+        let compound = (compound_src, compound_tgt);
         let clause_end =
             (ve..ws.len()).find(|&k| matches!(ws[k].w.as_str(), ";" | "." | ":")).unwrap_or(ws.len());
-        let mut best: Option<((usize, usize), &Option<CodePair>, usize, bool)> = None;
+        // ((length, words as written), code, end, has pre words)
+        type Best<'a> = ((usize, usize), &'a Option<CodePair>, usize, bool);
+        let mut best: Option<Best> = None;
         for (_, block) in cands {
             for p in &self.verbs.blocks[*block].patterns {
                 if p.pre.is_empty() && p.post.is_empty() {

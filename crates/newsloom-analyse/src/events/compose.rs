@@ -10,6 +10,9 @@ use super::coder::{Actor, Dicts, VerbHit, W};
 use super::dict::{CodePair, Sig, VerbDict};
 use super::roles::group_after;
 
+/// (source, target, code) of a composed event.
+pub(crate) type Composed = (String, String, String);
+
 /// One `~` line: `~ OUTER (INNER_SRC INNER_TGT INNER_VERB) UPPER_VERB = SRC TGT CODE`.
 /// Slots are variables (`a`, `b`), `_` (no actor) or `.` (any actor); `Q` stands for the
 /// inner event's code.
@@ -74,8 +77,8 @@ pub(crate) fn transform(
     src: Option<&str>,
     tgt: Option<&str>,
     q: &str,
-) -> Option<(String, String, String)> {
-    let mut best: Option<((u8, u8), (String, String, String))> = None;
+) -> Option<Composed> {
+    let mut best: Option<((u8, u8), Composed)> = None;
     for t in rules {
         if code_fit(t.upper_code.as_deref(), upper) == 0 {
             continue;
@@ -203,7 +206,7 @@ impl Dicts {
         (sources, targets): (&[String], &[String]),
         is_verb: &[bool],
         truncs: &Sig,
-    ) -> Option<(usize, Vec<(String, String, String)>)> {
+    ) -> Option<(usize, Vec<Composed>)> {
         let (v, nx) = (&verbs[vi], verbs.get(vi + 1)?);
         let near = nx.i > v.ve && nx.i - v.ve <= 6 && ws[nx.i - 1].w == "TO";
         if !near
@@ -212,7 +215,7 @@ impl Dicts {
         {
             return None;
         }
-        let q = self.pick_code(ws, nx.i, nx.ve, &nx.cands, truncs, (false, false), None).0?.fwd?;
+        let q = self.pick_code(ws, nx.i, nx.ve, &nx.cands, truncs, (false, false, None)).0?.fwd?;
         // Only an infinitive that is the verb's complement nests (`asking Obama to help`,
         // `wants to attack`): with other words between (`meet in Zurich to discuss`, `faces
         // pressure from Congress to`) the verb has its own object and the clause is apart.
