@@ -50,11 +50,11 @@ pub(crate) struct Actor {
 
 /// A verb occurrence: words `[i, ve)`, its own code if any, its block.
 #[derive(Debug, Clone)]
-struct VerbHit {
-    i: usize,
-    ve: usize,
+pub(super) struct VerbHit {
+    pub i: usize,
+    pub ve: usize,
     /// (own code, block) of every dictionary verb with this form.
-    cands: Vec<(Option<Option<CodePair>>, usize)>,
+    pub cands: Vec<(Option<Option<CodePair>>, usize)>,
 }
 
 /// One coded event before it becomes a model [`newsloom_model::Event`].
@@ -272,6 +272,50 @@ fn match_phrase(d: &PhraseDict, ws: &[W], i: usize, max_ext: usize) -> Option<(u
     best
 }
 
+/// `Lawmakers and officials in Fornost and Gondor`: a group of agents (`raw[k]` first) of a
+/// group of countries stands for every agent of every country, as PETRARCH2 mixes a noun
+/// phrase's agent codes with the actor codes of its prepositional phrase. Returns (the codes
+/// joined by `/`, end word, next raw index), only for a group of two or more on either side.
+fn agents_of_countries(
+    ws: &[W],
+    raw: &[(usize, usize, String, bool)],
+    k: usize,
+) -> Option<(String, usize, usize)> {
+    let only = |a: usize, b: usize| a < b && ws[a..b].iter().all(|w| matches!(w.w.as_str(), "AND" | ","));
+    let mut last = k;
+    while raw.get(last + 1).is_some_and(|r| r.3 && only(raw[last].1, r.0)) {
+        last += 1;
+    }
+    let e = raw[last].1;
+    if !ws.get(e).is_some_and(|w| matches!(w.w.as_str(), "OF" | "FROM" | "IN")) {
+        return None;
+    }
+    let first =
+        raw.get(last + 1).filter(|r| !r.3 && (r.0 == e + 1 || (r.0 == e + 2 && ws[e + 1].w == "THE")))?;
+    let mut countries = vec![first];
+    let mut c = last + 1;
+    while raw
+        .get(c + 1)
+        .is_some_and(|r| !r.3 && ws.get(raw[c].1..r.0).is_some_and(|b| b.len() == 1 && b[0].w == "AND"))
+    {
+        c += 1;
+        countries.push(&raw[c]);
+    }
+    if last == k && countries.len() < 2 {
+        return None;
+    }
+    let mut codes: Vec<String> = Vec::new();
+    for ag in &raw[k..=last] {
+        for ct in &countries {
+            let code = join_codes(&ct.2, &ag.2);
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+    }
+    Some((codes.join("/"), raw[c].1, c + 1))
+}
+
 impl Dicts {
     /// Builds the quick-reject sets; call after loading the dictionaries.
     pub fn finish(&mut self) {
@@ -359,6 +403,11 @@ impl Dicts {
                 }
                 out.push(Actor { s, e, code: code.clone(), bare_agent: false });
                 k += 1;
+                continue;
+            }
+            if let Some((code, e2, next)) = agents_of_countries(ws, &raw, k) {
+                out.push(Actor { s, e: e2, code, bare_agent: false });
+                k = next;
                 continue;
             }
             // `dissidents from military-ruled Myanmar`: the country may follow a few modifiers.
@@ -551,10 +600,15 @@ impl Dicts {
         }
         let mut out: Vec<Coded> = Vec::new();
         // (verb end, sayer sources) of the last say-frame, for accusations.
-        let mut say: Option<(usize, Vec<String>)> = None;
+        let mut say: Option<(usize, Vec<String>, Option<String>)> = None;
         let mut prev_sources: Vec<String> = Vec::new();
         let mut last_emitter: Option<usize> = None;
+        // A verb coded with the one governing it (see `nested`).
+        let mut consumed: Option<usize> = None;
         for (vi, v) in verbs.iter().enumerate() {
+            if consumed == Some(vi) {
+                continue;
+            }
             let (i, ve) = (v.i, v.ve);
             let participle = ws[i].w.ends_with("ED") || ws[i].w.ends_with("EN") || ws[i].w.ends_with('T');
             // `There were 10 Russian soldiers killed in Ukraine`: an existential passive.
@@ -580,7 +634,7 @@ impl Dicts {
                 before = prev_sources.clone();
             }
             if before.is_empty()
-                && let Some((_, sayers)) = &say
+                && let Some((_, sayers, _)) = &say
             {
                 before = sayers.clone();
             }
@@ -598,8 +652,15 @@ impl Dicts {
                 (before.clone(), after.into_iter().filter(|t| !by_agent.contains(t)).collect())
             };
             prev_sources = sources.clone();
+            // A passive's subject-side pattern words name its `by` agent (`- PROTESTOR *` codes
+            // `was demolished by a protestor`), as PETRARCH2 matches them in the by-phrase.
+            let by = if passive && !by_agent.is_empty() {
+                (ve..ws.len().min(ve + 6)).find(|&k| matches!(ws[k].w.as_str(), "BY" | "FROM"))
+            } else {
+                None
+            };
             let (mut code, from_pattern, pat_end, pattern_pre) =
-                self.pick_code(ws, i, ve, &v.cands, &truncs, (sources.len() > 1, targets.len() > 1));
+                self.pick_code(ws, i, ve, &v.cands, &truncs, (sources.len() > 1, targets.len() > 1, by));
             let say_word = SAY_WORDS.contains(&ws[i].w.as_str());
             // A say-verb pattern codes the reported act (`said he would not provide support`):
             // its negation sits inside the pattern, and reported force is an accusation.
@@ -627,7 +688,32 @@ impl Dicts {
             if is_say {
                 // `The Observatory, a group that tracks the war, said`: the sentence subject.
                 let sayers = if sources.is_empty() { first_group(ws, actors, i) } else { sources.clone() };
-                say = Some((ve, sayers));
+                let say_code = code.as_ref().and_then(|c| c.fwd.clone()).or_else(|| Some("010".into()));
+                say = Some((ve, sayers, say_code));
+                continue;
+            }
+            if !passive
+                && let Some((nx, evs)) = self.nested(
+                    ws,
+                    actors,
+                    &verbs,
+                    vi,
+                    (code.as_ref(), from_pattern, pat_end),
+                    (&sources, &targets),
+                    &is_verb,
+                    &truncs,
+                )
+            {
+                consumed = Some(nx);
+                for (s, t, c) in evs {
+                    let negated =
+                        negated || ws[ve..verbs[nx].i].iter().any(|w| NEGATORS.contains(&w.w.as_str()));
+                    let ev = Coded { source: s, target: Some(t), code: c, negated, pattern: true };
+                    if !out.contains(&ev) {
+                        out.push(ev);
+                    }
+                }
+                last_emitter = Some(vi);
                 continue;
             }
             // `seeking to deepen`: a verb that only leads into another is not an event itself.
@@ -692,35 +778,38 @@ impl Dicts {
             }
             // `X said (that) Y did Z`: coded as X toward Y (PETRARCH's reading of reported
             // events); reported material conflict becomes an accusation (112).
-            if let Some((say_end, sayers)) = &say
+            if let Some((say_end, sayers, say_code)) = &say
                 && *say_end <= i
                 && !ws[*say_end..i].iter().any(|w| w.w == "," || w.w == ";")
                 && !sayers.is_empty()
                 && emitted.iter().any(|e| !sayers.contains(&e.source))
             {
-                let reported: Vec<(String, String)> = emitted
-                    .iter()
-                    .filter(|e| !sayers.contains(&e.source))
-                    .map(|e| {
-                        let c = if super::tables::quad_of(&e.code) >= 4 {
-                            "112".to_string()
-                        } else {
-                            e.code.clone()
-                        };
-                        (e.source.clone(), c)
-                    })
-                    .collect();
-                emitted.clear();
+                // The dictionary's transformations: `a (b . ATTACK) SAY = a b 112`; a reported
+                // event no rule covers gives none, as in PETRARCH2.
+                let reported: Vec<Coded> = std::mem::take(&mut emitted);
                 for s in sayers {
-                    for (a, c) in &reported {
-                        let ev = Coded {
-                            source: s.clone(),
-                            target: Some(a.clone()),
-                            code: c.clone(),
-                            negated,
-                            pattern: true,
-                        };
-                        if a != s && !emitted.contains(&ev) {
+                    for e in &reported {
+                        if sayers.contains(&e.source) && e.source != *s {
+                            continue;
+                        }
+                        let hit = super::compose::transform(
+                            &self.verbs.transforms,
+                            say_code.as_deref(),
+                            s,
+                            Some(&e.source),
+                            e.target.as_deref(),
+                            &e.code,
+                        )
+                        .or_else(|| {
+                            (e.source == *s).then(|| {
+                                (e.source.clone(), e.target.clone().unwrap_or_default(), e.code.clone())
+                            })
+                        });
+                        let Some((a, b, c)) = hit else { continue };
+                        let ev = Coded { source: a, target: Some(b), code: c, negated, pattern: true };
+                        if ev.target.as_deref().is_some_and(|t| !t.is_empty() && t != ev.source)
+                            && !emitted.contains(&ev)
+                        {
                             emitted.push(ev);
                         }
                     }
@@ -767,18 +856,22 @@ impl Dicts {
 
     /// The code for a verb at `[i, ve)`: the best-matching pattern of any of its blocks, else
     /// the first own code or block default that codes something. Returns (code, from a pattern).
-    fn pick_code(
+    pub(super) fn pick_code(
         &self,
         ws: &[W],
         i: usize,
         ve: usize,
         cands: &[(Option<Option<CodePair>>, usize)],
         truncs: &Sig,
-        compound: (bool, bool),
+        // (compound source, compound target, a passive's `by` word)
+        (compound_src, compound_tgt, by): (bool, bool, Option<usize>),
     ) -> (Option<CodePair>, bool, usize, bool) {
+        let compound = (compound_src, compound_tgt);
         let clause_end =
             (ve..ws.len()).find(|&k| matches!(ws[k].w.as_str(), ";" | "." | ":")).unwrap_or(ws.len());
-        let mut best: Option<(usize, &Option<CodePair>, usize, bool)> = None;
+        // ((length, words as written), code, end, has pre words)
+        type Best<'a> = ((usize, usize), &'a Option<CodePair>, usize, bool);
+        let mut best: Option<Best> = None;
         for (_, block) in cands {
             for p in &self.verbs.blocks[*block].patterns {
                 if p.pre.is_empty() && p.post.is_empty() {
@@ -794,11 +887,22 @@ impl Dicts {
                 {
                     continue;
                 }
-                let Some(end) = self.match_seq(ws, ve, clause_end, &p.post, &p.post_tight) else { continue };
-                if !self.match_pre(ws, i, &p.pre, &p.pre_tight) {
+                let Some(end) = self.match_seq(ws, ve, clause_end, p) else { continue };
+                if !self.match_pre(ws, i, &p.pre, &p.pre_tight)
+                    && !by.is_some_and(|b| self.match_after(ws, b + 1, &p.pre))
+                {
                     continue;
                 }
-                let score = p.pre.len() + p.post.len();
+                // Longest pattern first; among equals, the one whose words stand in the sentence
+                // as written (`SANCTIONS` before the stem `SANCTION`), as PETRARCH2 matches words.
+                let span = &ws[i.saturating_sub(6)..end.max(ve)];
+                let exact = p
+                    .pre
+                    .iter()
+                    .chain(&p.post)
+                    .filter(|pw| matches!(pw, PWord::Lit { w, .. } if span.iter().any(|x| x.w == *w)))
+                    .count();
+                let score = (p.pre.len() + p.post.len(), exact);
                 if best.is_none_or(|(s, _, _, _)| score > s) {
                     best = Some((score, &p.code, end, !p.pre.is_empty()));
                 }
@@ -862,7 +966,8 @@ impl Dicts {
 
     /// Pattern words after the verb, in order, each within a few words of the last; a word
     /// joined by `_` to the one before it (`tight`) must follow it directly.
-    fn match_seq(&self, ws: &[W], from: usize, to: usize, pat: &[PWord], tight: &[bool]) -> Option<usize> {
+    fn match_seq(&self, ws: &[W], from: usize, to: usize, pattern: &super::dict::Pattern) -> Option<usize> {
+        let (pat, tight) = (&pattern.post, &pattern.post_tight);
         let mut pos = from;
         for (n, p) in pat.iter().enumerate() {
             let gap = if tight.get(n).copied().unwrap_or(false) {
@@ -872,7 +977,17 @@ impl Dicts {
             } else {
                 3
             };
-            let found = (pos..to.min(pos + gap)).find_map(|k| self.word_matches(ws, k, p))?;
+            let in_pp = pattern.post_in_pp.get(n).copied().unwrap_or(false);
+            // `asking Obama to help Iran`: a verb after `to` heads a verb phrase, not the noun
+            // a pattern names (`- * HELP`), unless the pattern writes the `to` itself.
+            let after_to = n > 0 && matches!(&pat[n - 1], PWord::Lit { w, .. } if w == "TO");
+            let infinitive = |k: usize| {
+                !after_to && k > 0 && ws[k - 1].w == "TO" && self.verbs.forms.contains_key(&ws[k].w)
+            };
+            let found = (pos..to.min(pos + gap))
+                .take_while(|&k| !in_pp || k == pos || !self.verbs.forms.contains_key(&ws[k - 1].w))
+                .filter(|&k| !infinitive(k))
+                .find_map(|k| self.word_matches(ws, k, p))?;
             pos = found;
         }
         Some(pos)
@@ -880,6 +995,18 @@ impl Dicts {
 
     /// Pattern words before the verb, in order, each within a few words of the next; a word
     /// joined by `_` to what follows it (`tight`) must end right where that starts.
+    /// Pattern words in order from word `from`, each within a few words of the last.
+    fn match_after(&self, ws: &[W], from: usize, pat: &[PWord]) -> bool {
+        let mut pos = from;
+        for p in pat {
+            match (pos..ws.len().min(pos + 4)).find_map(|k| self.word_matches(ws, k, p)) {
+                Some(e) => pos = e,
+                None => return false,
+            }
+        }
+        true
+    }
+
     fn match_pre(&self, ws: &[W], verb: usize, pat: &[PWord], tight: &[bool]) -> bool {
         let mut pos = verb;
         for (n, p) in pat.iter().enumerate().rev() {

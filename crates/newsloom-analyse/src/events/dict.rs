@@ -98,6 +98,10 @@ pub(crate) struct Pattern {
     /// `post_tight[k]`: `post[k]` is joined by `_` to what precedes it (the previous post
     /// word, or the verb for the first one).
     pub post_tight: Vec<bool>,
+    /// `post_in_pp[k]`: `post[k]` is inside a parenthesised group after its first word —
+    /// `(TO SANCTIONS)` is a prepositional phrase, whose words no verb comes between (PETRARCH2
+    /// matches it against a PP of the parse, so `to lift the sanctions` is not one).
+    pub post_in_pp: Vec<bool>,
     pub code: Option<CodePair>,
     /// Signature of the literal words, for [`Sig::covers`].
     pub sig: Sig,
@@ -123,6 +127,8 @@ pub(crate) struct VerbDict {
     /// By the form's first word.
     pub forms: FxMap<String, Vec<VerbForm>>,
     pub synsets: Vec<Vec<Vec<String>>>,
+    /// The `~` transformation rules for nested events (see [`super::compose`]).
+    pub transforms: Vec<super::compose::Transform>,
     syn_ids: HashMap<String, usize>,
     block_ids: HashMap<String, usize>,
 }
@@ -179,6 +185,10 @@ impl VerbDict {
             if line.is_empty() {
                 continue;
             }
+            if line.starts_with('~') {
+                self.transforms.extend(super::compose::Transform::parse(line));
+                continue;
+            }
             if let Some(rest) = line.strip_prefix("---") {
                 syn = None;
                 // `---  GET   [---]  ---`
@@ -225,6 +235,21 @@ impl VerbDict {
             }
             self.parse_verb_line(line, b);
         }
+        let mut rules = std::mem::take(&mut self.transforms);
+        for t in &mut rules {
+            t.resolve(self);
+        }
+        self.transforms = rules;
+    }
+
+    /// The code of a one-word verb (its own, else its block's): how transformation rules name codes.
+    pub fn code_of(&self, verb: &str) -> Option<String> {
+        let f = self.forms.get(verb)?.iter().find(|f| f.rest.is_empty())?;
+        let code = match &f.own {
+            Some(c) => c.clone(),
+            None => self.blocks[f.block].default.clone(),
+        };
+        code?.fwd
     }
 
     fn parse_verb_line(&mut self, line: &str, block: usize) {
@@ -297,11 +322,19 @@ impl VerbDict {
         let mut pre_tight: Vec<bool> = Vec::new();
         let mut post_tight: Vec<bool> = Vec::new();
         let mut seen_star = false;
+        let mut post_in_pp: Vec<bool> = Vec::new();
+        // Inside `( … )`: Some(words of the group seen so far).
+        let mut pp: Option<usize> = None;
         for tok in body.split_whitespace() {
+            if tok.starts_with('(') {
+                pp = Some(0);
+            }
+            let closes = tok.ends_with(')');
             if tok == "%" {
                 if seen_star {
                     post.push(PWord::Compound);
                     post_tight.push(false);
+                    post_in_pp.push(false);
                 } else {
                     pre.push(PWord::Compound);
                     pre_tight.push(false);
@@ -310,6 +343,9 @@ impl VerbDict {
             }
             let t: String = tok.chars().filter(|c| !"(){}$+%^|".contains(*c)).collect();
             if t.is_empty() {
+                if closes {
+                    pp = None;
+                }
                 continue;
             }
             // `MOST_CERTAINLY_&NEGATVAUXVRB_EVER`: words and synset references joined by `_`.
@@ -340,6 +376,10 @@ impl VerbDict {
                 if seen_star {
                     post.push(w);
                     post_tight.push(joined);
+                    post_in_pp.push(pp.is_some_and(|n| n > 0));
+                    if let Some(n) = pp.as_mut() {
+                        *n += 1;
+                    }
                 } else {
                     // A pre word is tight when the next piece (word or `*`) is joined to it.
                     if joined && let Some(last) = pre_tight.last_mut() {
@@ -350,7 +390,11 @@ impl VerbDict {
                 }
                 joined = true;
             }
+            if closes {
+                pp = None;
+            }
         }
+        post_in_pp.resize(post.len(), false);
         if !seen_star {
             return None;
         }
@@ -364,7 +408,7 @@ impl VerbDict {
                 sig.add(w);
             }
         }
-        Some(Pattern { pre, post, pre_tight, post_tight, code, sig })
+        Some(Pattern { pre, post, pre_tight, post_tight, post_in_pp, code, sig })
     }
 }
 

@@ -12,6 +12,9 @@
 //! - negation (`did not`, `denied …`: `negated`), intent (`wants to attack`, `expressed a
 //!   desire to restore relations` → CAMEO 03x / 138 instead of the action) and reported
 //!   violence (`X said Y attacked Z` → X accuses Y, 112);
+//! - nested events as PETRARCH2 reads them (`compose`): the verb dictionary's `~`
+//!   transformation rules for say- and want-frames, else the frame + action code combination
+//!   for a verb governing an infinitive (`asking Obama to help Iran` → 023);
 //! - the Goldstein score and quad class from the CAMEO table, the PLOVER type and mode, and
 //!   the event date when the sentence states one (`In November`, `in 2014`, `in April
 //!   2016`, read against the article date), else the article date.
@@ -37,6 +40,7 @@
 //! ```
 
 mod coder;
+mod compose;
 mod dates;
 mod dict;
 mod eval;

@@ -125,7 +125,16 @@ pub(super) fn group_before(ws: &[W], actors: &[Actor], i: usize, lo: usize, is_v
     for g in group {
         push_codes(&mut codes, &actors[g].code);
     }
+    drop_generic_people(&mut codes);
     codes
+}
+
+/// `Four children and a man`: the generic people agent gives way to a more specific agent in
+/// the same group, as PETRARCH2 drops `~PPL` when a noun phrase has another agent.
+fn drop_generic_people(codes: &mut Vec<String>) {
+    if codes.iter().any(|c| c.starts_with("---") && c != "---PPL") {
+        codes.retain(|c| c != "---PPL");
+    }
 }
 
 /// Adds an actor's code, splitting dictionary codes that name several actors (`FRO/BIL/SAM`).
@@ -205,6 +214,7 @@ pub(super) fn group_after(ws: &[W], actors: &[Actor], from: usize, is_verb: &[bo
             break;
         }
     }
+    drop_generic_people(&mut codes);
     codes
 }
 
