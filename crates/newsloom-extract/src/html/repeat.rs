@@ -6,6 +6,9 @@
 use super::content::Stats;
 use super::dom::{Dom, Tag};
 
+/// The shortest stray paragraph taken (a one-sentence lead or closing line is ~60 chars).
+const STRAY_MIN_LEN: u32 = 60;
+
 /// How far above the best container a repeated box may sit.
 const MAX_LEVELS: usize = 6;
 
@@ -109,7 +112,7 @@ pub fn stray_prose(dom: &Dom, st: &Stats, top: usize, roots: &[usize]) -> Vec<us
             i = super::content::last_descendant(dom, i) + 1;
             continue;
         }
-        if node.tag == Tag::P && st.text_len[i] >= 100 && st.link_density(i) < 0.1 {
+        if node.tag == Tag::P && st.text_len[i] >= STRAY_MIN_LEN && st.link_density(i) < 0.1 {
             let text = super::content::subtree_text(dom, i);
             if text.trim_end().ends_with(['.', '!', '?', '"', '”', '“', '«', '»', ':', ')']) {
                 out.push(i);
