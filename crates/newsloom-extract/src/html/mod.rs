@@ -336,6 +336,27 @@ mod tests {
     }
 
     #[test]
+    fn an_article_split_over_page_builder_rows_is_kept_whole_without_the_cookie_text() {
+        // Lead box and two text rows in separate page-builder sections, not siblings of one
+        // another; a consent box of prose at the end.
+        let html = format!(
+            r#"<html><body><section class="row"><div class="col"><div class="text">{}</div></div></section>
+            <section class="row"><div class="col"><h2>Second part</h2><div class="wrap"><div class="text">{}</div></div></div></section>
+            <section class="row"><div class="col"><div class="text">{}</div></div></section>
+            <div class="x-cookie-text"><div class="inner">{}</div></div></body></html>"#,
+            prose("Lead", 4),
+            prose("Middle", 4),
+            prose("Closing", 4),
+            prose("Cookie", 4)
+        );
+        let body = extract_html(&html, None, None, None).paragraphs.join("\n");
+        for part in ["Lead paragraph 0", "Middle paragraph 3", "Closing paragraph 3"] {
+            assert!(body.contains(part), "{part}: {body}");
+        }
+        assert!(!body.contains("Cookie paragraph"), "{body}");
+    }
+
+    #[test]
     fn a_closing_call_to_action_box_goes_as_a_whole() {
         let body: String = (0..4)
             .map(|i| format!("<p>Paragraph {i}: the council agreed, after a long debate, to rebuild the bridge soon.</p>"))
