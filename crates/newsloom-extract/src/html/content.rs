@@ -7,7 +7,9 @@
 //!    its ancestors, weighted by tag and class/id cues and discounted by link density.
 //! 3. The best container plus siblings that score close to it or read as prose, the same
 //!    place in sibling boxes of the same kind (forum posts, page-builder sections; see
-//!    `repeat`), and prose paragraphs elsewhere in the enclosing `<article>`/`<main>`.
+//!    `repeat`), prose paragraphs elsewhere in the enclosing `<article>`/`<main>`, blocks
+//!    between two chosen siblings, and other prose boxes scoring close to the best (an
+//!    article split over page-builder rows).
 //! 4. Serialisation in document order into paragraphs, headings, list items and quotes;
 //!    link-heavy sub-blocks, boilerplate phrases and learned template blocks are dropped;
 //!    captions are kept apart.
@@ -21,10 +23,6 @@ use super::dom::{Dom, Tag};
 /// Unambiguous boilerplate words, matched anywhere in a class/id between separators.
 static NEGATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[\s_\-])(?:share|sharing|sharedaddy|shariff|social|socials|related|relatedposts|recommended|recommendations?|comments?|commentlist|disqus|cookies?|cookiebanner|consent|gdpr|advert\w*|adsbygoogle|sponsor\w*|promo\w*|newsletter|subscribe|subscription|paywall|sidebar|breadcrumbs?|outbrain|taboola|more-stories|read-more|readmore|popmake|author-bio|author-?box|authorbox|author-?info|about-?the-?author|about-?author|author-?description|autoren?-?box|most-popular|mostpopular|most-read|mostread|popular|navbar|navigation)(?:$|[\s_\-])").unwrap()
-});
-/// Boxes whose prose is never the article's, matched anywhere in a class/id.
-static OVERLAY_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"modal|dialog|popup|privacy|cookie|consent|comment|review|outdated").unwrap()
 });
 /// Short or ambiguous words, matched only at the start of a class/id token (after an optional
 /// BEM-style `m-`/`c-` prefix): `ad-slot` yes, `non-ad-column` no.
@@ -438,7 +436,7 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
     }
     let mut parallel = super::repeat::parallel_roots(dom, st, &good, &links, top);
     parallel.extend(super::repeat::stray_prose(dom, st, top, &roots));
-    parallel.extend(split_parts(dom, st, &score, &good, &links, top, &roots));
+    parallel.extend(super::repeat::split_parts(dom, st, &score, &good, &links, top, &roots));
     if !parallel.is_empty() {
         roots.extend(parallel);
         roots.sort_unstable();
@@ -455,63 +453,6 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
         });
     }
     (roots, top_score)
-}
-
-/// An article split over boxes that are not siblings (a lead box, then text sections in
-/// separate page-builder rows): other boxes of prose that score nearly as well as the best.
-fn split_parts(
-    dom: &Dom,
-    st: &Stats,
-    score: &[f32],
-    good: &[u32],
-    links: &[u32],
-    top: usize,
-    roots: &[usize],
-) -> Vec<usize> {
-    let f = |i: usize| score[i] * (1.0 - st.link_density(i));
-    let bar = f(top) * 0.6;
-    let mut out: Vec<usize> = Vec::new();
-    let mut cands: Vec<usize> = (1..score.len())
-        .filter(|&i| {
-            !score[i].is_nan()
-                && f(i) >= bar
-                && good[i] >= 300
-                && st.link_density(i) < 0.2
-                && links[i] * 250 <= good[i]
-        })
-        .collect();
-    // Best first; a box inside or around one already taken is skipped.
-    cands.sort_by(|a, b| f(*b).total_cmp(&f(*a)));
-    for c in cands {
-        let overlaps = |r: usize| is_ancestor(dom, r, c) || is_ancestor(dom, c, r);
-        if roots.iter().any(|&r| overlaps(r)) || out.iter().any(|&r| overlaps(r)) {
-            continue;
-        }
-        // Parts of an article are paragraphs, not a box of one-line tips or teasers.
-        let end = last_descendant(dom, c);
-        let blocks = (c..=end)
-            .filter(|&i| {
-                let t = dom.nodes[i].tag;
-                !st.pruned[i] && t != Tag::Text && !t.is_inline() && !st.has_block[i] && st.text_len[i] >= 60
-            })
-            .count() as u32;
-        if good[c] < SPLIT_PARAGRAPH * blocks.max(1) {
-            continue;
-        }
-        // Overlays, consent texts and reader comments are prose too, kept unpruned by a
-        // content cue or an unusual class; they are never a part of the article.
-        let mut a = c;
-        let mut aside = false;
-        while a != 0 && !is_ancestor(dom, a, top) {
-            aside |= OVERLAY_RE.is_match(&dom.nodes[a].attrs.class_id);
-            a = dom.nodes[a].parent as usize;
-        }
-        if aside {
-            continue;
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Siblings between two chosen roots (a subheading, a short list, a table, a one-line
@@ -615,7 +556,7 @@ static LEAD_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[\s_\-])(?:intro|introduction|lead|lede|chapo|chapeau|standfirst|teaser|summary|excerpt|abstract|kicker-text|vorspann|einleitung|art-lead|article-lead|post-excerpt|subtitle|sub-title|subheadline|bajada|texto-bajada|deck|dek|entradilla|sottotitolo)(?:$|[\s_\-])").unwrap()
 });
 
-fn is_ancestor(dom: &Dom, anc: usize, mut i: usize) -> bool {
+pub(super) fn is_ancestor(dom: &Dom, anc: usize, mut i: usize) -> bool {
     while i != 0 {
         if i == anc {
             return true;
@@ -627,8 +568,6 @@ fn is_ancestor(dom: &Dom, anc: usize, mut i: usize) -> bool {
 
 const H1_WINDOW: usize = 400;
 const H1_BOOST: f32 = 2.0;
-/// Mean paragraph length of a split-off part of the article.
-const SPLIT_PARAGRAPH: u32 = 100;
 
 /// A block's DOM path for template learning: tag and class/id tokens (without per-item digits)
 /// of the element and up to five ancestors, `div.share-box>p`.
