@@ -68,6 +68,42 @@ fn describe(d: &Dom, i: usize) -> String {
     format!("{:?}.{class}", d.nodes[i].tag)
 }
 
+/// For content outside the roots: how far up the nearest root and the missed text meet, and
+/// the box holding the missed text just below that meeting point (tag, text, link density).
+fn outside_detail(d: &Dom, st: &content::Stats, roots: &[usize], t: usize) -> String {
+    let chain = |mut i: usize| {
+        let mut v = vec![i];
+        while i != 0 {
+            i = d.nodes[i].parent as usize;
+            v.push(i);
+        }
+        v
+    };
+    let tc = chain(t);
+    let mut best: Option<(usize, usize, usize, usize)> = None;
+    for &r in roots {
+        let rc = chain(r);
+        if let Some((ti, ri)) =
+            tc.iter().enumerate().find_map(|(ti, a)| rc.iter().position(|b| b == a).map(|ri| (ti, ri)))
+        {
+            if best.is_none_or(|b| ti + ri < b.0 + b.1) {
+                best = Some((ti, ri, tc[ti], r));
+            }
+        }
+    }
+    let Some((ti, ri, lca, r)) = best else { return String::new() };
+    let b = tc[ti.saturating_sub(1)];
+    format!(
+        "up{ri}/{ti} lca {} box {} len {} ld {:.2} {}root {}",
+        describe(d, lca),
+        describe(d, b),
+        st.text_len[b],
+        st.link_density(b),
+        if b < r { "before " } else { "after " },
+        describe(d, r)
+    )
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(gold) = args.first().map(std::path::PathBuf::from) else {
@@ -146,7 +182,7 @@ fn main() {
                     let why = if let Some(pn) = top_pruned {
                         format!("PRUNED {}", describe(&d, pn))
                     } else if !in_root {
-                        "OUTSIDE".into()
+                        format!("OUTSIDE {}", outside_detail(&d, &st, &roots, t))
                     } else if body.contains(probe.as_str()) {
                         "ALTERED".into()
                     } else if !serialised.contains(probe.as_str()) {
@@ -161,7 +197,7 @@ fn main() {
             let reason = why.split(' ').next().unwrap_or("").to_string();
             *matrix.entry((format!("{ctx}{short}"), reason)).or_default() += 1;
             if list {
-                println!("{site:<28} {:<26} {why:<40} «{probe}»", format!("{ctx}{short}"));
+                println!("{site:<28} {:<26} «{probe}» {why}", format!("{ctx}{short}"));
             }
         }
     }

@@ -7,7 +7,9 @@
 //!    its ancestors, weighted by tag and class/id cues and discounted by link density.
 //! 3. The best container plus siblings that score close to it or read as prose, the same
 //!    place in sibling boxes of the same kind (forum posts, page-builder sections; see
-//!    `repeat`), and prose paragraphs elsewhere in the enclosing `<article>`/`<main>`.
+//!    `repeat`), prose paragraphs elsewhere in the enclosing `<article>`/`<main>`, blocks
+//!    between two chosen siblings, and other prose boxes scoring close to the best (an
+//!    article split over page-builder rows).
 //! 4. Serialisation in document order into paragraphs, headings, list items and quotes;
 //!    link-heavy sub-blocks, boilerplate phrases and learned template blocks are dropped;
 //!    captions are kept apart.
@@ -243,8 +245,9 @@ fn class_weight(dom: &Dom, i: usize) -> f32 {
     }
 }
 
-/// Picks the main-content roots: the best-scoring container and its worthy siblings.
-pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
+/// Readability-style container scores: each text block adds its score to its ancestors
+/// (NaN for nodes that are no candidate).
+pub fn candidate_scores(dom: &Dom, st: &Stats) -> Vec<f32> {
     let n = dom.nodes.len();
     let mut score = vec![f32::NAN; n];
     for i in 1..n {
@@ -299,30 +302,52 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
             anc = dom.nodes[anc].parent as usize;
         }
     }
+    score
+}
+
+/// Picks the main-content roots: the best-scoring container and its worthy siblings.
+pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
+    let n = dom.nodes.len();
+    let score = candidate_scores(dom, st);
     // The article follows its headline: containers holding the first h1, or starting
     // shortly after it, are favoured over header widgets, sidebars and popups elsewhere.
     let h1 = (1..n).find(|&i| dom.nodes[i].tag == Tag::H(1) && st.raw_len[i] > 0);
     let near_h1 =
         |i: usize| h1.is_some_and(|h| (i > h && i - h < H1_WINDOW) || (i < h && last_descendant(dom, i) > h));
     let mut best: Option<(usize, f32)> = None;
+    let mut plain: Option<(usize, f32)> = None;
     for (i, &s) in score.iter().enumerate() {
         if s.is_nan() {
             continue;
         }
         let boost = if near_h1(i) { H1_BOOST } else { 1.0 };
-        let f = s * (1.0 - st.link_density(i)) * boost;
-        if best.is_none_or(|(_, b)| f > b) {
-            best = Some((i, f));
+        let f = s * (1.0 - st.link_density(i));
+        if best.is_none_or(|(_, b)| f * boost > b) {
+            best = Some((i, f * boost));
+        }
+        if plain.is_none_or(|(_, b)| f > b) {
+            plain = Some((i, f));
         }
     }
     // No text block at all (text only in list items or cells, as when deep nesting was
     // flattened at the depth cap): the whole document is the candidate.
-    let Some((mut top, top_score)) = best else {
+    let Some((mut top, mut top_score)) = best else {
         return (if st.text_len[0] > 0 { vec![0] } else { vec![] }, 0.0);
     };
     // Articles split over sibling sections (`section.post__content` × n, a lead paragraph
     // apart from the rest): climb while the parent holds clearly more prose than the node.
     let (good, links) = good_prose(dom, st);
+    // The headline's boost picks a box near the first <h1>; when that <h1> is a sidebar's or
+    // a header widget's, the box is a teaser with a fraction of the prose of the best box
+    // elsewhere: prose wins then.
+    if let Some((p, ps)) = plain
+        && p != top
+        && good[p] >= 4 * good[top].max(50)
+        && !is_ancestor(dom, p, top)
+        && !is_ancestor(dom, top, p)
+    {
+        (top, top_score) = (p, ps);
+    }
     // Wrappers that add nothing are passed through, up to a few levels.
     'climb: loop {
         let mut a = dom.nodes[top].parent as usize;
@@ -379,6 +404,7 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
             roots.push(c);
         }
     }
+    roots = sandwiched(dom, st, parent, roots);
     // The lead ("intro", "chapo", "standfirst") often sits apart from the body container, a
     // few levels up: take prose blocks with a lead cue that come before the body within the
     // enclosing article (or five levels up).
@@ -410,6 +436,7 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
     }
     let mut parallel = super::repeat::parallel_roots(dom, st, &good, &links, top);
     parallel.extend(super::repeat::stray_prose(dom, st, top, &roots));
+    parallel.extend(super::repeat::split_parts(dom, st, &score, &good, &links, top, &roots));
     if !parallel.is_empty() {
         roots.extend(parallel);
         roots.sort_unstable();
@@ -426,6 +453,43 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
         });
     }
     (roots, top_score)
+}
+
+/// Siblings between two chosen roots (a subheading, a short list, a table, a one-line
+/// paragraph between two prose boxes) belong to the article as much as what surrounds them,
+/// and so does a heading right before the first root; link-heavy boxes stay out.
+fn sandwiched(dom: &Dom, st: &Stats, parent: usize, roots: Vec<usize>) -> Vec<usize> {
+    let kids = &dom.nodes[parent].children;
+    // The roots are children of `parent`, in document order (node ids grow in that order).
+    let (Some(&lo), Some(&hi)) = (roots.first(), roots.last()) else { return roots };
+    let Some(first) = kids.iter().position(|&c| c as usize == lo) else { return roots };
+    let usable = |c: usize| {
+        !st.pruned[c] && dom.nodes[c].tag != Tag::Text && st.text_len[c] > 0 && st.link_density(c) < 0.35
+    };
+    let mut start = first;
+    if let Some(k) =
+        kids[..first].iter().rposition(|&c| !st.pruned[c as usize] && st.text_len[c as usize] > 0)
+        && matches!(dom.nodes[kids[k] as usize].tag, Tag::H(_))
+        && usable(kids[k] as usize)
+    {
+        start = k;
+    }
+    let mut next = roots.iter().peekable();
+    let mut out = Vec::with_capacity(roots.len());
+    for &c in &kids[start..] {
+        let c = c as usize;
+        if c > hi {
+            break;
+        }
+        let is_root = next.peek().is_some_and(|&&r| r == c);
+        if is_root {
+            next.next();
+        }
+        if is_root || usable(c) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The score of one text block: commas mark prose; a comma-separated list of names is one
@@ -492,7 +556,7 @@ static LEAD_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[\s_\-])(?:intro|introduction|lead|lede|chapo|chapeau|standfirst|teaser|summary|excerpt|abstract|kicker-text|vorspann|einleitung|art-lead|article-lead|post-excerpt|subtitle|sub-title|subheadline|bajada|texto-bajada|deck|dek|entradilla|sottotitolo)(?:$|[\s_\-])").unwrap()
 });
 
-fn is_ancestor(dom: &Dom, anc: usize, mut i: usize) -> bool {
+pub(super) fn is_ancestor(dom: &Dom, anc: usize, mut i: usize) -> bool {
     while i != 0 {
         if i == anc {
             return true;

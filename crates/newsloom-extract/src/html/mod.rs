@@ -281,6 +281,81 @@ mod tests {
         assert!(!body.contains("Tip 3"), "{body}");
     }
 
+    fn prose(tag: &str, n: usize) -> String {
+        (0..n)
+            .map(|i| {
+                format!(
+                    "<p>{tag} paragraph {i} says that the council agreed after a long debate to rebuild the old \
+                     bridge over the river before the winter and to close the road for two months.</p>"
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_subheading_and_a_list_between_the_body_and_a_closing_paragraph_are_kept() {
+        // The body box wins; the closing paragraph is taken as a prose sibling; the subheading
+        // and the short list between them were left out.
+        let html = format!(
+            r#"<html><body><nav><a href="/">Home</a></nav><div class="page"><h1>Bridge</h1>
+            <div class="text">{}</div><h2>What changes for drivers</h2><ul><li>Detour via the ring road</li>
+            <li>Buses every ten minutes</li></ul><p>The works are to end in March, if the winter is mild, the mayor said.</p>
+            </div><footer>© Town</footer></body></html>"#,
+            prose("Body", 8)
+        );
+        let body = extract_html(&html, None, None, None).paragraphs.join("\n");
+        assert!(
+            body.contains("What changes for drivers") && body.contains("Buses every ten minutes"),
+            "{body}"
+        );
+        assert!(body.contains("Body paragraph 0") && body.contains("end in March"), "{body}");
+    }
+
+    #[test]
+    fn a_sidebar_headline_does_not_pull_the_body_into_its_teaser() {
+        // The page's first <h1> is a sidebar widget's, after the article; the box after it is
+        // a comma-rich teaser that, with the headline's boost, outscored an article of short
+        // sentences with four times its text.
+        let items: String = (0..12)
+            .map(|i| {
+                format!(
+                    "<p>Item {i}: the old bridge over the river is to be rebuilt before the winter comes.</p>"
+                )
+            })
+            .collect();
+        let html = format!(
+            r#"<html><body><div class="col"><h2>New level passes</h2><div class="news">{items}</div></div>
+            <div class="side"><h1>Quicklinks</h1><div class="box"><p>Book your hotel, your flight, your car,
+            your tickets, your tours, your dinners, your guides, your boats, your bikes, your museum passes and
+            your insurance through our partner portal, and five percent of the price goes to the youth teams.</p></div></div>
+            </body></html>"#
+        );
+        let body = extract_html(&html, None, None, None).paragraphs.join("\n");
+        assert!(body.contains("Item 0:") && body.contains("Item 11:"), "{body}");
+        assert!(!body.contains("partner portal"), "{body}");
+    }
+
+    #[test]
+    fn an_article_split_over_page_builder_rows_is_kept_whole_without_the_cookie_text() {
+        // Lead box and two text rows in separate page-builder sections, not siblings of one
+        // another; a consent box of prose at the end.
+        let html = format!(
+            r#"<html><body><section class="row"><div class="col"><div class="text">{}</div></div></section>
+            <section class="row"><div class="col"><h2>Second part</h2><div class="wrap"><div class="text">{}</div></div></div></section>
+            <section class="row"><div class="col"><div class="text">{}</div></div></section>
+            <div class="x-cookie-text"><div class="inner">{}</div></div></body></html>"#,
+            prose("Lead", 4),
+            prose("Middle", 4),
+            prose("Closing", 4),
+            prose("Cookie", 4)
+        );
+        let body = extract_html(&html, None, None, None).paragraphs.join("\n");
+        for part in ["Lead paragraph 0", "Middle paragraph 3", "Closing paragraph 3"] {
+            assert!(body.contains(part), "{part}: {body}");
+        }
+        assert!(!body.contains("Cookie paragraph"), "{body}");
+    }
+
     #[test]
     fn a_closing_call_to_action_box_goes_as_a_whole() {
         let body: String = (0..4)

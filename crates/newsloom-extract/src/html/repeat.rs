@@ -3,8 +3,15 @@
 //! is found from the one box that scored best by following the same path of tag + class
 //! down every sibling of the same kind.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::content::Stats;
 use super::dom::{Dom, Tag};
+
+/// The shortest stray paragraph taken (a one-sentence lead or closing line is ~60 chars).
+const STRAY_MIN_LEN: u32 = 60;
 
 /// How far above the best container a repeated box may sit.
 const MAX_LEVELS: usize = 6;
@@ -109,7 +116,7 @@ pub fn stray_prose(dom: &Dom, st: &Stats, top: usize, roots: &[usize]) -> Vec<us
             i = super::content::last_descendant(dom, i) + 1;
             continue;
         }
-        if node.tag == Tag::P && st.text_len[i] >= 100 && st.link_density(i) < 0.1 {
+        if node.tag == Tag::P && st.text_len[i] >= STRAY_MIN_LEN && st.link_density(i) < 0.1 {
             let text = super::content::subtree_text(dom, i);
             if text.trim_end().ends_with(['.', '!', '?', '"', '”', '“', '«', '»', ':', ')']) {
                 out.push(i);
@@ -118,6 +125,71 @@ pub fn stray_prose(dom: &Dom, st: &Stats, top: usize, roots: &[usize]) -> Vec<us
             continue;
         }
         i += 1;
+    }
+    out
+}
+
+/// Boxes whose prose is never the article's, matched anywhere in a class/id.
+static OVERLAY_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"modal|dialog|popup|privacy|cookie|consent|comment|review|outdated").unwrap()
+});
+/// Mean paragraph length of a split-off part of the article.
+const SPLIT_PARAGRAPH: u32 = 100;
+
+/// An article split over boxes that are not siblings (a lead box, then text sections in
+/// separate page-builder rows): other boxes of prose that score nearly as well as the best.
+pub fn split_parts(
+    dom: &Dom,
+    st: &Stats,
+    score: &[f32],
+    good: &[u32],
+    links: &[u32],
+    top: usize,
+    roots: &[usize],
+) -> Vec<usize> {
+    let f = |i: usize| score[i] * (1.0 - st.link_density(i));
+    let bar = f(top) * 0.6;
+    let mut out: Vec<usize> = Vec::new();
+    let mut cands: Vec<usize> = (1..score.len())
+        .filter(|&i| {
+            !score[i].is_nan()
+                && f(i) >= bar
+                && good[i] >= 300
+                && st.link_density(i) < 0.2
+                && links[i] * 250 <= good[i]
+        })
+        .collect();
+    // Best first; a box inside or around one already taken is skipped.
+    cands.sort_by(|a, b| f(*b).total_cmp(&f(*a)));
+    for c in cands {
+        let overlaps =
+            |r: usize| super::content::is_ancestor(dom, r, c) || super::content::is_ancestor(dom, c, r);
+        if roots.iter().any(|&r| overlaps(r)) || out.iter().any(|&r| overlaps(r)) {
+            continue;
+        }
+        // Parts of an article are paragraphs, not a box of one-line tips or teasers.
+        let end = super::content::last_descendant(dom, c);
+        let blocks = (c..=end)
+            .filter(|&i| {
+                let t = dom.nodes[i].tag;
+                !st.pruned[i] && t != Tag::Text && !t.is_inline() && !st.has_block[i] && st.text_len[i] >= 60
+            })
+            .count() as u32;
+        if good[c] < SPLIT_PARAGRAPH * blocks.max(1) {
+            continue;
+        }
+        // Overlays, consent texts and reader comments are prose too, kept unpruned by a
+        // content cue or an unusual class; they are never a part of the article.
+        let mut a = c;
+        let mut aside = false;
+        while a != 0 && !super::content::is_ancestor(dom, a, top) {
+            aside |= OVERLAY_RE.is_match(&dom.nodes[a].attrs.class_id);
+            a = dom.nodes[a].parent as usize;
+        }
+        if aside {
+            continue;
+        }
+        out.push(c);
     }
     out
 }
