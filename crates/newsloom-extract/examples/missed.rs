@@ -85,10 +85,9 @@ fn outside_detail(d: &Dom, st: &content::Stats, roots: &[usize], t: usize) -> St
         let rc = chain(r);
         if let Some((ti, ri)) =
             tc.iter().enumerate().find_map(|(ti, a)| rc.iter().position(|b| b == a).map(|ri| (ti, ri)))
+            && best.is_none_or(|b| ti + ri < b.0 + b.1)
         {
-            if best.is_none_or(|b| ti + ri < b.0 + b.1) {
-                best = Some((ti, ri, tc[ti], r));
-            }
+            best = Some((ti, ri, tc[ti], r));
         }
     }
     let Some((ti, ri, lca, r)) = best else { return String::new() };

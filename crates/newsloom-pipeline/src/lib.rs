@@ -418,7 +418,7 @@ impl Pipeline {
                     summary.stage_s.extract_analyse += processed.seconds;
                     let stored_before = summary.stored;
                     sink.finish(processed, rejects, &mut summary)?;
-                    unsaved += (summary.stored - stored_before) as u64;
+                    unsaved += summary.stored - stored_before;
                     if let Some(dir) = state_dir.filter(|_| unsaved >= save_every) {
                         save_state(dir, &*sink.clusterer, &*sink.store)?;
                         unsaved = 0;

@@ -55,13 +55,8 @@ impl ArticleCache {
     }
 }
 
-/// The sentence holding chars `start..end` of `body` (bounded to ~400 chars each side), with
+/// The sentence holding chars `start..end` of a body, given as its chars (bounded to ~400 chars each side), with
 /// the range's position inside it.
-pub fn sentence_around(body: &str, start: usize, end: usize) -> Option<Sentence> {
-    sentence_in(&body.chars().collect::<Vec<char>>(), start, end)
-}
-
-/// [`sentence_around`] over a body already split into chars.
 fn sentence_in(chars: &[char], start: usize, end: usize) -> Option<Sentence> {
     if start > end || end > chars.len() {
         return None;
@@ -92,6 +87,7 @@ mod tests {
     fn finds_the_sentence_around_a_span() {
         let body = "First one. Russia warned NATO today. Last «one».";
         let start = body.find("NATO").unwrap();
+        let sentence_around = |body: &str, s, e| sentence_in(&body.chars().collect::<Vec<char>>(), s, e);
         let s = sentence_around(body, start, start + 4).unwrap();
         assert_eq!(s.text, "Russia warned NATO today.");
         assert_eq!(s.text.chars().skip(s.start).take(s.end - s.start).collect::<String>(), "NATO");
