@@ -300,18 +300,17 @@ impl Pipeline {
     /// Rebuilds the clusterer's state by replaying every stored article in store order, after
     /// the same background warm-up a run from an empty store starts with: a restart (after a
     /// crash or not) then decides every later story exactly as one uninterrupted run would.
-    /// The replay reads the whole history, as the uninterrupted run's state depends on all of
-    /// it (term statistics, near-duplicate signatures, open stories).
-    /// A saved state (see [`resume`]) that names an article the store holds at that place is
-    /// resumed from, and only the articles after it are replayed.
+    /// The uninterrupted run's state depends on the whole history (term statistics,
+    /// near-duplicate signatures, open stories): a saved state (see [`resume`]) that names an
+    /// article the store holds at that place is resumed from and only the articles after it
+    /// are replayed; without one, every stored article is.
     fn restore_clusterer(&mut self) -> Result<()> {
         let t = Instant::now();
         let mut seq = 0;
         if let Some(saved) = self.state_dir.as_deref().and_then(resume::load)
             && saved.seq > 0
         {
-            let here = self.store.scan_articles(saved.seq - 1, 1, false)?;
-            let same_store = here.first().is_some_and(|(s, a)| *s == saved.seq && a.id == saved.id);
+            let same_store = id_at(self.store.as_ref(), saved.seq)?.is_some_and(|id| id == saved.id);
             if same_store && self.clusterer.restore_snapshot(&saved.state) {
                 seq = saved.seq;
                 self.restore.resumed_at = Some(seq);
@@ -460,14 +459,20 @@ impl Pipeline {
     }
 }
 
+/// The id of the article stored at `seq`, if one is.
+fn id_at(store: &dyn StoreBackend, seq: i64) -> Result<Option<String>> {
+    let next = store.scan_articles(seq - 1, 1, false)?.into_iter().next();
+    Ok(next.filter(|(s, _)| *s == seq).map(|(_, a)| a.id))
+}
+
 /// Saves the clusterer's state as of the last stored article (see [`resume`]).
 fn save_state(dir: &Path, clusterer: &dyn StoryClusterer, store: &dyn StoreBackend) -> Result<()> {
     let seq = store.max_seq()?;
-    let Some((_, last)) = store.scan_articles(seq - 1, 1, false)?.into_iter().next() else { return Ok(()) };
+    let Some(last) = id_at(store, seq)? else { return Ok(()) };
     let Some(state) = clusterer.snapshot() else { return Ok(()) };
     let t = Instant::now();
     // Only an optimisation for the next open: a failure to write it is reported, not fatal.
-    match resume::save(dir, seq, &last.id, &state) {
+    match resume::save(dir, seq, &last, &state) {
         Ok(()) => tracing::info!(
             seq,
             bytes = state.len(),

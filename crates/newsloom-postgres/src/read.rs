@@ -402,10 +402,7 @@ impl PgStore {
                 points.push(point);
             }
             let p = points.last_mut().expect("pushed above");
-            if let Some(slot) = p.quad_counts.get_mut((quad - 1).clamp(0, 3) as usize) {
-                *slot += events;
-            }
-            p.add(events, reports, mean * events as f64);
+            p.add(quad, events, reports, mean * events as f64);
         }
         for p in &mut points {
             p.finish();

@@ -141,10 +141,7 @@ impl SqliteStore {
                         .entry(period.to_string())
                         .or_insert_with(|| DyadPoint { period: period.to_string(), ..Default::default() }),
                 };
-                if let Some(slot) = p.quad_counts.get_mut((quad - 1).clamp(0, 3) as usize) {
-                    *slot += events;
-                }
-                p.add(events, reports, r.get(4)?);
+                p.add(quad, events, reports, r.get(4)?);
             }
             second = true;
         }

@@ -576,9 +576,13 @@ pub struct DyadPoint {
 }
 
 impl DyadPoint {
-    /// Adds `events` distinct events (with `reports` reports and Goldstein scores summing to
-    /// `goldstein_sum`) to this period; [`DyadPoint::finish`] then takes the mean.
-    pub fn add(&mut self, events: i64, reports: i64, goldstein_sum: f64) {
+    /// Adds `events` distinct events of quad class `quad` (1–4, with `reports` reports and
+    /// Goldstein scores summing to `goldstein_sum`) to this period; [`DyadPoint::finish`] then
+    /// takes the mean.
+    pub fn add(&mut self, quad: i64, events: i64, reports: i64, goldstein_sum: f64) {
+        if let Some(slot) = self.quad_counts.get_mut((quad - 1).clamp(0, 3) as usize) {
+            *slot += events;
+        }
         self.events += events;
         self.reports += reports;
         self.goldstein_sum += goldstein_sum;
