@@ -123,6 +123,9 @@ pub struct Pipeline {
     unsaved: u64,
     /// How the clusterer's state was rebuilt at open.
     restore: ClusterRestore,
+    /// Articles indexed at open into an empty index (a new store, or an index reset because its
+    /// schema changed): `reindex` right after such an open has nothing left to rebuild.
+    rebuilt_at_open: Option<u64>,
 }
 
 /// How the clusterer's state was rebuilt when the store was opened.
@@ -249,8 +252,11 @@ impl Pipeline {
             state_dir,
             unsaved: 0,
             restore: ClusterRestore::default(),
+            rebuilt_at_open: None,
         };
-        pipeline.catch_up_index()?;
+        let from_scratch = pipeline.index.as_ref().map(SearchIndex::indexed_seq).transpose()? == Some(0);
+        let added = pipeline.catch_up_index()?;
+        pipeline.rebuilt_at_open = from_scratch.then_some(added);
         pipeline.restore_clusterer()?;
         Ok(pipeline)
     }
@@ -282,12 +288,22 @@ impl Pipeline {
         let Some(index) = self.index.as_mut() else { return Ok(0) };
         let mut seq = index.indexed_seq()?;
         let max = self.store.max_seq()?;
-        let mut added = 0;
+        let (mut added, started) = (0, Instant::now());
         while seq < max {
             let rows = self.store.scan_articles(seq, 2000, false)?;
             let Some(last) = rows.last().map(|(s, _)| *s) else { break };
             let refs: Vec<_> = rows.iter().map(|(s, a)| (*s, a)).collect();
             index.add(&refs)?;
+            // A whole rebuild of a large store takes minutes: say how far it is.
+            if added / 100_000 != (added + rows.len() as u64) / 100_000 {
+                tracing::info!(
+                    indexed = added + rows.len() as u64,
+                    up_to_seq = last,
+                    of_seq = max,
+                    seconds = started.elapsed().as_secs(),
+                    "indexing stored articles"
+                );
+            }
             added += rows.len() as u64;
             seq = last;
         }
@@ -360,6 +376,9 @@ impl Pipeline {
 
     /// Rebuilds the search index from the store. Returns the number of articles indexed.
     pub fn reindex(&mut self) -> Result<u64> {
+        if let Some(n) = self.rebuilt_at_open.take() {
+            return Ok(n);
+        }
         if let Some(index) = self.index.as_mut() {
             index.clear()?;
             index.commit(0)?;
@@ -377,6 +396,7 @@ impl Pipeline {
         items: impl Iterator<Item = IngestItem>,
         progress: &dyn Progress,
     ) -> Result<IngestSummary> {
+        self.rebuilt_at_open = None;
         let started = Instant::now();
         let mut summary = IngestSummary::default();
         let mut items = items.peekable();

@@ -66,7 +66,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let dir = args.next().expect("usage: search_cost STORE_DIR [BUDGET ...]");
     let budgets: Vec<u64> = args.map(|b| b.parse().expect("a budget is a number")).collect();
-    let budgets = if budgets.is_empty() { vec![50_000] } else { budgets };
+    let budgets = if budgets.is_empty() { vec![10_000] } else { budgets };
     let mut index = SearchIndex::open(std::path::Path::new(&dir)).expect("open the index");
     // Single words, then every 7th pair: about 400 distinct queries.
     let mut queries: Vec<String> = WORDS.iter().map(|w| w.to_string()).collect();

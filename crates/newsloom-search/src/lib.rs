@@ -68,6 +68,9 @@ struct Fields {
     id: Field,
     title: Field,
     body: Field,
+    /// Title and body as one field, for matching and ranking: a query word is then one posting
+    /// list, not a union of two, so top-k pruning (block-max WAND) applies to it.
+    text: Field,
     source: Field,
     language: Field,
     story: Field,
@@ -84,7 +87,8 @@ fn schema() -> (Schema, Fields) {
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
         title: b.add_text_field("title", TEXT | STORED),
-        body: b.add_text_field("body", TEXT | STORED),
+        body: b.add_text_field("body", STORED),
+        text: b.add_text_field("text", TEXT),
         source: b.add_facet_field("source", facet()),
         language: b.add_facet_field("language", facet()),
         story: b.add_facet_field("story", facet()),
@@ -228,6 +232,10 @@ impl SearchIndex {
         for (_, a) in articles {
             writer.delete_term(Term::from_field_text(f.id, &a.id));
             let mut doc = doc!(f.id => a.id.as_str(), f.title => a.title.as_str(), f.body => a.body.as_str());
+            // The title twice: its words weigh more in the ranking, as a title boost would.
+            for value in [a.title.as_str(), a.title.as_str(), a.body.as_str()] {
+                doc.add_text(f.text, value);
+            }
             let facet = |v: &str| Facet::from_path([v]);
             if let Some(s) = &a.source {
                 doc.add_facet(f.source, facet(s));
@@ -269,7 +277,7 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Counts matches exactly up to `n` (default 50,000), then estimates: see `total_estimated`.
+    /// Counts matches exactly up to `n` (default 10,000), then estimates: see `total_estimated`.
     pub fn set_count_budget(&mut self, n: u64) {
         self.count_budget = n.max(1);
     }
@@ -290,12 +298,11 @@ impl SearchIndex {
         self.reader.reload()?;
         let f = self.fields;
         let searcher = self.reader.searcher();
-        let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.body]);
+        let mut parser = QueryParser::for_index(&self.index, vec![f.text]);
         parser.set_conjunction_by_default();
-        parser.set_field_boost(f.title, 2.0);
         // Lenient: a stray quote or colon in what a user typed should not be an error.
         let (text_query, _) = parser.parse_query_lenient(&q.text);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![];
         for (field, value) in [(f.source, &q.source), (f.language, &q.language), (f.story, &q.story)] {
             if let Some(v) = value {
                 let term = Term::from_facet(field, &Facet::from_path([v.as_str()]));
@@ -309,14 +316,22 @@ impl SearchIndex {
             };
             clauses.push((Occur::Must, Box::new(RangeQuery::new(bound(&q.from), bound(&q.to)))));
         }
-        let query = BooleanQuery::new(clauses);
+        // Without filters the parsed query runs as it is: all-term conjunctions and single terms
+        // then keep tantivy's block-max pruning, which a wrapping boolean query would turn off.
+        let query: Box<dyn Query> = if clauses.is_empty() {
+            text_query.box_clone()
+        } else {
+            clauses.insert(0, (Occur::Must, text_query.box_clone()));
+            Box::new(BooleanQuery::new(clauses))
+        };
         let limit = q.limit.clamp(1, 1000);
         // The hits alone: a top-k collector skips the blocks that cannot reach the top.
-        let top =
-            searcher.search(&query, &TopDocs::with_limit(limit).and_offset(q.offset).order_by_score())?;
-        let counted = count_and_facets(&searcher, &query, self.count_budget)?;
+        let top = searcher
+            .search(query.as_ref(), &TopDocs::with_limit(limit).and_offset(q.offset).order_by_score())?;
+        let counted = count_and_facets(&searcher, query.as_ref(), self.count_budget)?;
         let (total, total_estimated, facet_counts) = (counted.total, counted.estimated, counted.facets);
-        let mut snippets = SnippetGenerator::create(&searcher, &*text_query, f.body)?;
+        // The query's terms are on `text`; the fragments are cut from the stored body.
+        let mut snippets = SnippetGenerator::create(&searcher, &*text_query, f.text)?;
         snippets.set_max_num_chars(200);
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
@@ -348,8 +363,9 @@ impl SearchIndex {
     }
 }
 
-/// Matches counted past this many are not counted exactly: see [`count_and_facets`].
-const COUNT_BUDGET: u64 = 50_000;
+/// Matches counted past this many are not counted exactly: see [`count_and_facets`]. The
+/// same bound as Elasticsearch's default `track_total_hits`: past it a total is "about N".
+const COUNT_BUDGET: u64 = 10_000;
 
 struct Counted {
     total: usize,

@@ -186,3 +186,44 @@ fn broad_queries_estimate_the_total_past_the_count_budget() {
     assert!((280..=320).contains(&sources[0].1) && (80..=120).contains(&sources[1].1), "{sources:?}");
     assert_eq!(r.hits.len(), 10, "hits are never cut by the budget");
 }
+
+#[test]
+fn title_words_rank_higher_and_filters_do_not_change_the_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut index = SearchIndex::open(dir.path()).unwrap();
+    let filler = "The council met on Tuesday and discussed the budget at length. ".repeat(3);
+    let docs = [
+        article(
+            "body",
+            "Council budget talks",
+            &format!("{filler} A pipeline was mentioned."),
+            "A",
+            "en",
+            "2020-01-01",
+        ),
+        article(
+            "title",
+            "Pipeline deal signed",
+            &format!("{filler} Officials signed it after a long night of talks in the capital."),
+            "A",
+            "en",
+            "2020-01-02",
+        ),
+        article("none", "Council budget", &filler, "A", "en", "2020-01-03"),
+    ];
+    let refs: Vec<_> = docs.iter().enumerate().map(|(i, a)| (i as i64 + 1, a)).collect();
+    index.add(&refs).unwrap();
+    index.commit(3).unwrap();
+    let ids = |q: &SearchQuery| index.search(q).unwrap().hits.into_iter().map(|h| h.id).collect::<Vec<_>>();
+    // Each has the word once; the one with it in its title ranks first, although it is longer.
+    let plain = SearchQuery::text("pipeline");
+    assert_eq!(ids(&plain), ["title", "body"]);
+    // A filter that keeps every match runs another query plan: same hits, same order.
+    let filtered = SearchQuery { source: Some("A".into()), ..plain.clone() };
+    assert_eq!(ids(&filtered), ids(&plain));
+    // The snippet is cut from the body and marks the word there.
+    let found = index.search(&plain).unwrap();
+    let body_hit = found.hits.iter().find(|h| h.id == "body").unwrap();
+    let (s, e) = body_hit.highlights[0];
+    assert_eq!(&body_hit.snippet[s..e], "pipeline");
+}
