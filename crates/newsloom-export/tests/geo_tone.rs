@@ -82,7 +82,7 @@ fn gdelt_events_carry_the_action_place_and_the_tone() {
     let c = |name| col(e, &EVENT_COLUMNS, name);
     assert_eq!(
         [c("ActionGeo_Type"), c("ActionGeo_FullName"), c("ActionGeo_CountryCode"), c("ActionGeo_ADM1Code")],
-        ["4", "Moscow, RU", "RU", "RU48"]
+        ["4", "Moscow, Russia", "RS", "RS48"]
     );
     assert_eq!(
         [c("ActionGeo_Lat"), c("ActionGeo_Long"), c("ActionGeo_FeatureID")],
@@ -115,8 +115,8 @@ fn gkg_rows_carry_locations_themes_and_tone_in_gkg_order() {
     assert_eq!(c("V2SOURCECOMMONNAME"), "TASS");
     assert_eq!(c("V1THEMES"), "PROTEST");
     assert_eq!(c("V2ENHANCEDTHEMES"), "PROTEST,0");
-    assert_eq!(c("V1LOCATIONS"), "4#Moscow, RU#RU#RU48#55.7522#37.6156#524901");
-    assert_eq!(c("V2ENHANCEDLOCATIONS"), "4#Moscow, RU#RU#RU48##55.7522#37.6156#524901#23");
+    assert_eq!(c("V1LOCATIONS"), "4#Moscow, Russia#RS#RS48#55.7522#37.6156#524901");
+    assert_eq!(c("V2ENHANCEDLOCATIONS"), "4#Moscow, Russia#RS#RS48##55.7522#37.6156#524901#23");
     let tone: Vec<&str> = c("V1.5TONE").split(',').collect();
     assert_eq!(tone, ["-2.5000", "1.5000", "4.0000", "5.5000", "", "0.2500", "17"]);
     assert_eq!(c("V2EXTRASXML"), "<PAGE_TITLE>Title g1</PAGE_TITLE>");

