@@ -115,10 +115,18 @@ pub trait StoryClusterer: Send {
     /// for an online IDF to say which words are common.
     fn warm(&mut self, _article: &Article) {}
 
-    /// The whole state as bytes, so a restart can resume from it instead of replaying every
-    /// stored article; `None` when this clusterer cannot.
+    /// Writes the whole state, so a restart can resume from it instead of replaying every
+    /// stored article; `Ok(false)`, with nothing written, when this clusterer cannot. Written as
+    /// it is serialised: at a million articles the state is over 100 MB, which a copy in memory
+    /// would add to the run's peak.
+    fn write_snapshot(&self, _out: &mut dyn std::io::Write) -> std::io::Result<bool> {
+        Ok(false)
+    }
+
+    /// [`StoryClusterer::write_snapshot`] into memory.
     fn snapshot(&self) -> Option<Vec<u8>> {
-        None
+        let mut bytes = vec![];
+        self.write_snapshot(&mut bytes).ok()?.then_some(bytes)
     }
 
     /// Resumes from bytes [`StoryClusterer::snapshot`] gave. `false`, with the state unchanged,

@@ -567,9 +567,10 @@ impl OnlineClusterer {
 }
 
 impl StoryClusterer for OnlineClusterer {
-    fn snapshot(&self) -> Option<Vec<u8>> {
-        let bytes = self.fingerprint().to_vec();
-        postcard::to_extend(self, bytes).ok()
+    fn write_snapshot(&self, out: &mut dyn std::io::Write) -> std::io::Result<bool> {
+        out.write_all(&self.fingerprint())?;
+        postcard::to_io(self, out).map_err(std::io::Error::other)?;
+        Ok(true)
     }
 
     fn restore_snapshot(&mut self, bytes: &[u8]) -> bool {

@@ -489,16 +489,13 @@ fn id_at(store: &dyn StoreBackend, seq: i64) -> Result<Option<String>> {
 fn save_state(dir: &Path, clusterer: &dyn StoryClusterer, store: &dyn StoreBackend) -> Result<()> {
     let seq = store.max_seq()?;
     let Some(last) = id_at(store, seq)? else { return Ok(()) };
-    let Some(state) = clusterer.snapshot() else { return Ok(()) };
     let t = Instant::now();
     // Only an optimisation for the next open: a failure to write it is reported, not fatal.
-    match resume::save(dir, seq, &last, &state) {
-        Ok(()) => tracing::info!(
-            seq,
-            bytes = state.len(),
-            seconds = t.elapsed().as_secs_f64(),
-            "clusterer state saved"
-        ),
+    match resume::save(dir, seq, &last, |out| clusterer.write_snapshot(out)) {
+        Ok(Some(bytes)) => {
+            tracing::info!(seq, bytes, seconds = t.elapsed().as_secs_f64(), "clusterer state saved")
+        }
+        Ok(None) => {}
         Err(e) => tracing::warn!("could not save the clusterer state in {}: {e}", dir.display()),
     }
     Ok(())

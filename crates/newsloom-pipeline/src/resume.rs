@@ -37,17 +37,32 @@ pub(crate) struct Saved {
     pub state: Vec<u8>,
 }
 
-pub(crate) fn save(dir: &Path, seq: i64, id: &str, state: &[u8]) -> std::io::Result<()> {
+/// Writes the state `write_state` produces (streamed, never whole in memory) as the state
+/// after article `seq`/`id`. Returns the file's size, or `None` (and no file) when
+/// `write_state` had no state to write.
+pub(crate) fn save(
+    dir: &Path,
+    seq: i64,
+    id: &str,
+    write_state: impl FnOnce(&mut dyn Write) -> std::io::Result<bool>,
+) -> std::io::Result<Option<u64>> {
     let tmp = dir.join(format!("{FILE}.tmp"));
-    let mut f = std::fs::File::create(&tmp)?;
+    let mut f = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
     f.write_all(MAGIC)?;
     f.write_all(&seq.to_le_bytes())?;
     f.write_all(&(id.len() as u32).to_le_bytes())?;
     f.write_all(id.as_bytes())?;
-    f.write_all(state)?;
+    if !write_state(&mut f)? {
+        drop(f);
+        std::fs::remove_file(&tmp)?;
+        return Ok(None);
+    }
+    let f = f.into_inner().map_err(|e| e.into_error())?;
     f.sync_all()?;
+    let len = f.metadata()?.len();
     drop(f);
-    std::fs::rename(&tmp, path(dir))
+    std::fs::rename(&tmp, path(dir))?;
+    Ok(Some(len))
 }
 
 /// The saved state, or `None` when there is none or it is not one (unreadable, truncated).
@@ -73,7 +88,9 @@ mod tests {
     fn a_saved_state_reads_back_and_a_damaged_one_is_none() {
         let dir = tempfile::tempdir().unwrap();
         assert!(load(dir.path()).is_none());
-        save(dir.path(), 42, "article-42", b"state bytes").unwrap();
+        let written = |out: &mut dyn Write| out.write_all(b"state bytes").map(|()| true);
+        let len = save(dir.path(), 42, "article-42", written).unwrap();
+        assert_eq!(len, Some(std::fs::metadata(path(dir.path())).unwrap().len()));
         let saved = load(dir.path()).unwrap();
         assert_eq!(
             (saved.seq, saved.id.as_str(), saved.state.as_slice()),
@@ -83,5 +100,12 @@ mod tests {
         let full = std::fs::read(path(dir.path())).unwrap();
         std::fs::write(path(dir.path()), &full[..MAGIC.len() + 10]).unwrap();
         assert!(load(dir.path()).is_none());
+    }
+
+    #[test]
+    fn a_clusterer_without_a_state_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(save(dir.path(), 1, "a", |_| Ok(false)).unwrap(), None);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }
