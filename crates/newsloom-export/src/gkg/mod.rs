@@ -7,6 +7,8 @@ use std::path::Path;
 use newsloom_model::{Analysis, Article, EntityKind};
 use newsloom_store::SqliteStore;
 
+pub mod text;
+
 use crate::gdelt::geo;
 use crate::manifest::TableCount;
 use crate::time::{gdelt_stamp, parse_since};
@@ -150,6 +152,17 @@ pub fn row(stamp: &str, seq: i64, a: &Article, an: &Analysis) -> Vec<String> {
             t.tone, t.positive, t.negative, t.polarity, t.self_group_density, t.word_count
         );
     }
+    let dates = text::dates(&a.body);
+    f[16] = dates
+        .iter()
+        .map(|d| format!("{}#{}#{}#{}#{}", d.resolution, d.month, d.day, d.year, d.offset))
+        .collect::<Vec<_>>()
+        .join(";");
+    f[24] = text::amounts(&a.body)
+        .iter()
+        .map(|m| format!("{},{},{}", m.amount, clean(&m.object), m.offset))
+        .collect::<Vec<_>>()
+        .join(";");
     f[22] = an
         .quotes
         .iter()
@@ -174,4 +187,23 @@ pub fn row(stamp: &str, seq: i64, a: &Article, an: &Analysis) -> Vec<String> {
 
 fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_amounts_fill_their_gkg_columns() {
+        let article = Article {
+            id: "a".into(),
+            body: "On March 1, 2014, 3,400 troops crossed; in 2015 two ministers resigned.".into(),
+            ..Default::default()
+        };
+        let f = row("20261203103000", 1, &article, &Analysis::default());
+        assert_eq!(GKG_COLUMNS[16], "V2.1ENHANCEDDATES");
+        assert_eq!(f[16], "4#3#1#2014#3;1#0#0#2015#43");
+        assert_eq!(GKG_COLUMNS[24], "V2.1AMOUNTS");
+        assert_eq!(f[24], "3400,troops,18;2,ministers,48");
+    }
 }
