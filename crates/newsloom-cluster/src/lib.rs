@@ -129,9 +129,15 @@ pub trait StoryClusterer: Send {
         self.write_snapshot(&mut bytes).ok()?.then_some(bytes)
     }
 
-    /// Resumes from bytes [`StoryClusterer::snapshot`] gave. `false`, with the state unchanged,
-    /// when they are not a snapshot of this clusterer with this build's configuration.
-    fn restore_snapshot(&mut self, _bytes: &[u8]) -> bool {
+    /// Resumes from what [`StoryClusterer::write_snapshot`] wrote, read as it is deserialised
+    /// (no copy of the file in memory). `false`, with the state unchanged, when it is not a
+    /// snapshot of this clusterer with this build's configuration, or is cut short.
+    fn read_snapshot(&mut self, _input: &mut dyn std::io::Read) -> bool {
         false
+    }
+
+    /// [`StoryClusterer::read_snapshot`] from memory.
+    fn restore_snapshot(&mut self, bytes: &[u8]) -> bool {
+        self.read_snapshot(&mut &bytes[..])
     }
 }

@@ -573,12 +573,16 @@ impl StoryClusterer for OnlineClusterer {
         Ok(true)
     }
 
-    fn restore_snapshot(&mut self, bytes: &[u8]) -> bool {
-        let Some((fingerprint, state)) = bytes.split_at_checked(32) else { return false };
-        if fingerprint != self.fingerprint() {
+    fn read_snapshot(&mut self, input: &mut dyn std::io::Read) -> bool {
+        let mut fingerprint = [0u8; 32];
+        if input.read_exact(&mut fingerprint).is_err() || fingerprint != self.fingerprint() {
             return false;
         }
-        let Ok(mut restored) = postcard::from_bytes::<OnlineClusterer>(state) else { return false };
+        // Room for the longest single string of the state (an id, a term, a title).
+        let mut scratch = vec![0u8; 1 << 20];
+        let Ok((mut restored, _)) = postcard::from_io::<OnlineClusterer, _>((input, &mut scratch[..])) else {
+            return false;
+        };
         restored.cfg = self.cfg.clone();
         #[cfg(feature = "embed")]
         {

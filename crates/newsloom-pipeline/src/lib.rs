@@ -323,11 +323,11 @@ impl Pipeline {
     fn restore_clusterer(&mut self) -> Result<()> {
         let t = Instant::now();
         let mut seq = 0;
-        if let Some(saved) = self.state_dir.as_deref().and_then(resume::load)
+        if let Some(mut saved) = self.state_dir.as_deref().and_then(resume::load)
             && saved.seq > 0
         {
             let same_store = id_at(self.store.as_ref(), saved.seq)?.is_some_and(|id| id == saved.id);
-            if same_store && self.clusterer.restore_snapshot(&saved.state) {
+            if same_store && self.clusterer.read_snapshot(&mut saved.state) {
                 seq = saved.seq;
                 self.restore.resumed_at = Some(seq);
             }

@@ -30,16 +30,14 @@ fn path(dir: &Path) -> PathBuf {
     dir.join(FILE)
 }
 
-/// A saved state: it includes every stored article up to `seq`, whose id is `id`.
+/// A saved state: it includes every stored article up to `seq`, whose id is `id`; `state`
+/// reads the clusterer's part, which is only read when it is used.
 pub(crate) struct Saved {
     pub seq: i64,
     pub id: String,
-    pub state: Vec<u8>,
+    pub state: std::io::BufReader<std::fs::File>,
 }
 
-/// Writes the state `write_state` produces (streamed, never whole in memory) as the state
-/// after article `seq`/`id`. Returns the file's size, or `None` (and no file) when
-/// `write_state` had no state to write.
 pub(crate) fn save(
     dir: &Path,
     seq: i64,
@@ -65,19 +63,25 @@ pub(crate) fn save(
     Ok(Some(len))
 }
 
-/// The saved state, or `None` when there is none or it is not one (unreadable, truncated).
+/// The saved state's header, or `None` when there is none or it is not one (unreadable,
+/// truncated). A state cut short after the header fails when the clusterer reads it.
 pub(crate) fn load(dir: &Path) -> Option<Saved> {
-    let mut bytes = vec![];
-    std::fs::File::open(path(dir)).ok()?.read_to_end(&mut bytes).ok()?;
-    let rest = bytes.strip_prefix(MAGIC)?;
-    let (seq, rest) = rest.split_at_checked(8)?;
-    let (len, rest) = rest.split_at_checked(4)?;
-    let (id, state) = rest.split_at_checked(u32::from_le_bytes(len.try_into().ok()?) as usize)?;
-    Some(Saved {
-        seq: i64::from_le_bytes(seq.try_into().ok()?),
-        id: String::from_utf8(id.to_vec()).ok()?,
-        state: state.to_vec(),
-    })
+    let mut f = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(path(dir)).ok()?);
+    let mut take = |n: usize| -> Option<Vec<u8>> {
+        let mut buf = vec![0; n];
+        f.read_exact(&mut buf).ok().map(|()| buf)
+    };
+    if take(MAGIC.len())? != MAGIC {
+        return None;
+    }
+    let seq = i64::from_le_bytes(take(8)?.try_into().ok()?);
+    let len = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
+    // An article id; anything longer is not a header this writes.
+    if len > 1 << 16 {
+        return None;
+    }
+    let id = String::from_utf8(take(len)?).ok()?;
+    Some(Saved { seq, id, state: f })
 }
 
 #[cfg(test)]
@@ -91,11 +95,10 @@ mod tests {
         let written = |out: &mut dyn Write| out.write_all(b"state bytes").map(|()| true);
         let len = save(dir.path(), 42, "article-42", written).unwrap();
         assert_eq!(len, Some(std::fs::metadata(path(dir.path())).unwrap().len()));
-        let saved = load(dir.path()).unwrap();
-        assert_eq!(
-            (saved.seq, saved.id.as_str(), saved.state.as_slice()),
-            (42, "article-42", &b"state bytes"[..])
-        );
+        let mut saved = load(dir.path()).unwrap();
+        let mut state = vec![];
+        saved.state.read_to_end(&mut state).unwrap();
+        assert_eq!((saved.seq, saved.id.as_str(), state.as_slice()), (42, "article-42", &b"state bytes"[..]));
         // Cut short (a disk that filled up under an older writer, say): not a state.
         let full = std::fs::read(path(dir.path())).unwrap();
         std::fs::write(path(dir.path()), &full[..MAGIC.len() + 10]).unwrap();
