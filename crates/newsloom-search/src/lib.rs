@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use newsloom_model::Article;
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TEXT, Value,
@@ -375,44 +375,68 @@ struct Counted {
 
 /// The number of matches and the facet counts. Counting visits every match, which for a
 /// broad query over a million articles costs more than everything else in the search; so the
-/// segments are counted smallest (newest) first and, once `budget` matches are counted,
-/// the rest are estimated from the share of documents counted, as the total and the facet
-/// counts scaled alike (`total_estimated` says so).
+/// segments are counted smallest (newest) first, and once `budget` matches are counted (within
+/// a segment too) the rest are estimated from the share of documents covered: the total and
+/// the facet counts scaled alike (`total_estimated` says so). A segment stopped at document
+/// `d` counts as covered up to `d`, in proportion to its size.
 fn count_and_facets(searcher: &tantivy::Searcher, query: &dyn Query, budget: u64) -> Result<Counted> {
-    use tantivy::collector::Collector;
-    let collector = (
-        Count,
-        (
-            TopFacets::new(FACETS[0], FACET_VALUES),
-            TopFacets::new(FACETS[1], FACET_VALUES),
-            TopFacets::new(FACETS[2], FACET_VALUES),
-        ),
-    );
+    use tantivy::collector::{Collector, SegmentCollector};
+    use tantivy::{DocSet, TERMINATED};
+    let facets = [
+        TopFacets::new(FACETS[0], FACET_VALUES),
+        TopFacets::new(FACETS[1], FACET_VALUES),
+        TopFacets::new(FACETS[2], FACET_VALUES),
+    ];
     let weight = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(searcher))?;
     let mut segments: Vec<(u32, &tantivy::SegmentReader)> =
         searcher.segment_readers().iter().enumerate().map(|(i, r)| (i as u32, r)).collect();
     segments.sort_by_key(|(i, r)| (r.num_docs(), *i));
-    let all_docs: u64 = segments.iter().map(|(_, r)| u64::from(r.num_docs())).sum();
-    let (mut fruits, mut counted, mut docs_seen) = (vec![], 0u64, 0u64);
+    let all_docs: f64 = segments.iter().map(|(_, r)| f64::from(r.num_docs())).sum();
+    let (mut fruits, mut counted, mut covered) = ([vec![], vec![], vec![]], 0u64, 0f64);
     for (ord, reader) in segments {
         if counted >= budget {
             break;
         }
-        let fruit = collector.collect_segment(weight.as_ref(), ord, reader)?;
-        counted += fruit.0 as u64;
-        docs_seen += u64::from(reader.num_docs());
-        fruits.push(fruit);
+        let mut children = [
+            facets[0].for_segment(ord, reader)?,
+            facets[1].for_segment(ord, reader)?,
+            facets[2].for_segment(ord, reader)?,
+        ];
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let alive = reader.alive_bitset();
+        let (mut doc, mut stopped_at) = (scorer.doc(), None);
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                for child in &mut children {
+                    child.collect(doc, 0.0);
+                }
+                counted += 1;
+                if counted >= budget {
+                    stopped_at = Some(doc);
+                    break;
+                }
+            }
+            doc = scorer.advance();
+        }
+        covered += match stopped_at {
+            Some(d) => f64::from(reader.num_docs()) * f64::from(d + 1) / f64::from(reader.max_doc().max(1)),
+            None => f64::from(reader.num_docs()),
+        };
+        for (fruit, child) in fruits.iter_mut().zip(children) {
+            fruit.push(child.harvest());
+        }
     }
-    let (total, (f0, f1, f2)) = collector.merge_fruits(fruits)?;
-    let estimated = docs_seen < all_docs;
-    let scale = |n: u64| {
-        if estimated { (n as f64 * all_docs as f64 / docs_seen.max(1) as f64).round() as u64 } else { n }
-    };
+    let estimated = covered < all_docs;
+    let scale = |n: u64| if estimated { (n as f64 * all_docs / covered.max(1.0)).round() as u64 } else { n };
+    let mut merged = vec![];
+    for (collector, fruit) in facets.iter().zip(fruits) {
+        merged.push(collector.merge_fruits(fruit)?);
+    }
     let facets = FACETS
         .iter()
         .map(|name| name.to_string())
-        .zip([f0, f1, f2])
+        .zip(merged)
         .map(|(name, values)| (name, values.into_iter().map(|(v, n)| (v, scale(n))).collect()))
         .collect();
-    Ok(Counted { total: scale(total as u64) as usize, estimated, facets })
+    Ok(Counted { total: scale(counted) as usize, estimated, facets })
 }

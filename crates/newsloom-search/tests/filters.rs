@@ -185,6 +185,11 @@ fn broad_queries_estimate_the_total_past_the_count_budget() {
     assert_eq!(sources.iter().map(|(v, _)| v.as_str()).collect::<Vec<_>>(), ["Wire", "Post"]);
     assert!((280..=320).contains(&sources[0].1) && (80..=120).contains(&sources[1].1), "{sources:?}");
     assert_eq!(r.hits.len(), 10, "hits are never cut by the budget");
+    // The budget stops the count inside a segment too (none has fewer than 100 documents).
+    index.set_count_budget(30);
+    let r = index.search(&SearchQuery::text("cranes")).unwrap();
+    assert!(r.total_estimated);
+    assert!((360..=440).contains(&r.total), "{}", r.total);
 }
 
 #[test]
