@@ -416,7 +416,7 @@ pub enum TrainCommand {
     Themes {
         #[arg(long)]
         data: PathBuf,
-        /// Where to write it (the shipped file is crates/newsloom-analyse/models/themes-nb.bin.gz).
+        /// Where to write it (the shipped file is crates/newsloom-analyse/models/themes-lr.bin.gz).
         #[arg(long)]
         out: PathBuf,
     },

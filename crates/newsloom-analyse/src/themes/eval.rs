@@ -39,7 +39,7 @@ fn read(path: &Path) -> Result<Vec<ArticleRow>, String> {
 }
 
 /// Learns the topic model from all of `data` and writes it (reproduces
-/// `models/themes-nb.bin.gz` from BBC dev).
+/// `models/themes-lr.bin.gz` from BBC dev).
 pub fn train(data: &Path, out: &Path) -> Result<String, String> {
     let rows = read(data)?;
     if rows.is_empty() {

@@ -1,9 +1,9 @@
 //! Themes: IPTC Media Topics (top level, 17 subjects) and GDELT-like theme keywords per article,
 //! each with a confidence.
 //!
-//! * A multinomial naive Bayes over words ([`TopicModel`]) gives the IPTC subject of the five
-//!   BBC News sections it was learnt from (economy, arts/entertainment, politics, science and
-//!   technology, sport). Its word counts ship in `models/themes-nb.bin.gz`, learnt from the BBC
+//! * A softmax regression over words ([`TopicModel`]) gives the IPTC subject of the five BBC
+//!   News sections it was learnt from (economy, arts/entertainment, politics, science and
+//!   technology, sport). Its weights ship in `models/themes-lr.bin.gz`, learnt from the BBC
 //!   News dataset dev half (D. Greene and P. Cunningham, ICML 2006; no text is shipped);
 //!   [`train`] rebuilds them.
 //! * Keyword dictionaries (`models/themes.tsv`, [`dict`]) add the other twelve IPTC subjects
@@ -34,7 +34,7 @@ use dict::Dictionaries;
 use newsloom_model::ThemeLabel;
 use std::sync::LazyLock;
 
-const SHIPPED_MODEL: &[u8] = include_bytes!("../../models/themes-nb.bin.gz");
+const SHIPPED_MODEL: &[u8] = include_bytes!("../../models/themes-lr.bin.gz");
 /// Labels below this confidence are not reported.
 const MIN_CONFIDENCE: f32 = 0.3;
 /// Hits per 100 words at which a dictionary's confidence reaches 1 - 1/e.
