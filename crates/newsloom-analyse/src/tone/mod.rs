@@ -9,8 +9,9 @@
 //!   sentence towards that mention (negative / neutral / positive) with a logistic regression
 //!   over the words around it, its clause's lexicon score, its place in the sentence, and how
 //!   it relates to the sentiment words (distance, subject or object of one, negation and quotes
-//!   near it, sentiment nearer another name) ([`features`]). Its weights are learnt from NewsMTSC dev (Hamborg & Donnay, EACL 2021;
-//!   MIT) by [`train`] and ship in `models/tone-target.bin.gz`.
+//!   near it, sentiment nearer another name), and averaged pretrained word vectors around it
+//!   ([`vectors`], GloVe, PDDL-1.0) ([`features`]). Its weights are learnt from NewsMTSC dev
+//!   (Hamborg & Donnay, EACL 2021; MIT) by [`train`] and ship in `models/tone-target.bin.gz`.
 //!
 //! ```
 //! use newsloom_analyse::tone::ToneAnalyser;

@@ -20,7 +20,9 @@ pub const NO_VECTOR: u32 = u32::MAX;
 /// Word → row of quantised vector components.
 #[derive(Default)]
 pub struct WordVectors {
-    index: FxHashMap<Box<str>, u32>,
+    /// By a 64-bit hash of the word ([`word_hash`]): no string to compare on each lookup, one
+    /// cache miss fewer per word (a collision among 40k words is a 1-in-10^10 event).
+    index: FxHashMap<u64, u32>,
     data: Vec<i8>,
     /// The value of one quantisation step.
     step: f32,
@@ -49,7 +51,9 @@ impl WordVectors {
         let u32_at = |i: usize| u32::from_le_bytes(raw[i..i + 4].try_into().unwrap());
         let (version, n, dim) = (u32_at(8), u32_at(12) as usize, u32_at(16) as usize);
         if version != 1 || dim != DIM {
-            return Err(format!("tone vectors: version {version} with {dim} dimensions; this build reads 1 / {DIM}"));
+            return Err(format!(
+                "tone vectors: version {version} with {dim} dimensions; this build reads 1 / {DIM}"
+            ));
         }
         let step = f32::from_le_bytes(raw[20..24].try_into().unwrap());
         let mut index = FxHashMap::default();
@@ -59,7 +63,7 @@ impl WordVectors {
             let len = *raw.get(at).ok_or_else(bad)? as usize;
             let word = raw.get(at + 1..at + 1 + len).ok_or_else(bad)?;
             let word = std::str::from_utf8(word).map_err(|_| bad())?;
-            index.insert(word.into(), id);
+            index.entry(word_hash(word)).or_insert(id);
             at += 1 + len;
         }
         if raw.len() != at + n * DIM {
@@ -72,7 +76,7 @@ impl WordVectors {
     /// The row id of a (normalised, lower-case) word, or [`NO_VECTOR`].
     #[inline]
     pub fn id(&self, word: &str) -> u32 {
-        self.index.get(word).copied().unwrap_or(NO_VECTOR)
+        self.index.get(&word_hash(word)).copied().unwrap_or(NO_VECTOR)
     }
 
     /// The quantised components of row `id` (multiply by [`WordVectors::step`]).
@@ -99,6 +103,19 @@ impl WordVectors {
     pub fn is_empty(&self) -> bool {
         self.index.is_empty()
     }
+}
+
+/// FNV-1a (64 bits) of a word, with a final mix.
+#[inline]
+fn word_hash(word: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in word.as_bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
 }
 
 /// A running sum of word vectors and how many were added.
