@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release -p newsloom-analyse --example tone -- train ../shared/data/tone/newsmtsc-dev.jsonl crates/newsloom-analyse/models/tone-target.bin.gz
 //! cargo run --release -p newsloom-analyse --example tone -- eval ../shared/data/tone/newsmtsc-dev.jsonl [--folds 5] [--out PRED.jsonl]
-//! cargo run --release -p newsloom-analyse --example tone -- train-themes ../shared/data/themes/bbc-dev.jsonl crates/newsloom-analyse/models/themes-nb.bin.gz
+//! cargo run --release -p newsloom-analyse --example tone -- train-themes ../shared/data/themes/bbc-dev.jsonl crates/newsloom-analyse/models/themes-lr.bin.gz
 //! cargo run --release -p newsloom-analyse --example tone -- eval-themes ../shared/data/themes/bbc-dev.jsonl [--folds 5]
 //! ```
 use std::path::Path;
@@ -23,7 +23,7 @@ fn main() {
                 .map(|r| r.human)
         }
         (Some("train-themes"), Some(data)) => {
-            let out = args.get(2).map_or("themes-nb.bin.gz", String::as_str);
+            let out = args.get(2).map_or("themes-lr.bin.gz", String::as_str);
             newsloom_analyse::themes::train(Path::new(data), Path::new(out))
         }
         (Some("eval-themes"), Some(gold)) => {

@@ -2,9 +2,12 @@
 //!
 //! The same function serves training and tagging, so the two cannot drift. Words are lower case
 //! with digits folded to `0`; the target's own words are left out (the model learns what is
-//! said about a mention, not who it is). Features are hashed into [`BUCKETS`] rows.
+//! said about a mention, not who it is). Sparse features are hashed into [`BUCKETS`] rows; the
+//! averaged word vectors around the target ([`super::vectors`]) are [`DENSE`] dense features
+//! numbered from `BUCKETS` on.
 
 use super::lexicon::{Lexicon, normalize};
+use super::vectors::{DIM, SentenceVectors, VectorSum, WordVectors};
 use std::borrow::Cow;
 
 /// log2 of the number of hashed feature rows.
@@ -12,6 +15,16 @@ pub const BUCKET_BITS: u32 = 20;
 pub const BUCKETS: usize = 1 << BUCKET_BITS;
 /// Words either side of the target that get position-aware features.
 const WINDOW: usize = 4;
+/// Averaged word vectors, each a block of [`DIM`] dense features: the words in the window
+/// left / right of the target, the sentence, its sentiment words, the word right before /
+/// after the target, the target's clause, the sentence left / right of the target.
+pub const DENSE_BLOCKS: usize = 9;
+/// Number of dense features; their keys are `BUCKETS..BUCKETS + DENSE`.
+pub const DENSE: usize = DENSE_BLOCKS * DIM;
+/// Dense feature values are the mean unit vector times this: with the sparse features' step
+/// size they learn at a useful pace (5-fold F1m with four of the blocks and v2's step, scale
+/// 2 / 4 / 8: 69.3 / 69.6 / 69.5).
+const VECTOR_SCALE: f32 = 4.0;
 
 /// A word normalised for lookup: lower case, curly apostrophes straight, digits folded to `0`.
 pub fn normalize_word(w: &str) -> Cow<'_, str> {
@@ -64,12 +77,15 @@ fn is_clause_break(w: &str) -> bool {
 
 /// Appends the (bucket, value) features of the target `t0..t1` (word indices) of a sentence.
 /// `words` are normalised ([`normalize_word`]); `valences` are their contextual lexicon
-/// valences ([`Lexicon::contextual_valences`]).
+/// valences ([`Lexicon::contextual_valences`]); `vectors` their rows in the shipped word
+/// vectors ([`SentenceVectors::new`]).
+#[allow(clippy::too_many_arguments)]
 pub fn target_features(
     lex: &Lexicon,
     words: &[Cow<'_, str>],
     valences: &[f32],
     names: &[bool],
+    vectors: &SentenceVectors,
     t0: usize,
     t1: usize,
     out: &mut Vec<(u32, f32)>,
@@ -77,7 +93,7 @@ pub fn target_features(
     let t1 = t1.min(words.len());
     let t0 = t0.min(t1);
     bag_features(words, t0, t1, out);
-    local_features(lex, words, valences, names, t0, t1, out);
+    local_features(lex, words, valences, names, vectors, t0, t1, out);
 }
 
 /// The unigram of word `i` and the bigram starting there: the sentence-wide bag features.
@@ -103,8 +119,70 @@ pub fn bag_features(words: &[Cow<'_, str>], t0: usize, t1: usize, out: &mut Vec<
 }
 
 /// Everything but the bag: position-aware words near the target, lexicon evidence, place in
-/// the sentence.
+/// the sentence, averaged word vectors around it.
+#[allow(clippy::too_many_arguments)]
 pub fn local_features(
+    lex: &Lexicon,
+    words: &[Cow<'_, str>],
+    valences: &[f32],
+    names: &[bool],
+    vectors: &SentenceVectors,
+    t0: usize,
+    t1: usize,
+    out: &mut Vec<(u32, f32)>,
+) {
+    let span = local_sparse(lex, words, valences, names, t0, t1, out);
+    vector_features(vectors, valences, &span, out);
+}
+
+/// Where a target's vector blocks lie in its sentence ([`VectorSpan::ranges`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VectorSpan {
+    pub n: usize,
+    pub t0: usize,
+    pub t1: usize,
+    pub clause_start: usize,
+    pub clause_end: usize,
+}
+
+/// The block of the sentiment words outside the target (they have no range).
+pub const SENTIMENT_BLOCK: usize = 3;
+
+impl VectorSpan {
+    /// The words of each dense block, as up to two ranges (the blocks that skip the target);
+    /// the [`SENTIMENT_BLOCK`] has none (its words are the sentiment words outside the target).
+    pub fn ranges(&self) -> [[std::ops::Range<usize>; 2]; DENSE_BLOCKS] {
+        let (n, t0, t1) = (self.n, self.t0, self.t1);
+        let none = || n..n;
+        [
+            [t0.saturating_sub(WINDOW)..t0, none()],
+            [t1..(t1 + WINDOW).min(n), none()],
+            [0..t0, t1..n],
+            [none(), none()],
+            [t0.saturating_sub(1)..t0, none()],
+            [t1..(t1 + 1).min(n), none()],
+            [self.clause_start.min(t0)..t0, t1..self.clause_end.clamp(t1, n)],
+            [0..t0, none()],
+            [t1..n, none()],
+        ]
+    }
+
+    /// Is word `i` a sentiment word outside the target?
+    #[inline]
+    pub fn in_sentiment_block(&self, i: usize, valences: &[f32]) -> bool {
+        (i < self.t0 || i >= self.t1) && valences.get(i).is_some_and(|&v| v != 0.0)
+    }
+
+    /// The value of a dense feature of a block of `count` words is its summed quantised
+    /// components times this.
+    pub fn block_scale(count: u32) -> f32 {
+        VECTOR_SCALE * WordVectors::shared().step() / count as f32
+    }
+}
+
+/// [`local_features`] without the vector blocks (the tagger scores those from per-word
+/// projections, [`super::ToneModel::add_vector_scores`]); returns where the blocks lie.
+pub fn local_sparse(
     lex: &Lexicon,
     words: &[Cow<'_, str>],
     valences: &[f32],
@@ -112,7 +190,7 @@ pub fn local_features(
     t0: usize,
     t1: usize,
     out: &mut Vec<(u32, f32)>,
-) {
+) -> VectorSpan {
     let n = words.len();
     let t1 = t1.min(n);
     let t0 = t0.min(t1);
@@ -205,6 +283,34 @@ pub fn local_features(
             out.push((bucket("P5", &w[..5], side), 1.0));
             out.push((bucket("P5", &w[..5], ""), 1.0));
         }
+    }
+    VectorSpan { n, t0, t1, clause_start, clause_end }
+}
+
+/// Mean word vectors around the target ([`DENSE_BLOCKS`]), as dense features. They carry what
+/// is learnt about a word to its neighbours in vector space, words never seen in training
+/// included (5-fold F1m 67.95 → 70.24).
+fn vector_features(sv: &SentenceVectors, valences: &[f32], span: &VectorSpan, out: &mut Vec<(u32, f32)>) {
+    let vecs = WordVectors::shared();
+    if vecs.is_empty() || sv.len() != span.n {
+        return;
+    }
+    for (b, [r1, r2]) in span.ranges().into_iter().enumerate() {
+        let s = if b == SENTIMENT_BLOCK {
+            let mut s = VectorSum::default();
+            for i in (0..span.n).filter(|&i| span.in_sentiment_block(i, valences)) {
+                s.add(vecs, sv.ids[i]);
+            }
+            s
+        } else {
+            sv.range(r1.start, r1.end).plus(&sv.range(r2.start, r2.end))
+        };
+        if s.count == 0 {
+            continue;
+        }
+        let k = VectorSpan::block_scale(s.count);
+        let base = (BUCKETS + b * DIM) as u32;
+        out.extend(s.sum.iter().enumerate().map(|(d, &x)| (base + d as u32, x as f32 * k)));
     }
 }
 
@@ -426,8 +532,9 @@ mod tests {
         let words: Vec<Cow<'_, str>> = raw.iter().map(|w| normalize_word(w)).collect();
         let valences = lex.contextual_valences(&words);
         let names = name_mask(raw.iter().copied());
+        let sv = SentenceVectors::new(WordVectors::shared(), &words);
         let mut out = Vec::new();
-        target_features(lex, &words, &valences, &names, t0, t1, &mut out);
+        target_features(lex, &words, &valences, &names, &sv, t0, t1, &mut out);
         out
     }
 
@@ -437,6 +544,97 @@ mod tests {
 
     fn value(f: &[(u32, f32)], tag: &str) -> f32 {
         f.iter().filter(|&&(k, _)| k == bucket(tag, "", "")).map(|&(_, v)| v).sum()
+    }
+
+    /// The dense block `b` of a feature list, if present.
+    fn block(f: &[(u32, f32)], b: usize) -> Option<Vec<f32>> {
+        let base = (BUCKETS + b * DIM) as u32;
+        let v: Vec<f32> =
+            f.iter().filter(|&&(k, _)| (base..base + DIM as u32).contains(&k)).map(|x| x.1).collect();
+        (!v.is_empty()).then_some(v)
+    }
+
+    fn cosine(a: &[f32], b: &[f32]) -> f32 {
+        let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+        dot / (a.iter().map(|x| x * x).sum::<f32>().sqrt() * b.iter().map(|x| x * x).sum::<f32>().sqrt())
+    }
+
+    #[test]
+    fn vector_blocks_average_the_words_around_the_target() {
+        let v = WordVectors::shared();
+        let f = features_of("Smith was praised by critics", 0, 1);
+        // Nothing left of a sentence-initial target: no left window, word-before or left blocks.
+        for b in [0, 4, 7] {
+            assert!(block(&f, b).is_none(), "block {b}");
+        }
+        // The word right after the target is "was": its own (scaled) vector.
+        let after = block(&f, 5).unwrap();
+        let was: Vec<f32> = v.row(v.id("was")).iter().map(|&x| x as f32 * v.step() * VECTOR_SCALE).collect();
+        assert!(after.iter().zip(&was).all(|(a, b)| (a - b).abs() < 1e-6));
+        // The sentiment-word block is the mean of "praised" and "critics" (both in VADER); the
+        // sentence block is the mean of all four words.
+        let sentiment = block(&f, 3).unwrap();
+        let both: Vec<f32> = (0..DIM)
+            .map(|d| (v.row(v.id("praised"))[d] as i32 + v.row(v.id("critics"))[d] as i32) as f32)
+            .map(|x| x * v.step() * VECTOR_SCALE / 2.0)
+            .collect();
+        assert!(sentiment.iter().zip(&both).all(|(a, b)| (a - b).abs() < 1e-5));
+        let alone = block(&features_of("Jones was praised by voters", 0, 1), 3).unwrap();
+        assert!(cosine(&alone, &both) < 0.99 && cosine(&alone, &both) > 0.5);
+        let sentence = block(&f, 2).unwrap();
+        let mean: Vec<f32> = (0..DIM)
+            .map(|d| {
+                let sum: i32 =
+                    ["was", "praised", "by", "critics"].iter().map(|w| v.row(v.id(w))[d] as i32).sum();
+                sum as f32 * v.step() * VECTOR_SCALE / 4.0
+            })
+            .collect();
+        assert!(sentence.iter().zip(&mean).all(|(a, b)| (a - b).abs() < 1e-5));
+        // Dense keys sit above the hashed buckets.
+        assert!(f.iter().filter(|&&(k, _)| k as usize >= BUCKETS).count() >= 5 * DIM);
+        assert!(f.iter().all(|&(k, _)| (k as usize) < BUCKETS + DENSE));
+    }
+
+    #[test]
+    fn an_unseen_verb_looks_like_its_synonyms() {
+        // The word-before block of "lambasted Smith" is close to that of "criticized Smith", far
+        // from "met Smith": what is learnt for one carries to the other.
+        let before = |s: &str| block(&features_of(s, 2, 3), 4).unwrap();
+        let (lambasted, criticized, met) = (
+            before("Critics lambasted Smith"),
+            before("Critics criticized Smith"),
+            before("Critics met Smith"),
+        );
+        assert!(cosine(&lambasted, &criticized) > cosine(&lambasted, &met) + 0.2);
+    }
+
+    #[test]
+    fn projected_vector_scores_equal_the_feature_list_scores() {
+        // The tagger scores the vector blocks from per-word projections; that must give what
+        // the dense features give through the model, for every target of a sentence.
+        let lex = Lexicon::shared();
+        let raw: Vec<&str> = "Critics lambasted Smith , a brilliant leader , but Jones was not praised"
+            .split_whitespace()
+            .collect();
+        let words: Vec<Cow<'_, str>> = raw.iter().map(|w| normalize_word(w)).collect();
+        let valences = lex.contextual_valences(&words);
+        let names = name_mask(raw.iter().copied());
+        let vecs = WordVectors::shared();
+        let sv = SentenceVectors::new(vecs, &words);
+        let model =
+            crate::tone::ToneModel::from_bytes(include_bytes!("../../models/tone-target.bin.gz")).unwrap();
+        let projected = model.project_sentence(&vecs.ids(&words));
+        for (t0, t1) in [(2, 3), (9, 10), (0, 1), (13, 14)] {
+            let mut sparse = Vec::new();
+            let span = local_sparse(lex, &words, &valences, &names, t0, t1, &mut sparse);
+            let mut split = model.scores(&sparse);
+            model.add_vector_scores(&projected, &valences, &span, &mut split);
+            let mut all = Vec::new();
+            local_features(lex, &words, &valences, &names, &sv, t0, t1, &mut all);
+            assert!(all.len() >= sparse.len() + 5 * DIM, "target {t0}: vector blocks present");
+            let whole = model.scores(&all);
+            assert!((0..3).all(|c| (split[c] - whole[c]).abs() < 1e-3), "target {t0}: {split:?} {whole:?}");
+        }
     }
 
     #[test]

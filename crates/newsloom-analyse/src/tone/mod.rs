@@ -9,8 +9,9 @@
 //!   sentence towards that mention (negative / neutral / positive) with a logistic regression
 //!   over the words around it, its clause's lexicon score, its place in the sentence, and how
 //!   it relates to the sentiment words (distance, subject or object of one, negation and quotes
-//!   near it, sentiment nearer another name) ([`features`]). Its weights are learnt from NewsMTSC dev (Hamborg & Donnay, EACL 2021;
-//!   MIT) by [`train`] and ship in `models/tone-target.bin.gz`.
+//!   near it, sentiment nearer another name), and averaged pretrained word vectors around it
+//!   ([`vectors`], GloVe, PDDL-1.0) ([`features`]). Its weights are learnt from NewsMTSC dev
+//!   (Hamborg & Donnay, EACL 2021; MIT) by [`train`] and ship in `models/tone-target.bin.gz`.
 //!
 //! ```
 //! use newsloom_analyse::tone::ToneAnalyser;
@@ -26,6 +27,7 @@ mod model;
 #[cfg(test)]
 mod tests;
 mod train;
+pub mod vectors;
 
 pub use eval::eval;
 pub use lexicon::Lexicon;
@@ -99,8 +101,9 @@ impl ToneAnalyser {
     /// `t0..t1` of a prepared sentence, or `None` without a model.
     pub fn target_probabilities(&self, s: &ScoredSentence<'_>, t0: usize, t1: usize) -> Option<[f32; NC]> {
         let model = self.model.as_ref().ok()?;
-        let mut f = Vec::with_capacity(128);
-        target_features(self.lexicon, &s.words, &s.valences, &s.names, t0, t1, &mut f);
+        let mut f = Vec::with_capacity(128 + features::DENSE);
+        let sv = vectors::SentenceVectors::new(vectors::WordVectors::shared(), &s.words);
+        target_features(self.lexicon, &s.words, &s.valences, &s.names, &sv, t0, t1, &mut f);
         Some(model.probabilities(&f))
     }
 
@@ -143,7 +146,8 @@ impl ToneAnalyser {
         let mut order: Vec<&Mention> = mentions.iter().collect();
         order.sort_by_key(|m| m.span.start);
         let mut next = 0;
-        let mut local = Vec::with_capacity(64);
+        let mut local = Vec::with_capacity(128);
+        let word_vectors = vectors::WordVectors::shared();
         for s in &prepared {
             let (Some(first), Some(last)) = (s.tokens.first(), s.tokens.last()) else { continue };
             let end = order[next..].iter().take_while(|m| m.span.start < last.char_end).count();
@@ -152,7 +156,8 @@ impl ToneAnalyser {
             if !here.iter().any(|m| m.span.start >= first.char_start) {
                 continue;
             }
-            // The sentence's bag score, once.
+            // The sentence's bag score and word vector rows, once.
+            let projected = model.project_sentence(&word_vectors.ids(&s.words));
             let row = |k: u32| model.scores(&[(k, 1.0)]);
             let mut bag = [0.0f32; NC];
             let bags: Vec<(u32, Option<u32>)> =
@@ -177,8 +182,10 @@ impl ToneAnalyser {
                     }
                 }
                 local.clear();
-                features::local_features(self.lexicon, &s.words, &s.valences, &s.names, t0, t1, &mut local);
+                let span =
+                    features::local_sparse(self.lexicon, &s.words, &s.valences, &s.names, t0, t1, &mut local);
                 add(&mut sc, model.scores(&local), 1.0);
+                model.add_vector_scores(&projected, &s.valences, &span, &mut sc);
                 let p = model::softmax(sc);
                 out.push(mention_tone(&m.entity, Span::new(article_id, m.span.start, m.span.end), p));
             }

@@ -98,10 +98,14 @@ fn model_file_round_trips_and_rejects_garbage() {
     let model =
         train_from_examples(&ex, TrainConfig { epochs: 30, learning_rate: 0.5, ..Default::default() });
     let back = ToneModel::from_bytes(&model.to_bytes()).unwrap();
+    // Dense (word vector) rows are kept too, under their keys above the hashed buckets.
+    assert_eq!(back.len(), model.len());
+    assert!(ex[0].features.iter().any(|&(k, _)| k as usize >= features::BUCKETS));
     for e in &ex {
         let (a, b) = (model.probabilities(&e.features), back.probabilities(&e.features));
         assert_eq!(argmax(a), e.class);
         assert_eq!(argmax(b), e.class);
+        assert!((0..NC).all(|c| (a[c] - b[c]).abs() < 0.01), "{a:?} {b:?}");
     }
     assert!(ToneModel::from_bytes(b"not gzip").is_err());
 }

@@ -3,6 +3,7 @@
 
 use super::features::{name_mask, normalize_word, target_features};
 use super::model::{Example, ToneModel, TrainConfig, fit};
+use super::vectors::{SentenceVectors, WordVectors};
 use super::{Lexicon, token_range};
 use crate::ner::tokenize;
 use serde::Deserialize;
@@ -47,12 +48,13 @@ pub(crate) fn sentence_features(lex: &Lexicon, row: &SentenceRow) -> Vec<Vec<(u3
     let words: Vec<Cow<'_, str>> = tokens.iter().map(|t| normalize_word(t.text(&row.text))).collect();
     let valences = lex.contextual_valences(&words);
     let names = name_mask(tokens.iter().map(|t| t.text(&row.text)));
+    let sv = SentenceVectors::new(WordVectors::shared(), &words);
     row.targets
         .iter()
         .map(|t| {
             let (t0, t1) = token_range(&tokens, t.start, t.end);
             let mut f = Vec::with_capacity(128);
-            target_features(lex, &words, &valences, &names, t0, t1, &mut f);
+            target_features(lex, &words, &valences, &names, &sv, t0, t1, &mut f);
             f
         })
         .collect()
