@@ -95,7 +95,8 @@ fn articles_filter_by_place_tone_and_theme_and_gkg_rows_carry_them() {
     let text = std::fs::read_to_string(out.join(table["file"].as_str().unwrap())).unwrap();
     let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
     assert!(rows.iter().all(|r| r.len() == 27));
-    let located = rows.iter().filter(|r| r[10].contains("#RU#")).count();
+    // GDELT writes FIPS 10-4 country codes: Russia is `RS`.
+    let located = rows.iter().filter(|r| r[10].contains("#RS#")).count();
     assert_eq!(located, ru.len(), "V2ENHANCEDLOCATIONS names Russia wherever the article does");
     assert!(rows.iter().all(|r| r[15].split(',').count() == 7), "V1.5TONE has 7 fields in every row");
 }
