@@ -112,20 +112,20 @@ pub fn row(stamp: &str, seq: i64, a: &Article, an: &Analysis) -> Vec<String> {
     // Themes are labels of the whole article: their offset is the start of the text.
     f[7] = an.themes.iter().map(|t| clean(&t.code)).collect::<Vec<_>>().join(";");
     f[8] = an.themes.iter().map(|t| format!("{},0", clean(&t.code))).collect::<Vec<_>>().join(";");
-    let places: Vec<_> = an.places.iter().filter_map(|p| Some((p.place.as_ref()?, p.span.start))).collect();
+    // Each place's GDELT fields once, for both location columns.
+    let places: Vec<([String; 7], usize)> =
+        an.places.iter().filter_map(|p| Some((geo::fields(p.place.as_ref()?), p.span.start))).collect();
     f[9] = places
         .iter()
-        .map(|(p, _)| {
-            let [kind, name, cc, adm1, lat, lon, id] = geo::fields(p);
-            format!("{kind}#{}#{cc}#{adm1}#{lat}#{lon}#{id}", clean_location(&name))
+        .map(|([kind, name, cc, adm1, lat, lon, id], _)| {
+            format!("{kind}#{}#{cc}#{adm1}#{lat}#{lon}#{id}", clean_location(name))
         })
         .collect::<Vec<_>>()
         .join(";");
     f[10] = places
         .iter()
-        .map(|(p, at)| {
-            let [kind, name, cc, adm1, lat, lon, id] = geo::fields(p);
-            format!("{kind}#{}#{cc}#{adm1}##{lat}#{lon}#{id}#{at}", clean_location(&name))
+        .map(|([kind, name, cc, adm1, lat, lon, id], at)| {
+            format!("{kind}#{}#{cc}#{adm1}##{lat}#{lon}#{id}#{at}", clean_location(name))
         })
         .collect::<Vec<_>>()
         .join(";");
@@ -158,7 +158,7 @@ pub fn row(stamp: &str, seq: i64, a: &Article, an: &Analysis) -> Vec<String> {
         .map(|d| format!("{}#{}#{}#{}#{}", d.resolution, d.month, d.day, d.year, d.offset))
         .collect::<Vec<_>>()
         .join(";");
-    f[24] = text::amounts(&a.body)
+    f[24] = text::amounts(&a.body, &dates)
         .iter()
         .map(|m| format!("{},{},{}", m.amount, clean(&m.object), m.offset))
         .collect::<Vec<_>>()

@@ -190,11 +190,11 @@ fn number_of(w: &str) -> Option<f64> {
 
 /// Every number the text states with the word after it saying what it counts: `3,400 troops`,
 /// `two ministers`, `$2 billion` (2000000000 dollars), `5 million people`. Years, days of
-/// dates, percentages and numbers followed by no counted word are left out.
-pub fn amounts(body: &str) -> Vec<AmountMention> {
+/// dates, percentages and numbers followed by no counted word are left out; `dates` are the
+/// body's [`dates`], found once for both GKG columns.
+pub fn amounts(body: &str, dates: &[DateMention]) -> Vec<AmountMention> {
     let ws = words(body);
-    let dated: Vec<(usize, usize)> = dates(body).iter().map(|d| (d.offset, d.end)).collect();
-    let in_date = |at: usize| dated.iter().any(|&(s, e)| (s..e).contains(&at));
+    let in_date = |at: usize| dates.iter().any(|d| (d.offset..d.end).contains(&at));
     let mut out = vec![];
     let mut i = 0;
     while i < ws.len() {
@@ -261,12 +261,12 @@ mod tests {
     #[test]
     fn amounts_name_what_they_count() {
         let body = "About 3,400 troops and two ministers arrived with $2 billion; 5 million people, 12% of voters, in 2014 on May 3. It cost $40.";
-        let found = amounts(body);
+        let found = amounts(body, &dates(body));
         let got: Vec<(f64, &str)> = found.iter().map(|a| (a.amount, a.object.as_str())).collect();
         assert_eq!(
             got,
             [(3400.0, "troops"), (2.0, "ministers"), (2e9, "dollars"), (5e6, "people"), (40.0, "dollars")]
         );
-        assert_eq!(amounts(body)[0].offset, 6);
+        assert_eq!(found[0].offset, 6);
     }
 }
