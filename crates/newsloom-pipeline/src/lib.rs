@@ -374,8 +374,19 @@ impl Pipeline {
         Ok(())
     }
 
-    /// Rebuilds the search index from the store. Returns the number of articles indexed.
+    /// Rebuilds the search index from the store, after writing any derived store data an older
+    /// version did not keep. Returns the number of articles indexed.
     pub fn reindex(&mut self) -> Result<u64> {
+        // Derived store data first (facts documents of articles an older version stored).
+        let started = Instant::now();
+        let filled = self.store.backfill_derived(&mut |done| {
+            if done % 100_000 < 2_000 {
+                tracing::info!(done, seconds = started.elapsed().as_secs_f64(), "facts documents written");
+            }
+        })?;
+        if filled > 0 {
+            tracing::info!(filled, seconds = started.elapsed().as_secs_f64(), "facts documents backfilled");
+        }
         if let Some(n) = self.rebuilt_at_open.take() {
             return Ok(n);
         }

@@ -28,6 +28,20 @@ pub struct ArticleCache {
 }
 
 impl ArticleCache {
+    /// Remembers rows already read (a story's own articles), so their refs cost no lookup.
+    pub fn know(&mut self, rows: &[newsloom_store::ArticleRow]) {
+        for b in rows {
+            let r = ArticleRef {
+                id: b.id.clone(),
+                title: b.title.clone(),
+                source: b.source.clone(),
+                published: b.published.clone(),
+                story: b.story.clone(),
+            };
+            self.refs.insert(b.id.clone(), Some(r));
+        }
+    }
+
     pub fn article_ref(
         &mut self,
         store: &dyn StoreBackend,

@@ -43,6 +43,13 @@ pub trait StoreBackend: Send {
     fn insert_batch(&mut self, batch: &[NewArticle], rejects: &[Reject]) -> Result<BatchOutcome>;
     /// Which of `ids` are already stored.
     fn existing_ids(&self, ids: &[&str]) -> Result<HashSet<String>>;
+    /// Writes the derived per-article data that articles stored by an older version lack (the
+    /// embedded store's facts documents), in batches, calling `progress` with the running
+    /// count; returns how many articles it completed. Engines that derive nothing return 0.
+    fn backfill_derived(&mut self, progress: &mut dyn FnMut(u64)) -> Result<u64> {
+        let _ = progress;
+        Ok(0)
+    }
     /// The highest article sequence number stored (0 when empty): the high-water mark that
     /// indexes, exports and caches follow.
     fn max_seq(&self) -> Result<i64>;

@@ -164,6 +164,10 @@ impl StoreBackend for SqliteStore {
         SqliteStore::insert_batch(self, batch, rejects)
     }
 
+    fn backfill_derived(&mut self, progress: &mut dyn FnMut(u64)) -> Result<u64> {
+        self.backfill_facts(progress)
+    }
+
     forward_to_inherent! { SqliteStore:
         fn schema_version() -> Result<i64>;
         fn existing_ids(ids: &[&str]) -> Result<std::collections::HashSet<String>>;

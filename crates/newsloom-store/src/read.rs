@@ -430,6 +430,39 @@ impl SqliteStore {
 
     /// An article's entities, mentions, quotes and events: what a story page gathers.
     pub fn story_facts(&self, article: &str) -> Result<Analysis> {
+        let doc: Option<Packed> = self
+            .conn
+            .prepare_cached(
+                "SELECT f.doc FROM articles a JOIN article_facts f ON f.seq = a.seq WHERE a.id = ?",
+            )?
+            .query_row([article], |r| r.get(0))
+            .optional()?;
+        let Some(Packed(doc)) = doc else { return self.facts_from_tables(article) };
+        let facts: FactsDoc = serde_json::from_str(&doc)?;
+        let mut ids: Vec<&str> = facts.mentions.iter().map(|m| m.entity.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        // The entities as the store knows them (first seen), as the fact tables give them.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT doc FROM entities WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        )?;
+        let docs = stmt
+            .query_map([serde_json::to_string(&ids)?], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        let entities: Vec<Entity> = parse_docs(docs)?;
+        Ok(Analysis {
+            entities,
+            mentions: facts.mentions,
+            quotes: facts.quotes,
+            events: facts.events,
+            ..Default::default()
+        })
+    }
+
+    /// [`Self::story_facts`] for articles stored before `article_facts` existed (public for
+    /// the `story_page_cost` example, which compares the two).
+    #[doc(hidden)]
+    pub fn facts_from_tables(&self, article: &str) -> Result<Analysis> {
         let docs = |sql: &str| -> Result<Vec<String>> {
             let mut stmt = self.conn.prepare_cached(sql)?;
             let rows = stmt.query_map([article], |r| r.get(0))?;
@@ -556,6 +589,21 @@ impl SqliteStore {
     }
 }
 
+/// An article's facts as `article_facts` keeps them (written by write.rs from borrowed parts).
+#[derive(serde::Deserialize)]
+struct FactsDoc {
+    mentions: Vec<Mention>,
+    quotes: Vec<Quote>,
+    events: Vec<Event>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct FactsDocRef<'a> {
+    pub mentions: Vec<&'a Mention>,
+    pub quotes: Vec<&'a Quote>,
+    pub events: Vec<&'a Event>,
+}
+
 fn parse_docs<T: serde::de::DeserializeOwned>(docs: Vec<String>) -> Result<Vec<T>> {
     docs.iter().map(|d| serde_json::from_str(d).map_err(Into::into)).collect()
 }
@@ -622,5 +670,79 @@ mod tests {
         let store = SqliteStore::open(dir.path()).unwrap();
         let plan = plan(&store, STORY_OUTLETS_SQL);
         assert!(plan.contains("COVERING INDEX articles_story_outlets"), "{plan}");
+    }
+
+    /// The one-row facts document gives a story page exactly what the fact tables give: the
+    /// same order (by start, ties as inserted) and the entities as first stored.
+    #[test]
+    fn facts_document_reads_as_the_fact_tables_do() {
+        use crate::NewArticle;
+        use newsloom_model::{EntityKind, QuoteKind, Span};
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = SqliteStore::open(dir.path()).unwrap();
+        let entity = |id: &str, name: &str| Entity {
+            id: id.into(),
+            name: name.into(),
+            kind: EntityKind::Place,
+            code: None,
+            role: None,
+            country: None,
+        };
+        let mention = |article: &str, entity: &str, start| Mention {
+            entity: entity.into(),
+            text: entity.into(),
+            kind: EntityKind::Place,
+            span: Span::new(article, start, start + 3),
+            confidence: 0.5,
+        };
+        let quote = |article: &str, text: &str, start| Quote {
+            text: text.into(),
+            kind: QuoteKind::Direct,
+            span: Span::new(article, start, start + 5),
+            speaker: None,
+            speaker_entity: None,
+            speaker_span: None,
+            cue: None,
+            medium: None,
+            confidence: 0.5,
+        };
+        let item = |id: &str, name_of_b: &str| NewArticle {
+            article: Article {
+                id: id.into(),
+                title: "t".into(),
+                body_hash: id.into(),
+                origin: "o".into(),
+                story: Some("s".into()),
+                ..Default::default()
+            },
+            analysis: Analysis {
+                entities: vec![entity("b", name_of_b), entity("a", "A")],
+                // Out of order, with a tie at 9 that must keep its insertion order.
+                mentions: vec![mention(id, "b", 20), mention(id, "a", 9), mention(id, "b", 9)],
+                quotes: vec![quote(id, "later", 30), quote(id, "first", 2)],
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        store.insert_batch(&[item("x", "B first"), item("y", "B renamed")], &[]).unwrap();
+        for id in ["x", "y"] {
+            let from_doc = store.story_facts(id).unwrap();
+            assert_eq!(from_doc, store.facts_from_tables(id).unwrap());
+            assert_eq!(
+                from_doc.mentions.iter().map(|m| (m.span.start, &*m.entity)).collect::<Vec<_>>(),
+                [(9, "a"), (9, "b"), (20, "b")]
+            );
+            assert_eq!(from_doc.entities[1].name, "B first");
+            assert_eq!(from_doc.quotes[0].text, "first");
+        }
+        // A store written before the facts document still reads its articles' facts.
+        let before = store.story_facts("y").unwrap();
+        store.conn.execute("DELETE FROM article_facts", []).unwrap();
+        assert_eq!(store.story_facts("y").unwrap(), before);
+        // And gets its documents back from a backfill, which then has nothing left to do.
+        assert_eq!(store.backfill_facts(&mut |_| {}).unwrap(), 2);
+        let rows: i64 = store.conn.query_row("SELECT COUNT(*) FROM article_facts", [], |r| r.get(0)).unwrap();
+        assert_eq!((rows, store.backfill_facts(&mut |_| {}).unwrap()), (2, 0));
+        assert_eq!(store.story_facts("y").unwrap(), before);
     }
 }

@@ -146,6 +146,7 @@ fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<Sto
         return Err(ApiError::not_found(format!("no story with id {id:?}")));
     };
     let mut cache = ArticleCache::default();
+    cache.know(&articles);
     let mut entities: BTreeMap<String, (Entity, i64, BTreeSet<String>)> = BTreeMap::new();
     let mut quotes = vec![];
     let mut events: HashMap<(String, Option<String>, String), EventItem> = HashMap::new();
