@@ -8,7 +8,7 @@
 mod resume;
 pub mod synth;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -399,9 +399,10 @@ impl Pipeline {
 
     /// Runs items through every stage into the store and index.
     ///
-    /// Two batches are in flight: while batch N is clustered, stored and indexed on this
-    /// thread, batch N+1 is extracted and analysed on the rayon pool, so the sequential steps
-    /// do not leave the other cores idle.
+    /// Batches overlap: while batch N is clustered, stored and indexed on this thread,
+    /// batches N+1..=N+[`PIPELINE_DEPTH`] are extracted and analysed on the rayon pool, so the
+    /// sequential steps do not leave the other cores idle. Batches are finished in input
+    /// order, so stories come out as from a sequential run.
     pub fn ingest(
         &mut self,
         items: impl Iterator<Item = IngestItem>,
@@ -419,9 +420,13 @@ impl Pipeline {
         let (state_dir, save_every) = (self.state_dir.as_deref(), self.save_state_every.max(1));
         let mut unsaved = self.unsaved;
         std::thread::scope(|scope| -> Result<()> {
-            let mut in_flight: Option<(std::thread::ScopedJoinHandle<'_, Processed>, Vec<ItemError>)> = None;
-            // Ids of the batch in flight: not stored yet, so `existing_ids` cannot see them.
-            let mut in_flight_ids = HashSet::new();
+            // Batches being extracted and analysed, oldest first, with their rejects and ids (not
+            // stored yet, so `existing_ids` cannot see them).
+            let mut in_flight: VecDeque<(
+                std::thread::ScopedJoinHandle<'_, Processed>,
+                Vec<ItemError>,
+                HashSet<String>,
+            )> = VecDeque::new();
             loop {
                 let t = Instant::now();
                 let mut records = Vec::with_capacity(batch_size);
@@ -434,15 +439,18 @@ impl Pipeline {
                     }
                 }
                 summary.stage_s.read += t.elapsed().as_secs_f64();
-                let next = if records.is_empty() && rejects.is_empty() {
-                    None
-                } else {
-                    let fresh = sink.fresh(records, &in_flight_ids, &mut summary)?;
-                    in_flight_ids = fresh.iter().map(|r| r.id.clone()).collect();
+                let done = records.is_empty() && rejects.is_empty();
+                if !done {
+                    let busy = |id: &str| in_flight.iter().any(|(_, _, ids)| ids.contains(id));
+                    let fresh = sink.fresh(records, &busy, &mut summary)?;
+                    let ids = fresh.iter().map(|r| r.id.clone()).collect();
                     let handle = scope.spawn(move || process(extractor, analyser, fresh));
-                    Some((handle, rejects))
-                };
-                if let Some((handle, rejects)) = in_flight.take() {
+                    in_flight.push_back((handle, rejects, ids));
+                }
+                // Finish the oldest batch once PIPELINE_DEPTH newer ones are being processed (or
+                // the input has ended), so the pool has work while this thread stores.
+                while in_flight.len() > PIPELINE_DEPTH || (done && !in_flight.is_empty()) {
+                    let Some((handle, rejects, _)) = in_flight.pop_front() else { break };
                     let processed =
                         handle.join().map_err(|_| PipelineError("extraction or analysis panicked".into()))?;
                     summary.stage_s.extract_analyse += processed.seconds;
@@ -467,9 +475,8 @@ impl Pipeline {
                     summary.elapsed_s = started.elapsed().as_secs_f64();
                     progress.batch_done(&summary);
                 }
-                match next {
-                    Some(next) => in_flight = Some(next),
-                    None => break,
+                if done {
+                    break;
                 }
             }
             Ok(())
@@ -489,6 +496,11 @@ impl Pipeline {
         Ok(summary)
     }
 }
+
+/// Batches extracted and analysed while the oldest is stored. With one, the pool ran dry
+/// whenever storing a batch took longer than processing the next (at a million articles it
+/// does: the store's indexes deepen), leaving a core idle.
+pub const PIPELINE_DEPTH: usize = 2;
 
 /// The id of the article stored at `seq`, if one is.
 fn id_at(store: &dyn StoreBackend, seq: i64) -> Result<Option<String>> {
@@ -547,7 +559,7 @@ impl Sink<'_> {
     fn fresh(
         &self,
         records: Vec<RawRecord>,
-        in_flight: &HashSet<String>,
+        in_flight: &dyn Fn(&str) -> bool,
         summary: &mut IngestSummary,
     ) -> Result<Vec<RawRecord>> {
         let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
@@ -555,7 +567,7 @@ impl Sink<'_> {
         let mut seen = HashSet::new();
         let mut fresh = Vec::with_capacity(records.len());
         for r in records {
-            if stored.contains(&r.id) || in_flight.contains(&r.id) || !seen.insert(r.id.clone()) {
+            if stored.contains(&r.id) || in_flight(&r.id) || !seen.insert(r.id.clone()) {
                 summary.duplicates += 1;
                 metrics::counter!("newsloom_ingest_duplicates_total").increment(1);
             } else {

@@ -122,3 +122,24 @@ fn a_saved_state_of_another_store_is_not_used() {
     let restore = Pipeline::open(&b).unwrap().cluster_restore();
     assert_eq!((restore.resumed_at, restore.replayed), (None, 120));
 }
+
+/// Copies of an item one, two and three batches apart: the first copy is still being
+/// processed (not stored) when each later one is read, at every pipeline depth.
+#[test]
+fn copies_in_batches_still_in_flight_are_stored_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corpus.jsonl");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    let lines: Vec<String> = (0..12).map(|i| synth::article_jsonl(i, 7)).collect();
+    // Batches of 2: item 0 comes again in batches 1, 2 and 3; item 3 in batch 2.
+    for i in [0, 1, 2, 0, 4, 0, 3, 3, 0, 5] {
+        writeln!(f, "{}", lines[i]).unwrap();
+    }
+    drop(f);
+    let db = dir.path().join("db");
+    let mut p = Pipeline::open(&db).unwrap();
+    p.batch_size = 2;
+    let summary = p.ingest(Reader::new(vec![path]), &Quiet).unwrap();
+    assert_eq!((summary.read, summary.stored, summary.duplicates), (10, 6, 4));
+    assert_eq!(stories(&db).len(), 6);
+}
