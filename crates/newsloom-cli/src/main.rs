@@ -7,9 +7,6 @@ mod output;
 
 use clap::Parser;
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     // Like other Unix tools, stop quietly when the reader of stdout goes away (`| head`)
     // instead of panicking on a broken pipe.
