@@ -75,3 +75,13 @@ function request()
   end
   return wrk.format("GET", path)
 end
+
+-- SHOW_ERRORS=1 prints each non-2xx answer's status and the start of its body on stderr (wrk
+-- then reads every body, so leave it off when timing).
+if os.getenv("SHOW_ERRORS") == "1" then
+  function response(status, headers, body)
+    if status >= 300 then
+      io.stderr:write(string.format("HTTP %d: %s\n", status, string.sub(body or "", 1, 300)))
+    end
+  end
+end
