@@ -19,6 +19,8 @@ pub(crate) struct Hit {
     /// Index of the last sentence the hit covers.
     pub last_sent: usize,
     pub confidence: f32,
+    /// Found by the reported-speech rules (`reported`), which the learnt tagger replaces.
+    pub reported: bool,
 }
 
 /// A cue verb found in a token range.
@@ -586,6 +588,7 @@ fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
             para: sent.para,
             last_sent: 0,
             confidence: if speaker.is_some() { 0.9 } else { 0.5 },
+            reported: false,
         });
     }
     // `“…” ― Sonya Herridge`: a dash and a name closing the sentence.
@@ -606,6 +609,7 @@ fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
                 para: sent.para,
                 last_sent: 0,
                 confidence: 0.8,
+                reported: false,
             });
         }
     }
@@ -654,6 +658,7 @@ fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
         para: sent.para,
         last_sent: 0,
         confidence: 0.85,
+        reported: false,
     })
 }
 
@@ -711,6 +716,7 @@ fn orphan(d: &Doc, hits: &mut Vec<Hit>, si: usize, sent: Sent, regions: &[usize]
                 para: sent.para,
                 last_sent: 0,
                 confidence: 0.8,
+                reported: false,
             });
             return;
         }
@@ -758,6 +764,7 @@ fn orphan(d: &Doc, hits: &mut Vec<Hit>, si: usize, sent: Sent, regions: &[usize]
             para: sent.para,
             last_sent: 0,
             confidence: 0.4,
+            reported: false,
         });
     }
 }
@@ -785,6 +792,7 @@ fn frame_in_next(d: &Doc, si: usize, sent: Sent, regions: &[usize]) -> Option<Hi
         para: sent.para,
         last_sent: 0,
         confidence: 0.8,
+        reported: false,
     })
 }
 

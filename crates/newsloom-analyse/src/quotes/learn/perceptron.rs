@@ -4,16 +4,48 @@
 //! and transition tables; deciding keep/drop for a candidate attribution needs one weight per
 //! feature, so this is the same averaged-perceptron update with a single score.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
-/// FNV-1a over a template id and a string: the feature key (0 is kept free).
-pub(crate) fn key(template: u8, s: &str) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for b in std::iter::once(template).chain(s.bytes()) {
-        h ^= b as u32;
-        h = h.wrapping_mul(0x0100_0193);
+/// FNV-1a (64 bits) of a string, for [`Key::h`].
+pub(crate) fn hash_str(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
+}
+
+/// A feature key (FNV-1a; 0 is kept free) built piece by piece without allocating: `Key::new(7).s(cue).s(word).get()`
+/// (pieces are separated, so `ab|c` and `a|bc` differ).
+#[derive(Clone, Copy)]
+pub(crate) struct Key(u32);
+
+impl Key {
+    pub fn new(template: u8) -> Self {
+        Key((0x811c_9dc5u32 ^ template as u32).wrapping_mul(0x0100_0193))
     }
-    h.max(1)
+
+    fn byte(self, b: u8) -> Self {
+        Key((self.0 ^ b as u32).wrapping_mul(0x0100_0193))
+    }
+
+    /// Appends a string piece.
+    #[cfg(test)]
+    pub fn s(self, s: &str) -> Self {
+        s.bytes().fold(self.byte(0x1f), Key::byte)
+    }
+
+    /// Appends a string piece given by its [`hash_str`] (token forms are hashed once per
+    /// document, not once per feature).
+    pub fn h(self, x: u64) -> Self {
+        let y = (x ^ (x >> 31)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        Key((((self.0 as u64) ^ y).wrapping_mul(0x94d0_49bb_1331_11eb) >> 32) as u32)
+    }
+
+    /// Appends a small number (a bucket, a flag).
+    pub fn n(self, n: u32) -> Self {
+        n.to_le_bytes().into_iter().fold(self.byte(0x1e), Key::byte)
+    }
+
+    pub fn get(self) -> u32 {
+        self.0.max(1)
+    }
 }
 
 /// Trainable weights: w and the lazily updated sums for averaging.
@@ -21,7 +53,7 @@ pub(crate) fn key(template: u8, s: &str) -> u32 {
 pub(crate) struct Trainer {
     index: HashMap<u32, usize>,
     w: Vec<f32>,
-    total: Vec<f32>,
+    total: Vec<f64>,
     stamp: Vec<u32>,
     clock: u32,
 }
@@ -46,7 +78,7 @@ impl Trainer {
                 self.total.push(0.0);
                 self.stamp.push(0);
             }
-            self.total[i] += (self.clock - self.stamp[i]) as f32 * self.w[i];
+            self.total[i] += (self.clock - self.stamp[i]) as f64 * self.w[i] as f64;
             self.stamp[i] = self.clock;
             self.w[i] += d;
         }
@@ -79,13 +111,35 @@ impl Trainer {
         true
     }
 
+    /// One choice among `options` where any option marked `ok` is right (latent structured
+    /// perceptron): when the best scoring option is not right, moves the weights toward the best
+    /// scoring right one and away from it. Returns whether it was wrong.
+    pub fn learn_any(&mut self, options: &[Vec<u32>], ok: &[bool]) -> bool {
+        self.tick();
+        let scores: Vec<f32> = options.iter().map(|o| self.score(o)).collect();
+        let argmax = |keep: &dyn Fn(usize) -> bool| {
+            (0..options.len())
+                .filter(|&i| keep(i))
+                .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
+        };
+        let (Some(pred), Some(target)) = (argmax(&|_| true), argmax(&|i| ok[i])) else { return false };
+        if ok[pred] {
+            return false;
+        }
+        self.update(&options[target], 1.0);
+        self.update(&options[pred], -1.0);
+        true
+    }
+
     /// The averaged weights, rows below `min_abs` dropped.
     pub fn averaged(&self, min_abs: f32) -> Weights {
-        let clock = self.clock.max(1) as f32;
+        let clock = self.clock.max(1) as f64;
         let w = self
             .index
             .iter()
-            .map(|(&k, &i)| (k, (self.total[i] + (self.clock - self.stamp[i]) as f32 * self.w[i]) / clock))
+            .map(|(&k, &i)| {
+                (k, ((self.total[i] + (self.clock - self.stamp[i]) as f64 * self.w[i] as f64) / clock) as f32)
+            })
             .filter(|&(_, x)| x.abs() >= min_abs)
             .collect();
         Weights { w }
@@ -127,7 +181,7 @@ impl Weights {
         let n = r.u32()? as usize;
         let scale = r.f32()?;
         let keys: Vec<u32> = (0..n).map(|_| r.u32()).collect::<Result<_, _>>()?;
-        let mut w = HashMap::with_capacity(n);
+        let mut w = HashMap::with_capacity_and_hasher(n, Default::default());
         for k in keys {
             w.insert(k, r.i16()? as f32 * scale);
         }
@@ -166,6 +220,7 @@ mod tests {
 
     #[test]
     fn learns_a_separable_rule_and_round_trips() {
+        let key = |t: u8, s: &str| Key::new(t).s(s).get();
         let (a, b, bias) = (key(1, "a"), key(1, "b"), key(0, ""));
         let mut t = Trainer::default();
         for _ in 0..5 {

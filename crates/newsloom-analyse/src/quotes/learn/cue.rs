@@ -1,0 +1,340 @@
+//! The cue tagger's features: for one token of a sentence, whether it carries an attribution
+//! (`said`, `according`, `claim`, `warned`, `:` …). The word, its ending and neighbours, the
+//! rules' lexicon class and verb reading, whether the rules used it as a cue, a subject
+//! before it, what follows it (`that`, `to`, a quotation) and where it sits in the sentence.
+
+use super::super::find::Hit;
+use super::super::lexicon::{self as lx, CueKind};
+use super::super::text::{Doc, Sent};
+use super::perceptron::{Key, hash_str};
+
+/// Template ids of the cue tagger (the content and speaker models use other ranges).
+const T: u8 = 0;
+
+/// How the rules used a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum RuleUse {
+    None = 0,
+    /// The cue of a quotation's frame (`“…,” he said`).
+    Quote = 1,
+    /// The cue of the rules' reported speech.
+    Reported = 2,
+}
+
+/// Per token of the document: the rules' use of it as a cue.
+pub(crate) fn rule_uses(d: &Doc, hits: &[Hit]) -> Vec<RuleUse> {
+    let mut v = vec![RuleUse::None; d.toks.len()];
+    for h in hits {
+        if let Some((s, _)) = h.cue {
+            v[s] = if h.reported { RuleUse::Reported } else { RuleUse::Quote };
+        }
+    }
+    v
+}
+
+/// Per-document token forms, computed once: lowercase (in one buffer, no allocation per
+/// token), the context form ([`Words::norm`]), the word cluster, and per-sentence facts the
+/// cue features read.
+pub(crate) struct Words<'a> {
+    text: &'a str,
+    buf: String,
+    /// Lowercase of each token: a range of `buf`, or of `text` when it is already lowercase.
+    lower: Vec<(u32, u32, bool)>,
+    form: Vec<Form>,
+    /// Hashes of `lower` and of the context form ([`hash_str`]).
+    lower_h: Vec<u64>,
+    form_h: Vec<u64>,
+    /// Word clusters, looked up on first use (`u32::MAX`: not yet; punctuation is 0).
+    cl: Vec<std::cell::Cell<u32>>,
+    /// Each token's byte range in `text`.
+    spans: Vec<(u32, u32)>,
+    /// A comma lies before the token in its sentence.
+    pub comma_before: Vec<bool>,
+    /// The token's sentence holds a quotation.
+    pub quoted_sent: Vec<bool>,
+}
+
+static START: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| hash_str("<s>"));
+static END: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| hash_str("</s>"));
+
+#[derive(Clone, Copy)]
+enum Form {
+    Lower,
+    Fixed(&'static str),
+}
+
+impl<'a> Words<'a> {
+    pub fn new(d: &Doc<'a>) -> Self {
+        let n = d.toks.len();
+        let mut w = Words {
+            text: d.text,
+            buf: String::new(),
+            lower: Vec::with_capacity(n),
+            form: Vec::with_capacity(n),
+            cl: Vec::with_capacity(n),
+            lower_h: Vec::with_capacity(n),
+            form_h: Vec::with_capacity(n),
+            spans: Vec::with_capacity(n),
+            comma_before: vec![false; n],
+            quoted_sent: vec![false; n],
+        };
+        for i in 0..n {
+            let t = d.tok(i);
+            let upper = if t.is_ascii() {
+                t.bytes().any(|c| c.is_ascii_uppercase())
+            } else {
+                t.chars().any(char::is_uppercase)
+            };
+            if upper {
+                let s = w.buf.len();
+                w.buf.extend(t.chars().flat_map(char::to_lowercase));
+                w.lower.push((s as u32, w.buf.len() as u32, true));
+            } else {
+                w.lower.push((d.toks[i].s as u32, d.toks[i].e as u32, false));
+            }
+            let f = if !d.toks[i].word {
+                match d.in_quote[i].map(|q| d.quotes[q as usize]) {
+                    Some(q) if q.open == i => Form::Fixed("<q>"),
+                    Some(q) if q.close == i => Form::Fixed("</q>"),
+                    _ => Form::Lower,
+                }
+            } else if t.as_bytes()[0].is_ascii_digit() {
+                Form::Fixed("<num>")
+            } else if d.is_cap(i) && !closed_class(w.lower(i)) {
+                Form::Fixed("<Cap>")
+            } else {
+                Form::Lower
+            };
+            let lh = hash_str(w.lower(i));
+            w.lower_h.push(lh);
+            w.form_h.push(match f {
+                Form::Lower => lh,
+                Form::Fixed(x) => hash_str(x),
+            });
+            w.form.push(f);
+            w.cl.push(std::cell::Cell::new(if d.toks[i].word { u32::MAX } else { 0 }));
+            w.spans.push((d.toks[i].s as u32, d.toks[i].e as u32));
+        }
+        for sent in &d.sents {
+            let quoted = (sent.a..sent.b).any(|k| d.in_quote[k].is_some());
+            let mut comma = false;
+            for k in sent.a..sent.b {
+                w.comma_before[k] = comma;
+                w.quoted_sent[k] = quoted;
+                comma |= d.is(k, ",");
+            }
+        }
+        w
+    }
+
+    /// The token's word cluster ([`cluster`]).
+    pub fn cl(&self, i: usize) -> u32 {
+        let c = self.cl[i].get();
+        if c != u32::MAX {
+            return c;
+        }
+        let (s, e) = self.spans[i];
+        let c = cluster(&self.text[s as usize..e as usize]);
+        self.cl[i].set(c);
+        c
+    }
+
+    /// The token in lowercase.
+    pub fn lower(&self, i: usize) -> &str {
+        let (s, e, in_buf) = self.lower[i];
+        if in_buf { &self.buf[s as usize..e as usize] } else { &self.text[s as usize..e as usize] }
+    }
+
+    /// [`hash_str`] of [`Words::lower`].
+    pub fn lower_h(&self, i: usize) -> u64 {
+        self.lower_h[i]
+    }
+
+    /// [`hash_str`] of the token as a context word: lowercase, names as `<Cap>`, numbers as
+    /// `<num>`, quotation marks by role, `<s>` / `</s>` outside the sentence.
+    pub fn norm_h(&self, i: Option<usize>, sent: Sent) -> u64 {
+        match i {
+            Some(i) if i >= sent.a && i < sent.b => self.form_h[i],
+            Some(i) if i >= sent.b => *END,
+            _ => *START,
+        }
+    }
+}
+
+/// Function words kept as themselves even when capitalised.
+fn closed_class(l: &str) -> bool {
+    lx::is_np_stop(l)
+        || lx::is_pronoun(l)
+        || lx::is_determiner(l)
+        || lx::is_aux_adverb(l)
+        || lx::is_modal(l)
+        || lx::cue_kind(l).is_some()
+        || matches!(l, "according" | "in" | "on" | "at" | "of" | "for" | "by")
+}
+
+/// A crude stem, so inflections share weights (`supports`, `supported`, `supporting`).
+pub(crate) fn stem(l: &str) -> &str {
+    for suf in ["ing", "ed", "es", "s"] {
+        if let Some(x) = l.strip_suffix(suf)
+            && x.len() >= 3
+        {
+            return x;
+        }
+    }
+    l
+}
+
+/// The word's cluster path in the NER word clusters (unsupervised, from news text): prefixes of
+/// it group words used alike (`said`, `says`, `told`), so unseen cue words share weights. The
+/// key is the hash of [`crate::ner::clusters::lower_form`], computed without allocating.
+pub(crate) fn cluster(tok: &str) -> u32 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut buf = [0u8; 4];
+    for c in tok.chars() {
+        // As `ner::features::normalise` for a word, then digits as 0, then lowercase.
+        let c = match c {
+            '’' | '‘' | '‛' | '`' | '′' => '\'',
+            '–' | '‑' | '‐' => '-',
+            c if c.is_ascii_digit() => '0',
+            c => c,
+        };
+        for l in c.to_lowercase() {
+            for &b in l.encode_utf8(&mut buf).as_bytes() {
+                h ^= b as u64;
+                h = h.wrapping_mul(0x100_0000_01b3);
+            }
+        }
+    }
+    crate::ner::clusters::Clusters::shipped().get(crate::ner::features::fmix(h))
+}
+
+/// The first `bits` of a cluster path as a feature value (0 for none).
+pub(crate) fn cluster_prefix(c: u32, bits: u32) -> u32 {
+    let p = crate::ner::clusters::prefix(c, bits);
+    p as u32 ^ (p >> 16) as u32
+}
+
+fn bucket(n: usize) -> u32 {
+    match n {
+        0..=3 => n as u32,
+        4..=5 => 4,
+        6..=9 => 5,
+        10..=15 => 6,
+        _ => 7,
+    }
+}
+
+/// What stands right before token `i` once auxiliaries and adverbs are skipped (`Kelin has
+/// also said`): 1 a pronoun, 2 a name, 3 a speaker noun or plural, 0 anything else. A cheap
+/// stand-in for the rules' subject reading, read for every token.
+fn subject_kind(d: &Doc, ws: &Words, sent: Sent, i: usize) -> u32 {
+    let mut k = i;
+    while k > sent.a && k + 3 > i && d.toks[k - 1].word && lx::is_aux_adverb(ws.lower(k - 1)) {
+        k -= 1;
+    }
+    if k == sent.a || !d.toks[k - 1].word {
+        return 0;
+    }
+    let p = ws.lower(k - 1);
+    if lx::is_pronoun(p) {
+        1
+    } else if d.is_cap(k - 1) {
+        2
+    } else if lx::is_speaker_noun(p) || (p.len() > 4 && p.ends_with('s') && !p.ends_with("ss")) {
+        3
+    } else {
+        0
+    }
+}
+
+/// Whether the tagger reads token `i`: words and colons outside quotations that no quotation
+/// frame of the rules already uses, and not a word the training data never saw carry a cue
+/// (`stop`, frequent function words: skipping them keeps tagging cheap).
+pub(crate) fn is_candidate(d: &Doc, ws: &Words, i: usize, uses: &[RuleUse], stop: &Stop) -> bool {
+    (d.toks[i].word || d.is(i, ":"))
+        && d.in_quote[i].is_none()
+        && uses[i] != RuleUse::Quote
+        && !stop.contains(ws.lower(i))
+}
+
+/// Words the tagger skips.
+pub(crate) type Stop = rustc_hash::FxHashSet<String>;
+
+/// Features of token `i` of `sent` as a cue. `rule` is the rules' use of it.
+pub(crate) fn features(d: &Doc, ws: &Words, sent: Sent, i: usize, rule: RuleUse, out: &mut Vec<u32>) {
+    out.clear();
+    let w = ws.norm_h(Some(i), sent);
+    let lw: &str = ws.lower(i);
+    let lwh = ws.lower_h(i);
+    let p1 = ws.norm_h(i.checked_sub(1), sent);
+    let p2 = ws.norm_h(i.checked_sub(2), sent);
+    let n1 = ws.norm_h(Some(i + 1), sent);
+    let n2 = ws.norm_h(Some(i + 2), sent);
+    let suffix = |k: usize| lw.char_indices().rev().nth(k - 1).map_or(lw, |(b, _)| &lw[b..]);
+    let lex = match lx::cue_kind(lw) {
+        Some(CueKind::Strong) => 1,
+        Some(CueKind::Weak) => 2,
+        None if lx::nominal_cue(lw).is_some() => 3,
+        None => 0,
+    };
+    let r = rule as u32;
+    let quoted = d.in_quote[i].is_some() as u32;
+    // Distance from the last closing quotation mark before it in the sentence (`“…,” he said`).
+    let after_quote =
+        (sent.a..i).rev().take(8).find(|&k| d.in_quote[k].is_some()).map_or(0, |k| 1 + bucket(i - k));
+    let has_quote = ws.quoted_sent[i] as u32;
+    let quote_next = (i + 1..sent.b.min(i + 4)).any(|k| d.in_quote[k].is_some()) as u32;
+    let from_start = bucket(i - sent.a);
+    let to_end = bucket(sent.b - i - 1);
+    // The subject reading of the rules (`Kelin said`, `the ministry said`, `he said`).
+    let subject = subject_kind(d, ws, sent, i);
+    let cap = d.is_cap(i) as u32;
+    let comma_before = ws.comma_before[i] as u32;
+    let s3 = hash_str(suffix(3));
+    let k = |t: u8| Key::new(T + t);
+    out.push(k(0).get());
+    out.push(k(1).h(w).get());
+    out.push(k(2).h(s3).get());
+    out.push(k(3).h(hash_str(suffix(2))).n(lex).get());
+    out.push(k(4).n(lex).n(r).get());
+    out.push(k(5).h(w).n(r).get());
+    out.push(k(6).h(p1).get());
+    out.push(k(7).h(p2).h(p1).get());
+    out.push(k(8).h(n1).get());
+    out.push(k(9).h(n1).h(n2).get());
+    out.push(k(10).h(p1).h(w).get());
+    out.push(k(11).h(w).h(n1).get());
+    out.push(k(12).n(quoted).n(after_quote).n(quote_next).get());
+    out.push(k(13).n(has_quote).n(lex).get());
+    out.push(k(14).n(from_start).n(to_end).get());
+    out.push(k(15).n(subject).n(lex).get());
+    out.push(k(16).h(w).n(subject).get());
+    out.push(k(17).h(s3).h(n1).get());
+    out.push(k(18).h(s3).h(p1).get());
+    out.push(k(19).n(cap).n(from_start.min(1)).n(lex).get());
+    out.push(k(20).n(comma_before).n(subject).n(r).get());
+    out.push(k(21).h(w).n(after_quote.min(2)).get());
+    out.push(k(22).n(r).n(quoted).get());
+    out.push(k(23).h(lwh).get());
+    let st = stem(lw);
+    let sth = hash_str(st);
+    out.push(k(24).h(sth).get());
+    out.push(k(25).h(sth).h(n1).get());
+    out.push(k(26).h(sth).n(subject).get());
+    let c = ws.cl(i);
+    let pre = |b: u32| {
+        crate::ner::clusters::prefix(c, b) as u32 ^ (crate::ner::clusters::prefix(c, b) >> 16) as u32
+    };
+    out.push(k(27).n(pre(6)).get());
+    out.push(k(28).n(pre(10)).get());
+    out.push(k(29).n(pre(16)).get());
+    out.push(k(30).n(pre(8)).h(n1).get());
+    out.push(k(31).n(pre(8)).n(subject).n(lex).get());
+    // Word classes of the neighbours (the next word's class says whether a clause follows).
+    let ncl = |j: usize| if j < sent.b && d.toks[j].word { cluster_prefix(ws.cl(j), 5) } else { 1 };
+    let (c_next, c_prev) = (ncl(i + 1), if i > sent.a { ncl(i - 1) } else { 1 });
+    out.push(k(32).n(pre(6)).n(c_next).get());
+    out.push(k(33).n(c_prev).n(pre(6)).get());
+    out.push(k(34).h(sth).n(c_next).get());
+}
