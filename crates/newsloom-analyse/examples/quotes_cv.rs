@@ -67,8 +67,17 @@ fn main() -> Result<(), String> {
     if let Some(v) = opt("--stop-count") {
         cfg.stop_count = v.parse().map_err(|e| format!("--stop-count: {e}"))?;
     }
-    if let Some(v) = opt("--stop-unused") {
-        cfg.stop_unused = v.parse().map_err(|e| format!("--stop-unused: {e}"))?;
+    for (name, slot) in [
+        ("--cue-bits", &mut cfg.cue_bits),
+        ("--span-bits", &mut cfg.span_bits),
+        ("--speaker-bits", &mut cfg.speaker_bits),
+    ] {
+        if let Some(v) = opt(name) {
+            *slot = v.parse().map_err(|e| format!("{name}: {e}"))?;
+        }
+    }
+    if let Some(v) = opt("--cue-min") {
+        cfg.cue_min = v.parse().map_err(|e| format!("--cue-min: {e}"))?;
     }
     if let Some(v) = opt("--jackknife") {
         cfg.jackknife = v.parse().map_err(|e| format!("--jackknife: {e}"))?;

@@ -3,7 +3,7 @@
 //! parenthetical frame; an adjacent quotation; the next sentence after `said:`; the rules' own
 //! reading) and their features for the learnt span scorer, which picks one.
 
-use super::super::find::{Hit, left_np, lower, trim_end};
+use super::super::find::{Hit, left_np, trim_end};
 use super::super::lexicon as lx;
 use super::super::text::{Doc, Sent};
 use super::cue::{RuleUse, Words, cluster_prefix};
@@ -110,13 +110,13 @@ fn is_break(d: &Doc, ws: &Words, k: usize) -> bool {
 
 /// Where the cue's words begin and end around its anchor: `has also said`, `according to`,
 /// `pointed out`.
-pub(crate) fn cue_extent(d: &Doc, sent: Sent, anchor: usize) -> (usize, usize) {
+pub(crate) fn cue_extent(d: &Doc, ws: &Words, sent: Sent, anchor: usize) -> (usize, usize) {
     let mut s = anchor;
-    while s > sent.a && s + 3 > anchor && d.toks[s - 1].word && lx::is_aux_adverb(&lower(d, s - 1)) {
+    while s > sent.a && s + 3 > anchor && d.toks[s - 1].word && lx::is_aux_adverb(ws.lower(s - 1)) {
         s -= 1;
     }
     let mut e = anchor + 1;
-    if e < sent.b && matches!(&*lower(d, anchor), "according" | "pointed" | "referring" | "went") {
+    if e < sent.b && matches!(ws.lower(anchor), "according" | "pointed" | "referring" | "went") {
         e += 1;
     }
     (s, e)
@@ -165,7 +165,7 @@ pub(crate) fn candidates(
     };
     let sent = d.sents[si];
     let se = trim_end(d, sent.a, sent.b);
-    let (cs, ce) = cue_extent(d, sent, anchor);
+    let (cs, ce) = cue_extent(d, ws, sent, anchor);
     let push = |pieces: Vec<(usize, usize)>, side: Side, nth_end: usize, out: &mut Vec<Cand>| {
         if pieces.iter().any(|&(s, e)| s >= e) || !pieces.iter().any(|&(s, e)| has_word(d, s, e)) {
             return;
@@ -303,7 +303,7 @@ impl<'a, 'd> SpanCtx<'a, 'd> {
         speaker: Option<(usize, usize)>,
     ) -> Self {
         let sent = d.sents[si];
-        let (cs, ce) = cue_extent(d, sent, anchor);
+        let (cs, ce) = cue_extent(d, ws, sent, anchor);
         SpanCtx {
             d,
             ws,

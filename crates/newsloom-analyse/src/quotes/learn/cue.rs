@@ -81,14 +81,19 @@ impl<'a> Words<'a> {
         };
         for i in 0..n {
             let t = d.tok(i);
-            let upper = if t.is_ascii() {
+            let ascii = t.is_ascii();
+            let upper = if ascii {
                 t.bytes().any(|c| c.is_ascii_uppercase())
             } else {
                 t.chars().any(char::is_uppercase)
             };
             if upper {
                 let s = w.buf.len();
-                w.buf.extend(t.chars().flat_map(char::to_lowercase));
+                if ascii {
+                    w.buf.extend(t.bytes().map(|c| c.to_ascii_lowercase() as char));
+                } else {
+                    w.buf.extend(t.chars().flat_map(char::to_lowercase));
+                }
                 w.lower.push((s as u32, w.buf.len() as u32, true));
             } else {
                 w.lower.push((d.toks[i].s as u32, d.toks[i].e as u32, false));
@@ -190,6 +195,19 @@ pub(crate) fn stem(l: &str) -> &str {
 /// key is the hash of [`crate::ner::clusters::lower_form`], computed without allocating.
 pub(crate) fn cluster(tok: &str) -> u32 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    if tok.is_ascii() {
+        // The same bytes as the loop below gives for ASCII, without decoding characters.
+        for b in tok.bytes() {
+            let b = match b {
+                b'`' => b'\'',
+                b'0'..=b'9' => b'0',
+                b => b.to_ascii_lowercase(),
+            };
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100_0000_01b3);
+        }
+        return crate::ner::clusters::Clusters::shipped().get(crate::ner::features::fmix(h));
+    }
     let mut buf = [0u8; 4];
     for c in tok.chars() {
         // As `ner::features::normalise` for a word, then digits as 0, then lowercase.
@@ -248,18 +266,46 @@ fn subject_kind(d: &Doc, ws: &Words, sent: Sent, i: usize) -> u32 {
     }
 }
 
-/// Whether the tagger reads token `i`: words and colons outside quotations that no quotation
-/// frame of the rules already uses, and not a word the training data never saw carry a cue
-/// (`stop`, frequent function words: skipping them keeps tagging cheap).
-pub(crate) fn is_candidate(d: &Doc, ws: &Words, i: usize, uses: &[RuleUse], stop: &Stop) -> bool {
-    (d.toks[i].word || d.is(i, ":"))
-        && d.in_quote[i].is_none()
-        && uses[i] != RuleUse::Quote
-        && !stop.contains(ws.lower(i))
+/// Whether token `i` may be a cue at all: a word or colon outside quotations that no
+/// quotation frame of the rules already uses.
+pub(crate) fn can_be_cue(d: &Doc, i: usize, uses: &[RuleUse]) -> bool {
+    (d.toks[i].word || d.is(i, ":")) && d.in_quote[i].is_none() && uses[i] != RuleUse::Quote
 }
 
-/// Words the tagger skips.
-pub(crate) type Stop = rustc_hash::FxHashSet<String>;
+/// Whether the tagger reads token `i`: one that [`can_be_cue`] and that the rules read as a
+/// cue of reported speech or whose stem carried a cue in training ([`CueWords`]). The first
+/// pass that keeps tagging cheap: most words of an article are never scored.
+pub(crate) fn is_candidate(d: &Doc, ws: &Words, i: usize, uses: &[RuleUse], words: &CueWords) -> bool {
+    can_be_cue(d, i, uses) && (uses[i] == RuleUse::Reported || words.contains(ws.lower(i)))
+}
+
+/// The stems the tagger reads: those that carried a gold cue in training (less the frequent
+/// ones that almost never did), kept as written for the model file and hashed for the lookup.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CueWords {
+    stems: Vec<String>,
+    hashes: rustc_hash::FxHashSet<u64>,
+}
+
+impl CueWords {
+    pub fn insert(&mut self, stem: String) {
+        if self.hashes.insert(hash_str(&stem)) {
+            self.stems.push(stem);
+        }
+    }
+
+    /// Whether the stem of `lower` (a lowercase word) is one of them.
+    pub fn contains(&self, lower: &str) -> bool {
+        self.hashes.contains(&hash_str(stem(lower)))
+    }
+
+    /// The stems, sorted.
+    pub fn sorted(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.stems.iter().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+}
 
 /// Features of token `i` of `sent` as a cue. `rule` is the rules' use of it.
 pub(crate) fn features(d: &Doc, ws: &Words, sent: Sent, i: usize, rule: RuleUse, out: &mut Vec<u32>) {

@@ -35,26 +35,28 @@ use std::sync::LazyLock;
 
 const MAGIC: &[u8; 8] = b"NLQUOT01";
 /// Bumped whenever candidates, features or the layout change; the file must match.
-const MODEL_VERSION: u32 = 2;
+const MODEL_VERSION: u32 = 4;
 
-/// Learnt weights (cue tagger and span scorer share one table; their templates differ) and the
-/// cue threshold.
+/// Learnt weights (one table each for the cue tagger, the span scorer and the speaker scorer)
+/// and the cue threshold.
 #[derive(Clone, Default)]
 pub struct QuoteModel {
-    pub(crate) weights: Weights,
+    pub(crate) cue: Weights,
+    pub(crate) span: Weights,
+    pub(crate) speaker: Weights,
     /// A token is a cue when it scores above this.
     pub(crate) threshold: f32,
     /// Tokens scoring above this are cues a content should not hold (a span feature).
     pub(crate) floor: f32,
     /// A content never holds another cue scoring above this.
     pub(crate) block: f32,
-    /// Frequent words that never carried a cue in training: the tagger skips them.
-    pub(crate) stop: cue::Stop,
+    /// The stems the tagger reads (a first pass: other words are not scored).
+    pub(crate) words: cue::CueWords,
 }
 
 impl std::fmt::Debug for QuoteModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "QuoteModel({} weights, threshold {})", self.weights.len(), self.threshold)
+        write!(f, "QuoteModel({} weights, threshold {})", self.len(), self.threshold)
     }
 }
 
@@ -86,18 +88,20 @@ impl QuoteModel {
         let threshold = r.f32()?;
         let floor = r.f32()?;
         let block = r.f32()?;
-        let weights = Weights::read(&mut r)?;
+        let cue = Weights::read(&mut r)?;
+        let span = Weights::read(&mut r)?;
+        let speaker = Weights::read(&mut r)?;
         let n = r.u32()? as usize;
-        let mut stop = cue::Stop::default();
+        let mut words = cue::CueWords::default();
         for _ in 0..n {
             let len = r.take(1)?[0] as usize;
             let w = std::str::from_utf8(r.take(len)?).map_err(|e| format!("quote weights: {e}"))?;
-            stop.insert(w.to_string());
+            words.insert(w.to_string());
         }
         if r.pos != r.buf.len() {
             return Err("quote weights: trailing bytes".into());
         }
-        Ok(Self { weights, threshold, floor, block, stop })
+        Ok(Self { cue, span, speaker, threshold, floor, block, words })
     }
 
     pub fn to_gz(&self) -> Result<Vec<u8>, String> {
@@ -107,9 +111,10 @@ impl QuoteModel {
         for x in [self.threshold, self.floor, self.block] {
             raw.extend_from_slice(&x.to_le_bytes());
         }
-        self.weights.write(&mut raw);
-        let mut words: Vec<&String> = self.stop.iter().filter(|w| w.len() < 256).collect();
-        words.sort();
+        for w in [&self.cue, &self.span, &self.speaker] {
+            w.write(&mut raw);
+        }
+        let words: Vec<&str> = self.words.sorted().into_iter().filter(|w| w.len() < 256).collect();
         raw.extend_from_slice(&(words.len() as u32).to_le_bytes());
         for w in words {
             raw.push(w.len() as u8);
@@ -120,13 +125,13 @@ impl QuoteModel {
         enc.finish().map_err(|e| e.to_string())
     }
 
-    /// Number of feature weights.
+    /// Number of non-zero weights.
     pub fn len(&self) -> usize {
-        self.weights.len()
+        self.cue.len() + self.span.len() + self.speaker.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.weights.len() == 0
+        self.len() == 0
     }
 
     /// The attributions of `d`: the rules' quotation hits as found, and reported speech from
@@ -140,11 +145,11 @@ impl QuoteModel {
         let mut cues: Vec<(usize, usize, f32)> = Vec::new();
         for (si, &sent) in d.sents.iter().enumerate() {
             for i in sent.a..sent.b {
-                if !cue::is_candidate(d, &ws, i, &uses, &self.stop) {
+                if !cue::is_candidate(d, &ws, i, &uses, &self.words) {
                     continue;
                 }
                 cue::features(d, &ws, sent, i, uses[i], &mut feats);
-                let score = self.weights.score(&feats);
+                let score = self.cue.score(&feats);
                 if score > self.floor {
                     cues.push((si, i, score));
                 }
@@ -200,17 +205,17 @@ impl QuoteModel {
         let mut content_scores = Vec::with_capacity(cands.len());
         SpanCtx::new(d, ws, si, i, uses[i], rule, rule_speaker).scores(
             cands,
-            &self.weights,
+            &self.span,
             &mut content_scores,
         );
-        let extent = cue_extent(d, sent, i);
+        let extent = cue_extent(d, ws, sent, i);
         let mut speakers = Vec::new();
-        speaker::candidates(d, si, extent, rule_speaker, &[], &mut speakers);
+        speaker::candidates(d, ws, si, extent, rule_speaker, &[], &mut speakers);
         let speaker_scores: Vec<f32> = speakers
             .iter()
             .map(|c| {
                 speaker::features(d, si, i, extent, rule_speaker.is_some(), c, ws, feats);
-                self.weights.score(feats)
+                self.speaker.score(feats)
             })
             .collect();
         // The best content and speaker together: a content never holds its own speaker.

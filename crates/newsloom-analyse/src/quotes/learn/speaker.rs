@@ -2,7 +2,7 @@
 //! after it, the names, pronouns and speaker nouns of the sentence, or none) and their
 //! features for the learnt speaker scorer, which picks one.
 
-use super::super::find::{left_np, lower, right_np, trim_end};
+use super::super::find::{left_np, right_np, trim_end};
 use super::super::lexicon as lx;
 use super::super::text::Doc;
 use super::cue::Words;
@@ -25,20 +25,20 @@ pub(crate) struct SpeakerCand {
 
 /// Phrases of `[a, b)` that may name a speaker: runs of capitalised words, pronouns, and
 /// phrases ending in a speaker noun (`the ministry`, `senior aides`).
-fn chunks(d: &Doc, a: usize, b: usize, out: &mut Vec<(usize, usize)>) {
+fn chunks(d: &Doc, ws: &Words, a: usize, b: usize, out: &mut Vec<(usize, usize)>) {
     let mut k = a;
     while k < b {
         if d.in_quote[k].is_some() || !d.toks[k].word {
             k += 1;
             continue;
         }
-        let l = lower(d, k);
-        if lx::is_pronoun(&l) && l != "one" && l != "you" {
+        let l = ws.lower(k);
+        if lx::is_pronoun(l) && l != "one" && l != "you" {
             out.push((k, k + 1));
             k += 1;
             continue;
         }
-        if d.is_cap(k) && !lx::is_np_stop(&l) && !lx::is_determiner(&l) {
+        if d.is_cap(k) && !lx::is_np_stop(l) && !lx::is_determiner(l) {
             let mut e = k + 1;
             while e < b && e < k + 6 && d.is_cap(e) && d.in_quote[e].is_none() {
                 e += 1;
@@ -47,11 +47,11 @@ fn chunks(d: &Doc, a: usize, b: usize, out: &mut Vec<(usize, usize)>) {
             k = e;
             continue;
         }
-        if lx::is_speaker_noun(&l) {
+        if lx::is_speaker_noun(l) {
             let mut s = k;
-            while s > a && s + 4 > k && d.toks[s - 1].word && !lx::is_np_stop(&lower(d, s - 1)) {
+            while s > a && s + 4 > k && d.toks[s - 1].word && !lx::is_np_stop(ws.lower(s - 1)) {
                 s -= 1;
-                if lx::is_determiner(&lower(d, s)) {
+                if lx::is_determiner(ws.lower(s)) {
                     break;
                 }
             }
@@ -65,6 +65,7 @@ fn chunks(d: &Doc, a: usize, b: usize, out: &mut Vec<(usize, usize)>) {
 /// rules' speaker for it, `content` the chosen content (a speaker lies outside it).
 pub(crate) fn candidates(
     d: &Doc,
+    ws: &Words,
     si: usize,
     (cs, ce): (usize, usize),
     rule: Option<(usize, usize)>,
@@ -84,8 +85,8 @@ pub(crate) fn candidates(
     spans.extend(rule);
     spans.extend(subject);
     spans.extend(inverted);
-    chunks(d, sent.a.max(cs.saturating_sub(25)), cs, &mut spans);
-    chunks(d, ce, se.min(ce + 15), &mut spans);
+    chunks(d, ws, sent.a.max(cs.saturating_sub(25)), cs, &mut spans);
+    chunks(d, ws, ce, se.min(ce + 15), &mut spans);
     let inside = |(s, e): (usize, usize)| content.iter().any(|&(a, b)| s >= a && e <= b);
     out.push(SpeakerCand { span: None, rule: rule.is_none(), subject: false, inverted: false, rank: 0 });
     for sp in spans {

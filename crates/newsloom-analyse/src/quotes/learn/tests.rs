@@ -56,6 +56,8 @@ fn training_learns_a_cue_the_rules_lack_and_the_model_round_trips() {
     let rules = crate::quotes::evaluate(&QuoteExtractor::rules_only(), &records);
     assert_eq!(rules.f1("all"), 0.0, "the rules should not know `harrumphed`");
     let model = train(&records, &TrainConfig::default());
+    // The first pass reads the cue word and skips words that never carried one.
+    assert!(model.words.contains("harrumphed") && !model.words.contains("weather"));
     let back = QuoteModel::from_gz(&model.to_gz().unwrap()).unwrap();
     assert_eq!(back.len(), model.len());
     assert_eq!(back.threshold, model.threshold);
@@ -146,7 +148,8 @@ fn speaker_candidates_hold_the_subject_the_inverted_phrase_and_none() {
     let said = at(&d, "said");
     let mut cands = Vec::new();
     let content = [(0, at(&d, ","))];
-    speaker::candidates(&d, 0, (said, said + 1), None, &content, &mut cands);
+    let ws = cue::Words::new(&d);
+    speaker::candidates(&d, &ws, 0, (said, said + 1), None, &content, &mut cands);
     assert!(cands.iter().any(|c| c.span.is_none()));
     let inv = cands.iter().find(|c| c.inverted).expect("the phrase after the cue");
     let (s, e) = inv.span.unwrap();
@@ -189,7 +192,7 @@ fn latent_perceptron_moves_toward_any_right_option() {
     use perceptron::{Key, Trainer};
     let f = |s: &str| vec![Key::new(0).s(s).get()];
     let options = [f("long"), f("short"), f("other")];
-    let mut t = Trainer::default();
+    let mut t = Trainer::new(10);
     // First the third is right, then either of the first two: the third stops winning.
     assert!(t.learn_any(&options, &[false, false, true]));
     assert!(!t.learn_any(&options, &[false, false, true]));
@@ -226,12 +229,70 @@ fn cached_span_scores_equal_the_full_feature_sums() {
     assert!(cands.len() > 10, "{}", cands.len());
     let ctx = content::SpanCtx::new(&d, &ws, 0, said, cue::RuleUse::None, None, None);
     let mut cached = Vec::new();
-    ctx.scores(&cands, &m.weights, &mut cached);
+    ctx.scores(&cands, &m.span, &mut cached);
     let mut feats = Vec::new();
     for (c, s) in cands.iter().zip(&cached) {
         ctx.features(c, &mut feats);
-        assert!((m.weights.score(&feats) - s).abs() < 1e-3, "{c:?}");
+        assert!((m.span.score(&feats) - s).abs() < 1e-3, "{c:?}");
     }
     // Some readings score apart: the weights are in use.
     assert!(cached.iter().any(|&s| (s - cached[0]).abs() > 0.1));
+}
+
+#[test]
+fn first_pass_keeps_every_cue_and_drops_only_words_never_seen_as_one() {
+    // The shipped model with its cue-word first pass, and the same model reading every word.
+    let m = QuoteModel::shipped().expect("shipped model");
+    let text = "Budget talks stall\n\n\
+        The finance minister said on Monday that the budget would be cut. \
+        According to officials, the talks collapsed late at night. \
+        Ann Lutz, who leads the union, warned that strikes could follow, and Bo Park told \
+        reporters the deal was dead. “We will not sign,” he added. \
+        The council claims the plan is illegal, while critics argued it never had support. \
+        Park believes the vote will fail. The weather was mild and the trains ran on time. \
+        She denied the report: it was false, a spokesman insisted. \
+        Lawmakers urged calm and called for new elections in the spring.";
+    let d = Doc::new(text);
+    let ws = cue::Words::new(&d);
+    let mut every = m.clone();
+    every.words = cue::CueWords::default();
+    for i in 0..d.toks.len() {
+        every.words.insert(cue::stem(ws.lower(i)).to_string());
+    }
+    let hits = crate::quotes::find::find_hits(&d);
+    let read = |hs: Vec<crate::quotes::find::Hit>| -> Vec<(usize, String)> {
+        hs.iter()
+            .filter_map(|h| {
+                let p: Vec<&str> =
+                    h.content.iter().map(|&(a, b)| &d.text[d.toks[a].s..d.toks[b - 1].e]).collect();
+                Some((h.cue?.0, format!("{:?} {}", h.speaker, p.join(" | "))))
+            })
+            .collect()
+    };
+    let filtered = read(m.apply(&d, hits.clone()));
+    let full = read(every.apply(&d, hits));
+    // Every cue of the fixture is read, with the same content and speaker as without the pass.
+    let cues: Vec<&str> = filtered.iter().map(|(c, _)| d.tok(*c)).collect();
+    for w in [
+        "said",
+        "According",
+        "warned",
+        "told",
+        "added",
+        "claims",
+        "argued",
+        "believes",
+        "denied",
+        "urged",
+        "called",
+    ] {
+        assert!(cues.contains(&w), "{w} missing: {filtered:#?}");
+    }
+    for f in &filtered {
+        assert!(full.contains(f), "{f:?} not found without the first pass: {full:#?}");
+    }
+    // What only the full tagger finds hangs on words the first pass rightly skips.
+    for (c, _) in full.iter().filter(|f| !filtered.contains(f)) {
+        assert!(!m.words.contains(ws.lower(*c)), "{} was skipped", d.tok(*c));
+    }
 }

@@ -9,7 +9,7 @@ use super::super::reported::hit_for_cue;
 use super::super::text::{CharMap, Doc};
 use super::QuoteModel;
 use super::align::{GoldTok, TokChars, align, overlap};
-use super::cue::{self, RuleUse, Stop, Words};
+use super::cue::{self, CueWords, RuleUse, Words};
 use super::perceptron::{Trainer, Weights};
 use super::{content, speaker};
 use std::collections::{BTreeMap, HashMap};
@@ -24,6 +24,10 @@ pub struct TrainConfig {
     pub epochs: usize,
     /// …and of the span and speaker scorers over their examples.
     pub span_epochs: usize,
+    /// Table sizes (2^bits slots) of the cue tagger, span scorer and speaker scorer.
+    pub cue_bits: u8,
+    pub span_bits: u8,
+    pub speaker_bits: u8,
     /// Averaged weights smaller than this are dropped from the model.
     pub prune: f32,
     /// A token is a cue when it scores above this.
@@ -39,12 +43,12 @@ pub struct TrainConfig {
     pub block: f32,
     /// Parts the training articles are split into for out-of-fold cue scores.
     pub jackknife: usize,
-    /// A word seen this often that carried a cue in at most `stop_share` of its uses is not
-    /// read by the tagger.
+    /// The tagger reads the stems that carried a gold cue at least this often…
+    pub cue_min: usize,
+    /// …except those seen at least `stop_count` times that carried one in at most
+    /// `stop_share` of their uses (`in`, `is`).
     pub stop_count: usize,
     pub stop_share: f32,
-    /// A word seen this often that never carried a cue is not read either.
-    pub stop_unused: usize,
 }
 
 impl Default for TrainConfig {
@@ -52,6 +56,9 @@ impl Default for TrainConfig {
         Self {
             epochs: 3,
             span_epochs: 3,
+            cue_bits: 18,
+            span_bits: 17,
+            speaker_bits: 14,
             prune: 0.2,
             threshold: -1.0,
             span_slack: 0.1,
@@ -61,7 +68,7 @@ impl Default for TrainConfig {
             jackknife: 4,
             stop_count: 100,
             stop_share: 0.002,
-            stop_unused: 10,
+            cue_min: 3,
         }
     }
 }
@@ -83,7 +90,7 @@ struct Article<'a> {
 }
 
 impl<'a> Article<'a> {
-    fn new(rec: &'a GoldArticle, stop: &Stop) -> Self {
+    fn new(rec: &'a GoldArticle, words: &CueWords) -> Self {
         let d = Doc::new(&rec.text);
         let ws = Words::new(&d);
         let cm = CharMap::new(&rec.text);
@@ -102,7 +109,7 @@ impl<'a> Article<'a> {
         let mut f = Vec::with_capacity(32);
         for (si, &sent) in d.sents.iter().enumerate() {
             for i in sent.a..sent.b {
-                if cue::is_candidate(&d, &ws, i, &uses, stop) {
+                if cue::is_candidate(&d, &ws, i, &uses, words) {
                     cue::features(&d, &ws, sent, i, uses[i], &mut f);
                     toks.push((si, i));
                     feats.push(f.clone());
@@ -174,10 +181,10 @@ fn speaker_examples(a: &Article, out: &mut Vec<SpanExample>) {
         let Some(golds) = a.by_anchor.get(&i) else { continue };
         let sent = a.d.sents[si];
         let rule_speaker = a.rule_speaker(si, i);
-        let extent = content::cue_extent(&a.d, sent, i);
+        let extent = content::cue_extent(&a.d, &a.ws, sent, i);
         for &gi in golds {
             let g = &a.gold[gi];
-            speaker::candidates(&a.d, si, extent, rule_speaker, &[], &mut cands);
+            speaker::candidates(&a.d, &a.ws, si, extent, rule_speaker, &[], &mut cands);
             let ok: Vec<f32> = cands
                 .iter()
                 .map(|c| match (c.span, g.source) {
@@ -206,12 +213,11 @@ pub(crate) fn likely_cues(toks: &[(usize, usize)], scores: &[f32], floor: f32) -
     toks.iter().zip(scores).filter(|&(_, &s)| s > floor).map(|(&(_, i), &s)| (i, s)).collect()
 }
 
-/// Words seen at least `cfg.stop_count` times as candidate cue tokens that carried a gold cue
-/// in at most `cfg.stop_share` of them (`the`, `of`, `he`), and words seen `cfg.stop_unused`
-/// times that never carried one: the tagger skips them.
-fn stop_words(records: &[GoldArticle], cfg: &TrainConfig) -> Stop {
+/// The stems the tagger reads: those that carried a gold cue at least `cfg.cue_min` times,
+/// less those seen at least `cfg.stop_count` times that carried one in at most
+/// `cfg.stop_share` of them.
+fn cue_words(records: &[GoldArticle], cfg: &TrainConfig) -> CueWords {
     let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
-    let none = Stop::default();
     for rec in records {
         let d = Doc::new(&rec.text);
         let ws = Words::new(&d);
@@ -221,20 +227,20 @@ fn stop_words(records: &[GoldArticle], cfg: &TrainConfig) -> Stop {
             align(&d, &tc, rec).iter().filter_map(|g| g.anchor).collect();
         let uses = cue::rule_uses(&d, &find_hits(&d));
         for i in 0..d.toks.len() {
-            if cue::is_candidate(&d, &ws, i, &uses, &none) {
-                let e = seen.entry(ws.lower(i).to_string()).or_default();
+            if cue::can_be_cue(&d, i, &uses) {
+                let e = seen.entry(cue::stem(ws.lower(i)).to_string()).or_default();
                 e.0 += 1;
                 e.1 += anchors.contains(&i) as usize;
             }
         }
     }
-    seen.into_iter()
-        .filter(|(_, (n, a))| {
-            (*n >= cfg.stop_count && (*a as f32) <= cfg.stop_share * *n as f32)
-                || (*n >= cfg.stop_unused && *a == 0)
-        })
-        .map(|(w, _)| w)
-        .collect()
+    let mut words = CueWords::default();
+    for (w, (n, a)) in seen {
+        if a >= cfg.cue_min.max(1) && !(n >= cfg.stop_count && (a as f32) <= cfg.stop_share * n as f32) {
+            words.insert(w);
+        }
+    }
+    words
 }
 
 /// Drops features that occur in fewer than `min` of the feature lists.
@@ -273,7 +279,7 @@ fn train_cues(arts: &[&Article], cfg: &TrainConfig) -> Weights {
     }
     let mut lists: Vec<&mut Vec<u32>> = examples.iter_mut().map(|e| &mut e.0).collect();
     prune_rare(&mut lists, cfg.min_count);
-    let mut t = Trainer::default();
+    let mut t = Trainer::new(cfg.cue_bits);
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let mut rng: u64 = 0x2545_F491_4F6C_DD1D;
     for _ in 0..cfg.epochs {
@@ -287,11 +293,11 @@ fn train_cues(arts: &[&Article], cfg: &TrainConfig) -> Weights {
 }
 
 /// The span scorer trained on `examples`.
-fn train_spans(mut examples: Vec<SpanExample>, cfg: &TrainConfig) -> Weights {
+fn train_spans(mut examples: Vec<SpanExample>, bits: u8, cfg: &TrainConfig) -> Weights {
     let epochs = cfg.span_epochs;
     let mut lists: Vec<&mut Vec<u32>> = examples.iter_mut().flat_map(|s| s.options.iter_mut()).collect();
     prune_rare(&mut lists, cfg.min_count);
-    let mut t = Trainer::default();
+    let mut t = Trainer::new(bits);
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let mut rng: u64 = 0x9E37_79B9_7F4A_7C15;
     for _ in 0..epochs {
@@ -311,9 +317,9 @@ fn train_spans(mut examples: Vec<SpanExample>, cfg: &TrainConfig) -> Weights {
 /// Trains a model on `records`. Deterministic: the same records and settings give the same
 /// weights.
 pub fn train(records: &[GoldArticle], cfg: &TrainConfig) -> QuoteModel {
-    let stop = stop_words(records, cfg);
+    let words = cue_words(records, cfg);
     let arts: Vec<Article> =
-        records.iter().map(|r| Article::new(r, &stop)).filter(|a| !a.d.sents.is_empty()).collect();
+        records.iter().map(|r| Article::new(r, &words)).filter(|a| !a.d.sents.is_empty()).collect();
     // Out-of-fold cue scores for every training article (stacking), then the span scorer on
     // contents that stop at those cues.
     let j = cfg.jackknife.max(2);
@@ -328,14 +334,14 @@ pub fn train(records: &[GoldArticle], cfg: &TrainConfig) -> QuoteModel {
         }
     }
     let all: Vec<&Article> = arts.iter().collect();
-    let mut weights = train_cues(&all, cfg);
-    weights.w.extend(train_spans(spans, cfg).w);
+    let cue = train_cues(&all, cfg);
+    let span = train_spans(spans, cfg.span_bits, cfg);
     let mut speakers = Vec::new();
     for a in &arts {
         speaker_examples(a, &mut speakers);
     }
-    weights.w.extend(train_spans(speakers, cfg).w);
-    QuoteModel { weights, threshold: cfg.threshold, floor: cfg.floor, block: cfg.block, stop }
+    let speaker = train_spans(speakers, cfg.speaker_bits, cfg);
+    QuoteModel { cue, span, speaker, threshold: cfg.threshold, floor: cfg.floor, block: cfg.block, words }
 }
 
 /// `newsloom train quotes`: trains on a gold file, writes the gzip'd model, returns a summary.
@@ -408,9 +414,9 @@ pub fn diagnose(model: &QuoteModel, records: &[GoldArticle]) -> String {
     let mut false_pos: HashMap<String, usize> = HashMap::new();
     let show = std::env::var("QDIAG").is_ok();
     for rec in records {
-        let a = Article::new(rec, &model.stop);
+        let a = Article::new(rec, &model.words);
         let d = &a.d;
-        let scores: Vec<f32> = a.feats.iter().map(|x| model.weights.score(x)).collect();
+        let scores: Vec<f32> = a.feats.iter().map(|x| model.cue.score(x)).collect();
         let cues = likely_cues(&a.toks, &scores, model.floor);
         for (k, &(si, i)) in a.toks.iter().enumerate() {
             let pred = scores[k] > model.threshold;
@@ -451,7 +457,7 @@ pub fn diagnose(model: &QuoteModel, records: &[GoldArticle]) -> String {
             let ctx = content::SpanCtx::new(d, &a.ws, si, i, a.uses[i], rule_hit, rule_speaker);
             for (ci, c) in cands.iter().enumerate() {
                 ctx.features(c, &mut feats);
-                let s = model.weights.score(&feats);
+                let s = model.span.score(&feats);
                 if s > best.0 {
                     best = (s, ci);
                 }
