@@ -75,16 +75,9 @@ fn find_in_sentence(d: &Doc, hits: &mut Vec<Hit>, si: usize, sent: Sent) {
     hits[before..].sort_by_key(pos);
 }
 
-/// The token in lowercase, borrowed when it has no uppercase letter (most words).
-pub(super) fn lower<'a>(d: &Doc<'a>, i: usize) -> std::borrow::Cow<'a, str> {
-    let t = d.tok(i);
-    // Most tokens are ASCII: a byte test first, the Unicode one only for the rest.
-    let upper = if t.is_ascii() {
-        t.bytes().any(|c| c.is_ascii_uppercase())
-    } else {
-        t.chars().any(char::is_uppercase)
-    };
-    if upper { std::borrow::Cow::Owned(t.to_lowercase()) } else { std::borrow::Cow::Borrowed(t) }
+/// The token in lowercase ([`Doc::lower`], computed once per document).
+pub(super) fn lower<'d>(d: &'d Doc<'_>, i: usize) -> std::borrow::Cow<'d, str> {
+    std::borrow::Cow::Borrowed(d.lower(i))
 }
 
 /// The first cue word in `[a, b)` that lies outside quotations.

@@ -69,8 +69,9 @@ impl<'a> Words<'a> {
         let n = d.toks.len();
         let mut w = Words {
             text: d.text,
-            buf: String::new(),
-            lower: Vec::with_capacity(n),
+            // The document's lowercase table (one copy, so `Words` does not borrow `d`).
+            buf: d.lower_buf.clone(),
+            lower: d.lower_at.clone(),
             form: Vec::with_capacity(n),
             cl: Vec::with_capacity(n),
             lower_h: Vec::with_capacity(n),
@@ -81,23 +82,6 @@ impl<'a> Words<'a> {
         };
         for i in 0..n {
             let t = d.tok(i);
-            let ascii = t.is_ascii();
-            let upper = if ascii {
-                t.bytes().any(|c| c.is_ascii_uppercase())
-            } else {
-                t.chars().any(char::is_uppercase)
-            };
-            if upper {
-                let s = w.buf.len();
-                if ascii {
-                    w.buf.extend(t.bytes().map(|c| c.to_ascii_lowercase() as char));
-                } else {
-                    w.buf.extend(t.chars().flat_map(char::to_lowercase));
-                }
-                w.lower.push((s as u32, w.buf.len() as u32, true));
-            } else {
-                w.lower.push((d.toks[i].s as u32, d.toks[i].e as u32, false));
-            }
             let f = if !d.toks[i].word {
                 match d.in_quote[i].map(|q| d.quotes[q as usize]) {
                     Some(q) if q.open == i => Form::Fixed("<q>"),
