@@ -129,8 +129,11 @@ impl<'a> Doc<'a> {
             .map(|t| {
                 let w = &text[t.s..t.e];
                 let ascii = w.is_ascii();
-                let upper =
-                    if ascii { w.bytes().any(|c| c.is_ascii_uppercase()) } else { w.chars().any(char::is_uppercase) };
+                let upper = if ascii {
+                    w.bytes().any(|c| c.is_ascii_uppercase())
+                } else {
+                    w.chars().any(char::is_uppercase)
+                };
                 if !upper {
                     return (t.s as u32, t.e as u32, false);
                 }

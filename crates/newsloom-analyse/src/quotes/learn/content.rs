@@ -123,13 +123,9 @@ pub(crate) fn cue_extent(d: &Doc, ws: &Words, sent: Sent, anchor: usize) -> (usi
 }
 
 /// Ends tried after each right-hand start.
-const MAX_ENDS: usize = 8;
+const MAX_ENDS: usize = 6;
 /// Right-hand starts tried after the cue.
-const MAX_STARTS: usize = 4;
-
-fn has_word(d: &Doc, s: usize, e: usize) -> bool {
-    (s..e).any(|k| d.toks[k].word)
-}
+const MAX_STARTS: usize = 2;
 
 /// The candidates for the cue at `anchor` in sentence `si`. `rule` is the rules' hit for it;
 /// `cues` are the document's likely cue tokens with their scores (sorted by token): PolNeAR's
@@ -160,14 +156,14 @@ pub(crate) fn candidates(
                 }
             }
         }
-        let words: usize = pieces.iter().map(|&(s, e)| (s..e).filter(|&k| d.toks[k].word).count()).sum();
+        let words: usize = pieces.iter().map(|&(s, e)| ws.words_in(s, e)).sum();
         (best, n >= words)
     };
     let sent = d.sents[si];
     let se = trim_end(d, sent.a, sent.b);
     let (cs, ce) = cue_extent(d, ws, sent, anchor);
     let push = |pieces: Vec<(usize, usize)>, side: Side, nth_end: usize, out: &mut Vec<Cand>| {
-        if pieces.iter().any(|&(s, e)| s >= e) || !pieces.iter().any(|&(s, e)| has_word(d, s, e)) {
+        if pieces.iter().any(|&(s, e)| s >= e) || !pieces.iter().any(|&(s, e)| ws.words_in(s, e) > 0) {
             return;
         }
         let (inner, only_cues) = inner(&pieces);
@@ -379,9 +375,8 @@ impl<'a, 'd> SpanCtx<'a, 'd> {
 
     /// Features of the content as a whole.
     fn whole_features(&self, c: &Cand, out: &mut Vec<u32>) {
-        let d = self.d;
         let (a, b) = (c.pieces[0].0, c.pieces[c.pieces.len() - 1].1);
-        let words: usize = c.pieces.iter().map(|&(s, e)| (s..e).filter(|&k| d.toks[k].word).count()).sum();
+        let words: usize = c.pieces.iter().map(|&(s, e)| self.ws.words_in(s, e)).sum();
         let len = bucket(words);
         let gap = bucket(if a >= self.ce { a - self.ce } else { self.cs.saturating_sub(b) });
         let rule_match = match self.rule {
@@ -393,7 +388,7 @@ impl<'a, 'd> SpanCtx<'a, 'd> {
         };
         let to_end = (b >= self.se) as u32;
         let from_start = (a <= self.sent.a + 2) as u32;
-        let quoted = c.pieces.iter().any(|&(s, e)| (s..e).any(|k| d.in_quote[k].is_some())) as u32;
+        let quoted = c.pieces.iter().any(|&(s, e)| self.ws.quoted_in(s, e)) as u32;
         let nth = c.nth_end.min(7) as u32;
         let inner = match c.inner {
             x if x == f32::NEG_INFINITY => 0,

@@ -53,6 +53,10 @@ pub(crate) struct Words<'a> {
     pub comma_before: Vec<bool>,
     /// The token's sentence holds a quotation.
     pub quoted_sent: Vec<bool>,
+    /// Word tokens and tokens inside quotations before each token (and before the end), so
+    /// spans count them in constant time.
+    words_upto: Vec<u32>,
+    quoted_upto: Vec<u32>,
 }
 
 static START: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| hash_str("<s>"));
@@ -79,7 +83,18 @@ impl<'a> Words<'a> {
             spans: Vec::with_capacity(n),
             comma_before: vec![false; n],
             quoted_sent: vec![false; n],
+            words_upto: Vec::with_capacity(n + 1),
+            quoted_upto: Vec::with_capacity(n + 1),
         };
+        let (mut words, mut quoted) = (0u32, 0u32);
+        for i in 0..n {
+            w.words_upto.push(words);
+            w.quoted_upto.push(quoted);
+            words += d.toks[i].word as u32;
+            quoted += d.in_quote[i].is_some() as u32;
+        }
+        w.words_upto.push(words);
+        w.quoted_upto.push(quoted);
         for i in 0..n {
             let t = d.tok(i);
             let f = if !d.toks[i].word {
@@ -127,6 +142,16 @@ impl<'a> Words<'a> {
         let c = cluster(&self.text[s as usize..e as usize]);
         self.cl[i].set(c);
         c
+    }
+
+    /// Word tokens in `[s, e)`.
+    pub fn words_in(&self, s: usize, e: usize) -> usize {
+        (self.words_upto[e] - self.words_upto[s]) as usize
+    }
+
+    /// Whether a token of `[s, e)` lies inside a quotation.
+    pub fn quoted_in(&self, s: usize, e: usize) -> bool {
+        self.quoted_upto[e] > self.quoted_upto[s]
     }
 
     /// The token in lowercase.

@@ -232,7 +232,7 @@ impl QuoteModel {
         let (_, ci, k) = best?;
         let pieces = std::mem::take(&mut cands[ci].pieces);
         let speaker = speakers[k].span;
-        let quoted = pieces.iter().any(|&(a, e)| (a..e).any(|k| d.in_quote[k].is_some()));
+        let quoted = pieces.iter().any(|&(a, e)| ws.quoted_in(a, e));
         Some(Hit {
             content: pieces,
             kind: if quoted { QuoteKind::Partial } else { QuoteKind::Indirect },
