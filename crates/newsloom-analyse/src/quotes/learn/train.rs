@@ -67,8 +67,8 @@ impl Default for TrainConfig {
             block: f32::INFINITY,
             jackknife: 4,
             stop_count: 100,
-            stop_share: 0.002,
-            cue_min: 3,
+            stop_share: 0.03,
+            cue_min: 5,
         }
     }
 }
