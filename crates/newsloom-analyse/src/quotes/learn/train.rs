@@ -56,9 +56,9 @@ impl Default for TrainConfig {
         Self {
             epochs: 3,
             span_epochs: 3,
-            cue_bits: 18,
-            span_bits: 17,
-            speaker_bits: 14,
+            cue_bits: 16,
+            span_bits: 15,
+            speaker_bits: 13,
             prune: 0.2,
             threshold: -1.0,
             span_slack: 0.1,
