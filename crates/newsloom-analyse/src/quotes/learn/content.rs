@@ -162,15 +162,16 @@ pub(crate) fn candidates(
     let sent = d.sents[si];
     let se = trim_end(d, sent.a, sent.b);
     let (cs, ce) = cue_extent(d, ws, sent, anchor);
-    let push = |pieces: Vec<(usize, usize)>, side: Side, nth_end: usize, out: &mut Vec<Cand>| {
+    // Takes a slice: only a candidate that is kept is copied into its own vector.
+    let push = |pieces: &[(usize, usize)], side: Side, nth_end: usize, out: &mut Vec<Cand>| {
         if pieces.iter().any(|&(s, e)| s >= e) || !pieces.iter().any(|&(s, e)| ws.words_in(s, e) > 0) {
             return;
         }
-        let (inner, only_cues) = inner(&pieces);
+        let (inner, only_cues) = inner(pieces);
         if inner > block || only_cues || out.iter().any(|c| c.pieces == pieces) {
             return;
         }
-        out.push(Cand { pieces, side, nth_end, inner });
+        out.push(Cand { pieces: pieces.to_vec(), side, nth_end, inner });
     };
     // Right of the cue: a few starts, each to a few clause breaks or the sentence end.
     let mut starts = 0;
@@ -186,10 +187,10 @@ pub(crate) fn candidates(
         let mut n = 0;
         for e in a + 1..=se {
             if e == se || is_break(d, ws, e) || (e > a + 1 && soft_break(d, ws, e)) {
-                push(vec![(a, e)], Side::Right, n, out);
+                push(&[(a, e)], Side::Right, n, out);
                 n += 1;
                 if n >= MAX_ENDS && e < se {
-                    push(vec![(a, se)], Side::Right, n, out);
+                    push(&[(a, se)], Side::Right, n, out);
                     break;
                 }
             }
@@ -214,7 +215,7 @@ pub(crate) fn candidates(
                 || matches!(d.tok(a - 1), "," | ":" | ";" | "—" | "(")
                 || (a == sent.a + 2 && d.is(a - 1, ","))
             {
-                push(vec![(a, e)], Side::Left, n, out);
+                push(&[(a, e)], Side::Left, n, out);
                 m += 1;
             }
         }
@@ -225,10 +226,10 @@ pub(crate) fn candidates(
             && d.is(ss - 1, ",")
             && let Some(c) = (ce..se.min(ce + 6)).find(|&k| d.is(k, ","))
         {
-            push(vec![(sent.a, ss - 1), (c + 1, se)], Side::Around, 0, out);
+            push(&[(sent.a, ss - 1), (c + 1, se)], Side::Around, 0, out);
         }
         if ce < se {
-            push(vec![speaker.unwrap(), (ce, se)], Side::Around, 1, out);
+            push(&[speaker.unwrap(), (ce, se)], Side::Around, 1, out);
         }
     }
     // Quotations next to the cue.
@@ -239,21 +240,21 @@ pub(crate) fn candidates(
         .map(|q| (q.open, q.close + 1))
         .collect();
     if let Some(i) = qs.iter().position(|&(o, _)| o >= ce && o < ce + 4) {
-        push(vec![qs[i]], Side::Quote, 0, out);
-        push(qs[i..].to_vec(), Side::Quote, 1, out);
+        push(&[qs[i]], Side::Quote, 0, out);
+        push(&qs[i..], Side::Quote, 1, out);
     }
     if let Some(i) = qs.iter().rposition(|&(_, c)| c <= cs && c + 4 > cs) {
-        push(qs[..=i].to_vec(), Side::Quote, 2, out);
+        push(&qs[..=i], Side::Quote, 2, out);
     }
     // `He said:` ending a sentence: the next sentence in the paragraph (or the next one).
     if ((se < sent.b && d.is(se, ":")) || se <= ce + 3)
         && let Some(&next) = d.sents.get(si + 1)
         && next.para <= sent.para + 1
     {
-        push(vec![(next.a, trim_end(d, next.a, next.b))], Side::Next, 0, out);
+        push(&[(next.a, trim_end(d, next.a, next.b))], Side::Next, 0, out);
     }
     if let Some(h) = rule {
-        push(h.content.clone(), Side::Rule, 0, out);
+        push(&h.content, Side::Rule, 0, out);
     }
 }
 

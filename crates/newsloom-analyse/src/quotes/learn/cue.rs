@@ -42,9 +42,10 @@ pub(crate) struct Words<'a> {
     /// Lowercase of each token: a range of `buf`, or of `text` when it is already lowercase.
     lower: Vec<(u32, u32, bool)>,
     form: Vec<Form>,
-    /// Hashes of `lower` and of the context form ([`hash_str`]).
-    lower_h: Vec<u64>,
-    form_h: Vec<u64>,
+    /// Hashes of `lower` and of the context form ([`hash_str`]), computed on first use (0:
+    /// not yet): the tagger reads only the words around its candidates.
+    lower_h: Vec<std::cell::Cell<u64>>,
+    form_h: Vec<std::cell::Cell<u64>>,
     /// Word clusters, looked up on first use (`u32::MAX`: not yet; punctuation is 0).
     cl: Vec<std::cell::Cell<u32>>,
     /// Each token's byte range in `text`.
@@ -62,10 +63,26 @@ pub(crate) struct Words<'a> {
 static START: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| hash_str("<s>"));
 static END: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| hash_str("</s>"));
 
+/// [`hash_str`] of a fixed context form, computed once.
+fn fixed_h(x: &'static str) -> u64 {
+    static H: std::sync::LazyLock<[u64; 4]> = std::sync::LazyLock::new(|| {
+        ["<q>", "</q>", "<num>", "<Cap>"].map(hash_str)
+    });
+    match x {
+        "<q>" => H[0],
+        "</q>" => H[1],
+        "<num>" => H[2],
+        "<Cap>" => H[3],
+        _ => hash_str(x),
+    }
+}
+
 #[derive(Clone, Copy)]
 enum Form {
     Lower,
     Fixed(&'static str),
+    /// A capitalised word: `<Cap>` unless it is a function word.
+    Cap,
 }
 
 impl<'a> Words<'a> {
@@ -78,8 +95,8 @@ impl<'a> Words<'a> {
             lower: d.lower_at.clone(),
             form: Vec::with_capacity(n),
             cl: Vec::with_capacity(n),
-            lower_h: Vec::with_capacity(n),
-            form_h: Vec::with_capacity(n),
+            lower_h: vec![std::cell::Cell::new(0); n],
+            form_h: vec![std::cell::Cell::new(0); n],
             spans: Vec::with_capacity(n),
             comma_before: vec![false; n],
             quoted_sent: vec![false; n],
@@ -105,17 +122,11 @@ impl<'a> Words<'a> {
                 }
             } else if t.as_bytes()[0].is_ascii_digit() {
                 Form::Fixed("<num>")
-            } else if d.is_cap(i) && !closed_class(w.lower(i)) {
-                Form::Fixed("<Cap>")
+            } else if d.is_cap(i) {
+                Form::Cap
             } else {
                 Form::Lower
             };
-            let lh = hash_str(w.lower(i));
-            w.lower_h.push(lh);
-            w.form_h.push(match f {
-                Form::Lower => lh,
-                Form::Fixed(x) => hash_str(x),
-            });
             w.form.push(f);
             w.cl.push(std::cell::Cell::new(if d.toks[i].word { u32::MAX } else { 0 }));
             w.spans.push((d.toks[i].s as u32, d.toks[i].e as u32));
@@ -162,14 +173,36 @@ impl<'a> Words<'a> {
 
     /// [`hash_str`] of [`Words::lower`].
     pub fn lower_h(&self, i: usize) -> u64 {
-        self.lower_h[i]
+        let h = self.lower_h[i].get();
+        if h != 0 {
+            return h;
+        }
+        let h = hash_str(self.lower(i));
+        self.lower_h[i].set(h);
+        h
+    }
+
+    /// [`hash_str`] of the token's context form.
+    fn form_h(&self, i: usize) -> u64 {
+        let h = self.form_h[i].get();
+        if h != 0 {
+            return h;
+        }
+        let h = match self.form[i] {
+            Form::Lower => self.lower_h(i),
+            Form::Fixed(x) => fixed_h(x),
+            Form::Cap if closed_class(self.lower(i)) => self.lower_h(i),
+            Form::Cap => fixed_h("<Cap>"),
+        };
+        self.form_h[i].set(h);
+        h
     }
 
     /// [`hash_str`] of the token as a context word: lowercase, names as `<Cap>`, numbers as
     /// `<num>`, quotation marks by role, `<s>` / `</s>` outside the sentence.
     pub fn norm_h(&self, i: Option<usize>, sent: Sent) -> u64 {
         match i {
-            Some(i) if i >= sent.a && i < sent.b => self.form_h[i],
+            Some(i) if i >= sent.a && i < sent.b => self.form_h(i),
             Some(i) if i >= sent.b => *END,
             _ => *START,
         }
