@@ -65,9 +65,8 @@ static END: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| hash_str("</s
 
 /// [`hash_str`] of a fixed context form, computed once.
 fn fixed_h(x: &'static str) -> u64 {
-    static H: std::sync::LazyLock<[u64; 4]> = std::sync::LazyLock::new(|| {
-        ["<q>", "</q>", "<num>", "<Cap>"].map(hash_str)
-    });
+    static H: std::sync::LazyLock<[u64; 4]> =
+        std::sync::LazyLock::new(|| ["<q>", "</q>", "<num>", "<Cap>"].map(hash_str));
     match x {
         "<q>" => H[0],
         "</q>" => H[1],

@@ -2,9 +2,11 @@
 //! cues of reported speech, the content each one attributes and keeps the rules as features.
 //!
 //! The rules' quotation hits (a quotation with its frame, its continuation, a speaker label)
-//! stay as found. For reported speech, every word of a sentence outside quotations is scored as
-//! a cue by an averaged perceptron ([`cue`]: the word, its ending and neighbours, the rules'
-//! lexicon class and whether the rules used it, a subject before it, what follows it). Each
+//! stay as found. For reported speech, a first pass keeps the words outside quotations that the
+//! rules read as cues or whose stem carried cues in training ([`cue::CueWords`]); each is scored
+//! as a cue by an averaged perceptron ([`cue`]: the word, its ending and neighbours, the rules'
+//! lexicon class and whether the rules used it, a subject before it, what follows it). Weights
+//! are dense i16 tables indexed by a hash of the feature ([`perceptron::Weights`]). Each
 //! token scoring above the threshold gets a content: a second perceptron ranks candidate spans
 //! ([`content`]: right of the cue to a clause break, left of it, around a frame, an adjacent
 //! quotation, the rules' own reading) by their boundary words, length and agreement with the
