@@ -321,7 +321,16 @@ fn newsloom_search_count(store: &SqliteStore, word: &str) -> usize {
 async fn a_full_store_loses_nothing_and_following_goes_on() {
     let site = TestSite::start();
     let db = tempfile::tempdir().unwrap();
-    serve_articles(&site, &["/a/0", "/a/1"]);
+    // Pages long enough that storing them must grow the database: small ones can fit in the
+    // free room of pages it already has, and then the "full disk" is never hit.
+    for (n, path) in ["/a/0", "/a/1"].iter().enumerate() {
+        let ledger: String = (0..400)
+            .map(|i| format!("<p>Line {i} of ledger {n} lists {} euros.</p>", (i * 7919 + n) % 100_003))
+            .collect();
+        let html =
+            article_html(n, &format!("uniqword{n}")).replace("</article>", &format!("{ledger}</article>"));
+        site.set(path, Page::ok(HTML, html));
+    }
     let items =
         [(Some("g0".into()), "/a/0".into(), "Zero".into()), (Some("g1".into()), "/a/1".into(), "One".into())];
     site.set("/rss", Page::ok(RSS, rss(&site, &items)).with_etag("\"e\""));
