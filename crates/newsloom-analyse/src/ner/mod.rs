@@ -54,7 +54,7 @@
 
 pub mod clusters;
 mod eval;
-pub(crate) mod features;
+mod features;
 pub mod gazetteer;
 mod infer;
 mod link;
