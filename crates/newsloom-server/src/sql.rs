@@ -4,19 +4,24 @@
 use std::collections::HashMap;
 
 use newsloom_model::Span;
-use newsloom_store::{StoreBackend, StoreError};
+use newsloom_store::{ArticleRow, StoreBackend, StoreError};
 
 use crate::api::types::{ArticleRef, Sentence};
 
 /// Title, outlet, date and story of an article (no body).
 pub fn article_ref(store: &dyn StoreBackend, id: &str) -> Result<Option<ArticleRef>, StoreError> {
-    Ok(store.article_brief(id)?.map(|b| ArticleRef {
-        id: b.id,
-        title: b.title,
-        source: b.source,
-        published: b.published,
-        story: b.story,
-    }))
+    Ok(store.article_brief(id)?.as_ref().map(ref_of))
+}
+
+/// The reference fields of an article's listing row.
+fn ref_of(b: &ArticleRow) -> ArticleRef {
+    ArticleRef {
+        id: b.id.clone(),
+        title: b.title.clone(),
+        source: b.source.clone(),
+        published: b.published.clone(),
+        story: b.story.clone(),
+    }
 }
 
 /// Article lookups shared across the items of one response.
@@ -29,16 +34,9 @@ pub struct ArticleCache {
 
 impl ArticleCache {
     /// Remembers rows already read (a story's own articles), so their refs cost no lookup.
-    pub fn know(&mut self, rows: &[newsloom_store::ArticleRow]) {
+    pub fn know(&mut self, rows: &[ArticleRow]) {
         for b in rows {
-            let r = ArticleRef {
-                id: b.id.clone(),
-                title: b.title.clone(),
-                source: b.source.clone(),
-                published: b.published.clone(),
-                story: b.story.clone(),
-            };
-            self.refs.insert(b.id.clone(), Some(r));
+            self.refs.insert(b.id.clone(), Some(ref_of(b)));
         }
     }
 

@@ -46,8 +46,7 @@ pub trait StoreBackend: Send {
     /// Writes the derived per-article data that articles stored by an older version lack (the
     /// embedded store's facts documents), in batches, calling `progress` with the running
     /// count; returns how many articles it completed. Engines that derive nothing return 0.
-    fn backfill_derived(&mut self, progress: &mut dyn FnMut(u64)) -> Result<u64> {
-        let _ = progress;
+    fn backfill_derived(&mut self, _progress: &mut dyn FnMut(u64)) -> Result<u64> {
         Ok(0)
     }
     /// The highest article sequence number stored (0 when empty): the high-water mark that
