@@ -6,8 +6,7 @@
 //! cargo run --release -p newsloom-analyse --example quotes_cv -- \
 //!     ../shared/data/quotes/polnear-train.jsonl --folds 5 --dev ../shared/data/quotes/polnear-dev.jsonl
 //! ```
-//! `--epochs N`, `--min-cue-count N`, `--min-cue-share X`, `--threshold X`, `--boundaries`
-//! override the shipped settings (not for `--out`, which trains the shipped model); `--pred FILE` writes the dev predictions in the team scorer's format.
+//! `--epochs N`, `--threshold X` override the shipped settings (not for `--out`, which trains the shipped model); `--pred FILE` writes the dev predictions in the team scorer's format.
 use newsloom_analyse::quotes::{
     QuoteExtractor, QuoteMetrics, evaluate, gold::read_gold, learn, write_predictions,
 };
@@ -21,7 +20,11 @@ fn line(name: &str, m: &QuoteMetrics) -> String {
     for r in ROWS {
         s += &format!(" {r} F1 {:.2}", 100.0 * m.f1(r));
     }
-    s + &format!(" | speaker acc {:.2}", 100.0 * m.speaker_acc("all"))
+    s + &format!(
+        " | speaker acc {:.2} | {:.0} µs/doc",
+        100.0 * m.speaker_acc("all"),
+        1e6 * m.secs / m.docs.max(1) as f64
+    )
 }
 
 fn mean_sd(xs: &[f64]) -> (f64, f64) {
@@ -39,17 +42,45 @@ fn main() -> Result<(), String> {
     if let Some(v) = opt("--epochs") {
         cfg.epochs = v.parse().map_err(|e| format!("--epochs: {e}"))?;
     }
-    if let Some(v) = opt("--min-cue-count") {
-        cfg.min_cue_count = v.parse().map_err(|e| format!("--min-cue-count: {e}"))?;
-    }
-    if let Some(v) = opt("--min-cue-share") {
-        cfg.min_cue_share = v.parse().map_err(|e| format!("--min-cue-share: {e}"))?;
-    }
     if let Some(v) = opt("--threshold") {
         cfg.threshold = v.parse().map_err(|e| format!("--threshold: {e}"))?;
     }
-    if args.iter().any(|a| a == "--boundaries") {
-        cfg.boundaries = true;
+    if let Some(v) = opt("--span-slack") {
+        cfg.span_slack = v.parse().map_err(|e| format!("--span-slack: {e}"))?;
+    }
+    if let Some(v) = opt("--min-count") {
+        cfg.min_count = v.parse().map_err(|e| format!("--min-count: {e}"))?;
+    }
+    for (name, slot) in [
+        ("--floor", &mut cfg.floor),
+        ("--block", &mut cfg.block),
+        ("--prune", &mut cfg.prune),
+        ("--stop-share", &mut cfg.stop_share),
+    ] {
+        if let Some(v) = opt(name) {
+            *slot = v.parse().map_err(|e| format!("{name}: {e}"))?;
+        }
+    }
+    if let Some(v) = opt("--span-epochs") {
+        cfg.span_epochs = v.parse().map_err(|e| format!("--span-epochs: {e}"))?;
+    }
+    if let Some(v) = opt("--stop-count") {
+        cfg.stop_count = v.parse().map_err(|e| format!("--stop-count: {e}"))?;
+    }
+    for (name, slot) in [
+        ("--cue-bits", &mut cfg.cue_bits),
+        ("--span-bits", &mut cfg.span_bits),
+        ("--speaker-bits", &mut cfg.speaker_bits),
+    ] {
+        if let Some(v) = opt(name) {
+            *slot = v.parse().map_err(|e| format!("{name}: {e}"))?;
+        }
+    }
+    if let Some(v) = opt("--cue-min") {
+        cfg.cue_min = v.parse().map_err(|e| format!("--cue-min: {e}"))?;
+    }
+    if let Some(v) = opt("--jackknife") {
+        cfg.jackknife = v.parse().map_err(|e| format!("--jackknife: {e}"))?;
     }
     if let Some(out) = opt("--out") {
         // What `newsloom train quotes --data TRAIN --out FILE` does.
@@ -57,6 +88,21 @@ fn main() -> Result<(), String> {
     }
     let train = read_gold(Path::new(train_path))?;
     println!("settings: {cfg:?}");
+    if let Some(f) = opt("--diag-fold") {
+        // One publisher fold held out, for looking at the learnt parts on unseen publishers.
+        let f: usize = f.parse().map_err(|e| format!("--diag-fold: {e}"))?;
+        let fold = learn::publisher_folds(&train, folds.max(2));
+        let (test, rest): (Vec<_>, Vec<_>) = train.iter().cloned().zip(&fold).partition(|(_, g)| **g == f);
+        let rest: Vec<_> = rest.into_iter().map(|x| x.0).collect();
+        let test: Vec<_> = test.into_iter().map(|x| x.0).collect();
+        let model = Arc::new(learn::train(&rest, &cfg));
+        println!(
+            "fold {f}: {}",
+            line("learnt", &evaluate(&QuoteExtractor::with_model(model.clone()), &test))
+        );
+        println!("{}", learn::diagnose(&model, &test));
+        return Ok(());
+    }
     if folds > 1 {
         let res = learn::cross_validate(&train, &cfg, folds);
         for (i, (rules, learnt)) in res.iter().enumerate() {
@@ -78,10 +124,16 @@ fn main() -> Result<(), String> {
     if let Some(dev) = opt("--dev") {
         let dev = read_gold(Path::new(dev))?;
         let model = Arc::new(learn::train(&train, &cfg));
-        let ex = QuoteExtractor::with_model(model);
+        let ex = QuoteExtractor::with_model(model.clone());
         println!("dev ({} docs, trained on all {} training docs)", dev.len(), train.len());
         println!("  {}", line("rules", &evaluate(&QuoteExtractor::rules_only(), &dev)));
         println!("  {}", line("learnt", &evaluate(&ex, &dev)));
+        if args.iter().any(|a| a == "--diag") {
+            println!("{}", learn::diagnose(&model, &dev));
+        }
+        if args.iter().any(|a| a == "--diag-train") {
+            println!("on train: {}", learn::diagnose(&model, &train));
+        }
         if let Some(p) = opt("--pred") {
             write_predictions(&ex, &dev, Path::new(p))?;
         }

@@ -54,7 +54,7 @@
 
 pub mod clusters;
 mod eval;
-mod features;
+pub(crate) mod features;
 pub mod gazetteer;
 mod infer;
 mod link;

@@ -19,6 +19,8 @@ pub(crate) struct Hit {
     /// Index of the last sentence the hit covers.
     pub last_sent: usize,
     pub confidence: f32,
+    /// Found by the reported-speech rules (`reported`), which the learnt tagger replaces.
+    pub reported: bool,
 }
 
 /// A cue verb found in a token range.
@@ -73,16 +75,9 @@ fn find_in_sentence(d: &Doc, hits: &mut Vec<Hit>, si: usize, sent: Sent) {
     hits[before..].sort_by_key(pos);
 }
 
-/// The token in lowercase, borrowed when it has no uppercase letter (most words).
-pub(super) fn lower<'a>(d: &Doc<'a>, i: usize) -> std::borrow::Cow<'a, str> {
-    let t = d.tok(i);
-    // Most tokens are ASCII: a byte test first, the Unicode one only for the rest.
-    let upper = if t.is_ascii() {
-        t.bytes().any(|c| c.is_ascii_uppercase())
-    } else {
-        t.chars().any(char::is_uppercase)
-    };
-    if upper { std::borrow::Cow::Owned(t.to_lowercase()) } else { std::borrow::Cow::Borrowed(t) }
+/// The token in lowercase ([`Doc::lower`], computed once per document).
+pub(super) fn lower<'d>(d: &'d Doc<'_>, i: usize) -> std::borrow::Cow<'d, str> {
+    std::borrow::Cow::Borrowed(d.lower(i))
 }
 
 /// The first cue word in `[a, b)` that lies outside quotations.
@@ -586,6 +581,7 @@ fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
             para: sent.para,
             last_sent: 0,
             confidence: if speaker.is_some() { 0.9 } else { 0.5 },
+            reported: false,
         });
     }
     // `“…” ― Sonya Herridge`: a dash and a name closing the sentence.
@@ -606,6 +602,7 @@ fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
                 para: sent.para,
                 last_sent: 0,
                 confidence: 0.8,
+                reported: false,
             });
         }
     }
@@ -654,6 +651,7 @@ fn direct(d: &Doc, sent: Sent, regions: &[usize]) -> Option<Hit> {
         para: sent.para,
         last_sent: 0,
         confidence: 0.85,
+        reported: false,
     })
 }
 
@@ -711,6 +709,7 @@ fn orphan(d: &Doc, hits: &mut Vec<Hit>, si: usize, sent: Sent, regions: &[usize]
                 para: sent.para,
                 last_sent: 0,
                 confidence: 0.8,
+                reported: false,
             });
             return;
         }
@@ -758,6 +757,7 @@ fn orphan(d: &Doc, hits: &mut Vec<Hit>, si: usize, sent: Sent, regions: &[usize]
             para: sent.para,
             last_sent: 0,
             confidence: 0.4,
+            reported: false,
         });
     }
 }
@@ -785,6 +785,7 @@ fn frame_in_next(d: &Doc, si: usize, sent: Sent, regions: &[usize]) -> Option<Hi
         para: sent.para,
         last_sent: 0,
         confidence: 0.8,
+        reported: false,
     })
 }
 

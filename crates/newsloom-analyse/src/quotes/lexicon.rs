@@ -636,7 +636,15 @@ pub(crate) fn is_title(lower: &str) -> bool {
 
 /// Lowercase nouns that can head a speaker phrase (`the ministry`, `officials`, `a senior aide`).
 pub(crate) fn is_speaker_noun(lower: &str) -> bool {
-    let l = lower.trim_end_matches("’s").trim_end_matches("'s");
+    // As `trim_end_matches("’s").trim_end_matches("'s")`, without building a string searcher
+    // per call (this runs for every word near a cue).
+    let mut l = lower;
+    while let Some(x) = l.strip_suffix("’s") {
+        l = x;
+    }
+    while let Some(x) = l.strip_suffix("'s") {
+        l = x;
+    }
     matches!(
         l,
         "ministry"

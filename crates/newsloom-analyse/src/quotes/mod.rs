@@ -19,9 +19,9 @@
 //! (`told Interfax`). It is a shallow, rule-based finder: one pass over the tokens, a bounded
 //! amount of work per cue.
 //!
-//! A scorer learnt from PolNeAR ([`learn`], weights in `models/quotes-weights.bin.gz`) adds
-//! attributions for cue words the lexicon lacks and keeps those it scores above its threshold;
-//! [`QuoteExtractor::rules_only`] gives the rules alone.
+//! Reported speech is tagged by a model learnt from PolNeAR ([`learn`], weights in
+//! `models/quotes-weights.bin.gz`): its cues, contents and speakers, with the rules' readings as
+//! features; [`QuoteExtractor::rules_only`] gives the rules alone.
 //!
 //! ```
 //! use newsloom_analyse::quotes::QuoteExtractor;

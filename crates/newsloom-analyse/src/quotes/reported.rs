@@ -154,6 +154,7 @@ pub(super) fn speaker_label(d: &Doc, sent: Sent) -> Option<Hit> {
         para: sent.para,
         last_sent: 0,
         confidence: 0.6,
+        reported: false,
     })
 }
 
@@ -565,6 +566,7 @@ fn make(
         para: sent.para,
         last_sent: 0,
         confidence,
+        reported: true,
     })
 }
 
@@ -599,8 +601,10 @@ mod tests {
     use crate::quotes::QuoteExtractor;
     use newsloom_model::{Quote, QuoteKind};
 
+    /// The rules alone: these tests pin their readings, which the learnt tagger takes as
+    /// features (`learn`).
     fn q(body: &str) -> Vec<Quote> {
-        QuoteExtractor::new().extract("t", body, None)
+        QuoteExtractor::rules_only().extract("t", body, None)
     }
 
     /// (content, speaker mention as written) of each quote.
@@ -791,7 +795,7 @@ mod tests {
     #[test]
     fn parenthetical_frame_with_medium_and_time() {
         let body = "The difference now, he told me on Friday, is that the program is a straight news show.";
-        let qs = QuoteExtractor::new().extract_detailed("t", body, None);
+        let qs = QuoteExtractor::rules_only().extract_detailed("t", body, None);
         assert_eq!(qs.len(), 1, "{qs:#?}");
         let pieces: Vec<&str> = qs[0].pieces.iter().map(|&(a, b)| &body[a..b]).collect();
         assert_eq!(pieces, ["The difference now", "is that the program is a straight news show"]);

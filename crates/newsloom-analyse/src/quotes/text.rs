@@ -38,6 +38,10 @@ pub(crate) struct Doc<'a> {
     pub sents: Vec<Sent>,
     /// For each token, the index into `quotes` of the quotation it lies in (marks included).
     pub in_quote: Vec<Option<u32>>,
+    /// Lowercase tokens that have an uppercase letter, one after another ([`Doc::lower`]).
+    pub(crate) lower_buf: String,
+    /// Each token's lowercase: a byte range of `lower_buf` (`true`) or of `text`.
+    pub(crate) lower_at: Vec<(u32, u32, bool)>,
 }
 
 /// Abbreviations that keep their trailing period (lowercase, without the period).
@@ -118,9 +122,39 @@ impl<'a> Doc<'a> {
                 *slot = Some(qi as u32);
             }
         }
-        let mut doc = Doc { text, toks, quotes, sents: Vec::new(), in_quote };
+        // Every token in lowercase, once: the rules and the tagger read them many times.
+        let mut lower_buf = String::new();
+        let lower_at = toks
+            .iter()
+            .map(|t| {
+                let w = &text[t.s..t.e];
+                let ascii = w.is_ascii();
+                let upper = if ascii {
+                    w.bytes().any(|c| c.is_ascii_uppercase())
+                } else {
+                    w.chars().any(char::is_uppercase)
+                };
+                if !upper {
+                    return (t.s as u32, t.e as u32, false);
+                }
+                let s = lower_buf.len();
+                if ascii {
+                    lower_buf.extend(w.bytes().map(|c| c.to_ascii_lowercase() as char));
+                } else {
+                    lower_buf.push_str(&w.to_lowercase());
+                }
+                (s as u32, lower_buf.len() as u32, true)
+            })
+            .collect();
+        let mut doc = Doc { text, toks, quotes, sents: Vec::new(), in_quote, lower_buf, lower_at };
         doc.sents = doc.split_sentences();
         doc
+    }
+
+    /// Token `i` in lowercase.
+    pub fn lower(&self, i: usize) -> &str {
+        let (s, e, in_buf) = self.lower_at[i];
+        if in_buf { &self.lower_buf[s as usize..e as usize] } else { &self.text[s as usize..e as usize] }
     }
 
     pub fn tok(&self, i: usize) -> &'a str {

@@ -1,51 +1,64 @@
-//! The learnt attribution scorer: trained on PolNeAR (`newsloom train quotes`), it decides
-//! which candidate attributions to keep and where their contents begin and end.
+//! The learnt attribution tagger: trained on PolNeAR (`newsloom train quotes`), it finds the
+//! cues of reported speech, the content each one attributes and keeps the rules as features.
 //!
-//! Candidates are the rules' hits (`find`, `reported`) plus hits for cue words that the
-//! training data marks as cues often enough (a learnt vocabulary). Each candidate comes with a
-//! few alternative content boundaries ([`candidates::variants`]); an averaged perceptron over
-//! boundary, cue, length and rule features scores every alternative, the best one is kept when
-//! it scores above the threshold, and kept contents that cover the same text are merged to the
-//! better one. The rules stay as features and proposals; the weights are learnt.
+//! The rules' quotation hits (a quotation with its frame, its continuation, a speaker label)
+//! stay as found. For reported speech, a first pass keeps the words outside quotations that the
+//! rules read as cues or whose stem carried cues in training ([`cue::CueWords`]); each is scored
+//! as a cue by an averaged perceptron ([`cue`]: the word, its ending and neighbours, the rules'
+//! lexicon class and whether the rules used it, a subject before it, what follows it). Weights
+//! are dense i16 tables indexed by a hash of the feature ([`perceptron::Weights`]). Each
+//! token scoring above the threshold gets a content: a second perceptron ranks candidate spans
+//! ([`content`]: right of the cue to a clause break, left of it, around a frame, an adjacent
+//! quotation, the rules' own reading) by their boundary words, length and agreement with the
+//! rules; a third ranks speakers ([`speaker`]), chosen together with the content. Attributions
+//! are then kept by cue score, each only when its content does not cover what a kept one
+//! covers.
 
-pub(crate) mod candidates;
-mod features;
+pub(crate) mod align;
+pub(crate) mod content;
+pub(crate) mod cue;
 pub(crate) mod perceptron;
+pub(crate) mod speaker;
 #[cfg(test)]
 mod tests;
 mod train;
 
-pub use train::{TrainConfig, cross_validate, publisher_folds, train, train_file};
+pub use train::{TrainConfig, cross_validate, diagnose, publisher_folds, train, train_file};
 
 use super::find::Hit;
+use super::reported::hit_for_cue;
 use super::text::Doc;
-use candidates::{Origin, Variant, candidates, variant_kind, variants};
-use features::{Input, features};
+use content::{Cand, SpanCtx, cue_extent};
+use cue::RuleUse;
+use newsloom_model::QuoteKind;
 use perceptron::{Reader, Weights};
-use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::sync::LazyLock;
 
 const MAGIC: &[u8; 8] = b"NLQUOT01";
 /// Bumped whenever candidates, features or the layout change; the file must match.
-const MODEL_VERSION: u32 = 1;
+const MODEL_VERSION: u32 = 4;
 
-/// A variant's score, kind of derivation and content.
-type Scored = (f32, Variant, Vec<(usize, usize)>);
-
-/// Learnt weights, the learnt cue vocabulary and the keep threshold.
+/// Learnt weights (one table each for the cue tagger, the span scorer and the speaker scorer)
+/// and the cue threshold.
 #[derive(Clone, Default)]
 pub struct QuoteModel {
-    pub(crate) weights: Weights,
-    pub(crate) vocab: HashSet<String>,
+    pub(crate) cue: Weights,
+    pub(crate) span: Weights,
+    pub(crate) speaker: Weights,
+    /// A token is a cue when it scores above this.
     pub(crate) threshold: f32,
-    /// Whether to choose among alternative content boundaries ([`TrainConfig::boundaries`]).
-    pub(crate) boundaries: bool,
+    /// Tokens scoring above this are cues a content should not hold (a span feature).
+    pub(crate) floor: f32,
+    /// A content never holds another cue scoring above this.
+    pub(crate) block: f32,
+    /// The stems the tagger reads (a first pass: other words are not scored).
+    pub(crate) words: cue::CueWords,
 }
 
 impl std::fmt::Debug for QuoteModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "QuoteModel({} weights, {} cue words)", self.weights.len(), self.vocab.len())
+        write!(f, "QuoteModel({} weights, threshold {})", self.len(), self.threshold)
     }
 }
 
@@ -75,27 +88,35 @@ impl QuoteModel {
             return Err(format!("quote weights: version {v}, this build reads {MODEL_VERSION}"));
         }
         let threshold = r.f32()?;
-        let boundaries = r.take(1)?[0] != 0;
-        let weights = Weights::read(&mut r)?;
+        let floor = r.f32()?;
+        let block = r.f32()?;
+        let cue = Weights::read(&mut r)?;
+        let span = Weights::read(&mut r)?;
+        let speaker = Weights::read(&mut r)?;
         let n = r.u32()? as usize;
-        let mut vocab = HashSet::with_capacity(n);
+        let mut words = cue::CueWords::default();
         for _ in 0..n {
             let len = r.take(1)?[0] as usize;
             let w = std::str::from_utf8(r.take(len)?).map_err(|e| format!("quote weights: {e}"))?;
-            vocab.insert(w.to_string());
+            words.insert(w.to_string());
         }
-        Ok(Self { weights, vocab, threshold, boundaries })
+        if r.pos != r.buf.len() {
+            return Err("quote weights: trailing bytes".into());
+        }
+        Ok(Self { cue, span, speaker, threshold, floor, block, words })
     }
 
     pub fn to_gz(&self) -> Result<Vec<u8>, String> {
         let mut raw = Vec::new();
         raw.extend_from_slice(MAGIC);
         raw.extend_from_slice(&MODEL_VERSION.to_le_bytes());
-        raw.extend_from_slice(&self.threshold.to_le_bytes());
-        raw.push(self.boundaries as u8);
-        self.weights.write(&mut raw);
-        let mut words: Vec<&String> = self.vocab.iter().filter(|w| w.len() < 256).collect();
-        words.sort();
+        for x in [self.threshold, self.floor, self.block] {
+            raw.extend_from_slice(&x.to_le_bytes());
+        }
+        for w in [&self.cue, &self.span, &self.speaker] {
+            w.write(&mut raw);
+        }
+        let words: Vec<&str> = self.words.sorted().into_iter().filter(|w| w.len() < 256).collect();
         raw.extend_from_slice(&(words.len() as u32).to_le_bytes());
         for w in words {
             raw.push(w.len() as u8);
@@ -106,57 +127,125 @@ impl QuoteModel {
         enc.finish().map_err(|e| e.to_string())
     }
 
-    /// Number of feature weights.
+    /// Number of non-zero weights.
     pub fn len(&self) -> usize {
-        self.weights.len()
+        self.cue.len() + self.span.len() + self.speaker.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.weights.len() == 0
+        self.len() == 0
     }
 
-    /// Scores the candidates built from the rules' `hits` and returns the kept ones, with
-    /// their chosen contents, in reading order.
+    /// The attributions of `d`: the rules' quotation hits as found, and reported speech from
+    /// the cues the tagger finds, in reading order. `hits` are the rules' hits.
     pub(crate) fn apply(&self, d: &Doc, hits: Vec<Hit>) -> Vec<Hit> {
-        let mut feats = Vec::with_capacity(32);
-        let mut kept: Vec<(f32, usize, Hit, Origin)> = Vec::new();
-        for c in candidates(d, hits, &self.vocab) {
-            if c.origin == Origin::Rule && !self.boundaries {
-                // Nothing to choose: the rules' hit stays as found.
-                kept.push((f32::INFINITY, c.sent, c.hit, c.origin));
-                continue;
-            }
-            let mut best: Option<Scored> = None;
-            for (v, content) in variants(d, &c, self.boundaries) {
-                features(d, &Input::of(d, &c, v, &content), &mut feats);
-                let s = self.weights.score(&feats);
-                if best.as_ref().is_none_or(|b| s > b.0) {
-                    best = Some((s, v, content));
+        let uses = cue::rule_uses(d, &hits);
+        let (mut out, reported): (Vec<Hit>, Vec<Hit>) = hits.into_iter().partition(|h| !h.reported);
+        let mut feats = Vec::with_capacity(48);
+        let ws = cue::Words::new(d);
+        // Every token scoring as a cue first: contents stop short of the other cues.
+        let mut cues: Vec<(usize, usize, f32)> = Vec::new();
+        for (si, &sent) in d.sents.iter().enumerate() {
+            for i in sent.a..sent.b {
+                if !cue::is_candidate(d, &ws, i, &uses, &self.words) {
+                    continue;
+                }
+                cue::features(d, &ws, sent, i, uses[i], &mut feats);
+                let score = self.cue.score(&feats);
+                if score > self.floor {
+                    cues.push((si, i, score));
                 }
             }
-            let Some((score, v, content)) = best else { continue };
-            if c.origin == Origin::Learnt && score <= self.threshold {
-                continue;
-            }
-            let mut h = c.hit;
-            h.kind = variant_kind(d, &h, v, &content);
-            h.content = content;
-            h.confidence = 1.0 / (1.0 + (-score).exp());
-            kept.push((score, c.sent, h, c.origin));
         }
-        // The rules' hits first (the rules already drop hits that repeat one another), then
-        // learnt-cue hits by score, each only when it covers text no kept hit covers.
-        kept.sort_by(|a, b| (a.3 == Origin::Learnt).cmp(&(b.3 == Origin::Learnt)).then(b.0.total_cmp(&a.0)));
-        let mut out: Vec<(usize, Hit)> = Vec::with_capacity(kept.len());
-        for (_, si, h, origin) in kept {
-            if origin == Origin::Learnt && out.iter().any(|(_, o)| overlap_half(&o.content, &h.content)) {
+        let tokens: Vec<(usize, f32)> = cues.iter().map(|c| (c.1, c.2)).collect();
+        let mut found: Vec<(f32, Hit)> = Vec::with_capacity(cues.len());
+        let mut cands = Vec::new();
+        for &(si, i, score) in cues.iter().filter(|c| c.2 > self.threshold) {
+            let rule = reported.iter().find(|h| h.cue.is_some_and(|c| c.0 == i));
+            if let Some(h) =
+                self.attribution(d, si, i, score, &uses, rule, &tokens, &ws, &mut feats, &mut cands)
+            {
+                found.push((score, h));
+            }
+        }
+        // Best first; a content covering half of a kept one is the same attribution read twice.
+        found.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let fixed = out.len();
+        for (_, h) in found {
+            if out.iter().any(|o| overlap_half(&o.content, &h.content)) {
                 continue;
             }
-            out.push((si, h));
+            out.push(h);
         }
         // Reading order, so pronouns resolve to the speaker named just before.
-        out.sort_by_key(|(si, h)| (*si, h.cue.map_or(h.content[0].0, |c| c.0)));
-        out.into_iter().map(|(_, h)| h).collect()
+        if out.len() > fixed {
+            out.sort_by_key(|h| h.cue.map_or(h.content[0].0, |c| c.0));
+        }
+        out
+    }
+
+    /// The attribution of the cue at token `i` (sentence `si`): the best scoring content, and
+    /// the speaker and medium as the rules read that cue.
+    #[allow(clippy::too_many_arguments)]
+    fn attribution(
+        &self,
+        d: &Doc,
+        si: usize,
+        i: usize,
+        score: f32,
+        uses: &[RuleUse],
+        rule: Option<&Hit>,
+        cues: &[(usize, f32)],
+        ws: &cue::Words,
+        feats: &mut Vec<u32>,
+        cands: &mut Vec<Cand>,
+    ) -> Option<Hit> {
+        let sent = d.sents[si];
+        let frame = rule.cloned().or_else(|| hit_for_cue(d, sent, i));
+        let rule_speaker = frame.as_ref().and_then(|h| h.speaker);
+        content::candidates(d, si, i, rule, cues, self.block, ws, cands);
+        let mut content_scores = Vec::with_capacity(cands.len());
+        SpanCtx::new(d, ws, si, i, uses[i], rule, rule_speaker).scores(
+            cands,
+            &self.span,
+            &mut content_scores,
+        );
+        let extent = cue_extent(d, ws, sent, i);
+        let mut speakers = Vec::new();
+        speaker::candidates(d, ws, si, extent, rule_speaker, &[], &mut speakers);
+        let speaker_scores: Vec<f32> = speakers
+            .iter()
+            .map(|c| {
+                speaker::features(d, si, i, extent, rule_speaker.is_some(), c, ws, feats);
+                self.speaker.score(feats)
+            })
+            .collect();
+        // The best content and speaker together: a content never holds its own speaker.
+        let mut best: Option<(f32, usize, usize)> = None;
+        for (ci, c) in cands.iter().enumerate() {
+            for (k, sp) in speakers.iter().enumerate() {
+                let s = content_scores[ci] + speaker_scores[k];
+                let clash = sp.span.is_some_and(|(a, b)| c.pieces.iter().any(|&(x, y)| a < y && x < b));
+                if !clash && best.is_none_or(|b| s > b.0) {
+                    best = Some((s, ci, k));
+                }
+            }
+        }
+        let (_, ci, k) = best?;
+        let pieces = std::mem::take(&mut cands[ci].pieces);
+        let speaker = speakers[k].span;
+        let quoted = pieces.iter().any(|&(a, e)| ws.quoted_in(a, e));
+        Some(Hit {
+            content: pieces,
+            kind: if quoted { QuoteKind::Partial } else { QuoteKind::Indirect },
+            speaker,
+            cue: Some((i, extent.1)),
+            medium: frame.as_ref().and_then(|h| h.medium),
+            para: sent.para,
+            last_sent: si,
+            confidence: 1.0 / (1.0 + (-score).exp()),
+            reported: true,
+        })
     }
 }
 

@@ -4,31 +4,84 @@
 //! and transition tables; deciding keep/drop for a candidate attribution needs one weight per
 //! feature, so this is the same averaged-perceptron update with a single score.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
-/// FNV-1a over a template id and a string: the feature key (0 is kept free).
-pub(crate) fn key(template: u8, s: &str) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for b in std::iter::once(template).chain(s.bytes()) {
-        h ^= b as u32;
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    h.max(1)
+/// FNV-1a (64 bits) of a string, for [`Key::h`].
+pub(crate) fn hash_str(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
 }
 
-/// Trainable weights: w and the lazily updated sums for averaging.
-#[derive(Default)]
+/// A feature key (FNV-1a; 0 is kept free) built piece by piece without allocating: `Key::new(7).s(cue).s(word).get()`
+/// (pieces are separated, so `ab|c` and `a|bc` differ).
+#[derive(Clone, Copy)]
+pub(crate) struct Key(u32);
+
+impl Key {
+    pub fn new(template: u8) -> Self {
+        Key((0x811c_9dc5u32 ^ template as u32).wrapping_mul(0x0100_0193))
+    }
+
+    fn byte(self, b: u8) -> Self {
+        Key((self.0 ^ b as u32).wrapping_mul(0x0100_0193))
+    }
+
+    /// Appends a string piece.
+    #[cfg(test)]
+    pub fn s(self, s: &str) -> Self {
+        s.bytes().fold(self.byte(0x1f), Key::byte)
+    }
+
+    /// Appends a string piece given by its [`hash_str`] (token forms are hashed once per
+    /// document, not once per feature).
+    pub fn h(self, x: u64) -> Self {
+        let y = (x ^ (x >> 31)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        Key((((self.0 as u64) ^ y).wrapping_mul(0x94d0_49bb_1331_11eb) >> 32) as u32)
+    }
+
+    /// Appends a small number (a bucket, a flag).
+    pub fn n(self, n: u32) -> Self {
+        n.to_le_bytes().into_iter().fold(self.byte(0x1e), Key::byte)
+    }
+
+    pub fn get(self) -> u32 {
+        self.0.max(1)
+    }
+}
+
+/// The slot of feature key `f` in a table of `2^bits` weights (Fibonacci hashing: the high bits
+/// of the product, so every bit of the key counts).
+#[inline]
+fn slot(f: u32, bits: u8) -> usize {
+    (f.wrapping_mul(0x9E37_79B1) >> (32 - bits as u32)) as usize
+}
+
+/// Trainable weights: w and the lazily updated sums for averaging, by table slot (features
+/// sharing a slot share a weight, in training as at run time).
 pub(crate) struct Trainer {
+    bits: u8,
     index: HashMap<u32, usize>,
     w: Vec<f32>,
-    total: Vec<f32>,
+    total: Vec<f64>,
     stamp: Vec<u32>,
     clock: u32,
 }
 
 impl Trainer {
+    /// Weights for a table of `2^bits` slots.
+    pub fn new(bits: u8) -> Self {
+        assert!((1..=24).contains(&bits), "table bits {bits}");
+        Self {
+            bits,
+            index: HashMap::default(),
+            w: Vec::new(),
+            total: Vec::new(),
+            stamp: Vec::new(),
+            clock: 0,
+        }
+    }
+
     pub fn score(&self, feats: &[u32]) -> f32 {
-        feats.iter().filter_map(|f| self.index.get(f)).map(|&i| self.w[i]).sum()
+        feats.iter().filter_map(|&f| self.index.get(&(slot(f, self.bits) as u32))).map(|&i| self.w[i]).sum()
     }
 
     /// Advances the averaging clock: call once per training example.
@@ -40,18 +93,17 @@ impl Trainer {
     pub fn update(&mut self, feats: &[u32], d: f32) {
         for &f in feats {
             let n = self.w.len();
-            let i = *self.index.entry(f).or_insert(n);
+            let i = *self.index.entry(slot(f, self.bits) as u32).or_insert(n);
             if i == n {
                 self.w.push(0.0);
                 self.total.push(0.0);
                 self.stamp.push(0);
             }
-            self.total[i] += (self.clock - self.stamp[i]) as f32 * self.w[i];
+            self.total[i] += (self.clock - self.stamp[i]) as f64 * self.w[i] as f64;
             self.stamp[i] = self.clock;
             self.w[i] += d;
         }
     }
-
     /// One choice among `options` (feature sets), or none of them (score 0) when `allow_none`:
     /// when the best
     /// scoring choice is not `gold`, moves the weights toward gold and away from it. Returns
@@ -79,59 +131,93 @@ impl Trainer {
         true
     }
 
-    /// The averaged weights, rows below `min_abs` dropped.
+    /// One choice among `options` where any option marked `ok` is right (latent structured
+    /// perceptron): when the best scoring option is not right, moves the weights toward the best
+    /// scoring right one and away from it. Returns whether it was wrong.
+    pub fn learn_any(&mut self, options: &[Vec<u32>], ok: &[bool]) -> bool {
+        self.tick();
+        let scores: Vec<f32> = options.iter().map(|o| self.score(o)).collect();
+        let argmax = |keep: &dyn Fn(usize) -> bool| {
+            (0..options.len())
+                .filter(|&i| keep(i))
+                .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
+        };
+        let (Some(pred), Some(target)) = (argmax(&|_| true), argmax(&|i| ok[i])) else { return false };
+        if ok[pred] {
+            return false;
+        }
+        self.update(&options[target], 1.0);
+        self.update(&options[pred], -1.0);
+        true
+    }
+
+    /// The averaged weights, quantised; slots below `min_abs` are left at zero.
     pub fn averaged(&self, min_abs: f32) -> Weights {
-        let clock = self.clock.max(1) as f32;
-        let w = self
+        let clock = self.clock.max(1) as f64;
+        let avg: Vec<(usize, f32)> = self
             .index
             .iter()
-            .map(|(&k, &i)| (k, (self.total[i] + (self.clock - self.stamp[i]) as f32 * self.w[i]) / clock))
+            .map(|(&k, &i)| {
+                let x = (self.total[i] + (self.clock - self.stamp[i]) as f64 * self.w[i] as f64) / clock;
+                (k as usize, x as f32)
+            })
             .filter(|&(_, x)| x.abs() >= min_abs)
             .collect();
-        Weights { w }
+        let max = avg.iter().fold(0f32, |m, p| m.max(p.1.abs())).max(1e-9);
+        let scale = max / 32000.0;
+        let mut w = vec![0i16; 1 << self.bits];
+        for (k, x) in avg {
+            w[k] = (x / scale).round().clamp(-32767.0, 32767.0) as i16;
+        }
+        Weights { bits: self.bits, scale, w }
     }
 }
 
-/// Runtime weights by feature key.
-#[derive(Debug, Default, Clone)]
+/// Run-time weights: a dense table of `2^bits` i16 weights (times `scale`) by [`slot`]. One
+/// memory read per feature and no key to compare; the table is small enough to stay in cache.
+#[derive(Debug, Clone)]
 pub(crate) struct Weights {
-    pub w: HashMap<u32, f32>,
+    bits: u8,
+    scale: f32,
+    w: Vec<i16>,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Self { bits: 1, scale: 0.0, w: vec![0; 2] }
+    }
 }
 
 impl Weights {
+    #[inline]
     pub fn score(&self, feats: &[u32]) -> f32 {
-        feats.iter().filter_map(|f| self.w.get(f)).sum()
+        let sum: i32 = feats.iter().map(|&f| self.w[slot(f, self.bits)] as i32).sum();
+        sum as f32 * self.scale
     }
 
+    /// Slots with a weight.
     pub fn len(&self) -> usize {
-        self.w.len()
+        self.w.iter().filter(|&&x| x != 0).count()
     }
 
-    /// Sorted u32 keys, then i16 weights scaled by one f32 (little endian).
+    /// Table bits, the f32 scale, then the i16 weights (little endian).
     pub fn write(&self, out: &mut Vec<u8>) {
-        let mut pairs: Vec<(u32, f32)> = self.w.iter().map(|(&k, &x)| (k, x)).collect();
-        pairs.sort_unstable_by_key(|p| p.0);
-        let max = pairs.iter().fold(0f32, |m, p| m.max(p.1.abs())).max(1e-9);
-        let scale = max / 32000.0;
-        out.extend_from_slice(&(pairs.len() as u32).to_le_bytes());
-        out.extend_from_slice(&scale.to_le_bytes());
-        for (k, _) in &pairs {
-            out.extend_from_slice(&k.to_le_bytes());
-        }
-        for (_, x) in &pairs {
-            out.extend_from_slice(&((x / scale).round().clamp(-32767.0, 32767.0) as i16).to_le_bytes());
+        out.push(self.bits);
+        out.extend_from_slice(&self.scale.to_le_bytes());
+        for x in &self.w {
+            out.extend_from_slice(&x.to_le_bytes());
         }
     }
 
     pub fn read(r: &mut Reader) -> Result<Self, String> {
-        let n = r.u32()? as usize;
-        let scale = r.f32()?;
-        let keys: Vec<u32> = (0..n).map(|_| r.u32()).collect::<Result<_, _>>()?;
-        let mut w = HashMap::with_capacity(n);
-        for k in keys {
-            w.insert(k, r.i16()? as f32 * scale);
+        let bits = r.take(1)?[0];
+        if !(1..=24).contains(&bits) {
+            return Err(format!("quote weights: table of 2^{bits} slots"));
         }
-        Ok(Self { w })
+        let scale = r.f32()?;
+        let raw = r.take(2usize << bits)?;
+        let w = raw.chunks_exact(2).map(|c| i16::from_le_bytes([c[0], c[1]])).collect();
+        Ok(Self { bits, scale, w })
     }
 }
 
@@ -155,9 +241,6 @@ impl Reader<'_> {
     pub fn f32(&mut self) -> Result<f32, String> {
         Ok(f32::from_le_bytes(self.take(4)?.try_into().map_err(|_| "bad f32")?))
     }
-    pub fn i16(&mut self) -> Result<i16, String> {
-        Ok(i16::from_le_bytes(self.take(2)?.try_into().map_err(|_| "bad i16")?))
-    }
 }
 
 #[cfg(test)]
@@ -166,8 +249,9 @@ mod tests {
 
     #[test]
     fn learns_a_separable_rule_and_round_trips() {
+        let key = |t: u8, s: &str| Key::new(t).s(s).get();
         let (a, b, bias) = (key(1, "a"), key(1, "b"), key(0, ""));
-        let mut t = Trainer::default();
+        let mut t = Trainer::new(10);
         for _ in 0..5 {
             t.learn_choice(&[vec![a, bias]], Some(0), true);
             t.learn_choice(&[vec![b, bias]], None, true);
@@ -178,6 +262,7 @@ mod tests {
         w.write(&mut buf);
         let back = Weights::read(&mut Reader { buf: &buf, pos: 0 }).unwrap();
         assert_eq!(back.len(), w.len());
+        assert_eq!(back.score(&[a, bias]), w.score(&[a, bias]));
         assert!(back.score(&[a, bias]) > 0.0 && back.score(&[b, bias]) < 0.0);
         assert!(Weights::read(&mut Reader { buf: &buf[..buf.len() - 1], pos: 0 }).is_err());
     }

@@ -1,16 +1,18 @@
-//! Training the attribution scorer on PolNeAR-style gold (`polnear-train.jsonl`), and
+//! Training the attribution tagger on PolNeAR-style gold (`polnear-train.jsonl`), and
 //! cross-validation by publisher folds.
 
 use super::super::QuoteExtractor;
 use super::super::eval::{QuoteMetrics, evaluate};
-use super::super::find::find_hits;
+use super::super::find::{Hit, find_hits};
 use super::super::gold::{GoldArticle, read_gold};
+use super::super::reported::hit_for_cue;
 use super::super::text::{CharMap, Doc};
 use super::QuoteModel;
-use super::candidates::{Origin, candidates, variants};
-use super::features::{Input, features};
-use super::perceptron::Trainer;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use super::align::{GoldTok, TokChars, align, overlap};
+use super::cue::{self, CueWords, RuleUse, Words};
+use super::perceptron::{Trainer, Weights};
+use super::{content, speaker};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -18,148 +20,328 @@ use std::sync::Arc;
 /// cross-validation on the training file, not on dev.
 #[derive(Debug, Clone)]
 pub struct TrainConfig {
+    /// Passes of the cue tagger over the training tokens…
     pub epochs: usize,
-    /// A word joins the learnt cue vocabulary when it opens a gold cue at least this often…
-    pub min_cue_count: usize,
-    /// …and in at least this share of its occurrences outside quotations.
-    pub min_cue_share: f32,
+    /// …and of the span and speaker scorers over their examples.
+    pub span_epochs: usize,
+    /// Table sizes (2^bits slots) of the cue tagger, span scorer and speaker scorer.
+    pub cue_bits: u8,
+    pub span_bits: u8,
+    pub speaker_bits: u8,
     /// Averaged weights smaller than this are dropped from the model.
     pub prune: f32,
-    /// Keep a learnt-cue candidate when its best score is above this.
+    /// A token is a cue when it scores above this.
     pub threshold: f32,
-    /// Also choose among alternative content boundaries for the rules' indirect hits (off:
-    /// it lost F1 on dev and in cross-validation).
-    pub boundaries: bool,
+    /// A candidate content counts as right when its overlap with the gold content is at least
+    /// 0.5 and within this of the best candidate's.
+    pub span_slack: f32,
+    /// Features seen in fewer training examples than this are not learnt.
+    pub min_count: usize,
+    /// Tokens scoring above this count as cues a content should not hold (a feature).
+    pub floor: f32,
+    /// A content never holds another cue scoring above this.
+    pub block: f32,
+    /// Parts the training articles are split into for out-of-fold cue scores.
+    pub jackknife: usize,
+    /// The tagger reads the stems that carried a gold cue at least this often…
+    pub cue_min: usize,
+    /// …except those seen at least `stop_count` times that carried one in at most
+    /// `stop_share` of their uses (`in`, `is`).
+    pub stop_count: usize,
+    pub stop_share: f32,
 }
 
 impl Default for TrainConfig {
     fn default() -> Self {
         Self {
-            epochs: 10,
-            min_cue_count: 4,
-            min_cue_share: 0.2,
-            prune: 0.01,
-            threshold: 0.0,
-            boundaries: false,
+            epochs: 3,
+            span_epochs: 3,
+            cue_bits: 16,
+            span_bits: 15,
+            speaker_bits: 13,
+            prune: 0.2,
+            threshold: -1.0,
+            span_slack: 0.1,
+            min_count: 3,
+            floor: -2.0,
+            block: f32::INFINITY,
+            jackknife: 4,
+            stop_count: 100,
+            stop_share: 0.03,
+            cue_min: 5,
         }
     }
 }
 
-/// Gold contents of an article as char ranges, one list per attribution.
-fn gold_contents(rec: &GoldArticle) -> Vec<Vec<(usize, usize)>> {
-    rec.attributions.iter().map(|a| a.content.spans.clone()).filter(|s| !s.is_empty()).collect()
+/// One training article, prepared once: its tokens, gold, the rules' hits and every
+/// candidate cue token with its features.
+struct Article<'a> {
+    d: Doc<'a>,
+    ws: Words<'a>,
+    tc: TokChars,
+    gold: Vec<GoldTok>,
+    hits: Vec<Hit>,
+    uses: Vec<RuleUse>,
+    /// Candidate cue tokens (sentence, token) and their features.
+    toks: Vec<(usize, usize)>,
+    feats: Vec<Vec<u32>>,
+    /// Gold attributions by anchor token.
+    by_anchor: HashMap<usize, Vec<usize>>,
 }
 
-/// The best overlap share (shared chars over the longer side) with any gold content.
-fn best_overlap(pred: &[(usize, usize)], golds: &[Vec<(usize, usize)>]) -> f32 {
-    let len = |v: &[(usize, usize)]| v.iter().map(|&(a, b)| b.saturating_sub(a)).sum::<usize>();
-    golds
-        .iter()
-        .map(|g| {
-            let shared: usize = pred
-                .iter()
-                .flat_map(|&(a, b)| g.iter().map(move |&(c, e)| b.min(e).saturating_sub(a.max(c))))
-                .sum();
-            shared as f32 / len(pred).max(len(g)).max(1) as f32
-        })
-        .fold(0.0, f32::max)
-}
-
-/// Words that open gold cues often and in a good share of their uses.
-fn cue_vocab(records: &[GoldArticle], cfg: &TrainConfig) -> HashSet<String> {
-    let mut cue_n: HashMap<String, usize> = HashMap::new();
-    let mut all_n: HashMap<String, usize> = HashMap::new();
-    for rec in records {
+impl<'a> Article<'a> {
+    fn new(rec: &'a GoldArticle, words: &CueWords) -> Self {
         let d = Doc::new(&rec.text);
+        let ws = Words::new(&d);
         let cm = CharMap::new(&rec.text);
-        let starts: HashSet<usize> =
-            rec.attributions.iter().filter_map(|a| a.cue.as_ref()?.spans.first().map(|s| s.0)).collect();
-        for (i, t) in d.toks.iter().enumerate() {
-            if !t.word || d.in_quote[i].is_some() {
+        let tc = TokChars::new(&d, &cm);
+        let gold = align(&d, &tc, rec);
+        let hits = find_hits(&d);
+        let uses = cue::rule_uses(&d, &hits);
+        let mut by_anchor: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (gi, g) in gold.iter().enumerate() {
+            if let Some(a) = g.anchor {
+                by_anchor.entry(a).or_default().push(gi);
+            }
+        }
+        let mut toks = Vec::new();
+        let mut feats = Vec::new();
+        let mut f = Vec::with_capacity(32);
+        for (si, &sent) in d.sents.iter().enumerate() {
+            for i in sent.a..sent.b {
+                if cue::is_candidate(&d, &ws, i, &uses, words) {
+                    cue::features(&d, &ws, sent, i, uses[i], &mut f);
+                    toks.push((si, i));
+                    feats.push(f.clone());
+                }
+            }
+        }
+        Self { d, ws, tc, gold, hits, uses, toks, feats, by_anchor }
+    }
+
+    fn rule_hit(&self, i: usize) -> Option<&Hit> {
+        self.hits.iter().find(|h| h.reported && h.cue.is_some_and(|c| c.0 == i))
+    }
+
+    /// The rules' speaker for the cue at `i`, as inference reads it.
+    fn rule_speaker(&self, si: usize, i: usize) -> Option<(usize, usize)> {
+        self.rule_hit(i)
+            .cloned()
+            .or_else(|| hit_for_cue(&self.d, self.d.sents[si], i))
+            .and_then(|h| h.speaker)
+    }
+}
+
+/// A span-scorer example: the candidates of one gold cue, with each one's overlap with the
+/// gold content.
+struct SpanExample {
+    options: Vec<Vec<u32>>,
+    overlap: Vec<f32>,
+}
+
+/// The span-scorer examples of one article. `scores` are its candidate tokens' cue scores
+/// from a tagger that did not see the article, so contents learn to stop at cues as inference
+/// finds them.
+fn span_examples(a: &Article, scores: &[f32], cfg: &TrainConfig, out: &mut Vec<SpanExample>) {
+    let cues = likely_cues(&a.toks, scores, cfg.floor);
+    let mut feats = Vec::with_capacity(32);
+    let mut cands = Vec::new();
+    for &(si, i) in &a.toks {
+        let Some(golds) = a.by_anchor.get(&i) else { continue };
+        let rule = a.rule_hit(i);
+        let rule_speaker = a.rule_speaker(si, i);
+        content::candidates(&a.d, si, i, rule, &cues, cfg.block, &a.ws, &mut cands);
+        let ctx = content::SpanCtx::new(&a.d, &a.ws, si, i, a.uses[i], rule, rule_speaker);
+        let options: Vec<Vec<u32>> = cands
+            .iter()
+            .map(|c| {
+                ctx.features(c, &mut feats);
+                feats.clone()
+            })
+            .collect();
+        let chars: Vec<Vec<(usize, usize)>> =
+            cands.iter().map(|c| c.pieces.iter().map(|&p| a.tc.char_span(p)).collect()).collect();
+        // Each gold content on this cue is one ranking example.
+        for &gi in golds {
+            let overlap: Vec<f32> = chars.iter().map(|c| overlap(c, &a.gold[gi].chars)).collect();
+            if overlap.iter().any(|&o| o >= 0.5) {
+                out.push(SpanExample { options: options.clone(), overlap });
+            }
+        }
+    }
+}
+
+/// The speaker-scorer examples of one article: for each gold cue, the speaker candidates
+/// around its gold content, right when they share a token with the gold source (or name none
+/// when the gold has none).
+fn speaker_examples(a: &Article, out: &mut Vec<SpanExample>) {
+    let mut feats = Vec::with_capacity(32);
+    let mut cands = Vec::new();
+    for &(si, i) in &a.toks {
+        let Some(golds) = a.by_anchor.get(&i) else { continue };
+        let sent = a.d.sents[si];
+        let rule_speaker = a.rule_speaker(si, i);
+        let extent = content::cue_extent(&a.d, &a.ws, sent, i);
+        for &gi in golds {
+            let g = &a.gold[gi];
+            speaker::candidates(&a.d, &a.ws, si, extent, rule_speaker, &[], &mut cands);
+            let ok: Vec<f32> = cands
+                .iter()
+                .map(|c| match (c.span, g.source) {
+                    (None, None) => 1.0,
+                    (Some((s, e)), Some((x, y))) if s < y && x < e => 1.0,
+                    _ => 0.0,
+                })
+                .collect();
+            if !ok.contains(&1.0) {
                 continue;
             }
-            let w = d.tok(i).to_lowercase();
-            if starts.contains(&cm.char(t.s)) {
-                *cue_n.entry(w.clone()).or_default() += 1;
-            }
-            *all_n.entry(w).or_default() += 1;
+            let options = cands
+                .iter()
+                .map(|c| {
+                    speaker::features(&a.d, si, i, extent, rule_speaker.is_some(), c, &a.ws, &mut feats);
+                    feats.clone()
+                })
+                .collect();
+            out.push(SpanExample { options, overlap: ok });
         }
     }
-    cue_n
-        .into_iter()
-        .filter(|(w, n)| {
-            *n >= cfg.min_cue_count
-                && *n as f32 >= cfg.min_cue_share * all_n.get(w).copied().unwrap_or(1) as f32
-                && w.chars().all(char::is_alphabetic)
-        })
-        .map(|(w, _)| w)
-        .collect()
 }
 
-/// One candidate: its variants' features, and the variant to choose (the one sharing most
-/// with a gold content, when that is at least half) or none.
-struct Choice {
-    options: Vec<Vec<u32>>,
-    gold: Option<usize>,
-    /// Learnt-cue candidates may be dropped; the rules' hits stay and only their boundaries
-    /// are chosen.
-    droppable: bool,
+/// Tokens scoring above `floor`, with their scores, sorted by token.
+pub(crate) fn likely_cues(toks: &[(usize, usize)], scores: &[f32], floor: f32) -> Vec<(usize, f32)> {
+    toks.iter().zip(scores).filter(|&(_, &s)| s > floor).map(|(&(_, i), &s)| (i, s)).collect()
 }
 
-/// Every candidate of every article, with its variants.
-fn examples(records: &[GoldArticle], vocab: &HashSet<String>, boundaries: bool) -> Vec<Choice> {
-    let mut out = Vec::new();
-    let mut feats = Vec::with_capacity(32);
+/// The stems the tagger reads: those that carried a gold cue at least `cfg.cue_min` times,
+/// less those seen at least `cfg.stop_count` times that carried one in at most
+/// `cfg.stop_share` of them.
+fn cue_words(records: &[GoldArticle], cfg: &TrainConfig) -> CueWords {
+    let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
     for rec in records {
         let d = Doc::new(&rec.text);
-        if d.sents.is_empty() {
-            continue;
-        }
+        let ws = Words::new(&d);
         let cm = CharMap::new(&rec.text);
-        let golds = gold_contents(rec);
-        for c in candidates(&d, find_hits(&d), vocab) {
-            let mut ch = Choice { options: Vec::new(), gold: None, droppable: c.origin == Origin::Learnt };
-            for (v, content) in variants(&d, &c, boundaries) {
-                let chars: Vec<(usize, usize)> =
-                    content.iter().map(|&(a, b)| (cm.char(d.toks[a].s), cm.char(d.toks[b - 1].e))).collect();
-                features(&d, &Input::of(&d, &c, v, &content), &mut feats);
-                // The first variant that matches (the rules' own content when it does): any
-                // match counts, so a better overlap is no reason to move a boundary.
-                if ch.gold.is_none() && best_overlap(&chars, &golds) >= 0.5 {
-                    ch.gold = Some(ch.options.len());
-                }
-                ch.options.push(feats.clone());
+        let tc = TokChars::new(&d, &cm);
+        let anchors: std::collections::HashSet<usize> =
+            align(&d, &tc, rec).iter().filter_map(|g| g.anchor).collect();
+        let uses = cue::rule_uses(&d, &find_hits(&d));
+        for i in 0..d.toks.len() {
+            if cue::can_be_cue(&d, i, &uses) {
+                let e = seen.entry(cue::stem(ws.lower(i)).to_string()).or_default();
+                e.0 += 1;
+                e.1 += anchors.contains(&i) as usize;
             }
-            out.push(ch);
         }
     }
-    out
+    let mut words = CueWords::default();
+    for (w, (n, a)) in seen {
+        if a >= cfg.cue_min.max(1) && !(n >= cfg.stop_count && (a as f32) <= cfg.stop_share * n as f32) {
+            words.insert(w);
+        }
+    }
+    words
+}
+
+/// Drops features that occur in fewer than `min` of the feature lists.
+fn prune_rare(lists: &mut [&mut Vec<u32>], min: usize) {
+    if min <= 1 {
+        return;
+    }
+    let mut n: HashMap<u32, usize> = HashMap::new();
+    for l in lists.iter() {
+        for &f in l.iter() {
+            *n.entry(f).or_default() += 1;
+        }
+    }
+    for l in lists.iter_mut() {
+        l.retain(|f| n[f] >= min);
+    }
+}
+
+/// Fisher–Yates with a fixed-seed xorshift: reproducible shuffles.
+fn shuffle(order: &mut [usize], rng: &mut u64) {
+    for i in (1..order.len()).rev() {
+        *rng ^= *rng << 13;
+        *rng ^= *rng >> 7;
+        *rng ^= *rng << 17;
+        order.swap(i, (*rng % (i as u64 + 1)) as usize);
+    }
+}
+
+/// The cue tagger trained on the candidate tokens of `arts`.
+fn train_cues(arts: &[&Article], cfg: &TrainConfig) -> Weights {
+    let mut examples: Vec<(Vec<u32>, bool)> = Vec::new();
+    for a in arts {
+        for (k, &(_, i)) in a.toks.iter().enumerate() {
+            examples.push((a.feats[k].clone(), a.by_anchor.contains_key(&i)));
+        }
+    }
+    let mut lists: Vec<&mut Vec<u32>> = examples.iter_mut().map(|e| &mut e.0).collect();
+    prune_rare(&mut lists, cfg.min_count);
+    let mut t = Trainer::new(cfg.cue_bits);
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut rng: u64 = 0x2545_F491_4F6C_DD1D;
+    for _ in 0..cfg.epochs {
+        shuffle(&mut order, &mut rng);
+        for &i in &order {
+            let (f, gold) = &examples[i];
+            t.learn_choice(std::slice::from_ref(f), gold.then_some(0), true);
+        }
+    }
+    t.averaged(cfg.prune)
+}
+
+/// The span scorer trained on `examples`.
+fn train_spans(mut examples: Vec<SpanExample>, bits: u8, cfg: &TrainConfig) -> Weights {
+    let epochs = cfg.span_epochs;
+    let mut lists: Vec<&mut Vec<u32>> = examples.iter_mut().flat_map(|s| s.options.iter_mut()).collect();
+    prune_rare(&mut lists, cfg.min_count);
+    let mut t = Trainer::new(bits);
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut rng: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..epochs {
+        shuffle(&mut order, &mut rng);
+        for &i in &order {
+            let s = &examples[i];
+            // Right is what the scorer counts (half the longer side), within `span_slack` of
+            // the best candidate.
+            let best = s.overlap.iter().copied().fold(0.0, f32::max);
+            let ok: Vec<bool> = s.overlap.iter().map(|&o| o >= 0.5 && o >= best - cfg.span_slack).collect();
+            t.learn_any(&s.options, &ok);
+        }
+    }
+    t.averaged(cfg.prune)
 }
 
 /// Trains a model on `records`. Deterministic: the same records and settings give the same
 /// weights.
 pub fn train(records: &[GoldArticle], cfg: &TrainConfig) -> QuoteModel {
-    let vocab = cue_vocab(records, cfg);
-    let ex = examples(records, &vocab, cfg.boundaries);
-    let mut t = Trainer::default();
-    let mut order: Vec<usize> = (0..ex.len()).collect();
-    let mut rng: u64 = 0x2545_F491_4F6C_DD1D;
-    for _ in 0..cfg.epochs {
-        // Fisher–Yates with a fixed-seed xorshift: reproducible shuffles.
-        for i in (1..order.len()).rev() {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            order.swap(i, (rng % (i as u64 + 1)) as usize);
-        }
-        for &i in &order {
-            let c = &ex[i];
-            if c.droppable || c.gold.is_some() {
-                t.learn_choice(&c.options, c.gold, c.droppable);
-            }
+    let words = cue_words(records, cfg);
+    let arts: Vec<Article> =
+        records.iter().map(|r| Article::new(r, &words)).filter(|a| !a.d.sents.is_empty()).collect();
+    // Out-of-fold cue scores for every training article (stacking), then the span scorer on
+    // contents that stop at those cues.
+    let j = cfg.jackknife.max(2);
+    let mut spans = Vec::new();
+    for f in 0..j {
+        let rest: Vec<&Article> =
+            arts.iter().enumerate().filter(|(k, _)| k % j != f).map(|(_, a)| a).collect();
+        let w = train_cues(&rest, cfg);
+        for a in arts.iter().skip(f).step_by(j) {
+            let scores: Vec<f32> = a.feats.iter().map(|x| w.score(x)).collect();
+            span_examples(a, &scores, cfg, &mut spans);
         }
     }
-    QuoteModel { weights: t.averaged(cfg.prune), vocab, threshold: cfg.threshold, boundaries: cfg.boundaries }
+    let all: Vec<&Article> = arts.iter().collect();
+    let cue = train_cues(&all, cfg);
+    let span = train_spans(spans, cfg.span_bits, cfg);
+    let mut speakers = Vec::new();
+    for a in &arts {
+        speaker_examples(a, &mut speakers);
+    }
+    let speaker = train_spans(speakers, cfg.speaker_bits, cfg);
+    QuoteModel { cue, span, speaker, threshold: cfg.threshold, floor: cfg.floor, block: cfg.block, words }
 }
 
 /// `newsloom train quotes`: trains on a gold file, writes the gzip'd model, returns a summary.
@@ -175,12 +357,11 @@ pub fn train_file(data: &Path, out: &Path) -> Result<String, String> {
     std::fs::write(out, &gz).map_err(|e| format!("{}: {e}", out.display()))?;
     let n_attr: usize = records.iter().map(|r| r.attributions.len()).sum();
     Ok(format!(
-        "trained the quote scorer on {} articles ({} attributions) in {:.1}s: {} weights, {} learnt cue words; wrote {} ({} KB)",
+        "trained the quote tagger on {} articles ({} attributions) in {:.1}s: {} weights; wrote {} ({} KB)",
         records.len(),
         n_attr,
         t0.elapsed().as_secs_f64(),
         model.len(),
-        model.vocab.len(),
         out.display(),
         gz.len().div_ceil(1024)
     ))
@@ -217,4 +398,124 @@ pub fn cross_validate(
             (rules, learnt)
         })
         .collect()
+}
+
+/// Diagnostics of a model on gold articles (for development): the cue tagger's token-level
+/// precision and recall against gold cue anchors, the rules' reported-speech cues on the same
+/// tokens, and how often the chosen content (and any candidate, and the rules' content) covers
+/// half of the gold content of a gold cue. `QDIAG=1` prints the misses.
+#[doc(hidden)]
+pub fn diagnose(model: &QuoteModel, records: &[GoldArticle]) -> String {
+    let (mut tp, mut fp, mut fn_, mut rtp, mut rfp, mut rfn) = (0, 0, 0, 0, 0, 0);
+    let (mut n, mut chosen_ok, mut oracle_ok, mut rule_n, mut rule_ok, mut chosen_ok_r) = (0, 0, 0, 0, 0, 0);
+    let mut feats = Vec::new();
+    let mut cands = Vec::new();
+    let mut missed: HashMap<String, usize> = HashMap::new();
+    let mut false_pos: HashMap<String, usize> = HashMap::new();
+    let show = std::env::var("QDIAG").is_ok();
+    for rec in records {
+        let a = Article::new(rec, &model.words);
+        let d = &a.d;
+        let scores: Vec<f32> = a.feats.iter().map(|x| model.cue.score(x)).collect();
+        let cues = likely_cues(&a.toks, &scores, model.floor);
+        for (k, &(si, i)) in a.toks.iter().enumerate() {
+            let pred = scores[k] > model.threshold;
+            let golds = a.by_anchor.get(&i);
+            let w = d.tok(i).to_lowercase();
+            match (pred, golds.is_some()) {
+                (true, true) => tp += 1,
+                (true, false) => {
+                    fp += 1;
+                    *false_pos.entry(w.clone()).or_default() += 1;
+                    if std::env::var("QDIAG_FP").is_ok_and(|x| x.split(',').any(|y| y == w)) {
+                        let sent = d.sents[si];
+                        eprintln!(
+                            "FP {w} [{:?}]: {}",
+                            a.uses[i],
+                            &d.text[d.toks[sent.a].s..d.toks[sent.b - 1].e]
+                        );
+                    }
+                }
+                (false, true) => {
+                    fn_ += 1;
+                    *missed.entry(w.clone()).or_default() += 1;
+                }
+                _ => {}
+            }
+            match (a.uses[i] == RuleUse::Reported, golds.is_some()) {
+                (true, true) => rtp += 1,
+                (true, false) => rfp += 1,
+                (false, true) => rfn += 1,
+                _ => {}
+            }
+            let Some(golds) = golds else { continue };
+            let rule_hit = a.rule_hit(i);
+            let rule_speaker = a.rule_speaker(si, i);
+            content::candidates(d, si, i, rule_hit, &cues, model.block, &a.ws, &mut cands);
+            let chars = |p: &[(usize, usize)]| p.iter().map(|&x| a.tc.char_span(x)).collect::<Vec<_>>();
+            let mut best = (f32::NEG_INFINITY, 0);
+            let ctx = content::SpanCtx::new(d, &a.ws, si, i, a.uses[i], rule_hit, rule_speaker);
+            for (ci, c) in cands.iter().enumerate() {
+                ctx.features(c, &mut feats);
+                let s = model.span.score(&feats);
+                if s > best.0 {
+                    best = (s, ci);
+                }
+            }
+            for &gi in golds {
+                let g = &a.gold[gi].chars;
+                n += 1;
+                let ok = !cands.is_empty() && overlap(&chars(&cands[best.1].pieces), g) >= 0.5;
+                chosen_ok += ok as usize;
+                oracle_ok += cands.iter().any(|c| overlap(&chars(&c.pieces), g) >= 0.5) as usize;
+                if !ok && show {
+                    let txt = |p: &[(usize, usize)]| {
+                        p.iter()
+                            .map(|&(x, y)| &d.text[d.toks[x].s..d.toks[y - 1].e])
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    };
+                    let sent = d.sents[si];
+                    let gold_text: Vec<String> =
+                        g.iter().map(|&(x, y)| rec.text.chars().skip(x).take(y - x).collect()).collect();
+                    eprintln!(
+                        "-- CUE {} [{:?}] SENT: {}\n   GOLD: {}\n   CHOSEN({:?}): {}\n   RULE: {}",
+                        d.tok(i),
+                        a.uses[i],
+                        txt(&[(sent.a, sent.b)]),
+                        gold_text.join(" | "),
+                        cands.get(best.1).map(|c| c.side),
+                        cands.get(best.1).map_or(String::new(), |c| txt(&c.pieces)),
+                        rule_hit.map_or(String::new(), |h| txt(&h.content))
+                    );
+                }
+                if let Some(h) = rule_hit {
+                    rule_n += 1;
+                    rule_ok += (overlap(&chars(&h.content), g) >= 0.5) as usize;
+                    chosen_ok_r += ok as usize;
+                }
+            }
+        }
+    }
+    let prf = |tp: usize, fp: usize, fn_: usize| {
+        let p = tp as f64 / (tp + fp).max(1) as f64;
+        let r = tp as f64 / (tp + fn_).max(1) as f64;
+        format!("P {:.2} R {:.2} F1 {:.2}", 100.0 * p, 100.0 * r, 200.0 * p * r / (p + r).max(1e-9))
+    };
+    let top = |m: &HashMap<String, usize>| {
+        let mut v: Vec<_> = m.iter().collect();
+        v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        v.iter().take(40).map(|(w, c)| format!("{w}:{c}")).collect::<Vec<_>>().join(" ")
+    };
+    format!(
+        "cue tagger {} | rules' reported cues {}\ncontent on gold cues: chosen {:.2} oracle {:.2} ({n}); where the rules have a hit: rules {:.2} chosen {:.2} ({rule_n})\nmissed: {}\nfalse: {}",
+        prf(tp, fp, fn_),
+        prf(rtp, rfp, rfn),
+        100.0 * chosen_ok as f64 / n.max(1) as f64,
+        100.0 * oracle_ok as f64 / n.max(1) as f64,
+        100.0 * rule_ok as f64 / rule_n.max(1) as f64,
+        100.0 * chosen_ok_r as f64 / rule_n.max(1) as f64,
+        top(&missed),
+        top(&false_pos)
+    )
 }
