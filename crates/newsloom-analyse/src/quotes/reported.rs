@@ -221,6 +221,10 @@ fn overlap_half(x: &[(usize, usize)], y: &[(usize, usize)]) -> bool {
 /// (`… therapies and downplayed the risk`). Measured on dev, attribution contents end there
 /// more often than they run on.
 fn content_end(d: &Doc, from: usize, b: usize) -> usize {
+    // Scanned at most this far: news clauses are far shorter, and a hostile one-sentence text
+    // of thousands of cues must stay linear, not quadratic.
+    const MAX_CONTENT: usize = 200;
+    let b = b.min(from + MAX_CONTENT);
     // `complained about X, …`, `called for X, …`: a prepositional object ends at a comma.
     let pp = from < b && matches!(&*lower(d, from), "about" | "for" | "of" | "on" | "against" | "over");
     let mut open_paren = false;
@@ -330,6 +334,12 @@ fn sentence_subject(d: &Doc, a: usize, cue: usize) -> Option<(usize, usize)> {
 }
 
 fn one_cue(d: &Doc, sent: Sent, b: usize, cue: Cue, last_speaker: Option<(usize, usize)>) -> Option<Cand> {
+    // A cue reads at most MAX_SCAN tokens on each side: every scan below is then bounded, and
+    // a hostile one-sentence text of thousands of cues stays linear. News sentences are far
+    // shorter, so no real attribution reaches the bound.
+    const MAX_SCAN: usize = 200;
+    let b = b.min(cue.e + MAX_SCAN);
+    let sent = Sent { a: sent.a.max(cue.s.saturating_sub(MAX_SCAN)), ..sent };
     let l = lower(d, cue.s);
     if l == "according" {
         let sp = according_np(d, cue.e, b)?;

@@ -126,6 +126,11 @@ pub(crate) fn cue_extent(d: &Doc, ws: &Words, sent: Sent, anchor: usize) -> (usi
 const MAX_ENDS: usize = 6;
 /// Right-hand starts tried after the cue.
 const MAX_STARTS: usize = 2;
+/// Tokens on each side of the cue that candidates may span. News sentences are far shorter;
+/// the bound keeps a hostile one-sentence text of thousands of cues linear, not quadratic.
+const MAX_SPAN: usize = 200;
+/// A candidate holding more cues than this is no quotation (and is not scanned further).
+const MAX_INNER_CUES: usize = 64;
 
 /// The candidates for the cue at `anchor` in sentence `si`. `rule` is the rules' hit for it;
 /// `cues` are the document's likely cue tokens with their scores (sorted by token): PolNeAR's
@@ -148,8 +153,11 @@ pub(crate) fn candidates(
         let mut best = f32::NEG_INFINITY;
         let mut n = 0;
         for &(s, e) in pieces {
-            let k = cues.partition_point(|c| c.0 < s);
-            for &(c, x) in cues[k..].iter().take_while(|c| c.0 < e) {
+            let (k, end) = (cues.partition_point(|c| c.0 < s), cues.partition_point(|c| c.0 < e));
+            if end - k > MAX_INNER_CUES {
+                return (f32::INFINITY, true);
+            }
+            for &(c, x) in &cues[k..end] {
                 n += 1;
                 if c != anchor {
                     best = best.max(x);
@@ -160,8 +168,10 @@ pub(crate) fn candidates(
         (best, n >= words)
     };
     let sent = d.sents[si];
-    let se = trim_end(d, sent.a, sent.b);
     let (cs, ce) = cue_extent(d, ws, sent, anchor);
+    // The sentence as the candidates see it: at most MAX_SPAN tokens each side of the cue.
+    let sent = Sent { a: sent.a.max(cs.saturating_sub(MAX_SPAN)), b: sent.b.min(ce + MAX_SPAN), ..sent };
+    let se = trim_end(d, sent.a, sent.b);
     // Takes a slice: only a candidate that is kept is copied into its own vector.
     let push = |pieces: &[(usize, usize)], side: Side, nth_end: usize, out: &mut Vec<Cand>| {
         if pieces.iter().any(|&(s, e)| s >= e) || !pieces.iter().any(|&(s, e)| ws.words_in(s, e) > 0) {
@@ -233,10 +243,11 @@ pub(crate) fn candidates(
         }
     }
     // Quotations next to the cue.
-    let qs: Vec<(usize, usize)> = d
-        .quotes
+    let first = d.quotes.partition_point(|q| q.open < sent.a);
+    let qs: Vec<(usize, usize)> = d.quotes[first..]
         .iter()
-        .filter(|q| q.open >= sent.a && q.close < sent.b)
+        .take_while(|q| q.open < sent.b)
+        .filter(|q| q.close < sent.b)
         .map(|q| (q.open, q.close + 1))
         .collect();
     if let Some(i) = qs.iter().position(|&(o, _)| o >= ce && o < ce + 4) {
@@ -251,7 +262,8 @@ pub(crate) fn candidates(
         && let Some(&next) = d.sents.get(si + 1)
         && next.para <= sent.para + 1
     {
-        push(&[(next.a, trim_end(d, next.a, next.b))], Side::Next, 0, out);
+        let b = next.b.min(next.a + MAX_SPAN);
+        push(&[(next.a, trim_end(d, next.a, b))], Side::Next, 0, out);
     }
     if let Some(h) = rule {
         push(&h.content, Side::Rule, 0, out);

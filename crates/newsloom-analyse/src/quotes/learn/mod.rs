@@ -160,8 +160,15 @@ impl QuoteModel {
         let tokens: Vec<(usize, f32)> = cues.iter().map(|c| (c.1, c.2)).collect();
         let mut found: Vec<(f32, Hit)> = Vec::with_capacity(cues.len());
         let mut cands = Vec::new();
+        // The rules' hit of each cue token (the first, as a search in order would give).
+        let mut rule_of: std::collections::HashMap<usize, &Hit> = std::collections::HashMap::new();
+        for h in &reported {
+            if let Some(c) = h.cue {
+                rule_of.entry(c.0).or_insert(h);
+            }
+        }
         for &(si, i, score) in cues.iter().filter(|c| c.2 > self.threshold) {
-            let rule = reported.iter().find(|h| h.cue.is_some_and(|c| c.0 == i));
+            let rule = rule_of.get(&i).copied();
             if let Some(h) =
                 self.attribution(d, si, i, score, &uses, rule, &tokens, &ws, &mut feats, &mut cands)
             {
@@ -171,10 +178,27 @@ impl QuoteModel {
         // Best first; a content covering half of a kept one is the same attribution read twice.
         found.sort_by(|a, b| b.0.total_cmp(&a.0));
         let fixed = out.len();
+        // Kept hits by where their content starts, so each check looks only at the hits whose
+        // extent can meet it (all of them was quadratic on a text of thousands of cues).
+        let extent = |h: &Hit| {
+            let s = h.content.iter().map(|p| p.0).min().unwrap_or(0);
+            (s, h.content.iter().map(|p| p.1).max().unwrap_or(s))
+        };
+        let mut by_start: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
+        let mut longest = 0;
+        for (k, o) in out.iter().enumerate() {
+            let (s, e) = extent(o);
+            by_start.entry(s).or_default().push(k);
+            longest = longest.max(e - s);
+        }
         for (_, h) in found {
-            if out.iter().any(|o| overlap_half(&o.content, &h.content)) {
+            let (s, e) = extent(&h);
+            let near = by_start.range(s.saturating_sub(longest)..e.max(s + 1)).flat_map(|(_, ks)| ks);
+            if near.into_iter().any(|&k| overlap_half(&out[k].content, &h.content)) {
                 continue;
             }
+            by_start.entry(s).or_default().push(out.len());
+            longest = longest.max(e - s);
             out.push(h);
         }
         // Reading order, so pronouns resolve to the speaker named just before.
