@@ -151,11 +151,12 @@ fn seed_quotes() {
     assert!(kelin.iter().any(|x| sliced(&mt, x).starts_with("“it is impossible to convince")));
     let shoigu = by("Sergei Shoigu");
     assert!(shoigu.iter().any(|x| sliced(&mt, x).starts_with("“On the western border")), "{qs:#?}");
-    // `…, with Kremlin Spokesman Dmitri Peskov complaining of a “total lack of trust”`: the rules
-    // read the participle as Peskov's cue; the learnt tagger (shipped) passes it over.
-    let rules = QuoteExtractor::rules_only().extract("t", &mt, None);
-    let peskov: Vec<_> = rules.iter().filter(|x| x.speaker.as_deref() == Some("Dmitri Peskov")).collect();
-    assert!(peskov.iter().any(|x| sliced(&mt, x).contains("“total lack of trust”")), "{rules:#?}");
+    // `…, with Kremlin Spokesman Dmitri Peskov complaining of a “total lack of trust”`: a partial
+    // quotation the rules frame is kept by the learnt tagger too, whatever it reads around it.
+    for qs in [&qs, &QuoteExtractor::rules_only().extract("t", &mt, None)] {
+        let peskov: Vec<_> = qs.iter().filter(|x| x.speaker.as_deref() == Some("Dmitri Peskov")).collect();
+        assert!(peskov.iter().any(|x| sliced(&mt, x).contains("“total lack of trust”")), "{qs:#?}");
+    }
 
     let qs = q(&tass);
     let ministry: Vec<_> =

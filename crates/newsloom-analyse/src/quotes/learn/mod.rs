@@ -140,7 +140,10 @@ impl QuoteModel {
     /// the cues the tagger finds, in reading order. `hits` are the rules' hits.
     pub(crate) fn apply(&self, d: &Doc, hits: Vec<Hit>) -> Vec<Hit> {
         let uses = cue::rule_uses(d, &hits);
-        let (mut out, reported): (Vec<Hit>, Vec<Hit>) = hits.into_iter().partition(|h| !h.reported);
+        // A reported hit whose content holds a quotation (`complaining of a “total lack of
+        // trust”`) has the marks as evidence, as the direct ones do: it stays as found.
+        let (mut out, reported): (Vec<Hit>, Vec<Hit>) =
+            hits.into_iter().partition(|h| !h.reported || h.kind == QuoteKind::Partial);
         let mut feats = Vec::with_capacity(48);
         let ws = cue::Words::new(d);
         // Every token scoring as a cue first: contents stop short of the other cues.
