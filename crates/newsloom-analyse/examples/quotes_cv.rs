@@ -6,7 +6,7 @@
 //! cargo run --release -p newsloom-analyse --example quotes_cv -- \
 //!     ../shared/data/quotes/polnear-train.jsonl --folds 5 --dev ../shared/data/quotes/polnear-dev.jsonl
 //! ```
-//! `--epochs N`, `--threshold X` override the shipped settings (not for `--out`, which trains the shipped model); `--pred FILE` writes the dev predictions in the team scorer's format.
+//! `--orders N` averages N perceptrons trained in different orders; `--seed N` varies the training order (0 = the shipped model's); `--epochs N`, `--threshold X` override the shipped settings (not for `--out`, which trains the shipped model); `--pred FILE` writes the dev predictions in the team scorer's format.
 use newsloom_analyse::quotes::{
     QuoteExtractor, QuoteMetrics, evaluate, gold::read_gold, learn, write_predictions,
 };
@@ -75,6 +75,12 @@ fn main() -> Result<(), String> {
         if let Some(v) = opt(name) {
             *slot = v.parse().map_err(|e| format!("{name}: {e}"))?;
         }
+    }
+    if let Some(v) = opt("--orders") {
+        cfg.orders = v.parse().map_err(|e| format!("--orders: {e}"))?;
+    }
+    if let Some(v) = opt("--seed") {
+        cfg.seed = v.parse().map_err(|e| format!("--seed: {e}"))?;
     }
     if let Some(v) = opt("--cue-min") {
         cfg.cue_min = v.parse().map_err(|e| format!("--cue-min: {e}"))?;

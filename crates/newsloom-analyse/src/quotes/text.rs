@@ -262,6 +262,14 @@ fn find_quotes(text: &str, toks: &[Tok]) -> Vec<QRegion> {
     let para_end = |from: usize| pend[from];
     let prev_is_space = |i: usize| i == 0 || toks[i].nl_before || toks[i - 1].e < toks[i].s;
     let next_is_space = |i: usize| i + 1 >= n || toks[i + 1].nl_before || toks[i].e < toks[i + 1].s;
+    // `‘08`, `‘em`, `rock ‘n’ roll`: an apostrophe written as an opening mark, which would
+    // otherwise pair with the next closing one and swallow the sentences between.
+    let elision = |i: usize| {
+        i + 1 < n
+            && toks[i].e == toks[i + 1].s
+            && (t(i + 1).starts_with(|c: char| c.is_ascii_digit())
+                || matches!(t(i + 1), "em" | "til" | "cause" | "n" | "tis" | "twas"))
+    };
     let mut i = 0;
     while i < n {
         let open = t(i);
@@ -272,7 +280,7 @@ fn find_quotes(text: &str, toks: &[Tok]) -> Vec<QRegion> {
             "„" => &["“", "”"],
             "«" => &["»"],
             "\"" if prev_is_space(i) || !toks[i - 1].word => &["\"", "”"],
-            "‘" if prev_is_space(i) || matches!(t(i - 1), "“" | "\"" | "(") => &["’"],
+            "‘" if (prev_is_space(i) || matches!(t(i - 1), "“" | "\"" | "(")) && !elision(i) => &["’"],
             "'" if i + 1 < n && t(i + 1) == "'" && toks[i].e == toks[i + 1].s => {
                 // ASCII doubled quotes (`''…''`, as some archives write them).
                 let end = para_end(i);
@@ -382,6 +390,16 @@ mod tests {
         let s: Vec<String> = d.sents.iter().map(|&s| words(&d, s)).collect();
         assert_eq!(s, ["“We agree. We will go,” he said.", "She left.", "“Yes.”", "He nodded."]);
         assert_eq!(d.sents[2].para, 1);
+    }
+
+    #[test]
+    fn elisions_are_not_opening_marks() {
+        let d = Doc::new(
+            "Rep. Hank Johnson said in ‘08 that voters had changed. “It is a new time,” he said. “The ‘blame game’ is over.”",
+        );
+        // Three sentences: the `‘08` apostrophe does not open a quotation closing at `game’`.
+        assert_eq!(d.sents.len(), 3);
+        assert!(d.quotes.iter().all(|q| d.tok(q.open) != "‘" || d.tok(q.open + 1) == "blame"));
     }
 
     #[test]

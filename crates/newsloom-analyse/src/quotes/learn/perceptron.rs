@@ -189,6 +189,26 @@ impl Default for Weights {
 }
 
 impl Weights {
+    /// The mean of tables of one size (each dequantised, summed, quantised again).
+    pub fn mean(parts: &[Weights]) -> Weights {
+        match parts {
+            [] => Weights::default(),
+            [one] => one.clone(),
+            _ => {
+                let bits = parts[0].bits;
+                assert!(parts.iter().all(|p| p.bits == bits), "tables of different sizes");
+                let n = parts.len() as f32;
+                let avg: Vec<f32> = (0..1usize << bits)
+                    .map(|i| parts.iter().map(|p| p.w[i] as f32 * p.scale).sum::<f32>() / n)
+                    .collect();
+                let max = avg.iter().fold(0f32, |m, x| m.max(x.abs())).max(1e-9);
+                let scale = max / 32000.0;
+                let w = avg.iter().map(|x| (x / scale).round().clamp(-32767.0, 32767.0) as i16).collect();
+                Weights { bits, scale, w }
+            }
+        }
+    }
+
     #[inline]
     pub fn score(&self, feats: &[u32]) -> f32 {
         let sum: i32 = feats.iter().map(|&f| self.w[slot(f, self.bits)] as i32).sum();
@@ -265,5 +285,29 @@ mod tests {
         assert_eq!(back.score(&[a, bias]), w.score(&[a, bias]));
         assert!(back.score(&[a, bias]) > 0.0 && back.score(&[b, bias]) < 0.0);
         assert!(Weights::read(&mut Reader { buf: &buf[..buf.len() - 1], pos: 0 }).is_err());
+    }
+
+    #[test]
+    fn mean_of_tables_scores_as_the_mean_of_their_scores() {
+        let key = |s: &str| Key::new(1).s(s).get();
+        let (a, b) = (key("a"), key("b"));
+        let mut t1 = Trainer::new(10);
+        let mut t2 = Trainer::new(10);
+        for _ in 0..4 {
+            t1.learn_choice(&[vec![a]], Some(0), true);
+            t2.learn_choice(&[vec![a], vec![b]], Some(1), false);
+        }
+        let (w1, w2) = (t1.averaged(0.0), t2.averaged(0.0));
+        let m = Weights::mean(&[w1.clone(), w2.clone()]);
+        for f in [a, b] {
+            let want = (w1.score(&[f]) + w2.score(&[f])) / 2.0;
+            assert!(
+                (m.score(&[f]) - want).abs() < 1e-3 * want.abs().max(1.0),
+                "{f}: {} vs {want}",
+                m.score(&[f])
+            );
+        }
+        assert!(w2.score(&[a]) < 0.0 && m.score(&[b]) > 0.0);
+        assert_eq!(Weights::mean(std::slice::from_ref(&w1)).score(&[a]), w1.score(&[a]));
     }
 }
