@@ -60,6 +60,7 @@ mod infer;
 mod link;
 mod model;
 pub mod names;
+pub mod places;
 #[cfg(test)]
 mod tests;
 pub mod tokenize;
