@@ -167,3 +167,33 @@ pub fn build(geo_gz: &Path) -> Result<String, String> {
     }
     Ok(out.iter().map(|(n, c)| format!("{n}\t{c}\n")).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ner::features::token_infos;
+    use crate::ner::{Gazetteer, tokenize};
+
+    #[test]
+    fn marks_longest_capitalised_place_names() {
+        let p = Places::parse("NEW YORK\t1\nYORK\t3\nCHAD\t0\n");
+        let text = "Chad flew from New York to York and new york .";
+        let toks = tokenize(text);
+        let mut infos = token_infos(text, &toks, &[(0, 0)], &Gazetteer::default());
+        p.mark(&mut infos);
+        let geo: Vec<u8> = infos.iter().map(|t| t.geo).collect();
+        // Chad flew from New York to York and new york .
+        assert_eq!(geo, [1, 0, 0, 3, 4, 0, 7, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn shipped_table_knows_countries_and_cities() {
+        let p = Places::shipped();
+        assert!(p.len() > 40_000);
+        let text = "Officials in Leicester and Karachi said so .";
+        let toks = tokenize(text);
+        let mut infos = token_infos(text, &toks, &[(0, 0)], &Gazetteer::default());
+        p.mark(&mut infos);
+        assert!(infos[2].geo > 0 && infos[4].geo > 0 && infos[0].geo == 0);
+    }
+}
