@@ -51,6 +51,17 @@ fn main() -> Result<(), String> {
             std::fs::write(&out, enc.finish().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
             println!("wrote {} ({} names)", out.display(), text.lines().count());
         }
+        Some("places") => {
+            // places GEO.tsv.gz [OUT]: newsloom-geo's compiled GeoNames gazetteer.
+            let text = ner::places::build(&arg(1)?)?;
+            let out =
+                args.get(2).map(PathBuf::from).unwrap_or_else(|| models_dir().join("ner-places.tsv.gz"));
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            enc.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+            let gz = enc.finish().map_err(|e| e.to_string())?;
+            std::fs::write(&out, &gz).map_err(|e| e.to_string())?;
+            println!("wrote {} ({} names, {} KB)", out.display(), text.lines().count(), gz.len() / 1024);
+        }
         Some("train") => {
             let out =
                 args.get(2).map(PathBuf::from).unwrap_or_else(|| models_dir().join("ner-weights.bin.gz"));
@@ -145,7 +156,7 @@ fn main() -> Result<(), String> {
         }
         _ => {
             return Err(
-                "usage: ner gazetteer DIR | clusters [--out FILE] TEXT.jsonl... | names DIR | train DATA [OUT] | eval GOLD | predict GOLD OUT | show FILE"
+                "usage: ner gazetteer DIR | clusters [--out FILE] TEXT.jsonl... | names DIR | places GEO.tsv.gz [OUT] | train DATA [OUT] | eval GOLD | predict GOLD OUT | show FILE"
                     .into(),
             );
         }

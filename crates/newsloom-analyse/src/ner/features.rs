@@ -4,6 +4,7 @@
 use super::clusters::{self, Clusters};
 use super::gazetteer::Gazetteer;
 use super::names;
+use super::places::Places;
 use super::tokenize::Token;
 use std::collections::HashMap;
 
@@ -92,10 +93,14 @@ pub struct TokInfo {
     pub len: u8,
     /// Gazetteer hit: 0 none, else 1 + category * 2 + (inside ? 1 : 0).
     pub gaz: u8,
+    /// GeoNames place-name hit ([`super::places`]): 0 none, else 1 + 2 * class + (inside ? 1 : 0).
+    pub geo: u8,
     /// Dictionary word classes ([`Gazetteer::word_bits`]).
     pub gwords: u8,
     /// Case flags of the same word elsewhere in the document (see [`doc_case`]).
     pub doc_case: u8,
+    /// Person cues around the same word elsewhere in the document (see [`doc_context`]).
+    pub doc_ctx: u8,
     pub flags: u8,
     /// The word's cluster ([`Clusters::get`]), 0 when it has none.
     pub cluster: u32,
@@ -403,8 +408,10 @@ pub fn token_infos(text: &str, tokens: &[Token], sents: &[(usize, usize)], gaz: 
             }
         }
         gaz.mark(&mut infos[s..e]);
+        Places::shipped().mark(&mut infos[s..e]);
     }
     doc_case(&mut infos);
+    doc_context(&mut infos);
     infos
 }
 
@@ -443,6 +450,69 @@ fn doc_case(infos: &mut [TokInfo]) {
     }
 }
 
+/// Words that title a person when they precede the name, by their [`TokInfo::lower`] hash.
+static TITLES: std::sync::LazyLock<HashMap64<()>> = std::sync::LazyLock::new(|| {
+    const MORE: &[&str] = &[
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "mr.",
+        "mrs.",
+        "dr.",
+        "coach",
+        "striker",
+        "midfielder",
+        "defender",
+        "goalkeeper",
+        "captain",
+        "manager",
+    ];
+    super::words::TITLE_WORDS.iter().chain(MORE).map(|w| (hash_bytes(w.as_bytes()), ())).collect()
+});
+
+/// For each capitalised word, the person cues around all its occurrences in the document
+/// (where case is informative), so that every mention of a name sees what its clearest one
+/// shows ("Kelin" alone profits from "Andrei Kelin" and "Mr Kelin" elsewhere): bit 1 after a
+/// capitalised Census first name, 2 before a capitalised Census surname, 4 after a title.
+fn doc_context(infos: &mut [TokInfo]) {
+    let cap = |t: &TokInfo| t.flags & (F_INIT_CAP | F_CAPS_SENT) == F_INIT_CAP;
+    let mut seen: HashMap64<u8> = HashMap64::default();
+    for i in 0..infos.len() {
+        let t = &infos[i];
+        if !cap(t) {
+            continue;
+        }
+        let mut bits = 0u8;
+        if i > 0 {
+            let p = &infos[i - 1];
+            if cap(p) && p.gwords & names::FIRST != 0 {
+                bits |= 1;
+            }
+            if p.flags & F_CAPS_SENT == 0 && TITLES.contains_key(&p.lower) {
+                bits |= 4;
+            }
+        }
+        if let Some(n) = infos.get(i + 1)
+            && cap(n)
+            && n.gwords & names::LAST != 0
+        {
+            bits |= 2;
+        }
+        if bits != 0 {
+            *seen.entry(t.lower).or_insert(0) |= bits;
+        }
+    }
+    if seen.is_empty() {
+        return;
+    }
+    for t in infos.iter_mut() {
+        if t.flags & F_INIT_CAP != 0 {
+            t.doc_ctx = seen.get(&t.lower).copied().unwrap_or(0);
+        }
+    }
+}
+
 /// The neighbour of a token past the end of its sentence.
 pub const NONE: TokInfo = TokInfo {
     lower: 1,
@@ -454,8 +524,10 @@ pub const NONE: TokInfo = TokInfo {
     suffix: [1; 4],
     len: 0,
     gaz: 0,
+    geo: 0,
     gwords: 0,
     doc_case: 0,
+    doc_ctx: 0,
     flags: 0,
     cluster: 0,
 };
@@ -534,6 +606,7 @@ pub fn static_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mu
     out.push(key(59, clusters::prefix(n1.cluster, 6), 0));
     out.push(key(60, clusters::prefix(p1.cluster, 12), 0));
     out.push(key(61, clusters::prefix(n1.cluster, 12), 0));
+    geo_features(w, p1, n1, caps, out);
     debug_assert!(out.len() <= MAX_STATIC);
 }
 
@@ -632,6 +705,17 @@ pub fn context_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &m
     push!(out, 50, p1.fl().zip(w.fl()).map(|(x, y)| mix(x, y)), n1.fl());
     out.push(key(51, (e - s).min(6) as u64, mix((i - s).min(3) as u64, w.sshape)));
     push!(out, 52, k(p1.sshape), w.fl().zip(k(n1.sshape)).map(|(x, y)| mix(x, y)));
+    geo_features(w, p1, n1, caps, out);
+}
+
+/// GeoNames place-name features of the token and its neighbours ([`TokInfo::geo`]), and the
+/// person cues of the word elsewhere in the document ([`TokInfo::doc_ctx`]).
+#[inline]
+fn geo_features(w: &TokInfo, p1: &TokInfo, n1: &TokInfo, caps: u64, out: &mut Vec<u32>) {
+    out.push(key(62, w.geo as u64, caps));
+    out.push(key(63, mix(p1.geo as u64, w.geo as u64), n1.geo as u64));
+    out.push(key(65, w.doc_ctx as u64, caps));
+    out.push(key(66, w.doc_ctx as u64, w.sshape));
 }
 
 /// Labels the tagger gave earlier occurrences of the same capitalised word in this document

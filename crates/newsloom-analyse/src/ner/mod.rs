@@ -8,7 +8,8 @@
 //!   CoNLL-2003 English (`eng.train`; Tjong Kim Sang & De Meulder, 2003) with word, affix, shape,
 //!   context, document-case and gazetteer features, plus features meant for names it was never
 //!   taught: word clusters and case profiles learnt from unlabelled news ([`clusters`]) and
-//!   Census first names and surnames ([`names`]). Its weights ship in
+//!   Census first names and surnames ([`names`]), GeoNames place names ([`places`]) and person
+//!   cues around the same word elsewhere in the document. Its weights ship in
 //!   `models/ner-weights.bin.gz` (compiled into the binary); [`train`] rebuilds them.
 //!   [`NerTagger::shared`] gives a process-wide instance. Each thread that tags keeps bounded
 //!   caches of word-level features and scores across documents (about 3 MB), so that common
@@ -60,6 +61,7 @@ mod infer;
 mod link;
 mod model;
 pub mod names;
+pub mod places;
 #[cfg(test)]
 mod tests;
 pub mod tokenize;
