@@ -33,61 +33,41 @@ fn mean_sd(xs: &[f64]) -> (f64, f64) {
     (mean, (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n).sqrt())
 }
 
+/// Sets `slot` from the value after `name` on the command line, when given.
+fn set<T: std::str::FromStr>(args: &[String], name: &str, slot: &mut T) -> Result<(), String>
+where
+    T::Err: std::fmt::Display,
+{
+    if let Some(v) = args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)) {
+        *slot = v.parse().map_err(|e| format!("{name}: {e}"))?;
+    }
+    Ok(())
+}
+
 fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let train_path = args.first().ok_or("usage: quotes_cv TRAIN.jsonl [--folds K] [--dev DEV.jsonl]")?;
     let opt = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
-    let folds: usize = opt("--folds").map_or(Ok(5), |v| v.parse().map_err(|e| format!("--folds: {e}")))?;
+    let mut folds: usize = 5;
+    set(&args, "--folds", &mut folds)?;
     let mut cfg = learn::TrainConfig::default();
-    if let Some(v) = opt("--epochs") {
-        cfg.epochs = v.parse().map_err(|e| format!("--epochs: {e}"))?;
-    }
-    if let Some(v) = opt("--threshold") {
-        cfg.threshold = v.parse().map_err(|e| format!("--threshold: {e}"))?;
-    }
-    if let Some(v) = opt("--span-slack") {
-        cfg.span_slack = v.parse().map_err(|e| format!("--span-slack: {e}"))?;
-    }
-    if let Some(v) = opt("--min-count") {
-        cfg.min_count = v.parse().map_err(|e| format!("--min-count: {e}"))?;
-    }
-    for (name, slot) in [
-        ("--floor", &mut cfg.floor),
-        ("--block", &mut cfg.block),
-        ("--prune", &mut cfg.prune),
-        ("--stop-share", &mut cfg.stop_share),
-    ] {
-        if let Some(v) = opt(name) {
-            *slot = v.parse().map_err(|e| format!("{name}: {e}"))?;
-        }
-    }
-    if let Some(v) = opt("--span-epochs") {
-        cfg.span_epochs = v.parse().map_err(|e| format!("--span-epochs: {e}"))?;
-    }
-    if let Some(v) = opt("--stop-count") {
-        cfg.stop_count = v.parse().map_err(|e| format!("--stop-count: {e}"))?;
-    }
-    for (name, slot) in [
-        ("--cue-bits", &mut cfg.cue_bits),
-        ("--span-bits", &mut cfg.span_bits),
-        ("--speaker-bits", &mut cfg.speaker_bits),
-    ] {
-        if let Some(v) = opt(name) {
-            *slot = v.parse().map_err(|e| format!("{name}: {e}"))?;
-        }
-    }
-    if let Some(v) = opt("--orders") {
-        cfg.orders = v.parse().map_err(|e| format!("--orders: {e}"))?;
-    }
-    if let Some(v) = opt("--seed") {
-        cfg.seed = v.parse().map_err(|e| format!("--seed: {e}"))?;
-    }
-    if let Some(v) = opt("--cue-min") {
-        cfg.cue_min = v.parse().map_err(|e| format!("--cue-min: {e}"))?;
-    }
-    if let Some(v) = opt("--jackknife") {
-        cfg.jackknife = v.parse().map_err(|e| format!("--jackknife: {e}"))?;
-    }
+    set(&args, "--epochs", &mut cfg.epochs)?;
+    set(&args, "--span-epochs", &mut cfg.span_epochs)?;
+    set(&args, "--threshold", &mut cfg.threshold)?;
+    set(&args, "--span-slack", &mut cfg.span_slack)?;
+    set(&args, "--min-count", &mut cfg.min_count)?;
+    set(&args, "--floor", &mut cfg.floor)?;
+    set(&args, "--block", &mut cfg.block)?;
+    set(&args, "--prune", &mut cfg.prune)?;
+    set(&args, "--stop-share", &mut cfg.stop_share)?;
+    set(&args, "--stop-count", &mut cfg.stop_count)?;
+    set(&args, "--cue-bits", &mut cfg.cue_bits)?;
+    set(&args, "--span-bits", &mut cfg.span_bits)?;
+    set(&args, "--speaker-bits", &mut cfg.speaker_bits)?;
+    set(&args, "--orders", &mut cfg.orders)?;
+    set(&args, "--seed", &mut cfg.seed)?;
+    set(&args, "--cue-min", &mut cfg.cue_min)?;
+    set(&args, "--jackknife", &mut cfg.jackknife)?;
     if let Some(out) = opt("--out") {
         // What `newsloom train quotes --data TRAIN --out FILE` does.
         println!("{}", learn::train_file(Path::new(train_path), Path::new(out))?);
