@@ -288,55 +288,55 @@ fn train_cues(arts: &[&Article], cfg: &TrainConfig) -> Weights {
     }
     let mut lists: Vec<&mut Vec<u32>> = examples.iter_mut().map(|e| &mut e.0).collect();
     prune_rare(&mut lists, cfg.min_count);
+    let rng = (0x2545_F491_4F6C_DD1D, 0x9E37_79B9_7F4A_7C15);
+    train_in_orders(cfg, cfg.cue_bits, cfg.epochs, rng, examples.len(), |t, i| {
+        let (f, gold) = &examples[i];
+        t.learn_choice(std::slice::from_ref(f), gold.then_some(0), true);
+    })
+}
+
+/// The mean of `cfg.orders` perceptrons, each trained for `epochs` over `n` examples shuffled
+/// in its own order (`learn(trainer, example)`); the `k`th order's generator starts at
+/// `rng.0 ^ (cfg.seed + k * 1,000,003) * rng.1`, so the first one is `cfg.seed`'s.
+fn train_in_orders(
+    cfg: &TrainConfig,
+    bits: u8,
+    epochs: usize,
+    rng: (u64, u64),
+    n: usize,
+    mut learn: impl FnMut(&mut Trainer, usize),
+) -> Weights {
     let parts: Vec<Weights> = (0..cfg.orders.max(1))
         .map(|k| {
-            let mut t = Trainer::new(cfg.cue_bits);
-            let mut order: Vec<usize> = (0..examples.len()).collect();
-            let mut rng: u64 = 0x2545_F491_4F6C_DD1D ^ order_seed(cfg, k).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            for _ in 0..cfg.epochs {
-                shuffle(&mut order, &mut rng);
+            let mut t = Trainer::new(bits);
+            let mut order: Vec<usize> = (0..n).collect();
+            let seed = cfg.seed.wrapping_add(k as u64 * 1_000_003);
+            let mut state = rng.0 ^ seed.wrapping_mul(rng.1);
+            for _ in 0..epochs {
+                shuffle(&mut order, &mut state);
                 for &i in &order {
-                    let (f, gold) = &examples[i];
-                    t.learn_choice(std::slice::from_ref(f), gold.then_some(0), true);
+                    learn(&mut t, i);
                 }
             }
             t.averaged(cfg.prune)
         })
         .collect();
     Weights::mean(&parts)
-}
-
-/// The seed of the `k`th training order (the first is `cfg.seed` itself).
-fn order_seed(cfg: &TrainConfig, k: usize) -> u64 {
-    cfg.seed.wrapping_add(k as u64 * 1_000_003)
 }
 
 /// The span scorer trained on `examples`.
 fn train_spans(mut examples: Vec<SpanExample>, bits: u8, cfg: &TrainConfig) -> Weights {
-    let epochs = cfg.span_epochs;
     let mut lists: Vec<&mut Vec<u32>> = examples.iter_mut().flat_map(|s| s.options.iter_mut()).collect();
     prune_rare(&mut lists, cfg.min_count);
-    let parts: Vec<Weights> = (0..cfg.orders.max(1))
-        .map(|k| {
-            let mut t = Trainer::new(bits);
-            let mut order: Vec<usize> = (0..examples.len()).collect();
-            let mut rng: u64 = 0x9E37_79B9_7F4A_7C15 ^ order_seed(cfg, k).wrapping_mul(0x2545_F491_4F6C_DD1D);
-            for _ in 0..epochs {
-                shuffle(&mut order, &mut rng);
-                for &i in &order {
-                    let s = &examples[i];
-                    // Right is what the scorer counts (half the longer side), within
-                    // `span_slack` of the best candidate.
-                    let best = s.overlap.iter().copied().fold(0.0, f32::max);
-                    let ok: Vec<bool> =
-                        s.overlap.iter().map(|&o| o >= 0.5 && o >= best - cfg.span_slack).collect();
-                    t.learn_any(&s.options, &ok);
-                }
-            }
-            t.averaged(cfg.prune)
-        })
-        .collect();
-    Weights::mean(&parts)
+    let rng = (0x9E37_79B9_7F4A_7C15, 0x2545_F491_4F6C_DD1D);
+    train_in_orders(cfg, bits, cfg.span_epochs, rng, examples.len(), |t, i| {
+        let s = &examples[i];
+        // Right is what the scorer counts (half the longer side), within `span_slack` of the
+        // best candidate.
+        let best = s.overlap.iter().copied().fold(0.0, f32::max);
+        let ok: Vec<bool> = s.overlap.iter().map(|&o| o >= 0.5 && o >= best - cfg.span_slack).collect();
+        t.learn_any(&s.options, &ok);
+    })
 }
 
 /// Trains a model on `records`. Deterministic: the same records and settings give the same
