@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --release -p newsloom-analyse --example ner -- gazetteer ../shared/data/events/phoenix-dictionaries
 //! cargo run --release -p newsloom-analyse --example ner -- clusters [--out FILE] TEXT.jsonl...
+//! cargo run --release -p newsloom-analyse --example ner -- places crates/newsloom-geo/data/gazetteer.tsv.gz
 //! cargo run --release -p newsloom-analyse --example ner -- train ../shared/data/ner/conll2003-train.jsonl
 //! cargo run --release -p newsloom-analyse --example ner -- eval ../shared/data/ner/conll2003-dev.jsonl
 //! cargo run --release -p newsloom-analyse --example ner -- predict GOLD.jsonl PRED.jsonl
@@ -16,6 +17,15 @@ fn models_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("models")
 }
 
+/// Writes `text` gzipped (best compression) to `out`; returns the compressed size.
+fn write_gz(out: &Path, text: &str) -> Result<usize, String> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    let gz = enc.finish().map_err(|e| e.to_string())?;
+    std::fs::write(out, &gz).map_err(|e| format!("{}: {e}", out.display()))?;
+    Ok(gz.len())
+}
+
 fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize| args.get(i).map(PathBuf::from).ok_or_else(|| "missing argument".to_string());
@@ -23,9 +33,7 @@ fn main() -> Result<(), String> {
         Some("gazetteer") => {
             let text = ner::gazetteer::build_from_phoenix(&arg(1)?)?;
             let out = models_dir().join("gazetteer.tsv.gz");
-            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-            enc.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
-            std::fs::write(&out, enc.finish().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+            write_gz(&out, &text)?;
             println!("wrote {} ({} lines)", out.display(), text.lines().count());
         }
         Some("clusters") => {
@@ -36,19 +44,14 @@ fn main() -> Result<(), String> {
             };
             let paths: Vec<&Path> = files.iter().map(Path::new).collect();
             let (tsv, summary) = ner::clusters::build(&paths)?;
-            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-            enc.write_all(tsv.as_bytes()).map_err(|e| e.to_string())?;
-            let gz = enc.finish().map_err(|e| e.to_string())?;
-            std::fs::write(&out, &gz).map_err(|e| e.to_string())?;
-            println!("{summary}\nwrote {} ({} KB)", out.display(), gz.len() / 1024);
+            let size = write_gz(&out, &tsv)?;
+            println!("{summary}\nwrote {} ({} KB)", out.display(), size / 1024);
         }
         Some("names") => {
             // DIR: the `names` folder of PyPI `names` 0.3.0 (US Census 1990 lists).
             let text = ner::names::build(&arg(1)?, 0.001)?;
             let out = models_dir().join("person-names.tsv.gz");
-            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-            enc.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
-            std::fs::write(&out, enc.finish().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+            write_gz(&out, &text)?;
             println!("wrote {} ({} names)", out.display(), text.lines().count());
         }
         Some("places") => {
@@ -56,11 +59,8 @@ fn main() -> Result<(), String> {
             let text = ner::places::build(&arg(1)?)?;
             let out =
                 args.get(2).map(PathBuf::from).unwrap_or_else(|| models_dir().join("ner-places.tsv.gz"));
-            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-            enc.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
-            let gz = enc.finish().map_err(|e| e.to_string())?;
-            std::fs::write(&out, &gz).map_err(|e| e.to_string())?;
-            println!("wrote {} ({} names, {} KB)", out.display(), text.lines().count(), gz.len() / 1024);
+            let size = write_gz(&out, &text)?;
+            println!("wrote {} ({} names, {} KB)", out.display(), text.lines().count(), size / 1024);
         }
         Some("train") => {
             let out =

@@ -32,15 +32,8 @@ pub struct Clusters {
     map: HashMap64<u32>,
 }
 
-static CLUSTERS: LazyLock<Clusters> = LazyLock::new(|| {
-    // A developer override for trying a table before shipping it (weights must be trained on it).
-    if let Ok(p) = std::env::var("NEWSLOOM_NER_CLUSTERS")
-        && let Ok(b) = std::fs::read(&p)
-    {
-        return Clusters::from_gz(&b).unwrap_or_default();
-    }
-    Clusters::from_gz(SHIPPED).unwrap_or_default()
-});
+static CLUSTERS: LazyLock<Clusters> =
+    LazyLock::new(|| super::model::shipped_or_override("NEWSLOOM_NER_CLUSTERS", SHIPPED, Clusters::from_gz));
 
 impl Clusters {
     /// The shipped table (built once per process).

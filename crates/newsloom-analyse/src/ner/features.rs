@@ -25,6 +25,35 @@ pub(crate) fn mix(h: u64, x: u64) -> u64 {
     (h.rotate_left(5) ^ x).wrapping_mul(K)
 }
 
+/// The longest phrase of a phrase table starting at `infos[0]`, at most `max_len` tokens: each
+/// token's [`TokInfo::upper`] is mixed into `seed` and finalised, `prefixes` holds every proper
+/// and whole phrase's hash (the walk stops at the first unknown prefix), `phrases` the whole
+/// ones. `accept(last token, value)` says whether a whole phrase counts. `(length, value)`.
+pub(crate) fn longest_phrase<'v, V>(
+    infos: &[TokInfo],
+    seed: u64,
+    max_len: usize,
+    prefixes: &HashMap64<()>,
+    phrases: &'v HashMap64<V>,
+    accept: impl Fn(&TokInfo, &V) -> bool,
+) -> Option<(usize, &'v V)> {
+    let mut h = seed;
+    let mut best = None;
+    for (len, info) in infos.iter().take(max_len).enumerate() {
+        h = mix(h, info.upper);
+        let f = fmix(h);
+        if !prefixes.contains_key(&f) {
+            break;
+        }
+        if let Some(v) = phrases.get(&f)
+            && accept(info, v)
+        {
+            best = Some((len + 1, v));
+        }
+    }
+    best
+}
+
 /// FNV-1a over bytes, finalised.
 pub(crate) fn hash_bytes(b: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

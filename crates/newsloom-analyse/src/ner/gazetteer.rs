@@ -6,7 +6,9 @@
 //! The shipped file `models/gazetteer.tsv.gz` is built by [`build_from_phoenix`]; each line is
 //! `CAT<TAB>PHRASE<TAB>CODES`, where CODES is `;`-separated `CODE[ DATERANGE]`.
 
-use super::features::{HashMap64, TokInfo, fmix, hash_bytes, mix, normalise, upper_hash_ascii};
+use super::features::{
+    HashMap64, TokInfo, fmix, hash_bytes, longest_phrase, mix, normalise, upper_hash_ascii,
+};
 use super::tokenize::tokenize;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -199,22 +201,11 @@ impl Gazetteer {
         i: usize,
         want: Option<&[GazCat]>,
     ) -> Option<(usize, &GazEntry)> {
-        let mut h = SEED;
-        let mut best = None;
-        for (len, info) in infos[i..].iter().take(MAX_LEN).enumerate() {
-            h = mix(h, info.upper);
-            let f = fmix(h);
-            if !self.prefixes.contains_key(&f) {
-                break;
-            }
-            if let Some(&idx) = self.phrases.get(&f) {
-                let e = &self.entries[idx as usize];
-                if want.is_none_or(|w| w.contains(&e.cat)) {
-                    best = Some((len + 1, e));
-                }
-            }
-        }
-        best
+        let entry = |idx: u32| &self.entries[idx as usize];
+        longest_phrase(&infos[i..], SEED, MAX_LEN, &self.prefixes, &self.phrases, |_, &idx| {
+            want.is_none_or(|w| w.contains(&entry(idx).cat))
+        })
+        .map(|(len, &idx)| (len, entry(idx)))
     }
 
     /// Marks capitalised gazetteer phrases in one sentence (longest match, left to right).

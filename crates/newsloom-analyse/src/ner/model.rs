@@ -280,6 +280,22 @@ pub(crate) fn gunzip_bytes(gz: &[u8], limit: u64) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// A table compiled into the binary, or the file named by the environment variable `var` when
+/// it is set and readable: a developer override for trying a table before shipping it (the
+/// weights must be trained on it). A table that does not load is empty.
+pub(crate) fn shipped_or_override<T: Default>(
+    var: &str,
+    shipped: &[u8],
+    from_gz: impl Fn(&[u8]) -> Result<T, String>,
+) -> T {
+    if let Ok(p) = std::env::var(var)
+        && let Ok(b) = std::fs::read(&p)
+    {
+        return from_gz(&b).unwrap_or_default();
+    }
+    from_gz(shipped).unwrap_or_default()
+}
+
 pub(crate) fn gunzip(gz: &[u8]) -> Result<String, String> {
     String::from_utf8(gunzip_bytes(gz, 64 << 20)?).map_err(|e| e.to_string())
 }

@@ -9,11 +9,10 @@
 //! else `1 + 2 * class + (inside ? 1 : 0)`, where the class is 0 country, 1 subdivision, 2 city
 //! of a million or more, 3 of 100,000 or more, 4 smaller; the longest capitalised match wins.
 
-use super::features::{F_INIT_CAP, HashMap64, TokInfo, fmix, mix};
+use super::features::{F_INIT_CAP, HashMap64, TokInfo, fmix, longest_phrase, mix};
 use super::gazetteer::upper_hash;
 use super::tokenize::tokenize;
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -32,15 +31,8 @@ pub struct Places {
     prefixes: HashMap64<()>,
 }
 
-static PLACES: LazyLock<Places> = LazyLock::new(|| {
-    // A developer override for trying a table before shipping it (weights must be trained on it).
-    if let Ok(p) = std::env::var("NEWSLOOM_NER_PLACES")
-        && let Ok(b) = std::fs::read(&p)
-    {
-        return Places::from_gz(&b).unwrap_or_default();
-    }
-    Places::from_gz(SHIPPED).unwrap_or_default()
-});
+static PLACES: LazyLock<Places> =
+    LazyLock::new(|| super::model::shipped_or_override("NEWSLOOM_NER_PLACES", SHIPPED, Places::from_gz));
 
 impl Places {
     /// The shipped table (built once per process).
@@ -88,21 +80,11 @@ impl Places {
                 i += 1;
                 continue;
             }
-            let mut h = SEED;
-            let mut best = None;
-            for (len, info) in infos[i..].iter().take(MAX_LEN).enumerate() {
-                h = mix(h, info.upper);
-                let f = fmix(h);
-                if !self.prefixes.contains_key(&f) {
-                    break;
-                }
-                if info.flags & F_INIT_CAP != 0
-                    && let Some(&c) = self.phrases.get(&f)
-                {
-                    best = Some((len + 1, c));
-                }
-            }
-            match best {
+            let best =
+                longest_phrase(&infos[i..], SEED, MAX_LEN, &self.prefixes, &self.phrases, |last, _| {
+                    last.flags & F_INIT_CAP != 0
+                });
+            match best.map(|(len, &c)| (len, c)) {
                 Some((len, c)) => {
                     infos[i].geo = 1 + 2 * c;
                     for t in &mut infos[i + 1..i + len] {
@@ -130,10 +112,7 @@ fn usable(name: &str) -> bool {
 /// Each phrase gets the smallest class of the places it names.
 pub fn build(geo_gz: &Path) -> Result<String, String> {
     let gz = std::fs::read(geo_gz).map_err(|e| format!("{}: {e}", geo_gz.display()))?;
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(gz.as_slice())
-        .read_to_string(&mut text)
-        .map_err(|e| format!("{}: {e}", geo_gz.display()))?;
+    let text = super::model::gunzip(&gz).map_err(|e| format!("{}: {e}", geo_gz.display()))?;
     let mut out = BTreeMap::<String, u8>::new();
     for line in text.lines().filter(|l| !l.starts_with('#')) {
         let f: Vec<&str> = line.split('\t').collect();
