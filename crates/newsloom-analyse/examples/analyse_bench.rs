@@ -21,6 +21,10 @@ use rayon::prelude::*;
 use std::hint::black_box;
 use std::time::Instant;
 
+/// The allocator of the `newsloom` binary, so that the figures are the stage's as shipped.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// User + system CPU seconds of this process so far (Linux; 0 elsewhere).
 fn cpu_seconds() -> f64 {
     let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };

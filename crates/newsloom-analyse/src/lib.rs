@@ -39,8 +39,11 @@ impl Analyser for NewsAnalyser {
         // Tagged once: the tone stage reuses the tokens and sentences.
         let tagged = self.entities.tagger().tag(&article.body);
         let (entities, mentions) = self.entities.link(&article.id, &article.body, &tagged, day);
-        let quotes = self.quotes.extract(&article.id, &article.body, Some(&mentions));
-        let events = self.events.code_with_entities(&article.id, &article.body, day, &mentions, &entities);
+        // Quotes and events read the body through the same tokens and char map: made once.
+        let doc = quotes::text::Doc::new(&article.body);
+        let cm = quotes::text::CharMap::new(&article.body);
+        let quotes = self.quotes.extract_in(&article.id, &article.body, &doc, &cm, Some(&mentions));
+        let events = self.events.code_in(&article.id, &article.body, &doc, &cm, day, &mentions, &entities);
         let (tone, mention_tones) = tone::ToneAnalyser::shared().analyse_tokens(
             &article.id,
             &article.body,

@@ -7,6 +7,12 @@ mod output;
 
 use clap::Parser;
 
+/// mimalloc rather than the system allocator: the analysers make thousands of small
+/// allocations per article, and with it the analyse stage takes about 10 % less CPU
+/// (`analyse_bench`, which uses it too).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     // Like other Unix tools, stop quietly when the reader of stdout goes away (`| head`)
     // instead of panicking on a broken pipe.

@@ -125,6 +125,24 @@ impl EventCoder {
         mentions: &[Mention],
         entities: &[Entity],
     ) -> Vec<Event> {
+        let doc = crate::quotes::text::Doc::new(body);
+        let cm = crate::quotes::text::CharMap::new(body);
+        self.code_in(article_id, body, &doc, &cm, date, mentions, entities)
+    }
+
+    /// [`Self::code_with_entities`] on a tokenised body (`doc` and `cm` shared with the quote
+    /// stage, which tokenises the same way).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn code_in(
+        &self,
+        article_id: &str,
+        body: &str,
+        doc: &crate::quotes::text::Doc,
+        cm: &crate::quotes::text::CharMap,
+        date: Option<&str>,
+        mentions: &[Mention],
+        entities: &[Entity],
+    ) -> Vec<Event> {
         let codes: std::collections::HashMap<&str, &str> =
             entities.iter().filter_map(|e| Some((e.id.as_str(), e.code.as_deref()?))).collect();
         // (char start, char end, code) of coded mentions, in body order.
@@ -133,8 +151,6 @@ impl EventCoder {
             .filter_map(|m| Some((m.span.start, m.span.end, *codes.get(m.entity.as_str())?)))
             .collect();
         coded.sort_unstable();
-        let doc = crate::quotes::text::Doc::new(body);
-        let cm = crate::quotes::text::CharMap::new(body);
         let day = date.and_then(dates::parse_day);
         let mut ctx = Context::default();
         let mut out = Vec::new();

@@ -40,7 +40,7 @@ struct TypeCache {
 }
 
 /// About 1.7 MB of rows per thread.
-const TYPE_CACHE_WORDS: usize = 4096;
+const TYPE_CACHE_WORDS: usize = 16384;
 
 thread_local! {
     static TYPE_CACHE: std::cell::RefCell<TypeCache> = std::cell::RefCell::default();
@@ -72,7 +72,12 @@ impl<'a> DocScorer<'a> {
         let mut feats = Vec::with_capacity(32);
         let mut cache = TYPE_CACHE.try_with(|c| std::mem::take(&mut *c.borrow_mut())).unwrap_or_default();
         if cache.weights != w.id || cache.nb.len() >= TYPE_CACHE_WORDS {
-            cache = TypeCache { weights: w.id, ..Default::default() };
+            // Emptied, not replaced: the vectors keep their capacity, so a full cache is not
+            // regrown (and its pages faulted in again) one doubling at a time.
+            cache.weights = w.id;
+            cache.index.clear();
+            cache.own.clear();
+            cache.nb.clear();
         }
         let mut tok_type = Vec::with_capacity(infos.len());
         for t in infos {

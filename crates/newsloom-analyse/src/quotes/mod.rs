@@ -114,15 +114,45 @@ impl QuoteExtractor {
         mentions: Option<&[Mention]>,
     ) -> Vec<QuoteDetail> {
         let doc = Doc::new(body);
-        let mut hits = find::find_hits(&doc);
-        if let Some(m) = self.model() {
-            hits = m.apply(&doc, hits);
-        }
+        let hits = self.hits(&doc);
         if hits.is_empty() {
             return Vec::new();
         }
-        let cm = CharMap::new(body);
-        let names = NameIndex::new(&doc);
+        self.details(article_id, body, &doc, &CharMap::new(body), hits, mentions)
+    }
+
+    /// The quotes of a tokenised body, for a caller that shares `doc` and `cm` with other stages.
+    pub(crate) fn extract_in(
+        &self,
+        article_id: &str,
+        body: &str,
+        doc: &Doc,
+        cm: &CharMap,
+        mentions: Option<&[Mention]>,
+    ) -> Vec<Quote> {
+        let hits = self.hits(doc);
+        self.details(article_id, body, doc, cm, hits, mentions).into_iter().map(|d| d.quote).collect()
+    }
+
+    /// Quotations and reported speech found by the rules, re-scored by the learnt tagger.
+    fn hits(&self, doc: &Doc) -> Vec<find::Hit> {
+        let hits = find::find_hits(doc);
+        match self.model() {
+            Some(m) => m.apply(doc, hits),
+            None => hits,
+        }
+    }
+
+    fn details(
+        &self,
+        article_id: &str,
+        body: &str,
+        doc: &Doc,
+        cm: &CharMap,
+        hits: Vec<find::Hit>,
+        mentions: Option<&[Mention]>,
+    ) -> Vec<QuoteDetail> {
+        let names = NameIndex::new(doc);
         let mut last_named: Option<(String, Option<String>)> = None;
         // Speakers named so far (canonical name, entity), for `the ministry` → the ministry named earlier.
         let mut earlier: Vec<(String, Option<String>)> = Vec::new();
