@@ -193,7 +193,7 @@ impl QuoteExtractor {
                 let written = &body[bs..be];
                 let lower = written.to_lowercase();
                 if sp.1 - sp.0 == 1 && lexicon::is_pronoun(&lower) {
-                    if let Some((name, ent)) = resolve_pronoun(&doc, sp.0, &lower, &names, &last_named) {
+                    if let Some((name, ent)) = resolve_pronoun(doc, sp.0, &lower, &names, &last_named) {
                         speaker = Some(name);
                         speaker_entity = ent.or_else(|| mention_entity(cs, ce));
                     } else {
@@ -204,7 +204,7 @@ impl QuoteExtractor {
                     speaker = Some(name);
                     speaker_entity = ent.or_else(|| mention_entity(cs, ce));
                 } else {
-                    let name = names.canonical(&doc, sp);
+                    let name = names.canonical(doc, sp);
                     speaker_entity = mention_entity(cs, ce);
                     if doc.is_cap(sp.1 - 1) {
                         last_named = Some((name.clone(), speaker_entity.clone()));
