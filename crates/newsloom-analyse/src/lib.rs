@@ -15,6 +15,12 @@ pub mod tone;
 /// Analyses one article. Stateless per article so it can run on every core.
 pub trait Analyser: Send + Sync {
     fn analyse(&self, article: &Article) -> Analysis;
+
+    /// [`Self::analyse`], also handing over the body's tokens and sentences when the analyser
+    /// made them, so that a later stage (geo) need not tokenise the body again.
+    fn analyse_tokenized(&self, article: &Article) -> (Analysis, Option<ner::TaggedText>) {
+        (self.analyse(article), None)
+    }
 }
 
 /// The default analyser: entities and their mentions ([`ner::EntityRecognizer`]), quotes with
@@ -35,6 +41,10 @@ impl NewsAnalyser {
 
 impl Analyser for NewsAnalyser {
     fn analyse(&self, article: &Article) -> Analysis {
+        self.analyse_tokenized(article).0
+    }
+
+    fn analyse_tokenized(&self, article: &Article) -> (Analysis, Option<ner::TaggedText>) {
         let day = article.published.as_ref().and_then(|p| p.day());
         // Tagged once: the tone stage reuses the tokens and sentences.
         let tagged = self.entities.tagger().tag(&article.body);
@@ -52,7 +62,7 @@ impl Analyser for NewsAnalyser {
             &mentions,
         );
         let themes = themes::ThemeClassifier::shared().classify_article(&article.title, &article.body);
-        Analysis {
+        let analysis = Analysis {
             entities,
             mentions,
             quotes,
@@ -61,6 +71,7 @@ impl Analyser for NewsAnalyser {
             mention_tones,
             themes,
             ..Analysis::default()
-        }
+        };
+        (analysis, Some(tagged))
     }
 }

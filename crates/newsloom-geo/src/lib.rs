@@ -116,18 +116,29 @@ impl Geoparser {
 
     /// Adds the article's places and its events' locations to an analysis.
     pub fn annotate(&self, article: &Article, analysis: &mut Analysis) {
+        let tokens = newsloom_analyse::ner::tokenize(&article.body);
+        let sents = newsloom_analyse::ner::sentences(&article.body, &tokens);
+        self.annotate_tokenized(article, &tokens, &sents, analysis);
+    }
+
+    /// [`Self::annotate`] over the body's tokens and sentences from the entity stage.
+    pub fn annotate_tokenized(
+        &self,
+        article: &Article,
+        tokens: &[newsloom_analyse::ner::Token],
+        sents: &[(usize, usize)],
+        analysis: &mut Analysis,
+    ) {
         let host =
             article.url.as_deref().and_then(|u| u.split("//").nth(1)).and_then(|h| h.split('/').next());
         let hints =
             Hints { dateline: article.dateline.as_ref().map(|d| d.place.as_str()), domain: host, home: None };
         let gaz = Gazetteer::shared();
         // One tokenisation for both detection and event sentences.
-        let tokens = newsloom_analyse::ner::tokenize(&article.body);
-        let sents = newsloom_analyse::ner::sentences(&article.body, &tokens);
         let tops =
-            detect::detect_tokenized(gaz, &article.body, &tokens, &sents, &analysis.mentions, &self.detect);
+            detect::detect_tokenized(gaz, &article.body, tokens, sents, &analysis.mentions, &self.detect);
         analysis.places = self.place_mentions(&article.id, tops, &hints);
-        events::locate_events_tokenized(gaz, article, &tokens, &sents, analysis);
+        events::locate_events_tokenized(gaz, article, tokens, sents, analysis);
     }
 }
 
@@ -147,8 +158,15 @@ impl<A: Analyser> WithPlaces<A> {
 
 impl<A: Analyser> Analyser for WithPlaces<A> {
     fn analyse(&self, article: &Article) -> Analysis {
-        let mut analysis = self.inner.analyse(article);
-        self.geo.annotate(article, &mut analysis);
-        analysis
+        self.analyse_tokenized(article).0
+    }
+
+    fn analyse_tokenized(&self, article: &Article) -> (Analysis, Option<newsloom_analyse::ner::TaggedText>) {
+        let (mut analysis, tagged) = self.inner.analyse_tokenized(article);
+        match &tagged {
+            Some(t) => self.geo.annotate_tokenized(article, &t.tokens, &t.sentences, &mut analysis),
+            None => self.geo.annotate(article, &mut analysis),
+        }
+        (analysis, tagged)
     }
 }

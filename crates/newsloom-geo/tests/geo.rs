@@ -188,3 +188,20 @@ fn seed_articles_put_their_events_in_moscow_and_invent_no_brussels() {
         eprintln!("skipped: no seed articles");
     }
 }
+
+#[test]
+fn the_pipeline_analyser_reuses_the_entity_stage_tokens_with_the_same_result() {
+    // `WithPlaces` hands the entity stage's tokens to the geo stage; tokenising the body again
+    // (`Geoparser::annotate`) must give the same places and event locations.
+    let body = "MOSCOW, Dec. 3 — Russia accused NATO of provoking a crisis in Moscow on Tuesday. \
+                Kremlin spokesman Dmitry Peskov said Russia would respond. Later, officials from \
+                France met Ukrainian envoys in Paris, Texas, and in Kyiv.";
+    let article = Article { id: "t".into(), body: body.into(), ..Default::default() };
+    let (shared, tagged) = WithPlaces::new(NewsAnalyser::new()).analyse_tokenized(&article);
+    assert!(tagged.is_some_and(|t| !t.tokens.is_empty()));
+    let mut separate = NewsAnalyser::new().analyse(&article);
+    Geoparser::new().annotate(&article, &mut separate);
+    assert!(shared.places.len() >= 3, "{:?}", shared.places);
+    assert!(shared.events.iter().any(|e| e.action_geo.is_some()), "{:?}", shared.events);
+    assert_eq!(serde_json::to_value(&shared).unwrap(), serde_json::to_value(&separate).unwrap());
+}
