@@ -159,15 +159,15 @@ impl ToneAnalyser {
             // The sentence's bag score and word vector rows, once.
             let projected = model.project_sentence(&word_vectors.ids(&s.words));
             let row = |k: u32| model.scores(&[(k, 1.0)]);
-            let mut bag = [0.0f32; NC];
             let bags: Vec<(u32, Option<u32>)> =
                 (0..s.words.len()).map(|i| features::bag_at(&s.words, i)).collect();
+            // Summed in one call, which fetches the rows ahead (same order, same sum).
+            local.clear();
             for &(w, bg) in &bags {
-                add(&mut bag, row(w), 1.0);
-                if let Some(bg) = bg {
-                    add(&mut bag, row(bg), 1.0);
-                }
+                local.push((w, 1.0));
+                local.extend(bg.map(|bg| (bg, 1.0)));
             }
+            let bag = model.scores(&local);
             for m in here.iter().filter(|m| m.span.start >= first.char_start) {
                 let (t0, t1) = token_range(s.tokens, m.span.start, m.span.end);
                 let mut sc = bag;
