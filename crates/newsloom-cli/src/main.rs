@@ -10,6 +10,7 @@ use clap::Parser;
 /// mimalloc rather than the system allocator: the analysers make thousands of small
 /// allocations per article, and with it the analyse stage takes about 10 % less CPU
 /// (`analyse_bench`, which uses it too).
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
