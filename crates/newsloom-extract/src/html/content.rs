@@ -653,6 +653,8 @@ struct Writer {
     buf: String,
     kind: BlockKind,
     link_chars: usize,
+    /// Link text of links that lead off the site (see [`leads_out`]).
+    out_chars: usize,
     node: usize,
 }
 
@@ -660,14 +662,19 @@ impl Writer {
     fn flush(&mut self) {
         let text = normalise(&self.buf);
         let links = self.link_chars;
+        let out = self.out_chars;
         self.buf.clear();
         self.link_chars = 0;
+        self.out_chars = 0;
         if text.is_empty() {
             return;
         }
         let len = text.chars().count();
-        // A block that is mostly links ("Read more: <a>…</a>") is navigation.
-        if self.kind != BlockKind::Caption && links * 10 > len * 6 && len < 300 {
+        // A block that is mostly links ("Read more: <a>…</a>") is navigation, unless the links
+        // lead off the site: teasers and related stories point into it, while a source, a
+        // petition, an event page or a contact address the article names points elsewhere.
+        let outward = out * 2 >= links;
+        if self.kind != BlockKind::Caption && links * 10 > len * 6 && len < 300 && !outward {
             return;
         }
         if PHRASE_RE.is_match(&text) {
@@ -677,13 +684,25 @@ impl Writer {
     }
 }
 
+/// Whether a link (its `href` as a [`site_hash`](super::dom::site_hash)) leads off the page's
+/// site `site`: a `mailto:`/`tel:` link, or one to another host when the page's own is known.
+fn leads_out(href: u64, site: u64) -> bool {
+    href == 1 || (href > 1 && site != 0 && href != site)
+}
+
 /// Serialises the content under `roots` into blocks.
 pub fn serialise(dom: &Dom, st: &Stats, roots: &[usize]) -> Vec<Block> {
-    let mut w =
-        Writer { blocks: Vec::new(), buf: String::new(), kind: BlockKind::Paragraph, link_chars: 0, node: 0 };
+    let mut w = Writer {
+        blocks: Vec::new(),
+        buf: String::new(),
+        kind: BlockKind::Paragraph,
+        link_chars: 0,
+        out_chars: 0,
+        node: 0,
+    };
     for &r in roots {
         w.node = r;
-        walk(dom, st, r, &mut w, Ctx { link: false, caption: false, root: true, block: r });
+        walk(dom, st, r, &mut w, Ctx { link: false, out: false, caption: false, root: true, block: r });
         w.flush();
     }
     w.blocks
@@ -694,6 +713,8 @@ struct Ctx {
     /// The nearest block element above (where text after a nested block belongs).
     block: usize,
     link: bool,
+    /// Inside a link that leads off the site.
+    out: bool,
     caption: bool,
     root: bool,
 }
@@ -707,7 +728,11 @@ fn walk(dom: &Dom, st: &Stats, i: usize, w: &mut Writer, ctx: Ctx) {
         Tag::Text => {
             w.buf.push_str(&node.text);
             if ctx.link {
-                w.link_chars += node.text.split_whitespace().map(|t| t.chars().count() + 1).sum::<usize>();
+                let n = node.text.split_whitespace().map(|t| t.chars().count() + 1).sum::<usize>();
+                w.link_chars += n;
+                if ctx.out {
+                    w.out_chars += n;
+                }
             }
             return;
         }
@@ -757,6 +782,7 @@ fn walk(dom: &Dom, st: &Stats, i: usize, w: &mut Writer, ctx: Ctx) {
     }
     let inner = Ctx {
         link: ctx.link || node.tag == Tag::A,
+        out: ctx.out || (node.tag == Tag::A && leads_out(node.attrs.href, dom.site)),
         caption,
         root: false,
         block: if block { i } else { ctx.block },
