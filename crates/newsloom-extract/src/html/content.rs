@@ -452,7 +452,42 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
             keep
         });
     }
-    (roots, top_score)
+    (enclosing(dom, st, roots), top_score)
+}
+
+/// Most text an enclosing box may add to the roots, as a share of theirs.
+const ENCLOSING_EXTRA: f32 = 1.0;
+/// Most link text in what it adds, as a share of that.
+const ENCLOSING_LINKS: f32 = 0.08;
+
+/// An article assembled from several boxes (a lead box, split parts, stray paragraphs) leaves
+/// out what sits between and around them in their common box: the subheadings, lists, tables
+/// and short lines of the same article. That box is taken instead when it adds at most as
+/// much text as the roots hold, nearly without links (a box holding other stories or link
+/// lists adds far more, or adds links).
+fn enclosing(dom: &Dom, st: &Stats, roots: Vec<usize>) -> Vec<usize> {
+    let [first, rest @ ..] = roots.as_slice() else { return roots };
+    if rest.is_empty() {
+        return roots;
+    }
+    let mut lca = *first;
+    for &r in rest {
+        while lca != 0 && !is_ancestor(dom, lca, r) {
+            lca = dom.nodes[lca].parent as usize;
+        }
+    }
+    if lca == 0 || matches!(dom.nodes[lca].tag, Tag::Body | Tag::Html) {
+        return roots;
+    }
+    let covered: u32 = roots.iter().map(|&r| st.text_len[r]).sum();
+    let covered_links: u32 = roots.iter().map(|&r| st.link_len[r]).sum();
+    let extra = st.text_len[lca].saturating_sub(covered) as f32;
+    let extra_links = st.link_len[lca].saturating_sub(covered_links) as f32;
+    if extra <= covered as f32 * ENCLOSING_EXTRA && extra_links <= extra * ENCLOSING_LINKS {
+        vec![lca]
+    } else {
+        roots
+    }
 }
 
 /// Siblings between two chosen roots (a subheading, a short list, a table, a one-line

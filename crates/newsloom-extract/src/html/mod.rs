@@ -392,4 +392,25 @@ mod tests {
         assert!(body.contains("Facebook-Veranstaltung") && body.contains("info@club"), "{body}");
         assert!(!body.contains("Last year") && !body.contains("ramp test"), "{body}");
     }
+
+    #[test]
+    fn the_box_holding_the_parts_of_an_article_brings_the_list_between_them() {
+        // The body box wins; the lead paragraph, set apart in its own box, is taken as a stray
+        // paragraph of the <article>; the fact box between them (a subheading and a short list)
+        // was left out.
+        let html = format!(
+            r#"<html><body><nav><a href="/">Home</a> <a href="/news">News</a></nav><article><h1>Bridge to be rebuilt</h1>
+            <div class="intro-wrap"><p>The town will spend four million euros on the old bridge, the mayor said on Monday.</p></div>
+            <div class="facts"><h2>The bridge in figures</h2><ul><li>Length: 120 m</li><li>Cost: four million euros</li>
+            <li>Opening: May 2027</li></ul></div><div class="body"><div class="text">{}</div></div>
+            </article><footer><a href="/imprint">Imprint</a></footer></body></html>"#,
+            prose("Body", 6)
+        );
+        let body = extract_html(&html, None, None, None).paragraphs.join("\n");
+        assert!(body.starts_with("The town will spend") && body.contains("Body paragraph 5"), "{body}");
+        assert!(
+            body.contains("Cost: four million euros") && body.contains("The bridge in figures"),
+            "{body}"
+        );
+    }
 }
