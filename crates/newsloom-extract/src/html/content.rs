@@ -452,7 +452,42 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
             keep
         });
     }
-    (roots, top_score)
+    (enclosing(dom, st, roots), top_score)
+}
+
+/// Most text an enclosing box may add to the roots, as a share of theirs.
+const ENCLOSING_EXTRA: f32 = 1.0;
+/// Most link text in what it adds, as a share of that.
+const ENCLOSING_LINKS: f32 = 0.08;
+
+/// An article assembled from several boxes (a lead box, split parts, stray paragraphs) leaves
+/// out what sits between and around them in their common box: the subheadings, lists, tables
+/// and short lines of the same article. That box is taken instead when it adds at most as
+/// much text as the roots hold, nearly without links (a box holding other stories or link
+/// lists adds far more, or adds links).
+fn enclosing(dom: &Dom, st: &Stats, roots: Vec<usize>) -> Vec<usize> {
+    let [first, rest @ ..] = roots.as_slice() else { return roots };
+    if rest.is_empty() {
+        return roots;
+    }
+    let mut lca = *first;
+    for &r in rest {
+        while lca != 0 && !is_ancestor(dom, lca, r) {
+            lca = dom.nodes[lca].parent as usize;
+        }
+    }
+    if lca == 0 || matches!(dom.nodes[lca].tag, Tag::Body | Tag::Html) {
+        return roots;
+    }
+    let covered: u32 = roots.iter().map(|&r| st.text_len[r]).sum();
+    let covered_links: u32 = roots.iter().map(|&r| st.link_len[r]).sum();
+    let extra = st.text_len[lca].saturating_sub(covered) as f32;
+    let extra_links = st.link_len[lca].saturating_sub(covered_links) as f32;
+    if extra <= covered as f32 * ENCLOSING_EXTRA && extra_links <= extra * ENCLOSING_LINKS {
+        vec![lca]
+    } else {
+        roots
+    }
 }
 
 /// Siblings between two chosen roots (a subheading, a short list, a table, a one-line
@@ -653,6 +688,8 @@ struct Writer {
     buf: String,
     kind: BlockKind,
     link_chars: usize,
+    /// Link text of links that lead off the site (see [`leads_out`]).
+    out_chars: usize,
     node: usize,
 }
 
@@ -660,14 +697,19 @@ impl Writer {
     fn flush(&mut self) {
         let text = normalise(&self.buf);
         let links = self.link_chars;
+        let out = self.out_chars;
         self.buf.clear();
         self.link_chars = 0;
+        self.out_chars = 0;
         if text.is_empty() {
             return;
         }
         let len = text.chars().count();
-        // A block that is mostly links ("Read more: <a>…</a>") is navigation.
-        if self.kind != BlockKind::Caption && links * 10 > len * 6 && len < 300 {
+        // A block that is mostly links ("Read more: <a>…</a>") is navigation, unless the links
+        // lead off the site: teasers and related stories point into it, while a source, a
+        // petition, an event page or a contact address the article names points elsewhere.
+        let outward = out * 2 >= links;
+        if self.kind != BlockKind::Caption && links * 10 > len * 6 && len < 300 && !outward {
             return;
         }
         if PHRASE_RE.is_match(&text) {
@@ -677,13 +719,25 @@ impl Writer {
     }
 }
 
+/// Whether a link (its `href` as a [`site_hash`](super::dom::site_hash)) leads off the page's
+/// site `site`: a `mailto:`/`tel:` link, or one to another host when the page's own is known.
+fn leads_out(href: u64, site: u64) -> bool {
+    href == 1 || (href > 1 && site != 0 && href != site)
+}
+
 /// Serialises the content under `roots` into blocks.
 pub fn serialise(dom: &Dom, st: &Stats, roots: &[usize]) -> Vec<Block> {
-    let mut w =
-        Writer { blocks: Vec::new(), buf: String::new(), kind: BlockKind::Paragraph, link_chars: 0, node: 0 };
+    let mut w = Writer {
+        blocks: Vec::new(),
+        buf: String::new(),
+        kind: BlockKind::Paragraph,
+        link_chars: 0,
+        out_chars: 0,
+        node: 0,
+    };
     for &r in roots {
         w.node = r;
-        walk(dom, st, r, &mut w, Ctx { link: false, caption: false, root: true, block: r });
+        walk(dom, st, r, &mut w, Ctx { link: false, out: false, caption: false, root: true, block: r });
         w.flush();
     }
     w.blocks
@@ -694,6 +748,8 @@ struct Ctx {
     /// The nearest block element above (where text after a nested block belongs).
     block: usize,
     link: bool,
+    /// Inside a link that leads off the site.
+    out: bool,
     caption: bool,
     root: bool,
 }
@@ -707,7 +763,11 @@ fn walk(dom: &Dom, st: &Stats, i: usize, w: &mut Writer, ctx: Ctx) {
         Tag::Text => {
             w.buf.push_str(&node.text);
             if ctx.link {
-                w.link_chars += node.text.split_whitespace().map(|t| t.chars().count() + 1).sum::<usize>();
+                let n = node.text.split_whitespace().map(|t| t.chars().count() + 1).sum::<usize>();
+                w.link_chars += n;
+                if ctx.out {
+                    w.out_chars += n;
+                }
             }
             return;
         }
@@ -757,6 +817,7 @@ fn walk(dom: &Dom, st: &Stats, i: usize, w: &mut Writer, ctx: Ctx) {
     }
     let inner = Ctx {
         link: ctx.link || node.tag == Tag::A,
+        out: ctx.out || (node.tag == Tag::A && leads_out(node.attrs.href, dom.site)),
         caption,
         root: false,
         block: if block { i } else { ctx.block },

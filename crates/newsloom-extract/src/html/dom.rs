@@ -226,6 +226,9 @@ pub struct Attrs {
     pub datetime: Option<String>,
     pub rel: Option<String>,
     pub hidden: bool,
+    /// Where an `<a>` points: 0 no `href` or a relative one (this site), 1 `mailto:`/`tel:`,
+    /// else the [`site_hash`] of its host.
+    pub href: u64,
 }
 
 #[derive(Debug)]
@@ -252,6 +255,44 @@ pub struct Dom {
     pub canonical: Option<String>,
     pub lang: Option<String>,
     pub warnings: Vec<String>,
+    /// [`site_hash`] of the page's own host (its URL, else its canonical link); 0 unknown.
+    pub site: u64,
+}
+
+/// A hash of a URL's site (the last two labels of its host, `news.example.com` and
+/// `www.example.com` alike), at least 2; 0 for a relative URL, 1 for `mailto:` and `tel:`.
+pub fn site_hash(url: &str) -> u64 {
+    use std::hash::Hasher;
+    let u = url.trim().as_bytes();
+    let starts = |p: &[u8]| u.len() >= p.len() && u[..p.len()].eq_ignore_ascii_case(p);
+    if starts(b"mailto:") || starts(b"tel:") {
+        return 1;
+    }
+    let rest = if starts(b"https://") {
+        &u[8..]
+    } else if starts(b"http://") {
+        &u[7..]
+    } else if starts(b"//") {
+        &u[2..]
+    } else {
+        return 0;
+    };
+    let end = rest.iter().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
+    let mut host = &rest[..end];
+    if let Some(at) = host.iter().rposition(|&b| b == b'@') {
+        host = &host[at + 1..];
+    }
+    if let Some(colon) = host.iter().position(|&b| b == b':') {
+        host = &host[..colon];
+    }
+    let mut h = std::hash::DefaultHasher::new();
+    for label in host.rsplit(|&b| b == b'.').filter(|l| !l.is_empty()).take(2) {
+        for b in label {
+            h.write_u8(b.to_ascii_lowercase());
+        }
+        h.write_u8(b'.');
+    }
+    h.finish().max(2)
 }
 
 struct Builder {
@@ -520,6 +561,7 @@ pub fn parse(html: &str) -> Dom {
                     "content" if attrs.datetime.is_none() => attrs.datetime = Some(a.value()),
                     "rel" => attrs.rel = Some(a.value().to_lowercase()),
                     "hidden" => attrs.hidden = true,
+                    "href" if tag == Tag::A => attrs.href = site_hash(&a.value()),
                     "style" => {
                         let v = a.value().to_lowercase().replace(' ', "");
                         attrs.hidden |= v.contains("display:none") || v.contains("visibility:hidden");
@@ -591,6 +633,23 @@ mod tests {
             .filter(|n| n.tag == Tag::Text)
             .map(|n| (dom.nodes[n.parent as usize].tag, n.text.clone()))
             .collect()
+    }
+
+    #[test]
+    fn a_link_s_site_is_its_host_s_last_two_labels() {
+        assert_eq!(site_hash("/2020/05/other-story"), 0);
+        assert_eq!(site_hash("other-story.html"), 0);
+        assert_eq!(site_hash("mailto:press@example.org"), 1);
+        assert_eq!(site_hash("TEL:+49 30 1234"), 1);
+        let site = site_hash("https://www.example.com/news/1");
+        assert!(site > 1);
+        for same in ["http://news.example.com/", "//EXAMPLE.com:8080/x?y", "https://user@example.com#top"] {
+            assert_eq!(site_hash(same), site, "{same}");
+        }
+        assert_ne!(site_hash("https://www.facebook.com/events/1"), site);
+        let dom = parse(r#"<p><a href="https://www.facebook.com/e/1">event</a> <a href="/x">here</a></p>"#);
+        let hrefs: Vec<u64> = dom.nodes.iter().filter(|n| n.tag == Tag::A).map(|n| n.attrs.href).collect();
+        assert_eq!(hrefs, vec![site_hash("https://facebook.com"), 0]);
     }
 
     #[test]

@@ -63,7 +63,8 @@ pub fn extract_html(
     source: Option<&str>,
     learn: Option<&Templates>,
 ) -> Extracted {
-    let dom = dom::parse(html);
+    let mut dom = dom::parse(html);
+    dom.site = url.or(dom.canonical.as_deref()).map(dom::site_hash).filter(|&h| h > 1).unwrap_or(0);
     let st = content::stats(&dom);
     let (roots, top_score) = content::content_roots(&dom, &st);
     let range = roots.first().zip(roots.last()).map(|(&a, &b)| (a, content::last_descendant(&dom, b)));
@@ -368,5 +369,48 @@ mod tests {
         );
         let ex = extract_html(&html, None, None, None);
         assert_eq!(ex.paragraphs.len(), 4, "{:?}", ex.paragraphs);
+    }
+
+    #[test]
+    fn a_line_linking_off_the_site_is_kept_and_a_teaser_into_it_is_not() {
+        // Both lines are one link each; the first leads to another site (an event page, a
+        // contact address), the second to another story of the same site.
+        let body: String = (0..4)
+            .map(|i| format!("<p>Paragraph {i}: the club holds its summer contest on the river, with music, food and a ramp on a raft.</p>"))
+            .collect();
+        let html = format!(
+            r#"<html><body><article><h1>Contest on the river</h1>{body}
+            <p><a href="https://www.facebook.com/events/123">Hier geht's zur Facebook-Veranstaltung</a></p>
+            <p><a href="mailto:info@club.example.org">info@club.example.org</a></p>
+            <p><a href="https://www.skate-news.example.de/2017/other-contest">Last year's contest on the lake</a></p>
+            <p><a href="/2017/ramp-test">Our big ramp test of the season</a></p>
+            <p>The contest starts at noon, and entry is free for everyone who brings a board.</p>
+            </article></body></html>"#
+        );
+        let url = Some("https://www.skate-news.example.de/2017/contest");
+        let body = extract_html(&html, url, None, None).paragraphs.join("\n");
+        assert!(body.contains("Facebook-Veranstaltung") && body.contains("info@club"), "{body}");
+        assert!(!body.contains("Last year") && !body.contains("ramp test"), "{body}");
+    }
+
+    #[test]
+    fn the_box_holding_the_parts_of_an_article_brings_the_list_between_them() {
+        // The body box wins; the lead paragraph, set apart in its own box, is taken as a stray
+        // paragraph of the <article>; the fact box between them (a subheading and a short list)
+        // was left out.
+        let html = format!(
+            r#"<html><body><nav><a href="/">Home</a> <a href="/news">News</a></nav><article><h1>Bridge to be rebuilt</h1>
+            <div class="intro-wrap"><p>The town will spend four million euros on the old bridge, the mayor said on Monday.</p></div>
+            <div class="facts"><h2>The bridge in figures</h2><ul><li>Length: 120 m</li><li>Cost: four million euros</li>
+            <li>Opening: May 2027</li></ul></div><div class="body"><div class="text">{}</div></div>
+            </article><footer><a href="/imprint">Imprint</a></footer></body></html>"#,
+            prose("Body", 6)
+        );
+        let body = extract_html(&html, None, None, None).paragraphs.join("\n");
+        assert!(body.starts_with("The town will spend") && body.contains("Body paragraph 5"), "{body}");
+        assert!(
+            body.contains("Cost: four million euros") && body.contains("The bridge in figures"),
+            "{body}"
+        );
     }
 }
