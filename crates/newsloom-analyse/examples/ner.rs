@@ -85,10 +85,6 @@ fn main() -> Result<(), String> {
                 ner::train_eval(&arg(1)?, &arg(2)?, Path::new("/tmp/ner-weights.bin.gz"), epochs)?
             );
         }
-        Some("eval-weights") => {
-            // eval-weights WEIGHTS GOLD TRAIN: scores a trained weight file.
-            println!("{}", ner::eval_weights(&arg(1)?, &arg(2)?, &arg(3)?)?);
-        }
         Some("eval") => {
             let r = ner::eval(&arg(1)?)?;
             println!("{}", r.human);

@@ -17,7 +17,6 @@ use super::features::{
     neighbour_features, word_features,
 };
 use super::model::{BOS_TAG, DENSE_VALUES, NT, Weights, best_allowed};
-use super::stack::DocKeys;
 
 #[inline]
 fn add_row(acc: &mut [i32; NT], row: &[i32; NT]) {
@@ -58,8 +57,6 @@ pub struct DocScorer<'a> {
     edge: [[i32; NT]; 4],
     feats: Vec<u32>,
     keys: Vec<u32>,
-    /// The tag-independent score row of every token decoded so far (for the second pass).
-    statics: Vec<[i32; NT]>,
 }
 
 impl Drop for DocScorer<'_> {
@@ -94,8 +91,7 @@ impl<'a> DocScorer<'a> {
             neighbour_features(if NEIGHBOURS[which] < 0 { &BOS } else { &NONE }, which, &mut feats);
             w.sum(&feats)
         });
-        let statics = vec![[0; NT]; infos.len()];
-        DocScorer { w, tok_type, cache, edge, feats, keys: Vec::new(), statics }
+        DocScorer { w, tok_type, cache, edge, feats, keys: Vec::new() }
     }
 
     fn own_row(&mut self, t: &TokInfo, i: usize, caps: u64) -> [i32; NT] {
@@ -139,6 +135,7 @@ impl<'a> DocScorer<'a> {
             keys.extend_from_slice(&self.feats);
             bounds.push(keys.len());
         }
+        let mut statics: Vec<[i32; NT]> = Vec::with_capacity(e - s);
         for i in s..e {
             let t = &infos[i];
             let caps = (t.flags & F_CAPS_SENT != 0) as u64;
@@ -157,52 +154,27 @@ impl<'a> DocScorer<'a> {
                 add_row(&mut acc, &self.gaz_row(which, g));
             }
             self.w.add(&keys[bounds[i - s]..bounds[i - s + 1]], &mut acc);
-            self.statics[i] = acc;
+            statics.push(acc);
         }
         self.keys = keys;
-        self.greedy(infos, (s, e), hist, &[], tags, margins);
-    }
 
-    /// The tag-independent score rows of the tokens decoded so far (zero for the others).
-    pub(crate) fn statics(&self) -> &[[i32; NT]] {
-        &self.statics
-    }
-
-    /// The second pass over sentence `s..e`, already decoded by [`DocScorer::decode`]: the
-    /// same greedy decoding from its tag-independent scores, plus the rows of the tokens'
-    /// document features (`doc`, one entry per token of the document; see [`super::stack`]).
-    pub fn redecode(
-        &mut self,
-        infos: &[TokInfo],
-        sent: (usize, usize),
-        hist: &mut History,
-        doc: &[DocKeys],
-        tags: &mut [u8],
-        margins: &mut [f32],
-    ) {
-        self.greedy(infos, sent, hist, doc, tags, margins);
-    }
-
-    fn greedy(
-        &self,
-        infos: &[TokInfo],
-        (s, e): (usize, usize),
-        hist: &mut History,
-        doc: &[DocKeys],
-        tags: &mut [u8],
-        margins: &mut [f32],
-    ) {
         let (mut prev, mut prev2) = (BOS_TAG, BOS_TAG);
         for i in s..e {
             let t = &infos[i];
             let hv = hist.value(t);
-            let mut acc = self.statics[i];
-            dynamic_row(self.w, t, prev, prev2, hv, &mut acc);
-            if let Some(k) = doc.get(i) {
-                for &f in k.iter().filter(|&&f| f != 0) {
-                    self.w.add(&[f], &mut acc);
-                }
+            let mut acc = statics[i - s];
+            add_row(&mut acc, &self.w.dense.trans[prev as usize * (NT + 1) + prev2 as usize]);
+            if (hv as usize) < DENSE_VALUES {
+                add_row(&mut acc, &self.w.dense.hist[hv as usize]);
+            } else {
+                self.w.add(&[key(44, hv as u64, 0)], &mut acc);
             }
+            let dynf = [
+                key(42, prev as u64, t.lower),
+                key(43, prev as u64, t.sshape),
+                key(45, hv as u64, mix(t.sshape, prev as u64)),
+            ];
+            self.w.add(&dynf, &mut acc);
             let (best, bs, second) = best_allowed(&acc, prev);
             tags[i] = best;
             hist.record(t, best);
@@ -211,22 +183,4 @@ impl<'a> DocScorer<'a> {
             prev = best;
         }
     }
-}
-
-/// Adds the scores of the tag-dependent features (previous tags, prediction history `hv`) of
-/// token `t` to `acc`: the rows of [`super::features::dynamic_features`].
-#[inline]
-pub(crate) fn dynamic_row(w: &Weights, t: &TokInfo, prev: u8, prev2: u8, hv: u8, acc: &mut [i32; NT]) {
-    add_row(acc, &w.dense.trans[prev as usize * (NT + 1) + prev2 as usize]);
-    if (hv as usize) < DENSE_VALUES {
-        add_row(acc, &w.dense.hist[hv as usize]);
-    } else {
-        w.add(&[key(44, hv as u64, 0)], acc);
-    }
-    let dynf = [
-        key(42, prev as u64, t.lower),
-        key(43, prev as u64, t.sshape),
-        key(45, hv as u64, mix(t.sshape, prev as u64)),
-    ];
-    w.add(&dynf, acc);
 }

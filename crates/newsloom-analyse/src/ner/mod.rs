@@ -62,7 +62,6 @@ mod link;
 mod model;
 pub mod names;
 pub mod places;
-mod stack;
 #[cfg(test)]
 mod tests;
 pub mod tokenize;
@@ -169,27 +168,9 @@ impl NerTagger {
         let mut margins = vec![0f32; tokens.len()];
         let mut hist = features::History::default();
         let mut scorer = infer::DocScorer::new(&self.weights, &infos);
-        let order = features::sentence_order(&infos, sentences);
-        let order = || order.iter().copied().filter(|&(s, e)| s < e && e <= tokens.len());
-        for (s, e) in order() {
-            scorer.decode(&infos, (s, e), &mut hist, &mut tags, &mut margins);
-        }
-        if let Some(mode) = std::env::var("NEWSLOOM_NER_CONSIST").ok().and_then(|x| x.parse().ok()) {
-            stack::consistency(&infos, &mut tags, &margins, mode);
-        }
-        // The document-consistency pass (see `stack`), when the weights have one.
-        let mut doc = Vec::new();
-        static OFF: LazyLock<bool> = LazyLock::new(|| std::env::var("NEWSLOOM_NER_NO_SECOND").is_ok());
-        if self.weights.stack && !*OFF && stack::doc_keys(&infos, &tags, &mut doc) {
-            let mut hist = features::History::default();
-            for (s, e) in order() {
-                if stack::has_keys(&doc[s..e]) {
-                    scorer.redecode(&infos, (s, e), &mut hist, &doc, &mut tags, &mut margins);
-                } else {
-                    for i in s..e {
-                        hist.record(&infos[i], tags[i]);
-                    }
-                }
+        for (s, e) in features::sentence_order(&infos, sentences) {
+            if s < e && e <= tokens.len() {
+                scorer.decode(&infos, (s, e), &mut hist, &mut tags, &mut margins);
             }
         }
         spans_from_tags(tokens, &tags, &margins)
@@ -209,20 +190,6 @@ pub fn train_eval(
     let (summary, weights) = train::train_with(data, out, epochs, &gaz)?;
     let report = eval::eval_with(&NerTagger { weights, gaz }, dev, Some(data))?;
     Ok(format!("{summary}\n{}", report.human))
-}
-
-/// Scores the weights in `weights` (a file `train` wrote) on `dev`, with `seen` as the
-/// training data for the unseen-name scores: for comparing trained weights.
-#[doc(hidden)]
-pub fn eval_weights(
-    weights: &std::path::Path,
-    dev: &std::path::Path,
-    seen: &std::path::Path,
-) -> Result<String, String> {
-    let gz = std::fs::read(weights).map_err(|e| format!("{}: {e}", weights.display()))?;
-    let tagger = NerTagger { weights: Weights::from_gz(&gz)?, gaz: Gazetteer::shipped() };
-    let r = eval::eval_with(&tagger, dev, Some(seen))?;
-    Ok(format!("{}\n{}", r.human, serde_json::to_string(&r.metrics).map_err(|e| e.to_string())?))
 }
 
 /// Trains on `data` (weights to `out`, shipped gazetteer and epochs) and returns the eval

@@ -71,8 +71,6 @@ pub struct Weights {
     pub(crate) dense: Dense,
     /// Unique per built table, for caches of scores summed from it.
     pub(crate) id: u64,
-    /// Whether the table holds the second, document-level pass ([`super::stack`]).
-    pub(crate) stack: bool,
 }
 
 /// Values of a gazetteer or history feature that have a dense table (they have fewer).
@@ -216,8 +214,7 @@ impl Weights {
             Dense { gaz: [[[0; NT]; DENSE_VALUES]; 3], trans: Vec::new(), hist: [[0; NT]; DENSE_VALUES] };
         static IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let id = IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let mut w = Weights { filter, slots, mask: cap - 1, len, scale, dense: empty, id, stack: false };
-        w.stack = w.row(super::stack::sentinel()).is_some();
+        let mut w = Weights { filter, slots, mask: cap - 1, len, scale, dense: empty, id };
         let mut dense = Dense {
             gaz: std::array::from_fn(|t| {
                 std::array::from_fn(|v| w.sum(&[key(GAZ_TEMPLATES[t], v as u64, 0)]))
@@ -348,21 +345,6 @@ pub struct TrainDoc {
     pub infos: Vec<TokInfo>,
     pub gold: Vec<u8>,
     pub sents: Vec<(usize, usize)>,
-    /// Document features per token ([`super::stack`]), or empty for none.
-    pub keys: Vec<super::stack::DocKeys>,
-}
-
-/// A training document tagged by a first pass that was not trained on it, for the second.
-pub struct StackDoc {
-    pub infos: Vec<TokInfo>,
-    pub gold: Vec<u8>,
-    pub sents: Vec<(usize, usize)>,
-    /// Index of the first-pass weights that tagged it.
-    pub base: usize,
-    /// Per token: the first pass's tag-independent scores, its tag, the document features.
-    pub statics: Vec<[i32; NT]>,
-    pub tags1: Vec<u8>,
-    pub keys: Vec<super::stack::DocKeys>,
 }
 
 /// Averaged perceptron trainer.
@@ -424,7 +406,7 @@ impl Trainer {
         let mut errors = 0;
         let mut infos = Vec::new();
         for &di in order {
-            let TrainDoc { infos: orig, gold, sents, keys } = &docs[di];
+            let TrainDoc { infos: orig, gold, sents } = &docs[di];
             infos.clear();
             infos.extend(orig.iter().map(|t| {
                 let mut t = *t;
@@ -440,9 +422,6 @@ impl Trainer {
                 for i in s..e {
                     self.clock += 1;
                     static_features(infos, s, e, i, &mut feats);
-                    if let Some(k) = keys.get(i) {
-                        feats.extend(k.iter().filter(|&&f| f != 0));
-                    }
                     dynamic_features(&infos[i], prev, prev2, hist.value(&infos[i]), &mut dynf);
                     let mut acc = [0f32; NT];
                     self.score(&feats, &mut acc);
@@ -470,55 +449,6 @@ impl Trainer {
         errors
     }
 
-    /// One pass of the second-stage trainer over `docs` in `order`: the same decoding as
-    /// [`super::infer::DocScorer::redecode`] (first-pass static scores and tag-dependent rows
-    /// from the weights that tagged the document, `bases[doc.base]`), learning only the
-    /// weights of the document features. Returns the number of token errors.
-    pub fn epoch_stack(&mut self, docs: &[StackDoc], order: &[usize], bases: &[Weights], rate: f32) -> usize {
-        let mut errors = 0;
-        let mut feats: Vec<u32> = Vec::with_capacity(super::stack::DOC_KEYS);
-        for &di in order {
-            let d = &docs[di];
-            let w = &bases[d.base];
-            let mut hist = History::default();
-            for &(s, e) in &sentence_order(&d.infos, &d.sents) {
-                if !super::stack::has_keys(&d.keys[s..e]) {
-                    for i in s..e {
-                        hist.record(&d.infos[i], d.tags1[i]);
-                    }
-                    continue;
-                }
-                let (mut prev, mut prev2) = (BOS_TAG, BOS_TAG);
-                for i in s..e {
-                    self.clock += 1;
-                    let t = &d.infos[i];
-                    let mut base = d.statics[i];
-                    super::infer::dynamic_row(w, t, prev, prev2, hist.value(t), &mut base);
-                    let mut acc: [f32; NT] = base.map(|x| x as f32 * w.scale);
-                    feats.clear();
-                    feats.extend(d.keys[i].iter().filter(|&&f| f != 0));
-                    self.score(&feats, &mut acc);
-                    let mut best = 0usize;
-                    for (t, &sc) in acc.iter().enumerate() {
-                        if allowed(prev, t as u8) && (!allowed(prev, best as u8) || sc > acc[best]) {
-                            best = t;
-                        }
-                    }
-                    let g = d.gold[i] as usize;
-                    if best != g {
-                        errors += 1;
-                        self.update(&feats, g, rate);
-                        self.update(&feats, best, -rate);
-                    }
-                    hist.record(t, best as u8);
-                    prev2 = prev;
-                    prev = best as u8;
-                }
-            }
-        }
-        errors
-    }
-
     /// This trainer's averaged weights by feature key.
     fn averaged(&self) -> Vec<(u32, [f32; NT])> {
         let clock = self.clock.max(1) as f32;
@@ -535,14 +465,7 @@ impl Trainer {
 
     /// Averages the averaged weights of several trainers (runs over different shuffles), prunes
     /// rows whose weights are all below `min_abs`, quantises and gzips.
-    ///
-    /// `second`: the second-stage trainer ([`Trainer::epoch_stack`]), whose weights are added
-    /// (with the key [`super::stack::sentinel`] that tells the tagger to run that pass).
-    pub fn finish(
-        trainers: &[Trainer],
-        second: Option<&Trainer>,
-        min_abs: f32,
-    ) -> Result<(Vec<u8>, Weights), String> {
+    pub fn finish(trainers: &[Trainer], min_abs: f32) -> Result<(Vec<u8>, Weights), String> {
         let mut sum: std::collections::BTreeMap<u32, [f32; NT]> = std::collections::BTreeMap::new();
         for tr in trainers {
             for (k, row) in tr.averaged() {
@@ -552,29 +475,15 @@ impl Trainer {
                 }
             }
         }
-        if let Some(tr) = second {
-            for (k, row) in tr.averaged() {
-                let acc = sum.entry(k).or_insert([0.0; NT]);
-                for (a, x) in acc.iter_mut().zip(row) {
-                    *a += x;
-                }
-            }
-        }
         let mut pairs: Vec<(u32, [f32; NT])> =
             sum.into_iter().filter(|(_, r)| r.iter().any(|x| x.abs() >= min_abs)).collect();
         pairs.sort_unstable_by_key(|p| p.0);
         let max = pairs.iter().flat_map(|p| p.1).fold(0f32, |m, x| m.max(x.abs())).max(1e-9);
         let scale = max / 32000.0;
-        let mut q: Vec<(u32, [i16; NT])> = pairs
+        let q: Vec<(u32, [i16; NT])> = pairs
             .iter()
             .map(|(k, r)| (*k, r.map(|x| (x / scale).round().clamp(-32767.0, 32767.0) as i16)))
             .collect();
-        if second.is_some() {
-            let s = super::stack::sentinel();
-            q.retain(|p| p.0 != s);
-            q.push((s, [0; NT]));
-            q.sort_unstable_by_key(|p| p.0);
-        }
         let mut raw = Vec::with_capacity(24 + q.len() * (4 + NT * 2));
         raw.extend_from_slice(MAGIC);
         raw.extend_from_slice(&MODEL_VERSION.to_le_bytes());

@@ -1,11 +1,9 @@
 //! Reproducible training of the tagger on CoNLL-style JSONL (`{"text", "entities"}` per line,
 //! tokens separated by spaces, sentences by newlines).
 
-use super::features::{HashMap64, History, TokInfo, fmix, mix, sentence_order, token_infos};
+use super::features::{HashMap64, TokInfo, fmix, mix, token_infos};
 use super::gazetteer::Gazetteer;
-use super::infer::DocScorer;
-use super::model::{StackDoc, TrainDoc, Trainer, Weights};
-use super::stack;
+use super::model::{TrainDoc, Trainer, Weights};
 use super::tokenize::{Token, tokenize_whitespace};
 use serde::Deserialize;
 use std::path::Path;
@@ -19,13 +17,6 @@ const RUNS: usize = 3;
 /// off; `NEWSLOOM_NER_DROPOUT` overrides it when training (a negative value also turns off the
 /// words-seen-once rule).
 const DROPOUT: f64 = 0.0;
-/// Parts of the training data for the second pass's jackknife: each part is tagged by a first
-/// pass trained on the others (0 or 1: no second pass). `NEWSLOOM_NER_STACK` overrides it.
-const STACK_PARTS: usize = 3;
-/// Runs averaged in each jackknife first pass (`NEWSLOOM_NER_STACK_RUNS`).
-const STACK_RUNS: usize = 1;
-/// Passes of the second-stage trainer (`NEWSLOOM_NER_STACK_EPOCHS`).
-const STACK_EPOCHS: usize = 8;
 /// Rows whose averaged weights are all smaller than this are dropped from the shipped file.
 const PRUNE: f32 = 0.5;
 
@@ -144,9 +135,7 @@ pub(crate) fn train_with(
     let t0 = std::time::Instant::now();
     let gold = read_jsonl(data)?;
     let mut docs: Vec<TrainDoc> = Vec::with_capacity(gold.len());
-    // The gold document each training document comes from (title-cased copies share it).
-    let mut source: Vec<usize> = Vec::with_capacity(gold.len());
-    let mut copy: Vec<bool> = Vec::with_capacity(gold.len());
+    let mut counts: HashMap64<u32> = HashMap64::default();
     for (n, d) in gold.iter().enumerate() {
         let toks = tokenize_whitespace(&d.text);
         let sents = line_sentences(&d.text, &toks);
@@ -156,113 +145,55 @@ pub(crate) fn train_with(
         if n % 4 == 0 {
             let titled = title_case_lines(&d.text, &toks, &sents);
             let infos = token_infos(&titled, &toks, &sents, gaz);
-            docs.push(TrainDoc { infos, gold: tags.clone(), sents: sents.clone(), keys: Vec::new() });
-            source.push(n);
-            copy.push(true);
+            docs.push(TrainDoc { infos, gold: tags.clone(), sents: sents.clone() });
         }
         let infos = token_infos(&d.text, &toks, &sents, gaz);
-        docs.push(TrainDoc { infos, gold: tags, sents, keys: Vec::new() });
-        source.push(n);
-        copy.push(false);
+        for t in &infos {
+            *counts.entry(t.lower).or_insert(0) += 1;
+        }
+        docs.push(TrainDoc { infos, gold: tags, sents });
     }
+    // Unknown words in training (see `F_UNK`): capitalised words seen once, and in each epoch
+    // a share of the other capitalised words of each document (all of a word's occurrences in
+    // the document alike, as a name new to the tagger is new throughout the article).
+    let dropout = std::env::var("NEWSLOOM_NER_DROPOUT").ok().and_then(|x| x.parse().ok()).unwrap_or(DROPOUT);
+    let threshold = (dropout * u32::MAX as f64) as u64;
+    let epoch_seed = std::cell::Cell::new(0u64);
+    let unk = |doc: usize, t: &TokInfo| {
+        dropout >= 0.0 && counts.get(&t.lower).copied().unwrap_or(0) <= 1
+            || (fmix(mix(mix(epoch_seed.get(), doc as u64), t.lower)) & 0xffff_ffff) < threshold
+    };
     let ntok: usize = docs.iter().map(|d| d.gold.len()).sum();
     let nsent: usize = docs.iter().map(|d| d.sents.len()).sum();
     if ntok == 0 {
         return Err(format!("{}: no training tokens", data.display()));
     }
-    let env = |k: &str, d: usize| std::env::var(k).ok().and_then(|x| x.parse().ok()).unwrap_or(d);
     let mut log = String::new();
-    let all: Vec<usize> = (0..docs.len()).collect();
-    if std::env::var("NEWSLOOM_NER_JOINT").is_ok() {
-        // One model for both passes: every document once as the first pass sees it and once
-        // with the document features of a first pass trained without it.
-        let parts = env("NEWSLOOM_NER_STACK", STACK_PARTS);
-        let runs = env("NEWSLOOM_NER_STACK_RUNS", STACK_RUNS);
-        let mut extra = Vec::new();
-        for part in 0..parts {
-            let (held, rest): (Vec<usize>, Vec<usize>) =
-                all.iter().partition(|&&i| source[i] % parts == part);
-            let tr = first_pass(&docs, &copy, &rest, runs, epochs, &mut String::new());
-            let (_, w) = Trainer::finish(&tr, None, PRUNE)?;
-            for i in held {
-                let sd = tag_for_stack(&docs[i], &w, part);
-                extra.push(TrainDoc { infos: sd.infos, gold: sd.gold, sents: sd.sents, keys: sd.keys });
+    let mut trainers = Vec::with_capacity(RUNS);
+    for run in 0..RUNS {
+        let mut trainer = Trainer::default();
+        let mut order: Vec<usize> = (0..docs.len()).collect();
+        let mut rng: u64 = 0x2545_F491_4F6C_DD1D ^ (run as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        for ep in 0..epochs {
+            // Fisher–Yates with a fixed-seed xorshift: reproducible shuffles.
+            for i in (1..order.len()).rev() {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                order.swap(i, (rng % (i as u64 + 1)) as usize);
             }
-        }
-        let n0 = docs.len();
-        for d in extra {
-            docs.push(d);
-            copy.push(true);
-        }
-        let all: Vec<usize> = (0..docs.len()).collect();
-        let trainers = first_pass(&docs, &copy, &all, RUNS, epochs, &mut log);
-        let _ = n0;
-        let (gz, weights) = Trainer::finish(&trainers, Some(&Trainer::default()), PRUNE)?;
-        std::fs::write(out, &gz).map_err(|e| format!("{}: {e}", out.display()))?;
-        return Ok((format!("joint: trained in {:.1}s\n{log}", t0.elapsed().as_secs_f64()), weights));
-    }
-    let trainers = first_pass(&docs, &copy, &all, RUNS, epochs, &mut log);
-    // The second pass (see `stack`): first-pass tags of every training document from a
-    // tagger trained on the other parts of the data.
-    let parts = env("NEWSLOOM_NER_STACK", STACK_PARTS);
-    let second = if parts >= 2 {
-        let runs = env("NEWSLOOM_NER_STACK_RUNS", STACK_RUNS);
-        let mut bases = Vec::with_capacity(parts);
-        let mut stack_docs = Vec::with_capacity(docs.len());
-        for part in 0..parts {
-            let (held, rest): (Vec<usize>, Vec<usize>) =
-                all.iter().partition(|&&i| source[i] % parts == part);
-            let tr = first_pass(&docs, &copy, &rest, runs, epochs, &mut String::new());
-            let (_, w) = Trainer::finish(&tr, None, PRUNE)?;
-            for i in held {
-                stack_docs.push(tag_for_stack(&docs[i], &w, part));
-            }
-            bases.push(w);
-        }
-        let err1: usize =
-            stack_docs.iter().map(|d| d.tags1.iter().zip(&d.gold).filter(|(a, b)| a != b).count()).sum();
-        log.push_str(&format!(
-            "jackknife first pass: token error {:.2}%\n",
-            100.0 * err1 as f64 / ntok as f64
-        ));
-        if std::env::var("NEWSLOOM_NER_STACK_DEBUG").is_ok() {
-            let (mut keyed, mut fixable, mut breakable) = (0, 0, 0);
-            for d in &stack_docs {
-                for i in 0..d.gold.len() {
-                    let Some((wm, mm)) = stack::debug_majorities(&d.infos, &d.tags1, i) else { continue };
-                    let gl = if d.gold[i] == 0 { 4 } else { ((d.gold[i] - 1) / 4) as usize };
-                    let tl = if d.tags1[i] == 0 { 4 } else { ((d.tags1[i] - 1) / 4) as usize };
-                    if d.tags1[i] != d.gold[i] {
-                        keyed += 1;
-                        if wm == Some(gl) || mm == Some(gl) {
-                            fixable += 1;
-                        }
-                    } else if tl == gl && wm.is_some_and(|m| m != gl) {
-                        breakable += 1;
-                    }
-                }
-            }
-            log.push_str(&format!("errors on capitalised tokens {keyed}, doc majority right {fixable}; right tokens whose word majority is wrong {breakable}\n"));
-        }
-        let rate: f32 =
-            std::env::var("NEWSLOOM_NER_STACK_LR").ok().and_then(|x| x.parse().ok()).unwrap_or(1.0);
-        let mut tr = Trainer::default();
-        let mut order: Vec<usize> = (0..stack_docs.len()).collect();
-        let mut rng: u64 = 0x5DEE_CE66_D1CE_4E5B;
-        for ep in 0..env("NEWSLOOM_NER_STACK_EPOCHS", STACK_EPOCHS) {
-            shuffle(&mut order, &mut rng);
-            let err = tr.epoch_stack(&stack_docs, &order, &bases, rate);
+            epoch_seed.set(fmix((run * 1000 + ep) as u64 + 1));
+            let err = trainer.epoch(&docs, &order, &unk);
             log.push_str(&format!(
-                "second pass epoch {}: token error {:.2}%\n",
+                "run {} epoch {}: token error {:.2}%\n",
+                run + 1,
                 ep + 1,
                 100.0 * err as f64 / ntok as f64
             ));
         }
-        Some(tr)
-    } else {
-        None
-    };
-    let (gz, weights) = Trainer::finish(&trainers, second.as_ref(), PRUNE)?;
+        trainers.push(trainer);
+    }
+    let (gz, weights) = Trainer::finish(&trainers, PRUNE)?;
     std::fs::write(out, &gz).map_err(|e| format!("{}: {e}", out.display()))?;
     let summary = format!(
         "trained NER on {} docs, {} sentences, {} tokens in {:.1}s\n{}kept {} feature rows; wrote {} ({} KB)",
@@ -276,86 +207,4 @@ pub(crate) fn train_with(
         gz.len() / 1024
     );
     Ok((summary, weights))
-}
-
-/// Fisher–Yates with a fixed-seed xorshift: reproducible shuffles.
-fn shuffle(order: &mut [usize], rng: &mut u64) {
-    for i in (1..order.len()).rev() {
-        *rng ^= *rng << 13;
-        *rng ^= *rng >> 7;
-        *rng ^= *rng << 17;
-        order.swap(i, (*rng % (i as u64 + 1)) as usize);
-    }
-}
-
-/// Trains `runs` first-pass perceptrons on `docs[subset]` (different shuffles), logging the
-/// token error of each epoch.
-/// `copy`: which documents are title-cased copies (their words are not counted again).
-fn first_pass(
-    docs: &[TrainDoc],
-    copy: &[bool],
-    subset: &[usize],
-    runs: usize,
-    epochs: usize,
-    log: &mut String,
-) -> Vec<Trainer> {
-    let mut counts: HashMap64<u32> = HashMap64::default();
-    for &i in subset.iter().filter(|&&i| !copy[i]) {
-        for t in &docs[i].infos {
-            *counts.entry(t.lower).or_insert(0) += 1;
-        }
-    }
-    // Unknown words in training (see `F_UNK`): capitalised words seen once, and in each epoch
-    // a share of the other capitalised words of each document (all of a word's occurrences in
-    // the document alike, as a name new to the tagger is new throughout the article).
-    let dropout = std::env::var("NEWSLOOM_NER_DROPOUT").ok().and_then(|x| x.parse().ok()).unwrap_or(DROPOUT);
-    let threshold = (dropout * u32::MAX as f64) as u64;
-    let epoch_seed = std::cell::Cell::new(0u64);
-    let unk = |doc: usize, t: &TokInfo| {
-        dropout >= 0.0 && counts.get(&t.lower).copied().unwrap_or(0) <= 1
-            || (fmix(mix(mix(epoch_seed.get(), doc as u64), t.lower)) & 0xffff_ffff) < threshold
-    };
-    let ntok: usize = subset.iter().map(|&i| docs[i].gold.len()).sum::<usize>().max(1);
-    let mut trainers = Vec::with_capacity(runs);
-    for run in 0..runs {
-        let mut trainer = Trainer::default();
-        let mut order: Vec<usize> = subset.to_vec();
-        let mut rng: u64 = 0x2545_F491_4F6C_DD1D ^ (run as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        for ep in 0..epochs {
-            shuffle(&mut order, &mut rng);
-            epoch_seed.set(fmix((run * 1000 + ep) as u64 + 1));
-            let err = trainer.epoch(docs, &order, &unk);
-            log.push_str(&format!(
-                "run {} epoch {}: token error {:.2}%\n",
-                run + 1,
-                ep + 1,
-                100.0 * err as f64 / ntok as f64
-            ));
-        }
-        trainers.push(trainer);
-    }
-    trainers
-}
-
-/// A training document tagged by first-pass weights `w` (trained without it), with what the
-/// second-stage trainer needs.
-fn tag_for_stack(d: &TrainDoc, w: &Weights, base: usize) -> StackDoc {
-    let n = d.infos.len();
-    let (mut tags, mut margins) = (vec![0u8; n], vec![0f32; n]);
-    let mut scorer = DocScorer::new(w, &d.infos);
-    let mut hist = History::default();
-    for &(s, e) in &sentence_order(&d.infos, &d.sents) {
-        scorer.decode(&d.infos, (s, e), &mut hist, &mut tags, &mut margins);
-    }
-    let mut keys = Vec::new();
-    stack::doc_keys(&d.infos, &tags, &mut keys);
-    StackDoc {
-        infos: d.infos.clone(),
-        gold: d.gold.clone(),
-        sents: d.sents.clone(),
-        base,
-        statics: scorer.statics().to_vec(),
-        tags1: tags,
-        keys,
-    }
 }
