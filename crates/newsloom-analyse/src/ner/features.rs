@@ -130,9 +130,6 @@ pub struct TokInfo {
     pub doc_case: u8,
     /// Person cues around the same word elsewhere in the document (see [`doc_context`]).
     pub doc_ctx: u8,
-    /// The lower-case form of the word before the word's first occurrence in the document
-    /// where case is informative (see [`doc_first`]); 0 for none.
-    pub doc_prev: u64,
     pub flags: u8,
     /// The word's cluster ([`Clusters::get`]), 0 when it has none.
     pub cluster: u32,
@@ -444,9 +441,6 @@ pub fn token_infos(text: &str, tokens: &[Token], sents: &[(usize, usize)], gaz: 
     }
     doc_case(&mut infos);
     doc_context(&mut infos);
-    if std::env::var("NEWSLOOM_NER_DOCFIRST").is_ok() {
-        doc_first(&mut infos);
-    }
     infos
 }
 
@@ -548,27 +542,6 @@ fn doc_context(infos: &mut [TokInfo]) {
     }
 }
 
-/// For each capitalised word, the word before its first occurrence inside a sentence (not
-/// sentence-initial, not in an all-caps line): every mention of "Tolvanen" sees the
-/// "striker" of "striker Tolvanen", wherever it stands.
-fn doc_first(infos: &mut [TokInfo]) {
-    let mut first: HashMap64<u64> = HashMap64::default();
-    for i in 1..infos.len() {
-        let t = &infos[i];
-        if t.flags & (F_INIT_CAP | F_CAPS_SENT | F_SENT_START) == F_INIT_CAP {
-            first.entry(t.lower).or_insert(infos[i - 1].lower);
-        }
-    }
-    if first.is_empty() {
-        return;
-    }
-    for t in infos.iter_mut() {
-        if t.flags & F_INIT_CAP != 0 {
-            t.doc_prev = first.get(&t.lower).copied().unwrap_or(0);
-        }
-    }
-}
-
 /// The neighbour of a token past the end of its sentence.
 pub const NONE: TokInfo = TokInfo {
     lower: 1,
@@ -584,7 +557,6 @@ pub const NONE: TokInfo = TokInfo {
     gwords: 0,
     doc_case: 0,
     doc_ctx: 0,
-    doc_prev: 0,
     flags: 0,
     cluster: 0,
 };
@@ -773,10 +745,6 @@ fn geo_features(w: &TokInfo, p1: &TokInfo, n1: &TokInfo, caps: u64, out: &mut Ve
     out.push(key(63, mix(p1.geo as u64, w.geo as u64), n1.geo as u64));
     out.push(key(65, w.doc_ctx as u64, caps));
     out.push(key(66, w.doc_ctx as u64, w.sshape));
-    if w.doc_prev != 0 {
-        out.push(key(67, w.doc_prev, 0));
-        out.push(key(68, w.doc_prev, caps));
-    }
 }
 
 /// Labels the tagger gave earlier occurrences of the same capitalised word in this document
