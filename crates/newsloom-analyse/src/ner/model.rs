@@ -21,7 +21,7 @@ pub const MODEL_VERSION: u32 = 4;
 /// Is `tag` allowed after `prev`? An entity opened by B continues with I and closes with L;
 /// O, B and U only follow a closed one.
 #[inline]
-pub fn allowed(prev: u8, tag: u8) -> bool {
+pub const fn allowed(prev: u8, tag: u8) -> bool {
     let open = prev != BOS_TAG && prev != 0 && matches!((prev - 1) % 4, 0 | 1);
     if tag == 0 || matches!((tag - 1) % 4, 0 | 3) {
         return !open;
@@ -29,13 +29,32 @@ pub fn allowed(prev: u8, tag: u8) -> bool {
     open && (prev - 1) / 4 == (tag - 1) / 4
 }
 
+/// [`allowed`] as one bit per tag for each `prev` (the BOS tag included): decoding asks it
+/// for every tag of every token.
+const ALLOWED_AFTER: [u32; NT + 1] = {
+    let mut t = [0u32; NT + 1];
+    let mut prev = 0;
+    while prev <= NT {
+        let mut tag = 0;
+        while tag < NT {
+            if allowed(prev as u8, tag as u8) {
+                t[prev] |= 1 << tag;
+            }
+            tag += 1;
+        }
+        prev += 1;
+    }
+    t
+};
+
 /// The best-scoring tag that may follow `prev`, its score and the runner-up's score (for the
 /// margin; `i32::MIN` when there is none).
 #[inline]
 pub fn best_allowed(acc: &[i32; NT], prev: u8) -> (u8, i32, i32) {
+    let mask = ALLOWED_AFTER[prev as usize];
     let (mut best, mut bs, mut second) = (0u8, i32::MIN, i32::MIN);
     for (tag, &sc) in acc.iter().enumerate() {
-        if !allowed(prev, tag as u8) {
+        if mask & (1 << tag) == 0 {
             continue;
         }
         if sc > bs {
