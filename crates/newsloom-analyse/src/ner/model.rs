@@ -170,20 +170,9 @@ impl Weights {
     /// either way) was the costliest part of decoding.
     #[inline]
     pub(crate) fn prefetch(&self, k: u32) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-            let (word, _) = Self::filter_bit(k);
-            let f = self.filter.as_ptr().wrapping_add(word) as *const i8;
-            let p = self.slots.as_ptr().wrapping_add(k as usize & self.mask) as *const i8;
-            // SAFETY: prefetching is a hint that never faults, whatever the address.
-            unsafe {
-                _mm_prefetch(f, _MM_HINT_T0);
-                _mm_prefetch(p, _MM_HINT_T0);
-            }
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = k;
+        let (word, _) = Self::filter_bit(k);
+        crate::prefetch(self.filter.as_ptr().wrapping_add(word));
+        crate::prefetch(self.slots.as_ptr().wrapping_add(k as usize & self.mask));
     }
 
     /// The sum of the rows of `feats`.

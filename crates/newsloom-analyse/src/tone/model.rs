@@ -72,18 +72,6 @@ pub struct ToneModel {
     projections: OnceLock<Vec<[f32; PROJ]>>,
 }
 
-/// Hints the CPU to load `row` (no effect on results).
-#[inline]
-fn prefetch(row: Option<&[f32; NC]>) {
-    #[cfg(target_arch = "x86_64")]
-    if let Some(r) = row {
-        // SAFETY: prefetching is a hint that never faults.
-        unsafe { std::arch::x86_64::_mm_prefetch(r.as_ptr() as *const i8, std::arch::x86_64::_MM_HINT_T0) };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = row;
-}
-
 /// Class scores per dense block of one word.
 const PROJ: usize = NC * DENSE_BLOCKS;
 
@@ -105,7 +93,9 @@ impl ToneModel {
         // A mention's sparse rows are scattered over the table: ask for all of them first so
         // that their cache misses overlap.
         for &(k, _) in features {
-            prefetch(self.rows.get(k as usize));
+            if let Some(r) = self.rows.get(k as usize) {
+                crate::prefetch(r);
+            }
         }
         let mut s = [0.0f32; NC];
         for &(k, v) in features {
