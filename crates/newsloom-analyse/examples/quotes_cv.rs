@@ -120,6 +120,31 @@ fn main() -> Result<(), String> {
         if args.iter().any(|a| a == "--diag-train") {
             println!("on train: {}", learn::diagnose(&model, &train));
         }
+        if let Some(k) = opt("--dev-folds") {
+            // As `newsloom eval quotes --folds K` groups the dev file (by publisher).
+            let k: usize = k.parse().map_err(|e| format!("--dev-folds: {e}"))?;
+            let keys: Vec<String> = dev.iter().map(|r| r.publisher.clone()).collect();
+            let fold = newsloom_model::folds::assign(&keys, k);
+            let res: Vec<QuoteMetrics> = (0..k)
+                .map(|f| {
+                    let part: Vec<_> =
+                        dev.iter().zip(&fold).filter(|(_, g)| **g == f).map(|(r, _)| r.clone()).collect();
+                    evaluate(&ex, &part)
+                })
+                .collect();
+            for (name, pick) in [
+                ("all F1", &(|m: &QuoteMetrics| m.f1("all")) as &dyn Fn(&QuoteMetrics) -> f64),
+                ("direct F1", &|m: &QuoteMetrics| m.f1("direct")),
+                ("mixed F1", &|m: &QuoteMetrics| m.f1("mixed")),
+                ("indirect F1", &|m: &QuoteMetrics| m.f1("indirect")),
+                ("speaker acc", &|m: &QuoteMetrics| m.speaker_acc("all")),
+            ] {
+                let xs: Vec<f64> = res.iter().map(|m| 100.0 * pick(m)).collect();
+                let (m, s) = mean_sd(&xs);
+                let per: Vec<String> = xs.iter().map(|x| format!("{x:.2}")).collect();
+                println!("dev {k}-fold {name:<12} {m:.2} ± {s:.2}  [{}]", per.join(" "));
+            }
+        }
         if let Some(p) = opt("--pred") {
             write_predictions(&ex, &dev, Path::new(p))?;
         }

@@ -438,6 +438,25 @@ impl<'a, 'd> SpanCtx<'a, 'd> {
         out.push(k(24).n(inner).n(to_end).get());
         out.push(k(31).n(holds).get());
         out.push(k(32).n(holds).h(self.cue).get());
+        // The clause breaks the content crosses (`…, noting that`, `…, and has`, `which`),
+        // the first four: the break with the word after it and with that word's class; and how
+        // many, by length. A content that runs on past a new clause is usually too long.
+        let ctx = self.ctx(c.side);
+        let mut n = 0u32;
+        'p: for &(s, e) in &c.pieces {
+            for t in s + 1..e {
+                if is_break(self.d, self.ws, t) {
+                    n += 1;
+                    if n > 4 {
+                        break 'p;
+                    }
+                    let brk = self.ws.lower_h(t);
+                    out.push(k(37).h(brk).h(self.ws.norm_h(Some(t + 1), ctx)).get());
+                    out.push(k(38).h(brk).n(self.class(Some(t + 1), ctx)).get());
+                }
+            }
+        }
+        out.push(k(39).n(n.min(5)).n(len).get());
     }
 
     /// All features of candidate `c` (training reads these).

@@ -424,4 +424,18 @@ pub(crate) fn features(d: &Doc, ws: &Words, sent: Sent, i: usize, rule: RuleUse,
     out.push(k(32).n(pre(6)).n(c_next).get());
     out.push(k(33).n(c_prev).n(pre(6)).get());
     out.push(k(34).h(sth).n(c_next).get());
+    // A complement a few words on (`told reporters that`, `vowed to`), without a parser: how
+    // far the next `that` and `to` are; a verb after `to` or a modal (`to discuss`, `could
+    // call`); the classes of the next two words.
+    let lim = sent.b.min(i + 6);
+    let find =
+        |w: &str| (i + 1..lim).find(|&j| d.toks[j].word && ws.lower(j) == w).map_or(0, |j| (j - i) as u32);
+    let (that_at, to_at) = (find("that"), find("to"));
+    out.push(k(35).n(that_at).get());
+    out.push(k(36).h(sth).n(that_at.min(3)).get());
+    out.push(k(37).h(sth).n(to_at.min(3)).get());
+    let prev = (i > sent.a && d.toks[i - 1].word).then(|| ws.lower(i - 1));
+    let (prev_to, prev_modal) = (prev == Some("to"), prev.is_some_and(lx::is_modal));
+    out.push(k(38).n(prev_to as u32).n(prev_modal as u32).n(lex).get());
+    out.push(k(39).n(pre(6)).n(ncl(i + 2)).n(c_next).get());
 }
