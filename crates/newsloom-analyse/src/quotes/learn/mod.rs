@@ -37,7 +37,7 @@ use std::sync::LazyLock;
 
 const MAGIC: &[u8; 8] = b"NLQUOT01";
 /// Bumped whenever candidates, features or the layout change; the file must match.
-const MODEL_VERSION: u32 = 5;
+const MODEL_VERSION: u32 = 6;
 
 /// Learnt weights (one table each for the cue tagger, the span scorer and the speaker scorer)
 /// and the cue threshold.

@@ -85,6 +85,10 @@ pub(crate) fn candidates(
     spans.extend(rule);
     spans.extend(subject);
     spans.extend(inverted);
+    // A relative pronoun right before the cue (`the study, which notes`, `a report that found`).
+    if cs > sent.a && matches!(ws.lower(cs - 1), "which" | "that" | "who") {
+        spans.push((cs - 1, cs));
+    }
     chunks(d, ws, sent.a.max(cs.saturating_sub(25)), cs, &mut spans);
     chunks(d, ws, ce, se.min(ce + 15), &mut spans);
     let inside = |(s, e): (usize, usize)| content.iter().any(|&(a, b)| s >= a && e <= b);
@@ -148,7 +152,9 @@ pub(crate) fn features(
     let right = s >= ce;
     let dist = bucket(if right { s - ce } else { cs.saturating_sub(e) });
     let head: &str = ws.lower(e - 1);
-    let kind = if e == s + 1 && lx::is_pronoun(head) {
+    let kind = if e == s + 1 && matches!(head, "which" | "that") {
+        5
+    } else if e == s + 1 && lx::is_pronoun(head) {
         1
     } else if d.is_cap(e - 1) {
         2
