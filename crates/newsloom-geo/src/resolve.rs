@@ -199,6 +199,30 @@ pub fn resolve(gaz: &Gazetteer, tops: &[Toponym], hints: &Hints, p: &ResolvePara
         cands.truncate(p.max_candidates);
         g.cands = cands.iter().map(|c| (c.entry, c.kind)).collect();
         g.base = g.cands.iter().map(|&(e, k)| base_score(gaz.entry(e), k, p)).collect();
+        // A national capital outranks a first-level region of its own country with the same
+        // name ("Washington", "Buenos Aires"): news means the capital unless context says else.
+        let capitals: Vec<[u8; 2]> = g
+            .cands
+            .iter()
+            .map(|&(e, _)| gaz.entry(e))
+            .filter(|e| &*e.feature_code == "PPLC")
+            .map(|e| e.country)
+            .collect();
+        if !capitals.is_empty() {
+            let cap_best = g
+                .cands
+                .iter()
+                .zip(&g.base)
+                .filter(|(c, _)| &*gaz.entry(c.0).feature_code == "PPLC")
+                .map(|(_, &b)| b)
+                .fold(f64::MIN, f64::max);
+            for (c, b) in g.cands.iter().zip(g.base.iter_mut()) {
+                let e = gaz.entry(c.0);
+                if e.level == Level::Adm1 && capitals.contains(&e.country) {
+                    *b = b.min(cap_best - 0.5);
+                }
+            }
+        }
     }
 
     // Hints, resolved on their own.

@@ -205,3 +205,20 @@ fn the_pipeline_analyser_reuses_the_entity_stage_tokens_with_the_same_result() {
     assert!(shared.events.iter().any(|e| e.action_geo.is_some()), "{:?}", shared.events);
     assert_eq!(serde_json::to_value(&shared).unwrap(), serde_json::to_value(&separate).unwrap());
 }
+
+#[test]
+fn inverted_country_names_and_capitals_over_same_named_regions() {
+    // "Venezuela, Bolivarian Republic of": the head is the country's running-text name, over a
+    // small town whose own name it is.
+    let ve = place_of("Venezuela", "Officials in Venezuela said the mine would reopen.");
+    assert_eq!((ve.geonameid, ve.feature_code.as_str()), (3_625_428, "PCLI"));
+    // "Congo" stays the Republic of the Congo, whose own name it is.
+    let cg = place_of("Congo", "Officials in Congo said the mine would reopen.");
+    assert_eq!(cg.country, "CG");
+    // A capital outranks the same-named state of its country without context.
+    let dc = place_of("Washington", "Officials in Washington said the talks would resume.");
+    assert_eq!(dc.feature_code, "PPLC");
+    // With the state's context, the state (or a place in it) wins.
+    let wa = place_of("Washington", "Seattle and Spokane are the largest cities in Washington state.");
+    assert_eq!(wa.admin1.as_deref(), Some("US.WA"));
+}
