@@ -40,6 +40,11 @@ pub struct ResolveParams {
     pub home_admin1: f64,
     /// Candidates kept per name (largest population first), to bound the work on common names.
     pub max_candidates: usize,
+    /// A name the outlet is named after ("parisnews.com", "middletownpress.com") is the
+    /// paper's own town, which is seldom the biggest of its namesakes: its candidates' size is
+    /// counted only up to this population (no country, region or capital bonus), so the
+    /// article's other places pick which one. 0 turns it off.
+    pub domain_town_cap: f64,
 }
 
 impl Default for ResolveParams {
@@ -61,6 +66,7 @@ impl Default for ResolveParams {
             home_country: 2.0,
             home_admin1: 5.0,
             max_candidates: 60,
+            domain_town_cap: 20_000.0,
         }
     }
 }
@@ -84,6 +90,7 @@ impl ResolveParams {
             "dateline" => &mut self.dateline,
             "home_country" => &mut self.home_country,
             "home_admin1" => &mut self.home_admin1,
+            "domain_town_cap" => &mut self.domain_town_cap,
             _ => return Err(format!("unknown weight {name}")),
         };
         *slot = value;
@@ -132,6 +139,31 @@ fn domain_country(domain: &str) -> Option<String> {
     Some(if tld == "UK" { "GB".into() } else { tld })
 }
 
+/// The outlet's name in its domain: the host's first label other than `www`, without a
+/// leading "the" (`www.theparisnews.com` → `parisnews`).
+fn outlet_label(domain: &str) -> Option<String> {
+    let host = domain.split("//").last()?.split('/').next()?;
+    let label = host.split('.').find(|l| *l != "www" && *l != "m")?.to_ascii_lowercase();
+    let label = label.replace('-', "");
+    Some(label.strip_prefix("the").map_or(label.clone(), str::to_string))
+}
+
+/// Whether the outlet is named after the place with this key (at least 4 letters, at the
+/// start of its label: `middletownpress` names "Middletown").
+fn names_outlet(label: &str, key: &str) -> bool {
+    let mut n = 0;
+    let mut rest = label;
+    for c in key.chars().filter(|c| *c != ' ') {
+        if !c.is_ascii_alphabetic() {
+            return false;
+        }
+        let Some(r) = rest.strip_prefix(c) else { return false };
+        rest = r;
+        n += 1;
+    }
+    n >= 4
+}
+
 fn inside(e: &Entry, region: &Entry) -> bool {
     match region.level {
         Level::Country => e.country == region.country && e.geonameid != region.geonameid,
@@ -172,6 +204,7 @@ pub fn resolve(gaz: &Gazetteer, tops: &[Toponym], hints: &Hints, p: &ResolvePara
             }
         }
     }
+    let outlet = hints.domain.and_then(outlet_label);
     for g in &mut groups {
         let t = &tops[g.members[0]];
         let is_qualifier =
@@ -199,6 +232,13 @@ pub fn resolve(gaz: &Gazetteer, tops: &[Toponym], hints: &Hints, p: &ResolvePara
         cands.truncate(p.max_candidates);
         g.cands = cands.iter().map(|c| (c.entry, c.kind)).collect();
         g.base = g.cands.iter().map(|&(e, k)| base_score(gaz.entry(e), k, p)).collect();
+        if p.domain_town_cap > 0.0 && outlet.as_deref().is_some_and(|o| names_outlet(o, &t.key)) {
+            for ((e, k), b) in g.cands.iter().zip(g.base.iter_mut()) {
+                let e = gaz.entry(*e);
+                let pop = (e.population as f64).min(p.domain_town_cap);
+                *b = (1.0 + pop).ln() - if *k == NameKind::Primary { 0.0 } else { p.alternate_penalty };
+            }
+        }
         // A national capital outranks a first-level region of its own country with the same
         // name ("Washington", "Buenos Aires"): news means the capital unless context says else.
         let capitals: Vec<[u8; 2]> = g

@@ -222,3 +222,13 @@ fn inverted_country_names_and_capitals_over_same_named_regions() {
     let wa = place_of("Washington", "Seattle and Spokane are the largest cities in Washington state.");
     assert_eq!(wa.admin1.as_deref(), Some("US.WA"));
 }
+
+#[test]
+fn a_town_the_outlet_is_named_after_is_its_local_namesake() {
+    let body = "The Jordan city council met in Belle Plaine on Monday.";
+    let geo = Geoparser::new();
+    let hints = Hints { domain: Some("www.jordannews.test"), ..Hints::default() };
+    let places = geo.parse_text("t", body, &hints);
+    let jordan = places.iter().find(|p| p.text == "Jordan").and_then(|p| p.place.clone()).expect("Jordan");
+    assert_eq!((jordan.country.as_str(), jordan.admin1.as_deref()), ("US", Some("US.MN")));
+}
