@@ -202,7 +202,10 @@ pub fn detect_tokenized(
             text = rest;
         }
         // "Kelin’s": the possessive is not part of the name.
-        let text = text.trim_end_matches("’s").trim_end_matches("'s");
+        let mut text = text.trim_end_matches("’s").trim_end_matches("'s");
+        if m.kind == EntityKind::Place {
+            text = place_part(gaz, text, &mut key);
+        }
         let e = s + text.chars().count();
         normalise(text, &mut key);
         let (found, as_actor) = match m.kind {
@@ -267,6 +270,38 @@ pub fn detect_tokenized(
     }
     add_qualifiers(gaz, body, tokens, &mut kept);
     kept
+}
+
+/// Last words of a name that make it an organisation's (or its seat's) rather than a place's:
+/// "Mayo County Council", "West Virginia Division of…", "Hartford Police". The place is the
+/// name's leading part.
+const ORG_NOUNS: &[&str] =
+    &["council", "division", "department", "police", "commission", "commissioner", "court", "airport"];
+
+/// The place in a tagged place span: the span up to a comma and a lower-case word ("Hungerford
+/// St., police"), and, when it ends in an organisation noun ("Mayo County Council"), its
+/// longest leading part the gazetteer knows.
+fn place_part<'a>(gaz: &Gazetteer, text: &'a str, key: &mut String) -> &'a str {
+    let mut text = text;
+    if let Some(i) = text.find(", ")
+        && text[i + 2..].chars().next().is_some_and(char::is_lowercase)
+    {
+        text = &text[..i];
+    }
+    let Some((_, last)) = text.rsplit_once(' ') else { return text };
+    let last = last.trim_end_matches(['.', ',']).to_ascii_lowercase();
+    if !ORG_NOUNS.contains(&last.as_str()) {
+        return text;
+    }
+    let mut head = text;
+    while let Some((h, _)) = head.rsplit_once(' ') {
+        head = h;
+        normalise(head, key);
+        if known(gaz, key, false).is_some_and(|(_, _, k)| k != NameKind::Adjective) {
+            return head;
+        }
+    }
+    text
 }
 
 /// Street nouns: capitalised words before one name a street or road.
@@ -622,6 +657,17 @@ fn scan_untagged(
             let words = end - i;
             // One untagged word is a place by its own name only ("Moskva" needs the tagger).
             let Some((level, pop, kind)) = known_as(gaz, &key, true, words > 1) else { continue };
+            // "Dublin City Council", "Alexandria City Public Schools": "X City" before another
+            // name word is X's government unless a town has "X City" as its own name.
+            if words > 1
+                && key.ends_with(" city")
+                && tokens.get(end).is_some_and(|n| is_cap(n.text(body)))
+                && !gaz.lookup_key(&key).iter().any(|c| {
+                    c.kind == NameKind::Primary && gaz.entry(c.entry).level == Level::City
+                })
+            {
+                continue;
+            }
             if words == 1
                 && (NOT_PLACES.contains(&lower) || newsloom_model::calendar::is_month_or_weekday(lower))
             {
@@ -649,7 +695,9 @@ fn scan_untagged(
                 match level {
                     Level::Continent | Level::Country | Level::Adm1 => true,
                     Level::Adm2 | Level::Adm3 => words > 1 || pop >= p.scan_min_population,
-                    Level::City => pop >= p.scan_min_population || (words > 1 && pop >= 1000),
+                    Level::City => {
+                        pop >= p.scan_min_population || (words > 1 && (pop >= 1000 || kind == NameKind::Primary))
+                    }
                 }
             };
             // A capitalised word opening a sentence is often not a name at all.
@@ -825,6 +873,17 @@ mod tests {
         let got = spans(body, &[], &DetectParams::default());
         assert!(got.iter().any(|(t, f)| t == "Shadyside" && *f == Found::Context), "{got:?}");
         assert!(!got.iter().any(|(t, _)| t == "March" || t.starts_with("Anytown")), "{got:?}");
+    }
+
+    #[test]
+    fn organisation_nouns_and_city_governments_leave_the_place() {
+        let body = "Members of the Laurel County Council met. Shortly after, Dublin City Council members voted. \
+                    Later he moved to Kansas City Missouri.";
+        let mentions = [mention(body, "Laurel County Council", 0, EntityKind::Place)];
+        let got = spans(body, &mentions, &DetectParams::default());
+        assert!(got.iter().any(|(t, f)| t == "Laurel County" && *f == Found::Tagged), "{got:?}");
+        assert!(got.iter().any(|(t, _)| t == "Dublin"), "{got:?}");
+        assert!(got.iter().any(|(t, _)| t == "Kansas City"), "{got:?}");
     }
 
     #[test]
