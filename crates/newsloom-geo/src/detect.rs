@@ -216,6 +216,21 @@ pub fn detect_tokenized(
                 (Found::Tagged, false)
             }
             EntityKind::Misc | EntityKind::Organisation => {
+                // "Americans", "Syrians": the plural of a country's demonym names the country.
+                if m.kind == EntityKind::Misc
+                    && text.len() > 5
+                    && text.ends_with('s')
+                    && known(gaz, &key, true).is_none()
+                {
+                    let mut singular = key.clone();
+                    singular.pop();
+                    if known(gaz, &singular, true).is_some_and(|(l, _, k)| {
+                        k == NameKind::Adjective && matches!(l, Level::Continent | Level::Country)
+                    }) && looks_adjectival(text)
+                    {
+                        key = singular;
+                    }
+                }
                 let Some((level, _, kind)) = known(gaz, &key, true) else { continue };
                 // "Barrow County" tagged as an organisation (its government) is the county.
                 let county = level == Level::Adm2
@@ -884,6 +899,15 @@ mod tests {
         assert!(got.iter().any(|(t, f)| t == "Laurel County" && *f == Found::Tagged), "{got:?}");
         assert!(got.iter().any(|(t, _)| t == "Dublin"), "{got:?}");
         assert!(got.iter().any(|(t, _)| t == "Kansas City"), "{got:?}");
+    }
+
+    #[test]
+    fn plural_demonyms_name_their_country() {
+        let body = "Many Syrians and Iraqis came.";
+        let mentions = [mention(body, "Syrians", 0, EntityKind::Misc), mention(body, "Iraqis", 0, EntityKind::Misc)];
+        let tops = detect(Gazetteer::shared(), body, &mentions, &DetectParams::default());
+        let keys: Vec<&str> = tops.iter().map(|t| t.key.as_str()).collect();
+        assert_eq!(keys, ["syrian", "iraqi"]);
     }
 
     #[test]
