@@ -45,6 +45,9 @@ pub struct ResolveParams {
     /// counted only up to this population (no country, region or capital bonus), so the
     /// article's other places pick which one. 0 turns it off.
     pub domain_town_cap: f64,
+    /// A country's variant name (not an adjective) is a candidate beside towns that have it as
+    /// their own name when all those towns are smaller than this.
+    pub variant_over_town: u64,
 }
 
 impl Default for ResolveParams {
@@ -67,6 +70,7 @@ impl Default for ResolveParams {
             home_admin1: 5.0,
             max_candidates: 60,
             domain_town_cap: 20_000.0,
+            variant_over_town: 50_000,
         }
     }
 }
@@ -221,11 +225,22 @@ pub fn resolve(gaz: &Gazetteer, tops: &[Toponym], hints: &Hints, p: &ResolvePara
             }
         }
         let country_code = code_like && cands.iter().any(|c| gaz.entry(c.entry).level == Level::Country);
+        // A country's variant name that is no adjective ("America") still counts when the
+        // entries with it as their own name are only small towns.
+        let variant_ok = named
+            && !looks_adjectival(&t.text)
+            && cands.iter().all(|c| {
+                let e = gaz.entry(c.entry);
+                c.kind == NameKind::Adjective
+                    || (e.level == Level::City && e.population < p.variant_over_town)
+            });
         cands.retain(|c| match c.kind {
             NameKind::Primary | NameKind::Alternate => {
                 !country_code || gaz.entry(c.entry).level == Level::Country
             }
-            NameKind::Adjective => !named,
+            NameKind::Adjective => {
+                !named || (variant_ok && matches!(gaz.entry(c.entry).level, Level::Country | Level::Continent))
+            }
             NameKind::Abbreviation => abbreviation_ok,
         });
         cands.sort_by_key(|c| std::cmp::Reverse(gaz.entry(c.entry).population));

@@ -232,3 +232,12 @@ fn a_town_the_outlet_is_named_after_is_its_local_namesake() {
     let jordan = places.iter().find(|p| p.text == "Jordan").and_then(|p| p.place.clone()).expect("Jordan");
     assert_eq!((jordan.country.as_str(), jordan.admin1.as_deref()), ("US", Some("US.MN")));
 }
+
+#[test]
+fn a_country_variant_name_beats_small_towns_of_that_name() {
+    let us = place_of("America", "Voters across America went to the polls.");
+    assert_eq!((us.country.as_str(), us.feature_code.as_str()), ("US", "PCLI"));
+    // A town bigger than the threshold keeps the name ("St Louis" is a variant of the US too).
+    let stl = place_of("St. Louis", "Voters across St. Louis went to the polls.");
+    assert_eq!((stl.country.as_str(), stl.admin1.as_deref()), ("US", Some("US.MO")));
+}
