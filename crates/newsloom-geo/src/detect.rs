@@ -112,6 +112,23 @@ const NOT_PLACES: &[&str] = &[
     "commonwealth",
 ];
 
+/// Direction words that lead a region's name ("East Texas", "Northern Illinois").
+const DIRECTIONS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+];
+
 /// Nationality-style suffixes: a country alias with one is an adjective or demonym.
 pub(crate) fn looks_adjectival(text: &str) -> bool {
     let t = text.trim_end_matches('s');
@@ -648,6 +665,7 @@ fn scan_untagged(
     let sent_starts: Vec<usize> = sents.iter().map(|&(s, _)| s).collect();
     let mut key = String::new();
     let mut i = 0;
+    let mut mid_until = 0;
     while i < tokens.len() {
         let t = &tokens[i];
         let word = t.text(body);
@@ -665,6 +683,11 @@ fn scan_untagged(
         }
         let sentence_start = sent_starts.binary_search(&i).is_ok()
             || (i > 0 && matches!(tokens[i - 1].text(body), "\"" | "“" | "(" | "-" | "—" | ":"));
+        // Inside a capitalised run whose start matched nothing ("Rev. Roy Jones", "Western
+        // Pennsylvania"): a name here is a place after a direction word or when it is a
+        // country or first-level region; others only if named as places elsewhere.
+        let mid = i < mid_until;
+        let after_direction = mid && DIRECTIONS.contains(&tokens[i - 1].text(body).to_lowercase().as_str());
         let mut matched = None;
         for end in (i + 1..=run).rev() {
             let text = &body[t.start..tokens[end - 1].end];
@@ -716,6 +739,7 @@ fn scan_untagged(
                 }
             };
             // A capitalised word opening a sentence is often not a name at all.
+            let ok = ok && (!mid || (!adjective && (after_direction || level <= Level::Adm1)));
             if ok && (!sentence_start || words > 1 || level <= Level::Adm1) {
                 matched = Some((end, text));
                 break;
@@ -746,7 +770,11 @@ fn scan_untagged(
                 });
                 i = end;
             }
-            None => i = run.max(i + 1),
+            // A longer run may hold a name further on ("Western Pennsylvania").
+            None => {
+                mid_until = mid_until.max(run);
+                i += 1;
+            }
         }
     }
     let keys: std::collections::HashSet<&str> = out.iter().map(|t| t.key.as_str()).collect();
@@ -908,6 +936,14 @@ mod tests {
         let tops = detect(Gazetteer::shared(), body, &mentions, &DetectParams::default());
         let keys: Vec<&str> = tops.iter().map(|t| t.key.as_str()).collect();
         assert_eq!(keys, ["syrian", "iraqi"]);
+    }
+
+    #[test]
+    fn a_place_later_in_a_capitalised_run_is_found_after_a_direction_word() {
+        let body = "He was taken to the clinic of the Association of Western Pennsylvania. The Rev. Roy Jones spoke.";
+        let got = spans(body, &[], &DetectParams::default());
+        assert!(got.iter().any(|(t, _)| t == "Pennsylvania"), "{got:?}");
+        assert!(!got.iter().any(|(t, _)| t == "Roy"), "{got:?}");
     }
 
     #[test]
