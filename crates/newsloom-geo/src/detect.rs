@@ -284,6 +284,7 @@ pub fn detect_tokenized(
 
     covered.sort_unstable();
     scan_untagged(gaz, body, tokens, sents, &covered, &named, p, &mut out);
+    scan_hyphenated(gaz, body, tokens, &covered, p, &mut out);
     if p.streets {
         scan_streets(body, tokens, &mut out);
     }
@@ -782,6 +783,95 @@ fn scan_untagged(
     out.extend(confirmed);
 }
 
+/// Places joined into one hyphenated word: "Texas-based", "Egypt-US relations",
+/// "Logan-Rogersville", "Athens-Clarke County". Each capitalised part that is a country or
+/// first-level region, or a town or county of the scan's size, by its own name, is a toponym
+/// (parts are not scanned otherwise; a word the gazetteer knows whole is left to the scan).
+fn scan_hyphenated(
+    gaz: &Gazetteer,
+    body: &str,
+    tokens: &[Token],
+    covered: &[(usize, usize)],
+    p: &DetectParams,
+    out: &mut Vec<Toponym>,
+) {
+    let mut key = String::new();
+    let mut found = Vec::new();
+    for (ti, t) in tokens.iter().enumerate() {
+        let word = t.text(body);
+        if !word.contains('-') || !is_cap(word) {
+            continue;
+        }
+        if covered.iter().any(|&(s, e)| s < t.char_end && t.char_start < e)
+            || out.iter().any(|o| o.start < t.char_end && t.char_start < o.end)
+        {
+            continue;
+        }
+        normalise(word, &mut key);
+        if gaz.has_key(&key) {
+            continue;
+        }
+        let parts: Vec<&str> = word.split('-').collect();
+        // Names joined ("Agence France-Presse", "Navarro-Valls") are one name: every
+        // capitalised part of three letters or more must be a place name.
+        let names: Vec<&&str> = parts.iter().filter(|w| is_cap(w) && w.chars().count() >= 3).collect();
+        if names.len() > 1
+            && !names.iter().all(|w| {
+                normalise(w, &mut key);
+                gaz.has_key(&key)
+            })
+        {
+            continue;
+        }
+        let mut offset = 0; // chars into the word
+        for (pi, part) in parts.iter().enumerate() {
+            let start = t.char_start + offset;
+            offset += part.chars().count() + 1;
+            if part.chars().count() < 3 && !(part.len() == 2 && part.chars().all(|c| c.is_ascii_uppercase())) {
+                continue;
+            }
+            if !is_cap(part) || !part.chars().all(char::is_alphabetic) {
+                continue;
+            }
+            let lower = part.to_lowercase();
+            if NOT_PLACES.contains(&lower.as_str()) || newsloom_model::calendar::is_month_or_weekday(&lower) {
+                continue;
+            }
+            // "Athens-Clarke County": the last part with the word after it.
+            if pi + 1 == parts.len()
+                && let Some(next) = tokens.get(ti + 1)
+                && matches!(next.text(body), "County" | "Parish")
+            {
+                let text = &body[t.start + (word.len() - part.len())..next.end];
+                normalise(text, &mut key);
+                if known_as(gaz, &key, false, false).is_some() {
+                    found.push((start, next.char_end, text.to_string(), key.clone()));
+                    continue;
+                }
+            }
+            normalise(part, &mut key);
+            let code = part.len() == 2;
+            let Some((level, pop, _)) = known_as(gaz, &key, code, code) else { continue };
+            let ok = match level {
+                Level::Continent | Level::Country | Level::Adm1 => !code || level == Level::Country,
+                Level::Adm2 | Level::Adm3 | Level::City => !code && pop >= p.scan_min_population,
+            };
+            if ok {
+                found.push((start, start + part.chars().count(), part.to_string(), key.clone()));
+            }
+        }
+    }
+    out.extend(found.into_iter().map(|(start, end, text, key)| Toponym {
+        start,
+        end,
+        text,
+        key,
+        found: Found::Gazetteer,
+        as_actor: false,
+        qualifies: None,
+    }));
+}
+
 /// "Alexandria, Va.", "Paris, Texas", "Sochi, Russia": the name after the comma is a toponym
 /// (added when missing) that qualifies the one before it.
 fn add_qualifiers(gaz: &Gazetteer, body: &str, tokens: &[Token], tops: &mut Vec<Toponym>) {
@@ -944,6 +1034,17 @@ mod tests {
         let got = spans(body, &[], &DetectParams::default());
         assert!(got.iter().any(|(t, _)| t == "Pennsylvania"), "{got:?}");
         assert!(!got.iter().any(|(t, _)| t == "Roy"), "{got:?}");
+    }
+
+    #[test]
+    fn places_inside_hyphenated_words_are_toponyms() {
+        let body = "A Texas-based firm backed the Logan-Rogersville schools and an EU-Israel summit, \
+                    Agence France-Presse said.";
+        let got = spans(body, &[], &DetectParams::default());
+        for want in ["Texas", "Logan", "Israel"] {
+            assert!(got.iter().any(|(t, _)| t == want), "{want} in {got:?}");
+        }
+        assert!(!got.iter().any(|(t, _)| t == "France"), "{got:?}");
     }
 
     #[test]
