@@ -48,6 +48,11 @@ pub struct ResolveParams {
     /// A country's variant name (not an adjective) is a candidate beside towns that have it as
     /// their own name when all those towns are smaller than this.
     pub variant_over_town: u64,
+    /// Candidate in an ADM1 region where another name has a close runner-up (within
+    /// `alt_margin` of its best prior) though its current choice lies elsewhere: "Paris" and
+    /// "Henry County" both have a Tennessee reading, which neither reaches alone.
+    pub alt_admin1: f64,
+    pub alt_margin: f64,
 }
 
 impl Default for ResolveParams {
@@ -71,6 +76,8 @@ impl Default for ResolveParams {
             max_candidates: 60,
             domain_town_cap: 20_000.0,
             variant_over_town: 50_000,
+            alt_admin1: 2.0,
+            alt_margin: 1.5,
         }
     }
 }
@@ -95,6 +102,8 @@ impl ResolveParams {
             "home_country" => &mut self.home_country,
             "home_admin1" => &mut self.home_admin1,
             "domain_town_cap" => &mut self.domain_town_cap,
+            "alt_admin1" => &mut self.alt_admin1,
+            "alt_margin" => &mut self.alt_margin,
             _ => return Err(format!("unknown weight {name}")),
         };
         *slot = value;
@@ -290,6 +299,21 @@ pub fn resolve(gaz: &Gazetteer, tops: &[Toponym], hints: &Hints, p: &ResolvePara
     let home = hints.home.as_ref().map(|h| h.0.clone()).or_else(|| hints.domain.and_then(domain_country));
     let home_admin1 = hints.home.as_ref().and_then(|h| h.1.as_deref());
 
+    // Each name's plausible regions: the ADM1 codes of its candidates near its best prior.
+    let alts: Vec<Vec<&str>> = groups
+        .iter()
+        .map(|g| {
+            let top = g.base.iter().copied().fold(f64::MIN, f64::max);
+            let mut v: Vec<&str> = Vec::new();
+            for (&(e, _), &b) in g.cands.iter().zip(&g.base) {
+                let a = &*gaz.entry(e).admin1;
+                if b >= top - p.alt_margin && !a.is_empty() && !v.contains(&a) {
+                    v.push(a);
+                }
+            }
+            v
+        })
+        .collect();
     for round in 0..3 {
         let bests: Vec<Option<&Entry>> =
             groups.iter().map(|g| g.best.map(|b| gaz.entry(g.cands[b].0))).collect();
@@ -301,6 +325,16 @@ pub fn resolve(gaz: &Gazetteer, tops: &[Toponym], hints: &Hints, p: &ResolvePara
                 let mut s = g.base[ci];
                 if round > 0 {
                     s += context_score(gaz, c, gi, g, &groups, &bests, p);
+                    if p.alt_admin1 != 0.0
+                        && !c.admin1.is_empty()
+                        && alts.iter().enumerate().any(|(oi, v)| {
+                            oi != gi
+                                && bests[oi].is_some_and(|b| b.admin1 != c.admin1)
+                                && v.contains(&&*c.admin1)
+                        })
+                    {
+                        s += p.alt_admin1;
+                    }
                 }
                 if let Some(d) = dateline {
                     if c.country == d.country {

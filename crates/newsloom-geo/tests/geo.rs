@@ -241,3 +241,18 @@ fn a_country_variant_name_beats_small_towns_of_that_name() {
     let stl = place_of("St. Louis", "Voters across St. Louis went to the polls.");
     assert_eq!((stl.country.as_str(), stl.admin1.as_deref()), ("US", Some("US.MO")));
 }
+
+#[test]
+fn two_names_agree_on_a_region_neither_would_pick_alone() {
+    // Henry County's biggest namesake is in Georgia, where no Paris is the paper's town; the
+    // two names end up in one state.
+    let body = "The Paris arts council met on Monday. Paris and Henry County share a library.";
+    let hints = Hints { domain: Some("www.parisnews.test"), ..Hints::default() };
+    let places = Geoparser::new().parse_text("t", body, &hints);
+    let region = |name: &str| {
+        let p = places.iter().find(|p| p.text == name).and_then(|p| p.place.clone()).expect(name);
+        assert_eq!(p.country, "US", "{name}: {p:?}");
+        p.admin1
+    };
+    assert_eq!(region("Paris"), region("Henry County"));
+}
