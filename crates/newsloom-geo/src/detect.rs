@@ -676,6 +676,20 @@ fn scan_untagged(
             i += 1;
             continue;
         }
+        if let Some((end, text)) = dotted_or_dateline(gaz, body, tokens, i, &sent_starts) {
+            normalise(text, &mut key);
+            out.push(Toponym {
+                start: t.char_start,
+                end: tokens[end - 1].char_end,
+                text: text.to_string(),
+                key: key.clone(),
+                found: Found::Gazetteer,
+                as_actor: false,
+                qualifies: None,
+            });
+            i = end;
+            continue;
+        }
         // The run of capitalised, uncovered tokens from here (at most 4).
         let mut run = i;
         while run < tokens.len() && run - i < 4 && is_cap(tokens[run].text(body)) && !is_covered(&tokens[run])
@@ -781,6 +795,72 @@ fn scan_untagged(
     let keys: std::collections::HashSet<&str> = out.iter().map(|t| t.key.as_str()).collect();
     let confirmed: Vec<Toponym> = pending.into_iter().filter(|t| keys.contains(t.key.as_str())).collect();
     out.extend(confirmed);
+}
+
+/// Two forms the word-by-word scan misses, at token `i`: a dotted abbreviation ("U.S.", "D.C.",
+/// "S.C.": a country's code or a US state's abbreviation, the final dot included), and a
+/// dateline in capitals opening a sentence ("MIDDLETOWN —", "ROCKY HILL, Conn."), a place of
+/// any size the gazetteer has by that name. Returns the end token and the text.
+fn dotted_or_dateline<'a>(
+    gaz: &Gazetteer,
+    body: &'a str,
+    tokens: &[Token],
+    i: usize,
+    sent_starts: &[usize],
+) -> Option<(usize, &'a str)> {
+    let t = &tokens[i];
+    let word = t.text(body);
+    let mut key = String::new();
+    // "U.S" + ".": letters each followed by a dot.
+    let b = word.as_bytes();
+    let dotted = b.len() >= 3
+        && b.iter().enumerate().all(|(k, c)| if k % 2 == 0 { c.is_ascii_uppercase() } else { *c == b'.' });
+    if dotted {
+        let end = if word.ends_with('.') {
+            i + 1
+        } else {
+            tokens.get(i + 1).filter(|n| n.start == t.end && n.text(body) == ".")?;
+            i + 2
+        };
+        let text = &body[t.start..tokens[end - 1].end];
+        normalise(text, &mut key);
+        let fits = gaz.lookup_key(&key).iter().any(|c| {
+            let e = gaz.entry(c.entry);
+            match e.level {
+                Level::Country => true,
+                Level::Adm1 => c.kind != NameKind::Adjective,
+                _ => false,
+            }
+        });
+        return fits.then_some((end, text));
+    }
+    // A dateline: capitals from a sentence's start up to a dash or a comma.
+    let opens = sent_starts.binary_search(&i).is_ok()
+        || i == 0
+        || body[tokens[i - 1].end..t.start].contains('\n');
+    if !opens || word.len() < 3 || !word.chars().all(|c| c.is_uppercase() || c == '.') {
+        return None;
+    }
+    let mut end = i + 1;
+    while end < tokens.len() && end - i < 3 {
+        let w = tokens[end].text(body);
+        if w.len() < 2 || !w.chars().all(|c| c.is_uppercase() || c == '.') {
+            break;
+        }
+        end += 1;
+    }
+    let after = tokens.get(end)?.text(body);
+    if !matches!(after, "—" | "–" | "-" | "--" | ",") {
+        return None;
+    }
+    let text = &body[t.start..tokens[end - 1].end];
+    normalise(text, &mut key);
+    let lower = key.as_str();
+    if NOT_PLACES.contains(&lower) || newsloom_model::calendar::is_month_or_weekday(lower) {
+        return None;
+    }
+    known_as(gaz, &key, false, true).filter(|&(level, _, _)| level != Level::Continent)?;
+    Some((end, text))
 }
 
 /// Places joined into one hyphenated word: "Texas-based", "Egypt-US relations",
@@ -1045,6 +1125,18 @@ mod tests {
             assert!(got.iter().any(|(t, _)| t == want), "{want} in {got:?}");
         }
         assert!(!got.iter().any(|(t, _)| t == "France"), "{got:?}");
+    }
+
+    #[test]
+    fn dotted_abbreviations_and_capital_datelines_are_toponyms() {
+        let body = "ROCKY HILL — He works for the U.S. Attorney’s office in Columbia, S.C., officials said.";
+        let mentions = [mention(body, "U.S. Attorney", 0, EntityKind::Organisation)];
+        let got = spans(body, &mentions, &DetectParams::default());
+        for want in ["ROCKY HILL", "U.S.", "S.C."] {
+            assert!(got.iter().any(|(t, _)| t == want), "{want} in {got:?}");
+        }
+        let got = spans("MONDAY — Nothing happened. THE END, he said.", &[], &DetectParams::default());
+        assert!(got.is_empty(), "{got:?}");
     }
 
     #[test]
