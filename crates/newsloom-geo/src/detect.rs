@@ -291,6 +291,7 @@ pub fn detect_tokenized(
     if p.place_context {
         in_place_context(gaz, body, tokens, mentions, &slice, &mut out);
         untagged_after_preposition(gaz, body, tokens, mentions, &mut out);
+        same_name_elsewhere(gaz, mentions, &slice, &mut out);
     }
     out.sort_by_key(|t| (t.start, std::cmp::Reverse(t.end)));
     // Overlaps (a scan match inside a tagged span): the first, longest wins.
@@ -572,6 +573,59 @@ fn in_place_context<'a>(
             });
         }
     }
+}
+
+/// One name, one sense per article: a mention the tagger called a person or organisation
+/// whose whole text is, letter for letter, a toponym the tagger or the gazetteer scan found
+/// elsewhere in the article ("Mansfield" the council beside "Mansfield" the town) is that
+/// toponym too, when the gazetteer has it as a town or region.
+fn same_name_elsewhere<'a>(
+    gaz: &Gazetteer,
+    mentions: &[Mention],
+    slice: &dyn Fn(usize, usize) -> &'a str,
+    out: &mut Vec<Toponym>,
+) {
+    let mut key = String::new();
+    let mut added = Vec::new();
+    for m in mentions {
+        if !matches!(m.kind, EntityKind::Person | EntityKind::Organisation) {
+            continue;
+        }
+        let (s, e) = (m.span.start, m.span.end);
+        let text = slice(s, e);
+        if !is_cap(text)
+            || out.iter().any(|t| t.start < e && s < t.end)
+            || (text.len() <= 4 && text.chars().all(|c| !c.is_lowercase()))
+            || !out.iter().any(|t| t.text == text && matches!(t.found, Found::Tagged | Found::Gazetteer))
+        {
+            continue;
+        }
+        // A surname the tagger once took for a place: the person reading is the majority.
+        if m.kind == EntityKind::Person {
+            let as_person = mentions
+                .iter()
+                .filter(|o| o.kind == EntityKind::Person && slice(o.span.start, o.span.end) == text)
+                .count();
+            if as_person > out.iter().filter(|t| t.text == text).count() {
+                continue;
+            }
+        }
+        normalise(text, &mut key);
+        let Some((level, _, kind)) = known(gaz, &key, false) else { continue };
+        if kind == NameKind::Adjective || level == Level::Continent {
+            continue;
+        }
+        added.push(Toponym {
+            start: s,
+            end: e,
+            text: text.to_string(),
+            key: key.clone(),
+            found: Found::Context,
+            as_actor: m.kind == EntityKind::Organisation,
+            qualifies: None,
+        });
+    }
+    out.extend(added);
 }
 
 /// "in Shadyside", "near Scottdale": a capitalised word (or two) no mention covers, right after
@@ -1137,6 +1191,22 @@ mod tests {
         }
         let got = spans("MONDAY — Nothing happened. THE END, he said.", &[], &DetectParams::default());
         assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn a_person_or_organisation_named_like_a_tagged_place_is_that_place() {
+        let body = "Crews worked in Mansfield on Monday. Mansfield approved the plan. Welch said Welch \
+                    would go to Welch.";
+        let mentions = [
+            mention(body, "Mansfield", 0, EntityKind::Place),
+            mention(body, "Mansfield", 1, EntityKind::Organisation),
+            mention(body, "Welch", 0, EntityKind::Person),
+            mention(body, "Welch", 1, EntityKind::Person),
+            mention(body, "Welch", 2, EntityKind::Place),
+        ];
+        let got = spans(body, &mentions, &DetectParams::default());
+        assert_eq!(got.iter().filter(|(t, _)| t == "Mansfield").count(), 2, "{got:?}");
+        assert_eq!(got.iter().filter(|(t, _)| t == "Welch").count(), 1, "{got:?}");
     }
 
     #[test]
