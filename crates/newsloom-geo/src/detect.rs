@@ -851,7 +851,8 @@ fn scan_untagged(
     out.extend(confirmed);
 }
 
-/// Two forms the word-by-word scan misses, at token `i`: a dotted abbreviation ("U.S.", "D.C.",
+/// Forms the word-by-word scan misses, at token `i`: a state abbreviation after a comma
+/// ("…, Okla.", found or not the place before it), a dotted abbreviation ("U.S.", "D.C.",
 /// "S.C.": a country's code or a US state's abbreviation, the final dot included), and a
 /// dateline in capitals opening a sentence ("MIDDLETOWN —", "ROCKY HILL, Conn."), a place of
 /// any size the gazetteer has by that name. Returns the end token and the text.
@@ -886,6 +887,23 @@ fn dotted_or_dateline<'a>(
                 _ => false,
             }
         });
+        return fits.then_some((end, text));
+    }
+    // A state's abbreviation after a comma ("…, Okla."), whether or not the place before it
+    // was found.
+    if i > 0 && tokens[i - 1].text(body) == "," && word.len() >= 2 && word.len() <= 5 {
+        let end = if word.ends_with('.') {
+            i + 1
+        } else {
+            tokens.get(i + 1).filter(|n| n.start == t.end && n.text(body) == ".")?;
+            i + 2
+        };
+        let text = &body[t.start..tokens[end - 1].end];
+        normalise(text, &mut key);
+        let fits = gaz
+            .lookup_key(&key)
+            .iter()
+            .any(|c| c.kind == NameKind::Abbreviation && gaz.entry(c.entry).level == Level::Adm1);
         return fits.then_some((end, text));
     }
     // A dateline: capitals from a sentence's start up to a dash or a comma.
@@ -1187,6 +1205,11 @@ mod tests {
         let mentions = [mention(body, "U.S. Attorney", 0, EntityKind::Organisation)];
         let got = spans(body, &mentions, &DetectParams::default());
         for want in ["ROCKY HILL", "U.S.", "S.C."] {
+            assert!(got.iter().any(|(t, _)| t == want), "{want} in {got:?}");
+        }
+        let body = "The couple moved to Smallville, Okla., last year.";
+        let got = spans(body, &[], &DetectParams::default());
+        for want in ["Okla."] {
             assert!(got.iter().any(|(t, _)| t == want), "{want} in {got:?}");
         }
         let got = spans("MONDAY — Nothing happened. THE END, he said.", &[], &DetectParams::default());
