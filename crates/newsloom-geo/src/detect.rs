@@ -160,11 +160,9 @@ fn known_as(
     allow_adjective: bool,
     alternates: bool,
 ) -> Option<(Level, u64, NameKind)> {
-    let cands = gaz.lookup_key(key);
-    let named = cands.iter().any(|c| matches!(c.kind, NameKind::Primary | NameKind::Alternate));
-    cands
-        .iter()
-        .filter(|c| match c.kind {
+    let run = gaz.candidates(key);
+    let named = run.clone().any(|c| matches!(c.kind, NameKind::Primary | NameKind::Alternate));
+    run.filter(|c| match c.kind {
             NameKind::Primary => true,
             NameKind::Alternate => alternates,
             NameKind::Adjective => allow_adjective && !named,
@@ -756,7 +754,10 @@ fn scan_untagged(
         // Pennsylvania"): a name here is a place after a direction word or when it is a
         // country or first-level region; others only if named as places elsewhere.
         let mid = i < mid_until;
-        let after_direction = mid && DIRECTIONS.contains(&tokens[i - 1].text(body).to_lowercase().as_str());
+        let after_direction = mid && {
+            let w = tokens[i - 1].text(body);
+            DIRECTIONS.iter().any(|d| d.eq_ignore_ascii_case(w))
+        };
         let mut matched = None;
         for end in (i + 1..=run).rev() {
             let text = &body[t.start..tokens[end - 1].end];
@@ -891,7 +892,7 @@ fn dotted_or_dateline<'a>(
     }
     // A state's abbreviation after a comma ("…, Okla."), whether or not the place before it
     // was found.
-    if i > 0 && tokens[i - 1].text(body) == "," && word.len() >= 2 && word.len() <= 5 {
+    if word.len() >= 2 && word.len() <= 5 && i > 0 && tokens[i - 1].text(body) == "," {
         let end = if word.ends_with('.') {
             i + 1
         } else {
@@ -907,10 +908,13 @@ fn dotted_or_dateline<'a>(
         return fits.then_some((end, text));
     }
     // A dateline: capitals from a sentence's start up to a dash or a comma.
+    if word.len() < 3 || !word.chars().all(|c| c.is_uppercase() || c == '.') {
+        return None;
+    }
     let opens = sent_starts.binary_search(&i).is_ok()
         || i == 0
         || body[tokens[i - 1].end..t.start].contains('\n');
-    if !opens || word.len() < 3 || !word.chars().all(|c| c.is_uppercase() || c == '.') {
+    if !opens {
         return None;
     }
     let mut end = i + 1;
@@ -950,8 +954,11 @@ fn scan_hyphenated(
     let mut key = String::new();
     let mut found = Vec::new();
     for (ti, t) in tokens.iter().enumerate() {
+        if !body.as_bytes()[t.start..t.end].contains(&b'-') {
+            continue;
+        }
         let word = t.text(body);
-        if !word.contains('-') || !is_cap(word) {
+        if !is_cap(word) {
             continue;
         }
         if covered.iter().any(|&(s, e)| s < t.char_end && t.char_start < e)

@@ -374,6 +374,19 @@ impl Gazetteer {
             .collect()
     }
 
+    /// [`Gazetteer::lookup_key`] without collecting (for the detection scan's many probes).
+    pub fn candidates<'a>(&'a self, key: &str) -> impl Iterator<Item = Candidate> + Clone + 'a {
+        let run = if key.is_empty() {
+            &[][..]
+        } else {
+            match self.slots.get(&key_hash(key)) {
+                Some(&(start, n)) => &self.index[start as usize..(start + n) as usize],
+                None => &[][..],
+            }
+        };
+        run.iter().map(|&(_, entry, kind)| Candidate { entry, kind })
+    }
+
     /// Whether any entry has this normalised key as a name.
     pub fn has_key(&self, key: &str) -> bool {
         self.slots.contains_key(&key_hash(key))

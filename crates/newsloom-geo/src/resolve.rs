@@ -299,21 +299,23 @@ pub fn resolve(gaz: &Gazetteer, tops: &[Toponym], hints: &Hints, p: &ResolvePara
     let home = hints.home.as_ref().map(|h| h.0.clone()).or_else(|| hints.domain.and_then(domain_country));
     let home_admin1 = hints.home.as_ref().and_then(|h| h.1.as_deref());
 
-    // Each name's plausible regions: the ADM1 codes of its candidates near its best prior.
-    let alts: Vec<Vec<&str>> = groups
-        .iter()
-        .map(|g| {
+    // Each name's plausible regions: the ADM1 codes of its candidates near its best prior, as
+    // region → the names having it.
+    let mut alts: HashMap<&str, Vec<usize>> = HashMap::new();
+    if p.alt_admin1 != 0.0 && groups.len() > 1 {
+        for (gi, g) in groups.iter().enumerate() {
             let top = g.base.iter().copied().fold(f64::MIN, f64::max);
-            let mut v: Vec<&str> = Vec::new();
             for (&(e, _), &b) in g.cands.iter().zip(&g.base) {
                 let a = &*gaz.entry(e).admin1;
-                if b >= top - p.alt_margin && !a.is_empty() && !v.contains(&a) {
-                    v.push(a);
+                if b >= top - p.alt_margin && !a.is_empty() {
+                    let v = alts.entry(a).or_default();
+                    if v.last() != Some(&gi) {
+                        v.push(gi);
+                    }
                 }
             }
-            v
-        })
-        .collect();
+        }
+    }
     for round in 0..3 {
         let bests: Vec<Option<&Entry>> =
             groups.iter().map(|g| g.best.map(|b| gaz.entry(g.cands[b].0))).collect();
@@ -325,12 +327,9 @@ pub fn resolve(gaz: &Gazetteer, tops: &[Toponym], hints: &Hints, p: &ResolvePara
                 let mut s = g.base[ci];
                 if round > 0 {
                     s += context_score(gaz, c, gi, g, &groups, &bests, p);
-                    if p.alt_admin1 != 0.0
-                        && !c.admin1.is_empty()
-                        && alts.iter().enumerate().any(|(oi, v)| {
-                            oi != gi
-                                && bests[oi].is_some_and(|b| b.admin1 != c.admin1)
-                                && v.contains(&&*c.admin1)
+                    if !c.admin1.is_empty()
+                        && alts.get(&*c.admin1).is_some_and(|v| {
+                            v.iter().any(|&oi| oi != gi && bests[oi].is_some_and(|b| b.admin1 != c.admin1))
                         })
                     {
                         s += p.alt_admin1;
