@@ -1,10 +1,25 @@
-//! `eval geo` without the CLI: `cargo run --release -p newsloom-geo --example geo_eval -- GOLD.jsonl`
-//! prints the same report as `newsloom eval geo --gold GOLD.jsonl` (raw text, whole file).
+//! `eval geo` without the CLI: `cargo run --release -p newsloom-geo --example geo_eval -- GOLD.jsonl
+//! [--folds N] [--out PRED.jsonl] [--gold-spans] [--set weight=value]` prints the same report as `newsloom eval geo
+//! --gold GOLD.jsonl` (raw text, whole file, and folds by site with `--folds`).
 
 fn main() {
-    let gold = std::env::args().nth(1).expect("usage: geo_eval GOLD.jsonl");
-    let geo = newsloom_geo::Geoparser::new();
-    match newsloom_geo::eval::run(&geo, std::path::Path::new(&gold), None, 0, false, false) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let gold = args.first().expect("usage: geo_eval GOLD.jsonl [--folds N] [--out PRED.jsonl]");
+    let opt = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
+    let folds = opt("--folds").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let out = opt("--out").map(std::path::Path::new);
+    let gold_spans = args.iter().any(|a| a == "--gold-spans");
+    let mut geo = newsloom_geo::Geoparser::new();
+    // `--set weight=value` (repeatable): resolution weights for tuning runs.
+    for (i, a) in args.iter().enumerate() {
+        if a == "--set"
+            && let Some((k, v)) = args.get(i + 1).and_then(|kv| kv.split_once('='))
+        {
+            let v: f64 = v.parse().expect("--set weight=number");
+            geo.resolve.set(k, v).expect("known weight");
+        }
+    }
+    match newsloom_geo::eval::run(&geo, std::path::Path::new(gold), out, folds, gold_spans, false) {
         Ok(report) => print!("{}", report.human),
         Err(e) => {
             eprintln!("geo_eval: {e}");

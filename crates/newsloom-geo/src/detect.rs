@@ -112,6 +112,23 @@ const NOT_PLACES: &[&str] = &[
     "commonwealth",
 ];
 
+/// Direction words that lead a region's name ("East Texas", "Northern Illinois").
+const DIRECTIONS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+];
+
 /// Nationality-style suffixes: a country alias with one is an adjective or demonym.
 pub(crate) fn looks_adjectival(text: &str) -> bool {
     let t = text.trim_end_matches('s');
@@ -143,11 +160,9 @@ fn known_as(
     allow_adjective: bool,
     alternates: bool,
 ) -> Option<(Level, u64, NameKind)> {
-    let cands = gaz.lookup_key(key);
-    let named = cands.iter().any(|c| matches!(c.kind, NameKind::Primary | NameKind::Alternate));
-    cands
-        .iter()
-        .filter(|c| match c.kind {
+    let run = gaz.candidates(key);
+    let named = run.clone().any(|c| matches!(c.kind, NameKind::Primary | NameKind::Alternate));
+    run.filter(|c| match c.kind {
             NameKind::Primary => true,
             NameKind::Alternate => alternates,
             NameKind::Adjective => allow_adjective && !named,
@@ -202,7 +217,10 @@ pub fn detect_tokenized(
             text = rest;
         }
         // "Kelin’s": the possessive is not part of the name.
-        let text = text.trim_end_matches("’s").trim_end_matches("'s");
+        let mut text = text.trim_end_matches("’s").trim_end_matches("'s");
+        if m.kind == EntityKind::Place {
+            text = place_part(gaz, text, &mut key);
+        }
         let e = s + text.chars().count();
         normalise(text, &mut key);
         let (found, as_actor) = match m.kind {
@@ -213,6 +231,21 @@ pub fn detect_tokenized(
                 (Found::Tagged, false)
             }
             EntityKind::Misc | EntityKind::Organisation => {
+                // "Americans", "Syrians": the plural of a country's demonym names the country.
+                if m.kind == EntityKind::Misc
+                    && text.len() > 5
+                    && text.ends_with('s')
+                    && known(gaz, &key, true).is_none()
+                {
+                    let mut singular = key.clone();
+                    singular.pop();
+                    if known(gaz, &singular, true).is_some_and(|(l, _, k)| {
+                        k == NameKind::Adjective && matches!(l, Level::Continent | Level::Country)
+                    }) && looks_adjectival(text)
+                    {
+                        key = singular;
+                    }
+                }
                 let Some((level, _, kind)) = known(gaz, &key, true) else { continue };
                 // "Barrow County" tagged as an organisation (its government) is the county.
                 let county = level == Level::Adm2
@@ -249,12 +282,14 @@ pub fn detect_tokenized(
 
     covered.sort_unstable();
     scan_untagged(gaz, body, tokens, sents, &covered, &named, p, &mut out);
+    scan_hyphenated(gaz, body, tokens, &covered, p, &mut out);
     if p.streets {
         scan_streets(body, tokens, &mut out);
     }
     if p.place_context {
         in_place_context(gaz, body, tokens, mentions, &slice, &mut out);
         untagged_after_preposition(gaz, body, tokens, mentions, &mut out);
+        same_name_elsewhere(gaz, mentions, &slice, &mut out);
     }
     out.sort_by_key(|t| (t.start, std::cmp::Reverse(t.end)));
     // Overlaps (a scan match inside a tagged span): the first, longest wins.
@@ -267,6 +302,38 @@ pub fn detect_tokenized(
     }
     add_qualifiers(gaz, body, tokens, &mut kept);
     kept
+}
+
+/// Last words of a name that make it an organisation's (or its seat's) rather than a place's:
+/// "Mayo County Council", "West Virginia Division of…", "Hartford Police". The place is the
+/// name's leading part.
+const ORG_NOUNS: &[&str] =
+    &["council", "division", "department", "police", "commission", "commissioner", "court", "airport"];
+
+/// The place in a tagged place span: the span up to a comma and a lower-case word ("Hungerford
+/// St., police"), and, when it ends in an organisation noun ("Mayo County Council"), its
+/// longest leading part the gazetteer knows.
+fn place_part<'a>(gaz: &Gazetteer, text: &'a str, key: &mut String) -> &'a str {
+    let mut text = text;
+    if let Some(i) = text.find(", ")
+        && text[i + 2..].chars().next().is_some_and(char::is_lowercase)
+    {
+        text = &text[..i];
+    }
+    let Some((_, last)) = text.rsplit_once(' ') else { return text };
+    let last = last.trim_end_matches(['.', ',']).to_ascii_lowercase();
+    if !ORG_NOUNS.contains(&last.as_str()) {
+        return text;
+    }
+    let mut head = text;
+    while let Some((h, _)) = head.rsplit_once(' ') {
+        head = h;
+        normalise(head, key);
+        if known(gaz, key, false).is_some_and(|(_, _, k)| k != NameKind::Adjective) {
+            return head;
+        }
+    }
+    text
 }
 
 /// Street nouns: capitalised words before one name a street or road.
@@ -506,6 +573,59 @@ fn in_place_context<'a>(
     }
 }
 
+/// One name, one sense per article: a mention the tagger called a person or organisation
+/// whose whole text is, letter for letter, a toponym the tagger or the gazetteer scan found
+/// elsewhere in the article ("Mansfield" the council beside "Mansfield" the town) is that
+/// toponym too, when the gazetteer has it as a town or region.
+fn same_name_elsewhere<'a>(
+    gaz: &Gazetteer,
+    mentions: &[Mention],
+    slice: &dyn Fn(usize, usize) -> &'a str,
+    out: &mut Vec<Toponym>,
+) {
+    let mut key = String::new();
+    let mut added = Vec::new();
+    for m in mentions {
+        if !matches!(m.kind, EntityKind::Person | EntityKind::Organisation) {
+            continue;
+        }
+        let (s, e) = (m.span.start, m.span.end);
+        let text = slice(s, e);
+        if !is_cap(text)
+            || out.iter().any(|t| t.start < e && s < t.end)
+            || (text.len() <= 4 && text.chars().all(|c| !c.is_lowercase()))
+            || !out.iter().any(|t| t.text == text && matches!(t.found, Found::Tagged | Found::Gazetteer))
+        {
+            continue;
+        }
+        // A surname the tagger once took for a place: the person reading is the majority.
+        if m.kind == EntityKind::Person {
+            let as_person = mentions
+                .iter()
+                .filter(|o| o.kind == EntityKind::Person && slice(o.span.start, o.span.end) == text)
+                .count();
+            if as_person > out.iter().filter(|t| t.text == text).count() {
+                continue;
+            }
+        }
+        normalise(text, &mut key);
+        let Some((level, _, kind)) = known(gaz, &key, false) else { continue };
+        if kind == NameKind::Adjective || level == Level::Continent {
+            continue;
+        }
+        added.push(Toponym {
+            start: s,
+            end: e,
+            text: text.to_string(),
+            key: key.clone(),
+            found: Found::Context,
+            as_actor: m.kind == EntityKind::Organisation,
+            qualifies: None,
+        });
+    }
+    out.extend(added);
+}
+
 /// "in Shadyside", "near Scottdale": a capitalised word (or two) no mention covers, right after
 /// a place preposition, that the gazetteer has by its own name as a town or district, however
 /// small.
@@ -598,6 +718,7 @@ fn scan_untagged(
     let sent_starts: Vec<usize> = sents.iter().map(|&(s, _)| s).collect();
     let mut key = String::new();
     let mut i = 0;
+    let mut mid_until = 0;
     while i < tokens.len() {
         let t = &tokens[i];
         let word = t.text(body);
@@ -605,6 +726,20 @@ fn scan_untagged(
         let lower = lower.trim_end_matches('.');
         if !is_cap(word) || is_covered(t) || LEADING_WORDS.contains(&lower) {
             i += 1;
+            continue;
+        }
+        if let Some((end, text)) = dotted_or_dateline(gaz, body, tokens, i, &sent_starts) {
+            normalise(text, &mut key);
+            out.push(Toponym {
+                start: t.char_start,
+                end: tokens[end - 1].char_end,
+                text: text.to_string(),
+                key: key.clone(),
+                found: Found::Gazetteer,
+                as_actor: false,
+                qualifies: None,
+            });
+            i = end;
             continue;
         }
         // The run of capitalised, uncovered tokens from here (at most 4).
@@ -615,6 +750,14 @@ fn scan_untagged(
         }
         let sentence_start = sent_starts.binary_search(&i).is_ok()
             || (i > 0 && matches!(tokens[i - 1].text(body), "\"" | "“" | "(" | "-" | "—" | ":"));
+        // Inside a capitalised run whose start matched nothing ("Rev. Roy Jones", "Western
+        // Pennsylvania"): a name here is a place after a direction word or when it is a
+        // country or first-level region; others only if named as places elsewhere.
+        let mid = i < mid_until;
+        let after_direction = mid && {
+            let w = tokens[i - 1].text(body);
+            DIRECTIONS.iter().any(|d| d.eq_ignore_ascii_case(w))
+        };
         let mut matched = None;
         for end in (i + 1..=run).rev() {
             let text = &body[t.start..tokens[end - 1].end];
@@ -622,6 +765,17 @@ fn scan_untagged(
             let words = end - i;
             // One untagged word is a place by its own name only ("Moskva" needs the tagger).
             let Some((level, pop, kind)) = known_as(gaz, &key, true, words > 1) else { continue };
+            // "Dublin City Council", "Alexandria City Public Schools": "X City" before another
+            // name word is X's government unless a town has "X City" as its own name.
+            if words > 1
+                && key.ends_with(" city")
+                && tokens.get(end).is_some_and(|n| is_cap(n.text(body)))
+                && !gaz.lookup_key(&key).iter().any(|c| {
+                    c.kind == NameKind::Primary && gaz.entry(c.entry).level == Level::City
+                })
+            {
+                continue;
+            }
             if words == 1
                 && (NOT_PLACES.contains(&lower) || newsloom_model::calendar::is_month_or_weekday(lower))
             {
@@ -649,10 +803,13 @@ fn scan_untagged(
                 match level {
                     Level::Continent | Level::Country | Level::Adm1 => true,
                     Level::Adm2 | Level::Adm3 => words > 1 || pop >= p.scan_min_population,
-                    Level::City => pop >= p.scan_min_population || (words > 1 && pop >= 1000),
+                    Level::City => {
+                        pop >= p.scan_min_population || (words > 1 && (pop >= 1000 || kind == NameKind::Primary))
+                    }
                 }
             };
             // A capitalised word opening a sentence is often not a name at all.
+            let ok = ok && (!mid || (!adjective && (after_direction || level <= Level::Adm1)));
             if ok && (!sentence_start || words > 1 || level <= Level::Adm1) {
                 matched = Some((end, text));
                 break;
@@ -683,12 +840,195 @@ fn scan_untagged(
                 });
                 i = end;
             }
-            None => i = run.max(i + 1),
+            // A longer run may hold a name further on ("Western Pennsylvania").
+            None => {
+                mid_until = mid_until.max(run);
+                i += 1;
+            }
         }
     }
     let keys: std::collections::HashSet<&str> = out.iter().map(|t| t.key.as_str()).collect();
     let confirmed: Vec<Toponym> = pending.into_iter().filter(|t| keys.contains(t.key.as_str())).collect();
     out.extend(confirmed);
+}
+
+/// Forms the word-by-word scan misses, at token `i`: a state abbreviation after a comma
+/// ("…, Okla.", found or not the place before it), a dotted abbreviation ("U.S.", "D.C.",
+/// "S.C.": a country's code or a US state's abbreviation, the final dot included), and a
+/// dateline in capitals opening a sentence ("MIDDLETOWN —", "ROCKY HILL, Conn."), a place of
+/// any size the gazetteer has by that name. Returns the end token and the text.
+fn dotted_or_dateline<'a>(
+    gaz: &Gazetteer,
+    body: &'a str,
+    tokens: &[Token],
+    i: usize,
+    sent_starts: &[usize],
+) -> Option<(usize, &'a str)> {
+    let t = &tokens[i];
+    let word = t.text(body);
+    let mut key = String::new();
+    // "U.S" + ".": letters each followed by a dot.
+    let b = word.as_bytes();
+    let dotted = b.len() >= 3
+        && b.iter().enumerate().all(|(k, c)| if k % 2 == 0 { c.is_ascii_uppercase() } else { *c == b'.' });
+    if dotted {
+        let end = if word.ends_with('.') {
+            i + 1
+        } else {
+            tokens.get(i + 1).filter(|n| n.start == t.end && n.text(body) == ".")?;
+            i + 2
+        };
+        let text = &body[t.start..tokens[end - 1].end];
+        normalise(text, &mut key);
+        let fits = gaz.lookup_key(&key).iter().any(|c| {
+            let e = gaz.entry(c.entry);
+            match e.level {
+                Level::Country => true,
+                Level::Adm1 => c.kind != NameKind::Adjective,
+                _ => false,
+            }
+        });
+        return fits.then_some((end, text));
+    }
+    // A state's abbreviation after a comma ("…, Okla."), whether or not the place before it
+    // was found.
+    if word.len() >= 2 && word.len() <= 5 && i > 0 && tokens[i - 1].text(body) == "," {
+        let end = if word.ends_with('.') {
+            i + 1
+        } else {
+            tokens.get(i + 1).filter(|n| n.start == t.end && n.text(body) == ".")?;
+            i + 2
+        };
+        let text = &body[t.start..tokens[end - 1].end];
+        normalise(text, &mut key);
+        let fits = gaz
+            .lookup_key(&key)
+            .iter()
+            .any(|c| c.kind == NameKind::Abbreviation && gaz.entry(c.entry).level == Level::Adm1);
+        return fits.then_some((end, text));
+    }
+    // A dateline: capitals from a sentence's start up to a dash or a comma.
+    if word.len() < 3 || !word.chars().all(|c| c.is_uppercase() || c == '.') {
+        return None;
+    }
+    let opens = sent_starts.binary_search(&i).is_ok()
+        || i == 0
+        || body[tokens[i - 1].end..t.start].contains('\n');
+    if !opens {
+        return None;
+    }
+    let mut end = i + 1;
+    while end < tokens.len() && end - i < 3 {
+        let w = tokens[end].text(body);
+        if w.len() < 2 || !w.chars().all(|c| c.is_uppercase() || c == '.') {
+            break;
+        }
+        end += 1;
+    }
+    let after = tokens.get(end)?.text(body);
+    if !matches!(after, "—" | "–" | "-" | "--" | ",") {
+        return None;
+    }
+    let text = &body[t.start..tokens[end - 1].end];
+    normalise(text, &mut key);
+    let lower = key.as_str();
+    if NOT_PLACES.contains(&lower) || newsloom_model::calendar::is_month_or_weekday(lower) {
+        return None;
+    }
+    known_as(gaz, &key, false, true).filter(|&(level, _, _)| level != Level::Continent)?;
+    Some((end, text))
+}
+
+/// Places joined into one hyphenated word: "Texas-based", "Egypt-US relations",
+/// "Logan-Rogersville", "Athens-Clarke County". Each capitalised part that is a country or
+/// first-level region, or a town or county of the scan's size, by its own name, is a toponym
+/// (parts are not scanned otherwise; a word the gazetteer knows whole is left to the scan).
+fn scan_hyphenated(
+    gaz: &Gazetteer,
+    body: &str,
+    tokens: &[Token],
+    covered: &[(usize, usize)],
+    p: &DetectParams,
+    out: &mut Vec<Toponym>,
+) {
+    let mut key = String::new();
+    let mut found = Vec::new();
+    for (ti, t) in tokens.iter().enumerate() {
+        if !body.as_bytes()[t.start..t.end].contains(&b'-') {
+            continue;
+        }
+        let word = t.text(body);
+        if !is_cap(word) {
+            continue;
+        }
+        if covered.iter().any(|&(s, e)| s < t.char_end && t.char_start < e)
+            || out.iter().any(|o| o.start < t.char_end && t.char_start < o.end)
+        {
+            continue;
+        }
+        normalise(word, &mut key);
+        if gaz.has_key(&key) {
+            continue;
+        }
+        let parts: Vec<&str> = word.split('-').collect();
+        // Names joined ("Agence France-Presse", "Navarro-Valls") are one name: every
+        // capitalised part of three letters or more must be a place name.
+        let names: Vec<&&str> = parts.iter().filter(|w| is_cap(w) && w.chars().count() >= 3).collect();
+        if names.len() > 1
+            && !names.iter().all(|w| {
+                normalise(w, &mut key);
+                gaz.has_key(&key)
+            })
+        {
+            continue;
+        }
+        let mut offset = 0; // chars into the word
+        for (pi, part) in parts.iter().enumerate() {
+            let start = t.char_start + offset;
+            offset += part.chars().count() + 1;
+            if part.chars().count() < 3 && !(part.len() == 2 && part.chars().all(|c| c.is_ascii_uppercase())) {
+                continue;
+            }
+            if !is_cap(part) || !part.chars().all(char::is_alphabetic) {
+                continue;
+            }
+            let lower = part.to_lowercase();
+            if NOT_PLACES.contains(&lower.as_str()) || newsloom_model::calendar::is_month_or_weekday(&lower) {
+                continue;
+            }
+            // "Athens-Clarke County": the last part with the word after it.
+            if pi + 1 == parts.len()
+                && let Some(next) = tokens.get(ti + 1)
+                && matches!(next.text(body), "County" | "Parish")
+            {
+                let text = &body[t.start + (word.len() - part.len())..next.end];
+                normalise(text, &mut key);
+                if known_as(gaz, &key, false, false).is_some() {
+                    found.push((start, next.char_end, text.to_string(), key.clone()));
+                    continue;
+                }
+            }
+            normalise(part, &mut key);
+            let code = part.len() == 2;
+            let Some((level, pop, _)) = known_as(gaz, &key, code, code) else { continue };
+            let ok = match level {
+                Level::Continent | Level::Country | Level::Adm1 => !code || level == Level::Country,
+                Level::Adm2 | Level::Adm3 | Level::City => !code && pop >= p.scan_min_population,
+            };
+            if ok {
+                found.push((start, start + part.chars().count(), part.to_string(), key.clone()));
+            }
+        }
+    }
+    out.extend(found.into_iter().map(|(start, end, text, key)| Toponym {
+        start,
+        end,
+        text,
+        key,
+        found: Found::Gazetteer,
+        as_actor: false,
+        qualifies: None,
+    }));
 }
 
 /// "Alexandria, Va.", "Paris, Texas", "Sochi, Russia": the name after the comma is a toponym
@@ -825,6 +1165,78 @@ mod tests {
         let got = spans(body, &[], &DetectParams::default());
         assert!(got.iter().any(|(t, f)| t == "Shadyside" && *f == Found::Context), "{got:?}");
         assert!(!got.iter().any(|(t, _)| t == "March" || t.starts_with("Anytown")), "{got:?}");
+    }
+
+    #[test]
+    fn organisation_nouns_and_city_governments_leave_the_place() {
+        let body = "Members of the Laurel County Council met. Shortly after, Dublin City Council members voted. \
+                    Later he moved to Kansas City Missouri.";
+        let mentions = [mention(body, "Laurel County Council", 0, EntityKind::Place)];
+        let got = spans(body, &mentions, &DetectParams::default());
+        assert!(got.iter().any(|(t, f)| t == "Laurel County" && *f == Found::Tagged), "{got:?}");
+        assert!(got.iter().any(|(t, _)| t == "Dublin"), "{got:?}");
+        assert!(got.iter().any(|(t, _)| t == "Kansas City"), "{got:?}");
+    }
+
+    #[test]
+    fn plural_demonyms_name_their_country() {
+        let body = "Many Syrians and Iraqis came.";
+        let mentions = [mention(body, "Syrians", 0, EntityKind::Misc), mention(body, "Iraqis", 0, EntityKind::Misc)];
+        let tops = detect(Gazetteer::shared(), body, &mentions, &DetectParams::default());
+        let keys: Vec<&str> = tops.iter().map(|t| t.key.as_str()).collect();
+        assert_eq!(keys, ["syrian", "iraqi"]);
+    }
+
+    #[test]
+    fn a_place_later_in_a_capitalised_run_is_found_after_a_direction_word() {
+        let body = "He was taken to the clinic of the Association of Western Pennsylvania. The Rev. Roy Jones spoke.";
+        let got = spans(body, &[], &DetectParams::default());
+        assert!(got.iter().any(|(t, _)| t == "Pennsylvania"), "{got:?}");
+        assert!(!got.iter().any(|(t, _)| t == "Roy"), "{got:?}");
+    }
+
+    #[test]
+    fn places_inside_hyphenated_words_are_toponyms() {
+        let body = "A Texas-based firm backed the Logan-Rogersville schools and an EU-Israel summit, \
+                    Agence France-Presse said.";
+        let got = spans(body, &[], &DetectParams::default());
+        for want in ["Texas", "Logan", "Israel"] {
+            assert!(got.iter().any(|(t, _)| t == want), "{want} in {got:?}");
+        }
+        assert!(!got.iter().any(|(t, _)| t == "France"), "{got:?}");
+    }
+
+    #[test]
+    fn dotted_abbreviations_and_capital_datelines_are_toponyms() {
+        let body = "ROCKY HILL — He works for the U.S. Attorney’s office in Columbia, S.C., officials said.";
+        let mentions = [mention(body, "U.S. Attorney", 0, EntityKind::Organisation)];
+        let got = spans(body, &mentions, &DetectParams::default());
+        for want in ["ROCKY HILL", "U.S.", "S.C."] {
+            assert!(got.iter().any(|(t, _)| t == want), "{want} in {got:?}");
+        }
+        let body = "The couple moved to Smallville, Okla., last year.";
+        let got = spans(body, &[], &DetectParams::default());
+        for want in ["Okla."] {
+            assert!(got.iter().any(|(t, _)| t == want), "{want} in {got:?}");
+        }
+        let got = spans("MONDAY — Nothing happened. THE END, he said.", &[], &DetectParams::default());
+        assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn a_person_or_organisation_named_like_a_tagged_place_is_that_place() {
+        let body = "Crews worked in Mansfield on Monday. Mansfield approved the plan. Welch said Welch \
+                    would go to Welch.";
+        let mentions = [
+            mention(body, "Mansfield", 0, EntityKind::Place),
+            mention(body, "Mansfield", 1, EntityKind::Organisation),
+            mention(body, "Welch", 0, EntityKind::Person),
+            mention(body, "Welch", 1, EntityKind::Person),
+            mention(body, "Welch", 2, EntityKind::Place),
+        ];
+        let got = spans(body, &mentions, &DetectParams::default());
+        assert_eq!(got.iter().filter(|(t, _)| t == "Mansfield").count(), 2, "{got:?}");
+        assert_eq!(got.iter().filter(|(t, _)| t == "Welch").count(), 1, "{got:?}");
     }
 
     #[test]

@@ -254,6 +254,8 @@ impl Gazetteer {
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut g = Gazetteer::default();
         let mut key = String::new();
+        let mut heads: Vec<(u64, u32)> = Vec::new();
+        let mut country_names: Vec<u64> = Vec::new();
         for (no, line) in text.lines().enumerate() {
             if line.starts_with('#') || line.is_empty() {
                 continue;
@@ -281,6 +283,18 @@ impl Gazetteer {
             });
             normalise(f[2], &mut key);
             g.index.push((key_hash(&key), idx, NameKind::Primary));
+            if level == Level::Country {
+                country_names.push(key_hash(&key));
+            }
+            // ISO-style inverted country names ("Venezuela, Bolivarian Republic of"): the part
+            // before the comma is the name in running text (added below unless another country
+            // has it as its own name, as the Republic of the Congo has "Congo").
+            if level == Level::Country
+                && let Some((head, _)) = f[2].split_once(", ")
+            {
+                normalise(head, &mut key);
+                heads.push((key_hash(&key), idx));
+            }
             for alt in f[9].split('|').filter(|a| !a.is_empty()) {
                 let (kind, alt) = if let Some(a) = alt.strip_prefix('~') {
                     (NameKind::Adjective, a)
@@ -302,6 +316,11 @@ impl Gazetteer {
                     }
                 }
                 _ => {}
+            }
+        }
+        for (h, idx) in heads {
+            if !country_names.contains(&h) {
+                g.index.push((h, idx, NameKind::Alternate));
             }
         }
         add_supplement(&mut g);
@@ -353,6 +372,19 @@ impl Gazetteer {
             .iter()
             .map(|&(_, entry, kind)| Candidate { entry, kind })
             .collect()
+    }
+
+    /// [`Gazetteer::lookup_key`] without collecting (for the detection scan's many probes).
+    pub fn candidates<'a>(&'a self, key: &str) -> impl Iterator<Item = Candidate> + Clone + 'a {
+        let run = if key.is_empty() {
+            &[][..]
+        } else {
+            match self.slots.get(&key_hash(key)) {
+                Some(&(start, n)) => &self.index[start as usize..(start + n) as usize],
+                None => &[][..],
+            }
+        };
+        run.iter().map(|&(_, entry, kind)| Candidate { entry, kind })
     }
 
     /// Whether any entry has this normalised key as a name.

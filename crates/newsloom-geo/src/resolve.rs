@@ -8,6 +8,25 @@
 //! article names, or near the other places it names, wins over a bigger namesake elsewhere.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a, for the short region codes keyed per article (cheaper than the default SipHash).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
 
 use crate::detect::{Found, Toponym, looks_adjectival};
 use crate::gazetteer::{Entry, Gazetteer, Level, NameKind, distance_km};
@@ -40,6 +59,19 @@ pub struct ResolveParams {
     pub home_admin1: f64,
     /// Candidates kept per name (largest population first), to bound the work on common names.
     pub max_candidates: usize,
+    /// A name the outlet is named after ("parisnews.com", "middletownpress.com") is the
+    /// paper's own town, which is seldom the biggest of its namesakes: its candidates' size is
+    /// counted only up to this population (no country, region or capital bonus), so the
+    /// article's other places pick which one. 0 turns it off.
+    pub domain_town_cap: f64,
+    /// A country's variant name (not an adjective) is a candidate beside towns that have it as
+    /// their own name when all those towns are smaller than this.
+    pub variant_over_town: u64,
+    /// Candidate in an ADM1 region where another name has a close runner-up (within
+    /// `alt_margin` of its best prior) though its current choice lies elsewhere: "Paris" and
+    /// "Henry County" both have a Tennessee reading, which neither reaches alone.
+    pub alt_admin1: f64,
+    pub alt_margin: f64,
 }
 
 impl Default for ResolveParams {
@@ -61,6 +93,10 @@ impl Default for ResolveParams {
             home_country: 2.0,
             home_admin1: 5.0,
             max_candidates: 60,
+            domain_town_cap: 20_000.0,
+            variant_over_town: 50_000,
+            alt_admin1: 2.0,
+            alt_margin: 1.5,
         }
     }
 }
@@ -84,6 +120,9 @@ impl ResolveParams {
             "dateline" => &mut self.dateline,
             "home_country" => &mut self.home_country,
             "home_admin1" => &mut self.home_admin1,
+            "domain_town_cap" => &mut self.domain_town_cap,
+            "alt_admin1" => &mut self.alt_admin1,
+            "alt_margin" => &mut self.alt_margin,
             _ => return Err(format!("unknown weight {name}")),
         };
         *slot = value;
@@ -132,6 +171,31 @@ fn domain_country(domain: &str) -> Option<String> {
     Some(if tld == "UK" { "GB".into() } else { tld })
 }
 
+/// The outlet's name in its domain: the host's first label other than `www`, without a
+/// leading "the" (`www.theparisnews.com` → `parisnews`).
+fn outlet_label(domain: &str) -> Option<String> {
+    let host = domain.split("//").last()?.split('/').next()?;
+    let label = host.split('.').find(|l| *l != "www" && *l != "m")?.to_ascii_lowercase();
+    let label = label.replace('-', "");
+    Some(label.strip_prefix("the").map_or(label.clone(), str::to_string))
+}
+
+/// Whether the outlet is named after the place with this key (at least 4 letters, at the
+/// start of its label: `middletownpress` names "Middletown").
+fn names_outlet(label: &str, key: &str) -> bool {
+    let mut n = 0;
+    let mut rest = label;
+    for c in key.chars().filter(|c| *c != ' ') {
+        if !c.is_ascii_alphabetic() {
+            return false;
+        }
+        let Some(r) = rest.strip_prefix(c) else { return false };
+        rest = r;
+        n += 1;
+    }
+    n >= 4
+}
+
 fn inside(e: &Entry, region: &Entry) -> bool {
     match region.level {
         Level::Country => e.country == region.country && e.geonameid != region.geonameid,
@@ -172,6 +236,7 @@ pub fn resolve(gaz: &Gazetteer, tops: &[Toponym], hints: &Hints, p: &ResolvePara
             }
         }
     }
+    let outlet = hints.domain.and_then(outlet_label);
     for g in &mut groups {
         let t = &tops[g.members[0]];
         let is_qualifier =
@@ -188,17 +253,59 @@ pub fn resolve(gaz: &Gazetteer, tops: &[Toponym], hints: &Hints, p: &ResolvePara
             }
         }
         let country_code = code_like && cands.iter().any(|c| gaz.entry(c.entry).level == Level::Country);
+        // A country's variant name that is no adjective ("America") still counts when the
+        // entries with it as their own name are only small towns.
+        let variant_ok = named
+            && !looks_adjectival(&t.text)
+            && cands.iter().all(|c| {
+                let e = gaz.entry(c.entry);
+                c.kind == NameKind::Adjective
+                    || (e.level == Level::City && e.population < p.variant_over_town)
+            });
         cands.retain(|c| match c.kind {
             NameKind::Primary | NameKind::Alternate => {
                 !country_code || gaz.entry(c.entry).level == Level::Country
             }
-            NameKind::Adjective => !named,
+            NameKind::Adjective => {
+                !named || (variant_ok && matches!(gaz.entry(c.entry).level, Level::Country | Level::Continent))
+            }
             NameKind::Abbreviation => abbreviation_ok,
         });
         cands.sort_by_key(|c| std::cmp::Reverse(gaz.entry(c.entry).population));
         cands.truncate(p.max_candidates);
         g.cands = cands.iter().map(|c| (c.entry, c.kind)).collect();
         g.base = g.cands.iter().map(|&(e, k)| base_score(gaz.entry(e), k, p)).collect();
+        if p.domain_town_cap > 0.0 && outlet.as_deref().is_some_and(|o| names_outlet(o, &t.key)) {
+            for ((e, k), b) in g.cands.iter().zip(g.base.iter_mut()) {
+                let e = gaz.entry(*e);
+                let pop = (e.population as f64).min(p.domain_town_cap);
+                *b = (1.0 + pop).ln() - if *k == NameKind::Primary { 0.0 } else { p.alternate_penalty };
+            }
+        }
+        // A national capital outranks a first-level region of its own country with the same
+        // name ("Washington", "Buenos Aires"): news means the capital unless context says else.
+        let capitals: Vec<[u8; 2]> = g
+            .cands
+            .iter()
+            .map(|&(e, _)| gaz.entry(e))
+            .filter(|e| &*e.feature_code == "PPLC")
+            .map(|e| e.country)
+            .collect();
+        if !capitals.is_empty() {
+            let cap_best = g
+                .cands
+                .iter()
+                .zip(&g.base)
+                .filter(|(c, _)| &*gaz.entry(c.0).feature_code == "PPLC")
+                .map(|(_, &b)| b)
+                .fold(f64::MIN, f64::max);
+            for (c, b) in g.cands.iter().zip(g.base.iter_mut()) {
+                let e = gaz.entry(c.0);
+                if e.level == Level::Adm1 && capitals.contains(&e.country) {
+                    *b = b.min(cap_best - 0.5);
+                }
+            }
+        }
     }
 
     // Hints, resolved on their own.
@@ -211,6 +318,23 @@ pub fn resolve(gaz: &Gazetteer, tops: &[Toponym], hints: &Hints, p: &ResolvePara
     let home = hints.home.as_ref().map(|h| h.0.clone()).or_else(|| hints.domain.and_then(domain_country));
     let home_admin1 = hints.home.as_ref().and_then(|h| h.1.as_deref());
 
+    // Each name's plausible regions: the ADM1 codes of its candidates near its best prior, as
+    // region → the names having it.
+    let mut alts: HashMap<&str, Vec<usize>, BuildHasherDefault<Fnv>> = HashMap::default();
+    if p.alt_admin1 != 0.0 && groups.len() > 1 {
+        for (gi, g) in groups.iter().enumerate() {
+            let top = g.base.iter().copied().fold(f64::MIN, f64::max);
+            for (&(e, _), &b) in g.cands.iter().zip(&g.base) {
+                let a = &*gaz.entry(e).admin1;
+                if b >= top - p.alt_margin && !a.is_empty() {
+                    let v = alts.entry(a).or_default();
+                    if v.last() != Some(&gi) {
+                        v.push(gi);
+                    }
+                }
+            }
+        }
+    }
     for round in 0..3 {
         let bests: Vec<Option<&Entry>> =
             groups.iter().map(|g| g.best.map(|b| gaz.entry(g.cands[b].0))).collect();
@@ -222,6 +346,13 @@ pub fn resolve(gaz: &Gazetteer, tops: &[Toponym], hints: &Hints, p: &ResolvePara
                 let mut s = g.base[ci];
                 if round > 0 {
                     s += context_score(gaz, c, gi, g, &groups, &bests, p);
+                    if !c.admin1.is_empty()
+                        && alts.get(&*c.admin1).is_some_and(|v| {
+                            v.iter().any(|&oi| oi != gi && bests[oi].is_some_and(|b| b.admin1 != c.admin1))
+                        })
+                    {
+                        s += p.alt_admin1;
+                    }
                 }
                 if let Some(d) = dateline {
                     if c.country == d.country {

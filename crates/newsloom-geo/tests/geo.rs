@@ -205,3 +205,54 @@ fn the_pipeline_analyser_reuses_the_entity_stage_tokens_with_the_same_result() {
     assert!(shared.events.iter().any(|e| e.action_geo.is_some()), "{:?}", shared.events);
     assert_eq!(serde_json::to_value(&shared).unwrap(), serde_json::to_value(&separate).unwrap());
 }
+
+#[test]
+fn inverted_country_names_and_capitals_over_same_named_regions() {
+    // "Venezuela, Bolivarian Republic of": the head is the country's running-text name, over a
+    // small town whose own name it is.
+    let ve = place_of("Venezuela", "Officials in Venezuela said the mine would reopen.");
+    assert_eq!((ve.geonameid, ve.feature_code.as_str()), (3_625_428, "PCLI"));
+    // "Congo" stays the Republic of the Congo, whose own name it is.
+    let cg = place_of("Congo", "Officials in Congo said the mine would reopen.");
+    assert_eq!(cg.country, "CG");
+    // A capital outranks the same-named state of its country without context.
+    let dc = place_of("Washington", "Officials in Washington said the talks would resume.");
+    assert_eq!(dc.feature_code, "PPLC");
+    // With the state's context, the state (or a place in it) wins.
+    let wa = place_of("Washington", "Seattle and Spokane are the largest cities in Washington state.");
+    assert_eq!(wa.admin1.as_deref(), Some("US.WA"));
+}
+
+#[test]
+fn a_town_the_outlet_is_named_after_is_its_local_namesake() {
+    let body = "The Jordan city council met in Belle Plaine on Monday.";
+    let geo = Geoparser::new();
+    let hints = Hints { domain: Some("www.jordannews.test"), ..Hints::default() };
+    let places = geo.parse_text("t", body, &hints);
+    let jordan = places.iter().find(|p| p.text == "Jordan").and_then(|p| p.place.clone()).expect("Jordan");
+    assert_eq!((jordan.country.as_str(), jordan.admin1.as_deref()), ("US", Some("US.MN")));
+}
+
+#[test]
+fn a_country_variant_name_beats_small_towns_of_that_name() {
+    let us = place_of("America", "Voters across America went to the polls.");
+    assert_eq!((us.country.as_str(), us.feature_code.as_str()), ("US", "PCLI"));
+    // A town bigger than the threshold keeps the name ("St Louis" is a variant of the US too).
+    let stl = place_of("St. Louis", "Voters across St. Louis went to the polls.");
+    assert_eq!((stl.country.as_str(), stl.admin1.as_deref()), ("US", Some("US.MO")));
+}
+
+#[test]
+fn two_names_agree_on_a_region_neither_would_pick_alone() {
+    // Henry County's biggest namesake is in Georgia, where no Paris is the paper's town; the
+    // two names end up in one state.
+    let body = "The Paris arts council met on Monday. Paris and Henry County share a library.";
+    let hints = Hints { domain: Some("www.parisnews.test"), ..Hints::default() };
+    let places = Geoparser::new().parse_text("t", body, &hints);
+    let region = |name: &str| {
+        let p = places.iter().find(|p| p.text == name).and_then(|p| p.place.clone()).expect(name);
+        assert_eq!(p.country, "US", "{name}: {p:?}");
+        p.admin1
+    };
+    assert_eq!(region("Paris"), region("Henry County"));
+}
