@@ -267,7 +267,8 @@ pub fn resolve(gaz: &Gazetteer, tops: &[Toponym], hints: &Hints, p: &ResolvePara
                 !country_code || gaz.entry(c.entry).level == Level::Country
             }
             NameKind::Adjective => {
-                !named || (variant_ok && matches!(gaz.entry(c.entry).level, Level::Country | Level::Continent))
+                !named
+                    || (variant_ok && matches!(gaz.entry(c.entry).level, Level::Country | Level::Continent))
             }
             NameKind::Abbreviation => abbreviation_ok,
         });

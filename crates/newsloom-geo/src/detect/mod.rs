@@ -1,0 +1,580 @@
+//! Toponym detection: which spans of an article name places.
+//!
+//! Three sources, in order of trust:
+//! 1. the entity stage's place mentions (the tagger's LOC spans), and its other mentions whose
+//!    whole text is a country, region or continent name or a country adjective ("Russian",
+//!    tagged MISC; "Russia" tagged ORG as an actor);
+//! 2. capitalised word sequences the tagger left untagged that the gazetteer knows, kept only
+//!    where that is precise: multi-word names, countries, regions, "X County", and towns above a
+//!    population floor, not at the start of a sentence;
+//! 3. qualifiers after a comma ("Alexandria, Va.", "Paris, Texas"), which are toponyms too and
+//!    tell which Alexandria is meant.
+
+use newsloom_analyse::ner::{Token, sentences, tokenize};
+use newsloom_model::{EntityKind, Mention};
+
+use crate::gazetteer::{Gazetteer, Level, NameKind, normalise};
+
+mod context;
+mod roads;
+mod scan;
+
+use context::{in_place_context, same_name_elsewhere, untagged_after_preposition};
+use roads::scan_streets;
+use scan::{scan_hyphenated, scan_untagged};
+
+/// Where a toponym was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// A place mention of the entity stage.
+    Tagged,
+    /// A country/region name or adjective the entity stage tagged as another kind.
+    Retyped,
+    /// An untagged capitalised name the gazetteer knows.
+    Gazetteer,
+    /// A qualifier after a comma ("…, Va.").
+    Qualifier,
+    /// A street or road: capitalised words before a street noun ("Wichita Drive", "Augusta
+    /// St.") or a numbered route ("KY 52", "A417"). No gazetteer entry; detection only.
+    Street,
+    /// A name the tagger called a person or organisation that the gazetteer knows, in a
+    /// place's context ("in Greer", "Glen Allen, Va.", "Laurel County").
+    Context,
+}
+
+/// One toponym span, before resolution.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Toponym {
+    /// Char offsets into the body.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// Normalised lookup key.
+    pub key: String,
+    pub found: Found,
+    /// The entity stage tagged it as an organisation (a place acting: "Turkey said").
+    pub as_actor: bool,
+    /// Index of the toponym this one qualifies ("Va." in "Alexandria, Va." qualifies
+    /// "Alexandria"), set by [`detect`].
+    pub qualifies: Option<usize>,
+}
+
+/// Tunable detection settings.
+#[derive(Debug, Clone, Copy)]
+pub struct DetectParams {
+    /// Smallest population of a town found by the gazetteer scan alone.
+    pub scan_min_population: u64,
+    /// Keep tagged place spans the gazetteer cannot resolve (counts for detection only).
+    pub keep_unknown_tagged: bool,
+    /// Streets and numbered roads ([`Found::Street`]).
+    pub streets: bool,
+    /// Other-kind mentions the gazetteer knows, in a place's context ([`Found::Context`]).
+    pub place_context: bool,
+}
+
+impl Default for DetectParams {
+    fn default() -> Self {
+        Self { scan_min_population: 20_000, keep_unknown_tagged: true, streets: true, place_context: true }
+    }
+}
+
+/// Words that start a capitalised sequence without being part of a place name.
+const LEADING_WORDS: &[&str] =
+    &["the", "in", "at", "on", "of", "from", "to", "for", "and", "by", "near", "a"];
+
+/// Capitalised words that are towns somewhere but in running text are directions or lead
+/// institution names (months and weekdays are in `newsloom_model::calendar`).
+const NOT_PLACES: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "st",
+    "no",
+    // Institution nouns that lead organisation names ("Police Department", "University Park").
+    "police",
+    "university",
+    "college",
+    "union",
+    "center",
+    "centre",
+    "school",
+    "church",
+    "hospital",
+    "court",
+    "department",
+    "city",
+    "county",
+    "market",
+    "park",
+    "hall",
+    "commonwealth",
+];
+
+/// Direction words that lead a region's name ("East Texas", "Northern Illinois").
+const DIRECTIONS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+];
+
+/// Nationality-style suffixes: a country alias with one is an adjective or demonym.
+pub(crate) fn looks_adjectival(text: &str) -> bool {
+    let t = text.trim_end_matches('s');
+    ["an", "ese", "ish", "i", "ic", "ch", "ean", "ian"].iter().any(|s| t.ends_with(s))
+}
+
+fn adjective_kind(k: NameKind) -> bool {
+    k == NameKind::Adjective
+}
+
+fn is_cap(t: &str) -> bool {
+    t.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Char offset ↔ byte offset over `body`, for slicing mention spans.
+fn char_to_byte(body: &str) -> Vec<usize> {
+    body.char_indices().map(|(b, _)| b).chain(std::iter::once(body.len())).collect()
+}
+
+/// Whether the gazetteer has a name (not only an abbreviation) for `key`, and the best level.
+fn known(gaz: &Gazetteer, key: &str, allow_adjective: bool) -> Option<(Level, u64, NameKind)> {
+    known_as(gaz, key, allow_adjective, true)
+}
+
+/// Like [`known`]; without `alternates` only entries's own names count.
+fn known_as(
+    gaz: &Gazetteer,
+    key: &str,
+    allow_adjective: bool,
+    alternates: bool,
+) -> Option<(Level, u64, NameKind)> {
+    let run = gaz.candidates(key);
+    let named = run.clone().any(|c| matches!(c.kind, NameKind::Primary | NameKind::Alternate));
+    run.filter(|c| match c.kind {
+        NameKind::Primary => true,
+        NameKind::Alternate => alternates,
+        NameKind::Adjective => allow_adjective && !named,
+        NameKind::Abbreviation => false,
+    })
+    .map(|c| {
+        let e = gaz.entry(c.entry);
+        (e.level, e.population, c.kind)
+    })
+    .min_by_key(|&(level, pop, kind)| (level, std::cmp::Reverse(pop), kind))
+}
+
+/// Finds the toponyms of `body` given the entity stage's mentions of it.
+pub fn detect(gaz: &Gazetteer, body: &str, mentions: &[Mention], p: &DetectParams) -> Vec<Toponym> {
+    let tokens = tokenize(body);
+    let sents = sentences(body, &tokens);
+    detect_tokenized(gaz, body, &tokens, &sents, mentions, p)
+}
+
+/// [`detect`] over the body's tokens and sentences (token ranges), when they are at hand.
+pub fn detect_tokenized(
+    gaz: &Gazetteer,
+    body: &str,
+    tokens: &[Token],
+    sents: &[(usize, usize)],
+    mentions: &[Mention],
+    p: &DetectParams,
+) -> Vec<Toponym> {
+    let c2b = char_to_byte(body);
+    let slice =
+        |s: usize, e: usize| body.get(c2b[s.min(c2b.len() - 1)]..c2b[e.min(c2b.len() - 1)]).unwrap_or("");
+    let mut out: Vec<Toponym> = Vec::new();
+    let mut key = String::new();
+    // Spans the gazetteer scan leaves alone: places (taken as tagged) and people. Names of
+    // organisations and the like are scanned, since they embed places ("Dublin City Council",
+    // "Texas Alcoholic Beverage Commission"), which count as toponyms.
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    let mut named: Vec<(usize, usize, bool)> = Vec::new();
+    for m in mentions {
+        let (mut s, e) = (m.span.start, m.span.end);
+        if e <= s || e >= c2b.len() {
+            continue;
+        }
+        if matches!(m.kind, EntityKind::Place | EntityKind::Person) {
+            covered.push((s, e));
+        } else {
+            named.push((s, e, m.kind == EntityKind::Organisation));
+        }
+        let mut text = slice(s, e);
+        if let Some(rest) = text.strip_prefix("the ").or_else(|| text.strip_prefix("The ")) {
+            s += 4;
+            text = rest;
+        }
+        // "Kelin’s": the possessive is not part of the name.
+        let mut text = text.trim_end_matches("’s").trim_end_matches("'s");
+        if m.kind == EntityKind::Place {
+            text = place_part(gaz, text, &mut key);
+        }
+        let e = s + text.chars().count();
+        normalise(text, &mut key);
+        let (found, as_actor) = match m.kind {
+            EntityKind::Place => {
+                if !p.keep_unknown_tagged && known(gaz, &key, true).is_none() {
+                    continue;
+                }
+                (Found::Tagged, false)
+            }
+            EntityKind::Misc | EntityKind::Organisation => {
+                // "Americans", "Syrians": the plural of a country's demonym names the country.
+                if m.kind == EntityKind::Misc
+                    && text.len() > 5
+                    && text.ends_with('s')
+                    && known(gaz, &key, true).is_none()
+                {
+                    let mut singular = key.clone();
+                    singular.pop();
+                    if known(gaz, &singular, true).is_some_and(|(l, _, k)| {
+                        k == NameKind::Adjective && matches!(l, Level::Continent | Level::Country)
+                    }) && looks_adjectival(text)
+                    {
+                        key = singular;
+                    }
+                }
+                let Some((level, _, kind)) = known(gaz, &key, true) else { continue };
+                // "Barrow County" tagged as an organisation (its government) is the county.
+                let county = level == Level::Adm2
+                    && kind == NameKind::Primary
+                    && [" County", " Parish"].iter().any(|w| text.ends_with(w));
+                let big = county || matches!(level, Level::Continent | Level::Country | Level::Adm1);
+                let adjective = kind == NameKind::Adjective && looks_adjectival(text);
+                if !(big && (kind != NameKind::Adjective || adjective)) {
+                    continue;
+                }
+                (Found::Retyped, m.kind == EntityKind::Organisation)
+            }
+            EntityKind::Person => {
+                // The tagger calls some counties and states people ("Laurel County"); a whole
+                // multi-word mention that is such a region is taken as one.
+                let Some((level, _, kind)) = known(gaz, &key, false) else { continue };
+                let region = matches!(level, Level::Country | Level::Adm1 | Level::Adm2);
+                if !(region && kind == NameKind::Primary && text.contains(' ')) {
+                    continue;
+                }
+                (Found::Retyped, false)
+            }
+        };
+        out.push(Toponym {
+            start: s,
+            end: e,
+            text: text.to_string(),
+            key: key.clone(),
+            found,
+            as_actor,
+            qualifies: None,
+        });
+    }
+
+    covered.sort_unstable();
+    scan_untagged(gaz, body, tokens, sents, &covered, &named, p, &mut out);
+    scan_hyphenated(gaz, body, tokens, &covered, p, &mut out);
+    if p.streets {
+        scan_streets(body, tokens, &mut out);
+    }
+    if p.place_context {
+        in_place_context(gaz, body, tokens, mentions, &slice, &mut out);
+        untagged_after_preposition(gaz, body, tokens, mentions, &mut out);
+        same_name_elsewhere(gaz, mentions, &slice, &mut out);
+    }
+    out.sort_by_key(|t| (t.start, std::cmp::Reverse(t.end)));
+    // Overlaps (a scan match inside a tagged span): the first, longest wins.
+    let mut kept: Vec<Toponym> = Vec::with_capacity(out.len());
+    for t in out {
+        if kept.last().is_some_and(|k| t.start < k.end) {
+            continue;
+        }
+        kept.push(t);
+    }
+    add_qualifiers(gaz, body, tokens, &mut kept);
+    kept
+}
+
+/// Last words of a name that make it an organisation's (or its seat's) rather than a place's:
+/// "Mayo County Council", "West Virginia Division of…", "Hartford Police". The place is the
+/// name's leading part.
+const ORG_NOUNS: &[&str] =
+    &["council", "division", "department", "police", "commission", "commissioner", "court", "airport"];
+
+/// The place in a tagged place span: the span up to a comma and a lower-case word ("Hungerford
+/// St., police"), and, when it ends in an organisation noun ("Mayo County Council"), its
+/// longest leading part the gazetteer knows.
+fn place_part<'a>(gaz: &Gazetteer, text: &'a str, key: &mut String) -> &'a str {
+    let mut text = text;
+    if let Some(i) = text.find(", ")
+        && text[i + 2..].chars().next().is_some_and(char::is_lowercase)
+    {
+        text = &text[..i];
+    }
+    let Some((_, last)) = text.rsplit_once(' ') else { return text };
+    let last = last.trim_end_matches(['.', ',']).to_ascii_lowercase();
+    if !ORG_NOUNS.contains(&last.as_str()) {
+        return text;
+    }
+    let mut head = text;
+    while let Some((h, _)) = head.rsplit_once(' ') {
+        head = h;
+        normalise(head, key);
+        if known(gaz, key, false).is_some_and(|(_, _, k)| k != NameKind::Adjective) {
+            return head;
+        }
+    }
+    text
+}
+
+/// "Alexandria, Va.", "Paris, Texas", "Sochi, Russia": the name after the comma is a toponym
+/// (added when missing) that qualifies the one before it.
+fn add_qualifiers(gaz: &Gazetteer, body: &str, tokens: &[Token], tops: &mut Vec<Toponym>) {
+    let mut key = String::new();
+    let mut added = Vec::new();
+    for (ti, t) in tops.iter().enumerate() {
+        // The token right after the toponym must be a comma.
+        let k = tokens.partition_point(|x| x.char_start < t.end);
+        if k >= tokens.len() {
+            continue;
+        }
+        if tokens[k].text(body) != "," || k + 1 >= tokens.len() {
+            continue;
+        }
+        let q = &tokens[k + 1];
+        // One or two tokens ("Va.", "New York", "W. Va.").
+        for n in [2usize, 1] {
+            if k + n >= tokens.len() {
+                continue;
+            }
+            let last = &tokens[k + n];
+            if !is_cap(last.text(body)) || !is_cap(q.text(body)) {
+                continue;
+            }
+            let text = &body[q.start..last.end];
+            normalise(text, &mut key);
+            let fits = gaz.lookup_key(&key).iter().any(|c| {
+                let e = gaz.entry(c.entry);
+                matches!(e.level, Level::Country | Level::Adm1) && c.kind != NameKind::Adjective
+            });
+            if fits {
+                added.push((ti, q.char_start, last.char_end, text.to_string(), key.clone()));
+                break;
+            }
+        }
+    }
+    for (ti, s, e, text, key) in added {
+        match tops.iter().position(|t| t.start == s && t.end == e) {
+            Some(j) => tops[j].qualifies = Some(ti),
+            None => {
+                if tops.iter().any(|t| t.start < e && s < t.end) {
+                    continue;
+                }
+                tops.push(Toponym {
+                    start: s,
+                    end: e,
+                    text,
+                    key,
+                    found: Found::Qualifier,
+                    as_actor: false,
+                    qualifies: Some(ti),
+                })
+            }
+        }
+    }
+    // Keep document order; re-point the qualifier links after sorting.
+    let mut order: Vec<usize> = (0..tops.len()).collect();
+    order.sort_by_key(|&i| tops[i].start);
+    let mut new_pos = vec![0; tops.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_pos[old] = new;
+    }
+    let mut sorted: Vec<Toponym> = order.iter().map(|&i| tops[i].clone()).collect();
+    for t in &mut sorted {
+        t.qualifies = t.qualifies.map(|q| new_pos[q]);
+    }
+    *tops = sorted;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use newsloom_model::Span;
+
+    fn mention(body: &str, text: &str, nth: usize, kind: EntityKind) -> Mention {
+        let start = body.match_indices(text).nth(nth).expect("text in body").0;
+        Mention {
+            entity: text.into(),
+            text: text.into(),
+            kind,
+            span: Span::new("t", start, start + text.len()),
+            confidence: 1.0,
+        }
+    }
+
+    fn spans(body: &str, mentions: &[Mention], p: &DetectParams) -> Vec<(String, Found)> {
+        detect(Gazetteer::shared(), body, mentions, p).into_iter().map(|t| (t.text, t.found)).collect()
+    }
+
+    #[test]
+    fn streets_and_numbered_roads_are_toponyms() {
+        let body = "A fire broke out on Wichita Drive near Augusta St. on Tuesday. St. John and Dr. Kale \
+                    helped. Traffic on Interstate 64 and the A417 was slow, and KY 52 was closed.";
+        let got = spans(body, &[], &DetectParams::default());
+        for want in ["Wichita Drive", "Augusta St.", "Interstate 64", "A417", "KY 52"] {
+            assert!(got.iter().any(|(t, f)| t == want && *f == Found::Street), "{want} in {got:?}");
+        }
+        assert!(
+            !got.iter().any(|(t, f)| *f == Found::Street && (t.contains("John") || t.contains("Kale"))),
+            "{got:?}"
+        );
+        let off = spans(body, &[], &DetectParams { streets: false, ..DetectParams::default() });
+        assert!(!off.iter().any(|(_, f)| *f == Found::Street));
+    }
+
+    #[test]
+    fn person_or_organisation_names_in_a_place_context_are_toponyms() {
+        let body = "Parker grew up in Greer and later moved to Glen Allen, Va., then to Laurel County. \
+                    Parker said Greer was home.";
+        let mentions = [
+            mention(body, "Parker", 0, EntityKind::Person),
+            mention(body, "Greer", 0, EntityKind::Person),
+            mention(body, "Glen Allen", 0, EntityKind::Person),
+            mention(body, "Laurel", 0, EntityKind::Person),
+            mention(body, "Parker", 1, EntityKind::Person),
+            mention(body, "Greer", 1, EntityKind::Organisation),
+        ];
+        let got = spans(body, &mentions, &DetectParams::default());
+        for want in ["Greer", "Glen Allen", "Laurel County"] {
+            assert!(got.iter().any(|(t, f)| t == want && *f == Found::Context), "{want} in {got:?}");
+        }
+        // The qualifier after the comma is found too; the people stay people.
+        assert!(got.iter().any(|(t, _)| t == "Va."), "{got:?}");
+        assert!(!got.iter().any(|(t, _)| t == "Parker"), "{got:?}");
+        // Without "in" before it and without a qualifier, the second Greer is left alone.
+        assert_eq!(got.iter().filter(|(t, _)| t == "Greer").count(), 1, "{got:?}");
+    }
+
+    #[test]
+    fn an_untagged_small_town_after_in_is_a_toponym() {
+        let body = "The water main broke in Shadyside on Monday, in March, and in Anytown Heights.";
+        let got = spans(body, &[], &DetectParams::default());
+        assert!(got.iter().any(|(t, f)| t == "Shadyside" && *f == Found::Context), "{got:?}");
+        assert!(!got.iter().any(|(t, _)| t == "March" || t.starts_with("Anytown")), "{got:?}");
+    }
+
+    #[test]
+    fn organisation_nouns_and_city_governments_leave_the_place() {
+        let body = "Members of the Laurel County Council met. Shortly after, Dublin City Council members voted. \
+                    Later he moved to Kansas City Missouri.";
+        let mentions = [mention(body, "Laurel County Council", 0, EntityKind::Place)];
+        let got = spans(body, &mentions, &DetectParams::default());
+        assert!(got.iter().any(|(t, f)| t == "Laurel County" && *f == Found::Tagged), "{got:?}");
+        assert!(got.iter().any(|(t, _)| t == "Dublin"), "{got:?}");
+        assert!(got.iter().any(|(t, _)| t == "Kansas City"), "{got:?}");
+    }
+
+    #[test]
+    fn plural_demonyms_name_their_country() {
+        let body = "Many Syrians and Iraqis came.";
+        let mentions =
+            [mention(body, "Syrians", 0, EntityKind::Misc), mention(body, "Iraqis", 0, EntityKind::Misc)];
+        let tops = detect(Gazetteer::shared(), body, &mentions, &DetectParams::default());
+        let keys: Vec<&str> = tops.iter().map(|t| t.key.as_str()).collect();
+        assert_eq!(keys, ["syrian", "iraqi"]);
+    }
+
+    #[test]
+    fn a_place_later_in_a_capitalised_run_is_found_after_a_direction_word() {
+        let body = "He was taken to the clinic of the Association of Western Pennsylvania. The Rev. Roy Jones spoke.";
+        let got = spans(body, &[], &DetectParams::default());
+        assert!(got.iter().any(|(t, _)| t == "Pennsylvania"), "{got:?}");
+        assert!(!got.iter().any(|(t, _)| t == "Roy"), "{got:?}");
+    }
+
+    #[test]
+    fn places_inside_hyphenated_words_are_toponyms() {
+        let body = "A Texas-based firm backed the Logan-Rogersville schools and an EU-Israel summit, \
+                    Agence France-Presse said.";
+        let got = spans(body, &[], &DetectParams::default());
+        for want in ["Texas", "Logan", "Israel"] {
+            assert!(got.iter().any(|(t, _)| t == want), "{want} in {got:?}");
+        }
+        assert!(!got.iter().any(|(t, _)| t == "France"), "{got:?}");
+    }
+
+    #[test]
+    fn dotted_abbreviations_and_capital_datelines_are_toponyms() {
+        let body = "ROCKY HILL — He works for the U.S. Attorney’s office in Columbia, S.C., officials said.";
+        let mentions = [mention(body, "U.S. Attorney", 0, EntityKind::Organisation)];
+        let got = spans(body, &mentions, &DetectParams::default());
+        for want in ["ROCKY HILL", "U.S.", "S.C."] {
+            assert!(got.iter().any(|(t, _)| t == want), "{want} in {got:?}");
+        }
+        let body = "The couple moved to Smallville, Okla., last year.";
+        let got = spans(body, &[], &DetectParams::default());
+        assert!(got.iter().any(|(t, _)| t == "Okla."), "Okla. in {got:?}");
+        let got = spans("MONDAY — Nothing happened. THE END, he said.", &[], &DetectParams::default());
+        assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn a_person_or_organisation_named_like_a_tagged_place_is_that_place() {
+        let body = "Crews worked in Mansfield on Monday. Mansfield approved the plan. Welch said Welch \
+                    would go to Welch.";
+        let mentions = [
+            mention(body, "Mansfield", 0, EntityKind::Place),
+            mention(body, "Mansfield", 1, EntityKind::Organisation),
+            mention(body, "Welch", 0, EntityKind::Person),
+            mention(body, "Welch", 1, EntityKind::Person),
+            mention(body, "Welch", 2, EntityKind::Place),
+        ];
+        let got = spans(body, &mentions, &DetectParams::default());
+        assert_eq!(got.iter().filter(|(t, _)| t == "Mansfield").count(), 2, "{got:?}");
+        assert_eq!(got.iter().filter(|(t, _)| t == "Welch").count(), 1, "{got:?}");
+    }
+
+    #[test]
+    fn a_county_tagged_as_an_organisation_is_the_county() {
+        let body = "Laurel County approved the budget on Monday.";
+        let mentions = [mention(body, "Laurel County", 0, EntityKind::Organisation)];
+        let got = spans(body, &mentions, &DetectParams::default());
+        assert_eq!(got, vec![("Laurel County".to_string(), Found::Retyped)]);
+    }
+
+    #[test]
+    fn the_eu_and_supplementary_adjectives_are_retyped_places() {
+        let body = "EU ministers met Ukrainian and European officials.";
+        let mentions = [
+            mention(body, "EU", 0, EntityKind::Organisation),
+            mention(body, "Ukrainian", 0, EntityKind::Misc),
+            mention(body, "European", 0, EntityKind::Misc),
+        ];
+        let got = spans(body, &mentions, &DetectParams::default());
+        for want in ["EU", "Ukrainian", "European"] {
+            assert!(got.iter().any(|(t, f)| t == want && *f == Found::Retyped), "{want} in {got:?}");
+        }
+        let gaz = Gazetteer::shared();
+        let eu = gaz.lookup("European Union");
+        assert!(eu.iter().any(|c| gaz.entry(c.entry).geonameid == 6_255_148));
+        let ua = gaz.lookup("Ukrainian");
+        assert!(ua.iter().any(|c| gaz.entry(c.entry).geonameid == 690_791 && c.kind == NameKind::Adjective));
+    }
+}
