@@ -10,7 +10,8 @@
 # `cargo +nightly fuzz build -O` (release, debug assertions, AddressSanitizer unless
 # FUZZ_SANITIZER says otherwise) into fuzz/target, seeds missing corpora with fuzz/seed.sh,
 # runs one fuzzer at a time under `nice -n ${FUZZ_NICE:-19}` and writes the running fuzzer's
-# PID to fuzz/.running.pid (it may be paused with kill -STOP / -CONT). Logs go to
+# PID to fuzz/.running.pid (kill -STOP / -CONT pauses it; a pause over -timeout=10 s gives a
+# false timeout artifact). Logs go to
 # fuzz/logs/<target>-<time>.log, crashes to fuzz/artifacts/<target>/, new inputs to
 # fuzz/corpus/<target>/. Extra libFuzzer flags: FUZZ_FLAGS="-max_total_time=3600".
 # FUZZ_NO_BUILD=1 runs the binaries already built (e.g. while another build holds the lock).
