@@ -7,26 +7,8 @@
 //! Va."), the dateline's place and the outlet's country. A name that is a place in a region the
 //! article names, or near the other places it names, wins over a bigger namesake elsewhere.
 
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// FNV-1a, for the short region codes keyed per article (cheaper than the default SipHash).
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
 
 use crate::detect::{Found, Toponym, looks_adjectival};
 use crate::gazetteer::{Entry, Gazetteer, Level, NameKind, distance_km};
@@ -321,7 +303,7 @@ pub fn resolve(gaz: &Gazetteer, tops: &[Toponym], hints: &Hints, p: &ResolvePara
 
     // Each name's plausible regions: the ADM1 codes of its candidates near its best prior, as
     // region → the names having it.
-    let mut alts: HashMap<&str, Vec<usize>, BuildHasherDefault<Fnv>> = HashMap::default();
+    let mut alts: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     if p.alt_admin1 != 0.0 && groups.len() > 1 {
         for (gi, g) in groups.iter().enumerate() {
             let top = g.base.iter().copied().fold(f64::MIN, f64::max);

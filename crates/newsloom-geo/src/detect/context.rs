@@ -45,15 +45,7 @@ pub(super) fn in_place_context<'a>(
             let t2 = &body[tokens[ti].start..tokens[tj + 1].end];
             normalise(t2, &mut key);
             if known(gaz, &key, false).is_some_and(|(l, _, _)| matches!(l, Level::Adm2 | Level::Adm3)) {
-                out.push(Toponym {
-                    start: s,
-                    end: tokens[tj + 1].char_end,
-                    text: t2.to_string(),
-                    key: key.clone(),
-                    found: Found::Context,
-                    as_actor: false,
-                    qualifies: None,
-                });
+                out.push(Toponym::new(s, tokens[tj + 1].char_end, t2, &key, Found::Context));
                 continue;
             }
         }
@@ -73,15 +65,7 @@ pub(super) fn in_place_context<'a>(
                 })
             });
         if place_prep || qualified {
-            out.push(Toponym {
-                start: s,
-                end: e,
-                text: text.to_string(),
-                key: key.clone(),
-                found: Found::Context,
-                as_actor: false,
-                qualifies: None,
-            });
+            out.push(Toponym::new(s, e, text, &key, Found::Context));
         }
     }
 }
@@ -161,10 +145,7 @@ pub(super) fn untagged_after_preposition(
         }
         let w = tokens[i].text(body);
         let lower = w.to_lowercase();
-        if !is_cap(w)
-            || NOT_PLACES.contains(&lower.as_str())
-            || newsloom_model::calendar::is_month_or_weekday(&lower)
-        {
+        if !is_cap(w) || not_a_place(&lower) {
             continue;
         }
         // The longest of two words or one, and not the start of a longer capitalised name.
@@ -183,15 +164,7 @@ pub(super) fn untagged_after_preposition(
             {
                 break;
             }
-            out.push(Toponym {
-                start: tokens[i].char_start,
-                end: last.char_end,
-                text: text.to_string(),
-                key: key.clone(),
-                found: Found::Context,
-                as_actor: false,
-                qualifies: None,
-            });
+            out.push(Toponym::new(tokens[i].char_start, last.char_end, text, &key, Found::Context));
             break;
         }
     }

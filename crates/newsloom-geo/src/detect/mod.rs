@@ -59,6 +59,21 @@ pub struct Toponym {
     pub qualifies: Option<usize>,
 }
 
+impl Toponym {
+    /// A toponym that is not an actor and qualifies no other.
+    fn new(start: usize, end: usize, text: impl Into<String>, key: &str, found: Found) -> Self {
+        Toponym {
+            start,
+            end,
+            text: text.into(),
+            key: key.to_string(),
+            found,
+            as_actor: false,
+            qualifies: None,
+        }
+    }
+}
+
 /// Tunable detection settings.
 #[derive(Debug, Clone, Copy)]
 pub struct DetectParams {
@@ -82,22 +97,9 @@ impl Default for DetectParams {
 const LEADING_WORDS: &[&str] =
     &["the", "in", "at", "on", "of", "from", "to", "for", "and", "by", "near", "a"];
 
-/// Capitalised words that are towns somewhere but in running text are directions or lead
-/// institution names (months and weekdays are in `newsloom_model::calendar`).
+/// Capitalised words that are towns somewhere but in running text lead institution names or
+/// are abbreviations (directions are [`DIRECTIONS`]; see [`not_a_place`]).
 const NOT_PLACES: &[&str] = &[
-    "north",
-    "south",
-    "east",
-    "west",
-    "northeast",
-    "northwest",
-    "southeast",
-    "southwest",
-    "northern",
-    "southern",
-    "eastern",
-    "western",
-    "central",
     "st",
     "no",
     // Institution nouns that lead organisation names ("Police Department", "University Park").
@@ -136,6 +138,14 @@ const DIRECTIONS: &[&str] = &[
     "western",
     "central",
 ];
+
+/// A lowercased word that names no place in running text though towns bear it: a direction,
+/// an institution noun, a month or a weekday.
+fn not_a_place(lower: &str) -> bool {
+    DIRECTIONS.contains(&lower)
+        || NOT_PLACES.contains(&lower)
+        || newsloom_model::calendar::is_month_or_weekday(lower)
+}
 
 /// Nationality-style suffixes: a country alias with one is an adjective or demonym.
 pub(crate) fn looks_adjectival(text: &str) -> bool {

@@ -70,15 +70,7 @@ pub(super) fn scan_streets(body: &str, tokens: &[Token], out: &mut Vec<Toponym>)
             false => (tokens[e - 1].char_end, text),
         };
         normalise(&text, &mut key);
-        out.push(Toponym {
-            start: tokens[s].char_start,
-            end: end_char,
-            text,
-            key: key.clone(),
-            found: Found::Street,
-            as_actor: false,
-            qualifies: None,
-        });
+        out.push(Toponym::new(tokens[s].char_start, end_char, text, &key, Found::Street));
     };
     let name_word = |w: &str| {
         (is_cap(w) && w.chars().any(char::is_alphabetic))

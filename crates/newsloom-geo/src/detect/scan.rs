@@ -40,6 +40,10 @@ pub(super) fn scan_untagged(
     let mut mid_until = 0;
     while i < tokens.len() {
         let t = &tokens[i];
+        // A scan match from this token to `tokens[end - 1]`.
+        let found_to = |end: usize, text: &str, key: &str| {
+            Toponym::new(t.char_start, tokens[end - 1].char_end, text, key, Found::Gazetteer)
+        };
         let word = t.text(body);
         if !is_cap(word) || is_covered(t) {
             i += 1;
@@ -54,15 +58,7 @@ pub(super) fn scan_untagged(
         }
         if let Some((end, text)) = dotted_or_dateline(gaz, body, tokens, i, &sent_starts) {
             normalise(text, &mut key);
-            out.push(Toponym {
-                start: t.char_start,
-                end: tokens[end - 1].char_end,
-                text: text.to_string(),
-                key: key.clone(),
-                found: Found::Gazetteer,
-                as_actor: false,
-                qualifies: None,
-            });
+            out.push(found_to(end, text, &key));
             i = end;
             continue;
         }
@@ -101,23 +97,13 @@ pub(super) fn scan_untagged(
             {
                 continue;
             }
-            if words == 1
-                && (NOT_PLACES.contains(&lower) || newsloom_model::calendar::is_month_or_weekday(lower))
-            {
+            if words == 1 && not_a_place(lower) {
                 continue;
             }
             let prev = i.checked_sub(1).map(|j| tokens[j].text(body));
             if inside_name(t, &tokens[end - 1], prev, pop) == Some(false) {
                 if !adjective_kind(kind) {
-                    pending.push(Toponym {
-                        start: t.char_start,
-                        end: tokens[end - 1].char_end,
-                        text: text.to_string(),
-                        key: key.clone(),
-                        found: Found::Gazetteer,
-                        as_actor: false,
-                        qualifies: None,
-                    });
+                    pending.push(found_to(end, text, &key));
                 }
                 continue;
             }
@@ -141,29 +127,13 @@ pub(super) fn scan_untagged(
                 break;
             }
             if !adjective && pending.last().is_none_or(|t: &Toponym| t.start != tokens[i].char_start) {
-                pending.push(Toponym {
-                    start: t.char_start,
-                    end: tokens[end - 1].char_end,
-                    text: text.to_string(),
-                    key: key.clone(),
-                    found: Found::Gazetteer,
-                    as_actor: false,
-                    qualifies: None,
-                });
+                pending.push(found_to(end, text, &key));
             }
         }
         match matched {
             Some((end, text)) => {
                 normalise(text, &mut key);
-                out.push(Toponym {
-                    start: t.char_start,
-                    end: tokens[end - 1].char_end,
-                    text: text.to_string(),
-                    key: key.clone(),
-                    found: Found::Gazetteer,
-                    as_actor: false,
-                    qualifies: None,
-                });
+                out.push(found_to(end, text, &key));
                 i = end;
             }
             // A longer run may hold a name further on ("Western Pennsylvania").
@@ -257,7 +227,7 @@ pub(super) fn dotted_or_dateline<'a>(
     let text = &body[t.start..tokens[end - 1].end];
     normalise(text, &mut key);
     let lower = key.as_str();
-    if NOT_PLACES.contains(&lower) || newsloom_model::calendar::is_month_or_weekday(lower) {
+    if not_a_place(lower) {
         return None;
     }
     known_as(gaz, &key, false, true).filter(|&(level, _, _)| level != Level::Continent)?;
@@ -319,7 +289,7 @@ pub(super) fn scan_hyphenated(
                 continue;
             }
             let lower = part.to_lowercase();
-            if NOT_PLACES.contains(&lower.as_str()) || newsloom_model::calendar::is_month_or_weekday(&lower) {
+            if not_a_place(&lower) {
                 continue;
             }
             // "Athens-Clarke County": the last part with the word after it.
@@ -346,13 +316,9 @@ pub(super) fn scan_hyphenated(
             }
         }
     }
-    out.extend(found.into_iter().map(|(start, end, text, key)| Toponym {
-        start,
-        end,
-        text,
-        key,
-        found: Found::Gazetteer,
-        as_actor: false,
-        qualifies: None,
-    }));
+    out.extend(
+        found
+            .into_iter()
+            .map(|(start, end, text, key)| Toponym::new(start, end, text, &key, Found::Gazetteer)),
+    );
 }
