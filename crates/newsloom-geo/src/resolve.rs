@@ -257,31 +257,22 @@ pub fn resolve(gaz: &Gazetteer, tops: &[Toponym], hints: &Hints, p: &ResolvePara
         cands.sort_by_key(|c| std::cmp::Reverse(gaz.entry(c.entry).population));
         cands.truncate(p.max_candidates);
         g.cands = cands.iter().map(|c| (c.entry, c.kind)).collect();
-        g.base = g.cands.iter().map(|&(e, k)| base_score(gaz.entry(e), k, p)).collect();
-        if p.domain_town_cap > 0.0 && outlet.as_deref().is_some_and(|o| names_outlet(o, &t.key)) {
-            for ((e, k), b) in g.cands.iter().zip(g.base.iter_mut()) {
-                let e = gaz.entry(*e);
-                let pop = (e.population as f64).min(p.domain_town_cap);
-                *b = (1.0 + pop).ln() - if *k == NameKind::Primary { 0.0 } else { p.alternate_penalty };
-            }
-        }
+        let outlet_town =
+            p.domain_town_cap > 0.0 && outlet.as_deref().is_some_and(|o| names_outlet(o, &t.key));
+        let prior = if outlet_town { outlet_town_score } else { base_score };
+        g.base = g.cands.iter().map(|&(e, k)| prior(gaz.entry(e), k, p)).collect();
         // A national capital outranks a first-level region of its own country with the same
         // name ("Washington", "Buenos Aires"): news means the capital unless context says else.
-        let capitals: Vec<[u8; 2]> = g
-            .cands
-            .iter()
-            .map(|&(e, _)| gaz.entry(e))
-            .filter(|e| &*e.feature_code == "PPLC")
-            .map(|e| e.country)
-            .collect();
+        let mut capitals: Vec<[u8; 2]> = Vec::new();
+        let mut cap_best = f64::MIN;
+        for (&(e, _), &b) in g.cands.iter().zip(&g.base) {
+            let e = gaz.entry(e);
+            if &*e.feature_code == "PPLC" {
+                capitals.push(e.country);
+                cap_best = cap_best.max(b);
+            }
+        }
         if !capitals.is_empty() {
-            let cap_best = g
-                .cands
-                .iter()
-                .zip(&g.base)
-                .filter(|(c, _)| &*gaz.entry(c.0).feature_code == "PPLC")
-                .map(|(_, &b)| b)
-                .fold(f64::MIN, f64::max);
             for (c, b) in g.cands.iter().zip(g.base.iter_mut()) {
                 let e = gaz.entry(c.0);
                 if e.level == Level::Adm1 && capitals.contains(&e.country) {
@@ -399,6 +390,13 @@ fn base_score(e: &Entry, kind: NameKind, p: &ResolveParams) -> f64 {
         NameKind::Alternate | NameKind::Abbreviation => p.alternate_penalty,
         NameKind::Adjective => p.adjective_penalty,
     }
+}
+
+/// [`base_score`] for a name the outlet is named after ([`ResolveParams::domain_town_cap`]):
+/// size counts only up to the cap, with no country, region or capital bonus.
+fn outlet_town_score(e: &Entry, kind: NameKind, p: &ResolveParams) -> f64 {
+    let pop = (e.population as f64).min(p.domain_town_cap);
+    (1.0 + pop).ln() - if kind == NameKind::Primary { 0.0 } else { p.alternate_penalty }
 }
 
 /// The article's other places as context for candidate `c` of group `gi`.
