@@ -247,6 +247,7 @@ pub(super) fn scan_hyphenated(
     out: &mut Vec<Toponym>,
 ) {
     let mut key = String::new();
+    // Kept apart from `out` until the end: the loop checks overlaps against `out`.
     let mut found = Vec::new();
     for (ti, t) in tokens.iter().enumerate() {
         if !body.as_bytes()[t.start..t.end].contains(&b'-') {
@@ -300,7 +301,7 @@ pub(super) fn scan_hyphenated(
                 let text = &body[t.start + (word.len() - part.len())..next.end];
                 normalise(text, &mut key);
                 if known_as(gaz, &key, false, false).is_some() {
-                    found.push((start, next.char_end, text.to_string(), key.clone()));
+                    found.push(Toponym::new(start, next.char_end, text, &key, Found::Gazetteer));
                     continue;
                 }
             }
@@ -312,13 +313,9 @@ pub(super) fn scan_hyphenated(
                 Level::Adm2 | Level::Adm3 | Level::City => !code && pop >= p.scan_min_population,
             };
             if ok {
-                found.push((start, start + part.chars().count(), part.to_string(), key.clone()));
+                found.push(Toponym::new(start, start + part.chars().count(), *part, &key, Found::Gazetteer));
             }
         }
     }
-    out.extend(
-        found
-            .into_iter()
-            .map(|(start, end, text, key)| Toponym::new(start, end, text, &key, Found::Gazetteer)),
-    );
+    out.extend(found);
 }
