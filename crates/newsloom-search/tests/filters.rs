@@ -232,3 +232,26 @@ fn title_words_rank_higher_and_filters_do_not_change_the_order() {
     let (s, e) = body_hit.highlights[0];
     assert_eq!(&body_hit.snippet[s..e], "pipeline");
 }
+
+#[test]
+fn a_word_late_in_a_long_body_still_gets_its_snippet() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut index = SearchIndex::open(dir.path()).unwrap();
+    // Snippets are first looked for in the body's opening bytes, then in all of it: a word
+    // that occurs only far in must still be found and marked, with multi-byte text before it.
+    let filler = "Der Rat tagte am Dienstag und beriet über den Haushalt für Straßen. ".repeat(60);
+    let docs = [
+        article("late", "Council", &format!("{filler}Then a pipeline was named."), "A", "de", "2020-01-01"),
+        article("early", "Council", &format!("A pipeline first. {filler}"), "A", "de", "2020-01-02"),
+    ];
+    assert!(docs[0].body.len() > 4_000);
+    let refs: Vec<_> = docs.iter().enumerate().map(|(i, a)| (i as i64 + 1, a)).collect();
+    index.add(&refs).unwrap();
+    index.commit(2).unwrap();
+    let found = index.search(&SearchQuery::text("pipeline")).unwrap();
+    assert_eq!(found.hits.len(), 2);
+    for hit in &found.hits {
+        let (s, e) = hit.highlights[0];
+        assert_eq!(&hit.snippet[s..e], "pipeline", "{}", hit.id);
+    }
+}
