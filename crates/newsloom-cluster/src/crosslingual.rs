@@ -255,11 +255,12 @@ fn read_pairs(path: &Path) -> Result<Vec<Pair>, String> {
 }
 
 /// Per pair, as the clusterer computes it: the join probability of `b` for a story made of
-/// `a` (1 when `b` is a near-duplicate of `a`) and the logit behind it.
-fn join_scores(pairs: &[Pair], embs: Option<&[Vec<f32>]>) -> Vec<(f64, f32)> {
+/// `a` (1 when `b` is a near-duplicate of `a`) and the logit behind it. Document
+/// frequencies are warmed on the texts of `pairs` and of `more` (unlabelled context).
+fn join_scores(pairs: &[Pair], more: &[Pair], embs: Option<&[Vec<f32>]>) -> Vec<(f64, f32)> {
     let cfg = ClusterConfig::default();
     let mut warm = OnlineClusterer::with_config(cfg.clone());
-    for p in pairs {
+    for p in pairs.iter().chain(more) {
         warm.warm(&p.a);
         warm.warm(&p.b);
     }
@@ -289,43 +290,54 @@ fn join_scores(pairs: &[Pair], embs: Option<&[Vec<f32>]>) -> Vec<(f64, f32)> {
 }
 
 /// The regression inputs of every pair ([`pairsim::inputs`]), document frequencies taken
-/// over all texts of `pairs`.
-fn pair_inputs(pairs: &[Pair], joins: &[(f64, f32)]) -> Vec<[f64; pairsim::NX]> {
-    let views: Vec<(pairsim::Views, pairsim::Views)> = pairs
-        .iter()
-        .map(|p| (pairsim::Views::new(&p.a.title, &p.a.body), pairsim::Views::new(&p.b.title, &p.b.body)))
-        .collect();
+/// over all texts of `pairs` and of `more`; the join scores with the same context.
+fn pair_inputs(pairs: &[Pair], more: &[Pair]) -> Vec<[f64; pairsim::NX]> {
+    let joins = join_scores(pairs, more, None);
+    let views_of = |ps: &[Pair]| -> Vec<(pairsim::Views, pairsim::Views)> {
+        ps.iter()
+            .map(|p| (pairsim::Views::new(&p.a.title, &p.a.body), pairsim::Views::new(&p.b.title, &p.b.body)))
+            .collect()
+    };
+    let views = views_of(pairs);
     let mut df = pairsim::Df::default();
-    for (a, b) in &views {
+    for (a, b) in views.iter().chain(&views_of(more)) {
         df.observe(a);
         df.observe(b);
     }
     views
         .iter()
         .zip(pairs)
-        .zip(joins)
+        .zip(&joins)
         .map(|(((a, b), p), j)| {
             pairsim::inputs(df.cosines(a, b), *j, p.a.language != p.b.language, (a.words, b.words))
         })
         .collect()
 }
 
-/// The model of [`pairsim::SHIPPED`], or one fitted on the pairs of `train`.
-fn pair_model(train: Option<&Path>) -> Result<pairsim::Model, String> {
-    train.map_or(Ok(pairsim::SHIPPED), fit_pair_model)
+/// Fits the pair score on the pairs of a file, `more` serving only as unlabelled context for
+/// document frequencies (`examples/fit_pairsim.rs` prints [`pairsim::SHIPPED`]).
+fn fit_pairs(pairs: &[Pair], more: &[Pair]) -> pairsim::Model {
+    let xs = pair_inputs(pairs, more);
+    let y: Vec<f64> = pairs.iter().map(|p| -p.overall).collect();
+    pairsim::fit(&xs, &y, pairsim::LAMBDA)
 }
 
-/// Fits the pair score on a pair file (`examples/fit_pairsim.rs` prints [`pairsim::SHIPPED`]).
+/// Fits the pair score on a pair file (`examples/fit_pairsim.rs`).
 pub fn fit_pair_model(t: &Path) -> Result<pairsim::Model, String> {
-    let pairs = read_pairs(t)?;
-    let xs = pair_inputs(&pairs, &join_scores(&pairs, None));
-    let y: Vec<f64> = pairs.iter().map(|p| -p.overall).collect();
-    Ok(pairsim::fit(&xs, &y, pairsim::LAMBDA))
+    Ok(fit_pairs(&read_pairs(t)?, &[]))
 }
 
 fn run_pairs(gold: &Path, model: Option<&Path>, train: Option<&Path>) -> Result<EvalReport, String> {
     let pairs = read_pairs(gold)?;
-    let fitted = pair_model(train)?;
+    // Under --folds the score is refitted on the other folds; their texts (no labels) and
+    // the fold's own serve both sides as context for document frequencies.
+    let (fitted, more) = match train {
+        Some(t) => {
+            let tp = read_pairs(t)?;
+            (fit_pairs(&tp, &pairs), tp)
+        }
+        None => (pairsim::SHIPPED, Vec::new()),
+    };
     let embs = match model {
         Some(m) => {
             let arts: Vec<&Article> = pairs.iter().flat_map(|p| [&p.a, &p.b]).collect();
@@ -334,12 +346,12 @@ fn run_pairs(gold: &Path, model: Option<&Path>, train: Option<&Path>) -> Result<
         None => None,
     };
     let threshold = f64::from(ClusterConfig::default().join_threshold);
-    let joins = join_scores(&pairs, None);
-    let graded = pair_inputs(&pairs, &joins).iter().map(|x| fitted.score(x)).collect();
+    let joins = join_scores(&pairs, &[], None);
+    let graded = pair_inputs(&pairs, &more).iter().map(|x| fitted.score(x)).collect();
     let mut sims: Vec<(&str, Vec<f64>)> =
         vec![("lexical", graded), ("join_p", joins.iter().map(|j| j.0).collect())];
     if let Some(e) = &embs {
-        sims.push(("embed", join_scores(&pairs, Some(e)).iter().map(|j| j.0).collect()));
+        sims.push(("embed", join_scores(&pairs, &[], Some(e)).iter().map(|j| j.0).collect()));
         // The encoder alone, for reference: cosine of the two embeddings.
         let cos = (0..pairs.len())
             .map(|i| f64::from(newsloom_cosine(&e[2 * i], &e[2 * i + 1])))
