@@ -255,9 +255,10 @@ fn read_pairs(path: &Path) -> Result<Vec<Pair>, String> {
 }
 
 /// Per pair, as the clusterer computes it: the join probability of `b` for a story made of
-/// `a` (1 when `b` is a near-duplicate of `a`) and the logit behind it. Document
-/// frequencies are warmed on the texts of `pairs` and of `more` (unlabelled context).
-fn join_scores(pairs: &[Pair], more: &[Pair], embs: Option<&[Vec<f32>]>) -> Vec<(f64, f32)> {
+/// `a` (1 when `b` is a near-duplicate of `a`) and the logit behind it; with `both`, the
+/// mean of that and the reverse (`a` for a story made of `b`). Document frequencies are
+/// warmed on the texts of `pairs` and of `more` (unlabelled context).
+fn join_scores(pairs: &[Pair], more: &[Pair], embs: Option<&[Vec<f32>]>, both: bool) -> Vec<(f64, f32)> {
     let cfg = ClusterConfig::default();
     let mut warm = OnlineClusterer::with_config(cfg.clone());
     for p in pairs.iter().chain(more) {
@@ -273,18 +274,26 @@ fn join_scores(pairs: &[Pair], more: &[Pair], embs: Option<&[Vec<f32>]>) -> Vec<
             None => an,
         }
     };
+    let one = |a: &Article, ia: usize, b: &Article, ib: usize| -> (f64, f32) {
+        let mut c = OnlineClusterer::with_corpus(cfg.clone(), corpus.clone());
+        let story = c.assign_analysed(a, &[], analysed(a, ia)).story;
+        let prep = c.prepare_analysed(b, &[], analysed(b, ib));
+        if prep.copy.is_some() {
+            return (1.0, 12.0);
+        }
+        let k = c.score_against(&prep, &story);
+        k.map_or((0.0, -12.0), |k| (f64::from(k.p), crate::scorer::logit(&cfg.weights, &k.features)))
+    };
     pairs
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let mut c = OnlineClusterer::with_corpus(cfg.clone(), corpus.clone());
-            let story = c.assign_analysed(&p.a, &[], analysed(&p.a, 2 * i)).story;
-            let prep = c.prepare_analysed(&p.b, &[], analysed(&p.b, 2 * i + 1));
-            if prep.copy.is_some() {
-                return (1.0, 12.0);
+            let ab = one(&p.a, 2 * i, &p.b, 2 * i + 1);
+            if !both {
+                return ab;
             }
-            let k = c.score_against(&prep, &story);
-            k.map_or((0.0, -12.0), |k| (f64::from(k.p), crate::scorer::logit(&cfg.weights, &k.features)))
+            let ba = one(&p.b, 2 * i + 1, &p.a, 2 * i);
+            ((ab.0 + ba.0) / 2.0, (ab.1 + ba.1) / 2.0)
         })
         .collect()
 }
@@ -292,7 +301,7 @@ fn join_scores(pairs: &[Pair], more: &[Pair], embs: Option<&[Vec<f32>]>) -> Vec<
 /// The regression inputs of every pair ([`pairsim::inputs`]), document frequencies taken
 /// over all texts of `pairs` and of `more`; the join scores with the same context.
 fn pair_inputs(pairs: &[Pair], more: &[Pair]) -> Vec<[f64; pairsim::NX]> {
-    let joins = join_scores(pairs, more, None);
+    let joins = join_scores(pairs, more, None, true);
     let views_of = |ps: &[Pair]| -> Vec<(pairsim::Views, pairsim::Views)> {
         ps.iter()
             .map(|p| (pairsim::Views::new(&p.a.title, &p.a.body), pairsim::Views::new(&p.b.title, &p.b.body)))
@@ -346,12 +355,12 @@ fn run_pairs(gold: &Path, model: Option<&Path>, train: Option<&Path>) -> Result<
         None => None,
     };
     let threshold = f64::from(ClusterConfig::default().join_threshold);
-    let joins = join_scores(&pairs, &[], None);
+    let joins = join_scores(&pairs, &[], None, false);
     let graded = pair_inputs(&pairs, &more).iter().map(|x| fitted.score(x)).collect();
     let mut sims: Vec<(&str, Vec<f64>)> =
         vec![("lexical", graded), ("join_p", joins.iter().map(|j| j.0).collect())];
     if let Some(e) = &embs {
-        sims.push(("embed", join_scores(&pairs, &[], Some(e)).iter().map(|j| j.0).collect()));
+        sims.push(("embed", join_scores(&pairs, &[], Some(e), false).iter().map(|j| j.0).collect()));
         // The encoder alone, for reference: cosine of the two embeddings.
         let cos = (0..pairs.len())
             .map(|i| f64::from(newsloom_cosine(&e[2 * i], &e[2 * i + 1])))
