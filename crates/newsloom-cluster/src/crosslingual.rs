@@ -539,7 +539,10 @@ mod tests {
             ],
         );
         let r = run_crosslingual(&p, None).expect("runs without a model");
+        // Refitted on a training file (here the same pairs, as --folds does with the others).
+        let t = run_crosslingual_trained(&p, None, Some(&p)).expect("refits the pair score");
         let _ = std::fs::remove_file(&p);
+        assert!(t.metrics["pearson_all"].as_f64().expect("defined") > 0.0, "{}", t.human);
         assert_eq!(r.metrics["pairs"], json!(4));
         let all = r.metrics["pearson_all"].as_f64().expect("defined");
         assert!(all > 0.0, "similar pairs should score higher: {}", r.human);
