@@ -5,10 +5,14 @@
 //!   the clusterer: B³ and pairwise scores, pair P/R/F1 over article pairs in different
 //!   languages, and how many stories ended with every language version together.
 //! * A pair file (`semeval22-hfl-dev.jsonl`: `text1`, `text2`, `overall` 1 = same … 4 =
-//!   unrelated) is scored pair by pair: the similarity is the clusterer's join probability of
-//!   the second article for a story holding the first (document frequencies warmed on all
-//!   texts of the file). Pearson correlation with the gold (sign flipped, so higher is
-//!   better) per language pair and overall, and pair F1 with "same story" = `overall` ≤ 2.
+//!   unrelated) is scored pair by pair. The primary (`lexical`) similarity is the graded
+//!   score of [`crate::pairsim`]: a ridge regression over language-independent cosines and
+//!   the clusterer's join score, [`pairsim::SHIPPED`] weights, or refitted on the other
+//!   folds under `--folds` (never on the fold scored). `join_p`, for reference, is the
+//!   clusterer's join probability of the second article for a story holding the first
+//!   (document frequencies warmed on all texts of the file). Pearson correlation with the
+//!   gold (sign flipped, so higher is better) per language pair and overall, and pair F1 of
+//!   the join decision with "same story" = `overall` ≤ 2.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
@@ -20,15 +24,25 @@ use serde_json::{Map, Value, json};
 use crate::doc::Analysed;
 use crate::embedding::{embed_articles, model_dir};
 use crate::eval::{GoldArticle, jsonl_records, read_gold, score, stream_with};
-use crate::{ClusterConfig, OnlineClusterer, StoryClusterer};
+use crate::{ClusterConfig, OnlineClusterer, StoryClusterer, pairsim};
 
 /// Runs the check that fits `gold` (detected from its first record). The embedding model is
 /// `embed_model`, else `NEWSLOOM_EMBED_MODEL`; without either only the lexical run is made.
 pub fn run_crosslingual(gold: &Path, embed_model: Option<&Path>) -> Result<EvalReport, String> {
+    run_crosslingual_trained(gold, embed_model, None)
+}
+
+/// [`run_crosslingual`] with the pair score refitted on the pairs of `train` (the other
+/// folds of `--folds`); a story file ignores `train`.
+pub fn run_crosslingual_trained(
+    gold: &Path,
+    embed_model: Option<&Path>,
+    train: Option<&Path>,
+) -> Result<EvalReport, String> {
     let first = first_record(gold)?;
     let model = model_dir(embed_model);
     if first.get("text1").is_some() && first.get("text2").is_some() {
-        run_pairs(gold, model.as_deref())
+        run_pairs(gold, model.as_deref(), train)
     } else if first.get("story").or_else(|| first.get("cluster")).is_some() {
         run_stories(gold, model.as_deref())
     } else {
@@ -240,12 +254,14 @@ fn read_pairs(path: &Path) -> Result<Vec<Pair>, String> {
     Ok(out)
 }
 
-/// Similarity of each pair as the clusterer computes it: the join probability of `b` for a
-/// story made of `a` (1 when `b` is a near-duplicate of `a`).
-fn pair_similarities(pairs: &[Pair], embs: Option<&[Vec<f32>]>) -> Vec<f64> {
+/// Per pair, as the clusterer computes it: the join probability of `b` for a story made of
+/// `a` (1 when `b` is a near-duplicate of `a`) and the logit behind it; with `both`, the
+/// mean of that and the reverse (`a` for a story made of `b`). Document frequencies are
+/// warmed on the texts of `pairs` and of `more` (unlabelled context).
+fn join_scores(pairs: &[Pair], more: &[Pair], embs: Option<&[Vec<f32>]>, both: bool) -> Vec<(f64, f32)> {
     let cfg = ClusterConfig::default();
     let mut warm = OnlineClusterer::with_config(cfg.clone());
-    for p in pairs {
+    for p in pairs.iter().chain(more) {
         warm.warm(&p.a);
         warm.warm(&p.b);
     }
@@ -258,23 +274,79 @@ fn pair_similarities(pairs: &[Pair], embs: Option<&[Vec<f32>]>) -> Vec<f64> {
             None => an,
         }
     };
+    let one = |a: &Article, ia: usize, b: &Article, ib: usize| -> (f64, f32) {
+        let mut c = OnlineClusterer::with_corpus(cfg.clone(), corpus.clone());
+        let story = c.assign_analysed(a, &[], analysed(a, ia)).story;
+        let prep = c.prepare_analysed(b, &[], analysed(b, ib));
+        if prep.copy.is_some() {
+            return (1.0, 12.0);
+        }
+        let k = c.score_against(&prep, &story);
+        k.map_or((0.0, -12.0), |k| (f64::from(k.p), crate::scorer::logit(&cfg.weights, &k.features)))
+    };
     pairs
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let mut c = OnlineClusterer::with_corpus(cfg.clone(), corpus.clone());
-            let story = c.assign_analysed(&p.a, &[], analysed(&p.a, 2 * i)).story;
-            let prep = c.prepare_analysed(&p.b, &[], analysed(&p.b, 2 * i + 1));
-            if prep.copy.is_some() {
-                return 1.0;
+            let ab = one(&p.a, 2 * i, &p.b, 2 * i + 1);
+            if !both {
+                return ab;
             }
-            c.score_against(&prep, &story).map_or(0.0, |k| f64::from(k.p))
+            let ba = one(&p.b, 2 * i + 1, &p.a, 2 * i);
+            ((ab.0 + ba.0) / 2.0, (ab.1 + ba.1) / 2.0)
         })
         .collect()
 }
 
-fn run_pairs(gold: &Path, model: Option<&Path>) -> Result<EvalReport, String> {
+/// The regression inputs of every pair ([`pairsim::inputs`]), document frequencies taken
+/// over all texts of `pairs` and of `more`; the join scores with the same context.
+fn pair_inputs(pairs: &[Pair], more: &[Pair]) -> Vec<[f64; pairsim::NX]> {
+    let joins = join_scores(pairs, more, None, true);
+    let views_of = |ps: &[Pair]| -> Vec<(pairsim::Views, pairsim::Views)> {
+        ps.iter()
+            .map(|p| (pairsim::Views::new(&p.a.title, &p.a.body), pairsim::Views::new(&p.b.title, &p.b.body)))
+            .collect()
+    };
+    let views = views_of(pairs);
+    let mut df = pairsim::Df::default();
+    for (a, b) in views.iter().chain(&views_of(more)) {
+        df.observe(a);
+        df.observe(b);
+    }
+    views
+        .iter()
+        .zip(pairs)
+        .zip(&joins)
+        .map(|(((a, b), p), j)| {
+            pairsim::inputs(df.cosines(a, b), *j, p.a.language != p.b.language, (a.words, b.words))
+        })
+        .collect()
+}
+
+/// Fits the pair score on the pairs of a file, `more` serving only as unlabelled context for
+/// document frequencies (`examples/fit_pairsim.rs` prints [`pairsim::SHIPPED`]).
+fn fit_pairs(pairs: &[Pair], more: &[Pair]) -> pairsim::Model {
+    let xs = pair_inputs(pairs, more);
+    let y: Vec<f64> = pairs.iter().map(|p| -p.overall).collect();
+    pairsim::fit(&xs, &y, pairsim::LAMBDA)
+}
+
+/// Fits the pair score on a pair file (`examples/fit_pairsim.rs`).
+pub fn fit_pair_model(t: &Path) -> Result<pairsim::Model, String> {
+    Ok(fit_pairs(&read_pairs(t)?, &[]))
+}
+
+fn run_pairs(gold: &Path, model: Option<&Path>, train: Option<&Path>) -> Result<EvalReport, String> {
     let pairs = read_pairs(gold)?;
+    // Under --folds the score is refitted on the other folds; their texts (no labels) and
+    // the fold's own serve both sides as context for document frequencies.
+    let (fitted, more) = match train {
+        Some(t) => {
+            let tp = read_pairs(t)?;
+            (fit_pairs(&tp, &pairs), tp)
+        }
+        None => (pairsim::SHIPPED, Vec::new()),
+    };
     let embs = match model {
         Some(m) => {
             let arts: Vec<&Article> = pairs.iter().flat_map(|p| [&p.a, &p.b]).collect();
@@ -283,9 +355,12 @@ fn run_pairs(gold: &Path, model: Option<&Path>) -> Result<EvalReport, String> {
         None => None,
     };
     let threshold = f64::from(ClusterConfig::default().join_threshold);
-    let mut sims: Vec<(&str, Vec<f64>)> = vec![("lexical", pair_similarities(&pairs, None))];
+    let joins = join_scores(&pairs, &[], None, false);
+    let graded = pair_inputs(&pairs, &more).iter().map(|x| fitted.score(x)).collect();
+    let mut sims: Vec<(&str, Vec<f64>)> =
+        vec![("lexical", graded), ("join_p", joins.iter().map(|j| j.0).collect())];
     if let Some(e) = &embs {
-        sims.push(("embed", pair_similarities(&pairs, Some(e))));
+        sims.push(("embed", join_scores(&pairs, &[], Some(e), false).iter().map(|j| j.0).collect()));
         // The encoder alone, for reference: cosine of the two embeddings.
         let cos = (0..pairs.len())
             .map(|i| f64::from(newsloom_cosine(&e[2 * i], &e[2 * i + 1])))
@@ -325,7 +400,7 @@ fn run_pairs(gold: &Path, model: Option<&Path>) -> Result<EvalReport, String> {
         human.push('\n');
     }
     // Pair F1 of the join decision, "same story" = overall ≤ 2.
-    for (name, s) in sims.iter().filter(|(n, _)| *n != "emb_cos") {
+    for (name, s) in sims.iter().filter(|(n, _)| *n == "join_p" || *n == "embed") {
         let (mut tp, mut fp, mut fneg) = (0u32, 0u32, 0u32);
         for (i, &sim) in s.iter().enumerate() {
             match (gold_v[i] <= 2.0, sim >= threshold) {
@@ -337,7 +412,7 @@ fn run_pairs(gold: &Path, model: Option<&Path>) -> Result<EvalReport, String> {
         }
         let p = if tp + fp > 0 { f64::from(tp) / f64::from(tp + fp) } else { 0.0 };
         let r = if tp + fneg > 0 { f64::from(tp) / f64::from(tp + fneg) } else { 0.0 };
-        let sfx = if *name == "lexical" { String::new() } else { format!("_{name}") };
+        let sfx = if *name == "join_p" { String::new() } else { format!("_{name}") };
         m.insert(format!("same_story_p{sfx}"), r4(p));
         m.insert(format!("same_story_r{sfx}"), r4(r));
         m.insert(format!("same_story_f1{sfx}"), r4(f1(p, r)));
@@ -464,7 +539,10 @@ mod tests {
             ],
         );
         let r = run_crosslingual(&p, None).expect("runs without a model");
+        // Refitted on a training file (here the same pairs, as --folds does with the others).
+        let t = run_crosslingual_trained(&p, None, Some(&p)).expect("refits the pair score");
         let _ = std::fs::remove_file(&p);
+        assert!(t.metrics["pearson_all"].as_f64().expect("defined") > 0.0, "{}", t.human);
         assert_eq!(r.metrics["pairs"], json!(4));
         let all = r.metrics["pearson_all"].as_f64().expect("defined");
         assert!(all > 0.0, "similar pairs should score higher: {}", r.human);

@@ -6,9 +6,10 @@
 //!   fold's stream. The group is the gold story, not the outlet: a story split across folds
 //!   could not be clustered, and GVA's outlets (764) chain nearly every story together.
 //!   The fit is lexical; `--embed-model` is not used here.
-//! * Crosslingual (no fitted parameters) is scored per fold as it is: MEANTIME grouped by
-//!   story (its four language versions stay together); SemEval pairs grouped by the connected
-//!   articles of their `pair_id`s (`<article>_<article>`), so no article is in two folds.
+//! * Crosslingual: MEANTIME (no fitted parameters) is scored per fold as it is, grouped by
+//!   story (its four language versions stay together). SemEval pairs are grouped by the
+//!   connected articles of their `pair_id`s (`<article>_<article>`), so no article is in two
+//!   folds, and the graded pair score ([`crate::pairsim`]) is refitted on the other folds.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -119,8 +120,11 @@ impl FoldTask for CrosslingualFolds {
             records.iter().map(story_of).collect()
         }
     }
-    fn eval(&self, test: &Path, _train: Option<&Path>) -> Result<EvalReport, String> {
-        crate::crosslingual::run_crosslingual(test, self.embed_model.as_deref())
+    fn learns(&self) -> bool {
+        true
+    }
+    fn eval(&self, test: &Path, train: Option<&Path>) -> Result<EvalReport, String> {
+        crate::crosslingual::run_crosslingual_trained(test, self.embed_model.as_deref(), train)
     }
 }
 

@@ -54,6 +54,7 @@ pub mod eval;
 pub mod folds;
 pub mod minhash;
 mod online;
+pub mod pairsim;
 pub mod scorer;
 pub mod story;
 pub mod text;
