@@ -430,13 +430,8 @@ impl SqliteStore {
 
     /// An article's entities, mentions, quotes and events: what a story page gathers.
     pub fn story_facts(&self, article: &str) -> Result<Analysis> {
-        let doc: Option<Packed> = self
-            .conn
-            .prepare_cached(
-                "SELECT f.doc FROM articles a JOIN article_facts f ON f.seq = a.seq WHERE a.id = ?",
-            )?
-            .query_row([article], |r| r.get(0))
-            .optional()?;
+        let doc: Option<Packed> =
+            self.conn.prepare_cached(FACTS_DOC_SQL)?.query_row([article], |r| r.get(0)).optional()?;
         let Some(Packed(doc)) = doc else { return self.facts_from_tables(article) };
         let facts: FactsDoc = serde_json::from_str(&doc)?;
         let mut ids: Vec<&str> = facts.mentions.iter().map(|m| m.entity.as_str()).collect();
@@ -590,6 +585,10 @@ impl SqliteStore {
 }
 
 /// An article's facts as `article_facts` keeps them (written by write.rs from borrowed parts).
+/// An article's facts document, by article id.
+const FACTS_DOC_SQL: &str =
+    "SELECT f.doc FROM articles a JOIN article_facts f ON f.seq = a.seq WHERE a.id = ?";
+
 #[derive(serde::Deserialize)]
 struct FactsDoc {
     mentions: Vec<Mention>,
@@ -744,5 +743,27 @@ mod tests {
         let rows: i64 = store.conn.query_row("SELECT COUNT(*) FROM article_facts", [], |r| r.get(0)).unwrap();
         assert_eq!((rows, store.backfill_facts(&mut |_| {}).unwrap()), (2, 0));
         assert_eq!(store.story_facts("y").unwrap(), before);
+    }
+
+    /// A cached statement is used again as prepared: SQLite does not re-prepare it each time
+    /// rusqlite clears its bindings (the store's connections run with a stable query plan).
+    #[test]
+    fn cached_statements_are_not_prepared_again_at_each_use() {
+        use crate::NewArticle;
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = SqliteStore::open(dir.path()).unwrap();
+        let item = |id: &str| NewArticle {
+            article: Article { id: id.into(), title: "t".into(), body_hash: id.into(), ..Default::default() },
+            ..Default::default()
+        };
+        store.insert_batch(&[item("x"), item("y")], &[]).unwrap();
+        for _ in 0..5 {
+            for id in ["x", "y", "z"] {
+                store.story_facts(id).unwrap();
+            }
+        }
+        let stmt = store.conn.prepare_cached(FACTS_DOC_SQL).unwrap();
+        assert!(stmt.get_status(rusqlite::StatementStatus::VmStep) > 0);
+        assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0);
     }
 }
