@@ -28,6 +28,7 @@ fn main() {
     let text = std::fs::read_to_string(gold).expect("gold file");
     let mut misses: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut fps: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut hits: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let (mut n_gold, mut n_tp) = (0usize, 0usize);
     let mut key = String::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
@@ -115,6 +116,12 @@ fn main() {
         }
         for t in &tops {
             if gold.iter().any(|(s, e, _)| t.start == *s && t.end == *e) {
+                let kind = mentions
+                    .iter()
+                    .find(|m| m.span.start <= t.start && m.span.end >= t.end)
+                    .map(|m| format!("{:?}", m.kind))
+                    .unwrap_or_else(|| "-".into());
+                hits.entry(format!("{:?} (NER {kind})", t.found)).or_default().push(t.text.clone());
                 continue;
             }
             let over = gold.iter().any(|(s, e, _)| t.start < *e && *s < t.end);
@@ -150,4 +157,5 @@ fn main() {
     println!("gold {n_gold}, detected exactly {n_tp} ({:.1} %)", 100.0 * n_tp as f64 / n_gold.max(1) as f64);
     print("missed gold toponyms by cause", &misses);
     print("predicted spans not in gold by cause", &fps);
+    print("gold toponyms detected exactly, by source", &hits);
 }

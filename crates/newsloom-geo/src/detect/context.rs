@@ -134,6 +134,7 @@ pub(super) fn untagged_after_preposition(
     out: &mut Vec<Toponym>,
 ) {
     let mut key = String::new();
+    let mut lower = String::new();
     let taken = |s: usize, e: usize, out: &[Toponym]| {
         mentions.iter().any(|m| m.span.start < e && s < m.span.end)
             || out.iter().any(|t| t.start < e && s < t.end)
@@ -144,8 +145,7 @@ pub(super) fn untagged_after_preposition(
             continue;
         }
         let w = tokens[i].text(body);
-        let lower = w.to_lowercase();
-        if !is_cap(w) || not_a_place(&lower) {
+        if !is_cap(w) || not_a_place(&lower_into(w, &mut lower)) {
             continue;
         }
         // The longest of two words or one, and not the start of a longer capitalised name.

@@ -153,6 +153,17 @@ pub(crate) fn looks_adjectival(text: &str) -> bool {
     ["an", "ese", "ish", "i", "ic", "ch", "ean", "ian"].iter().any(|s| t.ends_with(s))
 }
 
+/// `word` lowercased into `buf` (reused: no allocation per word).
+fn lower_into<'b>(word: &str, buf: &'b mut String) -> &'b str {
+    buf.clear();
+    if word.is_ascii() {
+        buf.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+    } else {
+        buf.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    buf
+}
+
 fn adjective_kind(k: NameKind) -> bool {
     k == NameKind::Adjective
 }
@@ -161,9 +172,48 @@ fn is_cap(t: &str) -> bool {
     t.chars().next().is_some_and(char::is_uppercase)
 }
 
-/// Char offset ↔ byte offset over `body`, for slicing mention spans.
-fn char_to_byte(body: &str) -> Vec<usize> {
-    body.char_indices().map(|(b, _)| b).chain(std::iter::once(body.len())).collect()
+/// Char offset → byte offset over `body`, for slicing mention spans, without a table per
+/// article: the identity on ASCII text, else from the nearest token starting at or before the
+/// offset (tokens carry both), walking the few chars after it.
+struct CharBytes<'a> {
+    body: &'a str,
+    tokens: &'a [Token],
+    ascii: bool,
+    /// Chars in `body`.
+    len: usize,
+}
+
+impl<'a> CharBytes<'a> {
+    fn new(body: &'a str, tokens: &'a [Token]) -> Self {
+        let ascii = body.is_ascii();
+        let len = if ascii { body.len() } else { body.chars().count() };
+        CharBytes { body, tokens, ascii, len }
+    }
+
+    /// Byte offset of char offset `c` (clamped to the end).
+    fn byte(&self, c: usize) -> usize {
+        let c = c.min(self.len);
+        if self.ascii {
+            return c;
+        }
+        let k = self.tokens.partition_point(|t| t.char_start <= c);
+        let (mut ch, mut b) = match k.checked_sub(1).map(|j| &self.tokens[j]) {
+            Some(t) => (t.char_start, t.start),
+            None => (0, 0),
+        };
+        let mut it = self.body[b..].chars();
+        while ch < c {
+            let Some(x) = it.next() else { break };
+            b += x.len_utf8();
+            ch += 1;
+        }
+        b
+    }
+
+    /// The text between two char offsets.
+    fn slice(&self, s: usize, e: usize) -> &'a str {
+        self.body.get(self.byte(s)..self.byte(e)).unwrap_or("")
+    }
 }
 
 /// Whether the gazetteer has a name (not only an abbreviation) for `key`, and the best level.
@@ -193,6 +243,69 @@ fn known_as(
     .min_by_key(|&(level, pop, kind)| (level, std::cmp::Reverse(pop), kind))
 }
 
+/// Lower-case words that join the parts of a name ("Isle of Man", "Rio de la Plata").
+const NAME_JOINERS: &[&str] = &[
+    "of", "the", "de", "du", "des", "la", "le", "el", "del", "da", "do", "dos", "van", "von", "der", "den",
+    "upon", "and", "&", "y", "di",
+];
+
+/// Last words of a name that make it an institution's or an event's, not a place's
+/// ("Belk Foundation", "Fithian House", "Superior Court", "Spring Cleanup Tournament").
+const INSTITUTION_NOUNS: &[&str] = &[
+    "house",
+    "foundation",
+    "center",
+    "centre",
+    "club",
+    "college",
+    "court",
+    "museum",
+    "department",
+    "union",
+    "association",
+    "fellowship",
+    "motel",
+    "market",
+    "homes",
+    "communities",
+    "tournament",
+    "agreement",
+    "award",
+    "academy",
+    "council",
+    "police",
+    "culture",
+];
+
+/// Whether a tagged place span the gazetteer does not know is worth keeping as a toponym
+/// (detection only: it cannot be resolved). Streets and numbered roads are; a single word is
+/// not (brands, people and products the tagger calls places outnumber the unknown villages);
+/// nor is a span with lower-case words other than name joiners (a run-on: "County
+/// prosecutors last week") or ending in an institution noun.
+fn unknown_place_like(text: &str) -> bool {
+    let bare = |w: &str| w.trim_matches(|c: char| c == '.' || c == ',').to_ascii_lowercase();
+    let mut words = text.split_whitespace();
+    let Some(first) = words.next() else { return false };
+    if text.bytes().any(|b| b.is_ascii_digit())
+        || text.split_whitespace().any(|w| {
+            let b = bare(w);
+            roads::STREET_NOUNS.contains(&b.as_str()) || roads::ROUTE_PREFIXES.contains(&b.as_str())
+        })
+    {
+        return true;
+    }
+    let mut last = first;
+    let mut n = 1;
+    for w in words {
+        if w.chars().next().is_some_and(char::is_lowercase) && !NAME_JOINERS.contains(&w) {
+            return false;
+        }
+        last = w;
+        n += 1;
+    }
+    n > 1 && is_cap(first) && !INSTITUTION_NOUNS.contains(&bare(last).as_str())
+}
+
 /// Finds the toponyms of `body` given the entity stage's mentions of it.
 pub fn detect(gaz: &Gazetteer, body: &str, mentions: &[Mention], p: &DetectParams) -> Vec<Toponym> {
     let tokens = tokenize(body);
@@ -209,9 +322,8 @@ pub fn detect_tokenized(
     mentions: &[Mention],
     p: &DetectParams,
 ) -> Vec<Toponym> {
-    let c2b = char_to_byte(body);
-    let slice =
-        |s: usize, e: usize| body.get(c2b[s.min(c2b.len() - 1)]..c2b[e.min(c2b.len() - 1)]).unwrap_or("");
+    let cb = CharBytes::new(body, tokens);
+    let slice = |s: usize, e: usize| cb.slice(s, e);
     let mut out: Vec<Toponym> = Vec::new();
     let mut key = String::new();
     // Spans the gazetteer scan leaves alone: places (taken as tagged) and people. Names of
@@ -221,7 +333,7 @@ pub fn detect_tokenized(
     let mut named: Vec<(usize, usize, bool)> = Vec::new();
     for m in mentions {
         let (mut s, e) = (m.span.start, m.span.end);
-        if e <= s || e >= c2b.len() {
+        if e <= s || e > cb.len {
             continue;
         }
         if matches!(m.kind, EntityKind::Place | EntityKind::Person) {
@@ -243,7 +355,9 @@ pub fn detect_tokenized(
         normalise(text, &mut key);
         let (found, as_actor) = match m.kind {
             EntityKind::Place => {
-                if !p.keep_unknown_tagged && known(gaz, &key, true).is_none() {
+                if (!p.keep_unknown_tagged && known(gaz, &key, true).is_none())
+                    || (!gaz.has_key(&key) && !unknown_place_like(text))
+                {
                     continue;
                 }
                 (Found::Tagged, false)
@@ -559,6 +673,25 @@ mod tests {
         let got = spans(body, &mentions, &DetectParams::default());
         assert_eq!(got.iter().filter(|(t, _)| t == "Mansfield").count(), 2, "{got:?}");
         assert_eq!(got.iter().filter(|(t, _)| t == "Welch").count(), 1, "{got:?}");
+    }
+
+    #[test]
+    fn unknown_tagged_places_are_kept_only_when_they_look_like_places() {
+        for keep in ["Kanawha River", "Farallon Islands", "Orchard St.", "A417", "Isle of Wight Shore"] {
+            assert!(unknown_place_like(keep), "{keep}");
+        }
+        for drop in
+            ["Stihl", "Fithian House", "Belk Foundation", "County prosecutors last week", "of Homeland"]
+        {
+            assert!(!unknown_place_like(drop), "{drop}");
+        }
+        let body = "He moved to Zorblatt Foundation and Zorblatt River.";
+        let mentions = [
+            mention(body, "Zorblatt Foundation", 0, EntityKind::Place),
+            mention(body, "Zorblatt River", 0, EntityKind::Place),
+        ];
+        let got = spans(body, &mentions, &DetectParams::default());
+        assert_eq!(got, vec![("Zorblatt River".to_string(), Found::Tagged)]);
     }
 
     #[test]
