@@ -30,6 +30,7 @@ fn main() {
     let mut fps: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut hits: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let (mut n_gold, mut n_tp) = (0usize, 0usize);
+    let dump = std::env::var_os("GEO_DUMP").is_some();
     let mut key = String::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let doc: Value = serde_json::from_str(line).expect("json");
@@ -113,6 +114,31 @@ fn main() {
             };
             let ex = if gtype.is_empty() { gtext.clone() } else { format!("{gtext} <{gtype}>") };
             misses.entry(cause).or_default().push(ex);
+        }
+        // `GEO_DUMP=1`: one JSON line per predicted toponym (for analysis), nothing else.
+        if dump {
+            for t in &tops {
+                let tp = gold.iter().any(|(s, e, _)| t.start == *s && t.end == *e);
+                let over = gold.iter().any(|(s, e, _)| t.start < *e && *s < t.end);
+                let ner = mentions
+                    .iter()
+                    .find(|m| m.span.start <= t.start && m.span.end >= t.end)
+                    .map(|m| (format!("{:?}", m.kind), sub(m.span.start, m.span.end)));
+                let best = gaz
+                    .candidates(&t.key)
+                    .map(|c| (gaz.entry(c.entry), c.kind))
+                    .min_by_key(|(e, k)| (e.level, std::cmp::Reverse(e.population), *k));
+                let ctx_before = sub(t.start.saturating_sub(40), t.start);
+                let ctx_after = sub(t.end, t.end + 40);
+                println!(
+                    "{}",
+                    serde_json::json!({"id": doc["id"], "group": doc["group"], "text": t.text, "found": format!("{:?}", t.found),
+                        "ner": ner.as_ref().map(|n| n.0.clone()), "ner_text": ner.map(|n| n.1), "tp": tp, "overlap": over,
+                        "level": best.map(|(e, _)| format!("{:?}", e.level)), "kind": best.map(|(_, k)| format!("{k:?}")),
+                        "pop": best.map(|(e, _)| e.population), "before": ctx_before, "after": ctx_after, "actor": t.as_actor})
+                );
+            }
+            continue;
         }
         for t in &tops {
             if gold.iter().any(|(s, e, _)| t.start == *s && t.end == *e) {

@@ -51,7 +51,7 @@ pub(super) fn in_place_context<'a>(
         }
         normalise(text, &mut key);
         let Some((level, _, kind)) = known(gaz, &key, false) else { continue };
-        if kind == NameKind::Adjective || level == Level::Continent {
+        if kind == NameKind::Adjective || level == Level::Continent || common_word_town(gaz, &key, level) {
             continue;
         }
         // A comma and a state or country after it.
@@ -160,6 +160,7 @@ pub(super) fn untagged_after_preposition(
             normalise(text, &mut key);
             let Some((level, _, NameKind::Primary)) = known_as(gaz, &key, false, false) else { continue };
             if !matches!(level, Level::City | Level::Adm2 | Level::Adm3)
+                || common_word_town(gaz, &key, level)
                 || taken(tokens[i].char_start, last.char_end, out)
             {
                 break;

@@ -147,6 +147,24 @@ fn not_a_place(lower: &str) -> bool {
         || newsloom_model::calendar::is_month_or_weekday(lower)
 }
 
+/// One-word place names that are common words ("Spring", "Superior", "Best", "Metro"), from
+/// `data/common-words.txt` (see `build_common_words.py`).
+static COMMON_WORDS: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        include_str!("../../data/common-words.txt").lines().filter(|l| !l.starts_with('#')).collect()
+    });
+
+/// A one-word name (normalised `key`) that is a town or district's and also a common word: in
+/// running text, capitalised, it starts or is a title or another name ("Superior Court",
+/// "PRIDE Spring Cleanup", "Best Western") far more often than it names the town, so the
+/// gazetteer scan and context rules leave it to the tagger. Not when the word also names a
+/// country or first-level region in any form ("US").
+fn common_word_town(gaz: &Gazetteer, key: &str, level: Level) -> bool {
+    matches!(level, Level::City | Level::Adm2 | Level::Adm3)
+        && COMMON_WORDS.contains(key)
+        && !gaz.candidates(key).any(|c| gaz.entry(c.entry).level <= Level::Adm1)
+}
+
 /// Nationality-style suffixes: a country alias with one is an adjective or demonym.
 pub(crate) fn looks_adjectival(text: &str) -> bool {
     let t = text.trim_end_matches('s');
@@ -692,6 +710,15 @@ mod tests {
         ];
         let got = spans(body, &mentions, &DetectParams::default());
         assert_eq!(got, vec![("Zorblatt River".to_string(), Found::Tagged)]);
+    }
+
+    #[test]
+    fn towns_named_like_common_words_need_the_tagger() {
+        let body = "The case went to Clarke County Superior Court before the Spring Cleanup. Officials \
+                    in Boston agreed.";
+        let got = spans(body, &[], &DetectParams::default());
+        assert!(!got.iter().any(|(t, _)| t == "Superior" || t == "Spring"), "{got:?}");
+        assert!(got.iter().any(|(t, _)| t == "Boston"), "{got:?}");
     }
 
     #[test]

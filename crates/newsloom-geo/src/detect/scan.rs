@@ -100,6 +100,11 @@ pub(super) fn scan_untagged(
             if words == 1 && not_a_place(lower) {
                 continue;
             }
+            // A common word: a place only if named as one elsewhere in the article.
+            if words == 1 && common_word_town(gaz, &key, level) {
+                pending.push(found_to(end, text, &key));
+                continue;
+            }
             let prev = i.checked_sub(1).map(|j| tokens[j].text(body));
             if inside_name(t, &tokens[end - 1], prev, pop) == Some(false) {
                 if !adjective_kind(kind) {
