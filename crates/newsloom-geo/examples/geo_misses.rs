@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use newsloom_analyse::ner::EntityRecognizer;
 use newsloom_geo::detect;
 use newsloom_geo::gazetteer::{Gazetteer, Level, NameKind, normalise};
+use newsloom_model::EntityKind;
 use serde_json::Value;
 
 fn main() {
@@ -128,6 +129,17 @@ fn main() {
                     .candidates(&t.key)
                     .map(|c| (gaz.entry(c.entry), c.kind))
                     .min_by_key(|(e, k)| (e.level, std::cmp::Reverse(e.population), *k));
+                let person_exact = mentions
+                    .iter()
+                    .filter(|m| m.kind == EntityKind::Person && sub(m.span.start, m.span.end) == t.text)
+                    .count();
+                let person_part = mentions
+                    .iter()
+                    .filter(|m| {
+                        m.kind == EntityKind::Person
+                            && sub(m.span.start, m.span.end).split_whitespace().any(|w| w == t.text)
+                    })
+                    .count();
                 let ctx_before = sub(t.start.saturating_sub(40), t.start);
                 let ctx_after = sub(t.end, t.end + 40);
                 println!(
@@ -135,7 +147,7 @@ fn main() {
                     serde_json::json!({"id": doc["id"], "group": doc["group"], "text": t.text, "found": format!("{:?}", t.found),
                         "ner": ner.as_ref().map(|n| n.0.clone()), "ner_text": ner.map(|n| n.1), "tp": tp, "overlap": over,
                         "level": best.map(|(e, _)| format!("{:?}", e.level)), "kind": best.map(|(_, k)| format!("{k:?}")),
-                        "pop": best.map(|(e, _)| e.population), "before": ctx_before, "after": ctx_after, "actor": t.as_actor})
+                        "pop": best.map(|(e, _)| e.population), "before": ctx_before, "person_exact": person_exact, "person_part": person_part, "after": ctx_after, "actor": t.as_actor})
                 );
             }
             continue;
