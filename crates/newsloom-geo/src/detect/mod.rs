@@ -182,6 +182,15 @@ fn lower_into<'b>(word: &str, buf: &'b mut String) -> &'b str {
     buf
 }
 
+/// `text` without trailing possessives ("Kelin’s" → "Kelin"); `strip_suffix` rather than
+/// `trim_end_matches`, whose substring searcher is set up anew on every call.
+fn strip_possessive(mut text: &str) -> &str {
+    while let Some(t) = text.strip_suffix("’s").or_else(|| text.strip_suffix("'s")) {
+        text = t;
+    }
+    text
+}
+
 fn adjective_kind(k: NameKind) -> bool {
     k == NameKind::Adjective
 }
@@ -365,7 +374,7 @@ pub fn detect_tokenized(
             text = rest;
         }
         // "Kelin’s": the possessive is not part of the name.
-        let mut text = text.trim_end_matches("’s").trim_end_matches("'s");
+        let mut text = strip_possessive(text);
         if m.kind == EntityKind::Place {
             text = place_part(gaz, text, &mut key);
         }
