@@ -361,7 +361,10 @@ pub fn detect_tokenized(
                 // multi-word mention that is such a region is taken as one.
                 let Some((level, _, kind)) = known(gaz, &key, false) else { continue };
                 let region = matches!(level, Level::Country | Level::Adm1 | Level::Adm2);
-                if !(region && kind == NameKind::Primary && text.contains(' ')) {
+                // So are towns whose name ends in a word for a kind of place ("Cedar Grove",
+                // "Rocky Hill"), which no person's name does.
+                let town = level == Level::City && unknown::names_a_kind_of_place(text);
+                if !((region || town) && kind == NameKind::Primary && text.contains(' ')) {
                     continue;
                 }
                 (Found::Retyped, false)
@@ -674,6 +677,17 @@ mod tests {
         let got = spans(body, &[], &DetectParams::default());
         assert!(!got.iter().any(|(t, _)| t == "Superior" || t == "Spring"), "{got:?}");
         assert!(got.iter().any(|(t, _)| t == "Boston"), "{got:?}");
+    }
+
+    #[test]
+    fn a_town_named_for_a_kind_of_place_tagged_as_a_person_is_the_town() {
+        let body = "Voters in the borough of Cedar Grove approved it. Morgan Freeman spoke.";
+        let mentions = [
+            mention(body, "Cedar Grove", 0, EntityKind::Person),
+            mention(body, "Morgan Freeman", 0, EntityKind::Person),
+        ];
+        let got = spans(body, &mentions, &DetectParams::default());
+        assert_eq!(got, vec![("Cedar Grove".to_string(), Found::Retyped)]);
     }
 
     #[test]

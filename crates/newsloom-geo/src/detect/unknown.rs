@@ -125,3 +125,11 @@ pub(super) fn unknown_place_like(text: &str) -> bool {
         || ["upper", "lower", "near", "far", "middle"].contains(&lead.as_str())
         || text.split_whitespace().any(|w| PLACE_NOUNS.contains(&bare(w).as_str()))
 }
+
+/// Whether the last word of `text` is a word for a kind of place ("Cedar Grove", "Rocky Hill").
+pub(super) fn names_a_kind_of_place(text: &str) -> bool {
+    text.rsplit(' ').next().is_some_and(|w| {
+        let w = w.trim_end_matches('.').to_ascii_lowercase();
+        PLACE_NOUNS.contains(&w.as_str()) || w == "grove"
+    })
+}
