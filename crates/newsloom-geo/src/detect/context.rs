@@ -145,7 +145,7 @@ pub(super) fn untagged_after_preposition(
             continue;
         }
         let w = tokens[i].text(body);
-        if !is_cap(w) || not_a_place(&lower_into(w, &mut lower)) {
+        if !is_cap(w) || not_a_place(lower_into(w, &mut lower)) {
             continue;
         }
         // The longest of two words or one, and not the start of a longer capitalised name.
