@@ -1,5 +1,5 @@
 //! `eval geo` without the CLI: `cargo run --release -p newsloom-geo --example geo_eval -- GOLD.jsonl
-//! [--folds N] [--out PRED.jsonl] [--gold-spans] [--set weight=value]` prints the same report as `newsloom eval geo
+//! [--folds N] [--out PRED.jsonl] [--gold-spans] [--literal-only] [--set weight=value]` prints the same report as `newsloom eval geo
 //! --gold GOLD.jsonl` (raw text, whole file, and folds by site with `--folds`).
 
 fn main() {
@@ -9,6 +9,7 @@ fn main() {
     let folds = opt("--folds").and_then(|v| v.parse().ok()).unwrap_or(0);
     let out = opt("--out").map(std::path::Path::new);
     let gold_spans = args.iter().any(|a| a == "--gold-spans");
+    let literal_only = args.iter().any(|a| a == "--literal-only");
     let mut geo = newsloom_geo::Geoparser::new();
     // `--set weight=value` (repeatable): resolution weights for tuning runs.
     for (i, a) in args.iter().enumerate() {
@@ -19,7 +20,7 @@ fn main() {
             geo.resolve.set(k, v).expect("known weight");
         }
     }
-    match newsloom_geo::eval::run(&geo, std::path::Path::new(gold), out, folds, gold_spans, false) {
+    match newsloom_geo::eval::run(&geo, std::path::Path::new(gold), out, folds, gold_spans, literal_only) {
         Ok(report) => print!("{}", report.human),
         Err(e) => {
             eprintln!("geo_eval: {e}");

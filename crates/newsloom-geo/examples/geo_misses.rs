@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use newsloom_analyse::ner::EntityRecognizer;
 use newsloom_geo::detect;
 use newsloom_geo::gazetteer::{Gazetteer, Level, NameKind, normalise};
+use newsloom_model::EntityKind;
 use serde_json::Value;
 
 fn main() {
@@ -28,7 +29,9 @@ fn main() {
     let text = std::fs::read_to_string(gold).expect("gold file");
     let mut misses: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut fps: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut hits: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let (mut n_gold, mut n_tp) = (0usize, 0usize);
+    let dump = std::env::var_os("GEO_DUMP").is_some();
     let mut key = String::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let doc: Value = serde_json::from_str(line).expect("json");
@@ -113,8 +116,50 @@ fn main() {
             let ex = if gtype.is_empty() { gtext.clone() } else { format!("{gtext} <{gtype}>") };
             misses.entry(cause).or_default().push(ex);
         }
+        // `GEO_DUMP=1`: one JSON line per predicted toponym (for analysis), nothing else.
+        if dump {
+            for t in &tops {
+                let tp = gold.iter().any(|(s, e, _)| t.start == *s && t.end == *e);
+                let over = gold.iter().any(|(s, e, _)| t.start < *e && *s < t.end);
+                let ner = mentions
+                    .iter()
+                    .find(|m| m.span.start <= t.start && m.span.end >= t.end)
+                    .map(|m| (format!("{:?}", m.kind), sub(m.span.start, m.span.end)));
+                let best = gaz
+                    .candidates(&t.key)
+                    .map(|c| (gaz.entry(c.entry), c.kind))
+                    .min_by_key(|(e, k)| (e.level, std::cmp::Reverse(e.population), *k));
+                let person_exact = mentions
+                    .iter()
+                    .filter(|m| m.kind == EntityKind::Person && sub(m.span.start, m.span.end) == t.text)
+                    .count();
+                let person_part = mentions
+                    .iter()
+                    .filter(|m| {
+                        m.kind == EntityKind::Person
+                            && sub(m.span.start, m.span.end).split_whitespace().any(|w| w == t.text)
+                    })
+                    .count();
+                let ctx_before = sub(t.start.saturating_sub(40), t.start);
+                let ctx_after = sub(t.end, t.end + 40);
+                println!(
+                    "{}",
+                    serde_json::json!({"id": doc["id"], "group": doc["group"], "text": t.text, "found": format!("{:?}", t.found),
+                        "ner": ner.as_ref().map(|n| n.0.clone()), "ner_text": ner.map(|n| n.1), "tp": tp, "overlap": over,
+                        "level": best.map(|(e, _)| format!("{:?}", e.level)), "kind": best.map(|(_, k)| format!("{k:?}")),
+                        "pop": best.map(|(e, _)| e.population), "before": ctx_before, "person_exact": person_exact, "person_part": person_part, "after": ctx_after, "actor": t.as_actor})
+                );
+            }
+            continue;
+        }
         for t in &tops {
             if gold.iter().any(|(s, e, _)| t.start == *s && t.end == *e) {
+                let kind = mentions
+                    .iter()
+                    .find(|m| m.span.start <= t.start && m.span.end >= t.end)
+                    .map(|m| format!("{:?}", m.kind))
+                    .unwrap_or_else(|| "-".into());
+                hits.entry(format!("{:?} (NER {kind})", t.found)).or_default().push(t.text.clone());
                 continue;
             }
             let over = gold.iter().any(|(s, e, _)| t.start < *e && *s < t.end);
@@ -150,4 +195,5 @@ fn main() {
     println!("gold {n_gold}, detected exactly {n_tp} ({:.1} %)", 100.0 * n_tp as f64 / n_gold.max(1) as f64);
     print("missed gold toponyms by cause", &misses);
     print("predicted spans not in gold by cause", &fps);
+    print("gold toponyms detected exactly, by source", &hits);
 }

@@ -285,9 +285,13 @@ pub fn outlet_homes<'a>(
     };
     counts
         .into_iter()
-        .filter_map(|(o, (c, a))| {
+        .filter_map(|(o, (c, mut a))| {
             let country = top(&c)?;
-            let admin1 = top(&a).filter(|a| a.starts_with(&format!("{country}.")));
+            // The region most named among the home country's regions (a foreign namesake
+            // region, as Dublin's for an Ohio paper, does not compete with them).
+            let prefix = format!("{country}.");
+            a.retain(|k, _| k.starts_with(&prefix));
+            let admin1 = top(&a);
             Some((o, (country, admin1)))
         })
         .collect()

@@ -51,7 +51,7 @@ pub(super) fn in_place_context<'a>(
         }
         normalise(text, &mut key);
         let Some((level, _, kind)) = known(gaz, &key, false) else { continue };
-        if kind == NameKind::Adjective || level == Level::Continent {
+        if kind == NameKind::Adjective || level == Level::Continent || common_word_town(gaz, &key, level) {
             continue;
         }
         // A comma and a state or country after it.
@@ -134,6 +134,7 @@ pub(super) fn untagged_after_preposition(
     out: &mut Vec<Toponym>,
 ) {
     let mut key = String::new();
+    let mut lower = String::new();
     let taken = |s: usize, e: usize, out: &[Toponym]| {
         mentions.iter().any(|m| m.span.start < e && s < m.span.end)
             || out.iter().any(|t| t.start < e && s < t.end)
@@ -144,8 +145,7 @@ pub(super) fn untagged_after_preposition(
             continue;
         }
         let w = tokens[i].text(body);
-        let lower = w.to_lowercase();
-        if !is_cap(w) || not_a_place(&lower) {
+        if !is_cap(w) || not_a_place(lower_into(w, &mut lower)) {
             continue;
         }
         // The longest of two words or one, and not the start of a longer capitalised name.
@@ -160,6 +160,7 @@ pub(super) fn untagged_after_preposition(
             normalise(text, &mut key);
             let Some((level, _, NameKind::Primary)) = known_as(gaz, &key, false, false) else { continue };
             if !matches!(level, Level::City | Level::Adm2 | Level::Adm3)
+                || common_word_town(gaz, &key, level)
                 || taken(tokens[i].char_start, last.char_end, out)
             {
                 break;

@@ -18,10 +18,12 @@ use crate::gazetteer::{Gazetteer, Level, NameKind, normalise};
 mod context;
 mod roads;
 mod scan;
+mod unknown;
 
 use context::{in_place_context, same_name_elsewhere, untagged_after_preposition};
 use roads::scan_streets;
 use scan::{scan_hyphenated, scan_untagged};
+use unknown::unknown_place_like;
 
 /// Where a toponym was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,10 +149,48 @@ fn not_a_place(lower: &str) -> bool {
         || newsloom_model::calendar::is_month_or_weekday(lower)
 }
 
+/// One-word place names that are common words ("Spring", "Superior", "Best", "Metro"), from
+/// `data/common-words.txt` (see `build_common_words.py`).
+static COMMON_WORDS: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        include_str!("../../data/common-words.txt").lines().filter(|l| !l.starts_with('#')).collect()
+    });
+
+/// A one-word name (normalised `key`) that is a town or district's and also a common word: in
+/// running text, capitalised, it starts or is a title or another name ("Superior Court",
+/// "PRIDE Spring Cleanup", "Best Western") far more often than it names the town, so the
+/// gazetteer scan and context rules leave it to the tagger. Not when the word also names a
+/// country or first-level region in any form ("US").
+fn common_word_town(gaz: &Gazetteer, key: &str, level: Level) -> bool {
+    matches!(level, Level::City | Level::Adm2 | Level::Adm3)
+        && COMMON_WORDS.contains(key)
+        && !gaz.candidates(key).any(|c| gaz.entry(c.entry).level <= Level::Adm1)
+}
+
 /// Nationality-style suffixes: a country alias with one is an adjective or demonym.
 pub(crate) fn looks_adjectival(text: &str) -> bool {
     let t = text.trim_end_matches('s');
     ["an", "ese", "ish", "i", "ic", "ch", "ean", "ian"].iter().any(|s| t.ends_with(s))
+}
+
+/// `word` lowercased into `buf` (reused: no allocation per word).
+fn lower_into<'b>(word: &str, buf: &'b mut String) -> &'b str {
+    buf.clear();
+    if word.is_ascii() {
+        buf.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+    } else {
+        buf.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    buf
+}
+
+/// `text` without trailing possessives ("Kelin’s" → "Kelin"); `strip_suffix` rather than
+/// `trim_end_matches`, whose substring searcher is set up anew on every call.
+fn strip_possessive(mut text: &str) -> &str {
+    while let Some(t) = text.strip_suffix("’s").or_else(|| text.strip_suffix("'s")) {
+        text = t;
+    }
+    text
 }
 
 fn adjective_kind(k: NameKind) -> bool {
@@ -161,9 +201,48 @@ fn is_cap(t: &str) -> bool {
     t.chars().next().is_some_and(char::is_uppercase)
 }
 
-/// Char offset ↔ byte offset over `body`, for slicing mention spans.
-fn char_to_byte(body: &str) -> Vec<usize> {
-    body.char_indices().map(|(b, _)| b).chain(std::iter::once(body.len())).collect()
+/// Char offset → byte offset over `body`, for slicing mention spans, without a table per
+/// article: the identity on ASCII text, else from the nearest token starting at or before the
+/// offset (tokens carry both), walking the few chars after it.
+struct CharBytes<'a> {
+    body: &'a str,
+    tokens: &'a [Token],
+    ascii: bool,
+    /// Chars in `body`.
+    len: usize,
+}
+
+impl<'a> CharBytes<'a> {
+    fn new(body: &'a str, tokens: &'a [Token]) -> Self {
+        let ascii = body.is_ascii();
+        let len = if ascii { body.len() } else { body.chars().count() };
+        CharBytes { body, tokens, ascii, len }
+    }
+
+    /// Byte offset of char offset `c` (clamped to the end).
+    fn byte(&self, c: usize) -> usize {
+        let c = c.min(self.len);
+        if self.ascii {
+            return c;
+        }
+        let k = self.tokens.partition_point(|t| t.char_start <= c);
+        let (mut ch, mut b) = match k.checked_sub(1).map(|j| &self.tokens[j]) {
+            Some(t) => (t.char_start, t.start),
+            None => (0, 0),
+        };
+        let mut it = self.body[b..].chars();
+        while ch < c {
+            let Some(x) = it.next() else { break };
+            b += x.len_utf8();
+            ch += 1;
+        }
+        b
+    }
+
+    /// The text between two char offsets.
+    fn slice(&self, s: usize, e: usize) -> &'a str {
+        self.body.get(self.byte(s)..self.byte(e)).unwrap_or("")
+    }
 }
 
 /// Whether the gazetteer has a name (not only an abbreviation) for `key`, and the best level.
@@ -209,9 +288,8 @@ pub fn detect_tokenized(
     mentions: &[Mention],
     p: &DetectParams,
 ) -> Vec<Toponym> {
-    let c2b = char_to_byte(body);
-    let slice =
-        |s: usize, e: usize| body.get(c2b[s.min(c2b.len() - 1)]..c2b[e.min(c2b.len() - 1)]).unwrap_or("");
+    let cb = CharBytes::new(body, tokens);
+    let slice = |s: usize, e: usize| cb.slice(s, e);
     let mut out: Vec<Toponym> = Vec::new();
     let mut key = String::new();
     // Spans the gazetteer scan leaves alone: places (taken as tagged) and people. Names of
@@ -221,7 +299,7 @@ pub fn detect_tokenized(
     let mut named: Vec<(usize, usize, bool)> = Vec::new();
     for m in mentions {
         let (mut s, e) = (m.span.start, m.span.end);
-        if e <= s || e >= c2b.len() {
+        if e <= s || e > cb.len {
             continue;
         }
         if matches!(m.kind, EntityKind::Place | EntityKind::Person) {
@@ -235,7 +313,7 @@ pub fn detect_tokenized(
             text = rest;
         }
         // "Kelin’s": the possessive is not part of the name.
-        let mut text = text.trim_end_matches("’s").trim_end_matches("'s");
+        let mut text = strip_possessive(text);
         if m.kind == EntityKind::Place {
             text = place_part(gaz, text, &mut key);
         }
@@ -243,7 +321,9 @@ pub fn detect_tokenized(
         normalise(text, &mut key);
         let (found, as_actor) = match m.kind {
             EntityKind::Place => {
-                if !p.keep_unknown_tagged && known(gaz, &key, true).is_none() {
+                if (!p.keep_unknown_tagged && known(gaz, &key, true).is_none())
+                    || (!gaz.has_key(&key) && !unknown_place_like(text))
+                {
                     continue;
                 }
                 (Found::Tagged, false)
@@ -281,7 +361,10 @@ pub fn detect_tokenized(
                 // multi-word mention that is such a region is taken as one.
                 let Some((level, _, kind)) = known(gaz, &key, false) else { continue };
                 let region = matches!(level, Level::Country | Level::Adm1 | Level::Adm2);
-                if !(region && kind == NameKind::Primary && text.contains(' ')) {
+                // So are towns whose name ends in a word for a kind of place ("Cedar Grove",
+                // "Rocky Hill"), which no person's name does.
+                let town = level == Level::City && unknown::names_a_kind_of_place(text);
+                if !((region || town) && kind == NameKind::Primary && text.contains(' ')) {
                     continue;
                 }
                 (Found::Retyped, false)
@@ -559,6 +642,52 @@ mod tests {
         let got = spans(body, &mentions, &DetectParams::default());
         assert_eq!(got.iter().filter(|(t, _)| t == "Mansfield").count(), 2, "{got:?}");
         assert_eq!(got.iter().filter(|(t, _)| t == "Welch").count(), 1, "{got:?}");
+    }
+
+    #[test]
+    fn unknown_tagged_places_are_kept_only_when_they_look_like_places() {
+        for keep in [
+            "Kanawha River",
+            "Farallon Islands",
+            "Orchard St.",
+            "A417",
+            "Isle of Wight Coast",
+            "North Zorblatt",
+        ] {
+            assert!(unknown_place_like(keep), "{keep}");
+        }
+        for drop in
+            ["Stihl", "Fithian House", "Belk Foundation", "County prosecutors last week", "of Homeland"]
+        {
+            assert!(!unknown_place_like(drop), "{drop}");
+        }
+        let body = "He moved to Zorblatt Foundation and Zorblatt River.";
+        let mentions = [
+            mention(body, "Zorblatt Foundation", 0, EntityKind::Place),
+            mention(body, "Zorblatt River", 0, EntityKind::Place),
+        ];
+        let got = spans(body, &mentions, &DetectParams::default());
+        assert_eq!(got, vec![("Zorblatt River".to_string(), Found::Tagged)]);
+    }
+
+    #[test]
+    fn towns_named_like_common_words_need_the_tagger() {
+        let body = "The case went to Clarke County Superior Court before the Spring Cleanup. Officials \
+                    in Boston agreed.";
+        let got = spans(body, &[], &DetectParams::default());
+        assert!(!got.iter().any(|(t, _)| t == "Superior" || t == "Spring"), "{got:?}");
+        assert!(got.iter().any(|(t, _)| t == "Boston"), "{got:?}");
+    }
+
+    #[test]
+    fn a_town_named_for_a_kind_of_place_tagged_as_a_person_is_the_town() {
+        let body = "Voters in the borough of Cedar Grove approved it. Morgan Freeman spoke.";
+        let mentions = [
+            mention(body, "Cedar Grove", 0, EntityKind::Person),
+            mention(body, "Morgan Freeman", 0, EntityKind::Person),
+        ];
+        let got = spans(body, &mentions, &DetectParams::default());
+        assert_eq!(got, vec![("Cedar Grove".to_string(), Found::Retyped)]);
     }
 
     #[test]

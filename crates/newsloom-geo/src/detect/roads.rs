@@ -3,7 +3,7 @@
 use super::*;
 
 /// Street nouns: capitalised words before one name a street or road.
-const STREET_NOUNS: &[&str] = &[
+pub(super) const STREET_NOUNS: &[&str] = &[
     "street",
     "st",
     "avenue",
@@ -32,7 +32,7 @@ const STREET_NOUNS: &[&str] = &[
 const STREET_ABBREVIATIONS: &[&str] = &["st", "ave", "rd", "dr", "ln", "blvd", "pkwy", "hwy"];
 
 /// Route prefixes before a number ("Interstate 64", "KY 52", "US-24" is one token).
-const ROUTE_PREFIXES: &[&str] =
+pub(super) const ROUTE_PREFIXES: &[&str] =
     &["interstate", "highway", "route", "hwy", "us", "sr", "cr", "fm", "i", "state route", "county road"];
 
 pub(super) fn is_route_number(w: &str) -> bool {

@@ -36,6 +36,7 @@ pub(super) fn scan_untagged(
     let mut pending: Vec<Toponym> = Vec::new();
     let sent_starts: Vec<usize> = sents.iter().map(|&(s, _)| s).collect();
     let mut key = String::new();
+    let mut lower_buf = String::new();
     let mut i = 0;
     let mut mid_until = 0;
     while i < tokens.len() {
@@ -50,8 +51,7 @@ pub(super) fn scan_untagged(
             continue;
         }
         // Lowercased only now: most tokens are not capitalised.
-        let lower = word.to_lowercase();
-        let lower = lower.trim_end_matches('.');
+        let lower = lower_into(word, &mut lower_buf).trim_end_matches('.');
         if LEADING_WORDS.contains(&lower) {
             i += 1;
             continue;
@@ -98,6 +98,11 @@ pub(super) fn scan_untagged(
                 continue;
             }
             if words == 1 && not_a_place(lower) {
+                continue;
+            }
+            // A common word: a place only if named as one elsewhere in the article.
+            if words == 1 && common_word_town(gaz, &key, level) {
+                pending.push(found_to(end, text, &key));
                 continue;
             }
             let prev = i.checked_sub(1).map(|j| tokens[j].text(body));
