@@ -25,7 +25,8 @@ pub struct MemberPos {
 enum State<R: Read + Seek> {
     /// Between members: the next read opens one (or finds the end).
     Between(BufReader<R>),
-    Decoding(GzDecoder<BufReader<R>>),
+    /// Boxed: the decoder's state is large beside a reader.
+    Decoding(Box<GzDecoder<BufReader<R>>>),
     /// Only while switching states.
     Empty,
 }
@@ -68,7 +69,7 @@ impl<R: Read + Seek> GzMembers<R> {
         let result = match found {
             Ok(Some(at)) => {
                 self.member = MemberPos { compressed: at, decoded: self.decoded };
-                self.state = State::Decoding(GzDecoder::new(input));
+                self.state = State::Decoding(Box::new(GzDecoder::new(input)));
                 if at > start && !self.resyncing {
                     return Err(io::Error::new(
                         io::ErrorKind::InvalidData,
