@@ -7,10 +7,12 @@
 //! collector counts term ordinals per segment in a flat array and resolves the counted ones in
 //! one ordered pass over the segment's dictionary.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::fastfield::FacetReader;
+use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
@@ -24,16 +26,38 @@ const PER_SEGMENT_FACTOR: usize = 2;
 /// The least a segment reports when it has more values than that.
 const PER_SEGMENT_MIN: usize = 40;
 
+/// Names kept per segment and field before that segment's are dropped and named afresh.
+const MAX_NAMED: usize = 50_000;
+
+/// Facet values already named, by segment and field. A segment never changes once written, so
+/// an ordinal's value stays valid for the segment's life; naming one decodes a dictionary
+/// block, which was an eighth of an uncached search's instructions, mostly for the same
+/// outlets, languages and busy stories query after query.
+#[derive(Default, Clone)]
+pub struct FacetNames(Arc<Mutex<NamesBySegment>>);
+
+/// Per (segment, field): ordinal → value.
+type NamesBySegment = HashMap<(SegmentId, &'static str), HashMap<u64, String>>;
+
+impl FacetNames {
+    /// Forgets the segments that are gone (merged away or deleted).
+    pub fn keep_only(&self, live: &HashSet<SegmentId>) {
+        let mut names = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        names.retain(|(segment, _), _| live.contains(segment));
+    }
+}
+
 /// The `top` most frequent values of a single-level facet field among the matches, with counts,
 /// most frequent first (ties by value).
 pub struct TopFacets {
     field: &'static str,
     top: usize,
+    names: FacetNames,
 }
 
 impl TopFacets {
-    pub fn new(field: &'static str, top: usize) -> Self {
-        Self { field, top }
+    pub fn new(field: &'static str, top: usize, names: FacetNames) -> Self {
+        Self { field, top, names }
     }
 }
 
@@ -42,6 +66,8 @@ pub struct SegmentFacets {
     counts: Vec<u32>,
     /// The most values this segment reports.
     report: usize,
+    key: (SegmentId, &'static str),
+    names: FacetNames,
 }
 
 impl Collector for TopFacets {
@@ -52,7 +78,8 @@ impl Collector for TopFacets {
         let reader = segment.facet_reader(self.field)?;
         let counts = vec![0; reader.num_facets()];
         let report = (self.top * PER_SEGMENT_FACTOR).max(PER_SEGMENT_MIN);
-        Ok(SegmentFacets { reader, counts, report })
+        let key = (segment.segment_id(), self.field);
+        Ok(SegmentFacets { reader, counts, report, key, names: self.names.clone() })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -90,20 +117,31 @@ impl SegmentCollector for SegmentFacets {
             counted.select_nth_unstable_by(self.report, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             counted.truncate(self.report);
         }
-        // One pass over the dictionary in ordinal order, instead of a block decode per value.
-        counted.sort_unstable_by_key(|(ord, _)| *ord);
-        let ords: Vec<u64> = counted.iter().map(|(ord, _)| *ord).collect();
-        let mut values = Vec::with_capacity(ords.len());
-        let resolved = self.reader.facet_dict().sorted_ords_to_term_cb(&ords, |bytes| {
-            let value = Facet::from_encoded(bytes.to_vec())
-                .ok()
-                .and_then(|f| f.to_path().last().map(|v| v.to_string()))
-                .unwrap_or_default();
-            values.push(value);
-        });
-        if resolved.is_err() {
-            return vec![];
+        let mut all = self.names.0.lock().unwrap_or_else(|e| e.into_inner());
+        let named = all.entry(self.key).or_default();
+        if named.len() > MAX_NAMED {
+            named.clear();
         }
+        // The values not named before, in one pass over the dictionary in ordinal order
+        // instead of a block decode per value.
+        counted.sort_unstable_by_key(|(ord, _)| *ord);
+        let missing: Vec<u64> =
+            counted.iter().map(|(ord, _)| *ord).filter(|o| !named.contains_key(o)).collect();
+        if !missing.is_empty() {
+            let mut found = Vec::with_capacity(missing.len());
+            let resolved = self.reader.facet_dict().sorted_ords_to_term_cb(&missing, |bytes| {
+                let value = Facet::from_encoded(bytes.to_vec())
+                    .ok()
+                    .and_then(|f| f.to_path().last().map(|v| v.to_string()))
+                    .unwrap_or_default();
+                found.push(value);
+            });
+            if resolved.is_err() || found.len() != missing.len() {
+                return vec![];
+            }
+            named.extend(missing.into_iter().zip(found));
+        }
+        let values: Vec<String> = counted.iter().map(|(ord, _)| named[ord].clone()).collect();
         values.into_iter().zip(counted).map(|(value, (_, n))| (value, u64::from(n))).collect()
     }
 }

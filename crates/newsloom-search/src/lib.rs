@@ -55,7 +55,7 @@ pub type Result<T> = std::result::Result<T, SearchError>;
 mod facets;
 mod space;
 
-use facets::TopFacets;
+use facets::{FacetNames, TopFacets};
 
 /// Values reported per facet.
 const FACET_VALUES: usize = 20;
@@ -176,6 +176,8 @@ pub struct SearchIndex {
     path: PathBuf,
     /// See [`count_and_facets`].
     count_budget: u64,
+    /// Facet values named so far, reused by later searches.
+    facet_names: FacetNames,
 }
 
 impl SearchIndex {
@@ -200,7 +202,15 @@ impl SearchIndex {
             Err(e) => return Err(e.into()),
         };
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Self { index, reader, writer: None, fields, path, count_budget: COUNT_BUDGET })
+        Ok(Self {
+            index,
+            reader,
+            writer: None,
+            fields,
+            path,
+            count_budget: COUNT_BUDGET,
+            facet_names: FacetNames::default(),
+        })
     }
 
     /// The store sequence number up to which every article is in the committed index.
@@ -328,7 +338,7 @@ impl SearchIndex {
         // The hits alone: a top-k collector skips the blocks that cannot reach the top.
         let top = searcher
             .search(query.as_ref(), &TopDocs::with_limit(limit).and_offset(q.offset).order_by_score())?;
-        let counted = count_and_facets(&searcher, query.as_ref(), self.count_budget)?;
+        let counted = count_and_facets(&searcher, query.as_ref(), self.count_budget, &self.facet_names)?;
         let (total, total_estimated, facet_counts) = (counted.total, counted.estimated, counted.facets);
         // The query's terms are on `text`; the fragments are cut from the stored body.
         let mut snippets = SnippetGenerator::create(&searcher, &*text_query, f.text)?;
@@ -411,13 +421,19 @@ struct Counted {
 /// a segment too) the rest are estimated from the share of documents covered: the total and
 /// the facet counts scaled alike (`total_estimated` says so). A segment stopped at document
 /// `d` counts as covered up to `d`, in proportion to its size.
-fn count_and_facets(searcher: &tantivy::Searcher, query: &dyn Query, budget: u64) -> Result<Counted> {
+fn count_and_facets(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    budget: u64,
+    names: &FacetNames,
+) -> Result<Counted> {
     use tantivy::collector::{Collector, SegmentCollector};
     use tantivy::{DocSet, TERMINATED};
+    names.keep_only(&searcher.segment_readers().iter().map(|r| r.segment_id()).collect());
     let facets = [
-        TopFacets::new(FACETS[0], FACET_VALUES),
-        TopFacets::new(FACETS[1], FACET_VALUES),
-        TopFacets::new(FACETS[2], FACET_VALUES),
+        TopFacets::new(FACETS[0], FACET_VALUES, names.clone()),
+        TopFacets::new(FACETS[1], FACET_VALUES, names.clone()),
+        TopFacets::new(FACETS[2], FACET_VALUES, names.clone()),
     ];
     let weight = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(searcher))?;
     let mut segments: Vec<(u32, &tantivy::SegmentReader)> =

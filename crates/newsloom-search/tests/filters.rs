@@ -255,3 +255,44 @@ fn a_word_late_in_a_long_body_still_gets_its_snippet() {
         assert_eq!(&hit.snippet[s..e], "pipeline", "{}", hit.id);
     }
 }
+
+/// Facet values are named once per segment and reused: repeated and overlapping searches give
+/// the same values as a fresh index, and segments written or merged later are named anew.
+#[test]
+fn facet_values_stay_right_across_searches_and_new_segments() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut index = SearchIndex::open(dir.path()).unwrap();
+    let mut seq = 0;
+    let batch = |tag: &str, outlets: &[&str]| -> Vec<Article> {
+        outlets
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let mut a =
+                    article(&format!("{tag}{i}"), "Harbour news", "Cranes idle", o, "en", "2020-01-01");
+                a.story = Some(format!("story-{o}"));
+                a
+            })
+            .collect()
+    };
+    add_and_commit(&mut index, &batch("a", &["Wire", "Post", "Wire"]), &mut seq);
+    let first = index.search(&SearchQuery::text("cranes")).unwrap().facets;
+    assert_eq!(first["source"], [("Wire".to_string(), 2), ("Post".to_string(), 1)]);
+    // A query matching a subset reads names cached by the first one.
+    let again = index.search(&SearchQuery::text("harbour")).unwrap().facets;
+    assert_eq!(again, first);
+    for round in 0..4 {
+        let outlets = ["Herald", "Wire"];
+        add_and_commit(&mut index, &batch(&format!("b{round}-"), &outlets), &mut seq);
+    }
+    let later = index.search(&SearchQuery::text("cranes")).unwrap().facets;
+    assert_eq!(
+        later["source"],
+        [("Wire".to_string(), 6), ("Herald".to_string(), 4), ("Post".to_string(), 1)]
+    );
+    assert_eq!(later["story"][0], ("story-Wire".to_string(), 6));
+    // The same counts from an index opened afresh, with nothing cached.
+    drop(index);
+    let fresh = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(fresh.search(&SearchQuery::text("cranes")).unwrap().facets, later);
+}
