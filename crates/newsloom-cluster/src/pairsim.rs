@@ -265,8 +265,8 @@ pub fn fit(xs: &[[f64; NX]], y: &[f64], lambda: f64) -> Model {
     }
     let sd = sd.map(|v| v.sqrt().max(1e-9));
     let my = y.iter().sum::<f64>() / n;
-    let mut a = vec![vec![0.0; NX]; NX];
-    let mut b = vec![0.0; NX];
+    let mut a = [[0.0; NX]; NX];
+    let mut b = [0.0; NX];
     for (x, &t) in xs.iter().zip(y) {
         let z: Vec<f64> = (0..NX).map(|j| (x[j] - mu[j]) / sd[j]).collect();
         for i in 0..NX {
@@ -279,7 +279,7 @@ pub fn fit(xs: &[[f64; NX]], y: &[f64], lambda: f64) -> Model {
     for i in 0..NX {
         a[i][i] += lambda;
     }
-    let beta = solve(a, b);
+    let beta = crate::scorer::solve(a, b);
     let mut w = [0.0; NX];
     let mut bias = my;
     for j in 0..NX {
@@ -289,33 +289,6 @@ pub fn fit(xs: &[[f64; NX]], y: &[f64], lambda: f64) -> Model {
     let lo = y.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = y.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     Model { bias, w, lo, hi }
-}
-
-/// Gaussian elimination with partial pivoting (the system is positive definite).
-#[allow(clippy::needless_range_loop)]
-fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
-    let n = b.len();
-    for c in 0..n {
-        let p = (c..n).max_by(|&i, &j| a[i][c].abs().total_cmp(&a[j][c].abs())).unwrap_or(c);
-        a.swap(c, p);
-        b.swap(c, p);
-        if a[c][c].abs() < 1e-12 {
-            continue;
-        }
-        for r in c + 1..n {
-            let f = a[r][c] / a[c][c];
-            for k in c..n {
-                a[r][k] -= f * a[c][k];
-            }
-            b[r] -= f * b[c];
-        }
-    }
-    let mut x = vec![0.0; n];
-    for c in (0..n).rev() {
-        let s: f64 = (c + 1..n).map(|k| a[c][k] * x[k]).sum();
-        x[c] = if a[c][c].abs() < 1e-12 { 0.0 } else { (b[c] - s) / a[c][c] };
-    }
-    x
 }
 
 #[cfg(test)]

@@ -98,7 +98,7 @@ pub fn fit<const N: usize>(xs: &[[f32; N]], ys: &[bool], l2: f64, iters: usize) 
 
 /// Solves `a x = b` by Gaussian elimination with partial pivoting.
 #[allow(clippy::needless_range_loop)] // index form mirrors the maths
-fn solve<const N: usize>(mut a: [[f64; N]; N], mut b: [f64; N]) -> [f64; N] {
+pub(crate) fn solve<const N: usize>(mut a: [[f64; N]; N], mut b: [f64; N]) -> [f64; N] {
     for c in 0..N {
         let p = (c..N).max_by(|&i, &j| a[i][c].abs().total_cmp(&a[j][c].abs())).unwrap_or(c);
         a.swap(c, p);

@@ -168,17 +168,20 @@ pub(super) fn dotted_or_dateline<'a>(
     let t = &tokens[i];
     let word = t.text(body);
     let mut key = String::new();
+    // The token after the word's own final dot, or after a dot right behind it ("U.S" + ".").
+    let past_dot = || -> Option<usize> {
+        if word.ends_with('.') {
+            return Some(i + 1);
+        }
+        tokens.get(i + 1).filter(|n| n.start == t.end && n.text(body) == ".")?;
+        Some(i + 2)
+    };
     // "U.S" + ".": letters each followed by a dot.
     let b = word.as_bytes();
     let dotted = b.len() >= 3
         && b.iter().enumerate().all(|(k, c)| if k % 2 == 0 { c.is_ascii_uppercase() } else { *c == b'.' });
     if dotted {
-        let end = if word.ends_with('.') {
-            i + 1
-        } else {
-            tokens.get(i + 1).filter(|n| n.start == t.end && n.text(body) == ".")?;
-            i + 2
-        };
+        let end = past_dot()?;
         let text = &body[t.start..tokens[end - 1].end];
         normalise(text, &mut key);
         let fits = gaz.lookup_key(&key).iter().any(|c| {
@@ -194,12 +197,7 @@ pub(super) fn dotted_or_dateline<'a>(
     // A state's abbreviation after a comma ("…, Okla."), whether or not the place before it
     // was found.
     if word.len() >= 2 && word.len() <= 5 && i > 0 && tokens[i - 1].text(body) == "," {
-        let end = if word.ends_with('.') {
-            i + 1
-        } else {
-            tokens.get(i + 1).filter(|n| n.start == t.end && n.text(body) == ".")?;
-            i + 2
-        };
+        let end = past_dot()?;
         let text = &body[t.start..tokens[end - 1].end];
         normalise(text, &mut key);
         let fits = gaz
