@@ -3,7 +3,11 @@
 
 /// A `kB` field of `/proc/self/status` (`VmRSS:`, `VmHWM:`, …) in kB.
 pub fn status_kb(key: &str) -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    field_kb(&std::fs::read_to_string("/proc/self/status").ok()?, key)
+}
+
+/// A `kB` field of a `/proc/<pid>/status` text.
+fn field_kb(status: &str, key: &str) -> Option<f64> {
     status.lines().find(|l| l.starts_with(key))?.split_whitespace().nth(1)?.parse().ok()
 }
 
@@ -24,7 +28,12 @@ mod tests {
         if !std::path::Path::new("/proc/self/status").exists() {
             return;
         }
-        let (now, peak) = (super::rss_mb().unwrap(), super::peak_rss_mb().unwrap());
+        assert!(super::rss_mb().unwrap() > 0.0 && super::peak_rss_mb().unwrap() > 0.0);
+        // Both from one read of the file: the kernel raises VmHWM lazily, so a VmRSS read a
+        // moment earlier, before other threads freed memory, can exceed a later VmHWM.
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let (now, peak) =
+            (super::field_kb(&status, "VmRSS:").unwrap(), super::field_kb(&status, "VmHWM:").unwrap());
         assert!(now > 0.0 && peak >= now, "{now} {peak}");
         assert!(super::status_kb("NoSuchField:").is_none());
     }
