@@ -62,12 +62,10 @@ fn main() {
         drop(meta::extract(&d, &st, None, r.0.first().map(|&a| (a, a))));
         drop(content::serialise(&d, &st, &r.0));
     });
-    time("extract_html", &|p| drop(newsloom_extract::html::extract_html(p, None, None, None)));
+    time("extract_html", &|p| drop(newsloom_extract::html::extract_html(p, None)));
     time("clone page", &|p| drop(p.to_string()));
-    let bodies: Vec<String> = pages
-        .iter()
-        .map(|p| newsloom_extract::html::extract_html(p, None, None, None).paragraphs.join("\n\n"))
-        .collect();
+    let bodies: Vec<String> =
+        pages.iter().map(|p| newsloom_extract::html::extract_html(p, None).paragraphs.join("\n\n")).collect();
     let t = Instant::now();
     for b in &bodies {
         std::hint::black_box(newsloom_extract::lang::detect(b));

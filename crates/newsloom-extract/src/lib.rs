@@ -63,6 +63,8 @@
 //! assert!(article.body.starts_with("The storm arrived"));
 //! ```
 
+use std::collections::HashMap;
+
 use newsloom_model::{Article, InputFormat, RawRecord};
 
 mod assemble;
@@ -96,7 +98,27 @@ impl std::error::Error for ExtractError {}
 /// Turns one raw record into an article. Implementations may learn from what they have seen
 /// (per-source templates), hence `&self` with interior state and `Send + Sync` for rayon.
 pub trait Extractor: Send + Sync {
+    /// Extracts one record, learning from it at once.
     fn extract(&self, raw: &RawRecord) -> Result<Article, ExtractError>;
+
+    /// Extracts a batch as one sequential pass over batches would: each record sees what was
+    /// learnt from earlier batches only (not from its own batch, whatever the thread timing),
+    /// and the batch is learnt from afterwards, in record order. The default extracts the
+    /// records one by one, in order.
+    fn extract_batch(&self, raws: &[RawRecord]) -> Vec<Result<Article, ExtractError>> {
+        raws.iter().map(|r| self.extract(r)).collect()
+    }
+
+    /// What has been learnt, as bytes to save beside a store (`None`: nothing is learnt).
+    fn learnt_state(&self) -> Option<Vec<u8>> {
+        None
+    }
+
+    /// Replaces what has been learnt with a saved [`Extractor::learnt_state`]; `false` when the
+    /// bytes are not one.
+    fn restore_learnt(&self, _state: &[u8]) -> bool {
+        false
+    }
 }
 
 /// The default extractor: text and HTML paths, given-metadata precedence, per-source
@@ -127,9 +149,31 @@ impl NewsExtractor {
         })
     }
 
-    fn extract_text(&self, raw: &RawRecord, source: Option<&str>) -> Extracted {
-        let chrome = source.filter(|_| self.learn).and_then(|s| self.templates.chrome_set(s));
-        let set = chrome.as_ref().map(|(_, s)| s.as_slice()).unwrap_or(&[]);
+    /// The record's source and its learnt chrome, when learning.
+    fn chrome_of(&self, raw: &RawRecord) -> Option<(String, templates::Chrome)> {
+        let source = Self::source_key(raw).filter(|_| self.learn)?;
+        let chrome = self.templates.chrome(&source);
+        Some((source, chrome))
+    }
+
+    /// Extracts one record against `learnt` (its source's chrome), returning what it teaches.
+    fn extract_with(
+        &self,
+        raw: &RawRecord,
+        learnt: Option<(&str, &templates::Chrome)>,
+    ) -> (Result<Article, ExtractError>, Option<templates::Lesson>) {
+        let (ex, lesson) = match raw.format {
+            InputFormat::Text => Self::extract_text(raw, learnt),
+            InputFormat::Html => html::extract_html_learning(&raw.content, raw.meta_str("url"), learnt),
+        };
+        (assemble::finish(raw, ex), lesson)
+    }
+
+    fn extract_text(
+        raw: &RawRecord,
+        learnt: Option<(&str, &templates::Chrome)>,
+    ) -> (Extracted, Option<templates::Lesson>) {
+        let set = learnt.map(|(_, c)| c.lines.as_slice()).unwrap_or(&[]);
         // No article needs more; the cap keeps time and memory bounded (as for HTML).
         let mut warnings = Vec::new();
         let mut cut = raw.content.len().min(MAX_TEXT_BYTES);
@@ -148,22 +192,14 @@ impl NewsExtractor {
         if !set.is_empty() && parts.paragraphs.is_empty() {
             parts = text::extract_text(&content, &|_| false);
         }
-        if let (Some(s), true) = (source, self.learn) {
-            self.templates.learn(
-                s,
-                content
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .map(text::line_key)
-                    .collect::<Vec<_>>()
-                    .iter()
-                    .map(String::as_str),
-            );
-        }
+        let lesson = learnt.map(|(source, _)| {
+            let keys: Vec<String> =
+                content.lines().map(str::trim).filter(|l| !l.is_empty()).map(text::line_key).collect();
+            templates::Lesson::new(source, keys.iter().map(String::as_str), Vec::new())
+        });
         let structure =
             if parts.paragraphs.is_empty() { 0.0 } else { 0.5 + 0.5 * (parts.title.is_some() as u8 as f32) };
-        Extracted {
+        let extracted = Extracted {
             title: parts.title.map(|t| (t, "text")),
             subtitle: parts.lead.map(|t| (t, "text")),
             bylines: (!parts.bylines.is_empty()).then_some((parts.bylines, "text")),
@@ -173,20 +209,54 @@ impl NewsExtractor {
             structure,
             warnings,
             ..Extracted::default()
-        }
+        };
+        (extracted, lesson)
     }
 }
 
 impl Extractor for NewsExtractor {
     fn extract(&self, raw: &RawRecord) -> Result<Article, ExtractError> {
-        let source = Self::source_key(raw);
-        let ex = match raw.format {
-            InputFormat::Text => self.extract_text(raw, source.as_deref()),
-            InputFormat::Html => {
-                let learn = self.learn.then_some(&self.templates);
-                html::extract_html(&raw.content, raw.meta_str("url"), source.as_deref(), learn)
-            }
-        };
-        assemble::finish(raw, ex)
+        let learnt = self.chrome_of(raw);
+        let (article, lesson) = self.extract_with(raw, learnt.as_ref().map(|(s, c)| (s.as_str(), c)));
+        if let Some(lesson) = lesson {
+            self.templates.learn(&lesson);
+        }
+        article
+    }
+
+    fn extract_batch(&self, raws: &[RawRecord]) -> Vec<Result<Article, ExtractError>> {
+        use rayon::prelude::*;
+        // Every source's chrome as of the batch's start, looked up once per source.
+        let mut chrome: HashMap<String, templates::Chrome> = HashMap::new();
+        let sources: Vec<Option<String>> = raws
+            .iter()
+            .map(|raw| {
+                let source = Self::source_key(raw).filter(|_| self.learn)?;
+                if !chrome.contains_key(&source) {
+                    chrome.insert(source.clone(), self.templates.chrome(&source));
+                }
+                Some(source)
+            })
+            .collect();
+        let (articles, lessons): (Vec<_>, Vec<_>) = raws
+            .par_iter()
+            .zip(&sources)
+            .map(|(raw, source)| {
+                let learnt = source.as_deref().map(|s| (s, &chrome[s]));
+                self.extract_with(raw, learnt)
+            })
+            .unzip();
+        for lesson in lessons.iter().flatten() {
+            self.templates.learn(lesson);
+        }
+        articles
+    }
+
+    fn learnt_state(&self) -> Option<Vec<u8>> {
+        self.learn.then(|| self.templates.to_bytes())
+    }
+
+    fn restore_learnt(&self, state: &[u8]) -> bool {
+        self.learn && self.templates.restore(state)
     }
 }

@@ -51,32 +51,66 @@ pub fn key_hash(key: &str) -> u64 {
     h.finish()
 }
 
+/// A source's learnt chrome as of one moment (sorted hashes): the lines and the DOM paths a
+/// page of the source drops.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Chrome {
+    pub lines: Vec<u64>,
+    pub paths: Vec<u64>,
+}
+
+/// What one page of a source teaches: its distinct short lines (hashes of normalised keys) and
+/// its blocks as `(path hash, text hash)` pairs.
+#[derive(Debug, Clone, Default)]
+pub struct Lesson {
+    pub source: String,
+    pub lines: Vec<u64>,
+    pub paths: Vec<(u64, u64)>,
+}
+
+impl Lesson {
+    /// A lesson of `source` from normalised line keys (longer ones are never chrome) and blocks.
+    pub fn new<'a>(source: &str, keys: impl Iterator<Item = &'a str>, paths: Vec<(u64, u64)>) -> Self {
+        let mut lines: Vec<u64> = keys.filter(|k| k.len() <= 300).map(key_hash).collect();
+        lines.sort_unstable();
+        lines.dedup();
+        Self { source: source.to_string(), lines, paths }
+    }
+}
+
 impl Templates {
-    /// A snapshot predicate for one page: is this normalised line chrome for `source`?
-    pub fn chrome_set(&self, source: &str) -> Option<(u32, Vec<u64>)> {
-        let sources = self.sources.read().ok()?;
-        let stats = sources.get(source)?;
-        if stats.pages < MIN_PAGES {
-            return None;
-        }
+    /// The chrome `source` has learnt so far (empty below [`MIN_PAGES`] pages).
+    pub fn chrome(&self, source: &str) -> Chrome {
+        let Ok(sources) = self.sources.read() else { return Chrome::default() };
+        let Some(stats) = sources.get(source).filter(|s| s.pages >= MIN_PAGES) else {
+            return Chrome::default();
+        };
         let min = MIN_PAGES.max((stats.pages as f32 * MIN_SHARE).ceil() as u32);
-        let mut chrome: Vec<u64> = stats.lines.iter().filter(|&(_, &c)| c >= min).map(|(&h, _)| h).collect();
-        chrome.sort_unstable();
-        Some((stats.pages, chrome))
+        let mut lines: Vec<u64> = stats.lines.iter().filter(|&(_, &c)| c >= min).map(|(&h, _)| h).collect();
+        lines.sort_unstable();
+        // Paths: on as many pages as for lines, holding at most one distinct text per two pages.
+        let mut paths: Vec<u64> = stats
+            .paths
+            .iter()
+            .filter(|(_, (pages, texts))| {
+                *pages >= min && texts.len() < MAX_PATH_TEXTS && texts.len() as u32 * 2 <= *pages
+            })
+            .map(|(&h, _)| h)
+            .collect();
+        paths.sort_unstable();
+        Chrome { lines, paths }
     }
 
-    /// Records the distinct normalised lines of one page of `source`.
-    pub fn learn<'a>(&self, source: &str, keys: impl Iterator<Item = &'a str>) {
-        let mut hashes: Vec<u64> = keys.filter(|k| k.len() <= 300).map(key_hash).collect();
-        hashes.sort_unstable();
-        hashes.dedup();
+    /// Records one page: counts the page, its lines, and its blocks per path (a path's texts on
+    /// the page are combined into one).
+    pub fn learn(&self, lesson: &Lesson) {
         let Ok(mut sources) = self.sources.write() else { return };
-        if !sources.contains_key(source) && sources.len() >= MAX_SOURCES {
+        if !sources.contains_key(&lesson.source) && sources.len() >= MAX_SOURCES {
             return;
         }
-        let stats = sources.entry(source.to_string()).or_default();
+        let stats = sources.entry(lesson.source.clone()).or_default();
         stats.pages += 1;
-        for h in hashes {
+        for &h in &lesson.lines {
             if stats.lines.len() < MAX_LINES || stats.lines.contains_key(&h) {
                 *stats.lines.entry(h).or_default() += 1;
             }
@@ -85,42 +119,17 @@ impl Templates {
             // Forget one-off lines so recurring ones can still be learned.
             stats.lines.retain(|_, c| *c > 1);
         }
-    }
-}
-
-impl Templates {
-    /// Chrome DOM paths of `source` (sorted hashes): seen on at least 3 pages and 30% of the
-    /// source's pages (as for lines), holding at most one distinct text per two pages.
-    pub fn chrome_paths(&self, source: &str) -> Vec<u64> {
-        let Ok(sources) = self.sources.read() else { return Vec::new() };
-        let Some(stats) = sources.get(source).filter(|s| s.pages >= MIN_PAGES) else { return Vec::new() };
-        let min = MIN_PAGES.max((stats.pages as f32 * MIN_SHARE).ceil() as u32);
-        let mut out: Vec<u64> = stats
-            .paths
-            .iter()
-            .filter(|(_, (pages, texts))| {
-                *pages >= min && texts.len() < MAX_PATH_TEXTS && texts.len() as u32 * 2 <= *pages
-            })
-            .map(|(&h, _)| h)
-            .collect();
-        out.sort_unstable();
-        out
-    }
-
-    /// Records one page's blocks as `(path hash, text hash)` pairs; a path's texts on the page
-    /// are combined into one. Call once per page, alongside [`Templates::learn`] (which counts
-    /// the page).
-    pub fn learn_paths(&self, source: &str, blocks: &[(u64, u64)]) {
-        let mut per_path: HashMap<u64, u64> = HashMap::new();
-        for &(p, t) in blocks {
-            let e = per_path.entry(p).or_default();
-            *e = e.rotate_left(7) ^ t;
+        // By path (stable: a path's texts stay in page order), so which paths are recorded
+        // when the table is full does not depend on hashing order.
+        let mut blocks = lesson.paths.clone();
+        blocks.sort_by_key(|&(p, _)| p);
+        let mut per_path: Vec<(u64, u64)> = Vec::with_capacity(blocks.len());
+        for (p, t) in blocks {
+            match per_path.last_mut() {
+                Some((q, e)) if *q == p => *e = e.rotate_left(7) ^ t,
+                _ => per_path.push((p, t)),
+            }
         }
-        let Ok(mut sources) = self.sources.write() else { return };
-        if !sources.contains_key(source) && sources.len() >= MAX_SOURCES {
-            return;
-        }
-        let stats = sources.entry(source.to_string()).or_default();
         for (p, t) in per_path {
             if stats.paths.len() >= MAX_PATHS && !stats.paths.contains_key(&p) {
                 continue;
@@ -137,6 +146,97 @@ impl Templates {
     }
 }
 
+impl Templates {
+    /// The learnt state as bytes, for [`Templates::restore`].
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let Ok(sources) = self.sources.read() else { return Vec::new() };
+        let mut out = Vec::new();
+        let put = |out: &mut Vec<u8>, v: u64| out.extend_from_slice(&v.to_le_bytes());
+        put(&mut out, sources.len() as u64);
+        let mut names: Vec<&String> = sources.keys().collect();
+        names.sort();
+        for name in names {
+            let stats = &sources[name];
+            put(&mut out, name.len() as u64);
+            out.extend_from_slice(name.as_bytes());
+            put(&mut out, stats.pages as u64);
+            // In key order: the same state always gives the same bytes.
+            let mut lines: Vec<(&u64, &u32)> = stats.lines.iter().collect();
+            lines.sort_unstable();
+            put(&mut out, lines.len() as u64);
+            for (&h, &c) in lines {
+                put(&mut out, h);
+                put(&mut out, c as u64);
+            }
+            let mut paths: Vec<_> = stats.paths.iter().collect();
+            paths.sort_unstable_by_key(|(p, _)| **p);
+            put(&mut out, paths.len() as u64);
+            for (&p, (pages, texts)) in paths {
+                put(&mut out, p);
+                put(&mut out, *pages as u64);
+                put(&mut out, texts.len() as u64);
+                for &t in texts {
+                    put(&mut out, t);
+                }
+            }
+        }
+        out
+    }
+
+    /// Replaces the learnt state with one written by [`Templates::to_bytes`]; `false` (and the
+    /// state left as it was) when the bytes are not one.
+    pub fn restore(&self, bytes: &[u8]) -> bool {
+        let Some(read) = Self::read(bytes) else { return false };
+        let Ok(mut sources) = self.sources.write() else { return false };
+        *sources = read;
+        true
+    }
+
+    fn read(bytes: &[u8]) -> Option<HashMap<String, SourceStats>> {
+        let mut at = Cursor(bytes);
+        // Counts above what a state can hold are refused before anything is allocated.
+        let n = at.num().filter(|&n| n <= MAX_SOURCES as u64)?;
+        let mut sources = HashMap::with_capacity(n as usize);
+        for _ in 0..n {
+            let len = at.num().filter(|&l| l <= 1 << 16)? as usize;
+            let name = String::from_utf8(at.take(len)?.to_vec()).ok()?;
+            let pages = u32::try_from(at.num()?).ok()?;
+            let n_lines = at.num().filter(|&l| l <= MAX_LINES as u64)?;
+            let mut lines = HashMap::with_capacity(n_lines as usize);
+            for _ in 0..n_lines {
+                let h = at.num()?;
+                lines.insert(h, u32::try_from(at.num()?).ok()?);
+            }
+            let n_paths = at.num().filter(|&l| l <= MAX_PATHS as u64)?;
+            let mut paths = HashMap::with_capacity(n_paths as usize);
+            for _ in 0..n_paths {
+                let p = at.num()?;
+                let pages = u32::try_from(at.num()?).ok()?;
+                let n_texts = at.num().filter(|&l| l <= MAX_PATH_TEXTS as u64)?;
+                let texts = (0..n_texts).map(|_| at.num()).collect::<Option<Vec<u64>>>()?;
+                paths.insert(p, (pages, texts));
+            }
+            sources.insert(name, SourceStats { pages, lines, paths });
+        }
+        at.0.is_empty().then_some(sources)
+    }
+}
+
+/// Reads a [`Templates::to_bytes`] state front to back.
+struct Cursor<'a>(&'a [u8]);
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, tail) = self.0.split_at_checked(n)?;
+        self.0 = tail;
+        Some(head)
+    }
+
+    fn num(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+}
+
 /// Membership test against a [`Templates::chrome_set`] snapshot.
 pub fn is_chrome(set: &[u64], key: &str) -> bool {
     set.binary_search(&key_hash(key)).is_ok()
@@ -146,17 +246,21 @@ pub fn is_chrome(set: &[u64], key: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn page(source: &str, lines: &[&str], paths: &[(u64, u64)]) -> Lesson {
+        Lesson::new(source, lines.iter().copied(), paths.to_vec())
+    }
+
     #[test]
     fn recurring_lines_become_chrome() {
         let t = Templates::default();
         for i in 0..4 {
             let own = format!("story line {i}");
-            t.learn("site", ["subscribe now", own.as_str()].into_iter());
+            t.learn(&page("site", &["subscribe now", &own], &[]));
         }
-        let (_, set) = t.chrome_set("site").unwrap();
-        assert!(is_chrome(&set, "subscribe now"));
-        assert!(!is_chrome(&set, "story line 1"));
-        assert!(t.chrome_set("other").is_none());
+        let chrome = t.chrome("site");
+        assert!(is_chrome(&chrome.lines, "subscribe now"));
+        assert!(!is_chrome(&chrome.lines, "story line 1"));
+        assert_eq!(t.chrome("other"), Chrome::default());
     }
 
     #[test]
@@ -165,11 +269,32 @@ mod tests {
         let (promo, body) = (key_hash("div.promo>p"), key_hash("article>p"));
         for i in 0..6u64 {
             // The promo rotates between two texts; the body differs on every page.
-            t.learn_paths("site", &[(promo, i % 2), (body, 100 + i), (body, 200 + i)]);
-            t.learn("site", std::iter::empty());
+            t.learn(&page("site", &[], &[(promo, i % 2), (body, 100 + i), (body, 200 + i)]));
         }
-        let chrome = t.chrome_paths("site");
-        assert_eq!(chrome, vec![promo]);
-        assert!(t.chrome_paths("other").is_empty());
+        assert_eq!(t.chrome("site").paths, vec![promo]);
+        assert!(t.chrome("other").paths.is_empty());
+    }
+
+    #[test]
+    fn a_restored_state_learns_and_decides_as_the_original() {
+        let (a, b) = (Templates::default(), Templates::default());
+        let promo = key_hash("div.promo>p");
+        for i in 0..5u64 {
+            let own = format!("line {i}");
+            let p = page(if i % 2 == 0 { "one" } else { "two" }, &["menu", &own], &[(promo, i % 2), (i, i)]);
+            a.learn(&p);
+        }
+        assert!(b.restore(&a.to_bytes()));
+        assert_eq!(a.to_bytes(), b.to_bytes());
+        let next = page("one", &["menu", "line 9"], &[(promo, 0)]);
+        a.learn(&next);
+        b.learn(&next);
+        assert_eq!((a.chrome("one"), a.chrome("two")), (b.chrome("one"), b.chrome("two")));
+        assert!(is_chrome(&b.chrome("one").lines, "menu"));
+        // Not a state: refused, and what was learnt stays.
+        let bytes = a.to_bytes();
+        assert!(!b.restore(&bytes[..bytes.len() - 3]));
+        assert!(!b.restore(b"nonsense"));
+        assert!(is_chrome(&b.chrome("one").lines, "menu"));
     }
 }

@@ -22,6 +22,24 @@ impl<E: Extractor> Extractor for FeedHintExtractor<E> {
         apply_hints(&mut article, raw);
         Ok(article)
     }
+
+    fn extract_batch(&self, raws: &[RawRecord]) -> Vec<Result<Article, ExtractError>> {
+        let mut articles = self.inner.extract_batch(raws);
+        for (article, raw) in articles.iter_mut().zip(raws) {
+            if let Ok(article) = article {
+                apply_hints(article, raw);
+            }
+        }
+        articles
+    }
+
+    fn learnt_state(&self) -> Option<Vec<u8>> {
+        self.inner.learnt_state()
+    }
+
+    fn restore_learnt(&self, state: &[u8]) -> bool {
+        self.inner.restore_learnt(state)
+    }
 }
 
 fn set_provenance(article: &mut Article, field: &str, source: &str) {

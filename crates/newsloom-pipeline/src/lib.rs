@@ -10,6 +10,7 @@ pub mod synth;
 
 use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::time::Instant;
 
 use newsloom_analyse::{Analyser, NewsAnalyser};
@@ -330,6 +331,10 @@ impl Pipeline {
             if same_store && self.clusterer.read_snapshot(&mut saved.state) {
                 seq = saved.seq;
                 self.restore.resumed_at = Some(seq);
+                // What the extractor had learnt from the same articles (its templates).
+                if !saved.learnt.is_empty() && !self.extractor.restore_learnt(&saved.learnt) {
+                    tracing::warn!("the saved extraction templates were not usable; starting without them");
+                }
             }
         }
         if seq == 0 {
@@ -402,7 +407,10 @@ impl Pipeline {
     /// Batches overlap: while batch N is clustered, stored and indexed on this thread,
     /// batches N+1..=N+[`PIPELINE_DEPTH`] are extracted and analysed on the rayon pool, so the
     /// sequential steps do not leave the other cores idle. Batches are finished in input
-    /// order, so stories come out as from a sequential run.
+    /// order, so stories come out as from a sequential run. Their extraction is ordered too
+    /// (a batch is extracted once the previous one is, and learns from the earlier ones only),
+    /// so what the extractor learns per source, and so every body, does not depend on thread
+    /// timing.
     pub fn ingest(
         &mut self,
         items: impl Iterator<Item = IngestItem>,
@@ -427,6 +435,13 @@ impl Pipeline {
                 Vec<ItemError>,
                 HashSet<String>,
             )> = VecDeque::new();
+            // Set when the newest batch has been extracted (and learnt from): the next waits
+            // for it, so what each batch learns from the earlier ones does not depend on timing.
+            let mut extracted: Option<mpsc::Receiver<()>> = None;
+            // Fresh records since the last state save planned: a batch that reaches
+            // `save_every` keeps the extractor's learnt state as of its own end, saved with the
+            // clusterer's once the batch is stored.
+            let mut planned = unsaved;
             loop {
                 let t = Instant::now();
                 let mut records = Vec::with_capacity(batch_size);
@@ -444,21 +459,30 @@ impl Pipeline {
                     let busy = |id: &str| in_flight.iter().any(|(_, _, ids)| ids.contains(id));
                     let fresh = sink.fresh(records, &busy, &mut summary)?;
                     let ids = fresh.iter().map(|r| r.id.clone()).collect();
-                    let handle = scope.spawn(move || process(extractor, analyser, fresh));
+                    planned += fresh.len() as u64;
+                    let keep_learnt = state_dir.is_some() && planned >= save_every;
+                    if keep_learnt {
+                        planned = 0;
+                    }
+                    let (done_tx, done_rx) = mpsc::sync_channel(1);
+                    let after = extracted.replace(done_rx);
+                    let order = BatchOrder { after, extracted: done_tx, keep_learnt };
+                    let handle = scope.spawn(move || process(extractor, analyser, fresh, order));
                     in_flight.push_back((handle, rejects, ids));
                 }
                 // Finish the oldest batch once PIPELINE_DEPTH newer ones are being processed (or
                 // the input has ended), so the pool has work while this thread stores.
                 while in_flight.len() > PIPELINE_DEPTH || (done && !in_flight.is_empty()) {
                     let Some((handle, rejects, _)) = in_flight.pop_front() else { break };
-                    let processed =
+                    let mut processed =
                         handle.join().map_err(|_| PipelineError("extraction or analysis panicked".into()))?;
                     summary.stage_s.extract_analyse += processed.seconds;
+                    let learnt = processed.learnt.take();
                     let stored_before = summary.stored;
                     sink.finish(processed, rejects, &mut summary)?;
                     unsaved += summary.stored - stored_before;
-                    if let Some(dir) = state_dir.filter(|_| unsaved >= save_every) {
-                        save_state(dir, &*sink.clusterer, &*sink.store)?;
+                    if let (Some(dir), Some(learnt)) = (state_dir, learnt) {
+                        save_state(dir, &learnt, &*sink.clusterer, &*sink.store)?;
                         unsaved = 0;
                     }
                     // The index is derived data: committing it about once a second keeps
@@ -488,7 +512,9 @@ impl Pipeline {
         if let Some(dir) =
             self.state_dir.as_deref().filter(|_| self.unsaved >= self.save_state_every.clamp(1, 1_000))
         {
-            save_state(dir, &*self.clusterer, &*self.store)?;
+            // Every batch is stored: the extractor has learnt from exactly the stored articles.
+            let learnt = self.extractor.learnt_state().unwrap_or_default();
+            save_state(dir, &learnt, &*self.clusterer, &*self.store)?;
             self.unsaved = 0;
         }
         summary.elapsed_s = started.elapsed().as_secs_f64();
@@ -509,12 +535,17 @@ fn id_at(store: &dyn StoreBackend, seq: i64) -> Result<Option<String>> {
 }
 
 /// Saves the clusterer's state as of the last stored article (see [`resume`]).
-fn save_state(dir: &Path, clusterer: &dyn StoryClusterer, store: &dyn StoreBackend) -> Result<()> {
+fn save_state(
+    dir: &Path,
+    learnt: &[u8],
+    clusterer: &dyn StoryClusterer,
+    store: &dyn StoreBackend,
+) -> Result<()> {
     let seq = store.max_seq()?;
     let Some(last) = id_at(store, seq)? else { return Ok(()) };
     let t = Instant::now();
     // Only an optimisation for the next open: a failure to write it is reported, not fatal.
-    match resume::save(dir, seq, &last, |out| clusterer.write_snapshot(out)) {
+    match resume::save(dir, seq, &last, learnt, |out| clusterer.write_snapshot(out)) {
         Ok(Some(bytes)) => {
             tracing::info!(seq, bytes, seconds = t.elapsed().as_secs_f64(), "clusterer state saved")
         }
@@ -528,13 +559,37 @@ fn save_state(dir: &Path, clusterer: &dyn StoryClusterer, store: &dyn StoreBacke
 struct Processed {
     results: Vec<std::result::Result<(Article, newsloom_analyse::Analysis), ItemError>>,
     seconds: f64,
+    /// The extractor's learnt state as of the end of this batch, when a save follows it.
+    learnt: Option<Vec<u8>>,
 }
 
-fn process(extractor: &dyn Extractor, analyser: &dyn Analyser, fresh: Vec<RawRecord>) -> Processed {
+/// Where a batch stands among the batches in flight: extraction waits for the previous one's
+/// (`after`), says when its own is done (`extracted`), and keeps the learnt state if asked.
+struct BatchOrder {
+    after: Option<mpsc::Receiver<()>>,
+    extracted: mpsc::SyncSender<()>,
+    keep_learnt: bool,
+}
+
+fn process(
+    extractor: &dyn Extractor,
+    analyser: &dyn Analyser,
+    fresh: Vec<RawRecord>,
+    order: BatchOrder,
+) -> Processed {
+    // An error means the previous batch's thread ended without saying (it panicked): its join
+    // reports that, so this one just goes on.
+    if let Some(after) = order.after {
+        let _ = after.recv();
+    }
     let t = Instant::now();
-    let results = fresh
-        .par_iter()
-        .map(|raw| match extractor.extract(raw) {
+    let articles = extractor.extract_batch(&fresh);
+    let learnt = if order.keep_learnt { Some(extractor.learnt_state().unwrap_or_default()) } else { None };
+    let _ = order.extracted.send(());
+    let results = articles
+        .into_par_iter()
+        .zip(&fresh)
+        .map(|(extracted, raw)| match extracted {
             Ok(article) => {
                 let analysis = analyser.analyse(&article);
                 Ok((article, analysis))
@@ -544,7 +599,7 @@ fn process(extractor: &dyn Extractor, analyser: &dyn Analyser, fresh: Vec<RawRec
             }
         })
         .collect();
-    Processed { results, seconds: t.elapsed().as_secs_f64() }
+    Processed { results, seconds: t.elapsed().as_secs_f64(), learnt }
 }
 
 /// The sequential end of the pipeline: clustering, storing, indexing.

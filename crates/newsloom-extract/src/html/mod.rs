@@ -33,7 +33,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::assemble::Extracted;
-use crate::templates::{self, Templates};
+use crate::templates::{self, Chrome, Lesson};
 use content::BlockKind;
 
 /// Labels that open the after-matter of an article.
@@ -56,13 +56,18 @@ fn cta_above(paragraphs: &[String]) -> bool {
     paragraphs[n.saturating_sub(4)..n.saturating_sub(1)].iter().any(|p| p.len() < 200 && CTA_RE.is_match(p))
 }
 
-/// Extracts body and metadata from an HTML page. `source` keys template learning.
-pub fn extract_html(
+/// Extracts body and metadata from an HTML page on its own (no per-source templates).
+pub fn extract_html(html: &str, url: Option<&str>) -> Extracted {
+    extract_html_learning(html, url, None).0
+}
+
+/// Extracts body and metadata from an HTML page. With `learn` (the page's source and the
+/// chrome it has learnt), learnt chrome blocks are dropped and the page's lesson is returned.
+pub fn extract_html_learning(
     html: &str,
     url: Option<&str>,
-    source: Option<&str>,
-    learn: Option<&Templates>,
-) -> Extracted {
+    learn: Option<(&str, &Chrome)>,
+) -> (Extracted, Option<Lesson>) {
     let mut dom = dom::parse(html);
     dom.site = url.or(dom.canonical.as_deref()).map(dom::site_hash).filter(|&h| h > 1).unwrap_or(0);
     let st = content::stats(&dom);
@@ -87,9 +92,10 @@ pub fn extract_html(
 
     let title = page.title.clone();
     // Learned template blocks for this source; skipped when they would take most of the body.
-    let chrome = source.zip(learn).and_then(|(s, t)| t.chrome_set(s)).map(|(_, set)| set).unwrap_or_default();
+    let no_chrome = Chrome::default();
+    let chrome = learn.map_or(&no_chrome, |(_, c)| c);
     // Only short blocks can be template chrome; keys are only needed when learning.
-    let learning = source.is_some() && learn.is_some();
+    let learning = learn.is_some();
     let keys: Vec<String> = blocks
         .iter()
         .map(|b| if learning && b.text.len() <= 300 { crate::text::line_key(&b.text) } else { String::new() })
@@ -97,24 +103,22 @@ pub fn extract_html(
     // DOM paths of the blocks, and the paths this source's pages fill with the same few texts.
     let paths: Vec<u64> =
         if learning { blocks.iter().map(|b| content::path_hash(&dom, b.node)).collect() } else { Vec::new() };
-    let chrome_paths = source.zip(learn).map(|(s, t)| t.chrome_paths(s)).unwrap_or_default();
     let templ: Vec<bool> = keys
         .iter()
         .enumerate()
         .map(|(i, k)| {
-            (!k.is_empty() && templates::is_chrome(&chrome, k))
-                || paths.get(i).is_some_and(|p| chrome_paths.binary_search(p).is_ok())
+            (!k.is_empty() && templates::is_chrome(&chrome.lines, k))
+                || paths.get(i).is_some_and(|p| chrome.paths.binary_search(p).is_ok())
         })
         .collect();
     let templ_chars: usize = blocks.iter().zip(&templ).filter(|(_, t)| **t).map(|(b, _)| b.text.len()).sum();
     let total_chars: usize = blocks.iter().map(|b| b.text.len()).sum();
     let use_templ = templ_chars * 2 < total_chars;
-    if let (Some(s), Some(t)) = (source, learn) {
+    let lesson = learn.map(|(source, _)| {
         let pairs: Vec<(u64, u64)> =
             paths.iter().zip(&blocks).map(|(&p, b)| (p, templates::key_hash(&b.text))).collect();
-        t.learn_paths(s, &pairs);
-        t.learn(s, keys.iter().filter(|k| !k.is_empty()).map(String::as_str));
-    }
+        Lesson::new(source, keys.iter().filter(|k| !k.is_empty()).map(String::as_str), pairs)
+    });
 
     let mut paragraphs = Vec::new();
     let mut captions = Vec::new();
@@ -205,7 +209,7 @@ pub fn extract_html(
     if paragraphs.is_empty() {
         warnings.push("no main content block found in the html".into());
     }
-    Extracted {
+    let extracted = Extracted {
         title,
         subtitle: page.description,
         bylines: page.authors,
@@ -219,7 +223,8 @@ pub fn extract_html(
         captions,
         structure,
         warnings,
-    }
+    };
+    (extracted, lesson)
 }
 
 #[cfg(test)]
@@ -231,12 +236,12 @@ mod tests {
         let ld = r#"<script type="application/ld+json">{"@type":"NewsArticle","headline":"Rates rise",
             "datePublished":"2021-03-04T10:00:00Z","articleBody":"The central bank raised rates on Thursday.\nMarkets fell."}</script>"#;
         let html = format!(r#"<html><head>{ld}</head><body><div id="app"></div></body></html>"#);
-        let ex = extract_html(&html, None, None, None);
+        let ex = extract_html(&html, None);
         assert_eq!(ex.paragraphs, vec!["The central bank raised rates on Thursday.", "Markets fell."]);
         assert!(ex.warnings.iter().any(|w| w.contains("articleBody")));
 
         let html = r#"<html><head><meta name="description" content="A long description of what the page would show, were scripts run."></head><body><div id="app"></div></body></html>"#;
-        let ex = extract_html(html, None, None, None);
+        let ex = extract_html(html, None);
         assert_eq!(ex.paragraphs.len(), 1);
         assert!(ex.paragraphs[0].starts_with("A long description"));
     }
@@ -245,7 +250,7 @@ mod tests {
     fn a_date_carried_as_script_data_is_used_when_the_page_shows_none() {
         let html = r#"<html><body><article><p>A review of a meal kit service that was delivered on time, with fresh food.</p></article>
             <script type="application/json">{"publishedDate":"2016-11-04T20:37:27Z","updatedDate":null}</script></body></html>"#;
-        let ex = extract_html(html, None, None, None);
+        let ex = extract_html(html, None);
         assert_eq!(ex.published.map(|d| d.iso[..10].to_string()).as_deref(), Some("2016-11-04"));
     }
 
@@ -254,7 +259,7 @@ mod tests {
         let html = r#"<html><body><article><h1>Goodbye</h1><p>After ten years this blog closes today, and I thank
             everyone who read it, wrote to me and argued with me in the comments, sometimes for weeks on end, about nothing.</p><p>Benni<br>10. September 2017</p>
             </article><footer>Impressum</footer></body></html>"#;
-        let d = extract_html(html, None, None, None).published.unwrap();
+        let d = extract_html(html, None).published.unwrap();
         assert_eq!((&d.iso[..10], d.source.as_deref()), ("2017-09-10", Some("page-text")));
     }
 
@@ -277,7 +282,7 @@ mod tests {
             "<html><head><title>Fast battery</title></head><body><div class=\"a\"><p>{article}</p></div>\
              <div class=\"b\">{tips}</div></body></html>"
         );
-        let body = extract_html(&html, None, None, None).paragraphs.join(" ");
+        let body = extract_html(&html, None).paragraphs.join(" ");
         assert!(body.contains("Paragraph 0 of the report") && body.contains("Paragraph 5"), "{body}");
         assert!(!body.contains("Tip 3"), "{body}");
     }
@@ -304,7 +309,7 @@ mod tests {
             </div><footer>© Town</footer></body></html>"#,
             prose("Body", 8)
         );
-        let body = extract_html(&html, None, None, None).paragraphs.join("\n");
+        let body = extract_html(&html, None).paragraphs.join("\n");
         assert!(
             body.contains("What changes for drivers") && body.contains("Buses every ten minutes"),
             "{body}"
@@ -331,7 +336,7 @@ mod tests {
             your insurance through our partner portal, and five percent of the price goes to the youth teams.</p></div></div>
             </body></html>"#
         );
-        let body = extract_html(&html, None, None, None).paragraphs.join("\n");
+        let body = extract_html(&html, None).paragraphs.join("\n");
         assert!(body.contains("Item 0:") && body.contains("Item 11:"), "{body}");
         assert!(!body.contains("partner portal"), "{body}");
     }
@@ -350,7 +355,7 @@ mod tests {
             prose("Closing", 4),
             prose("Cookie", 4)
         );
-        let body = extract_html(&html, None, None, None).paragraphs.join("\n");
+        let body = extract_html(&html, None).paragraphs.join("\n");
         for part in ["Lead paragraph 0", "Middle paragraph 3", "Closing paragraph 3"] {
             assert!(body.contains(part), "{part}: {body}");
         }
@@ -367,7 +372,7 @@ mod tests {
             <p>Support us with a small monthly amount and keep local news free.</p><h3>Become a member now!</h3></div>
             </article></body></html>"#
         );
-        let ex = extract_html(&html, None, None, None);
+        let ex = extract_html(&html, None);
         assert_eq!(ex.paragraphs.len(), 4, "{:?}", ex.paragraphs);
     }
 
@@ -388,7 +393,7 @@ mod tests {
             </article></body></html>"#
         );
         let url = Some("https://www.skate-news.example.de/2017/contest");
-        let body = extract_html(&html, url, None, None).paragraphs.join("\n");
+        let body = extract_html(&html, url).paragraphs.join("\n");
         assert!(body.contains("Facebook-Veranstaltung") && body.contains("info@club"), "{body}");
         assert!(!body.contains("Last year") && !body.contains("ramp test"), "{body}");
     }
@@ -406,7 +411,7 @@ mod tests {
             </article><footer><a href="/imprint">Imprint</a></footer></body></html>"#,
             prose("Body", 6)
         );
-        let body = extract_html(&html, None, None, None).paragraphs.join("\n");
+        let body = extract_html(&html, None).paragraphs.join("\n");
         assert!(body.starts_with("The town will spend") && body.contains("Body paragraph 5"), "{body}");
         assert!(
             body.contains("Cost: four million euros") && body.contains("The bridge in figures"),

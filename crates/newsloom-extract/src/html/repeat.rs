@@ -221,7 +221,7 @@ mod tests {
             r#"<html><body><nav><a href="/">Home</a></nav><div class="thread"><h1>Fur everywhere</h1>
             {posts}</div><footer>© Forum</footer></body></html>"#
         );
-        let ex = extract_html(&html, None, None, None);
+        let ex = extract_html(&html, None);
         for t in texts {
             assert!(ex.paragraphs.iter().any(|p| p == t), "missing {t:?} in {:?}", ex.paragraphs);
         }
@@ -246,7 +246,7 @@ mod tests {
             <div class="wrap"><div class="col"><div class="text">{body}</div></div></div>
             </main><footer>© Town</footer></body></html>"#
         );
-        let ex = extract_html(&html, None, None, None);
+        let ex = extract_html(&html, None);
         assert!(ex.paragraphs[0].starts_with("The town will spend"), "{:?}", ex.paragraphs);
         assert_eq!(ex.paragraphs.len(), 7, "{:?}", ex.paragraphs);
     }
