@@ -4,8 +4,6 @@
 //! A value is written as a BLOB (raw deflate, fast level) and read back from a BLOB or, for
 //! stores written before compression, from plain TEXT: old and new rows live side by side.
 
-use std::io::Write;
-
 use flate2::Compression;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
@@ -37,10 +35,35 @@ fn pack(text: &str) -> rusqlite::Result<ToSqlOutput<'_>> {
     if text.len() < MIN_PACKED {
         return Ok(ToSqlOutput::from(text));
     }
-    let mut enc = flate2::write::DeflateEncoder::new(Vec::with_capacity(text.len() / 3), Compression::fast());
-    enc.write_all(text.as_bytes()).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-    let bytes = enc.finish().map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    let bytes = deflate(text.as_bytes()).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
     Ok(ToSqlOutput::from(bytes))
+}
+
+thread_local! {
+    /// One deflate state per thread, as for inflating: setting one up allocates and zeroes its
+    /// window and hash tables, which took 7.5 µs of the 10.5 µs it cost to deflate a 3.4 KB
+    /// value with a fresh state (3.0 µs reused).
+    static DEFLATE: std::cell::RefCell<flate2::Compress> =
+        std::cell::RefCell::new(flate2::Compress::new(Compression::fast(), false));
+}
+
+/// Deflates one value (raw deflate, fast level) with this thread's reused state.
+fn deflate(input: &[u8]) -> std::io::Result<Vec<u8>> {
+    DEFLATE.with_borrow_mut(|state| {
+        state.reset();
+        let mut out = Vec::with_capacity(input.len() / 3 + 64);
+        loop {
+            let consumed = state.total_in() as usize;
+            let status = state
+                .compress_vec(&input[consumed..], &mut out, flate2::FlushCompress::Finish)
+                .map_err(std::io::Error::other)?;
+            match status {
+                flate2::Status::StreamEnd => return Ok(out),
+                // Output full: grow and go on.
+                _ => out.reserve(out.capacity().max(64)),
+            }
+        }
+    })
 }
 
 impl FromSql for Packed {
@@ -129,6 +152,25 @@ mod tests {
         assert!(read(&blob[..blob.len() / 2]).is_err());
         // The thread's reused inflate state starts clean for the next value.
         assert_eq!(read(&blob).unwrap().0, long);
+    }
+
+    #[test]
+    fn the_reused_deflate_state_gives_each_value_on_its_own() {
+        // Incompressible bytes past the first output guess, then text: each value inflates
+        // alone, and the same value always deflates to the same bytes.
+        let mut noise = String::new();
+        let mut x = 7u64;
+        for _ in 0..20_000 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            noise.push(char::from(b'!' + (x >> 58) as u8));
+        }
+        let text = "The harbour strike went on for a third day. ".repeat(50);
+        let first = deflate(text.as_bytes()).unwrap();
+        for value in [&noise, &text] {
+            let packed = deflate(value.as_bytes()).unwrap();
+            assert_eq!(inflate(&packed).unwrap(), value.as_bytes());
+        }
+        assert_eq!(deflate(text.as_bytes()).unwrap(), first);
     }
 
     #[test]
