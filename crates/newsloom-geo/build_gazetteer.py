@@ -164,10 +164,20 @@ def main(out):
         names = {n for n in [official] + alts.split("|") if keep_alt(n, name) or re.fullmatch(r"[A-Z]\.?[A-Z]\.?", n or "")}
         # Phoenix lists a country's cities and regions under it too; only the variants that are
         # not another place of that country are the country's own names or adjectives.
+        # Phoenix writes every variant in capitals; one that is the country's code or the initials
+        # of one of its names ("US", "USA", "UAE", "DPRK") is an abbreviation, a name of the
+        # country as written, not an adjective to title-case ("Us").
+        initials = {iso2, _iso3} | {
+            "".join(w[0] for w in re.findall(r"[A-Za-z']+", n) if w[0].isupper())
+            for n in [name, official] + alts.split("|")
+        }
+        codes = {p for p in aliases.get(iso2, ()) if len(p) >= 2 and p in initials}
+        names |= codes
         extra = sorted(
             "~" + p.title()
             for p in aliases.get(iso2, ())
-            if p not in city_names[iso2] and re.fullmatch(r"[A-Z][A-Z'-]+( [A-Z][A-Z'-]+)?", p) and "STATE" not in p
+            if p not in city_names[iso2] and p not in codes
+            and re.fullmatch(r"[A-Z][A-Z'-]+( [A-Z][A-Z'-]+)?", p) and "STATE" not in p
         )
         lat, lon = country_point.get(iso2, cen[:2])
         rows.append((int(gid), "PCLI", name, lat, lon, iso2, "", "", cen[2], sorted(names) + extra, _iso3))
