@@ -256,3 +256,34 @@ fn two_names_agree_on_a_region_neither_would_pick_alone() {
     };
     assert_eq!(region("Paris"), region("Henry County"));
 }
+
+#[test]
+fn an_organisation_named_like_a_town_of_the_articles_region_is_that_town() {
+    use newsloom_model::{EntityKind, Mention, Span};
+    let body = "Officers from Shreveport and Natchitoches met in Monroe. The Mansfield aldermen voted \
+                on Friday, and BA staff and the Mansfield Police Department were told.";
+    let mention = |text: &str, kind: EntityKind| {
+        let start = body.find(text).expect(text);
+        Mention {
+            entity: text.into(),
+            text: text.into(),
+            kind,
+            span: Span::new("t", start, start + text.len()),
+            confidence: 1.0,
+        }
+    };
+    let mentions = [
+        mention("Shreveport", EntityKind::Place),
+        mention("Natchitoches", EntityKind::Place),
+        mention("Monroe", EntityKind::Place),
+        mention("Mansfield", EntityKind::Organisation),
+        mention("BA", EntityKind::Organisation),
+        mention("Mansfield Police Department", EntityKind::Organisation),
+    ];
+    let places = Geoparser::new().parse("t", body, &mentions, &Hints::default());
+    let texts: Vec<&str> = places.iter().map(|p| p.text.as_str()).collect();
+    assert!(!texts.contains(&"BA"), "{texts:?}");
+    let mansfield = places.iter().find(|p| p.text == "Mansfield").expect("Mansfield");
+    assert_eq!(mansfield.place.as_ref().map(|p| p.admin1.as_deref()), Some(Some("US.LA")), "{places:?}");
+    assert!(places.windows(2).all(|w| w[0].span.start < w[1].span.start), "in text order");
+}

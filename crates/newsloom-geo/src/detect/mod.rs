@@ -16,11 +16,13 @@ use newsloom_model::{EntityKind, Mention};
 use crate::gazetteer::{Gazetteer, Level, NameKind, normalise};
 
 mod context;
+mod region;
 mod roads;
 mod scan;
 mod unknown;
 
 use context::{in_place_context, same_name_elsewhere, untagged_after_preposition};
+pub use region::{article_region, merge, organisations_in_region};
 use roads::scan_streets;
 use scan::{scan_hyphenated, scan_untagged};
 use unknown::unknown_place_like;
@@ -40,7 +42,8 @@ pub enum Found {
     /// St.") or a numbered route ("KY 52", "A417"). No gazetteer entry; detection only.
     Street,
     /// A name the tagger called a person or organisation that the gazetteer knows, in a
-    /// place's context ("in Greer", "Glen Allen, Va.", "Laurel County").
+    /// place's context ("in Greer", "Glen Allen, Va.", "Laurel County"), or an organisation
+    /// named like a town of the article's region (see [`organisations_in_region`]).
     Context,
 }
 
