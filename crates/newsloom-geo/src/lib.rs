@@ -75,8 +75,10 @@ impl Geoparser {
         let mut res = resolve::resolve(gaz, &tops, hints, &self.resolve);
         if self.detect.place_context {
             let entries: Vec<Option<u32>> = res.iter().map(|r| r.entry).collect();
-            if let Some(region) = detect::article_region(gaz, &entries) {
-                let extra = detect::organisations_in_region(gaz, body, tokens, mentions, &tops, region);
+            let mut regions: Vec<&str> = detect::article_region(gaz, &entries).into_iter().collect();
+            regions.extend(hints.home.as_ref().and_then(|h| h.1.as_deref()));
+            if !regions.is_empty() {
+                let extra = detect::organisations_in_region(gaz, body, tokens, mentions, &tops, &regions);
                 if !extra.is_empty() {
                     tops = detect::merge(tops, extra);
                     res = resolve::resolve(gaz, &tops, hints, &self.resolve);

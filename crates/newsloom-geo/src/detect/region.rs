@@ -20,7 +20,7 @@ pub fn article_region<'g>(gaz: &'g Gazetteer, entries: &[Option<u32>]) -> Option
 }
 
 /// Organisation mentions whose whole text is the own or alternate name of a town or county
-/// in `region`, standing alone (no capitalised word after, no house number before: "the
+/// in one of `regions` (the article's, the outlet's home), standing alone (no capitalised word after, no house number before: "the
 /// Mansfield resident", "Lexington 4", "While Clarke and Oconee…"). Local news calls its
 /// towns' governments, schools and teams by the town's name, and the tagger then says
 /// organisation; inside the article's region the name is the town far more often than not.
@@ -30,7 +30,7 @@ pub fn organisations_in_region(
     tokens: &[Token],
     mentions: &[Mention],
     tops: &[Toponym],
-    region: &str,
+    regions: &[&str],
 ) -> Vec<Toponym> {
     let cb = CharBytes::new(body, tokens);
     let mut key = String::new();
@@ -65,7 +65,7 @@ pub fn organisations_in_region(
             let en = gaz.entry(c.entry);
             matches!(c.kind, NameKind::Primary | NameKind::Alternate)
                 && matches!(en.level, Level::City | Level::Adm2 | Level::Adm3)
-                && &*en.admin1 == region
+                && regions.contains(&&*en.admin1)
         });
         if local {
             out.push(Toponym::new(s, e, text, &key, Found::Context));
