@@ -98,6 +98,9 @@ impl Default for DetectParams {
     }
 }
 
+/// Words after a place name that make it a pathogen's or a disease's name.
+const DISEASE_NOUNS: &[&str] = &["virus", "viruses", "fever", "disease", "encephalitis"];
+
 /// Words that start a capitalised sequence without being part of a place name.
 const LEADING_WORDS: &[&str] =
     &["the", "in", "at", "on", "of", "from", "to", "for", "and", "by", "near", "a"];
@@ -404,6 +407,12 @@ pub fn detect_tokenized(
         }
         kept.push(t);
     }
+    // "West Nile virus", "Marburg fever", "Minamata disease": the name is the pathogen's or the
+    // disease's, not a place the text speaks of.
+    kept.retain(|t| {
+        let k = tokens.partition_point(|x| x.char_start < t.end);
+        !tokens.get(k).is_some_and(|x| DISEASE_NOUNS.contains(&x.text(body)))
+    });
     add_qualifiers(gaz, body, tokens, &mut kept);
     kept
 }
@@ -574,6 +583,21 @@ mod tests {
         let got = spans(body, &[], &DetectParams::default());
         assert!(got.iter().any(|(t, f)| t == "Shadyside" && *f == Found::Context), "{got:?}");
         assert!(!got.iter().any(|(t, _)| t == "March" || t.starts_with("Anytown")), "{got:?}");
+    }
+
+    #[test]
+    fn a_place_naming_a_virus_or_disease_is_no_toponym() {
+        let body =
+            "Two cases of West Nile virus were confirmed in Ohio. Doctors in Uganda treated Marburg fever.";
+        let mentions = [
+            mention(body, "West Nile", 0, EntityKind::Place),
+            mention(body, "Ohio", 0, EntityKind::Place),
+            mention(body, "Uganda", 0, EntityKind::Place),
+            mention(body, "Marburg", 0, EntityKind::Place),
+        ];
+        let got: Vec<String> =
+            spans(body, &mentions, &DetectParams::default()).into_iter().map(|x| x.0).collect();
+        assert_eq!(got, ["Ohio", "Uganda"]);
     }
 
     #[test]
