@@ -199,6 +199,13 @@ fn strip_possessive(mut text: &str) -> &str {
     text
 }
 
+/// Whether `key` is a country's or continent's adjective or demonym, whatever else it names.
+pub(crate) fn country_adjective(gaz: &Gazetteer, key: &str) -> bool {
+    gaz.candidates(key).any(|c| {
+        c.kind == NameKind::Adjective && matches!(gaz.entry(c.entry).level, Level::Continent | Level::Country)
+    })
+}
+
 fn adjective_kind(k: NameKind) -> bool {
     k == NameKind::Adjective
 }
@@ -343,14 +350,19 @@ pub fn detect_tokenized(
                 {
                     let mut singular = key.clone();
                     singular.pop();
-                    if known(gaz, &singular, true).is_some_and(|(l, _, k)| {
-                        k == NameKind::Adjective && matches!(l, Level::Continent | Level::Country)
-                    }) && looks_adjectival(text)
-                    {
+                    if country_adjective(gaz, &singular) && looks_adjectival(text) {
                         key = singular;
                     }
                 }
-                let Some((level, _, kind)) = known(gaz, &key, true) else { continue };
+                // A country's adjective the tagger calls MISC is that, though a town bears the
+                // word as its name ("Spanish", Ontario; "Canadian", Texas).
+                let demonym =
+                    m.kind == EntityKind::Misc && looks_adjectival(text) && country_adjective(gaz, &key);
+                let reading = match demonym {
+                    true => Some((Level::Country, 0, NameKind::Adjective)),
+                    false => known(gaz, &key, true),
+                };
+                let Some((level, _, kind)) = reading else { continue };
                 // "Barrow County" tagged as an organisation (its government) is the county.
                 let county = level == Level::Adm2
                     && kind == NameKind::Primary
