@@ -19,12 +19,16 @@ mod context;
 mod region;
 mod roads;
 mod scan;
+mod trim;
 mod unknown;
 
 use context::{in_place_context, same_name_elsewhere, untagged_after_preposition};
 pub use region::{article_region, merge, organisations_in_region};
 use roads::scan_streets;
 use scan::{scan_hyphenated, scan_untagged};
+use trim::place_part;
+#[cfg(test)]
+use trim::run_on_cut;
 use unknown::unknown_place_like;
 
 /// Where a toponym was found.
@@ -429,38 +433,6 @@ pub fn detect_tokenized(
     kept
 }
 
-/// Last words of a name that make it an organisation's (or its seat's) rather than a place's:
-/// "Mayo County Council", "West Virginia Division of…", "Hartford Police". The place is the
-/// name's leading part.
-const ORG_NOUNS: &[&str] =
-    &["council", "division", "department", "police", "commission", "commissioner", "court", "airport"];
-
-/// The place in a tagged place span: the span up to a comma and a lower-case word ("Hungerford
-/// St., police"), and, when it ends in an organisation noun ("Mayo County Council"), its
-/// longest leading part the gazetteer knows.
-fn place_part<'a>(gaz: &Gazetteer, text: &'a str, key: &mut String) -> &'a str {
-    let mut text = text;
-    if let Some(i) = text.find(", ")
-        && text[i + 2..].chars().next().is_some_and(char::is_lowercase)
-    {
-        text = &text[..i];
-    }
-    let Some((_, last)) = text.rsplit_once(' ') else { return text };
-    let last = last.trim_end_matches(['.', ',']).to_ascii_lowercase();
-    if !ORG_NOUNS.contains(&last.as_str()) {
-        return text;
-    }
-    let mut head = text;
-    while let Some((h, _)) = head.rsplit_once(' ') {
-        head = h;
-        normalise(head, key);
-        if known(gaz, key, false).is_some_and(|(_, _, k)| k != NameKind::Adjective) {
-            return head;
-        }
-    }
-    text
-}
-
 /// "Alexandria, Va.", "Paris, Texas", "Sochi, Russia": the name after the comma is a toponym
 /// (added when missing) that qualifies the one before it.
 fn add_qualifiers(gaz: &Gazetteer, body: &str, tokens: &[Token], tops: &mut Vec<Toponym>) {
@@ -595,6 +567,20 @@ mod tests {
         let got = spans(body, &[], &DetectParams::default());
         assert!(got.iter().any(|(t, f)| t == "Shadyside" && *f == Found::Context), "{got:?}");
         assert!(!got.iter().any(|(t, _)| t == "March" || t.starts_with("Anytown")), "{got:?}");
+    }
+
+    #[test]
+    fn tagged_spans_lose_the_words_run_on_after_the_name() {
+        assert_eq!(run_on_cut("Forum Drive and"), "Forum Drive");
+        assert_eq!(run_on_cut("Wichita Drive instead of Wichita"), "Wichita Drive");
+        assert_eq!(run_on_cut("West Wichita Saturday"), "West Wichita");
+        assert_eq!(run_on_cut("ST. PAUL --"), "ST. PAUL");
+        assert_eq!(run_on_cut("US and several other countries"), "US");
+        for name in
+            ["Dar es Salaam", "Cote d'Ivoire", "State of Illinois", "Trinidad and Tobago", "Hungerford St."]
+        {
+            assert_eq!(run_on_cut(name), name);
+        }
     }
 
     #[test]
