@@ -381,7 +381,14 @@ pub fn detect_tokenized(
             EntityKind::Person => {
                 // The tagger calls some counties and states people ("Laurel County"); a whole
                 // multi-word mention that is such a region is taken as one.
-                let Some((level, _, kind)) = known(gaz, &key, false) else { continue };
+                let Some((level, _, kind)) = known(gaz, &key, false) else {
+                    // A name the gazetteer lacks that ends in a word for a kind of place
+                    // ("Squirrel Hill", "Jerome Township", "James River"): detection only.
+                    if text.contains(' ') && !gaz.has_key(&key) && unknown::names_a_kind_of_place(text) {
+                        out.push(Toponym::new(s, e, text, &key, Found::Retyped));
+                    }
+                    continue;
+                };
                 let region = matches!(level, Level::Country | Level::Adm1 | Level::Adm2);
                 // So are towns whose name ends in a word for a kind of place ("Cedar Grove",
                 // "Rocky Hill"), which no person's name does.
@@ -581,6 +588,19 @@ mod tests {
         {
             assert_eq!(run_on_cut(name), name);
         }
+    }
+
+    #[test]
+    fn an_unknown_person_tagged_name_ending_in_a_kind_of_place_is_a_toponym() {
+        let body = "Zorvath Township trustees met Qelbin Smith at Qelbin Hill.";
+        let mentions = [
+            mention(body, "Zorvath Township", 0, EntityKind::Person),
+            mention(body, "Qelbin Smith", 0, EntityKind::Person),
+            mention(body, "Qelbin Hill", 0, EntityKind::Person),
+        ];
+        let got: Vec<String> =
+            spans(body, &mentions, &DetectParams::default()).into_iter().map(|x| x.0).collect();
+        assert_eq!(got, ["Zorvath Township", "Qelbin Hill"]);
     }
 
     #[test]
