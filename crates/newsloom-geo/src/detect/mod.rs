@@ -366,7 +366,18 @@ pub fn detect_tokenized(
                     true => Some((Level::Country, 0, NameKind::Adjective)),
                     false => known(gaz, &key, true),
                 };
-                let Some((level, _, kind)) = reading else { continue };
+                let Some((level, _, kind)) = reading else {
+                    // "Cape Peron" as an organisation: a name the gazetteer lacks opening with
+                    // a word for a kind of place (detection only).
+                    if m.kind == EntityKind::Organisation
+                        && text.contains(' ')
+                        && !gaz.has_key(&key)
+                        && unknown::leads_with_a_kind_of_place(text)
+                    {
+                        out.push(Toponym::new(s, e, text, &key, Found::Retyped));
+                    }
+                    continue;
+                };
                 // "Barrow County" tagged as an organisation (its government) is the county.
                 let county = level == Level::Adm2
                     && kind == NameKind::Primary
@@ -382,9 +393,12 @@ pub fn detect_tokenized(
                 // The tagger calls some counties and states people ("Laurel County"); a whole
                 // multi-word mention that is such a region is taken as one.
                 let Some((level, _, kind)) = known(gaz, &key, false) else {
-                    // A name the gazetteer lacks that ends in a word for a kind of place
-                    // ("Squirrel Hill", "Jerome Township", "James River"): detection only.
-                    if text.contains(' ') && !gaz.has_key(&key) && unknown::names_a_kind_of_place(text) {
+                    // A name the gazetteer lacks that ends or opens with a word for a kind of
+                    // place ("Squirrel Hill", "Jerome Township", "Lake Harriet"): detection only.
+                    if text.contains(' ')
+                        && !gaz.has_key(&key)
+                        && (unknown::names_a_kind_of_place(text) || unknown::leads_with_a_kind_of_place(text))
+                    {
                         out.push(Toponym::new(s, e, text, &key, Found::Retyped));
                     }
                     continue;
@@ -592,15 +606,16 @@ mod tests {
 
     #[test]
     fn an_unknown_person_tagged_name_ending_in_a_kind_of_place_is_a_toponym() {
-        let body = "Zorvath Township trustees met Qelbin Smith at Qelbin Hill.";
+        let body = "Zorvath Township trustees met Qelbin Smith at Qelbin Hill and Lake Orvish.";
         let mentions = [
             mention(body, "Zorvath Township", 0, EntityKind::Person),
             mention(body, "Qelbin Smith", 0, EntityKind::Person),
             mention(body, "Qelbin Hill", 0, EntityKind::Person),
+            mention(body, "Lake Orvish", 0, EntityKind::Organisation),
         ];
         let got: Vec<String> =
             spans(body, &mentions, &DetectParams::default()).into_iter().map(|x| x.0).collect();
-        assert_eq!(got, ["Zorvath Township", "Qelbin Hill"]);
+        assert_eq!(got, ["Zorvath Township", "Qelbin Hill", "Lake Orvish"]);
     }
 
     #[test]

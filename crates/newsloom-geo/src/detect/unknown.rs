@@ -133,3 +133,12 @@ pub(super) fn names_a_kind_of_place(text: &str) -> bool {
         PLACE_NOUNS.contains(&w.as_str()) || w == "grove"
     })
 }
+
+/// Whether the first word of `text` is one that opens a place's name ("Lake Harriet", "Camp
+/// Lejeune", "Cape Peron").
+pub(super) fn leads_with_a_kind_of_place(text: &str) -> bool {
+    text.split(' ').next().is_some_and(|w| {
+        let w = w.trim_end_matches('.').to_ascii_lowercase();
+        ["lake", "mount", "mt", "fort", "ft", "camp", "cape", "port", "isle"].contains(&w.as_str())
+    })
+}
