@@ -371,8 +371,8 @@ pub fn detect_tokenized(
                     // a word for a kind of place (detection only).
                     if m.kind == EntityKind::Organisation
                         && text.contains(' ')
-                        && !gaz.has_key(&key)
                         && unknown::leads_with_a_kind_of_place(text)
+                        && !gaz.has_key(&key)
                     {
                         out.push(Toponym::new(s, e, text, &key, Found::Retyped));
                     }
@@ -396,8 +396,8 @@ pub fn detect_tokenized(
                     // A name the gazetteer lacks that ends or opens with a word for a kind of
                     // place ("Squirrel Hill", "Jerome Township", "Lake Harriet"): detection only.
                     if text.contains(' ')
-                        && !gaz.has_key(&key)
                         && (unknown::names_a_kind_of_place(text) || unknown::leads_with_a_kind_of_place(text))
+                        && !gaz.has_key(&key)
                     {
                         out.push(Toponym::new(s, e, text, &key, Found::Retyped));
                     }

@@ -47,26 +47,36 @@ const NAME_JOINERS: &[&str] = &[
 /// weekday or month ("West Wichita Saturday") or a dash or bracket ("ST. PAUL --",
 /// "Cambridge (01223"), then without trailing joiners and commas.
 pub(super) fn run_on_cut(text: &str) -> &str {
+    // Word start offsets, walked with one word of lookahead (no list per span).
+    let mut words = text.split(' ').scan(0, |at, w| {
+        let i = *at;
+        *at += w.len() + 1;
+        Some((i, w))
+    });
+    words.next();
+    let mut words = words.peekable();
     let mut end = text.len();
-    let words: Vec<(usize, &str)> = text
-        .split(' ')
-        .scan(0, |at, w| {
-            let i = *at;
-            *at += w.len() + 1;
-            Some((i, w))
-        })
-        .collect();
-    for (k, &(i, w)) in words.iter().enumerate().skip(1) {
+    let mut lower = [0u8; 9];
+    while let Some((i, w)) = words.next() {
         let bare = w.trim_end_matches(['.', ',']);
-        // A short joiner before a capitalised word ("Dar es Salaam"), or a word capitalised
-        // inside ("d'Ivoire", "al-Bab"), belongs to the name.
-        let next_cap = words.get(k + 1).is_some_and(|&(_, n)| is_cap(n));
-        let joins = ((NAME_JOINERS.contains(&bare) || bare.len() <= 3) && next_cap)
-            || w.chars().skip(1).any(char::is_uppercase);
-        let cut = w.starts_with(['(', '-', '—', '–'])
-            || (w.starts_with(char::is_lowercase) && !joins)
-            || (w.starts_with(char::is_uppercase)
-                && newsloom_model::calendar::is_month_or_weekday(&bare.to_lowercase()));
+        let cut = if w.starts_with(['(', '-', '—', '–']) {
+            true
+        } else if w.starts_with(char::is_lowercase) {
+            // A short joiner before a capitalised word ("Dar es Salaam"), or a word capitalised
+            // inside ("d'Ivoire", "al-Bab"), belongs to the name.
+            let next_cap = words.peek().is_some_and(|&(_, n)| is_cap(n));
+            let joins = ((NAME_JOINERS.contains(&bare) || bare.len() <= 3) && next_cap)
+                || w.chars().skip(1).any(char::is_uppercase);
+            !joins
+        } else {
+            // A weekday or month (at most "wednesday"'s 9 letters), lowercased on the stack.
+            (3..=9).contains(&bare.len()) && bare.is_ascii() && {
+                let l = &mut lower[..bare.len()];
+                l.copy_from_slice(bare.as_bytes());
+                l.make_ascii_lowercase();
+                std::str::from_utf8(l).is_ok_and(newsloom_model::calendar::is_month_or_weekday)
+            }
+        };
         if cut {
             end = i;
             break;
