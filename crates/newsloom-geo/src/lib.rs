@@ -53,18 +53,48 @@ impl Geoparser {
         mentions: &[Mention],
         hints: &Hints,
     ) -> Vec<PlaceMention> {
-        let tops = detect::detect(Gazetteer::shared(), body, mentions, &self.detect);
-        self.place_mentions(article_id, tops, hints)
+        let tokens = newsloom_analyse::ner::tokenize(body);
+        let sents = newsloom_analyse::ner::sentences(body, &tokens);
+        self.parse_tokenized(article_id, body, &tokens, &sents, mentions, hints)
+    }
+
+    /// [`Geoparser::parse`] over the body's tokens and sentences: detection, resolution, then
+    /// the organisations named like towns of the region the article's places resolved to,
+    /// resolved again with them when there are any.
+    fn parse_tokenized(
+        &self,
+        article_id: &str,
+        body: &str,
+        tokens: &[newsloom_analyse::ner::Token],
+        sents: &[(usize, usize)],
+        mentions: &[Mention],
+        hints: &Hints,
+    ) -> Vec<PlaceMention> {
+        let gaz = Gazetteer::shared();
+        let mut tops = detect::detect_tokenized(gaz, body, tokens, sents, mentions, &self.detect);
+        let mut res = resolve::resolve(gaz, &tops, hints, &self.resolve);
+        if self.detect.place_context {
+            let entries: Vec<Option<u32>> = res.iter().map(|r| r.entry).collect();
+            let mut regions: Vec<&str> = detect::article_region(gaz, &entries).into_iter().collect();
+            regions.extend(hints.home.as_ref().and_then(|h| h.1.as_deref()));
+            if !regions.is_empty() {
+                let extra = detect::organisations_in_region(gaz, body, tokens, mentions, &tops, &regions);
+                if !extra.is_empty() {
+                    tops = detect::merge(tops, extra);
+                    res = resolve::resolve(gaz, &tops, hints, &self.resolve);
+                }
+            }
+        }
+        self.place_mentions(article_id, tops, res)
     }
 
     fn place_mentions(
         &self,
         article_id: &str,
         tops: Vec<detect::Toponym>,
-        hints: &Hints,
+        res: Vec<resolve::Resolution>,
     ) -> Vec<PlaceMention> {
         let gaz = Gazetteer::shared();
-        let res = resolve::resolve(gaz, &tops, hints, &self.resolve);
         tops.into_iter()
             .zip(res)
             .map(|(t, r)| PlaceMention {
@@ -111,7 +141,8 @@ impl Geoparser {
                 }
             })
             .collect();
-        self.place_mentions(article_id, tops, hints)
+        let res = resolve::resolve(Gazetteer::shared(), &tops, hints, &self.resolve);
+        self.place_mentions(article_id, tops, res)
     }
 
     /// Adds the article's places and its events' locations to an analysis.
@@ -133,12 +164,10 @@ impl Geoparser {
             article.url.as_deref().and_then(|u| u.split("//").nth(1)).and_then(|h| h.split('/').next());
         let hints =
             Hints { dateline: article.dateline.as_ref().map(|d| d.place.as_str()), domain: host, home: None };
-        let gaz = Gazetteer::shared();
         // One tokenisation for both detection and event sentences.
-        let tops =
-            detect::detect_tokenized(gaz, &article.body, tokens, sents, &analysis.mentions, &self.detect);
-        analysis.places = self.place_mentions(&article.id, tops, &hints);
-        events::locate_events_tokenized(gaz, article, tokens, sents, analysis);
+        analysis.places =
+            self.parse_tokenized(&article.id, &article.body, tokens, sents, &analysis.mentions, &hints);
+        events::locate_events_tokenized(Gazetteer::shared(), article, tokens, sents, analysis);
     }
 }
 

@@ -244,13 +244,19 @@ pub fn resolve(gaz: &Gazetteer, tops: &[Toponym], hints: &Hints, p: &ResolvePara
                 c.kind == NameKind::Adjective
                     || (e.level == Level::City && e.population < p.variant_over_town)
             });
+        // An adjective the tagger called MISC wherever it stands ("Spanish") keeps its
+        // country beside the towns named so (Spanish, Ontario).
+        let demonym = named
+            && looks_adjectival(&t.text)
+            && g.members.iter().all(|&m| tops[m].found == Found::Retyped && !tops[m].as_actor);
         cands.retain(|c| match c.kind {
             NameKind::Primary | NameKind::Alternate => {
                 !country_code || gaz.entry(c.entry).level == Level::Country
             }
             NameKind::Adjective => {
                 !named
-                    || (variant_ok && matches!(gaz.entry(c.entry).level, Level::Country | Level::Continent))
+                    || ((variant_ok || demonym)
+                        && matches!(gaz.entry(c.entry).level, Level::Country | Level::Continent))
             }
             NameKind::Abbreviation => abbreviation_ok,
         });

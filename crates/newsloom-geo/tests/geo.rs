@@ -256,3 +256,58 @@ fn two_names_agree_on_a_region_neither_would_pick_alone() {
     };
     assert_eq!(region("Paris"), region("Henry County"));
 }
+
+#[test]
+fn an_organisation_named_like_a_town_of_the_articles_region_is_that_town() {
+    use newsloom_model::{EntityKind, Mention, Span};
+    let body = "Officers from Shreveport and Natchitoches met in Monroe. The Mansfield aldermen voted \
+                on Friday, and BA staff and the Mansfield Police Department were told.";
+    let mention = |text: &str, kind: EntityKind| {
+        let start = body.find(text).expect(text);
+        Mention {
+            entity: text.into(),
+            text: text.into(),
+            kind,
+            span: Span::new("t", start, start + text.len()),
+            confidence: 1.0,
+        }
+    };
+    let mentions = [
+        mention("Shreveport", EntityKind::Place),
+        mention("Natchitoches", EntityKind::Place),
+        mention("Monroe", EntityKind::Place),
+        mention("Mansfield", EntityKind::Organisation),
+        mention("BA", EntityKind::Organisation),
+        mention("Mansfield Police Department", EntityKind::Organisation),
+    ];
+    let places = Geoparser::new().parse("t", body, &mentions, &Hints::default());
+    let texts: Vec<&str> = places.iter().map(|p| p.text.as_str()).collect();
+    assert!(!texts.contains(&"BA"), "{texts:?}");
+    let mansfield = places.iter().find(|p| p.text == "Mansfield").expect("Mansfield");
+    assert_eq!(mansfield.place.as_ref().map(|p| p.admin1.as_deref()), Some(Some("US.LA")), "{places:?}");
+    assert!(places.windows(2).all(|w| w[0].span.start < w[1].span.start), "in text order");
+}
+
+#[test]
+fn a_country_adjective_tagged_misc_is_the_country_though_a_town_bears_it() {
+    use newsloom_model::{EntityKind, Mention, Span};
+    let body = "The Spanish government and Canadians abroad reacted on Monday.";
+    let mention = |text: &str| {
+        let start = body.find(text).expect(text);
+        Mention {
+            entity: text.into(),
+            text: text.into(),
+            kind: EntityKind::Misc,
+            span: Span::new("t", start, start + text.len()),
+            confidence: 1.0,
+        }
+    };
+    let places =
+        Geoparser::new().parse("t", body, &[mention("Spanish"), mention("Canadians")], &Hints::default());
+    let country = |text: &str| {
+        let p = places.iter().find(|p| p.text == text).unwrap_or_else(|| panic!("{text}: {places:?}"));
+        p.place.as_ref().map(|g| (g.country.clone(), g.feature_code.clone()))
+    };
+    assert_eq!(country("Spanish"), Some(("ES".into(), "PCLI".into())));
+    assert_eq!(country("Canadians"), Some(("CA".into(), "PCLI".into())));
+}

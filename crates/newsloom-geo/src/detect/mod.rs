@@ -16,13 +16,19 @@ use newsloom_model::{EntityKind, Mention};
 use crate::gazetteer::{Gazetteer, Level, NameKind, normalise};
 
 mod context;
+mod region;
 mod roads;
 mod scan;
+mod trim;
 mod unknown;
 
 use context::{in_place_context, same_name_elsewhere, untagged_after_preposition};
+pub use region::{article_region, merge, organisations_in_region};
 use roads::scan_streets;
 use scan::{scan_hyphenated, scan_untagged};
+use trim::place_part;
+#[cfg(test)]
+use trim::run_on_cut;
 use unknown::unknown_place_like;
 
 /// Where a toponym was found.
@@ -40,7 +46,8 @@ pub enum Found {
     /// St.") or a numbered route ("KY 52", "A417"). No gazetteer entry; detection only.
     Street,
     /// A name the tagger called a person or organisation that the gazetteer knows, in a
-    /// place's context ("in Greer", "Glen Allen, Va.", "Laurel County").
+    /// place's context ("in Greer", "Glen Allen, Va.", "Laurel County"), or an organisation
+    /// named like a town of the article's region (see [`organisations_in_region`]).
     Context,
 }
 
@@ -94,6 +101,9 @@ impl Default for DetectParams {
         Self { scan_min_population: 20_000, keep_unknown_tagged: true, streets: true, place_context: true }
     }
 }
+
+/// Words after a place name that make it a pathogen's or a disease's name.
+const DISEASE_NOUNS: &[&str] = &["virus", "viruses", "fever", "disease", "encephalitis"];
 
 /// Words that start a capitalised sequence without being part of a place name.
 const LEADING_WORDS: &[&str] =
@@ -191,6 +201,13 @@ fn strip_possessive(mut text: &str) -> &str {
         text = t;
     }
     text
+}
+
+/// Whether `key` is a country's or continent's adjective or demonym, whatever else it names.
+pub(crate) fn country_adjective(gaz: &Gazetteer, key: &str) -> bool {
+    gaz.candidates(key).any(|c| {
+        c.kind == NameKind::Adjective && matches!(gaz.entry(c.entry).level, Level::Continent | Level::Country)
+    })
 }
 
 fn adjective_kind(k: NameKind) -> bool {
@@ -337,14 +354,30 @@ pub fn detect_tokenized(
                 {
                     let mut singular = key.clone();
                     singular.pop();
-                    if known(gaz, &singular, true).is_some_and(|(l, _, k)| {
-                        k == NameKind::Adjective && matches!(l, Level::Continent | Level::Country)
-                    }) && looks_adjectival(text)
-                    {
+                    if country_adjective(gaz, &singular) && looks_adjectival(text) {
                         key = singular;
                     }
                 }
-                let Some((level, _, kind)) = known(gaz, &key, true) else { continue };
+                // A country's adjective the tagger calls MISC is that, though a town bears the
+                // word as its name ("Spanish", Ontario; "Canadian", Texas).
+                let demonym =
+                    m.kind == EntityKind::Misc && looks_adjectival(text) && country_adjective(gaz, &key);
+                let reading = match demonym {
+                    true => Some((Level::Country, 0, NameKind::Adjective)),
+                    false => known(gaz, &key, true),
+                };
+                let Some((level, _, kind)) = reading else {
+                    // "Cape Peron" as an organisation: a name the gazetteer lacks opening with
+                    // a word for a kind of place (detection only).
+                    if m.kind == EntityKind::Organisation
+                        && text.contains(' ')
+                        && unknown::leads_with_a_kind_of_place(text)
+                        && !gaz.has_key(&key)
+                    {
+                        out.push(Toponym::new(s, e, text, &key, Found::Retyped));
+                    }
+                    continue;
+                };
                 // "Barrow County" tagged as an organisation (its government) is the county.
                 let county = level == Level::Adm2
                     && kind == NameKind::Primary
@@ -359,7 +392,17 @@ pub fn detect_tokenized(
             EntityKind::Person => {
                 // The tagger calls some counties and states people ("Laurel County"); a whole
                 // multi-word mention that is such a region is taken as one.
-                let Some((level, _, kind)) = known(gaz, &key, false) else { continue };
+                let Some((level, _, kind)) = known(gaz, &key, false) else {
+                    // A name the gazetteer lacks that ends or opens with a word for a kind of
+                    // place ("Squirrel Hill", "Jerome Township", "Lake Harriet"): detection only.
+                    if text.contains(' ')
+                        && (unknown::names_a_kind_of_place(text) || unknown::leads_with_a_kind_of_place(text))
+                        && !gaz.has_key(&key)
+                    {
+                        out.push(Toponym::new(s, e, text, &key, Found::Retyped));
+                    }
+                    continue;
+                };
                 let region = matches!(level, Level::Country | Level::Adm1 | Level::Adm2);
                 // So are towns whose name ends in a word for a kind of place ("Cedar Grove",
                 // "Rocky Hill"), which no person's name does.
@@ -401,40 +444,14 @@ pub fn detect_tokenized(
         }
         kept.push(t);
     }
+    // "West Nile virus", "Marburg fever", "Minamata disease": the name is the pathogen's or the
+    // disease's, not a place the text speaks of.
+    kept.retain(|t| {
+        let k = tokens.partition_point(|x| x.char_start < t.end);
+        !tokens.get(k).is_some_and(|x| DISEASE_NOUNS.contains(&x.text(body)))
+    });
     add_qualifiers(gaz, body, tokens, &mut kept);
     kept
-}
-
-/// Last words of a name that make it an organisation's (or its seat's) rather than a place's:
-/// "Mayo County Council", "West Virginia Division of…", "Hartford Police". The place is the
-/// name's leading part.
-const ORG_NOUNS: &[&str] =
-    &["council", "division", "department", "police", "commission", "commissioner", "court", "airport"];
-
-/// The place in a tagged place span: the span up to a comma and a lower-case word ("Hungerford
-/// St., police"), and, when it ends in an organisation noun ("Mayo County Council"), its
-/// longest leading part the gazetteer knows.
-fn place_part<'a>(gaz: &Gazetteer, text: &'a str, key: &mut String) -> &'a str {
-    let mut text = text;
-    if let Some(i) = text.find(", ")
-        && text[i + 2..].chars().next().is_some_and(char::is_lowercase)
-    {
-        text = &text[..i];
-    }
-    let Some((_, last)) = text.rsplit_once(' ') else { return text };
-    let last = last.trim_end_matches(['.', ',']).to_ascii_lowercase();
-    if !ORG_NOUNS.contains(&last.as_str()) {
-        return text;
-    }
-    let mut head = text;
-    while let Some((h, _)) = head.rsplit_once(' ') {
-        head = h;
-        normalise(head, key);
-        if known(gaz, key, false).is_some_and(|(_, _, k)| k != NameKind::Adjective) {
-            return head;
-        }
-    }
-    text
 }
 
 /// "Alexandria, Va.", "Paris, Texas", "Sochi, Russia": the name after the comma is a toponym
@@ -571,6 +588,49 @@ mod tests {
         let got = spans(body, &[], &DetectParams::default());
         assert!(got.iter().any(|(t, f)| t == "Shadyside" && *f == Found::Context), "{got:?}");
         assert!(!got.iter().any(|(t, _)| t == "March" || t.starts_with("Anytown")), "{got:?}");
+    }
+
+    #[test]
+    fn tagged_spans_lose_the_words_run_on_after_the_name() {
+        assert_eq!(run_on_cut("Forum Drive and"), "Forum Drive");
+        assert_eq!(run_on_cut("Wichita Drive instead of Wichita"), "Wichita Drive");
+        assert_eq!(run_on_cut("West Wichita Saturday"), "West Wichita");
+        assert_eq!(run_on_cut("ST. PAUL --"), "ST. PAUL");
+        assert_eq!(run_on_cut("US and several other countries"), "US");
+        for name in
+            ["Dar es Salaam", "Cote d'Ivoire", "State of Illinois", "Trinidad and Tobago", "Hungerford St."]
+        {
+            assert_eq!(run_on_cut(name), name);
+        }
+    }
+
+    #[test]
+    fn an_unknown_person_tagged_name_ending_in_a_kind_of_place_is_a_toponym() {
+        let body = "Zorvath Township trustees met Qelbin Smith at Qelbin Hill and Lake Orvish.";
+        let mentions = [
+            mention(body, "Zorvath Township", 0, EntityKind::Person),
+            mention(body, "Qelbin Smith", 0, EntityKind::Person),
+            mention(body, "Qelbin Hill", 0, EntityKind::Person),
+            mention(body, "Lake Orvish", 0, EntityKind::Organisation),
+        ];
+        let got: Vec<String> =
+            spans(body, &mentions, &DetectParams::default()).into_iter().map(|x| x.0).collect();
+        assert_eq!(got, ["Zorvath Township", "Qelbin Hill", "Lake Orvish"]);
+    }
+
+    #[test]
+    fn a_place_naming_a_virus_or_disease_is_no_toponym() {
+        let body =
+            "Two cases of West Nile virus were confirmed in Ohio. Doctors in Uganda treated Marburg fever.";
+        let mentions = [
+            mention(body, "West Nile", 0, EntityKind::Place),
+            mention(body, "Ohio", 0, EntityKind::Place),
+            mention(body, "Uganda", 0, EntityKind::Place),
+            mention(body, "Marburg", 0, EntityKind::Place),
+        ];
+        let got: Vec<String> =
+            spans(body, &mentions, &DetectParams::default()).into_iter().map(|x| x.0).collect();
+        assert_eq!(got, ["Ohio", "Uganda"]);
     }
 
     #[test]

@@ -128,8 +128,20 @@ pub(super) fn unknown_place_like(text: &str) -> bool {
 
 /// Whether the last word of `text` is a word for a kind of place ("Cedar Grove", "Rocky Hill").
 pub(super) fn names_a_kind_of_place(text: &str) -> bool {
+    // Compared without lowercasing into a new string: this runs on every person mention.
     text.rsplit(' ').next().is_some_and(|w| {
-        let w = w.trim_end_matches('.').to_ascii_lowercase();
-        PLACE_NOUNS.contains(&w.as_str()) || w == "grove"
+        let w = w.trim_end_matches('.');
+        PLACE_NOUNS.iter().any(|n| n.eq_ignore_ascii_case(w)) || w.eq_ignore_ascii_case("grove")
+    })
+}
+
+/// Whether the first word of `text` is one that opens a place's name ("Lake Harriet", "Camp
+/// Lejeune", "Cape Peron").
+pub(super) fn leads_with_a_kind_of_place(text: &str) -> bool {
+    text.split(' ').next().is_some_and(|w| {
+        let w = w.trim_end_matches('.');
+        ["lake", "mount", "mt", "fort", "ft", "camp", "cape", "port", "isle"]
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(w))
     })
 }
