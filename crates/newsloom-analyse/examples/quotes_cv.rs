@@ -55,6 +55,9 @@ fn main() -> Result<(), String> {
     set(&args, "--span-epochs", &mut cfg.span_epochs)?;
     set(&args, "--threshold", &mut cfg.threshold)?;
     set(&args, "--span-slack", &mut cfg.span_slack)?;
+    set(&args, "--span-margin", &mut cfg.span_margin)?;
+    set(&args, "--span-wrong", &mut cfg.span_wrong)?;
+    set(&args, "--speaker-margin", &mut cfg.speaker_margin)?;
     set(&args, "--min-count", &mut cfg.min_count)?;
     set(&args, "--floor", &mut cfg.floor)?;
     set(&args, "--block", &mut cfg.block)?;
@@ -66,6 +69,7 @@ fn main() -> Result<(), String> {
     set(&args, "--speaker-bits", &mut cfg.speaker_bits)?;
     set(&args, "--orders", &mut cfg.orders)?;
     set(&args, "--seed", &mut cfg.seed)?;
+    set(&args, "--stack", &mut cfg.stack)?;
     set(&args, "--cue-min", &mut cfg.cue_min)?;
     set(&args, "--jackknife", &mut cfg.jackknife)?;
     if let Some(out) = opt("--out") {
