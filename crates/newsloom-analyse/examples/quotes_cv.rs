@@ -6,7 +6,7 @@
 //! cargo run --release -p newsloom-analyse --example quotes_cv -- \
 //!     ../shared/data/quotes/polnear-train.jsonl --folds 5 --dev ../shared/data/quotes/polnear-dev.jsonl
 //! ```
-//! `--orders N` averages N perceptrons trained in different orders; `--seed N` varies the training order (0 = the shipped model's); `--epochs N`, `--threshold X` override the shipped settings (not for `--out`, which trains the shipped model); `--pred FILE` writes the dev predictions in the team scorer's format.
+//! `--orders N` averages N perceptrons trained in different orders; `--seed N` varies the training order (0 = the shipped model's); `--stack false` leaves out the second-pass cue tagger; `--epochs N`, `--threshold X` override the shipped settings (not for `--out`, which trains the shipped model); `--pred FILE` writes the dev predictions in the team scorer's format.
 use newsloom_analyse::quotes::{
     QuoteExtractor, QuoteMetrics, evaluate, gold::read_gold, learn, write_predictions,
 };
@@ -55,9 +55,6 @@ fn main() -> Result<(), String> {
     set(&args, "--span-epochs", &mut cfg.span_epochs)?;
     set(&args, "--threshold", &mut cfg.threshold)?;
     set(&args, "--span-slack", &mut cfg.span_slack)?;
-    set(&args, "--span-margin", &mut cfg.span_margin)?;
-    set(&args, "--span-wrong", &mut cfg.span_wrong)?;
-    set(&args, "--speaker-margin", &mut cfg.speaker_margin)?;
     set(&args, "--min-count", &mut cfg.min_count)?;
     set(&args, "--floor", &mut cfg.floor)?;
     set(&args, "--block", &mut cfg.block)?;

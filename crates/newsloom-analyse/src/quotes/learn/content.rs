@@ -9,9 +9,6 @@ use super::super::text::{Doc, Sent};
 use super::cue::{RuleUse, Words, cluster_prefix};
 use super::perceptron::{Key, Weights};
 
-static QX: std::sync::LazyLock<u32> =
-    std::sync::LazyLock::new(|| std::env::var("QX").ok().and_then(|v| v.parse().ok()).unwrap_or(0));
-
 /// Template ids of the span scorer.
 const T: u8 = 64;
 
@@ -460,34 +457,6 @@ impl<'a, 'd> SpanCtx<'a, 'd> {
             }
         }
         out.push(k(39).n(n.min(5)).n(len).get());
-        let qx = *QX;
-        if qx == 0 {
-            return;
-        }
-        let first = self.ws.norm_h(Some(a), ctx);
-        let (c_first, c_after) = (self.class(Some(a), ctx), self.class(Some(b), ctx));
-        let c_last = self.class(b.checked_sub(1), ctx);
-        let to_end_n = to_end;
-        if qx & 1 != 0 {
-            out.push(k(40).h(self.cue).n(nth).n(to_end_n).get());
-            out.push(k(43).h(self.cue).n(c_after).get());
-        }
-        if qx & 2 != 0 {
-            out.push(k(41).h(first).n(c_after).get());
-            out.push(k(42).n(c_first).n(c_after).n(len).get());
-        }
-        if qx & 4 != 0 {
-            out.push(k(44).h(first).n(len).get());
-            out.push(k(46).h(after).n(len).get());
-        }
-        if qx & 8 != 0 {
-            out.push(k(45).n(self.rule_use as u32).n(nth).n(len).get());
-            out.push(k(47).n(c_first).n(c_last).n(c_after).get());
-        }
-        if qx & 16 != 0 {
-            out.push(k(48).h(self.cue).h(first).n(len).get());
-            out.push(k(49).h(self.cue).h(after).n(len).get());
-        }
     }
 
     /// All features of candidate `c` (training reads these).

@@ -6,7 +6,10 @@
 //! rules read as cues or whose stem carried cues in training ([`cue::CueWords`]); each is scored
 //! as a cue by an averaged perceptron ([`cue`]: the word, its ending and neighbours, the rules'
 //! lexicon class and whether the rules used it, a subject before it, what follows it). Weights
-//! are dense i16 tables indexed by a hash of the feature ([`perceptron::Weights`]). Each
+//! are dense i16 tables indexed by a hash of the feature ([`perceptron::Weights`]). A second
+//! pass scores each candidate again with its first-pass score and those of the other
+//! candidates of its sentence ([`cue::stack_features`]: a word right after a strong `said` is
+//! more often inside its content than a cue), trained on out-of-fold first-pass scores. Each
 //! token scoring above the threshold gets a content: a second perceptron ranks candidate spans
 //! ([`content`]: right of the cue to a clause break, left of it, around a frame, an adjacent
 //! quotation, the rules' own reading) by their boundary words, length and agreement with the

@@ -135,17 +135,8 @@ impl Trainer {
     /// perceptron): when the best scoring option is not right, moves the weights toward the best
     /// scoring right one and away from it. Returns whether it was wrong.
     pub fn learn_any(&mut self, options: &[Vec<u32>], ok: &[bool]) -> bool {
-        self.learn_any_cost(options, ok, &[])
-    }
-
-    /// [`Trainer::learn_any`] with loss-augmented decoding: the prediction is the best of
-    /// score + `cost` (an option's cost is what choosing it loses, 0 for right ones), so the
-    /// weights are moved until right options lead wrong ones by their cost, not merely lead
-    /// them. An empty `cost` is no margin.
-    pub fn learn_any_cost(&mut self, options: &[Vec<u32>], ok: &[bool], cost: &[f32]) -> bool {
         self.tick();
-        let scores: Vec<f32> =
-            options.iter().enumerate().map(|(i, o)| self.score(o) + cost.get(i).copied().unwrap_or(0.0)).collect();
+        let scores: Vec<f32> = options.iter().map(|o| self.score(o)).collect();
         let argmax = |keep: &dyn Fn(usize) -> bool| {
             (0..options.len())
                 .filter(|&i| keep(i))

@@ -35,13 +35,6 @@ pub struct TrainConfig {
     /// A candidate content counts as right when its overlap with the gold content is at least
     /// 0.5 and within this of the best candidate's.
     pub span_slack: f32,
-    /// Loss-augmented training of the span scorer: a candidate's cost is this times how
-    /// much less it overlaps the gold content than the best candidate (0: no margin).
-    pub span_margin: f32,
-    /// …and this much more for a candidate that is not right at all.
-    pub span_wrong: f32,
-    /// The same margin for wrong speakers.
-    pub speaker_margin: f32,
     /// Features seen in fewer training examples than this are not learnt.
     pub min_count: usize,
     /// Tokens scoring above this count as cues a content should not hold (a feature).
@@ -78,9 +71,6 @@ impl Default for TrainConfig {
             prune: 0.2,
             threshold: -1.0,
             span_slack: 0.1,
-            span_margin: 0.0,
-            span_wrong: 0.0,
-            speaker_margin: 0.0,
             min_count: 3,
             floor: -2.0,
             block: f32::INFINITY,
@@ -372,7 +362,7 @@ fn train_in_orders(
 }
 
 /// The span scorer trained on `examples`.
-fn train_spans(mut examples: Vec<SpanExample>, bits: u8, margin: (f32, f32), cfg: &TrainConfig) -> Weights {
+fn train_spans(mut examples: Vec<SpanExample>, bits: u8, cfg: &TrainConfig) -> Weights {
     let mut lists: Vec<&mut Vec<u32>> = examples.iter_mut().flat_map(|s| s.options.iter_mut()).collect();
     prune_rare(&mut lists, cfg.min_count);
     let rng = (0x9E37_79B9_7F4A_7C15, 0x2545_F491_4F6C_DD1D);
@@ -382,17 +372,7 @@ fn train_spans(mut examples: Vec<SpanExample>, bits: u8, margin: (f32, f32), cfg
         // best candidate.
         let best = s.overlap.iter().copied().fold(0.0, f32::max);
         let ok: Vec<bool> = s.overlap.iter().map(|&o| o >= 0.5 && o >= best - cfg.span_slack).collect();
-        if margin == (0.0, 0.0) {
-            t.learn_any(&s.options, &ok);
-        } else {
-            let cost: Vec<f32> = s
-                .overlap
-                .iter()
-                .zip(&ok)
-                .map(|(&o, &r)| if r { 0.0 } else { margin.0 * (best - o) + margin.1 })
-                .collect();
-            t.learn_any_cost(&s.options, &ok, &cost);
-        }
+        t.learn_any(&s.options, &ok);
     })
 }
 
@@ -420,12 +400,12 @@ pub fn train(records: &[GoldArticle], cfg: &TrainConfig) -> QuoteModel {
     let all: Vec<&Article> = arts.iter().collect();
     let cue = train_cues(&all, cfg);
     let cue2 = cfg.stack.then(|| train_cues2(&arts, &oof, cfg));
-    let span = train_spans(spans, cfg.span_bits, (cfg.span_margin, cfg.span_wrong), cfg);
+    let span = train_spans(spans, cfg.span_bits, cfg);
     let mut speakers = Vec::new();
     for a in &arts {
         speaker_examples(a, &mut speakers);
     }
-    let speaker = train_spans(speakers, cfg.speaker_bits, (cfg.speaker_margin, 0.0), cfg);
+    let speaker = train_spans(speakers, cfg.speaker_bits, cfg);
     QuoteModel { cue, span, speaker, cue2, threshold: cfg.threshold, floor: cfg.floor, block: cfg.block, words }
 }
 
