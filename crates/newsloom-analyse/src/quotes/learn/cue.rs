@@ -440,6 +440,9 @@ pub(crate) fn features(d: &Doc, ws: &Words, sent: Sent, i: usize, rule: RuleUse,
     out.push(k(39).n(pre(6)).n(ncl(i + 2)).n(c_next).get());
 }
 
+/// Other candidates scoring at most this in the first pass are not read by the second.
+const STACK_MIN: f32 = -2.0;
+
 /// A first-pass cue score in eight bands around the threshold.
 fn score_band(x: f32) -> u32 {
     [-4.0, -2.0, -1.0, 0.0, 1.0, 3.0, 6.0].iter().filter(|&&t| x >= t).count() as u32
@@ -463,7 +466,10 @@ pub(crate) fn stack_features(d: &Doc, ws: &Words, k: usize, cands: &[(usize, f32
         range.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.abs_diff(i).cmp(&a.0.abs_diff(i))))
     };
     let punct_between = |a: usize, b: usize| (a + 1..b).any(|t| !d.toks[t].word && matches!(d.tok(t), "," | ";"));
-    for (side, best) in [(0u32, strongest(&cands[..k])), (1, strongest(&cands[k + 1..]))] {
+    // Candidates the first pass gives no chance are left out: the features then do not depend
+    // on which words the first pass reads.
+    let (left, right) = (strongest(&cands[..k]), strongest(&cands[k + 1..]));
+    for (side, best) in [(0u32, left.filter(|c| c.1 > STACK_MIN)), (1, right.filter(|c| c.1 > STACK_MIN))] {
         let Some((j, s)) = best else {
             out.push(kk(42).n(side).n(9).n(own_b).get());
             continue;
