@@ -465,7 +465,8 @@ pub(crate) fn stack_features(d: &Doc, ws: &Words, k: usize, cands: &[(usize, f32
     let strongest = |range: &[(usize, f32)]| {
         range.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.abs_diff(i).cmp(&a.0.abs_diff(i))))
     };
-    let punct_between = |a: usize, b: usize| (a + 1..b).any(|t| !d.toks[t].word && matches!(d.tok(t), "," | ";"));
+    let punct_between =
+        |a: usize, b: usize| (a + 1..b).any(|t| !d.toks[t].word && matches!(d.tok(t), "," | ";"));
     // Candidates the first pass gives no chance are left out: the features then do not depend
     // on which words the first pass reads.
     let (left, right) = (strongest(&cands[..k]), strongest(&cands[k + 1..]));
@@ -492,7 +493,11 @@ fn stem_h(ws: &Words, j: usize) -> u64 {
 
 /// Calls `f(k, sentence's candidates, index in them)` for every candidate `k` of `toks`
 /// ((sentence, token) in order), with `first` their first-pass scores.
-pub(crate) fn by_sentence(toks: &[(usize, usize)], first: &[f32], mut f: impl FnMut(usize, &[(usize, f32)], usize)) {
+pub(crate) fn by_sentence(
+    toks: &[(usize, usize)],
+    first: &[f32],
+    mut f: impl FnMut(usize, &[(usize, f32)], usize),
+) {
     let mut group: Vec<(usize, f32)> = Vec::new();
     let mut a = 0;
     while a < toks.len() {

@@ -406,7 +406,16 @@ pub fn train(records: &[GoldArticle], cfg: &TrainConfig) -> QuoteModel {
         speaker_examples(a, &mut speakers);
     }
     let speaker = train_spans(speakers, cfg.speaker_bits, cfg);
-    QuoteModel { cue, span, speaker, cue2, threshold: cfg.threshold, floor: cfg.floor, block: cfg.block, words }
+    QuoteModel {
+        cue,
+        span,
+        speaker,
+        cue2,
+        threshold: cfg.threshold,
+        floor: cfg.floor,
+        block: cfg.block,
+        words,
+    }
 }
 
 /// `newsloom train quotes`: trains on a gold file, writes the gzip'd model, returns a summary.
