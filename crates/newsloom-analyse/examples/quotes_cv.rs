@@ -6,7 +6,7 @@
 //! cargo run --release -p newsloom-analyse --example quotes_cv -- \
 //!     ../shared/data/quotes/polnear-train.jsonl --folds 5 --dev ../shared/data/quotes/polnear-dev.jsonl
 //! ```
-//! `--orders N` averages N perceptrons trained in different orders; `--seed N` varies the training order (0 = the shipped model's); `--epochs N`, `--threshold X` override the shipped settings (not for `--out`, which trains the shipped model); `--pred FILE` writes the dev predictions in the team scorer's format.
+//! `--orders N` averages N perceptrons trained in different orders; `--seed N` varies the training order (0 = the shipped model's); `--stack false` leaves out the second-pass cue tagger; `--epochs N`, `--threshold X` override the shipped settings (not for `--out`, which trains the shipped model); `--pred FILE` writes the dev predictions in the team scorer's format.
 use newsloom_analyse::quotes::{
     QuoteExtractor, QuoteMetrics, evaluate, gold::read_gold, learn, write_predictions,
 };
@@ -66,6 +66,7 @@ fn main() -> Result<(), String> {
     set(&args, "--speaker-bits", &mut cfg.speaker_bits)?;
     set(&args, "--orders", &mut cfg.orders)?;
     set(&args, "--seed", &mut cfg.seed)?;
+    set(&args, "--stack", &mut cfg.stack)?;
     set(&args, "--cue-min", &mut cfg.cue_min)?;
     set(&args, "--jackknife", &mut cfg.jackknife)?;
     if let Some(out) = opt("--out") {

@@ -439,3 +439,74 @@ pub(crate) fn features(d: &Doc, ws: &Words, sent: Sent, i: usize, rule: RuleUse,
     out.push(k(38).n(prev_to as u32).n(prev_modal as u32).n(lex).get());
     out.push(k(39).n(pre(6)).n(ncl(i + 2)).n(c_next).get());
 }
+
+/// Other candidates scoring at most this in the first pass are not read by the second.
+const STACK_MIN: f32 = -2.0;
+
+/// A first-pass cue score in eight bands around the threshold.
+fn score_band(x: f32) -> u32 {
+    [-4.0, -2.0, -1.0, 0.0, 1.0, 3.0, 6.0].iter().filter(|&&t| x >= t).count() as u32
+}
+
+/// The second pass's features of candidate `k` of a sentence (stacking): what the first pass
+/// scored it and the other candidates of its sentence (`cands`: token and first-pass score, in
+/// token order). A word right after a strong `said` is more often inside its content than a
+/// cue; a weak cue alone in its sentence is more often one.
+pub(crate) fn stack_features(d: &Doc, ws: &Words, k: usize, cands: &[(usize, f32)], out: &mut Vec<u32>) {
+    out.clear();
+    let (i, own) = cands[k];
+    let sth = hash_str(stem(ws.lower(i)));
+    let own_b = score_band(own);
+    let kk = |t: u8| Key::new(T + t);
+    out.push(kk(40).n(own_b).get());
+    out.push(kk(41).h(sth).n(own_b).get());
+    // The strongest other candidate on each side, its band and distance, and whether a
+    // comma or semicolon lies between.
+    let strongest = |range: &[(usize, f32)]| {
+        range.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.abs_diff(i).cmp(&a.0.abs_diff(i))))
+    };
+    let punct_between =
+        |a: usize, b: usize| (a + 1..b).any(|t| !d.toks[t].word && matches!(d.tok(t), "," | ";"));
+    // Candidates the first pass gives no chance are left out: the features then do not depend
+    // on which words the first pass reads.
+    let (left, right) = (strongest(&cands[..k]), strongest(&cands[k + 1..]));
+    for (side, best) in [(0u32, left.filter(|c| c.1 > STACK_MIN)), (1, right.filter(|c| c.1 > STACK_MIN))] {
+        let Some((j, s)) = best else {
+            out.push(kk(42).n(side).n(9).n(own_b).get());
+            continue;
+        };
+        let b = score_band(s);
+        let dist = bucket(j.abs_diff(i));
+        let comma = punct_between(i.min(j), i.max(j)) as u32;
+        out.push(kk(42).n(side).n(b).n(own_b).get());
+        out.push(kk(43).n(side).n(b).n(dist).n(comma).get());
+        out.push(kk(44).n(side).h(sth).n(b).get());
+        out.push(kk(45).n(side).h(stem_h(ws, j)).n(b.min(5)).n(dist.min(4)).get());
+    }
+    let strong = cands.iter().filter(|c| c.1 > -1.0).count().min(4) as u32;
+    out.push(kk(46).n(strong).n(own_b).get());
+}
+
+fn stem_h(ws: &Words, j: usize) -> u64 {
+    hash_str(stem(ws.lower(j)))
+}
+
+/// Calls `f(k, sentence's candidates, index in them)` for every candidate `k` of `toks`
+/// ((sentence, token) in order), with `first` their first-pass scores.
+pub(crate) fn by_sentence(
+    toks: &[(usize, usize)],
+    first: &[f32],
+    mut f: impl FnMut(usize, &[(usize, f32)], usize),
+) {
+    let mut group: Vec<(usize, f32)> = Vec::new();
+    let mut a = 0;
+    while a < toks.len() {
+        let b = a + toks[a..].iter().take_while(|t| t.0 == toks[a].0).count();
+        group.clear();
+        group.extend((a..b).map(|k| (toks[k].1, first[k])));
+        for k in a..b {
+            f(k, &group, k - a);
+        }
+        a = b;
+    }
+}

@@ -6,7 +6,10 @@
 //! rules read as cues or whose stem carried cues in training ([`cue::CueWords`]); each is scored
 //! as a cue by an averaged perceptron ([`cue`]: the word, its ending and neighbours, the rules'
 //! lexicon class and whether the rules used it, a subject before it, what follows it). Weights
-//! are dense i16 tables indexed by a hash of the feature ([`perceptron::Weights`]). Each
+//! are dense i16 tables indexed by a hash of the feature ([`perceptron::Weights`]). A second
+//! pass scores each candidate again with its first-pass score and those of the other
+//! candidates of its sentence ([`cue::stack_features`]: a word right after a strong `said` is
+//! more often inside its content than a cue), trained on out-of-fold first-pass scores. Each
 //! token scoring above the threshold gets a content: a second perceptron ranks candidate spans
 //! ([`content`]: right of the cue to a clause break, left of it, around a frame, an adjacent
 //! quotation, the rules' own reading) by their boundary words, length and agreement with the
@@ -37,7 +40,7 @@ use std::sync::LazyLock;
 
 const MAGIC: &[u8; 8] = b"NLQUOT01";
 /// Bumped whenever candidates, features or the layout change; the file must match.
-const MODEL_VERSION: u32 = 6;
+const MODEL_VERSION: u32 = 7;
 
 /// Learnt weights (one table each for the cue tagger, the span scorer and the speaker scorer)
 /// and the cue threshold.
@@ -46,6 +49,9 @@ pub struct QuoteModel {
     pub(crate) cue: Weights,
     pub(crate) span: Weights,
     pub(crate) speaker: Weights,
+    /// The second-pass cue tagger (stacked on the first pass's scores of the sentence's other
+    /// candidates), when trained.
+    pub(crate) cue2: Option<Weights>,
     /// A token is a cue when it scores above this.
     pub(crate) threshold: f32,
     /// Tokens scoring above this are cues a content should not hold (a span feature).
@@ -93,6 +99,7 @@ impl QuoteModel {
         let cue = Weights::read(&mut r)?;
         let span = Weights::read(&mut r)?;
         let speaker = Weights::read(&mut r)?;
+        let cue2 = if r.take(1)?[0] == 1 { Some(Weights::read(&mut r)?) } else { None };
         let n = r.u32()? as usize;
         let mut words = cue::CueWords::default();
         for _ in 0..n {
@@ -103,7 +110,7 @@ impl QuoteModel {
         if r.pos != r.buf.len() {
             return Err("quote weights: trailing bytes".into());
         }
-        Ok(Self { cue, span, speaker, threshold, floor, block, words })
+        Ok(Self { cue, span, speaker, cue2, threshold, floor, block, words })
     }
 
     pub fn to_gz(&self) -> Result<Vec<u8>, String> {
@@ -114,6 +121,10 @@ impl QuoteModel {
             raw.extend_from_slice(&x.to_le_bytes());
         }
         for w in [&self.cue, &self.span, &self.speaker] {
+            w.write(&mut raw);
+        }
+        raw.push(self.cue2.is_some() as u8);
+        if let Some(w) = &self.cue2 {
             w.write(&mut raw);
         }
         let words: Vec<&str> = self.words.sorted().into_iter().filter(|w| w.len() < 256).collect();
@@ -129,7 +140,7 @@ impl QuoteModel {
 
     /// Number of non-zero weights.
     pub fn len(&self) -> usize {
-        self.cue.len() + self.span.len() + self.speaker.len()
+        self.cue.len() + self.span.len() + self.speaker.len() + self.cue2.as_ref().map_or(0, Weights::len)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -146,20 +157,43 @@ impl QuoteModel {
             hits.into_iter().partition(|h| !h.reported || h.kind == QuoteKind::Partial);
         let mut feats = Vec::with_capacity(48);
         let ws = cue::Words::new(d);
-        // Every token scoring as a cue first: contents stop short of the other cues.
-        let mut cues: Vec<(usize, usize, f32)> = Vec::new();
+        // Every candidate token scored first: contents stop short of the other cues.
+        let mut toks: Vec<(usize, usize)> = Vec::new();
+        let mut first: Vec<f32> = Vec::new();
+        let mut flat: Vec<u32> = Vec::new();
+        let mut ends: Vec<usize> = Vec::new();
         for (si, &sent) in d.sents.iter().enumerate() {
             for i in sent.a..sent.b {
                 if !cue::is_candidate(d, &ws, i, &uses, &self.words) {
                     continue;
                 }
                 cue::features(d, &ws, sent, i, uses[i], &mut feats);
-                let score = self.cue.score(&feats);
-                if score > self.floor {
-                    cues.push((si, i, score));
+                toks.push((si, i));
+                first.push(self.cue.score(&feats));
+                if self.cue2.is_some() {
+                    flat.extend_from_slice(&feats);
+                    ends.push(flat.len());
                 }
             }
         }
+        let fin = match &self.cue2 {
+            Some(w2) => {
+                let mut fin = vec![0.0; toks.len()];
+                cue::by_sentence(&toks, &first, |k, group, g| {
+                    cue::stack_features(d, &ws, g, group, &mut feats);
+                    let base = &flat[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
+                    fin[k] = w2.score(base) + w2.score(&feats);
+                });
+                fin
+            }
+            None => first.clone(),
+        };
+        let cues: Vec<(usize, usize, f32)> = toks
+            .iter()
+            .zip(&first)
+            .filter(|&(_, &s)| s > self.floor)
+            .map(|(&(si, i), &s)| (si, i, s))
+            .collect();
         let tokens: Vec<(usize, f32)> = cues.iter().map(|c| (c.1, c.2)).collect();
         let mut found: Vec<(f32, Hit)> = Vec::with_capacity(cues.len());
         let mut cands = Vec::new();
@@ -170,7 +204,11 @@ impl QuoteModel {
                 rule_of.entry(c.0).or_insert(h);
             }
         }
-        for &(si, i, score) in cues.iter().filter(|c| c.2 > self.threshold) {
+        for (k, &(si, i)) in toks.iter().enumerate() {
+            let score = fin[k];
+            if score <= self.threshold {
+                continue;
+            }
             let rule = rule_of.get(&i).copied();
             if let Some(h) =
                 self.attribution(d, si, i, score, &uses, rule, &tokens, &ws, &mut feats, &mut cands)

@@ -9,7 +9,26 @@ fn shipped_model_loads() {
     let m = QuoteModel::from_gz(QuoteModel::shipped_bytes()).expect("shipped quote model loads");
     assert!(m.len() > 1000, "{m:?}");
     assert!(m.threshold < 0.0 && m.floor < m.threshold, "{m:?}");
+    assert!(m.cue2.as_ref().is_some_and(|w| w.len() > 1000), "no second pass: {m:?}");
     assert!(QuoteModel::shipped().is_some());
+}
+
+#[test]
+fn second_pass_reads_the_strong_neighbours_only() {
+    let d = Doc::new("Budget talks\n\nAnn Lutz said the deal, which Bo Park told reporters about, was dead.");
+    let ws = cue::Words::new(&d);
+    let (said, told, about) = (at(&d, "said"), at(&d, "told"), at(&d, "about"));
+    let feats = |cands: &[(usize, f32)], k: usize| {
+        let mut f = Vec::new();
+        cue::stack_features(&d, &ws, k, cands, &mut f);
+        f
+    };
+    let base = feats(&[(said, 4.0), (told, 3.0)], 0);
+    // A candidate the first pass gives no chance changes nothing…
+    assert_eq!(base, feats(&[(said, 4.0), (told, 3.0), (about, -5.0)], 0));
+    // …a likely one does, as does the candidate's own score.
+    assert_ne!(base, feats(&[(said, 4.0), (told, -1.5)], 0));
+    assert_ne!(base, feats(&[(said, -0.5), (told, 3.0)], 0));
 }
 
 #[test]

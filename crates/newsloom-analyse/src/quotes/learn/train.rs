@@ -56,6 +56,8 @@ pub struct TrainConfig {
     /// perceptron's weights depend on the order it saw the examples in (F1 moves by ±0.3 on the
     /// folds from order alone); the mean does not, and costs nothing at run time.
     pub orders: usize,
+    /// Trains a second-pass cue tagger on the first pass's out-of-fold scores (stacking).
+    pub stack: bool,
 }
 
 impl Default for TrainConfig {
@@ -78,6 +80,7 @@ impl Default for TrainConfig {
             cue_min: 5,
             seed: 0,
             orders: 4,
+            stack: true,
         }
     }
 }
@@ -286,6 +289,40 @@ fn train_cues(arts: &[&Article], cfg: &TrainConfig) -> Weights {
             examples.push((a.feats[k].clone(), a.by_anchor.contains_key(&i)));
         }
     }
+    train_cue_examples(examples, cfg)
+}
+
+/// The second-pass cue tagger: each candidate's first-pass features and its stacking features
+/// from `first` (per article, the first pass's out-of-fold scores).
+fn train_cues2(arts: &[Article], first: &[Vec<f32>], cfg: &TrainConfig) -> Weights {
+    let mut examples: Vec<(Vec<u32>, bool)> = Vec::new();
+    let mut extra = Vec::new();
+    for (a, first) in arts.iter().zip(first) {
+        cue::by_sentence(&a.toks, first, |k, group, g| {
+            cue::stack_features(&a.d, &a.ws, g, group, &mut extra);
+            let mut f = a.feats[k].clone();
+            f.extend_from_slice(&extra);
+            examples.push((f, a.by_anchor.contains_key(&a.toks[k].1)));
+        });
+    }
+    train_cue_examples(examples, cfg)
+}
+
+/// The first scores of `a`'s candidate tokens and the final ones (the second pass's, when
+/// the model has one).
+fn cue_scores(model: &QuoteModel, a: &Article) -> (Vec<f32>, Vec<f32>) {
+    let first: Vec<f32> = a.feats.iter().map(|x| model.cue.score(x)).collect();
+    let Some(w2) = &model.cue2 else { return (first.clone(), first) };
+    let mut fin = vec![0.0; first.len()];
+    let mut extra = Vec::new();
+    cue::by_sentence(&a.toks, &first, |k, group, g| {
+        cue::stack_features(&a.d, &a.ws, g, group, &mut extra);
+        fin[k] = w2.score(&a.feats[k]) + w2.score(&extra);
+    });
+    (first, fin)
+}
+
+fn train_cue_examples(mut examples: Vec<(Vec<u32>, bool)>, cfg: &TrainConfig) -> Weights {
     let mut lists: Vec<&mut Vec<u32>> = examples.iter_mut().map(|e| &mut e.0).collect();
     prune_rare(&mut lists, cfg.min_count);
     let rng = (0x2545_F491_4F6C_DD1D, 0x9E37_79B9_7F4A_7C15);
@@ -349,24 +386,36 @@ pub fn train(records: &[GoldArticle], cfg: &TrainConfig) -> QuoteModel {
     // contents that stop at those cues.
     let j = cfg.jackknife.max(2);
     let mut spans = Vec::new();
+    let mut oof: Vec<Vec<f32>> = vec![Vec::new(); arts.len()];
     for f in 0..j {
         let rest: Vec<&Article> =
             arts.iter().enumerate().filter(|(k, _)| k % j != f).map(|(_, a)| a).collect();
         let w = train_cues(&rest, cfg);
-        for a in arts.iter().skip(f).step_by(j) {
+        for (k, a) in arts.iter().enumerate().skip(f).step_by(j) {
             let scores: Vec<f32> = a.feats.iter().map(|x| w.score(x)).collect();
             span_examples(a, &scores, cfg, &mut spans);
+            oof[k] = scores;
         }
     }
     let all: Vec<&Article> = arts.iter().collect();
     let cue = train_cues(&all, cfg);
+    let cue2 = cfg.stack.then(|| train_cues2(&arts, &oof, cfg));
     let span = train_spans(spans, cfg.span_bits, cfg);
     let mut speakers = Vec::new();
     for a in &arts {
         speaker_examples(a, &mut speakers);
     }
     let speaker = train_spans(speakers, cfg.speaker_bits, cfg);
-    QuoteModel { cue, span, speaker, threshold: cfg.threshold, floor: cfg.floor, block: cfg.block, words }
+    QuoteModel {
+        cue,
+        span,
+        speaker,
+        cue2,
+        threshold: cfg.threshold,
+        floor: cfg.floor,
+        block: cfg.block,
+        words,
+    }
 }
 
 /// `newsloom train quotes`: trains on a gold file, writes the gzip'd model, returns a summary.
@@ -441,10 +490,10 @@ pub fn diagnose(model: &QuoteModel, records: &[GoldArticle]) -> String {
     for rec in records {
         let a = Article::new(rec, &model.words);
         let d = &a.d;
-        let scores: Vec<f32> = a.feats.iter().map(|x| model.cue.score(x)).collect();
+        let (scores, fin) = cue_scores(model, &a);
         let cues = likely_cues(&a.toks, &scores, model.floor);
         for (k, &(si, i)) in a.toks.iter().enumerate() {
-            let pred = scores[k] > model.threshold;
+            let pred = fin[k] > model.threshold;
             let golds = a.by_anchor.get(&i);
             let w = d.tok(i).to_lowercase();
             match (pred, golds.is_some()) {
