@@ -448,28 +448,75 @@ fn score_band(x: f32) -> u32 {
     [-4.0, -2.0, -1.0, 0.0, 1.0, 3.0, 6.0].iter().filter(|&&t| x >= t).count() as u32
 }
 
+/// One sentence's candidates for the second pass (token and first-pass score, in token
+/// order), with what [`stack_features`] reads of them computed once: the strongest other
+/// candidate on each side of each, the commas and semicolons before each token, and the count
+/// of likely cues. Built in one pass, so a sentence of thousands of candidates (hostile input)
+/// costs linear time, not quadratic.
+pub(crate) struct StackGroup<'a> {
+    pub cands: &'a [(usize, f32)],
+    /// Per candidate: the strongest candidate before it, ties to the nearest (the later one).
+    left: Vec<Option<(usize, f32)>>,
+    /// Per candidate: the strongest candidate after it, ties to the nearest (the earlier one).
+    right: Vec<Option<(usize, f32)>>,
+    /// Commas and semicolons (non-word tokens) before each token from the first candidate's.
+    punct: Vec<u32>,
+    strong: u32,
+}
+
+impl<'a> StackGroup<'a> {
+    pub(crate) fn new(d: &Doc, cands: &'a [(usize, f32)]) -> Self {
+        let n = cands.len();
+        let better_left = |a: (usize, f32), b: (usize, f32)| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)).is_ge();
+        let better_right = |a: (usize, f32), b: (usize, f32)| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)).is_ge();
+        let mut left = Vec::with_capacity(n);
+        let mut best: Option<(usize, f32)> = None;
+        for &c in cands {
+            left.push(best);
+            best = Some(best.map_or(c, |b| if better_left(c, b) { c } else { b }));
+        }
+        let mut right = vec![None; n];
+        best = None;
+        for (k, &c) in cands.iter().enumerate().rev() {
+            right[k] = best;
+            best = Some(best.map_or(c, |b| if better_right(c, b) { c } else { b }));
+        }
+        let (first, last) = (cands.first().map_or(0, |c| c.0), cands.last().map_or(0, |c| c.0));
+        let mut punct = Vec::with_capacity(last + 1 - first.min(last));
+        let mut seen = 0;
+        for t in first..=last.max(first) {
+            punct.push(seen);
+            if t < d.toks.len() && !d.toks[t].word && matches!(d.tok(t), "," | ";") {
+                seen += 1;
+            }
+        }
+        let strong = cands.iter().filter(|c| c.1 > -1.0).count().min(4) as u32;
+        Self { cands, left, right, punct, strong }
+    }
+
+    /// Whether a comma or semicolon lies strictly between candidate tokens `a` < `b`.
+    fn punct_between(&self, a: usize, b: usize) -> bool {
+        let first = self.cands[0].0;
+        self.punct[b - first] > self.punct[a + 1 - first]
+    }
+}
+
 /// The second pass's features of candidate `k` of a sentence (stacking): what the first pass
-/// scored it and the other candidates of its sentence (`cands`: token and first-pass score, in
-/// token order). A word right after a strong `said` is more often inside its content than a
-/// cue; a weak cue alone in its sentence is more often one.
-pub(crate) fn stack_features(d: &Doc, ws: &Words, k: usize, cands: &[(usize, f32)], out: &mut Vec<u32>) {
+/// scored it and the other candidates of its sentence. A word right after a strong `said` is
+/// more often inside its content than a cue; a weak cue alone in its sentence is more often
+/// one.
+pub(crate) fn stack_features(ws: &Words, k: usize, group: &StackGroup, out: &mut Vec<u32>) {
     out.clear();
-    let (i, own) = cands[k];
+    let (i, own) = group.cands[k];
     let sth = hash_str(stem(ws.lower(i)));
     let own_b = score_band(own);
     let kk = |t: u8| Key::new(T + t);
     out.push(kk(40).n(own_b).get());
     out.push(kk(41).h(sth).n(own_b).get());
     // The strongest other candidate on each side, its band and distance, and whether a
-    // comma or semicolon lies between.
-    let strongest = |range: &[(usize, f32)]| {
-        range.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.abs_diff(i).cmp(&a.0.abs_diff(i))))
-    };
-    let punct_between =
-        |a: usize, b: usize| (a + 1..b).any(|t| !d.toks[t].word && matches!(d.tok(t), "," | ";"));
-    // Candidates the first pass gives no chance are left out: the features then do not depend
-    // on which words the first pass reads.
-    let (left, right) = (strongest(&cands[..k]), strongest(&cands[k + 1..]));
+    // comma or semicolon lies between. Candidates the first pass gives no chance are left
+    // out: the features then do not depend on which words the first pass reads.
+    let (left, right) = (group.left[k], group.right[k]);
     for (side, best) in [(0u32, left.filter(|c| c.1 > STACK_MIN)), (1, right.filter(|c| c.1 > STACK_MIN))] {
         let Some((j, s)) = best else {
             out.push(kk(42).n(side).n(9).n(own_b).get());
@@ -477,14 +524,13 @@ pub(crate) fn stack_features(d: &Doc, ws: &Words, k: usize, cands: &[(usize, f32
         };
         let b = score_band(s);
         let dist = bucket(j.abs_diff(i));
-        let comma = punct_between(i.min(j), i.max(j)) as u32;
+        let comma = group.punct_between(i.min(j), i.max(j)) as u32;
         out.push(kk(42).n(side).n(b).n(own_b).get());
         out.push(kk(43).n(side).n(b).n(dist).n(comma).get());
         out.push(kk(44).n(side).h(sth).n(b).get());
         out.push(kk(45).n(side).h(stem_h(ws, j)).n(b.min(5)).n(dist.min(4)).get());
     }
-    let strong = cands.iter().filter(|c| c.1 > -1.0).count().min(4) as u32;
-    out.push(kk(46).n(strong).n(own_b).get());
+    out.push(kk(46).n(group.strong).n(own_b).get());
 }
 
 fn stem_h(ws: &Words, j: usize) -> u64 {
@@ -492,18 +538,20 @@ fn stem_h(ws: &Words, j: usize) -> u64 {
 }
 
 /// Calls `f(k, sentence's candidates, index in them)` for every candidate `k` of `toks`
-/// ((sentence, token) in order), with `first` their first-pass scores.
+/// ((sentence, token) in order) of `d`, with `first` their first-pass scores.
 pub(crate) fn by_sentence(
+    d: &Doc,
     toks: &[(usize, usize)],
     first: &[f32],
-    mut f: impl FnMut(usize, &[(usize, f32)], usize),
+    mut f: impl FnMut(usize, &StackGroup, usize),
 ) {
-    let mut group: Vec<(usize, f32)> = Vec::new();
+    let mut cands: Vec<(usize, f32)> = Vec::new();
     let mut a = 0;
     while a < toks.len() {
         let b = a + toks[a..].iter().take_while(|t| t.0 == toks[a].0).count();
-        group.clear();
-        group.extend((a..b).map(|k| (toks[k].1, first[k])));
+        cands.clear();
+        cands.extend((a..b).map(|k| (toks[k].1, first[k])));
+        let group = StackGroup::new(d, &cands);
         for k in a..b {
             f(k, &group, k - a);
         }

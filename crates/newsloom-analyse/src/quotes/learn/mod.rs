@@ -179,8 +179,8 @@ impl QuoteModel {
         let fin = match &self.cue2 {
             Some(w2) => {
                 let mut fin = vec![0.0; toks.len()];
-                cue::by_sentence(&toks, &first, |k, group, g| {
-                    cue::stack_features(d, &ws, g, group, &mut feats);
+                cue::by_sentence(d, &toks, &first, |k, group, g| {
+                    cue::stack_features(&ws, g, group, &mut feats);
                     let base = &flat[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
                     fin[k] = w2.score(base) + w2.score(&feats);
                 });

@@ -20,7 +20,7 @@ fn second_pass_reads_the_strong_neighbours_only() {
     let (said, told, about) = (at(&d, "said"), at(&d, "told"), at(&d, "about"));
     let feats = |cands: &[(usize, f32)], k: usize| {
         let mut f = Vec::new();
-        cue::stack_features(&d, &ws, k, cands, &mut f);
+        cue::stack_features(&ws, k, &cue::StackGroup::new(&d, cands), &mut f);
         f
     };
     let base = feats(&[(said, 4.0), (told, 3.0)], 0);

@@ -298,8 +298,8 @@ fn train_cues2(arts: &[Article], first: &[Vec<f32>], cfg: &TrainConfig) -> Weigh
     let mut examples: Vec<(Vec<u32>, bool)> = Vec::new();
     let mut extra = Vec::new();
     for (a, first) in arts.iter().zip(first) {
-        cue::by_sentence(&a.toks, first, |k, group, g| {
-            cue::stack_features(&a.d, &a.ws, g, group, &mut extra);
+        cue::by_sentence(&a.d, &a.toks, first, |k, group, g| {
+            cue::stack_features(&a.ws, g, group, &mut extra);
             let mut f = a.feats[k].clone();
             f.extend_from_slice(&extra);
             examples.push((f, a.by_anchor.contains_key(&a.toks[k].1)));
@@ -315,8 +315,8 @@ fn cue_scores(model: &QuoteModel, a: &Article) -> (Vec<f32>, Vec<f32>) {
     let Some(w2) = &model.cue2 else { return (first.clone(), first) };
     let mut fin = vec![0.0; first.len()];
     let mut extra = Vec::new();
-    cue::by_sentence(&a.toks, &first, |k, group, g| {
-        cue::stack_features(&a.d, &a.ws, g, group, &mut extra);
+    cue::by_sentence(&a.d, &a.toks, &first, |k, group, g| {
+        cue::stack_features(&a.ws, g, group, &mut extra);
         fin[k] = w2.score(&a.feats[k]) + w2.score(&extra);
     });
     (first, fin)
