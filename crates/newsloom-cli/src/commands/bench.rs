@@ -45,7 +45,8 @@ impl Progress for Trace {
         };
         let mut samples = self.samples.borrow_mut();
         let decile = |read: u64| read * 10 / self.articles.max(1);
-        if samples.last().is_none_or(|p| decile(p.read) < decile(s.read)) {
+        // Logged when a decile is complete (not after the first batch, which ends none).
+        if samples.last().map_or(0, |p| decile(p.read)) < decile(s.read) {
             self.bar.log(&format!(
                 "decile {}: {} items in {:.0}s, RSS {:.0} MB, CPU {:.0}s, stored {}",
                 decile(s.read),
