@@ -16,6 +16,13 @@ pub fn rss_mb() -> Option<f64> {
     Some(status_kb("VmRSS:")? / 1024.0)
 }
 
+/// Anonymous resident memory now (heap and stacks, without mapped files), in MB: what the
+/// process itself holds. `VmRSS` also counts pages of memory-mapped files (the search index),
+/// which the kernel reclaims under pressure.
+pub fn rss_anon_mb() -> Option<f64> {
+    Some(status_kb("RssAnon:")? / 1024.0)
+}
+
 /// Peak resident memory so far, in MB.
 pub fn peak_rss_mb() -> Option<f64> {
     Some(status_kb("VmHWM:")? / 1024.0)
@@ -29,6 +36,7 @@ mod tests {
             return;
         }
         assert!(super::rss_mb().unwrap() > 0.0 && super::peak_rss_mb().unwrap() > 0.0);
+        assert!(super::rss_anon_mb().unwrap() > 0.0);
         // Both from one read of the file: the kernel raises VmHWM lazily, so a VmRSS read a
         // moment earlier, before other threads freed memory, can exceed a later VmHWM.
         let status = std::fs::read_to_string("/proc/self/status").unwrap();

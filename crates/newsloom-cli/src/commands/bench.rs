@@ -22,6 +22,7 @@ struct Sample {
     read: u64,
     at_s: f64,
     rss_mb: f64,
+    rss_anon_mb: f64,
     cpu_s: f64,
 }
 
@@ -41,6 +42,7 @@ impl Progress for Trace {
             read: s.read,
             at_s: self.started.elapsed().as_secs_f64(),
             rss_mb: current_rss_mb().unwrap_or(0.0),
+            rss_anon_mb: newsloom_model::process::rss_anon_mb().unwrap_or(0.0),
             cpu_s: process_cpu_s().unwrap_or(0.0),
         };
         let mut samples = self.samples.borrow_mut();
@@ -48,11 +50,12 @@ impl Progress for Trace {
         // Logged when a decile is complete (not after the first batch, which ends none).
         if samples.last().map_or(0, |p| decile(p.read)) < decile(s.read) {
             self.bar.log(&format!(
-                "decile {}: {} items in {:.0}s, RSS {:.0} MB, CPU {:.0}s, stored {}",
+                "decile {}: {} items in {:.0}s, RSS {:.0} MB (anonymous {:.0} MB), CPU {:.0}s, stored {}",
                 decile(s.read),
                 s.read,
                 sample.at_s,
                 sample.rss_mb,
+                sample.rss_anon_mb,
                 sample.cpu_s,
                 s.stored
             ));
@@ -70,7 +73,10 @@ struct Decile {
     articles_per_s: f64,
     /// Process CPU milliseconds per item in this decile (all threads).
     cpu_ms_per_item: f64,
+    /// Resident memory at the decile's end: all of it, and the anonymous part (without the
+    /// search index's memory-mapped files, which merges read whole and the kernel reclaims).
     rss_mb: f64,
+    rss_anon_mb: f64,
 }
 
 use newsloom_model::process::rss_mb as current_rss_mb;
@@ -124,7 +130,7 @@ fn write_corpus(path: &Path, articles: u64, mix: &str, real: &[PathBuf]) -> anyh
 
 fn deciles(samples: &[Sample], articles: u64, cpu_at_start: f64) -> Vec<Decile> {
     let mut out = Vec::new();
-    let mut prev = Sample { read: 0, at_s: 0.0, rss_mb: 0.0, cpu_s: cpu_at_start };
+    let mut prev = Sample { read: 0, at_s: 0.0, rss_mb: 0.0, rss_anon_mb: 0.0, cpu_s: cpu_at_start };
     for d in 1..=10 {
         let goal = articles * d as u64 / 10;
         let Some(&s) = samples.iter().find(|s| s.read >= goal) else { break };
@@ -136,6 +142,7 @@ fn deciles(samples: &[Sample], articles: u64, cpu_at_start: f64) -> Vec<Decile> 
                 articles_per_s: items / (s.at_s - prev.at_s).max(1e-9),
                 cpu_ms_per_item: 1000.0 * (s.cpu_s - prev.cpu_s) / items,
                 rss_mb: s.rss_mb,
+                rss_anon_mb: s.rss_anon_mb,
             });
             prev = s;
         }
@@ -171,6 +178,9 @@ pub fn bench(what: BenchCommand, json: bool) -> anyhow::Result<()> {
     std::fs::remove_file(&corpus).ok();
     let samples = trace.samples.into_inner();
     let deciles = deciles(&samples, articles, cpu_before);
+    // Sampled at batch ends (every second or so): anonymous memory moves slowly, unlike the
+    // mapped index files a merge reads.
+    let peak_anon = samples.iter().map(|s| s.rss_anon_mb).fold(0.0, f64::max);
     let store_bytes = dir_bytes(&db);
     let bytes_per_article = store_bytes as f64 / summary.stored.max(1) as f64;
     let peak = output::peak_rss_mb().unwrap_or(0.0);
@@ -198,6 +208,7 @@ pub fn bench(what: BenchCommand, json: bool) -> anyhow::Result<()> {
             "cpu_ms_per_article": 1000.0 * cpu_s / summary.stored.max(1) as f64,
             "mb_per_s": corpus_mb / summary.elapsed_s.max(1e-9),
             "peak_rss_mb": peak,
+            "peak_rss_anon_mb": peak_anon,
             "deciles": deciles,
             "last_vs_first_decile_rate": last_vs_first,
             "store_bytes": store_bytes,
@@ -219,14 +230,17 @@ pub fn bench(what: BenchCommand, json: bool) -> anyhow::Result<()> {
         rayon_threads()
     );
     println!("{} stored as reprints of an earlier article; store opened in {open_s:.2}s", summary.reprints);
-    println!("decile   items   articles/s   CPU ms/item   RSS MB");
+    println!("decile   items   articles/s   CPU ms/item   RSS MB   anonymous MB");
     for d in &deciles {
         println!(
-            "{:>6} {:>7} {:>12.0} {:>13.2} {:>8.0}",
-            d.decile, d.items, d.articles_per_s, d.cpu_ms_per_item, d.rss_mb
+            "{:>6} {:>7} {:>12.0} {:>13.2} {:>8.0} {:>14.0}",
+            d.decile, d.items, d.articles_per_s, d.cpu_ms_per_item, d.rss_mb, d.rss_anon_mb
         );
     }
-    println!("last decile's rate / first's: {last_vs_first:.2}; peak RSS {peak:.0} MB");
+    println!(
+        "last decile's rate / first's: {last_vs_first:.2}; peak RSS {peak:.0} MB (anonymous, at batch ends: \
+         {peak_anon:.0} MB)"
+    );
     println!(
         "store on disk: {:.1} MB, {:.0} bytes per article (SQLite + search index)",
         store_bytes as f64 / 1e6,
