@@ -190,7 +190,8 @@ pub fn extract_html_learning(
     // The publisher's own articleBody far longer than what the markup gave: the markup shows a
     // stub (a script-rendered or paywalled page, a teaser in place of the text).
     // Only a plain-text one: some CMSs put their HTML in it.
-    let ld_len = page.ld_body.as_deref().filter(|b| !b.contains("</") && !b.contains("<br")).map_or(0, str::len);
+    let ld_len =
+        page.ld_body.as_deref().filter(|b| !b.contains("</") && !b.contains("<br")).map_or(0, str::len);
     if markup_len < 100 || (ld_len >= LD_BODY_MIN && ld_len >= LD_BODY_RATIO * markup_len) {
         let fallback = page
             .ld_body
