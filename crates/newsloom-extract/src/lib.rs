@@ -149,9 +149,14 @@ impl NewsExtractor {
         })
     }
 
+    /// The key the record's chrome is learnt under, when learning.
+    fn learning_source(&self, raw: &RawRecord) -> Option<String> {
+        Self::source_key(raw).filter(|_| self.learn)
+    }
+
     /// The record's source and its learnt chrome, when learning.
     fn chrome_of(&self, raw: &RawRecord) -> Option<(String, templates::Chrome)> {
-        let source = Self::source_key(raw).filter(|_| self.learn)?;
+        let source = self.learning_source(raw)?;
         let chrome = self.templates.chrome(&source);
         Some((source, chrome))
     }
@@ -193,9 +198,15 @@ impl NewsExtractor {
             parts = text::extract_text(&content, &|_| false);
         }
         let lesson = learnt.map(|(source, _)| {
-            let keys: Vec<String> =
-                content.lines().map(str::trim).filter(|l| !l.is_empty()).map(text::line_key).collect();
-            templates::Lesson::new(source, keys.iter().map(String::as_str), Vec::new())
+            // The keys `extract_text` computed, and those of any lines past the ones it reads.
+            let rest: Vec<String> = content
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .skip(text::MAX_LINES)
+                .map(text::line_key)
+                .collect();
+            templates::Lesson::new(source, parts.keys.iter().chain(&rest).map(String::as_str), Vec::new())
         });
         let structure =
             if parts.paragraphs.is_empty() { 0.0 } else { 0.5 + 0.5 * (parts.title.is_some() as u8 as f32) };
@@ -231,7 +242,7 @@ impl Extractor for NewsExtractor {
         let sources: Vec<Option<String>> = raws
             .iter()
             .map(|raw| {
-                let source = Self::source_key(raw).filter(|_| self.learn)?;
+                let source = self.learning_source(raw)?;
                 if !chrome.contains_key(&source) {
                     chrome.insert(source.clone(), self.templates.chrome(&source));
                 }

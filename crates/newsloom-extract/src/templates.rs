@@ -60,20 +60,24 @@ pub struct Chrome {
 }
 
 /// What one page of a source teaches: its distinct short lines (hashes of normalised keys) and
-/// its blocks as `(path hash, text hash)` pairs.
+/// its blocks as `(path hash, text hash)` pairs, sorted by path (stably: a path's texts stay in
+/// page order), as [`Templates::learn`] reads them.
 #[derive(Debug, Clone, Default)]
 pub struct Lesson {
-    pub source: String,
-    pub lines: Vec<u64>,
-    pub paths: Vec<(u64, u64)>,
+    source: String,
+    lines: Vec<u64>,
+    paths: Vec<(u64, u64)>,
 }
 
 impl Lesson {
     /// A lesson of `source` from normalised line keys (longer ones are never chrome) and blocks.
-    pub fn new<'a>(source: &str, keys: impl Iterator<Item = &'a str>, paths: Vec<(u64, u64)>) -> Self {
+    pub fn new<'a>(source: &str, keys: impl Iterator<Item = &'a str>, mut paths: Vec<(u64, u64)>) -> Self {
         let mut lines: Vec<u64> = keys.filter(|k| k.len() <= 300).map(key_hash).collect();
         lines.sort_unstable();
         lines.dedup();
+        // Stable, so which paths are recorded when the table is full does not depend on hashing
+        // order.
+        paths.sort_by_key(|&(p, _)| p);
         Self { source: source.to_string(), lines, paths }
     }
 }
@@ -119,12 +123,9 @@ impl Templates {
             // Forget one-off lines so recurring ones can still be learned.
             stats.lines.retain(|_, c| *c > 1);
         }
-        // By path (stable: a path's texts stay in page order), so which paths are recorded
-        // when the table is full does not depend on hashing order.
-        let mut blocks = lesson.paths.clone();
-        blocks.sort_by_key(|&(p, _)| p);
-        let mut per_path: Vec<(u64, u64)> = Vec::with_capacity(blocks.len());
-        for (p, t) in blocks {
+        // By path: `Lesson::new` sorted them.
+        let mut per_path: Vec<(u64, u64)> = Vec::with_capacity(lesson.paths.len());
+        for &(p, t) in &lesson.paths {
             match per_path.last_mut() {
                 Some((q, e)) if *q == p => *e = e.rotate_left(7) ^ t,
                 _ => per_path.push((p, t)),

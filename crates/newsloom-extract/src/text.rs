@@ -40,7 +40,12 @@ pub struct TextParts {
     pub captions: Vec<String>,
     /// Lines dropped as chrome, for the confidence score.
     pub dropped: usize,
+    /// [`line_key`] of each line read (the first [`MAX_LINES`] non-empty ones), for learning.
+    pub keys: Vec<String>,
 }
+
+/// Non-empty lines of a text page that are read; the rest is ignored.
+pub const MAX_LINES: usize = 20_000;
 
 static TEASER_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(read more|read also|also read|see also|related( articles?| stories)?|more on this|watch|listen|lesen sie auch|mehr zum thema|lire aussi|leer más|lea también|читайте также)\s*[:>»|\-—]").unwrap()
@@ -137,7 +142,7 @@ pub fn line_key(line: &str) -> String {
 /// Classifies the lines of `content` and assembles the article parts. `is_template` says
 /// whether a (normalised) line is known chrome for this source.
 pub fn extract_text(content: &str, is_template: &dyn Fn(&str) -> bool) -> TextParts {
-    let lines: Vec<&str> = content.lines().map(str::trim).filter(|l| !l.is_empty()).take(20_000).collect();
+    let lines: Vec<&str> = content.lines().map(str::trim).filter(|l| !l.is_empty()).take(MAX_LINES).collect();
     let keys: Vec<String> = lines.iter().map(|l| line_key(l)).collect();
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for k in &keys {
@@ -169,6 +174,7 @@ pub fn extract_text(content: &str, is_template: &dyn Fn(&str) -> bool) -> TextPa
     }
     let mut parts = TextParts::default();
     let Some((b_start, b_end, _)) = best else {
+        parts.keys = keys;
         return parts;
     };
     for j in b_start..b_end {
@@ -218,6 +224,7 @@ pub fn extract_text(content: &str, is_template: &dyn Fn(&str) -> bool) -> TextPa
             _ => {}
         }
     }
+    parts.keys = keys;
     parts
 }
 

@@ -9,7 +9,8 @@
 //!    place in sibling boxes of the same kind (forum posts, page-builder sections; see
 //!    `repeat`), prose paragraphs elsewhere in the enclosing `<article>`/`<main>`, blocks
 //!    between two chosen siblings, and other prose boxes scoring close to the best (an
-//!    article split over page-builder rows).
+//!    article split over page-builder rows); the box the page declares as the article body
+//!    (`itemprop="articleBody"`) is taken whole.
 //! 4. Serialisation in document order into paragraphs, headings, list items and quotes;
 //!    link-heavy sub-blocks, boilerplate phrases and learned template blocks are dropped;
 //!    captions are kept apart.
@@ -452,7 +453,7 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
             keep
         });
     }
-    (enclosing(dom, st, roots), top_score)
+    (super::repeat::declared_body(dom, st, enclosing(dom, st, roots)), top_score)
 }
 
 /// Most text an enclosing box may add to the roots, as a share of theirs.

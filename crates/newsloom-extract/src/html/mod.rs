@@ -186,7 +186,13 @@ pub fn extract_html_learning(
     // Its JSON-LD articleBody, else its description, is the best text there is.
     let mut warnings = dom.warnings.clone();
     let mut fallback_used = false;
-    if paragraphs.iter().map(String::len).sum::<usize>() < 100 {
+    let markup_len: usize = paragraphs.iter().map(String::len).sum();
+    // The publisher's own articleBody far longer than what the markup gave: the markup shows a
+    // stub (a script-rendered or paywalled page, a teaser in place of the text).
+    // Only a plain-text one: some CMSs put their HTML in it.
+    let ld_len =
+        page.ld_body.as_deref().filter(|b| !b.contains("</") && !b.contains("<br")).map_or(0, str::len);
+    if markup_len < 100 || (ld_len >= LD_BODY_MIN && ld_len >= LD_BODY_RATIO * markup_len) {
         let fallback = page
             .ld_body
             .as_deref()
@@ -194,7 +200,7 @@ pub fn extract_html_learning(
             .or(page.description.as_ref().map(|d| (d.0.as_str(), "description")))
             .filter(|(b, _)| b.len() > paragraphs.iter().map(String::len).sum::<usize>().max(50));
         if let Some((b, what)) = fallback {
-            warnings.push(format!("no body text in the markup: the {what} stands in"));
+            warnings.push(format!("little or no body text in the markup: the {what} stands in"));
             fallback_used = true;
             paragraphs = b.split('\n').map(content::normalise).filter(|p| !p.is_empty()).collect();
         }
@@ -227,6 +233,11 @@ pub fn extract_html_learning(
     (extracted, lesson)
 }
 
+/// JSON-LD `articleBody` replaces a markup body it outgrows this many times...
+const LD_BODY_RATIO: usize = 3;
+/// ...when it is at least this long (bytes).
+const LD_BODY_MIN: usize = 500;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,6 +255,28 @@ mod tests {
         let ex = extract_html(html, None);
         assert_eq!(ex.paragraphs.len(), 1);
         assert!(ex.paragraphs[0].starts_with("A long description"));
+    }
+
+    #[test]
+    fn a_stub_in_the_markup_gives_way_to_a_far_longer_article_body() {
+        let sentence = "The council agreed after a long debate to rebuild the old bridge before the winter.";
+        let full: Vec<String> = (0..8).map(|i| format!("Paragraph {i}. {sentence}")).collect();
+        let ld = format!(
+            r#"<script type="application/ld+json">{{"@type":"NewsArticle","headline":"Bridge","articleBody":"{}"}}</script>"#,
+            full.join("\\n")
+        );
+        // The markup shows the first paragraph only (the rest is rendered by scripts).
+        let page = |body: &str| {
+            format!("<html><head>{ld}</head><body><article><h1>Bridge</h1>{body}</article></body></html>")
+        };
+        let ex = extract_html(&page(&format!("<p>{}</p>", full[0])), None);
+        assert_eq!(ex.paragraphs, full);
+        assert!(ex.warnings.iter().any(|w| w.contains("articleBody")));
+        // A markup body of the same text is kept as the markup has it.
+        let all: String = full.iter().map(|p| format!("<p>{p}</p><div>Advertisement</div>")).collect();
+        let ex = extract_html(&page(&all), None);
+        assert_eq!(ex.paragraphs, full);
+        assert!(!ex.warnings.iter().any(|w| w.contains("articleBody")));
     }
 
     #[test]

@@ -194,6 +194,29 @@ pub fn split_parts(
     out
 }
 
+/// Least text of a declared article body (`itemprop="articleBody"`) that is followed.
+const DECLARED_MIN: u32 = 200;
+
+/// The box the page itself declares as the article's body (`itemprop="articleBody"`, the
+/// schema.org markup many CMSs emit) is the article whatever the scores found: roots inside it
+/// give way to it, and it joins roots found elsewhere. Only a box of real text with few links
+/// (a declared body that is a stub or a link list is ignored).
+pub fn declared_body(dom: &Dom, st: &Stats, roots: Vec<usize>) -> Vec<usize> {
+    let declared = (1..dom.nodes.len())
+        .find(|&i| !st.pruned[i] && dom.nodes[i].attrs.itemprop.as_deref() == Some("articlebody"));
+    let Some(d) = declared.filter(|&d| st.text_len[d] >= DECLARED_MIN && st.link_density(d) < 0.2) else {
+        return roots;
+    };
+    if roots.iter().any(|&r| super::content::is_ancestor(dom, r, d)) {
+        return roots;
+    }
+    let mut out: Vec<usize> =
+        roots.into_iter().filter(|&r| !super::content::is_ancestor(dom, d, r)).collect();
+    out.push(d);
+    out.sort_unstable();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use crate::html::extract_html;
@@ -226,6 +249,27 @@ mod tests {
             assert!(ex.paragraphs.iter().any(|p| p == t), "missing {t:?} in {:?}", ex.paragraphs);
         }
         assert!(!ex.paragraphs.iter().any(|p| p.contains("joined")), "{:?}", ex.paragraphs);
+    }
+
+    #[test]
+    fn the_declared_article_body_is_taken_whole() {
+        let body: String = (0..6)
+            .map(|i| {
+                format!(
+                    "<p>Paragraph {i} says that the museum, closed for two years, opens again in May, with a new \
+                     wing, a cafe and a garden.</p>"
+                )
+            })
+            .collect();
+        let html = format!(
+            r#"<html><body><nav><a href="/">Home</a></nav><div class="page"><h1>Museum opens</h1>
+            <div itemprop="articleBody"><div class="text">{body}</div>
+            <ul><li>Open Monday to Friday, nine to five.</li><li>Free for children.</li></ul></div>
+            </div><footer>© Town</footer></body></html>"#
+        );
+        let ex = extract_html(&html, None);
+        assert!(ex.paragraphs.iter().any(|p| p == "Free for children."), "{:?}", ex.paragraphs);
+        assert!(ex.paragraphs[0].starts_with("Paragraph 0"), "{:?}", ex.paragraphs);
     }
 
     #[test]
