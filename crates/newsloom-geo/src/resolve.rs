@@ -54,6 +54,9 @@ pub struct ResolveParams {
     /// "Henry County" both have a Tennessee reading, which neither reaches alone.
     pub alt_admin1: f64,
     pub alt_margin: f64,
+    /// A toponym the gazetteer has no entry for (a street, road, river, park, building) takes
+    /// the place nearest it in the text (see [`local_anchor`]); 0 turns it off.
+    pub local_fallback: f64,
 }
 
 impl Default for ResolveParams {
@@ -79,6 +82,7 @@ impl Default for ResolveParams {
             variant_over_town: 50_000,
             alt_admin1: 2.0,
             alt_margin: 1.5,
+            local_fallback: 1.0,
         }
     }
 }
@@ -105,6 +109,7 @@ impl ResolveParams {
             "domain_town_cap" => &mut self.domain_town_cap,
             "alt_admin1" => &mut self.alt_admin1,
             "alt_margin" => &mut self.alt_margin,
+            "local_fallback" => &mut self.local_fallback,
             _ => return Err(format!("unknown weight {name}")),
         };
         *slot = value;
@@ -359,14 +364,21 @@ pub fn resolve(gaz: &Gazetteer, tops: &[Toponym], hints: &Hints, p: &ResolvePara
         }
     }
 
+    let entries: Vec<Option<u32>> =
+        group_of.iter().map(|&g| groups[g].best.map(|b| groups[g].cands[b].0)).collect();
     tops.iter()
         .enumerate()
         .map(|(i, t)| {
             let g = &groups[group_of[i]];
             let kind = g.best.map(|b| g.cands[b].1);
             let adjective = kind == Some(NameKind::Adjective) && looks_adjectival(&t.text);
+            let entry = match g.best {
+                Some(b) => Some(g.cands[b].0),
+                None if g.cands.is_empty() && p.local_fallback > 0.0 => local_anchor(gaz, tops, &entries, i),
+                None => None,
+            };
             Resolution {
-                entry: g.best.map(|b| g.cands[b].0),
+                entry,
                 literal: !adjective && !t.as_actor,
                 confidence: if g.best.is_none() {
                     0.3
@@ -460,4 +472,24 @@ fn context_score(
         }
     }
     s
+}
+
+/// The place toponym `i` (which the gazetteer lacks: a street, road, river, park or building)
+/// most likely lies in: the town, county or district resolved nearest to it in the text, else
+/// the nearest first-level region. A street or a river in a news story is nearly always in or by
+/// the town the story is about, and that town's point is a better answer than none. (Tried on
+/// the dev sets' folds: the nearest place before it only, or the article's most named town,
+/// were within 0.2 points of this.)
+fn local_anchor(gaz: &Gazetteer, tops: &[Toponym], entries: &[Option<u32>], i: usize) -> Option<u32> {
+    let nearest = |levels: &[Level]| {
+        let of = |j: usize| entries[j].filter(|&e| levels.contains(&gaz.entry(e).level));
+        let before = (0..i).rev().find_map(|j| of(j).map(|e| (tops[i].start.saturating_sub(tops[j].end), e)));
+        let after =
+            (i + 1..tops.len()).find_map(|j| of(j).map(|e| (tops[j].start.saturating_sub(tops[i].end), e)));
+        match (before, after) {
+            (Some(b), Some(a)) => Some(if a.0 < b.0 { a.1 } else { b.1 }),
+            (b, a) => b.or(a).map(|x| x.1),
+        }
+    };
+    nearest(&[Level::City, Level::Adm2, Level::Adm3]).or_else(|| nearest(&[Level::Adm1]))
 }
