@@ -368,10 +368,13 @@ pub fn detect_tokenized(
                 };
                 let Some((level, _, kind)) = reading else {
                     // "Cape Peron" as an organisation: a name the gazetteer lacks opening with
-                    // a word for a kind of place (detection only).
-                    if m.kind == EntityKind::Organisation
+                    // a word for a kind of place; "Korean Peninsula", "Glenrock Lagoon" as an
+                    // organisation or MISC: one ending in a natural feature's noun (no
+                    // gazetteer entry: it takes the nearest place's point in resolution).
+                    if ((m.kind == EntityKind::Organisation
                         && text.contains(' ')
-                        && unknown::leads_with_a_kind_of_place(text)
+                        && unknown::leads_with_a_kind_of_place(text))
+                        || unknown::names_a_natural_feature(text))
                         && !gaz.has_key(&key)
                     {
                         out.push(Toponym::new(s, e, text, &key, Found::Retyped));
