@@ -57,6 +57,9 @@ pub struct ResolveParams {
     /// A toponym the gazetteer has no entry for (a street, road, river, park, building) takes
     /// the place nearest it in the text (see [`local_anchor`]); 0 turns it off.
     pub local_fallback: f64,
+    /// Country candidate within `near_country_km` of a country another name resolves to.
+    pub near_country: f64,
+    pub near_country_km: f64,
 }
 
 impl Default for ResolveParams {
@@ -83,6 +86,8 @@ impl Default for ResolveParams {
             alt_admin1: 2.0,
             alt_margin: 1.5,
             local_fallback: 1.0,
+            near_country: 3.0,
+            near_country_km: 1500.0,
         }
     }
 }
@@ -110,6 +115,8 @@ impl ResolveParams {
             "alt_admin1" => &mut self.alt_admin1,
             "alt_margin" => &mut self.alt_margin,
             "local_fallback" => &mut self.local_fallback,
+            "near_country" => &mut self.near_country,
+            "near_country_km" => &mut self.near_country_km,
             _ => return Err(format!("unknown weight {name}")),
         };
         *slot = value;
@@ -428,6 +435,7 @@ fn context_score(
     p: &ResolveParams,
 ) -> f64 {
     let (mut country, mut admin1, mut admin2, mut near) = (false, false, false, false);
+    let mut near_country = false;
     for (oi, b) in bests.iter().enumerate() {
         let Some(b) = b else { continue };
         if oi == gi || b.geonameid == c.geonameid {
@@ -443,6 +451,11 @@ fn context_score(
             near = distance_km(f64::from(c.lat), f64::from(c.lon), f64::from(b.lat), f64::from(b.lon))
                 < p.near_km;
         }
+        if !near_country && p.near_country != 0.0 && c.level == Level::Country && b.level == Level::Country {
+            near_country =
+                distance_km(f64::from(c.lat), f64::from(c.lon), f64::from(b.lat), f64::from(b.lon))
+                    < p.near_country_km;
+        }
     }
     let mut s = 0.0;
     if country {
@@ -456,6 +469,9 @@ fn context_score(
     }
     if near {
         s += p.near;
+    }
+    if near_country {
+        s += p.near_country;
     }
     // A qualifier ("…, Va.") narrows the place it follows; the qualifier in turn is the region
     // that has a candidate of that place inside it.
