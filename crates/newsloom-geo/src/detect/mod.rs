@@ -622,6 +622,19 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_name_ending_in_a_natural_feature_is_a_toponym_whatever_its_tag() {
+        let body = "Boats left Qelbin Lagoon for the Zorvath Peninsula, said the Qelbin Foundation.";
+        let mentions = [
+            mention(body, "Qelbin Lagoon", 0, EntityKind::Organisation),
+            mention(body, "Zorvath Peninsula", 0, EntityKind::Misc),
+            mention(body, "Qelbin Foundation", 0, EntityKind::Organisation),
+        ];
+        let got: Vec<String> =
+            spans(body, &mentions, &DetectParams::default()).into_iter().map(|x| x.0).collect();
+        assert_eq!(got, ["Qelbin Lagoon", "Zorvath Peninsula"]);
+    }
+
+    #[test]
     fn a_place_naming_a_virus_or_disease_is_no_toponym() {
         let body =
             "Two cases of West Nile virus were confirmed in Ohio. Doctors in Uganda treated Marburg fever.";
