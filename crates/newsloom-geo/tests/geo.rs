@@ -351,3 +351,21 @@ fn a_country_near_the_articles_other_countries_beats_a_same_named_state() {
     let got = resolved_spans(body, &["US", "Armenia", "Azerbaijan", "Georgia"]);
     assert_eq!(got[3].as_ref().map(|p| p.country.as_str()), Some("GE"), "{got:?}");
 }
+
+#[test]
+fn thousands_of_unknown_streets_resolve_in_linear_time() {
+    let mut body = String::from("In Lexington ");
+    let mut spans = vec![(3, 12)];
+    for i in 0..20_000 {
+        let name = format!("Qzx{i} Drive");
+        let s = body.chars().count();
+        spans.push((s, s + name.chars().count()));
+        body.push_str(&name);
+        body.push_str(", ");
+    }
+    let t = std::time::Instant::now();
+    let places = Geoparser::new().resolve_spans("t", &body, &spans, &Hints::default());
+    assert!(t.elapsed().as_secs_f64() < 2.0, "{:?}", t.elapsed());
+    let town = places[0].place.as_ref().map(|p| p.geonameid);
+    assert!(town.is_some() && places.iter().all(|p| p.place.as_ref().map(|p| p.geonameid) == town));
+}
