@@ -54,6 +54,12 @@ pub struct ResolveParams {
     /// "Henry County" both have a Tennessee reading, which neither reaches alone.
     pub alt_admin1: f64,
     pub alt_margin: f64,
+    /// A toponym the gazetteer has no entry for (a street, road, river, park, building) takes
+    /// the place nearest it in the text (see [`local_anchors`]); 0 turns it off.
+    pub local_fallback: f64,
+    /// Country candidate within `near_country_km` of a country another name resolves to.
+    pub near_country: f64,
+    pub near_country_km: f64,
 }
 
 impl Default for ResolveParams {
@@ -79,6 +85,9 @@ impl Default for ResolveParams {
             variant_over_town: 50_000,
             alt_admin1: 2.0,
             alt_margin: 1.5,
+            local_fallback: 1.0,
+            near_country: 3.0,
+            near_country_km: 1500.0,
         }
     }
 }
@@ -105,6 +114,9 @@ impl ResolveParams {
             "domain_town_cap" => &mut self.domain_town_cap,
             "alt_admin1" => &mut self.alt_admin1,
             "alt_margin" => &mut self.alt_margin,
+            "local_fallback" => &mut self.local_fallback,
+            "near_country" => &mut self.near_country,
+            "near_country_km" => &mut self.near_country_km,
             _ => return Err(format!("unknown weight {name}")),
         };
         *slot = value;
@@ -359,14 +371,28 @@ pub fn resolve(gaz: &Gazetteer, tops: &[Toponym], hints: &Hints, p: &ResolvePara
         }
     }
 
+    let lacking = |g: &Group| g.cands.is_empty() && p.local_fallback > 0.0;
+    let anchors = match groups.iter().any(lacking) {
+        true => {
+            let entries: Vec<Option<u32>> =
+                group_of.iter().map(|&g| groups[g].best.map(|b| groups[g].cands[b].0)).collect();
+            local_anchors(gaz, tops, &entries)
+        }
+        false => Vec::new(),
+    };
     tops.iter()
         .enumerate()
         .map(|(i, t)| {
             let g = &groups[group_of[i]];
             let kind = g.best.map(|b| g.cands[b].1);
             let adjective = kind == Some(NameKind::Adjective) && looks_adjectival(&t.text);
+            let entry = match g.best {
+                Some(b) => Some(g.cands[b].0),
+                None if lacking(g) => anchors[i],
+                None => None,
+            };
             Resolution {
-                entry: g.best.map(|b| g.cands[b].0),
+                entry,
                 literal: !adjective && !t.as_actor,
                 confidence: if g.best.is_none() {
                     0.3
@@ -416,6 +442,7 @@ fn context_score(
     p: &ResolveParams,
 ) -> f64 {
     let (mut country, mut admin1, mut admin2, mut near) = (false, false, false, false);
+    let mut near_country = false;
     for (oi, b) in bests.iter().enumerate() {
         let Some(b) = b else { continue };
         if oi == gi || b.geonameid == c.geonameid {
@@ -431,6 +458,11 @@ fn context_score(
             near = distance_km(f64::from(c.lat), f64::from(c.lon), f64::from(b.lat), f64::from(b.lon))
                 < p.near_km;
         }
+        if !near_country && p.near_country != 0.0 && c.level == Level::Country && b.level == Level::Country {
+            near_country =
+                distance_km(f64::from(c.lat), f64::from(c.lon), f64::from(b.lat), f64::from(b.lon))
+                    < p.near_country_km;
+        }
     }
     let mut s = 0.0;
     if country {
@@ -444,6 +476,9 @@ fn context_score(
     }
     if near {
         s += p.near;
+    }
+    if near_country {
+        s += p.near_country;
     }
     // A qualifier ("…, Va.") narrows the place it follows; the qualifier in turn is the region
     // that has a candidate of that place inside it.
@@ -460,4 +495,42 @@ fn context_score(
         }
     }
     s
+}
+
+/// For each toponym, the place it most likely lies in if the gazetteer lacks it (a street,
+/// road, river, park or building): the town, county or district resolved nearest to it in the
+/// text, else the nearest first-level region. A street or a river in a news story is nearly
+/// always in or by the town the story is about, and that town's point is a better answer than
+/// none. (Tried on the dev sets' folds: the nearest place before it only, or the article's most
+/// named town, were within 0.2 points of this.) One pass each way per tier: linear in the
+/// article's toponyms, however many streets it names.
+fn local_anchors(gaz: &Gazetteer, tops: &[Toponym], entries: &[Option<u32>]) -> Vec<Option<u32>> {
+    let mut out = vec![None; tops.len()];
+    for levels in [&[Level::City, Level::Adm2, Level::Adm3][..], &[Level::Adm1][..]] {
+        let of = |j: usize| entries[j].filter(|&e| levels.contains(&gaz.entry(e).level));
+        // The nearest such place before each toponym: (its end, entry).
+        let mut before: Vec<Option<(usize, u32)>> = Vec::with_capacity(tops.len());
+        let mut last = None;
+        for (j, t) in tops.iter().enumerate() {
+            before.push(last);
+            if let Some(e) = of(j) {
+                last = Some((t.end, e));
+            }
+        }
+        let mut next: Option<(usize, u32)> = None;
+        for j in (0..tops.len()).rev() {
+            if out[j].is_none() {
+                let b = before[j].map(|(end, e)| (tops[j].start.saturating_sub(end), e));
+                let a = next.map(|(start, e)| (start.saturating_sub(tops[j].end), e));
+                out[j] = match (b, a) {
+                    (Some(b), Some(a)) => Some(if a.0 < b.0 { a.1 } else { b.1 }),
+                    (b, a) => b.or(a).map(|x| x.1),
+                };
+            }
+            if let Some(e) = of(j) {
+                next = Some((tops[j].start, e));
+            }
+        }
+    }
+    out
 }

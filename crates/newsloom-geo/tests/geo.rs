@@ -311,3 +311,61 @@ fn a_country_adjective_tagged_misc_is_the_country_though_a_town_bears_it() {
     assert_eq!(country("Spanish"), Some(("ES".into(), "PCLI".into())));
     assert_eq!(country("Canadians"), Some(("CA".into(), "PCLI".into())));
 }
+
+fn resolved_spans(body: &str, names: &[&str]) -> Vec<Option<GeoPlace>> {
+    let spans: Vec<(usize, usize)> = names
+        .iter()
+        .map(|n| {
+            let b = body.find(n).unwrap_or_else(|| panic!("{n} in body"));
+            let s = body[..b].chars().count();
+            (s, s + n.chars().count())
+        })
+        .collect();
+    Geoparser::new()
+        .resolve_spans("t", body, &spans, &Hints::default())
+        .into_iter()
+        .map(|p| p.place)
+        .collect()
+}
+
+#[test]
+fn a_street_the_gazetteer_lacks_takes_the_nearest_town() {
+    let body = "Crews closed Zorblatt Drive in Lexington, Kentucky, on Monday. Frankfort was spared.";
+    let got = resolved_spans(body, &["Zorblatt Drive", "Lexington", "Kentucky", "Frankfort"]);
+    let street = got[0].as_ref().expect("the street takes a place");
+    assert_eq!(Some(street.geonameid), got[1].as_ref().map(|p| p.geonameid), "{got:?}");
+    // With nothing local resolved, the nearest first-level region.
+    let got = resolved_spans(
+        "Crews closed Zorblatt Drive. Kentucky roads reopened.",
+        &["Zorblatt Drive", "Kentucky"],
+    );
+    assert_eq!(got[0].as_ref().map(|p| p.geonameid), got[1].as_ref().map(|p| p.geonameid));
+    // And none at all when the article names no town or region.
+    let got = resolved_spans("Crews closed Zorblatt Drive on Monday.", &["Zorblatt Drive"]);
+    assert!(got[0].is_none(), "{got:?}");
+}
+
+#[test]
+fn a_country_near_the_articles_other_countries_beats_a_same_named_state() {
+    let body = "Envoys from the US met officials of Armenia and Azerbaijan in Georgia on Monday.";
+    let got = resolved_spans(body, &["US", "Armenia", "Azerbaijan", "Georgia"]);
+    assert_eq!(got[3].as_ref().map(|p| p.country.as_str()), Some("GE"), "{got:?}");
+}
+
+#[test]
+fn thousands_of_unknown_streets_resolve_in_linear_time() {
+    let mut body = String::from("In Lexington ");
+    let mut spans = vec![(3, 12)];
+    for i in 0..20_000 {
+        let name = format!("Qzx{i} Drive");
+        let s = body.chars().count();
+        spans.push((s, s + name.chars().count()));
+        body.push_str(&name);
+        body.push_str(", ");
+    }
+    let t = std::time::Instant::now();
+    let places = Geoparser::new().resolve_spans("t", &body, &spans, &Hints::default());
+    assert!(t.elapsed().as_secs_f64() < 2.0, "{:?}", t.elapsed());
+    let town = places[0].place.as_ref().map(|p| p.geonameid);
+    assert!(town.is_some() && places.iter().all(|p| p.place.as_ref().map(|p| p.geonameid) == town));
+}

@@ -368,10 +368,13 @@ pub fn detect_tokenized(
                 };
                 let Some((level, _, kind)) = reading else {
                     // "Cape Peron" as an organisation: a name the gazetteer lacks opening with
-                    // a word for a kind of place (detection only).
-                    if m.kind == EntityKind::Organisation
+                    // a word for a kind of place; "Korean Peninsula", "Glenrock Lagoon" as an
+                    // organisation or MISC: one ending in a natural feature's noun (no
+                    // gazetteer entry: it takes the nearest place's point in resolution).
+                    if ((m.kind == EntityKind::Organisation
                         && text.contains(' ')
-                        && unknown::leads_with_a_kind_of_place(text)
+                        && unknown::leads_with_a_kind_of_place(text))
+                        || unknown::names_a_natural_feature(text))
                         && !gaz.has_key(&key)
                     {
                         out.push(Toponym::new(s, e, text, &key, Found::Retyped));
@@ -616,6 +619,19 @@ mod tests {
         let got: Vec<String> =
             spans(body, &mentions, &DetectParams::default()).into_iter().map(|x| x.0).collect();
         assert_eq!(got, ["Zorvath Township", "Qelbin Hill", "Lake Orvish"]);
+    }
+
+    #[test]
+    fn an_unknown_name_ending_in_a_natural_feature_is_a_toponym_whatever_its_tag() {
+        let body = "Boats left Qelbin Lagoon for the Zorvath Peninsula, said the Qelbin Foundation.";
+        let mentions = [
+            mention(body, "Qelbin Lagoon", 0, EntityKind::Organisation),
+            mention(body, "Zorvath Peninsula", 0, EntityKind::Misc),
+            mention(body, "Qelbin Foundation", 0, EntityKind::Organisation),
+        ];
+        let got: Vec<String> =
+            spans(body, &mentions, &DetectParams::default()).into_iter().map(|x| x.0).collect();
+        assert_eq!(got, ["Qelbin Lagoon", "Zorvath Peninsula"]);
     }
 
     #[test]

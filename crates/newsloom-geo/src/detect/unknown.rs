@@ -145,3 +145,48 @@ pub(super) fn leads_with_a_kind_of_place(text: &str) -> bool {
             .any(|n| n.eq_ignore_ascii_case(w))
     })
 }
+
+/// Last words that make a name a natural feature's ("Korean Peninsula", "Glenrock Lagoon",
+/// "Kanawha River"): every gold set counts these as toponyms, whatever the tagger called them,
+/// unlike buildings (hospitals, courts, stadiums), which only GeoWebNews does.
+const NATURAL_NOUNS: &[&str] = &[
+    "river",
+    "lake",
+    "lakes",
+    "island",
+    "islands",
+    "bay",
+    "valley",
+    "sea",
+    "ocean",
+    "point",
+    "creek",
+    "canyon",
+    "beach",
+    "falls",
+    "forest",
+    "mountain",
+    "mountains",
+    "peninsula",
+    "gulf",
+    "harbor",
+    "harbour",
+    "coast",
+    "desert",
+    "lagoon",
+];
+
+/// Whether `text` is several capitalised words (name joiners aside) ending in a word for a
+/// natural feature ([`NATURAL_NOUNS`]).
+pub(super) fn names_a_natural_feature(text: &str) -> bool {
+    let mut words = text.split_whitespace();
+    let Some(first) = words.next() else { return false };
+    let mut last = None;
+    for w in words {
+        if !is_cap(w) && !NAME_JOINERS.contains(&w) {
+            return false;
+        }
+        last = Some(w);
+    }
+    is_cap(first) && last.is_some_and(|w| NATURAL_NOUNS.iter().any(|n| n.eq_ignore_ascii_case(w)))
+}
