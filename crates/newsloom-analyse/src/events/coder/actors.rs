@@ -153,7 +153,19 @@ impl Dicts {
                         && !self.verbs.forms.contains_key(&w.w)
                         && !matches!(
                             w.w.as_str(),
-                            "THE" | "A" | "AN" | "OF" | "IN" | "ON" | "AT" | "TO" | "FOR" | "WITH" | "BY" | "FROM" | "OR"
+                            "THE"
+                                | "A"
+                                | "AN"
+                                | "OF"
+                                | "IN"
+                                | "ON"
+                                | "AT"
+                                | "TO"
+                                | "FOR"
+                                | "WITH"
+                                | "BY"
+                                | "FROM"
+                                | "OR"
                         )
                 }
         })
