@@ -227,10 +227,6 @@ impl Dicts {
         let n = ws.len();
         let first_word = ws.iter().position(|w| !w.punct).unwrap_or(0);
         let all_caps = ws.iter().filter(|w| !w.punct).all(|w| w.cap);
-        // `There were 10 Russian soldiers killed in Ukraine`: after an existential `there
-        // were`, a participle after the noun phrase is its passive verb, as PETRARCH2 reshapes
-        // the clause, not a reduced relative.
-        let existential = (1..n).find(|&k| ws[k - 1].w == "THERE" && PASSIVE_AUX.contains(&ws[k].w.as_str()));
         let mut out = Vec::new();
         let mut i = 0;
         while i < n {
@@ -271,13 +267,17 @@ impl Dicts {
                         || matches!(prev, "," | "BY" | "AND" | "AM" | "TO")))
                 || (i > 0
                     && in_actor[i - 1]
-                    && existential.is_none_or(|x| x >= i)
                     && !ws[i - 1].cap
                     && (form.ends_with("ED") || form.ends_with('T') || form.ends_with("EN"))
                     && matches!(
                         next,
                         "IN" | "BY" | "FOR" | "AT" | "ON" | "DURING" | "OVER" | "AFTER" | "OF"
-                    ));
+                    )
+                    // `There were 10 Russian soldiers killed in Ukraine`: after an existential
+                    // `there were`, the participle is the passive verb of the noun phrase (as
+                    // PETRARCH2 reshapes the clause), not a reduced relative. Checked last, so
+                    // only for the few words that reach it (a sentence is at most 250 words).
+                    && !(1..i).any(|k| ws[k - 1].w == "THERE" && PASSIVE_AUX.contains(&ws[k].w.as_str())));
             if !noun {
                 out.push(VerbHit { i, ve, cands });
             }
