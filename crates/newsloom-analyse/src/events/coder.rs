@@ -35,6 +35,8 @@ pub(crate) struct W {
     pub cap: bool,
     /// Part of a hyphenated word (`Israeli-occupied`): never a verb.
     pub hyph: bool,
+    /// Written with a possessive `'s` / `s'` (`Ithilen's`), taken off `w`.
+    pub poss: bool,
     /// Index of the token it came from, within the tokens given to [`words_of_tokens`].
     pub tok: usize,
 }
@@ -121,12 +123,12 @@ fn next_word<'a>(
     tok: usize,
 ) -> &'a mut W {
     if *n == out.len() {
-        out.push(W { w: String::new(), punct, cap, hyph, tok });
+        out.push(W { w: String::new(), punct, cap, hyph, poss: false, tok });
     }
     let w = &mut out[*n];
     *n += 1;
     w.w.clear();
-    (w.punct, w.cap, w.hyph, w.tok) = (punct, cap, hyph, tok);
+    (w.punct, w.cap, w.hyph, w.poss, w.tok) = (punct, cap, hyph, false, tok);
     w
 }
 
@@ -174,8 +176,10 @@ pub(crate) fn words_into(text: &str, toks: &[crate::quotes::text::Tok], out: &mu
             }
             if w.ends_with("'S") {
                 w.truncate(w.len() - 2);
+                x.poss = true;
             } else if w.ends_with("S'") {
                 w.pop();
+                x.poss = true;
             }
             while w.ends_with('.') {
                 w.pop();
@@ -268,7 +272,12 @@ impl Dicts {
                     && matches!(
                         next,
                         "IN" | "BY" | "FOR" | "AT" | "ON" | "DURING" | "OVER" | "AFTER" | "OF"
-                    ));
+                    )
+                    // `There were 10 Russian soldiers killed in Ukraine`: after an existential
+                    // `there were`, the participle is the passive verb of the noun phrase (as
+                    // PETRARCH2 reshapes the clause), not a reduced relative. Checked last, so
+                    // only for the few words that reach it (a sentence is at most 250 words).
+                    && !(1..i).any(|k| ws[k - 1].w == "THERE" && PASSIVE_AUX.contains(&ws[k].w.as_str())));
             if !noun {
                 out.push(VerbHit { i, ve, cands });
             }

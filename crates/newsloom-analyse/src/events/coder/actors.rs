@@ -133,6 +133,44 @@ fn agents_of_countries(
 }
 
 impl Dicts {
+    /// `Ithilen's awful and cool minister`: a possessive actor, then up to three lower-case
+    /// modifiers (joined by `and` inside), then the agent: one noun phrase, whose actor and
+    /// agent PETRARCH2 mixes into one code (ITHGOV).
+    fn possessive_modifiers(&self, ws: &[W], e: usize, s2: usize) -> bool {
+        let between = match ws.get(e..s2) {
+            Some(b) if !b.is_empty() && b.len() <= 3 && ws[e - 1].poss => b,
+            _ => return false,
+        };
+        let last = between.len() - 1;
+        between.iter().enumerate().all(|(n, w)| {
+            !w.punct
+                && !w.cap
+                && !w.poss
+                && if w.w == "AND" {
+                    n > 0 && n < last
+                } else {
+                    w.w.bytes().all(|b| b.is_ascii_alphabetic())
+                        && !self.verbs.forms.contains_key(&w.w)
+                        && !matches!(
+                            w.w.as_str(),
+                            "THE"
+                                | "A"
+                                | "AN"
+                                | "OF"
+                                | "IN"
+                                | "ON"
+                                | "AT"
+                                | "TO"
+                                | "FOR"
+                                | "WITH"
+                                | "BY"
+                                | "FROM"
+                                | "OR"
+                        )
+                }
+        })
+    }
+
     fn may_start(&self, w: &str) -> bool {
         if !self.start_prefixes.may_contain(w) {
             return false;
@@ -183,9 +221,10 @@ impl Dicts {
             let (s, e, ref code, agent) = raw[k];
             if !agent {
                 if let Some(&(s2, e2, ref c2, true)) = raw.get(k + 1)
-                    && s2 <= e + 1
-                    && !(s2 == e + 1 && ws[e].punct)
-                    && !ws[e..s2].iter().any(|w| w.w == "AND" || w.w == "OR")
+                    && ((s2 <= e + 1
+                        && !(s2 == e + 1 && ws[e].punct)
+                        && !ws[e..s2].iter().any(|w| w.w == "AND" || w.w == "OR"))
+                        || self.possessive_modifiers(ws, e, s2))
                 {
                     out.push(Actor { s, e: e2, code: join_codes(code, c2), bare_agent: false });
                     k += 2;
@@ -283,7 +322,12 @@ impl Dicts {
         for a in out {
             if let Some(p) = merged.last_mut()
                 && p.e == a.s
-                && (p.bare_agent || a.bare_agent || p.code.get(..3) == a.code.get(..3))
+                && (p.bare_agent
+                    || a.bare_agent
+                    || p.code.get(..3) == a.code.get(..3)
+                    // `Ithilen's minister Calimehtar`: a country's agent named right after it
+                    // is that agent; the name's own actor gives way.
+                    || (p.code.len() >= 6 && a.code.len() == 3 && !a.code.contains('/')))
             {
                 let keep_prev = p.code.len() >= a.code.len() && !p.bare_agent;
                 if !keep_prev {
