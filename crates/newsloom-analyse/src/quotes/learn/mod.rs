@@ -234,8 +234,10 @@ impl QuoteModel {
         }
         for (_, h) in found {
             let (s, e) = extent(&h);
-            let near = by_start.range(s.saturating_sub(longest)..e.max(s + 1)).flat_map(|(_, ks)| ks);
-            if near.into_iter().any(|&k| overlap_half(&out[k].content, &h.content)) {
+            // Nearest starts first, and at most `NEAR_CHECKS` of them: one long content made the
+            // window span every kept hit of a text of thousands of cues (quadratic again).
+            let near = by_start.range(s.saturating_sub(longest)..e.max(s + 1)).rev().flat_map(|(_, ks)| ks);
+            if near.take(NEAR_CHECKS).any(|&k| overlap_half(&out[k].content, &h.content)) {
                 continue;
             }
             by_start.entry(s).or_default().push(out.len());
@@ -315,6 +317,10 @@ impl QuoteModel {
 }
 
 /// Token ranges sharing at least half of the longer side.
+/// Kept hits a found one is compared with, nearest start first (an article has a handful near
+/// any point; only hostile text has more).
+const NEAR_CHECKS: usize = 256;
+
 pub(crate) fn overlap_half(x: &[(usize, usize)], y: &[(usize, usize)]) -> bool {
     let len = |v: &[(usize, usize)]| v.iter().map(|&(a, b)| b.saturating_sub(a)).sum::<usize>();
     let shared: usize =
