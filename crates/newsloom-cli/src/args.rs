@@ -130,6 +130,9 @@ pub enum Command {
     },
     /// Rebuild the search index from the store.
     Reindex,
+    /// Merge the search index into one segment (searches slow down with the number of
+    /// segments that many separate ingests leave; large ingests merge by themselves).
+    Compact,
     /// Run a stage on gold data and print its metrics.
     Eval {
         #[arg(value_enum)]

@@ -82,11 +82,26 @@ fn main() {
     for budget in budgets {
         index.set_count_budget(budget);
         let (t, mut estimated) = (Instant::now(), 0);
+        let mut each: Vec<(f64, &str)> = Vec::with_capacity(queries.len());
         for q in &queries {
+            let one = Instant::now();
             let r = index.search(&SearchQuery { limit: 20, ..SearchQuery::text(q) }).expect("search");
+            each.push((one.elapsed().as_secs_f64() * 1e3, q));
             estimated += usize::from(r.total_estimated);
         }
         let ms = t.elapsed().as_secs_f64() * 1e3 / queries.len() as f64;
-        println!("budget {budget}: {} queries, {ms:.2} ms each, {estimated} totals estimated", queries.len());
+        each.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let at = |p: f64| each[((each.len() - 1) as f64 * p) as usize].0;
+        println!(
+            "budget {budget}: {} queries, {ms:.2} ms each (p50 {:.2}, p90 {:.2}, p99 {:.2}, max {:.2}), {estimated} totals estimated",
+            queries.len(),
+            at(0.5),
+            at(0.9),
+            at(0.99),
+            at(1.0)
+        );
+        let slowest: Vec<String> =
+            each.iter().rev().take(8).map(|(ms, q)| format!("{q:?} {ms:.1}")).collect();
+        println!("  slowest: {}", slowest.join(", "));
     }
 }

@@ -281,6 +281,28 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Segments in the committed index.
+    pub fn num_segments(&self) -> Result<usize> {
+        Ok(self.index.searchable_segment_ids()?.len())
+    }
+
+    /// Merges every committed segment into one and waits for it; returns how many there were.
+    /// Every search pays a fixed cost per segment (opening each one's term dictionary and
+    /// postings, a top-k pass and a count per segment), and a long ingest leaves tens of them:
+    /// on a million articles a varied search took 2.3 ms over 20 segments, 1.4 ms over one.
+    /// The documents and [`version`](Self::version) stay the same, so cached answers stay
+    /// valid (scores move slightly where replaced documents, counted in the term statistics
+    /// until a merge drops them, are purged). Call it with nothing added since the last commit.
+    pub fn merge_segments(&mut self) -> Result<usize> {
+        let ids = self.index.searchable_segment_ids()?;
+        if ids.len() > 1 {
+            let path = self.path.clone();
+            self.writer()?.merge(&ids).wait().map_err(|e| space::write_error(&path, e))?;
+            self.reader.reload()?;
+        }
+        Ok(ids.len())
+    }
+
     /// Removes every document (for a rebuild); takes effect at the next commit.
     pub fn clear(&mut self) -> Result<()> {
         self.writer()?.delete_all_documents()?;

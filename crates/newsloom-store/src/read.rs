@@ -1,5 +1,7 @@
 //! Reading: articles, stories, facts and aggregates.
 
+use std::collections::HashMap;
+
 use crate::actors::actor_range;
 use newsloom_model::Analysis;
 use newsloom_model::{Article, Entity, Event, Mention, Quote};
@@ -489,30 +491,45 @@ impl SqliteStore {
     }
 
     fn stats_at_once(&self) -> Result<Stats> {
-        let count = |sql: &str| -> Result<i64> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
-        let pairs = |sql: &str| -> Result<Vec<(String, i64)>> {
-            let mut stmt = self.conn.prepare_cached(sql)?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        // The counts triggers keep (schema step 12): a few rows, not a count over millions.
+        let mut counts: HashMap<String, i64> = HashMap::new();
+        {
+            let mut stmt = self.conn.prepare_cached("SELECT name, n FROM store_counts WHERE n > 0")?;
+            for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+                let (name, n) = row?;
+                counts.insert(name, n);
+            }
+        }
+        let count = |name: &str| counts.get(name).copied().unwrap_or(0);
+        // Most first, then by name, as `ORDER BY 2 DESC, 1` did.
+        let top = |prefix: &str, extra: Option<&str>| {
+            let mut v: Vec<(String, i64)> = counts
+                .iter()
+                .filter_map(|(k, n)| match k.strip_prefix(prefix) {
+                    Some(value) => Some((value.to_string(), *n)),
+                    None => (Some(k.as_str()) == extra).then(|| ("?".to_string(), *n)),
+                })
+                .collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            v
         };
         let (first_day, last_day) =
             self.conn
                 .query_row("SELECT MIN(day), MAX(day) FROM articles", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let mut top_sources = top("source:", Some("nosource"));
+        let sources = counts.keys().filter(|k| k.starts_with("source:")).count() as i64;
+        top_sources.truncate(10);
         Ok(Stats {
-            articles: count("SELECT COUNT(*) FROM articles")?,
-            stories: count("SELECT COUNT(*) FROM stories")?,
-            sources: count("SELECT COUNT(DISTINCT source) FROM articles")?,
-            entities: count("SELECT COUNT(*) FROM entities")?,
-            mentions: count("SELECT COUNT(*) FROM mentions")?,
-            quotes: count("SELECT COUNT(*) FROM quotes")?,
-            events: count("SELECT COUNT(*) FROM events")?,
-            rejects: count("SELECT COUNT(*) FROM rejects")?,
-            languages: pairs(
-                "SELECT COALESCE(language, '?'), COUNT(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1",
-            )?,
-            top_sources: pairs(
-                "SELECT COALESCE(source, '?'), COUNT(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10",
-            )?,
+            articles: count("articles"),
+            stories: count("stories"),
+            sources,
+            entities: self.conn.query_row("SELECT COUNT(*) FROM entities", [], |r| r.get(0))?,
+            mentions: count("mentions"),
+            quotes: count("quotes"),
+            events: count("events"),
+            rejects: count("rejects"),
+            languages: top("language:", None),
+            top_sources,
             first_day,
             last_day,
             schema_version: self.schema_version()?,

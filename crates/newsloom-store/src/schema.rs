@@ -296,6 +296,75 @@ const MIGRATIONS: &[&str] = &[
         doc         BLOB NOT NULL
     );
     "#,
+    // Store-wide counts kept by triggers, so `stats` reads a few rows instead of counting
+    // every row of the largest tables (4-11 s on a million articles, for every new version a
+    // server serves). Keys: the table names, `language:L`, `source:S` and `nosource`.
+    r#"
+    CREATE TABLE store_counts (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+    INSERT INTO store_counts
+        SELECT 'articles', COUNT(*) FROM articles UNION ALL
+        SELECT 'stories', COUNT(*) FROM stories UNION ALL
+        SELECT 'mentions', COUNT(*) FROM mentions UNION ALL
+        SELECT 'quotes', COUNT(*) FROM quotes UNION ALL
+        SELECT 'events', COUNT(*) FROM events UNION ALL
+        SELECT 'rejects', COUNT(*) FROM rejects;
+    INSERT INTO store_counts
+        SELECT 'language:' || COALESCE(language, '?'), COUNT(*) FROM articles GROUP BY 1;
+    INSERT INTO store_counts
+        SELECT CASE WHEN source IS NULL THEN 'nosource' ELSE 'source:' || source END, COUNT(*)
+        FROM articles GROUP BY 1;
+    CREATE TRIGGER count_articles_in AFTER INSERT ON articles BEGIN
+        UPDATE store_counts SET n = n + 1 WHERE name = 'articles';
+        INSERT INTO store_counts VALUES ('language:' || COALESCE(NEW.language, '?'), 1)
+            ON CONFLICT(name) DO UPDATE SET n = n + 1;
+        INSERT INTO store_counts
+            VALUES (CASE WHEN NEW.source IS NULL THEN 'nosource' ELSE 'source:' || NEW.source END, 1)
+            ON CONFLICT(name) DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER count_articles_out AFTER DELETE ON articles BEGIN
+        UPDATE store_counts SET n = n - 1 WHERE name IN ('articles', 'language:' || COALESCE(OLD.language, '?'),
+            CASE WHEN OLD.source IS NULL THEN 'nosource' ELSE 'source:' || OLD.source END);
+    END;
+    CREATE TRIGGER count_articles_moved AFTER UPDATE OF language, source ON articles BEGIN
+        UPDATE store_counts SET n = n - 1 WHERE name IN ('language:' || COALESCE(OLD.language, '?'),
+            CASE WHEN OLD.source IS NULL THEN 'nosource' ELSE 'source:' || OLD.source END);
+        INSERT INTO store_counts VALUES ('language:' || COALESCE(NEW.language, '?'), 1)
+            ON CONFLICT(name) DO UPDATE SET n = n + 1;
+        INSERT INTO store_counts
+            VALUES (CASE WHEN NEW.source IS NULL THEN 'nosource' ELSE 'source:' || NEW.source END, 1)
+            ON CONFLICT(name) DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER count_stories_in AFTER INSERT ON stories BEGIN
+        UPDATE store_counts SET n = n + 1 WHERE name = 'stories';
+    END;
+    CREATE TRIGGER count_stories_out AFTER DELETE ON stories BEGIN
+        UPDATE store_counts SET n = n - 1 WHERE name = 'stories';
+    END;
+    CREATE TRIGGER count_mentions_in AFTER INSERT ON mentions BEGIN
+        UPDATE store_counts SET n = n + 1 WHERE name = 'mentions';
+    END;
+    CREATE TRIGGER count_mentions_out AFTER DELETE ON mentions BEGIN
+        UPDATE store_counts SET n = n - 1 WHERE name = 'mentions';
+    END;
+    CREATE TRIGGER count_quotes_in AFTER INSERT ON quotes BEGIN
+        UPDATE store_counts SET n = n + 1 WHERE name = 'quotes';
+    END;
+    CREATE TRIGGER count_quotes_out AFTER DELETE ON quotes BEGIN
+        UPDATE store_counts SET n = n - 1 WHERE name = 'quotes';
+    END;
+    CREATE TRIGGER count_events_in AFTER INSERT ON events BEGIN
+        UPDATE store_counts SET n = n + 1 WHERE name = 'events';
+    END;
+    CREATE TRIGGER count_events_out AFTER DELETE ON events BEGIN
+        UPDATE store_counts SET n = n - 1 WHERE name = 'events';
+    END;
+    CREATE TRIGGER count_rejects_in AFTER INSERT ON rejects BEGIN
+        UPDATE store_counts SET n = n + 1 WHERE name = 'rejects';
+    END;
+    CREATE TRIGGER count_rejects_out AFTER DELETE ON rejects BEGIN
+        UPDATE store_counts SET n = n - 1 WHERE name = 'rejects';
+    END;
+    "#,
 ];
 
 /// Brings the database to the newest schema, one transaction per step.

@@ -1,4 +1,4 @@
-//! `newsloom ingest` and `newsloom reindex`.
+//! `newsloom ingest`, `newsloom reindex` and `newsloom compact`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -95,6 +95,23 @@ pub fn print_summary(s: &IngestSummary, skipped: &BTreeMap<String, u64>, locatio
         );
     }
     println!("store: {location}");
+}
+
+pub fn compact(db: &Path, json: bool) -> anyhow::Result<()> {
+    let mut pipeline = Pipeline::open(db)?;
+    let started = std::time::Instant::now();
+    let (before, docs) = pipeline.merge_index()?;
+    let seconds = started.elapsed().as_secs_f64();
+    if json {
+        return output::json(&serde_json::json!({
+            "segments_before": before, "segments_after": before.min(1), "documents": docs, "seconds": seconds
+        }));
+    }
+    println!(
+        "search index: {before} segments merged into {}, {docs} documents, in {seconds:.1}s",
+        before.min(1)
+    );
+    Ok(())
 }
 
 pub fn reindex(db: &Path, json: bool) -> anyhow::Result<()> {
