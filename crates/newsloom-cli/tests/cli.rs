@@ -77,6 +77,10 @@ fn seeds_ingest_once_search_and_share_a_story() {
     assert_eq!(String::from_utf8(exported.stdout).unwrap().lines().count(), 2);
     let stats = json(&newsloom(db, &["stats", "--json"]));
     assert_eq!(stats["articles"], 2);
+    // The first run grew the index from nothing: already one segment, which compact keeps.
+    let compacted = json(&newsloom(db, &["compact", "--json"]));
+    assert_eq!((compacted["segments_after"].as_u64(), compacted["documents"].as_u64()), (Some(1), Some(2)));
+    assert_eq!(json(&newsloom(db, &["search", "Kelin", "--json"]))["hits"][0]["id"], hit["id"]);
 }
 
 /// The issue-6 acceptance case: two reports a week apart from two outlets share a story; an

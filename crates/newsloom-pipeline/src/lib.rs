@@ -409,15 +409,6 @@ impl Pipeline {
         Ok(added)
     }
 
-    /// Merges the search index into one segment (see [`SearchIndex::merge_segments`]): the
-    /// number of segments before and of documents.
-    pub fn merge_index(&mut self) -> Result<(usize, u64)> {
-        match self.index.as_mut() {
-            Some(index) => Ok((index.merge_segments()?, index.num_docs())),
-            None => Ok((0, 0)),
-        }
-    }
-
     /// Runs items through every stage into the store and index.
     ///
     /// Batches overlap: while batch N is clustered, stored and indexed on this thread,

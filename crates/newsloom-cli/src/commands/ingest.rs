@@ -98,9 +98,13 @@ pub fn print_summary(s: &IngestSummary, skipped: &BTreeMap<String, u64>, locatio
 }
 
 pub fn compact(db: &Path, json: bool) -> anyhow::Result<()> {
-    let mut pipeline = Pipeline::open(db)?;
+    if !db.join("newsloom.db").exists() {
+        anyhow::bail!("no store in {}", db.display());
+    }
+    // The index alone: the pipeline's models and clusterer state are not needed to merge it.
+    let mut index = newsloom_search::SearchIndex::open(db)?;
     let started = std::time::Instant::now();
-    let (before, docs) = pipeline.merge_index()?;
+    let (before, docs) = (index.merge_segments()?, index.num_docs());
     let seconds = started.elapsed().as_secs_f64();
     if json {
         return output::json(&serde_json::json!({
