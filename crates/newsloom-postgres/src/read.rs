@@ -333,8 +333,9 @@ impl PgStore {
         let rows = self.conn().query(
             "SELECT doc FROM quotes
              WHERE ($1::text IS NULL OR speaker ILIKE '%' || $1::text || '%' OR speaker_entity = $1::text)
-             AND ($2::text IS NULL OR article = $2::text) ORDER BY id DESC LIMIT $3",
-            &[&f.speaker, &f.article, &(f.limit.max(1) as i64)],
+             AND ($2::text IS NULL OR article = $2::text) AND ($4::text IS NULL OR speaker_entity = $4::text)
+             ORDER BY id DESC LIMIT $3",
+            &[&f.speaker, &f.article, &(f.limit.max(1) as i64), &f.speaker_entity],
         )?;
         parse_docs(rows)
     }

@@ -30,6 +30,16 @@ pub struct ArticleRow {
 /// A `stories` table row before its aggregates are added: id, title, size, first and last seen.
 type StoryBase = (String, String, i64, Option<String>, Option<String>);
 
+/// Above this many mentions an entity's articles are found by walking the newest articles
+/// (see `articles`): it is then in at least ~2 % of a million-article store, so 50 turn up
+/// within a few thousand; below it, listing its mentions reads at most this many index rows.
+const COMMON_ENTITY_MENTIONS: i64 = 20_000;
+
+/// The event list groups the newest this many matching event reports (by the order they were
+/// stored): grouping all of them read every report of an actor, hundreds of thousands for a
+/// country on a million articles (20-30 s cold), for a page that shows the latest 50.
+pub const EVENT_WINDOW: usize = 5_000;
+
 const ARTICLE_ROW_COLS: &str = "seq, id, title, source, published, language, story, copy_of, url";
 
 fn article_row(r: &Row) -> rusqlite::Result<ArticleRow> {
@@ -145,6 +155,9 @@ pub struct Stats {
 pub struct QuoteFilter {
     /// Matches the speaker's name (case-insensitive substring) or its entity id.
     pub speaker: Option<String>,
+    /// Only quotes whose speaker is this entity (an index lookup: a name substring is a scan
+    /// of every quote, seconds on a million articles).
+    pub speaker_entity: Option<String>,
     pub article: Option<String>,
     pub limit: usize,
 }
@@ -277,6 +290,12 @@ impl SqliteStore {
     /// assert!(store.articles(&page).unwrap().is_empty());
     /// ```
     pub fn articles(&self, f: &ArticleFilter) -> Result<Vec<ArticleRow>> {
+        self.articles_walking_above(f, COMMON_ENTITY_MENTIONS)
+    }
+
+    /// [`articles`](Self::articles), walking the newest articles for an entity with more than
+    /// `common` mentions.
+    fn articles_walking_above(&self, f: &ArticleFilter, common: i64) -> Result<Vec<ArticleRow>> {
         let mut sql = format!("SELECT {ARTICLE_ROW_COLS} FROM articles WHERE 1=1");
         let mut args: Vec<&dyn ToSql> = vec![];
         for (col, op, val) in [
@@ -292,7 +311,17 @@ impl SqliteStore {
             }
         }
         if let Some(entity) = &f.entity {
-            sql.push_str(" AND id IN (SELECT article FROM mentions WHERE entity = ?)");
+            // An entity named in a large share of the store (a country: a third of a million
+            // articles) is found soonest by walking the newest articles and looking each one's
+            // mentions up; a rare one by listing its mentions. The listing of a common one and
+            // the walk for a rare one each read hundreds of thousands of rows (seconds, cold).
+            if self.entity_mentions(entity)? > common {
+                sql.push_str(
+                    " AND EXISTS (SELECT 1 FROM mentions m WHERE m.article = articles.id AND m.entity = ?)",
+                );
+            } else {
+                sql.push_str(" AND id IN (SELECT article FROM mentions WHERE entity = ?)");
+            }
             args.push(entity);
         }
         let country = f.country.as_ref().map(|c| c.to_ascii_uppercase());
@@ -484,6 +513,12 @@ impl SqliteStore {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// How many mentions the store holds of an entity (kept at ingest), 0 if unknown.
+    fn entity_mentions(&self, entity: &str) -> Result<i64> {
+        let mut stmt = self.conn.prepare_cached("SELECT mentions FROM entities WHERE id = ?")?;
+        Ok(stmt.query_row([entity], |r| r.get(0)).optional()?.unwrap_or(0))
+    }
+
     /// Store-wide counts.
     pub fn stats(&self) -> Result<Stats> {
         // Several statements: one snapshot, so a batch committed meanwhile is seen whole.
@@ -557,20 +592,27 @@ impl SqliteStore {
     pub fn quotes(&self, f: &QuoteFilter) -> Result<Vec<Quote>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT doc FROM quotes WHERE (?1 IS NULL OR speaker LIKE '%' || ?1 || '%' OR speaker_entity = ?1)
-             AND (?2 IS NULL OR article = ?2) ORDER BY rowid DESC LIMIT ?3",
+             AND (?2 IS NULL OR article = ?2) AND (?4 IS NULL OR speaker_entity = ?4) ORDER BY rowid DESC LIMIT ?3",
         )?;
-        let rows =
-            stmt.query_map(params![f.speaker, f.article, f.limit.max(1) as i64], |r| r.get::<_, String>(0))?;
+        let rows = stmt
+            .query_map(params![f.speaker, f.article, f.limit.max(1) as i64, f.speaker_entity], |r| {
+                r.get::<_, String>(0)
+            })?;
         rows.map(|d| Ok(serde_json::from_str(&d?)?)).collect()
     }
 
     /// Events, one per (story, actor, target, code) with the number of reports behind it: the
     /// same event told by several articles of a story counts once.
     pub fn events(&self, f: &EventFilter) -> Result<Vec<(Event, i64)>> {
+        self.events_in_window(f, EVENT_WINDOW)
+    }
+
+    /// [`events`](Self::events) over the newest `window` matching reports.
+    fn events_in_window(&self, f: &EventFilter, window: usize) -> Result<Vec<(Event, i64)>> {
         let (actor, target) = (f.actor.as_deref().map(actor_range), f.target.as_deref().map(actor_range));
         let code = f.code.as_deref().map(like_prefix);
         // Only the filters given go into the SQL, so the actor ranges can use the index.
-        let mut sql = String::from("SELECT MIN(doc), COUNT(*) FROM events WHERE 1=1");
+        let mut sql = String::from("SELECT rowid AS r, * FROM events WHERE 1=1");
         let mut args: Vec<&dyn ToSql> = vec![];
         for (col, range) in [("source_actor", &actor), ("target_actor", &target)] {
             if let Some((lo, hi)) = range {
@@ -586,11 +628,13 @@ impl SqliteStore {
                 args.push(v);
             }
         }
-        sql.push_str(&format!(
-            " GROUP BY COALESCE(story, article), source_actor, target_actor, cameo
-              ORDER BY MIN(date) DESC, MIN(rowid) LIMIT {}",
+        // The window is taken before grouping, so a group's count is of the reports within it.
+        let sql = format!(
+            "SELECT MIN(doc), COUNT(*) FROM ({sql} ORDER BY rowid DESC LIMIT {window})
+             GROUP BY COALESCE(story, article), source_actor, target_actor, cameo
+             ORDER BY MIN(date) DESC, MIN(r) LIMIT {}",
             f.limit.max(1)
-        ));
+        );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(args), |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
         rows.map(|row| {
@@ -784,3 +828,7 @@ mod tests {
         assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0);
     }
 }
+
+#[cfg(test)]
+#[path = "read_bounds_tests.rs"]
+mod bounds_tests;

@@ -274,7 +274,7 @@ pub fn quotes(
     limit: usize,
     json: bool,
 ) -> anyhow::Result<()> {
-    let quotes = store.quotes(&QuoteFilter { speaker, article: None, limit })?;
+    let quotes = store.quotes(&QuoteFilter { speaker, limit, ..Default::default() })?;
     if json {
         return output::json(&quotes);
     }

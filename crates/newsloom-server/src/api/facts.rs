@@ -90,7 +90,7 @@ pub async fn entity(State(state): State<AppState>, Path(id): Path<String>) -> Ap
             let quotes = quote_items(
                 h,
                 &mut cache,
-                QuoteFilter { speaker: Some(id.clone()), article: None, limit: 50 },
+                QuoteFilter { speaker_entity: Some(id.clone()), limit: 50, ..Default::default() },
             )?;
             let events = match &entity.code {
                 Some(code) => {
@@ -168,6 +168,7 @@ pub async fn quotes(State(state): State<AppState>, Q(p): Q<QuoteParams>) -> ApiR
         speaker: p.speaker.filter(|s| !s.trim().is_empty()),
         article: p.article,
         limit: offset + limit + 1,
+        ..Default::default()
     };
     let all = state.db.run(move |h| quote_items(h, &mut ArticleCache::default(), f)).await?;
     Ok(Json(paged(all, offset, limit)))
