@@ -12,6 +12,8 @@ use super::roles::{
 #[derive(Debug, Default)]
 pub(crate) struct Dicts {
     pub verbs: VerbDict,
+    /// Sentences and stories not to code ([`super::discards`]).
+    pub discards: super::discards::Discards,
     pub actors: PhraseDict,
     pub agents: PhraseDict,
     /// Words that start an actor or agent phrase: no other word can start a match, which

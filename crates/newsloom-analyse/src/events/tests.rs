@@ -30,6 +30,7 @@ fn show() {
                 &read("PETR.Validate.verbs.txt"),
                 &[&read("PETR.Validate.actors.txt")],
                 &read("PETR.Validate.agents.txt"),
+                &read("PETR.Validate.discards.txt"),
             )
         }
         Err(_) => EventCoder::new(),
@@ -106,6 +107,7 @@ fn alternative_dictionaries_load() {
         "--- SMITE [190] ---\nSMITE {SMITES SMOTE SMITING}\n- * GENTLY [051]\n",
         &["ARNOR_ [ARN]\nGONDOR_ [GON]\n"],
         "WARRIOR [~MIL]\n",
+        "",
     );
     let ev = c.code("t", "Arnor warriors smote Gondor.", None, None);
     assert_eq!(ev.len(), 1, "{ev:?}");
@@ -128,6 +130,7 @@ fn joined_pattern_words_must_be_consecutive() {
          - * NEW_&KIND_DEALS [901]\n- * OLD DEALS [902]\n- FAILED_TO_* [903]\n- * THEN_AGAIN [904]\n",
         &["ARNOR_ [ARN]\nGONDOR_ [GON]\n"],
         "",
+        "",
     );
     let code = |s: &str| c.code("t", s, None, None).first().map(|e| e.cameo.clone());
     assert_eq!(code("Arnor smote Gondor over new trade deals.").as_deref(), Some("901"));
@@ -144,6 +147,7 @@ fn a_comma_between_modifiers_does_not_end_the_clause() {
     let c = EventCoder::with_dictionaries(
         "--- RESTORE [064] ---\nRESTORE\n",
         &["ARNOR_ [ARN]\nGONDOR_ [GON]\n"],
+        "",
         "",
     );
     let dyads = |s: &str| {
@@ -457,7 +461,7 @@ fn malformed_dictionaries_do_not_panic() {
         "--- É [É] ---\nÉ\n- É * É [É:É]",
     ];
     for j in junk {
-        let c = EventCoder::with_dictionaries(j, &[j], j);
+        let c = EventCoder::with_dictionaries(j, &[j], j, j);
         let _ = c.code("t", "É Russia attacked Ukraine * [010] — “ÉTÉ”.", Some("2017-01-04"), None);
     }
 }
