@@ -21,6 +21,27 @@ pub(crate) enum Discard {
 #[derive(Debug, Default)]
 pub(crate) struct Discards {
     by_first: FxMap<String, Vec<(Vec<String>, bool)>>,
+    /// 2^16 bits over [`token_hash`] of the first tokens: most tokens start no phrase, and
+    /// this rejects them without upper-casing or a map lookup.
+    first_bits: Vec<u64>,
+}
+
+/// FNV-1a over a token's bytes, ASCII letters upper-cased (the lists are ASCII).
+fn token_hash(t: &[u8]) -> u16 {
+    let mut h: u32 = 0x811c_9dc5;
+    for &b in t {
+        h = (h ^ b.to_ascii_uppercase() as u32).wrapping_mul(0x0100_0193);
+    }
+    (h ^ (h >> 16)) as u16
+}
+
+/// `token` upper-cased equals `word` (already upper-cased when read).
+fn same(token: &str, word: &str) -> bool {
+    if word.is_ascii() {
+        token.eq_ignore_ascii_case(word)
+    } else {
+        token.chars().flat_map(char::to_uppercase).eq(word.chars())
+    }
 }
 
 impl Discards {
@@ -37,30 +58,35 @@ impl Discards {
             };
             let mut words = phrase.split_whitespace().map(str::to_uppercase);
             let Some(first) = words.next() else { continue };
+            if self.first_bits.is_empty() {
+                self.first_bits = vec![0; 1 << 10];
+            }
+            let h = token_hash(first.as_bytes()) as usize;
+            self.first_bits[h >> 6] |= 1 << (h & 63);
             self.by_first.entry(first).or_default().push((words.collect(), story));
         }
     }
 
     /// Whether `sentence` is kept, discarded, or discards its story. Linear in its length:
-    /// one lookup per token, and each phrase found is checked over its own few words.
+    /// one bit test per token, and a phrase found is checked over its own few words.
     pub fn check(&self, sentence: &str) -> Discard {
         if self.by_first.is_empty() {
             return Discard::Keep;
         }
-        let toks: Vec<&str> = sentence.split_whitespace().collect();
-        let mut buf = String::new();
         let mut found = Discard::Keep;
-        for (i, t) in toks.iter().enumerate() {
-            buf.clear();
-            buf.extend(t.chars().flat_map(char::to_uppercase));
-            let Some(cands) = self.by_first.get(buf.as_str()) else { continue };
+        let mut toks = sentence.split_whitespace();
+        let mut upper = String::new();
+        while let Some(t) = toks.next() {
+            let h = token_hash(t.as_bytes()) as usize;
+            if self.first_bits[h >> 6] & (1 << (h & 63)) == 0 {
+                continue;
+            }
+            upper.clear();
+            upper.extend(t.chars().flat_map(char::to_uppercase));
+            let Some(cands) = self.by_first.get(upper.as_str()) else { continue };
             for (rest, story) in cands {
-                let hit = rest.len() < toks.len() - i
-                    && rest
-                        .iter()
-                        .zip(&toks[i + 1..])
-                        .all(|(r, t)| t.chars().flat_map(char::to_uppercase).eq(r.chars()));
-                if hit {
+                let mut after = toks.clone();
+                if rest.iter().all(|r| after.next().is_some_and(|t| same(t, r))) {
                     if *story {
                         return Discard::Story;
                     }
