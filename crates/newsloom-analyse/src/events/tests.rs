@@ -121,6 +121,23 @@ fn alternative_dictionaries_load() {
     assert!(c.code("t", "… , ; “ ”", None, None).is_empty());
 }
 
+/// An agent written `CODE~` goes before the actor code, and stands alone without one.
+#[test]
+fn trailing_tilde_agents_go_first() {
+    let c = EventCoder::with_dictionaries(
+        "--- SMITE [190] ---\nSMITE {SMITES SMOTE SMITING}\n",
+        &["ARNOR_ [ARN]\nGONDOR_ [GON]\n"],
+        "HUMAN_RIGHTS_BODY [NGO~]\nWARRIOR [~MIL]\n",
+        "",
+    );
+    let dyad = |s: &str| {
+        let ev = c.code("t", s, None, None);
+        ev.first().map(|e| (e.source_actor.clone(), e.target_actor.clone().unwrap_or_default()))
+    };
+    assert_eq!(dyad("A Gondor human rights body smote Arnor."), Some(("NGOGON".into(), "ARN".into())));
+    assert_eq!(dyad("A human rights body smote Arnor warriors."), Some(("NGO".into(), "ARNMIL".into())));
+}
+
 #[test]
 fn joined_pattern_words_must_be_consecutive() {
     // `_` joins words that must follow each other (also to the verb: `*_WITH`, `FAILED_TO_*`);

@@ -277,7 +277,12 @@ impl Dicts {
                     && ((adj_word && !w.w.ends_with("ED")) || !self.verbs.forms.contains_key(&w.w))
             }) && raw.get(k + 1).is_none_or(|r| r.0 != e);
             if !adjective {
-                out.push(Actor { s, e, code: format!("---{code}"), bare_agent: true });
+                // `NGO~`, `IGO~`: an organisation's code, whole without a country.
+                let actor = match code.strip_suffix('~') {
+                    Some(org) => Actor { s, e, code: org.to_string(), bare_agent: false },
+                    None => Actor { s, e, code: format!("---{code}"), bare_agent: true },
+                };
+                out.push(actor);
             }
             k += 1;
         }
