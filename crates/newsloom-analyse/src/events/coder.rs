@@ -12,15 +12,15 @@ use super::roles::{
 #[derive(Debug, Default)]
 pub(crate) struct Dicts {
     pub verbs: VerbDict,
+    /// Sentences and stories not to code ([`super::discards`]).
+    pub discards: super::discards::Discards,
     pub actors: PhraseDict,
     pub agents: PhraseDict,
-    /// Words that start an actor or agent phrase, and all stems: a word in neither (nor a
-    /// stem plus a short ending) cannot start a match, which saves most lookups.
-    /// (By [`super::dict::word_hash`]: these only pre-filter, and a hash compare costs no
-    /// trip to a heap string.)
+    /// Words that start an actor or agent phrase: no other word can start a match, which
+    /// saves most lookups. (By [`super::dict::word_hash`]: these only pre-filter, and a hash
+    /// compare costs no trip to a heap string.)
     starts: super::dict::FxSet<u64>,
-    stems: super::dict::FxSet<u64>,
-    /// Leading bytes of `starts` and `stems`: rejects most words with one bit test.
+    /// Leading bytes of `starts`: rejects most words with one bit test.
     start_prefixes: super::dict::PrefixBits,
     /// Per synset: first word of each member → member indices (a lookup, not a scan).
     syn_index: Vec<super::dict::FxMap<String, Vec<usize>>>,
@@ -200,10 +200,9 @@ impl Dicts {
         self.actors.finish();
         self.agents.finish();
         for d in [&self.actors, &self.agents] {
-            let words = d.by_first.keys().chain(&d.pair_first).chain(&d.stems);
+            let words = d.by_first.keys().chain(&d.pair_first);
             self.start_prefixes.extend(words);
             self.starts.extend(d.by_first.keys().chain(&d.pair_first).map(|w| super::dict::word_hash(w)));
-            self.stems.extend(d.stems.iter().map(|w| super::dict::word_hash(w)));
         }
         self.syn_index = self
             .verbs

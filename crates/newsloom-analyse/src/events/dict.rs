@@ -430,16 +430,12 @@ pub(crate) struct PhraseDict {
     pub by_pair: FxMap<String, Vec<(Vec<String>, bool, usize)>>,
     /// First words of the phrases in `by_pair`.
     pub pair_first: FxSet<String>,
-    /// First words of two-word phrases whose second word is a stem (`AFGHAN_REBEL`).
+    /// First words of two-word phrases whose second word is a stem (`DEFENSE_MINIST`).
     pub pair_stem_first: FxSet<String>,
     pub entries: Vec<Vec<DatedCode>>,
-    /// One-word stems (no trailing `_`), which also match with a short ending (`RUSSIAN` → `RUSSIANS`).
-    pub stems: FxSet<String>,
-    /// The first four bytes of every stem ([`PrefixBits`]): most words share them with none.
-    pub stem_prefixes: PrefixBits,
-    /// Per slot of [`word_hash`] (2^18 slots, 256 KB): which of `by_first`, `pair_first`,
-    /// `pair_stem_first` and `stems` may hold a word hashing there ([`WordFlags`]). A miss here
-    /// costs one byte read and no heap string compare; a hit is confirmed by the exact lookup.
+    /// Per slot of [`word_hash`] (2^18 slots, 256 KB): which of `by_first`, `pair_first` and
+    /// `pair_stem_first` may hold a word hashing there ([`WordFlags`]). A miss here costs one byte read and no
+    /// heap string compare; a hit is confirmed by the exact lookup.
     flags: Vec<u8>,
 }
 
@@ -457,7 +453,6 @@ impl WordFlags {
     pub const BY_FIRST: u8 = 1;
     pub const PAIR_FIRST: u8 = 2;
     pub const PAIR_STEM_FIRST: u8 = 4;
-    pub const STEM: u8 = 8;
 }
 
 /// A 65,536-bit set of the first (up to) four bytes of words: a word whose leading bytes are
@@ -483,12 +478,6 @@ impl PrefixBits {
         }
         let h = (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 48) as usize;
         (h >> 6, 1u64 << (h & 63))
-    }
-
-    pub fn build<'a>(words: impl IntoIterator<Item = &'a String>) -> Self {
-        let mut bits = Self(vec![0u64; 1024]);
-        bits.extend(words);
-        bits
     }
 
     /// Adds words (to an empty, let-everything-through set too, which then starts filtering).
@@ -521,7 +510,8 @@ fn yymmdd(s: &str) -> Option<u32> {
     }
     let n: u32 = s.parse().ok()?;
     let yy = n / 10000;
-    let year = if yy >= 40 { 1900 + yy } else { 2000 + yy };
+    // PETRARCH2's (and TABARI's) pivot: 00–30 are 20YY, 31–99 are 19YY (`350101` is 1935).
+    let year = if yy > 30 { 1900 + yy } else { 2000 + yy };
     Some(year * 10000 + n % 10000)
 }
 
@@ -548,15 +538,13 @@ fn parse_dated(s: &str) -> Option<DatedCode> {
 }
 
 impl PhraseDict {
-    /// Builds the quick-reject set of the stems; call after loading.
+    /// Builds the quick-reject flags; call after loading.
     pub fn finish(&mut self) {
-        self.stem_prefixes = PrefixBits::build(&self.stems);
         self.flags = vec![0; 1 << FLAG_BITS];
         for (words, bit) in [
             (self.by_first.keys().collect::<Vec<_>>(), WordFlags::BY_FIRST),
             (self.pair_first.iter().collect(), WordFlags::PAIR_FIRST),
             (self.pair_stem_first.iter().collect(), WordFlags::PAIR_STEM_FIRST),
-            (self.stems.iter().collect(), WordFlags::STEM),
         ] {
             for w in words {
                 self.flags[flag_slot(w)] |= bit;
@@ -573,8 +561,13 @@ impl PhraseDict {
         self.flags.get(flag_slot(w)).copied().unwrap_or(u8::MAX)
     }
 
-    fn add_phrase(&mut self, phrase: &str, entry: usize) {
-        let exact = phrase.trim_end().ends_with('_');
+    /// Stores a name as PETRARCH2 does: `_` and spaces alike separate its words, and every
+    /// word matches only as written (no stems: `+RUSSIAN` is not `RUSSIANS`, `DUMA` not
+    /// `DUMAS`; the dictionaries list the plurals they mean, such as `+ISRAELIS`). With
+    /// `open_end`, the last word of a phrase of two or more words not ending in `_` may be a
+    /// stem: the agents file keeps a few (`DEFENSE_MINIST` for `defense minister`).
+    fn add_phrase(&mut self, phrase: &str, entry: usize, open_end: bool) {
+        let exact = !open_end || phrase.trim_end().ends_with('_');
         // Hyphens split names as sentences are split (`AL-SHABAAB`, `KI-MOON`): kept whole,
         // such a name could never match a sentence's words.
         let words: Vec<String> = words_of(phrase.trim().trim_end_matches('_'))
@@ -586,9 +579,6 @@ impl PhraseDict {
         let Some((first, rest)) = words.split_first() else { return };
         if first.len() < 2 && rest.is_empty() {
             return;
-        }
-        if rest.is_empty() && !exact && first.len() >= 4 {
-            self.stems.insert(first.clone());
         }
         match rest.split_first() {
             None => self.by_first.entry(first.clone()).or_default().push((Vec::new(), exact, entry)),
@@ -616,7 +606,7 @@ impl PhraseDict {
                 this.entries.push(std::mem::take(codes));
                 let id = this.entries.len() - 1;
                 for p in pending.drain(..) {
-                    this.add_phrase(&p, id);
+                    this.add_phrase(&p, id, false);
                 }
             }
             pending.clear();
@@ -674,6 +664,8 @@ impl PhraseDict {
             let Some(code) = parse_dated(t[i + 1..].split(']').next().unwrap_or("")) else { continue };
             let mut names_part = t[..i].to_string();
             let mut plurals = Vec::new();
+            // `NAME {PLURALS}`: those plurals only (`{}`: none), as PETRARCH2 reads them.
+            let listed = names_part.contains('{');
             if let Some(b) = names_part.find('{') {
                 let inner = names_part[b + 1..].split('}').next().unwrap_or("").to_string();
                 plurals.extend(inner.split_whitespace().map(str::to_string));
@@ -681,27 +673,37 @@ impl PhraseDict {
             }
             let name = names_part.trim().to_string();
             let mut variants = vec![name.clone()];
+            // A `!MACRO!` substitution lists every form itself (`!MINIST!` = MINISTER,
+            // MINISTERS, …): no plural is made for it.
+            let mut substituted = false;
             for (m, vals) in &macros {
                 if name.contains(m.as_str()) {
                     variants = vals.iter().map(|v| name.replace(m.as_str(), v)).collect();
+                    substituted = true;
                 }
             }
             self.entries.push(vec![code]);
             let id = self.entries.len() - 1;
             for v in variants.iter().chain(plurals.iter()) {
+                self.add_phrase(v, id, true);
+            }
+            if listed || substituted {
+                continue;
+            }
+            // The regular plural PETRARCH2 makes (`-Y` → `-IES`, `-S` → `-SES`, else `-S`;
+            // also `-MAN` → `-MEN`, which it would spell `-MANS`).
+            for v in &variants {
                 let base = v.trim_end_matches('_');
-                self.add_phrase(v, id);
-                // Regular plural (PETRARCH generates these).
-                if !base.ends_with('S') && !v.contains('!') {
-                    let pl = if let Some(stem) = base.strip_suffix('Y').filter(|_| !base.ends_with("EY")) {
-                        format!("{stem}IES_")
-                    } else if let Some(stem) = base.strip_suffix("MAN") {
-                        format!("{stem}MEN_")
-                    } else {
-                        format!("{base}S_")
-                    };
-                    self.add_phrase(&pl, id);
-                }
+                let pl = if let Some(stem) = base.strip_suffix('Y').filter(|_| !base.ends_with("EY")) {
+                    format!("{stem}IES_")
+                } else if let Some(stem) = base.strip_suffix("MAN") {
+                    format!("{stem}MEN_")
+                } else if base.ends_with('S') {
+                    format!("{base}ES_")
+                } else {
+                    format!("{base}S_")
+                };
+                self.add_phrase(&pl, id, true);
             }
         }
     }

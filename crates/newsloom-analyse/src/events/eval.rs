@@ -125,6 +125,7 @@ fn coder_for(gold: &Path) -> Result<EventCoder, String> {
         &read("PETR.Validate.verbs.txt")?,
         &[&read("PETR.Validate.actors.txt")?],
         &read("PETR.Validate.agents.txt")?,
+        &read("PETR.Validate.discards.txt")?,
     ))
 }
 

@@ -25,7 +25,9 @@
 //! that carry an actor code can fill the dictionaries' gaps through
 //! [`EventCoder::code_with_entities`]. NATO is `IGOWSTNAT`, as the Phoenix dictionaries code it.
 //!
-//! Sentences coded without a source and a target actor give no event; sentences longer than
+//! Sentences with a phrase of the discard list (`Phoenix.discards.txt`: sports, entertainment,
+//! past years such as `1994`) are not coded, and a `+` phrase drops the whole article, as in
+//! PETRARCH2. Sentences coded without a source and a target actor give no event; sentences longer than
 //! 250 tokens (lists, broken markup) are skipped, which keeps the time linear.
 //!
 //! ```
@@ -43,6 +45,7 @@ mod coder;
 mod compose;
 mod dates;
 mod dict;
+mod discards;
 mod eval;
 mod roles;
 pub mod tables;
@@ -63,6 +66,7 @@ static SHIPPED: LazyLock<Arc<Dicts>> = LazyLock::new(|| {
     d.actors.load_actors(include_str!("data/Phoenix.International.actors.txt"));
     d.actors.load_actors(include_str!("data/Phoenix.MilNonState.actors.txt"));
     d.agents.load_agents(include_str!("data/Phoenix.agents.txt"));
+    d.discards.load(include_str!("data/Phoenix.discards.txt"));
     d.finish();
     Arc::new(d)
 });
@@ -89,14 +93,15 @@ impl EventCoder {
     }
 
     /// A coder with other dictionaries in PETRARCH format: one verb file, any number of actor
-    /// files, one agents file (texts, not paths).
-    pub fn with_dictionaries(verbs: &str, actors: &[&str], agents: &str) -> Self {
+    /// files, one agents file and a discard list (may be empty) (texts, not paths).
+    pub fn with_dictionaries(verbs: &str, actors: &[&str], agents: &str, discards: &str) -> Self {
         let mut d = Dicts::default();
         d.verbs.load(verbs);
         for a in actors {
             d.actors.load_actors(a);
         }
         d.agents.load_agents(agents);
+        d.discards.load(discards);
         d.finish();
         Self { dicts: Arc::new(d) }
     }
@@ -161,6 +166,12 @@ impl EventCoder {
             }
             let (bs, be) = (doc.toks[s.a].s, doc.toks[s.b - 1].e);
             let text = &body[bs..be];
+            // The discard list (sports, entertainment, past years), as PETRARCH2 applies it.
+            match self.dicts.discards.check(text) {
+                discards::Discard::Story => return Vec::new(),
+                discards::Discard::Sentence => continue,
+                discards::Discard::Keep => {}
+            }
             let span = Span::new(article_id, cm.char(bs), cm.char(be));
             coder::words_into(body, &doc.toks[s.a..s.b], &mut ws);
             // Coded entity mentions inside this sentence, as word ranges.
@@ -188,6 +199,9 @@ impl EventCoder {
 
     /// Codes one sentence as (source, target, code, negated) — no context carried over.
     pub(crate) fn code_one(&self, sentence: &str, day: Option<(i32, u32, u32)>) -> Vec<coder::Coded> {
+        if self.dicts.discards.check(sentence) != discards::Discard::Keep {
+            return Vec::new();
+        }
         self.code_text(sentence, day, &mut Context::default())
     }
 

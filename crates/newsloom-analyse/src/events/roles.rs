@@ -52,8 +52,15 @@ const INTENT_WORDS: &[&str] = &[
     "KEEN",
 ];
 
+/// An actor code with an agent code added, as PETRARCH2 mixes them: an agent the code
+/// already holds anywhere is not added again (`USAGOVLEG` + `GOV` stays `USAGOVLEG`). An
+/// agent written `CODE~` (`NGO~`, `IGO~`) goes before the actor code, as the agents file
+/// defines it (`Gondor human rights body` → `NGOGON`).
 pub(super) fn join_codes(country: &str, agent: &str) -> String {
-    if country.ends_with(agent) { country.to_string() } else { format!("{country}{agent}") }
+    if let Some(org) = agent.strip_suffix('~') {
+        return if country.contains(org) { country.to_string() } else { format!("{org}{country}") };
+    }
+    if country.contains(agent) { country.to_string() } else { format!("{country}{agent}") }
 }
 
 /// Words between two actors of one compound (`Mordor, the awful Fornost, and Gondor`).

@@ -30,6 +30,7 @@ fn show() {
                 &read("PETR.Validate.verbs.txt"),
                 &[&read("PETR.Validate.actors.txt")],
                 &read("PETR.Validate.agents.txt"),
+                &read("PETR.Validate.discards.txt"),
             )
         }
         Err(_) => EventCoder::new(),
@@ -106,6 +107,7 @@ fn alternative_dictionaries_load() {
         "--- SMITE [190] ---\nSMITE {SMITES SMOTE SMITING}\n- * GENTLY [051]\n",
         &["ARNOR_ [ARN]\nGONDOR_ [GON]\n"],
         "WARRIOR [~MIL]\n",
+        "",
     );
     let ev = c.code("t", "Arnor warriors smote Gondor.", None, None);
     assert_eq!(ev.len(), 1, "{ev:?}");
@@ -119,6 +121,23 @@ fn alternative_dictionaries_load() {
     assert!(c.code("t", "… , ; “ ”", None, None).is_empty());
 }
 
+/// An agent written `CODE~` goes before the actor code, and stands alone without one.
+#[test]
+fn trailing_tilde_agents_go_first() {
+    let c = EventCoder::with_dictionaries(
+        "--- SMITE [190] ---\nSMITE {SMITES SMOTE SMITING}\n",
+        &["ARNOR_ [ARN]\nGONDOR_ [GON]\n"],
+        "HUMAN_RIGHTS_BODY [NGO~]\nWARRIOR [~MIL]\n",
+        "",
+    );
+    let dyad = |s: &str| {
+        let ev = c.code("t", s, None, None);
+        ev.first().map(|e| (e.source_actor.clone(), e.target_actor.clone().unwrap_or_default()))
+    };
+    assert_eq!(dyad("A Gondor human rights body smote Arnor."), Some(("NGOGON".into(), "ARN".into())));
+    assert_eq!(dyad("A human rights body smote Arnor warriors."), Some(("NGO".into(), "ARNMIL".into())));
+}
+
 #[test]
 fn joined_pattern_words_must_be_consecutive() {
     // `_` joins words that must follow each other (also to the verb: `*_WITH`, `FAILED_TO_*`);
@@ -127,6 +146,7 @@ fn joined_pattern_words_must_be_consecutive() {
         "&KIND\n+TRADE\n+ARMS\n\n--- SMITE [190] ---\nSMITE {SMITES SMOTE SMITING}\n\
          - * NEW_&KIND_DEALS [901]\n- * OLD DEALS [902]\n- FAILED_TO_* [903]\n- * THEN_AGAIN [904]\n",
         &["ARNOR_ [ARN]\nGONDOR_ [GON]\n"],
+        "",
         "",
     );
     let code = |s: &str| c.code("t", s, None, None).first().map(|e| e.cameo.clone());
@@ -144,6 +164,7 @@ fn a_comma_between_modifiers_does_not_end_the_clause() {
     let c = EventCoder::with_dictionaries(
         "--- RESTORE [064] ---\nRESTORE\n",
         &["ARNOR_ [ARN]\nGONDOR_ [GON]\n"],
+        "",
         "",
     );
     let dyads = |s: &str| {
@@ -457,7 +478,7 @@ fn malformed_dictionaries_do_not_panic() {
         "--- É [É] ---\nÉ\n- É * É [É:É]",
     ];
     for j in junk {
-        let c = EventCoder::with_dictionaries(j, &[j], j);
+        let c = EventCoder::with_dictionaries(j, &[j], j, j);
         let _ = c.code("t", "É Russia attacked Ukraine * [010] — “ÉTÉ”.", Some("2017-01-04"), None);
     }
 }

@@ -5,54 +5,24 @@ use super::{Actor, Dicts, W};
 use crate::events::dict::{PhraseDict, code_on};
 use crate::events::roles::join_codes;
 
-/// Longest phrase match at word `i`: (end, entry index). `max_ext` is how many letters a
-/// stem may be extended by (3 for actor names, else only a plural `S`/`ES`).
-fn match_phrase(d: &PhraseDict, ws: &[W], i: usize, max_ext: usize) -> Option<(usize, usize)> {
+/// Longest phrase match at word `i`: (end, entry index). Words match only as written, as
+/// PETRARCH2 matches names (agents' plurals are made when the dictionary is read), except
+/// the open last word of a longer agent phrase (`DEFENSE_MINIST`, see `PhraseDict::add_phrase`).
+fn match_phrase(d: &PhraseDict, ws: &[W], i: usize) -> Option<(usize, usize)> {
     let w = &ws[i].w;
-    // Short words that start no phrase (`the` does, `of` does not) cannot match at all.
     use crate::events::dict::WordFlags as F;
     let flags = d.flags(w);
     let first_hit = if flags & F::BY_FIRST != 0 { d.by_first.get(w) } else { None };
     let in_pair_first = flags & F::PAIR_FIRST != 0 && d.pair_first.contains(w);
-    if w.len() < 5 && first_hit.is_none() && !in_pair_first {
-        return None;
-    }
-    let mut best: Option<(usize, usize)> = None;
-    // Agent stems (`MINIST` → `MINISTER`, `MINISTRIES`) but not adjectives (`DIPLOMAT` → `DIPLOMATIC`).
-    let ext_ok = |ext: &str| {
-        if max_ext >= 3 {
-            ext.len() <= 3
-        } else {
-            ext.len() <= 4 && !ext.starts_with("IC") && !ext.starts_with("AL")
-        }
-    };
-    // One-word phrases, exact or as a stem.
-    if let Some(c) = first_hit {
-        // A name listed twice: the later entry wins, as when the dictionaries are loaded in order.
-        best = c.last().map(|&(_, _, id)| (i + 1, id));
-    }
-    if best.is_none() && d.stem_prefixes.may_contain(w) {
-        for cut in 1..=4 {
-            if w.len() < cut + 4 || !w.is_char_boundary(w.len() - cut) {
-                continue;
-            }
-            let (stem, ext) = w.split_at(w.len() - cut);
-            if ext_ok(ext)
-                && d.flags(stem) & F::STEM != 0
-                && d.stems.contains(stem)
-                && let Some(c) = d.by_first.get(stem)
-                && let Some(&(_, _, id)) = c.iter().find(|e| !e.1)
-            {
-                best = Some((i + 1, id));
-                break;
-            }
-        }
-    }
+    // A name listed twice: the later entry wins, as when the dictionaries are loaded in order.
+    let mut best: Option<(usize, usize)> = first_hit.and_then(|c| c.last()).map(|&(_, _, id)| (i + 1, id));
     // Longer phrases, by their first two words.
     if !in_pair_first {
         return best;
     }
     let Some(next) = ws.get(i + 1).filter(|x| !x.punct) else { return best };
+    // A stem's ending: a few letters, not an adjective's (`DIPLOMAT` is not `DIPLOMATIC`).
+    let ext_ok = |ext: &str| ext.len() <= 4 && !ext.starts_with("IC") && !ext.starts_with("AL");
     let mut key = String::with_capacity(w.len() + next.w.len() + 1);
     let max_cut = if flags & F::PAIR_STEM_FIRST != 0 && d.pair_stem_first.contains(w) { 4 } else { 0 };
     for cut in 0..=max_cut {
@@ -176,11 +146,6 @@ impl Dicts {
             return false;
         }
         self.starts.contains(&crate::events::dict::word_hash(w))
-            || (1..=4).any(|cut| {
-                w.len() >= cut + 4
-                    && w.is_char_boundary(w.len() - cut)
-                    && self.stems.contains(&crate::events::dict::word_hash(&w[..w.len() - cut]))
-            })
     }
     /// Actors in a sentence: dictionary actors, agents, and country+agent combinations.
     pub fn actors(&self, ws: &[W], date: Option<u32>) -> Vec<Actor> {
@@ -196,8 +161,8 @@ impl Dicts {
                 i += 1;
                 continue;
             }
-            let a = match_phrase(&self.actors, ws, i, 3);
-            let g = match_phrase(&self.agents, ws, i, 0);
+            let a = match_phrase(&self.actors, ws, i);
+            let g = match_phrase(&self.agents, ws, i);
             match (a, g) {
                 (Some((ae, aid)), g) if g.is_none_or(|(ge, _)| ae >= ge) => {
                     if let Some(c) = code_on(&self.actors.entries[aid], date) {
@@ -312,7 +277,12 @@ impl Dicts {
                     && ((adj_word && !w.w.ends_with("ED")) || !self.verbs.forms.contains_key(&w.w))
             }) && raw.get(k + 1).is_none_or(|r| r.0 != e);
             if !adjective {
-                out.push(Actor { s, e, code: format!("---{code}"), bare_agent: true });
+                // `NGO~`, `IGO~`: an organisation's code, whole without a country.
+                let actor = match code.strip_suffix('~') {
+                    Some(org) => Actor { s, e, code: org.to_string(), bare_agent: false },
+                    None => Actor { s, e, code: format!("---{code}"), bare_agent: true },
+                };
+                out.push(actor);
             }
             k += 1;
         }
