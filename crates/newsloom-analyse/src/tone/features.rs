@@ -53,7 +53,7 @@ pub fn normalize_word(w: &str) -> Cow<'_, str> {
 
 /// FNV-1a over a template tag and up to two strings, reduced to a bucket.
 #[inline]
-fn bucket(tag: &str, a: &str, b: &str) -> u32 {
+pub(crate) fn bucket(tag: &str, a: &str, b: &str) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
     for part in [tag.as_bytes(), b"\x1f", a.as_bytes(), b"\x1f", b.as_bytes()] {
         for &x in part {
@@ -78,7 +78,9 @@ fn is_clause_break(w: &str) -> bool {
 /// Appends the (bucket, value) features of the target `t0..t1` (word indices) of a sentence.
 /// `words` are normalised ([`normalize_word`]); `valences` are their contextual lexicon
 /// valences ([`Lexicon::contextual_valences`]); `vectors` their rows in the shipped word
-/// vectors ([`SentenceVectors::new`]).
+/// vectors ([`SentenceVectors::new`]). Returns how many of the appended features are the
+/// sentence bag ([`bag_features`]): they come first, and the local half of the model is
+/// trained without them ([`super::TrainConfig::local_share`]).
 #[allow(clippy::too_many_arguments)]
 pub fn target_features(
     lex: &Lexicon,
@@ -89,11 +91,14 @@ pub fn target_features(
     t0: usize,
     t1: usize,
     out: &mut Vec<(u32, f32)>,
-) {
+) -> usize {
     let t1 = t1.min(words.len());
     let t0 = t0.min(t1);
+    let before = out.len();
     bag_features(words, t0, t1, out);
+    let bag = out.len() - before;
     local_features(lex, words, valences, names, vectors, t0, t1, out);
+    bag
 }
 
 /// The unigram of word `i` and the bigram starting there: the sentence-wide bag features.
@@ -274,6 +279,7 @@ pub fn local_sparse(
     }
     target_relations(lex, words, valences, t0, t1, clause_start, clause_end, out);
     other_names(words, valences, names, t0, t1, out);
+    super::roles::role_features(words, valences, t0, t1, clause_start, clause_end, out);
     // Crude stems (the first five letters), by side and not, so inflections share weight
     // ("criticised", "criticism").
     for i in (0..n).filter(|&i| outside(i)) {

@@ -24,6 +24,7 @@ mod eval;
 pub mod features;
 pub mod lexicon;
 mod model;
+mod roles;
 #[cfg(test)]
 mod tests;
 mod train;

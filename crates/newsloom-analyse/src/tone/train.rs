@@ -42,8 +42,9 @@ pub(crate) fn read_sentences(path: &Path) -> Result<Vec<SentenceRow>, String> {
         .collect()
 }
 
-/// Feature vectors of every target of a sentence, in target order.
-pub(crate) fn sentence_features(lex: &Lexicon, row: &SentenceRow) -> Vec<Vec<(u32, f32)>> {
+/// Feature vectors of every target of a sentence, in target order, each with how many of its
+/// features (the first ones) are the sentence bag.
+pub(crate) fn sentence_features(lex: &Lexicon, row: &SentenceRow) -> Vec<(Vec<(u32, f32)>, usize)> {
     let tokens = tokenize(&row.text);
     let words: Vec<Cow<'_, str>> = tokens.iter().map(|t| normalize_word(t.text(&row.text))).collect();
     let valences = lex.contextual_valences(&words);
@@ -54,8 +55,8 @@ pub(crate) fn sentence_features(lex: &Lexicon, row: &SentenceRow) -> Vec<Vec<(u3
         .map(|t| {
             let (t0, t1) = token_range(&tokens, t.start, t.end);
             let mut f = Vec::with_capacity(128);
-            target_features(lex, &words, &valences, &names, &sv, t0, t1, &mut f);
-            f
+            let bag = target_features(lex, &words, &valences, &names, &sv, t0, t1, &mut f);
+            (f, bag)
         })
         .collect()
 }
@@ -64,9 +65,9 @@ pub(crate) fn sentence_features(lex: &Lexicon, row: &SentenceRow) -> Vec<Vec<(u3
 pub(crate) fn examples<'a>(lex: &Lexicon, rows: impl Iterator<Item = &'a SentenceRow>) -> Vec<Example> {
     let mut out = Vec::new();
     for row in rows {
-        for (t, features) in row.targets.iter().zip(sentence_features(lex, row)) {
+        for (t, (features, bag)) in row.targets.iter().zip(sentence_features(lex, row)) {
             if (-1..=1).contains(&t.polarity) {
-                out.push(Example { features, class: (t.polarity + 1) as usize });
+                out.push(Example { features, bag, class: (t.polarity + 1) as usize });
             }
         }
     }
