@@ -486,12 +486,29 @@ pub fn diagnose(model: &QuoteModel, records: &[GoldArticle]) -> String {
     let mut cands = Vec::new();
     let mut missed: HashMap<String, usize> = HashMap::new();
     let mut false_pos: HashMap<String, usize> = HashMap::new();
+    let mut never: HashMap<String, usize> = HashMap::new();
+    // Gold cues not read: in a quotation or its frame, other words, no cue annotated.
+    let mut unread = (0, 0, 0);
     let show = std::env::var("QDIAG").is_ok();
     for rec in records {
         let a = Article::new(rec, &model.words);
         let d = &a.d;
         let (scores, fin) = cue_scores(model, &a);
         let cues = likely_cues(&a.toks, &scores, model.floor);
+        // Gold cues the first pass never reads: in a quotation frame of the rules (their
+        // quotation hit stands for the attribution) or a word the tagger does not read.
+        let read: std::collections::HashSet<usize> = a.toks.iter().map(|t| t.1).collect();
+        for g in &a.gold {
+            match g.anchor {
+                Some(x) if read.contains(&x) => {}
+                Some(x) if a.uses[x] == RuleUse::Quote || d.in_quote[x].is_some() => unread.0 += 1,
+                Some(x) => {
+                    unread.1 += 1;
+                    *never.entry(d.tok(x).to_lowercase()).or_default() += 1;
+                }
+                None => unread.2 += 1,
+            }
+        }
         for (k, &(si, i)) in a.toks.iter().enumerate() {
             let pred = fin[k] > model.threshold;
             let golds = a.by_anchor.get(&i);
@@ -582,7 +599,7 @@ pub fn diagnose(model: &QuoteModel, records: &[GoldArticle]) -> String {
         v.iter().take(40).map(|(w, c)| format!("{w}:{c}")).collect::<Vec<_>>().join(" ")
     };
     format!(
-        "cue tagger {} | rules' reported cues {}\ncontent on gold cues: chosen {:.2} oracle {:.2} ({n}); where the rules have a hit: rules {:.2} chosen {:.2} ({rule_n})\nmissed: {}\nfalse: {}",
+        "cue tagger {} (tp {tp} fp {fp} fn {fn_}) | rules' reported cues {}\ncontent on gold cues: chosen {:.2} oracle {:.2} ({n}); where the rules have a hit: rules {:.2} chosen {:.2} ({rule_n})\nmissed: {}\nfalse: {}\ngold cues not read: {} in quotations or the rules' quotation frames, {} other words ({}), {} without a cue",
         prf(tp, fp, fn_),
         prf(rtp, rfp, rfn),
         100.0 * chosen_ok as f64 / n.max(1) as f64,
@@ -590,6 +607,10 @@ pub fn diagnose(model: &QuoteModel, records: &[GoldArticle]) -> String {
         100.0 * rule_ok as f64 / rule_n.max(1) as f64,
         100.0 * chosen_ok_r as f64 / rule_n.max(1) as f64,
         top(&missed),
-        top(&false_pos)
+        top(&false_pos),
+        unread.0,
+        unread.1,
+        top(&never),
+        unread.2
     )
 }
