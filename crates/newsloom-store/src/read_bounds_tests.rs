@@ -52,7 +52,7 @@ fn event(article: usize, target: &str, day: &str) -> Event {
         quad_class: QuadClass::VerbalCooperation,
         date: Some(day.into()),
         negated: false,
-        span: Span::new(&format!("a{article}"), 0, 4),
+        span: Span::new(format!("a{article}"), 0, 4),
         confidence: 0.9,
         action_geo: None,
         source_geo: None,

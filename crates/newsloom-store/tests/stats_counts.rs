@@ -73,8 +73,12 @@ fn item(id: &str, story: &str, source: Option<&str>, language: Option<&str>, fac
     }
 }
 
+/// Counts (articles, stories, mentions, quotes, events, rejects, entities, sources), languages,
+/// top sources.
+type Counts = (Vec<i64>, Vec<(String, i64)>, Vec<(String, i64)>);
+
 /// The statistics by counting every row, as `stats` did before the counts were kept.
-fn counted(db: &Connection) -> (Vec<i64>, Vec<(String, i64)>, Vec<(String, i64)>) {
+fn counted(db: &Connection) -> Counts {
     let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
     let pairs = |sql: &str| -> Vec<(String, i64)> {
         let mut stmt = db.prepare(sql).unwrap();
@@ -90,7 +94,7 @@ fn counted(db: &Connection) -> (Vec<i64>, Vec<(String, i64)>, Vec<(String, i64)>
     (counts, languages, sources)
 }
 
-fn from_stats(s: &Stats) -> (Vec<i64>, Vec<(String, i64)>, Vec<(String, i64)>) {
+fn from_stats(s: &Stats) -> Counts {
     let counts =
         vec![s.articles, s.stories, s.mentions, s.quotes, s.events, s.rejects, s.entities, s.sources];
     (counts, s.languages.clone(), s.top_sources.clone())
