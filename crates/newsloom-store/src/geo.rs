@@ -108,6 +108,9 @@ pub struct GeoEventFilter {
 impl SqliteStore {
     /// Resolved places by number of mentions.
     pub fn places(&self, f: &PlaceFilter) -> Result<Vec<PlaceCount>> {
+        if f.story.is_none() && f.article.is_none() {
+            return self.places_everywhere(f);
+        }
         let mut sql = String::from(
             "SELECT p.geonameid, MIN(p.name), MIN(p.lat), MIN(p.lon), MIN(p.country), MIN(p.admin1),
              MIN(p.feature_code), COUNT(*), COUNT(DISTINCT p.article) FROM places p",
@@ -127,21 +130,22 @@ impl SqliteStore {
             sql.push_str(" AND p.country = ?");
             args.push(&country);
         }
-        sql.push_str(&format!(" GROUP BY p.geonameid ORDER BY 8 DESC, 2 LIMIT {}", f.limit.max(1)));
+        sql.push_str(&format!(" GROUP BY p.geonameid ORDER BY 8 DESC, 2, 1 LIMIT {}", f.limit.max(1)));
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params_from_iter(args), |r| {
-            Ok(PlaceCount {
-                geonameid: r.get(0)?,
-                name: r.get(1)?,
-                lat: r.get(2)?,
-                lon: r.get(3)?,
-                country: r.get(4)?,
-                admin1: r.get(5)?,
-                feature_code: r.get(6)?,
-                mentions: r.get(7)?,
-                articles: r.get(8)?,
-            })
-        })?;
+        let rows = stmt.query_map(params_from_iter(args), place_count)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The place list over the whole store (or one country), from the counts triggers keep
+    /// (schema step 13): the same rows and order as grouping every toponym.
+    fn places_everywhere(&self, f: &PlaceFilter) -> Result<Vec<PlaceCount>> {
+        let country = f.country.as_ref().map(|c| c.to_ascii_uppercase());
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT geonameid, name, lat, lon, country, admin1, feature_code, mentions, articles
+             FROM place_counts WHERE mentions > 0 AND (?1 IS NULL OR country = ?1)
+             ORDER BY mentions DESC, name, geonameid LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![country, f.limit.max(1) as i64], place_count)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -181,4 +185,18 @@ impl SqliteStore {
         let docs = stmt.query_map(params_from_iter(args), |r| r.get::<_, String>(0))?;
         docs.map(|d| Ok(serde_json::from_str(&d?)?)).collect()
     }
+}
+
+fn place_count(r: &rusqlite::Row) -> rusqlite::Result<PlaceCount> {
+    Ok(PlaceCount {
+        geonameid: r.get(0)?,
+        name: r.get(1)?,
+        lat: r.get(2)?,
+        lon: r.get(3)?,
+        country: r.get(4)?,
+        admin1: r.get(5)?,
+        feature_code: r.get(6)?,
+        mentions: r.get(7)?,
+        articles: r.get(8)?,
+    })
 }

@@ -207,7 +207,8 @@ pub(crate) fn check_code(v: &Option<String>, name: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// List events (one per story, actors and code, with the number of reports), newest first.
+/// List events (one per story, actors and code, with the number of reports), newest first,
+/// grouped from the newest 5,000 matching reports.
 #[utoipa::path(get, path = "/api/events", params(EventParams), tag = "facts",
     responses((status = 200, body = Page<EventItem>), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn events(State(state): State<AppState>, Q(p): Q<EventParams>) -> ApiResult<Json<Page<EventItem>>> {
