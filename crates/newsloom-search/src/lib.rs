@@ -294,13 +294,27 @@ impl SearchIndex {
     /// valid (scores move slightly where replaced documents, counted in the term statistics
     /// until a merge drops them, are purged). Call it with nothing added since the last commit.
     pub fn merge_segments(&mut self) -> Result<usize> {
-        let ids = self.index.searchable_segment_ids()?;
-        if ids.len() > 1 {
-            let path = self.path.clone();
-            self.writer()?.merge(&ids).wait().map_err(|e| space::write_error(&path, e))?;
-            self.reader.reload()?;
+        let path = self.path.clone();
+        // The writer's own merge policy may be merging some segments in the background: a
+        // merge asked for meanwhile fails on the segments it took. Let those finish first.
+        if let Some(writer) = self.writer.take() {
+            writer.wait_merging_threads().map_err(|e| space::write_error(&path, e))?;
         }
-        Ok(ids.len())
+        let before = self.index.searchable_segment_ids()?.len();
+        for _ in 0..3 {
+            let ids = self.index.searchable_segment_ids()?;
+            if ids.len() <= 1 {
+                break;
+            }
+            match self.writer()?.merge(&ids).wait() {
+                Ok(_) => break,
+                // A segment went into another merge after all: merge what is there now.
+                Err(tantivy::TantivyError::InvalidArgument(_)) => continue,
+                Err(e) => return Err(space::write_error(&path, e)),
+            }
+        }
+        self.reader.reload()?;
+        Ok(before)
     }
 
     /// Removes every document (for a rebuild); takes effect at the next commit.
