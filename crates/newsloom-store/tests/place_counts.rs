@@ -18,7 +18,7 @@ fn item(i: usize) -> NewArticle {
     let id = format!("a{i}");
     // Article i names places i % 5, (i * 3) % 5 and, every other time, i % 5 again.
     let mut picks = vec![i % 5, (i * 3) % 5];
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         picks.push(i % 5);
     }
     let mut places: Vec<PlaceMention> = picks
@@ -85,7 +85,7 @@ fn grouped(db: &Connection, country: Option<&str>) -> Vec<(i64, String, i64, i64
 fn listed(store: &SqliteStore, country: Option<&str>) -> Vec<(i64, String, i64, i64)> {
     let f = PlaceFilter { country: country.map(str::to_string), limit: 100, ..Default::default() };
     let rows: Vec<PlaceCount> = store.places(&f).unwrap();
-    rows.into_iter().map(|p| (p.geonameid as i64, p.name, p.mentions, p.articles)).collect()
+    rows.into_iter().map(|p| (p.geonameid, p.name, p.mentions, p.articles)).collect()
 }
 
 fn check(dir: &std::path::Path, store: &SqliteStore) {
