@@ -442,28 +442,7 @@ fn target_relations(
     out.push((bucket("dw", "", ""), super::lexicon::normalize(dw)));
     out.push((bucket("cdw", "", ""), super::lexicon::normalize(clause_dw)));
     // A sentiment word right after the target (skipping auxiliaries / adverbs) or right before.
-    let skip = |w: &str| {
-        matches!(
-            w,
-            "was"
-                | "is"
-                | "were"
-                | "are"
-                | "has"
-                | "had"
-                | "have"
-                | "been"
-                | "be"
-                | "being"
-                | "also"
-                | "who"
-                | "repeatedly"
-                | "then"
-                | "would"
-                | "will"
-                | "could"
-        )
-    };
+    let skip = |w: &str| super::roles::is_verb_filler(w) || w == "repeatedly";
     if let Some(i) = (t1..n.min(t1 + 4)).find(|&i| !skip(&words[i])) {
         if valences[i] != 0.0 {
             let dir = if valences[i] > 0.0 { "+" } else { "-" };

@@ -38,8 +38,9 @@ fn is_speech(w: &str) -> bool {
     )
 }
 
-/// Auxiliaries and adverbs between a subject and its verb.
-fn is_auxiliary(w: &str) -> bool {
+/// Auxiliaries, relative `who` and common adverbs that stand between a subject and its verb
+/// (shared with the sentiment-after-target feature in `features.rs`, which adds its own).
+pub(super) fn is_verb_filler(w: &str) -> bool {
     matches!(
         w,
         "was"
@@ -58,10 +59,12 @@ fn is_auxiliary(w: &str) -> bool {
             | "would"
             | "will"
             | "could"
-            | "later"
-            | "previously"
-            | "recently"
     )
+}
+
+/// Auxiliaries and adverbs between a subject and its verb.
+fn is_auxiliary(w: &str) -> bool {
+    is_verb_filler(w) || matches!(w, "later" | "previously" | "recently")
 }
 
 /// Articles and titles between a verb and its object name.
