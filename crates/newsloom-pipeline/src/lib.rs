@@ -257,9 +257,6 @@ impl Pipeline {
         };
         let from_scratch = pipeline.index.as_ref().map(SearchIndex::indexed_seq).transpose()? == Some(0);
         let added = pipeline.catch_up_index()?;
-        if let Some(index) = pipeline.index.as_mut() {
-            merge_index_after(index, added);
-        }
         pipeline.rebuilt_at_open = from_scratch.then_some(added);
         pipeline.restore_clusterer()?;
         Ok(pipeline)
@@ -287,7 +284,8 @@ impl Pipeline {
     }
 
     /// Indexes stored articles the index does not have yet (after a crash between the store
-    /// commit and the index commit). Returns how many were added.
+    /// commit and the index commit), merging the index when that grew it by a quarter or more
+    /// (a rebuild). Returns how many were added.
     fn catch_up_index(&mut self) -> Result<u64> {
         let Some(index) = self.index.as_mut() else { return Ok(0) };
         let mut seq = index.indexed_seq()?;
@@ -314,6 +312,7 @@ impl Pipeline {
         if added > 0 {
             index.commit(seq)?;
         }
+        merge_index_after(index, added);
         Ok(added)
     }
 
@@ -402,11 +401,7 @@ impl Pipeline {
             index.clear()?;
             index.commit(0)?;
         }
-        let added = self.catch_up_index()?;
-        if let Some(index) = self.index.as_mut() {
-            merge_index_after(index, added);
-        }
-        Ok(added)
+        self.catch_up_index()
     }
 
     /// Runs items through every stage into the store and index.
