@@ -400,6 +400,27 @@ const MIGRATIONS: &[&str] = &[
         WHERE geonameid = OLD.geonameid;
     END;
     "#,
+    // The place triggers of step 13 looked for another mention of the place in the article
+    // through the place's index (SQLite's choice), so each insert read every row of a common
+    // place: ingest slowed down as the store grew (14 ms per article at 40,000 articles). The
+    // `+` keeps the geonameid term off any index, leaving the article's few rows to read.
+    r#"
+    DROP TRIGGER count_places_in;
+    DROP TRIGGER count_places_out;
+    CREATE TRIGGER count_places_in AFTER INSERT ON places WHEN NEW.geonameid IS NOT NULL BEGIN
+        INSERT INTO place_counts VALUES (NEW.geonameid, NEW.name, NEW.lat, NEW.lon, NEW.country, NEW.admin1,
+            NEW.feature_code, 1, 1)
+        ON CONFLICT(geonameid) DO UPDATE SET mentions = mentions + 1,
+            articles = articles + NOT EXISTS (SELECT 1 FROM places p WHERE p.article = NEW.article
+                AND +p.geonameid = NEW.geonameid AND p.rowid <> NEW.rowid);
+    END;
+    CREATE TRIGGER count_places_out AFTER DELETE ON places WHEN OLD.geonameid IS NOT NULL BEGIN
+        UPDATE place_counts SET mentions = mentions - 1,
+            articles = articles - NOT EXISTS (SELECT 1 FROM places p WHERE p.article = OLD.article
+                AND +p.geonameid = OLD.geonameid)
+        WHERE geonameid = OLD.geonameid;
+    END;
+    "#,
 ];
 
 /// Brings the database to the newest schema, one transaction per step.
@@ -467,5 +488,34 @@ mod tests {
         let conn = Connection::open(&path).unwrap();
         let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         assert_eq!(v, MIGRATIONS.len() as i64);
+    }
+
+    /// Inserting a place costs the same however many articles already name it (the count
+    /// triggers once read every earlier row of the place on each insert).
+    #[test]
+    fn a_place_insert_does_not_read_the_place_s_earlier_rows() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        let insert = "INSERT INTO places (article, start, end, text, geonameid, name, lat, lon, country,
+            admin1, feature_code, literal, doc) VALUES (?1, 0, 6, 'Moscow', 524901, 'Moscow', 55.75, 37.62,
+            'RU', '48', 'PPLC', 0, '{}')";
+        // VM steps of one insert, the triggers' subprograms included.
+        let steps_after = |conn: &Connection, earlier: usize| {
+            for i in 0..earlier {
+                conn.execute(insert, [format!("old-{earlier}-{i}")]).unwrap();
+            }
+            let mut stmt = conn.prepare(insert).unwrap();
+            stmt.execute([format!("new-{earlier}")]).unwrap();
+            stmt.get_status(rusqlite::StatementStatus::VmStep)
+        };
+        let few = steps_after(&conn, 10);
+        let many = steps_after(&conn, 5_000);
+        assert!(many < few * 2, "{few} VM steps after 10 rows of the place, {many} after 5,010");
+        let (mentions, articles): (i64, i64) = conn
+            .query_row("SELECT mentions, articles FROM place_counts WHERE geonameid = 524901", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((mentions, articles), (5_012, 5_012));
     }
 }
