@@ -1,6 +1,7 @@
 //! Where a story page's store time goes, per story: the story row and its article list, each
 //! article's facts (as `story_facts` reads them, and from the fact tables as stores written
-//! before `article_facts` read them), and each article's body (for event sentences).
+//! before `article_facts` read them), all of them at once as the story page reads them, and each
+//! article's body (for event sentences).
 //!
 //! `cargo run --release -p newsloom-store --example story_page_cost -- STORE_DIR STORY_IDS [N]`
 //! (STORY_IDS: one story id per line; the first N, default 500, are read, at most 60 articles
@@ -19,8 +20,8 @@ fn main() {
     let store = SqliteStore::open(std::path::Path::new(dir)).expect("open store");
     let ids = std::fs::read_to_string(ids).expect("read story ids");
     let n: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(500);
-    let labels = ["story", "story_facts", "facts from tables", "article_body"];
-    let mut spent = [Duration::ZERO; 4];
+    let labels = ["story", "story_facts", "facts from tables", "article_body", "facts_of_articles"];
+    let mut spent = [Duration::ZERO; 5];
     let (mut stories, mut articles) = (0, 0);
     let mut timed = |i: usize, f: &mut dyn FnMut()| {
         let t = Instant::now();
@@ -32,6 +33,8 @@ fn main() {
         timed(0, &mut || found = store.story(id).expect("story"));
         let Some((_, rows)) = found else { continue };
         stories += 1;
+        let ids: Vec<&str> = rows.iter().take(60).map(|a| a.id.as_str()).collect();
+        timed(4, &mut || drop(std::hint::black_box(store.facts_of_articles(&ids).expect("facts"))));
         for a in rows.iter().take(60) {
             articles += 1;
             timed(1, &mut || drop(std::hint::black_box(store.story_facts(&a.id).expect("facts"))));

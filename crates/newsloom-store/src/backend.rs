@@ -21,6 +21,15 @@ use crate::{
 /// One stored article's listing fields, looked up by id (no body).
 pub type ArticleBrief = ArticleRow;
 
+/// The facts of several articles, as [`StoreBackend::facts_of_articles`] reads them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArticlesFacts {
+    /// Per article, in the order asked: mentions, quotes and events (`entities` left empty).
+    pub articles: Vec<Analysis>,
+    /// Every entity those articles mention, once each, by id.
+    pub entities: Vec<Entity>,
+}
+
 /// A store engine: the source of truth for articles, stories and facts.
 ///
 /// Writes are whole batches, idempotent by article id: writing the same batch twice stores it
@@ -81,6 +90,20 @@ pub trait StoreBackend: Send {
     /// articles: entities, mentions, quotes and events, without places, tone or themes.
     fn story_facts(&self, article: &str) -> Result<Analysis> {
         self.analysis(article)
+    }
+    /// [`story_facts`](Self::story_facts) of several articles at once (a story page's), with
+    /// the entities they mention gathered once for all of them.
+    fn facts_of_articles(&self, articles: &[&str]) -> Result<ArticlesFacts> {
+        let mut entities = std::collections::BTreeMap::new();
+        let mut facts = Vec::with_capacity(articles.len());
+        for article in articles {
+            let mut f = self.story_facts(article)?;
+            for e in f.entities.drain(..) {
+                entities.entry(e.id.clone()).or_insert(e);
+            }
+            facts.push(f);
+        }
+        Ok(ArticlesFacts { articles: facts, entities: entities.into_values().collect() })
     }
     /// The entity ids an article mentions.
     fn article_entities(&self, article: &str) -> Result<Vec<String>>;

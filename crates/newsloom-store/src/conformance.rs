@@ -345,6 +345,18 @@ fn places_and_event_locations(store: &mut dyn StoreBackend) {
         (&an.entities, &an.mentions, &an.quotes, &an.events)
     );
     assert!(!facts.events.is_empty());
+    // Several articles at once: each article's facts as above, the entities gathered once.
+    let both = store.facts_of_articles(&["a1", "a2", "a1"]).unwrap();
+    let one = |i: usize| (&both.articles[i].mentions, &both.articles[i].quotes, &both.articles[i].events);
+    assert_eq!(one(0), (&an.mentions, &an.quotes, &an.events));
+    assert_eq!(one(2), one(0), "an article asked twice comes back twice");
+    let a2 = store.story_facts("a2").unwrap();
+    assert_eq!(one(1), (&a2.mentions, &a2.quotes, &a2.events));
+    let mut entities: Vec<_> = an.entities.iter().chain(&a2.entities).cloned().collect();
+    entities.sort_by(|a, b| a.id.cmp(&b.id));
+    entities.dedup_by(|a, b| a.id == b.id);
+    assert_eq!(both.entities, entities);
+    assert!(both.articles.iter().all(|f| f.entities.is_empty()));
 
     let bbox = |b| GeoEventFilter { bbox: Some(b), limit: 10, ..Default::default() };
     assert_eq!(store.events_by_place(&bbox((37.0, 55.0, 38.0, 56.0))).unwrap().len(), 2);

@@ -38,7 +38,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-pub use backend::{ArticleBrief, Location, StoreBackend, mask_password};
+pub use backend::{ArticleBrief, ArticlesFacts, Location, StoreBackend, mask_password};
 pub use export::{ArticleExport, EventExport, EventGroup, EventReport, MentionExport, StoryExport};
 pub use follow::{FollowItem, FollowItemState, FollowSource};
 pub use geo::{GeoEventFilter, PlaceCount, PlaceFilter};
@@ -194,6 +194,7 @@ impl StoreBackend for SqliteStore {
         fn story(id: &str) -> Result<Option<(StoryRow, Vec<ArticleRow>)>>;
         fn analysis(article: &str) -> Result<newsloom_model::Analysis>;
         fn story_facts(article: &str) -> Result<newsloom_model::Analysis>;
+        fn facts_of_articles(articles: &[&str]) -> Result<ArticlesFacts>;
         fn article_entities(article: &str) -> Result<Vec<String>>;
         fn stats() -> Result<Stats>;
         fn entities(query: Option<&str>, offset: usize, limit: usize) -> Result<Vec<(newsloom_model::Entity, i64)>>;

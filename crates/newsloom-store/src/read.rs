@@ -9,7 +9,7 @@ use rusqlite::{OptionalExtension, Row, ToSql, params, params_from_iter};
 use serde::Serialize;
 
 use crate::packed::Packed;
-use crate::{Result, SqliteStore};
+use crate::{ArticlesFacts, Result, SqliteStore};
 
 /// One line of an article listing.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -465,17 +465,7 @@ impl SqliteStore {
             self.conn.prepare_cached(FACTS_DOC_SQL)?.query_row([article], |r| r.get(0)).optional()?;
         let Some(Packed(doc)) = doc else { return self.facts_from_tables(article) };
         let facts: FactsDoc = serde_json::from_str(&doc)?;
-        let mut ids: Vec<&str> = facts.mentions.iter().map(|m| m.entity.as_str()).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        // The entities as the store knows them (first seen), as the fact tables give them.
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT doc FROM entities WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
-        )?;
-        let docs = stmt
-            .query_map([serde_json::to_string(&ids)?], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
-        let entities: Vec<Entity> = parse_docs(docs)?;
+        let entities = self.entities_by_id(facts.mentions.iter().map(|m| m.entity.as_str()))?;
         Ok(Analysis {
             entities,
             mentions: facts.mentions,
@@ -483,6 +473,58 @@ impl SqliteStore {
             events: facts.events,
             ..Default::default()
         })
+    }
+
+    /// [`Self::story_facts`] of several articles: their documents in one statement, and the
+    /// entities in one more for all of them (a story's articles mostly name the same ones, so
+    /// each is read and parsed once, not once per article).
+    pub fn facts_of_articles(&self, articles: &[&str]) -> Result<ArticlesFacts> {
+        let mut docs: HashMap<String, Packed> = HashMap::with_capacity(articles.len());
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT a.id, f.doc FROM articles a JOIN article_facts f ON f.seq = a.seq
+                 WHERE a.id IN (SELECT value FROM json_each(?))",
+            )?;
+            let rows = stmt.query_map([serde_json::to_string(articles)?], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            for row in rows {
+                let (id, doc) = row?;
+                docs.insert(id, doc);
+            }
+        }
+        let mut out = Vec::with_capacity(articles.len());
+        for article in articles {
+            let facts = match docs.get(*article) {
+                Some(Packed(doc)) => {
+                    let f: FactsDoc = serde_json::from_str(doc)?;
+                    Analysis {
+                        mentions: f.mentions,
+                        quotes: f.quotes,
+                        events: f.events,
+                        ..Default::default()
+                    }
+                }
+                // Stored before `article_facts` existed: the fact tables.
+                // Its entities are read below with the others: its mentions name them.
+                None => Analysis { entities: vec![], ..self.facts_from_tables(article)? },
+            };
+            out.push(facts);
+        }
+        let ids = out.iter().flat_map(|f| f.mentions.iter().map(|m| m.entity.as_str()));
+        Ok(ArticlesFacts { entities: self.entities_by_id(ids)?, articles: out })
+    }
+
+    /// The entities with these ids (repeats allowed) as the store knows them, by id.
+    fn entities_by_id<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Result<Vec<Entity>> {
+        let mut ids: Vec<&str> = ids.collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT doc FROM entities WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        )?;
+        let docs = stmt
+            .query_map([serde_json::to_string(&ids)?], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        parse_docs(docs)
     }
 
     /// [`Self::story_facts`] for articles stored before `article_facts` existed (public for

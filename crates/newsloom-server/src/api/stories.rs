@@ -147,27 +147,32 @@ fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<Sto
     };
     let mut cache = ArticleCache::default();
     cache.know(&articles);
-    let mut entities: BTreeMap<String, (Entity, i64, BTreeSet<String>)> = BTreeMap::new();
+    // Per entity: mentions and the outlets that name it, borrowed from the facts (a story page
+    // tallies thousands of mentions; copying ids and outlet names for each was most of its
+    // allocations).
+    let mut tally: HashMap<&str, (&Entity, i64, BTreeSet<&str>)> = HashMap::new();
     let mut quotes = vec![];
     let mut events: HashMap<(String, Option<String>, String), EventItem> = HashMap::new();
     let mut q_cmp: BTreeMap<String, ComparedQuote> = BTreeMap::new();
     let mut e_cmp: BTreeMap<(String, Option<String>, String), ComparedEvent> = BTreeMap::new();
-    for a in analysed_sample(&articles, MAX_ANALYSED) {
-        let outlet = outlet_of(a);
-        let analysis = h.story_facts(&a.id)?;
-        let by_id: HashMap<&str, &Entity> = analysis.entities.iter().map(|e| (e.id.as_str(), e)).collect();
+    let sample = analysed_sample(&articles, MAX_ANALYSED);
+    let ids: Vec<&str> = sample.iter().map(|a| a.id.as_str()).collect();
+    let facts = h.facts_of_articles(&ids)?;
+    let by_id: HashMap<&str, &Entity> = facts.entities.iter().map(|e| (e.id.as_str(), e)).collect();
+    let outlets: Vec<String> = sample.iter().map(|a| outlet_of(a)).collect();
+    for (analysis, outlet) in facts.articles.into_iter().zip(&outlets) {
         for m in &analysis.mentions {
-            if let Some(e) = by_id.get(m.entity.as_str()) {
-                let slot = entities.entry(e.id.clone()).or_insert_with(|| ((*e).clone(), 0, BTreeSet::new()));
+            if let Some((id, e)) = by_id.get_key_value(m.entity.as_str()) {
+                let slot = tally.entry(id).or_insert_with(|| (e, 0, BTreeSet::new()));
                 slot.1 += 1;
-                slot.2.insert(outlet.clone());
+                slot.2.insert(outlet);
             }
         }
         for q in analysis.quotes {
             let entry = q_cmp.entry(quote_key(q.speaker.as_deref(), &q.text)).or_insert_with(|| {
                 ComparedQuote { speaker: q.speaker.clone(), text: q.text.clone(), outlets: vec![] }
             });
-            if !entry.outlets.contains(&outlet) {
+            if !entry.outlets.contains(outlet) {
                 entry.outlets.push(outlet.clone());
             }
             let article = cache.article_ref(h, &q.span.article)?;
@@ -182,7 +187,7 @@ fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<Sto
                 quad_class: e.quad_class,
                 outlets: vec![],
             });
-            if !cmp.outlets.contains(&outlet) {
+            if !cmp.outlets.contains(outlet) {
                 cmp.outlets.push(outlet.clone());
             }
             if let Some(item) = events.get_mut(&key) {
@@ -194,16 +199,17 @@ fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<Sto
             }
         }
     }
-    let mut entities: Vec<StoryEntity> = entities
-        .into_values()
+    let mut tally: Vec<_> = tally.into_values().collect();
+    tally.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
+    tally.truncate(100);
+    let entities: Vec<StoryEntity> = tally
+        .into_iter()
         .map(|(entity, mentions, outlets)| StoryEntity {
-            entity,
+            entity: entity.clone(),
             mentions,
-            outlets: outlets.into_iter().collect(),
+            outlets: outlets.into_iter().map(str::to_string).collect(),
         })
         .collect();
-    entities.sort_by(|a, b| b.mentions.cmp(&a.mentions).then_with(|| a.entity.id.cmp(&b.entity.id)));
-    entities.truncate(100);
     let mut events: Vec<EventItem> = events.into_values().collect();
     events.sort_by(|a, b| {
         a.event
