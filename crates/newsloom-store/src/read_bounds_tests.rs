@@ -1,5 +1,6 @@
 //! The bounded reads of `read.rs`: an entity's articles found either way give the same rows, and
-//! the event list groups only the newest reports of its window.
+//! the event list groups only the newest reports of its window, and events by code prefix are
+//! the same through the code index.
 
 use newsloom_model::{Analysis, Article, Entity, EntityKind, Event, Mention, QuadClass, Span};
 
@@ -126,4 +127,41 @@ fn the_event_list_groups_the_newest_reports_of_its_window() {
     assert!(window.iter().all(|(e, _)| e.target_actor.as_deref() == Some("UKR")));
     // Newest first by their first report's day.
     assert_eq!(window[0].0.date.as_deref(), Some("2020-01-12"));
+}
+
+/// Events by CAMEO code prefix, read through the code index (or beside an actor's range), are
+/// the reports whose code starts with it.
+#[test]
+fn events_by_code_prefix_are_those_whose_code_starts_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SqliteStore::open(dir.path()).unwrap();
+    let codes = ["042", "043", "190", "1823", "0", "111"];
+    let batch: Vec<NewArticle> = (0..60)
+        .map(|i| {
+            let mut e = event(i, if i % 2 == 0 { "UKR" } else { "FRA" }, "2024-01-01");
+            e.cameo = codes[i % codes.len()].into();
+            article(i, &[], vec![e])
+        })
+        .collect();
+    store.insert_batch(&batch, &[]).unwrap();
+    for prefix in ["04", "042", "1", "18", "19", "0", "2", ""] {
+        for target in [None, Some("UKR")] {
+            let f = EventFilter {
+                code: Some(prefix.into()),
+                target: target.map(Into::into),
+                limit: 100,
+                ..Default::default()
+            };
+            let found = store.events(&f).unwrap();
+            let expected = (0..60)
+                .filter(|i| codes[i % codes.len()].starts_with(prefix) && (target.is_none() || i % 2 == 0))
+                .count();
+            assert_eq!(
+                found.iter().map(|(_, n)| *n as usize).sum::<usize>(),
+                expected,
+                "{prefix:?} {target:?}"
+            );
+            assert!(found.iter().all(|(e, _)| e.cameo.starts_with(prefix)));
+        }
+    }
 }

@@ -421,6 +421,10 @@ const MIGRATIONS: &[&str] = &[
         WHERE geonameid = OLD.geonameid;
     END;
     "#,
+    // Events by CAMEO code (a prefix, as a range): a rare code was found by reading every
+    // report, newest first (0.36-0.56 s on 100,000 articles, ten times that on a million).
+    // `IF NOT EXISTS`: the upgrade tests run the steps after an earlier version again.
+    "CREATE INDEX IF NOT EXISTS events_cameo ON events(cameo);",
 ];
 
 /// Brings the database to the newest schema, one transaction per step.
