@@ -55,6 +55,14 @@ pub fn parse_dateline(text: &str) -> Option<(Dateline, usize)> {
     None
 }
 
+/// Compiles this module's patterns now (see [`crate::compile_patterns`]).
+pub(crate) fn compile_patterns() {
+    LazyLock::force(&SLASH_RE);
+    LazyLock::force(&PAREN_RE);
+    LazyLock::force(&DASH_RE);
+    LazyLock::force(&DATED_RE);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -315,6 +315,19 @@ pub fn localise(d: PublishedDate, offset_hours: i32) -> PublishedDate {
     PublishedDate { iso, precision: DatePrecision::Minute, source: d.source }
 }
 
+/// Compiles this module's patterns now (see [`crate::compile_patterns`]).
+pub(crate) fn compile_patterns() {
+    LazyLock::force(&ISO_RE);
+    LazyLock::force(&DMY_RE);
+    LazyLock::force(&MONTH_FIRST_RE);
+    LazyLock::force(&DAY_FIRST_RE);
+    LazyLock::force(&TIME_RE);
+    LazyLock::force(&YEAR_RE);
+    LazyLock::force(&WEEKDAY_RE);
+    LazyLock::force(&URL_DATE_RE);
+    LazyLock::force(&URL_DMY_RE);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -228,6 +228,15 @@ pub fn extract_text(content: &str, is_template: &dyn Fn(&str) -> bool) -> TextPa
     parts
 }
 
+/// Compiles this module's patterns now (see [`crate::compile_patterns`]).
+pub(crate) fn compile_patterns() {
+    LazyLock::force(&TEASER_RE);
+    LazyLock::force(&BYLINE_RE);
+    LazyLock::force(&NAME_RE);
+    LazyLock::force(&CREDIT_RE);
+    LazyLock::force(&TIMEWORD_RE);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

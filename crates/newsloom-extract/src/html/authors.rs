@@ -92,6 +92,11 @@ pub fn clean_authors(raw: &[String], site: Option<&str>) -> Vec<String> {
     out
 }
 
+/// Compiles this module's patterns now (see [`crate::compile_patterns`]).
+pub(crate) fn compile_patterns() {
+    LazyLock::force(&LABEL_RE);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -837,3 +837,13 @@ fn walk(dom: &Dom, st: &Stats, i: usize, w: &mut Writer, ctx: Ctx) {
         w.node = ctx.block;
     }
 }
+
+/// Compiles this module's patterns now (see [`crate::compile_patterns`]).
+pub(crate) fn compile_patterns() {
+    LazyLock::force(&NEGATIVE_RE);
+    LazyLock::force(&WEAK_NEGATIVE_RE);
+    LazyLock::force(&COMMENT_RE);
+    LazyLock::force(&POSITIVE_RE);
+    LazyLock::force(&PHRASE_RE);
+    LazyLock::force(&LEAD_RE);
+}

@@ -5,7 +5,8 @@
 //! rules that matter for text extraction: void elements, implied end of `<p>` before blocks,
 //! of `<li>`/`<dt>`/`<dd>`/`<tr>`/`<td>`/`<option>` before a sibling, end tags popping to their
 //! element (and ignored when it is not open). Depth, node count and input size are capped so
-//! adversarial pages cost bounded time and memory.
+//! adversarial pages cost bounded time and memory. Names and attribute values are read from
+//! the page bytes at lol_html's source locations (its accessors allocate a `String` each).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -90,78 +91,78 @@ pub enum Tag {
 }
 
 impl Tag {
-    fn from_name(name: &str) -> Tag {
+    fn from_name(name: &[u8]) -> Tag {
         use Tag::*;
         match name {
-            "html" => Html,
-            "head" => Head,
-            "body" => Body,
-            "title" => Title,
-            "meta" => Meta,
-            "link" => Link,
-            "script" => Script,
-            "style" => Style,
-            "noscript" => Noscript,
-            "template" => Template,
-            "svg" | "math" => Svg,
-            "iframe" => Iframe,
-            "nav" => Nav,
-            "header" => Header,
-            "footer" => Footer,
-            "aside" => Aside,
-            "form" => Form,
-            "input" => Input,
-            "button" => Button,
-            "select" => Select,
-            "textarea" => Textarea,
-            "label" => Label,
-            "option" | "optgroup" => Option,
-            "article" => Article,
-            "main" => Main,
-            "section" => Section,
-            "div" => Div,
-            "span" => Span,
-            "p" => P,
-            "br" => Br,
-            "hr" => Hr,
-            "h1" => H(1),
-            "h2" => H(2),
-            "h3" => H(3),
-            "h4" => H(4),
-            "h5" => H(5),
-            "h6" => H(6),
-            "ul" => Ul,
-            "ol" => Ol,
-            "li" => Li,
-            "dl" => Dl,
-            "dt" => Dt,
-            "dd" => Dd,
-            "blockquote" => Blockquote,
-            "pre" => Pre,
-            "code" => Code,
-            "table" => Table,
-            "tbody" | "thead" | "tfoot" => Tbody,
-            "tr" => Tr,
-            "td" => Td,
-            "th" => Th,
-            "caption" => Caption,
-            "figure" => Figure,
-            "figcaption" => Figcaption,
-            "img" => Img,
-            "a" => A,
-            "time" => Time,
-            "address" => Address,
-            "center" => Center,
-            "font" => Font,
-            "object" | "embed" | "applet" => Object,
-            "video" | "audio" | "canvas" | "picture" | "source" | "track" => Media,
-            "menu" => Menu,
-            "dialog" => Dialog,
-            "details" => Details,
-            "summary" => Summary,
-            "strong" | "b" | "em" | "i" | "u" | "s" | "small" | "sup" | "sub" | "abbr" | "cite" | "q"
-            | "mark" | "ins" | "del" | "kbd" | "samp" | "var" | "dfn" | "bdi" | "bdo" | "big" | "tt"
-            | "strike" | "nobr" | "wbr" | "data" => Inline,
+            b"html" => Html,
+            b"head" => Head,
+            b"body" => Body,
+            b"title" => Title,
+            b"meta" => Meta,
+            b"link" => Link,
+            b"script" => Script,
+            b"style" => Style,
+            b"noscript" => Noscript,
+            b"template" => Template,
+            b"svg" | b"math" => Svg,
+            b"iframe" => Iframe,
+            b"nav" => Nav,
+            b"header" => Header,
+            b"footer" => Footer,
+            b"aside" => Aside,
+            b"form" => Form,
+            b"input" => Input,
+            b"button" => Button,
+            b"select" => Select,
+            b"textarea" => Textarea,
+            b"label" => Label,
+            b"option" | b"optgroup" => Option,
+            b"article" => Article,
+            b"main" => Main,
+            b"section" => Section,
+            b"div" => Div,
+            b"span" => Span,
+            b"p" => P,
+            b"br" => Br,
+            b"hr" => Hr,
+            b"h1" => H(1),
+            b"h2" => H(2),
+            b"h3" => H(3),
+            b"h4" => H(4),
+            b"h5" => H(5),
+            b"h6" => H(6),
+            b"ul" => Ul,
+            b"ol" => Ol,
+            b"li" => Li,
+            b"dl" => Dl,
+            b"dt" => Dt,
+            b"dd" => Dd,
+            b"blockquote" => Blockquote,
+            b"pre" => Pre,
+            b"code" => Code,
+            b"table" => Table,
+            b"tbody" | b"thead" | b"tfoot" => Tbody,
+            b"tr" => Tr,
+            b"td" => Td,
+            b"th" => Th,
+            b"caption" => Caption,
+            b"figure" => Figure,
+            b"figcaption" => Figcaption,
+            b"img" => Img,
+            b"a" => A,
+            b"time" => Time,
+            b"address" => Address,
+            b"center" => Center,
+            b"font" => Font,
+            b"object" | b"embed" | b"applet" => Object,
+            b"video" | b"audio" | b"canvas" | b"picture" | b"source" | b"track" => Media,
+            b"menu" => Menu,
+            b"dialog" => Dialog,
+            b"details" => Details,
+            b"summary" => Summary,
+            b"strong" | b"b" | b"em" | b"i" | b"u" | b"s" | b"small" | b"sup" | b"sub" | b"abbr"
+            | b"cite" | b"q" | b"mark" | b"ins" | b"del" | b"kbd" | b"samp" | b"var" | b"dfn" | b"bdi"
+            | b"bdo" | b"big" | b"tt" | b"strike" | b"nobr" | b"wbr" | b"data" => Inline,
             _ => Other,
         }
     }
@@ -297,7 +298,8 @@ pub fn site_hash(url: &str) -> u64 {
 
 struct Builder {
     dom: Dom,
-    stack: Vec<u32>,
+    /// Open elements with their tags (read on every event; the nodes are far apart in memory).
+    stack: Vec<(u32, Tag)>,
     pending: String,
     in_jsonld: bool,
     overflow: bool,
@@ -305,11 +307,11 @@ struct Builder {
 
 impl Builder {
     fn top(&self) -> u32 {
-        *self.stack.last().unwrap_or(&0)
+        self.stack.last().map_or(0, |e| e.0)
     }
 
     fn top_tag(&self) -> Tag {
-        self.dom.nodes[self.top() as usize].tag
+        self.stack.last().map_or(Tag::Document, |e| e.1)
     }
 
     fn add(&mut self, tag: Tag, attrs: Attrs) -> Option<u32> {
@@ -338,7 +340,7 @@ impl Builder {
     fn close_open(&mut self, target: &[Tag], boundary: &[Tag]) {
         let lowest = self.stack.len().saturating_sub(64).max(1);
         for pos in (lowest..self.stack.len()).rev() {
-            let t = self.dom.nodes[self.stack[pos] as usize].tag;
+            let t = self.stack[pos].1;
             if target.contains(&t) {
                 self.stack.truncate(pos);
                 return;
@@ -369,7 +371,7 @@ impl Builder {
     }
 
     fn end(&mut self, id: u32) {
-        if let Some(pos) = self.stack.iter().rposition(|&n| n == id) {
+        if let Some(pos) = self.stack.iter().rposition(|e| e.0 == id) {
             self.stack.truncate(pos);
         }
     }
@@ -388,17 +390,17 @@ impl Builder {
         if !last || !wanted {
             return;
         }
-        let raw = std::mem::take(&mut self.pending);
-        match self.top_tag() {
+        // `pending` keeps its buffer from node to node: only text that is kept is copied out.
+        let raw = self.pending.as_str();
+        match top {
             Tag::Script => {
                 if self.in_jsonld && self.dom.jsonld.len() < 16 {
-                    self.dom.jsonld.push(raw);
+                    self.dom.jsonld.push(raw.to_string());
                 }
             }
-            Tag::Style | Tag::Template | Tag::Iframe | Tag::Noscript => {}
             Tag::Title => {
                 if self.dom.title.is_empty() {
-                    self.dom.title = decode(&raw);
+                    self.dom.title = decode(raw);
                 }
             }
             _ => {
@@ -410,54 +412,80 @@ impl Builder {
                     // would just cost nodes.
                     let after_inline = last_child.is_some_and(|c| self.dom.nodes[c].tag.is_inline());
                     if !after_inline || raw.is_empty() {
+                        self.pending.clear();
                         return;
                     }
                 }
-                let text =
-                    if matches!(kind, TextType::Data | TextType::RCData) { decode_owned(raw) } else { raw };
+                let decoded = matches!(kind, TextType::Data | TextType::RCData) && needs_decode(raw);
                 if let Some(last) = last_child
                     && self.dom.nodes[last].tag == Tag::Text
                 {
                     let node = &mut self.dom.nodes[last];
-                    node.text.push_str(&text);
-                    (node.len, node.commas) = measure(&node.text);
-                    return;
-                }
-                if let Some(id) = self.add(Tag::Text, Attrs::default()) {
-                    let node = &mut self.dom.nodes[id as usize];
-                    (node.len, node.commas) = measure(&text);
-                    node.text = text;
+                    let after_ws = node.text.as_bytes().last().is_none_or(u8::is_ascii_whitespace);
+                    let start = node.text.len();
+                    if decoded {
+                        node.text.push_str(&decode(raw));
+                    } else {
+                        node.text.push_str(raw);
+                    }
+                    let (len, commas) = measure_after(&node.text[start..], after_ws);
+                    node.len += len;
+                    node.commas += commas;
+                } else {
+                    let text = if decoded { decode(raw) } else { raw.to_string() };
+                    if let Some(id) = self.add(Tag::Text, Attrs::default()) {
+                        let node = &mut self.dom.nodes[id as usize];
+                        (node.len, node.commas) = measure(&text);
+                        node.text = text;
+                    }
                 }
             }
         }
+        self.pending.clear();
     }
 }
 
 /// Text length as whitespace-normalised chars (one space per word gap) and comma count,
 /// in one pass over the bytes.
 fn measure(text: &str) -> (u32, u32) {
-    let (mut len, mut commas, mut in_ws) = (0u32, 0u32, true);
-    for &b in text.as_bytes() {
-        if b.is_ascii_whitespace() {
+    measure_after(text, true)
+}
+
+/// [`measure`] of `text` as a continuation of text that ended in whitespace (or nothing) or
+/// not: `measure(a + b)` is `measure(a)` plus `measure_after(b, a ends in whitespace)`.
+fn measure_after(text: &str, mut in_ws: bool) -> (u32, u32) {
+    let (mut len, mut commas) = (0u32, 0u32);
+    let b = text.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        if c.is_ascii_whitespace() {
             in_ws = true;
-        } else if b & 0xC0 != 0x80 {
+        } else if c & 0xC0 != 0x80 {
             len += 1 + u32::from(in_ws);
             in_ws = false;
-            commas += u32::from(b == b',');
+            // ',' and the CJK and Arabic commas '，' (EF BC 8C), '、' (E3 80 81), '،' (D8 8C).
+            commas += u32::from(match c {
+                b',' => true,
+                0xEF => b.get(i + 1..i + 3) == Some(&[0xBC, 0x8C]),
+                0xE3 => b.get(i + 1..i + 3) == Some(&[0x80, 0x81]),
+                0xD8 => b.get(i + 1) == Some(&0x8C),
+                _ => false,
+            });
         }
-    }
-    if !text.is_ascii() {
-        commas += text.matches(['，', '、', '،']).count() as u32;
     }
     (len, commas)
 }
 
-fn decode_owned(s: String) -> String {
-    if s.contains(['&', '\0', '\u{ad}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}']) {
-        decode(&s)
-    } else {
-        s
-    }
+/// Whether [`decode`] would change `s`: an entity, a NUL or an invisible format character,
+/// found by their UTF-8 bytes (a `contains` over a set of chars costs a decode per char).
+fn needs_decode(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| match c {
+        b'&' | 0 => true,
+        0xC2 => b.get(i + 1) == Some(&0xAD),
+        0xE2 => matches!(b.get(i + 1..i + 3), Some([0x80, 0x8B..=0x8D] | [0x81, 0xA0])),
+        0xEF => b.get(i + 1..i + 3) == Some(&[0xBB, 0xBF]),
+        _ => false,
+    })
 }
 
 /// Decodes entities and drops NULs and invisible format characters (soft hyphens, zero-width
@@ -472,6 +500,68 @@ fn decode(s: &str) -> String {
 
 fn attr(el: &lol_html::html_content::Element, name: &str) -> Option<String> {
     el.get_attribute(name).map(|v| decode(&v))
+}
+
+/// The element's tag, read from the page bytes at the start tag's source location (lol_html's
+/// `tag_name()` allocates a lowercased `String` per element, a measurable share of the parse).
+fn tag_of(html: &str, el: &lol_html::html_content::Element) -> Tag {
+    let raw = html.as_bytes().get(el.source_location().bytes()).unwrap_or_default();
+    let Some(rest) = raw.strip_prefix(b"<") else { return Tag::from_name(el.tag_name().as_bytes()) };
+    let end = rest.iter().position(|&b| matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'>'));
+    let name = &rest[..end.unwrap_or(rest.len())];
+    // No tag we tell apart has a longer name than "figcaption" or "blockquote".
+    let mut buf = [0u8; 10];
+    if name.len() > buf.len() {
+        return Tag::Other;
+    }
+    for (d, s) in buf.iter_mut().zip(name) {
+        *d = s.to_ascii_lowercase();
+    }
+    Tag::from_name(&buf[..name.len()])
+}
+
+/// An attribute's name, ASCII-lowercased into `buf`, read from the page bytes; `None` when it
+/// is longer than any name extraction reads.
+fn attr_name<'b>(
+    html: &str,
+    a: &lol_html::html_content::Attribute,
+    buf: &'b mut [u8; 8],
+) -> Option<&'b [u8]> {
+    let owned;
+    let name = match a.name_source_location().and_then(|l| html.as_bytes().get(l.bytes())) {
+        Some(n) => n,
+        None => {
+            owned = a.name();
+            owned.as_bytes()
+        }
+    };
+    if name.len() > buf.len() {
+        return None;
+    }
+    for (d, s) in buf.iter_mut().zip(name) {
+        *d = s.to_ascii_lowercase();
+    }
+    Some(&buf[..name.len()])
+}
+
+/// An attribute's raw value (entities not decoded, as lol_html's `value()` gives it), borrowed
+/// from the page where its source location is known.
+fn attr_value<'h>(html: &'h str, a: &lol_html::html_content::Attribute) -> std::borrow::Cow<'h, str> {
+    match a.value_source_location().and_then(|l| html.get(l.bytes())) {
+        Some(v) => std::borrow::Cow::Borrowed(v),
+        None => std::borrow::Cow::Owned(a.value()),
+    }
+}
+
+/// Appends `v` lowercased (as `str::to_lowercase` does) without a temporary for ASCII text.
+fn push_lowercase(out: &mut String, v: &str) {
+    if v.is_ascii() {
+        let start = out.len();
+        out.push_str(v);
+        out[start..].make_ascii_lowercase();
+    } else {
+        out.push_str(&v.to_lowercase());
+    }
 }
 
 /// Parses `html` into a [`Dom`]. Never fails: malformed input yields whatever tree the
@@ -497,9 +587,13 @@ pub fn parse(html: &str) -> Dom {
         commas: 0,
         attrs: Attrs::default(),
     };
+    // About one node per 150 bytes of page on the benchmark pages: reserving up front saves the
+    // copies of a growing arena.
+    let mut nodes = Vec::with_capacity((html.len() / 128).clamp(16, MAX_NODES + 1));
+    nodes.push(root);
     let b = Rc::new(RefCell::new(Builder {
-        dom: Dom { nodes: vec![root], warnings, ..Dom::default() },
-        stack: vec![0],
+        dom: Dom { nodes, warnings, ..Dom::default() },
+        stack: vec![(0, Tag::Document)],
         pending: String::new(),
         in_jsonld: false,
         overflow: false,
@@ -507,8 +601,7 @@ pub fn parse(html: &str) -> Dom {
     let (be, bt) = (b.clone(), b.clone());
     let settings = Settings::new()
         .append_element_content_handler(element!("*", move |el| {
-            let name = el.tag_name();
-            let tag = Tag::from_name(&name);
+            let tag = tag_of(html, el);
             let mut bb = be.borrow_mut();
             match tag {
                 Tag::Meta => {
@@ -547,26 +640,28 @@ pub fn parse(html: &str) -> Dom {
             let mut attrs = Attrs::default();
             let mut script_type = None;
             for a in el.attributes() {
-                let name = a.name();
-                match name.as_str() {
-                    "class" | "id" => {
+                let mut buf = [0u8; 8];
+                let Some(name) = attr_name(html, a, &mut buf) else { continue };
+                let value = || attr_value(html, a);
+                match name {
+                    b"class" | b"id" => {
                         if !attrs.class_id.is_empty() {
                             attrs.class_id.push(' ');
                         }
-                        attrs.class_id.push_str(&a.value().to_lowercase());
+                        push_lowercase(&mut attrs.class_id, &value());
                     }
-                    "itemprop" => attrs.itemprop = Some(a.value().to_lowercase()),
-                    "role" => attrs.role = Some(a.value().to_lowercase()),
-                    "datetime" => attrs.datetime = Some(a.value()),
-                    "content" if attrs.datetime.is_none() => attrs.datetime = Some(a.value()),
-                    "rel" => attrs.rel = Some(a.value().to_lowercase()),
-                    "hidden" => attrs.hidden = true,
-                    "href" if tag == Tag::A => attrs.href = site_hash(&a.value()),
-                    "style" => {
-                        let v = a.value().to_lowercase().replace(' ', "");
+                    b"itemprop" => attrs.itemprop = Some(value().to_lowercase()),
+                    b"role" => attrs.role = Some(value().to_lowercase()),
+                    b"datetime" => attrs.datetime = Some(value().into_owned()),
+                    b"content" if attrs.datetime.is_none() => attrs.datetime = Some(value().into_owned()),
+                    b"rel" => attrs.rel = Some(value().to_lowercase()),
+                    b"hidden" => attrs.hidden = true,
+                    b"href" if tag == Tag::A => attrs.href = site_hash(&value()),
+                    b"style" => {
+                        let v = value().to_lowercase().replace(' ', "");
                         attrs.hidden |= v.contains("display:none") || v.contains("visibility:hidden");
                     }
-                    "type" if tag == Tag::Script => script_type = Some(a.value().to_lowercase()),
+                    b"type" if tag == Tag::Script => script_type = Some(value().to_lowercase()),
                     _ => {}
                 }
             }
@@ -592,7 +687,7 @@ pub fn parse(html: &str) -> Dom {
             if void {
                 return Ok(());
             }
-            bb.stack.push(id);
+            bb.stack.push((id, tag));
             drop(bb);
             if let Some(handlers) = el.end_tag_handlers() {
                 let be2 = be.clone();
@@ -624,65 +719,5 @@ pub fn parse(html: &str) -> Dom {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn texts(dom: &Dom) -> Vec<(Tag, String)> {
-        dom.nodes
-            .iter()
-            .filter(|n| n.tag == Tag::Text)
-            .map(|n| (dom.nodes[n.parent as usize].tag, n.text.clone()))
-            .collect()
-    }
-
-    #[test]
-    fn a_link_s_site_is_its_host_s_last_two_labels() {
-        assert_eq!(site_hash("/2020/05/other-story"), 0);
-        assert_eq!(site_hash("other-story.html"), 0);
-        assert_eq!(site_hash("mailto:press@example.org"), 1);
-        assert_eq!(site_hash("TEL:+49 30 1234"), 1);
-        let site = site_hash("https://www.example.com/news/1");
-        assert!(site > 1);
-        for same in ["http://news.example.com/", "//EXAMPLE.com:8080/x?y", "https://user@example.com#top"] {
-            assert_eq!(site_hash(same), site, "{same}");
-        }
-        assert_ne!(site_hash("https://www.facebook.com/events/1"), site);
-        let dom = parse(r#"<p><a href="https://www.facebook.com/e/1">event</a> <a href="/x">here</a></p>"#);
-        let hrefs: Vec<u64> = dom.nodes.iter().filter(|n| n.tag == Tag::A).map(|n| n.attrs.href).collect();
-        assert_eq!(hrefs, vec![site_hash("https://facebook.com"), 0]);
-    }
-
-    #[test]
-    fn implied_ends_and_entities() {
-        let dom = parse("<title>T &amp; U</title><p>one<div>two</div><p>a &eacute;<li>x<li>y</p>");
-        assert_eq!(dom.title, "T & U");
-        let t = texts(&dom);
-        assert_eq!(t[0], (Tag::P, "one".into()));
-        assert_eq!(t[1], (Tag::Div, "two".into()));
-        assert_eq!(t[2], (Tag::P, "a é".into()));
-        // The second <li> closes the first one: both are children of the <p>'s parent chain.
-        let lis: Vec<_> = dom.nodes.iter().filter(|n| n.tag == Tag::Li).collect();
-        assert_eq!(lis.len(), 2);
-        assert_ne!(dom.nodes[lis[1].parent as usize].tag, Tag::Li);
-    }
-
-    #[test]
-    fn head_data_is_collected() {
-        let dom = parse(
-            r#"<html lang="de"><meta property="og:title" content="A &quot;B&quot;"><link rel="canonical" href="https://x/y"><script type="application/ld+json">{"a":1}</script><script>var x = "<p>no</p>";</script>"#,
-        );
-        assert_eq!(dom.lang.as_deref(), Some("de"));
-        assert_eq!(dom.metas, vec![("og:title".to_string(), "A \"B\"".to_string())]);
-        assert_eq!(dom.canonical.as_deref(), Some("https://x/y"));
-        assert_eq!(dom.jsonld, vec![r#"{"a":1}"#.to_string()]);
-        assert!(texts(&dom).is_empty());
-    }
-
-    #[test]
-    fn deep_nesting_is_capped() {
-        let html = "<div>".repeat(100_000) + "deep text" + &"</div>".repeat(100_000);
-        let dom = parse(&html);
-        assert!(dom.nodes.len() <= MAX_DEPTH + 2);
-        assert_eq!(texts(&dom).last().map(|t| t.1.as_str()), Some("deep text"));
-    }
-}
+#[path = "dom_tests.rs"]
+mod tests;

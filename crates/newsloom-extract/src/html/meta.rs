@@ -530,3 +530,8 @@ fn visible_date(dom: &Dom, st: &Stats, content: Option<(usize, usize)>) -> Optio
     }
     best.map(|(_, d)| d)
 }
+
+/// Compiles this module's patterns now (see [`crate::compile_patterns`]).
+pub(crate) fn compile_patterns() {
+    LazyLock::force(&SCRIPT_DATE_RE);
+}

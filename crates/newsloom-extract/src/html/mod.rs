@@ -19,8 +19,31 @@
 //! build a compact arena DOM from its events ([`dom`]) with the implied-end-tag rules that
 //! matter for text, then score it ([`content`]) and read metadata ([`meta`]). Plain
 //! formatting elements (`<b>`, a bare `<span>`) and everything inside `<svg>`, `<select>` and
-//! `<noscript>` get no node at all. With the full extraction the AEB pages take ≈ 1.1 ms of
-//! CPU each, of which ≈ 0.75 ms is this parse (see `examples/phases.rs`).
+//! `<noscript>` get no node at all.
+//!
+//! # Where a page's instructions go (callgrind, `NewsExtractor::extract` per page)
+//!
+//! Measured in the `extract_eval` example (glibc malloc; the CLI with mimalloc: AEB 12.87 →
+//! 9.08 M, trafilatura-eval 12.30 → 10.65 M). Output unchanged on every page
+//! (`bench/extract-same.sh`).
+//!
+//! | | AEB dev (88) | trafilatura-eval dev (503) |
+//! |---|---|---|
+//! | before (2026-12-05), all | 14.36 M | 13.38 M |
+//! | … of which first-use regex compilation | 3.34 M | 0.59 M |
+//! | … of which the parse ([`dom::parse`]) | 7.76 M | 8.89 M |
+//! | after (2026-12-06), all | 9.82 M (−32 %) | 11.47 M (−14 %) |
+//! | … of which the parse | 6.57 M (−15 %) | 7.56 M (−15 %) |
+//!
+//! The patterns are compiled when an extractor is built ([`crate::compile_patterns`]): lazily
+//! they cost the first pages ≈ 300 M instructions. The parse reads tag and attribute names and
+//! attribute values from the page bytes at lol_html's source locations instead of its
+//! allocating `tag_name()`/`name()`/`value()`, keeps one text buffer across text nodes, finds
+//! entities and invisible characters by their bytes, measures merged text incrementally and
+//! keeps the open elements' tags on its stack. What remains of the parse is mostly lol_html's
+//! own work (tokenizer, selector VM on `*`, token serialisation to the discarded output,
+//! per-text-node decoder set-up: ≈ 4.4–5 M instructions a page), which only another tokenizer
+//! would remove.
 
 mod authors;
 pub mod content;
@@ -237,6 +260,17 @@ pub fn extract_html_learning(
 const LD_BODY_RATIO: usize = 3;
 /// ...when it is at least this long (bytes).
 const LD_BODY_MIN: usize = 500;
+
+/// Compiles this module's patterns now (see [`crate::compile_patterns`]).
+pub(crate) fn compile_patterns() {
+    LazyLock::force(&END_MARKER_RE);
+    LazyLock::force(&CTA_RE);
+    LazyLock::force(&DISCLOSURE_RE);
+    authors::compile_patterns();
+    content::compile_patterns();
+    meta::compile_patterns();
+    repeat::compile_patterns();
+}
 
 #[cfg(test)]
 mod tests {

@@ -217,6 +217,11 @@ pub fn declared_body(dom: &Dom, st: &Stats, roots: Vec<usize>) -> Vec<usize> {
     out
 }
 
+/// Compiles this module's patterns now (see [`crate::compile_patterns`]).
+pub(crate) fn compile_patterns() {
+    LazyLock::force(&OVERLAY_RE);
+}
+
 #[cfg(test)]
 mod tests {
     use crate::html::extract_html;

@@ -1,0 +1,100 @@
+//! Tests of [`super`] (the DOM builder), kept apart to keep `dom.rs` short.
+use super::*;
+
+fn texts(dom: &Dom) -> Vec<(Tag, String)> {
+    dom.nodes
+        .iter()
+        .filter(|n| n.tag == Tag::Text)
+        .map(|n| (dom.nodes[n.parent as usize].tag, n.text.clone()))
+        .collect()
+}
+
+#[test]
+fn a_link_s_site_is_its_host_s_last_two_labels() {
+    assert_eq!(site_hash("/2020/05/other-story"), 0);
+    assert_eq!(site_hash("other-story.html"), 0);
+    assert_eq!(site_hash("mailto:press@example.org"), 1);
+    assert_eq!(site_hash("TEL:+49 30 1234"), 1);
+    let site = site_hash("https://www.example.com/news/1");
+    assert!(site > 1);
+    for same in ["http://news.example.com/", "//EXAMPLE.com:8080/x?y", "https://user@example.com#top"] {
+        assert_eq!(site_hash(same), site, "{same}");
+    }
+    assert_ne!(site_hash("https://www.facebook.com/events/1"), site);
+    let dom = parse(r#"<p><a href="https://www.facebook.com/e/1">event</a> <a href="/x">here</a></p>"#);
+    let hrefs: Vec<u64> = dom.nodes.iter().filter(|n| n.tag == Tag::A).map(|n| n.attrs.href).collect();
+    assert_eq!(hrefs, vec![site_hash("https://facebook.com"), 0]);
+}
+
+#[test]
+fn implied_ends_and_entities() {
+    let dom = parse("<title>T &amp; U</title><p>one<div>two</div><p>a &eacute;<li>x<li>y</p>");
+    assert_eq!(dom.title, "T & U");
+    let t = texts(&dom);
+    assert_eq!(t[0], (Tag::P, "one".into()));
+    assert_eq!(t[1], (Tag::Div, "two".into()));
+    assert_eq!(t[2], (Tag::P, "a é".into()));
+    // The second <li> closes the first one: both are children of the <p>'s parent chain.
+    let lis: Vec<_> = dom.nodes.iter().filter(|n| n.tag == Tag::Li).collect();
+    assert_eq!(lis.len(), 2);
+    assert_ne!(dom.nodes[lis[1].parent as usize].tag, Tag::Li);
+}
+
+#[test]
+fn head_data_is_collected() {
+    let dom = parse(
+        r#"<html lang="de"><meta property="og:title" content="A &quot;B&quot;"><link rel="canonical" href="https://x/y"><script type="application/ld+json">{"a":1}</script><script>var x = "<p>no</p>";</script>"#,
+    );
+    assert_eq!(dom.lang.as_deref(), Some("de"));
+    assert_eq!(dom.metas, vec![("og:title".to_string(), "A \"B\"".to_string())]);
+    assert_eq!(dom.canonical.as_deref(), Some("https://x/y"));
+    assert_eq!(dom.jsonld, vec![r#"{"a":1}"#.to_string()]);
+    assert!(texts(&dom).is_empty());
+}
+
+#[test]
+fn tags_and_attributes_are_read_from_the_page_bytes_in_any_case() {
+    let dom = parse(
+        "<DIV CLASS=\"Main  Body\" Id=X&amp;1 hidden data-very-long-name=\"x\"><P ItemProp='articleBody' \
+         STYLE='Display: None'>t</P><A HREF=\"https://www.Example.com/a\" Rel=Author>l</A>\
+         <Blockquotes class=q>b</Blockquotes><script TYPE=\"Application/LD+JSON\">{}</script>\
+         <span>plain</span><TIME datetime=\"2020-01-02\">d</TIME><p>a,b\u{ad}c，d &lt;e&gt;",
+    );
+    let by = |t: Tag| dom.nodes.iter().find(|n| n.tag == t).map(|n| &n.attrs).unwrap();
+    let div = by(Tag::Div);
+    assert_eq!(div.class_id, "main  body x&amp;1");
+    assert!(div.hidden);
+    let p = by(Tag::P);
+    assert_eq!(p.itemprop.as_deref(), Some("articlebody"));
+    assert!(p.hidden);
+    let a = by(Tag::A);
+    assert_eq!((a.href, a.rel.as_deref()), (site_hash("https://example.com"), Some("author")));
+    assert_eq!(by(Tag::Other).class_id, "q");
+    assert_eq!(by(Tag::Time).datetime.as_deref(), Some("2020-01-02"));
+    assert_eq!(dom.jsonld, vec!["{}".to_string()]);
+    // A bare <span> gets no node; the last paragraph is decoded and measured.
+    assert!(dom.nodes.iter().all(|n| n.tag != Tag::Span));
+    let last = dom.nodes.iter().rfind(|n| n.tag == Tag::Text).unwrap();
+    assert_eq!(last.text, "a,bc，d <e>");
+    assert_eq!((last.len, last.commas), (11, 2));
+}
+
+#[test]
+fn merged_text_is_measured_as_a_whole() {
+    for (a, b) in [("one ", "two"), ("one", " two"), ("one", "two"), ("", "x y"), ("a,", "，b ")] {
+        let (l1, c1) = measure(a);
+        let (l2, c2) = measure_after(b, a.as_bytes().last().is_none_or(u8::is_ascii_whitespace));
+        assert_eq!((l1 + l2, c1 + c2), measure(&format!("{a}{b}")), "{a:?} + {b:?}");
+    }
+    let dom = parse("<p>one <b>two</b>, three</p>");
+    let t = dom.nodes.iter().find(|n| n.tag == Tag::Text).unwrap();
+    assert_eq!((t.text.as_str(), t.len, t.commas), ("one two, three", measure("one two, three").0, 1));
+}
+
+#[test]
+fn deep_nesting_is_capped() {
+    let html = "<div>".repeat(100_000) + "deep text" + &"</div>".repeat(100_000);
+    let dom = parse(&html);
+    assert!(dom.nodes.len() <= MAX_DEPTH + 2);
+    assert_eq!(texts(&dom).last().map(|t| t.1.as_str()), Some("deep text"));
+}
