@@ -52,12 +52,13 @@ static DISCLOSURE_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// Affiliate disclosures ("Für Links auf dieser Seite erhält X ggf. eine Provision", "We may
 /// receive compensation …", "Bei den Verlinkungen handelt es sich um Affiliate Links"): the
 /// word affiliate, or a commission the site receives, in a short paragraph about links or
-/// products. ("Provision" and "commission" alone are common words in news.)
+/// products. ("Provision" and "commission" alone are common words in news.) ASCII word
+/// boundaries keep both on the lazy DFA (Unicode ones fall back to a slower engine).
 static AFFILIATE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\baffiliate|\b(werbe|partner)-?links?\b|\b(receives?|earns?|get|erhält|erhalten|erhalte|bekommt|bekommen|verdienen|verdient)\b.{0,60}\b(commissions?|provision(en)?|compensation|vergütung)\b|\b(commissions?|provision(en)?|compensation|vergütung)\b.{0,30}\b(erhält|erhalten|bekommt|bekommen|receives?|earns?)\b").unwrap()
+    Regex::new(r"(?i)(?-u:\b)affiliate|(?-u:\b)(werbe|partner)-?links?(?-u:\b)|(?-u:\b)(receives?|earns?|get|erhält|erhalten|erhalte|bekommt|bekommen|verdienen|verdient)(?-u:\b).{0,60}(?-u:\b)(commissions?|provision(en)?|compensation|vergütung)(?-u:\b)|(?-u:\b)(commissions?|provision(en)?|compensation|vergütung)(?-u:\b).{0,30}(?-u:\b)(erhält|erhalten|bekommt|bekommen|receives?|earns?)(?-u:\b)").unwrap()
 });
 static AFFILIATE_WHAT_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(links?|verlinkung\w*|products?|produkte?n?|händler|shops?|kauf\w*|purchases?|buy)\b")
+    Regex::new(r"(?i)(?-u:\b)(links?|verlinkung\w*|products?|produkte?n?|händler|shops?|kauf\w*|purchases?|buy)(?-u:\b)")
         .unwrap()
 });
 
