@@ -1,6 +1,7 @@
 //! Which gold content the extractor drops, and where it sits in the page.
 //!
-//! `cargo run --release -p newsloom-extract --example missed -- <ground-truth.jsonl> [--list]`
+//! `cargo run --release -p newsloom-extract --example missed -- <ground-truth.jsonl> [--list] [--fp]`
+//! (`--fp`: the `without` snippets found in the body, with where they sit and the root holding them)
 //!
 //! Runs the real extractor (through `eval::run_with`, so the bodies are exactly the ones the
 //! eval scores), then, for every `with` snippet missing from a body (or every body-gold
@@ -106,10 +107,11 @@ fn outside_detail(d: &Dom, st: &content::Stats, roots: &[usize], t: usize) -> St
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(gold) = args.first().map(std::path::PathBuf::from) else {
-        eprintln!("usage: missed <ground-truth.jsonl> [--list]");
+        eprintln!("usage: missed <ground-truth.jsonl> [--list] [--fp]");
         std::process::exit(2);
     };
     let list = args.iter().any(|a| a == "--list");
+    let fp = args.iter().any(|a| a == "--fp");
     let tmp = std::env::temp_dir().join(format!("newsloom-missed-{}.jsonl", std::process::id()));
     if let Err(e) = newsloom_extract::eval::run_with(&gold, Some(&tmp)) {
         eprintln!("error: {e}");
@@ -137,7 +139,17 @@ fn main() {
             None => r["body"].as_str().unwrap_or("").lines().map(norm).filter(|l| l.len() >= 20).collect(),
         };
         let site = page_site(r);
-        let missed: Vec<&String> = pieces.iter().filter(|w| !body.contains(w.as_str())).collect();
+        // With `--fp`: the `without` snippets found in the body instead (false positives).
+        let unwanted: Vec<String> = r
+            .get("without")
+            .and_then(Value::as_array)
+            .map(|w| w.iter().filter_map(Value::as_str).map(norm).collect())
+            .unwrap_or_default();
+        let missed: Vec<&String> = if fp {
+            unwanted.iter().filter(|w| body.contains(w.as_str())).collect()
+        } else {
+            pieces.iter().filter(|w| !body.contains(w.as_str())).collect()
+        };
         total += pieces.len();
         let e = by_site.entry(site.clone()).or_default();
         e.0 += pieces.len();
@@ -193,6 +205,26 @@ fn main() {
                 }
             };
             let short = if w.chars().count() < 80 { " (short)" } else { "" };
+            let why = if fp {
+                // Where in the body it sits (share of the body before it) and the root holding it.
+                let at = body.find(w.as_str()).unwrap_or(0) as f32 / body.len().max(1) as f32;
+                let root = node.and_then(|t| {
+                    let mut a = t;
+                    while a != 0 && !roots.contains(&a) {
+                        a = d.nodes[a].parent as usize;
+                    }
+                    (a != 0).then_some(a)
+                });
+                let ri = root.and_then(|r| roots.iter().position(|&x| x == r));
+                format!(
+                    "FP at {at:.2} root {}/{} {}",
+                    ri.map_or(-1, |i| i as i64),
+                    roots.len(),
+                    root.map_or("-".into(), |r| describe(&d, r))
+                )
+            } else {
+                why
+            };
             let reason = why.split(' ').next().unwrap_or("").to_string();
             *matrix.entry((format!("{ctx}{short}"), reason)).or_default() += 1;
             if list {
@@ -201,7 +233,7 @@ fn main() {
         }
     }
     println!("missed {missed_n} of {total} gold pieces");
-    let reasons = ["PRUNED", "OUTSIDE", "SERIALISE", "FILTERED", "ALTERED", "NOTFOUND"];
+    let reasons = ["PRUNED", "OUTSIDE", "SERIALISE", "FILTERED", "ALTERED", "NOTFOUND", "FP"];
     print!("{:<34}", "context \\ reason");
     reasons.iter().for_each(|r| print!(" {r:>9}"));
     println!(" {:>9}", "all");

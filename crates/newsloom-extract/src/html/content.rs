@@ -217,6 +217,18 @@ pub fn stats(dom: &Dom) -> Stats {
     Stats { raw_len, pruned, text_len, link_len, commas, has_block, inline_len, inline_commas }
 }
 
+/// Whether `i` is in a comment area (a box whose class/id names comments, or inside one).
+fn in_comments(dom: &Dom, mut i: usize) -> bool {
+    while i != 0 {
+        let c = &dom.nodes[i].attrs.class_id;
+        if !c.is_empty() && COMMENT_RE.is_match(c) {
+            return true;
+        }
+        i = dom.nodes[i].parent as usize;
+    }
+    false
+}
+
 fn negative(class_id: &str) -> bool {
     NEGATIVE_RE.is_match(class_id) || WEAK_NEGATIVE_RE.is_match(class_id)
 }
@@ -438,6 +450,12 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
     let mut parallel = super::repeat::parallel_roots(dom, st, &good, &links, top);
     parallel.extend(super::repeat::stray_prose(dom, st, top, &roots));
     parallel.extend(super::repeat::split_parts(dom, st, &score, &good, &links, top, &roots));
+    // Reader comments are prose too (a comment box beside the body, `div.kommentarModul`, one
+    // of many of a kind): they join an article only when it is itself one (a forum thread).
+    if !in_comments(dom, top) {
+        parallel.retain(|&c| !in_comments(dom, c));
+        roots.retain(|&c| c == top || !in_comments(dom, c));
+    }
     if !parallel.is_empty() {
         roots.extend(parallel);
         roots.sort_unstable();

@@ -72,6 +72,24 @@ static DISCLOSURE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W*(werbung|anzeige|advertorial|sponsored( content| post)?|gesponsert|enthält werbung|this (post|article) contains affiliate|affiliate[- ]links?|paid (post|partnership))\b").unwrap()
 });
 
+/// Affiliate disclosures ("Für Links auf dieser Seite erhält X ggf. eine Provision", "We may
+/// receive compensation …", "Bei den Verlinkungen handelt es sich um Affiliate Links"): the
+/// word affiliate, or a commission the site receives, in a short paragraph about links or
+/// products. ("Provision" and "commission" alone are common words in news.) ASCII word
+/// boundaries keep both on the lazy DFA (Unicode ones fall back to a slower engine).
+static AFFILIATE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)affiliate|(?-u:\b)(werbe|partner)-?links?(?-u:\b)|(?-u:\b)(receives?|earns?|get|erhält|erhalten|erhalte|bekommt|bekommen|verdienen|verdient)(?-u:\b).{0,60}(?-u:\b)(commissions?|provision(en)?|compensation|vergütung)(?-u:\b)|(?-u:\b)(commissions?|provision(en)?|compensation|vergütung)(?-u:\b).{0,30}(?-u:\b)(erhält|erhalten|bekommt|bekommen|receives?|earns?)(?-u:\b)").unwrap()
+});
+static AFFILIATE_WHAT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(links?|verlinkung\w*|products?|produkte?n?|händler|shops?|kauf\w*|purchases?|buy)(?-u:\b)")
+        .unwrap()
+});
+
+/// Whether a short paragraph discloses paid links rather than saying something of the article.
+fn affiliate_note(p: &str) -> bool {
+    p.len() < 300 && AFFILIATE_RE.is_match(p) && AFFILIATE_WHAT_RE.is_match(p)
+}
+
 /// Whether one of the last three paragraphs before the final one is a call to action (the
 /// final one then belongs to the same box).
 fn cta_above(paragraphs: &[String]) -> bool {
@@ -161,6 +179,8 @@ pub fn extract_html_learning(
             _ => paragraphs.push(b.text),
         }
     }
+    // Affiliate disclosures, wherever the page put them (above the body, beside a product box).
+    paragraphs.retain(|p| !affiliate_note(p));
     // A short "end of article" label in the last part of the body starts the page's
     // after-matter (contact box, author box, further reading): cut there.
     let total: usize = paragraphs.iter().map(String::len).sum();
@@ -441,6 +461,41 @@ mod tests {
         );
         let ex = extract_html(&html, None);
         assert_eq!(ex.paragraphs.len(), 4, "{:?}", ex.paragraphs);
+    }
+
+    #[test]
+    fn affiliate_disclosures_go_and_news_about_commissions_stays() {
+        let body: String = (0..4)
+            .map(|i| format!("<p>Paragraph {i}: the new coffee grinder, tested for a month, grinds evenly and quietly.</p>"))
+            .collect();
+        let news = "The European Commission said on Monday that products sold through links on the platform must be labelled.";
+        let html = format!(
+            r#"<html><body><article><h1>Grinder test</h1><p>Für Links auf dieser Seite erhält das Magazin ggf. eine
+            Provision vom Händler.</p>{body}<p>{news}</p><p>Bei den Verlinkungen handelt es sich um Affiliate Links.</p>
+            <p>The grinder costs 80 euros and is sold in most shops, the maker said.</p></article></body></html>"#
+        );
+        let ex = extract_html(&html, None);
+        assert_eq!(ex.paragraphs.len(), 6, "{:?}", ex.paragraphs);
+        assert!(
+            ex.paragraphs[0].starts_with("Paragraph 0") && ex.paragraphs[4] == news,
+            "{:?}",
+            ex.paragraphs
+        );
+    }
+
+    #[test]
+    fn a_comment_box_beside_the_body_does_not_join_it() {
+        // A German comment module after the body: a prose box of its own, which the sibling
+        // rules took as a second part of the article.
+        let html = format!(
+            r#"<html><body><h1>Bridge</h1><div class="page"><div class="text">{}</div>
+            <div class="kommentarModul"><p>Sie sind aktuell nicht eingeloggt. Um einen Kommentar zu dieser Meldung zu schreiben,
+            melden Sie sich bitte mit Ihrem Konto an.</p></div></div></body></html>"#,
+            prose("Body", 6)
+        );
+        let body = extract_html(&html, None).paragraphs.join("\n");
+        assert!(body.contains("Body paragraph 5"), "{body}");
+        assert!(!body.contains("eingeloggt"), "{body}");
     }
 
     #[test]
