@@ -452,7 +452,11 @@ impl Dicts {
                         targets.iter().filter(move |t| *t != s).map(move |t| (s.clone(), Some(t.clone())))
                     })
                     .collect()
-            } else if srcs.len() >= 2 {
+            } else if srcs.len() >= 2
+                && fwd.as_deref().is_some_and(|f| matches!(f.get(..2), Some("03" | "04" | "05" | "06")))
+            {
+                // Several sources and no target: each toward the others, only for cooperation
+                // (roots 03–06), as PETRARCH2's `get_events` does (`X and Y clashed` is no event).
                 srcs.iter()
                     .flat_map(|s| {
                         srcs.iter().filter(move |t| *t != s).map(move |t| (s.clone(), Some(t.clone())))

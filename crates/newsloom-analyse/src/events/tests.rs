@@ -102,6 +102,16 @@ fn compound_subjects_meet_each_other() {
 }
 
 #[test]
+fn compound_subjects_without_target_only_cooperate() {
+    // PETRARCH2's `get_events` pairs the members of a compound source with each other only
+    // for cooperation (roots 03–06): two victims were not fighting each other.
+    let ev = coder().code("t", "France and Germany were fighting on Monday.", None, None);
+    assert!(ev.is_empty(), "{ev:?}");
+    let ev = coder().code("t", "Two Russian soldiers and a Ukrainian civilian were killed.", None, None);
+    assert!(ev.is_empty(), "{ev:?}");
+}
+
+#[test]
 fn alternative_dictionaries_load() {
     let c = EventCoder::with_dictionaries(
         "--- SMITE [190] ---\nSMITE {SMITES SMOTE SMITING}\n- * GENTLY [051]\n",
