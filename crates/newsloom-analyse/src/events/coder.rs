@@ -353,17 +353,25 @@ impl Dicts {
             let mut by_agent =
                 if passive { group_after_word(ws, actors, ve, &["BY", "FROM"]) } else { Vec::new() };
             // A passive without an agent is coded from where it happened (`was shot dead in
-            // Osgiliath`), as the PETRARCH coders do.
+            // Osgiliath`): PETRARCH2 takes a passive's source from its BY, FROM and IN phrases
+            // (an AT phrase names a target, not a source).
             if passive && by_agent.is_empty() && ws.get(ve).is_none_or(|w| w.w != "TO") {
-                by_agent = group_after_word(ws, actors, ve, &["IN", "AT"]);
+                by_agent = group_after_word(ws, actors, ve, &["IN"]);
             }
             let (sources, targets) = if passive && !by_agent.is_empty() {
                 (by_agent.clone(), before.clone())
+            } else if passive {
+                // No source phrase: the subject is what was acted on, never the actor, so the
+                // verb codes no event of its own (PETRARCH2 leaves its source empty and
+                // `require_dyad` drops it).
+                (Vec::new(), before.clone())
             } else {
                 let after = group_after(ws, actors, ve, &is_verb);
                 (before.clone(), after.into_iter().filter(|t| !by_agent.contains(t)).collect())
             };
-            prev_sources = sources.clone();
+            // `Obama is scheduled to attend`: the subject of an agentless passive is the subject
+            // of the verbs chained to it.
+            prev_sources = if passive && sources.is_empty() { before.clone() } else { sources.clone() };
             // A passive's subject-side pattern words name its `by` agent (`- PROTESTOR *` codes
             // `was demolished by a protestor`), as PETRARCH2 matches them in the by-phrase.
             let by = if passive && !by_agent.is_empty() {
