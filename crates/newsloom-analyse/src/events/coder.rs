@@ -80,6 +80,11 @@ const AUX: &[&str] = &[
     "HAVE", "HAS", "HAD", "HAVING", "IS", "ARE", "WAS", "WERE", "BE", "BEEN", "BEING", "AM", "WILL", "WOULD",
     "DO", "DOES", "DID", "CAN", "COULD", "MAY", "MIGHT", "SHALL", "SHOULD", "MUST",
 ];
+/// `-ING` forms that head a prepositional phrase (`according to police`, `including two
+/// children`, `following the attack`): the Penn Treebank tags them VBG inside a PP, so
+/// PETRARCH2 never reads them as a verb phrase. They are verbs only after an auxiliary.
+const PREP_PARTICIPLES: &[&str] =
+    &["ACCORDING", "INCLUDING", "REGARDING", "CONCERNING", "FOLLOWING", "PENDING", "BARRING", "EXCLUDING"];
 const NEGATORS: &[&str] =
     &["NOT", "N'T", "NEVER", "NO", "DENIED", "DENIES", "DENY", "REFUSED", "REFUSES", "CANNOT"];
 const PASSIVE_AUX: &[&str] = &["WAS", "WERE", "BEEN", "BE", "IS", "ARE", "BEING", "GET", "GOT"];
@@ -256,6 +261,7 @@ impl Dicts {
                 && !prev.ends_with("LY")
                 && !self.verbs.forms.contains_key(prev);
             let noun = DETERMINERS.contains(&prev)
+                || (PREP_PARTICIPLES.contains(&form) && !AUX.contains(&prev))
                 || compound
                 || (i > 0 && (ws[i - 1].hyph || prev.bytes().all(|b| b.is_ascii_digit())))
                 || out.last().is_some_and(|v: &VerbHit| v.ve == i)

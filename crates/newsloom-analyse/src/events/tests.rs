@@ -134,6 +134,17 @@ fn passive_source_comes_from_by_from_or_in() {
 }
 
 #[test]
+fn according_to_is_no_verb() {
+    // `ACCORD` is a GRANT verb (060); `according to` heads a prepositional phrase.
+    let ev =
+        coder().code("t", "Two Russian soldiers died in Ukraine, according to the government.", None, None);
+    assert!(ev.iter().all(|e| e.cameo != "060"), "{ev:?}");
+    let ev = coder().code("t", "Russia attacked Ukraine on Monday, according to NATO.", None, None);
+    assert!(ev.iter().any(|e| e.source_actor == "RUS" && e.cameo.starts_with("19")), "{ev:?}");
+    assert!(ev.iter().all(|e| e.cameo != "060"), "{ev:?}");
+}
+
+#[test]
 fn alternative_dictionaries_load() {
     let c = EventCoder::with_dictionaries(
         "--- SMITE [190] ---\nSMITE {SMITES SMOTE SMITING}\n- * GENTLY [051]\n",
