@@ -80,6 +80,11 @@ const AUX: &[&str] = &[
     "HAVE", "HAS", "HAD", "HAVING", "IS", "ARE", "WAS", "WERE", "BE", "BEEN", "BEING", "AM", "WILL", "WOULD",
     "DO", "DOES", "DID", "CAN", "COULD", "MAY", "MIGHT", "SHALL", "SHOULD", "MUST",
 ];
+/// `-ING` forms that head a prepositional phrase (`according to police`, `including two
+/// children`, `following the attack`): the Penn Treebank tags them VBG inside a PP, so
+/// PETRARCH2 never reads them as a verb phrase. They are verbs only after an auxiliary.
+const PREP_PARTICIPLES: &[&str] =
+    &["ACCORDING", "INCLUDING", "REGARDING", "CONCERNING", "FOLLOWING", "PENDING", "BARRING", "EXCLUDING"];
 const NEGATORS: &[&str] =
     &["NOT", "N'T", "NEVER", "NO", "DENIED", "DENIES", "DENY", "REFUSED", "REFUSES", "CANNOT"];
 const PASSIVE_AUX: &[&str] = &["WAS", "WERE", "BEEN", "BE", "IS", "ARE", "BEING", "GET", "GOT"];
@@ -256,6 +261,7 @@ impl Dicts {
                 && !prev.ends_with("LY")
                 && !self.verbs.forms.contains_key(prev);
             let noun = DETERMINERS.contains(&prev)
+                || (PREP_PARTICIPLES.contains(&form) && !AUX.contains(&prev))
                 || compound
                 || (i > 0 && (ws[i - 1].hyph || prev.bytes().all(|b| b.is_ascii_digit())))
                 || out.last().is_some_and(|v: &VerbHit| v.ve == i)
@@ -353,17 +359,25 @@ impl Dicts {
             let mut by_agent =
                 if passive { group_after_word(ws, actors, ve, &["BY", "FROM"]) } else { Vec::new() };
             // A passive without an agent is coded from where it happened (`was shot dead in
-            // Osgiliath`), as the PETRARCH coders do.
+            // Osgiliath`): PETRARCH2 takes a passive's source from its BY, FROM and IN phrases
+            // (an AT phrase names a target, not a source).
             if passive && by_agent.is_empty() && ws.get(ve).is_none_or(|w| w.w != "TO") {
-                by_agent = group_after_word(ws, actors, ve, &["IN", "AT"]);
+                by_agent = group_after_word(ws, actors, ve, &["IN"]);
             }
             let (sources, targets) = if passive && !by_agent.is_empty() {
                 (by_agent.clone(), before.clone())
+            } else if passive {
+                // No source phrase: the subject is what was acted on, never the actor, so the
+                // verb codes no event of its own (PETRARCH2 leaves its source empty and
+                // `require_dyad` drops it).
+                (Vec::new(), before.clone())
             } else {
                 let after = group_after(ws, actors, ve, &is_verb);
                 (before.clone(), after.into_iter().filter(|t| !by_agent.contains(t)).collect())
             };
-            prev_sources = sources.clone();
+            // `Obama is scheduled to attend`: the subject of an agentless passive is the subject
+            // of the verbs chained to it.
+            prev_sources = if passive && sources.is_empty() { before.clone() } else { sources.clone() };
             // A passive's subject-side pattern words name its `by` agent (`- PROTESTOR *` codes
             // `was demolished by a protestor`), as PETRARCH2 matches them in the by-phrase.
             let by = if passive && !by_agent.is_empty() {
@@ -452,7 +466,11 @@ impl Dicts {
                         targets.iter().filter(move |t| *t != s).map(move |t| (s.clone(), Some(t.clone())))
                     })
                     .collect()
-            } else if srcs.len() >= 2 {
+            } else if srcs.len() >= 2
+                && fwd.as_deref().is_some_and(|f| matches!(f.get(..2), Some("03" | "04" | "05" | "06")))
+            {
+                // Several sources and no target: each toward the others, only for cooperation
+                // (roots 03–06), as PETRARCH2's `get_events` does (`X and Y clashed` is no event).
                 srcs.iter()
                     .flat_map(|s| {
                         srcs.iter().filter(move |t| *t != s).map(move |t| (s.clone(), Some(t.clone())))

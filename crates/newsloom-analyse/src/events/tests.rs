@@ -102,6 +102,49 @@ fn compound_subjects_meet_each_other() {
 }
 
 #[test]
+fn compound_subjects_without_target_only_cooperate() {
+    // PETRARCH2's `get_events` pairs the members of a compound source with each other only
+    // for cooperation (roots 03–06): two victims were not fighting each other.
+    let ev = coder().code("t", "France and Germany were fighting on Monday.", None, None);
+    assert!(ev.is_empty(), "{ev:?}");
+    let ev = coder().code("t", "Two Russian soldiers and a Ukrainian civilian were killed.", None, None);
+    assert!(ev.is_empty(), "{ev:?}");
+}
+
+#[test]
+fn passive_source_comes_from_by_from_or_in() {
+    // No BY/FROM/IN actor: the subject was acted on, so it is not the source.
+    let ev = coder().code("t", "Two French soldiers were rushed to a hospital in Kabul.", None, None);
+    assert!(ev.iter().all(|e| !e.source_actor.starts_with("FRA")), "{ev:?}");
+    let ev = coder().code("t", "A Russian general was attacked at the embassy of Turkey.", None, None);
+    assert!(ev.iter().all(|e| !e.source_actor.starts_with("TUR")), "{ev:?}");
+    // Where it happened stands for the source (`killed in Ukraine`).
+    let ev = coder().code("t", "Ten Russian soldiers were killed in Ukraine.", None, None);
+    assert!(
+        ev.iter().any(|e| e.source_actor == "UKR" && e.target_actor.as_deref() == Some("RUSMIL")),
+        "{ev:?}"
+    );
+    // The subject of an agentless passive is the subject of the verb chained to it.
+    let ev =
+        coder().code("t", "Obama is scheduled to attend a summit in Switzerland.", Some("2015-06-09"), None);
+    assert!(
+        ev.iter().any(|e| e.source_actor == "USAGOV" && e.target_actor.as_deref() == Some("CHE")),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn according_to_is_no_verb() {
+    // `ACCORD` is a GRANT verb (060); `according to` heads a prepositional phrase.
+    let ev =
+        coder().code("t", "Two Russian soldiers died in Ukraine, according to the government.", None, None);
+    assert!(ev.iter().all(|e| e.cameo != "060"), "{ev:?}");
+    let ev = coder().code("t", "Russia attacked Ukraine on Monday, according to NATO.", None, None);
+    assert!(ev.iter().any(|e| e.source_actor == "RUS" && e.cameo.starts_with("19")), "{ev:?}");
+    assert!(ev.iter().all(|e| e.cameo != "060"), "{ev:?}");
+}
+
+#[test]
 fn alternative_dictionaries_load() {
     let c = EventCoder::with_dictionaries(
         "--- SMITE [190] ---\nSMITE {SMITES SMOTE SMITING}\n- * GENTLY [051]\n",
