@@ -61,7 +61,7 @@ for GOLD in "${GOLDS[@]}"; do
      "$CLI" eval extract --gold "$GOLD" --json > "$OUT/$SET-newsloom.json" 2> "$OUT/$SET-newsloom.err"; then
     :
   else
-    "$CARGO_TARGET_DIR/release/examples/eval" "$GOLD" --json | grep '^{' > "$OUT/$SET-newsloom.json"
+    "$CARGO_TARGET_DIR/release/examples/extract_eval" "$GOLD" --json | grep '^{' > "$OUT/$SET-newsloom.json"
   fi
 done
 

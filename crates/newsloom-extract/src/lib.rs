@@ -123,10 +123,17 @@ pub trait Extractor: Send + Sync {
 
 /// The default extractor: text and HTML paths, given-metadata precedence, per-source
 /// template learning (shared across threads behind a lock).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct NewsExtractor {
     templates: templates::Templates,
     learn: bool,
+}
+
+/// As [`NewsExtractor::without_learning`] (patterns compiled up front too).
+impl Default for NewsExtractor {
+    fn default() -> Self {
+        Self::without_learning()
+    }
 }
 
 /// Compiles every pattern extraction uses (≈ 300 M instructions, 30–60 ms, once per process).
