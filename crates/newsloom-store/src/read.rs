@@ -457,18 +457,8 @@ impl SqliteStore {
 
     /// An article's entities, mentions, quotes and events: what a story page gathers.
     pub fn story_facts(&self, article: &str) -> Result<Analysis> {
-        let doc: Option<Packed> =
-            self.conn.prepare_cached(FACTS_DOC_SQL)?.query_row([article], |r| r.get(0)).optional()?;
-        let Some(Packed(doc)) = doc else { return self.facts_from_tables(article) };
-        let facts: FactsDoc = serde_json::from_str(&doc)?;
-        let entities = self.entities_by_id(facts.mentions.iter().map(|m| m.entity.as_str()))?;
-        Ok(Analysis {
-            entities,
-            mentions: facts.mentions,
-            quotes: facts.quotes,
-            events: facts.events,
-            ..Default::default()
-        })
+        let ArticlesFacts { mut articles, entities } = self.facts_of_articles(&[article])?;
+        Ok(Analysis { entities, ..articles.pop().unwrap_or_default() })
     }
 
     /// [`Self::story_facts`] of several articles: their documents in one statement, and the
@@ -477,10 +467,7 @@ impl SqliteStore {
     pub fn facts_of_articles(&self, articles: &[&str]) -> Result<ArticlesFacts> {
         let mut docs: HashMap<String, Packed> = HashMap::with_capacity(articles.len());
         {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT a.id, f.doc FROM articles a JOIN article_facts f ON f.seq = a.seq
-                 WHERE a.id IN (SELECT value FROM json_each(?))",
-            )?;
+            let mut stmt = self.conn.prepare_cached(FACTS_DOCS_SQL)?;
             let rows = stmt.query_map([serde_json::to_string(articles)?], |r| Ok((r.get(0)?, r.get(1)?)))?;
             for row in rows {
                 let (id, doc) = row?;
@@ -711,11 +698,11 @@ impl SqliteStore {
     }
 }
 
-/// An article's facts as `article_facts` keeps them (written by write.rs from borrowed parts).
-/// An article's facts document, by article id.
-const FACTS_DOC_SQL: &str =
-    "SELECT f.doc FROM articles a JOIN article_facts f ON f.seq = a.seq WHERE a.id = ?";
+/// The facts documents of articles, by a JSON array of their ids.
+const FACTS_DOCS_SQL: &str = "SELECT a.id, f.doc FROM articles a JOIN article_facts f ON f.seq = a.seq
+     WHERE a.id IN (SELECT value FROM json_each(?))";
 
+/// An article's facts as `article_facts` keeps them (written by write.rs from borrowed parts).
 #[derive(serde::Deserialize)]
 struct FactsDoc {
     mentions: Vec<Mention>,
@@ -889,7 +876,7 @@ mod tests {
                 store.story_facts(id).unwrap();
             }
         }
-        let stmt = store.conn.prepare_cached(FACTS_DOC_SQL).unwrap();
+        let stmt = store.conn.prepare_cached(FACTS_DOCS_SQL).unwrap();
         assert!(stmt.get_status(rusqlite::StatementStatus::VmStep) > 0);
         assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0);
     }
