@@ -67,6 +67,8 @@ pub struct Stats {
     /// Text directly in the element (not inside a block child): `<div>text<div>…</div></div>`.
     pub inline_len: Vec<u32>,
     pub inline_commas: Vec<u32>,
+    /// In a comment area: a box whose class/id names comments, or inside one.
+    pub in_comments: Vec<bool>,
 }
 
 impl Stats {
@@ -214,19 +216,7 @@ pub fn stats(dom: &Dom) -> Stats {
         };
     }
     let (text_len, link_len, commas, has_block, inline_len, inline_commas) = text_stats(dom, &pruned);
-    Stats { raw_len, pruned, text_len, link_len, commas, has_block, inline_len, inline_commas }
-}
-
-/// Whether `i` is in a comment area (a box whose class/id names comments, or inside one).
-fn in_comments(dom: &Dom, mut i: usize) -> bool {
-    while i != 0 {
-        let c = &dom.nodes[i].attrs.class_id;
-        if !c.is_empty() && COMMENT_RE.is_match(c) {
-            return true;
-        }
-        i = dom.nodes[i].parent as usize;
-    }
-    false
+    Stats { raw_len, pruned, text_len, link_len, commas, has_block, inline_len, inline_commas, in_comments }
 }
 
 fn negative(class_id: &str) -> bool {
@@ -452,9 +442,9 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
     parallel.extend(super::repeat::split_parts(dom, st, &score, &good, &links, top, &roots));
     // Reader comments are prose too (a comment box beside the body, `div.kommentarModul`, one
     // of many of a kind): they join an article only when it is itself one (a forum thread).
-    if !in_comments(dom, top) {
-        parallel.retain(|&c| !in_comments(dom, c));
-        roots.retain(|&c| c == top || !in_comments(dom, c));
+    if !st.in_comments[top] {
+        parallel.retain(|&c| !st.in_comments[c]);
+        roots.retain(|&c| c == top || !st.in_comments[c]);
     }
     if !parallel.is_empty() {
         roots.extend(parallel);
