@@ -33,13 +33,6 @@ pub struct ArticleCache {
 }
 
 impl ArticleCache {
-    /// Remembers rows already read (a story's own articles), so their refs cost no lookup.
-    pub fn know(&mut self, rows: &[ArticleRow]) {
-        for b in rows {
-            self.refs.insert(b.id.clone(), Some(ref_of(b)));
-        }
-    }
-
     pub fn article_ref(
         &mut self,
         store: &dyn StoreBackend,

@@ -200,7 +200,29 @@ async fn stories_list_sorts_and_story_page_compares_outlets(b: Backend) {
             assert!(outlets.contains(&o.as_str().unwrap()), "{row}");
         }
     }
-    assert!(d["quotes"].is_array() && d["events"].is_array() && d["entities"].is_array());
+    assert!(d["entities"].is_array());
+    // Quotes and events name their article by id, one of the story's; a compared quote names
+    // the page's first quote with its key.
+    let ids: Vec<&str> = arts.iter().map(|a| a["id"].as_str().unwrap()).collect();
+    let quotes = d["quotes"].as_array().unwrap();
+    assert!(!quotes.is_empty(), "the Reset story has quotes");
+    for q in quotes {
+        assert!(ids.contains(&q["span"]["article"].as_str().unwrap()), "{q}");
+        assert!(q.get("article").is_none(), "no article copy per quote: {q}");
+    }
+    for e in d["events"].as_array().unwrap() {
+        assert!(ids.contains(&e["event"]["span"]["article"].as_str().unwrap()), "{e}");
+    }
+    let compared = d["comparison"]["quotes"].as_array().unwrap();
+    assert!(!compared.is_empty());
+    for row in compared {
+        let q = &quotes[row["quote"].as_u64().unwrap() as usize];
+        let outlet_of = |id: &str| arts.iter().find(|a| a["id"] == id).unwrap()["source"].clone();
+        assert!(
+            row["outlets"].as_array().unwrap().contains(&outlet_of(q["span"]["article"].as_str().unwrap())),
+            "{row} {q}"
+        );
+    }
 }
 
 async fn search_has_snippets_facets_and_pages(b: Backend) {

@@ -101,7 +101,7 @@ function timeline(story, articles) {
     h('p', { class: 'muted small' }, times.length ? `${new Date(lo).toISOString().slice(0, 16).replace('T', ' ')} → ${new Date(hi).toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'No article has a publication time.'));
 }
 
-function comparisonTable(cmp) {
+function comparisonTable(cmp, quotes) {
   if (!cmp.quotes.length && !cmp.events.length) return emptyState('No quotes or events to compare.');
   const outlets = cmp.outlets;
   const head = h('tr', null, h('th', { scope: 'col' }, ''), outlets.map((o) => h('th', { scope: 'col' }, o)));
@@ -111,7 +111,11 @@ function comparisonTable(cmp) {
       : h('td', { class: 'no', title: `${o} left it out` }, h('span', { 'aria-label': 'left out' }, '—'))));
   const body = h('tbody', null,
     cmp.quotes.length ? h('tr', { class: 'group' }, h('th', { colspan: outlets.length + 1, scope: 'rowgroup' }, 'Quotes')) : null,
-    cmp.quotes.map((q) => row(h('span', null, h('strong', null, q.speaker || 'Unattributed'), ': “', q.text.length > 120 ? `${q.text.slice(0, 120)}…` : q.text, '”'), q.outlets)),
+    cmp.quotes.map((c) => {
+      // A row names the first quote so keyed, by its index in the page's quotes.
+      const q = quotes[c.quote] || { text: '' };
+      return row(h('span', null, h('strong', null, q.speaker || 'Unattributed'), ': “', q.text.length > 120 ? `${q.text.slice(0, 120)}…` : q.text, '”'), c.outlets);
+    }),
     cmp.events.length ? h('tr', { class: 'group' }, h('th', { colspan: outlets.length + 1, scope: 'rowgroup' }, 'Events')) : null,
     cmp.events.map((e) => row(`${e.source_actor} → ${e.target_actor || '—'} · CAMEO ${e.cameo} (${quadLabel(e.quad_class)})`, e.outlets)));
   return h('div', { class: 'scroll' }, h('table', { class: 'compare' }, h('thead', null, head), body));
@@ -141,12 +145,16 @@ export async function storyPage(_params, id) {
   root.append(h('h2', null, 'Articles by outlet'), byOutlet);
   root.append(h('h2', null, 'Outlet comparison'),
     h('p', { class: 'muted small' }, 'Which quotes and events each outlet carried (✓) and which it left out (—).'),
-    comparisonTable(d.comparison));
+    comparisonTable(d.comparison, d.quotes));
   if (d.facts_truncated) root.append(h('p', { class: 'muted' }, `Facts are gathered from ${d.facts_from} of the ${d.articles.length} articles, taken in turn from each outlet.`));
-  root.append(h('h2', null, `Quotes (${d.quotes.length})`),
-    d.quotes.length ? h('ul', { class: 'plain' }, d.quotes.map(quoteRow)) : emptyState('No quotes found in this story.'));
-  root.append(h('h2', null, `Events (${d.events.length})`),
-    d.events.length ? h('ul', { class: 'plain' }, d.events.map(eventRow)) : emptyState('No events coded in this story.'));
+  // Quotes and events name their article by id (`span.article`): it is one of the story's.
+  const byId = new Map(d.articles.map((a) => [a.id, a]));
+  const quotes = d.quotes.map((q) => ({ quote: q, article: byId.get(q.span.article) }));
+  const events = d.events.map((e) => ({ ...e, article: byId.get(e.event.span.article) }));
+  root.append(h('h2', null, `Quotes (${quotes.length})`),
+    quotes.length ? h('ul', { class: 'plain' }, quotes.map(quoteRow)) : emptyState('No quotes found in this story.'));
+  root.append(h('h2', null, `Events (${events.length})`),
+    events.length ? h('ul', { class: 'plain' }, events.map(eventRow)) : emptyState('No events coded in this story.'));
   root.append(h('h2', null, 'Entities'),
     d.entities.length ? h('ul', { class: 'chips' }, d.entities.map((e) => h('li', { class: 'chip' },
       link(entityHref(e.entity.id), e.entity.name), h('span', { class: 'count' }, String(e.mentions)))))

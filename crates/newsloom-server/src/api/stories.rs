@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use newsloom_model::{Entity, QuadClass};
+use newsloom_model::{Entity, Event, QuadClass, Quote};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::api::types::{ArticleItem, EventItem, Page, QuoteItem, StorySummary};
+use crate::api::types::{ArticleItem, Page, Sentence, StorySummary};
 use crate::error::{ApiError, ApiResult, Q, check_day, page_limit};
 use crate::sql::ArticleCache;
 use newsloom_store::{StoryOrder, StoryQuery};
@@ -77,11 +77,13 @@ pub struct StoryEntity {
     pub outlets: Vec<String>,
 }
 
-/// One quote as carried by the outlets of a story.
+/// One quote as carried by the outlets of a story: the same speaker and opening words count as
+/// the same quote.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ComparedQuote {
-    pub speaker: Option<String>,
-    pub text: String,
+    /// Index into the story page's `quotes` of the first quote so keyed (its speaker and text
+    /// stand for the row; sent once, not again here).
+    pub quote: usize,
     pub outlets: Vec<String>,
 }
 
@@ -104,14 +106,28 @@ pub struct Comparison {
     pub events: Vec<ComparedEvent>,
 }
 
+/// An event of a story (one per actors and code) with its reports and the sentence behind it;
+/// its article is `event.span.article`, one of the page's `articles`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoryEvent {
+    #[schema(value_type = Object)]
+    pub event: Event,
+    /// Articles of the story that report this event.
+    pub reports: i64,
+    pub sentence: Option<Sentence>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StoryDetail {
     pub story: StorySummary,
     /// In publication order.
     pub articles: Vec<ArticleItem>,
     pub entities: Vec<StoryEntity>,
-    pub quotes: Vec<QuoteItem>,
-    pub events: Vec<EventItem>,
+    /// Each quote's article is `span.article`, one of `articles` (a story page names each
+    /// article once: repeating its title per quote was an eighth of the page).
+    #[schema(value_type = Vec<Object>)]
+    pub quotes: Vec<Quote>,
+    pub events: Vec<StoryEvent>,
     pub comparison: Comparison,
     /// True when the story has more articles than were analysed for facts.
     pub facts_truncated: bool,
@@ -146,13 +162,12 @@ fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<Sto
         return Err(ApiError::not_found(format!("no story with id {id:?}")));
     };
     let mut cache = ArticleCache::default();
-    cache.know(&articles);
     // Per entity: mentions and the outlets that name it, borrowed from the facts (a story page
     // tallies thousands of mentions; copying ids and outlet names for each was most of its
     // allocations).
     let mut tally: HashMap<&str, (&Entity, i64, BTreeSet<&str>)> = HashMap::new();
     let mut quotes = vec![];
-    let mut events: HashMap<(String, Option<String>, String), EventItem> = HashMap::new();
+    let mut events: HashMap<(String, Option<String>, String), StoryEvent> = HashMap::new();
     let mut q_cmp: BTreeMap<String, ComparedQuote> = BTreeMap::new();
     let mut e_cmp: BTreeMap<(String, Option<String>, String), ComparedEvent> = BTreeMap::new();
     let sample = analysed_sample(&articles, MAX_ANALYSED);
@@ -169,14 +184,13 @@ fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<Sto
             }
         }
         for q in analysis.quotes {
-            let entry = q_cmp.entry(quote_key(q.speaker.as_deref(), &q.text)).or_insert_with(|| {
-                ComparedQuote { speaker: q.speaker.clone(), text: q.text.clone(), outlets: vec![] }
-            });
+            let entry = q_cmp
+                .entry(quote_key(q.speaker.as_deref(), &q.text))
+                .or_insert_with(|| ComparedQuote { quote: quotes.len(), outlets: vec![] });
             if !entry.outlets.contains(outlet) {
                 entry.outlets.push(outlet.clone());
             }
-            let article = cache.article_ref(h, &q.span.article)?;
-            quotes.push(QuoteItem { quote: q, article });
+            quotes.push(q);
         }
         for e in analysis.events {
             let key = (e.source_actor.clone(), e.target_actor.clone(), e.cameo.clone());
@@ -193,9 +207,8 @@ fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<Sto
             if let Some(item) = events.get_mut(&key) {
                 item.reports += 1;
             } else {
-                let article = cache.article_ref(h, &e.span.article)?;
                 let sentence = cache.sentence(h, &e.span)?;
-                events.insert(key, EventItem { event: e, reports: 1, article, sentence });
+                events.insert(key, StoryEvent { event: e, reports: 1, sentence });
             }
         }
     }
@@ -210,7 +223,7 @@ fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<Sto
             outlets: outlets.into_iter().map(str::to_string).collect(),
         })
         .collect();
-    let mut events: Vec<EventItem> = events.into_values().collect();
+    let mut events: Vec<StoryEvent> = events.into_values().collect();
     events.sort_by(|a, b| {
         a.event
             .date

@@ -65,12 +65,14 @@ try {
   // Outlet comparison: what one outlet carried and the other left out.
   const cmp = story.comparison;
   const carriedBy = (items, pred) => items.filter(pred).flatMap((x) => x.outlets);
-  const peskov = carriedBy(cmp.quotes, (q) => (q.speaker || '').includes('Peskov'));
+  // A compared quote names the first quote so keyed by its index in the story's quotes.
+  const cmpQuotes = cmp.quotes.map((c) => ({ ...story.quotes[c.quote], outlets: c.outlets }));
+  const peskov = carriedBy(cmpQuotes, (q) => (q.speaker || '').includes('Peskov'));
   check(peskov.includes('The Moscow Times') && !peskov.includes('TASS'), `Peskov's quote: carried by The Moscow Times only (${peskov})`);
   const shoigu = carriedBy(cmp.events, (e) => e.cameo.startsWith('11') && e.source_actor.startsWith('RUS'))
-    .concat(carriedBy(cmp.quotes, (q) => (q.speaker || '').includes('Shoigu')));
+    .concat(carriedBy(cmpQuotes, (q) => (q.speaker || '').includes('Shoigu')));
   check(shoigu.includes('The Moscow Times') && !shoigu.includes('TASS'), `Shoigu's accusation: carried by The Moscow Times only (${shoigu})`);
-  const summits = carriedBy(cmp.quotes, (q) => /Wales|Warsaw/.test(q.text));
+  const summits = carriedBy(cmpQuotes, (q) => /Wales|Warsaw/.test(q.text));
   check(summits.includes('TASS') && !summits.includes('The Moscow Times'), `Wales/Warsaw summit complaints: carried by TASS only (${summits})`);
   await page.goto(`${base}/#/story/${encodeURIComponent(reset.story)}`);
   await page.waitForSelector('h1');
@@ -81,6 +83,11 @@ try {
   }
   check(await page.locator('.timeline .dot').count() === story.articles.length, 'timeline has a dot per article');
   check(await page.locator('table.compare, .empty').count() > 0, 'outlet comparison is shown');
+  // Quotes and events name their article by id; the page links each to its article's title.
+  check(await page.locator('li.quote').count() === story.quotes.length, `the story page lists its ${story.quotes.length} quotes`);
+  const quoted = story.quotes[0] && story.articles.find((a) => a.id === story.quotes[0].span.article);
+  check(!quoted || await page.locator('li.quote').first().getByText(quoted.title, { exact: true }).count() > 0,
+    "the first quote links its article's title");
   await shot('story');
   await mapToneAndFilterChecks(page, reset.story, check, api, base, shot);
 
