@@ -13,6 +13,10 @@ use axum::http::Request;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
+/// The allocator of the `newsloom` binary, so that allocation costs what it costs there.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// This process's user + system CPU seconds (`/proc/self/stat`, clock ticks of 1/100 s).
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
