@@ -72,7 +72,7 @@ fn break_word(l: &str) -> bool {
 
 /// Prepositions and relatives after which a content often stops (`called for more investment
 /// in a statement`): ends for right-hand contents besides the clause breaks.
-fn soft_break(d: &Doc, ws: &Words, k: usize) -> bool {
+pub(crate) fn soft_break(d: &Doc, ws: &Words, k: usize) -> bool {
     d.in_quote[k].is_none()
         && d.toks[k].word
         && matches!(
@@ -99,7 +99,7 @@ fn soft_break(d: &Doc, ws: &Words, k: usize) -> bool {
         )
 }
 
-fn is_break(d: &Doc, ws: &Words, k: usize) -> bool {
+pub(crate) fn is_break(d: &Doc, ws: &Words, k: usize) -> bool {
     d.in_quote[k].is_none()
         && if d.toks[k].word {
             break_word(ws.lower(k))

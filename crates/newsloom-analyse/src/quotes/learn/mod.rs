@@ -13,13 +13,15 @@
 //! token scoring above the threshold gets a content: a second perceptron ranks candidate spans
 //! ([`content`]: right of the cue to a clause break, left of it, around a frame, an adjacent
 //! quotation, the rules' own reading) by their boundary words, length and agreement with the
-//! rules; a third ranks speakers ([`speaker`]), chosen together with the content. Attributions
+//! rules; a right-hand candidate's end is also ranked by an end scorer of its own ([`ends`]);
+//! a third ranks speakers ([`speaker`]), chosen together with the content. Attributions
 //! are then kept by cue score, each only when its content does not cover what a kept one
 //! covers.
 
 pub(crate) mod align;
 pub(crate) mod content;
 pub(crate) mod cue;
+pub(crate) mod ends;
 pub(crate) mod perceptron;
 pub(crate) mod speaker;
 #[cfg(test)]
@@ -40,7 +42,7 @@ use std::sync::LazyLock;
 
 const MAGIC: &[u8; 8] = b"NLQUOT01";
 /// Bumped whenever candidates, features or the layout change; the file must match.
-const MODEL_VERSION: u32 = 7;
+const MODEL_VERSION: u32 = 8;
 
 /// Learnt weights (one table each for the cue tagger, the span scorer and the speaker scorer)
 /// and the cue threshold.
@@ -52,6 +54,8 @@ pub struct QuoteModel {
     /// The second-pass cue tagger (stacked on the first pass's scores of the sentence's other
     /// candidates), when trained.
     pub(crate) cue2: Option<Weights>,
+    /// The end scorer of right-hand contents ([`ends`]), when trained.
+    pub(crate) end: Option<Weights>,
     /// A token is a cue when it scores above this.
     pub(crate) threshold: f32,
     /// Tokens scoring above this are cues a content should not hold (a span feature).
@@ -100,6 +104,7 @@ impl QuoteModel {
         let span = Weights::read(&mut r)?;
         let speaker = Weights::read(&mut r)?;
         let cue2 = if r.take(1)?[0] == 1 { Some(Weights::read(&mut r)?) } else { None };
+        let end = if r.take(1)?[0] == 1 { Some(Weights::read(&mut r)?) } else { None };
         let n = r.u32()? as usize;
         let mut words = cue::CueWords::default();
         for _ in 0..n {
@@ -110,7 +115,7 @@ impl QuoteModel {
         if r.pos != r.buf.len() {
             return Err("quote weights: trailing bytes".into());
         }
-        Ok(Self { cue, span, speaker, cue2, threshold, floor, block, words })
+        Ok(Self { cue, span, speaker, cue2, end, threshold, floor, block, words })
     }
 
     pub fn to_gz(&self) -> Result<Vec<u8>, String> {
@@ -127,6 +132,10 @@ impl QuoteModel {
         if let Some(w) = &self.cue2 {
             w.write(&mut raw);
         }
+        raw.push(self.end.is_some() as u8);
+        if let Some(w) = &self.end {
+            w.write(&mut raw);
+        }
         let words: Vec<&str> = self.words.sorted().into_iter().filter(|w| w.len() < 256).collect();
         raw.extend_from_slice(&(words.len() as u32).to_le_bytes());
         for w in words {
@@ -140,7 +149,11 @@ impl QuoteModel {
 
     /// Number of non-zero weights.
     pub fn len(&self) -> usize {
-        self.cue.len() + self.span.len() + self.speaker.len() + self.cue2.as_ref().map_or(0, Weights::len)
+        self.cue.len()
+            + self.span.len()
+            + self.speaker.len()
+            + self.cue2.as_ref().map_or(0, Weights::len)
+            + self.end.as_ref().map_or(0, Weights::len)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -251,6 +264,22 @@ impl QuoteModel {
         out
     }
 
+    /// The end scorer's scores of the right-hand ends of the cue at `i` (none without one).
+    pub(crate) fn end_scores(
+        &self,
+        d: &Doc,
+        ws: &cue::Words,
+        sent: super::text::Sent,
+        i: usize,
+        cues: &[(usize, f32)],
+        feats: &mut Vec<u32>,
+    ) -> Vec<(usize, f32)> {
+        match &self.end {
+            Some(w) => ends::scores(d, ws, sent, i, cues, w, &mut Vec::new(), feats),
+            None => Vec::new(),
+        }
+    }
+
     /// The attribution of the cue at token `i` (sentence `si`): the best scoring content, and
     /// the speaker and medium as the rules read that cue.
     #[allow(clippy::too_many_arguments)]
@@ -277,6 +306,9 @@ impl QuoteModel {
             &self.span,
             &mut content_scores,
         );
+        // A right-hand content's end as the end scorer ranks it.
+        let end_scores = self.end_scores(d, ws, sent, i, cues, feats);
+        ends::adjust(cands, &end_scores, &mut content_scores);
         let extent = cue_extent(d, ws, sent, i);
         let mut speakers = Vec::new();
         speaker::candidates(d, ws, si, extent, rule_speaker, &[], &mut speakers);

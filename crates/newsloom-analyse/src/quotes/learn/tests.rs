@@ -10,6 +10,7 @@ fn shipped_model_loads() {
     assert!(m.len() > 1000, "{m:?}");
     assert!(m.threshold < 0.0 && m.floor < m.threshold, "{m:?}");
     assert!(m.cue2.as_ref().is_some_and(|w| w.len() > 1000), "no second pass: {m:?}");
+    assert!(m.end.as_ref().is_some_and(|w| w.len() > 1000), "no end scorer: {m:?}");
     assert!(QuoteModel::shipped().is_some());
 }
 
@@ -29,6 +30,37 @@ fn second_pass_reads_the_strong_neighbours_only() {
     // …a likely one does, as does the candidate's own score.
     assert_ne!(base, feats(&[(said, 4.0), (told, -1.5)], 0));
     assert_ne!(base, feats(&[(said, -0.5), (told, 3.0)], 0));
+}
+
+#[test]
+fn end_scorer_reads_the_breaks_after_the_cue_and_moves_only_right_hand_contents() {
+    let d = Doc::new("Budget talks\n\nAnn Lutz discussed her sentence on Fox News, and she left early.");
+    let ws = cue::Words::new(&d);
+    let (cue, on, comma) = (at(&d, "discussed"), at(&d, "on"), at(&d, ","));
+    let sent = d.sents[d.sents.len() - 1];
+    let mut pos = Vec::new();
+    ends::positions(&d, &ws, sent, cue, &mut pos);
+    let se = super::super::find::trim_end(&d, sent.a, sent.b);
+    // The preposition, the comma, `and` and the sentence end; never the cue itself.
+    assert!(pos.contains(&on) && pos.contains(&comma) && pos.last() == Some(&se), "{pos:?}");
+    assert!(pos.iter().all(|&b| b > cue + 1) && pos.windows(2).all(|w| w[0] < w[1]), "{pos:?}");
+    let right = |b: usize| content::Cand {
+        pieces: vec![(cue + 1, b)],
+        side: content::Side::Right,
+        nth_end: 0,
+        inner: f32::NEG_INFINITY,
+    };
+    let left = content::Cand {
+        pieces: vec![(sent.a, cue)],
+        side: content::Side::Left,
+        nth_end: 0,
+        inner: f32::NEG_INFINITY,
+    };
+    let cands = [right(on), right(se), left];
+    let mut scores = [1.0, 1.0, 1.0];
+    ends::adjust(&cands, &[(on, 2.0), (comma, 0.5), (se, -1.0)], &mut scores);
+    // The best end keeps its score, a worse one loses the gap, the left-hand content is as scored.
+    assert_eq!(scores, [1.0, -2.0, 1.0]);
 }
 
 #[test]

@@ -11,7 +11,7 @@ use super::QuoteModel;
 use super::align::{GoldTok, TokChars, align, overlap};
 use super::cue::{self, CueWords, RuleUse, Words};
 use super::perceptron::{Trainer, Weights};
-use super::{content, speaker};
+use super::{content, ends, speaker};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
@@ -58,6 +58,9 @@ pub struct TrainConfig {
     pub orders: usize,
     /// Trains a second-pass cue tagger on the first pass's out-of-fold scores (stacking).
     pub stack: bool,
+    /// Trains the end scorer of right-hand contents ([`ends`]) and its table size.
+    pub ends: bool,
+    pub end_bits: u8,
 }
 
 impl Default for TrainConfig {
@@ -81,6 +84,8 @@ impl Default for TrainConfig {
             seed: 0,
             orders: 4,
             stack: true,
+            ends: true,
+            end_bits: 14,
         }
     }
 }
@@ -179,6 +184,47 @@ fn span_examples(a: &Article, scores: &[f32], cfg: &TrainConfig, out: &mut Vec<S
             if overlap.iter().any(|&o| o >= 0.5) {
                 out.push(SpanExample { options: options.clone(), overlap });
             }
+        }
+    }
+}
+
+/// The end-scorer examples of one article: for each gold cue whose gold content starts right
+/// after it (one piece), its right-hand ends, right where no word lies between the end and the
+/// gold content's. `scores` are out-of-fold cue scores, as for the span scorer.
+fn end_examples(a: &Article, scores: &[f32], cfg: &TrainConfig, out: &mut Vec<SpanExample>) {
+    let cues = likely_cues(&a.toks, scores, cfg.floor);
+    let mut feats = Vec::with_capacity(32);
+    let mut pos = Vec::new();
+    for &(si, i) in &a.toks {
+        let Some(golds) = a.by_anchor.get(&i) else { continue };
+        let sent = a.d.sents[si];
+        let (_, ce) = content::cue_extent(&a.d, &a.ws, sent, i);
+        ends::positions(&a.d, &a.ws, sent, i, &mut pos);
+        let mut options: Option<Vec<Vec<u32>>> = None;
+        for &gi in golds {
+            let g = &a.gold[gi];
+            let Some((gs, ge)) = (g.chars.len() == 1).then(|| a.tc.range(g.chars[0])).flatten() else {
+                continue;
+            };
+            if gs < ce || a.ws.words_in(ce, gs) > 3 {
+                continue;
+            }
+            let ok: Vec<f32> =
+                pos.iter().map(|&b| (a.ws.words_in(b.min(ge), b.max(ge)) == 0) as u8 as f32).collect();
+            if !ok.contains(&1.0) {
+                continue;
+            }
+            let options = options.get_or_insert_with(|| {
+                let ctx = ends::EndCtx::new(&a.d, &a.ws, sent, i);
+                pos.iter()
+                    .enumerate()
+                    .map(|(n, &b)| {
+                        ctx.features(&a.ws, b, n, &cues, &mut feats);
+                        feats.clone()
+                    })
+                    .collect()
+            });
+            out.push(SpanExample { options: options.clone(), overlap: ok });
         }
     }
 }
@@ -397,6 +443,14 @@ pub fn train(records: &[GoldArticle], cfg: &TrainConfig) -> QuoteModel {
             oof[k] = scores;
         }
     }
+    // The end scorer, on ends that stop at cues as inference finds them.
+    let end = cfg.ends.then(|| {
+        let mut ex = Vec::new();
+        for (a, scores) in arts.iter().zip(&oof) {
+            end_examples(a, scores, cfg, &mut ex);
+        }
+        train_spans(ex, cfg.end_bits, cfg)
+    });
     let all: Vec<&Article> = arts.iter().collect();
     let cue = train_cues(&all, cfg);
     let cue2 = cfg.stack.then(|| train_cues2(&arts, &oof, cfg));
@@ -411,6 +465,7 @@ pub fn train(records: &[GoldArticle], cfg: &TrainConfig) -> QuoteModel {
         span,
         speaker,
         cue2,
+        end,
         threshold: cfg.threshold,
         floor: cfg.floor,
         block: cfg.block,
@@ -546,9 +601,16 @@ pub fn diagnose(model: &QuoteModel, records: &[GoldArticle]) -> String {
             let chars = |p: &[(usize, usize)]| p.iter().map(|&x| a.tc.char_span(x)).collect::<Vec<_>>();
             let mut best = (f32::NEG_INFINITY, 0);
             let ctx = content::SpanCtx::new(d, &a.ws, si, i, a.uses[i], rule_hit, rule_speaker);
-            for (ci, c) in cands.iter().enumerate() {
-                ctx.features(c, &mut feats);
-                let s = model.span.score(&feats);
+            let mut scores: Vec<f32> = cands
+                .iter()
+                .map(|c| {
+                    ctx.features(c, &mut feats);
+                    model.span.score(&feats)
+                })
+                .collect();
+            let end_scores = model.end_scores(d, &a.ws, d.sents[si], i, &cues, &mut feats);
+            ends::adjust(&cands, &end_scores, &mut scores);
+            for (ci, &s) in scores.iter().enumerate() {
                 if s > best.0 {
                     best = (s, ci);
                 }
