@@ -10,12 +10,13 @@ use crate::{Result, SqliteStore};
 
 /// Writes the places of one just-inserted article and the locations of its events (whose rows
 /// were inserted just before, in order).
-pub(crate) fn insert_places(tx: &Transaction, article: &str, an: &Analysis) -> Result<()> {
+/// `docs` holds each place's JSON, in order.
+pub(crate) fn insert_places(tx: &Transaction, article: &str, an: &Analysis, docs: &[String]) -> Result<()> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO places (article, start, end, text, geonameid, name, lat, lon, country, admin1,
          feature_code, literal, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
     )?;
-    for p in &an.places {
+    for (p, doc) in an.places.iter().zip(docs) {
         let g = p.place.as_ref();
         stmt.execute(params![
             article,
@@ -30,7 +31,7 @@ pub(crate) fn insert_places(tx: &Transaction, article: &str, an: &Analysis) -> R
             g.and_then(|g| g.admin1.as_ref()),
             g.map(|g| &g.feature_code),
             p.literal,
-            serde_json::to_string(p)?
+            doc
         ])?;
     }
     if an.events.iter().all(|e| e.action_geo.is_none() && e.source_geo.is_none() && e.target_geo.is_none()) {
