@@ -105,7 +105,7 @@ macro_rules! forward_to_inherent {
 }
 
 /// Prepared statements kept per connection (see [`SqliteStore::open`]).
-const STATEMENT_CACHE: usize = 128;
+const STATEMENT_CACHE: usize = 256;
 
 /// The embedded store in one directory: `newsloom.db` (SQLite) beside the search index.
 pub struct SqliteStore {
@@ -131,8 +131,10 @@ impl SqliteStore {
         // time a cached statement goes back to the cache) expires it: every such query was
         // parsed and planned again at each use, 11 % of a story page's store reads.
         conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
-        // The store has about 60 distinct cached statements; rusqlite keeps 16 by default, so a
-        // server answering mixed requests would evict and prepare them in turn.
+        // The store has about 60 distinct cached statements, and the writer up to 8 more per
+        // table it inserts several rows of a time into (`write::insert_rows`); rusqlite keeps
+        // 16 by default, so a server answering mixed requests would evict and prepare them in
+        // turn.
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let mut store = Self { conn, dir: dir.to_path_buf() };
         schema::migrate(&mut store.conn)?;

@@ -3,7 +3,7 @@
 use newsloom_model::Analysis;
 use newsloom_model::{Article, EntityKind};
 use rusqlite::types::Value;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, ToSql, Transaction, params};
 
 use crate::{NO_SPACE, Result, SqliteStore, StoreError, now_secs};
 
@@ -242,53 +242,76 @@ fn insert_facts(tx: &Transaction, item: &NewArticle, enc: &Encoded) -> Result<()
     for (e, doc) in an.entities.iter().zip(&enc.entities) {
         stmt.execute(params![e.id, e.name, kind_name(e.kind), e.code, doc])?;
     }
-    let mut stmt =
-        tx.prepare_cached("INSERT INTO mentions (article, entity, start, end, doc) VALUES (?,?,?,?,?)")?;
-    for (m, doc) in an.mentions.iter().zip(&enc.mentions) {
-        stmt.execute(params![a.id, m.entity, m.span.start as i64, m.span.end as i64, doc])?;
+    let at: Vec<_> = an.mentions.iter().map(|m| bounds(&m.span)).collect();
+    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(5 * an.mentions.len());
+    for ((m, doc), (start, end)) in an.mentions.iter().zip(&enc.mentions).zip(&at) {
+        values.extend([&a.id as &dyn ToSql, &m.entity, start, end, doc]);
     }
+    insert_rows(tx, "mentions (article, entity, start, end, doc)", 5, &values)?;
     let mut stmt = tx.prepare_cached("UPDATE entities SET mentions = mentions + ?2 WHERE id = ?1")?;
     for (entity, n) in newsloom_model::mention_counts(&an.mentions) {
         stmt.execute(params![entity, n])?;
     }
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO quotes (article, speaker, speaker_entity, start, end, doc) VALUES (?,?,?,?,?,?)",
-    )?;
-    for (q, doc) in an.quotes.iter().zip(&enc.quotes) {
-        stmt.execute(params![
-            a.id,
-            q.speaker,
-            q.speaker_entity,
-            q.span.start as i64,
-            q.span.end as i64,
-            doc
-        ])?;
+    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(6 * an.quotes.len());
+    let at: Vec<_> = an.quotes.iter().map(|q| bounds(&q.span)).collect();
+    for ((q, doc), (start, end)) in an.quotes.iter().zip(&enc.quotes).zip(&at) {
+        values.extend([&a.id as &dyn ToSql, &q.speaker, &q.speaker_entity, start, end, doc]);
     }
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO events (article, story, source_actor, target_actor, cameo, quad, goldstein, date,
-         start, end, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-    )?;
-    for (e, doc) in an.events.iter().zip(&enc.events) {
-        stmt.execute(params![
-            a.id,
-            a.story,
-            e.source_actor,
-            e.target_actor,
-            e.cameo,
-            e.quad_class as i64,
-            e.goldstein,
-            e.date,
-            e.span.start as i64,
-            e.span.end as i64,
-            doc
-        ])?;
+    insert_rows(tx, "quotes (article, speaker, speaker_entity, start, end, doc)", 6, &values)?;
+    let more: Vec<_> = an.events.iter().map(|e| (e.quad_class as i64, bounds(&e.span))).collect();
+    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(11 * an.events.len());
+    for ((e, doc), (quad, (start, end))) in an.events.iter().zip(&enc.events).zip(&more) {
+        values.extend([
+            &a.id as &dyn ToSql,
+            &a.story,
+            &e.source_actor,
+            &e.target_actor,
+            &e.cameo,
+            quad,
+            &e.goldstein,
+            &e.date,
+            start,
+            end,
+            doc,
+        ]);
     }
+    insert_rows(
+        tx,
+        "events (article, story, source_actor, target_actor, cameo, quad, goldstein, date, start, end, doc)",
+        11,
+        &values,
+    )?;
     let dyad_key = a.story.as_deref().unwrap_or(&a.id);
     for e in &an.events {
         crate::dyads::count_event(tx, dyad_key, e)?;
     }
     crate::geo::insert_places(tx, &a.id, an, &enc.places)?;
     crate::tone::insert_tone(tx, &a.id, an)?;
+    Ok(())
+}
+
+/// A span's bounds as SQLite integers.
+pub(crate) fn bounds(span: &newsloom_model::Span) -> (i64, i64) {
+    (span.start as i64, span.end as i64)
+}
+
+/// Rows one INSERT writes at most. An insert into a table with a trigger (the kept counts)
+/// keeps a statement journal of the pages it changes, and every statement opens cursors on the
+/// table and each of its indexes and closes them again: one statement for an article's rows of
+/// a table, instead of one per row, pays that once.
+const ROWS_PER_INSERT: usize = 8;
+
+/// Inserts rows of `width` values each (`values` holds them row after row) with
+/// `INSERT INTO {into} VALUES (…), (…)`, at most [`ROWS_PER_INSERT`] rows a statement. The
+/// rows get their rowids in order, and each row's triggers run before the next row is
+/// inserted, as with one statement per row.
+pub(crate) fn insert_rows(tx: &Transaction, into: &str, width: usize, values: &[&dyn ToSql]) -> Result<()> {
+    debug_assert_eq!(values.len() % width, 0);
+    for chunk in values.chunks(width * ROWS_PER_INSERT) {
+        let row = format!("({})", vec!["?"; width].join(","));
+        let sql = format!("INSERT INTO {into} VALUES {}", vec![row; chunk.len() / width].join(","));
+        tx.prepare_cached(&sql)?.execute(chunk)?;
+    }
     Ok(())
 }
 
@@ -302,7 +325,7 @@ fn facts_doc(an: &Analysis) -> Result<Value> {
     let mut events: Vec<_> = an.events.iter().collect();
     events.sort_by_key(|e| e.span.start);
     let doc = serde_json::to_string(&crate::read::FactsDocRef { mentions, quotes, events })?;
-    Ok(crate::packed::pack_value(&doc)?)
+    crate::packed::pack_value(&doc)
 }
 
 fn insert_facts_doc(tx: &Transaction, seq: i64, doc: &Value) -> Result<()> {
