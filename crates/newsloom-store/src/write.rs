@@ -22,7 +22,7 @@ pub struct NewArticle {
 }
 
 /// The pure-CPU part of storing one article: its JSON documents, deflated where the store keeps
-/// them so (a quarter of the writer thread's time when it made them itself). Made by
+/// them so (11 % of the writer thread's time when it made them itself). Made by
 /// [`Encoded::new`] on any thread, so the single writer only writes. Does not depend on the
 /// article's story, copy or merges, which are decided after extraction.
 #[derive(Debug, Clone)]
