@@ -216,6 +216,7 @@ impl Pipeline {
         let writer = newsloom_store::WriterLock::acquire(dir)?;
         let store = SqliteStore::open(dir)?;
         store.set_cache_mb(WRITER_CACHE_MB)?;
+        store.set_writer_journals_in_memory()?;
         let index = SearchIndex::open(dir)?;
         let stages = (extractor, analyser, clusterer);
         Self::assemble(Box::new(store), Some(index), Some(writer), Some(dir.to_path_buf()), stages)
@@ -423,6 +424,9 @@ impl Pipeline {
         let mut summary = IngestSummary::default();
         let mut items = items.peekable();
         let (extractor, analyser) = (&*self.extractor, &*self.analyser);
+        // The embedded store's documents are made on the pool, beside extraction, so its one
+        // writer thread only writes.
+        let encode = self.store.as_sqlite().is_some();
         let mut sink =
             Sink { clusterer: &mut *self.clusterer, store: self.store.as_mut(), index: self.index.as_mut() };
         let batch_size = self.batch_size.max(1);
@@ -468,7 +472,7 @@ impl Pipeline {
                     }
                     let (done_tx, done_rx) = mpsc::sync_channel(1);
                     let after = extracted.replace(done_rx);
-                    let order = BatchOrder { after, extracted: done_tx, keep_learnt };
+                    let order = BatchOrder { after, extracted: done_tx, keep_learnt, encode };
                     let handle = scope.spawn(move || process(extractor, analyser, fresh, order));
                     in_flight.push_back((handle, rejects, ids));
                 }
@@ -560,7 +564,7 @@ fn save_state(
 
 /// A batch after extraction and analysis: per raw record, its article or why there is none.
 struct Processed {
-    results: Vec<std::result::Result<(Article, newsloom_analyse::Analysis), ItemError>>,
+    results: Vec<std::result::Result<NewArticle, ItemError>>,
     seconds: f64,
     /// The extractor's learnt state as of the end of this batch, when a save follows it.
     learnt: Option<Vec<u8>>,
@@ -572,6 +576,8 @@ struct BatchOrder {
     after: Option<mpsc::Receiver<()>>,
     extracted: mpsc::SyncSender<()>,
     keep_learnt: bool,
+    /// Whether to make the store's documents here ([`newsloom_store::Encoded`]).
+    encode: bool,
 }
 
 fn process(
@@ -595,7 +601,10 @@ fn process(
         .map(|(extracted, raw)| match extracted {
             Ok(article) => {
                 let analysis = analyser.analyse(&article);
-                Ok((article, analysis))
+                // A failure here is met again, and reported, by the writer.
+                let encoded =
+                    if order.encode { newsloom_store::Encoded::new(&article, &analysis).ok() } else { None };
+                Ok(NewArticle { article, analysis, encoded, ..Default::default() })
             }
             Err(e) => {
                 Err(ItemError::new(raw.origin.clone(), "no article", format!("no article extracted: {e}")))
@@ -645,7 +654,7 @@ impl Sink<'_> {
         let mut ready = Vec::with_capacity(processed.results.len());
         for result in processed.results {
             match result {
-                Ok((article, analysis)) => ready.push(NewArticle { article, analysis, ..Default::default() }),
+                Ok(item) => ready.push(item),
                 Err(e) => all_rejects.push(e),
             }
         }

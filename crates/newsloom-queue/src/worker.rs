@@ -262,6 +262,7 @@ async fn store_batch(
                 analysis: analysis.clone(),
                 copy_of: copy_of.clone(),
                 merges: merges.clone(),
+                encoded: None,
             }),
             Item::Rejected { origin, kind, message } => {
                 rejects.push(Reject { origin: origin.clone(), kind: kind.clone(), message: message.clone() })

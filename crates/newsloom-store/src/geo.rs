@@ -3,36 +3,69 @@
 
 use newsloom_model::Analysis;
 use newsloom_model::{Event, PlaceMention};
-use rusqlite::{ToSql, Transaction, params, params_from_iter};
+use rusqlite::{ToSql, Transaction, params_from_iter};
 use serde::Serialize;
 
+use crate::write::{bounds, insert_rows};
 use crate::{Result, SqliteStore};
 
 /// Writes the places of one just-inserted article and the locations of its events (whose rows
 /// were inserted just before, in order).
-pub(crate) fn insert_places(tx: &Transaction, article: &str, an: &Analysis) -> Result<()> {
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO places (article, start, end, text, geonameid, name, lat, lon, country, admin1,
-         feature_code, literal, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    )?;
-    for p in &an.places {
-        let g = p.place.as_ref();
-        stmt.execute(params![
-            article,
-            p.span.start as i64,
-            p.span.end as i64,
-            p.text,
-            g.map(|g| g.geonameid as i64),
-            g.map(|g| &g.name),
-            g.map(|g| g.lat),
-            g.map(|g| g.lon),
-            g.map(|g| &g.country).filter(|c| !c.is_empty()),
-            g.and_then(|g| g.admin1.as_ref()),
-            g.map(|g| &g.feature_code),
-            p.literal,
-            serde_json::to_string(p)?
-        ])?;
+/// `docs` holds each place's JSON, in order.
+pub(crate) fn insert_places(tx: &Transaction, article: &str, an: &Analysis, docs: &[String]) -> Result<()> {
+    // The values a place's row takes from its resolved place, if it has one.
+    type Resolved<'a> = (
+        Option<i64>,
+        Option<&'a String>,
+        Option<f64>,
+        Option<f64>,
+        Option<&'a String>,
+        Option<&'a String>,
+        Option<&'a String>,
+    );
+    let resolved: Vec<Resolved> = an
+        .places
+        .iter()
+        .map(|p| {
+            let g = p.place.as_ref();
+            (
+                g.map(|g| g.geonameid as i64),
+                g.map(|g| &g.name),
+                g.map(|g| g.lat),
+                g.map(|g| g.lon),
+                g.map(|g| &g.country).filter(|c| !c.is_empty()),
+                g.and_then(|g| g.admin1.as_ref()),
+                g.map(|g| &g.feature_code),
+            )
+        })
+        .collect();
+    let at: Vec<_> = an.places.iter().map(|p| bounds(&p.span)).collect();
+    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(13 * an.places.len());
+    for (((p, doc), (id, name, lat, lon, country, admin1, feature)), (start, end)) in
+        an.places.iter().zip(docs).zip(&resolved).zip(&at)
+    {
+        values.extend([
+            &article as &dyn ToSql,
+            start,
+            end,
+            &p.text,
+            id,
+            name,
+            lat,
+            lon,
+            country,
+            admin1,
+            feature,
+            &p.literal,
+            doc,
+        ]);
     }
+    insert_rows(
+        tx,
+        "places (article, start, end, text, geonameid, name, lat, lon, country, admin1, feature_code, literal, doc)",
+        13,
+        &values,
+    )?;
     if an.events.iter().all(|e| e.action_geo.is_none() && e.source_geo.is_none() && e.target_geo.is_none()) {
         return Ok(());
     }
@@ -40,32 +73,41 @@ pub(crate) fn insert_places(tx: &Transaction, article: &str, an: &Analysis) -> R
         .prepare_cached("SELECT rowid FROM events WHERE article = ? ORDER BY rowid")?
         .query_map([article], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO event_places (event, article, role, geonameid, name, lat, lon, country, admin1, start, end)
-         VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-    )?;
-    for (ev, rowid) in an.events.iter().zip(rowids) {
+    // (event rowid, role, geonameid, country) of each located role, in order.
+    let mut located = Vec::new();
+    for (ev, rowid) in an.events.iter().zip(&rowids) {
         for (role, geo) in
             [("action", &ev.action_geo), ("source", &ev.source_geo), ("target", &ev.target_geo)]
         {
             let Some(geo) = geo else { continue };
             let g = &geo.place;
-            stmt.execute(params![
-                rowid,
-                article,
-                role,
-                g.geonameid as i64,
-                g.name,
-                g.lat,
-                g.lon,
-                Some(&g.country).filter(|c| !c.is_empty()),
-                g.admin1,
-                geo.span.start as i64,
-                geo.span.end as i64
-            ])?;
+            let country = Some(&g.country).filter(|c| !c.is_empty());
+            located.push((rowid, role, geo, g.geonameid as i64, country, bounds(&geo.span)));
         }
     }
-    Ok(())
+    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(11 * located.len());
+    for (rowid, role, geo, id, country, (start, end)) in &located {
+        let g = &geo.place;
+        values.extend([
+            *rowid as &dyn ToSql,
+            &article,
+            role,
+            id,
+            &g.name,
+            &g.lat,
+            &g.lon,
+            country,
+            &g.admin1,
+            start,
+            end,
+        ]);
+    }
+    insert_rows(
+        tx,
+        "event_places (event, article, role, geonameid, name, lat, lon, country, admin1, start, end)",
+        11,
+        &values,
+    )
 }
 
 /// Which places to list.

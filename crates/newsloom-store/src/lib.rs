@@ -50,7 +50,7 @@ pub use read::{
 pub use tone::{TonePoint, ToneSubject};
 pub use warm::WarmedIndex;
 pub use watched::WatchedFile;
-pub use write::{BatchOutcome, NewArticle, Reject};
+pub use write::{BatchOutcome, Encoded, NewArticle, Reject};
 
 /// A store error, with what was being done when it happened.
 #[derive(Debug)]
@@ -105,7 +105,7 @@ macro_rules! forward_to_inherent {
 }
 
 /// Prepared statements kept per connection (see [`SqliteStore::open`]).
-const STATEMENT_CACHE: usize = 128;
+const STATEMENT_CACHE: usize = 256;
 
 /// The embedded store in one directory: `newsloom.db` (SQLite) beside the search index.
 pub struct SqliteStore {
@@ -131,8 +131,10 @@ impl SqliteStore {
         // time a cached statement goes back to the cache) expires it: every such query was
         // parsed and planned again at each use, 11 % of a story page's store reads.
         conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
-        // The store has about 60 distinct cached statements; rusqlite keeps 16 by default, so a
-        // server answering mixed requests would evict and prepare them in turn.
+        // The store has about 60 distinct cached statements, and the writer up to 8 more per
+        // table it inserts several rows of a time into (`write::insert_rows`); rusqlite keeps
+        // 16 by default, so a server answering mixed requests would evict and prepare them in
+        // turn.
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let mut store = Self { conn, dir: dir.to_path_buf() };
         schema::migrate(&mut store.conn)?;
@@ -144,6 +146,19 @@ impl SqliteStore {
     /// them cached, a batch costs no page reads from the OS. Allocated as pages are used.
     pub fn set_cache_mb(&self, mb: u32) -> Result<()> {
         self.conn.pragma_update(None, "cache_size", -(i64::from(mb) * 1024))?;
+        Ok(())
+    }
+
+    /// Sets this connection up as the ingest writer. Every statement that fires a trigger or
+    /// may fail half-way (nearly every insert here) keeps the pages it changes in a statement
+    /// journal, for its own rollback; past 64 KB SQLite spills that journal to a temporary
+    /// file, and then every page an insert touched was written there with a `pwrite` for the
+    /// rest of the batch (18 % of the writer thread's time). Held in memory it costs a copy of
+    /// the few pages one statement touches. Crash safety is the WAL's, unchanged: a statement
+    /// journal only undoes a failed statement of a live transaction. The writer's own sorts
+    /// and temporary tables are in memory too; they are small (a story's merge recount).
+    pub fn set_writer_journals_in_memory(&self) -> Result<()> {
+        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
         Ok(())
     }
 

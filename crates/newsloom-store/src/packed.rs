@@ -14,20 +14,9 @@ pub struct Packed(pub String);
 /// Values shorter than this are stored as plain text: deflate would not pay for itself.
 const MIN_PACKED: usize = 128;
 
-/// Borrowed text to be stored deflated, as [`Packed`] writes it: no copy of a large value
-/// just to write it.
-#[derive(Debug, Clone, Copy)]
-pub struct PackedRef<'a>(pub &'a str);
-
 impl ToSql for Packed {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         pack(&self.0)
-    }
-}
-
-impl ToSql for PackedRef<'_> {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        pack(self.0)
     }
 }
 
@@ -37,6 +26,16 @@ fn pack(text: &str) -> rusqlite::Result<ToSqlOutput<'_>> {
     }
     let bytes = deflate(text.as_bytes()).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
     Ok(ToSqlOutput::from(bytes))
+}
+
+/// The value [`Packed`] writes for `text`, owned: made on one thread, written on another.
+pub(crate) fn pack_value(text: &str) -> crate::Result<rusqlite::types::Value> {
+    if text.len() < MIN_PACKED {
+        return Ok(rusqlite::types::Value::Text(text.to_string()));
+    }
+    let bytes =
+        deflate(text.as_bytes()).map_err(|e| crate::StoreError(format!("cannot deflate a value: {e}")))?;
+    Ok(rusqlite::types::Value::Blob(bytes))
 }
 
 thread_local! {
@@ -123,7 +122,7 @@ mod tests {
         let long = "The council met on Tuesday to discuss the harbour strike. ".repeat(40);
         conn.execute("INSERT INTO t VALUES (?)", [Packed(long.clone())]).unwrap();
         conn.execute("INSERT INTO t VALUES (?)", [Packed("short".into())]).unwrap();
-        conn.execute("INSERT INTO t VALUES (?)", [PackedRef(&long)]).unwrap();
+        conn.execute("INSERT INTO t VALUES (?)", [pack_value(&long).unwrap()]).unwrap();
         // A row written by an older version, as plain text.
         conn.execute("INSERT INTO t VALUES ('plain old row')", []).unwrap();
         let (kind, size): (String, i64) = conn

@@ -3,9 +3,10 @@
 
 use newsloom_model::Analysis;
 use newsloom_model::{ArticleTone, MentionTone, ThemeLabel};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, ToSql, Transaction, params};
 use serde::Serialize;
 
+use crate::write::{bounds, insert_rows};
 use crate::{Result, SqliteStore};
 
 /// Writes an article's tone, mention tones and themes (inside the batch transaction).
@@ -17,26 +18,18 @@ pub(crate) fn insert_tone(tx: &Transaction, article: &str, an: &Analysis) -> Res
         )?
         .execute(params![article, t.tone, t.positive, t.negative, t.polarity, t.self_group_density, t.word_count])?;
     }
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO mention_tones (article, entity, start, end, polarity, score, confidence) VALUES (?,?,?,?,?,?,?)",
-    )?;
-    for m in &an.mention_tones {
-        stmt.execute(params![
-            article,
-            m.entity,
-            m.span.start as i64,
-            m.span.end as i64,
-            m.polarity as i64,
-            m.score,
-            m.confidence
-        ])?;
+    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(7 * an.mention_tones.len());
+    let at: Vec<_> = an.mention_tones.iter().map(|m| bounds(&m.span)).collect();
+    for (m, (start, end)) in an.mention_tones.iter().zip(&at) {
+        values.extend([&article as &dyn ToSql, &m.entity, start, end, &m.polarity, &m.score, &m.confidence]);
     }
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO article_themes (article, code, label, kind, confidence, rank) VALUES (?,?,?,?,?,?)",
-    )?;
-    for (rank, l) in an.themes.iter().enumerate() {
-        stmt.execute(params![article, l.code, l.label, l.kind, l.confidence, rank as i64])?;
+    insert_rows(tx, "mention_tones (article, entity, start, end, polarity, score, confidence)", 7, &values)?;
+    let ranks: Vec<i64> = (0..an.themes.len() as i64).collect();
+    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(6 * an.themes.len());
+    for (l, rank) in an.themes.iter().zip(&ranks) {
+        values.extend([&article as &dyn ToSql, &l.code, &l.label, &l.kind, &l.confidence, rank]);
     }
+    insert_rows(tx, "article_themes (article, code, label, kind, confidence, rank)", 6, &values)?;
     Ok(())
 }
 
