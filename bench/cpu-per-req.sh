@@ -7,18 +7,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 BIN=$1 DB=$2 EP=$3 C=${4:-16} S=${5:-8} PORT=${PORT:-18490}
 IDS=/tmp/cpr-ids; mkdir -p $IDS
-python3 - "$DB/newsloom.db" "$IDS" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
-n = db.execute("SELECT MAX(seq) FROM articles").fetchone()[0] or 1
-with open(f"{sys.argv[2]}/articles", "w") as f:
-    for (i,) in db.execute("SELECT id FROM articles WHERE seq % ? = 0", (max(1, n // 5000),)):
-        f.write(i + "\n")
-m = db.execute("SELECT COUNT(*) FROM stories").fetchone()[0] or 1
-with open(f"{sys.argv[2]}/stories", "w") as f:
-    for (i,) in db.execute("SELECT id FROM stories WHERE rowid % ? = 0", (max(1, m // 5000),)):
-        f.write(i + "\n")
-PY
+python3 "$HERE/load/sample_ids.py" "$DB/newsloom.db" "$IDS"
 "$BIN" --db "$DB" serve --addr 127.0.0.1:$PORT 2>/dev/null & SRV=$!
 trap 'kill $SRV 2>/dev/null; wait $SRV 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do curl -s -o /dev/null http://127.0.0.1:$PORT/api/config && break; sleep 0.05; done

@@ -41,19 +41,7 @@ if [ ! -f "$DB/newsloom.db" ]; then
 fi
 
 IDS=$(mktemp -d)
-python3 - "$DB/newsloom.db" "$IDS" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
-n = db.execute("SELECT MAX(seq) FROM articles").fetchone()[0] or 1
-step = max(1, n // 5000)
-with open(f"{sys.argv[2]}/articles", "w") as f:
-    for (i,) in db.execute("SELECT id FROM articles WHERE seq % ? = 0", (step,)):
-        f.write(i + "\n")
-m = db.execute("SELECT COUNT(*) FROM stories").fetchone()[0] or 1
-with open(f"{sys.argv[2]}/stories", "w") as f:
-    for (i,) in db.execute("SELECT id FROM stories WHERE rowid % ? = 0", (max(1, m // 5000),)):
-        f.write(i + "\n")
-PY
+python3 bench/load/sample_ids.py "$DB/newsloom.db" "$IDS"
 export ARTICLE_IDS=$IDS/articles STORY_IDS=$IDS/stories
 echo "== sampled $(wc -l <"$ARTICLE_IDS") article ids and $(wc -l <"$STORY_IDS") story ids across the store"
 
