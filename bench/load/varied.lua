@@ -69,9 +69,15 @@ function request()
     while b == a do b = pick(actors) end
     path = string.format("/api/dyad?a=%s&b=%s&period=%s", a, b, pick(periods))
   else
-    local q = pick(words)
-    if math.random() < 0.6 then q = q .. "%20" .. pick(words) end
+    -- 40 % single words, 60 % pairs, a third of the pairs on a later page: about 7,500
+    -- distinct searches, well above the server's 2,048 cached answers.
+    local q, cursor = pick(words), 0
+    if math.random() < 0.6 then
+      q = q .. "%20" .. pick(words)
+      if math.random() < 1 / 3 then cursor = 20 * math.random(1, 2) end
+    end
     path = "/api/search?q=" .. q .. "&limit=20"
+    if cursor > 0 then path = path .. "&cursor=" .. cursor end
   end
   return wrk.format("GET", path)
 end

@@ -33,8 +33,19 @@ pub struct AdmissionLimits {
 }
 
 impl Default for AdmissionLimits {
+    /// 16 requests per core run at once; 1,024 more wait. The waiting queue is first come, first
+    /// served, for every endpoint: with 512 running at once, cheap requests (cache hits) kept
+    /// overtaking expensive ones (searches nobody asked before), which then waited longest.
+    /// Measured on a 2-core box over a million articles, varied searches at 200 connections:
+    /// p99 194 ms with 512 at once, 87 ms with 32 (story pages unchanged, 78 / 77 ms).
     fn default() -> Self {
-        Self { max_in_flight: 512, max_waiting: 256, max_wait: Duration::from_secs(5), retry_after_s: 1 }
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self {
+            max_in_flight: (16 * cores).max(16),
+            max_waiting: 1024,
+            max_wait: Duration::from_secs(5),
+            retry_after_s: 1,
+        }
     }
 }
 
@@ -78,6 +89,15 @@ impl Admission {
     }
 }
 
+/// A claimed waiting place, given back when dropped.
+struct WaitingPlace<'a>(&'a AtomicUsize);
+
+impl Drop for WaitingPlace<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 /// The middleware: runs the request when admitted, refuses it with 503 otherwise.
 pub async fn admit(State(adm): State<Arc<Admission>>, req: Request, next: Next) -> Response {
     if req.uri().path() == "/metrics" {
@@ -96,8 +116,11 @@ pub async fn admit(State(adm): State<Arc<Admission>>, req: Request, next: Next) 
             if !claimed {
                 return adm.refuse("too many requests waiting");
             }
+            // Released on drop: a client that hangs up while waiting cancels this future, and
+            // its place must not stay counted (leaked places once refused every request).
+            let place = WaitingPlace(&adm.waiting);
             let waited = tokio::time::timeout(adm.limits.max_wait, adm.running.acquire()).await;
-            adm.waiting.fetch_sub(1, Ordering::AcqRel);
+            drop(place);
             match waited {
                 Ok(Ok(p)) => p,
                 _ => return adm.refuse("waited too long for a turn"),
@@ -203,6 +226,28 @@ mod tests {
         settle(&adm, 1, 0).await;
         gate.notify_one();
         assert_eq!(running.await.unwrap().status(), StatusCode::OK);
+    }
+
+    #[tokio::test]
+    async fn a_client_that_hangs_up_while_waiting_gives_its_place_back() {
+        let gate = Arc::new(tokio::sync::Notify::new());
+        let limits = AdmissionLimits { max_in_flight: 1, max_waiting: 2, ..Default::default() };
+        let (app, adm) = held(limits, gate.clone());
+        let running = spawn_call(&app, "/hold");
+        settle(&adm, 1, 0).await;
+        // Two clients wait, then hang up (the server drops their requests' futures).
+        let (a, b) = (spawn_call(&app, "/quick"), spawn_call(&app, "/quick"));
+        settle(&adm, 1, 2).await;
+        a.abort();
+        b.abort();
+        settle(&adm, 1, 0).await;
+        // Their places are free again: two new requests may wait instead of being refused.
+        let (c, d) = (spawn_call(&app, "/quick"), spawn_call(&app, "/quick"));
+        settle(&adm, 1, 2).await;
+        gate.notify_one();
+        assert_eq!(running.await.unwrap().status(), StatusCode::OK);
+        assert_eq!(c.await.unwrap().status(), StatusCode::OK);
+        assert_eq!(d.await.unwrap().status(), StatusCode::OK);
     }
 
     #[tokio::test]

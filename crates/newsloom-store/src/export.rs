@@ -344,7 +344,13 @@ impl SqliteStore {
         match rows.next()? {
             Some(r) => {
                 let doc = r.get::<_, crate::packed::Packed>(0)?.0;
-                Ok(Some(parse::<Article>(&format!("article {id}"), &doc)?.body))
+                // The body alone: the rest of the document is skipped, not built (a story page
+                // reads a body per event it quotes a sentence of).
+                #[derive(serde::Deserialize)]
+                struct BodyOnly {
+                    body: String,
+                }
+                Ok(Some(parse::<BodyOnly>(&format!("article {id}"), &doc)?.body))
             }
             None => Ok(None),
         }
