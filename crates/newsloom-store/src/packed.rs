@@ -1,8 +1,13 @@
 //! Compressed text columns: an article's stored document and raw input are most of the
 //! store's size and are read whole, one article at a time, so they are kept deflated.
 //!
-//! A value is written as a BLOB (raw deflate, fast level) and read back from a BLOB or, for
-//! stores written before compression, from plain TEXT: old and new rows live side by side.
+//! A value is written as a BLOB and read back from a BLOB or, for stores written before
+//! compression, from plain TEXT: old and new rows live side by side. Two codecs:
+//! - raw deflate (fast level) for the raw input, the largest column and rarely read;
+//! - LZ4 for the documents read on every page (an article's document, its facts), tagged by a
+//!   first byte [`LZ4_TAG`] that no deflate stream starts with. On a million-article store a
+//!   facts document (5.7 KB of JSON) inflated in 13.7 µs and decompresses from LZ4 in 2.6 µs,
+//!   for 11 % more bytes (1,483 → 1,651); inflating was 13 % of a story page's CPU.
 
 use flate2::Compression;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
@@ -26,6 +31,37 @@ fn pack(text: &str) -> rusqlite::Result<ToSqlOutput<'_>> {
     }
     let bytes = deflate(text.as_bytes()).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
     Ok(ToSqlOutput::from(bytes))
+}
+
+/// The first byte of an LZ4 value. As the first byte of a raw deflate stream it would open a
+/// block of type 3, which is reserved: no deflate value starts with it.
+const LZ4_TAG: u8 = 0xFE;
+
+/// [`pack_value`] for a value read often: LZ4, which decompresses about five times faster
+/// than inflate, for about an eighth more bytes.
+pub(crate) fn pack_value_fast(text: &str) -> crate::Result<rusqlite::types::Value> {
+    if text.len() < MIN_PACKED {
+        return Ok(rusqlite::types::Value::Text(text.to_string()));
+    }
+    let mut bytes = Vec::with_capacity(1 + 4 + lz4_flex::block::get_maximum_output_size(text.len()));
+    bytes.push(LZ4_TAG);
+    bytes.extend_from_slice(&lz4_flex::compress_prepend_size(text.as_bytes()));
+    Ok(rusqlite::types::Value::Blob(bytes))
+}
+
+/// Decompresses an LZ4 value (after its tag): the size it claims is checked against what its
+/// bytes can expand to (LZ4 expands at most 255-fold), so a corrupt value cannot ask for
+/// gigabytes.
+fn unpack_lz4(value: &[u8]) -> std::io::Result<Vec<u8>> {
+    let bad = |why: String| std::io::Error::new(std::io::ErrorKind::InvalidData, why);
+    let Some((size, block)) = value.split_first_chunk::<4>() else {
+        return Err(bad("LZ4 value too short".into()));
+    };
+    let size = u32::from_le_bytes(*size) as usize;
+    if size > block.len().saturating_mul(255) + 16 {
+        return Err(bad(format!("LZ4 value claims {size} bytes from {}", block.len())));
+    }
+    lz4_flex::block::decompress(block, size).map_err(|e| bad(e.to_string()))
 }
 
 /// The value [`Packed`] writes for `text`, owned: made on one thread, written on another.
@@ -72,7 +108,11 @@ impl FromSql for Packed {
                 Ok(Packed(std::str::from_utf8(t).map_err(|e| FromSqlError::Other(Box::new(e)))?.to_string()))
             }
             ValueRef::Blob(b) => {
-                let bytes = inflate(b).map_err(|e| FromSqlError::Other(Box::new(e)))?;
+                let bytes = match b.split_first() {
+                    Some((&LZ4_TAG, rest)) => unpack_lz4(rest),
+                    _ => inflate(b),
+                }
+                .map_err(|e| FromSqlError::Other(Box::new(e)))?;
                 Ok(Packed(String::from_utf8(bytes).map_err(|e| FromSqlError::Other(Box::new(e)))?))
             }
             _ => Err(FromSqlError::InvalidType),
@@ -170,6 +210,29 @@ mod tests {
             assert_eq!(inflate(&packed).unwrap(), value.as_bytes());
         }
         assert_eq!(deflate(text.as_bytes()).unwrap(), first);
+    }
+
+    #[test]
+    fn lz4_and_deflate_values_read_side_by_side_and_bad_lz4_is_an_error() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let long = "The council met on Tuesday to discuss the harbour strike. ".repeat(40);
+        let read = |v: &rusqlite::types::Value| conn.query_row("SELECT ?", [v], |r| r.get::<_, Packed>(0));
+        let fast = pack_value_fast(&long).unwrap();
+        let rusqlite::types::Value::Blob(bytes) = &fast else { panic!("not a blob") };
+        assert_eq!(bytes[0], LZ4_TAG);
+        assert!(bytes.len() < long.len() / 4, "{} of {}", bytes.len(), long.len());
+        assert_eq!(read(&fast).unwrap().0, long);
+        assert_eq!(read(&pack_value(&long).unwrap()).unwrap().0, long);
+        assert_eq!(read(&pack_value_fast("short").unwrap()).unwrap().0, "short");
+        // Cut, or claiming far more than its bytes can hold: errors, no panic, no huge allocation.
+        let blob = |b: &[u8]| rusqlite::types::Value::Blob(b.to_vec());
+        assert!(read(&blob(&bytes[..bytes.len() / 2])).is_err());
+        assert!(read(&blob(&[LZ4_TAG, 1, 2])).is_err());
+        assert!(read(&blob(&[LZ4_TAG, 0xff, 0xff, 0xff, 0x7f, 0x10, 0x41])).is_err());
+        // No deflate stream starts with the tag: a deflate value of any text never does.
+        for text in [long.as_str(), "x", ""] {
+            assert_ne!(deflate(text.as_bytes()).unwrap().first(), Some(&LZ4_TAG));
+        }
     }
 
     #[test]

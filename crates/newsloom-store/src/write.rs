@@ -46,7 +46,7 @@ impl Encoded {
             serde_json::to_string(&lean)?
         };
         Ok(Encoded {
-            doc: crate::packed::pack_value(&doc)?,
+            doc: crate::packed::pack_value_fast(&doc)?,
             raw: crate::packed::pack_value(&article.raw)?,
             facts: facts_doc(analysis)?,
             entities: analysis
@@ -316,7 +316,7 @@ pub(crate) fn insert_rows(tx: &Transaction, into: &str, width: usize, values: &[
 }
 
 /// The facts a story page reads, as one document (see [`crate::read::FactsDoc`]), in the order
-/// the fact tables give them: by start, ties in insertion order; deflated.
+/// the fact tables give them: by start, ties in insertion order; LZ4-compressed.
 fn facts_doc(an: &Analysis) -> Result<Value> {
     let mut mentions: Vec<_> = an.mentions.iter().collect();
     mentions.sort_by_key(|m| m.span.start);
@@ -325,7 +325,7 @@ fn facts_doc(an: &Analysis) -> Result<Value> {
     let mut events: Vec<_> = an.events.iter().collect();
     events.sort_by_key(|e| e.span.start);
     let doc = serde_json::to_string(&crate::read::FactsDocRef { mentions, quotes, events })?;
-    crate::packed::pack_value(&doc)
+    crate::packed::pack_value_fast(&doc)
 }
 
 fn insert_facts_doc(tx: &Transaction, seq: i64, doc: &Value) -> Result<()> {
