@@ -357,3 +357,33 @@ fn merging_segments_keeps_every_answer() {
     assert_eq!(index.num_segments().unwrap(), 1);
     assert_eq!(index.search(&SearchQuery::text("cranes")).unwrap().total, 200);
 }
+
+#[test]
+fn a_second_handle_sees_each_commit_and_merge_of_the_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut writer, reader) =
+        (SearchIndex::open(dir.path()).unwrap(), SearchIndex::open(dir.path()).unwrap());
+    let mut seq = 0;
+    let total = |q: &str| reader.search(&SearchQuery::text(q)).unwrap().total;
+    assert_eq!(total("harbour"), 0);
+    add_and_commit(
+        &mut writer,
+        &[article("a", "Harbour news", "Cranes", "Wire", "en", "2020-01-01")],
+        &mut seq,
+    );
+    assert_eq!(total("harbour"), 1, "the reader reloads after a commit it did not make");
+    add_and_commit(
+        &mut writer,
+        &[article("b", "Harbour again", "Ships", "Wire", "en", "2020-01-02")],
+        &mut seq,
+    );
+    assert_eq!(total("harbour"), 2);
+    // Searching again with nothing new committed keeps the same answer.
+    assert_eq!(total("harbour"), 2);
+    writer.merge_segments().unwrap();
+    assert_eq!(
+        (total("harbour"), total("ships")),
+        (2, 1),
+        "the merged segment is read, not the deleted ones"
+    );
+}
