@@ -712,7 +712,7 @@ fn start(bb: &mut Builder, lname: &[u8], attrs: &[(&str, &str)], can_have_conten
     for &(name, value) in attrs {
         let mut buf = [0u8; 8];
         let Some(name) = lower(name.as_bytes(), &mut buf) else { continue };
-        match &*name {
+        match name {
             b"class" | b"id" => {
                 if !a.class_id.is_empty() {
                     a.class_id.push(' ');

@@ -460,10 +460,12 @@ impl Namespaces {
                 return (false, mode);
             }
             _ if breaks_out(lname) => self.leave(),
-            _ if (cur == Ns::Svg && svg_html_point(lname)) || (cur == Ns::Math && math_text_point(lname)) => {
-                if !self_closing {
-                    self.0.push(Ns::Html);
-                }
+            // A self-closing integration point opens nothing.
+            _ if ((cur == Ns::Svg && svg_html_point(lname))
+                || (cur == Ns::Math && math_text_point(lname)))
+                && !self_closing =>
+            {
+                self.0.push(Ns::Html)
             }
             b"font" if has(&["color", "size", "face"]) => self.leave(),
             b"annotation-xml"
