@@ -1,18 +1,17 @@
-//! A compact DOM built from lol_html's streaming tokenizer.
+//! A compact DOM built from the events of [`super::tokenize`].
 //!
-//! lol_html tokenizes per the HTML5 spec (with its tree-builder simulation for the
-//! RCDATA/RAWTEXT/script states) but builds no tree; this module builds one with the HTML5
-//! rules that matter for text extraction: void elements, implied end of `<p>` before blocks,
-//! of `<li>`/`<dt>`/`<dd>`/`<tr>`/`<td>`/`<option>` before a sibling, end tags popping to their
+//! The tokenizer follows HTML5 where it decides token boundaries (raw-text elements, comments,
+//! quoted attribute values) but builds no tree; this module builds one with the HTML5 rules
+//! that matter for text extraction: void elements, implied end of `<p>` before blocks, of
+//! `<li>`/`<dt>`/`<dd>`/`<tr>`/`<td>`/`<option>` before a sibling, end tags popping to their
 //! element (and ignored when it is not open). Depth, node count and input size are capped so
-//! adversarial pages cost bounded time and memory. Names and attribute values are read from
-//! the page bytes at lol_html's source locations (its accessors allocate a `String` each).
+//! adversarial pages cost bounded time and memory. Names and attribute values are slices of
+//! the page; only the attributes extraction reads are copied.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
-use lol_html::html_content::{EndTag, TextType};
-use lol_html::{EndTagHandler, HtmlRewriter, Settings, doc_text, element};
+use super::tokenize::{Namespaces, TextMode, Token, Tokenizer};
 
 /// Pages beyond this are cut (with a warning): no article needs more.
 pub const MAX_HTML_BYTES: usize = 4 << 20;
@@ -263,7 +262,6 @@ pub struct Dom {
 /// A hash of a URL's site (the last two labels of its host, `news.example.com` and
 /// `www.example.com` alike), at least 2; 0 for a relative URL, 1 for `mailto:` and `tel:`.
 pub fn site_hash(url: &str) -> u64 {
-    use std::hash::Hasher;
     let u = url.trim().as_bytes();
     let starts = |p: &[u8]| u.len() >= p.len() && u[..p.len()].eq_ignore_ascii_case(p);
     if starts(b"mailto:") || starts(b"tel:") {
@@ -286,21 +284,21 @@ pub fn site_hash(url: &str) -> u64 {
     if let Some(colon) = host.iter().position(|&b| b == b':') {
         host = &host[..colon];
     }
-    let mut h = std::hash::DefaultHasher::new();
+    // FNV-1a: hashed per link, and only compared for equality (SipHash cost ~600
+    // instructions a link).
+    let mut h = FNV_OFFSET;
     for label in host.rsplit(|&b| b == b'.').filter(|l| !l.is_empty()).take(2) {
-        for b in label {
-            h.write_u8(b.to_ascii_lowercase());
+        for &b in label.iter().chain(b".") {
+            h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
         }
-        h.write_u8(b'.');
     }
-    h.finish().max(2)
+    h.max(2)
 }
 
 struct Builder {
     dom: Dom,
     /// Open elements with their tags (read on every event; the nodes are far apart in memory).
     stack: Vec<(u32, Tag)>,
-    pending: String,
     in_jsonld: bool,
     overflow: bool,
 }
@@ -376,28 +374,17 @@ impl Builder {
         }
     }
 
-    fn text(&mut self, chunk: &str, kind: TextType, last: bool) {
+    /// A whole text node; `decodable` for data and RCDATA (character references count there).
+    fn text(&mut self, raw: &str, decodable: bool) {
         // Script and style bodies are never text; only JSON-LD is kept.
         let top = self.top_tag();
-        let wanted = match top {
-            Tag::Script => self.in_jsonld && self.dom.jsonld.len() < 16,
-            Tag::Style | Tag::Template | Tag::Iframe | Tag::Noscript | Tag::Svg | Tag::Select => false,
-            _ => true,
-        };
-        if wanted {
-            self.pending.push_str(chunk);
-        }
-        if !last || !wanted {
-            return;
-        }
-        // `pending` keeps its buffer from node to node: only text that is kept is copied out.
-        let raw = self.pending.as_str();
         match top {
             Tag::Script => {
                 if self.in_jsonld && self.dom.jsonld.len() < 16 {
                     self.dom.jsonld.push(raw.to_string());
                 }
             }
+            Tag::Style | Tag::Template | Tag::Iframe | Tag::Noscript | Tag::Svg | Tag::Select => {}
             Tag::Title => {
                 if self.dom.title.is_empty() {
                     self.dom.title = decode(raw);
@@ -412,11 +399,10 @@ impl Builder {
                     // would just cost nodes.
                     let after_inline = last_child.is_some_and(|c| self.dom.nodes[c].tag.is_inline());
                     if !after_inline || raw.is_empty() {
-                        self.pending.clear();
                         return;
                     }
                 }
-                let decoded = matches!(kind, TextType::Data | TextType::RCData) && needs_decode(raw);
+                let decoded = decodable && needs_decode(raw);
                 if let Some(last) = last_child
                     && self.dom.nodes[last].tag == Tag::Text
                 {
@@ -441,7 +427,6 @@ impl Builder {
                 }
             }
         }
-        self.pending.clear();
     }
 }
 
@@ -479,6 +464,9 @@ fn measure_after(text: &str, mut in_ws: bool) -> (u32, u32) {
 /// found by their UTF-8 bytes (a `contains` over a set of chars costs a decode per char).
 fn needs_decode(s: &str) -> bool {
     let b = s.as_bytes();
+    if b.is_ascii() {
+        return memchr::memchr2(b'&', 0, b).is_some();
+    }
     b.iter().enumerate().any(|(i, &c)| match c {
         b'&' | 0 => true,
         0xC2 => b.get(i + 1) == Some(&0xAD),
@@ -498,59 +486,74 @@ fn decode(s: &str) -> String {
     if s.contains(invisible) { s.replace(invisible, "") } else { s }
 }
 
-fn attr(el: &lol_html::html_content::Element, name: &str) -> Option<String> {
-    el.get_attribute(name).map(|v| decode(&v))
+/// The first attribute named `name` (lowercase), entities decoded.
+fn attr(attrs: &[(&str, &str)], name: &str) -> Option<String> {
+    attrs.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| decode(v))
 }
 
-/// The element's tag, read from the page bytes at the start tag's source location (lol_html's
-/// `tag_name()` allocates a lowercased `String` per element, a measurable share of the parse).
-fn tag_of(html: &str, el: &lol_html::html_content::Element) -> Tag {
-    let raw = html.as_bytes().get(el.source_location().bytes()).unwrap_or_default();
-    let Some(rest) = raw.strip_prefix(b"<") else { return Tag::from_name(el.tag_name().as_bytes()) };
-    let end = rest.iter().position(|&b| matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'>'));
-    let name = &rest[..end.unwrap_or(rest.len())];
-    // No tag we tell apart has a longer name than "figcaption" or "blockquote".
-    let mut buf = [0u8; 10];
-    if name.len() > buf.len() {
-        return Tag::Other;
-    }
-    for (d, s) in buf.iter_mut().zip(name) {
+/// `name` ASCII-lowercased into `buf`; `None` when it is longer than `buf`.
+fn lower<'b, const N: usize>(name: &[u8], buf: &'b mut [u8; N]) -> Option<&'b [u8]> {
+    let out = buf.get_mut(..name.len())?;
+    for (d, s) in out.iter_mut().zip(name) {
         *d = s.to_ascii_lowercase();
     }
-    Tag::from_name(&buf[..name.len()])
+    Some(out)
 }
 
-/// An attribute's name, ASCII-lowercased into `buf`, read from the page bytes; `None` when it
-/// is longer than any name extraction reads.
-fn attr_name<'b>(
-    html: &str,
-    a: &lol_html::html_content::Attribute,
-    buf: &'b mut [u8; 8],
-) -> Option<&'b [u8]> {
-    let owned;
-    let name = match a.name_source_location().and_then(|l| html.as_bytes().get(l.bytes())) {
-        Some(n) => n,
-        None => {
-            owned = a.name();
-            owned.as_bytes()
-        }
-    };
-    if name.len() > buf.len() {
-        return None;
-    }
-    for (d, s) in buf.iter_mut().zip(name) {
-        *d = s.to_ascii_lowercase();
-    }
-    Some(&buf[..name.len()])
+/// Elements that never have content (HTML5's void elements).
+fn is_void(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"area"
+            | b"base"
+            | b"basefont"
+            | b"bgsound"
+            | b"br"
+            | b"col"
+            | b"embed"
+            | b"hr"
+            | b"img"
+            | b"input"
+            | b"keygen"
+            | b"link"
+            | b"meta"
+            | b"param"
+            | b"source"
+            | b"track"
+            | b"wbr"
+    )
 }
 
-/// An attribute's raw value (entities not decoded, as lol_html's `value()` gives it), borrowed
-/// from the page where its source location is known.
-fn attr_value<'h>(html: &'h str, a: &lol_html::html_content::Attribute) -> std::borrow::Cow<'h, str> {
-    match a.value_source_location().and_then(|l| html.get(l.bytes())) {
-        Some(v) => std::borrow::Cow::Borrowed(v),
-        None => std::borrow::Cow::Owned(a.value()),
+/// A hash of a lowercased tag name, to match end tags against open elements.
+fn name_hash(lname: &[u8]) -> u64 {
+    lname.iter().fold(FNV_OFFSET, |h, &c| (h ^ u64::from(c)).wrapping_mul(FNV_PRIME))
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x100_0000_01b3;
+
+/// Hashes the [`name_hash`] keys of the open-name counts as they are.
+#[derive(Default)]
+struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn finish(&self) -> u64 {
+        self.0
     }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = name_hash(bytes);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// An open element as the tokenizer side sees it: every start tag that can have content,
+/// whether or not the builder made a node for it (HTML5 tree construction without the
+/// implied ends, which the builder applies to its own stack).
+struct Open {
+    name: u64,
+    node: Option<u32>,
 }
 
 /// Appends `v` lowercased (as `str::to_lowercase` does) without a temporary for ASCII text.
@@ -591,131 +594,165 @@ pub fn parse(html: &str) -> Dom {
     // copies of a growing arena.
     let mut nodes = Vec::with_capacity((html.len() / 128).clamp(16, MAX_NODES + 1));
     nodes.push(root);
-    let b = Rc::new(RefCell::new(Builder {
+    let mut bb = Builder {
         dom: Dom { nodes, warnings, ..Dom::default() },
         stack: vec![(0, Tag::Document)],
-        pending: String::new(),
         in_jsonld: false,
         overflow: false,
-    }));
-    let (be, bt) = (b.clone(), b.clone());
-    let settings = Settings::new()
-        .append_element_content_handler(element!("*", move |el| {
-            let tag = tag_of(html, el);
-            let mut bb = be.borrow_mut();
-            match tag {
-                Tag::Meta => {
-                    let key = attr(el, "property")
-                        .or_else(|| attr(el, "name"))
-                        .or_else(|| attr(el, "itemprop"))
-                        .or_else(|| attr(el, "http-equiv"));
-                    if let (Some(k), Some(c)) = (key, attr(el, "content"))
-                        && bb.dom.metas.len() < 500
-                    {
-                        bb.dom.metas.push((k.to_ascii_lowercase(), c));
-                    }
-                    return Ok(());
-                }
-                Tag::Link => {
-                    if attr(el, "rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) {
-                        bb.dom.canonical = attr(el, "href");
-                    }
-                    return Ok(());
-                }
-                Tag::Html => {
-                    if bb.dom.lang.is_none() {
-                        bb.dom.lang = attr(el, "lang");
-                    }
-                    return Ok(());
-                }
-                Tag::Head | Tag::Body => return Ok(()),
-                _ => {}
-            }
-            // Nothing inside these is ever extracted: no nodes for SVG paths or option lists.
-            if bb.overflow || matches!(bb.top_tag(), Tag::Svg | Tag::Select | Tag::Noscript | Tag::Template) {
-                return Ok(());
-            }
-            bb.start(tag);
-            // One pass over the attributes (lol_html's get_attribute allocates per call).
-            let mut attrs = Attrs::default();
-            let mut script_type = None;
-            for a in el.attributes() {
-                let mut buf = [0u8; 8];
-                let Some(name) = attr_name(html, a, &mut buf) else { continue };
-                let value = || attr_value(html, a);
-                match name {
-                    b"class" | b"id" => {
-                        if !attrs.class_id.is_empty() {
-                            attrs.class_id.push(' ');
-                        }
-                        push_lowercase(&mut attrs.class_id, &value());
-                    }
-                    b"itemprop" => attrs.itemprop = Some(value().to_lowercase()),
-                    b"role" => attrs.role = Some(value().to_lowercase()),
-                    b"datetime" => attrs.datetime = Some(value().into_owned()),
-                    b"content" if attrs.datetime.is_none() => attrs.datetime = Some(value().into_owned()),
-                    b"rel" => attrs.rel = Some(value().to_lowercase()),
-                    b"hidden" => attrs.hidden = true,
-                    b"href" if tag == Tag::A => attrs.href = site_hash(&value()),
-                    b"style" => {
-                        let v = value().to_lowercase().replace(' ', "");
-                        attrs.hidden |= v.contains("display:none") || v.contains("visibility:hidden");
-                    }
-                    b"type" if tag == Tag::Script => script_type = Some(value().to_lowercase()),
-                    _ => {}
-                }
-            }
-            if tag == Tag::Script {
-                bb.in_jsonld = script_type.is_some_and(|t| t.contains("ld+json"));
-            }
-            // Plain formatting elements (<b>, <em>, a bare <span>) carry nothing extraction
-            // uses: their text joins the parent's, saving a node and an end-tag handler each.
-            let plain = attrs.class_id.is_empty()
-                && attrs.itemprop.is_none()
-                && attrs.role.is_none()
-                && !attrs.hidden;
-            if plain && matches!(tag, Tag::Inline | Tag::Span | Tag::Font) {
-                return Ok(());
-            }
-            let void = !el.can_have_content();
-            if (void && !matches!(tag, Tag::Br | Tag::Hr | Tag::Img))
-                || (!void && bb.stack.len() >= MAX_DEPTH)
-            {
-                return Ok(());
-            }
-            let Some(id) = bb.add(tag, attrs) else { return Ok(()) };
-            if void {
-                return Ok(());
-            }
-            bb.stack.push((id, tag));
-            drop(bb);
-            if let Some(handlers) = el.end_tag_handlers() {
-                let be2 = be.clone();
-                let h: EndTagHandler<'static> = Box::new(move |_e: &mut EndTag<'_>| {
-                    be2.borrow_mut().end(id);
-                    Ok(())
-                });
-                handlers.push(h);
-            }
-            Ok(())
-        }))
-        .append_document_content_handler(doc_text!(move |t| {
-            bt.borrow_mut().text(t.as_str(), t.text_type(), t.last_in_text_node());
-            Ok(())
-        }));
-    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-    let result = rewriter.write(html.as_bytes()).and_then(|_| rewriter.end());
-    let Ok(cell) = Rc::try_unwrap(b) else {
-        return Dom { warnings: vec!["html parser state still shared".into()], ..Dom::default() };
     };
-    let mut builder = cell.into_inner();
-    if let Err(e) = result {
-        builder.dom.warnings.push(format!("html parse stopped early: {e}"));
+    let mut open: Vec<Open> = Vec::with_capacity(64);
+    let mut counts: HashMap<u64, u32, BuildHasherDefault<NameHasher>> = HashMap::default();
+    let mut tok = Tokenizer::new(html);
+    let mut ns = Namespaces::default();
+    while let Some(token) = tok.next_token() {
+        match token {
+            Token::Text { text, decode } => bb.text(text, decode),
+            Token::Other => {}
+            Token::End { name } => {
+                let mut buf = [0u8; 32];
+                let owned;
+                let lname = match lower(name, &mut buf) {
+                    Some(l) => l,
+                    None => {
+                        owned = name.to_ascii_lowercase();
+                        &owned
+                    }
+                };
+                let h = name_hash(lname);
+                // Pops to the nearest open element of that name (none: the tag is ignored);
+                // the nodes of all elements popped end here.
+                // (`counts` answers for names that are not open, which would cost a scan of a
+                // stack of unclosed elements per stray end tag.)
+                if counts.get(&h).is_some_and(|&n| n > 0)
+                    && let Some(pos) = open.iter().rposition(|o| o.name == h)
+                {
+                    for o in open.drain(pos..) {
+                        if let Some(n) = counts.get_mut(&o.name) {
+                            *n -= 1;
+                        }
+                        if let Some(id) = o.node {
+                            bb.end(id);
+                        }
+                    }
+                }
+                ns.end(lname);
+                tok.allow_cdata = ns.foreign();
+            }
+            Token::Start { name, self_closing } => {
+                let mut buf = [0u8; 32];
+                let owned;
+                let lname = match lower(name, &mut buf) {
+                    Some(l) => l,
+                    None => {
+                        owned = name.to_ascii_lowercase();
+                        &owned
+                    }
+                };
+                let (foreign, mode) = ns.start(lname, self_closing, tok.attrs());
+                tok.allow_cdata = ns.foreign();
+                let can_have_content = if foreign { !self_closing } else { !is_void(lname) };
+                let node = start(&mut bb, lname, tok.attrs(), can_have_content);
+                if can_have_content {
+                    let h = name_hash(lname);
+                    *counts.entry(h).or_insert(0) += 1;
+                    open.push(Open { name: h, node });
+                }
+                if mode != TextMode::Data {
+                    tok.set_mode(mode, name);
+                }
+            }
+        }
     }
-    if builder.overflow {
-        builder.dom.warnings.push(format!("html has more than {MAX_NODES} nodes; the rest was dropped"));
+    if bb.overflow {
+        bb.dom.warnings.push(format!("html has more than {MAX_NODES} nodes; the rest was dropped"));
     }
-    builder.dom
+    bb.dom
+}
+
+/// A start tag: head data, or a node on the builder's stack. Returns the node when its end
+/// tag is to close it.
+fn start(bb: &mut Builder, lname: &[u8], attrs: &[(&str, &str)], can_have_content: bool) -> Option<u32> {
+    let tag = if lname.len() <= 10 { Tag::from_name(lname) } else { Tag::Other };
+    match tag {
+        Tag::Meta => {
+            let key = attr(attrs, "property")
+                .or_else(|| attr(attrs, "name"))
+                .or_else(|| attr(attrs, "itemprop"))
+                .or_else(|| attr(attrs, "http-equiv"));
+            if let (Some(k), Some(c)) = (key, attr(attrs, "content"))
+                && bb.dom.metas.len() < 500
+            {
+                bb.dom.metas.push((k.to_ascii_lowercase(), c));
+            }
+            return None;
+        }
+        Tag::Link => {
+            if attr(attrs, "rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) {
+                bb.dom.canonical = attr(attrs, "href");
+            }
+            return None;
+        }
+        Tag::Html => {
+            if bb.dom.lang.is_none() {
+                bb.dom.lang = attr(attrs, "lang");
+            }
+            return None;
+        }
+        Tag::Head | Tag::Body => return None,
+        _ => {}
+    }
+    // Nothing inside these is ever extracted: no nodes for SVG paths or option lists.
+    if bb.overflow || matches!(bb.top_tag(), Tag::Svg | Tag::Select | Tag::Noscript | Tag::Template) {
+        return None;
+    }
+    bb.start(tag);
+    // One pass over the attributes.
+    let mut a = Attrs::default();
+    let mut script_type = None;
+    for &(name, value) in attrs {
+        let mut buf = [0u8; 8];
+        let Some(name) = lower(name.as_bytes(), &mut buf) else { continue };
+        match name {
+            b"class" | b"id" => {
+                if !a.class_id.is_empty() {
+                    a.class_id.push(' ');
+                }
+                push_lowercase(&mut a.class_id, value);
+            }
+            b"itemprop" => a.itemprop = Some(value.to_lowercase()),
+            b"role" => a.role = Some(value.to_lowercase()),
+            b"datetime" => a.datetime = Some(value.to_string()),
+            b"content" if a.datetime.is_none() => a.datetime = Some(value.to_string()),
+            b"rel" => a.rel = Some(value.to_lowercase()),
+            b"hidden" => a.hidden = true,
+            b"href" if tag == Tag::A => a.href = site_hash(value),
+            b"style" => {
+                let v = value.to_lowercase().replace(' ', "");
+                a.hidden |= v.contains("display:none") || v.contains("visibility:hidden");
+            }
+            b"type" if tag == Tag::Script => script_type = Some(value.to_lowercase()),
+            _ => {}
+        }
+    }
+    if tag == Tag::Script {
+        bb.in_jsonld = script_type.is_some_and(|t| t.contains("ld+json"));
+    }
+    // Plain formatting elements (<b>, <em>, a bare <span>) carry nothing extraction uses:
+    // their text joins the parent's, saving a node each.
+    let plain = a.class_id.is_empty() && a.itemprop.is_none() && a.role.is_none() && !a.hidden;
+    if plain && matches!(tag, Tag::Inline | Tag::Span | Tag::Font) {
+        return None;
+    }
+    let void = !can_have_content;
+    if (void && !matches!(tag, Tag::Br | Tag::Hr | Tag::Img)) || (!void && bb.stack.len() >= MAX_DEPTH) {
+        return None;
+    }
+    let id = bb.add(tag, a)?;
+    if void {
+        return None;
+    }
+    bb.stack.push((id, tag));
+    Some(id)
 }
 
 #[cfg(test)]

@@ -98,3 +98,38 @@ fn deep_nesting_is_capped() {
     assert!(dom.nodes.len() <= MAX_DEPTH + 2);
     assert_eq!(texts(&dom).last().map(|t| t.1.as_str()), Some("deep text"));
 }
+
+#[test]
+fn raw_text_and_foreign_content_follow_html5() {
+    // Tags inside script strings, styles and comments are not elements; `</script` ends a
+    // script in any case; a <title> inside SVG is HTML again, so its <script> is raw text.
+    let dom = parse(
+        "<script>document.write('<p>no</p>'); if (a<b) {}</SCRIPT ><style>p>a{}</style><!-- <p>no</p> -->\
+         <svg><title>icon<script>x = '</title><p>';</script></title><path d='M0'/></svg><p>yes &amp; <b>bold</b></p>\
+         <textarea><p>typed</p></textarea>",
+    );
+    assert_eq!(
+        texts(&dom),
+        vec![(Tag::P, "yes & bold".to_string()), (Tag::Textarea, "<p>typed</p>".to_string())]
+    );
+}
+
+#[test]
+fn stray_end_tags_cost_no_scan_of_open_elements() {
+    // 100,000 unclosed inline elements, then 100,000 end tags of an element that is not open:
+    // quadratic if each end tag searched the open elements.
+    let html = "<b>".repeat(100_000) + "text" + &"</i>".repeat(100_000) + "<p>after";
+    let start = std::time::Instant::now();
+    let dom = parse(&html);
+    assert_eq!(texts(&dom).last().map(|t| t.1.as_str()), Some("after"));
+    assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
+}
+
+#[test]
+fn end_tags_close_implicitly_open_children() {
+    // </div> closes the unclosed <p> inside it: the next <p> is the <div>'s sibling.
+    let dom = parse("<div class=a><p>one</div><p>two</p>");
+    let div = dom.nodes.iter().position(|n| n.tag == Tag::Div).unwrap();
+    let ps: Vec<_> = dom.nodes.iter().filter(|n| n.tag == Tag::P).map(|n| n.parent as usize).collect();
+    assert_eq!(ps, vec![div, 0]);
+}

@@ -393,6 +393,18 @@ fn first_tag_text(dom: &Dom, st: &Stats, pred: impl Fn(Tag) -> bool) -> Option<S
         .filter(|t| !t.is_empty())
 }
 
+/// Whether `hay` contains one of `needles` (non-empty, ASCII), in one pass: a `str::contains`
+/// per needle sets up a searcher each time, and these run on every class attribute of a page.
+fn contains_any(hay: &str, needles: &[&str]) -> bool {
+    let h = hay.as_bytes();
+    // Needles' first bytes as a bit set over 0..128.
+    let first =
+        needles.iter().fold(0u128, |m, n| m | n.as_bytes().first().map_or(0, |&b| 1u128 << (b & 127)));
+    h.iter().enumerate().any(|(i, &b)| {
+        b < 128 && first & (1u128 << b) != 0 && needles.iter().any(|n| h[i..].starts_with(n.as_bytes()))
+    })
+}
+
 /// Texts of elements with a matching itemprop, or a class/id containing one of the cues.
 fn itemprop_or_class(dom: &Dom, st: &Stats, props: &[&str], classes: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
@@ -401,7 +413,7 @@ fn itemprop_or_class(dom: &Dom, st: &Stats, props: &[&str], classes: &[&str]) ->
         let hit = a.itemprop.as_deref().is_some_and(|p| props.contains(&p))
             || a.rel.as_deref().is_some_and(|r| r.contains("author"))
             || (!a.class_id.is_empty()
-                && classes.iter().any(|c| a.class_id.contains(c))
+                && contains_any(&a.class_id, classes)
                 && !a.class_id.contains("comment"));
         if !hit || matches!(dom.nodes[i].tag, Tag::Text | Tag::Script | Tag::Style) {
             continue;
@@ -511,16 +523,17 @@ fn visible_date(dom: &Dom, st: &Stats, content: Option<(usize, usize)>) -> Optio
     let mut best: Option<(usize, PublishedDate)> = None;
     for i in 1..dom.nodes.len() {
         let a = &dom.nodes[i].attrs;
-        if a.class_id.is_empty() || a.class_id.contains("comment") || st.raw_len[i] > 150 {
+        if a.class_id.is_empty() || st.raw_len[i] > 150 {
             continue;
         }
         let dist = i.abs_diff(start);
         if best.as_ref().is_some_and(|(d, _)| *d <= dist) {
             continue;
         }
-        if ["date", "time", "publish", "posted", "datum", "meta", "byline", "info", "subline"]
-            .iter()
-            .any(|c| a.class_id.contains(c))
+        if contains_any(
+            &a.class_id,
+            &["date", "time", "publish", "posted", "datum", "meta", "byline", "info", "subline"],
+        ) && !a.class_id.contains("comment")
         {
             let t = subtree_text(dom, i);
             if let Some(d) = dates::find_date(&t).and_then(|d| d.to_published("text")) {
@@ -534,4 +547,25 @@ fn visible_date(dom: &Dom, st: &Stats, content: Option<(usize, usize)>) -> Optio
 /// Compiles this module's patterns now (see [`crate::compile_patterns`]).
 pub(crate) fn compile_patterns() {
     LazyLock::force(&SCRIPT_DATE_RE);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn contains_any_is_any_contains() {
+        let needles = ["date", "time", "publish", "byline"];
+        for hay in [
+            "",
+            "post-date",
+            "x",
+            "timestamp",
+            "dat",
+            "article-meta publisher",
+            "by-line",
+            "ü-date",
+            "datetime",
+        ] {
+            assert_eq!(super::contains_any(hay, &needles), needles.iter().any(|n| hay.contains(n)), "{hay}");
+        }
+    }
 }

@@ -10,46 +10,56 @@
 //! | scraper 0.29 (html5ever 0.35 tree builder + ego-tree DOM) | 106 | 715 |
 //! | html5ever 0.40 tokenizer alone (no tree) | 159 | 1,073 |
 //! | tl 0.7 (not HTML5-conformant) | 700 | 4,750 |
-//! | lol_html 3.0, element + end-tag + text handlers on `*` | 324 | 2,190 |
+//! | lol_html 3.0, element + end-tag + text handlers on `*` (until 2026-12-06) | 324 | 2,190 |
 //!
-//! The target is ≥ 20× trafilatura (≈ 800 pages/s on these pages), so a full html5ever DOM
-//! (715 pages/s before any extraction) cannot make it. tl is fastest but does not tokenize
-//! per HTML5 (raw-text elements, entities, attribute edge cases). lol_html's tokenizer is
-//! HTML5-conformant (it is Cloudflare's production rewriter) and leaves ~3× headroom: we
-//! build a compact arena DOM from its events ([`dom`]) with the implied-end-tag rules that
-//! matter for text, then score it ([`content`]) and read metadata ([`meta`]). Plain
-//! formatting elements (`<b>`, a bare `<span>`) and everything inside `<svg>`, `<select>` and
-//! `<noscript>` get no node at all.
+//! Since 2026-12-06 the DOM ([`dom`]) is built from [`tokenize`], a one-pass scanner of the
+//! part of the HTML5 tokenizer the builder reads (tag boundaries with quoted attribute values,
+//! comments and bogus comments, RCDATA/RAWTEXT/script data with its escaped states, PLAINTEXT,
+//! CDATA in foreign content) plus lol_html's namespace simulation (SVG/MathML, integration
+//! points, breakout tags) and its end-tag rule (an end tag pops to the nearest open element of
+//! its name, else is ignored), so the trees are the ones lol_html gave. The builder adds the
+//! implied-end-tag rules that matter for text; plain formatting elements (`<b>`, a bare
+//! `<span>`) and everything inside `<svg>`, `<select>` and `<noscript>` get no node at all.
+//! Checked against the lol_html build on the 591 pages, on each cut at 39 points (23,640
+//! inputs: cut-off tags, comments, scripts) and on 23,640 copies with 5 random snippets each
+//! (`<script>`, `<!--`, `<svg>`, quotes, `<plaintext>`, …): identical DOMs, except where
+//! lol_html gave up ("parsing ambiguity", e.g. `<textarea>` in `<select>`: it dropped the rest
+//! of the page; the scanner goes on). tl was not taken: its tree ignores an end tag that does
+//! not close the innermost element (`<div><p>a</div>` leaves the `<div>` open), so it cannot
+//! give these trees, and it has no raw-text states.
 //!
 //! # Where a page's instructions go (callgrind, `NewsExtractor::extract` per page)
 //!
-//! Measured in the `extract_eval` example (glibc malloc; the CLI with mimalloc: AEB 12.87 →
-//! 9.08 M, trafilatura-eval 12.30 → 10.65 M). Output unchanged on every page
+//! `valgrind --tool=callgrind --toggle-collect='newsloom_extract::NewsExtractor::extract_with'
+//! newsloom eval extract --gold GOLD.jsonl` (the CLI, mimalloc). Output unchanged on every page
 //! (`bench/extract-same.sh`).
 //!
 //! | | AEB dev (88) | trafilatura-eval dev (503) |
 //! |---|---|---|
-//! | before (2026-12-05), all | 14.36 M | 13.38 M |
-//! | … of which first-use regex compilation | 3.34 M | 0.59 M |
-//! | … of which the parse ([`dom::parse`]) | 7.76 M | 8.89 M |
-//! | after (2026-12-06), all | 9.82 M (−32 %) | 11.47 M (−14 %) |
-//! | … of which the parse | 6.57 M (−15 %) | 7.56 M (−15 %) |
+//! | lol_html DOM (2026-12-06 morning), all | 9.30 M | 10.71 M |
+//! | … of which the parse ([`dom::parse`]) | 6.12 M | 7.07 M |
+//! | [`tokenize`] DOM, cheaper class cues and link hashes, all | 5.44 M (−42 %) | 6.17 M (−42 %) |
+//! | … of which the parse | 2.37 M (−61 %) | 2.74 M (−61 %) |
 //!
-//! The patterns are compiled when an extractor is built ([`crate::compile_patterns`]): lazily
-//! they cost the first pages ≈ 300 M instructions. The parse reads tag and attribute names and
-//! attribute values from the page bytes at lol_html's source locations instead of its
-//! allocating `tag_name()`/`name()`/`value()`, keeps one text buffer across text nodes, finds
-//! entities and invisible characters by their bytes, measures merged text incrementally and
-//! keeps the open elements' tags on its stack. What remains of the parse is mostly lol_html's
-//! own work (tokenizer, selector VM on `*`, token serialisation to the discarded output,
-//! per-text-node decoder set-up: ≈ 4.4–5 M instructions a page), which only another tokenizer
-//! would remove.
+//! Earlier (2026-12-05 → 06, `extract_eval` example with glibc malloc): 14.36 → 9.82 M on AEB
+//! and 13.38 → 11.47 M on trafilatura-eval, by compiling the patterns when an extractor is
+//! built ([`crate::compile_patterns`]; lazily they cost the first pages ≈ 300 M instructions)
+//! and by reading names and values from the page bytes instead of lol_html's allocating
+//! accessors. The lol_html share of the parse (≈ 4.4–5 M a page: tokenizer, selector VM on
+//! `*`, serialising the discarded output, per-text-node decoder set-up) is what the scanner
+//! removed. Left in the parse: the scanner ≈ 0.9 M a page, node construction (`Builder::add`
+//! with each node's child list) ≈ 0.35 M, text measuring ≈ 0.25 M. Outside it: whatlang
+//! ≈ 0.65 M (already on a 400-char prefix), metadata ≈ 0.45 M (was 0.68 M: class cues are
+//! matched in one pass per class attribute instead of a `str::contains` per cue), the body
+//! serialiser ≈ 0.25 M. Link hosts are hashed with FNV-1a instead of SipHash (≈ 600
+//! instructions a link before).
 
 mod authors;
 pub mod content;
 pub mod dom;
 pub mod meta;
 mod repeat;
+pub mod tokenize;
 
 use std::sync::LazyLock;
 
