@@ -500,6 +500,14 @@ fn lower<'b, const N: usize>(name: &[u8], buf: &'b mut [u8; N]) -> Option<&'b [u
     Some(out)
 }
 
+/// A tag name in lower case: in `buf` when it fits (no allocation), else allocated.
+fn lower_name<'b>(name: &[u8], buf: &'b mut [u8; 32]) -> std::borrow::Cow<'b, [u8]> {
+    match lower(name, buf) {
+        Some(l) => std::borrow::Cow::Borrowed(l),
+        None => std::borrow::Cow::Owned(name.to_ascii_lowercase()),
+    }
+}
+
 /// Elements that never have content (HTML5's void elements).
 fn is_void(name: &[u8]) -> bool {
     matches!(
@@ -610,14 +618,7 @@ pub fn parse(html: &str) -> Dom {
             Token::Other => {}
             Token::End { name } => {
                 let mut buf = [0u8; 32];
-                let owned;
-                let lname = match lower(name, &mut buf) {
-                    Some(l) => l,
-                    None => {
-                        owned = name.to_ascii_lowercase();
-                        &owned
-                    }
-                };
+                let lname = &*lower_name(name, &mut buf);
                 let h = name_hash(lname);
                 // Pops to the nearest open element of that name (none: the tag is ignored);
                 // the nodes of all elements popped end here.
@@ -640,14 +641,7 @@ pub fn parse(html: &str) -> Dom {
             }
             Token::Start { name, self_closing } => {
                 let mut buf = [0u8; 32];
-                let owned;
-                let lname = match lower(name, &mut buf) {
-                    Some(l) => l,
-                    None => {
-                        owned = name.to_ascii_lowercase();
-                        &owned
-                    }
-                };
+                let lname = &*lower_name(name, &mut buf);
                 let (foreign, mode) = ns.start(lname, self_closing, tok.attrs());
                 tok.allow_cdata = ns.foreign();
                 let can_have_content = if foreign { !self_closing } else { !is_void(lname) };
