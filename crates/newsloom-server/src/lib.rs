@@ -124,11 +124,7 @@ pub fn router(db: &Path, write_token: Option<String>) -> Result<Router, String> 
 /// CPU-bound and loses nothing by it; one larger than memory waits on the disk, and on a million
 /// articles after a cold start 16 at once served 24 % more story pages than 4.
 fn db_concurrency() -> usize {
-    std::env::var("NEWSLOOM_DB_CONCURRENCY")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .filter(|n| (1..=256).contains(n))
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get() * 8).unwrap_or(16).max(8))
+    per_core_or_env("NEWSLOOM_DB_CONCURRENCY", 8)
 }
 
 /// Uncached searches at once: two per core by default (`NEWSLOOM_SEARCH_CONCURRENCY`). A
@@ -137,11 +133,16 @@ fn db_concurrency() -> usize {
 /// requests/s (p99 169 / 165 ms), two 2,508 / 2,441 (146 / 135 ms), four 2,733 / 2,655 (135 /
 /// 152 ms, longer max), sixteen per core 1,070 / 1,371 (588 / 564 ms: they crowd each other out).
 fn search_concurrency() -> usize {
-    std::env::var("NEWSLOOM_SEARCH_CONCURRENCY")
+    per_core_or_env("NEWSLOOM_SEARCH_CONCURRENCY", 2)
+}
+
+/// `var` when set to 1..=256, else `per_core` times the cores (2 cores when unknown).
+fn per_core_or_env(var: &str, per_core: usize) -> usize {
+    std::env::var(var)
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
         .filter(|n| (1..=256).contains(n))
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(4, |n| 2 * n.get()))
+        .unwrap_or_else(|| per_core * std::thread::available_parallelism().map_or(2, |n| n.get()))
 }
 
 /// Page cache of all pooled SQLite readers together, in MB (each allocates as pages are used).
