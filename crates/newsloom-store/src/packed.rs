@@ -43,9 +43,16 @@ pub(crate) fn pack_value_fast(text: &str) -> crate::Result<rusqlite::types::Valu
     if text.len() < MIN_PACKED {
         return Ok(rusqlite::types::Value::Text(text.to_string()));
     }
-    let mut bytes = Vec::with_capacity(1 + 4 + lz4_flex::block::get_maximum_output_size(text.len()));
-    bytes.push(LZ4_TAG);
-    bytes.extend_from_slice(&lz4_flex::compress_prepend_size(text.as_bytes()));
+    // Tag, size (u32 little-endian, as `compress_prepend_size` writes it), then the block,
+    // compressed in place rather than into a second buffer that is then copied.
+    let size = u32::try_from(text.len())
+        .map_err(|_| crate::StoreError(format!("a value of {} bytes is too large to store", text.len())))?;
+    let mut bytes = vec![0u8; 5 + lz4_flex::block::get_maximum_output_size(text.len())];
+    bytes[0] = LZ4_TAG;
+    bytes[1..5].copy_from_slice(&size.to_le_bytes());
+    let n = lz4_flex::block::compress_into(text.as_bytes(), &mut bytes[5..])
+        .map_err(|e| crate::StoreError(format!("cannot compress a value: {e}")))?;
+    bytes.truncate(5 + n);
     Ok(rusqlite::types::Value::Blob(bytes))
 }
 
