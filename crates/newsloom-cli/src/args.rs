@@ -132,7 +132,12 @@ pub enum Command {
     Reindex,
     /// Merge the search index into one segment (searches slow down with the number of
     /// segments that many separate ingests leave; large ingests merge by themselves).
-    Compact,
+    Compact {
+        /// Also rewrite articles' and facts documents that an older version stored deflated
+        /// in the faster codec this version writes (story and article pages read them).
+        #[arg(long)]
+        recode: bool,
+    },
     /// Run a stage on gold data and print its metrics.
     Eval {
         #[arg(value_enum)]

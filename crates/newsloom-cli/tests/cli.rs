@@ -81,6 +81,14 @@ fn seeds_ingest_once_search_and_share_a_story() {
     let compacted = json(&newsloom(db, &["compact", "--json"]));
     assert_eq!((compacted["segments_after"].as_u64(), compacted["documents"].as_u64()), (Some(1), Some(2)));
     assert_eq!(json(&newsloom(db, &["search", "Kelin", "--json"]))["hits"][0]["id"], hit["id"]);
+    // This version wrote every document in the codec `--recode` converts to: nothing to rewrite.
+    let recoded = json(&newsloom(db, &["compact", "--recode", "--json"]));
+    assert_eq!(
+        (recoded["recoded"]["values"].as_u64(), recoded["recoded"]["rewritten"].as_u64()),
+        (Some(4), Some(0))
+    );
+    let shown = json(&newsloom(db, &["show", id, "--json"]));
+    assert_eq!(shown["body"], article["body"]);
 }
 
 /// The issue-6 acceptance case: two reports a week apart from two outlets share a story; an

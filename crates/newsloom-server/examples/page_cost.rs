@@ -5,6 +5,8 @@
 //! `cargo run --release -p newsloom-server --example page_cost -- STORE_DIR PATHS [PASSES]`
 //! (PATHS: one request path per line, e.g. `/api/stories/s-…`; every path is requested once per
 //! pass, default 3; the first pass is reported apart, as it mostly measures the OS cache).
+//! With `PAGE_COST_DUMP=DIR`, the first pass writes each response body to `DIR/<line>.json`, to
+//! compare two builds' answers.
 
 use std::time::Instant;
 
@@ -37,23 +39,38 @@ fn main() {
         std::fs::read_to_string(paths).expect("read paths").lines().map(str::to_string).collect();
     let app = newsloom_server::router(std::path::Path::new(dir), None).expect("open store");
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let dump = std::env::var_os("PAGE_COST_DUMP").map(std::path::PathBuf::from);
     for pass in 0..passes {
         let (cpu0, t0) = (cpu_seconds(), Instant::now());
         let (mut bytes, mut ok) = (0usize, 0usize);
-        for p in &paths {
+        let mut each = Vec::with_capacity(paths.len());
+        for (line, p) in paths.iter().enumerate() {
+            let started = Instant::now();
             let req = Request::get(p.as_str()).body(Body::empty()).expect("request");
             let resp = rt.block_on(app.clone().oneshot(req)).expect("response");
             ok += usize::from(resp.status().is_success());
-            bytes += rt.block_on(resp.into_body().collect()).expect("body").to_bytes().len();
+            let body = rt.block_on(resp.into_body().collect()).expect("body").to_bytes();
+            bytes += body.len();
+            each.push(started.elapsed().as_secs_f64() * 1e3);
+            if let (Some(dir), 0) = (&dump, pass) {
+                std::fs::write(dir.join(format!("{line}.json")), &body).expect("write response");
+            }
         }
         let (cpu, wall) = (cpu_seconds() - cpu0, t0.elapsed().as_secs_f64());
         let n = paths.len().max(1) as f64;
+        each.sort_by(f64::total_cmp);
+        let at = |q: f64| each.get(((each.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
         println!(
-            "pass {pass}: {} requests ({ok} ok), {:.0} bytes each, {:.3} ms CPU and {:.3} ms wall each",
+            "pass {pass}: {} requests ({ok} ok), {:.0} bytes each, {:.3} ms CPU and {:.3} ms wall each; \
+             wall p50 {:.3}, p90 {:.3}, p99 {:.3}, max {:.3} ms",
             paths.len(),
             bytes as f64 / n,
             cpu * 1e3 / n,
-            wall * 1e3 / n
+            wall * 1e3 / n,
+            at(0.5),
+            at(0.9),
+            at(0.99),
+            at(1.0)
         );
     }
 }

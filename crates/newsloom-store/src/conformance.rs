@@ -357,6 +357,17 @@ fn places_and_event_locations(store: &mut dyn StoreBackend) {
     entities.dedup_by(|a, b| a.id == b.id);
     assert_eq!(both.entities, entities);
     assert!(both.articles.iter().all(|f| f.entities.is_empty()));
+    // The same facts as JSON documents, for a reader that passes them on.
+    let docs = store.facts_json_of_articles(&["a1", "a2", "a1"]).unwrap();
+    assert_eq!(docs.len(), 3);
+    for (doc, facts) in docs.iter().zip(&both.articles) {
+        let v: serde_json::Value = serde_json::from_str(doc).unwrap();
+        assert_eq!(v["mentions"], as_read(&facts.mentions));
+        assert_eq!(v["quotes"], as_read(&facts.quotes));
+        assert_eq!(v["events"], as_read(&facts.events));
+    }
+    let ids: Vec<&str> = entities.iter().map(|e| e.id.as_str()).chain(["no-such-entity"]).collect();
+    assert_eq!(store.entities_by_ids(&ids).unwrap(), entities, "known ones, in id order");
 
     let bbox = |b| GeoEventFilter { bbox: Some(b), limit: 10, ..Default::default() };
     assert_eq!(store.events_by_place(&bbox((37.0, 55.0, 38.0, 56.0))).unwrap().len(), 2);
@@ -515,4 +526,10 @@ fn tone_series_and_article_filters(store: &mut dyn StoreBackend) {
         ids(ArticleFilter { geonameid: Some(524_901), tone_min: Some(0.0), ..Default::default() }),
         ["t3"]
     );
+}
+
+/// `x` written as JSON text and read back, as a client sees it (`serde_json::to_value` would
+/// widen f32 fields to f64 and so differ from the text in their last digits).
+fn as_read<T: serde::Serialize>(x: &T) -> serde_json::Value {
+    serde_json::from_str(&serde_json::to_string(x).unwrap()).unwrap()
 }

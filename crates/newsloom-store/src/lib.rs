@@ -27,6 +27,7 @@ mod geo;
 mod lock;
 mod packed;
 mod read;
+mod recode;
 mod schema;
 mod snapshot;
 mod tone;
@@ -47,6 +48,7 @@ pub use read::{
     ArticleFilter, ArticleRow, DyadPoint, EventFilter, OutletCount, QuoteFilter, Stats, StoryOrder,
     StoryQuery, StoryRow,
 };
+pub use recode::RecodeStats;
 pub use tone::{TonePoint, ToneSubject};
 pub use warm::WarmedIndex;
 pub use watched::WatchedFile;
@@ -210,6 +212,8 @@ impl StoreBackend for SqliteStore {
         fn analysis(article: &str) -> Result<newsloom_model::Analysis>;
         fn story_facts(article: &str) -> Result<newsloom_model::Analysis>;
         fn facts_of_articles(articles: &[&str]) -> Result<ArticlesFacts>;
+        fn facts_json_of_articles(articles: &[&str]) -> Result<Vec<String>>;
+        fn entities_by_ids(ids: &[&str]) -> Result<Vec<newsloom_model::Entity>>;
         fn article_entities(article: &str) -> Result<Vec<String>>;
         fn stats() -> Result<Stats>;
         fn entities(query: Option<&str>, offset: usize, limit: usize) -> Result<Vec<(newsloom_model::Entity, i64)>>;

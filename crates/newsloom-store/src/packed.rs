@@ -37,6 +37,11 @@ fn pack(text: &str) -> rusqlite::Result<ToSqlOutput<'_>> {
 /// block of type 3, which is reserved: no deflate value starts with it.
 const LZ4_TAG: u8 = 0xFE;
 
+/// Whether a stored BLOB is in the codec [`pack_value_fast`] writes.
+pub(crate) fn is_fast_coded(stored: &[u8]) -> bool {
+    stored.first() == Some(&LZ4_TAG)
+}
+
 /// [`pack_value`] for a value read often: LZ4, which decompresses about five times faster
 /// than inflate, for about an eighth more bytes.
 pub(crate) fn pack_value_fast(text: &str) -> crate::Result<rusqlite::types::Value> {

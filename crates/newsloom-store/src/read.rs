@@ -465,15 +465,7 @@ impl SqliteStore {
     /// entities in one more for all of them (a story's articles mostly name the same ones, so
     /// each is read and parsed once, not once per article).
     pub fn facts_of_articles(&self, articles: &[&str]) -> Result<ArticlesFacts> {
-        let mut docs: HashMap<String, Packed> = HashMap::with_capacity(articles.len());
-        {
-            let mut stmt = self.conn.prepare_cached(FACTS_DOCS_SQL)?;
-            let rows = stmt.query_map([serde_json::to_string(articles)?], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            for row in rows {
-                let (id, doc) = row?;
-                docs.insert(id, doc);
-            }
-        }
+        let docs = self.facts_docs(articles)?;
         let mut out = Vec::with_capacity(articles.len());
         for article in articles {
             let facts = match docs.get(*article) {
@@ -494,6 +486,38 @@ impl SqliteStore {
         }
         let ids = out.iter().flat_map(|f| f.mentions.iter().map(|m| m.entity.as_str()));
         Ok(ArticlesFacts { entities: self.entities_by_id(ids)?, articles: out })
+    }
+
+    /// [`Self::facts_of_articles`] as the stored JSON documents, without the entities: for a
+    /// reader that passes facts on rather than building them (see
+    /// [`StoreBackend::facts_json_of_articles`](crate::StoreBackend::facts_json_of_articles)).
+    pub fn facts_json_of_articles(&self, articles: &[&str]) -> Result<Vec<String>> {
+        let mut docs = self.facts_docs(articles)?;
+        articles
+            .iter()
+            .map(|article| match docs.remove(*article) {
+                Some(Packed(doc)) => Ok(doc),
+                None => facts_doc_json(&self.facts_from_tables(article)?),
+            })
+            .collect()
+    }
+
+    /// The entities with these ids that the store knows, in id order.
+    pub fn entities_by_ids(&self, ids: &[&str]) -> Result<Vec<Entity>> {
+        self.entities_by_id(ids.iter().copied())
+    }
+
+    /// The `article_facts` documents of these articles, by article id (articles stored before
+    /// that table existed have none).
+    fn facts_docs(&self, articles: &[&str]) -> Result<HashMap<String, Packed>> {
+        let mut docs: HashMap<String, Packed> = HashMap::with_capacity(articles.len());
+        let mut stmt = self.conn.prepare_cached(FACTS_DOCS_SQL)?;
+        let rows = stmt.query_map([serde_json::to_string(articles)?], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        for row in rows {
+            let (id, doc) = row?;
+            docs.insert(id, doc);
+        }
+        Ok(docs)
     }
 
     /// The entities with these ids (repeats allowed) as the store knows them, by id.
@@ -715,6 +739,17 @@ pub(crate) struct FactsDocRef<'a> {
     pub mentions: Vec<&'a Mention>,
     pub quotes: Vec<&'a Quote>,
     pub events: Vec<&'a Event>,
+}
+
+/// An article's mentions, quotes and events as the JSON document `article_facts` keeps (the
+/// parts in the order given).
+pub(crate) fn facts_doc_json(a: &Analysis) -> Result<String> {
+    let doc = FactsDocRef {
+        mentions: a.mentions.iter().collect(),
+        quotes: a.quotes.iter().collect(),
+        events: a.events.iter().collect(),
+    };
+    Ok(serde_json::to_string(&doc)?)
 }
 
 fn parse_docs<T: serde::de::DeserializeOwned>(docs: Vec<String>) -> Result<Vec<T>> {

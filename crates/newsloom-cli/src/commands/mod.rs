@@ -60,7 +60,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             export::export(&open()?, format, out.as_deref(), with_raw, since, every, json)
         }
         Command::Reindex => ingest::reindex(&db, json),
-        Command::Compact => ingest::compact(&db, json),
+        Command::Compact { recode } => ingest::compact(&db, recode, json),
         Command::Eval {
             task: crate::args::EvalTask::Geo,
             gold,
@@ -135,7 +135,7 @@ fn embedded_only(location: &Location, command: &Command) -> anyhow::Result<()> {
         Command::Sources => "sources",
         Command::Serve { follow: Some(_), .. } => "serve --follow",
         Command::Reindex => "reindex (PostgreSQL keeps its own full-text index)",
-        Command::Compact => "compact (PostgreSQL keeps its own full-text index)",
+        Command::Compact { .. } => "compact (PostgreSQL keeps its own full-text index)",
         _ => return Ok(()),
     };
     anyhow::bail!("{name} needs the embedded store (a data directory), not {}", location.display())

@@ -1,12 +1,16 @@
 //! Stories: the list and one story with its articles, facts and outlet comparison.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use newsloom_model::{Entity, Event, QuadClass, Quote};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use newsloom_model::{Entity, QuadClass, Span};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
@@ -80,45 +84,53 @@ pub struct StoryEntity {
 /// One quote as carried by the outlets of a story: the same speaker and opening words count as
 /// the same quote.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ComparedQuote {
+pub struct ComparedQuote<'a> {
     /// Index into the story page's `quotes` of the first quote so keyed (its speaker and text
     /// stand for the row; sent once, not again here).
     pub quote: usize,
-    pub outlets: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub outlets: Vec<&'a str>,
 }
 
 /// One event (actors and code) as carried by the outlets of a story.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ComparedEvent {
-    pub source_actor: String,
-    pub target_actor: Option<String>,
-    pub cameo: String,
+pub struct ComparedEvent<'a> {
+    #[schema(value_type = String)]
+    pub source_actor: &'a str,
+    #[schema(value_type = Option<String>)]
+    pub target_actor: Option<&'a str>,
+    #[schema(value_type = String)]
+    pub cameo: &'a str,
     #[schema(value_type = String)]
     pub quad_class: QuadClass,
-    pub outlets: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub outlets: Vec<&'a str>,
 }
 
 /// Which quotes and events each outlet carried; an outlet not listed on a row left it out.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Comparison {
+pub struct Comparison<'a> {
     pub outlets: Vec<String>,
-    pub quotes: Vec<ComparedQuote>,
-    pub events: Vec<ComparedEvent>,
+    pub quotes: Vec<ComparedQuote<'a>>,
+    pub events: Vec<ComparedEvent<'a>>,
 }
 
 /// An event of a story (one per actors and code) with its reports and the sentence behind it;
 /// its article is `event.span.article`, one of the page's `articles`.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct StoryEvent {
+pub struct StoryEvent<'a> {
+    /// The event as stored (an `Event`).
     #[schema(value_type = Object)]
-    pub event: Event,
+    pub event: &'a RawValue,
     /// Articles of the story that report this event.
     pub reports: i64,
     pub sentence: Option<Sentence>,
 }
 
+/// A story page. Its quotes and events are passed on as the store keeps them, not parsed and
+/// written again; one stored by an older version lacks the fields added since.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct StoryDetail {
+pub struct StoryDetail<'a> {
     pub story: StorySummary,
     /// In publication order.
     pub articles: Vec<ArticleItem>,
@@ -126,9 +138,9 @@ pub struct StoryDetail {
     /// Each quote's article is `span.article`, one of `articles` (a story page names each
     /// article once: repeating its title per quote was an eighth of the page).
     #[schema(value_type = Vec<Object>)]
-    pub quotes: Vec<Quote>,
-    pub events: Vec<StoryEvent>,
-    pub comparison: Comparison,
+    pub quotes: Vec<&'a RawValue>,
+    pub events: Vec<StoryEvent<'a>>,
+    pub comparison: Comparison<'a>,
     /// True when the story has more articles than were analysed for facts.
     pub facts_truncated: bool,
     /// How many of the story's articles the facts were gathered from.
@@ -138,8 +150,9 @@ pub struct StoryDetail {
 /// Get one story (merged story ids redirect to the story that absorbed them).
 #[utoipa::path(get, path = "/api/stories/{id}", params(("id" = String, Path)), tag = "stories",
     responses((status = 200, body = StoryDetail), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<StoryDetail>> {
-    Ok(Json(state.db.run(move |h| story_detail(h, &id)).await?))
+pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
+    let json = state.db.run(move |h| story_detail(h, &id)).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
 }
 
 fn outlet_of(a: &ArticleItem) -> String {
@@ -157,80 +170,132 @@ fn quote_key(speaker: Option<&str>, text: &str) -> String {
     format!("{}|{}", speaker.unwrap_or("").to_lowercase(), words.join(" "))
 }
 
-fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<StoryDetail> {
+/// An article's stored facts, read only as far as a story page needs: mention targets, and
+/// quotes and events as raw JSON to pass on.
+#[derive(Deserialize)]
+struct FactsView<'a> {
+    #[serde(borrow)]
+    mentions: Vec<MentionView<'a>>,
+    #[serde(borrow)]
+    quotes: Vec<&'a RawValue>,
+    #[serde(borrow)]
+    events: Vec<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct MentionView<'a> {
+    #[serde(borrow)]
+    entity: Cow<'a, str>,
+}
+
+/// What comparing a quote across outlets reads of it.
+#[derive(Deserialize)]
+struct QuoteView<'a> {
+    #[serde(borrow)]
+    text: Cow<'a, str>,
+    #[serde(borrow, default)]
+    speaker: Option<Cow<'a, str>>,
+}
+
+/// What grouping, ordering and quoting an event reads of it.
+#[derive(Deserialize)]
+struct EventView<'a> {
+    #[serde(borrow)]
+    source_actor: Cow<'a, str>,
+    #[serde(borrow, default)]
+    target_actor: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    cameo: Cow<'a, str>,
+    quad_class: QuadClass,
+    #[serde(borrow, default)]
+    date: Option<Cow<'a, str>>,
+    span: Span,
+}
+
+type EventKey<'a> = (&'a str, Option<&'a str>, &'a str);
+
+/// The story page as JSON.
+fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<Vec<u8>> {
     let Some((story, articles)) = h.story(id)? else {
         return Err(ApiError::not_found(format!("no story with id {id:?}")));
     };
-    let mut cache = ArticleCache::default();
-    // Per entity: mentions and the outlets that name it, borrowed from the facts (a story page
-    // tallies thousands of mentions; copying ids and outlet names for each was most of its
-    // allocations).
-    let mut tally: HashMap<&str, (&Entity, i64, BTreeSet<&str>)> = HashMap::new();
-    let mut quotes = vec![];
-    let mut events: HashMap<(String, Option<String>, String), StoryEvent> = HashMap::new();
-    let mut q_cmp: BTreeMap<String, ComparedQuote> = BTreeMap::new();
-    let mut e_cmp: BTreeMap<(String, Option<String>, String), ComparedEvent> = BTreeMap::new();
     let sample = analysed_sample(&articles, MAX_ANALYSED);
     let ids: Vec<&str> = sample.iter().map(|a| a.id.as_str()).collect();
-    let facts = h.facts_of_articles(&ids)?;
-    let by_id: HashMap<&str, &Entity> = facts.entities.iter().map(|e| (e.id.as_str(), e)).collect();
+    let docs = h.facts_json_of_articles(&ids)?;
+    let facts = docs
+        .iter()
+        .map(|d| serde_json::from_str::<FactsView>(d))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ApiError::internal(format!("stored facts: {e}")))?;
+    let events_of = facts
+        .iter()
+        .map(|f| f.events.iter().map(|e| serde_json::from_str::<EventView>(e.get())).collect())
+        .collect::<Result<Vec<Vec<_>>, _>>()
+        .map_err(|e| ApiError::internal(format!("stored event: {e}")))?;
     let outlets: Vec<String> = sample.iter().map(|a| outlet_of(a)).collect();
-    for (analysis, outlet) in facts.articles.into_iter().zip(&outlets) {
+
+    // Per entity: mentions and the outlets that name it.
+    let mut tally: HashMap<&str, (i64, BTreeSet<&str>)> = HashMap::new();
+    let mut quotes: Vec<&RawValue> = vec![];
+    let mut q_cmp: BTreeMap<String, ComparedQuote> = BTreeMap::new();
+    let mut events: HashMap<EventKey, (usize, usize, i64)> = HashMap::new();
+    let mut e_cmp: BTreeMap<EventKey, ComparedEvent> = BTreeMap::new();
+    for (a, (analysis, outlet)) in facts.iter().zip(&outlets).enumerate() {
         for m in &analysis.mentions {
-            if let Some((id, e)) = by_id.get_key_value(m.entity.as_str()) {
-                let slot = tally.entry(id).or_insert_with(|| (e, 0, BTreeSet::new()));
-                slot.1 += 1;
-                slot.2.insert(outlet);
-            }
+            let slot = tally.entry(m.entity.as_ref()).or_default();
+            slot.0 += 1;
+            slot.1.insert(outlet);
         }
-        for q in analysis.quotes {
+        for &q in &analysis.quotes {
+            let view: QuoteView = serde_json::from_str(q.get())
+                .map_err(|e| ApiError::internal(format!("stored quote: {e}")))?;
             let entry = q_cmp
-                .entry(quote_key(q.speaker.as_deref(), &q.text))
+                .entry(quote_key(view.speaker.as_deref(), &view.text))
                 .or_insert_with(|| ComparedQuote { quote: quotes.len(), outlets: vec![] });
-            if !entry.outlets.contains(outlet) {
-                entry.outlets.push(outlet.clone());
+            if !entry.outlets.contains(&outlet.as_str()) {
+                entry.outlets.push(outlet);
             }
             quotes.push(q);
         }
-        for e in analysis.events {
-            let key = (e.source_actor.clone(), e.target_actor.clone(), e.cameo.clone());
-            let cmp = e_cmp.entry(key.clone()).or_insert_with(|| ComparedEvent {
-                source_actor: e.source_actor.clone(),
-                target_actor: e.target_actor.clone(),
-                cameo: e.cameo.clone(),
+        for (i, e) in events_of[a].iter().enumerate() {
+            let key = (e.source_actor.as_ref(), e.target_actor.as_deref(), e.cameo.as_ref());
+            let cmp = e_cmp.entry(key).or_insert_with(|| ComparedEvent {
+                source_actor: key.0,
+                target_actor: key.1,
+                cameo: key.2,
                 quad_class: e.quad_class,
                 outlets: vec![],
             });
-            if !cmp.outlets.contains(outlet) {
-                cmp.outlets.push(outlet.clone());
+            if !cmp.outlets.contains(&outlet.as_str()) {
+                cmp.outlets.push(outlet);
             }
-            if let Some(item) = events.get_mut(&key) {
-                item.reports += 1;
-            } else {
-                let sentence = cache.sentence(h, &e.span)?;
-                events.insert(key, StoryEvent { event: e, reports: 1, sentence });
-            }
+            events.entry(key).or_insert((a, i, 0)).2 += 1;
         }
     }
-    let mut tally: Vec<_> = tally.into_values().collect();
-    tally.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
-    tally.truncate(100);
-    let entities: Vec<StoryEntity> = tally
-        .into_iter()
-        .map(|(entity, mentions, outlets)| StoryEntity {
-            entity: entity.clone(),
-            mentions,
-            outlets: outlets.into_iter().map(str::to_string).collect(),
-        })
-        .collect();
-    let mut events: Vec<StoryEvent> = events.into_values().collect();
-    events.sort_by(|a, b| {
-        a.event
-            .date
-            .cmp(&b.event.date)
-            .then_with(|| a.event.span.article.cmp(&b.event.span.article))
-            .then_with(|| a.event.span.start.cmp(&b.event.span.start))
+    let entities = top_entities(h, tally, 100)?;
+    // First report of each event, ordered by date, article, position and then actors and code
+    // (so that a page's order does not depend on hashing).
+    let mut firsts: Vec<(usize, usize, i64)> = events.into_values().collect();
+    firsts.sort_by(|x, y| {
+        let (ex, ey) = (&events_of[x.0][x.1], &events_of[y.0][y.1]);
+        ex.date
+            .cmp(&ey.date)
+            .then_with(|| ex.span.article.cmp(&ey.span.article))
+            .then_with(|| ex.span.start.cmp(&ey.span.start))
+            .then_with(|| {
+                (&ex.source_actor, &ex.target_actor, &ex.cameo).cmp(&(
+                    &ey.source_actor,
+                    &ey.target_actor,
+                    &ey.cameo,
+                ))
+            })
     });
+    let mut cache = ArticleCache::default();
+    let mut story_events = Vec::with_capacity(firsts.len());
+    for (a, i, reports) in firsts {
+        let sentence = cache.sentence(h, &events_of[a][i].span)?;
+        story_events.push(StoryEvent { event: facts[a].events[i], reports, sentence });
+    }
     let comparison = Comparison {
         outlets: story.outlets.iter().map(|o| o.name.clone()).collect(),
         quotes: q_cmp.into_values().collect(),
@@ -238,7 +303,45 @@ fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<Sto
     };
     let facts_from = articles.len().min(MAX_ANALYSED);
     let facts_truncated = articles.len() > facts_from;
-    Ok(StoryDetail { story, articles, entities, quotes, events, comparison, facts_truncated, facts_from })
+    let page = StoryDetail {
+        story,
+        articles,
+        entities,
+        quotes,
+        events: story_events,
+        comparison,
+        facts_truncated,
+        facts_from,
+    };
+    serde_json::to_vec(&page).map_err(|e| ApiError::internal(format!("story page: {e}")))
+}
+
+/// The `max` entities with most mentions (ties by id) that the store knows, with their outlets.
+fn top_entities(
+    h: &dyn newsloom_store::StoreBackend,
+    tally: HashMap<&str, (i64, BTreeSet<&str>)>,
+    max: usize,
+) -> ApiResult<Vec<StoryEntity>> {
+    let mut ranked: Vec<_> = tally.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.0.cmp(&a.1.0).then_with(|| a.0.cmp(b.0)));
+    let mut out = Vec::with_capacity(max.min(ranked.len()));
+    // Read only the entities shown; a mention of one the store lacks (never expected) lets the
+    // next one in.
+    let mut rest = ranked.as_slice();
+    while out.len() < max && !rest.is_empty() {
+        let (chunk, tail) = rest.split_at((max - out.len()).min(rest.len()));
+        rest = tail;
+        let ids: Vec<&str> = chunk.iter().map(|(id, _)| *id).collect();
+        let mut known: HashMap<String, Entity> =
+            h.entities_by_ids(&ids)?.into_iter().map(|e| (e.id.clone(), e)).collect();
+        for (id, (mentions, outlets)) in chunk {
+            if let Some(entity) = known.remove(*id) {
+                let outlets = outlets.iter().map(|o| o.to_string()).collect();
+                out.push(StoryEntity { entity, mentions: *mentions, outlets });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// At most `max` of a story's articles (given in publication order), taken in turn from each
