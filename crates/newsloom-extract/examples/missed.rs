@@ -29,7 +29,7 @@ fn norm(s: &str) -> String {
 }
 
 fn has_br(d: &Dom, i: usize) -> bool {
-    d.nodes[i].children.iter().any(|&c| d.nodes[c as usize].tag == Tag::Br)
+    d.children(i).iter().any(|&c| d.nodes[c as usize].tag == Tag::Br)
 }
 
 /// The context of text node `t`: the nearest telling ancestor.

@@ -380,7 +380,7 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
     let threshold = (top_score * 0.2).max(10.0);
     let top_class = &dom.nodes[top].attrs.class_id;
     let mut roots = Vec::new();
-    for &c in &dom.nodes[parent].children {
+    for &c in dom.children(parent) {
         let c = c as usize;
         if c == top {
             roots.push(c);
@@ -503,7 +503,7 @@ fn enclosing(dom: &Dom, st: &Stats, roots: Vec<usize>) -> Vec<usize> {
 /// paragraph between two prose boxes) belong to the article as much as what surrounds them,
 /// and so does a heading right before the first root; link-heavy boxes stay out.
 fn sandwiched(dom: &Dom, st: &Stats, parent: usize, roots: Vec<usize>) -> Vec<usize> {
-    let kids = &dom.nodes[parent].children;
+    let kids = dom.children(parent);
     // The roots are children of `parent`, in document order (node ids grow in that order).
     let (Some(&lo), Some(&hi)) = (roots.first(), roots.last()) else { return roots };
     let Some(first) = kids.iter().position(|&c| c as usize == lo) else { return roots };
@@ -545,7 +545,7 @@ fn block_score(len: u32, commas: u32) -> f32 {
 /// `(length, commas)` of the runs of inline text between the `<br>`s (and block children) of
 /// element `i`; `None` when it has no `<br>` child.
 fn br_segments(dom: &Dom, st: &Stats, i: usize) -> Option<Vec<(u32, u32)>> {
-    let children = &dom.nodes[i].children;
+    let children = dom.children(i);
     if !children.iter().any(|&c| dom.nodes[c as usize].tag == Tag::Br) {
         return None;
     }
@@ -656,8 +656,8 @@ pub fn path_hash(dom: &Dom, mut i: usize) -> u64 {
 
 /// The last node (in document order) under `i`.
 pub fn last_descendant(dom: &Dom, mut i: usize) -> usize {
-    while let Some(&c) = dom.nodes[i].children.last() {
-        i = c as usize;
+    while let Some(c) = dom.last_child(i) {
+        i = c;
     }
     i
 }
@@ -675,7 +675,7 @@ pub fn subtree_text(dom: &Dom, i: usize) -> String {
         if node.tag == Tag::Text {
             out.push_str(&node.text);
         } else if !matches!(node.tag, Tag::Script | Tag::Style) {
-            stack.extend(node.children.iter().rev().map(|&c| c as usize));
+            stack.extend(dom.children(j).iter().rev().map(|&c| c as usize));
         }
     }
     normalise(&out)
@@ -831,7 +831,7 @@ fn walk(dom: &Dom, st: &Stats, i: usize, w: &mut Writer, ctx: Ctx) {
         root: false,
         block: if block { i } else { ctx.block },
     };
-    for &c in &node.children {
+    for &c in dom.children(i) {
         walk(dom, st, c as usize, w, inner);
         if block {
             // A nested block flushed and reset the kind: text after it is ours again.

@@ -235,7 +235,12 @@ pub struct Attrs {
 pub struct Node {
     pub tag: Tag,
     pub parent: u32,
-    pub children: Vec<u32>,
+    /// The node's children are `Dom::kids[first_kid..first_kid + n_kids]` ([`Dom::children`]):
+    /// one array for the page instead of a `Vec` per element.
+    first_kid: u32,
+    n_kids: u32,
+    /// The last child (0: none; the root is no one's child).
+    last_kid: u32,
     /// Text of a `Text` node (entities decoded).
     pub text: String,
     /// For text nodes: whitespace-normalised length in chars, and commas.
@@ -244,10 +249,28 @@ pub struct Node {
     pub attrs: Attrs,
 }
 
+impl Node {
+    fn new(tag: Tag, parent: u32, attrs: Attrs) -> Node {
+        Node {
+            tag,
+            parent,
+            first_kid: 0,
+            n_kids: 0,
+            last_kid: 0,
+            text: String::new(),
+            len: 0,
+            commas: 0,
+            attrs,
+        }
+    }
+}
+
 /// The parsed page: the tree plus head data collected on the way.
 #[derive(Debug, Default)]
 pub struct Dom {
     pub nodes: Vec<Node>,
+    /// Every node's children, node after node (see [`Node`]).
+    kids: Vec<u32>,
     pub title: String,
     /// `(name|property|itemprop|http-equiv, content)`, keys lowercased.
     pub metas: Vec<(String, String)>,
@@ -257,6 +280,39 @@ pub struct Dom {
     pub warnings: Vec<String>,
     /// [`site_hash`] of the page's own host (its URL, else its canonical link); 0 unknown.
     pub site: u64,
+}
+
+impl Dom {
+    /// The children of node `i`, in document order.
+    pub fn children(&self, i: usize) -> &[u32] {
+        let n = &self.nodes[i];
+        &self.kids[n.first_kid as usize..(n.first_kid + n.n_kids) as usize]
+    }
+
+    /// The last child of node `i`.
+    pub fn last_child(&self, i: usize) -> Option<usize> {
+        let last = self.nodes[i].last_kid;
+        (last != 0).then_some(last as usize)
+    }
+
+    /// Lays the children out in [`Dom::kids`]: a node's children are the later nodes naming it
+    /// as parent, in id order, so a count and a prefix sum place them (no list per node).
+    fn link_children(&mut self) {
+        let mut next = 0u32;
+        for i in 0..self.nodes.len() {
+            let n = &mut self.nodes[i];
+            n.first_kid = next;
+            next += n.n_kids;
+            n.n_kids = 0;
+        }
+        self.kids = vec![0; next as usize];
+        for id in 1..self.nodes.len() {
+            let p = self.nodes[id].parent as usize;
+            let n = &mut self.nodes[p];
+            self.kids[(n.first_kid + n.n_kids) as usize] = id as u32;
+            n.n_kids += 1;
+        }
+    }
 }
 
 /// A hash of a URL's site (the last two labels of its host, `news.example.com` and
@@ -319,16 +375,10 @@ impl Builder {
         }
         let id = self.dom.nodes.len() as u32;
         let parent = self.top();
-        self.dom.nodes.push(Node {
-            tag,
-            parent,
-            children: Vec::new(),
-            text: String::new(),
-            len: 0,
-            commas: 0,
-            attrs,
-        });
-        self.dom.nodes[parent as usize].children.push(id);
+        self.dom.nodes.push(Node::new(tag, parent, attrs));
+        let p = &mut self.dom.nodes[parent as usize];
+        p.n_kids += 1;
+        p.last_kid = id;
         Some(id)
     }
 
@@ -392,7 +442,7 @@ impl Builder {
             }
             _ => {
                 let top = self.top() as usize;
-                let last_child = self.dom.nodes[top].children.last().map(|&c| c as usize);
+                let last_child = self.dom.last_child(top);
                 if raw.bytes().all(|b| b.is_ascii_whitespace()) {
                     // Whitespace matters only after inline content (`<b>a</b> <i>b</i>`, where
                     // the <b> text was merged into a text node); indentation between blocks
@@ -438,26 +488,67 @@ fn measure(text: &str) -> (u32, u32) {
 
 /// [`measure`] of `text` as a continuation of text that ended in whitespace (or nothing) or
 /// not: `measure(a + b)` is `measure(a)` plus `measure_after(b, a ends in whitespace)`.
+/// Eight bytes at a time while they are ASCII (most text), byte by byte otherwise.
 fn measure_after(text: &str, mut in_ws: bool) -> (u32, u32) {
-    let (mut len, mut commas) = (0u32, 0u32);
     let b = text.as_bytes();
-    for (i, &c) in b.iter().enumerate() {
-        if c.is_ascii_whitespace() {
-            in_ws = true;
-        } else if c & 0xC0 != 0x80 {
-            len += 1 + u32::from(in_ws);
-            in_ws = false;
-            // ',' and the CJK and Arabic commas '，' (EF BC 8C), '、' (E3 80 81), '،' (D8 8C).
-            commas += u32::from(match c {
-                b',' => true,
-                0xEF => b.get(i + 1..i + 3) == Some(&[0xBC, 0x8C]),
-                0xE3 => b.get(i + 1..i + 3) == Some(&[0x80, 0x81]),
-                0xD8 => b.get(i + 1) == Some(&0x8C),
-                _ => false,
-            });
+    let (mut len, mut commas) = (0u32, 0u32);
+    let mut i = 0;
+    while i + 8 <= b.len() {
+        let x = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+        if x & HI == 0 {
+            // One flag bit (bit 7) per byte: whitespace as `u8::is_ascii_whitespace` has it
+            // (space, \t \n \x0C \r; not \x0B), and the words' first bytes after whitespace.
+            let ws = eq(x, b' ') | (ge(x, 0x09) & !ge(x, 0x0E) & !eq(x, 0x0B));
+            let non_ws = !ws & HI;
+            let after_ws = (ws << 8) | if in_ws { 0x80 } else { 0 };
+            len += non_ws.count_ones() + (non_ws & after_ws).count_ones();
+            commas += eq(x, b',').count_ones();
+            in_ws = ws >> 63 != 0;
+        } else {
+            for j in i..i + 8 {
+                measure_byte(b, j, &mut in_ws, &mut len, &mut commas);
+            }
         }
+        i += 8;
+    }
+    for j in i..b.len() {
+        measure_byte(b, j, &mut in_ws, &mut len, &mut commas);
     }
     (len, commas)
+}
+
+const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+const HI: u64 = 0x8080_8080_8080_8080;
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// Bit 7 of each byte of ASCII `x` set where that byte is `c` (ASCII).
+fn eq(x: u64, c: u8) -> u64 {
+    let y = x ^ (ONES * u64::from(c));
+    !((y + LO7) | y) & HI
+}
+
+/// Bit 7 of each byte of ASCII `x` set where that byte is at least `c` (1..=0x80).
+fn ge(x: u64, c: u8) -> u64 {
+    (x + ONES * u64::from(0x80 - c)) & HI
+}
+
+/// One byte of [`measure_after`]: the char count and commas as of `b[i]`.
+fn measure_byte(b: &[u8], i: usize, in_ws: &mut bool, len: &mut u32, commas: &mut u32) {
+    let c = b[i];
+    if c.is_ascii_whitespace() {
+        *in_ws = true;
+    } else if c & 0xC0 != 0x80 {
+        *len += 1 + u32::from(*in_ws);
+        *in_ws = false;
+        // ',' and the CJK and Arabic commas '，' (EF BC 8C), '、' (E3 80 81), '،' (D8 8C).
+        *commas += u32::from(match c {
+            b',' => true,
+            0xEF => b.get(i + 1..i + 3) == Some(&[0xBC, 0x8C]),
+            0xE3 => b.get(i + 1..i + 3) == Some(&[0x80, 0x81]),
+            0xD8 => b.get(i + 1) == Some(&0x8C),
+            _ => false,
+        });
+    }
 }
 
 /// Whether [`decode`] would change `s`: an entity, a NUL or an invisible format character,
@@ -589,15 +680,7 @@ pub fn parse(html: &str) -> Dom {
     } else {
         html
     };
-    let root = Node {
-        tag: Tag::Document,
-        parent: 0,
-        children: Vec::new(),
-        text: String::new(),
-        len: 0,
-        commas: 0,
-        attrs: Attrs::default(),
-    };
+    let root = Node::new(Tag::Document, 0, Attrs::default());
     // About one node per 150 bytes of page on the benchmark pages: reserving up front saves the
     // copies of a growing arena.
     let mut nodes = Vec::with_capacity((html.len() / 128).clamp(16, MAX_NODES + 1));
@@ -660,6 +743,7 @@ pub fn parse(html: &str) -> Dom {
     if bb.overflow {
         bb.dom.warnings.push(format!("html has more than {MAX_NODES} nodes; the rest was dropped"));
     }
+    bb.dom.link_children();
     bb.dom
 }
 

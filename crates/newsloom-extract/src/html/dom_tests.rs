@@ -133,3 +133,31 @@ fn end_tags_close_implicitly_open_children() {
     let ps: Vec<_> = dom.nodes.iter().filter(|n| n.tag == Tag::P).map(|n| n.parent as usize).collect();
     assert_eq!(ps, vec![div, 0]);
 }
+
+#[test]
+fn measuring_eight_bytes_at_a_time_counts_as_byte_by_byte() {
+    // Every split point and start state over texts mixing ASCII words, all control bytes
+    // (\x0B is no whitespace here), commas and multibyte chars (CJK and Arabic commas).
+    let mut texts: Vec<String> = vec![
+        "a, b,c  d\te\nf\x0Cg\rh\x0Bi".into(),
+        "  lead  and trail   ".into(),
+        "中文，逗号、和 ، عربي, mixed  text with    gaps".into(),
+    ];
+    texts.push((0u8..0x80).map(char::from).collect());
+    texts.push(texts.concat());
+    for t in &texts {
+        for start in 0..t.len() {
+            if !t.is_char_boundary(start) {
+                continue;
+            }
+            for in_ws in [false, true] {
+                let s = &t[start..];
+                let (mut len, mut commas, mut ws) = (0, 0, in_ws);
+                for i in 0..s.len() {
+                    measure_byte(s.as_bytes(), i, &mut ws, &mut len, &mut commas);
+                }
+                assert_eq!(measure_after(s, in_ws), (len, commas), "{s:?} {in_ws}");
+            }
+        }
+    }
+}

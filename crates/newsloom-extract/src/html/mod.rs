@@ -296,6 +296,8 @@ pub(crate) fn compile_patterns() {
     LazyLock::force(&END_MARKER_RE);
     LazyLock::force(&CTA_RE);
     LazyLock::force(&DISCLOSURE_RE);
+    LazyLock::force(&AFFILIATE_RE);
+    LazyLock::force(&AFFILIATE_WHAT_RE);
     authors::compile_patterns();
     content::compile_patterns();
     meta::compile_patterns();
