@@ -175,7 +175,7 @@ fn main() {
             };
             let node = [&probe, &tail].iter().find_map(|pr| {
                 (1..d.nodes.len())
-                    .find(|&i| d.nodes[i].tag == Tag::Text && norm(&d.nodes[i].text).contains(pr.as_str()))
+                    .find(|&i| d.nodes[i].tag == Tag::Text && norm(d.text(i)).contains(pr.as_str()))
             });
             let (ctx, why) = match node {
                 None => ("?".to_string(), "NOTFOUND".to_string()),

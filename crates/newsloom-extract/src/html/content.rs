@@ -673,7 +673,7 @@ pub fn subtree_text(dom: &Dom, i: usize) -> String {
     while let Some(j) = stack.pop() {
         let node = &dom.nodes[j];
         if node.tag == Tag::Text {
-            out.push_str(&node.text);
+            out.push_str(dom.text(j));
         } else if !matches!(node.tag, Tag::Script | Tag::Style) {
             stack.extend(dom.children(j).iter().rev().map(|&c| c as usize));
         }
@@ -681,15 +681,9 @@ pub fn subtree_text(dom: &Dom, i: usize) -> String {
     normalise(&out)
 }
 
+/// The words of `s` joined by single spaces.
 pub fn normalise(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for w in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    out
+    crate::text::join_words(s)
 }
 
 struct Writer {
@@ -770,9 +764,10 @@ fn walk(dom: &Dom, st: &Stats, i: usize, w: &mut Writer, ctx: Ctx) {
     let node = &dom.nodes[i];
     match node.tag {
         Tag::Text => {
-            w.buf.push_str(&node.text);
+            let text = dom.text(i);
+            w.buf.push_str(text);
             if ctx.link {
-                let n = node.text.split_whitespace().map(|t| t.chars().count() + 1).sum::<usize>();
+                let n = text.split_whitespace().map(|t| t.chars().count() + 1).sum::<usize>();
                 w.link_chars += n;
                 if ctx.out {
                     w.out_chars += n;

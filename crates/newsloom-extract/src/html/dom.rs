@@ -241,8 +241,10 @@ pub struct Node {
     n_kids: u32,
     /// The last child (0: none; the root is no one's child).
     last_kid: u32,
-    /// Text of a `Text` node (entities decoded).
-    pub text: String,
+    /// Text of a `Text` node (entities decoded): `Dom::texts[text_start..text_start +
+    /// text_len]` ([`Dom::text`]), all of a page's text in one buffer.
+    text_start: u32,
+    text_len: u32,
     /// For text nodes: whitespace-normalised length in chars, and commas.
     pub len: u32,
     pub commas: u32,
@@ -257,7 +259,8 @@ impl Node {
             first_kid: 0,
             n_kids: 0,
             last_kid: 0,
-            text: String::new(),
+            text_start: 0,
+            text_len: 0,
             len: 0,
             commas: 0,
             attrs,
@@ -271,6 +274,8 @@ pub struct Dom {
     pub nodes: Vec<Node>,
     /// Every node's children, node after node (see [`Node`]).
     kids: Vec<u32>,
+    /// Every text node's text, node after node (see [`Node`]).
+    texts: String,
     pub title: String,
     /// `(name|property|itemprop|http-equiv, content)`, keys lowercased.
     pub metas: Vec<(String, String)>,
@@ -287,6 +292,12 @@ impl Dom {
     pub fn children(&self, i: usize) -> &[u32] {
         let n = &self.nodes[i];
         &self.kids[n.first_kid as usize..(n.first_kid + n.n_kids) as usize]
+    }
+
+    /// The text of node `i` (empty but for text nodes).
+    pub fn text(&self, i: usize) -> &str {
+        let n = &self.nodes[i];
+        &self.texts[n.text_start as usize..(n.text_start + n.text_len) as usize]
     }
 
     /// The last child of node `i`.
@@ -453,28 +464,36 @@ impl Builder {
                     }
                 }
                 let decoded = decodable && needs_decode(raw);
-                if let Some(last) = last_child
-                    && self.dom.nodes[last].tag == Tag::Text
-                {
-                    let node = &mut self.dom.nodes[last];
-                    let after_ws = node.text.as_bytes().last().is_none_or(u8::is_ascii_whitespace);
-                    let start = node.text.len();
-                    if decoded {
-                        node.text.push_str(&decode(raw));
-                    } else {
-                        node.text.push_str(raw);
+                // The text goes at the end of `texts`, where the last text node's text ends:
+                // a text node is only extended while it is the last child of the open element,
+                // so no text node was made after it.
+                let start = self.dom.texts.len();
+                let (id, after_ws) = match last_child {
+                    Some(last) if self.dom.nodes[last].tag == Tag::Text => {
+                        let node = &self.dom.nodes[last];
+                        debug_assert_eq!((node.text_start + node.text_len) as usize, start);
+                        let ws =
+                            node.text_len == 0 || self.dom.texts.as_bytes()[start - 1].is_ascii_whitespace();
+                        (last, ws)
                     }
-                    let (len, commas) = measure_after(&node.text[start..], after_ws);
-                    node.len += len;
-                    node.commas += commas;
+                    _ => match self.add(Tag::Text, Attrs::default()) {
+                        Some(id) => (id as usize, true),
+                        None => return,
+                    },
+                };
+                if decoded {
+                    self.dom.texts.push_str(&decode(raw));
                 } else {
-                    let text = if decoded { decode(raw) } else { raw.to_string() };
-                    if let Some(id) = self.add(Tag::Text, Attrs::default()) {
-                        let node = &mut self.dom.nodes[id as usize];
-                        (node.len, node.commas) = measure(&text);
-                        node.text = text;
-                    }
+                    self.dom.texts.push_str(raw);
                 }
+                let (len, commas) = measure_after(&self.dom.texts[start..], after_ws);
+                let node = &mut self.dom.nodes[id];
+                if node.text_len == 0 {
+                    node.text_start = start as u32;
+                }
+                node.text_len += (self.dom.texts.len() - start) as u32;
+                node.len += len;
+                node.commas += commas;
             }
         }
     }
@@ -482,6 +501,7 @@ impl Builder {
 
 /// Text length as whitespace-normalised chars (one space per word gap) and comma count,
 /// in one pass over the bytes.
+#[cfg(test)]
 fn measure(text: &str) -> (u32, u32) {
     measure_after(text, true)
 }
@@ -685,8 +705,10 @@ pub fn parse(html: &str) -> Dom {
     // copies of a growing arena.
     let mut nodes = Vec::with_capacity((html.len() / 128).clamp(16, MAX_NODES + 1));
     nodes.push(root);
+    // Text is about a quarter of a page's bytes.
+    let texts = String::with_capacity(html.len() / 4);
     let mut bb = Builder {
-        dom: Dom { nodes, warnings, ..Dom::default() },
+        dom: Dom { nodes, texts, warnings, ..Dom::default() },
         stack: vec![(0, Tag::Document)],
         in_jsonld: false,
         overflow: false,

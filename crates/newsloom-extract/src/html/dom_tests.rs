@@ -2,10 +2,9 @@
 use super::*;
 
 fn texts(dom: &Dom) -> Vec<(Tag, String)> {
-    dom.nodes
-        .iter()
-        .filter(|n| n.tag == Tag::Text)
-        .map(|n| (dom.nodes[n.parent as usize].tag, n.text.clone()))
+    (0..dom.nodes.len())
+        .filter(|&i| dom.nodes[i].tag == Tag::Text)
+        .map(|i| (dom.nodes[dom.nodes[i].parent as usize].tag, dom.text(i).to_string()))
         .collect()
 }
 
@@ -74,9 +73,9 @@ fn tags_and_attributes_are_read_from_the_page_bytes_in_any_case() {
     assert_eq!(dom.jsonld, vec!["{}".to_string()]);
     // A bare <span> gets no node; the last paragraph is decoded and measured.
     assert!(dom.nodes.iter().all(|n| n.tag != Tag::Span));
-    let last = dom.nodes.iter().rfind(|n| n.tag == Tag::Text).unwrap();
-    assert_eq!(last.text, "a,bc，d <e>");
-    assert_eq!((last.len, last.commas), (11, 2));
+    let last = (0..dom.nodes.len()).rfind(|&i| dom.nodes[i].tag == Tag::Text).unwrap();
+    assert_eq!(dom.text(last), "a,bc，d <e>");
+    assert_eq!((dom.nodes[last].len, dom.nodes[last].commas), (11, 2));
 }
 
 #[test]
@@ -87,8 +86,9 @@ fn merged_text_is_measured_as_a_whole() {
         assert_eq!((l1 + l2, c1 + c2), measure(&format!("{a}{b}")), "{a:?} + {b:?}");
     }
     let dom = parse("<p>one <b>two</b>, three</p>");
-    let t = dom.nodes.iter().find(|n| n.tag == Tag::Text).unwrap();
-    assert_eq!((t.text.as_str(), t.len, t.commas), ("one two, three", measure("one two, three").0, 1));
+    let t = (0..dom.nodes.len()).find(|&i| dom.nodes[i].tag == Tag::Text).unwrap();
+    let n = &dom.nodes[t];
+    assert_eq!((dom.text(t), n.len, n.commas), ("one two, three", measure("one two, three").0, 1));
 }
 
 #[test]
