@@ -40,7 +40,7 @@
 //! | … of which the parse ([`dom::parse`]) | 6.12 M | 7.07 M |
 //! | [`tokenize`] DOM, cheaper class cues and link hashes, all | 5.44 M (−42 %) | 6.17 M (−42 %) |
 //! | … of which the parse | 2.37 M (−61 %) | 2.74 M (−61 %) |
-//! | children in one array, page text in one buffer, 8-byte text measuring, arena reserved, all | 5.04 M (−7 %) | 5.86 M (−5 %) |
+//! | children in one array, page text in one buffer, 8-byte text measuring, arena reserved, month-name prefilter in `find_date`, all | 5.07 M (−7 %) | 5.71 M (−7 %) |
 //! | … of which the parse | 2.18 M | 2.51 M |
 //!
 //! Earlier (2026-12-05 → 06, `extract_eval` example with glibc malloc): 14.36 → 9.82 M on AEB
