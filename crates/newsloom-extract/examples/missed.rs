@@ -29,7 +29,7 @@ fn norm(s: &str) -> String {
 }
 
 fn has_br(d: &Dom, i: usize) -> bool {
-    d.nodes[i].children.iter().any(|&c| d.nodes[c as usize].tag == Tag::Br)
+    d.children(i).iter().any(|&c| d.nodes[c as usize].tag == Tag::Br)
 }
 
 /// The context of text node `t`: the nearest telling ancestor.
@@ -175,7 +175,7 @@ fn main() {
             };
             let node = [&probe, &tail].iter().find_map(|pr| {
                 (1..d.nodes.len())
-                    .find(|&i| d.nodes[i].tag == Tag::Text && norm(&d.nodes[i].text).contains(pr.as_str()))
+                    .find(|&i| d.nodes[i].tag == Tag::Text && norm(d.text(i)).contains(pr.as_str()))
             });
             let (ctx, why) = match node {
                 None => ("?".to_string(), "NOTFOUND".to_string()),

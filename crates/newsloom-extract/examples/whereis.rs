@@ -28,7 +28,7 @@ fn main() {
             }
             let probe: String = w.chars().take(25).collect();
             let Some(i) = (1..d.nodes.len()).find(|&i| {
-                d.nodes[i].tag == dom::Tag::Text && content::normalise(&d.nodes[i].text).contains(&probe)
+                d.nodes[i].tag == dom::Tag::Text && content::normalise(d.text(i)).contains(&probe)
             }) else {
                 notfound += 1;
                 continue;

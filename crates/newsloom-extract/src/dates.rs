@@ -19,38 +19,39 @@ pub struct PartialDate {
 /// name or its usual abbreviation.
 pub fn month_from_name(word: &str) -> Option<u32> {
     let w = word.trim_end_matches('.').to_lowercase();
-    #[rustfmt::skip]
-    const FULL: &[(&str, u32)] = &[
-        ("january", 1), ("february", 2), ("march", 3), ("april", 4), ("may", 5), ("june", 6),
-        ("july", 7), ("august", 8), ("september", 9), ("october", 10), ("november", 11),
-        ("december", 12), ("januar", 1), ("jänner", 1), ("februar", 2), ("märz", 3), ("mai", 5),
-        ("juni", 6), ("juli", 7), ("oktober", 10), ("dezember", 12), ("janvier", 1),
-        ("février", 2), ("fevrier", 2), ("mars", 3), ("avril", 4), ("juin", 6), ("juillet", 7),
-        ("août", 8), ("aout", 8), ("septembre", 9), ("octobre", 10), ("novembre", 11),
-        ("décembre", 12), ("enero", 1), ("febrero", 2), ("marzo", 3), ("abril", 4), ("mayo", 5),
-        ("junio", 6), ("julio", 7), ("agosto", 8), ("septiembre", 9), ("setiembre", 9),
-        ("octubre", 10), ("noviembre", 11), ("diciembre", 12), ("gennaio", 1), ("febbraio", 2),
-        ("aprile", 4), ("maggio", 5), ("giugno", 6), ("luglio", 7), ("settembre", 9),
-        ("ottobre", 10), ("dicembre", 12), ("januari", 1), ("februari", 2), ("maart", 3),
-        ("mei", 5), ("augustus", 8), ("janeiro", 1), ("fevereiro", 2), ("março", 3), ("maio", 5),
-        ("junho", 6), ("julho", 7), ("setembro", 9), ("outubro", 10), ("dezembro", 12),
-        ("января", 1), ("февраля", 2), ("марта", 3), ("апреля", 4), ("мая", 5), ("июня", 6),
-        ("июля", 7), ("августа", 8), ("сентября", 9), ("октября", 10), ("ноября", 11), ("декабря", 12),
-        ("stycznia", 1), ("lutego", 2), ("marca", 3), ("kwietnia", 4), ("maja", 5), ("czerwca", 6),
-        ("lipca", 7), ("sierpnia", 8), ("września", 9), ("października", 10), ("listopada", 11), ("grudnia", 12),
-    ];
-    if let Some(&(_, m)) = FULL.iter().find(|(n, _)| *n == w) {
+    if let Some(&(_, m)) = MONTHS.iter().find(|(n, _)| *n == w) {
         return Some(m);
     }
-    // English-style three/four letter abbreviations (`Jan`, `Sept`, `Dez`).
-    #[rustfmt::skip]
-    const ABBR: &[(&str, u32)] = &[
-        ("jan", 1), ("feb", 2), ("mar", 3), ("apr", 4), ("jun", 6), ("jul", 7), ("aug", 8),
-        ("sep", 9), ("sept", 9), ("oct", 10), ("okt", 10), ("nov", 11), ("dec", 12), ("dez", 12),
-        ("mär", 3), ("mrz", 3),
-    ];
-    ABBR.iter().find(|(n, _)| *n == w).map(|&(_, m)| m)
+    MONTH_ABBRS.iter().find(|(n, _)| *n == w).map(|&(_, m)| m)
 }
+
+#[rustfmt::skip]
+const MONTHS: &[(&str, u32)] = &[
+    ("january", 1), ("february", 2), ("march", 3), ("april", 4), ("may", 5), ("june", 6),
+    ("july", 7), ("august", 8), ("september", 9), ("october", 10), ("november", 11),
+    ("december", 12), ("januar", 1), ("jänner", 1), ("februar", 2), ("märz", 3), ("mai", 5),
+    ("juni", 6), ("juli", 7), ("oktober", 10), ("dezember", 12), ("janvier", 1),
+    ("février", 2), ("fevrier", 2), ("mars", 3), ("avril", 4), ("juin", 6), ("juillet", 7),
+    ("août", 8), ("aout", 8), ("septembre", 9), ("octobre", 10), ("novembre", 11),
+    ("décembre", 12), ("enero", 1), ("febrero", 2), ("marzo", 3), ("abril", 4), ("mayo", 5),
+    ("junio", 6), ("julio", 7), ("agosto", 8), ("septiembre", 9), ("setiembre", 9),
+    ("octubre", 10), ("noviembre", 11), ("diciembre", 12), ("gennaio", 1), ("febbraio", 2),
+    ("aprile", 4), ("maggio", 5), ("giugno", 6), ("luglio", 7), ("settembre", 9),
+    ("ottobre", 10), ("dicembre", 12), ("januari", 1), ("februari", 2), ("maart", 3),
+    ("mei", 5), ("augustus", 8), ("janeiro", 1), ("fevereiro", 2), ("março", 3), ("maio", 5),
+    ("junho", 6), ("julho", 7), ("setembro", 9), ("outubro", 10), ("dezembro", 12),
+    ("января", 1), ("февраля", 2), ("марта", 3), ("апреля", 4), ("мая", 5), ("июня", 6),
+    ("июля", 7), ("августа", 8), ("сентября", 9), ("октября", 10), ("ноября", 11), ("декабря", 12),
+    ("stycznia", 1), ("lutego", 2), ("marca", 3), ("kwietnia", 4), ("maja", 5), ("czerwca", 6),
+    ("lipca", 7), ("sierpnia", 8), ("września", 9), ("października", 10), ("listopada", 11), ("grudnia", 12),
+];
+// English-style three/four letter abbreviations (`Jan`, `Sept`, `Dez`).
+#[rustfmt::skip]
+const MONTH_ABBRS: &[(&str, u32)] = &[
+    ("jan", 1), ("feb", 2), ("mar", 3), ("apr", 4), ("jun", 6), ("jul", 7), ("aug", 8),
+    ("sep", 9), ("sept", 9), ("oct", 10), ("okt", 10), ("nov", 11), ("dec", 12), ("dez", 12),
+    ("mär", 3), ("mrz", 3),
+];
 
 /// Weekday (0 = Monday) for an English or German weekday name.
 pub fn weekday_from_name(word: &str) -> Option<u32> {
@@ -104,6 +105,13 @@ static DAY_FIRST_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(\d{1,2})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?(\p{L}{3,12})\.?(?:,?\s+(?:de\s+)?((?:19|20)\d\d)\b)?")
         .unwrap()
 });
+/// Any month name [`month_from_name`] knows, in any case: a text without one can give no
+/// "month day" or "day month" date, and their patterns (Unicode `\b` and `\p{L}`, which keep
+/// them off the lazy DFA on non-ASCII text) need not run.
+static MONTH_NAME_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let names: Vec<String> = MONTHS.iter().chain(MONTH_ABBRS).map(|(n, _)| regex::escape(n)).collect();
+    Regex::new(&format!("(?i){}", names.join("|"))).unwrap()
+});
 static TIME_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b([01]?\d|2[0-3])[:.h]([0-5]\d)\s*(am|pm|a\.m\.|p\.m\.)?").unwrap());
 
@@ -132,7 +140,9 @@ pub fn find_date(text: &str) -> Option<PartialDate> {
             consider(c.get(0)?, PartialDate { year: Some(y), month: m, day: d, hm: None });
         }
     }
-    for c in MONTH_FIRST_RE.captures_iter(text).take(8) {
+    // Both month patterns only ever give a date for a text naming a month.
+    let months = MONTH_NAME_RE.is_match(text);
+    for c in MONTH_FIRST_RE.captures_iter(text).take(if months { 8 } else { 0 }) {
         let Some(m) = month_from_name(&c[1]) else { continue };
         let d: u32 = c[2].parse().unwrap_or(0);
         let y = c.get(3).and_then(|y| y.as_str().parse().ok());
@@ -141,7 +151,7 @@ pub fn find_date(text: &str) -> Option<PartialDate> {
             break;
         }
     }
-    for c in DAY_FIRST_RE.captures_iter(text).take(8) {
+    for c in DAY_FIRST_RE.captures_iter(text).take(if months { 8 } else { 0 }) {
         let Some(m) = month_from_name(&c[2]) else { continue };
         let d: u32 = c[1].parse().unwrap_or(0);
         let y = c.get(3).and_then(|y| y.as_str().parse().ok());
@@ -321,6 +331,7 @@ pub(crate) fn compile_patterns() {
     LazyLock::force(&DMY_RE);
     LazyLock::force(&MONTH_FIRST_RE);
     LazyLock::force(&DAY_FIRST_RE);
+    LazyLock::force(&MONTH_NAME_RE);
     LazyLock::force(&TIME_RE);
     LazyLock::force(&YEAR_RE);
     LazyLock::force(&WEEKDAY_RE);
@@ -331,6 +342,30 @@ pub(crate) fn compile_patterns() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_word_naming_a_month_holds_a_month_name() {
+        // month_from_name lowercases; the prefilter matches case-insensitively: every char
+        // whose lowercase is a char of a name must match that char case-insensitively.
+        let chars: std::collections::BTreeSet<char> =
+            MONTHS.iter().chain(MONTH_ABBRS).flat_map(|(n, _)| n.chars()).collect();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut lower = c.to_lowercase();
+            if let (Some(l), None) = (lower.next(), lower.next())
+                && chars.contains(&l)
+            {
+                let re = Regex::new(&format!("(?i){}", regex::escape(&l.to_string()))).unwrap();
+                assert!(re.is_match(&c.to_string()), "{c:?} → {l:?}");
+            }
+        }
+        for (n, m) in MONTHS.iter().chain(MONTH_ABBRS) {
+            for w in [n.to_string(), n.to_uppercase(), format!("{n}.")] {
+                assert_eq!(month_from_name(&w), Some(*m));
+                assert!(MONTH_NAME_RE.is_match(&w), "{w}");
+            }
+        }
+        assert!(!MONTH_NAME_RE.is_match("Seite 2 von 12, Top 10"));
+    }
 
     #[test]
     fn weekdays_are_right() {

@@ -136,7 +136,48 @@ pub fn chrome_block(text: &str) -> Option<LineKind> {
 
 /// Normalised form used to count repeats and to match learned template lines.
 pub fn line_key(line: &str) -> String {
-    line.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    let mut key = join_words(line);
+    if key.is_ascii() {
+        key.make_ascii_lowercase();
+        key
+    } else {
+        key.to_lowercase()
+    }
+}
+
+/// The words of `s` (as `split_whitespace` cuts them) joined by single spaces; ASCII text in
+/// one pass over its bytes (every block and every short line of a page goes through this).
+pub fn join_words(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    if !s.is_ascii() {
+        for w in s.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+        return out;
+    }
+    // `char::is_whitespace` on ASCII: \t \n \x0B \x0C \r and space.
+    let ws = |b: u8| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        while i < b.len() && ws(b[i]) {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && !ws(b[i]) {
+            i += 1;
+        }
+        if start < i {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&s[start..i]);
+        }
+    }
+    out
 }
 
 /// Classifies the lines of `content` and assembles the article parts. `is_template` says
@@ -240,6 +281,18 @@ pub(crate) fn compile_patterns() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_keys_are_the_joined_lowercased_words() {
+        let all: String = (0u8..0x80).map(char::from).collect();
+        for line in
+            ["  Two  Words\t", "A\x0Bb\x0Cc\rd\ne", "", " \t ", "x", all.as_str(), "Ünï  Côde\u{a0}Gap"]
+        {
+            let expected = line.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            assert_eq!(line_key(line), expected, "{line:?}");
+            assert_eq!(join_words(line), line.split_whitespace().collect::<Vec<_>>().join(" "), "{line:?}");
+        }
+    }
 
     #[test]
     fn classifies_line_shapes() {

@@ -380,7 +380,7 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
     let threshold = (top_score * 0.2).max(10.0);
     let top_class = &dom.nodes[top].attrs.class_id;
     let mut roots = Vec::new();
-    for &c in &dom.nodes[parent].children {
+    for &c in dom.children(parent) {
         let c = c as usize;
         if c == top {
             roots.push(c);
@@ -503,7 +503,7 @@ fn enclosing(dom: &Dom, st: &Stats, roots: Vec<usize>) -> Vec<usize> {
 /// paragraph between two prose boxes) belong to the article as much as what surrounds them,
 /// and so does a heading right before the first root; link-heavy boxes stay out.
 fn sandwiched(dom: &Dom, st: &Stats, parent: usize, roots: Vec<usize>) -> Vec<usize> {
-    let kids = &dom.nodes[parent].children;
+    let kids = dom.children(parent);
     // The roots are children of `parent`, in document order (node ids grow in that order).
     let (Some(&lo), Some(&hi)) = (roots.first(), roots.last()) else { return roots };
     let Some(first) = kids.iter().position(|&c| c as usize == lo) else { return roots };
@@ -545,7 +545,7 @@ fn block_score(len: u32, commas: u32) -> f32 {
 /// `(length, commas)` of the runs of inline text between the `<br>`s (and block children) of
 /// element `i`; `None` when it has no `<br>` child.
 fn br_segments(dom: &Dom, st: &Stats, i: usize) -> Option<Vec<(u32, u32)>> {
-    let children = &dom.nodes[i].children;
+    let children = dom.children(i);
     if !children.iter().any(|&c| dom.nodes[c as usize].tag == Tag::Br) {
         return None;
     }
@@ -656,8 +656,8 @@ pub fn path_hash(dom: &Dom, mut i: usize) -> u64 {
 
 /// The last node (in document order) under `i`.
 pub fn last_descendant(dom: &Dom, mut i: usize) -> usize {
-    while let Some(&c) = dom.nodes[i].children.last() {
-        i = c as usize;
+    while let Some(c) = dom.last_child(i) {
+        i = c;
     }
     i
 }
@@ -673,23 +673,17 @@ pub fn subtree_text(dom: &Dom, i: usize) -> String {
     while let Some(j) = stack.pop() {
         let node = &dom.nodes[j];
         if node.tag == Tag::Text {
-            out.push_str(&node.text);
+            out.push_str(dom.text(j));
         } else if !matches!(node.tag, Tag::Script | Tag::Style) {
-            stack.extend(node.children.iter().rev().map(|&c| c as usize));
+            stack.extend(dom.children(j).iter().rev().map(|&c| c as usize));
         }
     }
     normalise(&out)
 }
 
+/// The words of `s` joined by single spaces.
 pub fn normalise(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for w in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    out
+    crate::text::join_words(s)
 }
 
 struct Writer {
@@ -770,9 +764,10 @@ fn walk(dom: &Dom, st: &Stats, i: usize, w: &mut Writer, ctx: Ctx) {
     let node = &dom.nodes[i];
     match node.tag {
         Tag::Text => {
-            w.buf.push_str(&node.text);
+            let text = dom.text(i);
+            w.buf.push_str(text);
             if ctx.link {
-                let n = node.text.split_whitespace().map(|t| t.chars().count() + 1).sum::<usize>();
+                let n = text.split_whitespace().map(|t| t.chars().count() + 1).sum::<usize>();
                 w.link_chars += n;
                 if ctx.out {
                     w.out_chars += n;
@@ -831,7 +826,7 @@ fn walk(dom: &Dom, st: &Stats, i: usize, w: &mut Writer, ctx: Ctx) {
         root: false,
         block: if block { i } else { ctx.block },
     };
-    for &c in &node.children {
+    for &c in dom.children(i) {
         walk(dom, st, c as usize, w, inner);
         if block {
             // A nested block flushed and reset the kind: text after it is ours again.

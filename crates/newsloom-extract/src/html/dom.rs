@@ -12,6 +12,9 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::tokenize::{Namespaces, TextMode, Token, Tokenizer};
+use measure::measure_after;
+#[cfg(test)]
+use measure::{measure, measure_byte};
 
 /// Pages beyond this are cut (with a warning): no article needs more.
 pub const MAX_HTML_BYTES: usize = 4 << 20;
@@ -235,19 +238,47 @@ pub struct Attrs {
 pub struct Node {
     pub tag: Tag,
     pub parent: u32,
-    pub children: Vec<u32>,
-    /// Text of a `Text` node (entities decoded).
-    pub text: String,
+    /// The node's children are `Dom::kids[first_kid..first_kid + n_kids]` ([`Dom::children`]):
+    /// one array for the page instead of a `Vec` per element.
+    first_kid: u32,
+    n_kids: u32,
+    /// The last child (0: none; the root is no one's child).
+    last_kid: u32,
+    /// Text of a `Text` node (entities decoded): `Dom::texts[text_start..text_start +
+    /// text_len]` ([`Dom::text`]), all of a page's text in one buffer.
+    text_start: u32,
+    text_len: u32,
     /// For text nodes: whitespace-normalised length in chars, and commas.
     pub len: u32,
     pub commas: u32,
     pub attrs: Attrs,
 }
 
+impl Node {
+    fn new(tag: Tag, parent: u32, attrs: Attrs) -> Node {
+        Node {
+            tag,
+            parent,
+            first_kid: 0,
+            n_kids: 0,
+            last_kid: 0,
+            text_start: 0,
+            text_len: 0,
+            len: 0,
+            commas: 0,
+            attrs,
+        }
+    }
+}
+
 /// The parsed page: the tree plus head data collected on the way.
 #[derive(Debug, Default)]
 pub struct Dom {
     pub nodes: Vec<Node>,
+    /// Every node's children, node after node (see [`Node`]).
+    kids: Vec<u32>,
+    /// Every text node's text, node after node (see [`Node`]).
+    texts: String,
     pub title: String,
     /// `(name|property|itemprop|http-equiv, content)`, keys lowercased.
     pub metas: Vec<(String, String)>,
@@ -257,6 +288,45 @@ pub struct Dom {
     pub warnings: Vec<String>,
     /// [`site_hash`] of the page's own host (its URL, else its canonical link); 0 unknown.
     pub site: u64,
+}
+
+impl Dom {
+    /// The children of node `i`, in document order.
+    pub fn children(&self, i: usize) -> &[u32] {
+        let n = &self.nodes[i];
+        &self.kids[n.first_kid as usize..(n.first_kid + n.n_kids) as usize]
+    }
+
+    /// The text of node `i` (empty but for text nodes).
+    pub fn text(&self, i: usize) -> &str {
+        let n = &self.nodes[i];
+        &self.texts[n.text_start as usize..(n.text_start + n.text_len) as usize]
+    }
+
+    /// The last child of node `i`.
+    pub fn last_child(&self, i: usize) -> Option<usize> {
+        let last = self.nodes[i].last_kid;
+        (last != 0).then_some(last as usize)
+    }
+
+    /// Lays the children out in [`Dom::kids`]: a node's children are the later nodes naming it
+    /// as parent, in id order, so a count and a prefix sum place them (no list per node).
+    fn link_children(&mut self) {
+        let mut next = 0u32;
+        for i in 0..self.nodes.len() {
+            let n = &mut self.nodes[i];
+            n.first_kid = next;
+            next += n.n_kids;
+            n.n_kids = 0;
+        }
+        self.kids = vec![0; next as usize];
+        for id in 1..self.nodes.len() {
+            let p = self.nodes[id].parent as usize;
+            let n = &mut self.nodes[p];
+            self.kids[(n.first_kid + n.n_kids) as usize] = id as u32;
+            n.n_kids += 1;
+        }
+    }
 }
 
 /// A hash of a URL's site (the last two labels of its host, `news.example.com` and
@@ -319,16 +389,10 @@ impl Builder {
         }
         let id = self.dom.nodes.len() as u32;
         let parent = self.top();
-        self.dom.nodes.push(Node {
-            tag,
-            parent,
-            children: Vec::new(),
-            text: String::new(),
-            len: 0,
-            commas: 0,
-            attrs,
-        });
-        self.dom.nodes[parent as usize].children.push(id);
+        self.dom.nodes.push(Node::new(tag, parent, attrs));
+        let p = &mut self.dom.nodes[parent as usize];
+        p.n_kids += 1;
+        p.last_kid = id;
         Some(id)
     }
 
@@ -392,7 +456,7 @@ impl Builder {
             }
             _ => {
                 let top = self.top() as usize;
-                let last_child = self.dom.nodes[top].children.last().map(|&c| c as usize);
+                let last_child = self.dom.last_child(top);
                 if raw.bytes().all(|b| b.is_ascii_whitespace()) {
                     // Whitespace matters only after inline content (`<b>a</b> <i>b</i>`, where
                     // the <b> text was merged into a text node); indentation between blocks
@@ -403,61 +467,39 @@ impl Builder {
                     }
                 }
                 let decoded = decodable && needs_decode(raw);
-                if let Some(last) = last_child
-                    && self.dom.nodes[last].tag == Tag::Text
-                {
-                    let node = &mut self.dom.nodes[last];
-                    let after_ws = node.text.as_bytes().last().is_none_or(u8::is_ascii_whitespace);
-                    let start = node.text.len();
-                    if decoded {
-                        node.text.push_str(&decode(raw));
-                    } else {
-                        node.text.push_str(raw);
+                // The text goes at the end of `texts`, where the last text node's text ends:
+                // a text node is only extended while it is the last child of the open element,
+                // so no text node was made after it.
+                let start = self.dom.texts.len();
+                let (id, after_ws) = match last_child {
+                    Some(last) if self.dom.nodes[last].tag == Tag::Text => {
+                        let node = &self.dom.nodes[last];
+                        debug_assert_eq!((node.text_start + node.text_len) as usize, start);
+                        let ws =
+                            node.text_len == 0 || self.dom.texts.as_bytes()[start - 1].is_ascii_whitespace();
+                        (last, ws)
                     }
-                    let (len, commas) = measure_after(&node.text[start..], after_ws);
-                    node.len += len;
-                    node.commas += commas;
+                    _ => match self.add(Tag::Text, Attrs::default()) {
+                        Some(id) => (id as usize, true),
+                        None => return,
+                    },
+                };
+                if decoded {
+                    self.dom.texts.push_str(&decode(raw));
                 } else {
-                    let text = if decoded { decode(raw) } else { raw.to_string() };
-                    if let Some(id) = self.add(Tag::Text, Attrs::default()) {
-                        let node = &mut self.dom.nodes[id as usize];
-                        (node.len, node.commas) = measure(&text);
-                        node.text = text;
-                    }
+                    self.dom.texts.push_str(raw);
                 }
+                let (len, commas) = measure_after(&self.dom.texts[start..], after_ws);
+                let node = &mut self.dom.nodes[id];
+                if node.text_len == 0 {
+                    node.text_start = start as u32;
+                }
+                node.text_len += (self.dom.texts.len() - start) as u32;
+                node.len += len;
+                node.commas += commas;
             }
         }
     }
-}
-
-/// Text length as whitespace-normalised chars (one space per word gap) and comma count,
-/// in one pass over the bytes.
-fn measure(text: &str) -> (u32, u32) {
-    measure_after(text, true)
-}
-
-/// [`measure`] of `text` as a continuation of text that ended in whitespace (or nothing) or
-/// not: `measure(a + b)` is `measure(a)` plus `measure_after(b, a ends in whitespace)`.
-fn measure_after(text: &str, mut in_ws: bool) -> (u32, u32) {
-    let (mut len, mut commas) = (0u32, 0u32);
-    let b = text.as_bytes();
-    for (i, &c) in b.iter().enumerate() {
-        if c.is_ascii_whitespace() {
-            in_ws = true;
-        } else if c & 0xC0 != 0x80 {
-            len += 1 + u32::from(in_ws);
-            in_ws = false;
-            // ',' and the CJK and Arabic commas '，' (EF BC 8C), '、' (E3 80 81), '،' (D8 8C).
-            commas += u32::from(match c {
-                b',' => true,
-                0xEF => b.get(i + 1..i + 3) == Some(&[0xBC, 0x8C]),
-                0xE3 => b.get(i + 1..i + 3) == Some(&[0x80, 0x81]),
-                0xD8 => b.get(i + 1) == Some(&0x8C),
-                _ => false,
-            });
-        }
-    }
-    (len, commas)
 }
 
 /// Whether [`decode`] would change `s`: an entity, a NUL or an invisible format character,
@@ -589,21 +631,16 @@ pub fn parse(html: &str) -> Dom {
     } else {
         html
     };
-    let root = Node {
-        tag: Tag::Document,
-        parent: 0,
-        children: Vec::new(),
-        text: String::new(),
-        len: 0,
-        commas: 0,
-        attrs: Attrs::default(),
-    };
-    // About one node per 150 bytes of page on the benchmark pages: reserving up front saves the
-    // copies of a growing arena.
-    let mut nodes = Vec::with_capacity((html.len() / 128).clamp(16, MAX_NODES + 1));
+    let root = Node::new(Tag::Document, 0, Attrs::default());
+    // About one node per 70 bytes of page on the benchmark pages (2,170 a trafilatura-eval
+    // page): reserving for one per 48 spares all but 22 of its 503 pages the copies of a
+    // growing arena (with one per 128, 384 of them grew).
+    let mut nodes = Vec::with_capacity((html.len() / 48).clamp(16, MAX_NODES + 1));
     nodes.push(root);
+    // Text is about a quarter of a page's bytes.
+    let texts = String::with_capacity(html.len() / 4);
     let mut bb = Builder {
-        dom: Dom { nodes, warnings, ..Dom::default() },
+        dom: Dom { nodes, texts, warnings, ..Dom::default() },
         stack: vec![(0, Tag::Document)],
         in_jsonld: false,
         overflow: false,
@@ -660,6 +697,7 @@ pub fn parse(html: &str) -> Dom {
     if bb.overflow {
         bb.dom.warnings.push(format!("html has more than {MAX_NODES} nodes; the rest was dropped"));
     }
+    bb.dom.link_children();
     bb.dom
 }
 
@@ -748,6 +786,9 @@ fn start(bb: &mut Builder, lname: &[u8], attrs: &[(&str, &str)], can_have_conten
     bb.stack.push((id, tag));
     Some(id)
 }
+
+#[path = "dom_measure.rs"]
+mod measure;
 
 #[cfg(test)]
 #[path = "dom_tests.rs"]

@@ -2,10 +2,9 @@
 use super::*;
 
 fn texts(dom: &Dom) -> Vec<(Tag, String)> {
-    dom.nodes
-        .iter()
-        .filter(|n| n.tag == Tag::Text)
-        .map(|n| (dom.nodes[n.parent as usize].tag, n.text.clone()))
+    (0..dom.nodes.len())
+        .filter(|&i| dom.nodes[i].tag == Tag::Text)
+        .map(|i| (dom.nodes[dom.nodes[i].parent as usize].tag, dom.text(i).to_string()))
         .collect()
 }
 
@@ -74,9 +73,9 @@ fn tags_and_attributes_are_read_from_the_page_bytes_in_any_case() {
     assert_eq!(dom.jsonld, vec!["{}".to_string()]);
     // A bare <span> gets no node; the last paragraph is decoded and measured.
     assert!(dom.nodes.iter().all(|n| n.tag != Tag::Span));
-    let last = dom.nodes.iter().rfind(|n| n.tag == Tag::Text).unwrap();
-    assert_eq!(last.text, "a,bc，d <e>");
-    assert_eq!((last.len, last.commas), (11, 2));
+    let last = (0..dom.nodes.len()).rfind(|&i| dom.nodes[i].tag == Tag::Text).unwrap();
+    assert_eq!(dom.text(last), "a,bc，d <e>");
+    assert_eq!((dom.nodes[last].len, dom.nodes[last].commas), (11, 2));
 }
 
 #[test]
@@ -87,8 +86,9 @@ fn merged_text_is_measured_as_a_whole() {
         assert_eq!((l1 + l2, c1 + c2), measure(&format!("{a}{b}")), "{a:?} + {b:?}");
     }
     let dom = parse("<p>one <b>two</b>, three</p>");
-    let t = dom.nodes.iter().find(|n| n.tag == Tag::Text).unwrap();
-    assert_eq!((t.text.as_str(), t.len, t.commas), ("one two, three", measure("one two, three").0, 1));
+    let t = (0..dom.nodes.len()).find(|&i| dom.nodes[i].tag == Tag::Text).unwrap();
+    let n = &dom.nodes[t];
+    assert_eq!((dom.text(t), n.len, n.commas), ("one two, three", measure("one two, three").0, 1));
 }
 
 #[test]
@@ -132,4 +132,32 @@ fn end_tags_close_implicitly_open_children() {
     let div = dom.nodes.iter().position(|n| n.tag == Tag::Div).unwrap();
     let ps: Vec<_> = dom.nodes.iter().filter(|n| n.tag == Tag::P).map(|n| n.parent as usize).collect();
     assert_eq!(ps, vec![div, 0]);
+}
+
+#[test]
+fn measuring_eight_bytes_at_a_time_counts_as_byte_by_byte() {
+    // Every split point and start state over texts mixing ASCII words, all control bytes
+    // (\x0B is no whitespace here), commas and multibyte chars (CJK and Arabic commas).
+    let mut texts: Vec<String> = vec![
+        "a, b,c  d\te\nf\x0Cg\rh\x0Bi".into(),
+        "  lead  and trail   ".into(),
+        "中文，逗号、和 ، عربي, mixed  text with    gaps".into(),
+    ];
+    texts.push((0u8..0x80).map(char::from).collect());
+    texts.push(texts.concat());
+    for t in &texts {
+        for start in 0..t.len() {
+            if !t.is_char_boundary(start) {
+                continue;
+            }
+            for in_ws in [false, true] {
+                let s = &t[start..];
+                let (mut len, mut commas, mut ws) = (0, 0, in_ws);
+                for i in 0..s.len() {
+                    measure_byte(s.as_bytes(), i, &mut ws, &mut len, &mut commas);
+                }
+                assert_eq!(measure_after(s, in_ws), (len, commas), "{s:?} {in_ws}");
+            }
+        }
+    }
 }

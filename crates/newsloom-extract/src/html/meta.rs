@@ -237,11 +237,12 @@ pub fn any_date(dom: &Dom, content: Option<(usize, usize)>) -> Option<PublishedD
         let mut seen = 0;
         for i in a..=b {
             let node = &dom.nodes[i];
+            let text = dom.text(i);
             // Only a text with a year (19xx/20xx) can give a full date: skip the regexes otherwise.
-            let has_year =
-                node.text.as_bytes().windows(4).any(|w| {
-                    matches!(&w[..2], b"19" | b"20") && w[2].is_ascii_digit() && w[3].is_ascii_digit()
-                });
+            let has_year = text
+                .as_bytes()
+                .windows(4)
+                .any(|w| matches!(&w[..2], b"19" | b"20") && w[2].is_ascii_digit() && w[3].is_ascii_digit());
             if node.tag != Tag::Text || !has_year {
                 continue;
             }
@@ -249,9 +250,8 @@ pub fn any_date(dom: &Dom, content: Option<(usize, usize)>) -> Option<PublishedD
             if seen > 5000 {
                 break;
             }
-            if let Some(d) = dates::find_date(&node.text)
-                .filter(|d| d.year.is_some())
-                .and_then(|d| d.to_published("page-text"))
+            if let Some(d) =
+                dates::find_date(text).filter(|d| d.year.is_some()).and_then(|d| d.to_published("page-text"))
             {
                 return Some(d);
             }
@@ -481,13 +481,14 @@ fn nearby_date(dom: &Dom, content: Option<(usize, usize)>) -> Option<PublishedDa
                 node.tag,
                 Tag::A | Tag::Nav | Tag::Footer | Tag::Script | Tag::Style | Tag::Select | Tag::Option
             );
-        if skip[i] || node.tag != Tag::Text || !node.text.bytes().any(|b| b.is_ascii_digit()) {
+        let text = dom.text(i);
+        if skip[i] || node.tag != Tag::Text || !text.bytes().any(|b| b.is_ascii_digit()) {
             continue;
         }
         // In a long text only a date at its very start ("27.1.2022 - Bei der …") counts.
-        let text = match node.text.char_indices().nth(60) {
-            Some((cut, _)) if node.text.len() > 200 => &node.text[..cut],
-            _ => node.text.as_str(),
+        let text = match text.char_indices().nth(60) {
+            Some((cut, _)) if text.len() > 200 => &text[..cut],
+            _ => text,
         };
         seen += 1;
         if seen > 3000 {

@@ -47,7 +47,7 @@ pub fn parallel_roots(dom: &Dom, st: &Stats, good: &[u32], links: &[u32], top: u
             continue;
         }
         let mut found = Vec::new();
-        for &s in &dom.nodes[grand].children {
+        for &s in dom.children(grand) {
             let s = s as usize;
             if s == cur || st.pruned[s] || !same_kind(dom, s, cur) {
                 continue;
@@ -70,8 +70,8 @@ pub fn parallel_roots(dom: &Dom, st: &Stats, good: &[u32], links: &[u32], top: u
 fn follow(dom: &Dom, st: &Stats, s: usize, path: &[usize]) -> Option<usize> {
     let mut at = s;
     for &want in path.iter().rev() {
-        at = dom.nodes[at]
-            .children
+        at = dom
+            .children(at)
             .iter()
             .map(|&c| c as usize)
             .find(|&c| !st.pruned[c] && same_kind(dom, c, want))?;
