@@ -112,7 +112,7 @@ pub trait StoreBackend: Send {
     /// writes it; a fact stored by an older version lacks the fields added since.
     fn facts_json_of_articles(&self, articles: &[&str]) -> Result<Vec<String>> {
         let facts = self.facts_of_articles(articles)?;
-        facts.articles.iter().map(crate::read::facts_doc_json).collect()
+        facts.articles.iter().map(crate::facts::facts_doc_json).collect()
     }
     /// The entities with these ids that the store knows, in id order.
     fn entities_by_ids(&self, ids: &[&str]) -> Result<Vec<Entity>> {

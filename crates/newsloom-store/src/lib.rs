@@ -22,6 +22,7 @@ mod backend;
 pub mod conformance;
 mod dyads;
 mod export;
+mod facts;
 mod follow;
 mod geo;
 mod lock;

@@ -4,12 +4,12 @@ use std::collections::HashMap;
 
 use crate::actors::actor_range;
 use newsloom_model::Analysis;
-use newsloom_model::{Article, Entity, Event, Mention, Quote};
+use newsloom_model::{Article, Entity, Event, Quote};
 use rusqlite::{OptionalExtension, Row, ToSql, params, params_from_iter};
 use serde::Serialize;
 
 use crate::packed::Packed;
-use crate::{ArticlesFacts, Result, SqliteStore};
+use crate::{Result, SqliteStore};
 
 /// One line of an article listing.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -455,106 +455,6 @@ impl SqliteStore {
         Ok(analysis)
     }
 
-    /// An article's entities, mentions, quotes and events: what a story page gathers.
-    pub fn story_facts(&self, article: &str) -> Result<Analysis> {
-        let ArticlesFacts { mut articles, entities } = self.facts_of_articles(&[article])?;
-        Ok(Analysis { entities, ..articles.pop().unwrap_or_default() })
-    }
-
-    /// [`Self::story_facts`] of several articles: their documents in one statement, and the
-    /// entities in one more for all of them (a story's articles mostly name the same ones, so
-    /// each is read and parsed once, not once per article).
-    pub fn facts_of_articles(&self, articles: &[&str]) -> Result<ArticlesFacts> {
-        let docs = self.facts_docs(articles)?;
-        let mut out = Vec::with_capacity(articles.len());
-        for article in articles {
-            let facts = match docs.get(*article) {
-                Some(Packed(doc)) => {
-                    let f: FactsDoc = serde_json::from_str(doc)?;
-                    Analysis {
-                        mentions: f.mentions,
-                        quotes: f.quotes,
-                        events: f.events,
-                        ..Default::default()
-                    }
-                }
-                // Stored before `article_facts` existed: the fact tables.
-                // Its entities are read below with the others: its mentions name them.
-                None => Analysis { entities: vec![], ..self.facts_from_tables(article)? },
-            };
-            out.push(facts);
-        }
-        let ids = out.iter().flat_map(|f| f.mentions.iter().map(|m| m.entity.as_str()));
-        Ok(ArticlesFacts { entities: self.entities_by_id(ids)?, articles: out })
-    }
-
-    /// [`Self::facts_of_articles`] as the stored JSON documents, without the entities: for a
-    /// reader that passes facts on rather than building them (see
-    /// [`StoreBackend::facts_json_of_articles`](crate::StoreBackend::facts_json_of_articles)).
-    pub fn facts_json_of_articles(&self, articles: &[&str]) -> Result<Vec<String>> {
-        let mut docs = self.facts_docs(articles)?;
-        articles
-            .iter()
-            .map(|article| match docs.remove(*article) {
-                Some(Packed(doc)) => Ok(doc),
-                None => facts_doc_json(&self.facts_from_tables(article)?),
-            })
-            .collect()
-    }
-
-    /// The entities with these ids that the store knows, in id order.
-    pub fn entities_by_ids(&self, ids: &[&str]) -> Result<Vec<Entity>> {
-        self.entities_by_id(ids.iter().copied())
-    }
-
-    /// The `article_facts` documents of these articles, by article id (articles stored before
-    /// that table existed have none).
-    fn facts_docs(&self, articles: &[&str]) -> Result<HashMap<String, Packed>> {
-        let mut docs: HashMap<String, Packed> = HashMap::with_capacity(articles.len());
-        let mut stmt = self.conn.prepare_cached(FACTS_DOCS_SQL)?;
-        let rows = stmt.query_map([serde_json::to_string(articles)?], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        for row in rows {
-            let (id, doc) = row?;
-            docs.insert(id, doc);
-        }
-        Ok(docs)
-    }
-
-    /// The entities with these ids (repeats allowed) as the store knows them, by id.
-    fn entities_by_id<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Result<Vec<Entity>> {
-        let mut ids: Vec<&str> = ids.collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT doc FROM entities WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
-        )?;
-        let docs = stmt
-            .query_map([serde_json::to_string(&ids)?], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
-        parse_docs(docs)
-    }
-
-    /// [`Self::story_facts`] for articles stored before `article_facts` existed (public for
-    /// the `story_page_cost` example, which compares the two).
-    #[doc(hidden)]
-    pub fn facts_from_tables(&self, article: &str) -> Result<Analysis> {
-        let docs = |sql: &str| -> Result<Vec<String>> {
-            let mut stmt = self.conn.prepare_cached(sql)?;
-            let rows = stmt.query_map([article], |r| r.get(0))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        };
-        let mentions: Vec<Mention> =
-            parse_docs(docs("SELECT doc FROM mentions WHERE article = ? ORDER BY start")?)?;
-        let quotes: Vec<Quote> =
-            parse_docs(docs("SELECT doc FROM quotes WHERE article = ? ORDER BY start")?)?;
-        let events: Vec<Event> =
-            parse_docs(docs("SELECT doc FROM events WHERE article = ? ORDER BY start")?)?;
-        let entities: Vec<Entity> = parse_docs(docs(
-            "SELECT e.doc FROM entities e WHERE e.id IN (SELECT entity FROM mentions WHERE article = ?) ORDER BY e.id",
-        )?)?;
-        Ok(Analysis { entities, mentions, quotes, events, ..Default::default() })
-    }
-
     /// Canonical entity ids mentioned in an article (for rebuilding clusterer state).
     pub fn article_entities(&self, article: &str) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare_cached("SELECT DISTINCT entity FROM mentions WHERE article = ?")?;
@@ -722,40 +622,6 @@ impl SqliteStore {
     }
 }
 
-/// The facts documents of articles, by a JSON array of their ids.
-const FACTS_DOCS_SQL: &str = "SELECT a.id, f.doc FROM articles a JOIN article_facts f ON f.seq = a.seq
-     WHERE a.id IN (SELECT value FROM json_each(?))";
-
-/// An article's facts as `article_facts` keeps them (written by write.rs from borrowed parts).
-#[derive(serde::Deserialize)]
-struct FactsDoc {
-    mentions: Vec<Mention>,
-    quotes: Vec<Quote>,
-    events: Vec<Event>,
-}
-
-#[derive(Serialize)]
-pub(crate) struct FactsDocRef<'a> {
-    pub mentions: Vec<&'a Mention>,
-    pub quotes: Vec<&'a Quote>,
-    pub events: Vec<&'a Event>,
-}
-
-/// An article's mentions, quotes and events as the JSON document `article_facts` keeps (the
-/// parts in the order given).
-pub(crate) fn facts_doc_json(a: &Analysis) -> Result<String> {
-    let doc = FactsDocRef {
-        mentions: a.mentions.iter().collect(),
-        quotes: a.quotes.iter().collect(),
-        events: a.events.iter().collect(),
-    };
-    Ok(serde_json::to_string(&doc)?)
-}
-
-fn parse_docs<T: serde::de::DeserializeOwned>(docs: Vec<String>) -> Result<Vec<T>> {
-    docs.iter().map(|d| serde_json::from_str(d).map_err(Into::into)).collect()
-}
-
 /// One period of a dyad time series.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -805,6 +671,8 @@ impl SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::FACTS_DOCS_SQL;
+    use newsloom_model::Mention;
 
     fn plan(store: &SqliteStore, sql: &str) -> String {
         store.query_plan(sql).unwrap().join("\n")

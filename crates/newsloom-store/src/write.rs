@@ -324,7 +324,7 @@ fn facts_doc(an: &Analysis) -> Result<Value> {
     quotes.sort_by_key(|q| q.span.start);
     let mut events: Vec<_> = an.events.iter().collect();
     events.sort_by_key(|e| e.span.start);
-    let doc = serde_json::to_string(&crate::read::FactsDocRef { mentions, quotes, events })?;
+    let doc = serde_json::to_string(&crate::facts::FactsDocRef { mentions, quotes, events })?;
     crate::packed::pack_value_fast(&doc)
 }
 
