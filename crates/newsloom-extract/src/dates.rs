@@ -140,24 +140,18 @@ pub fn find_date(text: &str) -> Option<PartialDate> {
             consider(c.get(0)?, PartialDate { year: Some(y), month: m, day: d, hm: None });
         }
     }
-    // Both month patterns only ever give a date for a text naming a month.
-    let months = MONTH_NAME_RE.is_match(text);
-    for c in MONTH_FIRST_RE.captures_iter(text).take(if months { 8 } else { 0 }) {
-        let Some(m) = month_from_name(&c[1]) else { continue };
-        let d: u32 = c[2].parse().unwrap_or(0);
-        let y = c.get(3).and_then(|y| y.as_str().parse().ok());
-        if valid(y.unwrap_or(2000), m, d) {
-            consider(c.get(0)?, PartialDate { year: y, month: m, day: d, hm: None });
-            break;
-        }
-    }
-    for c in DAY_FIRST_RE.captures_iter(text).take(if months { 8 } else { 0 }) {
-        let Some(m) = month_from_name(&c[2]) else { continue };
-        let d: u32 = c[1].parse().unwrap_or(0);
-        let y = c.get(3).and_then(|y| y.as_str().parse().ok());
-        if valid(y.unwrap_or(2000), m, d) {
-            consider(c.get(0)?, PartialDate { year: y, month: m, day: d, hm: None });
-            break;
+    // "Month day" and "day month" dates: only a text naming a month can hold one.
+    if MONTH_NAME_RE.is_match(text) {
+        for (re, month, day) in [(&*MONTH_FIRST_RE, 1, 2), (&*DAY_FIRST_RE, 2, 1)] {
+            for c in re.captures_iter(text).take(8) {
+                let Some(m) = month_from_name(&c[month]) else { continue };
+                let d: u32 = c[day].parse().unwrap_or(0);
+                let y = c.get(3).and_then(|y| y.as_str().parse().ok());
+                if valid(y.unwrap_or(2000), m, d) {
+                    consider(c.get(0)?, PartialDate { year: y, month: m, day: d, hm: None });
+                    break;
+                }
+            }
         }
     }
     let (_, end, mut date) = best?;

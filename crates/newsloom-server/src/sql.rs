@@ -64,11 +64,12 @@ impl ArticleCache {
 /// the range's position inside it.
 fn sentence_in(body: &str, start: usize, end: usize) -> Option<Sentence> {
     const REACH: usize = 400;
-    // Only chars within REACH of the span are looked at: decode that window, not the body.
+    // Only chars within REACH of the span are looked at: decode that window, not the body. A
+    // window cut short ends where the body does; a full one reaches REACH past `end`, as far
+    // as the search below may look, so either way its end serves as the body's length.
     let from = start.saturating_sub(REACH);
-    let mut window = body.chars().skip(from);
-    let chars: Vec<char> = window.by_ref().take(end.saturating_sub(from) + REACH).collect();
-    let len = from + chars.len() + window.count();
+    let chars: Vec<char> = body.chars().skip(from).take(end.saturating_sub(from) + REACH).collect();
+    let len = from + chars.len();
     if start > end || end > len {
         return None;
     }

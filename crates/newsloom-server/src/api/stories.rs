@@ -214,6 +214,11 @@ struct EventView<'a> {
 
 type EventKey<'a> = (&'a str, Option<&'a str>, &'a str);
 
+/// A view of a stored JSON value; one that does not parse is the store's fault (500).
+fn stored<'a, T: Deserialize<'a>>(what: &str, json: &'a str) -> ApiResult<T> {
+    serde_json::from_str(json).map_err(|e| ApiError::internal(format!("stored {what}: {e}")))
+}
+
 /// The story page as JSON.
 fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<Vec<u8>> {
     let Some((story, articles)) = h.story(id)? else {
@@ -222,16 +227,11 @@ fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<Vec
     let sample = analysed_sample(&articles, MAX_ANALYSED);
     let ids: Vec<&str> = sample.iter().map(|a| a.id.as_str()).collect();
     let docs = h.facts_json_of_articles(&ids)?;
-    let facts = docs
-        .iter()
-        .map(|d| serde_json::from_str::<FactsView>(d))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| ApiError::internal(format!("stored facts: {e}")))?;
+    let facts = docs.iter().map(|d| stored::<FactsView>("facts", d)).collect::<ApiResult<Vec<_>>>()?;
     let events_of = facts
         .iter()
-        .map(|f| f.events.iter().map(|e| serde_json::from_str::<EventView>(e.get())).collect())
-        .collect::<Result<Vec<Vec<_>>, _>>()
-        .map_err(|e| ApiError::internal(format!("stored event: {e}")))?;
+        .map(|f| f.events.iter().map(|e| stored::<EventView>("event", e.get())).collect())
+        .collect::<ApiResult<Vec<Vec<_>>>>()?;
     let outlets: Vec<String> = sample.iter().map(|a| outlet_of(a)).collect();
 
     // Per entity: mentions and the outlets that name it.
@@ -247,8 +247,7 @@ fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<Vec
             slot.1.insert(outlet);
         }
         for &q in &analysis.quotes {
-            let view: QuoteView = serde_json::from_str(q.get())
-                .map_err(|e| ApiError::internal(format!("stored quote: {e}")))?;
+            let view: QuoteView = stored("quote", q.get())?;
             let entry = q_cmp
                 .entry(quote_key(view.speaker.as_deref(), &view.text))
                 .or_insert_with(|| ComparedQuote { quote: quotes.len(), outlets: vec![] });
