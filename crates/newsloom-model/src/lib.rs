@@ -21,6 +21,7 @@ pub mod folds;
 mod place;
 pub mod process;
 mod raw;
+mod sentence;
 mod tone;
 
 pub use analysis::Analysis;
@@ -29,6 +30,7 @@ pub use date::{DatePrecision, PublishedDate};
 pub use facts::{Entity, EntityKind, Event, Mention, QuadClass, Quote, QuoteKind, Span};
 pub use place::{GeoPlace, GeoRef, PlaceMention};
 pub use raw::{InputFormat, RawRecord};
+pub use sentence::{SpanSentence, sentence_around};
 pub use tone::{ArticleTone, MentionTone, ThemeLabel};
 
 /// A stable identifier derived from content: the first 16 hex digits of its BLAKE3 hash.

@@ -210,8 +210,21 @@ async fn stories_list_sorts_and_story_page_compares_outlets(b: Backend) {
         assert!(ids.contains(&q["span"]["article"].as_str().unwrap()), "{q}");
         assert!(q.get("article").is_none(), "no article copy per quote: {q}");
     }
-    for e in d["events"].as_array().unwrap() {
-        assert!(ids.contains(&e["event"]["span"]["article"].as_str().unwrap()), "{e}");
+    let events = d["events"].as_array().unwrap();
+    assert!(!events.is_empty(), "the Reset story has events");
+    for e in events {
+        let article = e["event"]["span"]["article"].as_str().unwrap();
+        assert!(ids.contains(&article), "{e}");
+        // Its sentence holds the event's span where it says (stored at ingest by the embedded
+        // store, cut from the body by PostgreSQL's).
+        let (_, a) = get(&app, &format!("/api/articles/{article}")).await;
+        let body: Vec<char> = a["article"]["body"].as_str().unwrap().chars().collect();
+        let chars = |v: &serde_json::Value, k: &str| v[k].as_u64().unwrap() as usize;
+        let said: String =
+            body[chars(&e["event"]["span"], "start")..chars(&e["event"]["span"], "end")].iter().collect();
+        let s = &e["sentence"];
+        let text: Vec<char> = s["text"].as_str().unwrap().chars().collect();
+        assert_eq!(text[chars(s, "start")..chars(s, "end")].iter().collect::<String>(), said, "{e}");
     }
     let compared = d["comparison"]["quotes"].as_array().unwrap();
     assert!(!compared.is_empty());

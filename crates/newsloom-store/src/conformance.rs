@@ -365,6 +365,15 @@ fn places_and_event_locations(store: &mut dyn StoreBackend) {
         assert_eq!(v["mentions"], as_read(&facts.mentions));
         assert_eq!(v["quotes"], as_read(&facts.quotes));
         assert_eq!(v["events"], as_read(&facts.events));
+        // A backend that keeps the events' sentences keeps one per event, as cut from the body.
+        if let Some(sentences) = v.get("event_sentences") {
+            assert_eq!(sentences.as_array().unwrap().len(), facts.events.len());
+            for (s, e) in sentences.as_array().unwrap().iter().zip(&facts.events) {
+                let body = store.article(&e.span.article).unwrap().unwrap().body;
+                let cut = newsloom_model::sentence_around(&body, e.span.start, e.span.end);
+                assert_eq!(s, &serde_json::to_value(cut).unwrap());
+            }
+        }
     }
     let ids: Vec<&str> = entities.iter().map(|e| e.id.as_str()).chain(["no-such-entity"]).collect();
     assert_eq!(store.entities_by_ids(&ids).unwrap(), entities, "known ones, in id order");

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use newsloom_model::{Analysis, Entity, Event, Mention, Quote};
+use newsloom_model::{Analysis, Entity, Event, Mention, Quote, SpanSentence};
 use serde::Serialize;
 
 use crate::packed::Packed;
@@ -129,6 +129,10 @@ pub(crate) struct FactsDocRef<'a> {
     pub mentions: Vec<&'a Mention>,
     pub quotes: Vec<&'a Quote>,
     pub events: Vec<&'a Event>,
+    /// The sentence of each event, in the order of `events`; empty when the body was not at
+    /// hand (documents made from the fact tables, or by a version before this field).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub event_sentences: Vec<Option<SpanSentence>>,
 }
 
 /// An article's mentions, quotes and events as the JSON document `article_facts` keeps (the
@@ -138,6 +142,7 @@ pub(crate) fn facts_doc_json(a: &Analysis) -> Result<String> {
         mentions: a.mentions.iter().collect(),
         quotes: a.quotes.iter().collect(),
         events: a.events.iter().collect(),
+        event_sentences: vec![],
     };
     Ok(serde_json::to_string(&doc)?)
 }

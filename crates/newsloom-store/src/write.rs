@@ -1,7 +1,7 @@
 //! Writing: one transaction per batch of articles with everything found in them.
 
 use newsloom_model::Analysis;
-use newsloom_model::{Article, EntityKind};
+use newsloom_model::{Article, EntityKind, sentence_around};
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, ToSql, Transaction, params};
 
@@ -48,7 +48,7 @@ impl Encoded {
         Ok(Encoded {
             doc: crate::packed::pack_value_fast(&doc)?,
             raw: crate::packed::pack_value(&article.raw)?,
-            facts: facts_doc(analysis)?,
+            facts: facts_doc(Some(&article.body), analysis)?,
             entities: analysis
                 .entities
                 .iter()
@@ -139,7 +139,7 @@ impl SqliteStore {
                 .collect::<Result<Vec<_>>>()?;
             let tx = self.conn.transaction()?;
             for (seq, analysis) in &facts {
-                insert_facts_doc(&tx, *seq, &facts_doc(analysis)?)?;
+                insert_facts_doc(&tx, *seq, &facts_doc(None, analysis)?)?;
             }
             tx.commit()?;
             done += facts.len() as u64;
@@ -317,14 +317,21 @@ pub(crate) fn insert_rows(tx: &Transaction, into: &str, width: usize, values: &[
 
 /// The facts a story page reads, as one document (see [`crate::read::FactsDoc`]), in the order
 /// the fact tables give them: by start, ties in insertion order; LZ4-compressed.
-fn facts_doc(an: &Analysis) -> Result<Value> {
+/// The `article_facts` document; with the body, each event's sentence is cut out here, once,
+/// rather than by every story page that shows the event (which read and decoded the body).
+fn facts_doc(body: Option<&str>, an: &Analysis) -> Result<Value> {
     let mut mentions: Vec<_> = an.mentions.iter().collect();
     mentions.sort_by_key(|m| m.span.start);
     let mut quotes: Vec<_> = an.quotes.iter().collect();
     quotes.sort_by_key(|q| q.span.start);
     let mut events: Vec<_> = an.events.iter().collect();
     events.sort_by_key(|e| e.span.start);
-    let doc = serde_json::to_string(&crate::facts::FactsDocRef { mentions, quotes, events })?;
+    let event_sentences = match body {
+        Some(body) => events.iter().map(|e| sentence_around(body, e.span.start, e.span.end)).collect(),
+        None => vec![],
+    };
+    let doc =
+        serde_json::to_string(&crate::facts::FactsDocRef { mentions, quotes, events, event_sentences })?;
     crate::packed::pack_value_fast(&doc)
 }
 

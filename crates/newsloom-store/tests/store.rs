@@ -73,3 +73,39 @@ fn story_outlet_counts_follow_inserts_and_merges() {
     store.insert_batch(&[e], &[]).unwrap();
     assert_eq!(outlets("s1"), 3);
 }
+
+/// Each event's sentence is cut from the body when the article is stored, so a story page need
+/// not read the body; the document of an article without events has none.
+#[test]
+fn facts_documents_keep_each_events_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SqliteStore::open(dir.path()).unwrap();
+    let mut with_event = new(article("a", "s1", "TASS", "2016-12-27"));
+    let body = with_event.article.body.clone();
+    let start = body.find("NATO").unwrap();
+    with_event.analysis.events.push(newsloom_model::Event {
+        source_actor: "RUS".into(),
+        target_actor: Some("NATO".into()),
+        cameo: "040".into(),
+        plover: None,
+        plover_mode: None,
+        goldstein: 1.0,
+        quad_class: newsloom_model::QuadClass::VerbalCooperation,
+        date: None,
+        negated: false,
+        span: newsloom_model::Span::new("a", start, start + 4),
+        confidence: 1.0,
+        action_geo: None,
+        source_geo: None,
+        target_geo: None,
+    });
+    store.insert_batch(&[with_event, new(article("b", "s1", "TASS", "2016-12-27"))], &[]).unwrap();
+    let docs = store.facts_json_of_articles(&["a", "b"]).unwrap();
+    let a: serde_json::Value = serde_json::from_str(&docs[0]).unwrap();
+    assert_eq!(
+        a["event_sentences"],
+        serde_json::json!([{"text": "Russia and NATO met.", "start": 11, "end": 15}])
+    );
+    let b: serde_json::Value = serde_json::from_str(&docs[1]).unwrap();
+    assert!(b.get("event_sentences").is_none());
+}

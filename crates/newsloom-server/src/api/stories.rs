@@ -124,7 +124,16 @@ pub struct StoryEvent<'a> {
     pub event: &'a RawValue,
     /// Articles of the story that report this event.
     pub reports: i64,
-    pub sentence: Option<Sentence>,
+    #[schema(value_type = Option<Sentence>)]
+    pub sentence: EventSentence<'a>,
+}
+
+/// An event's sentence: as stored at ingest, or cut from the body of an article stored before.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum EventSentence<'a> {
+    Stored(&'a RawValue),
+    Cut(Option<Sentence>),
 }
 
 /// A story page. Its quotes and events are passed on as the store keeps them, not parsed and
@@ -180,6 +189,9 @@ struct FactsView<'a> {
     quotes: Vec<&'a RawValue>,
     #[serde(borrow)]
     events: Vec<&'a RawValue>,
+    /// Each event's sentence (or `null`), cut at ingest; absent from documents stored before.
+    #[serde(borrow, default)]
+    event_sentences: Vec<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -292,7 +304,11 @@ fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<Vec
     let mut cache = ArticleCache::default();
     let mut story_events = Vec::with_capacity(firsts.len());
     for (a, i, reports) in firsts {
-        let sentence = cache.sentence(h, &events_of[a][i].span)?;
+        let stored = &facts[a].event_sentences;
+        let sentence = match stored.get(i) {
+            Some(s) if stored.len() == facts[a].events.len() => EventSentence::Stored(s),
+            _ => EventSentence::Cut(cache.sentence(h, &events_of[a][i].span)?),
+        };
         story_events.push(StoryEvent { event: facts[a].events[i], reports, sentence });
     }
     let comparison = Comparison {

@@ -62,3 +62,9 @@ pub struct Sentence {
     pub start: usize,
     pub end: usize,
 }
+
+impl From<newsloom_model::SpanSentence> for Sentence {
+    fn from(s: newsloom_model::SpanSentence) -> Self {
+        Sentence { text: s.text, start: s.start, end: s.end }
+    }
+}
