@@ -5,6 +5,7 @@
 //! is stored in one transaction before anything about it is reported, so a crash loses at
 //! most the batch in flight, and a re-run skips what was stored (ids are content hashes).
 
+mod placing;
 mod resume;
 pub mod synth;
 
@@ -427,8 +428,8 @@ impl Pipeline {
         // The embedded store's documents are made on the pool, beside extraction, so its one
         // writer thread only writes.
         let encode = self.store.as_sqlite().is_some();
-        let mut sink =
-            Sink { clusterer: &mut *self.clusterer, store: self.store.as_mut(), index: self.index.as_mut() };
+        let clusterer = &mut *self.clusterer;
+        let mut sink = Sink { store: self.store.as_mut(), index: self.index.as_mut() };
         let batch_size = self.batch_size.max(1);
         let mut last_index_commit = Instant::now();
         let (state_dir, save_every) = (self.state_dir.as_deref(), self.save_state_every.max(1));
@@ -441,6 +442,15 @@ impl Pipeline {
                 Vec<ItemError>,
                 HashSet<String>,
             )> = VecDeque::new();
+            // The ids of batches handed to the placer and not stored yet, oldest first.
+            let mut placing: VecDeque<HashSet<String>> = VecDeque::new();
+            let (to_place, place_input) = mpsc::sync_channel::<placing::ToPlace>(1);
+            let (place_output, mut from_placer) = mpsc::sync_channel::<placing::Placed>(1);
+            let (stored_tx, stored_rx) = mpsc::sync_channel::<placing::StoredAt>(1);
+            let placer = scope.spawn(move || {
+                placing::place_batches(clusterer, place_input, place_output, stored_rx, state_dir)
+            });
+            let mut to_place = Some(to_place);
             // Set when the newest batch has been extracted (and learnt from): the next waits
             // for it, so what each batch learns from the earlier ones does not depend on timing.
             let mut extracted: Option<mpsc::Receiver<()>> = None;
@@ -448,6 +458,39 @@ impl Pipeline {
             // `save_every` keeps the extractor's learnt state as of its own end, saved with the
             // clusterer's once the batch is stored.
             let mut planned = unsaved;
+            let mut store_placed = |sink: &mut Sink,
+                                    from_placer: &mut mpsc::Receiver<placing::Placed>,
+                                    summary: &mut IngestSummary|
+             -> Result<()> {
+                let placed = from_placer
+                    .recv()
+                    .map_err(|_| PipelineError("placing articles into stories panicked".into()))?;
+                let saves_state = placed.saves_state;
+                let stored_before = summary.stored;
+                sink.finish(placed, summary)?;
+                unsaved += summary.stored - stored_before;
+                if saves_state {
+                    let seq = sink.store.max_seq()?;
+                    let at = id_at(&*sink.store, seq)?.map(|id| (seq, id));
+                    // The placer saves its state as of this batch, then goes on.
+                    let _ = stored_tx.send(at);
+                    unsaved = 0;
+                }
+                // The index is derived data: committing it about once a second keeps
+                // segments large, and a crash in between is repaired by
+                // `catch_up_index` at the next open.
+                if let Some(index) =
+                    sink.index.as_mut().filter(|_| last_index_commit.elapsed().as_secs_f64() >= 1.0)
+                {
+                    let t = Instant::now();
+                    index.commit(sink.store.max_seq()?)?;
+                    summary.stage_s.index += t.elapsed().as_secs_f64();
+                    last_index_commit = Instant::now();
+                }
+                summary.elapsed_s = started.elapsed().as_secs_f64();
+                progress.batch_done(summary);
+                Ok(())
+            };
             loop {
                 let t = Instant::now();
                 let mut records = Vec::with_capacity(batch_size);
@@ -462,7 +505,10 @@ impl Pipeline {
                 summary.stage_s.read += t.elapsed().as_secs_f64();
                 let done = records.is_empty() && rejects.is_empty();
                 if !done {
-                    let busy = |id: &str| in_flight.iter().any(|(_, _, ids)| ids.contains(id));
+                    let busy = |id: &str| {
+                        in_flight.iter().any(|(_, _, ids)| ids.contains(id))
+                            || placing.iter().any(|ids| ids.contains(id))
+                    };
                     let fresh = sink.fresh(records, &busy, &mut summary)?;
                     let ids = fresh.iter().map(|r| r.id.clone()).collect();
                     planned += fresh.len() as u64;
@@ -476,39 +522,33 @@ impl Pipeline {
                     let handle = scope.spawn(move || process(extractor, analyser, fresh, order));
                     in_flight.push_back((handle, rejects, ids));
                 }
-                // Finish the oldest batch once PIPELINE_DEPTH newer ones are being processed (or
-                // the input has ended), so the pool has work while this thread stores.
+                // Hand the oldest batch to the placer once PIPELINE_DEPTH newer ones are being
+                // processed (or the input has ended), so the pool has work while this thread
+                // stores; store the batch placed before it meanwhile.
                 while in_flight.len() > PIPELINE_DEPTH || (done && !in_flight.is_empty()) {
-                    let Some((handle, rejects, _)) = in_flight.pop_front() else { break };
-                    let mut processed =
+                    let Some((handle, rejects, ids)) = in_flight.pop_front() else { break };
+                    let processed =
                         handle.join().map_err(|_| PipelineError("extraction or analysis panicked".into()))?;
-                    summary.stage_s.extract_analyse += processed.seconds;
-                    let learnt = processed.learnt.take();
-                    let stored_before = summary.stored;
-                    sink.finish(processed, rejects, &mut summary)?;
-                    unsaved += summary.stored - stored_before;
-                    if let (Some(dir), Some(learnt)) = (state_dir, learnt) {
-                        save_state(dir, &learnt, &*sink.clusterer, &*sink.store)?;
-                        unsaved = 0;
+                    let sender = to_place.as_ref().expect("open until the input ends");
+                    sender
+                        .send(placing::ToPlace { processed, rejects })
+                        .map_err(|_| PipelineError("placing articles into stories panicked".into()))?;
+                    placing.push_back(ids);
+                    if placing.len() > 1 {
+                        store_placed(&mut sink, &mut from_placer, &mut summary)?;
+                        placing.pop_front();
                     }
-                    // The index is derived data: committing it about once a second keeps
-                    // segments large, and a crash in between is repaired by
-                    // `catch_up_index` at the next open.
-                    if let Some(index) =
-                        sink.index.as_mut().filter(|_| last_index_commit.elapsed().as_secs_f64() >= 1.0)
-                    {
-                        let t = Instant::now();
-                        index.commit(sink.store.max_seq()?)?;
-                        summary.stage_s.index += t.elapsed().as_secs_f64();
-                        last_index_commit = Instant::now();
-                    }
-                    summary.elapsed_s = started.elapsed().as_secs_f64();
-                    progress.batch_done(&summary);
                 }
                 if done {
+                    while !placing.is_empty() {
+                        store_placed(&mut sink, &mut from_placer, &mut summary)?;
+                        placing.pop_front();
+                    }
                     break;
                 }
             }
+            to_place.take();
+            placer.join().map_err(|_| PipelineError("placing articles into stories panicked".into()))?;
             Ok(())
         })?;
         if let Some(index) = self.index.as_mut() {
@@ -549,17 +589,23 @@ fn save_state(
     store: &dyn StoreBackend,
 ) -> Result<()> {
     let seq = store.max_seq()?;
-    let Some(last) = id_at(store, seq)? else { return Ok(()) };
+    if let Some(last) = id_at(store, seq)? {
+        save_state_at(dir, seq, &last, learnt, clusterer);
+    }
+    Ok(())
+}
+
+/// Saves the clusterer's and extractor's state as of the stored article `seq` (`id`).
+fn save_state_at(dir: &Path, seq: i64, id: &str, learnt: &[u8], clusterer: &dyn StoryClusterer) {
     let t = Instant::now();
     // Only an optimisation for the next open: a failure to write it is reported, not fatal.
-    match resume::save(dir, seq, &last, learnt, |out| clusterer.write_snapshot(out)) {
+    match resume::save(dir, seq, id, learnt, |out| clusterer.write_snapshot(out)) {
         Ok(Some(bytes)) => {
             tracing::info!(seq, bytes, seconds = t.elapsed().as_secs_f64(), "clusterer state saved")
         }
         Ok(None) => {}
         Err(e) => tracing::warn!("could not save the clusterer state in {}: {e}", dir.display()),
     }
-    Ok(())
 }
 
 /// A batch after extraction and analysis: per raw record, its article or why there is none.
@@ -614,9 +660,9 @@ fn process(
     Processed { results, seconds: t.elapsed().as_secs_f64(), learnt }
 }
 
-/// The sequential end of the pipeline: clustering, storing, indexing.
+/// The writing end of the pipeline: storing and indexing (placing into stories is on its own
+/// thread, see [`placing`]).
 struct Sink<'a> {
-    clusterer: &'a mut dyn StoryClusterer,
     store: &'a mut dyn StoreBackend,
     index: Option<&'a mut SearchIndex>,
 }
@@ -644,36 +690,15 @@ impl Sink<'_> {
         Ok(fresh)
     }
 
-    fn finish(
-        &mut self,
-        processed: Processed,
-        rejects: Vec<ItemError>,
-        summary: &mut IngestSummary,
-    ) -> Result<()> {
-        let mut all_rejects = rejects;
-        let mut ready = Vec::with_capacity(processed.results.len());
-        for result in processed.results {
-            match result {
-                Ok(item) => ready.push(item),
-                Err(e) => all_rejects.push(e),
-            }
-        }
+    fn finish(&mut self, placed: placing::Placed, summary: &mut IngestSummary) -> Result<()> {
+        let placing::Placed {
+            ready, rejects: all_rejects, merged_into, extract_analyse_s, cluster_s, ..
+        } = placed;
+        summary.stage_s.extract_analyse += extract_analyse_s;
+        summary.stage_s.cluster += cluster_s;
         for e in &all_rejects {
             summary.reject(e);
         }
-        let t = Instant::now();
-        // Publication order, so stories grow the way they did in the world.
-        ready.sort_by(|a, b| pub_key(&a.article).cmp(pub_key(&b.article)));
-        let mut merged_into = Vec::new();
-        for item in &mut ready {
-            let entities: Vec<String> = unique_entities(&item.analysis);
-            let assignment = self.clusterer.assign(&item.article, &entities);
-            item.article.story = Some(assignment.story);
-            item.copy_of = assignment.copy_of;
-            item.merges = assignment.merges.into_iter().map(|m| (m.absorbed, m.into)).collect();
-            merged_into.extend(item.merges.iter().map(|(_, into)| into.clone()));
-        }
-        summary.stage_s.cluster += t.elapsed().as_secs_f64();
         let t = Instant::now();
         let rejects: Vec<Reject> = all_rejects
             .iter()
