@@ -408,10 +408,11 @@ impl Pipeline {
 
     /// Runs items through every stage into the store and index.
     ///
-    /// Batches overlap: while batch N is clustered, stored and indexed on this thread,
-    /// batches N+1..=N+[`PIPELINE_DEPTH`] are extracted and analysed on the rayon pool, so the
-    /// sequential steps do not leave the other cores idle. Batches are finished in input
-    /// order, so stories come out as from a sequential run. Their extraction is ordered too
+    /// Batches overlap: while batch N is stored and indexed on this thread, batch N+1 is
+    /// placed into stories on another ([`placing`]) and batches N+2..=N+1+[`PIPELINE_DEPTH`]
+    /// are extracted and analysed on the rayon pool, so the sequential steps do not leave the
+    /// other cores idle. Batches are placed and stored in input order, so stories come out as
+    /// from a sequential run. Their extraction is ordered too
     /// (a batch is extracted once the previous one is, and learns from the earlier ones only),
     /// so what the extractor learns per source, and so every body, does not depend on thread
     /// timing.
