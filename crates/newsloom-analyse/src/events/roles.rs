@@ -225,9 +225,48 @@ pub(super) fn group_after(ws: &[W], actors: &[Actor], from: usize, is_verb: &[bo
     codes
 }
 
-/// The actor group right after one of `words` (the agent of a passive: `by X`).
-pub(super) fn group_after_word(ws: &[W], actors: &[Actor], from: usize, words: &[&str]) -> Vec<String> {
-    let end = (from..ws.len()).find(|&k| ws[k].w == ";").unwrap_or(ws.len());
+/// Words that open a phrase or clause of their own after a verb: a prepositional phrase they
+/// head (`after a shooting in Providence`) or a clause (`when police in Gondor …`) is not a
+/// phrase of the verb.
+const SCOPE_ENDS: &[&str] = &[
+    "AFTER",
+    "BEFORE",
+    "WHEN",
+    "WHILE",
+    "SINCE",
+    "UNTIL",
+    "BECAUSE",
+    "AS",
+    "THAT",
+    "WHICH",
+    "WHO",
+    "WHERE",
+    "FOLLOWING",
+    "DURING",
+    "AMID",
+    "IF",
+    "THOUGH",
+    "ALTHOUGH",
+];
+
+/// The actor group right after one of `words` (the agent of a passive: `by X`). Only the
+/// verb's own prepositional phrases count, as PETRARCH2 reads a passive's source from the
+/// PPs under its verb phrase: the search stops at a comma or semicolon, at another verb and
+/// at a word that opens a phrase or clause of its own ([`SCOPE_ENDS`]).
+pub(super) fn group_after_word(
+    ws: &[W],
+    actors: &[Actor],
+    from: usize,
+    words: &[&str],
+    is_verb: &[bool],
+) -> Vec<String> {
+    let end = (from..ws.len())
+        .find(|&k| {
+            matches!(ws[k].w.as_str(), ";" | "," | ":")
+                || is_verb.get(k).copied().unwrap_or(false)
+                || SCOPE_ENDS.contains(&ws[k].w.as_str())
+        })
+        .unwrap_or(ws.len());
     for k in from..end {
         if words.contains(&ws[k].w.as_str()) {
             let s = if ws.get(k + 1).is_some_and(|w| w.w == "THE") { k + 2 } else { k + 1 };
