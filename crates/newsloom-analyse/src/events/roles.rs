@@ -249,6 +249,21 @@ const SCOPE_ENDS: &[&str] = &[
     "ALTHOUGH",
 ];
 
+/// Prepositions whose phrase holds the phrases after it (see [`group_after_word`]).
+const NESTING_PREPS: &[&str] = &[
+    "TO", "AT", "NEAR", "OUTSIDE", "INSIDE", "ON", "INTO", "ONTO", "ACROSS", "ALONG", "OVER", "UNDER",
+    "TOWARD", "TOWARDS", "BEHIND", "AROUND", "THROUGH", "BETWEEN", "WITH", "FOR", "OF", "OFF",
+];
+
+fn is_time_word(w: &str) -> bool {
+    newsloom_model::calendar::WEEKDAYS
+        .iter()
+        .chain(newsloom_model::calendar::MONTHS.iter())
+        .any(|d| d.eq_ignore_ascii_case(w))
+        || matches!(w, "ABOUT" | "AROUND" | "LEAST" | "NIGHT")
+        || w.bytes().next().is_some_and(|b| b.is_ascii_digit())
+}
+
 /// The actor group right after one of `words` (the agent of a passive: `by X`). Only the
 /// verb's own prepositional phrases count, as PETRARCH2 reads a passive's source from the
 /// PPs under its verb phrase: the search stops at a comma or semicolon, at another verb and
@@ -268,6 +283,15 @@ pub(super) fn group_after_word(
         })
         .unwrap_or(ws.len());
     for k in from..end {
+        // `taken to Riley Hospital at IU Health in Indianapolis`: a phrase after one headed by
+        // another preposition is nested in it (PETRARCH2 reads only the verb's own PPs); a
+        // time phrase (`on Friday`) does not nest.
+        if k > from
+            && NESTING_PREPS.contains(&ws[k].w.as_str())
+            && !ws.get(k + 1).is_some_and(|w| is_time_word(&w.w))
+        {
+            break;
+        }
         if words.contains(&ws[k].w.as_str()) {
             let s = if ws.get(k + 1).is_some_and(|w| w.w == "THE") { k + 2 } else { k + 1 };
             if let Some(a) = actors.iter().find(|a| a.s >= s && a.s <= s + 2) {
