@@ -166,6 +166,20 @@ fn participle_after_and_shares_the_passive() {
 }
 
 #[test]
+fn dateline_places_the_bare_agents() {
+    // The dateline's country goes with the subject's agents, as PETRARCH2 mixes them in one NP.
+    let body = "KABUL, Afghanistan (AP) - Police arrested two Russian soldiers.";
+    let ev = coder().code("t", body, None, None);
+    assert!(
+        ev.iter().any(|e| e.source_actor == "AFGCOP" && e.target_actor.as_deref() == Some("RUSMIL")),
+        "{ev:?}"
+    );
+    // A place elsewhere in the sentence is no dateline: the agent stays bare.
+    let ev = coder().code("t", "Police arrested two Russian soldiers in Kabul, Afghanistan.", None, None);
+    assert!(ev.iter().all(|e| e.source_actor != "AFGCOP"), "{ev:?}");
+}
+
+#[test]
 fn according_to_is_no_verb() {
     // `ACCORD` is a GRANT verb (060); `according to` heads a prepositional phrase.
     let ev =
