@@ -139,9 +139,17 @@ pub(super) fn group_before(ws: &[W], actors: &[Actor], i: usize, lo: usize, is_v
 /// `Four children and a man`: the generic people agent gives way to a more specific agent in
 /// the same group, as PETRARCH2 drops `~PPL` when a noun phrase has another agent.
 fn drop_generic_people(codes: &mut Vec<String>) {
-    if codes.iter().any(|c| c.starts_with("---") && c != "---PPL") {
-        codes.retain(|c| c != "---PPL");
-    }
+    // `---PPL` beside `---CVL`, and `PSEPPL` beside `PSECVL` once the agents are placed.
+    let generic = |c: &str| c.strip_suffix("PPL").filter(|p| p.len() >= 3).map(str::to_string);
+    let drop: Vec<String> = codes
+        .iter()
+        .filter(|c| {
+            generic(c)
+                .is_some_and(|p| codes.iter().any(|d| d != *c && d.len() > p.len() && d.starts_with(&p)))
+        })
+        .cloned()
+        .collect();
+    codes.retain(|c| !drop.contains(c));
 }
 
 /// Adds an actor's code, splitting dictionary codes that name several actors (`FRO/BIL/SAM`).

@@ -174,6 +174,11 @@ fn dateline_places_the_bare_agents() {
         ev.iter().any(|e| e.source_actor == "AFGCOP" && e.target_actor.as_deref() == Some("RUSMIL")),
         "{ev:?}"
     );
+    // The generic people agent still gives way to a specific one once both are placed.
+    let body = "KABUL, Afghanistan (AP) - Two children and a man were killed by Russian soldiers.";
+    let ev = coder().code("t", body, None, None);
+    assert!(ev.iter().any(|e| e.target_actor.as_deref() == Some("AFGCVL")), "{ev:?}");
+    assert!(ev.iter().all(|e| e.target_actor.as_deref() != Some("AFGPPL")), "{ev:?}");
     // A place elsewhere in the sentence is no dateline: the agent stays bare.
     let ev = coder().code("t", "Police arrested two Russian soldiers in Kabul, Afghanistan.", None, None);
     assert!(ev.iter().all(|e| e.source_actor != "AFGCOP"), "{ev:?}");
