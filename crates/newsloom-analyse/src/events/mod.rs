@@ -4,7 +4,8 @@
 //! - actors from the Phoenix actor dictionaries (countries, leaders with date-restricted
 //!   codes, international organisations, militant groups) combined with agent nouns
 //!   (`Russian military` → `RUSMIL`, `the government` → `---GOV`); in an article, bare
-//!   agents and `the alliance`/`the bloc` take the country or organisation mentioned last;
+//!   agents and `the alliance`/`the bloc` take the country or organisation mentioned last
+//!   (a wire dateline's country in its own sentence);
 //! - verbs and verb patterns from the PETRARCH2 verb dictionary (`CAMEO.2.0.txt`), giving
 //!   the CAMEO code (root and sub-code); `[A:B]` patterns also code the reverse direction;
 //! - source (the actor group before the verb, or the `by` agent of a passive) and target
