@@ -290,11 +290,15 @@ pub(super) fn group_after_word(
                 || SCOPE_ENDS.contains(&ws[k].w.as_str())
         })
         .unwrap_or(ws.len());
+    // A place (IN) is nested even in the phrase right after the verb (`was treated at a
+    // hospital in Kabul`); an agent (BY, FROM) after such a phrase is the verb's own
+    // (`was sent to Ukraine by Russia`).
+    let nest_from = if words.contains(&"IN") { from } else { from + 1 };
     for k in from..end {
         // `taken to Riley Hospital at IU Health in Indianapolis`: a phrase after one headed by
         // another preposition is nested in it (PETRARCH2 reads only the verb's own PPs); a
         // time phrase (`on Friday`) does not nest.
-        if k > from
+        if k >= nest_from
             && NESTING_PREPS.contains(&ws[k].w.as_str())
             && !ws.get(k + 1).is_some_and(|w| is_time_word(&w.w))
         {

@@ -140,6 +140,7 @@ fn passive_source_phrase_belongs_to_the_verb() {
         "Four Russian soldiers were injured after a shooting in Ukraine.",
         "Two Russian soldiers were shot, the army said in Ukraine.",
         "Two Russian soldiers were taken to a hospital near the border in Ukraine.",
+        "Two Russian soldiers were shot at a wedding in Ukraine.",
     ] {
         let ev = coder().code("t", body, None, None);
         assert!(ev.iter().all(|e| e.source_actor != "UKR"), "{body}: {ev:?}");
