@@ -323,6 +323,7 @@ impl Dicts {
         let mut last_emitter: Option<usize> = None;
         // A verb coded with the one governing it (see `nested`).
         let mut consumed: Option<usize> = None;
+        let mut passives = vec![false; verbs.len()];
         for (vi, v) in verbs.iter().enumerate() {
             if consumed == Some(vi) {
                 continue;
@@ -334,9 +335,17 @@ impl Dicts {
                 && in_actor[i - 1]
                 && (0..i.saturating_sub(1))
                     .any(|k| ws[k].w == "THERE" && PASSIVE_AUX.contains(&ws[k + 1].w.as_str()));
+            // `were injured and taken to hospitals`, `was shot and killed`: a participle joined by
+            // `and` to a passive one shares its auxiliary, so it is passive too (PETRARCH2's
+            // `check_passive` finds the `be` verb above the coordinated verb phrases).
+            let coordinated_passive =
+                vi > 0 && i > 0 && ws[i - 1].w == "AND" && verbs[vi - 1].ve + 1 == i && passives[vi - 1];
             let passive = i > 0
                 && participle
-                && ((i.saturating_sub(2)..i).any(|k| PASSIVE_AUX.contains(&ws[k].w.as_str())) || existential);
+                && ((i.saturating_sub(2)..i).any(|k| PASSIVE_AUX.contains(&ws[k].w.as_str()))
+                    || existential
+                    || coordinated_passive);
+            passives[vi] = passive;
             // A verb chained to the previous one (`seeking to deepen`, `and expressed`) shares its subject.
             let chained = vi > 0 && i > 0 && ws[i - 1].w == "TO" && i - verbs[vi - 1].ve <= 6;
             // `X condemned … and promised …`, `X reopened …, holding …`: the same subject.
@@ -356,13 +365,16 @@ impl Dicts {
             {
                 before = sayers.clone();
             }
-            let mut by_agent =
-                if passive { group_after_word(ws, actors, ve, &["BY", "FROM"]) } else { Vec::new() };
+            let mut by_agent = if passive {
+                group_after_word(ws, actors, ve, &["BY", "FROM"], &is_verb)
+            } else {
+                Vec::new()
+            };
             // A passive without an agent is coded from where it happened (`was shot dead in
             // Osgiliath`): PETRARCH2 takes a passive's source from its BY, FROM and IN phrases
             // (an AT phrase names a target, not a source).
             if passive && by_agent.is_empty() && ws.get(ve).is_none_or(|w| w.w != "TO") {
-                by_agent = group_after_word(ws, actors, ve, &["IN"]);
+                by_agent = group_after_word(ws, actors, ve, &["IN"], &is_verb);
             }
             let (sources, targets) = if passive && !by_agent.is_empty() {
                 (by_agent.clone(), before.clone())

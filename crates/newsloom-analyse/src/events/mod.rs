@@ -4,7 +4,8 @@
 //! - actors from the Phoenix actor dictionaries (countries, leaders with date-restricted
 //!   codes, international organisations, militant groups) combined with agent nouns
 //!   (`Russian military` → `RUSMIL`, `the government` → `---GOV`); in an article, bare
-//!   agents and `the alliance`/`the bloc` take the country or organisation mentioned last;
+//!   agents and `the alliance`/`the bloc` take the country or organisation mentioned last
+//!   (a wire dateline's country in its own sentence);
 //! - verbs and verb patterns from the PETRARCH2 verb dictionary (`CAMEO.2.0.txt`), giving
 //!   the CAMEO code (root and sub-code); `[A:B]` patterns also code the reverse direction;
 //! - source (the actor group before the verb, or the `by` agent of a passive) and target
@@ -280,9 +281,15 @@ struct Context {
 
 impl Context {
     fn resolve(&mut self, ws: &[coder::W], actors: &mut Vec<Actor>) {
+        // A wire dateline (`GAZA CITY, Palestinian Territories: Four children …`, `NEW ORLEANS
+        // (AP) - Police say …`) is parsed as part of the subject noun phrase, whose actor
+        // PETRARCH2 mixes with the agents (PSECVL): its country is the place of the sentence.
+        let place = dateline_end(ws).and_then(|d| {
+            actors.iter().rev().find(|a| a.e <= d && !a.bare_agent).and_then(|a| country_of(&a.code))
+        });
         for a in actors.iter_mut() {
             if a.bare_agent
-                && let Some(c) = &self.last_country
+                && let Some(c) = place.as_ref().or(self.last_country.as_ref())
             {
                 a.code = format!("{c}{}", &a.code[3..]);
                 a.bare_agent = false;
@@ -305,9 +312,42 @@ impl Context {
         for a in actors.iter() {
             if a.code.starts_with("IGO") || a.code.starts_with("NGO") {
                 self.last_igo = Some(a.code.clone());
-            } else if !a.code.starts_with("---") && a.code.len() >= 3 && a.code.is_char_boundary(3) {
-                self.last_country = Some(a.code[..3].to_string());
+            } else if let Some(c) = country_of(&a.code) {
+                self.last_country = Some(c);
             }
         }
     }
+}
+
+/// The country part of an actor code (not of an organisation or a bare agent).
+fn country_of(code: &str) -> Option<String> {
+    (!code.starts_with("---") && !code.starts_with("IGO") && !code.starts_with("NGO"))
+        .then(|| code.get(..3).map(str::to_string))
+        .flatten()
+}
+
+/// End of a dateline opening the sentence: capitalised words, commas, abbreviations and a
+/// parenthesised agency (`KANSAS CITY, Mo. (AP)`), up to 8 words, then `-`, `–`, `—`, `--` or
+/// `:` and a capitalised word.
+fn dateline_end(ws: &[coder::W]) -> Option<usize> {
+    let mut words = 0;
+    let mut paren = false;
+    for (k, w) in ws.iter().enumerate().take(16) {
+        match w.w.as_str() {
+            "-" | "–" | "—" | "--" | ":" if words > 0 && !paren => {
+                return ws.get(k + 1).is_some_and(|n| n.cap && !n.punct).then_some(k);
+            }
+            "(" => paren = true,
+            ")" => paren = false,
+            "," | "." => {}
+            _ if paren || (w.cap && !w.punct) => {
+                words += 1;
+                if words > 8 {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+    None
 }

@@ -139,9 +139,17 @@ pub(super) fn group_before(ws: &[W], actors: &[Actor], i: usize, lo: usize, is_v
 /// `Four children and a man`: the generic people agent gives way to a more specific agent in
 /// the same group, as PETRARCH2 drops `~PPL` when a noun phrase has another agent.
 fn drop_generic_people(codes: &mut Vec<String>) {
-    if codes.iter().any(|c| c.starts_with("---") && c != "---PPL") {
-        codes.retain(|c| c != "---PPL");
-    }
+    // `---PPL` beside `---CVL`, and `PSEPPL` beside `PSECVL` once the agents are placed.
+    let generic = |c: &str| c.strip_suffix("PPL").filter(|p| p.len() >= 3).map(str::to_string);
+    let drop: Vec<String> = codes
+        .iter()
+        .filter(|c| {
+            generic(c)
+                .is_some_and(|p| codes.iter().any(|d| d != *c && d.len() > p.len() && d.starts_with(&p)))
+        })
+        .cloned()
+        .collect();
+    codes.retain(|c| !drop.contains(c));
 }
 
 /// Adds an actor's code, splitting dictionary codes that name several actors (`FRO/BIL/SAM`).
@@ -225,10 +233,77 @@ pub(super) fn group_after(ws: &[W], actors: &[Actor], from: usize, is_verb: &[bo
     codes
 }
 
-/// The actor group right after one of `words` (the agent of a passive: `by X`).
-pub(super) fn group_after_word(ws: &[W], actors: &[Actor], from: usize, words: &[&str]) -> Vec<String> {
-    let end = (from..ws.len()).find(|&k| ws[k].w == ";").unwrap_or(ws.len());
+/// Words that open a phrase or clause of their own after a verb: a prepositional phrase they
+/// head (`after a shooting in Providence`) or a clause (`when police in Gondor …`) is not a
+/// phrase of the verb.
+const SCOPE_ENDS: &[&str] = &[
+    "AFTER",
+    "BEFORE",
+    "WHEN",
+    "WHILE",
+    "SINCE",
+    "UNTIL",
+    "BECAUSE",
+    "AS",
+    "THAT",
+    "WHICH",
+    "WHO",
+    "WHERE",
+    "FOLLOWING",
+    "DURING",
+    "AMID",
+    "IF",
+    "THOUGH",
+    "ALTHOUGH",
+];
+
+/// Prepositions whose phrase holds the phrases after it (see [`group_after_word`]).
+const NESTING_PREPS: &[&str] = &[
+    "TO", "AT", "NEAR", "OUTSIDE", "INSIDE", "ON", "INTO", "ONTO", "ACROSS", "ALONG", "OVER", "UNDER",
+    "TOWARD", "TOWARDS", "BEHIND", "AROUND", "THROUGH", "BETWEEN", "WITH", "FOR", "OF", "OFF",
+];
+
+fn is_time_word(w: &str) -> bool {
+    newsloom_model::calendar::WEEKDAYS
+        .iter()
+        .chain(newsloom_model::calendar::MONTHS.iter())
+        .any(|d| d.eq_ignore_ascii_case(w))
+        || matches!(w, "ABOUT" | "AROUND" | "LEAST" | "NIGHT")
+        || w.bytes().next().is_some_and(|b| b.is_ascii_digit())
+}
+
+/// The actor group right after one of `words` (the agent of a passive: `by X`). Only the
+/// verb's own prepositional phrases count, as PETRARCH2 reads a passive's source from the
+/// PPs under its verb phrase: the search stops at a comma or semicolon, at another verb and
+/// at a word that opens a phrase or clause of its own ([`SCOPE_ENDS`]).
+pub(super) fn group_after_word(
+    ws: &[W],
+    actors: &[Actor],
+    from: usize,
+    words: &[&str],
+    is_verb: &[bool],
+) -> Vec<String> {
+    let end = (from..ws.len())
+        .find(|&k| {
+            matches!(ws[k].w.as_str(), ";" | "," | ":")
+                || is_verb.get(k).copied().unwrap_or(false)
+                || SCOPE_ENDS.contains(&ws[k].w.as_str())
+        })
+        .unwrap_or(ws.len());
+    // A place (IN) is nested even in the phrase right after the verb (`was treated at a
+    // hospital in Kabul`); an agent (BY, FROM) after such a phrase is the verb's own
+    // (`was sent to Ukraine by Russia`).
+    let nest_from = if words.contains(&"IN") { from } else { from + 1 };
     for k in from..end {
+        // `taken to Riley Hospital at IU Health in Indianapolis`: a phrase after one headed by
+        // another preposition is nested in it (PETRARCH2 reads only the verb's own PPs); a
+        // time phrase (`on Friday`) does not nest.
+        if k >= nest_from
+            && NESTING_PREPS.contains(&ws[k].w.as_str())
+            && !ws.get(k + 1).is_some_and(|w| is_time_word(&w.w))
+        {
+            break;
+        }
         if words.contains(&ws[k].w.as_str()) {
             let s = if ws.get(k + 1).is_some_and(|w| w.w == "THE") { k + 2 } else { k + 1 };
             if let Some(a) = actors.iter().find(|a| a.s >= s && a.s <= s + 2) {

@@ -134,6 +134,58 @@ fn passive_source_comes_from_by_from_or_in() {
 }
 
 #[test]
+fn passive_source_phrase_belongs_to_the_verb() {
+    // A BY/FROM/IN phrase inside another phrase or clause is not the passive's source.
+    for body in [
+        "Four Russian soldiers were injured after a shooting in Ukraine.",
+        "Two Russian soldiers were shot, the army said in Ukraine.",
+        "Two Russian soldiers were taken to a hospital near the border in Ukraine.",
+        "Two Russian soldiers were shot at a wedding in Ukraine.",
+    ] {
+        let ev = coder().code("t", body, None, None);
+        assert!(ev.iter().all(|e| e.source_actor != "UKR"), "{body}: {ev:?}");
+    }
+    // A time phrase does not hold the phrase after it.
+    let ev = coder().code("t", "Ten Russian soldiers were killed on Friday in Ukraine.", None, None);
+    assert!(
+        ev.iter().any(|e| e.source_actor == "UKR" && e.target_actor.as_deref() == Some("RUSMIL")),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn participle_after_and_shares_the_passive() {
+    // `were injured and taken to …`: the victims are not the actors of `taken`.
+    let ev = coder().code("t", "Two Russian soldiers were injured and taken to Ukraine.", None, None);
+    assert!(ev.iter().all(|e| !e.source_actor.starts_with("RUS")), "{ev:?}");
+    // The coordinated participle still takes a source from its own BY phrase.
+    let ev = coder().code("t", "Two Russian soldiers were shot and killed by Ukraine.", None, None);
+    assert!(
+        ev.iter().any(|e| e.source_actor == "UKR" && e.target_actor.as_deref() == Some("RUSMIL")),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn dateline_places_the_bare_agents() {
+    // The dateline's country goes with the subject's agents, as PETRARCH2 mixes them in one NP.
+    let body = "KABUL, Afghanistan (AP) - Police arrested two Russian soldiers.";
+    let ev = coder().code("t", body, None, None);
+    assert!(
+        ev.iter().any(|e| e.source_actor == "AFGCOP" && e.target_actor.as_deref() == Some("RUSMIL")),
+        "{ev:?}"
+    );
+    // The generic people agent still gives way to a specific one once both are placed.
+    let body = "KABUL, Afghanistan (AP) - Two children and a man were killed by Russian soldiers.";
+    let ev = coder().code("t", body, None, None);
+    assert!(ev.iter().any(|e| e.target_actor.as_deref() == Some("AFGCVL")), "{ev:?}");
+    assert!(ev.iter().all(|e| e.target_actor.as_deref() != Some("AFGPPL")), "{ev:?}");
+    // A place elsewhere in the sentence is no dateline: the agent stays bare.
+    let ev = coder().code("t", "Police arrested two Russian soldiers in Kabul, Afghanistan.", None, None);
+    assert!(ev.iter().all(|e| e.source_actor != "AFGCOP"), "{ev:?}");
+}
+
+#[test]
 fn according_to_is_no_verb() {
     // `ACCORD` is a GRANT verb (060); `according to` heads a prepositional phrase.
     let ev =
