@@ -30,8 +30,21 @@ static NEGATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
 static WEAK_NEGATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|\s)(?:[a-z]{1,2}-)?(?:nav|menu|ad|ads|dfp|banner|widgets?|footer|foot|masthead|popup|modal|overlay|tags|tag-list|taglist|pagination|pager|print|toolbar|rating|login|search|byline|meta|post-meta|entry-meta|article-meta|dateline|caption|visually-hidden|sr-only|screen-reader-text|jump|toc|infobox|trending|follow|copyright|legal|contact|reply|respond|sns)(?:$|\s|[_\-])").unwrap()
 });
-static COMMENT_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"comment|disqus|respond|reply|kommentar").unwrap());
+/// Class/id cues of a comment area (`comment|disqus|respond|reply|kommentar` anywhere), matched
+/// by hand: it runs for every element with a class, where a regex call costs more than the scan.
+pub(super) fn comment_cue(class_id: &str) -> bool {
+    let b = class_id.as_bytes();
+    (0..b.len()).any(|i| {
+        let rest = &b[i..];
+        match rest[0] {
+            b'c' => rest.starts_with(b"comment"),
+            b'd' => rest.starts_with(b"disqus"),
+            b'r' => rest.starts_with(b"respond") || rest.starts_with(b"reply"),
+            b'k' => rest.starts_with(b"kommentar"),
+            _ => false,
+        }
+    })
+}
 static POSITIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|prose|richtext|rich-text)").unwrap()
 });
@@ -141,7 +154,7 @@ pub fn stats(dom: &Dom) -> Stats {
     for i in 1..n {
         let node = &dom.nodes[i];
         in_comments[i] = in_comments[node.parent as usize]
-            || (!node.attrs.class_id.is_empty() && COMMENT_RE.is_match(&node.attrs.class_id));
+            || (!node.attrs.class_id.is_empty() && comment_cue(&node.attrs.class_id));
     }
     let mut protected = vec![false; n];
     let mut anchor = (1..n).filter(|&i| !in_comments[i]).max_by_key(|&i| direct[i]).unwrap_or(0);
@@ -207,7 +220,7 @@ pub fn stats(dom: &Dom) -> Stats {
             // A wrapper holding most of the page's prose is not boilerplate, whatever its
             // class says (`m-advertisement-off-canvas--pusher`), unless it is a comment area.
             !((content_cue && prose_share > 0.3 && ld < 0.3)
-                || (prose_share > 0.5 && ld < 0.3 && !COMMENT_RE.is_match(&a.class_id)))
+                || (prose_share > 0.5 && ld < 0.3 && !comment_cue(&a.class_id)))
         };
         pruned[i] = if protected[i] {
             matches!(node.tag, Tag::Script | Tag::Style | Tag::Template | Tag::Svg)
@@ -634,24 +647,87 @@ pub fn path_key(dom: &Dom, mut i: usize) -> String {
     parts.join(">")
 }
 
-/// [`path_key`] hashed without building the string (it runs for every block when learning).
-pub fn path_hash(dom: &Dom, mut i: usize) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    for _ in 0..6 {
-        if i == 0 {
-            break;
-        }
-        let node = &dom.nodes[i];
-        node.tag.hash(&mut h);
-        for t in node.attrs.class_id.split_whitespace().filter(|t| !t.bytes().any(|b| b.is_ascii_digit())) {
-            t.hash(&mut h);
-        }
-        // Level separator.
-        0xffu8.hash(&mut h);
-        i = node.parent as usize;
+/// [`path_key`]s hashed without building the strings (it runs for every block when learning):
+/// SipHash (`DefaultHasher`, whose values the learnt state keeps) over the bytes the `Hash`
+/// impls of the tags and class/id tokens write, gathered and hashed in one `write` (one per
+/// token cost more than the hashing itself). Each node's part is cut once per page: blocks
+/// share most of their ancestors. Tokens are cut as `split_whitespace` does.
+pub struct PathHasher {
+    /// Per node: its part's range in `parts` (`u32::MAX`: not cut yet).
+    seen: Vec<(u32, u32)>,
+    parts: Vec<u8>,
+    buf: Vec<u8>,
+}
+
+impl PathHasher {
+    pub fn new(dom: &Dom) -> Self {
+        Self { seen: vec![(u32::MAX, 0); dom.nodes.len()], parts: Vec::new(), buf: Vec::new() }
     }
-    h.finish()
+
+    /// The path hash of node `i` and up to five ancestors.
+    pub fn hash(&mut self, dom: &Dom, mut i: usize) -> u64 {
+        use std::hash::Hasher;
+        self.buf.clear();
+        for _ in 0..6 {
+            if i == 0 {
+                break;
+            }
+            if self.seen[i].0 == u32::MAX {
+                let start = self.parts.len();
+                node_part(dom, i, &mut self.parts);
+                self.seen[i] = (start as u32, (self.parts.len() - start) as u32);
+            }
+            let (s, l) = self.seen[i];
+            self.buf.extend_from_slice(&self.parts[s as usize..(s + l) as usize]);
+            i = dom.nodes[i].parent as usize;
+        }
+        let mut h = std::hash::DefaultHasher::new();
+        h.write(&self.buf);
+        h.finish()
+    }
+}
+
+/// What hashing node `i`'s level of a path writes: its tag, its class/id tokens without digits
+/// (each a `str`: its bytes and 0xff), and 0xff between levels.
+fn node_part(dom: &Dom, i: usize, out: &mut Vec<u8>) {
+    use std::hash::{Hash, Hasher};
+    /// Records what a `Hash` impl writes (SipHash reads its input as one byte stream).
+    struct Record<'a>(&'a mut Vec<u8>);
+    impl Hasher for Record<'_> {
+        fn write(&mut self, bytes: &[u8]) {
+            self.0.extend_from_slice(bytes);
+        }
+        fn finish(&self) -> u64 {
+            0
+        }
+    }
+    let node = &dom.nodes[i];
+    node.tag.hash(&mut Record(out));
+    let b = node.attrs.class_id.as_bytes();
+    let mut k = 0;
+    while k < b.len() {
+        let l = crate::text::ws_len(b, k);
+        if l > 0 {
+            k += l;
+            continue;
+        }
+        let start = k;
+        let mut digit = false;
+        while k < b.len() && crate::text::ws_len(b, k) == 0 {
+            digit |= b[k].is_ascii_digit();
+            k += 1;
+        }
+        if !digit {
+            out.extend_from_slice(&b[start..k]);
+            out.push(0xff);
+        }
+    }
+    out.push(0xff);
+}
+
+/// One [`PathHasher::hash`] on its own.
+pub fn path_hash(dom: &Dom, i: usize) -> u64 {
+    PathHasher::new(dom).hash(dom, i)
 }
 
 /// The last node (in document order) under `i`.
@@ -845,7 +921,6 @@ fn walk(dom: &Dom, st: &Stats, i: usize, w: &mut Writer, ctx: Ctx) {
 pub(crate) fn compile_patterns() {
     LazyLock::force(&NEGATIVE_RE);
     LazyLock::force(&WEAK_NEGATIVE_RE);
-    LazyLock::force(&COMMENT_RE);
     LazyLock::force(&POSITIVE_RE);
     LazyLock::force(&PHRASE_RE);
     LazyLock::force(&LEAD_RE);
