@@ -68,6 +68,7 @@ mod authors;
 pub mod content;
 pub mod dom;
 pub mod meta;
+pub mod paths;
 mod repeat;
 pub mod tokenize;
 
@@ -163,7 +164,7 @@ pub fn extract_html_learning(
         .collect();
     // DOM paths of the blocks, and the paths this source's pages fill with the same few texts.
     let paths: Vec<u64> = if learning {
-        let mut hasher = content::PathHasher::new(&dom);
+        let mut hasher = paths::PathHasher::new(&dom);
         blocks.iter().map(|b| hasher.hash(&dom, b.node)).collect()
     } else {
         Vec::new()
@@ -376,12 +377,12 @@ mod tests {
             </figure><table><tr><td class=\" \u{85}cell\">v</td></tr></table></div></div></div></section></article>\
             </main><footer class=\"f foot\"><span class=s>x</span><a href=/a class=l>y</a></footer></body></html>";
         let d = dom::parse(html);
-        let mut hasher = content::PathHasher::new(&d);
+        let mut hasher = paths::PathHasher::new(&d);
         assert!(d.nodes.len() > 20);
         // Twice: parts cut for one path serve the next.
         for i in (0..d.nodes.len()).chain(0..d.nodes.len()).rev() {
             assert_eq!(hasher.hash(&d, i), reference(&d, i), "node {i}");
-            assert_eq!(content::path_hash(&d, i), reference(&d, i), "node {i}");
+            assert_eq!(paths::path_hash(&d, i), reference(&d, i), "node {i}");
         }
     }
 
