@@ -1,6 +1,6 @@
 //! Debug aid: `blocks <page.html[.gz]>` prints each serialised block of the chosen content with
 //! its DOM path.
-use newsloom_extract::html::{content, dom};
+use newsloom_extract::html::{content, dom, paths};
 
 fn main() {
     let Some(path) = std::env::args().nth(1) else { return eprintln!("usage: blocks <page.html[.gz]>") };
@@ -11,6 +11,6 @@ fn main() {
     let (roots, _) = content::content_roots(&d, &st);
     for b in content::serialise(&d, &st, &roots) {
         let t: String = b.text.chars().take(70).collect();
-        println!("{:<70} | {}", t, content::path_key(&d, b.node));
+        println!("{:<70} | {}", t, paths::path_key(&d, b.node));
     }
 }

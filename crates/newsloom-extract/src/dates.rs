@@ -18,11 +18,17 @@ pub struct PartialDate {
 /// Month number for an English, German, French, Spanish, Italian, Dutch or Portuguese month
 /// name or its usual abbreviation.
 pub fn month_from_name(word: &str) -> Option<u32> {
-    let w = word.trim_end_matches('.').to_lowercase();
-    if let Some(&(_, m)) = MONTHS.iter().find(|(n, _)| *n == w) {
-        return Some(m);
+    let w = word.trim_end_matches('.');
+    let find = |w: &str| MONTHS.iter().chain(MONTH_ABBRS).find(|(n, _)| *n == w).map(|&(_, m)| m);
+    if !w.is_ascii() {
+        return find(&w.to_lowercase());
     }
-    MONTH_ABBRS.iter().find(|(n, _)| *n == w).map(|&(_, m)| m)
+    // ASCII lowercases in place, keeping its length: no name is longer than 16 bytes.
+    let mut buf = [0u8; 16];
+    let b = buf.get_mut(..w.len())?;
+    b.copy_from_slice(w.as_bytes());
+    b.make_ascii_lowercase();
+    find(std::str::from_utf8(b).ok()?)
 }
 
 #[rustfmt::skip]
@@ -359,6 +365,27 @@ mod tests {
             }
         }
         assert!(!MONTH_NAME_RE.is_match("Seite 2 von 12, Top 10"));
+        // The ASCII path lowercases on the stack: as `to_lowercase` would.
+        let reference = |w: &str| {
+            let w = w.trim_end_matches('.').to_lowercase();
+            MONTHS.iter().chain(MONTH_ABBRS).find(|(n, _)| *n == w).map(|&(_, m)| m)
+        };
+        for w in [
+            "JAN.",
+            "Sept..",
+            "mAy",
+            "Decembers",
+            "",
+            ".",
+            "x",
+            "SeptemberSeptember",
+            "März",
+            "MRZ",
+            "\u{212A}ina",
+            "Okt",
+        ] {
+            assert_eq!(month_from_name(w), reference(w), "{w:?}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! one source are that source's chrome. Counts are learned online from what was extracted and
 //! consulted for the source's next pages.
 //!
-//! HTML blocks are also learned by DOM path (tag + class path, see `html::content::path_key`):
+//! HTML blocks are also learned by DOM path (tag + class path, see `html::paths::path_key`):
 //! a path that recurs on many pages of the source while holding the same few texts (a promo
 //! box rotating among a few variants, a footer whose year changes) is chrome, so a block at
 //! that path is dropped even when its text is new. Paths holding different text on every page

@@ -63,13 +63,17 @@ static TIMEWORD_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn is_timestamp(line: &str) -> bool {
-    let words: Vec<&str> = line.split_whitespace().take(13).collect();
-    if words.is_empty() || words.len() > 12 {
+    // A conjunction: a digit, 1–12 words, at most one of them no date word, a date word, and a
+    // date, a colon or "ago". The cheap parts come first and a failed one ends the test.
+    if !line.bytes().any(|b| b.is_ascii_digit()) {
         return false;
     }
     let mut dateish = 0;
     let mut other = 0;
-    for w in &words {
+    for (n, w) in line.split_whitespace().enumerate() {
+        if n == 12 {
+            return false;
+        }
         let w = w.trim_matches(|c: char| matches!(c, ',' | ';' | '(' | ')'));
         if w.is_empty() {
             continue;
@@ -78,12 +82,12 @@ fn is_timestamp(line: &str) -> bool {
             dateish += 1;
         } else {
             other += 1;
+            if other > 1 {
+                return false;
+            }
         }
     }
-    let has_number = line.chars().any(|c| c.is_ascii_digit());
-    has_number
-        && other <= 1
-        && dateish >= 1
+    dateish >= 1
         && (dates::find_date(line).is_some() || line.contains(':') || line.to_lowercase().contains("ago"))
 }
 
@@ -95,7 +99,7 @@ fn ends_sentence(line: &str) -> bool {
 
 fn classify(line: &str, count: usize, template: bool) -> LineKind {
     // Only small counts matter below; long lines stop counting early.
-    let words = line.split_whitespace().take(50).count();
+    let words = count_words(line, 50);
     if template {
         return LineKind::Chrome;
     }
@@ -127,11 +131,19 @@ pub fn chrome_block(text: &str) -> Option<LineKind> {
     if text.len() > 400 {
         return None;
     }
-    match classify(text, 1, false) {
-        k @ (LineKind::Timestamp | LineKind::Teaser | LineKind::Caption) => Some(k),
-        LineKind::Byline if BYLINE_RE.is_match(text) => Some(LineKind::Byline),
-        _ => None,
+    // `classify(text, 1, false)`, stopped where none of these kinds can follow: its other
+    // `Byline` (a short name) comes only after `BYLINE_RE` failed, which rules it out here.
+    if TEASER_RE.is_match(text) {
+        return Some(LineKind::Teaser);
     }
+    if is_timestamp(text) {
+        return Some(LineKind::Timestamp);
+    }
+    let words = count_words(text, 50);
+    if words <= 9 && BYLINE_RE.is_match(text) {
+        return Some(LineKind::Byline);
+    }
+    (words <= 40 && CREDIT_RE.is_match(text)).then_some(LineKind::Caption)
 }
 
 /// Normalised form used to count repeats and to match learned template lines.
@@ -145,39 +157,121 @@ pub fn line_key(line: &str) -> String {
     }
 }
 
-/// The words of `s` (as `split_whitespace` cuts them) joined by single spaces; ASCII text in
-/// one pass over its bytes (every block and every short line of a page goes through this).
+/// The words of `s` (as `split_whitespace` cuts them) joined by single spaces, in one pass over
+/// the bytes (every block and every short line of a page goes through this): runs of words
+/// already joined by single spaces are copied whole.
 pub fn join_words(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    if !s.is_ascii() {
-        for w in s.split_whitespace() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(w);
-        }
-        return out;
-    }
-    // `char::is_whitespace` on ASCII: \t \n \x0B \x0C \r and space.
-    let ws = |b: u8| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
     let b = s.as_bytes();
+    let n = b.len();
+    let mut out = String::with_capacity(n);
     let mut i = 0;
-    while i < b.len() {
-        while i < b.len() && ws(b[i]) {
-            i += 1;
+    loop {
+        i = skip_ws(b, i);
+        if i >= n {
+            break;
         }
         let start = i;
-        while i < b.len() && !ws(b[i]) {
-            i += 1;
-        }
-        if start < i {
-            if !out.is_empty() {
-                out.push(' ');
+        let end = loop {
+            i = word_end(b, i);
+            // A single plain space before the next word: the run goes on.
+            if i + 1 < n && b[i] == b' ' && ws_len(b, i + 1) == 0 {
+                i += 1;
+                continue;
             }
-            out.push_str(&s[start..i]);
+            break i;
+        };
+        if !out.is_empty() {
+            out.push(' ');
         }
+        // Both ends are char boundaries: ASCII bytes or the start of a whitespace char.
+        out.push_str(&s[start..end]);
     }
     out
+}
+
+/// `s.split_whitespace().take(cap).count()`, without decoding chars.
+pub fn count_words(s: &str, cap: usize) -> usize {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut n = 0;
+    while n < cap {
+        i = skip_ws(b, i);
+        if i >= b.len() {
+            break;
+        }
+        n += 1;
+        i = word_end(b, i);
+    }
+    n
+}
+
+/// The first index from `i` that starts no whitespace char.
+#[inline(always)]
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() {
+        let l = ws_len(b, i);
+        if l == 0 {
+            break;
+        }
+        i += l;
+    }
+    i
+}
+
+/// The end of the word at `i`: the next whitespace char or the end. Eight bytes at a time
+/// while none is a control char, a space or a non-ASCII byte (no whitespace char is anything
+/// else); byte by byte through the rest of a block of eight that holds one.
+#[inline(always)]
+fn word_end(b: &[u8], mut i: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    loop {
+        while let Some(chunk) = b.get(i..i + 8) {
+            let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            // Some byte < 0x21 (for bytes below 0x80) or some byte >= 0x80.
+            if (x.wrapping_sub(LO * 0x21) & !x & HI) | (x & HI) != 0 {
+                break;
+            }
+            i += 8;
+        }
+        let stop = (i + 8).min(b.len());
+        while i < stop {
+            if ws_len(b, i) != 0 {
+                return i;
+            }
+            i += 1;
+        }
+        if i >= b.len() {
+            return i;
+        }
+    }
+}
+
+/// The byte length of the whitespace char (`char::is_whitespace`) starting at `b[i]`, 0 when
+/// there is none. `i` must be a char boundary or a continuation byte (never a whitespace start).
+#[inline(always)]
+pub(crate) fn ws_len(b: &[u8], i: usize) -> usize {
+    match b[i] {
+        b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => 1,
+        0xC2 | 0xE1 | 0xE2 | 0xE3 => unicode_ws_len(b, i),
+        _ => 0,
+    }
+}
+
+/// [`ws_len`] past ASCII: U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F,
+/// U+205F and U+3000 (Unicode's `White_Space`).
+#[inline]
+fn unicode_ws_len(b: &[u8], i: usize) -> usize {
+    let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    let ws = match (b[i], at(1), at(2)) {
+        (0xC2, 0x85 | 0xA0, _) => return 2,
+        (0xE1, 0x9A, 0x80) => true,
+        (0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) => true,
+        (0xE2, 0x81, 0x9F) => true,
+        (0xE3, 0x80, 0x80) => true,
+        _ => false,
+    };
+    if ws { 3 } else { 0 }
 }
 
 /// Classifies the lines of `content` and assembles the article parts. `is_template` says
@@ -291,6 +385,57 @@ mod tests {
             let expected = line.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
             assert_eq!(line_key(line), expected, "{line:?}");
             assert_eq!(join_words(line), line.split_whitespace().collect::<Vec<_>>().join(" "), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn join_words_splits_as_split_whitespace() {
+        // Every char, alone and between words: the byte scanner's whitespace is `char::is_whitespace`.
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let e = c.encode_utf8(&mut buf).as_bytes();
+            assert_eq!(ws_len(e, 0) > 0, c.is_whitespace(), "{c:?}");
+            for line in
+                [format!("a{c}b {c} c{c}{c}"), format!("abcdefghi{c}jklmnopqrstu{c}{c}vwxyz0123456 {c}")]
+            {
+                assert_eq!(
+                    join_words(&line),
+                    line.split_whitespace().collect::<Vec<_>>().join(" "),
+                    "{line:?}"
+                );
+                assert_eq!(count_words(&line, 9), line.split_whitespace().count(), "{line:?}");
+            }
+        }
+        // Random mixes of words, ASCII and Unicode spaces and near-misses (`\u{2010}`, `\u{3001}`).
+        let parts = [
+            "x",
+            "Wört",
+            "Straßenbahnhaltestelle",
+            "abcdefghijklmnopq",
+            " ",
+            "  ",
+            "\t",
+            "\u{a0}",
+            "\u{2009}",
+            "\u{3000}",
+            "\u{2010}",
+            "\u{3001}",
+            "—",
+            "\u{85}",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            let mut line = String::new();
+            for _ in 0..(seed % 9) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                line.push_str(parts[(seed % parts.len() as u64) as usize]);
+            }
+            assert_eq!(join_words(&line), line.split_whitespace().collect::<Vec<_>>().join(" "), "{line:?}");
+            for cap in [0, 1, 2, 50] {
+                assert_eq!(count_words(&line, cap), line.split_whitespace().take(cap).count(), "{line:?}");
+            }
         }
     }
 

@@ -30,8 +30,21 @@ static NEGATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
 static WEAK_NEGATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|\s)(?:[a-z]{1,2}-)?(?:nav|menu|ad|ads|dfp|banner|widgets?|footer|foot|masthead|popup|modal|overlay|tags|tag-list|taglist|pagination|pager|print|toolbar|rating|login|search|byline|meta|post-meta|entry-meta|article-meta|dateline|caption|visually-hidden|sr-only|screen-reader-text|jump|toc|infobox|trending|follow|copyright|legal|contact|reply|respond|sns)(?:$|\s|[_\-])").unwrap()
 });
-static COMMENT_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"comment|disqus|respond|reply|kommentar").unwrap());
+/// Class/id cues of a comment area (`comment|disqus|respond|reply|kommentar` anywhere), matched
+/// by hand: it runs for every element with a class, where a regex call costs more than the scan.
+pub(super) fn comment_cue(class_id: &str) -> bool {
+    let b = class_id.as_bytes();
+    (0..b.len()).any(|i| {
+        let rest = &b[i..];
+        match rest[0] {
+            b'c' => rest.starts_with(b"comment"),
+            b'd' => rest.starts_with(b"disqus"),
+            b'r' => rest.starts_with(b"respond") || rest.starts_with(b"reply"),
+            b'k' => rest.starts_with(b"kommentar"),
+            _ => false,
+        }
+    })
+}
 static POSITIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|prose|richtext|rich-text)").unwrap()
 });
@@ -141,7 +154,7 @@ pub fn stats(dom: &Dom) -> Stats {
     for i in 1..n {
         let node = &dom.nodes[i];
         in_comments[i] = in_comments[node.parent as usize]
-            || (!node.attrs.class_id.is_empty() && COMMENT_RE.is_match(&node.attrs.class_id));
+            || (!node.attrs.class_id.is_empty() && comment_cue(&node.attrs.class_id));
     }
     let mut protected = vec![false; n];
     let mut anchor = (1..n).filter(|&i| !in_comments[i]).max_by_key(|&i| direct[i]).unwrap_or(0);
@@ -207,7 +220,7 @@ pub fn stats(dom: &Dom) -> Stats {
             // A wrapper holding most of the page's prose is not boilerplate, whatever its
             // class says (`m-advertisement-off-canvas--pusher`), unless it is a comment area.
             !((content_cue && prose_share > 0.3 && ld < 0.3)
-                || (prose_share > 0.5 && ld < 0.3 && !COMMENT_RE.is_match(&a.class_id)))
+                || (prose_share > 0.5 && ld < 0.3 && !comment_cue(&a.class_id)))
         };
         pruned[i] = if protected[i] {
             matches!(node.tag, Tag::Script | Tag::Style | Tag::Template | Tag::Svg)
@@ -613,47 +626,6 @@ pub(super) fn is_ancestor(dom: &Dom, anc: usize, mut i: usize) -> bool {
 const H1_WINDOW: usize = 400;
 const H1_BOOST: f32 = 2.0;
 
-/// A block's DOM path for template learning: tag and class/id tokens (without per-item digits)
-/// of the element and up to five ancestors, `div.share-box>p`.
-pub fn path_key(dom: &Dom, mut i: usize) -> String {
-    let mut parts = Vec::new();
-    for _ in 0..6 {
-        if i == 0 {
-            break;
-        }
-        let node = &dom.nodes[i];
-        let mut part = format!("{:?}", node.tag);
-        for t in node.attrs.class_id.split_whitespace().filter(|t| !t.bytes().any(|b| b.is_ascii_digit())) {
-            part.push('.');
-            part.push_str(t);
-        }
-        parts.push(part);
-        i = node.parent as usize;
-    }
-    parts.reverse();
-    parts.join(">")
-}
-
-/// [`path_key`] hashed without building the string (it runs for every block when learning).
-pub fn path_hash(dom: &Dom, mut i: usize) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    for _ in 0..6 {
-        if i == 0 {
-            break;
-        }
-        let node = &dom.nodes[i];
-        node.tag.hash(&mut h);
-        for t in node.attrs.class_id.split_whitespace().filter(|t| !t.bytes().any(|b| b.is_ascii_digit())) {
-            t.hash(&mut h);
-        }
-        // Level separator.
-        0xffu8.hash(&mut h);
-        i = node.parent as usize;
-    }
-    h.finish()
-}
-
 /// The last node (in document order) under `i`.
 pub fn last_descendant(dom: &Dom, mut i: usize) -> usize {
     while let Some(c) = dom.last_child(i) {
@@ -845,7 +817,6 @@ fn walk(dom: &Dom, st: &Stats, i: usize, w: &mut Writer, ctx: Ctx) {
 pub(crate) fn compile_patterns() {
     LazyLock::force(&NEGATIVE_RE);
     LazyLock::force(&WEAK_NEGATIVE_RE);
-    LazyLock::force(&COMMENT_RE);
     LazyLock::force(&POSITIVE_RE);
     LazyLock::force(&PHRASE_RE);
     LazyLock::force(&LEAD_RE);

@@ -356,13 +356,50 @@ pub fn site_hash(url: &str) -> u64 {
     }
     // FNV-1a: hashed per link, and only compared for equality (SipHash cost ~600
     // instructions a link).
+    // The last two non-empty labels, last first, each followed by a dot.
     let mut h = FNV_OFFSET;
-    for label in host.rsplit(|&b| b == b'.').filter(|l| !l.is_empty()).take(2) {
-        for &b in label.iter().chain(b".") {
-            h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
+    let mut taken = 0;
+    while taken < 2 {
+        let (label, before) = match host.iter().rposition(|&b| b == b'.') {
+            Some(p) => (&host[p + 1..], Some(&host[..p])),
+            None => (host, None),
+        };
+        if !label.is_empty() {
+            for &b in label {
+                h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
+            }
+            h = (h ^ u64::from(b'.')).wrapping_mul(FNV_PRIME);
+            taken += 1;
+        }
+        match before {
+            Some(b) => host = b,
+            None => break,
         }
     }
     h.max(2)
+}
+
+/// Whether an inline style hides the element: `display:none` or `visibility:hidden` in the
+/// style lowercased with its spaces removed. Lowercased by ASCII only, on the stack: no
+/// non-ASCII char lowercases into either needle (only U+212A, the Kelvin sign, lowercases to
+/// an ASCII letter, `k`).
+fn style_hides(style: &str) -> bool {
+    let mut buf = [0u8; 512];
+    let mut n = 0;
+    for &b in style.as_bytes() {
+        if b == b' ' {
+            continue;
+        }
+        let Some(slot) = buf.get_mut(n) else {
+            let v = style.to_lowercase().replace(' ', "");
+            return v.contains("display:none") || v.contains("visibility:hidden");
+        };
+        *slot = b.to_ascii_lowercase();
+        n += 1;
+    }
+    let s = &buf[..n];
+    memchr::memmem::find(s, b"display:none").is_some()
+        || memchr::memmem::find(s, b"visibility:hidden").is_some()
 }
 
 struct Builder {
@@ -758,10 +795,7 @@ fn start(bb: &mut Builder, lname: &[u8], attrs: &[(&str, &str)], can_have_conten
             b"rel" => a.rel = Some(value.to_lowercase()),
             b"hidden" => a.hidden = true,
             b"href" if tag == Tag::A => a.href = site_hash(value),
-            b"style" => {
-                let v = value.to_lowercase().replace(' ', "");
-                a.hidden |= v.contains("display:none") || v.contains("visibility:hidden");
-            }
+            b"style" => a.hidden |= style_hides(value),
             b"type" if tag == Tag::Script => script_type = Some(value.to_lowercase()),
             _ => {}
         }

@@ -23,6 +23,20 @@ fn a_link_s_site_is_its_host_s_last_two_labels() {
     let dom = parse(r#"<p><a href="https://www.facebook.com/e/1">event</a> <a href="/x">here</a></p>"#);
     let hrefs: Vec<u64> = dom.nodes.iter().filter(|n| n.tag == Tag::A).map(|n| n.attrs.href).collect();
     assert_eq!(hrefs, vec![site_hash("https://facebook.com"), 0]);
+    // Labels as `rsplit('.')` gives them, empty ones skipped.
+    let fnv = |host: &str| {
+        let mut h = FNV_OFFSET;
+        for label in host.as_bytes().rsplit(|&b| b == b'.').filter(|l| !l.is_empty()).take(2) {
+            for &b in label.iter().chain(b".") {
+                h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
+            }
+        }
+        h.max(2)
+    };
+    for host in ["", ".", "..", "a", "a.", ".a", "a..b", "x.y.z.", "X.Y..Z", "news.Example.co.uk", "..com.."]
+    {
+        assert_eq!(site_hash(&format!("https://{host}/p")), fnv(host), "{host:?}");
+    }
 }
 
 #[test]
@@ -159,5 +173,29 @@ fn measuring_eight_bytes_at_a_time_counts_as_byte_by_byte() {
                 assert_eq!(measure_after(s, in_ws), (len, commas), "{s:?} {in_ws}");
             }
         }
+    }
+}
+
+#[test]
+fn inline_styles_hide_as_when_lowercased_without_spaces() {
+    let reference = |s: &str| {
+        let v = s.to_lowercase().replace(' ', "");
+        v.contains("display:none") || v.contains("visibility:hidden")
+    };
+    let long = format!("{}display: none", "color:red;".repeat(60));
+    for s in [
+        "display:none",
+        "DISPLAY : NONE",
+        "Visibility: Hidden;x",
+        "display:\tnone",
+        "display:nonE",
+        "displ ay:none",
+        "visibility:visible",
+        "dİsplay:none",
+        "\u{212A}display:none",
+        "",
+        long.as_str(),
+    ] {
+        assert_eq!(style_hides(s), reference(s), "{s:?}");
     }
 }
