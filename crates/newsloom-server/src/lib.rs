@@ -159,9 +159,6 @@ pub(crate) fn app_state(db: &Path, write_token: Option<String>) -> Result<AppSta
         // A reader answers many requests: pages it revisits (index roots and inner pages,
         // hot facts) stay in its own cache instead of being copied in from the OS each time.
         store.set_cache_mb(cache_mb)?;
-        if let Some(mb) = std::env::var("NEWSLOOM_READ_MMAP_MB").ok().and_then(|v| v.parse().ok()) {
-            store.set_mmap_mb(mb)?;
-        }
         Ok(Box::new(store) as Box<dyn StoreBackend>)
     });
     let index = SearchIndex::open(db)

@@ -152,13 +152,6 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Lets this connection read the database file through a memory map of up to `mb`
-    /// megabytes (SQLite's `mmap_size`; 0 turns it off).
-    pub fn set_mmap_mb(&self, mb: u64) -> Result<()> {
-        self.conn.pragma_update(None, "mmap_size", (mb as i64).saturating_mul(1 << 20))?;
-        Ok(())
-    }
-
     /// Sets this connection up as the ingest writer. Every statement that fires a trigger or
     /// may fail half-way (nearly every insert here) keeps the pages it changes in a statement
     /// journal, for its own rollback; past 64 KB SQLite spills that journal to a temporary
