@@ -446,7 +446,7 @@ impl Pipeline {
             // The ids of batches handed to the placer and not stored yet, oldest first.
             let mut placing: VecDeque<HashSet<String>> = VecDeque::new();
             let (to_place, place_input) = mpsc::sync_channel::<placing::ToPlace>(1);
-            let (place_output, mut from_placer) = mpsc::sync_channel::<placing::Placed>(1);
+            let (place_output, from_placer) = mpsc::sync_channel::<placing::Placed>(1);
             let (stored_tx, stored_rx) = mpsc::sync_channel::<placing::StoredAt>(1);
             let placer = scope.spawn(move || {
                 placing::place_batches(clusterer, place_input, place_output, stored_rx, state_dir)
@@ -459,10 +459,7 @@ impl Pipeline {
             // `save_every` keeps the extractor's learnt state as of its own end, saved with the
             // clusterer's once the batch is stored.
             let mut planned = unsaved;
-            let mut store_placed = |sink: &mut Sink,
-                                    from_placer: &mut mpsc::Receiver<placing::Placed>,
-                                    summary: &mut IngestSummary|
-             -> Result<()> {
+            let mut store_placed = |sink: &mut Sink, summary: &mut IngestSummary| -> Result<()> {
                 let placed = from_placer
                     .recv()
                     .map_err(|_| PipelineError("placing articles into stories panicked".into()))?;
@@ -536,13 +533,13 @@ impl Pipeline {
                         .map_err(|_| PipelineError("placing articles into stories panicked".into()))?;
                     placing.push_back(ids);
                     if placing.len() > 1 {
-                        store_placed(&mut sink, &mut from_placer, &mut summary)?;
+                        store_placed(&mut sink, &mut summary)?;
                         placing.pop_front();
                     }
                 }
                 if done {
                     while !placing.is_empty() {
-                        store_placed(&mut sink, &mut from_placer, &mut summary)?;
+                        store_placed(&mut sink, &mut summary)?;
                         placing.pop_front();
                     }
                     break;
