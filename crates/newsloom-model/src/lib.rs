@@ -22,6 +22,7 @@ mod place;
 pub mod process;
 mod raw;
 mod sentence;
+mod story_keys;
 mod tone;
 
 pub use analysis::Analysis;
@@ -31,6 +32,7 @@ pub use facts::{Entity, EntityKind, Event, Mention, QuadClass, Quote, QuoteKind,
 pub use place::{GeoPlace, GeoRef, PlaceMention};
 pub use raw::{InputFormat, RawRecord};
 pub use sentence::{SpanSentence, sentence_around};
+pub use story_keys::{EventKey, quote_key};
 pub use tone::{ArticleTone, MentionTone, ThemeLabel};
 
 /// A stable identifier derived from content: the first 16 hex digits of its BLAKE3 hash.

@@ -495,6 +495,50 @@ async fn places_and_events_by_place(b: Backend) {
     }
 }
 
+/// A story page reads the facts documents of stores written by older versions (mentions in
+/// the document, no keys; and before that no event sentences) to the same page.
+#[tokio::test]
+async fn story_pages_of_older_facts_documents_are_the_same() {
+    let store = TestStore::built(Backend::Sqlite, &common::fixture_articles()).unwrap();
+    let newsloom_store::Location::Dir(dir) = &store.location else { unreachable!() };
+    let app = store.router(None);
+    let id = story_of_reset(&app).await;
+    let (_, now) = get(&app, &format!("/api/stories/{id}")).await;
+    assert!(!now["events"].as_array().unwrap().is_empty() && !now["entities"].as_array().unwrap().is_empty());
+
+    let reader = newsloom_store::SqliteStore::open(dir).unwrap();
+    let db = rusqlite::Connection::open(dir.join("newsloom.db")).unwrap();
+    let rows: Vec<(i64, String)> = db
+        .prepare("SELECT a.seq, a.id FROM articles a JOIN article_facts f ON f.seq = a.seq")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(rows.len() >= 2);
+    for keep_sentences in [true, false] {
+        for (seq, article) in &rows {
+            let doc: Value =
+                serde_json::from_str(&reader.facts_json_of_articles(&[article.as_str()]).unwrap()[0])
+                    .unwrap();
+            let mut mentions = reader.story_facts(article).unwrap().mentions;
+            mentions.sort_by_key(|m| m.span.start);
+            let mut old = json!({"mentions": mentions, "quotes": doc["quotes"], "events": doc["events"]});
+            if keep_sentences {
+                old["event_sentences"] = doc["event_sentences"].clone();
+            }
+            db.execute(
+                "UPDATE article_facts SET doc = ?2, mentions = NULL WHERE seq = ?1",
+                rusqlite::params![seq, old.to_string()],
+            )
+            .unwrap();
+        }
+        let (s, before) = get(&store.router(None), &format!("/api/stories/{id}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(before, now, "event sentences stored: {keep_sentences}");
+    }
+}
+
 on_every_backend!(
     articles_list_filters_and_pages_with_a_stable_cursor,
     bad_parameters_are_400_with_a_clear_message,

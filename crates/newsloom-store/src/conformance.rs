@@ -316,6 +316,13 @@ fn events_count_once_per_story_and_dyads_aggregate(store: &mut dyn StoreBackend)
         store.quotes(&QuoteFilter { speaker: Some("kelin".into()), limit: 5, ..Default::default() }).unwrap();
     assert_eq!(quotes.len(), 1);
     assert_eq!(store.analysis("a").unwrap().quotes.len(), 1);
+    // A story page's document counts the article's mentions by entity; the analysis still has
+    // the mentions themselves.
+    let doc: serde_json::Value =
+        serde_json::from_str(&store.facts_json_of_articles(&["a"]).unwrap()[0]).unwrap();
+    assert_eq!(doc["entities"], serde_json::json!([["person:andrei-kelin", 1]]));
+    assert_eq!(store.analysis("a").unwrap().mentions, store.story_facts("a").unwrap().mentions);
+    assert_eq!(store.story_facts("a").unwrap().mentions.len(), 1);
     let by_entity =
         ArticleFilter { entity: Some("person:andrei-kelin".into()), limit: 10, ..Default::default() };
     assert_eq!(store.articles(&by_entity).unwrap().iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["a"]);
@@ -362,9 +369,21 @@ fn places_and_event_locations(store: &mut dyn StoreBackend) {
     assert_eq!(docs.len(), 3);
     for (doc, facts) in docs.iter().zip(&both.articles) {
         let v: serde_json::Value = serde_json::from_str(doc).unwrap();
-        assert_eq!(v["mentions"], as_read(&facts.mentions));
+        // Mentions only as counts by entity, in id order.
+        let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+        for m in &facts.mentions {
+            *counts.entry(&m.entity).or_default() += 1;
+        }
+        assert_eq!(v["entities"], serde_json::json!(counts.into_iter().collect::<Vec<_>>()));
+        assert!(v.get("mentions").is_none());
         assert_eq!(v["quotes"], as_read(&facts.quotes));
         assert_eq!(v["events"], as_read(&facts.events));
+        // The keys a story page groups them by, one per quote and per event.
+        let quote_keys: Vec<String> =
+            facts.quotes.iter().map(|q| newsloom_model::quote_key(q.speaker.as_deref(), &q.text)).collect();
+        assert_eq!(v["quote_keys"], serde_json::json!(quote_keys));
+        let event_keys: Vec<_> = facts.events.iter().map(newsloom_model::EventKey::from).collect();
+        assert_eq!(v["event_keys"], serde_json::to_value(&event_keys).unwrap());
         // A backend that keeps the events' sentences keeps one per event, as cut from the body.
         if let Some(sentences) = v.get("event_sentences") {
             assert_eq!(sentences.as_array().unwrap().len(), facts.events.len());

@@ -1,9 +1,9 @@
 //! What a story page gathers of its articles: their mentions, quotes and events (one
 //! `article_facts` document per article), and the entities they name.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use newsloom_model::{Analysis, Entity, Event, Mention, Quote, SpanSentence};
+use newsloom_model::{Analysis, Entity, Event, EventKey, Mention, Quote, SpanSentence, quote_key};
 use serde::Serialize;
 
 use crate::packed::Packed;
@@ -20,14 +20,25 @@ impl SqliteStore {
     /// entities in one more for all of them (a story's articles mostly name the same ones, so
     /// each is read and parsed once, not once per article).
     pub fn facts_of_articles(&self, articles: &[&str]) -> Result<ArticlesFacts> {
-        let docs = self.facts_docs(articles)?;
+        let mut rows: HashMap<String, (Packed, Option<Packed>)> = HashMap::with_capacity(articles.len());
+        let mut stmt = self.conn.prepare_cached(FACTS_ROWS_SQL)?;
+        let found =
+            stmt.query_map([serde_json::to_string(articles)?], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+        for row in found {
+            let (id, doc) = row?;
+            rows.insert(id, doc);
+        }
         let mut out = Vec::with_capacity(articles.len());
         for article in articles {
-            let facts = match docs.get(*article) {
-                Some(Packed(doc)) => {
+            let facts = match rows.get(*article) {
+                Some((Packed(doc), mentions)) => {
                     let f: FactsDoc = serde_json::from_str(doc)?;
                     Analysis {
-                        mentions: f.mentions,
+                        mentions: match mentions {
+                            Some(Packed(m)) => serde_json::from_str(m)?,
+                            // Written before the mentions had their column.
+                            None => f.mentions,
+                        },
                         quotes: f.quotes,
                         events: f.events,
                         ..Default::default()
@@ -116,34 +127,69 @@ pub(crate) const FACTS_DOCS_SQL: &str =
     "SELECT a.id, f.doc FROM articles a JOIN article_facts f ON f.seq = a.seq
      WHERE a.id IN (SELECT value FROM json_each(?))";
 
-/// An article's facts as `article_facts` keeps them (written by write.rs from borrowed parts).
+/// An article's facts as the `article_facts` row keeps them, mentions apart (see
+/// [`FactsDocRef`]).
+pub(crate) const FACTS_ROWS_SQL: &str =
+    "SELECT a.id, f.doc, f.mentions FROM articles a JOIN article_facts f ON f.seq = a.seq
+     WHERE a.id IN (SELECT value FROM json_each(?))";
+
+/// An article's facts document as a reader of the whole analysis takes it.
 #[derive(serde::Deserialize)]
 struct FactsDoc {
+    /// Only in documents written before the mentions had their own column.
+    #[serde(default)]
     mentions: Vec<Mention>,
     quotes: Vec<Quote>,
     events: Vec<Event>,
 }
 
+/// An article's facts as a story page reads them, the `article_facts` document: per entity how
+/// often the article names it, the quotes and events as stored, and per quote and event what
+/// the page groups them by (computed here once, not by every page that parses them again).
+/// Documents written before version 0.2 of this layout have `mentions` in place of `entities`
+/// and no keys; a reader falls back for them.
 #[derive(Serialize)]
 pub(crate) struct FactsDocRef<'a> {
-    pub mentions: Vec<&'a Mention>,
+    /// Entity ids with their mention counts, by id.
+    pub entities: Vec<(&'a str, usize)>,
     pub quotes: Vec<&'a Quote>,
+    /// Per quote, [`newsloom_model::quote_key`].
+    pub quote_keys: Vec<String>,
     pub events: Vec<&'a Event>,
+    /// Per event, its [`EventKey`].
+    pub event_keys: Vec<EventKey<'a>>,
     /// The sentence of each event, in the order of `events`; empty when the body was not at
-    /// hand (documents made from the fact tables, or by a version before this field).
+    /// hand (documents made from the fact tables).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub event_sentences: Vec<Option<SpanSentence>>,
 }
 
-/// An article's mentions, quotes and events as the JSON document `article_facts` keeps (the
-/// parts in the order given).
+impl<'a> FactsDocRef<'a> {
+    /// The document of these facts (quotes and events in the order given).
+    pub(crate) fn new(
+        mentions: impl IntoIterator<Item = &'a Mention>,
+        quotes: Vec<&'a Quote>,
+        events: Vec<&'a Event>,
+        event_sentences: Vec<Option<SpanSentence>>,
+    ) -> Self {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for m in mentions {
+            *counts.entry(&m.entity).or_default() += 1;
+        }
+        Self {
+            entities: counts.into_iter().collect(),
+            quote_keys: quotes.iter().map(|q| quote_key(q.speaker.as_deref(), &q.text)).collect(),
+            event_keys: events.iter().map(|e| EventKey::from(*e)).collect(),
+            quotes,
+            events,
+            event_sentences,
+        }
+    }
+}
+
+/// An article's facts as the JSON document `article_facts` keeps (see [`FactsDocRef`]).
 pub(crate) fn facts_doc_json(a: &Analysis) -> Result<String> {
-    let doc = FactsDocRef {
-        mentions: a.mentions.iter().collect(),
-        quotes: a.quotes.iter().collect(),
-        events: a.events.iter().collect(),
-        event_sentences: vec![],
-    };
+    let doc = FactsDocRef::new(&a.mentions, a.quotes.iter().collect(), a.events.iter().collect(), vec![]);
     Ok(serde_json::to_string(&doc)?)
 }
 

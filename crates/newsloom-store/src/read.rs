@@ -777,11 +777,14 @@ mod tests {
         for _ in 0..5 {
             for id in ["x", "y", "z"] {
                 store.story_facts(id).unwrap();
+                store.facts_json_of_articles(&[id]).unwrap();
             }
         }
-        let stmt = store.conn.prepare_cached(FACTS_DOCS_SQL).unwrap();
-        assert!(stmt.get_status(rusqlite::StatementStatus::VmStep) > 0);
-        assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0);
+        for sql in [FACTS_DOCS_SQL, crate::facts::FACTS_ROWS_SQL] {
+            let stmt = store.conn.prepare_cached(sql).unwrap();
+            assert!(stmt.get_status(rusqlite::StatementStatus::VmStep) > 0, "{sql}");
+            assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0, "{sql}");
+        }
     }
 }
 

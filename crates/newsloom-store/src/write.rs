@@ -29,7 +29,7 @@ pub struct NewArticle {
 pub struct Encoded {
     doc: Value,
     raw: Value,
-    facts: Value,
+    facts: FactsRow,
     entities: Vec<String>,
     mentions: Vec<String>,
     quotes: Vec<String>,
@@ -48,7 +48,7 @@ impl Encoded {
         Ok(Encoded {
             doc: crate::packed::pack_value_fast(&doc)?,
             raw: crate::packed::pack_value(&article.raw)?,
-            facts: facts_doc(Some(&article.body), analysis)?,
+            facts: facts_row(Some(&article.body), analysis)?,
             entities: analysis
                 .entities
                 .iter()
@@ -139,7 +139,7 @@ impl SqliteStore {
                 .collect::<Result<Vec<_>>>()?;
             let tx = self.conn.transaction()?;
             for (seq, analysis) in &facts {
-                insert_facts_doc(&tx, *seq, &facts_doc(None, analysis)?)?;
+                insert_facts_row(&tx, *seq, &facts_row(None, analysis)?)?;
             }
             tx.commit()?;
             done += facts.len() as u64;
@@ -229,7 +229,7 @@ fn insert_article(tx: &Transaction, item: &NewArticle, now: i64) -> Result<bool>
         merge_stories(tx, absorbed, into, now)?;
     }
     insert_facts(tx, item, enc)?;
-    insert_facts_doc(tx, seq, &enc.facts)?;
+    insert_facts_row(tx, seq, &enc.facts)?;
     Ok(true)
 }
 
@@ -315,11 +315,20 @@ pub(crate) fn insert_rows(tx: &Transaction, into: &str, width: usize, values: &[
     Ok(())
 }
 
-/// The facts a story page reads, as one document (see [`crate::read::FactsDoc`]), in the order
-/// the fact tables give them: by start, ties in insertion order; LZ4-compressed.
-/// The `article_facts` document; with the body, each event's sentence is cut out here, once,
+/// An article's `article_facts` row: the story page's document of its facts
+/// ([`crate::facts::FactsDocRef`]) and, apart, its mentions, which only a reader of the whole
+/// analysis wants (a story page counts them by entity, as the document has them already).
+/// Both LZ4-compressed; mentions, quotes and events in the order the fact tables give them: by
+/// start, ties in insertion order.
+#[derive(Debug, Clone)]
+struct FactsRow {
+    doc: Value,
+    mentions: Value,
+}
+
+/// The `article_facts` row; with the body, each event's sentence is cut out here, once,
 /// rather than by every story page that shows the event (which read and decoded the body).
-fn facts_doc(body: Option<&str>, an: &Analysis) -> Result<Value> {
+fn facts_row(body: Option<&str>, an: &Analysis) -> Result<FactsRow> {
     let mut mentions: Vec<_> = an.mentions.iter().collect();
     mentions.sort_by_key(|m| m.span.start);
     let mut quotes: Vec<_> = an.quotes.iter().collect();
@@ -330,14 +339,16 @@ fn facts_doc(body: Option<&str>, an: &Analysis) -> Result<Value> {
         Some(body) => events.iter().map(|e| sentence_around(body, e.span.start, e.span.end)).collect(),
         None => vec![],
     };
-    let doc =
-        serde_json::to_string(&crate::facts::FactsDocRef { mentions, quotes, events, event_sentences })?;
-    crate::packed::pack_value_fast(&doc)
+    let doc = crate::facts::FactsDocRef::new(mentions.iter().copied(), quotes, events, event_sentences);
+    Ok(FactsRow {
+        doc: crate::packed::pack_value_fast(&serde_json::to_string(&doc)?)?,
+        mentions: crate::packed::pack_value_fast(&serde_json::to_string(&mentions)?)?,
+    })
 }
 
-fn insert_facts_doc(tx: &Transaction, seq: i64, doc: &Value) -> Result<()> {
-    tx.prepare_cached("INSERT OR REPLACE INTO article_facts (seq, doc) VALUES (?, ?)")?
-        .execute(params![seq, doc])?;
+fn insert_facts_row(tx: &Transaction, seq: i64, row: &FactsRow) -> Result<()> {
+    tx.prepare_cached("INSERT OR REPLACE INTO article_facts (seq, doc, mentions) VALUES (?, ?, ?)")?
+        .execute(params![seq, row.doc, row.mentions])?;
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use newsloom_model::{Entity, QuadClass, Span};
+use newsloom_model::{Entity, EventKey, QuadClass, Span, quote_key};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
@@ -168,27 +168,24 @@ fn outlet_of(a: &ArticleItem) -> String {
     a.source.clone().unwrap_or_else(|| "(unknown)".into())
 }
 
-/// Quotes count as the same across outlets when speaker and opening words match.
-fn quote_key(speaker: Option<&str>, text: &str) -> String {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(8)
-        .map(str::to_lowercase)
-        .collect();
-    format!("{}|{}", speaker.unwrap_or("").to_lowercase(), words.join(" "))
-}
-
-/// An article's stored facts, read only as far as a story page needs: mention targets, and
-/// quotes and events as raw JSON to pass on.
+/// An article's stored facts document, read only as far as a story page needs: per entity its
+/// mention count, quotes and events as raw JSON to pass on, and what they are grouped by.
+/// Documents written before the counts and keys existed have the mentions instead, and the
+/// keys are taken from the quotes and events themselves.
 #[derive(Deserialize)]
 struct FactsView<'a> {
-    #[serde(borrow)]
+    #[serde(borrow, default)]
+    entities: Vec<(Cow<'a, str>, i64)>,
+    #[serde(borrow, default)]
     mentions: Vec<MentionView<'a>>,
     #[serde(borrow)]
     quotes: Vec<&'a RawValue>,
+    #[serde(borrow, default)]
+    quote_keys: Vec<Cow<'a, str>>,
     #[serde(borrow)]
     events: Vec<&'a RawValue>,
+    #[serde(borrow, default)]
+    event_keys: Vec<EventKey<'a>>,
     /// Each event's sentence (or `null`), cut at ingest; absent from documents stored before.
     #[serde(borrow, default)]
     event_sentences: Vec<&'a RawValue>,
@@ -200,7 +197,7 @@ struct MentionView<'a> {
     entity: Cow<'a, str>,
 }
 
-/// What comparing a quote across outlets reads of it.
+/// What comparing a quote across outlets reads of it (documents without `quote_keys`).
 #[derive(Deserialize)]
 struct QuoteView<'a> {
     #[serde(borrow)]
@@ -209,7 +206,7 @@ struct QuoteView<'a> {
     speaker: Option<Cow<'a, str>>,
 }
 
-/// What grouping, ordering and quoting an event reads of it.
+/// What grouping, ordering and quoting an event reads of it (documents without `event_keys`).
 #[derive(Deserialize)]
 struct EventView<'a> {
     #[serde(borrow)]
@@ -224,7 +221,40 @@ struct EventView<'a> {
     span: Span,
 }
 
-type EventKey<'a> = (&'a str, Option<&'a str>, &'a str);
+impl<'a> From<EventView<'a>> for EventKey<'a> {
+    fn from(e: EventView<'a>) -> Self {
+        Self {
+            source: e.source_actor,
+            target: e.target_actor,
+            cameo: e.cameo,
+            quad_class: e.quad_class,
+            date: e.date,
+            start: e.span.start,
+            end: e.span.end,
+        }
+    }
+}
+
+impl<'a> FactsView<'a> {
+    /// Each event's key: as stored, or read from the event.
+    fn take_event_keys(&mut self) -> ApiResult<Vec<EventKey<'a>>> {
+        if self.event_keys.len() == self.events.len() {
+            return Ok(std::mem::take(&mut self.event_keys));
+        }
+        self.events.iter().map(|e| Ok(stored::<EventView>("event", e.get())?.into())).collect()
+    }
+
+    /// The `i`th quote's comparison key: as stored, or made from the quote.
+    fn quote_key(&self, i: usize) -> ApiResult<Cow<'a, str>> {
+        if self.quote_keys.len() == self.quotes.len() {
+            return Ok(self.quote_keys[i].clone());
+        }
+        let view: QuoteView = stored("quote", self.quotes[i].get())?;
+        Ok(Cow::Owned(quote_key(view.speaker.as_deref(), &view.text)))
+    }
+}
+
+type EventGroup<'a> = (&'a str, Option<&'a str>, &'a str);
 
 /// A view of a stored JSON value; one that does not parse is the store's fault (500).
 fn stored<'a, T: Deserialize<'a>>(what: &str, json: &'a str) -> ApiResult<T> {
@@ -239,29 +269,26 @@ fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<Vec
     let sample = analysed_sample(&articles, MAX_ANALYSED);
     let ids: Vec<&str> = sample.iter().map(|a| a.id.as_str()).collect();
     let docs = h.facts_json_of_articles(&ids)?;
-    let facts = docs.iter().map(|d| stored::<FactsView>("facts", d)).collect::<ApiResult<Vec<_>>>()?;
-    let events_of = facts
-        .iter()
-        .map(|f| f.events.iter().map(|e| stored::<EventView>("event", e.get())).collect())
-        .collect::<ApiResult<Vec<Vec<_>>>>()?;
+    let mut facts = docs.iter().map(|d| stored::<FactsView>("facts", d)).collect::<ApiResult<Vec<_>>>()?;
+    let events_of = facts.iter_mut().map(FactsView::take_event_keys).collect::<ApiResult<Vec<_>>>()?;
     let outlets: Vec<String> = sample.iter().map(|a| outlet_of(a)).collect();
 
     // Per entity: mentions and the outlets that name it.
     let mut tally: HashMap<&str, (i64, BTreeSet<&str>)> = HashMap::new();
     let mut quotes: Vec<&RawValue> = vec![];
-    let mut q_cmp: BTreeMap<String, ComparedQuote> = BTreeMap::new();
-    let mut events: HashMap<EventKey, (usize, usize, i64)> = HashMap::new();
-    let mut e_cmp: BTreeMap<EventKey, ComparedEvent> = BTreeMap::new();
+    let mut q_cmp: BTreeMap<Cow<str>, ComparedQuote> = BTreeMap::new();
+    let mut events: HashMap<EventGroup, (usize, usize, i64)> = HashMap::new();
+    let mut e_cmp: BTreeMap<EventGroup, ComparedEvent> = BTreeMap::new();
     for (a, (analysis, outlet)) in facts.iter().zip(&outlets).enumerate() {
-        for m in &analysis.mentions {
-            let slot = tally.entry(m.entity.as_ref()).or_default();
-            slot.0 += 1;
+        let counted = analysis.entities.iter().map(|(e, n)| (e.as_ref(), *n));
+        for (entity, n) in counted.chain(analysis.mentions.iter().map(|m| (m.entity.as_ref(), 1))) {
+            let slot = tally.entry(entity).or_default();
+            slot.0 += n;
             slot.1.insert(outlet);
         }
-        for &q in &analysis.quotes {
-            let view: QuoteView = stored("quote", q.get())?;
+        for (i, &q) in analysis.quotes.iter().enumerate() {
             let entry = q_cmp
-                .entry(quote_key(view.speaker.as_deref(), &view.text))
+                .entry(analysis.quote_key(i)?)
                 .or_insert_with(|| ComparedQuote { quote: quotes.len(), outlets: vec![] });
             if !entry.outlets.contains(&outlet.as_str()) {
                 entry.outlets.push(outlet);
@@ -269,7 +296,7 @@ fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<Vec
             quotes.push(q);
         }
         for (i, e) in events_of[a].iter().enumerate() {
-            let key = (e.source_actor.as_ref(), e.target_actor.as_deref(), e.cameo.as_ref());
+            let key = (e.source.as_ref(), e.target.as_deref(), e.cameo.as_ref());
             let cmp = e_cmp.entry(key).or_insert_with(|| ComparedEvent {
                 source_actor: key.0,
                 target_actor: key.1,
@@ -291,15 +318,9 @@ fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<Vec
         let (ex, ey) = (&events_of[x.0][x.1], &events_of[y.0][y.1]);
         ex.date
             .cmp(&ey.date)
-            .then_with(|| ex.span.article.cmp(&ey.span.article))
-            .then_with(|| ex.span.start.cmp(&ey.span.start))
-            .then_with(|| {
-                (&ex.source_actor, &ex.target_actor, &ex.cameo).cmp(&(
-                    &ey.source_actor,
-                    &ey.target_actor,
-                    &ey.cameo,
-                ))
-            })
+            .then_with(|| sample[x.0].id.cmp(&sample[y.0].id))
+            .then_with(|| ex.start.cmp(&ey.start))
+            .then_with(|| (&ex.source, &ex.target, &ex.cameo).cmp(&(&ey.source, &ey.target, &ey.cameo)))
     });
     let mut cache = ArticleCache::default();
     let mut story_events = Vec::with_capacity(firsts.len());
@@ -307,7 +328,11 @@ fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<Vec
         let stored = &facts[a].event_sentences;
         let sentence = match stored.get(i) {
             Some(s) if stored.len() == facts[a].events.len() => EventSentence::Stored(s),
-            _ => EventSentence::Cut(cache.sentence(h, &events_of[a][i].span)?),
+            _ => {
+                let e = &events_of[a][i];
+                let span = Span { article: sample[a].id.clone(), start: e.start, end: e.end };
+                EventSentence::Cut(cache.sentence(h, &span)?)
+            }
         };
         story_events.push(StoryEvent { event: facts[a].events[i], reports, sentence });
     }
