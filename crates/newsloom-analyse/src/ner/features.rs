@@ -133,6 +133,11 @@ pub struct TokInfo {
     pub flags: u8,
     /// The word's cluster ([`Clusters::get`]), 0 when it has none.
     pub cluster: u32,
+    /// Hyphenated word ("Tripoli-based"): hash of the lower-case part after the last hyphen
+    /// and whether the part before it is capitalised; 0 otherwise.
+    pub hyph: u64,
+    /// Prefix and suffix of five characters (lower case), 0 for words of five or fewer.
+    pub affix5: [u64; 2],
 }
 
 pub const F_INIT_CAP: u8 = 1;
@@ -290,6 +295,10 @@ pub(crate) fn word_info_ascii(tok: &str, gaz: &Gazetteer) -> Option<TokInfo> {
         info.prefix[k] = hash_bytes(&lower[..k + 1]);
         info.suffix[k] = hash_bytes(&lower[n - 1 - k..n]);
     }
+    if n > 5 {
+        info.affix5 = [hash_bytes(&lower[..5]), hash_bytes(&lower[n - 5..n])];
+    }
+    info.hyph = hyphen_tail(&lower[..n], b[0].is_ascii_uppercase());
     if alpha {
         info.flags |= F_ALPHA;
         if b[0].is_ascii_uppercase() {
@@ -335,6 +344,12 @@ pub(crate) fn word_info_general(tok: &str, gaz: &Gazetteer, bufs: &mut [String; 
         info.prefix[k] = hash_bytes(&lb[..ends.next().unwrap_or(lb.len())]);
         info.suffix[k] = hash_bytes(&lb[starts.next().unwrap_or(0)..]);
     }
+    if nchars > 5 {
+        let p5 = lower.char_indices().nth(5).map_or(lb.len(), |(b, _)| b);
+        let s5 = lower.char_indices().rev().nth(4).map_or(0, |(b, _)| b);
+        info.affix5 = [hash_bytes(&lb[..p5]), hash_bytes(&lb[s5..])];
+    }
+    info.hyph = hyphen_tail(lb, norm.chars().next().is_some_and(char::is_uppercase));
     info.len = nchars.min(255) as u8;
     let mut letters = norm.chars().filter(|c| c.is_alphabetic()).peekable();
     if letters.peek().is_some() {
@@ -353,6 +368,18 @@ pub(crate) fn word_info_general(tok: &str, gaz: &Gazetteer, bufs: &mut [String; 
         }
     }
     info
+}
+
+/// [`TokInfo::hyph`] of a lower-case word: the part after its last hyphen, when both parts
+/// have a letter ("tripoli-based" → "based"), with whether the word starts upper case.
+fn hyphen_tail(lower: &[u8], cap: bool) -> u64 {
+    let Some(h) = lower.iter().rposition(|&c| c == b'-') else { return 0 };
+    let (head, tail) = (&lower[..h], &lower[h + 1..]);
+    let letter = |p: &[u8]| p.iter().any(|c| c.is_ascii_alphabetic() || *c >= 0x80);
+    if !letter(head) || !letter(tail) {
+        return 0;
+    }
+    mix(hash_bytes(tail), cap as u64 + 1)
 }
 
 /// A token of at most 23 bytes, stored inline: the cache key, compared in full on every hit.
@@ -559,12 +586,14 @@ pub const NONE: TokInfo = TokInfo {
     doc_ctx: 0,
     flags: 0,
     cluster: 0,
+    hyph: 0,
+    affix5: [0; 2],
 };
 /// The neighbour of a token before the start of its sentence.
 pub const BOS: TokInfo = TokInfo { lower: 2, word: 2, sshape: 2, shape: 2, ..NONE };
 
 /// Number of tag-independent features per token (upper bound).
-pub const MAX_STATIC: usize = 72;
+pub const MAX_STATIC: usize = 80;
 
 /// Token `i + k` of sentence `s..e`, or the padding before or after the sentence.
 #[inline]
@@ -636,7 +665,22 @@ pub fn static_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mu
     out.push(key(60, clusters::prefix(p1.cluster, 12), 0));
     out.push(key(61, clusters::prefix(n1.cluster, 12), 0));
     geo_features(w, p1, n1, caps, out);
+    word_extra(w, caps, out);
     debug_assert!(out.len() <= MAX_STATIC);
+}
+
+/// Affixes that carry over to names never seen in training (issue 14, third round): the
+/// part after a hyphen ("Tripoli-based", "U.N.-sponsored": MISC) and five-letter affixes
+/// ("-ville", "-berg", "Inter-"). Word-level, so the tagger sums them once per distinct word.
+#[inline]
+fn word_extra(w: &TokInfo, caps: u64, out: &mut Vec<u32>) {
+    if w.hyph != 0 {
+        out.push(key(70, w.hyph, caps));
+    }
+    if w.affix5[0] != 0 {
+        out.push(key(73, w.affix5[0], 0));
+        out.push(key(74, w.affix5[1], 0));
+    }
 }
 
 /// Cluster path prefixes of the word (coarse to fine) and its case profile in unlabelled text.
@@ -682,6 +726,7 @@ pub fn word_features(w: &TokInfo, caps: u64, out: &mut Vec<u32>) {
     out.push(key(46, w.gwords as u64, 0));
     out.push(key(47, w.gwords as u64, w.sshape));
     cluster_features(w, out);
+    word_extra(w, caps, out);
 }
 
 /// Offsets of the neighbours [`neighbour_features`] scores: -1, +1, -2, +2.

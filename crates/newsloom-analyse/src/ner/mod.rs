@@ -200,7 +200,9 @@ pub fn train_eval_report(
     out: &std::path::Path,
 ) -> Result<newsloom_model::EvalReport, String> {
     let gaz = Gazetteer::shipped();
-    let (_, weights) = train::train_with(data, out, train::EPOCHS, &gaz)?;
+    let epochs =
+        std::env::var("NEWSLOOM_NER_EPOCHS").ok().and_then(|x| x.parse().ok()).unwrap_or(train::EPOCHS);
+    let (_, weights) = train::train_with(data, out, epochs, &gaz)?;
     eval::eval_with(&NerTagger { weights, gaz }, dev, Some(data))
 }
 

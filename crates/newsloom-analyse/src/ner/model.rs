@@ -16,7 +16,7 @@ pub const BOS_TAG: u8 = NT as u8;
 
 const MAGIC: &[u8; 8] = b"NLNERW01";
 /// Bumped whenever features, tags or the file layout change; the file must match.
-pub const MODEL_VERSION: u32 = 4;
+pub const MODEL_VERSION: u32 = 5;
 
 /// Is `tag` allowed after `prev`? An entity opened by B continues with I and closes with L;
 /// O, B and U only follow a closed one.

@@ -325,10 +325,20 @@ fn ascii_word_infos_match_the_general_ones() {
     let gaz = NerTagger::shared().gazetteer();
     let mut bufs: [String; 5] = Default::default();
     let mut n = 0;
-    for tok in MIXED
-        .split_whitespace()
-        .chain(["a", "Z", "1", "IBM", "iPhone", "3.5%", "--", "'s", "x-1", "AAAAAAab"])
-    {
+    for tok in MIXED.split_whitespace().chain([
+        "a",
+        "Z",
+        "1",
+        "IBM",
+        "iPhone",
+        "3.5%",
+        "--",
+        "'s",
+        "x-1",
+        "AAAAAAab",
+        "Tripoli-based",
+        "-based",
+    ]) {
         let Some(fast) = word_info_ascii(tok, gaz) else { continue };
         let slow = word_info_general(tok, gaz, &mut bufs);
         assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{tok}");
@@ -336,6 +346,26 @@ fn ascii_word_infos_match_the_general_ones() {
     }
     assert!(n > 50);
     assert!(word_info_ascii("Über", gaz).is_none() && word_info_ascii("''", gaz).is_none());
+}
+
+#[test]
+fn hyphen_tails_and_long_affixes_generalise_over_names() {
+    use super::features::word_info_general;
+    let gaz = NerTagger::shared().gazetteer();
+    let mut bufs: [String; 5] = Default::default();
+    let mut info = |t: &str| word_info_general(t, gaz, &mut bufs);
+    // Two place-based adjectives share the tail feature; case of the head and the tail word
+    // itself tell them apart, and a word without two lettered parts has none.
+    let (a, b, c) = (info("Tripoli-based"), info("Minneapolis-based"), info("London-led"));
+    assert!(a.hyph != 0 && a.hyph == b.hyph && a.hyph != c.hyph);
+    assert!(info("tripoli-based").hyph != a.hyph);
+    assert_eq!((info("based").hyph, info("-based").hyph, info("1996-97").hyph), (0, 0, 0));
+    // Five-letter affixes only for words longer than five letters: "Kendallville" and
+    // "Danville" share the suffix, "Ville" (five letters) has none.
+    let (k, d, v) = (info("Kendallville"), info("Danville"), info("Ville"));
+    assert!(k.affix5[1] != 0 && k.affix5[1] == d.affix5[1] && k.affix5[0] != d.affix5[0]);
+    assert_eq!(v.affix5, [0, 0]);
+    assert_eq!(info("Überlingen").affix5[0], info("überlandwerk").affix5[0]);
 }
 
 #[test]
