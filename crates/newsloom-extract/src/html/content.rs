@@ -19,17 +19,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::cues::{lead, negative, positive};
 use super::dom::{Dom, Tag};
 
-/// Unambiguous boilerplate words, matched anywhere in a class/id between separators.
-static NEGATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[\s_\-])(?:share|sharing|sharedaddy|shariff|social|socials|related|relatedposts|recommended|recommendations?|comments?|commentlist|disqus|cookies?|cookiebanner|consent|gdpr|advert\w*|adsbygoogle|sponsor\w*|promo\w*|newsletter|subscribe|subscription|paywall|sidebar|breadcrumbs?|outbrain|taboola|more-stories|read-more|readmore|popmake|author-bio|author-?box|authorbox|author-?info|about-?the-?author|about-?author|author-?description|autoren?-?box|most-popular|mostpopular|most-read|mostread|popular|navbar|navigation)(?:$|[\s_\-])").unwrap()
-});
-/// Short or ambiguous words, matched only at the start of a class/id token (after an optional
-/// BEM-style `m-`/`c-` prefix): `ad-slot` yes, `non-ad-column` no.
-static WEAK_NEGATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|\s)(?:[a-z]{1,2}-)?(?:nav|menu|ad|ads|dfp|banner|widgets?|footer|foot|masthead|popup|modal|overlay|tags|tag-list|taglist|pagination|pager|print|toolbar|rating|login|search|byline|meta|post-meta|entry-meta|article-meta|dateline|caption|visually-hidden|sr-only|screen-reader-text|jump|toc|infobox|trending|follow|copyright|legal|contact|reply|respond|sns)(?:$|\s|[_\-])").unwrap()
-});
 /// Class/id cues of a comment area (`comment|disqus|respond|reply|kommentar` anywhere), matched
 /// by hand: it runs for every element with a class, where a regex call costs more than the scan.
 pub(super) fn comment_cue(class_id: &str) -> bool {
@@ -45,9 +37,6 @@ pub(super) fn comment_cue(class_id: &str) -> bool {
         }
     })
 }
-static POSITIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|prose|richtext|rich-text)").unwrap()
-});
 static PHRASE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(advertisement|anzeige|werbung|publicité|share( this( article| story)?)?|tweet|print|e-?mail|comments?|\d+ comments?|related( articles| stories| posts)?|read more|weiterlesen|mehr lesen|click here.*|sign up.*|subscribe.*|follow us.*|all rights reserved.*|copyright.*|©.*|loading\W*|skip to .*|back to top|top)\W*$").unwrap()
 });
@@ -165,9 +154,8 @@ pub fn stats(dom: &Dom) -> Stats {
     for i in 1..n {
         let node = &dom.nodes[i];
         let p = node.parent as usize;
-        inside_article[i] = inside_article[p]
-            || node.tag == Tag::Article
-            || node.attrs.itemprop.as_deref() == Some("articlebody");
+        inside_article[i] =
+            inside_article[p] || node.tag == Tag::Article || node.attrs.itemprop() == Some("articlebody");
         if pruned[p] {
             pruned[i] = true;
             continue;
@@ -199,7 +187,7 @@ pub fn stats(dom: &Dom) -> Stats {
             Tag::Form => share < 0.3 || ld > 0.5,
             _ => false,
         };
-        let by_role = a.role.as_deref().is_some_and(|r| {
+        let by_role = a.role().is_some_and(|r| {
             matches!(
                 r,
                 "navigation"
@@ -214,8 +202,7 @@ pub fn stats(dom: &Dom) -> Stats {
             )
         });
         let by_class = !a.class_id.is_empty() && negative(&a.class_id) && {
-            let content_cue =
-                POSITIVE_RE.is_match(&a.class_id) || a.itemprop.as_deref() == Some("articlebody");
+            let content_cue = positive(&a.class_id) || a.itemprop() == Some("articlebody");
             let prose_share = prose(i) / total_prose;
             // A wrapper holding most of the page's prose is not boilerplate, whatever its
             // class says (`m-advertisement-off-canvas--pusher`), unless it is a comment area.
@@ -232,10 +219,6 @@ pub fn stats(dom: &Dom) -> Stats {
     Stats { raw_len, pruned, text_len, link_len, commas, has_block, inline_len, inline_commas, in_comments }
 }
 
-fn negative(class_id: &str) -> bool {
-    NEGATIVE_RE.is_match(class_id) || WEAK_NEGATIVE_RE.is_match(class_id)
-}
-
 fn class_weight(dom: &Dom, i: usize) -> f32 {
     let a = &dom.nodes[i].attrs;
     let mut w = 0.0;
@@ -243,11 +226,11 @@ fn class_weight(dom: &Dom, i: usize) -> f32 {
         if negative(&a.class_id) {
             w -= 25.0;
         }
-        if POSITIVE_RE.is_match(&a.class_id) {
+        if positive(&a.class_id) {
             w += 25.0;
         }
     }
-    if a.itemprop.as_deref() == Some("articlebody") {
+    if a.itemprop() == Some("articlebody") {
         w += 40.0;
     }
     w + match dom.nodes[i].tag {
@@ -436,7 +419,7 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
         let mut leads = Vec::new();
         for i in scope + 1..first {
             let a = &dom.nodes[i].attrs;
-            if st.pruned[i] || a.class_id.is_empty() || !LEAD_RE.is_match(&a.class_id) {
+            if st.pruned[i] || a.class_id.is_empty() || !lead(&a.class_id) {
                 continue;
             }
             let inside_lead = leads.iter().any(|&l| is_ancestor(dom, l, i));
@@ -608,10 +591,6 @@ fn good_prose(dom: &Dom, st: &Stats) -> (Vec<u32>, Vec<u32>) {
     }
     (good, links)
 }
-
-static LEAD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[\s_\-])(?:intro|introduction|lead|lede|chapo|chapeau|standfirst|teaser|summary|excerpt|abstract|kicker-text|vorspann|einleitung|art-lead|article-lead|post-excerpt|subtitle|sub-title|subheadline|bajada|texto-bajada|deck|dek|entradilla|sottotitolo)(?:$|[\s_\-])").unwrap()
-});
 
 pub(super) fn is_ancestor(dom: &Dom, anc: usize, mut i: usize) -> bool {
     while i != 0 {
@@ -815,9 +794,6 @@ fn walk(dom: &Dom, st: &Stats, i: usize, w: &mut Writer, ctx: Ctx) {
 
 /// Compiles this module's patterns now (see [`crate::compile_patterns`]).
 pub(crate) fn compile_patterns() {
-    LazyLock::force(&NEGATIVE_RE);
-    LazyLock::force(&WEAK_NEGATIVE_RE);
-    LazyLock::force(&POSITIVE_RE);
     LazyLock::force(&PHRASE_RE);
-    LazyLock::force(&LEAD_RE);
+    super::cues::compile_patterns();
 }
