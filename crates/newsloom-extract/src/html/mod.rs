@@ -432,8 +432,56 @@ mod tests {
             "Comment",
             "repl y",
             "komment comment",
+            "wp-block-group has-background post-comment-list",
+            "elementor-widget-container x-disqus_thread",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaakommentar",
+            "mmmmmmmmpppppppqqqqqqqcommen",
+            "entry-content single-post-reply",
+            "é-comment",
+            "ü respond",
         ] {
             assert_eq!(content::comment_cue(c), re.is_match(c), "{c:?}");
+        }
+        // Generated class strings: cues, near misses and filler at every offset of the scan.
+        let parts = [
+            "comment",
+            "commen",
+            "omment",
+            "disqus",
+            "isqus",
+            "respond",
+            "espond",
+            "reply",
+            "eply",
+            "kommentar",
+            "kommenta",
+            "m",
+            "p",
+            "q",
+            "mm",
+            "-",
+            " ",
+            "_",
+            "x",
+            "post",
+            "page",
+            "main",
+            "é",
+            "ü",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..100_000 {
+            let mut c = String::new();
+            for _ in 0..1 + next(8) {
+                c.push_str(parts[next(parts.len())]);
+            }
+            assert_eq!(content::comment_cue(&c), re.is_match(&c), "{c:?}");
         }
     }
 
