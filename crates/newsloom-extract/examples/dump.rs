@@ -47,7 +47,11 @@ fn main() {
             let a = &d.nodes[i].attrs;
             println!(
                 "  pruned #{i} {:?} raw {} class {:?} role {:?} hidden {}",
-                d.nodes[i].tag, st.raw_len[i], a.class_id, a.role, a.hidden
+                d.nodes[i].tag,
+                st.raw_len[i],
+                a.class_id,
+                a.role(),
+                a.hidden
             );
         }
     }

@@ -49,7 +49,9 @@ fn main() {
                 pruned += 1;
                 format!(
                     "PRUNED by {:?} {:?} role {:?}",
-                    d.nodes[p].tag, d.nodes[p].attrs.class_id, d.nodes[p].attrs.role
+                    d.nodes[p].tag,
+                    d.nodes[p].attrs.class_id,
+                    d.nodes[p].attrs.role()
                 )
             } else if !in_root {
                 outside += 1;

@@ -175,7 +175,8 @@ pub fn finish(raw: &RawRecord, mut ex: Extracted) -> Result<Article, ExtractErro
 
 /// 0..1: enough body text, a clearly delimited body, a confident language guess, a title.
 fn confidence(body: &str, ex: &Extracted, lang_conf: Option<f64>) -> f32 {
-    let words = crate::text::count_words(body, usize::MAX) as f32;
+    // Only the first 300 words count: counting stops there (a body can run to thousands).
+    let words = crate::text::count_words(body, 300) as f32;
     let length = (words / 300.0).min(1.0);
     let lang = lang_conf.unwrap_or(0.0) as f32;
     let paragraphs = (ex.paragraphs.len() as f32 / 4.0).min(1.0);

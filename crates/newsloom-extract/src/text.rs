@@ -62,6 +62,92 @@ static TIMEWORD_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(\d{1,4}|\d{1,2}:\d\d|am|pm|a\.m\.|p\.m\.|gmt|utc|msk|est|edt|cet|cest|ago|just|now|today|yesterday|updated?|published|posted|print|edition|last|at|on|am|um|uhr|vor|\p{L}+day|\p{L}+tag|\p{L}*(minute|hour|day|week|month|year|stunde|tag|woche|monat|jahr)\p{L}*|[\p{P}\p{S}]+)$").unwrap()
 });
 
+/// [`TEASER_RE`], ruled out first by the first byte: its phrases start with r, a, s, m, w or l
+/// (either case) or a non-ASCII letter (ч, or ſ, which folds to s).
+fn teaser(line: &str) -> bool {
+    matches!(
+        line.as_bytes().first(),
+        Some(b'r' | b'R' | b'a' | b'A' | b's' | b'S' | b'm' | b'M' | b'w' | b'W' | b'l' | b'L' | 0x80..)
+    ) && TEASER_RE.is_match(line)
+}
+
+/// [`BYLINE_RE`], ruled out first by the first byte (`By`, `Von`, `Par`, `Por`, `Di`).
+fn byline(line: &str) -> bool {
+    matches!(line.as_bytes().first(), Some(b'B' | b'b' | b'V' | b'v' | b'P' | b'p' | b'D' | b'd'))
+        && BYLINE_RE.is_match(line)
+}
+
+/// [`CREDIT_RE`], ruled out first by what every match holds: a `/`, `|`, `(`, `©` or `:`, or
+/// (its last branch, without a colon) a line ending in "photo" or "foto".
+fn credit(line: &str) -> bool {
+    let b = line.as_bytes();
+    let photo_end = || {
+        let t = line.trim_end().as_bytes();
+        let ends = |w: &[u8]| t.len() >= w.len() && t[t.len() - w.len()..].eq_ignore_ascii_case(w);
+        ends(b"foto") || ends(b"photo")
+    };
+    // `©` is C2 A9 in UTF-8.
+    (memchr::memchr3(b'/', b'|', b'(', b).is_some()
+        || memchr::memchr2(b':', 0xC2, b).is_some()
+        || photo_end())
+        && CREDIT_RE.is_match(line)
+}
+
+/// [`TIMEWORD_RE`]: decided by hand for an ASCII word (where `\d` is a digit, `\p{L}` a
+/// letter and every punctuation byte is `\p{P}` or `\p{S}`), by the pattern otherwise.
+fn timeword(w: &str) -> bool {
+    if !w.is_ascii() {
+        return TIMEWORD_RE.is_match(w);
+    }
+    const WORDS: &[&str] = &[
+        "am",
+        "pm",
+        "a.m.",
+        "p.m.",
+        "gmt",
+        "utc",
+        "msk",
+        "est",
+        "edt",
+        "cet",
+        "cest",
+        "ago",
+        "just",
+        "now",
+        "today",
+        "yesterday",
+        "update",
+        "updated",
+        "published",
+        "posted",
+        "print",
+        "edition",
+        "last",
+        "at",
+        "on",
+        "um",
+        "uhr",
+        "vor",
+    ];
+    const UNITS: &[&[u8]] = &[
+        b"minute", b"hour", b"day", b"week", b"month", b"year", b"stunde", b"tag", b"woche", b"monat",
+        b"jahr",
+    ];
+    let b = w.as_bytes();
+    let digit = |i: usize| b[i].is_ascii_digit();
+    let clock = match b.len() {
+        4 => digit(0) && b[1] == b':' && digit(2) && digit(3),
+        5 => digit(0) && digit(1) && b[2] == b':' && digit(3) && digit(4),
+        _ => false,
+    };
+    (b.len() <= 4 && b.iter().all(u8::is_ascii_digit))
+        || clock
+        || WORDS.iter().any(|x| x.eq_ignore_ascii_case(w))
+        || (b.iter().all(u8::is_ascii_alphabetic)
+            && UNITS.iter().any(|u| b.windows(u.len()).any(|x| x.eq_ignore_ascii_case(u))))
+        || b.iter().all(u8::is_ascii_punctuation)
+}
+
 fn is_timestamp(line: &str) -> bool {
     // A conjunction: a digit, 1–12 words, at most one of them no date word, a date word, and a
     // date, a colon or "ago". The cheap parts come first and a failed one ends the test.
@@ -78,7 +164,7 @@ fn is_timestamp(line: &str) -> bool {
         if w.is_empty() {
             continue;
         }
-        if TIMEWORD_RE.is_match(w) || dates::month_from_name(w).is_some() {
+        if timeword(w) || dates::month_from_name(w).is_some() {
             dateish += 1;
         } else {
             other += 1;
@@ -88,7 +174,8 @@ fn is_timestamp(line: &str) -> bool {
         }
     }
     dateish >= 1
-        && (dates::find_date(line).is_some() || line.contains(':') || line.to_lowercase().contains("ago"))
+        // The colon first: it spares the date search (the same answer either way).
+        && (line.contains(':') || dates::find_date(line).is_some() || line.to_lowercase().contains("ago"))
 }
 
 fn ends_sentence(line: &str) -> bool {
@@ -103,20 +190,20 @@ fn classify(line: &str, count: usize, template: bool) -> LineKind {
     if template {
         return LineKind::Chrome;
     }
-    if TEASER_RE.is_match(line) {
+    if teaser(line) {
         return LineKind::Teaser;
     }
     if is_timestamp(line) {
         return LineKind::Timestamp;
     }
-    if words <= 9 && BYLINE_RE.is_match(line) {
+    if words <= 9 && byline(line) {
         return LineKind::Byline;
     }
     if count > 1 {
         // Repeated names are teaser bylines; other repeats are chrome or the repeated title.
         return if NAME_RE.is_match(line) { LineKind::Byline } else { LineKind::Chrome };
     }
-    if words <= 40 && CREDIT_RE.is_match(line) {
+    if words <= 40 && credit(line) {
         return LineKind::Caption;
     }
     if words <= 3 && !ends_sentence(line) {
@@ -133,17 +220,17 @@ pub fn chrome_block(text: &str) -> Option<LineKind> {
     }
     // `classify(text, 1, false)`, stopped where none of these kinds can follow: its other
     // `Byline` (a short name) comes only after `BYLINE_RE` failed, which rules it out here.
-    if TEASER_RE.is_match(text) {
+    if teaser(text) {
         return Some(LineKind::Teaser);
     }
     if is_timestamp(text) {
         return Some(LineKind::Timestamp);
     }
     let words = count_words(text, 50);
-    if words <= 9 && BYLINE_RE.is_match(text) {
+    if words <= 9 && byline(text) {
         return Some(LineKind::Byline);
     }
-    (words <= 40 && CREDIT_RE.is_match(text)).then_some(LineKind::Caption)
+    (words <= 40 && credit(text)).then_some(LineKind::Caption)
 }
 
 /// Normalised form used to count repeats and to match learned template lines.
@@ -375,6 +462,167 @@ pub(crate) fn compile_patterns() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first-byte and must-hold checks never rule out a line the patterns match: lines
+    /// built from the patterns' words, credits, bylines, odd cases and non-ASCII (a fixed
+    /// pseudo-random walk over fragments).
+    #[test]
+    fn quick_checks_agree_with_the_patterns() {
+        let parts = [
+            "Read more",
+            "read also",
+            "ALSO READ",
+            "See also",
+            "related stories",
+            "More on this",
+            "watch",
+            "Listen",
+            "lesen sie auch",
+            "Mehr zum Thema",
+            "lire aussi",
+            "Leer más",
+            "lea también",
+            "Читайте также",
+            "ſee also",
+            ":",
+            " > ",
+            "»",
+            " | ",
+            "-",
+            "—",
+            "By",
+            "by",
+            "BY",
+            "Von",
+            "von",
+            "Par",
+            "por",
+            "Di",
+            "di",
+            " ",
+            "  ",
+            "\t",
+            "John",
+            "Smith",
+            "and",
+            "und",
+            "&",
+            ",",
+            "Ann-Marie",
+            "O'Neil",
+            "Müller",
+            "Photo",
+            "foto",
+            "Image",
+            "credit",
+            "Bild",
+            "abb.",
+            "fig",
+            "Figure",
+            "s",
+            "2",
+            "12",
+            "(",
+            ")",
+            "(c)",
+            "(C)",
+            "©",
+            "/",
+            "Reuters",
+            "AP",
+            "crédito",
+            "quelle",
+            "x",
+            "the",
+            "storm",
+            ".",
+            "\u{a0}",
+            "\u{2003}",
+            "é",
+            "Ж",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..100_000 {
+            let mut line = String::new();
+            for _ in 0..1 + next(6) {
+                line.push_str(parts[next(parts.len())]);
+            }
+            assert_eq!(teaser(&line), TEASER_RE.is_match(&line), "teaser {line:?}");
+            assert_eq!(byline(&line), BYLINE_RE.is_match(&line), "byline {line:?}");
+            assert_eq!(credit(&line), CREDIT_RE.is_match(&line), "credit {line:?}");
+        }
+        let bits = [
+            "1",
+            "12",
+            "2017",
+            "12345",
+            ":",
+            "30",
+            "am",
+            "PM",
+            "a.m.",
+            "P.M.",
+            "gmt",
+            "UTC",
+            "cest",
+            "ago",
+            "Today",
+            "yesterday",
+            "Updated",
+            "update",
+            "published",
+            "posted",
+            "print",
+            "edition",
+            "last",
+            "at",
+            "on",
+            "um",
+            "Uhr",
+            "vor",
+            "Mon",
+            "day",
+            "Tues",
+            "tag",
+            "Diens",
+            "minutes",
+            "Stunden",
+            "hour",
+            "Woche",
+            "monat",
+            "Jahr",
+            "year",
+            "ly",
+            "x",
+            "-",
+            ".",
+            "!",
+            "$",
+            "|",
+            "~",
+            "_",
+            "é",
+            "über",
+            "Ж",
+            "—",
+            "’",
+            "\u{212a}",
+            "ſ",
+        ];
+        for _ in 0..100_000 {
+            let mut w = String::new();
+            for _ in 0..1 + next(3) {
+                w.push_str(bits[next(bits.len())]);
+            }
+            assert_eq!(timeword(&w), TIMEWORD_RE.is_match(&w), "timeword {w:?}");
+        }
+    }
 
     #[test]
     fn line_keys_are_the_joined_lowercased_words() {

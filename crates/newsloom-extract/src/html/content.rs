@@ -19,35 +19,47 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::cues::{lead, negative, positive};
 use super::dom::{Dom, Tag};
 
-/// Unambiguous boilerplate words, matched anywhere in a class/id between separators.
-static NEGATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[\s_\-])(?:share|sharing|sharedaddy|shariff|social|socials|related|relatedposts|recommended|recommendations?|comments?|commentlist|disqus|cookies?|cookiebanner|consent|gdpr|advert\w*|adsbygoogle|sponsor\w*|promo\w*|newsletter|subscribe|subscription|paywall|sidebar|breadcrumbs?|outbrain|taboola|more-stories|read-more|readmore|popmake|author-bio|author-?box|authorbox|author-?info|about-?the-?author|about-?author|author-?description|autoren?-?box|most-popular|mostpopular|most-read|mostread|popular|navbar|navigation)(?:$|[\s_\-])").unwrap()
-});
-/// Short or ambiguous words, matched only at the start of a class/id token (after an optional
-/// BEM-style `m-`/`c-` prefix): `ad-slot` yes, `non-ad-column` no.
-static WEAK_NEGATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|\s)(?:[a-z]{1,2}-)?(?:nav|menu|ad|ads|dfp|banner|widgets?|footer|foot|masthead|popup|modal|overlay|tags|tag-list|taglist|pagination|pager|print|toolbar|rating|login|search|byline|meta|post-meta|entry-meta|article-meta|dateline|caption|visually-hidden|sr-only|screen-reader-text|jump|toc|infobox|trending|follow|copyright|legal|contact|reply|respond|sns)(?:$|\s|[_\-])").unwrap()
-});
 /// Class/id cues of a comment area (`comment|disqus|respond|reply|kommentar` anywhere), matched
 /// by hand: it runs for every element with a class, where a regex call costs more than the scan.
+/// Every cue holds an `m`, `p` or `q` (rarer in class strings than first letters such as `c`
+/// or `r`): eight bytes at a time, only those are looked at, each against the cues it can sit in.
 pub(super) fn comment_cue(class_id: &str) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // Bit 7 of each byte of `y` that is zero (exact: no carry crosses a byte).
+    let zero = |y: u64| !(((y & LO7) + LO7) | y | LO7);
     let b = class_id.as_bytes();
-    (0..b.len()).any(|i| {
-        let rest = &b[i..];
-        match rest[0] {
-            b'c' => rest.starts_with(b"comment"),
-            b'd' => rest.starts_with(b"disqus"),
-            b'r' => rest.starts_with(b"respond") || rest.starts_with(b"reply"),
-            b'k' => rest.starts_with(b"kommentar"),
-            _ => false,
+    let at = |start: Option<usize>, w: &[u8]| start.is_some_and(|s| b.get(s..s + w.len()) == Some(w));
+    let mut i = 0;
+    while i < b.len() {
+        let x = match b.get(i..i + 8) {
+            Some(c) => u64::from_le_bytes(c.try_into().expect("8 bytes")),
+            // The last bytes, zero-padded (a zero byte is none of m, p, q).
+            None => b[i..].iter().rev().fold(0u64, |x, &c| (x << 8) | u64::from(c)),
+        };
+        let mut hits = zero(x ^ (ONES * u64::from(b'm')))
+            | zero(x ^ (ONES * u64::from(b'p')))
+            | zero(x ^ (ONES * u64::from(b'q')));
+        while hits != 0 {
+            let j = i + (hits.trailing_zeros() / 8) as usize;
+            let found = match b[j] {
+                // The first `m` of "comment" and "kommentar" is their third byte.
+                b'm' => at(j.checked_sub(2), b"comment") || at(j.checked_sub(2), b"kommentar"),
+                b'p' => at(j.checked_sub(3), b"respond") || at(j.checked_sub(2), b"reply"),
+                _ => at(j.checked_sub(3), b"disqus"),
+            };
+            if found {
+                return true;
+            }
+            hits &= hits - 1;
         }
-    })
+        i += 8;
+    }
+    false
 }
-static POSITIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|prose|richtext|rich-text)").unwrap()
-});
 static PHRASE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(advertisement|anzeige|werbung|publicité|share( this( article| story)?)?|tweet|print|e-?mail|comments?|\d+ comments?|related( articles| stories| posts)?|read more|weiterlesen|mehr lesen|click here.*|sign up.*|subscribe.*|follow us.*|all rights reserved.*|copyright.*|©.*|loading\W*|skip to .*|back to top|top)\W*$").unwrap()
 });
@@ -165,9 +177,8 @@ pub fn stats(dom: &Dom) -> Stats {
     for i in 1..n {
         let node = &dom.nodes[i];
         let p = node.parent as usize;
-        inside_article[i] = inside_article[p]
-            || node.tag == Tag::Article
-            || node.attrs.itemprop.as_deref() == Some("articlebody");
+        inside_article[i] =
+            inside_article[p] || node.tag == Tag::Article || node.attrs.itemprop() == Some("articlebody");
         if pruned[p] {
             pruned[i] = true;
             continue;
@@ -199,7 +210,7 @@ pub fn stats(dom: &Dom) -> Stats {
             Tag::Form => share < 0.3 || ld > 0.5,
             _ => false,
         };
-        let by_role = a.role.as_deref().is_some_and(|r| {
+        let by_role = a.role().is_some_and(|r| {
             matches!(
                 r,
                 "navigation"
@@ -214,8 +225,7 @@ pub fn stats(dom: &Dom) -> Stats {
             )
         });
         let by_class = !a.class_id.is_empty() && negative(&a.class_id) && {
-            let content_cue =
-                POSITIVE_RE.is_match(&a.class_id) || a.itemprop.as_deref() == Some("articlebody");
+            let content_cue = positive(&a.class_id) || a.itemprop() == Some("articlebody");
             let prose_share = prose(i) / total_prose;
             // A wrapper holding most of the page's prose is not boilerplate, whatever its
             // class says (`m-advertisement-off-canvas--pusher`), unless it is a comment area.
@@ -232,10 +242,6 @@ pub fn stats(dom: &Dom) -> Stats {
     Stats { raw_len, pruned, text_len, link_len, commas, has_block, inline_len, inline_commas, in_comments }
 }
 
-fn negative(class_id: &str) -> bool {
-    NEGATIVE_RE.is_match(class_id) || WEAK_NEGATIVE_RE.is_match(class_id)
-}
-
 fn class_weight(dom: &Dom, i: usize) -> f32 {
     let a = &dom.nodes[i].attrs;
     let mut w = 0.0;
@@ -243,11 +249,11 @@ fn class_weight(dom: &Dom, i: usize) -> f32 {
         if negative(&a.class_id) {
             w -= 25.0;
         }
-        if POSITIVE_RE.is_match(&a.class_id) {
+        if positive(&a.class_id) {
             w += 25.0;
         }
     }
-    if a.itemprop.as_deref() == Some("articlebody") {
+    if a.itemprop() == Some("articlebody") {
         w += 40.0;
     }
     w + match dom.nodes[i].tag {
@@ -436,7 +442,7 @@ pub fn content_roots(dom: &Dom, st: &Stats) -> (Vec<usize>, f32) {
         let mut leads = Vec::new();
         for i in scope + 1..first {
             let a = &dom.nodes[i].attrs;
-            if st.pruned[i] || a.class_id.is_empty() || !LEAD_RE.is_match(&a.class_id) {
+            if st.pruned[i] || a.class_id.is_empty() || !lead(&a.class_id) {
                 continue;
             }
             let inside_lead = leads.iter().any(|&l| is_ancestor(dom, l, i));
@@ -608,10 +614,6 @@ fn good_prose(dom: &Dom, st: &Stats) -> (Vec<u32>, Vec<u32>) {
     }
     (good, links)
 }
-
-static LEAD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[\s_\-])(?:intro|introduction|lead|lede|chapo|chapeau|standfirst|teaser|summary|excerpt|abstract|kicker-text|vorspann|einleitung|art-lead|article-lead|post-excerpt|subtitle|sub-title|subheadline|bajada|texto-bajada|deck|dek|entradilla|sottotitolo)(?:$|[\s_\-])").unwrap()
-});
 
 pub(super) fn is_ancestor(dom: &Dom, anc: usize, mut i: usize) -> bool {
     while i != 0 {
@@ -815,9 +817,6 @@ fn walk(dom: &Dom, st: &Stats, i: usize, w: &mut Writer, ctx: Ctx) {
 
 /// Compiles this module's patterns now (see [`crate::compile_patterns`]).
 pub(crate) fn compile_patterns() {
-    LazyLock::force(&NEGATIVE_RE);
-    LazyLock::force(&WEAK_NEGATIVE_RE);
-    LazyLock::force(&POSITIVE_RE);
     LazyLock::force(&PHRASE_RE);
-    LazyLock::force(&LEAD_RE);
+    super::cues::compile_patterns();
 }

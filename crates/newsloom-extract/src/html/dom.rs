@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::tokenize::{Namespaces, TextMode, Token, Tokenizer};
+pub use attrs::Attrs;
 use measure::measure_after;
 #[cfg(test)]
 use measure::{measure, measure_byte};
@@ -217,21 +218,6 @@ impl Tag {
                 | Center
         )
     }
-}
-
-/// Attributes kept for extraction (the rest are dropped at parse time).
-#[derive(Debug, Default, Clone)]
-pub struct Attrs {
-    /// `class` and `id`, lowercased, space-separated.
-    pub class_id: String,
-    pub itemprop: Option<String>,
-    pub role: Option<String>,
-    pub datetime: Option<String>,
-    pub rel: Option<String>,
-    pub hidden: bool,
-    /// Where an `<a>` points: 0 no `href` or a relative one (this site), 1 `mailto:`/`tel:`,
-    /// else the [`site_hash`] of its host.
-    pub href: u64,
 }
 
 #[derive(Debug)]
@@ -788,11 +774,11 @@ fn start(bb: &mut Builder, lname: &[u8], attrs: &[(&str, &str)], can_have_conten
                 }
                 push_lowercase(&mut a.class_id, value);
             }
-            b"itemprop" => a.itemprop = Some(value.to_lowercase()),
-            b"role" => a.role = Some(value.to_lowercase()),
-            b"datetime" => a.datetime = Some(value.to_string()),
-            b"content" if a.datetime.is_none() => a.datetime = Some(value.to_string()),
-            b"rel" => a.rel = Some(value.to_lowercase()),
+            b"itemprop" => a.rare_mut().itemprop = Some(value.to_lowercase()),
+            b"role" => a.rare_mut().role = Some(value.to_lowercase()),
+            b"datetime" => a.rare_mut().datetime = Some(value.to_string()),
+            b"content" if a.datetime().is_none() => a.rare_mut().datetime = Some(value.to_string()),
+            b"rel" => a.rare_mut().rel = Some(value.to_lowercase()),
             b"hidden" => a.hidden = true,
             b"href" if tag == Tag::A => a.href = site_hash(value),
             b"style" => a.hidden |= style_hides(value),
@@ -805,7 +791,7 @@ fn start(bb: &mut Builder, lname: &[u8], attrs: &[(&str, &str)], can_have_conten
     }
     // Plain formatting elements (<b>, <em>, a bare <span>) carry nothing extraction uses:
     // their text joins the parent's, saving a node each.
-    let plain = a.class_id.is_empty() && a.itemprop.is_none() && a.role.is_none() && !a.hidden;
+    let plain = a.class_id.is_empty() && a.itemprop().is_none() && a.role().is_none() && !a.hidden;
     if plain && matches!(tag, Tag::Inline | Tag::Span | Tag::Font) {
         return None;
     }
@@ -820,6 +806,9 @@ fn start(bb: &mut Builder, lname: &[u8], attrs: &[(&str, &str)], can_have_conten
     bb.stack.push((id, tag));
     Some(id)
 }
+
+#[path = "dom_attrs.rs"]
+mod attrs;
 
 #[path = "dom_measure.rs"]
 mod measure;

@@ -78,12 +78,12 @@ fn tags_and_attributes_are_read_from_the_page_bytes_in_any_case() {
     assert_eq!(div.class_id, "main  body x&amp;1");
     assert!(div.hidden);
     let p = by(Tag::P);
-    assert_eq!(p.itemprop.as_deref(), Some("articlebody"));
+    assert_eq!(p.itemprop(), Some("articlebody"));
     assert!(p.hidden);
     let a = by(Tag::A);
-    assert_eq!((a.href, a.rel.as_deref()), (site_hash("https://example.com"), Some("author")));
+    assert_eq!((a.href, a.rel()), (site_hash("https://example.com"), Some("author")));
     assert_eq!(by(Tag::Other).class_id, "q");
-    assert_eq!(by(Tag::Time).datetime.as_deref(), Some("2020-01-02"));
+    assert_eq!(by(Tag::Time).datetime(), Some("2020-01-02"));
     assert_eq!(dom.jsonld, vec!["{}".to_string()]);
     // A bare <span> gets no node; the last paragraph is decoded and measured.
     assert!(dom.nodes.iter().all(|n| n.tag != Tag::Span));

@@ -410,18 +410,18 @@ fn itemprop_or_class(dom: &Dom, st: &Stats, props: &[&str], classes: &[&str]) ->
     let mut out = Vec::new();
     for i in 1..dom.nodes.len() {
         let a = &dom.nodes[i].attrs;
-        let hit = a.itemprop.as_deref().is_some_and(|p| props.contains(&p))
-            || a.rel.as_deref().is_some_and(|r| r.contains("author"))
+        let hit = a.itemprop().is_some_and(|p| props.contains(&p))
+            || a.rel().is_some_and(|r| r.contains("author"))
             || (!a.class_id.is_empty()
                 && contains_any(&a.class_id, classes)
                 && !a.class_id.contains("comment"));
         if !hit || matches!(dom.nodes[i].tag, Tag::Text | Tag::Script | Tag::Style) {
             continue;
         }
-        if a.itemprop.is_some()
-            && let Some(c) = &a.datetime
+        if a.itemprop().is_some()
+            && let Some(c) = a.datetime()
         {
-            out.push(c.clone());
+            out.push(c.to_string());
             break;
         }
         if st.raw_len[i] > 80 {
@@ -444,8 +444,8 @@ fn time_element(dom: &Dom, content: Option<(usize, usize)>) -> Option<PublishedD
     let mut nearest: Option<(usize, PublishedDate)> = None;
     for (i, node) in dom.nodes.iter().enumerate() {
         let a = &node.attrs;
-        let Some(dt) = &a.datetime else { continue };
-        let published_cue = a.itemprop.as_deref() == Some("datepublished")
+        let Some(dt) = a.datetime() else { continue };
+        let published_cue = a.itemprop() == Some("datepublished")
             || a.class_id.contains("publish")
             || a.class_id.contains("posted");
         if node.tag != Tag::Time && !published_cue {

@@ -66,6 +66,7 @@
 
 mod authors;
 pub mod content;
+mod cues;
 pub mod dom;
 pub mod meta;
 pub mod paths;
@@ -108,7 +109,31 @@ static AFFILIATE_WHAT_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Whether a short paragraph discloses paid links rather than saying something of the article.
 fn affiliate_note(p: &str) -> bool {
-    p.len() < 300 && AFFILIATE_RE.is_match(p) && AFFILIATE_WHAT_RE.is_match(p)
+    p.len() < 300 && affiliate_cue(p) && AFFILIATE_RE.is_match(p) && AFFILIATE_WHAT_RE.is_match(p)
+}
+
+/// What every [`AFFILIATE_RE`] match holds, case aside: "affiliate", "link", "commission",
+/// "compensation", "provision" or "verg" (vergütung). A byte scan rules most paragraphs out
+/// before the pattern runs (every paragraph of a page is tested). The Kelvin sign and the long
+/// s, which the case-insensitive pattern reads as k and s, send a paragraph to the pattern.
+fn affiliate_cue(p: &str) -> bool {
+    if !p.is_ascii() && (p.contains('\u{212a}') || p.contains('\u{17f}')) {
+        return true;
+    }
+    let b = p.as_bytes();
+    (0..b.len()).any(|i| {
+        let r = &b[i..];
+        let ci = |w: &[u8]| r.len() >= w.len() && r[..w.len()].eq_ignore_ascii_case(w);
+        // `| 0x20` lowercases ASCII letters; no other byte becomes one of these.
+        match b[i] | 0x20 {
+            b'a' => ci(b"affiliate"),
+            b'l' => ci(b"link"),
+            b'c' => ci(b"commission") || ci(b"compensation"),
+            b'p' => ci(b"provision"),
+            b'v' => ci(b"verg"),
+            _ => false,
+        }
+    })
 }
 
 /// Whether one of the last three paragraphs before the final one is a call to action (the
@@ -323,6 +348,70 @@ pub(crate) fn compile_patterns() {
 mod tests {
     use super::*;
 
+    /// The byte scan never rules out a paragraph the patterns take (fragments of disclosures,
+    /// near misses, odd cases, and characters a case-insensitive pattern folds).
+    #[test]
+    fn affiliate_scan_keeps_every_match() {
+        let parts = [
+            "Affiliate",
+            "affiliate-Links",
+            "Partnerlinks",
+            "werbe-link",
+            "WerbeLinks",
+            "We ",
+            "receive ",
+            "earn ",
+            "erhält ",
+            "bekommen ",
+            "a commission",
+            "Provision",
+            "provisionen",
+            "compensation",
+            "Vergütung",
+            "VERGÜTUNG",
+            " for ",
+            "links",
+            "Produkte",
+            "products",
+            "shop",
+            "kaufen",
+            "purchase",
+            "buy",
+            " ",
+            ". ",
+            "lin\u{212a}",
+            "commi\u{17f}\u{17f}ion",
+            "aff\u{131}liate",
+            "L\u{130}NK",
+            "AFFILIATE",
+            "affiliat",
+            "lin",
+            "commissio",
+            "the",
+            "storm",
+            "ü",
+            "é",
+            ",",
+            "-",
+            "\n",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..50_000 {
+            let mut p = String::new();
+            for _ in 0..1 + next(7) {
+                p.push_str(parts[next(parts.len())]);
+            }
+            let by_pattern = AFFILIATE_RE.is_match(&p);
+            assert!(!by_pattern || affiliate_cue(&p), "{p:?}");
+        }
+    }
+
     #[test]
     fn comment_cues_match_as_the_pattern_did() {
         let re = regex::Regex::new(r"comment|disqus|respond|reply|kommentar").unwrap();
@@ -343,8 +432,56 @@ mod tests {
             "Comment",
             "repl y",
             "komment comment",
+            "wp-block-group has-background post-comment-list",
+            "elementor-widget-container x-disqus_thread",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaakommentar",
+            "mmmmmmmmpppppppqqqqqqqcommen",
+            "entry-content single-post-reply",
+            "é-comment",
+            "ü respond",
         ] {
             assert_eq!(content::comment_cue(c), re.is_match(c), "{c:?}");
+        }
+        // Generated class strings: cues, near misses and filler at every offset of the scan.
+        let parts = [
+            "comment",
+            "commen",
+            "omment",
+            "disqus",
+            "isqus",
+            "respond",
+            "espond",
+            "reply",
+            "eply",
+            "kommentar",
+            "kommenta",
+            "m",
+            "p",
+            "q",
+            "mm",
+            "-",
+            " ",
+            "_",
+            "x",
+            "post",
+            "page",
+            "main",
+            "é",
+            "ü",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..100_000 {
+            let mut c = String::new();
+            for _ in 0..1 + next(8) {
+                c.push_str(parts[next(parts.len())]);
+            }
+            assert_eq!(content::comment_cue(&c), re.is_match(&c), "{c:?}");
         }
     }
 

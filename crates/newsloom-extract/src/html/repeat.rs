@@ -202,8 +202,8 @@ const DECLARED_MIN: u32 = 200;
 /// give way to it, and it joins roots found elsewhere. Only a box of real text with few links
 /// (a declared body that is a stub or a link list is ignored).
 pub fn declared_body(dom: &Dom, st: &Stats, roots: Vec<usize>) -> Vec<usize> {
-    let declared = (1..dom.nodes.len())
-        .find(|&i| !st.pruned[i] && dom.nodes[i].attrs.itemprop.as_deref() == Some("articlebody"));
+    let declared =
+        (1..dom.nodes.len()).find(|&i| !st.pruned[i] && dom.nodes[i].attrs.itemprop() == Some("articlebody"));
     let Some(d) = declared.filter(|&d| st.text_len[d] >= DECLARED_MIN && st.link_density(d) < 0.2) else {
         return roots;
     };
