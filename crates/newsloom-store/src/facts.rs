@@ -146,7 +146,7 @@ struct FactsDoc {
 /// An article's facts as a story page reads them, the `article_facts` document: per entity how
 /// often the article names it, the quotes and events as stored, and per quote and event what
 /// the page groups them by (computed here once, not by every page that parses them again).
-/// Documents written before version 0.2 of this layout have `mentions` in place of `entities`
+/// Documents written before schema step 16 have `mentions` in place of `entities`
 /// and no keys; a reader falls back for them.
 #[derive(Serialize)]
 pub(crate) struct FactsDocRef<'a> {
