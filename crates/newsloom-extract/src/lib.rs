@@ -75,6 +75,8 @@ pub mod folds;
 pub mod html;
 pub mod lang;
 pub mod templates;
+#[cfg(test)]
+mod test_strings;
 pub mod text;
 
 pub use assemble::Extracted;

@@ -541,18 +541,9 @@ mod tests {
             "é",
             "Ж",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut pieces = crate::test_strings::Pieces::new(0x9e37_79b9_7f4a_7c15_u64);
         for _ in 0..100_000 {
-            let mut line = String::new();
-            for _ in 0..1 + next(6) {
-                line.push_str(parts[next(parts.len())]);
-            }
+            let line = pieces.string(&parts, 6);
             assert_eq!(teaser(&line), TEASER_RE.is_match(&line), "teaser {line:?}");
             assert_eq!(byline(&line), BYLINE_RE.is_match(&line), "byline {line:?}");
             assert_eq!(credit(&line), CREDIT_RE.is_match(&line), "credit {line:?}");
@@ -616,10 +607,7 @@ mod tests {
             "ſ",
         ];
         for _ in 0..100_000 {
-            let mut w = String::new();
-            for _ in 0..1 + next(3) {
-                w.push_str(bits[next(bits.len())]);
-            }
+            let w = pieces.string(&bits, 3);
             assert_eq!(timeword(&w), TIMEWORD_RE.is_match(&w), "timeword {w:?}");
         }
     }

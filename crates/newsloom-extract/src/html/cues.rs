@@ -413,18 +413,9 @@ mod tests {
             "sub",
             "title",
         ]);
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut pieces = crate::test_strings::Pieces::new(0x2545_f491_4f6c_dd1d_u64);
         for _ in 0..200_000 {
-            let mut s = String::new();
-            for _ in 0..1 + next(5) {
-                s.push_str(parts[next(parts.len())]);
-            }
+            let s = pieces.string(&parts, 5);
             assert_eq!(
                 negative(&s),
                 NEGATIVE_RE.is_match(&s) || WEAK_NEGATIVE_RE.is_match(&s),

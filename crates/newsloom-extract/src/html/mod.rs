@@ -395,18 +395,9 @@ mod tests {
             "-",
             "\n",
         ];
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut pieces = crate::test_strings::Pieces::new(0x2545_f491_4f6c_dd1d_u64);
         for _ in 0..50_000 {
-            let mut p = String::new();
-            for _ in 0..1 + next(7) {
-                p.push_str(parts[next(parts.len())]);
-            }
+            let p = pieces.string(&parts, 7);
             let by_pattern = AFFILIATE_RE.is_match(&p);
             assert!(!by_pattern || affiliate_cue(&p), "{p:?}");
         }
@@ -469,18 +460,9 @@ mod tests {
             "é",
             "ü",
         ];
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut pieces = crate::test_strings::Pieces::new(0x2545_f491_4f6c_dd1d_u64);
         for _ in 0..100_000 {
-            let mut c = String::new();
-            for _ in 0..1 + next(8) {
-                c.push_str(parts[next(parts.len())]);
-            }
+            let c = pieces.string(&parts, 8);
             assert_eq!(content::comment_cue(&c), re.is_match(&c), "{c:?}");
         }
     }
