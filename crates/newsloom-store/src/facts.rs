@@ -20,14 +20,7 @@ impl SqliteStore {
     /// entities in one more for all of them (a story's articles mostly name the same ones, so
     /// each is read and parsed once, not once per article).
     pub fn facts_of_articles(&self, articles: &[&str]) -> Result<ArticlesFacts> {
-        let mut rows: HashMap<String, (Packed, Option<Packed>)> = HashMap::with_capacity(articles.len());
-        let mut stmt = self.conn.prepare_cached(FACTS_ROWS_SQL)?;
-        let found =
-            stmt.query_map([serde_json::to_string(articles)?], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
-        for row in found {
-            let (id, doc) = row?;
-            rows.insert(id, doc);
-        }
+        let rows = self.facts_rows(FACTS_ROWS_SQL, articles, |r| Ok((r.get(1)?, r.get(2)?)))?;
         let mut out = Vec::with_capacity(articles.len());
         for article in articles {
             let facts = match rows.get(*article) {
@@ -58,7 +51,7 @@ impl SqliteStore {
     /// reader that passes facts on rather than building them (see
     /// [`StoreBackend::facts_json_of_articles`](crate::StoreBackend::facts_json_of_articles)).
     pub fn facts_json_of_articles(&self, articles: &[&str]) -> Result<Vec<String>> {
-        let mut docs = self.facts_docs(articles)?;
+        let mut docs = self.facts_rows(FACTS_DOCS_SQL, articles, |r| r.get::<_, Packed>(1))?;
         articles
             .iter()
             .map(|article| match docs.remove(*article) {
@@ -73,17 +66,18 @@ impl SqliteStore {
         self.entities_by_id(ids.iter().copied())
     }
 
-    /// The `article_facts` documents of these articles, by article id (articles stored before
-    /// that table existed have none).
-    fn facts_docs(&self, articles: &[&str]) -> Result<HashMap<String, Packed>> {
-        let mut docs: HashMap<String, Packed> = HashMap::with_capacity(articles.len());
-        let mut stmt = self.conn.prepare_cached(FACTS_DOCS_SQL)?;
-        let rows = stmt.query_map([serde_json::to_string(articles)?], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        for row in rows {
-            let (id, doc) = row?;
-            docs.insert(id, doc);
-        }
-        Ok(docs)
+    /// The `article_facts` rows of these articles as `value` reads them, by article id:
+    /// `sql` selects the article id first (articles stored before that table existed have no
+    /// row).
+    fn facts_rows<T>(
+        &self,
+        sql: &str,
+        articles: &[&str],
+        value: impl Fn(&rusqlite::Row) -> rusqlite::Result<T>,
+    ) -> Result<HashMap<String, T>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map([serde_json::to_string(articles)?], |r| Ok((r.get(0)?, value(r)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The entities with these ids (repeats allowed) as the store knows them, by id.
