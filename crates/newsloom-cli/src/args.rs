@@ -377,6 +377,10 @@ pub enum BenchCommand {
         /// ../shared/data; read at run time, never copied.
         #[arg(long)]
         real: Vec<PathBuf>,
+        /// Start the stream at this item (the items are numbered): with `--keep` on a store an
+        /// earlier run made, continues its stream, to measure ingest into a large store.
+        #[arg(long, default_value_t = 0)]
+        first: u64,
     },
     /// Articles/s through the NATS stage workers with 1, 2 and 4 workers per stage, and the
     /// time of one queue hop (starts a temporary nats-server).

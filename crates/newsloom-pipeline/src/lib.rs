@@ -141,8 +141,23 @@ pub struct ClusterRestore {
 }
 
 /// The embedded store's page cache while ingesting: enough for the inner index pages of a
-/// store of millions of articles, small against the 1 GiB a long run may use.
+/// store of millions of articles, small against the 1 GiB a long run may use
+/// (`NEWSLOOM_WRITER_CACHE_MB` sets another size).
 const WRITER_CACHE_MB: u32 = 96;
+
+fn writer_cache_mb() -> u32 {
+    std::env::var("NEWSLOOM_WRITER_CACHE_MB")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(WRITER_CACHE_MB)
+}
+
+/// Whether the write-ahead log is checkpointed on a thread of its own while ingesting (the
+/// default) or by the writer after its commits, as SQLite does by itself
+/// (`NEWSLOOM_WAL_CHECKPOINT=writer`).
+fn checkpoint_in_background() -> bool {
+    std::env::var("NEWSLOOM_WAL_CHECKPOINT").map_or(true, |v| v.trim() != "writer")
+}
 
 /// Background news for term statistics at a cold start: the Wikinews sample shipped in the
 /// repository (CC BY, see NOTICE), 236 articles in en/es/it/nl.
@@ -215,9 +230,12 @@ impl Pipeline {
     ) -> Result<Self> {
         // Before anything is opened for writing, so a refused second writer changes nothing.
         let writer = newsloom_store::WriterLock::acquire(dir)?;
-        let store = SqliteStore::open(dir)?;
-        store.set_cache_mb(WRITER_CACHE_MB)?;
+        let mut store = SqliteStore::open(dir)?;
+        store.set_cache_mb(writer_cache_mb())?;
         store.set_writer_journals_in_memory()?;
+        if checkpoint_in_background() {
+            store.checkpoint_in_background()?;
+        }
         let index = SearchIndex::open(dir)?;
         let stages = (extractor, analyser, clusterer);
         Self::assemble(Box::new(store), Some(index), Some(writer), Some(dir.to_path_buf()), stages)

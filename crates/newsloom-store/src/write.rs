@@ -149,6 +149,9 @@ impl SqliteStore {
     }
 
     fn insert_batch_tx(&mut self, batch: &[NewArticle], rejects: &[Reject]) -> Result<BatchOutcome> {
+        if let Some(c) = &mut self.checkpoints {
+            c.before_transaction();
+        }
         let tx = self.conn.transaction()?;
         let mut outcome = BatchOutcome::default();
         let now = now_secs();
@@ -167,6 +170,9 @@ impl SqliteStore {
             }
         }
         tx.commit()?;
+        if let Some(c) = &mut self.checkpoints {
+            c.committed();
+        }
         Ok(outcome)
     }
 }

@@ -109,3 +109,37 @@ fn facts_documents_keep_each_events_sentence() {
     let b: serde_json::Value = serde_json::from_str(&docs[1]).unwrap();
     assert!(b.get("event_sentences").is_none());
 }
+
+/// The ingest writer's log checkpointed by another thread: the database file fills while the
+/// writer runs (the writer itself no longer checkpoints), the log file stays the size of a few
+/// batches however many are written, and every article is there after reopening.
+#[test]
+fn background_checkpoints_fill_the_database_and_keep_the_log_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, wal) = (dir.path().join("newsloom.db"), dir.path().join("newsloom.db-wal"));
+    let len = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let mut store = SqliteStore::open(dir.path()).unwrap();
+    store.checkpoint_in_background().unwrap();
+    let db_at_start = len(&db);
+    let batch = |b: usize| -> Vec<NewArticle> {
+        (0..100)
+            .map(|i| {
+                let mut a = article(&format!("a{b}-{i}"), &format!("s{b}"), "X", "2020-01-01");
+                a.body = format!("{} {b} {i}", "Russia and NATO met in Brussels on Monday. ".repeat(40));
+                new(a)
+            })
+            .collect()
+    };
+    store.insert_batch(&batch(0), &[]).unwrap();
+    let one_batch = len(&wal);
+    assert!(one_batch > 0, "the first batch is in the log");
+    for b in 1..24 {
+        store.insert_batch(&batch(b), &[]).unwrap();
+    }
+    assert!(len(&db) > db_at_start + 2 * one_batch, "checkpoints copied the batches into the database");
+    let most = (newsloom_store::CHECKPOINT_SYNC_EVERY + 2) * one_batch;
+    assert!(len(&wal) <= most, "log {} bytes after 24 batches of {one_batch} bytes each", len(&wal));
+    drop(store);
+    let store = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(store.stats().unwrap().articles, 2400);
+}

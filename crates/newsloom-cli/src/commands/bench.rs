@@ -105,7 +105,12 @@ fn dir_bytes(dir: &Path) -> u64 {
 }
 
 /// Writes the stream to `path`; returns how many items of each kind it holds.
-fn write_corpus(path: &Path, articles: u64, mix: &str, real: &[PathBuf]) -> anyhow::Result<[u64; 3]> {
+fn write_corpus(
+    path: &Path,
+    items: std::ops::Range<u64>,
+    mix: &str,
+    real: &[PathBuf],
+) -> anyhow::Result<[u64; 3]> {
     let mut texts = synth::shipped_real_texts();
     for file in real {
         let jsonl = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
@@ -119,7 +124,7 @@ fn write_corpus(path: &Path, articles: u64, mix: &str, real: &[PathBuf]) -> anyh
     // Gzipped, as dumps usually are: a million articles take 0.6 GB of scratch space, not 2.4.
     let file = std::fs::File::create(path)?;
     let mut w = BufWriter::new(flate2::write::GzEncoder::new(file, flate2::Compression::fast()));
-    for i in 0..articles {
+    for i in items {
         let (line, kind) = stream.item(i);
         counts[kind as usize] += 1;
         writeln!(w, "{line}")?;
@@ -151,9 +156,9 @@ fn deciles(samples: &[Sample], articles: u64, cpu_at_start: f64) -> Vec<Decile> 
 }
 
 pub fn bench(what: BenchCommand, json: bool) -> anyhow::Result<()> {
-    let (articles, batch_size, keep, mix, real) = match what {
-        BenchCommand::Ingest { articles, batch_size, keep, mix, real } => {
-            (articles, batch_size, keep, mix, real)
+    let (articles, batch_size, keep, mix, real, first) = match what {
+        BenchCommand::Ingest { articles, batch_size, keep, mix, real, first } => {
+            (articles, batch_size, keep, mix, real, first)
         }
         BenchCommand::Warc { mb, batch_size } => return super::bench_warc::bench_warc(mb, batch_size, json),
         BenchCommand::Queue { articles, workers, hops } => {
@@ -162,7 +167,7 @@ pub fn bench(what: BenchCommand, json: bool) -> anyhow::Result<()> {
     };
     let tmp = tempfile::tempdir()?;
     let corpus = tmp.path().join("corpus.jsonl.gz");
-    let kinds = write_corpus(&corpus, articles, &mix, &real)?;
+    let kinds = write_corpus(&corpus, first..first + articles, &mix, &real)?;
     let corpus_mb = std::fs::metadata(&corpus)?.len() as f64 / 1e6;
     let db = keep.unwrap_or_else(|| tmp.path().join("db"));
     let opened = Instant::now();
