@@ -22,7 +22,7 @@
 //! 40–100-char texts matters for titles and snippets, which are not classified here.
 //!
 //! whatlang's answer is computed by [`trigrams`], which gives the same language and confidence
-//! with about a fifth of whatlang's instructions (its own trigram scoring walks every profile).
+//! with about a third of whatlang's instructions (its own trigram scoring walks every profile).
 
 mod trigrams;
 
