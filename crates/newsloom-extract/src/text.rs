@@ -240,8 +240,37 @@ pub fn line_key(line: &str) -> String {
         key.make_ascii_lowercase();
         key
     } else {
-        key.to_lowercase()
+        lowercase(&key)
     }
+}
+
+/// `s.to_lowercase()`, cheaper: std converts char by char after the first non-ASCII char (and
+/// the tail of every string past its last 16-byte block); here runs of ASCII go in bulk.
+pub fn lowercase(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    // A capital sigma lowercases by what follows it (word-final or not): std's rule.
+    if s.contains('Σ') {
+        return s.to_lowercase();
+    }
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < b.len() {
+        let run = b[i..].iter().position(|c| !c.is_ascii()).unwrap_or(b.len() - i);
+        if run > 0 {
+            let start = out.len();
+            out.push_str(&s[i..i + run]);
+            out[start..].make_ascii_lowercase();
+            i += run;
+        }
+        if let Some(c) = s[i..].chars().next() {
+            out.extend(c.to_lowercase());
+            i += c.len_utf8();
+        }
+    }
+    out
 }
 
 /// The words of `s` (as `split_whitespace` cuts them) joined by single spaces, in one pass over
@@ -609,6 +638,24 @@ mod tests {
         for _ in 0..100_000 {
             let w = pieces.string(&bits, 3);
             assert_eq!(timeword(&w), TIMEWORD_RE.is_match(&w), "timeword {w:?}");
+        }
+    }
+
+    #[test]
+    fn lowercase_is_to_lowercase() {
+        // Every char alone and after ASCII, then generated mixes (sigma's context rule included).
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for s in [c.to_string(), format!("Ab{c}"), format!("{c}{c}Xy{c} ")] {
+                assert_eq!(lowercase(&s), s.to_lowercase(), "{s:?}");
+            }
+        }
+        let mut pieces = crate::test_strings::Pieces::new(0x9e37_79b9_7f4a_7c15);
+        let bits = [
+            "A", "b", "Word ", " ", "Σ", "ΟΔΟΣ", "ς", "İ", "ẞ", "Ünï", "Ж", "ǅ", "\u{212a}", "ﬁ", "1,", "\0",
+        ];
+        for _ in 0..50_000 {
+            let s = pieces.string(&bits, 12);
+            assert_eq!(lowercase(&s), s.to_lowercase(), "{s:?}");
         }
     }
 

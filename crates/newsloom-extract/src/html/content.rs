@@ -140,11 +140,29 @@ fn text_stats(dom: &Dom, pruned: &[bool]) -> Counts {
     (tl, ll, cm, hb, il, ic)
 }
 
+/// Text length and link-text length per node, nothing pruned: [`text_stats`]'s first two
+/// counts without the other four (the pass before pruning needs only these).
+fn text_lengths(dom: &Dom) -> (Vec<u32>, Vec<u32>) {
+    let n = dom.nodes.len();
+    let (mut tl, mut ll) = (vec![0u32; n], vec![0u32; n]);
+    for i in (1..n).rev() {
+        let node = &dom.nodes[i];
+        if node.tag == Tag::Text {
+            tl[i] = node.len;
+        } else if node.tag == Tag::A {
+            ll[i] = tl[i];
+        }
+        let p = node.parent as usize;
+        tl[p] += tl[i];
+        ll[p] += ll[i];
+    }
+    (tl, ll)
+}
+
 /// Boilerplate pruning, then statistics over what is left.
 pub fn stats(dom: &Dom) -> Stats {
     let n = dom.nodes.len();
-    let nothing = vec![false; n];
-    let (raw_len, raw_links, ..) = text_stats(dom, &nothing);
+    let (raw_len, raw_links) = text_lengths(dom);
     let total = raw_len[0].max(1) as f32;
     // Share of the page's non-link text: what the article is made of.
     let prose = |i: usize| raw_len[i].saturating_sub(raw_links[i]) as f32;

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::tokenize::{Namespaces, TextMode, Token, Tokenizer};
+use crate::text::lowercase;
 pub use attrs::Attrs;
 use measure::measure_after;
 #[cfg(test)]
@@ -525,19 +526,20 @@ impl Builder {
     }
 }
 
-/// Whether [`decode`] would change `s`: an entity, a NUL or an invisible format character,
-/// found by their UTF-8 bytes (a `contains` over a set of chars costs a decode per char).
+/// Whether [`decode`] would change `s`: an entity, a NUL or an invisible format character.
 fn needs_decode(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.is_ascii() {
-        return memchr::memchr2(b'&', 0, b).is_some();
-    }
-    b.iter().enumerate().any(|(i, &c)| match c {
-        b'&' | 0 => true,
+    memchr::memchr2(b'&', 0, b).is_some() || (!b.is_ascii() && has_format_char(b))
+}
+
+/// Whether UTF-8 `b` holds one of the invisible format characters [`decode`] drops (U+00AD,
+/// U+200B–U+200D, U+2060, U+FEFF), found from their lead bytes (these bytes never continue a
+/// char): a `contains` over a set of chars costs a decode per char.
+fn has_format_char(b: &[u8]) -> bool {
+    memchr::memchr3_iter(0xC2, 0xE2, 0xEF, b).any(|i| match b[i] {
         0xC2 => b.get(i + 1) == Some(&0xAD),
         0xE2 => matches!(b.get(i + 1..i + 3), Some([0x80, 0x8B..=0x8D] | [0x81, 0xA0])),
-        0xEF => b.get(i + 1..i + 3) == Some(&[0xBB, 0xBF]),
-        _ => false,
+        _ => b.get(i + 1..i + 3) == Some(&[0xBB, 0xBF]),
     })
 }
 
@@ -545,10 +547,15 @@ fn needs_decode(s: &str) -> bool {
 /// spaces and joiners, BOMs) that would split words for any later text matching.
 fn decode(s: &str) -> String {
     let s = if s.contains('&') { html_escape::decode_html_entities(s).into_owned() } else { s.to_string() };
-    let invisible = |c: char| {
-        matches!(c, '\0' | '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}')
-    };
-    if s.contains(invisible) { s.replace(invisible, "") } else { s }
+    let b = s.as_bytes();
+    if memchr::memchr(0, b).is_some() || (!b.is_ascii() && has_format_char(b)) {
+        let invisible = |c: char| {
+            matches!(c, '\0' | '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}')
+        };
+        s.replace(invisible, "")
+    } else {
+        s
+    }
 }
 
 /// The first attribute named `name` (lowercase), entities decoded.
@@ -636,7 +643,7 @@ fn push_lowercase(out: &mut String, v: &str) {
         out.push_str(v);
         out[start..].make_ascii_lowercase();
     } else {
-        out.push_str(&v.to_lowercase());
+        out.push_str(&lowercase(v));
     }
 }
 
@@ -774,15 +781,15 @@ fn start(bb: &mut Builder, lname: &[u8], attrs: &[(&str, &str)], can_have_conten
                 }
                 push_lowercase(&mut a.class_id, value);
             }
-            b"itemprop" => a.rare_mut().itemprop = Some(value.to_lowercase()),
-            b"role" => a.rare_mut().role = Some(value.to_lowercase()),
+            b"itemprop" => a.rare_mut().itemprop = Some(lowercase(value)),
+            b"role" => a.rare_mut().role = Some(lowercase(value)),
             b"datetime" => a.rare_mut().datetime = Some(value.to_string()),
             b"content" if a.datetime().is_none() => a.rare_mut().datetime = Some(value.to_string()),
-            b"rel" => a.rare_mut().rel = Some(value.to_lowercase()),
+            b"rel" => a.rare_mut().rel = Some(lowercase(value)),
             b"hidden" => a.hidden = true,
             b"href" if tag == Tag::A => a.href = site_hash(value),
             b"style" => a.hidden |= style_hides(value),
-            b"type" if tag == Tag::Script => script_type = Some(value.to_lowercase()),
+            b"type" if tag == Tag::Script => script_type = Some(lowercase(value)),
             _ => {}
         }
     }

@@ -199,3 +199,20 @@ fn inline_styles_hide_as_when_lowercased_without_spaces() {
         assert_eq!(style_hides(s), reference(s), "{s:?}");
     }
 }
+
+#[test]
+fn format_chars_are_found_by_their_bytes() {
+    // Every char alone, between ASCII and after a multi-byte char: the byte scan agrees with a
+    // test per char.
+    let invisible =
+        |c: char| matches!(c, '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}');
+    for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+        for s in [c.to_string(), format!("ab{c}d"), format!("é{c}\u{2019}")] {
+            assert_eq!(has_format_char(s.as_bytes()), s.contains(invisible), "{s:?}");
+            let decodes = s.contains(['&', '\0']) || s.contains(invisible);
+            assert_eq!(needs_decode(&s), decodes, "{s:?}");
+        }
+    }
+    assert_eq!(decode("a\u{ad}b&amp;\u{feff}c\0"), "ab&c");
+    assert_eq!(decode("plain é"), "plain é");
+}
