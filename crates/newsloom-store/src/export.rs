@@ -91,11 +91,7 @@ pub struct EventReport {
 
 /// Only articles stored after `after_seq`, or everything when it is 0 or less.
 fn article_filter(after_seq: i64, column: &str) -> String {
-    if after_seq > 0 {
-        format!(" WHERE {column} IN (SELECT id FROM articles WHERE seq > ?1)")
-    } else {
-        " WHERE ?1 IS NOT NULL".to_string()
-    }
+    if after_seq > 0 { format!(" WHERE {column} > ?1") } else { " WHERE ?1 IS NOT NULL".to_string() }
 }
 
 fn parse<T: serde::de::DeserializeOwned>(what: &str, doc: &str) -> Result<T> {
@@ -185,7 +181,7 @@ impl SqliteStore {
         let sql = format!(
             "SELECT m.doc, e.name, e.kind, e.code FROM mentions m LEFT JOIN entities e ON e.id = m.entity
              {} ORDER BY m.rowid",
-            article_filter(after_seq, "m.article")
+            article_filter(after_seq, "m.article_seq")
         );
         self.scan_docs(
             &sql,
@@ -210,7 +206,8 @@ impl SqliteStore {
         after_seq: i64,
         mut f: impl FnMut(Result<Quote>) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
-        let sql = format!("SELECT doc FROM quotes{} ORDER BY rowid", article_filter(after_seq, "article"));
+        let sql =
+            format!("SELECT doc FROM quotes{} ORDER BY rowid", article_filter(after_seq, "article_seq"));
         self.scan_docs(&sql, after_seq, "quote", |_, doc| parse("quote", doc), &mut f)
     }
 
@@ -220,8 +217,10 @@ impl SqliteStore {
         after_seq: i64,
         mut f: impl FnMut(Result<EventExport>) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
-        let sql =
-            format!("SELECT doc, story FROM events{} ORDER BY rowid", article_filter(after_seq, "article"));
+        let sql = format!(
+            "SELECT doc, story FROM events{} ORDER BY rowid",
+            article_filter(after_seq, "article_seq")
+        );
         self.scan_docs(
             &sql,
             after_seq,
@@ -265,7 +264,7 @@ impl SqliteStore {
                 "SELECT COALESCE(e.story, e.article) AS k, e.source_actor, e.target_actor, e.cameo,
                         MIN(a.seq), e.doc, a.url, a.ingested_at, a.day,
                         COUNT(*), COUNT(DISTINCT COALESCE(a.source, 'article:' || a.id)), COUNT(DISTINCT a.id)
-                 FROM events e JOIN articles a ON a.id = e.article
+                 FROM events e JOIN articles a ON a.seq = e.article_seq
                  GROUP BY k, e.source_actor, e.target_actor, e.cameo
                  HAVING MIN(a.seq) > ?
                  ORDER BY MIN(a.seq), k, e.source_actor, e.target_actor, e.cameo",
@@ -311,7 +310,7 @@ impl SqliteStore {
                           MIN(a.ingested_at) OVER (PARTITION BY COALESCE(e.story, e.article), e.source_actor,
                                                    e.target_actor, e.cameo) AS first_at,
                           e.rowid AS rid
-                   FROM events e JOIN articles a ON a.id = e.article)
+                   FROM events e JOIN articles a ON a.seq = e.article_seq)
                  WHERE seq > ? ORDER BY seq, rid",
             )
             .map_err(StoreError::from)?;
@@ -360,7 +359,7 @@ impl SqliteStore {
     pub fn coded_mentions(&self, article: &str) -> Result<Vec<(i64, String)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT m.start, e.code FROM mentions m JOIN entities e ON e.id = m.entity
-             WHERE m.article = ? AND e.code IS NOT NULL ORDER BY m.start",
+             WHERE m.article_seq = (SELECT seq FROM articles WHERE id = ?) AND e.code IS NOT NULL ORDER BY m.start",
         )?;
         let rows = stmt.query_map([article], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

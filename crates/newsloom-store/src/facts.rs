@@ -103,14 +103,18 @@ impl SqliteStore {
             let rows = stmt.query_map([article], |r| r.get(0))?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         };
-        let mentions: Vec<Mention> =
-            parse_docs(docs("SELECT doc FROM mentions WHERE article = ? ORDER BY start")?)?;
-        let quotes: Vec<Quote> =
-            parse_docs(docs("SELECT doc FROM quotes WHERE article = ? ORDER BY start")?)?;
-        let events: Vec<Event> =
-            parse_docs(docs("SELECT doc FROM events WHERE article = ? ORDER BY start")?)?;
+        let mentions: Vec<Mention> = parse_docs(docs(
+            "SELECT doc FROM mentions WHERE article_seq = (SELECT seq FROM articles WHERE id = ?) ORDER BY start",
+        )?)?;
+        let quotes: Vec<Quote> = parse_docs(docs(
+            "SELECT doc FROM quotes WHERE article_seq = (SELECT seq FROM articles WHERE id = ?) ORDER BY start",
+        )?)?;
+        let events: Vec<Event> = parse_docs(docs(
+            "SELECT doc FROM events WHERE article_seq = (SELECT seq FROM articles WHERE id = ?) ORDER BY start",
+        )?)?;
         let entities: Vec<Entity> = parse_docs(docs(
-            "SELECT e.doc FROM entities e WHERE e.id IN (SELECT entity FROM mentions WHERE article = ?) ORDER BY e.id",
+            "SELECT e.doc FROM entities e WHERE e.id IN (SELECT entity FROM mentions
+             WHERE article_seq = (SELECT seq FROM articles WHERE id = ?)) ORDER BY e.id",
         )?)?;
         Ok(Analysis { entities, mentions, quotes, events, ..Default::default() })
     }

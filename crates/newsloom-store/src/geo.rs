@@ -12,7 +12,13 @@ use crate::{Result, SqliteStore};
 /// Writes the places of one just-inserted article and the locations of its events (whose rows
 /// were inserted just before, in order).
 /// `docs` holds each place's JSON, in order.
-pub(crate) fn insert_places(tx: &Transaction, article: &str, an: &Analysis, docs: &[String]) -> Result<()> {
+pub(crate) fn insert_places(
+    tx: &Transaction,
+    article: &str,
+    seq: i64,
+    an: &Analysis,
+    docs: &[String],
+) -> Result<()> {
     // The values a place's row takes from its resolved place, if it has one.
     type Resolved<'a> = (
         Option<i64>,
@@ -40,12 +46,13 @@ pub(crate) fn insert_places(tx: &Transaction, article: &str, an: &Analysis, docs
         })
         .collect();
     let at: Vec<_> = an.places.iter().map(|p| bounds(&p.span)).collect();
-    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(13 * an.places.len());
+    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(14 * an.places.len());
     for (((p, doc), (id, name, lat, lon, country, admin1, feature)), (start, end)) in
         an.places.iter().zip(docs).zip(&resolved).zip(&at)
     {
         values.extend([
             &article as &dyn ToSql,
+            &seq,
             start,
             end,
             &p.text,
@@ -62,16 +69,17 @@ pub(crate) fn insert_places(tx: &Transaction, article: &str, an: &Analysis, docs
     }
     insert_rows(
         tx,
-        "places (article, start, end, text, geonameid, name, lat, lon, country, admin1, feature_code, literal, doc)",
-        13,
+        "places (article, article_seq, start, end, text, geonameid, name, lat, lon, country, admin1, feature_code,
+         literal, doc)",
+        14,
         &values,
     )?;
     if an.events.iter().all(|e| e.action_geo.is_none() && e.source_geo.is_none() && e.target_geo.is_none()) {
         return Ok(());
     }
     let rowids: Vec<i64> = tx
-        .prepare_cached("SELECT rowid FROM events WHERE article = ? ORDER BY rowid")?
-        .query_map([article], |r| r.get(0))?
+        .prepare_cached("SELECT rowid FROM events WHERE article_seq = ? ORDER BY rowid")?
+        .query_map([seq], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     // (event rowid, role, geonameid, country) of each located role, in order.
     let mut located = Vec::new();
@@ -159,12 +167,12 @@ impl SqliteStore {
         );
         let mut args: Vec<&dyn ToSql> = vec![];
         if f.story.is_some() {
-            sql.push_str(" JOIN articles a ON a.id = p.article AND a.story = ?");
+            sql.push_str(" JOIN articles a ON a.seq = p.article_seq AND a.story = ?");
             args.push(&f.story);
         }
         sql.push_str(" WHERE p.geonameid IS NOT NULL");
         if f.article.is_some() {
-            sql.push_str(" AND p.article = ?");
+            sql.push_str(" AND p.article_seq = (SELECT seq FROM articles WHERE id = ?)");
             args.push(&f.article);
         }
         let country = f.country.as_ref().map(|c| c.to_ascii_uppercase());
@@ -193,7 +201,7 @@ impl SqliteStore {
 
     /// One article's toponyms, in text order.
     pub fn article_places(&self, article: &str) -> Result<Vec<PlaceMention>> {
-        let mut stmt = self.conn.prepare_cached("SELECT doc FROM places WHERE article = ? ORDER BY start")?;
+        let mut stmt = self.conn.prepare_cached("SELECT doc FROM places WHERE article_seq = (SELECT seq FROM articles WHERE id = ?) ORDER BY start")?;
         let docs = stmt.query_map([article], |r| r.get::<_, String>(0))?;
         docs.map(|d| Ok(serde_json::from_str(&d?)?)).collect()
     }

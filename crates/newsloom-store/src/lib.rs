@@ -31,6 +31,7 @@ mod packed;
 mod read;
 mod recode;
 mod schema;
+mod seq_keys;
 mod snapshot;
 mod tone;
 mod warm;

@@ -313,17 +313,17 @@ impl SqliteStore {
             // the walk for a rare one each read hundreds of thousands of rows (seconds, cold).
             if self.entity_mentions(entity)? > common {
                 sql.push_str(
-                    " AND EXISTS (SELECT 1 FROM mentions m WHERE m.article = articles.id AND m.entity = ?)",
+                    " AND EXISTS (SELECT 1 FROM mentions m WHERE m.article_seq = articles.seq AND m.entity = ?)",
                 );
             } else {
-                sql.push_str(" AND id IN (SELECT article FROM mentions WHERE entity = ?)");
+                sql.push_str(" AND seq IN (SELECT article_seq FROM mentions WHERE entity = ?)");
             }
             args.push(entity);
         }
         let country = f.country.as_ref().map(|c| c.to_ascii_uppercase());
         if let Some(theme) = &f.theme {
             sql.push_str(
-                " AND id IN (SELECT article FROM article_themes WHERE code = ? OR lower(label) = lower(?))",
+                " AND seq IN (SELECT article_seq FROM article_themes WHERE code = ? OR lower(label) = lower(?))",
             );
             args.extend([theme as &dyn ToSql, theme]);
         }
@@ -334,7 +334,7 @@ impl SqliteStore {
             ("places WHERE geonameid = ?", f.geonameid.is_some(), &f.geonameid),
         ] {
             if given {
-                sql.push_str(&format!(" AND id IN (SELECT article FROM {cond})"));
+                sql.push_str(&format!(" AND seq IN (SELECT article_seq FROM {cond})"));
                 args.push(val);
             }
         }
@@ -457,7 +457,7 @@ impl SqliteStore {
 
     /// Canonical entity ids mentioned in an article (for rebuilding clusterer state).
     pub fn article_entities(&self, article: &str) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare_cached("SELECT DISTINCT entity FROM mentions WHERE article = ?")?;
+        let mut stmt = self.conn.prepare_cached("SELECT DISTINCT entity FROM mentions WHERE article_seq = (SELECT seq FROM articles WHERE id = ?)")?;
         let rows = stmt.query_map([article], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

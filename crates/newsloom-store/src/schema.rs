@@ -1,13 +1,21 @@
 //! Versioned schema migrations, applied in order; `PRAGMA user_version` records the version.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 
 use crate::{Result, StoreError};
 
+/// One step of the schema: SQL, or code for what SQL alone cannot say (a column added only
+/// where it is missing, say).
+enum Step {
+    Sql(&'static str),
+    Code(fn(&Transaction) -> Result<()>),
+}
+use Step::{Code, Sql};
+
 /// Each entry moves the schema one version up. Never edit a released entry: add a new one.
-const MIGRATIONS: &[&str] = &[
+const MIGRATIONS: &[Step] = &[
     // 1: articles, stories and the analysis facts.
-    r#"
+    Sql(r#"
     CREATE TABLE articles (
         seq         INTEGER PRIMARY KEY,   -- insertion order; the search index's high-water mark
         id          TEXT NOT NULL UNIQUE,
@@ -90,10 +98,10 @@ const MIGRATIONS: &[&str] = &[
         message     TEXT NOT NULL,
         at          INTEGER NOT NULL
     );
-    "#,
+    "#),
     // 2: story lists sorted and paged by index (100,000 articles: 0.5 s → under 1 ms for a
     // page by outlets), the number of outlets kept on the story.
-    r#"
+    Sql(r#"
     ALTER TABLE stories ADD COLUMN outlets INTEGER NOT NULL DEFAULT 0;
     UPDATE stories SET outlets = (SELECT COUNT(DISTINCT source) FROM articles WHERE articles.story = stories.id);
     CREATE INDEX articles_story_source ON articles(story, source);
@@ -102,15 +110,15 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX stories_newest ON stories(last_seen DESC, size DESC, id);
     CREATE INDEX stories_biggest ON stories(size DESC, last_seen DESC, id);
     CREATE INDEX stories_outlets ON stories(outlets DESC, size DESC, last_seen DESC, id);
-    "#,
+    "#),
     // 3: dyads sought by both actors' roots (RUS, USA, IGO…) rather than a range on the first
     // actor alone (100,000 articles: 15 ms → 2 ms for RUS–USA by month).
-    r#"
+    Sql(r#"
     CREATE INDEX events_dyad_root ON events(substr(source_actor, 1, 3), substr(target_actor, 1, 3), date);
-    "#,
+    "#),
     // watched files: what `newsloom watch` has ingested, so a restart reads each file once and
     // a file rewritten with new content is read again (see watched.rs).
-    r#"
+    Sql(r#"
     CREATE TABLE watched_files (
         path        TEXT PRIMARY KEY,
         size        INTEGER NOT NULL,
@@ -119,11 +127,11 @@ const MIGRATIONS: &[&str] = &[
         ingested_at INTEGER NOT NULL
     );
     CREATE INDEX watched_files_hash ON watched_files(hash);
-    "#,
+    "#),
     // geo: each article's toponyms resolved to GeoNames, and the locations of its events
     // (role action/source/target, GDELT's ActionGeo/Actor1Geo/Actor2Geo) for place and bounding
     // box queries.
-    r#"
+    Sql(r#"
     CREATE TABLE places (
         article     TEXT NOT NULL,
         start       INTEGER NOT NULL,
@@ -158,10 +166,10 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX event_places_event ON event_places(event);
     CREATE INDEX event_places_box ON event_places(role, lat, lon);
     CREATE INDEX event_places_geonameid ON event_places(geonameid, role);
-    "#,
+    "#),
     // (tone) Article tone (GDELT V2Tone), tone towards each mention, and themes (IPTC subjects
     // and GDELT-like themes) per article; read by newsloom-store's tone.rs.
-    r#"
+    Sql(r#"
     CREATE TABLE article_tone (
         article     TEXT PRIMARY KEY,
         tone        REAL NOT NULL,
@@ -193,10 +201,10 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX article_themes_code ON article_themes(code, confidence);
     CREATE INDEX article_themes_article ON article_themes(article);
-    "#,
+    "#),
     // follow: the state of followed feeds and sitemaps (validators, schedule, error counts) and
     // the items seen in them, so a restart neither re-fetches nor misses items.
-    r#"
+    Sql(r#"
     CREATE TABLE IF NOT EXISTS follow_sources (
         url         TEXT PRIMARY KEY,
         parent      TEXT,                  -- the sitemap index a child sitemap was listed in
@@ -226,30 +234,30 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (source, key)
     );
     CREATE INDEX IF NOT EXISTS follow_items_retry ON follow_items(source, state);
-    "#,
+    "#),
     // Entity mention counts kept at ingest, so the entity list is an index walk rather than
     // a count over every mention (tens of millions at a million articles).
-    r#"
+    Sql(r#"
     ALTER TABLE entities ADD COLUMN mentions INTEGER NOT NULL DEFAULT 0;
     UPDATE entities SET mentions = (SELECT COUNT(*) FROM mentions m WHERE m.entity = entities.id);
     CREATE INDEX entities_by_mentions ON entities(mentions DESC, id);
-    "#,
+    "#),
     // Index-only reads for the two aggregates a cold server answers most: a dyad reads its
     // events from one covering index range instead of one table row each (scattered over a
     // store of millions of events), and a story's outlet counts read (story, source, copy_of)
     // without touching article rows.
-    r#"
+    Sql(r#"
     CREATE INDEX events_dyad_cover ON events(substr(source_actor, 1, 3), substr(target_actor, 1, 3), date,
         source_actor, target_actor, cameo, quad, goldstein, story, article);
     DROP INDEX events_dyad_root;
     CREATE INDEX articles_story_outlets ON articles(story, source, copy_of);
     DROP INDEX articles_story_source;
-    "#,
+    "#),
     // Dyad series kept at ingest: a distinct event is one (story, actors, code, day), counted
     // once in `dyad_days` however many articles of the story report it. A dyad chart then reads
     // a few thousand day rows instead of every event of the pair (hundreds of thousands at a
     // million articles); periods longer than a day add their days up.
-    r#"
+    Sql(r#"
     CREATE TABLE dyad_keys (
         story        TEXT NOT NULL,
         source_actor TEXT NOT NULL,
@@ -285,21 +293,21 @@ const MIGRATIONS: &[&str] = &[
               FROM events WHERE date IS NOT NULL AND target_actor IS NOT NULL
               GROUP BY COALESCE(story, article), source_actor, target_actor, cameo, day)
         GROUP BY 1, 2, 3, 4, 5, 6;
-    "#,
+    "#),
     // An article's mentions, quotes and events in one deflated document, keyed by the article's
     // seq: a story page reads one row per article instead of three scattered index ranges and
     // an entity join (see read.rs `story_facts`). Articles stored before this have no row and
     // are read from the fact tables as before.
-    r#"
+    Sql(r#"
     CREATE TABLE article_facts (
         seq         INTEGER PRIMARY KEY,
         doc         BLOB NOT NULL
     );
-    "#,
+    "#),
     // Store-wide counts kept by triggers, so `stats` reads a few rows instead of counting
     // every row of the largest tables (4-11 s on a million articles, for every new version a
     // server serves). Keys: the table names, `language:L`, `source:S` and `nosource`.
-    r#"
+    Sql(r#"
     CREATE TABLE store_counts (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
     INSERT INTO store_counts
         SELECT 'articles', COUNT(*) FROM articles UNION ALL
@@ -364,11 +372,11 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER count_rejects_out AFTER DELETE ON rejects BEGIN
         UPDATE store_counts SET n = n - 1 WHERE name = 'rejects';
     END;
-    "#,
+    "#),
     // Mentions and articles per resolved place kept by triggers: the place list over the whole
     // store grouped every toponym (millions at a million articles; it timed out at 30 s), and
     // now reads the top rows of an index. `articles` counts an article once per place.
-    r#"
+    Sql(r#"
     CREATE TABLE place_counts (
         geonameid    INTEGER PRIMARY KEY,
         name         TEXT,
@@ -399,12 +407,12 @@ const MIGRATIONS: &[&str] = &[
                 AND p.geonameid = OLD.geonameid)
         WHERE geonameid = OLD.geonameid;
     END;
-    "#,
+    "#),
     // The place triggers of step 13 looked for another mention of the place in the article
     // through the place's index (SQLite's choice), so each insert read every row of a common
     // place: ingest slowed down as the store grew (14 ms per article at 40,000 articles). The
     // `+` keeps the geonameid term off any index, leaving the article's few rows to read.
-    r#"
+    Sql(r#"
     DROP TRIGGER count_places_in;
     DROP TRIGGER count_places_out;
     CREATE TRIGGER count_places_in AFTER INSERT ON places WHEN NEW.geonameid IS NOT NULL BEGIN
@@ -420,15 +428,20 @@ const MIGRATIONS: &[&str] = &[
                 AND +p.geonameid = OLD.geonameid)
         WHERE geonameid = OLD.geonameid;
     END;
-    "#,
+    "#),
     // Events by CAMEO code (a prefix, as a range): a rare code was found by reading every
     // report, newest first (0.36-0.56 s on 100,000 articles, ten times that on a million).
     // `IF NOT EXISTS`: the upgrade tests run the steps after an earlier version again.
-    "CREATE INDEX IF NOT EXISTS events_cameo ON events(cameo);",
+    Sql("CREATE INDEX IF NOT EXISTS events_cameo ON events(cameo);"),
     // An article's mentions beside its facts document, which now holds per entity only a count
     // (all a story page uses of them; skipping the mentions was a fifth of parsing a document).
     // NULL in rows written before: their document still holds the mentions.
-    "ALTER TABLE article_facts ADD COLUMN mentions BLOB;",
+    Sql("ALTER TABLE article_facts ADD COLUMN mentions BLOB;"),
+    // Fact rows found by their article's seq rather than its id. The id is a content hash, so
+    // each article's rows landed on random pages of six indexes that outgrew any cache (2.3 GB
+    // of such indexes at a million articles; the writer read, logged and checkpointed a page
+    // for a few rows, and ingest slowed as the store grew). Seqs only grow: new rows append.
+    Code(crate::seq_keys::key_facts_by_article_seq),
 ];
 
 /// Brings the database to the newest schema, one transaction per step.
@@ -457,9 +470,11 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     if check(current)? {
         return Ok(());
     }
-    for sql in MIGRATIONS.iter().skip(current as usize) {
-        if !column_already_added(&tx, sql)? {
-            tx.execute_batch(sql)?;
+    for step in MIGRATIONS.iter().skip(current as usize) {
+        match step {
+            Sql(sql) if column_already_added(&tx, sql)? => {}
+            Sql(sql) => tx.execute_batch(sql)?,
+            Code(run) => run(&tx)?,
         }
     }
     tx.pragma_update(None, "user_version", newest)?;
@@ -477,12 +492,7 @@ fn column_already_added(conn: &Connection, sql: &str) -> Result<bool> {
     if ![(alter, "ALTER"), (table_kw, "TABLE"), (add, "ADD"), (column_kw, "COLUMN")].into_iter().all(is_add) {
         return Ok(false);
     }
-    let n: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM pragma_table_info(?1) WHERE name = ?2",
-        [table, column.trim_end_matches(';')],
-        |r| r.get(0),
-    )?;
-    Ok(n > 0)
+    crate::seq_keys::has_column(conn, table, column.trim_end_matches(';'))
 }
 
 #[cfg(test)]
@@ -535,9 +545,9 @@ mod tests {
     fn a_place_insert_does_not_read_the_place_s_earlier_rows() {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn).unwrap();
-        let insert = "INSERT INTO places (article, start, end, text, geonameid, name, lat, lon, country,
-            admin1, feature_code, literal, doc) VALUES (?1, 0, 6, 'Moscow', 524901, 'Moscow', 55.75, 37.62,
-            'RU', '48', 'PPLC', 0, '{}')";
+        let insert = "INSERT INTO places (article, article_seq, start, end, text, geonameid, name, lat, lon,
+            country, admin1, feature_code, literal, doc) VALUES (?1, random(), 0, 6, 'Moscow', 524901, 'Moscow',
+            55.75, 37.62, 'RU', '48', 'PPLC', 0, '{}')";
         // VM steps of one insert, the triggers' subprograms included.
         let steps_after = |conn: &Connection, earlier: usize| {
             for i in 0..earlier {

@@ -10,26 +10,45 @@ use crate::write::{bounds, insert_rows};
 use crate::{Result, SqliteStore};
 
 /// Writes an article's tone, mention tones and themes (inside the batch transaction).
-pub(crate) fn insert_tone(tx: &Transaction, article: &str, an: &Analysis) -> Result<()> {
+pub(crate) fn insert_tone(tx: &Transaction, article: &str, seq: i64, an: &Analysis) -> Result<()> {
     if let Some(t) = &an.tone {
         tx.prepare_cached(
-            "INSERT OR REPLACE INTO article_tone (article, tone, positive, negative, polarity, self_group, words)
-             VALUES (?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO article_tone (article_seq, article, tone, positive, negative, polarity, self_group,
+             words) VALUES (?,?,?,?,?,?,?,?)",
         )?
-        .execute(params![article, t.tone, t.positive, t.negative, t.polarity, t.self_group_density, t.word_count])?;
+        .execute(params![seq, article, t.tone, t.positive, t.negative, t.polarity, t.self_group_density, t.word_count])?;
     }
-    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(7 * an.mention_tones.len());
+    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(8 * an.mention_tones.len());
     let at: Vec<_> = an.mention_tones.iter().map(|m| bounds(&m.span)).collect();
     for (m, (start, end)) in an.mention_tones.iter().zip(&at) {
-        values.extend([&article as &dyn ToSql, &m.entity, start, end, &m.polarity, &m.score, &m.confidence]);
+        values.extend([
+            &article as &dyn ToSql,
+            &seq,
+            &m.entity,
+            start,
+            end,
+            &m.polarity,
+            &m.score,
+            &m.confidence,
+        ]);
     }
-    insert_rows(tx, "mention_tones (article, entity, start, end, polarity, score, confidence)", 7, &values)?;
+    insert_rows(
+        tx,
+        "mention_tones (article, article_seq, entity, start, end, polarity, score, confidence)",
+        8,
+        &values,
+    )?;
     let ranks: Vec<i64> = (0..an.themes.len() as i64).collect();
-    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(6 * an.themes.len());
+    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(7 * an.themes.len());
     for (l, rank) in an.themes.iter().zip(&ranks) {
-        values.extend([&article as &dyn ToSql, &l.code, &l.label, &l.kind, &l.confidence, rank]);
+        values.extend([&article as &dyn ToSql, &seq, &l.code, &l.label, &l.kind, &l.confidence, rank]);
     }
-    insert_rows(tx, "article_themes (article, code, label, kind, confidence, rank)", 6, &values)?;
+    insert_rows(
+        tx,
+        "article_themes (article, article_seq, code, label, kind, confidence, rank)",
+        7,
+        &values,
+    )?;
     Ok(())
 }
 
@@ -63,7 +82,7 @@ impl SqliteStore {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT tone, positive, negative, polarity, self_group, words FROM article_tone WHERE article = ?",
+                "SELECT tone, positive, negative, polarity, self_group, words FROM article_tone WHERE article_seq = (SELECT seq FROM articles WHERE id = ?)",
             )?
             .query_row([article], |r| {
                 Ok(ArticleTone {
@@ -81,7 +100,8 @@ impl SqliteStore {
     /// An article's themes, main IPTC subject first.
     pub fn article_themes(&self, article: &str) -> Result<Vec<ThemeLabel>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT code, label, kind, confidence FROM article_themes WHERE article = ? ORDER BY rank",
+            "SELECT code, label, kind, confidence FROM article_themes WHERE article_seq = (SELECT seq FROM articles WHERE id = ?)
+             ORDER BY rank",
         )?;
         let rows = stmt.query_map([article], |r| {
             Ok(ThemeLabel { code: r.get(0)?, label: r.get(1)?, kind: r.get(2)?, confidence: r.get(3)? })
@@ -92,7 +112,8 @@ impl SqliteStore {
     /// Tone towards each mention of an article.
     pub fn mention_tones(&self, article: &str) -> Result<Vec<MentionTone>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT entity, start, end, polarity, score, confidence FROM mention_tones WHERE article = ? ORDER BY start",
+            "SELECT entity, start, end, polarity, score, confidence FROM mention_tones
+             WHERE article_seq = (SELECT seq FROM articles WHERE id = ?) ORDER BY start",
         )?;
         let rows = stmt.query_map([article], |r| {
             Ok(MentionTone {
@@ -114,7 +135,7 @@ impl SqliteStore {
     /// least `min_confidence`, newest first.
     pub fn articles_with_theme(&self, code: &str, min_confidence: f32, limit: usize) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT t.article FROM article_themes t JOIN articles a ON a.id = t.article
+            "SELECT t.article FROM article_themes t JOIN articles a ON a.seq = t.article_seq
              WHERE t.code = ? AND t.confidence >= ? ORDER BY a.day DESC, a.seq DESC LIMIT ?",
         )?;
         let rows = stmt.query_map(params![code, min_confidence, limit as i64], |r| r.get(0))?;
@@ -124,7 +145,7 @@ impl SqliteStore {
     /// Ids of articles whose tone is within `min..=max`, newest first.
     pub fn articles_in_tone_range(&self, min: f32, max: f32, limit: usize) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT t.article FROM article_tone t JOIN articles a ON a.id = t.article
+            "SELECT t.article FROM article_tone t JOIN articles a ON a.seq = t.article_seq
              WHERE t.tone BETWEEN ? AND ? ORDER BY a.day DESC, a.seq DESC LIMIT ?",
         )?;
         let rows = stmt.query_map(params![min, max, limit as i64], |r| r.get(0))?;
@@ -140,8 +161,8 @@ impl SqliteStore {
         if let ToneSubject::Dyad(a, b) = subject {
             let ((a_lo, a_hi), (b_lo, b_hi)) = (crate::actors::actor_range(a), crate::actors::actor_range(b));
             let mut stmt = self.conn.prepare_cached(
-                "SELECT substr(a.day, 1, ?1), COUNT(*), AVG(t.tone) FROM article_tone t JOIN articles a ON a.id = t.article
-                 WHERE a.day IS NOT NULL AND a.id IN (SELECT article FROM events WHERE
+                "SELECT substr(a.day, 1, ?1), COUNT(*), AVG(t.tone) FROM article_tone t JOIN articles a ON a.seq = t.article_seq
+                 WHERE a.day IS NOT NULL AND a.seq IN (SELECT article_seq FROM events WHERE
                    (source_actor >= ?2 AND source_actor < ?3 AND target_actor >= ?4 AND target_actor < ?5) OR
                    (source_actor >= ?4 AND source_actor < ?5 AND target_actor >= ?2 AND target_actor < ?3))
                  GROUP BY 1 ORDER BY 1",
@@ -151,17 +172,17 @@ impl SqliteStore {
         }
         let (sql, key) = match subject {
             ToneSubject::Story(s) => (
-                "SELECT substr(a.day, 1, ?1), COUNT(*), AVG(t.tone) FROM article_tone t JOIN articles a ON a.id = t.article
+                "SELECT substr(a.day, 1, ?1), COUNT(*), AVG(t.tone) FROM article_tone t JOIN articles a ON a.seq = t.article_seq
                  WHERE a.story = ?2 AND a.day IS NOT NULL GROUP BY 1 ORDER BY 1",
                 s,
             ),
             ToneSubject::Outlet(s) => (
-                "SELECT substr(a.day, 1, ?1), COUNT(*), AVG(t.tone) FROM article_tone t JOIN articles a ON a.id = t.article
+                "SELECT substr(a.day, 1, ?1), COUNT(*), AVG(t.tone) FROM article_tone t JOIN articles a ON a.seq = t.article_seq
                  WHERE a.source = ?2 AND a.day IS NOT NULL GROUP BY 1 ORDER BY 1",
                 s,
             ),
             ToneSubject::Entity(s) => (
-                "SELECT substr(a.day, 1, ?1), COUNT(*), AVG(m.score) FROM mention_tones m JOIN articles a ON a.id = m.article
+                "SELECT substr(a.day, 1, ?1), COUNT(*), AVG(m.score) FROM mention_tones m JOIN articles a ON a.seq = m.article_seq
                  WHERE m.entity = ?2 AND a.day IS NOT NULL GROUP BY 1 ORDER BY 1",
                 s,
             ),

@@ -22,9 +22,9 @@ const HOT_INDEXES: &[(&str, &str)] = &[
     ("story ids", "SELECT count(id) FROM stories INDEXED BY sqlite_autoindex_stories_1"),
     ("dyad_days", "SELECT count(events) FROM dyad_days"),
     ("events_dyad_cover", "SELECT count(cameo) FROM events INDEXED BY events_dyad_cover"),
-    ("events_article", "SELECT count(article) FROM events INDEXED BY events_article"),
-    ("quotes_article", "SELECT count(article) FROM quotes INDEXED BY quotes_article"),
-    ("mentions_article", "SELECT count(article) FROM mentions INDEXED BY mentions_article"),
+    ("events_article_seq", "SELECT count(article_seq) FROM events INDEXED BY events_article_seq"),
+    ("quotes_article_seq", "SELECT count(article_seq) FROM quotes INDEXED BY quotes_article_seq"),
+    ("mentions_article_seq", "SELECT count(article_seq) FROM mentions INDEXED BY mentions_article_seq"),
 ];
 
 /// One index read by [`SqliteStore::warm_indexes`].

@@ -234,12 +234,12 @@ fn insert_article(tx: &Transaction, item: &NewArticle, now: i64) -> Result<bool>
     for (absorbed, into) in &item.merges {
         merge_stories(tx, absorbed, into, now)?;
     }
-    insert_facts(tx, item, enc)?;
+    insert_facts(tx, item, seq, enc)?;
     insert_facts_row(tx, seq, &enc.facts)?;
     Ok(true)
 }
 
-fn insert_facts(tx: &Transaction, item: &NewArticle, enc: &Encoded) -> Result<()> {
+fn insert_facts(tx: &Transaction, item: &NewArticle, seq: i64, enc: &Encoded) -> Result<()> {
     let a = &item.article;
     let an = &item.analysis;
     let mut stmt = tx.prepare_cached(
@@ -249,26 +249,27 @@ fn insert_facts(tx: &Transaction, item: &NewArticle, enc: &Encoded) -> Result<()
         stmt.execute(params![e.id, e.name, kind_name(e.kind), e.code, doc])?;
     }
     let at: Vec<_> = an.mentions.iter().map(|m| bounds(&m.span)).collect();
-    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(5 * an.mentions.len());
+    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(6 * an.mentions.len());
     for ((m, doc), (start, end)) in an.mentions.iter().zip(&enc.mentions).zip(&at) {
-        values.extend([&a.id as &dyn ToSql, &m.entity, start, end, doc]);
+        values.extend([&a.id as &dyn ToSql, &seq, &m.entity, start, end, doc]);
     }
-    insert_rows(tx, "mentions (article, entity, start, end, doc)", 5, &values)?;
+    insert_rows(tx, "mentions (article, article_seq, entity, start, end, doc)", 6, &values)?;
     let mut stmt = tx.prepare_cached("UPDATE entities SET mentions = mentions + ?2 WHERE id = ?1")?;
     for (entity, n) in newsloom_model::mention_counts(&an.mentions) {
         stmt.execute(params![entity, n])?;
     }
-    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(6 * an.quotes.len());
+    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(7 * an.quotes.len());
     let at: Vec<_> = an.quotes.iter().map(|q| bounds(&q.span)).collect();
     for ((q, doc), (start, end)) in an.quotes.iter().zip(&enc.quotes).zip(&at) {
-        values.extend([&a.id as &dyn ToSql, &q.speaker, &q.speaker_entity, start, end, doc]);
+        values.extend([&a.id as &dyn ToSql, &seq, &q.speaker, &q.speaker_entity, start, end, doc]);
     }
-    insert_rows(tx, "quotes (article, speaker, speaker_entity, start, end, doc)", 6, &values)?;
+    insert_rows(tx, "quotes (article, article_seq, speaker, speaker_entity, start, end, doc)", 7, &values)?;
     let more: Vec<_> = an.events.iter().map(|e| (e.quad_class as i64, bounds(&e.span))).collect();
-    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(11 * an.events.len());
+    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(12 * an.events.len());
     for ((e, doc), (quad, (start, end))) in an.events.iter().zip(&enc.events).zip(&more) {
         values.extend([
             &a.id as &dyn ToSql,
+            &seq,
             &a.story,
             &e.source_actor,
             &e.target_actor,
@@ -283,16 +284,17 @@ fn insert_facts(tx: &Transaction, item: &NewArticle, enc: &Encoded) -> Result<()
     }
     insert_rows(
         tx,
-        "events (article, story, source_actor, target_actor, cameo, quad, goldstein, date, start, end, doc)",
-        11,
+        "events (article, article_seq, story, source_actor, target_actor, cameo, quad, goldstein, date, start, end,
+         doc)",
+        12,
         &values,
     )?;
     let dyad_key = a.story.as_deref().unwrap_or(&a.id);
     for e in &an.events {
         crate::dyads::count_event(tx, dyad_key, e)?;
     }
-    crate::geo::insert_places(tx, &a.id, an, &enc.places)?;
-    crate::tone::insert_tone(tx, &a.id, an)?;
+    crate::geo::insert_places(tx, &a.id, seq, an, &enc.places)?;
+    crate::tone::insert_tone(tx, &a.id, seq, an)?;
     Ok(())
 }
 
