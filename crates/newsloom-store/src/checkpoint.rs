@@ -3,7 +3,8 @@
 //! SQLite checkpoints on the writer's thread by default: after a commit that leaves the log
 //! over 1,000 pages, the committing thread copies every logged page into the database file and
 //! syncs it. On a store of a million articles one batch dirties tens of thousands of pages
-//! (every index keyed by article id is written at random places), and the checkpoint and its
+//! (the indexes keyed by article id, before schema step 17, and by story and entity ids are
+//! written at random places), and the checkpoint and its
 //! `fsync` took a sixth of the single writer thread's CPU time and most of its waits, while
 //! the second core idled. Here a background thread checkpoints after each commit (a passive
 //! checkpoint: it never blocks the writer or readers) while the writer goes on with the next
