@@ -37,15 +37,21 @@ fn disk_is_full(dir: &Path) -> bool {
 /// The error for a failed index write under `dir`.
 pub(crate) fn write_error(dir: &Path, e: tantivy::TantivyError) -> SearchError {
     let thread_died = matches!(e, tantivy::TantivyError::ErrorInThread(_));
-    if is_out_of_space(&e) || (thread_died && disk_is_full(dir)) {
-        return SearchError(format!(
-            "no space left on device: cannot write the search index in {}; the store is intact and \
-             the index is rebuilt from it up to date at the next start. Free some space and run the \
-             same command again ({e})",
-            dir.display()
-        ));
-    }
-    e.into()
+    // tantivy's own words are kept when they are the I/O error; when the thread died, they say
+    // only "killed ... or panicked", which would mislead once we know the disk is full.
+    let cause = if is_out_of_space(&e) {
+        format!(" ({e})")
+    } else if thread_died && disk_is_full(dir) {
+        String::new()
+    } else {
+        return e.into();
+    };
+    SearchError(format!(
+        "no space left on device: cannot write the search index in {}; the store is intact and the \
+         index is rebuilt from it up to date at the next start. Free some space and run the same \
+         command again{cause}",
+        dir.display()
+    ))
 }
 
 #[cfg(test)]
