@@ -198,6 +198,27 @@ impl OnlineClusterer {
         self.dups.len()
     }
 
+    /// Whether the retrieval index holds exactly the open stories' keys: each posting names an
+    /// open story that holds the key, once, and each key of an open story has its posting.
+    #[cfg(test)]
+    pub(crate) fn postings_match_open_stories(&self) -> bool {
+        let mut expected = 0usize;
+        for (slot, story) in self.slots.iter().enumerate() {
+            if let Some(story) = story {
+                expected += story.indexed.len();
+                let listed = |t: &u32| {
+                    self.postings
+                        .get(t)
+                        .is_some_and(|v| v.iter().filter(|&&s| s as usize == slot).count() == 1)
+                };
+                if !story.indexed.iter().all(listed) {
+                    return false;
+                }
+            }
+        }
+        expected == self.postings.values().map(Vec::len).sum::<usize>()
+    }
+
     /// The open story an id (or a merged-away alias) refers to now.
     pub fn resolve(&self, story: &str) -> Option<&str> {
         self.ids.get(story).and_then(|&s| self.slots[s as usize].as_ref()).map(|s| s.id.as_str())
@@ -495,22 +516,40 @@ impl OnlineClusterer {
             by_last.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             stale.extend(by_last.iter().take(open - self.cfg.max_open_stories).map(|x| x.1));
         }
-        for s in stale {
-            self.close(s);
-        }
+        self.close_all(&stale);
         if self.postings.capacity() > 4 * self.postings.len().max(4096) {
             self.postings.shrink_to_fit();
             self.ids.shrink_to_fit();
         }
     }
 
-    fn close(&mut self, s: u32) {
-        let Some(story) = self.slots[s as usize].take() else { return };
-        self.unindex(s, story.indexed.iter().copied());
-        for id in std::iter::once(&story.id).chain(&story.aliases) {
-            self.ids.remove(id);
+    /// Closes these stories, in this order. Their keys' posting lists are each filtered once
+    /// for all of them: closed one by one, a key that thousands of the closed stories share had
+    /// its list of thousands filtered once per story, and a sweep over the cap closes thousands
+    /// (4 % of a million-article ingest's CPU was that filtering). The lists keep the order the
+    /// one-by-one removals left, so the clustering is the same.
+    fn close_all(&mut self, stale: &[u32]) {
+        let mut closed = vec![false; self.slots.len()];
+        let mut keys: Vec<u32> = Vec::new();
+        for &s in stale {
+            let Some(story) = self.slots[s as usize].take() else { continue };
+            closed[s as usize] = true;
+            keys.extend(story.indexed.iter().copied());
+            for id in std::iter::once(&story.id).chain(&story.aliases) {
+                self.ids.remove(id);
+            }
+            self.free.push(s);
         }
-        self.free.push(s);
+        keys.sort_unstable();
+        keys.dedup();
+        for t in keys {
+            if let Some(v) = self.postings.get_mut(&t) {
+                v.retain(|&s| !closed[s as usize]);
+                if v.is_empty() {
+                    self.postings.remove(&t);
+                }
+            }
+        }
     }
 }
 

@@ -163,6 +163,34 @@ fn open_stories_are_capped() {
     assert_eq!(c.resolve(&a.story), Some(a.story.as_str()), "the newest story stays open");
 }
 
+/// Sweeps close many stories at once (over the cap, and past the window); the retrieval index
+/// then holds the open stories' keys and nothing of the closed ones.
+#[test]
+fn closing_stories_in_bulk_leaves_only_open_stories_indexed() {
+    let cfg = ClusterConfig { max_open_stories: 8, window_days: 3.0, ..ClusterConfig::default() };
+    let mut c = OnlineClusterer::with_config(cfg);
+    background(&mut c);
+    let towns = ["Millbrook", "Greenville", "Eastport", "Lakeview", "Fairmont", "Glenwood", "Brantford"];
+    let mut most_open = 0;
+    for day in 0..12 {
+        for (i, town) in towns.iter().enumerate() {
+            let body = format!(
+                "{town} officials said on day {day} that crews number {i} repaired the {town} water main, \
+                 and resident {day}{i} said the {town} council meets again next week."
+            );
+            let date = format!("2020-03-{:02}", day + 1);
+            c.assign(
+                &art(&format!("a{day}-{i}"), &date, "t.example", &format!("{town} news {day}"), &body),
+                &[],
+            );
+            most_open = most_open.max(c.open_stories());
+            assert!(c.postings_match_open_stories(), "after day {day}, article {i}");
+        }
+    }
+    assert!(most_open > 8, "the cap was never exceeded, so no sweep closed stories over it");
+    assert!(c.open_stories() <= 8 + 8 / 8 + 1, "{} open", c.open_stories());
+}
+
 #[test]
 fn odd_input_does_not_panic() {
     let mut c = OnlineClusterer::new();
