@@ -111,13 +111,48 @@ pub struct OnlineClusterer {
     postings: FxHashMap<u32, Vec<u32>>,
     now: f64,
     last_sweep: f64,
-    /// Candidate-retrieval accumulator, reused.
+    /// Candidate-retrieval weights by slot and the slots given one, reused.
     #[serde(skip)]
-    scratch: FxHashMap<u32, f32>,
+    scratch: Accumulator,
     /// Sentence encoder run on each article that arrives without an embedding.
     #[cfg(feature = "embed")]
     #[serde(skip)]
     embedder: Option<std::sync::Arc<newsloom_embed::Embedder>>,
+}
+
+/// Retrieval weights by story slot: a dense table (slots are a few tens of thousands) and the
+/// slots touched, in the order first touched. A hash map here cost a hash and probe per posting
+/// read, most of the clusterer's time once tens of thousands of stories are open.
+#[derive(Debug, Default)]
+struct Accumulator {
+    /// Per slot: whether it was touched since the last drain, and its weight.
+    weights: Vec<(bool, f32)>,
+    touched: Vec<u32>,
+}
+
+impl Accumulator {
+    /// Makes room for `slots` slots; it is empty after each [`drain`](Self::drain).
+    fn reset(&mut self, slots: usize) {
+        debug_assert!(self.touched.is_empty());
+        if self.weights.len() < slots {
+            self.weights.resize(slots, (false, 0.0));
+        }
+    }
+
+    fn add(&mut self, slot: u32, w: f32) {
+        let cell = &mut self.weights[slot as usize];
+        if !cell.0 {
+            *cell = (true, 0.0);
+            self.touched.push(slot);
+        }
+        cell.1 += w;
+    }
+
+    /// Each touched slot with its weight, emptying it.
+    fn drain(&mut self) -> impl Iterator<Item = (u32, f32)> + '_ {
+        let weights = &mut self.weights;
+        self.touched.drain(..).map(move |s| (s, std::mem::take(&mut weights[s as usize]).1))
+    }
 }
 
 impl Default for OnlineClusterer {
@@ -142,7 +177,7 @@ impl OnlineClusterer {
             postings: FxHashMap::default(),
             now: f64::NEG_INFINITY,
             last_sweep: f64::NEG_INFINITY,
-            scratch: FxHashMap::default(),
+            scratch: Accumulator::default(),
             #[cfg(feature = "embed")]
             embedder: None,
         }
@@ -256,9 +291,9 @@ impl OnlineClusterer {
         });
         // Candidate retrieval: accumulate the article's top-term weights over posting lists,
         // each scaled by how rare the key is among open stories (as IDF does for documents).
-        // A scratch map kept between articles: no allocation per article.
+        // Weights kept between articles by slot: no allocation and no hashing per posting.
         let mut acc = std::mem::take(&mut self.scratch);
-        acc.clear();
+        acc.reset(self.slots.len());
         let open = self.open_stories() as f32;
         for &(t, w) in doc.top.iter().take(self.cfg.query_terms) {
             if let Some(ps) = self.postings.get(&t) {
@@ -269,11 +304,11 @@ impl OnlineClusterer {
                 }
                 let w = w * (1.0 + open / ps.len() as f32).ln();
                 for &s in ps {
-                    *acc.entry(s).or_default() += w;
+                    acc.add(s, w);
                 }
             }
         }
-        let mut ranked: Vec<(u32, f32)> = acc.iter().map(|(&k, &v)| (k, v)).collect();
+        let mut ranked: Vec<(u32, f32)> = acc.drain().collect();
         self.scratch = acc;
         let by_score = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         // Only the best few are kept: select them, then sort just those.
