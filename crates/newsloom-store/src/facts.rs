@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use newsloom_model::{Analysis, Entity, Event, EventKey, Mention, Quote, SpanSentence, quote_key};
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use crate::packed::Packed;
@@ -98,23 +99,34 @@ impl SqliteStore {
     /// the `story_page_cost` example, which compares the two).
     #[doc(hidden)]
     pub fn facts_from_tables(&self, article: &str) -> Result<Analysis> {
+        // The seq once, for the four reads (an unknown id has no facts).
+        let seq: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT seq FROM articles WHERE id = ?")?
+            .query_row([article], |r| r.get(0))
+            .optional()?;
+        match seq {
+            Some(seq) => self.facts_from_tables_at(seq),
+            None => Ok(Analysis::default()),
+        }
+    }
+
+    /// [`Self::facts_from_tables`] of the article stored at `seq`.
+    pub(crate) fn facts_from_tables_at(&self, seq: i64) -> Result<Analysis> {
         let docs = |sql: &str| -> Result<Vec<String>> {
             let mut stmt = self.conn.prepare_cached(sql)?;
-            let rows = stmt.query_map([article], |r| r.get(0))?;
+            let rows = stmt.query_map([seq], |r| r.get(0))?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         };
-        let mentions: Vec<Mention> = parse_docs(docs(
-            "SELECT doc FROM mentions WHERE article_seq = (SELECT seq FROM articles WHERE id = ?) ORDER BY start",
-        )?)?;
-        let quotes: Vec<Quote> = parse_docs(docs(
-            "SELECT doc FROM quotes WHERE article_seq = (SELECT seq FROM articles WHERE id = ?) ORDER BY start",
-        )?)?;
-        let events: Vec<Event> = parse_docs(docs(
-            "SELECT doc FROM events WHERE article_seq = (SELECT seq FROM articles WHERE id = ?) ORDER BY start",
-        )?)?;
+        let mentions: Vec<Mention> =
+            parse_docs(docs("SELECT doc FROM mentions WHERE article_seq = ? ORDER BY start")?)?;
+        let quotes: Vec<Quote> =
+            parse_docs(docs("SELECT doc FROM quotes WHERE article_seq = ? ORDER BY start")?)?;
+        let events: Vec<Event> =
+            parse_docs(docs("SELECT doc FROM events WHERE article_seq = ? ORDER BY start")?)?;
         let entities: Vec<Entity> = parse_docs(docs(
-            "SELECT e.doc FROM entities e WHERE e.id IN (SELECT entity FROM mentions
-             WHERE article_seq = (SELECT seq FROM articles WHERE id = ?)) ORDER BY e.id",
+            "SELECT e.doc FROM entities e WHERE e.id IN (SELECT entity FROM mentions WHERE article_seq = ?)
+             ORDER BY e.id",
         )?)?;
         Ok(Analysis { entities, mentions, quotes, events, ..Default::default() })
     }

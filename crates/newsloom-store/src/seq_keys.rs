@@ -10,9 +10,10 @@
 //! The step is code, not SQL, because it must be safe to run again over a store that already
 //! has it (the upgrade tests set the version back and migrate again).
 
-use rusqlite::{Connection, Transaction};
+use rusqlite::Transaction;
 
 use crate::Result;
+use crate::schema::has_column;
 
 /// The fact tables whose rows were found by `article` through an index `<table>_article`.
 const FACT_TABLES: &[&str] = &["mentions", "quotes", "events", "places", "mention_tones", "article_themes"];
@@ -73,12 +74,4 @@ pub(crate) fn key_facts_by_article_seq(tx: &Transaction) -> Result<()> {
     }
     tx.execute_batch(PLACE_TRIGGERS)?;
     Ok(())
-}
-
-pub(crate) fn has_column(conn: &Connection, table: &str, column: &str) -> Result<bool> {
-    let n: i64 =
-        conn.query_row("SELECT COUNT(*) FROM pragma_table_info(?1) WHERE name = ?2", [table, column], |r| {
-            r.get(0)
-        })?;
-    Ok(n > 0)
 }

@@ -123,19 +123,19 @@ impl SqliteStore {
     pub fn backfill_facts(&mut self, progress: &mut dyn FnMut(u64)) -> Result<u64> {
         let (mut done, mut after) = (0u64, 0i64);
         loop {
-            let todo: Vec<(i64, String)> = self
+            let todo: Vec<i64> = self
                 .conn
                 .prepare_cached(
-                    "SELECT a.seq, a.id FROM articles a WHERE a.seq > ?
+                    "SELECT a.seq FROM articles a WHERE a.seq > ?
                      AND NOT EXISTS (SELECT 1 FROM article_facts f WHERE f.seq = a.seq)
                      ORDER BY a.seq LIMIT 2000",
                 )?
-                .query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .query_map([after], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
-            let Some(&(last, _)) = todo.last() else { return Ok(done) };
+            let Some(&last) = todo.last() else { return Ok(done) };
             let facts = todo
                 .iter()
-                .map(|(seq, id)| Ok((*seq, self.facts_from_tables(id)?)))
+                .map(|&seq| Ok((seq, self.facts_from_tables_at(seq)?)))
                 .collect::<Result<Vec<_>>>()?;
             let tx = self.conn.transaction()?;
             for (seq, analysis) in &facts {
