@@ -16,7 +16,8 @@
 # the whole store (python3's sqlite3).
 #
 # Needs `oha` (cargo install oha) or `wrk` (apt-get install wrk). Env: ARTICLES, DURATION (s),
-# CONCURRENCY, LOAD_DB (store dir, default target/load-db-$ARTICLES), PORT, CARGO_TARGET_DIR.
+# CONCURRENCY, LOAD_DB (store dir, default target/load-db-$ARTICLES), PORT, CARGO_TARGET_DIR,
+# NEWSLOOM_BIN (a newsloom binary to serve with instead of building this checkout's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,8 +33,12 @@ elif command -v wrk >/dev/null; then TOOL=wrk
 else echo "load.sh: needs oha (cargo install oha) or wrk (apt-get install wrk)" >&2; exit 1
 fi
 
-cargo build --release -q -p newsloom-cli
-BIN=$TARGET/release/newsloom
+if [ -n "${NEWSLOOM_BIN:-}" ]; then
+  BIN=$NEWSLOOM_BIN   # a build to compare (e.g. a copy of an earlier one), used as it is
+else
+  cargo build --release -q -p newsloom-cli
+  BIN=$TARGET/release/newsloom
+fi
 
 if [ ! -f "$DB/newsloom.db" ]; then
   echo "== building a store of $ARTICLES generated articles in $DB"

@@ -28,6 +28,12 @@ fn cpu_seconds() -> f64 {
     (f.get(11).unwrap_or(&0.0) + f.get(12).unwrap_or(&0.0)) / 100.0
 }
 
+/// Bytes this process has had read from storage (`/proc/self/io`): the page cache's misses.
+fn storage_read_bytes() -> f64 {
+    let io = std::fs::read_to_string("/proc/self/io").unwrap_or_default();
+    io.lines().find_map(|l| l.strip_prefix("read_bytes: ")).and_then(|v| v.trim().parse().ok()).unwrap_or(0.0)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(dir), Some(paths)) = (args.get(1), args.get(2)) else {
@@ -41,7 +47,7 @@ fn main() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let dump = std::env::var_os("PAGE_COST_DUMP").map(std::path::PathBuf::from);
     for pass in 0..passes {
-        let (cpu0, t0) = (cpu_seconds(), Instant::now());
+        let (cpu0, t0, read0) = (cpu_seconds(), Instant::now(), storage_read_bytes());
         let (mut bytes, mut ok) = (0usize, 0usize);
         let mut each = Vec::with_capacity(paths.len());
         for (line, p) in paths.iter().enumerate() {
@@ -57,12 +63,13 @@ fn main() {
             }
         }
         let (cpu, wall) = (cpu_seconds() - cpu0, t0.elapsed().as_secs_f64());
+        let read_kb = (storage_read_bytes() - read0) / 1024.0;
         let n = paths.len().max(1) as f64;
         each.sort_by(f64::total_cmp);
         let at = |q: f64| each.get(((each.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
         println!(
             "pass {pass}: {} requests ({ok} ok), {:.0} bytes each, {:.3} ms CPU and {:.3} ms wall each; \
-             wall p50 {:.3}, p90 {:.3}, p99 {:.3}, max {:.3} ms",
+             wall p50 {:.3}, p90 {:.3}, p99 {:.3}, max {:.3} ms; {:.1} KB read from storage each",
             paths.len(),
             bytes as f64 / n,
             cpu * 1e3 / n,
@@ -70,7 +77,8 @@ fn main() {
             at(0.5),
             at(0.9),
             at(0.99),
-            at(1.0)
+            at(1.0),
+            read_kb / n
         );
     }
 }

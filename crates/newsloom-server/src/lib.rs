@@ -161,7 +161,7 @@ pub(crate) fn app_state(db: &Path, write_token: Option<String>) -> Result<AppSta
         store.set_cache_mb(cache_mb)?;
         Ok(Box::new(store) as Box<dyn StoreBackend>)
     });
-    let index = SearchIndex::open(db)
+    let index = SearchIndex::open_for_queries(db)
         .map_err(|e| format!("cannot open the search index in {}: {e}", db.display()))?;
     app_state_with(open, Arc::new(index), Some(Location::Dir(db.to_path_buf())), write_token)
 }

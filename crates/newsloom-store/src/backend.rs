@@ -30,6 +30,16 @@ pub struct ArticlesFacts {
     pub entities: Vec<Entity>,
 }
 
+/// One article as [`StoreBackend::article_page`] reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticlePage {
+    /// Without its raw input (`raw` empty).
+    pub article: Article,
+    /// The article this one is a near-copy (reprint) of, if any.
+    pub copy_of: Option<String>,
+    pub analysis: Analysis,
+}
+
 /// A store engine: the source of truth for articles, stories and facts.
 ///
 /// Writes are whole batches, idempotent by article id: writing the same batch twice stores it
@@ -69,6 +79,13 @@ pub trait StoreBackend: Send {
     fn article_brief(&self, id: &str) -> Result<Option<ArticleBrief>>;
     /// An article's clean body.
     fn article_body(&self, id: &str) -> Result<Option<String>>;
+    /// An article as its page shows it: without its raw input, with the article it is a
+    /// near-copy of and everything the analyse stage stored for it.
+    fn article_page(&self, id: &str) -> Result<Option<ArticlePage>> {
+        let Some(mut article) = self.article(id)? else { return Ok(None) };
+        article.raw = String::new();
+        Ok(Some(ArticlePage { copy_of: self.copy_of(id)?, analysis: self.analysis(id)?, article }))
+    }
     /// Articles stored after `after_seq`, in storage order, `limit` at a time.
     fn scan_articles(&self, after_seq: i64, limit: usize, with_raw: bool) -> Result<Vec<(i64, Article)>>;
     /// The article an article is a near-copy of, if any.

@@ -15,8 +15,8 @@ use newsloom_model::{
 };
 
 use crate::{
-    ArticleFilter, EventFilter, GeoEventFilter, NewArticle, PlaceFilter, QuoteFilter, Reject, StoreBackend,
-    ToneSubject,
+    ArticleFilter, ArticlePage, EventFilter, GeoEventFilter, NewArticle, PlaceFilter, QuoteFilter, Reject,
+    StoreBackend, ToneSubject,
 };
 
 /// A named check run on an empty store.
@@ -329,7 +329,9 @@ fn events_count_once_per_story_and_dyads_aggregate(store: &mut dyn StoreBackend)
 }
 
 fn places_and_event_locations(store: &mut dyn StoreBackend) {
-    store.insert_batch(&[item("a1", "s1"), item("a2", "s2")], &[]).unwrap();
+    let mut a1 = item("a1", "s1");
+    a1.article.raw = "<p>Talks in Moscow; Kyiv said no.</p>".into();
+    store.insert_batch(&[a1, item("a2", "s2")], &[]).unwrap();
 
     let all = store.places(&PlaceFilter { limit: 10, ..Default::default() }).unwrap();
     assert_eq!(all.len(), 2, "unresolved toponyms are not places: {all:?}");
@@ -345,6 +347,13 @@ fn places_and_event_locations(store: &mut dyn StoreBackend) {
     let an = store.analysis("a1").unwrap();
     assert_eq!(an.places.len(), 3);
     assert_eq!(an.events[0].action_geo.as_ref().unwrap().place.geonameid, 524_901);
+    // An article page is the article without its raw input, its copy link and that analysis.
+    let page = store.article_page("a1").unwrap().unwrap();
+    let mut article = store.article("a1").unwrap().unwrap();
+    assert!(!article.raw.is_empty());
+    article.raw.clear();
+    assert_eq!(page, ArticlePage { article, copy_of: store.copy_of("a1").unwrap(), analysis: an.clone() });
+    assert!(store.article_page("nope").unwrap().is_none());
     // A story page's facts of the article are the analysis's, place and tone aside.
     let facts = store.story_facts("a1").unwrap();
     assert_eq!(

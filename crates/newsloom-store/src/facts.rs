@@ -13,30 +13,36 @@ use crate::{ArticlesFacts, Result, SqliteStore};
 impl SqliteStore {
     /// An article's entities, mentions, quotes and events: what a story page gathers.
     pub fn story_facts(&self, article: &str) -> Result<Analysis> {
-        let ArticlesFacts { mut articles, entities } = self.facts_of_articles(&[article])?;
-        Ok(Analysis { entities, ..articles.pop().unwrap_or_default() })
+        self.by_seq(article, |seq| self.story_facts_at(seq))
+    }
+
+    /// [`Self::story_facts`] of the article stored at `seq`.
+    pub(crate) fn story_facts_at(&self, seq: i64) -> Result<Analysis> {
+        let row: Option<(Packed, Option<Packed>)> = self
+            .conn
+            .prepare_cached(FACT_ROW_SQL)?
+            .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let facts = match row {
+            Some((Packed(doc), mentions)) => analysis_of_row(&doc, mentions.as_ref().map(|m| m.0.as_str()))?,
+            // Stored before `article_facts` existed: the fact tables.
+            None => self.facts_from_tables_at(seq)?,
+        };
+        let entities = self.entities_by_id(facts.mentions.iter().map(|m| m.entity.as_str()))?;
+        Ok(Analysis { entities, ..facts })
     }
 
     /// [`Self::story_facts`] of several articles: their documents in one statement, and the
     /// entities in one more for all of them (a story's articles mostly name the same ones, so
     /// each is read and parsed once, not once per article).
     pub fn facts_of_articles(&self, articles: &[&str]) -> Result<ArticlesFacts> {
-        let rows = self.facts_rows(FACTS_ROWS_SQL, articles, |r| Ok((r.get(1)?, r.get(2)?)))?;
+        let rows =
+            self.facts_rows(FACTS_ROWS_SQL, articles, |r| Ok((r.get(1)?, r.get::<_, Option<Packed>>(2)?)))?;
         let mut out = Vec::with_capacity(articles.len());
         for article in articles {
             let facts = match rows.get(*article) {
                 Some((Packed(doc), mentions)) => {
-                    let f: FactsDoc = serde_json::from_str(doc)?;
-                    Analysis {
-                        mentions: match mentions {
-                            Some(Packed(m)) => serde_json::from_str(m)?,
-                            // Written before the mentions had their column.
-                            None => f.mentions,
-                        },
-                        quotes: f.quotes,
-                        events: f.events,
-                        ..Default::default()
-                    }
+                    analysis_of_row(doc, mentions.as_ref().map(|m| m.0.as_str()))?
                 }
                 // Stored before `article_facts` existed: the fact tables.
                 // Its entities are read below with the others: its mentions name them.
@@ -100,15 +106,7 @@ impl SqliteStore {
     #[doc(hidden)]
     pub fn facts_from_tables(&self, article: &str) -> Result<Analysis> {
         // The seq once, for the four reads (an unknown id has no facts).
-        let seq: Option<i64> = self
-            .conn
-            .prepare_cached("SELECT seq FROM articles WHERE id = ?")?
-            .query_row([article], |r| r.get(0))
-            .optional()?;
-        match seq {
-            Some(seq) => self.facts_from_tables_at(seq),
-            None => Ok(Analysis::default()),
-        }
+        self.by_seq(article, |seq| self.facts_from_tables_at(seq))
     }
 
     /// [`Self::facts_from_tables`] of the article stored at `seq`.
@@ -131,6 +129,24 @@ impl SqliteStore {
         Ok(Analysis { entities, mentions, quotes, events, ..Default::default() })
     }
 }
+
+/// The mentions, quotes and events of an `article_facts` row (its document and its mentions
+/// column; documents written before the mentions had their column hold them).
+fn analysis_of_row(doc: &str, mentions: Option<&str>) -> Result<Analysis> {
+    let f: FactsDoc = serde_json::from_str(doc)?;
+    Ok(Analysis {
+        mentions: match mentions {
+            Some(m) => serde_json::from_str(m)?,
+            None => f.mentions,
+        },
+        quotes: f.quotes,
+        events: f.events,
+        ..Default::default()
+    })
+}
+
+/// One article's `article_facts` row, by its seq.
+pub(crate) const FACT_ROW_SQL: &str = "SELECT doc, mentions FROM article_facts WHERE seq = ?";
 
 /// The facts documents of articles, by a JSON array of their ids.
 pub(crate) const FACTS_DOCS_SQL: &str =

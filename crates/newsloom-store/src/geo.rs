@@ -201,8 +201,14 @@ impl SqliteStore {
 
     /// One article's toponyms, in text order.
     pub fn article_places(&self, article: &str) -> Result<Vec<PlaceMention>> {
-        let mut stmt = self.conn.prepare_cached("SELECT doc FROM places WHERE article_seq = (SELECT seq FROM articles WHERE id = ?) ORDER BY start")?;
-        let docs = stmt.query_map([article], |r| r.get::<_, String>(0))?;
+        self.by_seq(article, |seq| self.article_places_at(seq))
+    }
+
+    /// [`Self::article_places`] of the article stored at `seq`.
+    pub(crate) fn article_places_at(&self, seq: i64) -> Result<Vec<PlaceMention>> {
+        let mut stmt =
+            self.conn.prepare_cached("SELECT doc FROM places WHERE article_seq = ? ORDER BY start")?;
+        let docs = stmt.query_map([seq], |r| r.get::<_, String>(0))?;
         docs.map(|d| Ok(serde_json::from_str(&d?)?)).collect()
     }
 

@@ -42,7 +42,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-pub use backend::{ArticleBrief, ArticlesFacts, Location, StoreBackend, mask_password};
+pub use backend::{ArticleBrief, ArticlePage, ArticlesFacts, Location, StoreBackend, mask_password};
 pub use checkpoint::SYNC_EVERY as CHECKPOINT_SYNC_EVERY;
 pub use export::{ArticleExport, EventExport, EventGroup, EventReport, MentionExport, StoryExport};
 pub use follow::{FollowItem, FollowItemState, FollowSource};
@@ -220,6 +220,7 @@ impl StoreBackend for SqliteStore {
         fn existing_ids(ids: &[&str]) -> Result<std::collections::HashSet<String>>;
         fn max_seq() -> Result<i64>;
         fn article(id: &str) -> Result<Option<newsloom_model::Article>>;
+        fn article_page(id: &str) -> Result<Option<ArticlePage>>;
         fn article_brief(id: &str) -> Result<Option<ArticleBrief>>;
         fn article_body(id: &str) -> Result<Option<String>>;
         fn scan_articles(after_seq: i64, limit: usize, with_raw: bool) -> Result<Vec<(i64, newsloom_model::Article)>>;

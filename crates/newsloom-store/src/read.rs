@@ -449,10 +449,48 @@ impl SqliteStore {
 
     /// Everything the analyse stage stored for one article.
     pub fn analysis(&self, article: &str) -> Result<Analysis> {
-        let mut analysis = self.story_facts(article)?;
-        analysis.places = self.article_places(article)?;
-        crate::tone::fill_analysis(self, article, &mut analysis)?;
+        // Several statements: one snapshot, so a batch committed meanwhile is seen whole.
+        self.snapshot(|s| s.by_seq(article, |seq| s.analysis_at(seq, article)))
+    }
+
+    /// [`Self::analysis`] of `article`, stored at `seq`.
+    fn analysis_at(&self, seq: i64, article: &str) -> Result<Analysis> {
+        let mut analysis = self.story_facts_at(seq)?;
+        analysis.places = self.article_places_at(seq)?;
+        crate::tone::fill_analysis(self, seq, article, &mut analysis)?;
         Ok(analysis)
+    }
+
+    /// An article as its page shows it (see [`StoreBackend::article_page`]): one snapshot, and
+    /// the article's seq looked up once for the row and each of its fact tables.
+    pub fn article_page(&self, id: &str) -> Result<Option<crate::ArticlePage>> {
+        self.snapshot(|s| {
+            let row = s
+                .conn
+                .prepare_cached("SELECT seq, doc, story, copy_of FROM articles WHERE id = ?")?
+                .query_row([id], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, Packed>(1)?.0, r.get(2)?, r.get(3)?))
+                })
+                .optional()?;
+            let Some((seq, doc, story, copy_of)) = row else { return Ok(None) };
+            let mut article: Article = serde_json::from_str(&doc)?;
+            article.story = story;
+            Ok(Some(crate::ArticlePage { article, copy_of, analysis: s.analysis_at(seq, id)? }))
+        })
+    }
+
+    /// The seq of the article with this id, if it is stored.
+    pub(crate) fn seq_of(&self, id: &str) -> Result<Option<i64>> {
+        let mut stmt = self.conn.prepare_cached("SELECT seq FROM articles WHERE id = ?")?;
+        Ok(stmt.query_row([id], |r| r.get(0)).optional()?)
+    }
+
+    /// `read` at the seq of the article `id`; for an id not stored, `T`'s default (nothing).
+    pub(crate) fn by_seq<T: Default>(&self, id: &str, read: impl FnOnce(i64) -> Result<T>) -> Result<T> {
+        match self.seq_of(id)? {
+            Some(seq) => read(seq),
+            None => Ok(T::default()),
+        }
     }
 
     /// Canonical entity ids mentioned in an article (for rebuilding clusterer state).
@@ -777,10 +815,11 @@ mod tests {
         for _ in 0..5 {
             for id in ["x", "y", "z"] {
                 store.story_facts(id).unwrap();
+                store.facts_of_articles(&[id]).unwrap();
                 store.facts_json_of_articles(&[id]).unwrap();
             }
         }
-        for sql in [FACTS_DOCS_SQL, crate::facts::FACTS_ROWS_SQL] {
+        for sql in [FACTS_DOCS_SQL, crate::facts::FACTS_ROWS_SQL, crate::facts::FACT_ROW_SQL] {
             let stmt = store.conn.prepare_cached(sql).unwrap();
             assert!(stmt.get_status(rusqlite::StatementStatus::VmStep) > 0, "{sql}");
             assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0, "{sql}");

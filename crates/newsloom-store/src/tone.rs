@@ -79,12 +79,17 @@ pub enum ToneSubject {
 impl SqliteStore {
     /// An article's V2Tone (AvgTone is `tone`), if it was analysed with tone.
     pub fn article_tone(&self, article: &str) -> Result<Option<ArticleTone>> {
+        self.by_seq(article, |seq| self.article_tone_at(seq))
+    }
+
+    /// [`Self::article_tone`] of the article stored at `seq`.
+    pub(crate) fn article_tone_at(&self, seq: i64) -> Result<Option<ArticleTone>> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT tone, positive, negative, polarity, self_group, words FROM article_tone WHERE article_seq = (SELECT seq FROM articles WHERE id = ?)",
+                "SELECT tone, positive, negative, polarity, self_group, words FROM article_tone WHERE article_seq = ?",
             )?
-            .query_row([article], |r| {
+            .query_row([seq], |r| {
                 Ok(ArticleTone {
                     tone: r.get(0)?,
                     positive: r.get(1)?,
@@ -99,11 +104,15 @@ impl SqliteStore {
 
     /// An article's themes, main IPTC subject first.
     pub fn article_themes(&self, article: &str) -> Result<Vec<ThemeLabel>> {
+        self.by_seq(article, |seq| self.article_themes_at(seq))
+    }
+
+    /// [`Self::article_themes`] of the article stored at `seq`.
+    pub(crate) fn article_themes_at(&self, seq: i64) -> Result<Vec<ThemeLabel>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT code, label, kind, confidence FROM article_themes WHERE article_seq = (SELECT seq FROM articles WHERE id = ?)
-             ORDER BY rank",
+            "SELECT code, label, kind, confidence FROM article_themes WHERE article_seq = ? ORDER BY rank",
         )?;
-        let rows = stmt.query_map([article], |r| {
+        let rows = stmt.query_map([seq], |r| {
             Ok(ThemeLabel { code: r.get(0)?, label: r.get(1)?, kind: r.get(2)?, confidence: r.get(3)? })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -111,11 +120,16 @@ impl SqliteStore {
 
     /// Tone towards each mention of an article.
     pub fn mention_tones(&self, article: &str) -> Result<Vec<MentionTone>> {
+        self.by_seq(article, |seq| self.mention_tones_at(seq, article))
+    }
+
+    /// [`Self::mention_tones`] of `article`, stored at `seq`.
+    pub(crate) fn mention_tones_at(&self, seq: i64, article: &str) -> Result<Vec<MentionTone>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT entity, start, end, polarity, score, confidence FROM mention_tones
-             WHERE article_seq = (SELECT seq FROM articles WHERE id = ?) ORDER BY start",
+             WHERE article_seq = ? ORDER BY start",
         )?;
-        let rows = stmt.query_map([article], |r| {
+        let rows = stmt.query_map([seq], |r| {
             Ok(MentionTone {
                 entity: r.get(0)?,
                 span: newsloom_model::Span::new(
@@ -195,9 +209,9 @@ impl SqliteStore {
 }
 
 /// Fills the tone, mention tones and themes of a stored analysis.
-pub(crate) fn fill_analysis(store: &SqliteStore, article: &str, an: &mut Analysis) -> Result<()> {
-    an.tone = store.article_tone(article)?;
-    an.mention_tones = store.mention_tones(article)?;
-    an.themes = store.article_themes(article)?;
+pub(crate) fn fill_analysis(store: &SqliteStore, seq: i64, article: &str, an: &mut Analysis) -> Result<()> {
+    an.tone = store.article_tone_at(seq)?;
+    an.mention_tones = store.mention_tones_at(seq, article)?;
+    an.themes = store.article_themes_at(seq)?;
     Ok(())
 }

@@ -135,13 +135,10 @@ pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> ApiRe
     let detail = state
         .db
         .run(move |h| {
-            let Some(mut article) = h.article(&id)? else {
+            let Some(page) = h.article_page(&id)? else {
                 return Err(ApiError::not_found(format!("no article with id {id:?}")));
             };
-            article.raw = String::new();
-            let analysis = h.analysis(&id)?;
-            let copy_of = h.copy_of(&id)?;
-            Ok(ArticleDetail { article, copy_of, analysis })
+            Ok(ArticleDetail { article: page.article, copy_of: page.copy_of, analysis: page.analysis })
         })
         .await?;
     Ok(Json(detail))
