@@ -442,6 +442,15 @@ const MIGRATIONS: &[Step] = &[
     // of such indexes at a million articles; the writer read, logged and checkpointed a page
     // for a few rows, and ingest slowed as the store grew). Seqs only grow: new rows append.
     Code(crate::seq_keys::key_facts_by_article_seq),
+    // A story's article list from one index range. Its articles are spread over the table
+    // (a story runs for days while others are stored), so listing them read one table page
+    // per article: a random disk read each on a cold store. The index that gave the outlet
+    // counts now carries every column of the list (the seq is the rowid every entry holds).
+    Sql(r#"
+    CREATE INDEX IF NOT EXISTS articles_story_cover
+        ON articles(story, source, copy_of, published, id, title, language, url);
+    DROP INDEX IF EXISTS articles_story_outlets;
+    "#),
 ];
 
 /// Brings the database to the newest schema, one transaction per step.

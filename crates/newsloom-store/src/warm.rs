@@ -15,8 +15,8 @@ const HOT_INDEXES: &[(&str, &str)] = &[
     ("stories_outlets", "SELECT count(outlets) FROM stories INDEXED BY stories_outlets"),
     ("entities_by_mentions", "SELECT count(mentions) FROM entities INDEXED BY entities_by_mentions"),
     (
-        "articles_story_outlets",
-        "SELECT count(copy_of) + count(source) FROM articles INDEXED BY articles_story_outlets",
+        "articles_story_cover",
+        "SELECT count(url) + count(copy_of) FROM articles INDEXED BY articles_story_cover",
     ),
     ("article ids", "SELECT count(id) FROM articles INDEXED BY sqlite_autoindex_articles_1"),
     ("story ids", "SELECT count(id) FROM stories INDEXED BY sqlite_autoindex_stories_1"),
