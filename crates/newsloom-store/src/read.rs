@@ -174,11 +174,11 @@ pub struct EventFilter {
     pub limit: usize,
 }
 
-/// A story's outlets with their article and reprint counts.
 /// A story's articles in date order (`ARTICLE_ROW_COLS`, spelled out to be a constant).
 const STORY_ARTICLES_SQL: &str = "SELECT seq, id, title, source, published, language, story, copy_of, url
      FROM articles WHERE story = ? ORDER BY COALESCE(published, ''), seq";
 
+/// A story's outlets with their article and reprint counts.
 const STORY_OUTLETS_SQL: &str =
     "SELECT COALESCE(source, '(unknown)'), COUNT(*), SUM(copy_of IS NOT NULL) FROM articles
      WHERE story = ? GROUP BY 1 ORDER BY 2 DESC, 1";
