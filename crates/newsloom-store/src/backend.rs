@@ -131,6 +131,13 @@ pub trait StoreBackend: Send {
         let facts = self.facts_of_articles(articles)?;
         facts.articles.iter().map(crate::facts::facts_doc_json).collect()
     }
+    /// [`facts_json_of_articles`](Self::facts_json_of_articles) of articles as
+    /// [`story`](Self::story) lists them: an engine that keys facts by the rows' `seq` reads
+    /// them without looking each id up again (on a cold store, a third of a story page's reads).
+    fn facts_json_of_rows(&self, articles: &[&ArticleRow]) -> Result<Vec<String>> {
+        let ids: Vec<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+        self.facts_json_of_articles(&ids)
+    }
     /// The entities with these ids that the store knows, in id order.
     fn entities_by_ids(&self, ids: &[&str]) -> Result<Vec<Entity>> {
         let mut ids = ids.to_vec();

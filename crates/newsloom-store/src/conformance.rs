@@ -403,6 +403,18 @@ fn places_and_event_locations(store: &mut dyn StoreBackend) {
             }
         }
     }
+    // By the rows a story page lists: the same documents as by their ids.
+    let (_, rows) = store.story("s1").unwrap().unwrap();
+    let rows: Vec<&crate::ArticleRow> = rows.iter().collect();
+    assert_eq!(rows.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["a1"]);
+    assert_eq!(store.facts_json_of_rows(&rows).unwrap(), store.facts_json_of_articles(&["a1"]).unwrap());
+    let one = store.facts_json_of_articles(&["a1"]).unwrap().remove(0);
+    assert_eq!(store.facts_json_of_rows(&[rows[0], rows[0]]).unwrap(), [one.clone(), one.clone()]);
+    assert_eq!(
+        store.facts_json_of_articles(&["a1", "a1"]).unwrap(),
+        [one.clone(), one],
+        "asked twice, the same"
+    );
     let ids: Vec<&str> = entities.iter().map(|e| e.id.as_str()).chain(["no-such-entity"]).collect();
     assert_eq!(store.entities_by_ids(&ids).unwrap(), entities, "known ones, in id order");
 

@@ -8,7 +8,7 @@ use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use crate::packed::Packed;
-use crate::{ArticlesFacts, Result, SqliteStore};
+use crate::{ArticleRow, ArticlesFacts, Result, SqliteStore};
 
 impl SqliteStore {
     /// An article's entities, mentions, quotes and events: what a story page gathers.
@@ -58,12 +58,29 @@ impl SqliteStore {
     /// reader that passes facts on rather than building them (see
     /// [`StoreBackend::facts_json_of_articles`](crate::StoreBackend::facts_json_of_articles)).
     pub fn facts_json_of_articles(&self, articles: &[&str]) -> Result<Vec<String>> {
-        let mut docs = self.facts_rows(FACTS_DOCS_SQL, articles, |r| r.get::<_, Packed>(1))?;
+        let docs = self.facts_rows(FACTS_DOCS_SQL, articles, |r| r.get::<_, Packed>(1))?;
         articles
             .iter()
-            .map(|article| match docs.remove(*article) {
-                Some(Packed(doc)) => Ok(doc),
+            .map(|article| match docs.get(*article) {
+                Some(Packed(doc)) => Ok(doc.clone()),
                 None => facts_doc_json(&self.facts_from_tables(article)?),
+            })
+            .collect()
+    }
+
+    /// [`Self::facts_json_of_articles`] by the rows' seqs (see
+    /// [`StoreBackend::facts_json_of_rows`](crate::StoreBackend::facts_json_of_rows)).
+    pub fn facts_json_of_rows(&self, articles: &[&ArticleRow]) -> Result<Vec<String>> {
+        let seqs: Vec<i64> = articles.iter().map(|a| a.seq).collect();
+        let mut stmt = self.conn.prepare_cached(FACTS_DOCS_BY_SEQ_SQL)?;
+        let docs: HashMap<i64, Packed> = stmt
+            .query_map([serde_json::to_string(&seqs)?], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        articles
+            .iter()
+            .map(|a| match docs.get(&a.seq) {
+                Some(Packed(doc)) => Ok(doc.clone()),
+                None => facts_doc_json(&self.facts_from_tables_at(a.seq)?),
             })
             .collect()
     }
@@ -149,6 +166,9 @@ fn analysis_of_row(doc: &str, mentions: Option<&str>) -> Result<Analysis> {
 pub(crate) const FACT_ROW_SQL: &str = "SELECT doc, mentions FROM article_facts WHERE seq = ?";
 
 /// The facts documents of articles, by a JSON array of their ids.
+/// The `article_facts` documents of these seqs (a JSON array), looked up by rowid.
+pub(crate) const FACTS_DOCS_BY_SEQ_SQL: &str =
+    "SELECT seq, doc FROM article_facts WHERE seq IN (SELECT value FROM json_each(?))";
 pub(crate) const FACTS_DOCS_SQL: &str =
     "SELECT a.id, f.doc FROM articles a JOIN article_facts f ON f.seq = a.seq
      WHERE a.id IN (SELECT value FROM json_each(?))";

@@ -233,6 +233,7 @@ impl StoreBackend for SqliteStore {
         fn story_facts(article: &str) -> Result<newsloom_model::Analysis>;
         fn facts_of_articles(articles: &[&str]) -> Result<ArticlesFacts>;
         fn facts_json_of_articles(articles: &[&str]) -> Result<Vec<String>>;
+        fn facts_json_of_rows(articles: &[&ArticleRow]) -> Result<Vec<String>>;
         fn entities_by_ids(ids: &[&str]) -> Result<Vec<newsloom_model::Entity>>;
         fn article_entities(article: &str) -> Result<Vec<String>>;
         fn stats() -> Result<Stats>;

@@ -267,8 +267,7 @@ fn story_detail(h: &dyn newsloom_store::StoreBackend, id: &str) -> ApiResult<Vec
         return Err(ApiError::not_found(format!("no story with id {id:?}")));
     };
     let sample = analysed_sample(&articles, MAX_ANALYSED);
-    let ids: Vec<&str> = sample.iter().map(|a| a.id.as_str()).collect();
-    let docs = h.facts_json_of_articles(&ids)?;
+    let docs = h.facts_json_of_rows(&sample)?;
     let mut facts = docs.iter().map(|d| stored::<FactsView>("facts", d)).collect::<ApiResult<Vec<_>>>()?;
     let events_of = facts.iter_mut().map(FactsView::take_event_keys).collect::<ApiResult<Vec<_>>>()?;
     let outlets: Vec<String> = sample.iter().map(|a| outlet_of(a)).collect();
