@@ -165,10 +165,11 @@ fn analysis_of_row(doc: &str, mentions: Option<&str>) -> Result<Analysis> {
 /// One article's `article_facts` row, by its seq.
 pub(crate) const FACT_ROW_SQL: &str = "SELECT doc, mentions FROM article_facts WHERE seq = ?";
 
-/// The facts documents of articles, by a JSON array of their ids.
 /// The `article_facts` documents of these seqs (a JSON array), looked up by rowid.
 pub(crate) const FACTS_DOCS_BY_SEQ_SQL: &str =
     "SELECT seq, doc FROM article_facts WHERE seq IN (SELECT value FROM json_each(?))";
+
+/// The facts documents of articles, by a JSON array of their ids.
 pub(crate) const FACTS_DOCS_SQL: &str =
     "SELECT a.id, f.doc FROM articles a JOIN article_facts f ON f.seq = a.seq
      WHERE a.id IN (SELECT value FROM json_each(?))";

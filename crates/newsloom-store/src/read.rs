@@ -830,8 +830,16 @@ mod tests {
                 store.facts_of_articles(&[id]).unwrap();
                 store.facts_json_of_articles(&[id]).unwrap();
             }
+            let rows: Vec<ArticleRow> =
+                ["x", "y"].iter().filter_map(|id| store.article_brief(id).unwrap()).collect();
+            assert_eq!(store.facts_json_of_rows(&rows.iter().collect::<Vec<_>>()).unwrap().len(), 2);
         }
-        for sql in [FACTS_DOCS_SQL, crate::facts::FACTS_ROWS_SQL, crate::facts::FACT_ROW_SQL] {
+        for sql in [
+            FACTS_DOCS_SQL,
+            crate::facts::FACTS_DOCS_BY_SEQ_SQL,
+            crate::facts::FACTS_ROWS_SQL,
+            crate::facts::FACT_ROW_SQL,
+        ] {
             let stmt = store.conn.prepare_cached(sql).unwrap();
             assert!(stmt.get_status(rusqlite::StatementStatus::VmStep) > 0, "{sql}");
             assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0, "{sql}");
