@@ -18,18 +18,27 @@ impl SqliteStore {
 
     /// [`Self::story_facts`] of the article stored at `seq`.
     pub(crate) fn story_facts_at(&self, seq: i64) -> Result<Analysis> {
-        let row: Option<(Packed, Option<Packed>)> = self
+        Ok(self.facts_row_at(seq, false)?.0)
+    }
+
+    /// [`Self::story_facts_at`] and, with `page`, the row's article page document
+    /// ([`crate::page_facts`]; `None` for rows written before it existed).
+    pub(crate) fn facts_row_at(&self, seq: i64, page: bool) -> Result<(Analysis, Option<String>)> {
+        let sql = if page { FACT_PAGE_ROW_SQL } else { FACT_ROW_SQL };
+        let row: Option<(Packed, Option<Packed>, Option<Packed>)> = self
             .conn
-            .prepare_cached(FACT_ROW_SQL)?
-            .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?)))
+            .prepare_cached(sql)?
+            .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, if page { r.get(2)? } else { None })))
             .optional()?;
-        let facts = match row {
-            Some((Packed(doc), mentions)) => analysis_of_row(&doc, mentions.as_ref().map(|m| m.0.as_str()))?,
+        let (facts, page) = match row {
+            Some((Packed(doc), mentions, page)) => {
+                (analysis_of_row(&doc, mentions.as_ref().map(|m| m.0.as_str()))?, page.map(|p| p.0))
+            }
             // Stored before `article_facts` existed: the fact tables.
-            None => self.facts_from_tables_at(seq)?,
+            None => (self.facts_from_tables_at(seq)?, None),
         };
         let entities = self.entities_by_id(facts.mentions.iter().map(|m| m.entity.as_str()))?;
-        Ok(Analysis { entities, ..facts })
+        Ok((Analysis { entities, ..facts }, page))
     }
 
     /// [`Self::story_facts`] of several articles: their documents in one statement, and the
@@ -164,6 +173,9 @@ fn analysis_of_row(doc: &str, mentions: Option<&str>) -> Result<Analysis> {
 
 /// One article's `article_facts` row, by its seq.
 pub(crate) const FACT_ROW_SQL: &str = "SELECT doc, mentions FROM article_facts WHERE seq = ?";
+
+/// [`FACT_ROW_SQL`] with the article page's document.
+pub(crate) const FACT_PAGE_ROW_SQL: &str = "SELECT doc, mentions, page FROM article_facts WHERE seq = ?";
 
 /// The `article_facts` documents of these seqs (a JSON array), looked up by rowid.
 pub(crate) const FACTS_DOCS_BY_SEQ_SQL: &str =

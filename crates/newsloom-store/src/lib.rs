@@ -28,6 +28,7 @@ mod follow;
 mod geo;
 mod lock;
 mod packed;
+mod page_facts;
 mod read;
 mod recode;
 mod schema;

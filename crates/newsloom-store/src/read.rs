@@ -457,10 +457,20 @@ impl SqliteStore {
 
     /// [`Self::analysis`] of `article`, stored at `seq`.
     fn analysis_at(&self, seq: i64, article: &str) -> Result<Analysis> {
-        let mut analysis = self.story_facts_at(seq)?;
-        analysis.places = self.article_places_at(seq)?;
-        crate::tone::fill_analysis(self, seq, article, &mut analysis)?;
+        let (mut analysis, page) = self.facts_row_at(seq, true)?;
+        match page {
+            Some(doc) => crate::page_facts::fill_from_page_facts(&doc, article, &mut analysis)?,
+            // Written before the facts row kept them: their tables.
+            None => self.fill_page_facts_from_tables(seq, article, &mut analysis)?,
+        }
         Ok(analysis)
+    }
+
+    /// Places, tone, mention tones and themes of the article at `seq` from their own tables.
+    #[doc(hidden)]
+    pub fn fill_page_facts_from_tables(&self, seq: i64, article: &str, an: &mut Analysis) -> Result<()> {
+        an.places = self.article_places_at(seq)?;
+        crate::tone::fill_analysis(self, seq, article, an)
     }
 
     /// An article as its page shows it (see [`StoreBackend::article_page`]): one snapshot, and

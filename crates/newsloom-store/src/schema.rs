@@ -451,6 +451,10 @@ const MIGRATIONS: &[Step] = &[
         ON articles(story, source, copy_of, published, id, title, language, url);
     DROP INDEX IF EXISTS articles_story_outlets;
     "#),
+    // An article page's places, tone, mention tones and themes beside its facts (see
+    // `page_facts.rs`): a cold page read ten random pages of their four tables and indexes.
+    // NULL in rows written before: their pages read the tables.
+    Sql("ALTER TABLE article_facts ADD COLUMN page BLOB;"),
 ];
 
 /// Brings the database to the newest schema, one transaction per step.

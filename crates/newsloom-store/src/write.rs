@@ -45,10 +45,12 @@ impl Encoded {
             lean.story = None;
             serde_json::to_string(&lean)?
         };
+        let places: Vec<String> =
+            analysis.places.iter().map(serde_json::to_string).collect::<serde_json::Result<_>>()?;
         Ok(Encoded {
             doc: crate::packed::pack_value_fast(&doc)?,
             raw: crate::packed::pack_value(&article.raw)?,
-            facts: facts_row(Some(&article.body), analysis)?,
+            facts: facts_row(Some(&article.body), analysis, Some(&places))?,
             entities: analysis
                 .entities
                 .iter()
@@ -61,7 +63,7 @@ impl Encoded {
                 .collect::<serde_json::Result<_>>()?,
             quotes: analysis.quotes.iter().map(serde_json::to_string).collect::<serde_json::Result<_>>()?,
             events: analysis.events.iter().map(serde_json::to_string).collect::<serde_json::Result<_>>()?,
-            places: analysis.places.iter().map(serde_json::to_string).collect::<serde_json::Result<_>>()?,
+            places,
         })
     }
 
@@ -139,7 +141,7 @@ impl SqliteStore {
                 .collect::<Result<Vec<_>>>()?;
             let tx = self.conn.transaction()?;
             for (seq, analysis) in &facts {
-                insert_facts_row(&tx, *seq, &facts_row(None, analysis)?)?;
+                insert_facts_row(&tx, *seq, &facts_row(None, analysis, None)?)?;
             }
             tx.commit()?;
             done += facts.len() as u64;
@@ -332,11 +334,14 @@ pub(crate) fn insert_rows(tx: &Transaction, into: &str, width: usize, values: &[
 struct FactsRow {
     doc: Value,
     mentions: Value,
+    /// The article page's places, tone and themes ([`crate::page_facts`]); `Null` when the
+    /// row is made from the fact tables, which a page then reads.
+    page: Value,
 }
 
 /// The `article_facts` row; with the body, each event's sentence is cut out here, once,
 /// rather than by every story page that shows the event (which read and decoded the body).
-fn facts_row(body: Option<&str>, an: &Analysis) -> Result<FactsRow> {
+fn facts_row(body: Option<&str>, an: &Analysis, place_docs: Option<&[String]>) -> Result<FactsRow> {
     let mut mentions: Vec<_> = an.mentions.iter().collect();
     mentions.sort_by_key(|m| m.span.start);
     let mut quotes: Vec<_> = an.quotes.iter().collect();
@@ -351,12 +356,16 @@ fn facts_row(body: Option<&str>, an: &Analysis) -> Result<FactsRow> {
     Ok(FactsRow {
         doc: crate::packed::pack_value_fast(&serde_json::to_string(&doc)?)?,
         mentions: crate::packed::pack_value_fast(&serde_json::to_string(&mentions)?)?,
+        page: match place_docs {
+            Some(docs) => crate::packed::pack_value_fast(&crate::page_facts::page_facts_json(an, docs)?)?,
+            None => Value::Null,
+        },
     })
 }
 
 fn insert_facts_row(tx: &Transaction, seq: i64, row: &FactsRow) -> Result<()> {
-    tx.prepare_cached("INSERT OR REPLACE INTO article_facts (seq, doc, mentions) VALUES (?, ?, ?)")?
-        .execute(params![seq, row.doc, row.mentions])?;
+    tx.prepare_cached("INSERT OR REPLACE INTO article_facts (seq, doc, mentions, page) VALUES (?, ?, ?, ?)")?
+        .execute(params![seq, row.doc, row.mentions, row.page])?;
     Ok(())
 }
 
