@@ -184,5 +184,24 @@ mod tests {
         store.conn.execute("UPDATE article_facts SET page = NULL", []).unwrap();
         assert_eq!(store.analysis("a").unwrap(), page);
         assert_eq!(store.article_page("a").unwrap().unwrap().analysis, page);
+
+        // `reindex`'s backfill writes the document again, found through the partial index.
+        let plan: String = store
+            .conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT f.seq FROM article_facts f WHERE f.page IS NULL ORDER BY f.seq",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("article_facts_without_page"), "{plan}");
+        assert_eq!(store.backfill_facts(&mut |_| {}).unwrap(), 1);
+        let again: Option<Vec<u8>> = store
+            .conn
+            .query_row("SELECT page FROM article_facts WHERE seq = ?", [seq], |r| r.get(0))
+            .unwrap();
+        assert_eq!(again, kept, "the same document as written at ingest");
+        assert_eq!(store.analysis("a").unwrap(), page);
+        assert_eq!(store.backfill_facts(&mut |_| {}).unwrap(), 0, "nothing left to fill");
     }
 }

@@ -815,8 +815,9 @@ mod tests {
         let before = store.story_facts("y").unwrap();
         store.conn.execute("DELETE FROM article_facts", []).unwrap();
         assert_eq!(store.story_facts("y").unwrap(), before);
-        // And gets its documents back from a backfill, which then has nothing left to do.
-        assert_eq!(store.backfill_facts(&mut |_| {}).unwrap(), 2);
+        // And gets its documents back from a backfill (two facts rows, then their two article
+        // page documents), which then has nothing left to do.
+        assert_eq!(store.backfill_facts(&mut |_| {}).unwrap(), 4);
         let rows: i64 = store.conn.query_row("SELECT COUNT(*) FROM article_facts", [], |r| r.get(0)).unwrap();
         assert_eq!((rows, store.backfill_facts(&mut |_| {}).unwrap()), (2, 0));
         assert_eq!(store.story_facts("y").unwrap(), before);

@@ -120,9 +120,16 @@ impl SqliteStore {
         })
     }
 
-    /// Writes the facts document of every article stored before `article_facts` existed,
-    /// 2,000 articles per transaction (a reader never waits long), from the fact tables.
+    /// Writes the facts document of every article stored before `article_facts` existed, and
+    /// the article page document of every facts row written before that existed, 2,000
+    /// articles per transaction (a reader never waits long), from the fact tables. Returns the
+    /// number of documents written (a facts row written here gets its page document too).
     pub fn backfill_facts(&mut self, progress: &mut dyn FnMut(u64)) -> Result<u64> {
+        let rows = self.backfill_facts_rows(progress)?;
+        Ok(rows + self.backfill_page_facts(&mut |n| progress(rows + n))?)
+    }
+
+    fn backfill_facts_rows(&mut self, progress: &mut dyn FnMut(u64)) -> Result<u64> {
         let (mut done, mut after) = (0u64, 0i64);
         loop {
             let todo: Vec<i64> = self
@@ -367,6 +374,46 @@ fn insert_facts_row(tx: &Transaction, seq: i64, row: &FactsRow) -> Result<()> {
     tx.prepare_cached("INSERT OR REPLACE INTO article_facts (seq, doc, mentions, page) VALUES (?, ?, ?, ?)")?
         .execute(params![seq, row.doc, row.mentions, row.page])?;
     Ok(())
+}
+
+impl SqliteStore {
+    /// Fills the `page` column ([`crate::page_facts`]) of facts rows written before it existed,
+    /// found through the partial index of those rows (so a store without any reads nothing).
+    fn backfill_page_facts(&mut self, progress: &mut dyn FnMut(u64)) -> Result<u64> {
+        let mut done = 0u64;
+        loop {
+            let todo: Vec<(i64, String)> = self
+                .conn
+                .prepare_cached(
+                    "SELECT f.seq, a.id FROM article_facts f JOIN articles a ON a.seq = f.seq
+                     WHERE f.page IS NULL ORDER BY f.seq LIMIT 2000",
+                )?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            if todo.is_empty() {
+                return Ok(done);
+            }
+            let pages = todo
+                .iter()
+                .map(|(seq, id)| {
+                    let mut an = Analysis::default();
+                    self.fill_page_facts_from_tables(*seq, id, &mut an)?;
+                    let docs: Vec<String> =
+                        an.places.iter().map(serde_json::to_string).collect::<serde_json::Result<_>>()?;
+                    let doc = crate::page_facts::page_facts_json(&an, &docs)?;
+                    Ok((*seq, crate::packed::pack_value_fast(&doc)?))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let tx = self.conn.transaction()?;
+            for (seq, page) in &pages {
+                tx.prepare_cached("UPDATE article_facts SET page = ? WHERE seq = ?")?
+                    .execute(params![page, seq])?;
+            }
+            tx.commit()?;
+            done += pages.len() as u64;
+            progress(done);
+        }
+    }
 }
 
 /// Moves every article of `absorbed` into `into` and records the redirect, so the old id still
