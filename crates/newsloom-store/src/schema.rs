@@ -455,9 +455,6 @@ const MIGRATIONS: &[Step] = &[
     // `page_facts.rs`): a cold page read ten random pages of their four tables and indexes.
     // NULL in rows written before: their pages read the tables.
     Sql("ALTER TABLE article_facts ADD COLUMN page BLOB;"),
-    // The rows still without that document, for `reindex` to fill: only rows written before
-    // step 19 enter this index, so it is empty once they are filled and on a new store.
-    Sql("CREATE INDEX IF NOT EXISTS article_facts_without_page ON article_facts(seq) WHERE page IS NULL;"),
 ];
 
 /// Brings the database to the newest schema, one transaction per step.

@@ -376,23 +376,20 @@ fn insert_facts_row(tx: &Transaction, seq: i64, row: &FactsRow) -> Result<()> {
     Ok(())
 }
 
+/// An article's seq and id.
+type SeqAndId = (i64, String);
+
 impl SqliteStore {
-    /// Fills the `page` column ([`crate::page_facts`]) of facts rows written before it existed,
-    /// found through the partial index of those rows (so a store without any reads nothing).
+    /// Fills the `page` column ([`crate::page_facts`]) of facts rows written before it existed.
+    /// It reads every facts row once (only `reindex` calls it, which reads every article): an
+    /// index of the rows without one would have cost a scan of the table when the schema step
+    /// ran, at the first open of any command.
     fn backfill_page_facts(&mut self, progress: &mut dyn FnMut(u64)) -> Result<u64> {
-        let mut done = 0u64;
+        let (mut done, mut after) = (0u64, 0i64);
         loop {
-            let todo: Vec<(i64, String)> = self
-                .conn
-                .prepare_cached(
-                    "SELECT f.seq, a.id FROM article_facts f JOIN articles a ON a.seq = f.seq
-                     WHERE f.page IS NULL ORDER BY f.seq LIMIT 2000",
-                )?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            if todo.is_empty() {
-                return Ok(done);
-            }
+            let (todo, last) = self.facts_rows_without_page(after)?;
+            let Some(last) = last else { return Ok(done) };
+            after = last;
             let pages = todo
                 .iter()
                 .map(|(seq, id)| {
@@ -413,6 +410,21 @@ impl SqliteStore {
             done += pages.len() as u64;
             progress(done);
         }
+    }
+
+    /// The facts rows without a page document among the 2,000 after seq `after`, as (seq,
+    /// article id), and the last seq looked at (`None` past the end).
+    fn facts_rows_without_page(&self, after: i64) -> Result<(Vec<SeqAndId>, Option<i64>)> {
+        let rows: Vec<(i64, Option<String>)> = self
+            .conn
+            .prepare_cached(
+                "SELECT f.seq, CASE WHEN f.page IS NULL THEN a.id END FROM article_facts f
+                 LEFT JOIN articles a ON a.seq = f.seq WHERE f.seq > ? ORDER BY f.seq LIMIT 2000",
+            )?
+            .query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let last = rows.last().map(|r| r.0);
+        Ok((rows.into_iter().filter_map(|(seq, id)| Some((seq, id?))).collect(), last))
     }
 }
 
