@@ -9,19 +9,18 @@
 
 use newsloom_model::{Analysis, ArticleTone, MentionTone, PlaceMention, Span, ThemeLabel};
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 
 use crate::Result;
 
 /// A mention's tone without its article id (the row's article is known to the reader).
 type ToneRow<'a> = (&'a str, usize, usize, i8, f32, f32);
 
-/// The document as written: places as the places table's documents, each list in the order the
-/// tables give it back (places and mention tones by start, ties in analysis order; themes in
-/// analysis order).
+/// The document as written, each list in the order the tables give it back (places and mention
+/// tones by start, ties in analysis order; themes in analysis order). A place is written as the
+/// places table's document of it is.
 #[derive(Serialize)]
 struct PageFactsRef<'a> {
-    places: Vec<&'a RawValue>,
+    places: Vec<&'a PlaceMention>,
     tone: Option<&'a ArticleTone>,
     mention_tones: Vec<ToneRow<'a>>,
     themes: &'a [ThemeLabel],
@@ -35,17 +34,14 @@ struct PageFacts {
     themes: Vec<ThemeLabel>,
 }
 
-/// The `page` document of `an`, whose places' JSON documents are `place_docs` (one per place,
-/// in analysis order, as the places table stores them).
-pub(crate) fn page_facts_json(an: &Analysis, place_docs: &[String]) -> Result<String> {
-    let raw: Vec<&RawValue> =
-        place_docs.iter().map(|d| serde_json::from_str(d)).collect::<serde_json::Result<_>>()?;
-    let mut places: Vec<(usize, &RawValue)> = an.places.iter().map(|p| p.span.start).zip(raw).collect();
-    places.sort_by_key(|p| p.0);
+/// The `page` document of `an`.
+pub(crate) fn page_facts_json(an: &Analysis) -> Result<String> {
+    let mut places: Vec<&PlaceMention> = an.places.iter().collect();
+    places.sort_by_key(|p| p.span.start);
     let mut tones: Vec<&MentionTone> = an.mention_tones.iter().collect();
     tones.sort_by_key(|m| m.span.start);
     let doc = PageFactsRef {
-        places: places.into_iter().map(|p| p.1).collect(),
+        places,
         tone: an.tone.as_ref(),
         mention_tones: tones
             .iter()

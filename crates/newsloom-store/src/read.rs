@@ -467,8 +467,12 @@ impl SqliteStore {
     }
 
     /// Places, tone, mention tones and themes of the article at `seq` from their own tables.
-    #[doc(hidden)]
-    pub fn fill_page_facts_from_tables(&self, seq: i64, article: &str, an: &mut Analysis) -> Result<()> {
+    pub(crate) fn fill_page_facts_from_tables(
+        &self,
+        seq: i64,
+        article: &str,
+        an: &mut Analysis,
+    ) -> Result<()> {
         an.places = self.article_places_at(seq)?;
         crate::tone::fill_analysis(self, seq, article, an)
     }

@@ -45,12 +45,10 @@ impl Encoded {
             lean.story = None;
             serde_json::to_string(&lean)?
         };
-        let places: Vec<String> =
-            analysis.places.iter().map(serde_json::to_string).collect::<serde_json::Result<_>>()?;
         Ok(Encoded {
             doc: crate::packed::pack_value_fast(&doc)?,
             raw: crate::packed::pack_value(&article.raw)?,
-            facts: facts_row(Some(&article.body), analysis, Some(&places))?,
+            facts: facts_row(Some(&article.body), analysis, true)?,
             entities: analysis
                 .entities
                 .iter()
@@ -63,7 +61,7 @@ impl Encoded {
                 .collect::<serde_json::Result<_>>()?,
             quotes: analysis.quotes.iter().map(serde_json::to_string).collect::<serde_json::Result<_>>()?,
             events: analysis.events.iter().map(serde_json::to_string).collect::<serde_json::Result<_>>()?,
-            places,
+            places: analysis.places.iter().map(serde_json::to_string).collect::<serde_json::Result<_>>()?,
         })
     }
 
@@ -148,7 +146,7 @@ impl SqliteStore {
                 .collect::<Result<Vec<_>>>()?;
             let tx = self.conn.transaction()?;
             for (seq, analysis) in &facts {
-                insert_facts_row(&tx, *seq, &facts_row(None, analysis, None)?)?;
+                insert_facts_row(&tx, *seq, &facts_row(None, analysis, false)?)?;
             }
             tx.commit()?;
             done += facts.len() as u64;
@@ -342,13 +340,13 @@ struct FactsRow {
     doc: Value,
     mentions: Value,
     /// The article page's places, tone and themes ([`crate::page_facts`]); `Null` when the
-    /// row is made from the fact tables, which a page then reads.
+    /// row is made from the fact tables without them, which a page then reads.
     page: Value,
 }
 
 /// The `article_facts` row; with the body, each event's sentence is cut out here, once,
 /// rather than by every story page that shows the event (which read and decoded the body).
-fn facts_row(body: Option<&str>, an: &Analysis, place_docs: Option<&[String]>) -> Result<FactsRow> {
+fn facts_row(body: Option<&str>, an: &Analysis, with_page: bool) -> Result<FactsRow> {
     let mut mentions: Vec<_> = an.mentions.iter().collect();
     mentions.sort_by_key(|m| m.span.start);
     let mut quotes: Vec<_> = an.quotes.iter().collect();
@@ -363,9 +361,10 @@ fn facts_row(body: Option<&str>, an: &Analysis, place_docs: Option<&[String]>) -
     Ok(FactsRow {
         doc: crate::packed::pack_value_fast(&serde_json::to_string(&doc)?)?,
         mentions: crate::packed::pack_value_fast(&serde_json::to_string(&mentions)?)?,
-        page: match place_docs {
-            Some(docs) => crate::packed::pack_value_fast(&crate::page_facts::page_facts_json(an, docs)?)?,
-            None => Value::Null,
+        page: if with_page {
+            crate::packed::pack_value_fast(&crate::page_facts::page_facts_json(an)?)?
+        } else {
+            Value::Null
         },
     })
 }
@@ -395,10 +394,7 @@ impl SqliteStore {
                 .map(|(seq, id)| {
                     let mut an = Analysis::default();
                     self.fill_page_facts_from_tables(*seq, id, &mut an)?;
-                    let docs: Vec<String> =
-                        an.places.iter().map(serde_json::to_string).collect::<serde_json::Result<_>>()?;
-                    let doc = crate::page_facts::page_facts_json(&an, &docs)?;
-                    Ok((*seq, crate::packed::pack_value_fast(&doc)?))
+                    Ok((*seq, crate::packed::pack_value_fast(&crate::page_facts::page_facts_json(&an)?)?))
                 })
                 .collect::<Result<Vec<_>>>()?;
             let tx = self.conn.transaction()?;
