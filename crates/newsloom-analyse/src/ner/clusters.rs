@@ -16,6 +16,9 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 static SHIPPED: &[u8] = include_bytes!("../../models/ner-clusters.tsv.gz");
+/// Paths of GloVe's 200,000 most frequent words (`build_ner_glove.py`): six billion tokens of
+/// encyclopaedia and news text reach the names that the PPMI table's million tokens miss.
+static SHIPPED_GLOVE: &[u8] = include_bytes!("../../models/ner-glove.tsv.gz");
 
 /// Words seen less often than this get no cluster (their contexts are noise).
 const MIN_COUNT: u32 = 3;
@@ -34,6 +37,9 @@ pub struct Clusters {
 
 static CLUSTERS: LazyLock<Clusters> =
     LazyLock::new(|| super::model::shipped_or_override("NEWSLOOM_NER_CLUSTERS", SHIPPED, Clusters::from_gz));
+static GLOVE: LazyLock<Clusters> = LazyLock::new(|| {
+    super::model::shipped_or_override("NEWSLOOM_NER_GLOVE", SHIPPED_GLOVE, Clusters::from_gz)
+});
 
 impl Clusters {
     /// The shipped table (built once per process).
@@ -41,15 +47,23 @@ impl Clusters {
         &CLUSTERS
     }
 
+    /// The shipped GloVe table (paths only; no case column).
+    pub fn glove() -> &'static Clusters {
+        &GLOVE
+    }
+
     pub fn from_gz(gz: &[u8]) -> Result<Clusters, String> {
         let text = super::model::gunzip(gz)?;
         let mut map = HashMap64::with_capacity_and_hasher(text.len() / 16, Default::default());
         for line in text.lines() {
             let mut f = line.split('\t');
-            let (Some(w), Some(path), Some(case)) = (f.next(), f.next(), f.next()) else { continue };
-            let bits = path.bytes().fold(0u32, |b, c| (b << 1) | (c == b'1') as u32);
-            let case: u32 = case.parse().unwrap_or(0);
-            map.insert(hash_bytes(w.as_bytes()), bits | ((path.len() as u32) << 16) | ((case + 1) << 24));
+            let (Some(w), Some(path)) = (f.next(), f.next()) else { continue };
+            // Paths are packed in 16 bits: deeper ones keep their first 16.
+            let path = &path.as_bytes()[..path.len().min(16)];
+            let bits = path.iter().fold(0u32, |b, &c| (b << 1) | (c == b'1') as u32);
+            // Without a case column (the GloVe table) the case bucket reads 0, "unknown".
+            let case = f.next().map_or(0, |c| c.parse::<u32>().unwrap_or(0) + 1);
+            map.insert(hash_bytes(w.as_bytes()), bits | ((path.len() as u32) << 16) | (case << 24));
         }
         Ok(Clusters { map })
     }

@@ -133,6 +133,8 @@ pub struct TokInfo {
     pub flags: u8,
     /// The word's cluster ([`Clusters::get`]), 0 when it has none.
     pub cluster: u32,
+    /// The word's GloVe cluster ([`Clusters::glove`]), 0 when it has none.
+    pub glove: u32,
     /// Hyphenated word ("Tripoli-based"): hash of the lower-case part after the last hyphen
     /// and whether the part before it is capitalised; 0 otherwise.
     pub hyph: u64,
@@ -291,6 +293,7 @@ pub(crate) fn word_info_ascii(tok: &str, gaz: &Gazetteer) -> Option<TokInfo> {
     };
     info.gwords = gaz.word_bits(info.upper) | names::bits(info.upper);
     info.cluster = Clusters::shipped().get(info.lower);
+    info.glove = Clusters::glove().get(info.lower);
     for k in 0..4.min(n) {
         info.prefix[k] = hash_bytes(&lower[..k + 1]);
         info.suffix[k] = hash_bytes(&lower[n - 1 - k..n]);
@@ -333,6 +336,7 @@ pub(crate) fn word_info_general(tok: &str, gaz: &Gazetteer, bufs: &mut [String; 
     info.upper = hash_bytes(upper.as_bytes());
     info.gwords = gaz.word_bits(info.upper) | names::bits(info.upper);
     info.cluster = Clusters::shipped().get(info.lower);
+    info.glove = Clusters::glove().get(info.lower);
     info.shape = hash_bytes(full.as_bytes());
     info.sshape = hash_bytes(short.as_bytes());
     let lb = lower.as_bytes();
@@ -586,6 +590,7 @@ pub const NONE: TokInfo = TokInfo {
     doc_ctx: 0,
     flags: 0,
     cluster: 0,
+    glove: 0,
     hyph: 0,
     affix5: [0; 2],
 };
@@ -664,6 +669,8 @@ pub fn static_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mu
     out.push(key(59, clusters::prefix(n1.cluster, 6), 0));
     out.push(key(60, clusters::prefix(p1.cluster, 12), 0));
     out.push(key(61, clusters::prefix(n1.cluster, 12), 0));
+    out.push(key(79, clusters::prefix(p1.glove, 8), 0));
+    out.push(key(80, clusters::prefix(n1.glove, 8), 0));
     geo_features(w, p1, n1, caps, out);
     word_extra(w, caps, out);
     debug_assert!(out.len() <= MAX_STATIC);
@@ -692,6 +699,11 @@ fn cluster_features(w: &TokInfo, out: &mut Vec<u32>) {
     out.push(key(55, clusters::prefix(c, 12), 0));
     out.push(key(56, clusters::prefix(c, 16), 0));
     out.push(key(57, clusters::case(c), w.sshape));
+    let g = w.glove;
+    out.push(key(75, clusters::prefix(g, 4), 0));
+    out.push(key(76, clusters::prefix(g, 8), 0));
+    out.push(key(77, clusters::prefix(g, 12), 0));
+    out.push(key(78, clusters::prefix(g, 16), 0));
 }
 
 // The tagger at run time scores [`static_features`] in three parts that sum to the same
@@ -741,12 +753,14 @@ pub fn neighbour_features(t: &TokInfo, which: usize, out: &mut Vec<u32>) {
             push!(out, 33, t.fw(), k(0));
             out.push(key(58, clusters::prefix(t.cluster, 6), 0));
             out.push(key(60, clusters::prefix(t.cluster, 12), 0));
+            out.push(key(79, clusters::prefix(t.glove, 8), 0));
         }
         1 => {
             push!(out, 15, t.fl(), k(0));
             push!(out, 34, t.fw(), k(0));
             out.push(key(59, clusters::prefix(t.cluster, 6), 0));
             out.push(key(61, clusters::prefix(t.cluster, 12), 0));
+            out.push(key(80, clusters::prefix(t.glove, 8), 0));
         }
         2 => push!(out, 16, t.fl(), k(0)),
         _ => push!(out, 17, t.fl(), k(0)),

@@ -140,8 +140,13 @@ impl NerTagger {
             .unwrap_or_else(|_| NerTagger { weights: Weights::empty(), gaz: Gazetteer::shipped() })
     }
 
+    /// `NEWSLOOM_NER_WEIGHTS` names another weight file, to compare taggers without a rebuild.
     pub fn try_shipped() -> Result<Self, String> {
-        Ok(NerTagger { weights: Weights::from_gz(SHIPPED_WEIGHTS)?, gaz: Gazetteer::shipped() })
+        let weights = match std::env::var_os("NEWSLOOM_NER_WEIGHTS") {
+            Some(p) => Weights::from_gz(&std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))?)?,
+            None => Weights::from_gz(SHIPPED_WEIGHTS)?,
+        };
+        Ok(NerTagger { weights, gaz: Gazetteer::shipped() })
     }
 
     /// A process-wide tagger, loaded on first use.

@@ -389,6 +389,32 @@ fn shipped_clusters_and_names_are_found_by_token_infos() {
 }
 
 #[test]
+fn the_glove_table_reaches_rare_names_and_groups_them_by_kind() {
+    use super::features::token_infos;
+    let g = clusters::Clusters::glove();
+    assert!(g.len() > 50_000, "GloVe table has {} words", g.len());
+    let text = "SMITH Jones Miller Wiltshire Shropshire Tuesday Wednesday Kelin";
+    let toks = tokenize(text);
+    let infos = token_infos(text, &toks, &[(0, toks.len())], NerTagger::shared().gazetteer());
+    let at = |i: usize, bits: u32| clusters::prefix(infos[i].glove, bits);
+    // Whatever the case; counties the PPMI table never saw have a path too.
+    assert!(
+        infos[..7].iter().all(|t| t.glove != 0),
+        "{:?}",
+        infos.iter().map(|t| t.glove).collect::<Vec<_>>()
+    );
+    assert_eq!((infos[3].cluster, infos[4].cluster), (0, 0), "Wiltshire, Shropshire: no PPMI cluster");
+    // Surnames with surnames, counties with counties, weekdays with weekdays, apart at 4 bits.
+    assert_eq!(at(0, 8), at(1, 8));
+    assert_eq!(at(0, 4), at(2, 4));
+    assert_eq!(at(3, 8), at(4, 8));
+    assert_eq!(at(5, 12), at(6, 12));
+    assert!(at(0, 4) != at(3, 4) && at(0, 4) != at(5, 4) && at(3, 4) != at(5, 4));
+    // A word outside GloVe's 100,000 most frequent has none.
+    assert_eq!(infos[7].glove, 0);
+}
+
+#[test]
 fn clusters_group_words_that_share_contexts() {
     // Two kinds of words in the same frames: cities after "in", verbs after "they".
     let dir = std::env::temp_dir().join(format!("nl-clusters-{}", std::process::id()));

@@ -4,7 +4,9 @@ use super::*;
 
 /// Mentions the tagger gave another kind that the gazetteer knows as a place, where the
 /// context says place: after "in"/"near"/"outside", before a comma and a state or country
-/// ("Glen Allen, Va."), or before "County"/"Parish" ("Laurel County").
+/// ("Glen Allen, Va."), before "County"/"Parish" ("Laurel County"), in a list of counties
+/// ("Walton and Oconee counties"), or before a resident noun ("a Chapin man"). Towns named
+/// like surnames are where the tagger says person most often, and local news names them so.
 pub(super) fn in_place_context<'a>(
     gaz: &Gazetteer,
     body: &'a str,
@@ -37,7 +39,20 @@ pub(super) fn in_place_context<'a>(
         let place_prep = ti > 0 && is_word(ti - 1, &["in", "near", "outside"]);
         let comma = tokens.get(tj + 1).is_some_and(|t| t.text(body) == ",")
             && tokens.get(tj + 2).is_some_and(|q| is_cap(q.text(body)));
-        if !(county || place_prep || comma) {
+        let counties = in_county_list(body, tokens, tj + 1);
+        let resident = is_word(tj + 1, RESIDENT_NOUNS)
+            && (ti == 0
+                || is_word(ti - 1, &["a", "an", "the"])
+                || tokens[ti - 1].text(body).ends_with("-old"));
+        if !(county || place_prep || comma || counties || resident) {
+            continue;
+        }
+        // "Walton and Oconee counties": the county of that name.
+        if counties {
+            normalise(&format!("{text} County"), &mut key);
+            if known(gaz, &key, false).is_some_and(|(l, _, _)| matches!(l, Level::Adm2 | Level::Adm3)) {
+                out.push(Toponym::new(s, e, text, &key, Found::Context));
+            }
             continue;
         }
         // "Laurel County", "Pointe Coupee Parish".
@@ -64,10 +79,43 @@ pub(super) fn in_place_context<'a>(
                         && c.kind != NameKind::Adjective
                 })
             });
-        if place_prep || qualified {
+        let town = matches!(level, Level::City | Level::Adm2 | Level::Adm3);
+        if place_prep || qualified || (resident && town) {
             out.push(Toponym::new(s, e, text, &key, Found::Context));
         }
     }
+}
+
+/// Nouns for the people of a place: "a Chapin man", "the 60-year-old Alton woman". Not
+/// "family" or "home", which follow surnames as often ("the Obama family").
+const RESIDENT_NOUNS: &[&str] = &[
+    "man",
+    "woman",
+    "men",
+    "women",
+    "resident",
+    "residents",
+    "native",
+    "couple",
+    "teen",
+    "teenager",
+    "boy",
+    "girl",
+];
+
+/// Whether tokens from `k` on are the rest of a list of names ending in "counties" or
+/// "parishes" (", Grayson and Love counties", "to Riley counties").
+fn in_county_list(body: &str, tokens: &[Token], k: usize) -> bool {
+    for t in tokens.iter().skip(k).take(8) {
+        let w = t.text(body);
+        if w.eq_ignore_ascii_case("counties") || w.eq_ignore_ascii_case("parishes") {
+            return true;
+        }
+        if !(w == "," || matches!(w, "and" | "or" | "to" | "&") || is_cap(w)) {
+            return false;
+        }
+    }
+    false
 }
 
 /// One name, one sense per article: a mention the tagger called a person or organisation
@@ -168,5 +216,86 @@ pub(super) fn untagged_after_preposition(
             out.push(Toponym::new(tokens[i].char_start, last.char_end, text, &key, Found::Context));
             break;
         }
+    }
+}
+
+/// Words that open a longer place name around a shorter one ("North Kansas City", "South
+/// Charleston", "Fort Worth").
+const NAME_OPENERS: &[&str] = &["North", "South", "East", "West", "New", "Fort", "Port", "Lake", "Mount"];
+
+/// A toponym the tagger or a scan cut short is widened to the name the text goes on to give,
+/// when the gazetteer knows that name as a region or town: "Lexington" before "County" is
+/// Lexington County, "Kansas City" after "North" is North Kansas City. A different tagger cuts
+/// such names in different places; the gazetteer says where the name ends.
+pub(super) fn widen_to_known_names(gaz: &Gazetteer, body: &str, tokens: &[Token], out: &mut [Toponym]) {
+    let mut key = String::new();
+    for t in out.iter_mut() {
+        let ti = tokens.partition_point(|x| x.char_start < t.start);
+        let tj = tokens.partition_point(|x| x.char_end < t.end);
+        let (Some(first), Some(last)) = (tokens.get(ti), tokens.get(tj)) else { continue };
+        if first.char_start != t.start || last.char_end != t.end {
+            continue;
+        }
+        if let Some(next) = tokens.get(tj + 1)
+            && matches!(next.text(body), "County" | "Parish")
+        {
+            let text = &body[first.start..next.end];
+            normalise(text, &mut key);
+            if known(gaz, &key, false).is_some_and(|(l, _, _)| matches!(l, Level::Adm2 | Level::Adm3)) {
+                (t.end, t.text, t.key) = (next.char_end, text.to_string(), key.clone());
+                continue;
+            }
+        }
+        if let Some(prev) = ti.checked_sub(1).map(|k| &tokens[k])
+            && NAME_OPENERS.contains(&prev.text(body))
+            && prev.end + 1 == first.start
+        {
+            let text = &body[prev.start..last.end];
+            normalise(text, &mut key);
+            if known(gaz, &key, false).is_some_and(|(l, _, k)| {
+                matches!(l, Level::City | Level::Adm2 | Level::Adm3) && k == NameKind::Primary
+            }) {
+                (t.start, t.text, t.key) = (prev.char_start, text.to_string(), key.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{mention, spans};
+    use super::*;
+
+    #[test]
+    fn towns_before_a_resident_noun_or_in_a_list_of_counties_are_toponyms() {
+        let body = "A Chapin man died on Tuesday. The 60-year-old Alton woman was hurt. The Obama family \
+                    was there. Snow fell from Ellsworth to Riley counties and in Walton and Oconee counties.";
+        let mentions: Vec<Mention> =
+            [("Chapin", 0), ("Alton", 0), ("Obama", 0), ("Ellsworth", 0), ("Riley", 0), ("Walton", 0)]
+                .iter()
+                .map(|&(t, n)| mention(body, t, n, EntityKind::Person))
+                .collect();
+        let got = spans(body, &mentions, &DetectParams::default());
+        for want in ["Chapin", "Alton", "Ellsworth", "Riley", "Walton"] {
+            assert!(got.iter().any(|(t, f)| t == want && *f == Found::Context), "{want} in {got:?}");
+        }
+        // "family" follows surnames as often as towns.
+        assert!(!got.iter().any(|(t, _)| t == "Obama"), "{got:?}");
+    }
+
+    #[test]
+    fn a_place_cut_short_is_widened_to_the_name_the_gazetteer_knows() {
+        let body =
+            "Lexington County deputies said a North Kansas City man and a Kansas City woman were hurt.";
+        let mentions = [
+            mention(body, "Lexington", 0, EntityKind::Place),
+            mention(body, "Kansas City", 0, EntityKind::Place),
+            mention(body, "Kansas City", 1, EntityKind::Place),
+        ];
+        let got = spans(body, &mentions, &DetectParams::default());
+        for want in ["Lexington County", "North Kansas City", "Kansas City"] {
+            assert!(got.iter().any(|(t, _)| t == want), "{want} in {got:?}");
+        }
+        assert!(!got.iter().any(|(t, _)| t == "Lexington"), "{got:?}");
     }
 }

@@ -22,7 +22,7 @@ mod scan;
 mod trim;
 mod unknown;
 
-use context::{in_place_context, same_name_elsewhere, untagged_after_preposition};
+use context::{in_place_context, same_name_elsewhere, untagged_after_preposition, widen_to_known_names};
 pub use region::{article_region, merge, organisations_in_region};
 use roads::scan_streets;
 use scan::{scan_hyphenated, scan_untagged};
@@ -437,6 +437,7 @@ pub fn detect_tokenized(
         in_place_context(gaz, body, tokens, mentions, &slice, &mut out);
         untagged_after_preposition(gaz, body, tokens, mentions, &mut out);
         same_name_elsewhere(gaz, mentions, &slice, &mut out);
+        widen_to_known_names(gaz, body, tokens, &mut out);
     }
     out.sort_by_key(|t| (t.start, std::cmp::Reverse(t.end)));
     // Overlaps (a scan match inside a tagged span): the first, longest wins.
@@ -531,7 +532,7 @@ mod tests {
     use super::*;
     use newsloom_model::Span;
 
-    fn mention(body: &str, text: &str, nth: usize, kind: EntityKind) -> Mention {
+    pub(super) fn mention(body: &str, text: &str, nth: usize, kind: EntityKind) -> Mention {
         let start = body.match_indices(text).nth(nth).expect("text in body").0;
         Mention {
             entity: text.into(),
@@ -542,7 +543,7 @@ mod tests {
         }
     }
 
-    fn spans(body: &str, mentions: &[Mention], p: &DetectParams) -> Vec<(String, Found)> {
+    pub(super) fn spans(body: &str, mentions: &[Mention], p: &DetectParams) -> Vec<(String, Found)> {
         detect(Gazetteer::shared(), body, mentions, p).into_iter().map(|t| (t.text, t.found)).collect()
     }
 
