@@ -635,6 +635,8 @@ pub fn static_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mu
     push!(out, 15, n1.fl(), k(0));
     push!(out, 16, p2.fl(), k(0));
     push!(out, 17, n2.fl(), k(0));
+    out.push(key(82, clusters::prefix(p2.glove, 8), 0));
+    out.push(key(83, clusters::prefix(n2.glove, 8), 0));
     out.push(key(18, p1.sshape, w.sshape));
     out.push(key(19, w.sshape, n1.sshape));
     push!(out, 20, p1.fl(), w.fl());
@@ -762,8 +764,14 @@ pub fn neighbour_features(t: &TokInfo, which: usize, out: &mut Vec<u32>) {
             out.push(key(61, clusters::prefix(t.cluster, 12), 0));
             out.push(key(80, clusters::prefix(t.glove, 8), 0));
         }
-        2 => push!(out, 16, t.fl(), k(0)),
-        _ => push!(out, 17, t.fl(), k(0)),
+        2 => {
+            push!(out, 16, t.fl(), k(0));
+            out.push(key(82, clusters::prefix(t.glove, 8), 0));
+        }
+        _ => {
+            push!(out, 17, t.fl(), k(0));
+            out.push(key(83, clusters::prefix(t.glove, 8), 0));
+        }
     }
 }
 
