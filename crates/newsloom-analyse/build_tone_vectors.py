@@ -33,12 +33,17 @@ WORDS = 40_000
 STEP = 1.0 / 64.0
 
 
+def read_glove(data):
+    """The package's words (most frequent first) and their vectors (memory-mapped)."""
+    words = pq.read_table(os.path.join(data, "glove_6B_index.parquet")).column("index").to_pylist()
+    return words, np.load(os.path.join(data, "glove_6B_50d_emb.npy"), mmap_mode="r")
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     data, out = sys.argv[1], sys.argv[2]
-    words = pq.read_table(os.path.join(data, "glove_6B_index.parquet")).column("index").to_pylist()
-    emb = np.load(os.path.join(data, "glove_6B_50d_emb.npy"), mmap_mode="r")
+    words, emb = read_glove(data)
     keep = []
     for i, w in enumerate(words):
         b = w.encode("utf-8")

@@ -348,23 +348,40 @@ fn run_pairs(gold: &Path, model: Option<&Path>, train: Option<&Path>) -> Result<
         None => (pairsim::SHIPPED, Vec::new()),
     };
     let embs = match model {
-        Some(m) => {
-            let arts: Vec<&Article> = pairs.iter().flat_map(|p| [&p.a, &p.b]).collect();
-            Some(embed_articles(m, &arts)?)
-        }
+        Some(m) => Some(pair_embeddings(m, &pairs)?),
         None => None,
     };
     let threshold = f64::from(ClusterConfig::default().join_threshold);
     let joins = join_scores(&pairs, &[], None, false);
-    let graded = pair_inputs(&pairs, &more).iter().map(|x| fitted.score(x)).collect();
+    let xs = pair_inputs(&pairs, &more);
+    let graded = xs.iter().map(|x| fitted.score(x)).collect();
     let mut sims: Vec<(&str, Vec<f64>)> =
         vec![("lexical", graded), ("join_p", joins.iter().map(|j| j.0).collect())];
-    if let Some(e) = &embs {
+    if let (Some(e), Some(m)) = (&embs, model) {
         sims.push(("embed", join_scores(&pairs, &[], Some(e), false).iter().map(|j| j.0).collect()));
         // The encoder alone, for reference: cosine of the two embeddings.
-        let cos = (0..pairs.len())
-            .map(|i| f64::from(newsloom_cosine(&e[2 * i], &e[2 * i + 1])))
-            .collect::<Vec<_>>();
+        let cos = pair_cosines(e);
+        // The graded score with the encoder's cosine among its inputs, fitted on the other
+        // folds under --folds; without them on this file itself (in-sample, as the shipped
+        // lexical weights are on the dev file).
+        let with_e = |xs: &[[f64; pairsim::NX]], ps: &[Pair], cos: &[f64]| -> Vec<[f64; pairsim::NXE]> {
+            xs.iter()
+                .zip(ps)
+                .zip(cos)
+                .map(|((x, p), &c)| pairsim::with_embedding(x, c, p.a.language != p.b.language))
+                .collect()
+        };
+        let xe = with_e(&xs, &pairs, &cos);
+        // `more` holds the other folds' pairs under --folds, else nothing.
+        let fitted_e = if more.is_empty() {
+            let y: Vec<f64> = pairs.iter().map(|p| -p.overall).collect();
+            pairsim::fit(&xe, &y, pairsim::LAMBDA)
+        } else {
+            let tcos = pair_cosines(&pair_embeddings(m, &more)?);
+            let y: Vec<f64> = more.iter().map(|p| -p.overall).collect();
+            pairsim::fit(&with_e(&pair_inputs(&more, &pairs), &more, &tcos), &y, pairsim::LAMBDA)
+        };
+        sims.push(("lex_embed", xe.iter().map(|x| fitted_e.score(x)).collect()));
         sims.push(("emb_cos", cos));
     }
     let mut langs: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -425,6 +442,17 @@ fn run_pairs(gold: &Path, model: Option<&Path>, train: Option<&Path>) -> Result<
         human.push_str("(no embedding model given: lexical run only)\n");
     }
     Ok(EvalReport { task: "crosslingual".into(), metrics: m, human })
+}
+
+/// The embeddings of every pair's two articles, in order (a, b, a, b, …).
+fn pair_embeddings(model: &Path, pairs: &[Pair]) -> Result<Vec<Vec<f32>>, String> {
+    let arts: Vec<&Article> = pairs.iter().flat_map(|p| [&p.a, &p.b]).collect();
+    embed_articles(model, &arts)
+}
+
+/// The cosine of each pair's two embeddings (laid out as [`pair_embeddings`] gives them).
+fn pair_cosines(e: &[Vec<f32>]) -> Vec<f64> {
+    e.chunks(2).map(|ab| f64::from(newsloom_cosine(&ab[0], &ab[1]))).collect()
 }
 
 fn newsloom_cosine(a: &[f32], b: &[f32]) -> f32 {

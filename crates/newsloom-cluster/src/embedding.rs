@@ -23,18 +23,46 @@ pub fn embed_articles(model: &Path, articles: &[&Article]) -> Result<Vec<Vec<f32
     if let Some(v) = cache.as_deref().and_then(|p| read_cache(p, texts.len())) {
         return Ok(v);
     }
-    let e = newsloom_embed::Embedder::load(model)?;
-    let mut out = Vec::with_capacity(texts.len());
-    for chunk in texts.chunks(64) {
-        let refs: Vec<&str> = chunk.iter().map(String::as_str).collect();
-        out.extend(e.embed(&refs)?);
-    }
+    let out = embed_memoised(model, &texts)?;
     if let Some(p) = cache {
         let bytes: Vec<u8> = out.iter().flatten().flat_map(|x| x.to_le_bytes()).collect();
         // A cache that cannot be written only costs time on the next run.
         let _ = std::fs::write(p, bytes);
     }
     Ok(out)
+}
+
+/// Texts already encoded in this process, by model and text: `eval --folds` encodes each
+/// fold's texts and then the other folds' (to fit on them), the same texts again and again.
+#[cfg(feature = "embed")]
+static MEMO: std::sync::LazyLock<std::sync::Mutex<Memo>> = std::sync::LazyLock::new(Default::default);
+
+/// Vectors by (model directory, text).
+#[cfg(feature = "embed")]
+type Memo = std::collections::HashMap<(String, String), Vec<f32>>;
+
+/// Encodes the texts not in [`MEMO`], in batches of 64, and returns all in order.
+#[cfg(feature = "embed")]
+fn embed_memoised(model: &Path, texts: &[String]) -> Result<Vec<Vec<f32>>, String> {
+    let key = |t: &String| (model.display().to_string(), t.clone());
+    let missing: Vec<&String> = {
+        let memo = MEMO.lock().map_err(|e| e.to_string())?;
+        let mut seen = std::collections::HashSet::new();
+        texts.iter().filter(|t| !memo.contains_key(&key(t)) && seen.insert(*t)).collect()
+    };
+    if !missing.is_empty() {
+        let e = newsloom_embed::Embedder::load(model)?;
+        for chunk in missing.chunks(64) {
+            let refs: Vec<&str> = chunk.iter().map(|t| t.as_str()).collect();
+            let vecs = e.embed(&refs)?;
+            let mut memo = MEMO.lock().map_err(|e| e.to_string())?;
+            for (t, v) in chunk.iter().zip(vecs) {
+                memo.insert(key(t), v);
+            }
+        }
+    }
+    let memo = MEMO.lock().map_err(|e| e.to_string())?;
+    Ok(texts.iter().map(|t| memo[&key(t)].clone()).collect())
 }
 
 #[cfg(feature = "embed")]

@@ -196,6 +196,19 @@ impl Df {
     }
 }
 
+/// The inputs of the score with an encoder: the lexical ones, the cosine of the two
+/// embeddings, and that cosine for pairs in two languages, where the words meet least.
+pub const NXE: usize = NX + 2;
+
+/// [`inputs`] extended by the embeddings' cosine (see [`NXE`]).
+pub fn with_embedding(x: &[f64; NX], cos: f64, cross: bool) -> [f64; NXE] {
+    let mut out = [0.0; NXE];
+    out[..NX].copy_from_slice(x);
+    out[NX] = cos;
+    out[NX + 1] = if cross { cos } else { 0.0 };
+    out
+}
+
 /// The regression inputs of one pair.
 pub fn inputs(cos: [f32; VIEWS], join: (f64, f32), cross: bool, words: (u32, u32)) -> [f64; NX] {
     let mut x = [0.0; NX];
@@ -218,15 +231,15 @@ pub fn inputs(cos: [f32; VIEWS], join: (f64, f32), cross: bool, words: (u32, u32
 /// A fitted linear score: `bias + Σ w·x` (inputs raw, the standardisation folded in),
 /// clamped to the range of the training targets (a graded scale has ends).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Model {
+pub struct Model<const N: usize = NX> {
     pub bias: f64,
-    pub w: [f64; NX],
+    pub w: [f64; N],
     pub lo: f64,
     pub hi: f64,
 }
 
-impl Model {
-    pub fn score(&self, x: &[f64; NX]) -> f64 {
+impl<const N: usize> Model<N> {
+    pub fn score(&self, x: &[f64; N]) -> f64 {
         (self.bias + self.w.iter().zip(x).map(|(a, b)| a * b).sum::<f64>()).clamp(self.lo, self.hi)
     }
 }
@@ -249,40 +262,40 @@ pub const LAMBDA: f64 = 5.0;
 
 /// Ridge regression of `y` on `xs` (inputs standardised, penalty `lambda`, intercept free).
 #[allow(clippy::needless_range_loop)]
-pub fn fit(xs: &[[f64; NX]], y: &[f64], lambda: f64) -> Model {
+pub fn fit<const N: usize>(xs: &[[f64; N]], y: &[f64], lambda: f64) -> Model<N> {
     let n = xs.len().max(1) as f64;
-    let mut mu = [0.0; NX];
-    let mut sd = [0.0; NX];
+    let mut mu = [0.0; N];
+    let mut sd = [0.0; N];
     for x in xs {
-        for j in 0..NX {
+        for j in 0..N {
             mu[j] += x[j] / n;
         }
     }
     for x in xs {
-        for j in 0..NX {
+        for j in 0..N {
             sd[j] += (x[j] - mu[j]).powi(2) / n;
         }
     }
     let sd = sd.map(|v| v.sqrt().max(1e-9));
     let my = y.iter().sum::<f64>() / n;
-    let mut a = [[0.0; NX]; NX];
-    let mut b = [0.0; NX];
+    let mut a = [[0.0; N]; N];
+    let mut b = [0.0; N];
     for (x, &t) in xs.iter().zip(y) {
-        let z: Vec<f64> = (0..NX).map(|j| (x[j] - mu[j]) / sd[j]).collect();
-        for i in 0..NX {
+        let z: Vec<f64> = (0..N).map(|j| (x[j] - mu[j]) / sd[j]).collect();
+        for i in 0..N {
             b[i] += z[i] * (t - my);
-            for j in 0..NX {
+            for j in 0..N {
                 a[i][j] += z[i] * z[j];
             }
         }
     }
-    for i in 0..NX {
+    for i in 0..N {
         a[i][i] += lambda;
     }
     let beta = crate::scorer::solve(a, b);
-    let mut w = [0.0; NX];
+    let mut w = [0.0; N];
     let mut bias = my;
-    for j in 0..NX {
+    for j in 0..N {
         w[j] = beta[j] / sd[j];
         bias -= w[j] * mu[j];
     }
@@ -325,5 +338,19 @@ mod tests {
         for (x, t) in xs.iter().zip(&y) {
             assert!((m.score(x) - t).abs() < 1e-3);
         }
+        // With the encoder's inputs: a rule on the embeddings' cosine of cross-language pairs
+        // is found too, and the lexical weights stay where they were.
+        let cross = |i: usize| i.is_multiple_of(3);
+        let cos = |i: usize| ((i * 13) % 17) as f64 / 17.0;
+        let xe: Vec<[f64; NXE]> =
+            xs.iter().enumerate().map(|(i, x)| with_embedding(x, cos(i), cross(i))).collect();
+        assert_eq!((xe[3][NX], xe[3][NX + 1], xe[4][NX + 1]), (cos(3), cos(3), 0.0));
+        let ye: Vec<f64> =
+            y.iter().enumerate().map(|(i, t)| t + if cross(i) { 2.0 * cos(i) } else { 0.0 }).collect();
+        let me = fit(&xe, &ye, 1e-6);
+        for (x, t) in xe.iter().zip(&ye) {
+            assert!((me.score(x) - t).abs() < 1e-3);
+        }
+        assert!((me.w[0] - 3.0).abs() < 1e-3 && (me.w[NX + 1] - 2.0).abs() < 1e-3, "{:?}", me.w);
     }
 }
