@@ -237,6 +237,9 @@ pub(super) fn dotted_or_dateline<'a>(
     Some((end, text))
 }
 
+/// Lower-case prefixes of a hyphenated name ("anti-Russian", "pro-Kremlin", "ex-Soviet").
+const HYPHEN_PREFIXES: &[&str] = &["anti", "pro", "ex", "non", "post", "pre", "pan", "trans", "mid"];
+
 /// Places joined into one hyphenated word: "Texas-based", "Egypt-US relations",
 /// "Logan-Rogersville", "Athens-Clarke County". Each capitalised part that is a country or
 /// first-level region, or a town or county of the scan's size, by its own name, is a toponym
@@ -257,7 +260,10 @@ pub(super) fn scan_hyphenated(
             continue;
         }
         let word = t.text(body);
-        if !is_cap(word) {
+        // "anti-Russian", "pro-Kremlin": a lower-case prefix before the name.
+        if !is_cap(word)
+            && !word.split_once('-').is_some_and(|(pre, rest)| HYPHEN_PREFIXES.contains(&pre) && is_cap(rest))
+        {
             continue;
         }
         if covered.iter().any(|&(s, e)| s < t.char_end && t.char_start < e)
@@ -281,6 +287,7 @@ pub(super) fn scan_hyphenated(
         {
             continue;
         }
+        let modifier = parts.iter().any(|w| w.starts_with(char::is_lowercase));
         let mut offset = 0; // chars into the word
         for (pi, part) in parts.iter().enumerate() {
             let start = t.char_start + offset;
@@ -309,6 +316,12 @@ pub(super) fn scan_hyphenated(
                 }
             }
             normalise(part, &mut key);
+            // "Turkish-backed", "anti-Russian": a country's adjective beside a lower-case part
+            // names the country acting (as a tagged "Turkish" does).
+            if modifier && looks_adjectival(part) && country_adjective(gaz, &key) {
+                found.push(Toponym::new(start, start + part.chars().count(), *part, &key, Found::Gazetteer));
+                continue;
+            }
             let code = part.len() == 2;
             let Some((level, pop, _)) = known_as(gaz, &key, code, code) else { continue };
             let ok = match level {
