@@ -284,6 +284,29 @@ mod tests {
     }
 
     #[test]
+    fn another_languages_articles_are_no_places() {
+        // The English tagger reads Spanish and Italian too, and takes a capitalised article for a
+        // name; the gazetteer has towns or alternate names spelt so.
+        let body = "El presidente hablo en Madrid. Il governo di Roma ha detto. Se fue a Lima. \
+                    He moved to Alexandria, La., last year.";
+        let mentions: Vec<Mention> =
+            [("El", EntityKind::Place), ("Il", EntityKind::Place), ("Se", EntityKind::Place)]
+                .iter()
+                .map(|&(t, k)| mention(body, t, 0, k))
+                .chain(
+                    ["Madrid", "Roma", "Lima", "Alexandria"]
+                        .iter()
+                        .map(|t| mention(body, t, 0, EntityKind::Place)),
+                )
+                .collect();
+        let got = spans(body, &mentions, &DetectParams::default());
+        for want in ["Madrid", "Roma", "Lima", "Alexandria", "La."] {
+            assert!(got.iter().any(|(t, _)| t == want), "{want} in {got:?}");
+        }
+        assert!(!got.iter().any(|(t, _)| ["El", "Il", "Se"].contains(&t.as_str())), "{got:?}");
+    }
+
+    #[test]
     fn a_place_cut_short_is_widened_to_the_name_the_gazetteer_knows() {
         let body =
             "Lexington County deputies said a North Kansas City man and a Kansas City woman were hurt.";

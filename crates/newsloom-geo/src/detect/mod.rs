@@ -134,6 +134,19 @@ const NOT_PLACES: &[&str] = &[
     "commonwealth",
 ];
 
+/// Articles, prepositions and conjunctions of the other languages newsloom ingests (Spanish,
+/// Italian, French, Portuguese, German, Dutch, Catalan). Capitalised at a sentence's start
+/// they are tagged or scanned as one-word names, and the gazetteer has towns or alternate names
+/// spelt so ("El", "Il", "La"): in running text they never name a place. "Van" (Turkey) and
+/// "Como" are left out; dotted abbreviations ("La.", Louisiana) do not match.
+const FUNCTION_WORDS: &[&str] = &[
+    "el", "la", "los", "las", "lo", "il", "le", "les", "gli", "un", "una", "uno", "une", "des", "del",
+    "della", "delle", "dei", "di", "da", "de", "du", "het", "een", "der", "die", "das", "den", "dem", "y",
+    "e", "o", "en", "et", "al", "au", "aux", "con", "per", "por", "para", "nel", "nella", "im", "am", "zum",
+    "zur", "und", "ou", "os", "as", "na", "no", "ao", "se", "si", "que", "qui", "che", "non", "ma", "pero",
+    "es", "est",
+];
+
 /// Direction words that lead a region's name ("East Texas", "Northern Illinois").
 const DIRECTIONS: &[&str] = &[
     "north",
@@ -454,6 +467,8 @@ pub fn detect_tokenized(
         let k = tokens.partition_point(|x| x.char_start < t.end);
         !tokens.get(k).is_some_and(|x| DISEASE_NOUNS.contains(&x.text(body)))
     });
+    // "El", "Il": another language's article is no one-word place.
+    kept.retain(|t| !FUNCTION_WORDS.contains(&t.text.to_lowercase().as_str()));
     add_qualifiers(gaz, body, tokens, &mut kept);
     kept
 }
