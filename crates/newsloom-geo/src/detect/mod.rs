@@ -576,6 +576,11 @@ mod tests {
         );
         let off = spans(body, &[], &DetectParams { streets: false, ..DetectParams::default() });
         assert!(!off.iter().any(|(_, f)| *f == Found::Street));
+        // Beside aircraft, "A380" is the Airbus; the A303 stays a road.
+        let body = "The airline flies its A380 aircraft to Sydney. Traffic on the A303 was slow.";
+        let got = spans(body, &[], &DetectParams::default());
+        assert!(got.iter().any(|(t, f)| t == "A303" && *f == Found::Street), "{got:?}");
+        assert!(!got.iter().any(|(t, _)| t == "A380"), "{got:?}");
     }
 
     #[test]
