@@ -307,6 +307,16 @@ mod tests {
     }
 
     #[test]
+    fn a_common_word_that_only_a_small_region_bears_is_no_place() {
+        // "Store" is Štore, a Slovenian municipality of 2,257 people and a first-level region.
+        let body = "Videos sell in the Music Store on-line for 1.99 dollars, Apple said in Cupertino.";
+        let mentions = [mention(body, "Music Store on-line", 0, EntityKind::Organisation)];
+        let got = spans(body, &mentions, &DetectParams::default());
+        assert!(!got.iter().any(|(t, _)| t == "Store"), "{got:?}");
+        assert!(got.iter().any(|(t, _)| t == "Cupertino"), "{got:?}");
+    }
+
+    #[test]
     fn a_place_cut_short_is_widened_to_the_name_the_gazetteer_knows() {
         let body =
             "Lexington County deputies said a North Kansas City man and a Kansas City woman were hurt.";

@@ -183,12 +183,19 @@ static COMMON_WORDS: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
 /// running text, capitalised, it starts or is a title or another name ("Superior Court",
 /// "PRIDE Spring Cleanup", "Best Western") far more often than it names the town, so the
 /// gazetteer scan and context rules leave it to the tagger. Not when the word also names a
-/// country or first-level region in any form ("US").
+/// country or a first-level region of some size in any form ("US", "Georgia"); a small
+/// municipality that is a first-level region (Slovenia's "Štore", 2,257 people, beside "iTunes
+/// Music Store") counts as a town.
 fn common_word_town(gaz: &Gazetteer, key: &str, level: Level) -> bool {
-    matches!(level, Level::City | Level::Adm2 | Level::Adm3)
-        && COMMON_WORDS.contains(key)
-        && !gaz.candidates(key).any(|c| gaz.entry(c.entry).level <= Level::Adm1)
+    let region = |c: &crate::gazetteer::Candidate| {
+        let e = gaz.entry(c.entry);
+        e.level < Level::Adm1 || (e.level == Level::Adm1 && e.population >= SMALL_REGION)
+    };
+    level >= Level::Adm1 && COMMON_WORDS.contains(key) && !gaz.candidates(key).any(|c| region(&c))
 }
+
+/// First-level regions with fewer people than this are treated as towns by [`common_word_town`].
+const SMALL_REGION: u64 = 50_000;
 
 /// Nationality-style suffixes: a country alias with one is an adjective or demonym.
 pub(crate) fn looks_adjectival(text: &str) -> bool {
