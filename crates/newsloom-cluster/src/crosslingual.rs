@@ -326,9 +326,12 @@ fn pair_inputs(pairs: &[Pair], more: &[Pair]) -> Vec<[f64; pairsim::NX]> {
 /// Fits the pair score on the pairs of a file, `more` serving only as unlabelled context for
 /// document frequencies (`examples/fit_pairsim.rs` prints [`pairsim::SHIPPED`]).
 fn fit_pairs(pairs: &[Pair], more: &[Pair]) -> pairsim::Model {
-    let xs = pair_inputs(pairs, more);
-    let y: Vec<f64> = pairs.iter().map(|p| -p.overall).collect();
-    pairsim::fit(&xs, &y, pairsim::LAMBDA)
+    pairsim::fit(&pair_inputs(pairs, more), &targets(pairs), pairsim::LAMBDA)
+}
+
+/// What the pair score is fitted to: the negated "overall" grade (1 = same story, 4 = unrelated).
+fn targets(pairs: &[Pair]) -> Vec<f64> {
+    pairs.iter().map(|p| -p.overall).collect()
 }
 
 /// Fits the pair score on a pair file (`examples/fit_pairsim.rs`).
@@ -340,20 +343,27 @@ fn run_pairs(gold: &Path, model: Option<&Path>, train: Option<&Path>) -> Result<
     let pairs = read_pairs(gold)?;
     // Under --folds the score is refitted on the other folds; their texts (no labels) and
     // the fold's own serve both sides as context for document frequencies.
-    let (fitted, more) = match train {
+    // The training pairs with their inputs, computed once for the lexical and the encoder fit.
+    let train_set = match train {
         Some(t) => {
             let tp = read_pairs(t)?;
-            (fit_pairs(&tp, &pairs), tp)
+            let txs = pair_inputs(&tp, &pairs);
+            Some((tp, txs))
         }
-        None => (pairsim::SHIPPED, Vec::new()),
+        None => None,
     };
+    let fitted = match &train_set {
+        Some((tp, txs)) => pairsim::fit(txs, &targets(tp), pairsim::LAMBDA),
+        None => pairsim::SHIPPED,
+    };
+    let more: &[Pair] = train_set.as_ref().map_or(&[], |(tp, _)| tp);
     let embs = match model {
         Some(m) => Some(pair_embeddings(m, &pairs)?),
         None => None,
     };
     let threshold = f64::from(ClusterConfig::default().join_threshold);
     let joins = join_scores(&pairs, &[], None, false);
-    let xs = pair_inputs(&pairs, &more);
+    let xs = pair_inputs(&pairs, more);
     let graded = xs.iter().map(|x| fitted.score(x)).collect();
     let mut sims: Vec<(&str, Vec<f64>)> =
         vec![("lexical", graded), ("join_p", joins.iter().map(|j| j.0).collect())];
@@ -372,14 +382,12 @@ fn run_pairs(gold: &Path, model: Option<&Path>, train: Option<&Path>) -> Result<
                 .collect()
         };
         let xe = with_e(&xs, &pairs, &cos);
-        // `more` holds the other folds' pairs under --folds, else nothing.
-        let fitted_e = if more.is_empty() {
-            let y: Vec<f64> = pairs.iter().map(|p| -p.overall).collect();
-            pairsim::fit(&xe, &y, pairsim::LAMBDA)
-        } else {
-            let tcos = pair_cosines(&pair_embeddings(m, &more)?);
-            let y: Vec<f64> = more.iter().map(|p| -p.overall).collect();
-            pairsim::fit(&with_e(&pair_inputs(&more, &pairs), &more, &tcos), &y, pairsim::LAMBDA)
+        let fitted_e = match &train_set {
+            None => pairsim::fit(&xe, &targets(&pairs), pairsim::LAMBDA),
+            Some((tp, txs)) => {
+                let tcos = pair_cosines(&pair_embeddings(m, tp)?);
+                pairsim::fit(&with_e(txs, tp, &tcos), &targets(tp), pairsim::LAMBDA)
+            }
         };
         sims.push(("lex_embed", xe.iter().map(|x| fitted_e.score(x)).collect()));
         sims.push(("emb_cos", cos));

@@ -37,32 +37,27 @@ pub fn embed_articles(model: &Path, articles: &[&Article]) -> Result<Vec<Vec<f32
 #[cfg(feature = "embed")]
 static MEMO: std::sync::LazyLock<std::sync::Mutex<Memo>> = std::sync::LazyLock::new(Default::default);
 
-/// Vectors by (model directory, text).
+/// Vectors by model directory, then by text.
 #[cfg(feature = "embed")]
-type Memo = std::collections::HashMap<(String, String), Vec<f32>>;
+type Memo = std::collections::HashMap<std::path::PathBuf, std::collections::HashMap<String, Vec<f32>>>;
 
 /// Encodes the texts not in [`MEMO`], in batches of 64, and returns all in order.
 #[cfg(feature = "embed")]
 fn embed_memoised(model: &Path, texts: &[String]) -> Result<Vec<Vec<f32>>, String> {
-    let key = |t: &String| (model.display().to_string(), t.clone());
-    let missing: Vec<&String> = {
-        let memo = MEMO.lock().map_err(|e| e.to_string())?;
-        let mut seen = std::collections::HashSet::new();
-        texts.iter().filter(|t| !memo.contains_key(&key(t)) && seen.insert(*t)).collect()
-    };
+    let mut memo = MEMO.lock().map_err(|e| e.to_string())?;
+    let known = memo.entry(model.to_path_buf()).or_default();
+    let mut seen = std::collections::HashSet::new();
+    let missing: Vec<&str> =
+        texts.iter().map(String::as_str).filter(|t| !known.contains_key(*t) && seen.insert(*t)).collect();
     if !missing.is_empty() {
         let e = newsloom_embed::Embedder::load(model)?;
         for chunk in missing.chunks(64) {
-            let refs: Vec<&str> = chunk.iter().map(|t| t.as_str()).collect();
-            let vecs = e.embed(&refs)?;
-            let mut memo = MEMO.lock().map_err(|e| e.to_string())?;
-            for (t, v) in chunk.iter().zip(vecs) {
-                memo.insert(key(t), v);
+            for (t, v) in chunk.iter().zip(e.embed(chunk)?) {
+                known.insert(t.to_string(), v);
             }
         }
     }
-    let memo = MEMO.lock().map_err(|e| e.to_string())?;
-    Ok(texts.iter().map(|t| memo[&key(t)].clone()).collect())
+    Ok(texts.iter().map(|t| known[t.as_str()].clone()).collect())
 }
 
 #[cfg(feature = "embed")]

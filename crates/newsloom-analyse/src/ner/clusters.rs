@@ -16,7 +16,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 static SHIPPED: &[u8] = include_bytes!("../../models/ner-clusters.tsv.gz");
-/// Paths of GloVe's 200,000 most frequent words (`build_ner_glove.py`): six billion tokens of
+/// Paths of GloVe's 100,000 most frequent words (`build_ner_glove.py`): six billion tokens of
 /// encyclopaedia and news text reach the names that the PPMI table's million tokens miss.
 static SHIPPED_GLOVE: &[u8] = include_bytes!("../../models/ner-glove.tsv.gz");
 

@@ -50,7 +50,7 @@ pub(super) fn in_place_context<'a>(
         // "Walton and Oconee counties": the county of that name.
         if counties {
             normalise(&format!("{text} County"), &mut key);
-            if known(gaz, &key, false).is_some_and(|(l, _, _)| matches!(l, Level::Adm2 | Level::Adm3)) {
+            if known_county(gaz, &key) {
                 out.push(Toponym::new(s, e, text, &key, Found::Context));
             }
             continue;
@@ -59,7 +59,7 @@ pub(super) fn in_place_context<'a>(
         if county {
             let t2 = &body[tokens[ti].start..tokens[tj + 1].end];
             normalise(t2, &mut key);
-            if known(gaz, &key, false).is_some_and(|(l, _, _)| matches!(l, Level::Adm2 | Level::Adm3)) {
+            if known_county(gaz, &key) {
                 out.push(Toponym::new(s, tokens[tj + 1].char_end, t2, &key, Found::Context));
                 continue;
             }
@@ -84,6 +84,11 @@ pub(super) fn in_place_context<'a>(
             out.push(Toponym::new(s, e, text, &key, Found::Context));
         }
     }
+}
+
+/// Whether the gazetteer knows `key` ("laurel county") as a county or parish.
+fn known_county(gaz: &Gazetteer, key: &str) -> bool {
+    known(gaz, key, false).is_some_and(|(l, _, _)| matches!(l, Level::Adm2 | Level::Adm3))
 }
 
 /// Nouns for the people of a place: "a Chapin man", "the 60-year-old Alton woman". Not
@@ -241,7 +246,7 @@ pub(super) fn widen_to_known_names(gaz: &Gazetteer, body: &str, tokens: &[Token]
         {
             let text = &body[first.start..next.end];
             normalise(text, &mut key);
-            if known(gaz, &key, false).is_some_and(|(l, _, _)| matches!(l, Level::Adm2 | Level::Adm3)) {
+            if known_county(gaz, &key) {
                 (t.end, t.text, t.key) = (next.char_end, text.to_string(), key.clone());
                 continue;
             }

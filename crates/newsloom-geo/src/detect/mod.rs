@@ -475,7 +475,7 @@ pub fn detect_tokenized(
         !tokens.get(k).is_some_and(|x| DISEASE_NOUNS.contains(&x.text(body)))
     });
     // "El", "Il": another language's article is no one-word place.
-    kept.retain(|t| !FUNCTION_WORDS.contains(&t.text.to_lowercase().as_str()));
+    kept.retain(|t| !FUNCTION_WORDS.iter().any(|w| t.text.eq_ignore_ascii_case(w)));
     add_qualifiers(gaz, body, tokens, &mut kept);
     kept
 }

@@ -77,11 +77,11 @@ pub(super) fn scan_streets(body: &str, tokens: &[Token], out: &mut Vec<Toponym>)
             || (w.chars().next().is_some_and(|c| c.is_ascii_digit())
                 && ["st", "nd", "rd", "th"].iter().any(|x| w.ends_with(x)))
     };
-    // "A380", "A320": in an article about aircraft these are Airbus models, not A-roads.
-    let aviation = ["Airbus", "airliner", "aircraft", "jetliner"].iter().any(|a| body.contains(a));
+    // "A380", "A320": in an article about aircraft these are Airbus models, not A-roads. The
+    // body is searched only when such a number occurs.
     let airbus_model = |w: &str| {
-        aviation
-            && ["A300", "A310", "A318", "A319", "A320", "A321", "A330", "A340", "A350", "A380"].contains(&w)
+        ["A300", "A310", "A318", "A319", "A320", "A321", "A330", "A340", "A350", "A380"].contains(&w)
+            && ["Airbus", "airliner", "aircraft", "jetliner"].iter().any(|a| body.contains(a))
     };
     for i in 0..tokens.len() {
         let w = tokens[i].text(body);
