@@ -148,7 +148,7 @@ fn timeword(w: &str) -> bool {
         || b.iter().all(u8::is_ascii_punctuation)
 }
 
-fn is_timestamp(line: &str) -> bool {
+pub(crate) fn is_timestamp(line: &str) -> bool {
     // A conjunction: a digit, 1–12 words, at most one of them no date word, a date word, and a
     // date, a colon or "ago". The cheap parts come first and a failed one ends the test.
     if !line.bytes().any(|b| b.is_ascii_digit()) {

@@ -25,6 +25,39 @@ const TRAILERS: &[&str] = &[" alle artikel", " all articles", " mehr artikel", "
 const DEGREES: &[&str] =
     &["phd", "ph.d.", "md", "m.d.", "mba", "mph", "jr", "jr.", "sr.", "ii", "iii", "dr."];
 
+/// Words a byline joins names and dates with ("By X and Y | Nov. 20, 2019").
+const JOINERS: &[&str] = &[
+    "by", "von", "par", "por", "di", "da", "door", "and", "und", "et", "y", "e", "|", "·", "•", "-", "–",
+    "—", "/",
+];
+
+/// Whether a body line is only the page's byline and date ("November 20, 2019 Emiliano
+/// Bellini", "By Jane Doe | Updated 10:32 a.m."): one of the page's authors named in full, and
+/// the rest, less joining words, a timestamp. Such lines repeat the metadata, not the article.
+pub(super) fn dated_byline(line: &str, authors: &[String]) -> bool {
+    if line.len() > 150 || authors.is_empty() || !line.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let bare = |w: &str| w.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')')).to_string();
+    let Some(name) = authors.iter().find(|a| {
+        let parts: Vec<&str> = a.split_whitespace().collect();
+        parts.len() >= 2 && parts.iter().all(|p| words.iter().any(|w| bare(w) == *p))
+    }) else {
+        return false;
+    };
+    let name: Vec<&str> = name.split_whitespace().collect();
+    let rest: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| {
+            let b = bare(w);
+            !b.is_empty() && !name.contains(&b.as_str()) && !JOINERS.contains(&b.to_lowercase().as_str())
+        })
+        .collect();
+    !rest.is_empty() && crate::text::is_timestamp(&rest.join(" "))
+}
+
 fn strip_lead_in(s: &str) -> &str {
     let lower = s.to_lowercase();
     for p in LEAD_INS {
@@ -119,5 +152,31 @@ mod tests {
         assert!(c("finanztreff.de").is_empty());
         assert!(c("https://facebook.com/x").is_empty());
         assert!(c("Daily").is_empty());
+    }
+
+    #[test]
+    fn a_body_line_of_byline_and_date_is_recognised() {
+        let authors = vec!["Emiliano Bellini".to_string(), "Jane Doe".to_string()];
+        for line in [
+            "November 20, 2019 Emiliano Bellini",
+            "By Jane Doe | Updated 10:32 a.m. Nov. 4, 2019",
+            "21. Jan 2022 // Emiliano Bellini",
+            "Jane Doe 19.10.2019, 05:00 Uhr",
+        ] {
+            assert!(dated_byline(line, &authors), "{line}");
+        }
+        for line in [
+            // No date: a byline alone is another filter's.
+            "By Jane Doe",
+            // Article text naming the author and a date.
+            "Emiliano Bellini wrote on November 20, 2019 that the plan would cut costs by half.",
+            // Only part of a name.
+            "November 20, 2019 Emiliano",
+            // Someone else.
+            "November 20, 2019 John Smith",
+        ] {
+            assert!(!dated_byline(line, &authors), "{line}");
+        }
+        assert!(!dated_byline("November 20, 2019 Emiliano Bellini", &[]));
     }
 }

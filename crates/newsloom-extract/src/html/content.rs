@@ -186,6 +186,7 @@ pub fn stats(dom: &Dom) -> Stats {
         in_comments[i] = in_comments[node.parent as usize]
             || (!node.attrs.class_id.is_empty() && comment_cue(&node.attrs.class_id));
     }
+    let rail = super::teasers::rails(dom, &raw_len);
     let mut protected = vec![false; n];
     let mut anchor = (1..n).filter(|&i| !in_comments[i]).max_by_key(|&i| direct[i]).unwrap_or(0);
     while anchor != 0 && direct.len() > 1 {
@@ -253,7 +254,7 @@ pub fn stats(dom: &Dom) -> Stats {
         pruned[i] = if protected[i] {
             matches!(node.tag, Tag::Script | Tag::Style | Tag::Template | Tag::Svg)
         } else {
-            by_tag || by_role || by_class || a.hidden
+            by_tag || by_role || by_class || a.hidden || rail[i]
         };
     }
     let (text_len, link_len, commas, has_block, inline_len, inline_commas) = text_stats(dom, &pruned);

@@ -71,6 +71,7 @@ pub mod dom;
 pub mod meta;
 pub mod paths;
 mod repeat;
+mod teasers;
 pub mod tokenize;
 
 use std::sync::LazyLock;
@@ -229,8 +230,10 @@ pub fn extract_html_learning(
             _ => paragraphs.push(b.text),
         }
     }
-    // Affiliate disclosures, wherever the page put them (above the body, beside a product box).
-    paragraphs.retain(|p| !affiliate_note(p));
+    // Affiliate disclosures, wherever the page put them (above the body, beside a product box),
+    // and the byline with its date repeated as a line of the body.
+    let authors = page.authors.as_ref().map_or(&[][..], |a| &a.0[..]);
+    paragraphs.retain(|p| !affiliate_note(p) && !authors::dated_byline(p, authors));
     // A short "end of article" label in the last part of the body starts the page's
     // after-matter (contact box, author box, further reading): cut there.
     let total: usize = paragraphs.iter().map(String::len).sum();

@@ -21,7 +21,7 @@ fn class_sig(class_id: &str) -> impl Iterator<Item = &str> {
     class_id.split_whitespace().filter(|t| !t.bytes().any(|b| b.is_ascii_digit()))
 }
 
-fn same_kind(dom: &Dom, a: usize, b: usize) -> bool {
+pub(super) fn same_kind(dom: &Dom, a: usize, b: usize) -> bool {
     let (x, y) = (&dom.nodes[a], &dom.nodes[b]);
     x.tag == y.tag && class_sig(&x.attrs.class_id).eq(class_sig(&y.attrs.class_id))
 }
