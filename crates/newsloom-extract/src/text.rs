@@ -59,7 +59,7 @@ static CREDIT_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)((\s/|\s\||©|\(c\))\s*\p{Lu}[\w.\-]*(\s\p{Lu}[\w.\-]*){0,4}\s*$|^(photo|foto|image|picture|credit|bild|abbildung|abb\.|fig\.?|figure)s?\s*\d*\s*:|\((photo|foto|crédito|credito|bild|quelle)[^)]*\)?\s*$|,\s*(photo|foto)\s*:?\s*$)").unwrap()
 });
 static TIMEWORD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(\d{1,4}|\d{1,2}:\d\d|am|pm|a\.m\.|p\.m\.|gmt|utc|msk|est|edt|cet|cest|ago|just|now|today|yesterday|updated?|published|posted|print|edition|last|at|on|am|um|uhr|vor|\p{L}+day|\p{L}+tag|\p{L}*(minute|hour|day|week|month|year|stunde|tag|woche|monat|jahr)\p{L}*|[\p{P}\p{S}]+)$").unwrap()
+    Regex::new(r"(?i)^(\d{1,4}|\d{1,2}:\d\d|am|pm|a\.m\.|p\.m\.|gmt|utc|msk|est|edt|cet|cest|ago|just|now|today|yesterday|updated?|published|posted|print|edition|last|at|on|am|um|uhr|vor|de|del|alle|ore|h|às|à|lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|\p{L}+-feira|\p{L}+day|\p{L}+tag|\p{L}*(minute|hour|day|week|month|year|stunde|tag|woche|monat|jahr)\p{L}*|[\p{P}\p{S}]+)$").unwrap()
 });
 
 /// [`TEASER_RE`], ruled out first by the first byte: its phrases start with r, a, s, m, w or l
@@ -75,6 +75,56 @@ fn teaser(line: &str) -> bool {
 fn byline(line: &str) -> bool {
     matches!(line.as_bytes().first(), Some(b'B' | b'b' | b'V' | b'v' | b'P' | b'p' | b'D' | b'd'))
         && BYLINE_RE.is_match(line)
+}
+
+/// Picture agencies and wires a photo credit names ("Michael Conroy, AP", "Getty Images",
+/// "… via AP", "ITV, ASSOCIATED PRESS"), lowercase.
+const AGENCIES: &[&str] = &[
+    "ap",
+    "associated press",
+    "getty images",
+    "getty",
+    "reuters",
+    "afp",
+    "epa",
+    "dpa",
+    "shutterstock",
+    "istock",
+    "istockphoto",
+    "imago",
+    "picture alliance",
+    "keystone",
+    "ansa",
+    "efe",
+    "xinhua",
+    "bloomberg",
+];
+
+/// A short line that is a photo credit by the agency it names: the agency alone, or after a
+/// comma, a slash or "via", at the end or before a slash (`Getty Images/Creatas RF`).
+fn agency_credit(line: &str) -> bool {
+    let t = line.trim();
+    if t.len() > 90 || t.ends_with(['.', '!', '?', '"', '”']) || !t.bytes().any(|b| b.is_ascii_uppercase())
+    {
+        return false;
+    }
+    let lower = t.to_ascii_lowercase();
+    let l = lower.as_bytes();
+    AGENCIES.iter().any(|a| {
+        let a = a.as_bytes();
+        let mut from = 0;
+        while let Some(k) = memchr::memmem::find(&l[from..], a) {
+            let (s, e) = (from + k, from + k + a.len());
+            from = s + 1;
+            let before = lower[..s].trim_end();
+            let lead = before.is_empty() || before.ends_with([',', '/']) || before.ends_with(" via");
+            let tail = e == l.len() || l[e] == b'/';
+            if lead && tail {
+                return true;
+            }
+        }
+        false
+    })
 }
 
 /// [`CREDIT_RE`], ruled out first by what every match holds: a `/`, `|`, `(`, `©` or `:`, or
@@ -128,6 +178,28 @@ fn timeword(w: &str) -> bool {
         "um",
         "uhr",
         "vor",
+        // Romance dates: "sexta-feira, 22 de outubro de 2010 às 20:13", "lunes 3 de mayo".
+        "de",
+        "del",
+        "alle",
+        "ore",
+        "h",
+        "lunes",
+        "martes",
+        "miercoles",
+        "jueves",
+        "viernes",
+        "sabado",
+        "domingo",
+        "lundi",
+        "mardi",
+        "mercredi",
+        "jeudi",
+        "vendredi",
+        "samedi",
+        "dimanche",
+        "sabato",
+        "domenica",
     ];
     const UNITS: &[&[u8]] = &[
         b"minute", b"hour", b"day", b"week", b"month", b"year", b"stunde", b"tag", b"woche", b"monat",
@@ -140,8 +212,12 @@ fn timeword(w: &str) -> bool {
         5 => digit(0) && digit(1) && b[2] == b':' && digit(3) && digit(4),
         _ => false,
     };
+    let feira = b.len() > 6
+        && b[b.len() - 6..].eq_ignore_ascii_case(b"-feira")
+        && b[..b.len() - 6].iter().all(u8::is_ascii_alphabetic);
     (b.len() <= 4 && b.iter().all(u8::is_ascii_digit))
         || clock
+        || feira
         || WORDS.iter().any(|x| x.eq_ignore_ascii_case(w))
         || (b.iter().all(u8::is_ascii_alphabetic)
             && UNITS.iter().any(|u| b.windows(u.len()).any(|x| x.eq_ignore_ascii_case(u))))
@@ -230,7 +306,7 @@ pub fn chrome_block(text: &str) -> Option<LineKind> {
     if words <= 9 && byline(text) {
         return Some(LineKind::Byline);
     }
-    (words <= 40 && credit(text)).then_some(LineKind::Caption)
+    ((words <= 40 && credit(text)) || (words <= 10 && agency_credit(text))).then_some(LineKind::Caption)
 }
 
 /// Normalised form used to count repeats and to match learned template lines.
@@ -492,6 +568,37 @@ pub(crate) fn compile_patterns() {
 mod tests {
     use super::*;
 
+    /// Photo credits by their agency, and dates written the Romance way, are chrome; lines
+    /// that only mention an agency or a weekday are not.
+    #[test]
+    fn agency_credits_and_romance_dates_are_chrome() {
+        for line in [
+            "Michael Conroy, AP",
+            "Al Goldis, Associated Press",
+            "Getty Images",
+            "Jupiterimages, Getty Images/Creatas RF",
+            "New York State Sex Offender Registry via AP",
+            "ITV, ASSOCIATED PRESS",
+        ] {
+            assert_eq!(chrome_block(line), Some(LineKind::Caption), "{line}");
+        }
+        for line in [
+            "sexta-feira, 22 de outubro de 2010 às 20:13",
+            "segunda-feira, 22 de janeiro de 2018 às 0:13",
+            "Viernes 22 abril, 2022 - 10:30 h",
+        ] {
+            assert_eq!(chrome_block(line), Some(LineKind::Timestamp), "{line}");
+        }
+        for line in [
+            "The AP reported that the talks failed.",
+            "Shares of Getty Images rose 4% on Tuesday after the deal",
+            "O jogo de sexta-feira, 22 de outubro, foi adiado por causa da chuva.",
+            "AP and Reuters photographers",
+        ] {
+            assert_eq!(chrome_block(line), None, "{line}");
+        }
+    }
+
     /// The first-byte and must-hold checks never rule out a line the patterns match: lines
     /// built from the patterns' words, credits, bylines, odd cases and non-ASCII (a fixed
     /// pseudo-random walk over fragments).
@@ -634,6 +741,14 @@ mod tests {
             "’",
             "\u{212a}",
             "ſ",
+            "sexta",
+            "-feira",
+            "-",
+            "de",
+            "h",
+            "às",
+            "lunes",
+            "ì",
         ];
         for _ in 0..100_000 {
             let w = pieces.string(&bits, 3);

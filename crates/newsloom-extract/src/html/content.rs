@@ -61,7 +61,7 @@ pub(super) fn comment_cue(class_id: &str) -> bool {
     false
 }
 static PHRASE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(advertisement|anzeige|werbung|publicité|share( this( article| story)?)?|tweet|print|e-?mail|comments?|\d+ comments?|related( articles| stories| posts)?|read more|weiterlesen|mehr lesen|click here.*|sign up.*|subscribe.*|follow us.*|all rights reserved.*|copyright.*|©.*|loading\W*|skip to .*|back to top|top)\W*$").unwrap()
+    Regex::new(r"(?i)^(advertisement|anzeige|werbung|publicité|share( this( article| story)?)?|tweet|print|e-?mail|comments?|\d+ comments?|related( articles| stories| posts)?|read more|weiterlesen|mehr lesen|click here.*|sign up.*|subscribe.*|follow us.*|all rights reserved.*|copyright.*|©.*|loading\W*|skip to .*|back to top|top|caption|close|expand|back to gallery|view gallery|read later|hide caption|toggle caption|enlarge this image|schließen|(reading time|lesezeit|tempo de leitura|tiempo de lectura|temps de lecture|tempo di lettura)\W*\d+\s*\w*|\d+\s*(min|mins|minute|minutes|minuten|minutos|minuti)\.?\s*(read|lesezeit|de leitura|de lectura|de lecture|di lettura))\W*$").unwrap()
 });
 
 /// A serialised block of the main content.

@@ -224,8 +224,9 @@ pub fn extract_html_learning(
             BlockKind::Caption => captions.push(b.text),
             _ if chrome == Some(crate::text::LineKind::Caption) => captions.push(b.text),
             _ if chrome.is_some() => {}
-            BlockKind::Heading(_)
-                if title_key.as_deref() == Some(crate::text::line_key(&b.text).as_str()) => {}
+            // The headline again (a heading, or a gallery's or share box's line) is not the body.
+            _ if b.text.len() < 300
+                && title_key.as_deref() == Some(crate::text::line_key(&b.text).as_str()) => {}
             BlockKind::Heading(1) if paragraphs.is_empty() => {}
             _ => paragraphs.push(b.text),
         }
@@ -751,5 +752,29 @@ mod tests {
             body.contains("Cost: four million euros") && body.contains("The bridge in figures"),
             "{body}"
         );
+    }
+
+    #[test]
+    fn gallery_labels_reading_times_and_the_headline_again_are_not_body() {
+        let html = format!(
+            r#"<html><head><title>Bridge to be rebuilt</title></head><body><article><h1>Bridge to be rebuilt</h1>
+            <p>Tempo de leitura: 2 minutos</p><div class="text">{}</div>
+            <div class="gallery"><p>Caption</p><p>Close</p><p>Bridge to be rebuilt</p><p>Back to Gallery</p></div>
+            <p>Read Later</p><p>5 min read</p></article></body></html>"#,
+            prose("Body", 6)
+        );
+        let body = extract_html(&html, None).paragraphs;
+        assert!(body.iter().any(|p| p.starts_with("Body paragraph 5")), "{body:?}");
+        for gone in [
+            "Tempo de leitura",
+            "Caption",
+            "Close",
+            "Bridge to be rebuilt",
+            "Back to Gallery",
+            "Read Later",
+            "5 min",
+        ] {
+            assert!(!body.iter().any(|p| p.starts_with(gone)), "{gone}: {body:?}");
+        }
     }
 }
