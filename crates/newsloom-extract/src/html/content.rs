@@ -94,6 +94,8 @@ pub struct Stats {
     pub inline_commas: Vec<u32>,
     /// In a comment area: a box whose class/id names comments, or inside one.
     pub in_comments: Vec<bool>,
+    /// Images per subtree, pruned ones included.
+    pub imgs: Vec<u32>,
 }
 
 impl Stats {
@@ -140,29 +142,31 @@ fn text_stats(dom: &Dom, pruned: &[bool]) -> Counts {
     (tl, ll, cm, hb, il, ic)
 }
 
-/// Text length and link-text length per node, nothing pruned: [`text_stats`]'s first two
-/// counts without the other four (the pass before pruning needs only these).
-fn text_lengths(dom: &Dom) -> (Vec<u32>, Vec<u32>) {
+/// Text length, link-text length and images per node, nothing pruned: [`text_stats`]'s first
+/// two counts without the other four (the pass before pruning needs only these), and images.
+fn text_lengths(dom: &Dom) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
     let n = dom.nodes.len();
-    let (mut tl, mut ll) = (vec![0u32; n], vec![0u32; n]);
+    let (mut tl, mut ll, mut im) = (vec![0u32; n], vec![0u32; n], vec![0u32; n]);
     for i in (1..n).rev() {
         let node = &dom.nodes[i];
-        if node.tag == Tag::Text {
-            tl[i] = node.len;
-        } else if node.tag == Tag::A {
-            ll[i] = tl[i];
+        match node.tag {
+            Tag::Text => tl[i] = node.len,
+            Tag::A => ll[i] = tl[i],
+            Tag::Img => im[i] += 1,
+            _ => {}
         }
         let p = node.parent as usize;
         tl[p] += tl[i];
         ll[p] += ll[i];
+        im[p] += im[i];
     }
-    (tl, ll)
+    (tl, ll, im)
 }
 
 /// Boilerplate pruning, then statistics over what is left.
 pub fn stats(dom: &Dom) -> Stats {
     let n = dom.nodes.len();
-    let (raw_len, raw_links) = text_lengths(dom);
+    let (raw_len, raw_links, imgs) = text_lengths(dom);
     let total = raw_len[0].max(1) as f32;
     // Share of the page's non-link text: what the article is made of.
     let prose = |i: usize| raw_len[i].saturating_sub(raw_links[i]) as f32;
@@ -186,7 +190,7 @@ pub fn stats(dom: &Dom) -> Stats {
         in_comments[i] = in_comments[node.parent as usize]
             || (!node.attrs.class_id.is_empty() && comment_cue(&node.attrs.class_id));
     }
-    let rail = super::teasers::rails(dom, &raw_len);
+    let rail = super::teasers::rails(dom, &raw_len, &imgs);
     let mut protected = vec![false; n];
     let mut anchor = (1..n).filter(|&i| !in_comments[i]).max_by_key(|&i| direct[i]).unwrap_or(0);
     while anchor != 0 && direct.len() > 1 {
@@ -258,7 +262,18 @@ pub fn stats(dom: &Dom) -> Stats {
         };
     }
     let (text_len, link_len, commas, has_block, inline_len, inline_commas) = text_stats(dom, &pruned);
-    Stats { raw_len, pruned, text_len, link_len, commas, has_block, inline_len, inline_commas, in_comments }
+    Stats {
+        raw_len,
+        pruned,
+        text_len,
+        link_len,
+        commas,
+        has_block,
+        inline_len,
+        inline_commas,
+        in_comments,
+        imgs,
+    }
 }
 
 fn class_weight(dom: &Dom, i: usize) -> f32 {
@@ -800,7 +815,8 @@ fn walk(dom: &Dom, st: &Stats, i: usize, w: &mut Writer, ctx: Ctx) {
     }
     let caption = ctx.caption
         || matches!(node.tag, Tag::Figcaption | Tag::Caption)
-        || (node.tag == Tag::Figure && st.text_len[i] < 500);
+        || (node.tag == Tag::Figure && st.text_len[i] < 500)
+        || caption_by_class(dom, st, i);
     let block = !node.tag.is_inline();
     let kind = match node.tag {
         _ if caption => BlockKind::Caption,
@@ -832,6 +848,29 @@ fn walk(dom: &Dom, st: &Stats, i: usize, w: &mut Writer, ctx: Ctx) {
         w.kind = if ctx.caption { BlockKind::Caption } else { BlockKind::Paragraph };
         w.node = ctx.block;
     }
+}
+
+/// `image-caption`, `wp-caption-text`, `media__caption`: a caption by its class, wherever the
+/// word stands in the token (the weak cue only reads token starts), when it is short and a
+/// picture sits in it or beside it (or a box named for one holds it) (a box whose class says caption but holds a page's only
+/// text, such as a video page's summary, is no caption).
+fn caption_by_class(dom: &Dom, st: &Stats, i: usize) -> bool {
+    if st.text_len[i] >= 500 || !dom.nodes[i].attrs.class_id.contains("caption") {
+        return false;
+    }
+    let mut a = i;
+    for _ in 0..3 {
+        // A lazy-loaded picture has no <img> yet, only its box's class (`InlineImage-…`).
+        let c = &dom.nodes[a].attrs.class_id;
+        if st.imgs[a] > 0 || ["image", "img", "photo", "picture", "figure"].iter().any(|w| c.contains(w)) {
+            return true;
+        }
+        a = dom.nodes[a].parent as usize;
+        if a == 0 {
+            break;
+        }
+    }
+    false
 }
 
 /// Compiles this module's patterns now (see [`crate::compile_patterns`]).

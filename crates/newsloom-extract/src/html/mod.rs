@@ -777,4 +777,26 @@ mod tests {
             assert!(!body.iter().any(|p| p.starts_with(gone)), "{gone}: {body:?}");
         }
     }
+
+    #[test]
+    fn a_caption_is_known_by_its_class_beside_a_picture() {
+        let html = format!(
+            r#"<html><body><article><h1>Teachers rally</h1><div class="text">{}</div>
+            <div class="asset asset-image"><div class="image-image"><img src="/a.jpg"></div>
+            <div class="image-meta"><div class="image-caption">Teachers wearing red hold signs at the Statehouse.</div></div></div>
+            <div class="InlineImage-wrapper"><div class="lazyload-placeholder"></div>
+            <div class="InlineImage-imageEmbedCaption">The governor speaks to reporters on Tuesday.</div></div>
+            <p>The rally ended in the evening, when the last buses left the square.</p></article></body></html>"#,
+            prose("Body", 6)
+        );
+        let ex = extract_html(&html, None);
+        let body = ex.paragraphs.join("\n");
+        assert!(body.contains("Body paragraph 5") && body.contains("last buses left"), "{body}");
+        assert!(!body.contains("wearing red") && !body.contains("governor speaks"), "{body}");
+        // A box named for captions that holds the page's only text, no picture near: the body.
+        let html = r#"<html><body><nav><a href="/">Home</a></nav><div class="b-video-caption"><p>New York is the epicentre of the
+            pandemic in the United States. Sport has come to a standstill as well, and nobody knows when the leagues start again.</p></div></body></html>"#;
+        let body = extract_html(html, None).paragraphs.join("\n");
+        assert!(body.contains("epicentre of the pandemic"), "{body}");
+    }
 }

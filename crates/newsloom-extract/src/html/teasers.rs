@@ -18,24 +18,19 @@ const MIN_CARDS: usize = 3;
 const HEADING_MAX: u32 = 80;
 
 /// Per node, whether it is a teaser rail (the box holding the cards, with its heading when
-/// that is all the enclosing box adds). `raw_len` is each node's text length, nothing pruned.
-pub fn rails(dom: &Dom, raw_len: &[u32]) -> Vec<bool> {
+/// that is all the enclosing box adds). `raw_len` is each node's text length, nothing pruned,
+/// `imgs` its images.
+pub fn rails(dom: &Dom, raw_len: &[u32], imgs: &[u32]) -> Vec<bool> {
     let n = dom.nodes.len();
     let mut rail = vec![false; n];
-    // Images and links into the site per subtree (children have larger ids than parents).
-    let (mut imgs, mut inlinks) = (vec![0u32; n], vec![0u32; n]);
+    // Links into the site per subtree (children have larger ids than parents).
+    let mut inlinks = vec![0u32; n];
     for i in (1..n).rev() {
         let node = &dom.nodes[i];
-        match node.tag {
-            Tag::Img => imgs[i] += 1,
-            Tag::A if node.attrs.href == 0 || (dom.site > 1 && node.attrs.href == dom.site) => {
-                inlinks[i] += 1
-            }
-            _ => {}
+        if node.tag == Tag::A && (node.attrs.href == 0 || (dom.site > 1 && node.attrs.href == dom.site)) {
+            inlinks[i] += 1;
         }
-        let p = node.parent as usize;
-        imgs[p] += imgs[i];
-        inlinks[p] += inlinks[i];
+        inlinks[node.parent as usize] += inlinks[i];
     }
     let is_card = |i: usize| imgs[i] > 0 && inlinks[i] > 0 && raw_len[i] > 0 && raw_len[i] <= CARD_MAX_TEXT;
     for p in 1..n {
