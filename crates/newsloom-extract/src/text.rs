@@ -108,23 +108,25 @@ fn agency_credit(line: &str) -> bool {
     {
         return false;
     }
-    let lower = t.to_ascii_lowercase();
-    let l = lower.as_bytes();
-    AGENCIES.iter().any(|a| {
-        let a = a.as_bytes();
-        let mut from = 0;
-        while let Some(k) = memchr::memmem::find(&l[from..], a) {
-            let (s, e) = (from + k, from + k + a.len());
-            from = s + 1;
-            let before = lower[..s].trim_end();
-            let lead = before.is_empty() || before.ends_with([',', '/']) || before.ends_with(" via");
-            let tail = e == l.len() || l[e] == b'/';
-            if lead && tail {
-                return true;
-            }
+    // Pieces between commas and slashes: one that is an agency (after "via" or not) and ends
+    // the line or comes before a slash is a credit.
+    let mut rest = t;
+    loop {
+        let cut = rest.find([',', '/']);
+        let (piece, sep) = match cut {
+            Some(k) => (&rest[..k], Some(rest.as_bytes()[k])),
+            None => (rest, None),
+        };
+        let piece = piece.trim();
+        let piece = piece.rfind(" via ").map_or(piece, |k| &piece[k + 5..]).trim();
+        if matches!(sep, None | Some(b'/')) && AGENCIES.iter().any(|a| a.eq_ignore_ascii_case(piece)) {
+            return true;
         }
-        false
-    })
+        match cut {
+            Some(k) => rest = &rest[k + 1..],
+            None => return false,
+        }
+    }
 }
 
 /// [`CREDIT_RE`], ruled out first by what every match holds: a `/`, `|`, `(`, `©` or `:`, or

@@ -215,6 +215,8 @@ pub fn extract_html_learning(
     let mut paragraphs = Vec::new();
     let mut captions = Vec::new();
     let title_key = title.as_ref().map(|t| crate::text::line_key(&t.0));
+    // Only a block about the title's length can repeat it (spares the key of every other one).
+    let title_len = title.as_ref().map_or(0, |t| t.0.len());
     for (i, b) in blocks.into_iter().enumerate() {
         if use_templ && templ[i] {
             continue;
@@ -225,7 +227,7 @@ pub fn extract_html_learning(
             _ if chrome == Some(crate::text::LineKind::Caption) => captions.push(b.text),
             _ if chrome.is_some() => {}
             // The headline again (a heading, or a gallery's or share box's line) is not the body.
-            _ if b.text.len() < 300
+            _ if title_len.abs_diff(b.text.len()) * 2 <= title_len + 8
                 && title_key.as_deref() == Some(crate::text::line_key(&b.text).as_str()) => {}
             BlockKind::Heading(1) if paragraphs.is_empty() => {}
             _ => paragraphs.push(b.text),
