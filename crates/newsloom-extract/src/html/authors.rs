@@ -38,22 +38,24 @@ pub(super) fn dated_byline(line: &str, authors: &[String]) -> bool {
     if line.len() > 150 || authors.is_empty() || !line.bytes().any(|b| b.is_ascii_digit()) {
         return false;
     }
-    let words: Vec<&str> = line.split_whitespace().collect();
-    let bare = |w: &str| w.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')')).to_string();
+    // Each word as written and without the punctuation around it, trimmed once (every
+    // author's name parts are looked up among them).
+    let words: Vec<(&str, &str)> = line
+        .split_whitespace()
+        .map(|w| (w, w.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')'))))
+        .collect();
     let Some(name) = authors.iter().find(|a| {
-        let parts: Vec<&str> = a.split_whitespace().collect();
-        parts.len() >= 2 && parts.iter().all(|p| words.iter().any(|w| bare(w) == *p))
+        a.split_whitespace().count() >= 2 && a.split_whitespace().all(|p| words.iter().any(|&(_, b)| b == p))
     }) else {
         return false;
     };
     let name: Vec<&str> = name.split_whitespace().collect();
     let rest: Vec<&str> = words
         .iter()
-        .copied()
-        .filter(|w| {
-            let b = bare(w);
-            !b.is_empty() && !name.contains(&b.as_str()) && !JOINERS.contains(&b.to_lowercase().as_str())
+        .filter(|&&(_, b)| {
+            !b.is_empty() && !name.contains(&b) && !JOINERS.iter().any(|j| j.eq_ignore_ascii_case(b))
         })
+        .map(|&(w, _)| w)
         .collect();
     !rest.is_empty() && crate::text::is_timestamp(&rest.join(" "))
 }

@@ -852,8 +852,8 @@ fn walk(dom: &Dom, st: &Stats, i: usize, w: &mut Writer, ctx: Ctx) {
 
 /// `image-caption`, `wp-caption-text`, `media__caption`: a caption by its class, wherever the
 /// word stands in the token (the weak cue only reads token starts), when it is short and a
-/// picture sits in it or beside it (or a box named for one holds it) (a box whose class says caption but holds a page's only
-/// text, such as a video page's summary, is no caption).
+/// picture sits in it or within three levels above it, or a box there is named for one. A box
+/// whose class says caption but holds a page's only text (a video page's summary) is none.
 fn caption_by_class(dom: &Dom, st: &Stats, i: usize) -> bool {
     if st.text_len[i] >= 500 || !dom.nodes[i].attrs.class_id.contains("caption") {
         return false;
