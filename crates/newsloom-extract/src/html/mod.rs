@@ -589,7 +589,9 @@ mod tests {
         assert!(!body.contains("Tip 3"), "{body}");
     }
 
-    fn prose(tag: &str, n: usize) -> String {
+    /// `n` paragraphs of article prose, `<p>{tag} paragraph {i} says …</p>` (other modules'
+    /// tests build their pages on it too).
+    pub(super) fn prose(tag: &str, n: usize) -> String {
         (0..n)
             .map(|i| {
                 format!(

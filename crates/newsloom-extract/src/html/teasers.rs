@@ -93,16 +93,10 @@ pub fn rails(dom: &Dom, raw_len: &[u32], imgs: &[u32]) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::super::extract_html;
+    use super::super::tests::prose;
 
     fn article(extra: &str) -> String {
-        let body: String = (0..6)
-            .map(|i| {
-                format!(
-                    "<p>Paragraph {i} of the report says that the council, after a long debate, agreed to \
-                     rebuild the old bridge over the river before the winter.</p>"
-                )
-            })
-            .collect();
+        let body = prose("Body", 6);
         format!(
             r#"<html><body><nav><a href="/">Home</a></nav><article><h1>Bridge to be rebuilt</h1>
             {body}{extra}<p>The work is to start in May, the mayor said on Monday, and to last a year.</p>
@@ -132,7 +126,7 @@ mod tests {
         let ex = extract_html(&html, Some("https://news.example.com/bridge"));
         let all = ex.paragraphs.join("\n");
         assert!(!all.contains("Storm hits") && !all.contains("Most read"), "{all}");
-        assert!(all.contains("Paragraph 5") && all.contains("start in May"), "{all}");
+        assert!(all.contains("Body paragraph 5") && all.contains("start in May"), "{all}");
     }
 
     /// Not every row of pictures and links is a rail: a table of items (a wiki's list, each with
