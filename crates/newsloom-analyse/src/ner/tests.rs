@@ -368,34 +368,32 @@ fn hyphen_tails_and_long_affixes_generalise_over_names() {
     assert_eq!(info("Überlingen").affix5[0], info("überlandwerk").affix5[0]);
 }
 
+/// The shipped tagger's word infos of `text` read as one sentence.
+fn infos_of(text: &str) -> Vec<super::features::TokInfo> {
+    let toks = tokenize(text);
+    super::features::token_infos(text, &toks, &[(0, toks.len())], NerTagger::shared().gazetteer())
+}
+
 #[test]
 fn shipped_clusters_and_names_are_found_by_token_infos() {
-    use super::features::token_infos;
     let c = clusters::Clusters::shipped();
     assert!(c.len() > 10_000, "cluster table has {} words", c.len());
     // The table's keys are the tagger's lower-case hashes, whatever the case or digits.
-    let text = "SAID said Said 1996";
-    let toks = tokenize(text);
-    let infos = token_infos(text, &toks, &[(0, toks.len())], NerTagger::shared().gazetteer());
+    let infos = infos_of("SAID said Said 1996");
     assert!(
         infos[0].cluster != 0 && infos[0].cluster == infos[1].cluster && infos[1].cluster == infos[2].cluster
     );
     assert_eq!(infos[3].cluster, c.get(super::features::hash_bytes(clusters::lower_form("2000").as_bytes())));
     // Census first names and surnames.
-    let text = "Jennifer Smith";
-    let toks = tokenize(text);
-    let infos = token_infos(text, &toks, &[(0, 2)], NerTagger::shared().gazetteer());
+    let infos = infos_of("Jennifer Smith");
     assert!(infos[0].gwords & names::FIRST != 0 && infos[1].gwords & names::LAST != 0);
 }
 
 #[test]
 fn the_glove_table_reaches_rare_names_and_groups_them_by_kind() {
-    use super::features::token_infos;
     let g = clusters::Clusters::glove();
     assert!(g.len() > 50_000, "GloVe table has {} words", g.len());
-    let text = "SMITH Jones Miller Wiltshire Shropshire Tuesday Wednesday Kelin";
-    let toks = tokenize(text);
-    let infos = token_infos(text, &toks, &[(0, toks.len())], NerTagger::shared().gazetteer());
+    let infos = infos_of("SMITH Jones Miller Wiltshire Shropshire Tuesday Wednesday Kelin");
     let at = |i: usize, bits: u32| clusters::prefix(infos[i].glove, bits);
     // Whatever the case; counties the PPMI table never saw have a path too.
     assert!(
