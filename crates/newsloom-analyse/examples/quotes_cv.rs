@@ -6,7 +6,7 @@
 //! cargo run --release -p newsloom-analyse --example quotes_cv -- \
 //!     ../shared/data/quotes/polnear-train.jsonl --folds 5 --dev ../shared/data/quotes/polnear-dev.jsonl
 //! ```
-//! `--diag-fold F` trains without publisher fold F and prints the diagnostics of the model on it (cue precision and recall, content matches chosen and possible, the gold cues the first pass never reads; `QDIAG=1` prints the wrong contents). `--orders N` averages N perceptrons trained in different orders; `--seed N` varies the training order (0 = the shipped model's); `--stack false` leaves out the second-pass cue tagger; `--ends false` the end scorer; `--epochs N`, `--threshold X` override the shipped settings (not for `--out`, which trains the shipped model); `--pred FILE` writes the dev predictions in the team scorer's format.
+//! `--diag-fold F` trains without publisher fold F and prints the diagnostics of the model on it (cue precision and recall, content matches chosen and possible, the gold cues the first pass never reads, how often a speaker candidate and the chosen speaker cover a gold source; `QDIAG=1` prints the wrong contents, `QDIAG_SPEAKER=1` the sources no candidate covers). `--orders N` averages N perceptrons trained in different orders; `--seed N` varies the training order (0 = the shipped model's); `--stack false` leaves out the second-pass cue tagger; `--ends false` the end scorer; `--epochs N`, `--threshold X` override the shipped settings (not for `--out`, which trains the shipped model); `--pred FILE` writes the dev predictions in the team scorer's format.
 use newsloom_analyse::quotes::{
     QuoteExtractor, QuoteMetrics, evaluate, gold::read_gold, learn, write_predictions,
 };

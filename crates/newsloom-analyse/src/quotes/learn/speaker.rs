@@ -1,6 +1,7 @@
 //! Speakers for a cue: candidates (the rules' reading, the subject before the cue, the phrase
-//! after it, the names, pronouns and speaker nouns of the sentence, or none) and their
-//! features for the learnt speaker scorer, which picks one.
+//! after it, a pronoun fused with the cue word, a passive cue's agent, a possessive before a
+//! noun cue, the words right before the cue, the names, pronouns, quantifiers and speaker nouns
+//! of the sentence, or none) and their features for the learnt speaker scorer, which picks one.
 
 use super::super::find::{left_np, right_np, trim_end};
 use super::super::lexicon as lx;
@@ -19,6 +20,10 @@ pub(crate) struct SpeakerCand {
     pub rule: bool,
     pub subject: bool,
     pub inverted: bool,
+    /// The cue word itself, a pronoun fused with its auxiliary (`He’s predicting`), or the
+    /// agent of a passive cue (`criticized by some of his rivals`).
+    pub fused: bool,
+    pub agent: bool,
     /// Among candidates on the same side of the cue, 0 for the nearest.
     pub rank: usize,
 }
@@ -33,7 +38,8 @@ fn chunks(d: &Doc, ws: &Words, a: usize, b: usize, out: &mut Vec<(usize, usize)>
             continue;
         }
         let l = ws.lower(k);
-        if lx::is_pronoun(l) && l != "one" && l != "you" {
+        // Quantifiers stand for people as pronouns do (`some say`, `most are planning`).
+        if (lx::is_pronoun(l) && l != "one" && l != "you") || is_quantifier(l) {
             out.push((k, k + 1));
             k += 1;
             continue;
@@ -85,6 +91,17 @@ pub(crate) fn candidates(
     spans.extend(rule);
     spans.extend(subject);
     spans.extend(inverted);
+    let fused = (ce == cs + 1 && fused_pronoun(ws.lower(cs))).then_some((cs, ce));
+    spans.extend(fused);
+    let agent = agent_np(d, ws, ce, se);
+    spans.extend(agent);
+    // `his comments`, `their chants of`: a possessive right before a noun cue names its owner.
+    for k in cs.saturating_sub(3).max(sent.a)..cs {
+        if matches!(ws.lower(k), "his" | "her" | "their" | "its" | "my" | "our") {
+            spans.push((k, k + 1));
+        }
+    }
+    spans.extend(words_before(d, ws, sent.a, cs));
     // A relative pronoun right before the cue (`the study, which notes`, `a report that found`).
     if cs > sent.a && matches!(ws.lower(cs - 1), "which" | "that" | "who") {
         spans.push((cs - 1, cs));
@@ -92,7 +109,15 @@ pub(crate) fn candidates(
     chunks(d, ws, sent.a.max(cs.saturating_sub(25)), cs, &mut spans);
     chunks(d, ws, ce, se.min(ce + 15), &mut spans);
     let inside = |(s, e): (usize, usize)| content.iter().any(|&(a, b)| s >= a && e <= b);
-    out.push(SpeakerCand { span: None, rule: rule.is_none(), subject: false, inverted: false, rank: 0 });
+    out.push(SpeakerCand {
+        span: None,
+        rule: rule.is_none(),
+        subject: false,
+        inverted: false,
+        fused: false,
+        agent: false,
+        rank: 0,
+    });
     for sp in spans {
         if sp.0 >= sp.1 || out.iter().any(|c| c.span == Some(sp)) || (inside(sp) && Some(sp) != rule) {
             continue;
@@ -102,6 +127,8 @@ pub(crate) fn candidates(
             rule: Some(sp) == rule,
             subject: Some(sp) == subject,
             inverted: Some(sp) == inverted,
+            fused: Some(sp) == fused,
+            agent: Some(sp) == agent,
             rank: 0,
         });
     }
@@ -114,6 +141,67 @@ pub(crate) fn candidates(
             c.rank = ds.iter().filter(|o| o.is_some_and(|(s2, y)| s2 == side && y < x)).count();
         }
     }
+}
+
+/// Words that stand for a group of people as a subject (`some say`, `both have put forward`).
+fn is_quantifier(lower: &str) -> bool {
+    matches!(
+        lower,
+        "some" | "most" | "both" | "none" | "half" | "many" | "few" | "others" | "several" | "all"
+    )
+}
+
+/// `The reports show`, `multiple reports reveal`: up to four words right before the cue, back to
+/// punctuation, a quotation or a clause word, as a phrase whatever its case (the capitalised
+/// runs and speaker nouns of [`chunks`] miss lower-case sources).
+fn words_before(d: &Doc, ws: &Words, lo: usize, cs: usize) -> Option<(usize, usize)> {
+    let mut k = cs;
+    while k > lo
+        && k + 5 > cs
+        && d.toks[k - 1].word
+        && d.in_quote[k - 1].is_none()
+        && !lx::is_np_stop(ws.lower(k - 1))
+    {
+        k -= 1;
+    }
+    (k < cs).then_some((k, cs))
+}
+
+/// `he’s`, `she’d`, `they’re`: a personal pronoun fused with an auxiliary into one word.
+fn fused_pronoun(lower: &str) -> bool {
+    let Some((p, aux)) = lower.split_once(['’', '\'']) else { return false };
+    matches!(p, "he" | "she" | "i" | "we" | "they" | "you")
+        && matches!(aux, "s" | "re" | "m" | "ve" | "d" | "ll")
+}
+
+/// The agent of a passive cue: the phrase after `by` within a few words of the cue, up to
+/// punctuation or a clause word (`criticized by some of his rivals for`).
+fn agent_np(d: &Doc, ws: &Words, ce: usize, se: usize) -> Option<(usize, usize)> {
+    let by = (ce..se.min(ce + 6)).find(|&k| d.in_quote[k].is_none() && ws.lower(k) == "by")?;
+    let mut e = by + 1;
+    while e < se.min(by + 9)
+        && d.toks[e].word
+        && d.in_quote[e].is_none()
+        && !matches!(
+            ws.lower(e),
+            "that"
+                | "who"
+                | "which"
+                | "for"
+                | "to"
+                | "in"
+                | "on"
+                | "at"
+                | "with"
+                | "after"
+                | "before"
+                | "because"
+                | "as"
+        )
+    {
+        e += 1;
+    }
+    (e > by + 1).then_some((by + 1, e))
 }
 
 fn bucket(n: usize) -> u32 {
@@ -152,7 +240,11 @@ pub(crate) fn features(
     let right = s >= ce;
     let dist = bucket(if right { s - ce } else { cs.saturating_sub(e) });
     let head: &str = ws.lower(e - 1);
-    let kind = if e == s + 1 && matches!(head, "which" | "that") {
+    let kind = if c.fused {
+        6
+    } else if c.agent {
+        7
+    } else if e == s + 1 && matches!(head, "which" | "that") {
         5
     } else if e == s + 1 && lx::is_pronoun(head) {
         1
@@ -168,7 +260,7 @@ pub(crate) fn features(
     let clause = (lo..hi).any(|x| matches!(ws.lower(x), "that" | "who" | "which" | "and" | "but")) as u32;
     let before = ws.norm_h(s.checked_sub(1), sent);
     let after = ws.norm_h(Some(e), sent);
-    let flags = (c.rule as u32) | (c.subject as u32) << 1 | (c.inverted as u32) << 2;
+    let flags = (c.rule as u32) | (c.subject as u32) << 1 | (c.inverted as u32) << 2 | (c.agent as u32) << 3;
     let rank = c.rank.min(3) as u32;
     let dir = right as u32;
     out.push(k(10).n(flags).get());

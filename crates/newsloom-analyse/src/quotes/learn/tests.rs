@@ -212,6 +212,45 @@ fn speaker_candidates_hold_the_subject_the_inverted_phrase_and_none() {
     assert!(lutz.rank > 0);
 }
 
+/// The speaker candidates of the cue `cue` in the one-sentence text `text`, as strings.
+fn speaker_texts(text: &str, cue: &str) -> Vec<String> {
+    let d = Doc::new(text);
+    let i = at(&d, cue);
+    let ws = cue::Words::new(&d);
+    let mut cands = Vec::new();
+    speaker::candidates(&d, &ws, 0, (i, i + 1), None, &[], &mut cands);
+    cands
+        .iter()
+        .filter_map(|c| c.span)
+        .map(|(s, e)| d.text[d.toks[s].s..d.toks[e - 1].e].to_string())
+        .collect()
+}
+
+#[test]
+fn speaker_candidates_reach_sources_without_capitals() {
+    let has = |text: &str, cue: &str, source: &str| {
+        let got = speaker_texts(text, cue);
+        assert!(got.iter().any(|t| t == source), "{text}: {source:?} not in {got:?}");
+    };
+    // A pronoun fused with its auxiliary is the cue word and the speaker at once.
+    has("He’s predicting big wins in the races ahead.", "He’s", "He’s");
+    // A passive cue's agent, up to a clause word.
+    has(
+        "Trump was criticized by some of his rivals for failing to campaign.",
+        "criticized",
+        "some of his rivals",
+    );
+    // The words right before the cue, lower case as they are.
+    has("Polls closed late, and multiple reports reveal a tie.", "reveal", "multiple reports");
+    // Quantifiers and possessives.
+    has("The bill passed, though some say it is too late.", "say", "some");
+    has("Jewish leaders were angered by his comments on Muslims.", "comments", "his");
+    // Contractions of other words are no pronouns.
+    assert!(
+        !speaker_texts("It’s about whether he is a fringe candidate.", "It’s").iter().any(|t| t == "It’s")
+    );
+}
+
 #[test]
 fn cue_features_generalise_over_inflections() {
     assert_eq!(cue::stem("supported"), "support");

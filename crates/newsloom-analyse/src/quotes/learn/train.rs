@@ -545,6 +545,9 @@ pub fn diagnose(model: &QuoteModel, records: &[GoldArticle]) -> String {
     // Gold cues not read: in a quotation or its frame, other words, no cue annotated.
     let mut unread = (0, 0, 0);
     let show = std::env::var("QDIAG").is_ok();
+    // Gold cues with a source: how many, how many a speaker candidate covers, chosen right.
+    let mut spk = (0, 0, 0);
+    let mut scands = Vec::new();
     for rec in records {
         let a = Article::new(rec, &model.words);
         let d = &a.d;
@@ -616,6 +619,12 @@ pub fn diagnose(model: &QuoteModel, records: &[GoldArticle]) -> String {
                 }
             }
             for &gi in golds {
+                if let Some(source) = a.gold[gi].source {
+                    let (covered, ok) = speaker_diag(model, &a, si, i, source, &mut scands, &mut feats);
+                    spk.0 += 1;
+                    spk.1 += covered as usize;
+                    spk.2 += ok as usize;
+                }
                 let g = &a.gold[gi].chars;
                 n += 1;
                 let ok = !cands.is_empty() && overlap(&chars(&cands[best.1].pieces), g) >= 0.5;
@@ -674,5 +683,44 @@ pub fn diagnose(model: &QuoteModel, records: &[GoldArticle]) -> String {
         unread.1,
         top(&never),
         unread.2
+    ) + &format!(
+        "\nspeaker on gold cues with a source: a candidate covers it {:.2}, the chosen one {:.2} ({})",
+        100.0 * spk.1 as f64 / spk.0.max(1) as f64,
+        100.0 * spk.2 as f64 / spk.0.max(1) as f64,
+        spk.0
     )
+}
+
+/// Whether a speaker candidate of the cue at `i` shares a token with the gold `source`, and
+/// whether the scorer's choice does (contents left out: the gold cue's own candidates).
+/// `QDIAG_SPEAKER=1` prints the sources no candidate covers.
+fn speaker_diag(
+    model: &QuoteModel,
+    a: &Article,
+    si: usize,
+    i: usize,
+    (x, y): (usize, usize),
+    cands: &mut Vec<speaker::SpeakerCand>,
+    feats: &mut Vec<u32>,
+) -> (bool, bool) {
+    let d = &a.d;
+    let extent = content::cue_extent(d, &a.ws, d.sents[si], i);
+    let rule_speaker = a.rule_speaker(si, i);
+    speaker::candidates(d, &a.ws, si, extent, rule_speaker, &[], cands);
+    let hit = |c: &speaker::SpeakerCand| c.span.is_some_and(|(s, e)| s < y && x < e);
+    let covered = cands.iter().any(hit);
+    let mut best: Option<(f32, bool)> = None;
+    for c in cands.iter() {
+        speaker::features(d, si, i, extent, rule_speaker.is_some(), c, &a.ws, feats);
+        let score = model.speaker.score(feats);
+        if best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, hit(c)));
+        }
+    }
+    if !covered && std::env::var_os("QDIAG_SPEAKER").is_some() {
+        let text = |(p, q): (usize, usize)| &d.text[d.toks[p].s..d.toks[q - 1].e];
+        let sent = d.sents[si];
+        eprintln!("UNCOVERED cue {} | source {} | {}", d.tok(i), text((x, y)), text((sent.a, sent.b)));
+    }
+    (covered, best.is_some_and(|b| b.1))
 }
