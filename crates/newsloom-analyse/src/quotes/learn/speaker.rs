@@ -20,9 +20,9 @@ pub(crate) struct SpeakerCand {
     pub rule: bool,
     pub subject: bool,
     pub inverted: bool,
-    /// The cue word itself, a pronoun fused with its auxiliary (`He’s predicting`), or the
-    /// agent of a passive cue (`criticized by some of his rivals`).
+    /// Is the cue word itself, a pronoun fused with its auxiliary (`He’s predicting`).
     pub fused: bool,
+    /// Is the agent of a passive cue (`criticized by some of his rivals`).
     pub agent: bool,
     /// Among candidates on the same side of the cue, 0 for the nearest.
     pub rank: usize,
