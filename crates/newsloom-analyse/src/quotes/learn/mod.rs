@@ -280,6 +280,30 @@ impl QuoteModel {
         }
     }
 
+    /// The speaker candidates of the cue at `i` spanning `extent` (sentence `si`), written to
+    /// `speakers`, and the speaker scorer's score of each.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn speaker_scores(
+        &self,
+        d: &Doc,
+        ws: &cue::Words,
+        si: usize,
+        i: usize,
+        extent: (usize, usize),
+        rule_speaker: Option<(usize, usize)>,
+        feats: &mut Vec<u32>,
+        speakers: &mut Vec<speaker::SpeakerCand>,
+    ) -> Vec<f32> {
+        speaker::candidates(d, ws, si, extent, rule_speaker, &[], speakers);
+        speakers
+            .iter()
+            .map(|c| {
+                speaker::features(d, si, i, extent, rule_speaker.is_some(), c, ws, feats);
+                self.speaker.score(feats)
+            })
+            .collect()
+    }
+
     /// The attribution of the cue at token `i` (sentence `si`): the best scoring content, and
     /// the speaker and medium as the rules read that cue.
     #[allow(clippy::too_many_arguments)]
@@ -311,14 +335,7 @@ impl QuoteModel {
         ends::adjust(cands, &end_scores, &mut content_scores);
         let extent = cue_extent(d, ws, sent, i);
         let mut speakers = Vec::new();
-        speaker::candidates(d, ws, si, extent, rule_speaker, &[], &mut speakers);
-        let speaker_scores: Vec<f32> = speakers
-            .iter()
-            .map(|c| {
-                speaker::features(d, si, i, extent, rule_speaker.is_some(), c, ws, feats);
-                self.speaker.score(feats)
-            })
-            .collect();
+        let speaker_scores = self.speaker_scores(d, ws, si, i, extent, rule_speaker, feats, &mut speakers);
         // The best content and speaker together: a content never holds its own speaker.
         let mut best: Option<(f32, usize, usize)> = None;
         for (ci, c) in cands.iter().enumerate() {

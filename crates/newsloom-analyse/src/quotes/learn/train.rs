@@ -705,14 +705,12 @@ fn speaker_diag(
 ) -> (bool, bool) {
     let d = &a.d;
     let extent = content::cue_extent(d, &a.ws, d.sents[si], i);
-    let rule_speaker = a.rule_speaker(si, i);
-    speaker::candidates(d, &a.ws, si, extent, rule_speaker, &[], cands);
+    let scores = model.speaker_scores(d, &a.ws, si, i, extent, a.rule_speaker(si, i), feats, cands);
     let hit = |c: &speaker::SpeakerCand| c.span.is_some_and(|(s, e)| s < y && x < e);
     let covered = cands.iter().any(hit);
+    // The first best, as inference takes it.
     let mut best: Option<(f32, bool)> = None;
-    for c in cands.iter() {
-        speaker::features(d, si, i, extent, rule_speaker.is_some(), c, &a.ws, feats);
-        let score = model.speaker.score(feats);
+    for (c, &score) in cands.iter().zip(&scores) {
         if best.is_none_or(|(b, _)| score > b) {
             best = Some((score, hit(c)));
         }
