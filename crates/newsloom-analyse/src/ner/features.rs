@@ -775,35 +775,6 @@ pub fn neighbour_features(t: &TokInfo, which: usize, out: &mut Vec<u32>) {
     }
 }
 
-/// The remaining features of `static_features` (all but the gazetteer templates 23–25).
-pub fn context_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mut Vec<u32>) {
-    out.clear();
-    let at = |k: isize| neighbour(infos, s, e, i, k);
-    let w = at(0);
-    let (p1, p2, n1, n2) = (at(-1), at(-2), at(1), at(2));
-    let caps = (w.flags & F_CAPS_SENT != 0) as u64;
-    out.push(key(18, p1.sshape, w.sshape));
-    out.push(key(19, w.sshape, n1.sshape));
-    push!(out, 20, p1.fl(), w.fl());
-    push!(out, 21, w.fl(), n1.fl());
-    out.push(key(22, mix(p1.sshape, w.sshape), n1.sshape));
-    out.push(key(26, w.gaz as u64, w.sshape));
-    out.push(key(27, (w.flags & F_SENT_START) as u64, w.sshape));
-    out.push(key(29, w.doc_case as u64, mix(w.sshape, caps)));
-    push!(out, 31, p1.fl(), k(w.sshape));
-    push!(out, 32, k(w.sshape), n1.fl());
-    out.push(key(35, mix(p1.gaz as u64, w.gaz as u64), n1.gaz as u64));
-    push!(out, 36, k(w.doc_case as u64), w.fl());
-    out.push(key(37, p2.sshape, mix(p1.sshape, w.sshape)));
-    out.push(key(38, n1.sshape, mix(n2.sshape, w.sshape)));
-    out.push(key(48, p1.gwords as u64, w.gwords as u64));
-    out.push(key(49, w.gwords as u64, n1.gwords as u64));
-    push!(out, 50, p1.fl().zip(w.fl()).map(|(x, y)| mix(x, y)), n1.fl());
-    out.push(key(51, (e - s).min(6) as u64, mix((i - s).min(3) as u64, w.sshape)));
-    push!(out, 52, k(p1.sshape), w.fl().zip(k(n1.sshape)).map(|(x, y)| mix(x, y)));
-    geo_features(w, p1, n1, caps, out);
-}
-
 /// GeoNames place-name features of the token and its neighbours ([`TokInfo::geo`]), and the
 /// person cues of the word elsewhere in the document ([`TokInfo::doc_ctx`]).
 #[inline]
@@ -812,6 +783,131 @@ fn geo_features(w: &TokInfo, p1: &TokInfo, n1: &TokInfo, caps: u64, out: &mut Ve
     out.push(key(63, mix(p1.geo as u64, w.geo as u64), n1.geo as u64));
     out.push(key(65, w.doc_ctx as u64, caps));
     out.push(key(66, w.doc_ctx as u64, w.sshape));
+}
+
+/// The remaining features of `static_features` (all but the gazetteer templates 23–25): the
+/// shape context of [`ShapeSig`] and the lexical ones.
+#[cfg(test)]
+pub fn context_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mut Vec<u32>) {
+    let mut lexical = Vec::new();
+    lexical_context_features(infos, s, e, i, &mut lexical);
+    shape_context_features(&ShapeSig::new(infos, s, e, i), out);
+    out.extend_from_slice(&lexical);
+}
+
+/// Everything the shape-context features of a token read: the short shapes of the token and
+/// its two neighbours and a few small values. Tokens with equal signatures have equal features,
+/// so a decoder sums their rows once per signature (news repeats a few thousand of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShapeSig {
+    /// Short shapes of the tokens at −1, 0, +1.
+    shapes: [u64; 3],
+    /// Gazetteer values at −1, 0, +1; sentence-start flag, document case, caps line; word
+    /// classes at −1, 0, +1; place values at −1, 0, +1; document person cues.
+    small: [u8; 16],
+}
+
+impl ShapeSig {
+    #[inline]
+    pub fn new(infos: &[TokInfo], s: usize, e: usize, i: usize) -> Self {
+        let at = |k: isize| neighbour(infos, s, e, i, k);
+        let (p1, w, n1) = (at(-1), at(0), at(1));
+        let caps = (w.flags & F_CAPS_SENT != 0) as u8;
+        ShapeSig {
+            shapes: [p1.sshape, w.sshape, n1.sshape],
+            small: [
+                p1.gaz,
+                w.gaz,
+                n1.gaz,
+                w.flags & F_SENT_START,
+                w.doc_case,
+                caps,
+                p1.gwords,
+                w.gwords,
+                n1.gwords,
+                p1.geo,
+                w.geo,
+                n1.geo,
+                w.doc_ctx,
+                0,
+                0,
+                0,
+            ],
+        }
+    }
+
+    /// A well-mixed hash of the whole signature.
+    #[inline]
+    pub fn hash(&self) -> u64 {
+        let small = u128::from_le_bytes(self.small);
+        let mut h = mix(mix(K, small as u64), (small >> 64) as u64);
+        for &x in &self.shapes {
+            h = mix(h, x);
+        }
+        fmix(h)
+    }
+
+    /// The gazetteer values of the tokens at 0, −1 and +1 (the order of [`GAZ_TEMPLATES`]).
+    #[inline]
+    pub fn gaz(&self) -> [u8; 3] {
+        [self.small[1], self.small[0], self.small[2]]
+    }
+}
+
+/// The context features that read no word and no token beyond the neighbours, only the
+/// signature.
+pub fn shape_context_features(sig: &ShapeSig, out: &mut Vec<u32>) {
+    out.clear();
+    let [p1, w, n1] = sig.shapes;
+    let [
+        p1_gaz,
+        w_gaz,
+        n1_gaz,
+        start,
+        doc_case,
+        caps,
+        p1_gw,
+        w_gw,
+        n1_gw,
+        p1_geo,
+        w_geo,
+        n1_geo,
+        doc_ctx,
+        ..,
+    ] = sig.small.map(u64::from);
+    out.push(key(18, p1, w));
+    out.push(key(19, w, n1));
+    out.push(key(22, mix(p1, w), n1));
+    out.push(key(26, w_gaz, w));
+    out.push(key(27, start, w));
+    out.push(key(29, doc_case, mix(w, caps)));
+    out.push(key(35, mix(p1_gaz, w_gaz), n1_gaz));
+    out.push(key(48, p1_gw, w_gw));
+    out.push(key(49, w_gw, n1_gw));
+    // As `geo_features`.
+    out.push(key(62, w_geo, caps));
+    out.push(key(63, mix(p1_geo, w_geo), n1_geo));
+    out.push(key(65, doc_ctx, caps));
+    out.push(key(66, doc_ctx, w));
+}
+
+/// The other context features: those that read a word form (left out for unknown words), the
+/// tokens two away, or the position in the sentence.
+pub fn lexical_context_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mut Vec<u32>) {
+    out.clear();
+    let at = |k: isize| neighbour(infos, s, e, i, k);
+    let w = at(0);
+    let (p1, p2, n1, n2) = (at(-1), at(-2), at(1), at(2));
+    out.push(key(37, p2.sshape, mix(p1.sshape, w.sshape)));
+    out.push(key(38, n1.sshape, mix(n2.sshape, w.sshape)));
+    out.push(key(51, (e - s).min(6) as u64, mix((i - s).min(3) as u64, w.sshape)));
+    push!(out, 20, p1.fl(), w.fl());
+    push!(out, 21, w.fl(), n1.fl());
+    push!(out, 31, p1.fl(), k(w.sshape));
+    push!(out, 32, k(w.sshape), n1.fl());
+    push!(out, 36, k(w.doc_case as u64), w.fl());
+    push!(out, 50, p1.fl().zip(w.fl()).map(|(x, y)| mix(x, y)), n1.fl());
+    push!(out, 52, k(p1.sshape), w.fl().zip(k(n1.sshape)).map(|(x, y)| mix(x, y)));
 }
 
 /// Labels the tagger gave earlier occurrences of the same capitalised word in this document

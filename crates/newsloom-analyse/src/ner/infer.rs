@@ -6,6 +6,9 @@
 //!   every occurrence.
 //! * Features with a handful of values (gazetteer flags, previous tags, history) come from
 //!   the dense tables of [`Weights`].
+//! * Context features that read only short shapes and small per-token values of the token and
+//!   its neighbours (13 templates plus the three gazetteer ones) are summed once per distinct
+//!   [`ShapeSig`], in a small direct-mapped per-thread cache.
 //! * The remaining context features of a whole sentence are hashed and prefetched before any
 //!   is summed, so their cache misses overlap.
 //!
@@ -13,8 +16,8 @@
 //! are exactly those of the straightforward decoder (a test compares them).
 
 use super::features::{
-    BOS, F_CAPS_SENT, HashMap64, History, NEIGHBOURS, NONE, TokInfo, context_features, key, mix,
-    neighbour_features, word_features,
+    BOS, F_CAPS_SENT, GAZ_TEMPLATES, HashMap64, History, NEIGHBOURS, NONE, ShapeSig, TokInfo, key,
+    lexical_context_features, mix, neighbour_features, shape_context_features, word_features,
 };
 use super::model::{BOS_TAG, DENSE_VALUES, NT, Weights, best_allowed};
 
@@ -37,10 +40,16 @@ struct TypeCache {
     own: Vec<[Option<[i32; NT]>; 2]>,
     /// Per distinct word: its row as the neighbour at each of [`NEIGHBOURS`].
     nb: Vec<[[i32; NT]; 4]>,
+    /// Direct-mapped by signature hash: the last signature seen in each slot with the row of
+    /// its shape-context and gazetteer features. Small enough to stay in the core's cache;
+    /// its slots are prefetched a sentence ahead like the weight rows.
+    shape: Vec<Option<(ShapeSig, [i32; NT])>>,
 }
 
 /// About 1.7 MB of rows per thread.
 const TYPE_CACHE_WORDS: usize = 16384;
+/// Slots of the shape cache (a power of two; about 0.9 MB per thread).
+const SHAPE_SLOTS: usize = 8192;
 
 thread_local! {
     static TYPE_CACHE: std::cell::RefCell<TypeCache> = std::cell::RefCell::default();
@@ -71,6 +80,10 @@ impl<'a> DocScorer<'a> {
     pub fn new(w: &'a Weights, infos: &[TokInfo]) -> Self {
         let mut feats = Vec::with_capacity(32);
         let mut cache = TYPE_CACHE.try_with(|c| std::mem::take(&mut *c.borrow_mut())).unwrap_or_default();
+        if cache.weights != w.id || cache.shape.len() != SHAPE_SLOTS {
+            cache.shape.clear();
+            cache.shape.resize(SHAPE_SLOTS, None);
+        }
         if cache.weights != w.id || cache.nb.len() >= TYPE_CACHE_WORDS {
             // Emptied, not replaced: the vectors keep their capacity, so a full cache is not
             // regrown (and its pages faulted in again) one doubling at a time.
@@ -113,8 +126,26 @@ impl<'a> DocScorer<'a> {
     fn gaz_row(&self, which: usize, gaz: u8) -> [i32; NT] {
         match self.w.dense.gaz[which].get(gaz as usize) {
             Some(r) => *r,
-            None => self.w.sum(&[key(super::features::GAZ_TEMPLATES[which], gaz as u64, 0)]),
+            None => self.w.sum(&[key(GAZ_TEMPLATES[which], gaz as u64, 0)]),
         }
+    }
+
+    /// The summed row of the shape-context and gazetteer features of signature `sig` (hash
+    /// `h`), from the cache when its slot holds it.
+    fn shape_row(&mut self, sig: &ShapeSig, h: u64) -> [i32; NT] {
+        let slot = h as usize & (SHAPE_SLOTS - 1);
+        if let Some((seen, row)) = &self.cache.shape[slot]
+            && seen == sig
+        {
+            return *row;
+        }
+        shape_context_features(sig, &mut self.feats);
+        let mut row = self.w.sum(&self.feats);
+        for (which, g) in sig.gaz().into_iter().enumerate() {
+            add_row(&mut row, &self.gaz_row(which, g));
+        }
+        self.cache.shape[slot] = Some((*sig, row));
+        row
     }
 
     /// Greedy left-to-right decoding of sentence `s..e`, writing tags and margins (best minus
@@ -127,13 +158,18 @@ impl<'a> DocScorer<'a> {
         tags: &mut [u8],
         margins: &mut [f32],
     ) {
-        // Context features of every token first, prefetching their rows.
+        // Lexical context features of every token first, prefetching their rows.
         let mut keys = std::mem::take(&mut self.keys);
         keys.clear();
         let mut bounds = Vec::with_capacity(e - s + 1);
         bounds.push(0);
+        let mut sigs = Vec::with_capacity(e - s);
         for i in s..e {
-            context_features(infos, s, e, i, &mut self.feats);
+            let sig = ShapeSig::new(infos, s, e, i);
+            let h = sig.hash();
+            crate::prefetch(self.cache.shape.as_ptr().wrapping_add(h as usize & (SHAPE_SLOTS - 1)));
+            sigs.push((sig, h));
+            lexical_context_features(infos, s, e, i, &mut self.feats);
             for &f in &self.feats {
                 self.w.prefetch(f);
             }
@@ -153,11 +189,8 @@ impl<'a> DocScorer<'a> {
                     add_row(&mut acc, &self.edge[which]);
                 }
             }
-            let p1 = if i > s { infos[i - 1].gaz } else { BOS.gaz };
-            let n1 = if i + 1 < e { infos[i + 1].gaz } else { NONE.gaz };
-            for (which, g) in [t.gaz, p1, n1].into_iter().enumerate() {
-                add_row(&mut acc, &self.gaz_row(which, g));
-            }
+            let (sig, h) = &sigs[i - s];
+            add_row(&mut acc, &self.shape_row(sig, *h));
             self.w.add(&keys[bounds[i - s]..bounds[i - s + 1]], &mut acc);
             statics.push(acc);
         }
