@@ -62,6 +62,7 @@ mod link;
 mod model;
 pub mod names;
 pub mod places;
+mod templates;
 #[cfg(test)]
 mod tests;
 pub mod tokenize;
