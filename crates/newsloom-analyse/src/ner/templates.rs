@@ -119,7 +119,7 @@ pub fn static_features(infos: &[TokInfo], s: usize, e: usize, i: usize, out: &mu
     out.push(key(61, clusters::prefix(n1.cluster, 12), 0));
     out.push(key(79, clusters::prefix(p1.glove, 8), 0));
     out.push(key(80, clusters::prefix(n1.glove, 8), 0));
-    geo_features(w, p1, n1, caps, out);
+    geo_features([p1.geo, w.geo, n1.geo].map(u64::from), w.doc_ctx as u64, w.sshape, caps, out);
     word_extra(w, caps, out);
     debug_assert!(out.len() <= MAX_STATIC);
 }
@@ -224,11 +224,11 @@ pub fn neighbour_features(t: &TokInfo, which: usize, out: &mut Vec<u32>) {
 /// GeoNames place-name features of the token and its neighbours ([`TokInfo::geo`]), and the
 /// person cues of the word elsewhere in the document ([`TokInfo::doc_ctx`]).
 #[inline]
-fn geo_features(w: &TokInfo, p1: &TokInfo, n1: &TokInfo, caps: u64, out: &mut Vec<u32>) {
-    out.push(key(62, w.geo as u64, caps));
-    out.push(key(63, mix(p1.geo as u64, w.geo as u64), n1.geo as u64));
-    out.push(key(65, w.doc_ctx as u64, caps));
-    out.push(key(66, w.doc_ctx as u64, w.sshape));
+fn geo_features([p1_geo, w_geo, n1_geo]: [u64; 3], doc_ctx: u64, sshape: u64, caps: u64, out: &mut Vec<u32>) {
+    out.push(key(62, w_geo, caps));
+    out.push(key(63, mix(p1_geo, w_geo), n1_geo));
+    out.push(key(65, doc_ctx, caps));
+    out.push(key(66, doc_ctx, sshape));
 }
 
 /// The remaining features of `static_features` (all but the gazetteer templates 23–25): the
@@ -330,11 +330,7 @@ pub fn shape_context_features(sig: &ShapeSig, out: &mut Vec<u32>) {
     out.push(key(35, mix(p1_gaz, w_gaz), n1_gaz));
     out.push(key(48, p1_gw, w_gw));
     out.push(key(49, w_gw, n1_gw));
-    // As `geo_features`.
-    out.push(key(62, w_geo, caps));
-    out.push(key(63, mix(p1_geo, w_geo), n1_geo));
-    out.push(key(65, doc_ctx, caps));
-    out.push(key(66, doc_ctx, w));
+    geo_features([p1_geo, w_geo, n1_geo], doc_ctx, w, caps, out);
 }
 
 /// The other context features: those that read a word form (left out for unknown words), the
