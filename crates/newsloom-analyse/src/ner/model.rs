@@ -1,5 +1,6 @@
-//! The tagger's weights: an averaged perceptron over hashed features and BIO tags, its
-//! training loop, and the compact on-disk format (gzip of sorted u32 keys + i16 rows).
+//! The tagger's weights: an averaged linear model over hashed features and BILOU tags, its
+//! training loop (passive-aggressive updates), and the compact on-disk format (gzip of sorted
+//! u32 keys + i16 rows).
 
 use super::features::{
     F_ALL_CAPS, F_INIT_CAP, F_UNK, GAZ_TEMPLATES, History, MAX_STATIC, TokInfo, dynamic_features, key,
@@ -355,9 +356,21 @@ pub struct TrainDoc {
     pub sents: Vec<(usize, usize)>,
 }
 
-/// Averaged perceptron trainer.
+/// The PA-I step (Crammer et al. 2006) for an error whose wrong tag outscores the gold one by
+/// `margin` over `features` features (each moves two rows: the gold tag's up, the wrong one's
+/// down), in units of the cap `cap`, so that a capped step is a perceptron step and the weights
+/// keep the scale the pruning threshold reads. The gold tag may score higher yet be barred
+/// after the tag chosen before it: its margin counts as 0 then. Always in (0, 1].
+fn pa_step(margin: f32, features: usize, cap: f32) -> f32 {
+    let norm = 2.0 * features.max(1) as f32;
+    ((margin.max(0.0) + 1.0) / norm / cap).min(1.0)
+}
+
+/// Trainer of the averaged weights: perceptron or passive-aggressive (PA-I) updates.
 #[derive(Default)]
 pub struct Trainer {
+    /// Passive-aggressive step cap (PA-I, see `train::PA_CAP`); 0 = perceptron steps of 1.
+    pa: f32,
     index: HashMap<u32, usize>,
     w: Vec<[f32; NT]>,
     total: Vec<[f32; NT]>,
@@ -366,6 +379,11 @@ pub struct Trainer {
 }
 
 impl Trainer {
+    /// A trainer with passive-aggressive steps capped at `pa` (0: perceptron steps).
+    pub fn with_pa(pa: f32) -> Self {
+        Trainer { pa, ..Trainer::default() }
+    }
+
     fn slot(&mut self, k: u32) -> usize {
         let n = self.w.len();
         let i = *self.index.entry(k).or_insert(n);
@@ -443,10 +461,15 @@ impl Trainer {
                     let g = gold[i] as usize;
                     if best != g {
                         errors += 1;
-                        self.update(&feats, g, 1.0);
-                        self.update(&dynf, g, 1.0);
-                        self.update(&feats, best, -1.0);
-                        self.update(&dynf, best, -1.0);
+                        let step = if self.pa > 0.0 {
+                            pa_step(acc[best] - acc[g], feats.len() + dynf.len(), self.pa)
+                        } else {
+                            1.0
+                        };
+                        self.update(&feats, g, step);
+                        self.update(&dynf, g, step);
+                        self.update(&feats, best, -step);
+                        self.update(&dynf, best, -step);
                     }
                     hist.record(&infos[i], best as u8);
                     prev2 = prev;
@@ -524,6 +547,20 @@ mod tests {
         let want: [i32; NT] = std::array::from_fn(|t| acc[t] + row[t] as i32);
         add_i16_row(&mut acc, &row);
         assert_eq!(acc, want);
+    }
+
+    #[test]
+    fn passive_aggressive_steps_grow_with_the_margin_up_to_a_perceptron_step() {
+        let cap = 0.05;
+        let near = pa_step(0.0, 60, cap);
+        assert!((near - 1.0 / 120.0 / cap).abs() < 1e-6, "{near}");
+        assert!(near > 0.0 && near < 1.0);
+        // A barred gold tag that scores higher counts as a zero margin, never a step backwards.
+        assert_eq!(pa_step(-30.0, 60, cap), near);
+        let steps: Vec<f32> = [0.0, 1.0, 3.0, 5.0].iter().map(|&m| pa_step(m, 60, cap)).collect();
+        assert!(steps.windows(2).all(|w| w[0] < w[1]), "{steps:?}");
+        assert_eq!(pa_step(1000.0, 60, cap), 1.0);
+        assert!(pa_step(0.0, 0, cap) <= 1.0);
     }
 
     #[test]
