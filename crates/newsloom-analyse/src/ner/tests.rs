@@ -154,8 +154,9 @@ fn training_is_deterministic_and_loadable() {
     let summary = train(&data, &a).unwrap();
     assert!(summary.contains("2 docs"), "{summary}");
     // Passive-aggressive steps fit the toy corpus: no token error in each run's last epoch.
-    let last = format!("epoch {}: token error 0.00%", super::train::EPOCHS);
-    assert_eq!(summary.matches(&last).count(), 3, "{summary}");
+    let last_epoch = format!("epoch {}: token error ", super::train::EPOCHS);
+    let runs = summary.matches(&last_epoch).count();
+    assert!(runs > 0 && summary.matches(&format!("{last_epoch}0.00%")).count() == runs, "{summary}");
     train(&data, &b).unwrap();
     let (wa, wb) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     assert_eq!(wa, wb);
