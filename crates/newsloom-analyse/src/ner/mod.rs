@@ -206,8 +206,7 @@ pub fn train_eval_report(
     out: &std::path::Path,
 ) -> Result<newsloom_model::EvalReport, String> {
     let gaz = Gazetteer::shipped();
-    let epochs =
-        std::env::var("NEWSLOOM_NER_EPOCHS").ok().and_then(|x| x.parse().ok()).unwrap_or(train::EPOCHS);
+    let epochs = train::env_or("NEWSLOOM_NER_EPOCHS", train::EPOCHS);
     let (_, weights) = train::train_with(data, out, epochs, &gaz)?;
     eval::eval_with(&NerTagger { weights, gaz }, dev, Some(data))
 }

@@ -360,8 +360,12 @@ pub struct TrainDoc {
 /// `margin` over `features` features (each moves two rows: the gold tag's up, the wrong one's
 /// down), in units of the cap `cap`, so that a capped step is a perceptron step and the weights
 /// keep the scale the pruning threshold reads. The gold tag may score higher yet be barred
-/// after the tag chosen before it: its margin counts as 0 then. Always in (0, 1].
+/// after the tag chosen before it: its margin counts as 0 then. Always in (0, 1]; a cap of 0
+/// gives perceptron steps of 1.
 fn pa_step(margin: f32, features: usize, cap: f32) -> f32 {
+    if cap <= 0.0 {
+        return 1.0;
+    }
     let norm = 2.0 * features.max(1) as f32;
     ((margin.max(0.0) + 1.0) / norm / cap).min(1.0)
 }
@@ -461,11 +465,7 @@ impl Trainer {
                     let g = gold[i] as usize;
                     if best != g {
                         errors += 1;
-                        let step = if self.pa > 0.0 {
-                            pa_step(acc[best] - acc[g], feats.len() + dynf.len(), self.pa)
-                        } else {
-                            1.0
-                        };
+                        let step = pa_step(acc[best] - acc[g], feats.len() + dynf.len(), self.pa);
                         self.update(&feats, g, step);
                         self.update(&dynf, g, step);
                         self.update(&feats, best, -step);
@@ -561,6 +561,7 @@ mod tests {
         assert!(steps.windows(2).all(|w| w[0] < w[1]), "{steps:?}");
         assert_eq!(pa_step(1000.0, 60, cap), 1.0);
         assert!(pa_step(0.0, 0, cap) <= 1.0);
+        assert_eq!(pa_step(5.0, 60, 0.0), 1.0);
     }
 
     #[test]

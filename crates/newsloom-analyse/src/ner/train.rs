@@ -34,6 +34,12 @@ const PA_CAP: f32 = 0.05;
 /// Rows whose averaged weights are all smaller than this are dropped from the shipped file.
 const PRUNE: f32 = 0.5;
 
+/// A training setting from the environment variable `name` (for experiments on the folds), or
+/// `default` when it is unset or does not parse.
+pub(crate) fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name).ok().and_then(|x| x.parse().ok()).unwrap_or(default)
+}
+
 #[derive(Deserialize)]
 struct GoldEntity {
     start: usize,
@@ -170,7 +176,7 @@ pub(crate) fn train_with(
     // Unknown words in training (see `F_UNK`): capitalised words seen once, and in each epoch
     // a share of the other capitalised words of each document (all of a word's occurrences in
     // the document alike, as a name new to the tagger is new throughout the article).
-    let dropout = std::env::var("NEWSLOOM_NER_DROPOUT").ok().and_then(|x| x.parse().ok()).unwrap_or(DROPOUT);
+    let dropout = env_or("NEWSLOOM_NER_DROPOUT", DROPOUT);
     let threshold = (dropout * u32::MAX as f64) as u64;
     let epoch_seed = std::cell::Cell::new(0u64);
     let unk = |doc: usize, t: &TokInfo| {
@@ -183,8 +189,8 @@ pub(crate) fn train_with(
         return Err(format!("{}: no training tokens", data.display()));
     }
     let mut log = String::new();
-    let runs = std::env::var("NEWSLOOM_NER_RUNS").ok().and_then(|x| x.parse().ok()).unwrap_or(RUNS);
-    let pa = std::env::var("NEWSLOOM_NER_PA").ok().and_then(|x| x.parse().ok()).unwrap_or(PA_CAP);
+    let runs = env_or("NEWSLOOM_NER_RUNS", RUNS);
+    let pa = env_or("NEWSLOOM_NER_PA", PA_CAP);
     let mut trainers = Vec::with_capacity(runs);
     for run in 0..runs {
         let mut trainer = Trainer::with_pa(pa);
